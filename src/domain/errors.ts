@@ -1,0 +1,84 @@
+// The error-code registry: every stable code calbridge answers with, its HTTP-neutral kind and default message.
+// Codes are part of the public API: never rename or reuse a retired code. docs/errors.md lists the same codes (a test checks).
+
+/** How an error is classified; the HTTP layer maps kinds to statuses (src/http/error-handler.ts). */
+export type ErrorKind =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export const ERROR_CODES = {
+  validation_failed: { kind: 'bad_request', message: 'The request does not match the schema.' },
+  malformed_json: { kind: 'bad_request', message: 'The request body is not valid JSON.' },
+  bad_request: { kind: 'bad_request', message: 'The request is not valid.' },
+  unsupported_media_type: { kind: 'bad_request', message: 'The request content type is not supported.' },
+  payload_too_large: { kind: 'bad_request', message: 'The request body is too large.' },
+  unauthenticated: { kind: 'unauthenticated', message: 'A valid API key is required (Authorization: Bearer <key>).' },
+  forbidden: { kind: 'forbidden', message: 'This action is not allowed for the caller.' },
+  not_found: { kind: 'not_found', message: 'The resource does not exist.' },
+  route_not_found: { kind: 'not_found', message: 'No such route.' },
+  already_exists: { kind: 'conflict', message: 'The resource already exists.' },
+  reconnect_required: {
+    kind: 'conflict',
+    message: 'The calendar connection needs to be re-authorised by the user.',
+  },
+  not_connected: { kind: 'conflict', message: 'The user has no calendar connection for this provider.' },
+  unsupported_mailbox: {
+    kind: 'conflict',
+    message: 'The mailbox cannot be served through the provider API (for example an on-premises Exchange mailbox).',
+  },
+  admin_consent_required: {
+    kind: 'conflict',
+    message: "The organisation's administrator must grant consent before this user can connect.",
+  },
+  conflict: { kind: 'precondition_failed', message: 'The event was changed by someone else; reload and retry.' },
+  proposal_not_pending: { kind: 'conflict', message: 'The proposal is no longer pending.' },
+  proposal_expired: { kind: 'conflict', message: 'The proposal has expired.' },
+  invalid_state: { kind: 'bad_request', message: 'The OAuth state is invalid, expired or already used.' },
+  oauth_failed: { kind: 'bad_request', message: 'The authorisation with the provider failed.' },
+  tenant_not_allowed: { kind: 'forbidden', message: 'This organisation is not allowed to connect.' },
+  unsatisfiable: { kind: 'unprocessable', message: 'The request cannot be satisfied.' },
+  online_meeting_unavailable: {
+    kind: 'unprocessable',
+    message: 'The mailbox cannot create online meetings with the requested provider.',
+  },
+  room_unavailable: { kind: 'unprocessable', message: 'The room is no longer free at that time.' },
+  unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
+  rate_limited: { kind: 'rate_limited', message: 'Too many requests; retry later.' },
+  provider_throttled: { kind: 'rate_limited', message: 'The calendar provider is throttling requests; retry later.' },
+  provider_unavailable: { kind: 'unavailable', message: 'The calendar provider is unavailable; retry later.' },
+  provider_error: { kind: 'unavailable', message: 'The calendar provider answered with an error.' },
+  sync_cursor_expired: { kind: 'conflict', message: 'The sync cursor is no longer valid; a full resync is needed.' },
+  permission_denied: { kind: 'forbidden', message: 'The provider denied access to this resource.' },
+  database_unavailable: { kind: 'unavailable', message: 'The database is not reachable.' },
+  internal: { kind: 'internal', message: 'An internal error occurred.' },
+} as const satisfies Record<string, { kind: ErrorKind; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Everything calbridge throws on purpose. `details` must never hold secrets (tokens, keys). */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+    super(message ?? ERROR_CODES[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.kind = ERROR_CODES[code].kind;
+    this.details = options?.details;
+  }
+}
+
+/** Narrowing helper: `isAppError(e, 'not_found')`. */
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,201 @@
+// The CalendarProvider port: the one interface every calendar provider (Microsoft, Google, mock) implements.
+// A provider instance is bound to one connected mailbox; ids are that provider's ids.
+import type {
+  Attendee,
+  BusyItem,
+  CalendarEvent,
+  EventDraft,
+  Instant,
+  OnlineMeetingProvider,
+  ProviderType,
+  TimeRange,
+  WorkingHours,
+} from '../domain/calendar.js';
+
+export interface FreeBusyParams {
+  /** Email addresses of people or rooms. */
+  schedules: string[];
+  start: Instant;
+  end: Instant;
+  /** Granularity of `availabilityView`, in minutes (default 30). */
+  intervalMinutes?: number;
+}
+
+export type ScheduleAvailability =
+  | {
+      email: string;
+      status: 'ok';
+      items: BusyItem[];
+      workingHours: WorkingHours | null;
+      /** One digit per interval: 0 free, 1 tentative, 2 busy, 3 oof, 4 working elsewhere. */
+      availabilityView: string;
+    }
+  | {
+      email: string;
+      status: 'unknown';
+      /** Why the free/busy could not be read (e.g. `external`, `not_found`, `throttled`, `permission_denied`). */
+      reason: string;
+      message: string;
+    };
+
+export interface FreeBusyResult {
+  range: TimeRange;
+  intervalMinutes: number;
+  schedules: ScheduleAvailability[];
+}
+
+export interface CreateEventParams {
+  /** Target calendar; the mailbox's default calendar when absent. */
+  calendarId?: string;
+  event: EventDraft;
+  /** Idempotency key: a repeated create with the same key returns the first event. */
+  transactionId?: string;
+  /** The calbridge meeting id to stamp on the event so sync recognises it. */
+  externalId?: string;
+}
+
+export interface UpdateEventParams {
+  eventId: string;
+  /** Only the fields present are changed. */
+  changes: Partial<EventDraft>;
+  /** Optimistic concurrency: fail with `conflict` when the event's changeKey differs. */
+  ifMatch?: string;
+}
+
+export interface ListEventsParams extends TimeRange {
+  calendarId?: string;
+  /** Opaque token from a previous page. */
+  pageToken?: string;
+  pageSize?: number;
+}
+
+export interface EventPage {
+  events: CalendarEvent[];
+  nextPageToken: string | null;
+}
+
+export interface CalendarInfo {
+  id: string;
+  name: string;
+  /** Owner's address (for shared calendars, the teammate's). */
+  ownerEmail: string | null;
+  isDefault: boolean;
+  /** True when the calendar belongs to another mailbox and was shared with this user. */
+  isShared: boolean;
+  canEdit: boolean;
+  allowedOnlineMeetingProviders: OnlineMeetingProvider[];
+  defaultOnlineMeetingProvider: OnlineMeetingProvider | null;
+}
+
+export interface SyncChangesParams {
+  calendarId: string;
+  /** The window of the sync; only used when `cursor` is null (a new sync). */
+  window: TimeRange;
+  /** Opaque cursor from the previous page (delta link / sync token); null starts a full sync. */
+  cursor: string | null;
+}
+
+export type EventChange = { kind: 'upsert'; event: CalendarEvent } | { kind: 'removed'; eventId: string };
+
+export interface ChangePage {
+  changes: EventChange[];
+  /** Cursor to continue with. */
+  cursor: string;
+  /** True when this page ends the current round (a delta link / next sync token, not a next page). */
+  done: boolean;
+}
+
+export interface MeetingTimeConstraint {
+  attendees: Array<{ email: string; type: Exclude<Attendee['type'], 'resource'> }>;
+  /** Candidate room mailboxes; any one free room satisfies the location constraint. */
+  rooms?: string[];
+  window: TimeRange;
+  durationMinutes: number;
+  maxCandidates?: number;
+  /** 0–100; suggestions below it are dropped. */
+  minimumAttendeePercentage?: number;
+  isOrganizerOptional?: boolean;
+  /** `work` keeps suggestions inside everyone's working hours. */
+  activityDomain?: 'work' | 'personal' | 'unrestricted';
+  /** Organizer time zone (IANA) for working-hours and output. */
+  timeZone?: string;
+}
+
+export interface MeetingTimeSuggestion extends TimeRange {
+  confidence: number;
+  organizerAvailability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+  attendeeAvailability: Array<{ email: string; availability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown' }>;
+  rooms: string[];
+  suggestionReason: string;
+}
+
+export interface MeetingTimeSuggestions {
+  suggestions: MeetingTimeSuggestion[];
+  /** Empty when there are suggestions; otherwise e.g. `attendeesUnavailable`, `organizerUnavailable`, `locationsUnavailable`, `unknown`. */
+  emptySuggestionsReason: string;
+}
+
+export interface RoomInfo {
+  email: string;
+  name: string;
+  capacity: number | null;
+  building: string | null;
+  floor: string | null;
+  roomList: string | null;
+}
+
+export interface RoomQuery {
+  minCapacity?: number;
+  building?: string;
+}
+
+export interface SubscriptionParams {
+  calendarId: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl?: string;
+  clientState: string;
+  /** Requested expiry; the provider may grant less. */
+  expiresAt: Instant;
+}
+
+export interface SubscriptionInfo {
+  id: string;
+  expiresAt: Instant;
+}
+
+/** What a provider can do beyond the required methods. */
+export interface ProviderCapabilities {
+  /** Native meeting-time suggestions (Graph findMeetingTimes); otherwise calbridge's own engine is used. */
+  findMeetingTimes: boolean;
+  rooms: boolean;
+  /** Push notifications for changes (Graph subscriptions / Google watch channels). */
+  subscriptions: boolean;
+  onlineMeetingProvider: OnlineMeetingProvider | null;
+}
+
+export interface CalendarProvider {
+  readonly type: ProviderType;
+  readonly capabilities: ProviderCapabilities;
+
+  /** Free/busy for people and rooms. Schedules that cannot be read are `unknown`, never free. */
+  getFreeBusy(params: FreeBusyParams): Promise<FreeBusyResult>;
+  /** Creates an event and sends invitations to its attendees. */
+  createEvent(params: CreateEventParams): Promise<CalendarEvent>;
+  /** Deletes an event (organizer: cancels it for attendees). Deleting a missing event is `not_found`. */
+  deleteEvent(eventId: string): Promise<void>;
+
+  getEvent(eventId: string): Promise<CalendarEvent>;
+  updateEvent(params: UpdateEventParams): Promise<CalendarEvent>;
+  listCalendars(): Promise<CalendarInfo[]>;
+  /** Expanded view: occurrences, not series masters. */
+  listEvents(params: ListEventsParams): Promise<EventPage>;
+  /** One page of changes for incremental sync. Throws `sync_cursor_expired` when the cursor is no longer valid. */
+  syncChanges(params: SyncChangesParams): Promise<ChangePage>;
+  /** The mailbox owner's working hours (null when the provider has none). */
+  getWorkingHours(): Promise<WorkingHours | null>;
+  findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions>;
+  listRooms(query?: RoomQuery): Promise<RoomInfo[]>;
+  createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo>;
+  renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo>;
+  deleteSubscription(id: string): Promise<void>;
+}
