@@ -1,0 +1,42 @@
+// Graph's error shape: { error: { code, message, innerError: { date, request-id, client-request-id } } }.
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Thrown by Graph handlers; the Graph error hook turns it into Graph's JSON error. */
+export class GraphHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'GraphHttpError';
+  }
+}
+
+/** The JSON body Graph sends with an error status. */
+export function graphErrorBody(code: string, message: string, clientRequestId?: string) {
+  const requestId = randomUUID();
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d{3}Z$/, ''),
+        'request-id': requestId,
+        'client-request-id': clientRequestId ?? requestId,
+      },
+    },
+  };
+}
+
+/** Sends a Graph error on `reply`. */
+export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphHttpError): FastifyReply {
+  const clientRequestId = req.headers['client-request-id'];
+  for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+  return reply
+    .status(err.status)
+    .header('content-type', 'application/json')
+    .send(graphErrorBody(err.code, err.message, typeof clientRequestId === 'string' ? clientRequestId : undefined));
+}
