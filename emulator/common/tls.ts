@@ -1,0 +1,114 @@
+// Local certificate authority and server certificate for the emulator's HTTPS endpoints (generated once, reused).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import forge from 'node-forge';
+
+/** PEM material the HTTPS server and its clients need. */
+export interface TlsMaterial {
+  /** Path of the CA certificate clients must trust (e.g. NODE_EXTRA_CA_CERTS). */
+  caFile: string;
+  /** CA certificate (PEM). */
+  caPem: string;
+  /** Server private key (PEM). */
+  key: string;
+  /** Server certificate (PEM) for localhost, 127.0.0.1 and ::1. */
+  cert: string;
+}
+
+const FILES = { ca: 'ca.pem', caKey: 'ca-key.pem', cert: 'server.pem', key: 'server-key.pem' } as const;
+
+/** The default data folder, relative to the current directory. */
+export const DEFAULT_DATA_DIR = './data/emulator';
+
+function serial(): string {
+  // Positive 16-byte serial (leading nibble < 8 keeps it positive in DER).
+  return '1' + forge.util.bytesToHex(forge.random.getBytesSync(15));
+}
+
+function createCa(years: number): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair } {
+  const keys = forge.pki.rsa.generateKeyPair(2048);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 3600_000);
+  const attrs = [
+    { name: 'commonName', value: 'calbridge emulator local CA' },
+    { name: 'organizationName', value: 'calbridge emulator' },
+  ];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return { cert, keys };
+}
+
+function createServerCert(
+  ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
+  years: number,
+): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair } {
+  const keys = forge.pki.rsa.generateKeyPair(2048);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 3600_000);
+  cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    },
+  ]);
+  cert.sign(ca.keys.privateKey, forge.md.sha256.create());
+  return { cert, keys };
+}
+
+/**
+ * Returns the emulator's CA and server certificate from `dataDir`, generating them on first use.
+ * Generation takes a second or two (two RSA 2048 keys); later calls only read the files.
+ *
+ * @example
+ * const tls = ensureTlsMaterial('./data/emulator');
+ * https.createServer({ key: tls.key, cert: tls.cert });
+ */
+export function ensureTlsMaterial(dataDir: string = DEFAULT_DATA_DIR, opts: { years?: number } = {}): TlsMaterial {
+  const dir = resolve(dataDir);
+  const path = (f: string) => join(dir, f);
+  const caFile = path(FILES.ca);
+  if ([FILES.ca, FILES.cert, FILES.key].every((f) => existsSync(path(f)))) {
+    return {
+      caFile,
+      caPem: readFileSync(caFile, 'utf8'),
+      key: readFileSync(path(FILES.key), 'utf8'),
+      cert: readFileSync(path(FILES.cert), 'utf8'),
+    };
+  }
+  mkdirSync(dir, { recursive: true });
+  const years = opts.years ?? 5;
+  const ca = createCa(years);
+  const server = createServerCert(ca, years);
+  const material: TlsMaterial = {
+    caFile,
+    caPem: forge.pki.certificateToPem(ca.cert),
+    key: forge.pki.privateKeyToPem(server.keys.privateKey),
+    cert: forge.pki.certificateToPem(server.cert),
+  };
+  writeFileSync(path(FILES.caKey), forge.pki.privateKeyToPem(ca.keys.privateKey), { mode: 0o600 });
+  writeFileSync(path(FILES.key), material.key, { mode: 0o600 });
+  writeFileSync(path(FILES.cert), material.cert);
+  writeFileSync(caFile, material.caPem);
+  return material;
+}
