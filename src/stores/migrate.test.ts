@@ -1,0 +1,62 @@
+// Migrations apply from empty, are idempotent, and the enum path GOOGLE → GOOGLE,MICROSOFT works on an old database.
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/db.js';
+import type { Database } from './database.js';
+import { migrateToLatest } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+const open: Database[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((d) => d.close()));
+});
+
+async function enumValues(d: Database): Promise<string[]> {
+  const r = await sql<{ v: string }>`select unnest(enum_range(null::calendar_provider_type))::text as v`.execute(d.db);
+  return r.rows.map((x) => x.v);
+}
+
+describe('migrations', () => {
+  it('apply from empty and are idempotent', async () => {
+    const d = await createTestDatabase({ migrate: false });
+    open.push(d);
+    const first = await migrateToLatest(d.db);
+    expect(first.applied).toEqual(Object.keys(MIGRATIONS).sort());
+    const second = await migrateToLatest(d.db);
+    expect(second.applied).toEqual([]);
+    expect(await enumValues(d)).toEqual(['GOOGLE', 'MICROSOFT']);
+    const cols = await sql<{ column_name: string; data_type: string; character_maximum_length: number | null }>`
+      select column_name, data_type, character_maximum_length from information_schema.columns
+      where table_name = 'outlook_calendar_sync' and table_schema = current_schema() order by ordinal_position`.execute(
+      d.db,
+    );
+    const byName = Object.fromEntries(cols.rows.map((c) => [c.column_name, c]));
+    expect(byName.id?.data_type).toBe('uuid');
+    expect(byName.meeting_id?.data_type).toBe('uuid');
+    expect(byName.outlook_event_id).toBeDefined();
+    expect(byName.user_id).toBeDefined();
+    expect(byName.calendar_id).toBeDefined();
+    expect(byName.last_synced_at?.data_type).toBe('timestamp with time zone');
+    expect(byName.sync_direction?.data_type).toBe('character varying');
+    expect(Number(byName.sync_direction?.character_maximum_length)).toBe(10);
+  });
+
+  it('adds MICROSOFT to a database created at the GOOGLE-only step, keeping its rows', async () => {
+    const d = await createTestDatabase({ target: '0001_tenants_google' });
+    open.push(d);
+    expect(await enumValues(d)).toEqual(['GOOGLE']);
+    await d.db.insertInto('tenants').values({ name: 'Old Google tenant', calendar_provider: 'GOOGLE' }).execute();
+    await expect(
+      d.db.insertInto('tenants').values({ name: 'Too early', calendar_provider: 'MICROSOFT' }).execute(),
+    ).rejects.toThrow();
+    const r = await migrateToLatest(d.db);
+    expect(r.applied[0]).toBe('0002_provider_microsoft');
+    expect(await enumValues(d)).toEqual(['GOOGLE', 'MICROSOFT']);
+    await d.db.insertInto('tenants').values({ name: 'New Microsoft tenant', calendar_provider: 'MICROSOFT' }).execute();
+    const rows = await d.db.selectFrom('tenants').select(['name', 'calendar_provider']).orderBy('name').execute();
+    expect(rows).toEqual([
+      { name: 'New Microsoft tenant', calendar_provider: 'MICROSOFT' },
+      { name: 'Old Google tenant', calendar_provider: 'GOOGLE' },
+    ]);
+  });
+});

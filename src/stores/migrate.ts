@@ -1,0 +1,29 @@
+// Runs the versioned migrations (on start and by `calbridge migrate`).
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface MigrateResult {
+  applied: string[];
+}
+
+/**
+ * Applies pending migrations, up to `target` when given. Each migration runs in its own transaction
+ * (ALTER TYPE … ADD VALUE must commit before a later step can use the new value).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, target?: string): Promise<MigrateResult> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const applied: string[] = [];
+  const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+  for (const name of pending.sort()) {
+    if (target && name > target) break;
+    const { error, results } = await migrator.migrateTo(name);
+    for (const r of results ?? []) if (r.status === 'Success') applied.push(r.migrationName);
+    if (error) {
+      throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+  return { applied };
+}

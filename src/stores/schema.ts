@@ -1,0 +1,251 @@
+// Kysely table types: the database schema as the migrations create it.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | T | undefined, string | T>;
+export type ProviderEnum = 'GOOGLE' | 'MICROSOFT';
+export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked' | 'unsupported_mailbox' | 'consent_required';
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  calendar_provider: ProviderEnum;
+  settings: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  email: string;
+  display_name: string | null;
+  time_zone: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  key_hash: string;
+  prefix: string;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface CalendarConnectionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  provider: ProviderEnum;
+  provider_tenant_id: string | null;
+  provider_user_id: string | null;
+  account_email: string | null;
+  account_name: string | null;
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
+  token_ciphertext: string | null;
+  token_key_id: string | null;
+  token_expires_at: NullableTimestamp;
+  status: ColumnType<ConnectionStatus, ConnectionStatus | undefined, ConnectionStatus>;
+  status_reason: string | null;
+  last_error: string | null;
+  connected_at: Generated<Date>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CalendarsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  connection_id: string;
+  provider_calendar_id: string;
+  name: string;
+  owner_email: string | null;
+  is_shared: Generated<boolean>;
+  is_default: Generated<boolean>;
+  selected_for_sync: Generated<boolean>;
+  can_edit: Generated<boolean>;
+  online_meeting_providers: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CustomersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  domains: ColumnType<string[], string[] | undefined, string[]>;
+  subject_patterns: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface StakeholdersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  customer_id: string;
+  email: string;
+  name: string | null;
+  role: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface MeetingsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  calendar_id: string | null;
+  provider: ProviderEnum | null;
+  ical_uid: string | null;
+  subject: string;
+  body: string;
+  body_content_type: string;
+  start_at: Timestamp;
+  end_at: Timestamp;
+  time_zone: string;
+  is_all_day: boolean;
+  organizer: Json<unknown> | null;
+  attendees: Json<unknown[]>;
+  location: Json<unknown> | null;
+  online_meeting: Json<unknown> | null;
+  show_as: string;
+  sensitivity: string;
+  categories: ColumnType<string[], string[] | undefined, string[]>;
+  event_type: string;
+  series_master_id: string | null;
+  original_start: NullableTimestamp;
+  recurrence: Json<unknown> | null;
+  is_cancelled: boolean;
+  response_status: string;
+  reminder_minutes: number | null;
+  customer_id: string | null;
+  customer_match_reason: string | null;
+  customer_match_confidence: number | null;
+  customer_candidates: Json<unknown[]>;
+  manual_customer: Generated<boolean>;
+  origin: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OutlookCalendarSyncTable {
+  id: Generated<string>;
+  meeting_id: string;
+  outlook_event_id: string;
+  user_id: string;
+  calendar_id: string | null;
+  last_synced_at: NullableTimestamp;
+  sync_direction: string | null;
+  tenant_id: string;
+  change_key: string | null;
+  ical_uid: string | null;
+}
+
+export interface CalendarSyncStateTable {
+  calendar_id: string;
+  tenant_id: string;
+  delta_link: string | null;
+  window_start: NullableTimestamp;
+  window_end: NullableTimestamp;
+  subscription_id: string | null;
+  subscription_expires_at: NullableTimestamp;
+  subscription_client_state_hash: string | null;
+  last_success_at: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  last_notification_at: NullableTimestamp;
+  next_run_at: NullableTimestamp;
+  last_error: string | null;
+  full_sync_in_progress: Generated<boolean>;
+  pages_synced: Generated<number>;
+  events_synced: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface MeetingTemplatesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  key: string | null;
+  name: string;
+  subject_template: string;
+  body_html: string;
+  duration_minutes: number;
+  attendee_roles: ColumnType<string[], string[] | undefined, string[]>;
+  online_meeting: boolean;
+  reminder_minutes: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface MeetingProposalsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  customer_id: string | null;
+  kind: Generated<string>;
+  status: Generated<string>;
+  payload: Json<unknown>;
+  preview: Json<unknown>;
+  meeting_id: string | null;
+  created_by: string | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  expires_at: Timestamp;
+  error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OauthStatesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  provider: ProviderEnum;
+  nonce_hash: string;
+  verifier_ciphertext: string;
+  redirect_after: string | null;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  tenant_id: string;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface DB {
+  tenants: TenantsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  calendar_connections: CalendarConnectionsTable;
+  calendars: CalendarsTable;
+  customers: CustomersTable;
+  stakeholders: StakeholdersTable;
+  meetings: MeetingsTable;
+  outlook_calendar_sync: OutlookCalendarSyncTable;
+  calendar_sync_state: CalendarSyncStateTable;
+  meeting_templates: MeetingTemplatesTable;
+  meeting_proposals: MeetingProposalsTable;
+  oauth_states: OauthStatesTable;
+  audit_log: AuditLogTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ConnectionRow = Selectable<CalendarConnectionsTable>;
+export type CalendarRow = Selectable<CalendarsTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type StakeholderRow = Selectable<StakeholdersTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type NewMeeting = Insertable<MeetingsTable>;
+export type MeetingUpdate = Updateable<MeetingsTable>;

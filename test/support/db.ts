@@ -1,0 +1,50 @@
+// Test databases: a fresh, migrated database per test, on PGlite (default) or on the server named by DATABASE_URL.
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/stores/database.js';
+import { migrateToLatest } from '../../src/stores/migrate.js';
+
+/** The server URL when the suite runs against real PostgreSQL; null on embedded PGlite. */
+export const serverUrl: string | null = process.env.DATABASE_URL?.trim() || null;
+
+let template: PGlite | null = null;
+
+/**
+ * A fresh database with every migration applied (or up to `target`). On a server each one gets its own
+ * schema, dropped by `close()`, so concurrent runs never collide.
+ */
+export async function createTestDatabase(opts: { target?: string; migrate?: boolean } = {}): Promise<Database> {
+  const migrate = opts.migrate ?? true;
+  if (serverUrl) {
+    const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+    const database = await openDatabase({ url: serverUrl, dataDir: null, schema, poolSize: 4 });
+    if (migrate) await migrateToLatest(database.db, opts.target);
+    const close = database.close;
+    return {
+      ...database,
+      close: async () => {
+        await close();
+        const client = new pg.Client({ connectionString: serverUrl });
+        await client.connect();
+        try {
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        } finally {
+          await client.end();
+        }
+      },
+    };
+  }
+  if (!migrate || opts.target) {
+    const database = await openDatabase({ url: null, dataDir: null });
+    if (migrate) await migrateToLatest(database.db, opts.target);
+    return database;
+  }
+  if (!template) {
+    const t = await openDatabase({ url: null, dataDir: null });
+    await migrateToLatest(t.db);
+    template = t.pglite!;
+  }
+  const clone = (await template.clone()) as PGlite;
+  return openDatabase({ url: null, dataDir: null, pglite: clone });
+}
