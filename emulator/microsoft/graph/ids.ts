@@ -1,0 +1,63 @@
+// Opaque Graph-like identifiers: event/calendar ids, change keys, iCalUIds, occurrence ids.
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Random source for ids; the seed swaps it for a deterministic one. */
+export type IdBytes = (n: number) => Buffer;
+
+export const cryptoBytes: IdBytes = (n) => randomBytes(n);
+
+/** Deterministic byte source from a 32-bit seed (mulberry32), for reproducible seeds. */
+export function seededBytes(seed: number): IdBytes {
+  let a = seed >>> 0;
+  return (n) => {
+    const out = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
+    }
+    return out;
+  };
+}
+
+const b64url = (b: Buffer) => b.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+
+/** An Exchange-style item id: "AAMkA" + base64url-ish bytes, ending in "=" like Graph's. */
+export function newItemId(bytes: IdBytes, prefix = 'AAMkA'): string {
+  return `${prefix}${b64url(bytes(46)).replace(/=+$/, '')}AAA=`;
+}
+
+/** A change key (base64, 16 bytes), as in `@odata.etag` W/"<changeKey>". */
+export function newChangeKey(bytes: IdBytes): string {
+  return bytes(16).toString('base64');
+}
+
+/** An iCalendar UID in Exchange's hex form. */
+export function newICalUid(bytes: IdBytes): string {
+  return `040000008200E00074C5B7101A82E00800000000${bytes(36).toString('hex').toUpperCase()}`;
+}
+
+const OCC_PREFIX = 'AAMkOcc';
+
+/** Stable occurrence id from the series master id and the occurrence's original start (epoch ms). */
+export function occurrenceId(masterId: string, originalStartMs: number): string {
+  return `${OCC_PREFIX}${b64url(Buffer.from(`${masterId}|${originalStartMs}`, 'utf8'))}`;
+}
+
+/** Decodes an occurrence id; null when the id is not one. */
+export function parseOccurrenceId(id: string): { masterId: string; originalStartMs: number } | null {
+  if (!id.startsWith(OCC_PREFIX)) return null;
+  const raw = Buffer.from(id.slice(OCC_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  const bar = raw.lastIndexOf('|');
+  if (bar < 0) return null;
+  const ms = Number(raw.slice(bar + 1));
+  if (!Number.isFinite(ms)) return null;
+  return { masterId: raw.slice(0, bar), originalStartMs: ms };
+}
+
+/** Short stable hash (hex) of a string, for deterministic derived ids. */
+export function shortHash(s: string, len = 12): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, len);
+}

@@ -1,0 +1,612 @@
+// In-memory mailboxes of the emulated Graph calendar surface: calendars, permissions, events, settings, change feed.
+import type { Clock, EmuUser } from '../contracts.js';
+import type { Directory } from '../directory.js';
+import { cryptoBytes, newChangeKey, newItemId, occurrenceId, parseOccurrenceId, type IdBytes } from './ids.js';
+import type {
+  CalendarPermissionRecord,
+  CalendarRecord,
+  CalendarRole,
+  ChangeNotice,
+  ChangeRecord,
+  EventInstance,
+  GraphEvent,
+  MailboxSettingsRecord,
+  RoomInfo,
+  StoredEvent,
+} from './model.js';
+import { expandSeries } from './recurrence.js';
+import { graphTimestamp, localWallClock } from './time.js';
+import { defaultSettings, defaultCalendar, newCalendar, ORG_PERMISSION_ID } from './store-defaults.js';
+
+export type * from './model.js';
+
+interface Mailbox {
+  userId: string;
+  calendars: Map<string, CalendarRecord>;
+  defaultCalendarId: string;
+  events: Map<string, StoredEvent>;
+  /** Non-master events ordered by startMs (ties by id). */
+  sorted: StoredEvent[];
+  masters: Map<string, StoredEvent>;
+  /** masterId → (originalStartMs → exception id). */
+  exceptions: Map<string, Map<number, string>>;
+  maxDurationMs: number;
+  settings: MailboxSettingsRecord;
+  changes: ChangeRecord[];
+  seq: number;
+  /** Oldest sequence a delta token may still start from. */
+  minSeq: number;
+  /** Bumped by invalidateDeltaTokens: older tokens answer 410. */
+  epoch: number;
+  transactionIds: Map<string, string>;
+}
+
+const MAX_CHANGES = 200_000;
+
+function cmp(a: StoredEvent, b: StoredEvent): number {
+  return a.startMs - b.startMs || (a.data.id! < b.data.id! ? -1 : a.data.id! > b.data.id! ? 1 : 0);
+}
+
+/** First index in `arr` whose startMs >= ms. */
+function lowerBound(arr: StoredEvent[], ms: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]!.startMs < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The Graph calendar data of every emulated mailbox.
+ *
+ * Low-level writes (`insertEvent`, `replaceEvent`, `removeEvent`) keep the indexes and the change feed;
+ * meeting semantics (invitations, responses, cancellation, Teams) live in `meetings.ts` on top of them.
+ *
+ * @example
+ *   const store = new MailboxStore({ directory, clock });
+ *   store.onChange((c) => console.log(c.userId, c.eventId, c.changeType));
+ */
+export class MailboxStore {
+  readonly directory: Directory;
+  readonly clock: Clock;
+  /** Room metadata by room user id (Places API). */
+  readonly rooms = new Map<string, RoomInfo>();
+  /** Id byte source; the seed sets a deterministic one. */
+  idBytes: IdBytes = cryptoBytes;
+  private readonly boxes = new Map<string, Mailbox>();
+  private readonly listeners = new Set<(c: ChangeNotice) => void>();
+  /** iCalUId → every mailbox copy of that meeting. */
+  private readonly meetings = new Map<string, Array<{ userId: string; eventId: string }>>();
+
+  constructor(opts: { directory: Directory; clock: Clock }) {
+    this.directory = opts.directory;
+    this.clock = opts.clock;
+  }
+
+  /** A fresh opaque item id. */
+  newId(prefix?: string): string {
+    return newItemId(this.idBytes, prefix);
+  }
+
+  /** A fresh change key. */
+  newChangeKey(): string {
+    return newChangeKey(this.idBytes);
+  }
+
+  // ---- mailboxes -------------------------------------------------------------------------------------------
+
+  /** True when the user has an (Exchange Online) mailbox in the store. */
+  hasMailbox(userId: string): boolean {
+    return this.boxes.has(userId);
+  }
+
+  /** Ids of all mailboxes. */
+  mailboxIds(): string[] {
+    return [...this.boxes.keys()];
+  }
+
+  /** Creates the user's mailbox (default calendar, settings) if missing. */
+  ensureMailbox(user: EmuUser): void {
+    if (this.boxes.has(user.id)) return;
+    const cal = defaultCalendar(user, this.newId('AAMkAGI'), this.newChangeKey());
+    this.boxes.set(user.id, {
+      userId: user.id,
+      calendars: new Map([[cal.id, cal]]),
+      defaultCalendarId: cal.id,
+      events: new Map(),
+      sorted: [],
+      masters: new Map(),
+      exceptions: new Map(),
+      maxDurationMs: 0,
+      settings: defaultSettings(user.kind),
+      changes: [],
+      seq: 0,
+      minSeq: 0,
+      epoch: 0,
+      transactionIds: new Map(),
+    });
+  }
+
+  private box(userId: string): Mailbox {
+    const b = this.boxes.get(userId);
+    if (!b) throw new Error(`no mailbox for ${userId}`);
+    return b;
+  }
+
+  // ---- calendars -------------------------------------------------------------------------------------------
+
+  /** The user's calendars, default first. */
+  listCalendars(userId: string): CalendarRecord[] {
+    const b = this.box(userId);
+    const def = b.calendars.get(b.defaultCalendarId)!;
+    return [def, ...[...b.calendars.values()].filter((c) => c !== def)];
+  }
+
+  getCalendar(userId: string, calendarId: string): CalendarRecord | undefined {
+    return this.box(userId).calendars.get(calendarId);
+  }
+
+  defaultCalendar(userId: string): CalendarRecord {
+    const b = this.box(userId);
+    return b.calendars.get(b.defaultCalendarId)!;
+  }
+
+  /** Creates a secondary calendar owned by the mailbox owner. */
+  createCalendar(userId: string, input: { name: string; color?: string; hexColor?: string }): CalendarRecord {
+    const b = this.box(userId);
+    const def = this.defaultCalendar(userId);
+    const cal = newCalendar(def, this.newId('AAMkAGI'), this.newChangeKey(), input);
+    b.calendars.set(cal.id, cal);
+    return cal;
+  }
+
+  /** Applies writable calendar properties (name, color, hexColor, isDefaultCalendar is read-only). */
+  updateCalendar(userId: string, calendarId: string, patch: Partial<Pick<CalendarRecord, 'name' | 'color' | 'hexColor' | 'allowedOnlineMeetingProviders' | 'defaultOnlineMeetingProvider'>>): CalendarRecord | undefined {
+    const cal = this.getCalendar(userId, calendarId);
+    if (!cal) return undefined;
+    Object.assign(cal, patch, { changeKey: this.newChangeKey() });
+    return cal;
+  }
+
+  /** Deletes a non-default calendar and its events; false when missing or the default calendar. */
+  deleteCalendar(userId: string, calendarId: string): boolean {
+    const b = this.box(userId);
+    if (calendarId === b.defaultCalendarId || !b.calendars.has(calendarId)) return false;
+    for (const ev of [...b.events.values()]) if (ev.calendarId === calendarId) this.removeEvent(userId, ev.data.id!);
+    b.calendars.delete(calendarId);
+    return true;
+  }
+
+  /**
+   * Shares a calendar with a person (or updates the existing entry for that address).
+   * @returns the permission record.
+   */
+  sharePermission(userId: string, calendarId: string, email: string, role: CalendarRole): CalendarPermissionRecord {
+    const cal = this.getCalendar(userId, calendarId);
+    if (!cal) throw new Error(`no calendar ${calendarId}`);
+    const existing = cal.permissions.find((p) => p.emailAddress.address?.toLowerCase() === email.toLowerCase());
+    if (existing) {
+      existing.role = role;
+      return existing;
+    }
+    const user = this.directory.getUser(email);
+    const owner = this.directory.users.get(userId);
+    const perm: CalendarPermissionRecord = {
+      id: Buffer.from(`${email.toLowerCase()}|${this.newChangeKey()}`).toString('base64'),
+      emailAddress: { name: user?.displayName ?? email, address: user?.mail ?? email },
+      isRemovable: true,
+      isInsideOrganization: !!user && !!owner && user.tenantId === owner.tenantId,
+      role,
+      allowedRoles: ['none', 'freeBusyRead', 'limitedRead', 'read', 'write'],
+    };
+    cal.permissions.push(perm);
+    return perm;
+  }
+
+  /** Removes a removable permission; false if missing or not removable. */
+  deletePermission(userId: string, calendarId: string, permissionId: string): boolean {
+    const cal = this.getCalendar(userId, calendarId);
+    const i = cal?.permissions.findIndex((p) => p.id === permissionId) ?? -1;
+    if (!cal || i < 0 || !cal.permissions[i]!.isRemovable) return false;
+    cal.permissions.splice(i, 1);
+    return true;
+  }
+
+  /**
+   * The role `caller` holds on `ownerId`'s calendar: 'owner' for the owner, else the role granted to the
+   * caller's address, else the "My Organization" role for callers of the owner's tenant, else 'none'.
+   */
+  roleFor(ownerId: string, calendarId: string, caller: EmuUser): CalendarRole | 'owner' {
+    if (caller.id === ownerId) return 'owner';
+    const cal = this.getCalendar(ownerId, calendarId);
+    if (!cal) return 'none';
+    const mine = cal.permissions.find((p) => p.emailAddress.address?.toLowerCase() === caller.mail.toLowerCase());
+    if (mine) return mine.role;
+    const owner = this.directory.users.get(ownerId);
+    const org = cal.permissions.find((p) => p.id === ORG_PERMISSION_ID);
+    if (org && owner && owner.tenantId === caller.tenantId) return org.role;
+    return 'none';
+  }
+
+  // ---- settings --------------------------------------------------------------------------------------------
+
+  getSettings(userId: string): MailboxSettingsRecord {
+    return this.box(userId).settings;
+  }
+
+  /** Shallow-merges top-level settings and deep-merges workingHours / language. */
+  updateSettings(userId: string, patch: Partial<MailboxSettingsRecord>): MailboxSettingsRecord {
+    const s = this.box(userId).settings;
+    const { workingHours, language, ...rest } = patch;
+    Object.assign(s, rest);
+    if (workingHours) Object.assign(s.workingHours, workingHours);
+    if (language) Object.assign(s.language, language);
+    return s;
+  }
+
+  // ---- events: reads ---------------------------------------------------------------------------------------
+
+  /** A stored event (single instance, series master or exception) by id. */
+  getEvent(userId: string, eventId: string): StoredEvent | undefined {
+    return this.boxes.get(userId)?.events.get(eventId);
+  }
+
+  /** A stored event or a virtual occurrence of a series, by id. */
+  resolveInstance(userId: string, eventId: string): EventInstance | undefined {
+    const ev = this.getEvent(userId, eventId);
+    if (ev) return { ev, startMs: ev.startMs, endMs: ev.endMs };
+    const occ = parseOccurrenceId(eventId);
+    if (!occ) return undefined;
+    const master = this.getEvent(userId, occ.masterId);
+    if (!master || master.data.type !== 'seriesMaster') return undefined;
+    const dur = master.endMs - master.startMs;
+    const hits = this.expandMaster(this.box(userId), master, occ.originalStartMs, occ.originalStartMs + 1, dur);
+    return hits.find((h) => h.occurrence?.originalStartMs === occ.originalStartMs);
+  }
+
+  /** Single instances and series masters of a mailbox (or one calendar), in insertion order. */
+  listEvents(userId: string, calendarId?: string): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    for (const ev of this.box(userId).events.values()) {
+      if (calendarId && ev.calendarId !== calendarId) continue;
+      if (ev.data.type === 'exception') continue;
+      out.push(ev);
+    }
+    return out;
+  }
+
+  /** Number of stored events in a mailbox. */
+  eventCount(userId: string): number {
+    return this.box(userId).events.size;
+  }
+
+  /**
+   * Instances (single events, occurrences, exceptions) overlapping [startMs, endMs), ordered by start.
+   * Cost: O(log n + k) over single events plus the expansion of each series master.
+   */
+  calendarView(userId: string, calendarId: string | null, startMs: number, endMs: number): EventInstance[] {
+    const b = this.box(userId);
+    const out: EventInstance[] = [];
+    const from = lowerBound(b.sorted, startMs - b.maxDurationMs);
+    for (let i = from; i < b.sorted.length; i++) {
+      const ev = b.sorted[i]!;
+      if (ev.startMs >= endMs) break;
+      if (calendarId && ev.calendarId !== calendarId) continue;
+      if (ev.endMs > startMs || (ev.startMs === ev.endMs && ev.startMs >= startMs)) out.push({ ev, startMs: ev.startMs, endMs: ev.endMs });
+    }
+    for (const m of b.masters.values()) {
+      if (calendarId && m.calendarId !== calendarId) continue;
+      out.push(...this.expandMaster(b, m, startMs, endMs, m.endMs - m.startMs));
+    }
+    out.sort((x, y) => x.startMs - y.startMs || (instanceId(x) < instanceId(y) ? -1 : 1));
+    return out;
+  }
+
+  /** Occurrences and exceptions of one series overlapping [startMs, endMs), ordered by start. */
+  instances(userId: string, masterId: string, startMs: number, endMs: number): EventInstance[] {
+    const b = this.box(userId);
+    const m = b.masters.get(masterId);
+    if (!m) return [];
+    const out = this.expandMaster(b, m, startMs, endMs, m.endMs - m.startMs);
+    for (const exId of b.exceptions.get(masterId)?.values() ?? []) {
+      const ex = b.events.get(exId);
+      if (ex && ex.startMs < endMs && ex.endMs > startMs) out.push({ ev: ex, startMs: ex.startMs, endMs: ex.endMs });
+    }
+    out.sort((x, y) => x.startMs - y.startMs);
+    return out;
+  }
+
+  /** Virtual occurrences of `m` overlapping the window (without cancelled or excepted ones). */
+  private expandMaster(b: Mailbox, m: StoredEvent, startMs: number, endMs: number, durMs: number): EventInstance[] {
+    const rec = m.data.recurrence;
+    if (!rec) return [];
+    let occs;
+    try {
+      occs = expandSeries({
+        recurrence: rec,
+        startLocal: localWallClock(m.startMs, m.zone),
+        timeZone: m.zone,
+        durationMinutes: Math.round(durMs / 60_000),
+        windowStartUtc: new Date(startMs - Math.max(durMs, 1)),
+        windowEndUtc: new Date(endMs),
+      });
+    } catch {
+      return [];
+    }
+    const cancelled = new Set(m.cancelledStarts ?? []);
+    const excepted = b.exceptions.get(m.data.id!);
+    const out: EventInstance[] = [];
+    for (const o of occs) {
+      const s = o.startUtc.getTime();
+      const e = o.endUtc.getTime();
+      if (cancelled.has(s) || excepted?.has(s)) continue;
+      if (!(e > startMs || (s === e && s >= startMs)) || s >= endMs) continue;
+      out.push({ ev: m, occurrence: { id: occurrenceId(m.data.id!, s), startMs: s, endMs: e, originalStartMs: s }, startMs: s, endMs: e });
+    }
+    return out;
+  }
+
+  /** The event id recorded for a transactionId in this mailbox, if any. */
+  eventForTransaction(userId: string, transactionId: string): StoredEvent | undefined {
+    const id = this.box(userId).transactionIds.get(transactionId);
+    return id ? this.getEvent(userId, id) : undefined;
+  }
+
+  /** All mailbox copies (organizer's and attendees') of a meeting, by iCalUId. */
+  meetingCopies(iCalUId: string): Array<{ userId: string; eventId: string }> {
+    return this.meetings.get(iCalUId) ?? [];
+  }
+
+  // ---- events: writes --------------------------------------------------------------------------------------
+
+  /**
+   * Stores a complete Graph event (id, changeKey, timestamps already set by the caller) and records a
+   * 'created' change. `meta` carries the instants and zone computed from `start`/`end`.
+   */
+  insertEvent(userId: string, calendarId: string, data: GraphEvent, meta: Pick<StoredEvent, 'startMs' | 'endMs' | 'zone'> & Partial<StoredEvent>, opts: { silent?: boolean } = {}): StoredEvent {
+    const b = this.box(userId);
+    const ev: StoredEvent = { ...meta, data, userId, calendarId, version: 1 };
+    this.index(b, ev);
+    if (data.transactionId) b.transactionIds.set(data.transactionId, data.id!);
+    if (data.iCalUId) {
+      const list = this.meetings.get(data.iCalUId) ?? [];
+      list.push({ userId, eventId: data.id! });
+      this.meetings.set(data.iCalUId, list);
+    }
+    if (!opts.silent) this.record(b, ev, 'created');
+    return ev;
+  }
+
+  /**
+   * Replaces an event's data (and instants), bumping version, changeKey and lastModifiedDateTime,
+   * and records an 'updated' change.
+   */
+  replaceEvent(ev: StoredEvent, data: GraphEvent, meta: Partial<Pick<StoredEvent, 'startMs' | 'endMs' | 'zone' | 'cancelledStarts'>> = {}): StoredEvent {
+    const b = this.box(ev.userId);
+    const prev: StoredEvent = { ...ev, cancelledStarts: ev.cancelledStarts ? [...ev.cancelledStarts] : undefined };
+    this.unindex(b, ev);
+    ev.data = { ...data, changeKey: this.newChangeKey(), lastModifiedDateTime: graphTimestamp(this.clock()) };
+    Object.assign(ev, meta);
+    ev.version += 1;
+    this.index(b, ev);
+    this.record(b, ev, 'updated', prev.data.type === 'seriesMaster' ? prev : undefined);
+    return ev;
+  }
+
+  /** Deletes a stored event (a master takes its exceptions with it) and records 'deleted' changes. */
+  removeEvent(userId: string, eventId: string): StoredEvent | undefined {
+    const b = this.box(userId);
+    const ev = b.events.get(eventId);
+    if (!ev) return undefined;
+    if (ev.data.type === 'seriesMaster') {
+      for (const exId of [...(b.exceptions.get(eventId)?.values() ?? [])]) this.removeEvent(userId, exId);
+      b.exceptions.delete(eventId);
+    }
+    this.unindex(b, ev);
+    b.events.delete(eventId);
+    if (ev.data.transactionId && b.transactionIds.get(ev.data.transactionId) === eventId) b.transactionIds.delete(ev.data.transactionId);
+    const uid = ev.data.iCalUId;
+    const list = uid ? this.meetings.get(uid) : undefined;
+    if (uid && list) {
+      const rest = list.filter((c) => !(c.userId === userId && c.eventId === eventId));
+      if (rest.length) this.meetings.set(uid, rest);
+      else this.meetings.delete(uid);
+    }
+    this.record(b, ev, 'deleted', ev.data.type === 'seriesMaster' ? ev : undefined);
+    return ev;
+  }
+
+  /** Marks an occurrence of a series as deleted (it vanishes from views) and records a master update. */
+  cancelOccurrence(master: StoredEvent, originalStartMs: number): void {
+    const cancelled = [...(master.cancelledStarts ?? []), originalStartMs];
+    this.replaceEvent(master, master.data, { cancelledStarts: cancelled });
+  }
+
+  private index(b: Mailbox, ev: StoredEvent): void {
+    b.events.set(ev.data.id!, ev);
+    if (ev.data.type === 'seriesMaster') {
+      b.masters.set(ev.data.id!, ev);
+      return;
+    }
+    if (ev.data.type === 'exception' && ev.data.seriesMasterId && ev.originalStartMs !== undefined) {
+      const m = b.exceptions.get(ev.data.seriesMasterId) ?? new Map<number, string>();
+      m.set(ev.originalStartMs, ev.data.id!);
+      b.exceptions.set(ev.data.seriesMasterId, m);
+    }
+    b.maxDurationMs = Math.max(b.maxDurationMs, ev.endMs - ev.startMs);
+    const s = b.sorted;
+    if (s.length === 0 || cmp(s[s.length - 1]!, ev) <= 0) s.push(ev);
+    else s.splice(lowerBound(s, ev.startMs), 0, ev);
+  }
+
+  private unindex(b: Mailbox, ev: StoredEvent): void {
+    if (ev.data.type === 'seriesMaster') {
+      b.masters.delete(ev.data.id!);
+      return;
+    }
+    if (ev.data.type === 'exception' && ev.data.seriesMasterId && ev.originalStartMs !== undefined) {
+      b.exceptions.get(ev.data.seriesMasterId)?.delete(ev.originalStartMs);
+    }
+    for (let i = lowerBound(b.sorted, ev.startMs); i < b.sorted.length && b.sorted[i]!.startMs === ev.startMs; i++) {
+      if (b.sorted[i] === ev) {
+        b.sorted.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Fast bulk load (benchmarks, seed): stores complete events without recording changes, then sorts once.
+   * Existing delta tokens of the mailbox stay valid only for changes after the load.
+   */
+  bulkInsert(userId: string, calendarId: string, items: Array<{ data: GraphEvent; startMs: number; endMs: number; zone: string }>): void {
+    const b = this.box(userId);
+    for (const it of items) {
+      const ev: StoredEvent = { ...it, userId, calendarId, version: 1 };
+      b.events.set(it.data.id!, ev);
+      if (it.data.type === 'seriesMaster') b.masters.set(it.data.id!, ev);
+      else {
+        b.sorted.push(ev);
+        b.maxDurationMs = Math.max(b.maxDurationMs, it.endMs - it.startMs);
+      }
+      if (it.data.transactionId) b.transactionIds.set(it.data.transactionId, it.data.id!);
+    }
+    b.sorted.sort(cmp);
+    b.seq += 1;
+    b.minSeq = b.seq;
+  }
+
+  // ---- change feed -----------------------------------------------------------------------------------------
+
+  private record(b: Mailbox, ev: StoredEvent, changeType: ChangeRecord['changeType'], prev?: StoredEvent): void {
+    b.seq += 1;
+    b.changes.push({ seq: b.seq, eventId: ev.data.id!, calendarId: ev.calendarId, changeType, ...(prev ? { prev } : {}) });
+    if (b.changes.length > MAX_CHANGES) {
+      const drop = b.changes.length - MAX_CHANGES / 2;
+      b.minSeq = b.changes[drop - 1]!.seq;
+      b.changes.splice(0, drop);
+    }
+    const notice: ChangeNotice = { userId: b.userId, calendarId: ev.calendarId, eventId: ev.data.id!, changeType };
+    for (const l of this.listeners) {
+      try {
+        l(notice);
+      } catch {
+        // a failing listener must not break the write
+      }
+    }
+  }
+
+  /** Subscribes to every event change of every mailbox; returns an unsubscribe function. */
+  onChange(listener: (c: ChangeNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Current change sequence, oldest usable sequence and token epoch of a mailbox. */
+  syncState(userId: string): { seq: number; minSeq: number; epoch: number } {
+    const b = this.box(userId);
+    return { seq: b.seq, minSeq: b.minSeq, epoch: b.epoch };
+  }
+
+  /** Changes with seq > `afterSeq`, oldest first. */
+  changesSince(userId: string, afterSeq: number): ChangeRecord[] {
+    const c = this.box(userId).changes;
+    let lo = 0;
+    let hi = c.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (c[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return c.slice(lo);
+  }
+
+  /**
+   * Invalidates every delta (and delta paging) token of one mailbox, or of all mailboxes: the next call
+   * with such a token answers 410 SyncStateNotFound and the client must resync.
+   */
+  invalidateDeltaTokens(userId?: string): void {
+    for (const b of userId ? [this.boxes.get(userId)].filter((x): x is Mailbox => !!x) : this.boxes.values()) {
+      b.epoch += 1;
+      b.minSeq = b.seq;
+    }
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------------------------
+
+  /** A JSON-serialisable snapshot of every mailbox and the room metadata (change feeds are not kept). */
+  toJSON(): StoreSnapshot {
+    return {
+      version: 1,
+      rooms: [...this.rooms.values()],
+      mailboxes: [...this.boxes.values()].map((b) => ({
+        userId: b.userId,
+        defaultCalendarId: b.defaultCalendarId,
+        calendars: [...b.calendars.values()],
+        settings: b.settings,
+        seq: b.seq,
+        epoch: b.epoch,
+        events: [...b.events.values()],
+      })),
+    };
+  }
+
+  /** Replaces the whole store with a snapshot from toJSON(); tokens issued before are no longer valid. */
+  load(json: StoreSnapshot): void {
+    this.boxes.clear();
+    this.meetings.clear();
+    this.rooms.clear();
+    for (const r of json.rooms) this.rooms.set(r.userId, r);
+    for (const m of json.mailboxes) {
+      const b: Mailbox = {
+        userId: m.userId,
+        calendars: new Map(m.calendars.map((c) => [c.id, c])),
+        defaultCalendarId: m.defaultCalendarId,
+        events: new Map(),
+        sorted: [],
+        masters: new Map(),
+        exceptions: new Map(),
+        maxDurationMs: 0,
+        settings: m.settings,
+        changes: [],
+        seq: m.seq + 1,
+        minSeq: m.seq + 1,
+        epoch: m.epoch + 1,
+        transactionIds: new Map(),
+      };
+      this.boxes.set(m.userId, b);
+      for (const ev of m.events) {
+        this.index(b, ev);
+        if (ev.data.transactionId) b.transactionIds.set(ev.data.transactionId, ev.data.id!);
+        if (ev.data.iCalUId) {
+          const list = this.meetings.get(ev.data.iCalUId) ?? [];
+          list.push({ userId: m.userId, eventId: ev.data.id! });
+          this.meetings.set(ev.data.iCalUId, list);
+        }
+      }
+    }
+  }
+}
+
+/** The id a client sees for an instance. */
+export function instanceId(i: EventInstance): string {
+  return i.occurrence?.id ?? i.ev.data.id!;
+}
+
+/** Snapshot format of MailboxStore.toJSON(). */
+export interface StoreSnapshot {
+  version: 1;
+  rooms: RoomInfo[];
+  mailboxes: Array<{
+    userId: string;
+    defaultCalendarId: string;
+    calendars: CalendarRecord[];
+    settings: MailboxSettingsRecord;
+    seq: number;
+    epoch: number;
+    events: StoredEvent[];
+  }>;
+}
