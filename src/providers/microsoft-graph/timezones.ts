@@ -1,0 +1,267 @@
+// Windows ↔ IANA time-zone names for Graph, including Outlook's custom/legacy names, and Graph dateTimeTimeZone ↔ UTC instants.
+import { DateTime, IANAZone } from 'luxon';
+import { findIanaAliases, findWindows, WINDOWS_TO_IANA_MAP } from 'windows-iana';
+import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
+import type { Instant } from '../../domain/calendar.js';
+import { AppError } from '../../domain/errors.js';
+
+/** The zone used when a Graph zone name cannot be resolved. Resolutions that use it carry `source: 'fallback'`. */
+export const FALLBACK_TIME_ZONE = 'UTC';
+
+/**
+ * How a provider zone name was understood. `exact: false` means calbridge guessed (abbreviation, UTC offset,
+ * custom definition) or fell back to `FALLBACK_TIME_ZONE`; callers should report such cases, never fail on them.
+ */
+export interface ZoneResolution {
+  iana: string;
+  source: 'iana' | 'windows' | 'utc' | 'abbreviation' | 'offset' | 'custom' | 'fallback';
+  exact: boolean;
+  /** The name as Graph sent it. */
+  input: string | null;
+}
+
+/** CLDR still lists some renamed zones under their old IANA names; prefer the current ones. */
+const CURRENT_IANA_NAME: Readonly<Record<string, string>> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Godthab': 'America/Nuuk',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+};
+
+/** Names Graph uses for UTC itself. */
+const UTC_NAMES = new Set(['utc', 'tzone://microsoft/utc', 'gmt', 'z', 'etc/utc', 'etc/gmt', 'coordinated universal time']);
+
+/**
+ * Abbreviations Outlook clients and some Exchange versions write into originalStartTimeZone. Ambiguous ones
+ * (IST, CST outside North America, BST) take their most common meaning for Outlook users; all are marked inexact.
+ */
+const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  AKST: 'America/Anchorage',
+  AKDT: 'America/Anchorage',
+  HST: 'Pacific/Honolulu',
+  AST: 'America/Halifax',
+  ADT: 'America/Halifax',
+  NST: 'America/St_Johns',
+  BST: 'Europe/London',
+  WET: 'Europe/Lisbon',
+  WEST: 'Europe/Lisbon',
+  CET: 'Europe/Paris',
+  CEST: 'Europe/Paris',
+  MET: 'Europe/Paris',
+  EET: 'Europe/Athens',
+  EEST: 'Europe/Athens',
+  MSK: 'Europe/Moscow',
+  IST: 'Asia/Kolkata',
+  SGT: 'Asia/Singapore',
+  HKT: 'Asia/Hong_Kong',
+  JST: 'Asia/Tokyo',
+  KST: 'Asia/Seoul',
+  AWST: 'Australia/Perth',
+  ACST: 'Australia/Adelaide',
+  ACDT: 'Australia/Adelaide',
+  AEST: 'Australia/Sydney',
+  AEDT: 'Australia/Sydney',
+  NZST: 'Pacific/Auckland',
+  NZDT: 'Pacific/Auckland',
+};
+
+const windowsByLowerName = new Map<string, { windowsName: string; iana: string }>();
+for (const entry of WINDOWS_TO_IANA_MAP) {
+  const first = entry.iana[0];
+  if (entry.territory !== '001' || first === undefined) continue;
+  windowsByLowerName.set(entry.windowsName.toLowerCase(), {
+    windowsName: entry.windowsName,
+    iana: CURRENT_IANA_NAME[first] ?? first,
+  });
+}
+const LEGACY_BY_CURRENT = new Map(Object.entries(CURRENT_IANA_NAME).map(([legacy, current]) => [current, legacy]));
+
+/** True when luxon (ICU) knows the IANA zone. */
+export function isIanaZone(name: string): boolean {
+  return name.includes('/') || name === 'UTC' ? IANAZone.isValidZone(name) : false;
+}
+
+/** Windows zone name (case-insensitive) → the current IANA name of its main zone, or null. */
+export function windowsToIana(windowsName: string): string | null {
+  return windowsByLowerName.get(windowsName.trim().toLowerCase())?.iana ?? null;
+}
+
+/** IANA zone → Windows zone name, or null when Windows has no zone for it. Accepts aliases (`US/Pacific`). */
+export function ianaToWindows(iana: string): string | null {
+  if (iana === 'UTC' || iana === 'Etc/UTC') return 'UTC';
+  const candidates = [iana, LEGACY_BY_CURRENT.get(iana), ...findIanaAliases(iana)];
+  for (const candidate of candidates) {
+    if (candidate === undefined) continue;
+    const found = findWindows(candidate)[0];
+    if (found !== undefined) return found;
+  }
+  return null;
+}
+
+/**
+ * The zone name calbridge sends to Graph for an IANA zone: its Windows name when one exists (accepted by every
+ * Exchange version), else the IANA name itself (Graph accepts IANA names too).
+ */
+export function toGraphTimeZone(iana: string): string {
+  return ianaToWindows(iana) ?? iana;
+}
+
+/** `(UTC+05:30) Chennai, …` display names and `UTC+2`, `GMT-08:00` forms → a fixed offset in minutes. */
+function parseOffsetName(name: string): number | null {
+  const m = /^\(?(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\)?/i.exec(name.trim());
+  if (m === null) return null;
+  const minutes = Number(m[2]) * 60 + Number(m[3] ?? '0');
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** A fixed-offset zone as IANA `Etc/GMT±h` (note the inverted sign), or null for non-whole hours. */
+function etcZoneForOffset(offsetMinutes: number): string | null {
+  if (offsetMinutes === 0) return 'UTC';
+  if (offsetMinutes % 60 !== 0 || Math.abs(offsetMinutes) > 14 * 60) return null;
+  const hours = offsetMinutes / 60;
+  return `Etc/GMT${hours > 0 ? '-' : '+'}${Math.abs(hours)}`;
+}
+
+/**
+ * Resolves any zone name Graph returns (Windows, IANA, `tzone://Microsoft/Utc`, `tzone://Microsoft/Custom`,
+ * `Customized Time Zone`, abbreviations, `(UTC+01:00) …` display names). Never throws: unknown names resolve to
+ * `fallback` with `source: 'fallback'`.
+ * @example resolveTimeZone('Pacific Standard Time') // { iana: 'America/Los_Angeles', source: 'windows', exact: true, … }
+ */
+export function resolveTimeZone(name: string | null | undefined, fallback: string = FALLBACK_TIME_ZONE): ZoneResolution {
+  const input = name ?? null;
+  const trimmed = (name ?? '').trim();
+  const lower = trimmed.toLowerCase();
+  if (UTC_NAMES.has(lower)) return { iana: 'UTC', source: 'utc', exact: true, input };
+  const windows = windowsToIana(trimmed);
+  if (windows !== null) return { iana: windows, source: 'windows', exact: true, input };
+  if (trimmed !== '' && isIanaZone(trimmed)) {
+    return { iana: CURRENT_IANA_NAME[trimmed] ?? trimmed, source: 'iana', exact: true, input };
+  }
+  const abbreviation = ABBREVIATIONS[trimmed.toUpperCase()];
+  if (abbreviation !== undefined) return { iana: abbreviation, source: 'abbreviation', exact: false, input };
+  const offset = parseOffsetName(trimmed);
+  const etc = offset === null ? null : etcZoneForOffset(offset);
+  if (etc !== null) return { iana: etc, source: 'offset', exact: false, input };
+  return { iana: fallback, source: 'fallback', exact: false, input };
+}
+
+/**
+ * Graph `dateTime` (`2026-03-08T15:00:00.0000000`, no offset) read in `zone` → ISO instant with Z. A value that
+ * carries its own offset (`…Z`, `…+01:00`) keeps it. Malformed values are a `provider_error`.
+ */
+export function wallTimeToInstant(dateTime: string, zone: string): Instant {
+  const local = DateTime.fromISO(dateTime, { zone });
+  if (!local.isValid) {
+    throw new AppError('provider_error', 'The calendar provider returned an invalid date-time.', {
+      details: { reason: 'malformed_datetime', value: dateTime.slice(0, 64) },
+    });
+  }
+  return local.toUTC().toISO() as Instant;
+}
+
+/** Converts a Graph dateTimeTimeZone (zone in any form Graph uses) to a UTC instant. */
+export function graphDateTimeToInstant(value: MicrosoftGraph.DateTimeTimeZone, fallbackZone = 'UTC'): Instant {
+  const zone = resolveTimeZone(value.timeZone, fallbackZone).iana;
+  return wallTimeToInstant(value.dateTime ?? '', zone);
+}
+
+/** Local wall time `YYYY-MM-DDTHH:mm:ss` of an instant in an IANA zone. */
+export function instantToLocal(instant: Instant, iana: string): string {
+  return DateTime.fromISO(instant, { zone: 'UTC' }).setZone(iana).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** UTC instant → Graph dateTimeTimeZone in the given IANA zone, written with its Windows name when there is one. */
+export function instantToGraphDateTime(instant: Instant, iana: string): MicrosoftGraph.DateTimeTimeZone {
+  return { dateTime: instantToLocal(instant, iana), timeZone: toGraphTimeZone(iana) };
+}
+
+const WEEKDAY_NUMBER: Readonly<Record<MicrosoftGraph.DayOfWeek, number>> = {
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+  sunday: 7,
+};
+
+/** The local date of a customTimeZone transition rule in `year` (dayOccurrence 5 = last). */
+function transitionDate(rule: MicrosoftGraph.StandardTimeZoneOffset, year: number): DateTime | null {
+  const month = rule.month ?? 0;
+  const weekday = WEEKDAY_NUMBER[(rule.dayOfWeek ?? 'sunday').toLowerCase() as MicrosoftGraph.DayOfWeek];
+  const occurrence = rule.dayOccurrence ?? 1;
+  if (month < 1 || month > 12 || weekday === undefined) return null;
+  const first = DateTime.utc(year, month, 1);
+  let day = first.plus({ days: (weekday - first.weekday + 7) % 7 }).plus({ weeks: Math.min(occurrence, 5) - 1 });
+  while (day.month !== month) day = day.minus({ weeks: 1 });
+  return day;
+}
+
+/** Offset in minutes of `zone` at local noon `days` away from `date`. */
+function offsetNear(zone: string, date: DateTime, days: number): number {
+  const d = date.plus({ days });
+  return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: 12 }, { zone }).offset;
+}
+
+function matchesCustomRule(zone: string, std: number, dst: number, ctz: MicrosoftGraph.CustomTimeZone, year: number): boolean {
+  const toDaylight = ctz.daylightOffset ? transitionDate(ctz.daylightOffset, year) : null;
+  const toStandard = ctz.standardOffset ? transitionDate(ctz.standardOffset, year) : null;
+  if (toDaylight === null || toStandard === null || std === dst) {
+    return [1, 4, 7, 10].every((m) => DateTime.fromObject({ year, month: m, day: 15, hour: 12 }, { zone }).offset === std);
+  }
+  return (
+    offsetNear(zone, toDaylight, -2) === std &&
+    offsetNear(zone, toDaylight, 2) === dst &&
+    offsetNear(zone, toStandard, -2) === dst &&
+    offsetNear(zone, toStandard, 2) === std
+  );
+}
+
+/**
+ * Finds an IANA zone that follows an Outlook customTimeZone definition (`Customized Time Zone`: bias plus
+ * standard/daylight transition rules) in `referenceYear`. Zones without a Windows qualifier in their name are
+ * preferred. Falls back to a fixed `Etc/GMT±h` zone, then to `fallback`; all results are marked inexact.
+ */
+export function resolveCustomTimeZone(
+  ctz: MicrosoftGraph.CustomTimeZone,
+  fallback: string = FALLBACK_TIME_ZONE,
+  referenceYear = 2026,
+): ZoneResolution {
+  const input = ctz.name ?? null;
+  const bias = ctz.bias ?? 0;
+  const std = -bias;
+  const dst = ctz.daylightOffset && (ctz.daylightOffset.month ?? 0) > 0 ? -(bias + (ctz.daylightOffset.daylightBias ?? 0)) : std;
+  const candidates = [...windowsByLowerName.values()].sort(
+    (a, b) => Number(a.windowsName.includes('(')) - Number(b.windowsName.includes('(')),
+  );
+  for (const { iana } of candidates) {
+    if (matchesCustomRule(iana, std, dst, ctz, referenceYear)) return { iana, source: 'custom', exact: false, input };
+  }
+  const etc = std === dst ? etcZoneForOffset(std) : null;
+  if (etc !== null) return { iana: etc, source: 'offset', exact: false, input };
+  return { iana: fallback, source: 'fallback', exact: false, input };
+}
+
+/** Resolves a Graph timeZoneBase (workingHours.timeZone): a named zone, or a customTimeZone definition. */
+export function resolveTimeZoneBase(tz: MicrosoftGraph.TimeZoneBase | null | undefined, fallback = FALLBACK_TIME_ZONE): ZoneResolution {
+  if (tz === null || tz === undefined) return { iana: fallback, source: 'fallback', exact: false, input: null };
+  const named = resolveTimeZone(tz.name, fallback);
+  if (named.source !== 'fallback') return named;
+  const custom = tz as MicrosoftGraph.CustomTimeZone;
+  if (typeof custom.bias === 'number') return resolveCustomTimeZone(custom, fallback);
+  return named;
+}
