@@ -1,0 +1,429 @@
+// Change-notification subscriptions: records, request validation, handshake, delivery and lifecycle events.
+import { randomUUID } from 'node:crypto';
+import type { Clock, Principal } from '../contracts.js';
+import type { Directory } from '../directory.js';
+import { GraphHttpError } from './errors.js';
+import { parseSubscriptionResource, type SubscriptionTarget } from './subscription-resource.js';
+import { WebhookClient, type PostResult, type WebhookFaults } from './webhook-delivery.js';
+
+export type ChangeType = 'created' | 'updated' | 'deleted';
+export type LifecycleEvent = 'reauthorizationRequired' | 'missed' | 'subscriptionRemoved';
+export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = ['reauthorizationRequired', 'missed', 'subscriptionRemoved'];
+
+/** A change in a mailbox, as the subscription engine consumes it (adapted from the store's change feed). */
+export interface MailboxChange {
+  kind: 'event' | 'message';
+  /** Mailbox owner (object id). */
+  userId: string;
+  /** Calendar (or mail folder) holding the item; null when unknown. */
+  containerId: string | null;
+  /** True when the container is the mailbox's default calendar. */
+  isDefaultContainer: boolean;
+  itemId: string;
+  changeType: ChangeType;
+  /** Change key of the item after the change (for `@odata.etag`); null for deletions. */
+  changeKey: string | null;
+}
+
+export interface SubscriptionRecord {
+  id: string;
+  resource: string;
+  changeTypes: Set<ChangeType>;
+  changeType: string;
+  clientState: string | null;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  expiresAt: number;
+  applicationId: string;
+  creatorId: string;
+  tenantId: string;
+  target: SubscriptionTarget;
+  latestSupportedTlsVersion: string;
+  includeResourceData: boolean;
+  encryptionCertificate: string | null;
+  encryptionCertificateId: string | null;
+  notificationContentType: string;
+  reauthorizationSent: boolean;
+  stats: { delivered: number; failed: number; dropped: number; lastStatus: number | null; lastAt: number | null };
+}
+
+/** One delivery attempt series, recorded for tests and the admin API. */
+export interface DeliveryRecord {
+  subscriptionId: string;
+  kind: 'change' | 'lifecycle';
+  event: string;
+  url: string;
+  ok: boolean;
+  status: number;
+  attempts: number;
+  dropped: boolean;
+  at: number;
+  body: unknown;
+}
+
+export interface SubscriptionEngineOptions {
+  directory: Directory;
+  clock: Clock;
+  caPem?: string;
+  /** Longest lifetime granted, in minutes (Outlook events: 10,080 = 7 days). Longer requests are capped. */
+  maxLifetimeMinutes?: number;
+  validationTimeoutMs?: number;
+  deliveryTimeoutMs?: number;
+  retryDelaysMs?: number[];
+  /** A `missed` lifecycle event is sent after this many notifications of a subscription were lost. */
+  missedAfterFailures?: number;
+  /** `reauthorizationRequired` is sent this long before expiry (once per expiry time). */
+  reauthorizationLeadMs?: number;
+  sweepIntervalMs?: number;
+  random?: () => number;
+}
+
+const TLS_VERSIONS = new Set(['v1_0', 'v1_1', 'v1_2', 'v1_3']);
+const CHANGE_TYPES = new Set<string>(['created', 'updated', 'deleted']);
+const WRITABLE = new Set([
+  '@odata.type', 'changeType', 'notificationUrl', 'lifecycleNotificationUrl', 'resource', 'expirationDateTime',
+  'clientState', 'includeResourceData', 'encryptionCertificate', 'encryptionCertificateId',
+  'latestSupportedTlsVersion', 'notificationContentType', 'notificationQueryOptions', 'notificationUrlAppId',
+]);
+
+const bad = (message: string) => new GraphHttpError(400, 'InvalidRequest', message);
+const forbidden = () =>
+  new GraphHttpError(403, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied. Check credentials and try again.]');
+const notFound = (id: string) =>
+  new GraphHttpError(404, 'ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+
+/** Graph's timestamp format with 7 fractional digits. */
+export function graphTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+}
+
+/** The subscription engine of one emulator instance. */
+export class SubscriptionEngine {
+  readonly subscriptions = new Map<string, SubscriptionRecord>();
+  readonly deliveries: DeliveryRecord[] = [];
+  readonly client: WebhookClient;
+  private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem'>>;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(opts: SubscriptionEngineOptions) {
+    this.o = {
+      maxLifetimeMinutes: 10_080,
+      validationTimeoutMs: 10_000,
+      deliveryTimeoutMs: 3_000,
+      retryDelaysMs: [1_000, 4_000, 16_000],
+      missedAfterFailures: 1,
+      reauthorizationLeadMs: 10 * 60_000,
+      sweepIntervalMs: 1_000,
+      random: Math.random,
+      ...opts,
+    };
+    this.client = new WebhookClient({
+      caPem: opts.caPem,
+      timeoutMs: this.o.deliveryTimeoutMs,
+      validationTimeoutMs: this.o.validationTimeoutMs,
+      retryDelaysMs: this.o.retryDelaysMs,
+      random: this.o.random,
+    });
+    this.sweeper = setInterval(() => this.sweep(), this.o.sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  get webhookFaults(): WebhookFaults {
+    return this.client.faults;
+  }
+
+  set webhookFaults(f: WebhookFaults) {
+    this.client.faults = f;
+  }
+
+  /** Validates a create request, runs the validation handshake(s) and stores the subscription. */
+  async create(p: Principal, body: unknown): Promise<SubscriptionRecord> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
+    const b = body as Record<string, unknown>;
+    for (const k of Object.keys(b)) {
+      if (!WRITABLE.has(k)) throw new GraphHttpError(400, 'BadRequest', `The property '${k}' does not exist on type 'microsoft.graph.subscription'.`);
+    }
+    const changeTypes = parseChangeTypes(b.changeType);
+    const notificationUrl = parseWebhookUrl(b.notificationUrl, 'notificationUrl', true) as string;
+    const lifecycleNotificationUrl = parseWebhookUrl(b.lifecycleNotificationUrl, 'lifecycleNotificationUrl', false);
+    if (typeof b.resource !== 'string' || !b.resource.trim()) throw bad("The 'resource' property is required.");
+    const expiresAt = this.grantExpiry(b.expirationDateTime);
+    const clientState = optString(b.clientState, 'clientState');
+    if (clientState !== null && clientState.length > 128) throw bad('clientState must not exceed 128 characters.');
+    const tls = optString(b.latestSupportedTlsVersion, 'latestSupportedTlsVersion') ?? 'v1_2';
+    if (!TLS_VERSIONS.has(tls)) throw bad(`Invalid latestSupportedTlsVersion '${tls}'; expected one of v1_0, v1_1, v1_2, v1_3.`);
+    const includeResourceData = b.includeResourceData ?? false;
+    if (typeof includeResourceData !== 'boolean') throw bad('includeResourceData must be a boolean.');
+    const encryptionCertificate = optString(b.encryptionCertificate, 'encryptionCertificate');
+    const encryptionCertificateId = optString(b.encryptionCertificateId, 'encryptionCertificateId');
+    if (includeResourceData && (!encryptionCertificate || !encryptionCertificateId)) {
+      throw bad('encryptionCertificate and encryptionCertificateId are required when includeResourceData is true.');
+    }
+    const target = this.authorize(p, b.resource);
+
+    for (const url of [notificationUrl, lifecycleNotificationUrl]) {
+      if (!url) continue;
+      const failure = await this.client.validate(url);
+      if (failure) throw new GraphHttpError(400, 'ValidationError', `Subscription validation request failed. ${failure}`);
+    }
+    const rec: SubscriptionRecord = {
+      id: randomUUID(),
+      resource: b.resource,
+      changeTypes,
+      changeType: b.changeType as string,
+      clientState,
+      notificationUrl,
+      lifecycleNotificationUrl,
+      expiresAt,
+      applicationId: p.appId,
+      creatorId: p.userId ?? p.appId,
+      tenantId: p.tenantId,
+      target,
+      latestSupportedTlsVersion: tls,
+      includeResourceData,
+      encryptionCertificate,
+      encryptionCertificateId,
+      notificationContentType: optString(b.notificationContentType, 'notificationContentType') ?? 'application/json',
+      reauthorizationSent: false,
+      stats: { delivered: 0, failed: 0, dropped: 0, lastStatus: null, lastAt: null },
+    };
+    this.subscriptions.set(rec.id, rec);
+    return rec;
+  }
+
+  /** Subscriptions visible to the caller: the app's, and for delegated calls only the signed-in user's. */
+  list(p: Principal): SubscriptionRecord[] {
+    this.sweep();
+    return [...this.subscriptions.values()].filter((s) => visibleTo(s, p));
+  }
+
+  get(p: Principal, id: string): SubscriptionRecord {
+    this.sweep();
+    const rec = this.subscriptions.get(id.toLowerCase());
+    if (!rec || !visibleTo(rec, p)) throw notFound(id);
+    return rec;
+  }
+
+  /** PATCH: only `expirationDateTime` can change. */
+  renew(p: Principal, id: string, body: unknown): SubscriptionRecord {
+    const rec = this.get(p, id);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
+    const b = body as Record<string, unknown>;
+    if ('lifecycleNotificationUrl' in b) throw bad('lifecycleNotificationUrl can only be set when the subscription is created.');
+    const other = Object.keys(b).filter((k) => k !== 'expirationDateTime' && k !== '@odata.type');
+    if (other.length) throw bad(`Only expirationDateTime can be updated; '${other[0]}' cannot.`);
+    rec.expiresAt = this.grantExpiry(b.expirationDateTime);
+    rec.reauthorizationSent = false;
+    return rec;
+  }
+
+  remove(p: Principal, id: string): void {
+    const rec = this.get(p, id);
+    this.subscriptions.delete(rec.id);
+  }
+
+  /** POST /subscriptions/{id}/reauthorize: re-checks the caller's access and clears a pending reauthorization. */
+  reauthorize(p: Principal, id: string): void {
+    const rec = this.get(p, id);
+    this.authorize(p, rec.resource);
+    rec.reauthorizationSent = false;
+  }
+
+  /** Fans a mailbox change out to every matching subscription. */
+  handleChange(c: MailboxChange): void {
+    const now = this.o.clock();
+    for (const s of this.subscriptions.values()) {
+      if (s.expiresAt <= now || !s.changeTypes.has(c.changeType) || !matches(s.target, c)) continue;
+      const body = { value: [this.changeNotification(s, c)] };
+      this.enqueue(s.notificationUrl, () =>
+        this.client.notify(s.notificationUrl, body, (r) => this.recordChange(s, c.changeType, body, r)),
+      );
+    }
+  }
+
+  /** Sends a lifecycle notification (no-op without a lifecycle URL); `subscriptionRemoved` also deletes it. */
+  triggerLifecycle(id: string, event: LifecycleEvent): boolean {
+    const s = this.subscriptions.get(id.toLowerCase());
+    if (!s) return false;
+    if (event === 'subscriptionRemoved') this.subscriptions.delete(s.id);
+    if (event === 'reauthorizationRequired') s.reauthorizationSent = true;
+    const url = s.lifecycleNotificationUrl;
+    if (!url) return true;
+    const body = {
+      value: [
+        {
+          subscriptionId: s.id,
+          subscriptionExpirationDateTime: graphTimestamp(s.expiresAt),
+          tenantId: s.tenantId,
+          clientState: s.clientState,
+          lifecycleEvent: event,
+        },
+      ],
+    };
+    this.enqueue(url, async () => {
+      const r = await this.client.postWithRetry(url, body);
+      this.record({ subscriptionId: s.id, kind: 'lifecycle', event, url, body, ...r });
+    });
+    return true;
+  }
+
+  /** Removes expired subscriptions and sends due `reauthorizationRequired` events. */
+  sweep(): void {
+    const now = this.o.clock();
+    for (const s of [...this.subscriptions.values()]) {
+      if (s.expiresAt <= now) this.subscriptions.delete(s.id);
+      else if (!s.reauthorizationSent && s.lifecycleNotificationUrl && s.expiresAt - now <= this.o.reauthorizationLeadMs) {
+        this.triggerLifecycle(s.id, 'reauthorizationRequired');
+      }
+    }
+  }
+
+  /** Resolves when every queued delivery has finished (for tests). */
+  async idle(): Promise<void> {
+    while (this.queues.size) await Promise.all([...this.queues.values()]);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.client.close();
+  }
+
+  /** The JSON representation of a subscription. */
+  toGraph(s: SubscriptionRecord): Record<string, unknown> {
+    return {
+      id: s.id,
+      resource: s.resource,
+      applicationId: s.applicationId,
+      changeType: s.changeType,
+      clientState: s.clientState,
+      notificationUrl: s.notificationUrl,
+      notificationQueryOptions: null,
+      lifecycleNotificationUrl: s.lifecycleNotificationUrl,
+      expirationDateTime: graphTimestamp(s.expiresAt),
+      creatorId: s.creatorId,
+      includeResourceData: s.includeResourceData,
+      latestSupportedTlsVersion: s.latestSupportedTlsVersion,
+      encryptionCertificate: s.encryptionCertificate ?? '',
+      encryptionCertificateId: s.encryptionCertificateId ?? '',
+      notificationUrlAppId: null,
+      notificationContentType: s.notificationContentType,
+    };
+  }
+
+  private changeNotification(s: SubscriptionRecord, c: MailboxChange): Record<string, unknown> {
+    const segment = c.kind === 'event' ? 'Events' : 'Messages';
+    const path = `Users/${c.userId}/${segment}/${c.itemId}`;
+    const resourceData: Record<string, unknown> = {
+      '@odata.type': c.kind === 'event' ? '#Microsoft.Graph.Event' : '#Microsoft.Graph.Message',
+      '@odata.id': path,
+    };
+    if (c.changeKey) resourceData['@odata.etag'] = `W/"${c.changeKey}"`;
+    resourceData.id = c.itemId;
+    return {
+      subscriptionId: s.id,
+      subscriptionExpirationDateTime: graphTimestamp(s.expiresAt),
+      changeType: c.changeType,
+      resource: path,
+      resourceData,
+      clientState: s.clientState,
+      tenantId: s.tenantId,
+    };
+  }
+
+  private recordChange(s: SubscriptionRecord, event: string, body: unknown, r: PostResult): void {
+    this.record({ subscriptionId: s.id, kind: 'change', event, url: s.notificationUrl, body, ...r });
+    s.stats.lastAt = this.o.clock();
+    s.stats.lastStatus = r.status;
+    if (r.ok) s.stats.delivered += 1;
+    else if (r.dropped) s.stats.dropped += 1;
+    else {
+      s.stats.failed += 1;
+      if (s.stats.failed % this.o.missedAfterFailures === 0 && this.subscriptions.has(s.id)) this.triggerLifecycle(s.id, 'missed');
+    }
+  }
+
+  private record(d: Omit<DeliveryRecord, 'at' | 'dropped'> & { dropped?: boolean }): void {
+    this.deliveries.push({ ...d, dropped: d.dropped ?? false, at: this.o.clock() });
+    if (this.deliveries.length > 1000) this.deliveries.splice(0, this.deliveries.length - 1000);
+  }
+
+  /** Deliveries to one URL go out in order. */
+  private enqueue(url: string, job: () => Promise<void>): void {
+    const prev = this.queues.get(url) ?? Promise.resolve();
+    const next = prev.then(job).catch(() => undefined);
+    this.queues.set(url, next);
+    void next.then(() => {
+      if (this.queues.get(url) === next) this.queues.delete(url);
+    });
+  }
+
+  private grantExpiry(v: unknown): number {
+    if (typeof v !== 'string') throw bad("The 'expirationDateTime' property is required.");
+    const ms = Date.parse(v);
+    if (!Number.isFinite(ms)) throw bad(`Invalid expirationDateTime '${v}'.`);
+    const now = this.o.clock();
+    if (ms <= now) throw bad('Subscription expiration must be in the future.');
+    return Math.min(ms, now + this.o.maxLifetimeMinutes * 60_000);
+  }
+
+  /** Resolves the resource and checks the caller may subscribe to it. */
+  private authorize(p: Principal, resource: string): SubscriptionTarget {
+    const target = parseSubscriptionResource(resource, p, this.o.directory);
+    const user = this.o.directory.users.get(target.userId);
+    if (!user || user.tenantId !== p.tenantId) throw notFound(resource);
+    // Delegated tokens can subscribe only to the signed-in user's own mailbox (no shared/delegated calendars).
+    if (p.kind === 'delegated' && target.userId !== p.userId) throw forbidden();
+    const needed = target.kind === 'events' ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'];
+    if (!needed.some((s) => p.scopes.has(s))) throw forbidden();
+    return target;
+  }
+}
+
+function visibleTo(s: SubscriptionRecord, p: Principal): boolean {
+  if (s.tenantId !== p.tenantId || s.applicationId !== p.appId) return false;
+  return p.kind === 'application' || s.creatorId === p.userId;
+}
+
+function matches(t: SubscriptionTarget, c: MailboxChange): boolean {
+  if (t.userId !== c.userId || (t.kind === 'events') !== (c.kind === 'event')) return false;
+  if (t.containerId === null) return true;
+  if (t.containerId === 'default') return c.isDefaultContainer;
+  return c.containerId !== null && t.containerId.toLowerCase() === c.containerId.toLowerCase();
+}
+
+function parseChangeTypes(v: unknown): Set<ChangeType> {
+  if (typeof v !== 'string' || !v.trim()) throw bad("The 'changeType' property is required.");
+  const out = new Set<ChangeType>();
+  for (const part of v.split(',').map((x) => x.trim())) {
+    if (!CHANGE_TYPES.has(part)) throw bad(`Invalid changeType '${part}'; expected created, updated or deleted.`);
+    out.add(part as ChangeType);
+  }
+  return out;
+}
+
+/** https anywhere; plain http only for loopback hosts (local test receivers). */
+function parseWebhookUrl(v: unknown, name: string, required: boolean): string | null {
+  if (v === undefined || v === null) {
+    if (required) throw bad(`The '${name}' property is required.`);
+    return null;
+  }
+  if (typeof v !== 'string') throw bad(`${name} must be a string.`);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw bad(`Invalid ${name} '${v}': not an absolute URL.`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
+    throw bad(`Invalid ${name} '${v}': the URL must use https (http is accepted only for localhost).`);
+  }
+  return v;
+}
+
+function optString(v: unknown, name: string): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw bad(`${name} must be a string.`);
+  return v;
+}
