@@ -1,0 +1,301 @@
+// Free/busy maths: interval merging, working-hours windows per person (DST-correct, luxon), availability grid.
+import { DateTime } from 'luxon';
+import type { BusyItem, Instant, TimeRange, WorkingHours } from '../calendar.js';
+import { AppError } from '../errors.js';
+import type { Availability, ScheduleAvailability } from './types.js';
+
+/** A half-open interval `[start, end)` in epoch milliseconds. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+const MINUTE = 60_000;
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/**
+ * How strongly a status blocks a meeting; when several items overlap a period the highest wins.
+ * Out of office beats busy (the person is away), busy beats tentative, and working elsewhere is the mildest
+ * non-free state (the person works, just not at their usual place).
+ */
+export const STATUS_SEVERITY: Record<Exclude<Availability, 'unknown'>, number> = {
+  free: 0,
+  workingElsewhere: 1,
+  tentative: 2,
+  busy: 3,
+  oof: 4,
+};
+
+/** Digits of Graph's availabilityView, in order. */
+const VIEW_STATUS = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere'] as const;
+
+export function toMs(instant: Instant): number {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new AppError('bad_request', `Not a valid instant: ${instant}`);
+  return ms;
+}
+
+export function toInstant(ms: number): Instant {
+  return new Date(ms).toISOString();
+}
+
+/** Parses and checks a range (end after start). */
+export function rangeToInterval(range: TimeRange): Interval {
+  const start = toMs(range.start);
+  const end = toMs(range.end);
+  if (end <= start) throw new AppError('bad_request', 'The range must end after it starts.');
+  return { start, end };
+}
+
+/** Sorts and merges overlapping or touching intervals; empty intervals are dropped. */
+export function mergeIntervals(intervals: readonly Interval[]): Interval[] {
+  const sorted = intervals.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else out.push({ start: i.start, end: i.end });
+  }
+  return out;
+}
+
+/** True when `[start, end)` lies entirely inside one of the merged, sorted `intervals`. */
+export function isCovered(intervals: readonly Interval[], start: number, end: number): boolean {
+  const i = firstEndingAfter(intervals, start);
+  const hit = intervals[i];
+  return hit !== undefined && hit.start <= start && hit.end >= end;
+}
+
+/** True when `[start, end)` overlaps one of the merged, sorted `intervals`. */
+export function overlapsAny(intervals: readonly Interval[], start: number, end: number): boolean {
+  const hit = intervals[firstEndingAfter(intervals, start)];
+  return hit !== undefined && hit.start < end;
+}
+
+/** Index of the first interval whose end is after `t` (binary search). */
+function firstEndingAfter(intervals: readonly Interval[], t: number): number {
+  let lo = 0;
+  let hi = intervals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (intervals[mid]!.end <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Throws `bad_request` unless `zone` is an IANA zone luxon knows. */
+export function checkZone(zone: string): void {
+  if (!DateTime.now().setZone(zone).isValid) throw new AppError('bad_request', `Unknown time zone: ${zone}`);
+}
+
+function parseClock(hhmmss: string): { hour: number; minute: number; second: number } {
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/.exec(hhmmss);
+  if (!m) throw new AppError('bad_request', `Not a wall-clock time: ${hhmmss}`);
+  const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  if (hour > 24 || minute > 59 || second > 59) throw new AppError('bad_request', `Not a wall-clock time: ${hhmmss}`);
+  return { hour, minute, second };
+}
+
+/**
+ * The periods inside `range` that fall within `wh`, computed per local day in the person's own zone, so a
+ * 09:00–17:00 day stays 09:00–17:00 local across DST changes. An end at or before the start means the
+ * shift runs past midnight. With `allDays`, every day of the week counts (Graph's `personal` domain).
+ * @example workingHoursWindows({ daysOfWeek: ['monday'], startTime: '09:00:00', endTime: '17:00:00',
+ *   timeZone: 'Europe/Berlin' }, { start: '2026-03-30T00:00:00Z', end: '2026-03-31T00:00:00Z' })
+ *   // → [{ start: 2026-03-30T07:00Z, end: 2026-03-30T15:00Z }] (as epoch ms)
+ */
+export function workingHoursWindows(wh: WorkingHours, range: TimeRange, opts: { allDays?: boolean } = {}): Interval[] {
+  checkZone(wh.timeZone);
+  const { start, end } = rangeToInterval(range);
+  const from = parseClock(wh.startTime);
+  const to = parseClock(wh.endTime);
+  const days = new Set<string>(opts.allDays ? WEEKDAYS : wh.daysOfWeek);
+  const out: Interval[] = [];
+  // Start one local day early so a shift that began yesterday and runs into the range is included.
+  let day = DateTime.fromMillis(start, { zone: wh.timeZone }).startOf('day').minus({ days: 1 });
+  while (day.toMillis() < end) {
+    if (days.has(WEEKDAYS[day.weekday - 1]!)) {
+      const s = day.set(from).toMillis();
+      let e = day.set(to).toMillis();
+      if (e <= s) e = day.plus({ days: 1 }).set(to).toMillis();
+      const clipped = { start: Math.max(s, start), end: Math.min(e, end) };
+      if (clipped.end > clipped.start) out.push(clipped);
+    }
+    day = day.plus({ days: 1 });
+  }
+  return mergeIntervals(out);
+}
+
+/** Turns an availabilityView string into busy items, for providers that report only the view. */
+export function itemsFromView(view: string, viewStart: number, intervalMinutes: number): BusyItem[] {
+  const items: BusyItem[] = [];
+  for (let i = 0; i < view.length; i++) {
+    const status = VIEW_STATUS[Number(view[i])];
+    if (status === undefined || status === 'free') continue;
+    const start = viewStart + i * intervalMinutes * MINUTE;
+    items.push({ start: toInstant(start), end: toInstant(start + intervalMinutes * MINUTE), status });
+  }
+  return items;
+}
+
+/** A schedule prepared for fast "what is this person's status from t1 to t2" questions. */
+export interface ScheduleIndex {
+  email: string;
+  known: boolean;
+  /** Why the schedule is unknown (`external`, `not_found`, …); null when known. */
+  reason: string | null;
+  workingHours: WorkingHours | null;
+  /** Merged intervals per non-free status. */
+  busy: Record<Exclude<Availability, 'unknown' | 'free'>, Interval[]>;
+}
+
+/**
+ * Indexes one schedule. Busy items are used when present; when a provider gave only an availabilityView,
+ * pass the view's origin (`view`) to derive items from it.
+ */
+export function indexSchedule(
+  s: ScheduleAvailability,
+  view?: { start: number; intervalMinutes: number },
+): ScheduleIndex {
+  const busy: ScheduleIndex['busy'] = { tentative: [], busy: [], oof: [], workingElsewhere: [] };
+  if (s.status === 'unknown') {
+    return { email: s.email.toLowerCase(), known: false, reason: s.reason, workingHours: null, busy };
+  }
+  const items =
+    s.items.length === 0 && view && /[1-4]/.test(s.availabilityView)
+      ? itemsFromView(s.availabilityView, view.start, view.intervalMinutes)
+      : s.items;
+  const raw: Record<keyof ScheduleIndex['busy'], Interval[]> = {
+    tentative: [],
+    busy: [],
+    oof: [],
+    workingElsewhere: [],
+  };
+  for (const item of items) raw[item.status].push({ start: toMs(item.start), end: toMs(item.end) });
+  for (const k of Object.keys(raw) as Array<keyof ScheduleIndex['busy']>) busy[k] = mergeIntervals(raw[k]);
+  return { email: s.email.toLowerCase(), known: true, reason: null, workingHours: s.workingHours, busy };
+}
+
+/** The most severe status of `idx` during `[start, end)`; `unknown` when the schedule could not be read. */
+export function statusDuring(idx: ScheduleIndex, start: number, end: number): Availability {
+  if (!idx.known) return 'unknown';
+  if (overlapsAny(idx.busy.oof, start, end)) return 'oof';
+  if (overlapsAny(idx.busy.busy, start, end)) return 'busy';
+  if (overlapsAny(idx.busy.tentative, start, end)) return 'tentative';
+  if (overlapsAny(idx.busy.workingElsewhere, start, end)) return 'workingElsewhere';
+  return 'free';
+}
+
+export interface CompletenessSummary {
+  total: number;
+  current: number;
+  unknown: Array<{ email: string; reason: string }>;
+  /** e.g. `3 of 4 calendars current; john@acmecorp.com unknown (external)`. */
+  text: string;
+}
+
+/** How many of the schedules could be read, and why the others could not. */
+export function summarizeCompleteness(schedules: readonly ScheduleAvailability[]): CompletenessSummary {
+  const unknown = schedules.flatMap((s) =>
+    s.status === 'unknown' ? [{ email: s.email.toLowerCase(), reason: s.reason }] : [],
+  );
+  const current = schedules.length - unknown.length;
+  const head = `${current} of ${schedules.length} calendars current`;
+  const tail = unknown.map((u) => `${u.email} unknown (${u.reason})`).join(', ');
+  return { total: schedules.length, current, unknown, text: tail ? `${head}; ${tail}` : head };
+}
+
+/** One column of the availability grid. */
+export interface GridSlot {
+  start: Instant;
+  end: Instant;
+  /** The slot's start on the grid's wall clock, `yyyy-MM-ddTHH:mm`. */
+  local: string;
+}
+
+/** One person's or room's state in one slot. Working hours are a separate flag, not a status. */
+export interface GridCell {
+  status: Availability;
+  /** Whether the whole slot lies inside the schedule's working hours; null when they are not known. */
+  inWorkingHours: boolean | null;
+}
+
+export interface GridRow {
+  email: string;
+  known: boolean;
+  reason: string | null;
+  cells: GridCell[];
+}
+
+export interface AvailabilityGrid {
+  timeZone: string;
+  slotMinutes: number;
+  slots: GridSlot[];
+  rows: GridRow[];
+  completeness: CompletenessSummary;
+}
+
+export interface AvailabilityGridInput {
+  range: TimeRange;
+  slotMinutes: number;
+  /** IANA zone the grid is shown in (labels only; statuses are zone-independent). */
+  timeZone: string;
+  schedules: ScheduleAvailability[];
+  /** Origin and granularity of the schedules' availabilityView (defaults to `range` / `slotMinutes`). */
+  view?: { start: Instant; intervalMinutes: number };
+}
+
+/** Upper bound on grid columns, so a huge range with tiny slots is rejected instead of exhausting memory. */
+export const MAX_GRID_SLOTS = 10_000;
+
+/**
+ * Slots × schedules grid for the scheduling UI. A schedule that could not be read shows `unknown` in every
+ * slot (fail closed: never free). The last slot is cut at `range.end`.
+ */
+export function buildAvailabilityGrid(input: AvailabilityGridInput): AvailabilityGrid {
+  const { start, end } = rangeToInterval(input.range);
+  checkZone(input.timeZone);
+  if (!Number.isInteger(input.slotMinutes) || input.slotMinutes < 1 || input.slotMinutes > 1440) {
+    throw new AppError('bad_request', 'slotMinutes must be an integer from 1 to 1440.');
+  }
+  const step = input.slotMinutes * MINUTE;
+  if (Math.ceil((end - start) / step) > MAX_GRID_SLOTS) throw new AppError('bad_request', 'Too many grid slots.');
+  const slots: Array<Interval & { local: string }> = [];
+  for (let t = start; t < end; t += step) {
+    const e = Math.min(t + step, end);
+    const local = DateTime.fromMillis(t, { zone: input.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm");
+    slots.push({ start: t, end: e, local });
+  }
+  const view = input.view
+    ? { start: toMs(input.view.start), intervalMinutes: input.view.intervalMinutes }
+    : { start, intervalMinutes: input.slotMinutes };
+  const rows = input.schedules.map((s): GridRow => {
+    const idx = indexSchedule(s, view);
+    const hours = idx.workingHours ? workingHoursWindows(idx.workingHours, input.range) : null;
+    const cells = slots.map((slot) => ({
+      status: statusDuring(idx, slot.start, slot.end),
+      inWorkingHours: hours ? isCovered(hours, slot.start, slot.end) : null,
+    }));
+    return { email: idx.email, known: idx.known, reason: idx.reason, cells };
+  });
+  return {
+    timeZone: input.timeZone,
+    slotMinutes: input.slotMinutes,
+    slots: slots.map((s) => ({ start: toInstant(s.start), end: toInstant(s.end), local: s.local })),
+    rows,
+    completeness: summarizeCompleteness(input.schedules),
+  };
+}
+
+/** Graph-style availabilityView for `items` over `range`: one digit per interval, the most severe status wins. */
+export function availabilityViewOf(items: readonly BusyItem[], range: TimeRange, intervalMinutes: number): string {
+  const { start, end } = rangeToInterval(range);
+  const idx = indexSchedule({ email: '', status: 'ok', items: [...items], workingHours: null, availabilityView: '' });
+  const digits: string[] = [];
+  for (let t = start; t < end; t += intervalMinutes * MINUTE) {
+    const status = statusDuring(idx, t, Math.min(t + intervalMinutes * MINUTE, end));
+    digits.push(String(VIEW_STATUS.indexOf(status as (typeof VIEW_STATUS)[number])));
+  }
+  return digits.join('');
+}
