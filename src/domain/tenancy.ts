@@ -1,0 +1,48 @@
+// Tenants, users and who is calling: the multi-tenant frame every query is scoped by.
+import type { ProviderType } from './calendar.js';
+
+export interface TenantSettings {
+  /** Create online meetings (Teams / Meet) by default. */
+  onlineMeetingByDefault?: boolean;
+  /** Privacy mode for therapists and coaches: private events, no client names in subject/body. */
+  privacyMode?: boolean;
+  /** Minutes of buffer after sessions in privacy mode. */
+  bufferMinutes?: number;
+  /** Internal-only meetings may be approved by their creator. */
+  allowSelfApprovalInternal?: boolean;
+  /** The tenant's own email domains (never count as customer domains). */
+  ownDomains?: string[];
+  /** Who sees meetings on shared calendars: `owner` or `team`. */
+  sharedCalendarVisibility?: 'owner' | 'team';
+  /** Engagement score weights by factor name. */
+  engagementWeights?: Record<string, number>;
+  /** Score change that triggers the health webhook. */
+  healthWebhookThreshold?: number;
+  healthWebhookUrl?: string | null;
+  /** Minutes before a customer meeting to deliver the prep brief. */
+  prepBriefMinutesBefore?: number;
+  proposalTtlHours?: number;
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  calendarProvider: ProviderType;
+  settings: TenantSettings;
+  createdAt: string;
+}
+
+export interface User {
+  id: string;
+  tenantId: string;
+  email: string;
+  displayName: string | null;
+  timeZone: string;
+}
+
+/** The authenticated caller of the API: a user of one tenant. */
+export interface Actor {
+  tenantId: string;
+  userId: string;
+  apiKeyId: string;
+}

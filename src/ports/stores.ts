@@ -1,0 +1,57 @@
+// Persistence ports used by the services. Implementations live in src/stores; signatures use domain types only.
+import type { Customer, CustomerInput, Stakeholder } from '../domain/customers.js';
+import type { ProviderType } from '../domain/calendar.js';
+import type { Actor, Tenant, TenantSettings, User } from '../domain/tenancy.js';
+
+export interface TenantStore {
+  createTenant(input: { name: string; calendarProvider: ProviderType; settings?: TenantSettings }): Promise<Tenant>;
+  getTenant(id: string): Promise<Tenant | null>;
+  updateSettings(id: string, settings: TenantSettings): Promise<Tenant>;
+  createUser(input: { tenantId: string; email: string; displayName?: string | null; timeZone?: string }): Promise<User>;
+  getUser(tenantId: string, userId: string): Promise<User | null>;
+  findUserByEmail(tenantId: string, email: string): Promise<User | null>;
+  listUsers(tenantId: string): Promise<User[]>;
+  /** Stores only the hash of the key. */
+  createApiKey(input: { tenantId: string; userId: string; keyHash: string; prefix: string }): Promise<{ id: string }>;
+  findActorByKeyHash(keyHash: string): Promise<Actor | null>;
+}
+
+export interface CustomerStore {
+  list(tenantId: string, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]>;
+  listAll(tenantId: string): Promise<Customer[]>;
+  get(tenantId: string, id: string): Promise<Customer | null>;
+  create(tenantId: string, input: CustomerInput): Promise<Customer>;
+  update(tenantId: string, id: string, input: Partial<CustomerInput>): Promise<Customer | null>;
+  delete(tenantId: string, id: string): Promise<boolean>;
+  addStakeholder(
+    tenantId: string,
+    customerId: string,
+    input: { email: string; name?: string | null; role?: string | null },
+  ): Promise<Stakeholder | null>;
+  removeStakeholder(tenantId: string, customerId: string, stakeholderId: string): Promise<boolean>;
+}
+
+export interface AuditEntry {
+  tenantId: string;
+  actor: string;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditStore {
+  record(entry: AuditEntry): Promise<void>;
+  list(tenantId: string, opts: { limit: number; action?: string }): Promise<Array<AuditEntry & { id: number; createdAt: string }>>;
+}
+
+/** Opaque secret material of one connection (OAuth tokens, MSAL cache), encrypted at rest by the vault. */
+export type TokenSecret = Record<string, unknown>;
+
+export interface TokenVault {
+  save(tenantId: string, connectionId: string, secret: TokenSecret): Promise<void>;
+  load(tenantId: string, connectionId: string): Promise<TokenSecret | null>;
+  erase(tenantId: string, connectionId: string): Promise<void>;
+  /** Re-encrypts every ciphertext with the current key; returns how many were rewritten. */
+  reencryptAll(): Promise<number>;
+}

@@ -1,0 +1,113 @@
+// Customers and stakeholders: validated CRUD, scoped by the caller's tenant.
+import { AppError } from '../../domain/errors.js';
+import type { Customer, CustomerInput, Stakeholder } from '../../domain/customers.js';
+import type { Actor } from '../../domain/tenancy.js';
+import type { AuditStore, CustomerStore } from '../../ports/stores.js';
+
+/** Called after customers change so detection can re-run for the affected meetings. */
+export type CustomerChangeListener = (tenantId: string, before: Customer | null, after: Customer | null) => Promise<void>;
+
+/** Validates a subject pattern; throws AppError('unsafe_pattern') when it is not accepted. */
+export type PatternValidator = (pattern: string) => void;
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}$/;
+
+function normalizeInput(input: Partial<CustomerInput>, validatePattern: PatternValidator): Partial<CustomerInput> {
+  const out: Partial<CustomerInput> = {};
+  if (input.name !== undefined) {
+    const name = input.name.trim();
+    if (!name) throw new AppError('validation_failed', 'A customer needs a name.', { details: { field: 'name' } });
+    out.name = name;
+  }
+  if (input.domains !== undefined) {
+    const domains = [...new Set(input.domains.map((d) => d.trim().toLowerCase().replace(/^@/, '')))];
+    const bad = domains.filter((d) => !DOMAIN.test(d));
+    if (bad.length) throw new AppError('validation_failed', `Not a valid email domain: ${bad.join(', ')}`, { details: { field: 'domains', invalid: bad } });
+    out.domains = domains;
+  }
+  if (input.subjectPatterns !== undefined) {
+    const patterns = [...new Set(input.subjectPatterns.map((p) => p.trim()).filter(Boolean))];
+    for (const p of patterns) validatePattern(p);
+    out.subjectPatterns = patterns;
+  }
+  if (input.stakeholders !== undefined) {
+    out.stakeholders = input.stakeholders.map((s) => normalizeStakeholder(s));
+  }
+  return out;
+}
+
+function normalizeStakeholder(s: { email: string; name?: string | null; role?: string | null }) {
+  const email = s.email.trim().toLowerCase();
+  if (!EMAIL.test(email)) throw new AppError('validation_failed', `Not a valid email address: ${s.email}`, { details: { field: 'email' } });
+  return { email, name: s.name?.trim() || null, role: s.role?.trim() || null };
+}
+
+export class CustomerService {
+  private listeners: CustomerChangeListener[] = [];
+
+  constructor(
+    private readonly customers: CustomerStore,
+    private readonly audit: AuditStore,
+    private readonly validatePattern: PatternValidator,
+  ) {}
+
+  onChange(listener: CustomerChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async changed(tenantId: string, before: Customer | null, after: Customer | null) {
+    for (const l of this.listeners) await l(tenantId, before, after);
+  }
+
+  list(actor: Actor, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]> {
+    return this.customers.list(actor.tenantId, opts);
+  }
+
+  async get(actor: Actor, id: string): Promise<Customer> {
+    const c = await this.customers.get(actor.tenantId, id);
+    if (!c) throw new AppError('not_found', 'No such customer.');
+    return c;
+  }
+
+  async create(actor: Actor, input: CustomerInput): Promise<Customer> {
+    const n = normalizeInput(input, this.validatePattern) as CustomerInput;
+    const c = await this.customers.create(actor.tenantId, n);
+    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'customer.created', targetType: 'customer', targetId: c.id });
+    await this.changed(actor.tenantId, null, c);
+    return c;
+  }
+
+  async update(actor: Actor, id: string, input: Partial<CustomerInput>): Promise<Customer> {
+    const before = await this.get(actor, id);
+    const n = normalizeInput({ ...input, stakeholders: undefined }, this.validatePattern);
+    const c = await this.customers.update(actor.tenantId, id, n);
+    if (!c) throw new AppError('not_found', 'No such customer.');
+    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'customer.updated', targetType: 'customer', targetId: id, details: { fields: Object.keys(n) } });
+    await this.changed(actor.tenantId, before, c);
+    return c;
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    const before = await this.get(actor, id);
+    await this.customers.delete(actor.tenantId, id);
+    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'customer.deleted', targetType: 'customer', targetId: id });
+    await this.changed(actor.tenantId, before, null);
+  }
+
+  async addStakeholder(actor: Actor, customerId: string, input: { email: string; name?: string | null; role?: string | null }): Promise<Stakeholder> {
+    const before = await this.get(actor, customerId);
+    const s = await this.customers.addStakeholder(actor.tenantId, customerId, normalizeStakeholder(input));
+    if (!s) throw new AppError('not_found', 'No such customer.');
+    await this.changed(actor.tenantId, before, await this.get(actor, customerId));
+    return s;
+  }
+
+  async removeStakeholder(actor: Actor, customerId: string, stakeholderId: string): Promise<void> {
+    const before = await this.get(actor, customerId);
+    if (!(await this.customers.removeStakeholder(actor.tenantId, customerId, stakeholderId))) {
+      throw new AppError('not_found', 'No such stakeholder.');
+    }
+    await this.changed(actor.tenantId, before, await this.get(actor, customerId));
+  }
+}

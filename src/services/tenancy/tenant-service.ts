@@ -1,0 +1,88 @@
+// Tenants, users and API keys: creation and authentication of API callers.
+import { createHash, randomBytes } from 'node:crypto';
+import type { ProviderType } from '../../domain/calendar.js';
+import { AppError } from '../../domain/errors.js';
+import type { Actor, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
+import type { AuditStore, TenantStore } from '../../ports/stores.js';
+
+/** SHA-256 of an API key: keys are 256-bit random, so a fast hash is enough and only the hash is stored. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export class TenantService {
+  constructor(
+    private readonly tenants: TenantStore,
+    private readonly audit: AuditStore,
+  ) {}
+
+  async createTenant(input: { name: string; calendarProvider: ProviderType; settings?: TenantSettings }): Promise<Tenant> {
+    const name = input.name.trim();
+    if (!name) throw new AppError('validation_failed', 'A tenant needs a name.');
+    const tenant = await this.tenants.createTenant({ ...input, name });
+    await this.audit.record({ tenantId: tenant.id, actor: 'system', action: 'tenant.created', targetType: 'tenant', targetId: tenant.id });
+    return tenant;
+  }
+
+  async getTenant(id: string): Promise<Tenant> {
+    const t = await this.tenants.getTenant(id);
+    if (!t) throw new AppError('not_found', 'No such tenant.');
+    return t;
+  }
+
+  async updateSettings(actor: Actor, patch: TenantSettings): Promise<Tenant> {
+    const t = await this.getTenant(actor.tenantId);
+    const updated = await this.tenants.updateSettings(t.id, { ...t.settings, ...patch });
+    await this.audit.record({
+      tenantId: t.id,
+      actor: actor.userId,
+      action: 'tenant.settings_updated',
+      targetType: 'tenant',
+      targetId: t.id,
+      details: { keys: Object.keys(patch) },
+    });
+    return updated;
+  }
+
+  /** The user with this email in the tenant, created when missing. */
+  async ensureUser(tenantId: string, email: string, opts: { displayName?: string; timeZone?: string } = {}): Promise<User> {
+    await this.getTenant(tenantId);
+    const existing = await this.tenants.findUserByEmail(tenantId, email);
+    if (existing) return existing;
+    return this.tenants.createUser({ tenantId, email, displayName: opts.displayName ?? null, timeZone: opts.timeZone });
+  }
+
+  async getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User> {
+    const u = await this.tenants.getUser(actor.tenantId, actor.userId);
+    if (!u) throw new AppError('not_found', 'No such user.');
+    return u;
+  }
+
+  listUsers(tenantId: string): Promise<User[]> {
+    return this.tenants.listUsers(tenantId);
+  }
+
+  /**
+   * Issues an API key for a user of the tenant (the user is created when missing). The key is returned once;
+   * only its hash is stored.
+   * @example const { apiKey } = await tenants.createApiKey(tenantId, 'csm@contoso.com');
+   */
+  async createApiKey(tenantId: string, userEmail: string): Promise<{ apiKey: string; userId: string; keyId: string }> {
+    const user = await this.ensureUser(tenantId, userEmail);
+    const secret = randomBytes(32).toString('base64url');
+    const prefix = secret.slice(0, 6);
+    const apiKey = `cbk_${prefix}_${secret.slice(6)}`;
+    const { id } = await this.tenants.createApiKey({ tenantId, userId: user.id, keyHash: hashApiKey(apiKey), prefix });
+    await this.audit.record({ tenantId, actor: 'system', action: 'api_key.created', targetType: 'api_key', targetId: id, details: { userId: user.id, prefix } });
+    return { apiKey, userId: user.id, keyId: id };
+  }
+
+  /** The caller behind an `Authorization: Bearer <key>` value; `unauthenticated` when missing or wrong. */
+  async authenticate(authorization: string | undefined): Promise<Actor> {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!m) throw new AppError('unauthenticated');
+    const actor = await this.tenants.findActorByKeyHash(hashApiKey(m[1]!));
+    if (!actor) throw new AppError('unauthenticated');
+    return actor;
+  }
+}

@@ -1,0 +1,38 @@
+// Postgres repository for the audit log.
+import type { Kysely } from 'kysely';
+import type { AuditEntry, AuditStore } from '../ports/stores.js';
+import type { DB } from './schema.js';
+
+export class PgAuditStore implements AuditStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async record(e: AuditEntry): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        tenant_id: e.tenantId,
+        actor: e.actor,
+        action: e.action,
+        target_type: e.targetType ?? null,
+        target_id: e.targetId ?? null,
+        details: JSON.stringify(e.details ?? {}),
+      })
+      .execute();
+  }
+
+  async list(tenantId: string, opts: { limit: number; action?: string }) {
+    let q = this.db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
+    if (opts.action) q = q.where('action', '=', opts.action);
+    const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      actor: r.actor,
+      action: r.action,
+      targetType: r.target_type ?? undefined,
+      targetId: r.target_id ?? undefined,
+      details: r.details,
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+}

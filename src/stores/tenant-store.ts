@@ -1,0 +1,106 @@
+// Postgres repository for tenants, users and API keys.
+import type { Kysely } from 'kysely';
+import type { Actor, Tenant, TenantSettings, User } from '../domain/tenancy.js';
+import type { TenantStore } from '../ports/stores.js';
+import type { DB, TenantRow, UserRow } from './schema.js';
+
+const toTenant = (r: TenantRow): Tenant => ({
+  id: r.id,
+  name: r.name,
+  calendarProvider: r.calendar_provider,
+  settings: (r.settings ?? {}) as TenantSettings,
+  createdAt: r.created_at.toISOString(),
+});
+
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  email: r.email,
+  displayName: r.display_name,
+  timeZone: r.time_zone,
+});
+
+export class PgTenantStore implements TenantStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async createTenant(input: { name: string; calendarProvider: Tenant['calendarProvider']; settings?: TenantSettings }) {
+    const row = await this.db
+      .insertInto('tenants')
+      .values({ name: input.name, calendar_provider: input.calendarProvider, settings: JSON.stringify(input.settings ?? {}) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTenant(row);
+  }
+
+  async getTenant(id: string) {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toTenant(row) : null;
+  }
+
+  async updateSettings(id: string, settings: TenantSettings) {
+    const row = await this.db
+      .updateTable('tenants')
+      .set({ settings: JSON.stringify(settings), updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTenant(row);
+  }
+
+  async createUser(input: { tenantId: string; email: string; displayName?: string | null; timeZone?: string }) {
+    const row = await this.db
+      .insertInto('users')
+      .values({
+        tenant_id: input.tenantId,
+        email: input.email.toLowerCase(),
+        display_name: input.displayName ?? null,
+        time_zone: input.timeZone ?? 'UTC',
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
+  }
+
+  async getUser(tenantId: string, userId: string) {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async findUserByEmail(tenantId: string, email: string) {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async listUsers(tenantId: string) {
+    const rows = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).orderBy('email').execute();
+    return rows.map(toUser);
+  }
+
+  async createApiKey(input: { tenantId: string; userId: string; keyHash: string; prefix: string }) {
+    return this.db
+      .insertInto('api_keys')
+      .values({ tenant_id: input.tenantId, user_id: input.userId, key_hash: input.keyHash, prefix: input.prefix })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  }
+
+  async findActorByKeyHash(keyHash: string): Promise<Actor | null> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'tenant_id', 'user_id'])
+      .where('key_hash', '=', keyHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { tenantId: row.tenant_id, userId: row.user_id, apiKeyId: row.id } : null;
+  }
+}
