@@ -24,7 +24,13 @@ const RRULE_DAY: Readonly<Record<Day, string>> = {
   saturday: 'SA',
   sunday: 'SU',
 };
-const INDEX_TO_SETPOS: Readonly<Record<MicrosoftGraph.WeekIndex, number>> = { first: 1, second: 2, third: 3, fourth: 4, last: -1 };
+const INDEX_TO_SETPOS: Readonly<Record<MicrosoftGraph.WeekIndex, number>> = {
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  last: -1,
+};
 const SETPOS_TO_INDEX = new Map<number, MicrosoftGraph.WeekIndex>(
   Object.entries(INDEX_TO_SETPOS).map(([k, v]) => [v, k as MicrosoftGraph.WeekIndex]),
 );
@@ -50,11 +56,14 @@ function sortDays(days: readonly string[] | null | undefined): Day[] {
  * Canonical form of a patternedRecurrence: only the fields its pattern and range types use, defaults filled in
  * (interval 1, index `first`, weekly firstDayOfWeek `sunday` as Graph assumes), day names lower-case in MO…SU order.
  */
-export function normalizePatternedRecurrence(rec: MicrosoftGraph.PatternedRecurrence): MicrosoftGraph.PatternedRecurrence {
+export function normalizePatternedRecurrence(
+  rec: MicrosoftGraph.PatternedRecurrence,
+): MicrosoftGraph.PatternedRecurrence {
   const p = rec.pattern ?? {};
   const type = p.type;
   const pattern: Pattern = { type, interval: p.interval && p.interval > 0 ? p.interval : 1 };
-  if (type === 'weekly' || type === 'relativeMonthly' || type === 'relativeYearly') pattern.daysOfWeek = sortDays(p.daysOfWeek);
+  if (type === 'weekly' || type === 'relativeMonthly' || type === 'relativeYearly')
+    pattern.daysOfWeek = sortDays(p.daysOfWeek);
   if (type === 'relativeMonthly' || type === 'relativeYearly') pattern.index = p.index ?? 'first';
   if (type === 'absoluteMonthly' || type === 'absoluteYearly') pattern.dayOfMonth = p.dayOfMonth ?? 1;
   if (type === 'absoluteYearly' || type === 'relativeYearly') pattern.month = p.month ?? 1;
@@ -101,7 +110,13 @@ export function patternedRecurrenceToRRule(rec: MicrosoftGraph.PatternedRecurren
       parts.push('FREQ=YEARLY', `INTERVAL=${p.interval}`, `BYMONTH=${p.month}`, `BYMONTHDAY=${p.dayOfMonth}`);
       break;
     case 'relativeYearly':
-      parts.push('FREQ=YEARLY', `INTERVAL=${p.interval}`, `BYMONTH=${p.month}`, byDay(), `BYSETPOS=${INDEX_TO_SETPOS[p.index ?? 'first']}`);
+      parts.push(
+        'FREQ=YEARLY',
+        `INTERVAL=${p.interval}`,
+        `BYMONTH=${p.month}`,
+        byDay(),
+        `BYSETPOS=${INDEX_TO_SETPOS[p.index ?? 'first']}`,
+      );
       break;
     case null:
     case undefined:
@@ -132,10 +147,14 @@ function asList<T>(v: T | T[] | null | undefined): T[] {
 /** UNTIL in any RFC form → inclusive local end date in the series zone, given the series' local start time. */
 function untilToLocalDate(raw: string, zone: string, startTime: string): DateOnly {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(raw);
-  if (m === null) throw new AppError('bad_request', 'The recurrence rule has an invalid UNTIL.', { details: { until: raw } });
+  if (m === null)
+    throw new AppError('bad_request', 'The recurrence rule has an invalid UNTIL.', { details: { until: raw } });
   const date = `${m[1]}-${m[2]}-${m[3]}`;
   if (m[4] === undefined) return date;
-  const local = m[7] === 'Z' ? DateTime.fromISO(`${date}T${m[4]}:${m[5]}:${m[6]}Z`).setZone(zone) : DateTime.fromISO(`${date}T${m[4]}:${m[5]}:${m[6]}`, { zone: 'UTC' });
+  const local =
+    m[7] === 'Z'
+      ? DateTime.fromISO(`${date}T${m[4]}:${m[5]}:${m[6]}Z`).setZone(zone)
+      : DateTime.fromISO(`${date}T${m[4]}:${m[5]}:${m[6]}`, { zone: 'UTC' });
   // The last occurrence is on the UNTIL date only when it starts no later than UNTIL's time of day.
   const endsBeforeStartTime = local.toFormat('HH:mm:ss') < startTime;
   return (endsBeforeStartTime ? local.minus({ days: 1 }) : local).toISODate() as DateOnly;
@@ -156,13 +175,17 @@ function parseRule(rrule: string, zone: string, startTime: string): ParsedRule {
   if (untilRaw !== undefined && options.count !== undefined && options.count !== null) {
     throw new AppError('bad_request', 'A recurrence rule cannot have both UNTIL and COUNT.', { details: { rrule } });
   }
-  return { options, untilDate: untilRaw === undefined ? null : untilToLocalDate(untilRaw.toUpperCase(), zone, startTime) };
+  return {
+    options,
+    untilDate: untilRaw === undefined ? null : untilToLocalDate(untilRaw.toUpperCase(), zone, startTime),
+  };
 }
 
 function weekdayName(w: Weekday | number): Day {
   const n = typeof w === 'number' ? w : w.weekday;
   const day = DAYS[n];
-  if (day === undefined) throw new AppError('bad_request', 'The recurrence rule has an invalid weekday.', { details: { weekday: n } });
+  if (day === undefined)
+    throw new AppError('bad_request', 'The recurrence rule has an invalid weekday.', { details: { weekday: n } });
   return day;
 }
 
@@ -184,16 +207,27 @@ function relativeDays(o: Partial<RRuleOptions>, rrule: string): { daysOfWeek: Da
   return { daysOfWeek: sortDays(days.map(weekdayName)), index };
 }
 
-const UNSUPPORTED_PARTS = ['byhour', 'byminute', 'bysecond', 'byweekno', 'byyearday', 'byeaster', 'bynweekday', 'bynmonthday'] as const;
+const UNSUPPORTED_PARTS = [
+  'byhour',
+  'byminute',
+  'bysecond',
+  'byweekno',
+  'byyearday',
+  'byeaster',
+  'bynweekday',
+  'bynmonthday',
+] as const;
 
 function patternFromOptions(o: Partial<RRuleOptions>, rrule: string, start: DateTime): Pattern {
-  for (const part of UNSUPPORTED_PARTS) if (asList(o[part] as unknown).length > 0) throw unsupported(rrule, part.toUpperCase());
+  for (const part of UNSUPPORTED_PARTS)
+    if (asList(o[part] as unknown).length > 0) throw unsupported(rrule, part.toUpperCase());
   const interval = o.interval && o.interval > 0 ? o.interval : 1;
   const days = asList(o.byweekday) as Array<Weekday | number>;
   const hasOrdinal = days.some((d) => typeof d !== 'number' && d.n !== undefined && d.n !== 0);
   const monthDays = asList(o.bymonthday);
   const months = asList(o.bymonth);
-  if (monthDays.length > 1 || months.length > 1 || monthDays.some((d) => d < 1)) throw unsupported(rrule, 'BYMONTHDAY/BYMONTH');
+  if (monthDays.length > 1 || months.length > 1 || monthDays.some((d) => d < 1))
+    throw unsupported(rrule, 'BYMONTHDAY/BYMONTH');
   const startDay = DAYS[start.weekday - 1] as Day;
   switch (o.freq) {
     case RRule.DAILY:
@@ -221,7 +255,10 @@ function patternFromOptions(o: Partial<RRuleOptions>, rrule: string, start: Date
       }
       return { type: 'absoluteYearly', interval, month, dayOfMonth: monthDays[0] ?? start.day };
     }
-    default:
+    case RRule.HOURLY:
+    case RRule.MINUTELY:
+    case RRule.SECONDLY:
+    case undefined:
       throw unsupported(rrule, 'FREQ');
   }
 }
@@ -241,7 +278,10 @@ export interface RRuleContext {
  */
 export function rruleToPatternedRecurrence(rrule: string, ctx: RRuleContext): MicrosoftGraph.PatternedRecurrence {
   const start = DateTime.fromISO(ctx.startLocal, { zone: 'UTC' });
-  if (!start.isValid) throw new AppError('bad_request', 'The recurrence start is not a valid date.', { details: { startLocal: ctx.startLocal } });
+  if (!start.isValid)
+    throw new AppError('bad_request', 'The recurrence start is not a valid date.', {
+      details: { startLocal: ctx.startLocal },
+    });
   const startTime = ctx.startLocal.length > 10 ? start.toFormat('HH:mm:ss') : '00:00:00';
   const { options: o, untilDate } = parseRule(rrule, ctx.timeZone, startTime);
   const pattern = patternFromOptions(o, rrule, start);
@@ -249,7 +289,8 @@ export function rruleToPatternedRecurrence(rrule: string, ctx: RRuleContext): Mi
   else if (pattern.type === 'weekly') pattern.firstDayOfWeek = 'monday';
   const range: Range = { type: 'noEnd', startDate: start.toISODate() };
   if (untilDate !== null) Object.assign(range, { type: 'endDate', endDate: untilDate });
-  else if (o.count !== undefined && o.count !== null) Object.assign(range, { type: 'numbered', numberOfOccurrences: o.count });
+  else if (o.count !== undefined && o.count !== null)
+    Object.assign(range, { type: 'numbered', numberOfOccurrences: o.count });
   range.recurrenceTimeZone = toGraphTimeZone(ctx.timeZone);
   return normalizePatternedRecurrence({ pattern, range });
 }

@@ -68,7 +68,12 @@ describe('resolveTimeZone', () => {
   });
 
   it('uses the given fallback for unknown names and null', () => {
-    expect(resolveTimeZone(null, 'Europe/Berlin')).toEqual({ iana: 'Europe/Berlin', source: 'fallback', exact: false, input: null });
+    expect(resolveTimeZone(null, 'Europe/Berlin')).toEqual({
+      iana: 'Europe/Berlin',
+      source: 'fallback',
+      exact: false,
+      input: null,
+    });
     expect(resolveTimeZone('tzone://Microsoft/Custom', 'Asia/Tokyo').iana).toBe('Asia/Tokyo');
   });
 });
@@ -79,7 +84,14 @@ describe('custom time zones', () => {
     bias: 480,
     name: 'Customized Time Zone',
     standardOffset: { time: '02:00:00.0000000', dayOccurrence: 1, dayOfWeek: 'sunday', month: 11, year: 0 },
-    daylightOffset: { daylightBias: -60, time: '02:00:00.0000000', dayOccurrence: 2, dayOfWeek: 'sunday', month: 3, year: 0 },
+    daylightOffset: {
+      daylightBias: -60,
+      time: '02:00:00.0000000',
+      dayOccurrence: 2,
+      dayOfWeek: 'sunday',
+      month: 3,
+      year: 0,
+    },
   } as const;
 
   it('finds an IANA zone following the same rules (US Pacific)', () => {
@@ -95,7 +107,14 @@ describe('custom time zones', () => {
     const sydney = {
       bias: -600,
       standardOffset: { time: '03:00:00', dayOccurrence: 1, dayOfWeek: 'sunday', month: 4, year: 0 },
-      daylightOffset: { daylightBias: -60, time: '02:00:00', dayOccurrence: 1, dayOfWeek: 'sunday', month: 10, year: 0 },
+      daylightOffset: {
+        daylightBias: -60,
+        time: '02:00:00',
+        dayOccurrence: 1,
+        dayOfWeek: 'sunday',
+        month: 10,
+        year: 0,
+      },
     } as const;
     const resolved = resolveCustomTimeZone(sydney);
     expect(resolved.source).toBe('custom');
@@ -105,7 +124,8 @@ describe('custom time zones', () => {
   it('resolves a custom zone without DST to a zone at that offset all year', () => {
     const resolved = resolveCustomTimeZone({ bias: -180, name: 'Customized Time Zone' });
     expect(resolved.exact).toBe(false);
-    for (const month of [1, 7]) expect(DateTime.fromObject({ year: 2026, month, day: 1 }, { zone: resolved.iana }).offset).toBe(180);
+    for (const month of [1, 7])
+      expect(DateTime.fromObject({ year: 2026, month, day: 1 }, { zone: resolved.iana }).offset).toBe(180);
     // An offset no named zone uses all year ends as a fixed Etc zone.
     expect(resolveCustomTimeZone({ bias: 720 }).iana).toBe('Etc/GMT+12');
   });
@@ -115,7 +135,14 @@ describe('custom time zones', () => {
       bias: -200,
       name: 'Customized Time Zone',
       standardOffset: { time: '02:00:00.0000000', dayOccurrence: 4, dayOfWeek: 'sunday', month: 5, year: 0 },
-      daylightOffset: { daylightBias: -100, time: '02:00:00.0000000', dayOccurrence: 2, dayOfWeek: 'sunday', month: 10, year: 0 },
+      daylightOffset: {
+        daylightBias: -100,
+        time: '02:00:00.0000000',
+        dayOccurrence: 2,
+        dayOfWeek: 'sunday',
+        month: 10,
+        year: 0,
+      },
     } as const;
     expect(resolveCustomTimeZone(odd, 'Europe/London')).toEqual({
       iana: 'Europe/London',
@@ -143,7 +170,9 @@ describe('Graph date-time conversion', () => {
   });
 
   it('reads the UTC wall times Graph returns under Prefer: outlook.timezone="UTC"', () => {
-    expect(graphDateTimeToInstant({ dateTime: '2026-03-08T15:00:00.0000000', timeZone: 'UTC' })).toBe('2026-03-08T15:00:00.000Z');
+    expect(graphDateTimeToInstant({ dateTime: '2026-03-08T15:00:00.0000000', timeZone: 'UTC' })).toBe(
+      '2026-03-08T15:00:00.000Z',
+    );
     expect(graphDateTimeToInstant({ dateTime: '2026-03-08T15:00:00.1234567', timeZone: 'tzone://Microsoft/Utc' })).toBe(
       '2026-03-08T15:00:00.123Z',
     );

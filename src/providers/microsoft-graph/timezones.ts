@@ -34,7 +34,15 @@ const CURRENT_IANA_NAME: Readonly<Record<string, string>> = {
 };
 
 /** Names Graph uses for UTC itself. */
-const UTC_NAMES = new Set(['utc', 'tzone://microsoft/utc', 'gmt', 'z', 'etc/utc', 'etc/gmt', 'coordinated universal time']);
+const UTC_NAMES = new Set([
+  'utc',
+  'tzone://microsoft/utc',
+  'gmt',
+  'z',
+  'etc/utc',
+  'etc/gmt',
+  'coordinated universal time',
+]);
 
 /**
  * Abbreviations Outlook clients and some Exchange versions write into originalStartTimeZone. Ambiguous ones
@@ -141,7 +149,10 @@ function etcZoneForOffset(offsetMinutes: number): string | null {
  * `fallback` with `source: 'fallback'`.
  * @example resolveTimeZone('Pacific Standard Time') // { iana: 'America/Los_Angeles', source: 'windows', exact: true, … }
  */
-export function resolveTimeZone(name: string | null | undefined, fallback: string = FALLBACK_TIME_ZONE): ZoneResolution {
+export function resolveTimeZone(
+  name: string | null | undefined,
+  fallback: string = FALLBACK_TIME_ZONE,
+): ZoneResolution {
   const input = name ?? null;
   const trimmed = (name ?? '').trim();
   const lower = trimmed.toLowerCase();
@@ -217,11 +228,19 @@ function offsetNear(zone: string, date: DateTime, days: number): number {
   return DateTime.fromObject({ year: d.year, month: d.month, day: d.day, hour: 12 }, { zone }).offset;
 }
 
-function matchesCustomRule(zone: string, std: number, dst: number, ctz: MicrosoftGraph.CustomTimeZone, year: number): boolean {
+function matchesCustomRule(
+  zone: string,
+  std: number,
+  dst: number,
+  ctz: MicrosoftGraph.CustomTimeZone,
+  year: number,
+): boolean {
   const toDaylight = ctz.daylightOffset ? transitionDate(ctz.daylightOffset, year) : null;
   const toStandard = ctz.standardOffset ? transitionDate(ctz.standardOffset, year) : null;
   if (toDaylight === null || toStandard === null || std === dst) {
-    return [1, 4, 7, 10].every((m) => DateTime.fromObject({ year, month: m, day: 15, hour: 12 }, { zone }).offset === std);
+    return [1, 4, 7, 10].every(
+      (m) => DateTime.fromObject({ year, month: m, day: 15, hour: 12 }, { zone }).offset === std,
+    );
   }
   return (
     offsetNear(zone, toDaylight, -2) === std &&
@@ -244,7 +263,8 @@ export function resolveCustomTimeZone(
   const input = ctz.name ?? null;
   const bias = ctz.bias ?? 0;
   const std = -bias;
-  const dst = ctz.daylightOffset && (ctz.daylightOffset.month ?? 0) > 0 ? -(bias + (ctz.daylightOffset.daylightBias ?? 0)) : std;
+  const dst =
+    ctz.daylightOffset && (ctz.daylightOffset.month ?? 0) > 0 ? -(bias + (ctz.daylightOffset.daylightBias ?? 0)) : std;
   const candidates = [...windowsByLowerName.values()].sort(
     (a, b) => Number(a.windowsName.includes('(')) - Number(b.windowsName.includes('(')),
   );
@@ -257,7 +277,10 @@ export function resolveCustomTimeZone(
 }
 
 /** Resolves a Graph timeZoneBase (workingHours.timeZone): a named zone, or a customTimeZone definition. */
-export function resolveTimeZoneBase(tz: MicrosoftGraph.TimeZoneBase | null | undefined, fallback = FALLBACK_TIME_ZONE): ZoneResolution {
+export function resolveTimeZoneBase(
+  tz: MicrosoftGraph.TimeZoneBase | null | undefined,
+  fallback = FALLBACK_TIME_ZONE,
+): ZoneResolution {
   if (tz === null || tz === undefined) return { iana: fallback, source: 'fallback', exact: false, input: null };
   const named = resolveTimeZone(tz.name, fallback);
   if (named.source !== 'fallback') return named;
