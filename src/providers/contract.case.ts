@@ -1,0 +1,280 @@
+// The shared CalendarProvider contract suite: every provider (mock, Microsoft, Google) runs these same cases.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CalendarEvent, EventDraft } from '../domain/calendar.js';
+import { isAppError } from '../domain/errors.js';
+import type { CalendarProvider, EventChange } from '../ports/calendar-provider.js';
+
+/** What a provider's test file hands the suite. */
+export interface ContractHarness {
+  /** The organizer's mailbox. */
+  provider: CalendarProvider;
+  organizerEmail: string;
+  /** A second mailbox of the same organisation (invitations, free/busy). */
+  colleague: { email: string; provider: CalendarProvider };
+  /** An address the provider cannot read free/busy for. */
+  externalEmail: string;
+  /** A room mailbox, when the provider has rooms. */
+  roomEmail?: string;
+  /** A mailbox that cannot create online meetings, when the provider has one. */
+  noOnlineMeetings?: CalendarProvider;
+  /** Makes every sync cursor issued so far invalid (delta-token invalidation). */
+  expireCursors?: () => Promise<void>;
+  cleanup: () => Promise<void>;
+}
+
+/** Cases a provider cannot run, each with the reason written down (never skipped silently). */
+export type ContractSkips = Partial<Record<string, string>>;
+
+const DAY = 86_400_000;
+
+/** A Monday 10:00 UTC a few weeks ahead, so nothing seeded collides and working hours apply. */
+function baseTime(): number {
+  const d = new Date(Date.now() + 21 * DAY);
+  d.setUTCHours(10, 0, 0, 0);
+  while (d.getUTCDay() !== 1) d.setTime(d.getTime() + DAY);
+  return d.getTime();
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function drain(p: CalendarProvider, calendarId: string, window: { start: string; end: string }, cursor: string | null) {
+  const changes: EventChange[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const page = await p.syncChanges({ calendarId, window, cursor });
+    changes.push(...page.changes);
+    cursor = page.cursor;
+    if (page.done) return { changes, cursor };
+  }
+  throw new Error('sync did not finish');
+}
+
+/**
+ * Registers the contract cases for one provider.
+ * @example providerContract('mock', async () => ({ provider, organizerEmail, colleague, externalEmail, cleanup }));
+ */
+export function providerContract(name: string, setup: () => Promise<ContractHarness>, skips: ContractSkips = {}): void {
+  describe(`CalendarProvider contract: ${name}`, () => {
+    let h: ContractHarness;
+    const t0 = baseTime();
+    let offset = 0;
+    /** A fresh, non-overlapping one-hour slot for each case. */
+    const slot = (hours = 1) => {
+      const start = t0 + offset;
+      offset += 3 * 3600_000;
+      return { start: iso(start), end: iso(start + hours * 3600_000) };
+    };
+    const draft = (extra: Partial<EventDraft> = {}): EventDraft => ({
+      subject: `Contract ${name} ${Math.random().toString(36).slice(2, 8)}`,
+      body: { contentType: 'html', content: '<p>Agenda</p>' },
+      timeZone: 'Europe/Berlin',
+      ...slot(),
+      ...extra,
+    });
+    const caseIt = (title: string, fn: () => Promise<void>) =>
+      skips[title] ? it.skip(`${title} (skipped: ${skips[title]})`, fn) : it(title, fn);
+
+    beforeAll(async () => {
+      h = await setup();
+    });
+    afterAll(async () => {
+      await h?.cleanup();
+    });
+
+    caseIt('lists calendars with exactly one default', async () => {
+      const cals = await h.provider.listCalendars();
+      expect(cals.length).toBeGreaterThan(0);
+      expect(cals.filter((c) => c.isDefault && !c.isShared)).toHaveLength(1);
+    });
+
+    caseIt('creates an event and reads it back unchanged', async () => {
+      const d = draft({ categories: ['Customer'], showAs: 'tentative', sensitivity: 'normal', reminderMinutes: 15 });
+      const created = await h.provider.createEvent({ event: d, externalId: 'cb-meeting-1' });
+      expect(created.id).toBeTruthy();
+      expect(created.subject).toBe(d.subject);
+      expect(Date.parse(created.start)).toBe(Date.parse(d.start));
+      expect(Date.parse(created.end)).toBe(Date.parse(d.end));
+      expect(created.timeZone).toBe('Europe/Berlin');
+      expect(created.showAs).toBe('tentative');
+      expect(created.categories).toEqual(['Customer']);
+      expect(created.externalId).toBe('cb-meeting-1');
+      expect(created.changeKey).toBeTruthy();
+      const read = await h.provider.getEvent(created.id);
+      expect(read.subject).toBe(d.subject);
+      expect(read.externalId).toBe('cb-meeting-1');
+      expect(read.changeKey).toBe(created.changeKey);
+    });
+
+    caseIt('repeats a create with the same transactionId without a second event', async () => {
+      const d = draft();
+      const a = await h.provider.createEvent({ event: d, transactionId: `tx-${d.subject}` });
+      const b = await h.provider.createEvent({ event: d, transactionId: `tx-${d.subject}` });
+      expect(b.id).toBe(a.id);
+      const page = await h.provider.listEvents({ start: d.start, end: d.end, pageSize: 50 });
+      expect(page.events.filter((e) => e.subject === d.subject)).toHaveLength(1);
+    });
+
+    caseIt('updates with a new change key and rejects a stale one', async () => {
+      const created = await h.provider.createEvent({ event: draft() });
+      const updated = await h.provider.updateEvent({ eventId: created.id, changes: { subject: 'Renamed' }, ifMatch: created.changeKey! });
+      expect(updated.subject).toBe('Renamed');
+      expect(updated.changeKey).not.toBe(created.changeKey);
+      const err = await h.provider
+        .updateEvent({ eventId: created.id, changes: { subject: 'Lost update' }, ifMatch: created.changeKey! })
+        .catch((e: unknown) => e);
+      expect(isAppError(err, 'conflict')).toBe(true);
+      expect((await h.provider.getEvent(created.id)).subject).toBe('Renamed');
+    });
+
+    caseIt('deletes an event; a second delete and a read are not_found', async () => {
+      const created = await h.provider.createEvent({ event: draft() });
+      await h.provider.deleteEvent(created.id);
+      expect(isAppError(await h.provider.getEvent(created.id).catch((e: unknown) => e), 'not_found')).toBe(true);
+      expect(isAppError(await h.provider.deleteEvent(created.id).catch((e: unknown) => e), 'not_found')).toBe(true);
+    });
+
+    caseIt('lists events of a range in pages', async () => {
+      const s = slot(3);
+      const subjects: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = Date.parse(s.start) + i * 30 * 60_000;
+        const e = await h.provider.createEvent({ event: draft({ start: iso(start), end: iso(start + 20 * 60_000) }) });
+        subjects.push(e.subject);
+      }
+      const seen: CalendarEvent[] = [];
+      let token: string | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await h.provider.listEvents({ start: s.start, end: s.end, pageSize: 2, pageToken: token });
+        expect(page.events.length).toBeLessThanOrEqual(2);
+        seen.push(...page.events);
+        if (!page.nextPageToken) break;
+        token = page.nextPageToken;
+      }
+      expect(seen.filter((e) => subjects.includes(e.subject)).map((e) => e.subject).sort()).toEqual([...subjects].sort());
+      const starts = seen.map((e) => e.start);
+      expect([...starts].sort()).toEqual(starts);
+    });
+
+    caseIt('expands a weekly series into occurrences linked to the master', async () => {
+      const s = slot();
+      const created = await h.provider.createEvent({
+        event: draft({
+          ...s,
+          timeZone: 'UTC',
+          recurrence: { rrule: 'FREQ=WEEKLY;COUNT=3', timeZone: 'UTC', startLocal: s.start.slice(0, 19), exDates: [] },
+        }),
+      });
+      expect(created.type).toBe('seriesMaster');
+      expect(created.recurrence?.rrule).toMatch(/FREQ=WEEKLY/);
+      const page = await h.provider.listEvents({ start: s.start, end: iso(Date.parse(s.start) + 30 * DAY), pageSize: 100 });
+      const occ = page.events.filter((e) => e.seriesMasterId === created.id);
+      expect(occ).toHaveLength(3);
+      expect(occ.map((o) => Date.parse(o.start) - Date.parse(s.start))).toEqual([0, 7 * DAY, 14 * DAY]);
+      expect(occ.every((o) => o.type === 'occurrence' || o.type === 'exception')).toBe(true);
+    });
+
+    caseIt('invites attendees: the colleague receives the meeting', async () => {
+      const d = draft({ attendees: [{ email: h.colleague.email, type: 'required' }] });
+      const created = await h.provider.createEvent({ event: d });
+      expect(created.attendees.map((a) => a.email)).toContain(h.colleague.email.toLowerCase());
+      const page = await h.colleague.provider.listEvents({ start: d.start, end: d.end, pageSize: 50 });
+      const copy = page.events.find((e) => e.subject === d.subject);
+      expect(copy).toBeDefined();
+      expect(copy!.iCalUId).toBe(created.iCalUId);
+    });
+
+    caseIt('creates an online meeting with a join URL', async () => {
+      const created = await h.provider.createEvent({ event: draft({ onlineMeeting: true }) });
+      expect(created.onlineMeeting?.joinUrl).toMatch(/^https:\/\//);
+      const renamed = await h.provider.updateEvent({ eventId: created.id, changes: { body: { contentType: 'html', content: '<p>New agenda</p>' } } });
+      expect(renamed.onlineMeeting?.joinUrl).toBe(created.onlineMeeting?.joinUrl);
+    });
+
+    caseIt('refuses an online meeting where the mailbox cannot have one', async () => {
+      if (!h.noOnlineMeetings) throw new Error('harness has no mailbox without online meetings');
+      const err = await h.noOnlineMeetings.createEvent({ event: draft({ onlineMeeting: true }) }).catch((e: unknown) => e);
+      expect(isAppError(err, 'online_meeting_unavailable')).toBe(true);
+    });
+
+    caseIt('reports free/busy, and unknown (never free) for an unreadable calendar', async () => {
+      const s = slot(2);
+      await h.colleague.provider.createEvent({ event: draft({ start: s.start, end: iso(Date.parse(s.start) + 3600_000) }) });
+      const fb = await h.provider.getFreeBusy({ schedules: [h.colleague.email, h.externalEmail], start: s.start, end: s.end, intervalMinutes: 30 });
+      const [colleague, external] = fb.schedules;
+      expect(colleague?.status).toBe('ok');
+      if (colleague?.status === 'ok') {
+        expect(colleague.availabilityView).toBe('2200');
+        expect(colleague.items.some((i) => i.status === 'busy')).toBe(true);
+      }
+      expect(external?.status).toBe('unknown');
+    });
+
+    caseIt('syncs: a full round, then only the changes, with removals', async () => {
+      const cal = (await h.provider.listCalendars()).find((c) => c.isDefault)!;
+      const s = slot();
+      const window = { start: iso(Date.parse(s.start) - DAY), end: iso(Date.parse(s.start) + 60 * DAY) };
+      const keep = await h.provider.createEvent({ event: draft({ ...s }) });
+      const full = await drain(h.provider, cal.id, window, null);
+      expect(full.changes.some((c) => c.kind === 'upsert' && c.event.id === keep.id)).toBe(true);
+      const quiet = await drain(h.provider, cal.id, window, full.cursor);
+      expect(quiet.changes.filter((c) => c.kind === 'upsert' && c.event.id === keep.id)).toHaveLength(0);
+      const added = await h.provider.createEvent({ event: draft({ start: iso(Date.parse(s.start) + DAY), end: iso(Date.parse(s.start) + DAY + 3600_000) }) });
+      await h.provider.updateEvent({ eventId: keep.id, changes: { subject: 'Changed in provider' } });
+      const inc = await drain(h.provider, cal.id, window, quiet.cursor);
+      const upserts = inc.changes.flatMap((c) => (c.kind === 'upsert' ? [c.event] : []));
+      expect(upserts.find((e) => e.id === keep.id)?.subject).toBe('Changed in provider');
+      expect(upserts.some((e) => e.id === added.id)).toBe(true);
+      await h.provider.deleteEvent(added.id);
+      const del = await drain(h.provider, cal.id, window, inc.cursor);
+      expect(del.changes.some((c) => c.kind === 'removed' && c.eventId === added.id)).toBe(true);
+    });
+
+    caseIt('rejects an expired sync cursor with sync_cursor_expired', async () => {
+      if (!h.expireCursors) throw new Error('harness cannot expire cursors');
+      const cal = (await h.provider.listCalendars()).find((c) => c.isDefault)!;
+      const window = { start: iso(t0 - DAY), end: iso(t0 + 30 * DAY) };
+      const full = await drain(h.provider, cal.id, window, null);
+      await h.expireCursors();
+      const err = await h.provider.syncChanges({ calendarId: cal.id, window, cursor: full.cursor }).catch((e: unknown) => e);
+      expect(isAppError(err, 'sync_cursor_expired')).toBe(true);
+    });
+
+    caseIt('suggests meeting times that avoid a busy required attendee', async () => {
+      const s = slot(4);
+      await h.colleague.provider.createEvent({ event: draft({ start: s.start, end: iso(Date.parse(s.start) + 2 * 3600_000) }) });
+      const r = await h.provider.findMeetingTimes({
+        attendees: [{ email: h.colleague.email, type: 'required' }],
+        window: s,
+        durationMinutes: 60,
+        maxCandidates: 5,
+        activityDomain: 'unrestricted',
+      });
+      expect(r.suggestions.length).toBeGreaterThan(0);
+      const busyEnd = Date.parse(s.start) + 2 * 3600_000;
+      const full = r.suggestions.filter((x) => x.confidence === 100);
+      expect(full.length).toBeGreaterThan(0);
+      for (const x of full) expect(Date.parse(x.start)).toBeGreaterThanOrEqual(busyEnd);
+      for (const x of r.suggestions) expect(Date.parse(x.end) - Date.parse(x.start)).toBe(3600_000);
+    });
+
+    caseIt('lists rooms', async () => {
+      if (!h.roomEmail) throw new Error('harness has no room');
+      const rooms = await h.provider.listRooms();
+      expect(rooms.map((r) => r.email.toLowerCase())).toContain(h.roomEmail.toLowerCase());
+    });
+
+    caseIt('creates, renews and deletes a change subscription', async () => {
+      const cal = (await h.provider.listCalendars()).find((c) => c.isDefault)!;
+      const sub = await h.provider.createSubscription({
+        calendarId: cal.id,
+        notificationUrl: 'https://127.0.0.1:9/webhooks/contract',
+        clientState: 'contract-state',
+        expiresAt: iso(Date.now() + DAY),
+      });
+      expect(sub.id).toBeTruthy();
+      const renewed = await h.provider.renewSubscription(sub.id, iso(Date.now() + 2 * DAY));
+      expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(sub.expiresAt));
+      await h.provider.deleteSubscription(sub.id);
+      expect(isAppError(await h.provider.deleteSubscription(sub.id).catch((e: unknown) => e), 'not_found')).toBe(true);
+    });
+  });
+}

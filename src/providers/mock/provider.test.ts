@@ -1,0 +1,23 @@
+// The mock provider passes the shared contract suite.
+import { providerContract } from '../contract.case.js';
+import { MockCalendarWorld, createMockProvider } from './index.js';
+
+providerContract('mock', async () => {
+  const world = new MockCalendarWorld();
+  world.addMailbox('adele@contoso.com');
+  world.addMailbox('megan@contoso.com');
+  world.addMailbox('noteams@contoso.com', { teams: false });
+  world.addMailbox('room-1@contoso.com', { kind: 'room', room: { name: 'Room 1', capacity: 8, building: 'HQ', floor: '1', roomList: null } });
+  return {
+    provider: createMockProvider({ world, mailbox: 'adele@contoso.com' }),
+    organizerEmail: 'adele@contoso.com',
+    colleague: { email: 'megan@contoso.com', provider: createMockProvider({ world, mailbox: 'megan@contoso.com' }) },
+    externalEmail: 'someone@acmecorp.com',
+    roomEmail: 'room-1@contoso.com',
+    noOnlineMeetings: createMockProvider({ world, mailbox: 'noteams@contoso.com' }),
+    expireCursors: async () => {
+      world.minValidCursor = world.currentSeq + 1;
+    },
+    cleanup: async () => {},
+  };
+});

@@ -1,0 +1,297 @@
+// MockCalendarAdapter: a deterministic in-memory CalendarProvider bound to one mailbox of a MockCalendarWorld.
+import type { BusyItem, CalendarEvent, ProviderType, TimeRange } from '../../domain/calendar.js';
+import { AppError } from '../../domain/errors.js';
+import { expandRecurrence } from '../../domain/recurrence.js';
+import { suggestMeetingTimes } from '../../domain/scheduling/suggest.js';
+import type {
+  CalendarInfo,
+  CalendarProvider,
+  ChangePage,
+  CreateEventParams,
+  EventChange,
+  EventPage,
+  FreeBusyParams,
+  FreeBusyResult,
+  ListEventsParams,
+  MeetingTimeConstraint,
+  ProviderCapabilities,
+  RoomQuery,
+  ScheduleAvailability,
+  SubscriptionParams,
+  SyncChangesParams,
+  UpdateEventParams,
+} from '../../ports/calendar-provider.js';
+import { eventFromDraft, type MockCalendarWorld, type StoredEvent } from './client.js';
+
+const PAGE = 50;
+const VIEW_DIGIT: Record<BusyItem['status'], string> = { tentative: '1', busy: '2', oof: '3', workingElsewhere: '4' };
+
+interface Cursor {
+  cal: string;
+  since: number;
+  upto: number;
+  offset: number;
+  win: TimeRange;
+}
+
+const encodeCursor = (c: Cursor) => `mock.${Buffer.from(JSON.stringify(c)).toString('base64url')}`;
+function decodeCursor(s: string): Cursor {
+  try {
+    if (!s.startsWith('mock.')) throw new Error('prefix');
+    return JSON.parse(Buffer.from(s.slice(5), 'base64url').toString('utf8')) as Cursor;
+  } catch {
+    throw new AppError('sync_cursor_expired', 'The sync cursor is not valid.');
+  }
+}
+
+export class MockCalendarAdapter implements CalendarProvider {
+  readonly capabilities: ProviderCapabilities = {
+    findMeetingTimes: false,
+    rooms: true,
+    subscriptions: true,
+    onlineMeetingProvider: 'teamsForBusiness',
+  };
+
+  constructor(
+    private readonly world: MockCalendarWorld,
+    private readonly mailbox: string,
+    readonly type: ProviderType = 'MICROSOFT',
+  ) {
+    if (!world.mailboxes.has(mailbox)) world.addMailbox(mailbox);
+  }
+
+  private own(eventId: string): StoredEvent {
+    const s = this.world.events.get(eventId);
+    if (!s || s.deleted || s.mailbox !== this.mailbox) throw new AppError('not_found', 'The event does not exist.');
+    return s;
+  }
+
+  async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
+    if (params.transactionId) {
+      for (const s of this.world.events.values()) {
+        if (s.mailbox === this.mailbox && s.transactionId === params.transactionId && !s.deleted) return structuredClone(s.event);
+      }
+    }
+    const d = params.event;
+    if (!(new Date(d.end) > new Date(d.start))) throw new AppError('validation_failed', 'The event must end after it starts.');
+    const mb = this.world.mailboxes.get(this.mailbox)!;
+    const calendarId = params.calendarId ?? this.world.defaultCalendar(this.mailbox);
+    const cal = mb.calendars.get(calendarId);
+    if (!cal) throw new AppError('not_found', 'No such calendar.');
+    if (d.onlineMeeting && !cal.teams) throw new AppError('online_meeting_unavailable');
+    const id = this.world.nextId('evt');
+    const event = eventFromDraft(this.world, d, {
+      id,
+      calendarId,
+      organizer: this.mailbox,
+      iCalUId: `uid-${id}`,
+      externalId: params.externalId ?? null,
+      teams: cal.teams,
+    });
+    for (const a of event.attendees) {
+      const other = this.world.mailboxes.get(a.email);
+      if (!other || other.email === this.mailbox) continue;
+      if (other.kind === 'room') {
+        a.response = this.isFree(other.email, { start: event.start, end: event.end }) ? 'accepted' : 'declined';
+      }
+      const copyId = this.world.nextId('evt');
+      this.world.put(other.email, {
+        ...structuredClone(event),
+        id: copyId,
+        calendarId: this.world.defaultCalendar(other.email),
+        responseStatus: other.kind === 'room' ? a.response : 'none',
+        externalId: null,
+      });
+    }
+    return structuredClone(this.world.put(this.mailbox, event, params.transactionId ?? null).event);
+  }
+
+  async getEvent(eventId: string): Promise<CalendarEvent> {
+    return structuredClone(this.own(eventId).event);
+  }
+
+  async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
+    const s = this.own(params.eventId);
+    if (params.ifMatch !== undefined && params.ifMatch !== s.event.changeKey) throw new AppError('conflict');
+    const c = params.changes;
+    const next: CalendarEvent = { ...structuredClone(s.event) };
+    if (c.subject !== undefined) next.subject = c.subject;
+    if (c.body !== undefined) next.body = c.body;
+    if (c.start !== undefined) next.start = new Date(c.start).toISOString();
+    if (c.end !== undefined) next.end = new Date(c.end).toISOString();
+    if (c.timeZone !== undefined) next.timeZone = c.timeZone;
+    if (c.isAllDay !== undefined) next.isAllDay = c.isAllDay;
+    if (c.location !== undefined) next.location = c.location;
+    if (c.showAs !== undefined) next.showAs = c.showAs;
+    if (c.sensitivity !== undefined) next.sensitivity = c.sensitivity;
+    if (c.categories !== undefined) next.categories = c.categories;
+    if (c.reminderMinutes !== undefined) next.reminderMinutes = c.reminderMinutes;
+    if (c.recurrence !== undefined) next.recurrence = c.recurrence;
+    if (c.attendees !== undefined) {
+      next.attendees = c.attendees.map((a) => {
+        const prev = s.event.attendees.find((p) => p.email === a.email.toLowerCase());
+        return { email: a.email.toLowerCase(), name: a.name ?? null, type: a.type, response: prev?.response ?? 'none' };
+      });
+    }
+    if (c.onlineMeeting === false) next.onlineMeeting = null;
+    if (!(new Date(next.end) > new Date(next.start))) throw new AppError('validation_failed', 'The event must end after it starts.');
+    this.propagate(s.event, (copy) => ({ ...copy, subject: next.subject, start: next.start, end: next.end, location: next.location }));
+    return structuredClone(this.world.put(this.mailbox, next, s.transactionId).event);
+  }
+
+  async deleteEvent(eventId: string): Promise<void> {
+    const s = this.own(eventId);
+    this.propagate(s.event, (copy) => ({ ...copy, isCancelled: true, subject: `Canceled: ${copy.subject}` }));
+    this.world.remove(eventId);
+  }
+
+  /** Applies an organizer change to the attendees' copies (same iCalUId in other mailboxes). */
+  private propagate(event: CalendarEvent, f: (copy: CalendarEvent) => CalendarEvent): void {
+    if (event.organizer?.email !== this.mailbox) return;
+    for (const s of [...this.world.events.values()]) {
+      if (s.deleted || s.mailbox === this.mailbox || s.event.iCalUId !== event.iCalUId) continue;
+      this.world.put(s.mailbox, f(structuredClone(s.event)));
+    }
+  }
+
+  async listCalendars(): Promise<CalendarInfo[]> {
+    const mb = this.world.mailboxes.get(this.mailbox)!;
+    return [...mb.calendars.values()].map((c) => ({
+      id: c.id,
+      name: c.name,
+      ownerEmail: this.mailbox,
+      isDefault: c.isDefault,
+      isShared: false,
+      canEdit: true,
+      allowedOnlineMeetingProviders: c.teams ? ['teamsForBusiness'] : [],
+      defaultOnlineMeetingProvider: c.teams ? 'teamsForBusiness' : null,
+    }));
+  }
+
+  /** Current events of a mailbox overlapping the range, series expanded into occurrences. */
+  private expanded(mailbox: string, range: TimeRange, calendarId?: string): CalendarEvent[] {
+    const out: CalendarEvent[] = [];
+    for (const s of this.world.events.values()) {
+      if (s.deleted || s.mailbox !== mailbox || (calendarId && s.event.calendarId !== calendarId)) continue;
+      out.push(...this.instances(s.event, range));
+    }
+    return out.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+  }
+
+  private instances(e: CalendarEvent, range: TimeRange): CalendarEvent[] {
+    if (!e.recurrence) return e.start < range.end && e.end > range.start ? [e] : [];
+    const minutes = (Date.parse(e.end) - Date.parse(e.start)) / 60_000;
+    return expandRecurrence(e.recurrence, minutes, range).map((o) => ({
+      ...e,
+      id: `${e.id}.${o.originalStartLocal.replace(/[-:]/g, '')}`,
+      type: 'occurrence' as const,
+      seriesMasterId: e.id,
+      originalStart: o.start,
+      start: o.start,
+      end: o.end,
+      recurrence: null,
+    }));
+  }
+
+  async listEvents(params: ListEventsParams): Promise<EventPage> {
+    const all = this.expanded(this.mailbox, params, params.calendarId);
+    const offset = params.pageToken ? Number.parseInt(params.pageToken, 10) || 0 : 0;
+    const size = Math.min(Math.max(params.pageSize ?? PAGE, 1), 500);
+    const events = all.slice(offset, offset + size).map((e) => structuredClone(e));
+    return { events, nextPageToken: offset + size < all.length ? String(offset + size) : null };
+  }
+
+  async syncChanges(params: SyncChangesParams): Promise<ChangePage> {
+    const c: Cursor = params.cursor
+      ? decodeCursor(params.cursor)
+      : { cal: params.calendarId, since: 0, upto: this.world.currentSeq, offset: 0, win: params.window };
+    if (params.cursor && (c.cal !== params.calendarId || c.since < this.world.minValidCursor)) {
+      throw new AppError('sync_cursor_expired', 'The sync cursor has expired; a full sync is needed.');
+    }
+    // A cursor that ended a round starts the next round at the current sequence.
+    if (c.offset === 0 && c.upto <= c.since) c.upto = this.world.currentSeq;
+    const changes: EventChange[] = [];
+    for (const s of this.world.events.values()) {
+      if (s.mailbox !== this.mailbox || s.event.calendarId !== c.cal || s.seq <= c.since || s.seq > c.upto) continue;
+      if (s.deleted) {
+        if (c.since > 0) changes.push({ kind: 'removed', eventId: s.event.id });
+        continue;
+      }
+      const inWindow = s.event.recurrence ? true : s.event.start < c.win.end && s.event.end > c.win.start;
+      if (!inWindow) continue;
+      if (s.event.recurrence) changes.push({ kind: 'upsert', event: structuredClone(s.event) });
+      for (const e of this.instances(s.event, c.win)) changes.push({ kind: 'upsert', event: structuredClone(e) });
+    }
+    changes.sort((a, b) => key(a).localeCompare(key(b)));
+    const page = changes.slice(c.offset, c.offset + PAGE);
+    const done = c.offset + PAGE >= changes.length;
+    const next: Cursor = done ? { ...c, since: c.upto, offset: 0 } : { ...c, offset: c.offset + PAGE };
+    return { changes: page, cursor: encodeCursor(next), done };
+  }
+
+  private isFree(mailbox: string, range: TimeRange): boolean {
+    return this.expanded(mailbox, range).every((e) => e.showAs === 'free' || e.isCancelled);
+  }
+
+  async getFreeBusy(params: FreeBusyParams): Promise<FreeBusyResult> {
+    const interval = params.intervalMinutes ?? 30;
+    const range = { start: new Date(params.start).toISOString(), end: new Date(params.end).toISOString() };
+    const slots = Math.ceil((Date.parse(range.end) - Date.parse(range.start)) / (interval * 60_000));
+    const schedules: ScheduleAvailability[] = params.schedules.map((raw) => {
+      const email = raw.toLowerCase();
+      const mb = this.world.mailboxes.get(email);
+      if (!mb) return { email, status: 'unknown', reason: 'not_found', message: 'No free/busy information for this address.' };
+      const items: BusyItem[] = this.expanded(email, range)
+        .filter((e) => e.showAs !== 'free' && e.showAs !== 'unknown' && !e.isCancelled)
+        .map((e) => ({ start: e.start, end: e.end, status: e.showAs as BusyItem['status'] }));
+      let view = '';
+      for (let i = 0; i < slots; i++) {
+        const s = Date.parse(range.start) + i * interval * 60_000;
+        const e = s + interval * 60_000;
+        const hits = items.filter((it) => Date.parse(it.start) < e && Date.parse(it.end) > s);
+        const worst = hits.reduce((d, it) => Math.max(d, Number(VIEW_DIGIT[it.status])), 0);
+        view += String(worst);
+      }
+      return { email, status: 'ok', items, workingHours: mb.workingHours, availabilityView: view };
+    });
+    return { range, intervalMinutes: interval, schedules };
+  }
+
+  async getWorkingHours() {
+    return this.world.mailboxes.get(this.mailbox)?.workingHours ?? null;
+  }
+
+  async findMeetingTimes(params: MeetingTimeConstraint) {
+    const emails = [this.mailbox, ...params.attendees.map((a) => a.email), ...(params.rooms ?? [])];
+    const fb = await this.getFreeBusy({ schedules: [...new Set(emails)], start: params.window.start, end: params.window.end, intervalMinutes: 15 });
+    return suggestMeetingTimes(params, fb, { email: this.mailbox, workingHours: await this.getWorkingHours() });
+  }
+
+  async listRooms(query: RoomQuery = {}) {
+    return [...this.world.mailboxes.values()]
+      .filter((m) => m.kind === 'room' && m.room)
+      .map((m) => m.room!)
+      .filter((r) => (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) && (!query.building || r.building === query.building));
+  }
+
+  async createSubscription(params: SubscriptionParams) {
+    const id = this.world.nextId('sub');
+    this.world.subscriptions.set(id, { calendarId: params.calendarId, expiresAt: params.expiresAt, clientState: params.clientState });
+    return { id, expiresAt: params.expiresAt };
+  }
+
+  async renewSubscription(id: string, expiresAt: string) {
+    const s = this.world.subscriptions.get(id);
+    if (!s) throw new AppError('not_found', 'No such subscription.');
+    s.expiresAt = expiresAt;
+    return { id, expiresAt };
+  }
+
+  async deleteSubscription(id: string) {
+    if (!this.world.subscriptions.delete(id)) throw new AppError('not_found', 'No such subscription.');
+  }
+}
+
+function key(c: EventChange): string {
+  return c.kind === 'removed' ? `0${c.eventId}` : `${c.event.type === 'seriesMaster' ? '1' : '2'}${c.event.start}${c.event.id}`;
+}
