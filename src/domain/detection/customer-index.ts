@@ -1,7 +1,14 @@
 // A prebuilt index over a tenant's customers (domains, stakeholder addresses, patterns) so that detecting one
 // meeting costs O(participants × domain depth + subject tokens + regex patterns), not O(customers).
 import { AppError } from '../errors.js';
-import { domainSuffixes, emailDomain, isPublicMailDomain, isTenantDomain, normalizeDomain, normalizeEmail } from './normalize.js';
+import {
+  domainSuffixes,
+  emailDomain,
+  isPublicMailDomain,
+  isTenantDomain,
+  normalizeDomain,
+  normalizeEmail,
+} from './normalize.js';
 import { compileRegex, KeywordMatcher, type CompiledRegex } from './patterns.js';
 import type { CustomerProfile, DetectableMeeting, SubjectPattern } from './types.js';
 
@@ -114,7 +121,8 @@ export class CustomerIndex {
             : isTenantDomain(d, this.tenantDomains)
               ? "the tenant's own domain"
               : null;
-      if (reason !== null || d === null) skipped.push({ customerId: id, field: 'domains', value: raw, reason: reason ?? '' });
+      if (reason !== null || d === null)
+        skipped.push({ customerId: id, field: 'domains', value: raw, reason: reason ?? '' });
       else if (!entry.domains.includes(d)) {
         entry.domains.push(d);
         addTo(this.domainMap, d, id);
@@ -201,7 +209,8 @@ export class CustomerIndex {
         break;
       }
     }
-    for (const { customerId, pattern } of this.keywords.match(meeting.subject)) evidence(customerId).patterns.push(pattern);
+    for (const { customerId, pattern } of this.keywords.match(meeting.subject))
+      evidence(customerId).patterns.push(pattern);
     for (const [id, c] of this.regexOwners) {
       for (const r of c.regexes) if (r.compiled.test(meeting.subject)) evidence(id).patterns.push(r.pattern);
     }

@@ -16,11 +16,7 @@ import type {
  * - subject only: 0.50, +0.10 when two or more patterns match (max 0.60).
  * Manual associations have confidence 1.
  */
-export function candidateConfidence(c: {
-  attendees: number;
-  stakeholders: number;
-  patterns: number;
-}): number {
+export function candidateConfidence(c: { attendees: number; stakeholders: number; patterns: number }): number {
   if (c.attendees > 0) {
     return round3(0.75 + (c.stakeholders > 0 ? 0.1 : 0) + (c.attendees >= 2 ? 0.05 : 0) + (c.patterns > 0 ? 0.05 : 0));
   }
@@ -50,7 +46,11 @@ function toCandidate(e: CustomerEvidence): DetectionCandidate {
     }
   }
   for (const p of e.patterns) evidence.push(`subject matches ${describePattern(p)}`);
-  const counts = { attendees: matchedAttendees.length, stakeholders: matchedStakeholders.length, patterns: e.patterns.length };
+  const counts = {
+    attendees: matchedAttendees.length,
+    stakeholders: matchedStakeholders.length,
+    patterns: e.patterns.length,
+  };
   return {
     customerId: e.customerId,
     reason: counts.stakeholders > 0 ? 'stakeholder' : counts.attendees > 0 ? 'domain' : 'subject',
@@ -112,7 +112,12 @@ export function detectWithIndex(
   if (manual !== undefined) return applyManual(manual, ranked);
   const winner = ranked[0];
   if (!winner) return { customerId: null, reason: 'none', confidence: 0, candidates: [] };
-  return { customerId: winner.customerId, reason: winner.reason, confidence: resultConfidence(ranked), candidates: ranked };
+  return {
+    customerId: winner.customerId,
+    reason: winner.reason,
+    confidence: resultConfidence(ranked),
+    candidates: ranked,
+  };
 }
 
 function applyManual(manual: ManualAssociation, ranked: DetectionCandidate[]): DetectionResult {

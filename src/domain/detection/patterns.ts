@@ -27,9 +27,13 @@ export interface CompiledRegex {
  */
 export function compileRegex(source: string): CompiledRegex {
   if (source.length === 0 || source.length > PATTERN_LIMITS.maxRegexLength) {
-    throw new AppError('unsafe_pattern', `A regular expression must have 1 to ${PATTERN_LIMITS.maxRegexLength} characters.`, {
-      details: { pattern: source.slice(0, 40), length: source.length },
-    });
+    throw new AppError(
+      'unsafe_pattern',
+      `A regular expression must have 1 to ${PATTERN_LIMITS.maxRegexLength} characters.`,
+      {
+        details: { pattern: source.slice(0, 40), length: source.length },
+      },
+    );
   }
   let re: RE2JS;
   try {
@@ -82,16 +86,21 @@ export function validateSubjectPatterns(patterns: readonly SubjectPattern[]): vo
   }
   const regexCount = patterns.filter((p) => p.kind === 'regex').length;
   if (regexCount > PATTERN_LIMITS.maxRegexPatterns) {
-    throw new AppError('unsafe_pattern', `At most ${PATTERN_LIMITS.maxRegexPatterns} regular expressions per customer.`, {
-      details: { count: regexCount },
-    });
+    throw new AppError(
+      'unsafe_pattern',
+      `At most ${PATTERN_LIMITS.maxRegexPatterns} regular expressions per customer.`,
+      {
+        details: { count: regexCount },
+      },
+    );
   }
   patterns.forEach((p, index) => {
     try {
       if (p.kind === 'regex') compileRegex(p.value);
       else keywordTokens(p.value);
     } catch (e) {
-      if (e instanceof AppError) throw new AppError('unsafe_pattern', e.message, { details: { index, ...e.details }, cause: e });
+      if (e instanceof AppError)
+        throw new AppError('unsafe_pattern', e.message, { details: { index, ...e.details }, cause: e });
       throw e;
     }
   });
