@@ -1,0 +1,122 @@
+// Graph routes: events of a mailbox or calendar — list, create, get, update, delete, respond, cancel, instances.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphContext } from '../../contracts.js';
+import { readOptions, sendEventPage, extendedExpand } from '../collection.js';
+import { calendarOr404, canUseCalendar, errors, resolveMailbox, type MailboxAccess, type Need } from '../mailbox-access.js';
+import { cancelEvent, createEvent, deleteEvent, respond, updateEvent, type Response } from '../meetings.js';
+import type { EventInstance } from '../model.js';
+import { both, ifMatch, json, objectBody, param } from '../route-helpers.js';
+import { eventsContext, renderEvent } from '../serialize.js';
+import { parseQueryInstant } from '../time.js';
+
+/** Calendar prefixes under a user: all events, the default calendar, a given calendar. */
+const SCOPES = [
+  { path: '', cal: (_req: FastifyRequest): string | undefined | null => null },
+  { path: '/calendar', cal: (_req: FastifyRequest): string | undefined | null => undefined },
+  { path: '/calendars/:calendarId', cal: (req: FastifyRequest): string | undefined | null => param(req, 'calendarId') },
+];
+
+function findInstance(ctx: GraphContext, acc: MailboxAccess, req: FastifyRequest, calScope: string | undefined | null, need: Need): EventInstance {
+  const inst = ctx.store.resolveInstance(acc.owner.id, param(req, 'eventId'));
+  if (!inst) throw errors.itemNotFound();
+  if (calScope !== null) {
+    const cal = calendarOr404(ctx, acc, calScope, 'read');
+    if (cal.id !== inst.ev.calendarId) throw errors.itemNotFound();
+  }
+  const cal = ctx.store.getCalendar(acc.owner.id, inst.ev.calendarId)!;
+  if (!canUseCalendar(ctx, acc, cal, need)) throw errors.denied();
+  return inst;
+}
+
+function sendOne(ctx: GraphContext, req: FastifyRequest, reply: FastifyReply, acc: MailboxAccess, inst: EventInstance, status: number): FastifyReply {
+  const { q, prefs } = readOptions(req);
+  const body: Record<string, unknown> = {
+    '@odata.context': eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, true),
+    ...renderEvent(inst, { prefs, select: q.select, extendedIds: extendedExpand(q.expand) }),
+  };
+  const applied = prefs.applied(['timezone', 'body']);
+  if (applied) void reply.header('Preference-Applied', applied);
+  if (status === 201) void reply.header('Location', `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}')/events('${String(body.id)}')`);
+  return json(reply, status, body);
+}
+
+export default async function eventRoutes(app: FastifyInstance, ctx: GraphContext): Promise<void> {
+  for (const scope of SCOPES) {
+    both(app, 'GET', `${scope.path}/events`, async (req, reply, user) => {
+      const acc = await resolveMailbox(ctx, req, user, 'read');
+      const calScope = scope.cal(req);
+      const cals = calScope === null
+        ? ctx.store.listCalendars(acc.owner.id).filter((c) => canUseCalendar(ctx, acc, c, 'read'))
+        : [calendarOr404(ctx, acc, calScope, 'read')];
+      if (cals.length === 0) throw errors.denied();
+      const ids = new Set(cals.map((c) => c.id));
+      const st = ctx.store.syncState(acc.owner.id);
+      const { q } = readOptions(req);
+      return sendEventPage(ctx, req, reply, {
+        cacheKey: `events|${acc.owner.id}|${[...ids].join(',')}|${st.seq}|${st.epoch}`,
+        compute: () => ctx.store.listEvents(acc.owner.id).filter((e) => ids.has(e.calendarId)).map((ev) => ({ ev, startMs: ev.startMs, endMs: ev.endMs })),
+        context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false),
+      });
+    });
+
+    both(app, 'POST', `${scope.path}/events`, async (req, reply, user) => {
+      const acc = await resolveMailbox(ctx, req, user, 'write');
+      const calScope = scope.cal(req);
+      const cal = calendarOr404(ctx, acc, calScope === null ? undefined : calScope, 'write');
+      const { event } = createEvent(ctx.store, acc.owner, cal.id, objectBody(req));
+      return sendOne(ctx, req, reply, acc, { ev: event, startMs: event.startMs, endMs: event.endMs }, 201);
+    });
+
+    both(app, 'GET', `${scope.path}/events/:eventId`, async (req, reply, user) => {
+      const acc = await resolveMailbox(ctx, req, user, 'read');
+      return sendOne(ctx, req, reply, acc, findInstance(ctx, acc, req, scope.cal(req), 'read'), 200);
+    });
+
+    both(app, 'PATCH', `${scope.path}/events/:eventId`, async (req, reply, user) => {
+      const acc = await resolveMailbox(ctx, req, user, 'write');
+      const inst = findInstance(ctx, acc, req, scope.cal(req), 'write');
+      const ev = updateEvent(ctx.store, acc.owner, inst, objectBody(req), ifMatch(req));
+      return sendOne(ctx, req, reply, acc, { ev, startMs: ev.startMs, endMs: ev.endMs }, 200);
+    });
+
+    both(app, 'DELETE', `${scope.path}/events/:eventId`, async (req, reply, user) => {
+      const acc = await resolveMailbox(ctx, req, user, 'write');
+      deleteEvent(ctx.store, findInstance(ctx, acc, req, scope.cal(req), 'write'), ifMatch(req));
+      return reply.status(204).send();
+    });
+
+    for (const action of ['accept', 'decline', 'tentativelyAccept', 'cancel'] as const) {
+      both(app, 'POST', `${scope.path}/events/:eventId/${action}`, async (req, reply, user) => {
+        const acc = await resolveMailbox(ctx, req, user, 'write');
+        const inst = findInstance(ctx, acc, req, scope.cal(req), 'write');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (body.comment !== undefined && typeof body.comment !== 'string') throw errors.badRequest("Invalid value for parameter 'Comment'.");
+        if (action === 'cancel') cancelEvent(ctx.store, inst);
+        else {
+          const map: Record<string, Response> = { accept: 'accepted', decline: 'declined', tentativelyAccept: 'tentativelyAccepted' };
+          respond(ctx.store, acc.owner, inst, map[action]!);
+        }
+        return reply.status(202).send();
+      });
+    }
+
+    both(app, 'GET', `${scope.path}/events/:eventId/instances`, async (req, reply, user) => {
+      const acc = await resolveMailbox(ctx, req, user, 'read');
+      const inst = findInstance(ctx, acc, req, scope.cal(req), 'read');
+      const query = req.query as Record<string, string | undefined>;
+      const s = query.startDateTime ?? query.startdatetime;
+      const e = query.endDateTime ?? query.enddatetime;
+      if (!s || !e) throw errors.badRequest("This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.", 'ErrorInvalidParameter');
+      const startMs = parseQueryInstant(s, 'startDateTime');
+      const endMs = parseQueryInstant(e, 'endDateTime');
+      if (inst.ev.data.type !== 'seriesMaster' || inst.occurrence) throw errors.badRequest('The specified event is not a recurring series master.', 'ErrorInvalidRequest');
+      const st = ctx.store.syncState(acc.owner.id);
+      const { q } = readOptions(req);
+      return sendEventPage(ctx, req, reply, {
+        cacheKey: `instances|${acc.owner.id}|${inst.ev.data.id}|${startMs}|${endMs}|${st.seq}|${st.epoch}`,
+        compute: () => ctx.store.instances(acc.owner.id, inst.ev.data.id!, startMs, endMs),
+        context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false),
+      });
+    });
+  }
+}

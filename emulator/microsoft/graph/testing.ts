@@ -1,0 +1,70 @@
+// Test harness for the calendar routes: a small directory, a store and a Fastify app with a fake authenticate.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { EmuUser, GraphContext, Principal } from '../contracts.js';
+import { Directory } from '../directory.js';
+import { GraphHttpError, sendGraphError } from './errors.js';
+import { MailboxStore } from './store.js';
+
+export const TENANT = '11111111-1111-4111-8111-111111111111';
+export const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';
+
+/** Every delegated calendar scope. */
+export const ALL_SCOPES = ['Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'MailboxSettings.ReadWrite', 'User.Read', 'User.ReadBasic.All'];
+
+function user(id: string, tenantId: string, mail: string, name: string, extra: Partial<EmuUser> = {}): EmuUser {
+  return { id, tenantId, userPrincipalName: mail, mail, displayName: name, givenName: name.split(' ')[0] ?? null, surname: name.split(' ')[1] ?? null, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: 'x', ...extra };
+}
+
+/** Builds a directory with Contoso (adele, megan, alex, onprem, room) and Acme (bob). */
+export function testDirectory(): Directory {
+  const d = new Directory();
+  d.addTenant({ id: TENANT, displayName: 'Contoso', domains: ['contoso.com'] });
+  d.addTenant({ id: OTHER_TENANT, displayName: 'Acme', domains: ['acmecorp.com'] });
+  d.addUser(user('a0000000-0000-4000-8000-000000000001', TENANT, 'adele.vance@contoso.com', 'Adele Vance'));
+  d.addUser(user('a0000000-0000-4000-8000-000000000002', TENANT, 'megan.bowen@contoso.com', 'Megan Bowen'));
+  d.addUser(user('a0000000-0000-4000-8000-000000000003', TENANT, 'alex.wilber@contoso.com', 'Alex Wilber'));
+  d.addUser(user('a0000000-0000-4000-8000-000000000004', TENANT, 'legacy.user@contoso.com', 'Legacy User', { mailbox: 'onPremises' }));
+  d.addUser(user('a0000000-0000-4000-8000-000000000005', TENANT, 'rainier@contoso.com', 'Conf Room Rainier', { kind: 'room' }));
+  d.addUser(user('b0000000-0000-4000-8000-000000000001', OTHER_TENANT, 'bob@acmecorp.com', 'Bob Buyer'));
+  return d;
+}
+
+/** A token for the fake authenticate: "Bearer <userId>|<scope> <scope>…". */
+export function tokenFor(userId: string, scopes: string[] = ALL_SCOPES): string {
+  return `Bearer ${userId}|${scopes.join(' ')}`;
+}
+
+/** A Fastify app with the given route modules under /v1.0 and Graph's error rendering. */
+export async function buildTestApp(
+  routes: Array<(app: FastifyInstance, ctx: GraphContext) => Promise<void>>,
+  opts: { now?: number } = {},
+): Promise<{ app: FastifyInstance; ctx: GraphContext; store: MailboxStore; directory: Directory; clock: { now: number } }> {
+  const directory = testDirectory();
+  const clock = { now: opts.now ?? Date.parse('2026-11-16T12:00:00Z') };
+  const store = new MailboxStore({ directory, clock: () => clock.now });
+  for (const u of directory.users.values()) if (u.mailbox === 'exchangeOnline') store.ensureMailbox(u);
+  const ctx: GraphContext = {
+    directory,
+    store,
+    clock: () => clock.now,
+    baseUrl: () => 'https://graph.test',
+    authenticate: async (h): Promise<Principal> => {
+      const m = /^Bearer (.+?)\|(.*)$/.exec(h ?? '');
+      if (!m) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+      const u = directory.users.get(m[1]!);
+      if (!u) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Unknown user.');
+      return { kind: 'delegated', tenantId: u.tenantId, userId: u.id, appId: 'app', scopes: new Set(m[2]!.split(' ').filter(Boolean)) };
+    },
+  };
+  const app = Fastify();
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof GraphHttpError) return sendGraphError(req, reply, err);
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    return sendGraphError(req, reply, new GraphHttpError(status, status === 500 ? 'InternalServerError' : 'BadRequest', status === 500 ? `internal: ${(err as Error).message}` : (err as Error).message));
+  });
+  await app.register(async (scoped) => {
+    for (const r of routes) await r(scoped, ctx);
+  }, { prefix: '/v1.0' });
+  await app.ready();
+  return { app, ctx, store, directory, clock };
+}
