@@ -1,0 +1,83 @@
+// buildApp(deps): the Fastify application (routes, validation, OpenAPI at /docs, errors, auth, rate limits); main/server.ts listens.
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import type { CustomerService } from '../services/customers/customer-service.js';
+import type { TenantService } from '../services/tenancy/tenant-service.js';
+import { installAuth } from './auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { loggerOptions } from './logging.js';
+import { ErrorResponse } from './schemas.js';
+import customerRoutes from './routes/customers.js';
+import healthRoutes from './routes/health.js';
+import meRoutes from './routes/me.js';
+
+export interface AppDeps {
+  config: Config;
+  tenants: TenantService;
+  customers: CustomerService;
+  isDatabaseReady: () => Promise<boolean>;
+  /** Captures log output (tests). */
+  logStream?: NodeJS.WritableStream;
+  /** Route modules of features wired by the composition root. */
+  modules?: RouteModule[];
+  /** Paths under /api/ that need no API key (OAuth callbacks, webhooks). */
+  publicPaths?: RegExp[];
+}
+
+/** A feature's routes: registered after the core, with the same deps. */
+export type RouteModule = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * Builds the app without listening; tests use `app.inject()`.
+ * @example const app = await buildApp(deps); await app.listen({ port: 3000 });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(deps.config.logLevel, deps.logStream),
+    bodyLimit: 1_048_576,
+    genReqId: () => `req_${createHash('sha1').update(String(Math.random()) + Date.now()).digest('hex').slice(0, 16)}`,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  app.addSchema(ErrorResponse);
+  installErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'calbridge API',
+        version: API_VERSION,
+        description:
+          'Outlook / Microsoft 365 and Google calendars for SaaS platforms. Authenticate with `Authorization: Bearer <API key>`. Errors: `{ error: { code, message, details, requestId } }` with the stable codes of docs/errors.md.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const publicPaths = deps.publicPaths ?? [];
+  installAuth(app, (h) => deps.tenants.authenticate(h), (path) => publicPaths.some((p) => p.test(path)));
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization;
+      return auth ? `key:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}` : `ip:${req.ip}`;
+    },
+    allowList: (req) => !(req.url ?? '').startsWith('/api/'),
+  });
+
+  await healthRoutes(app, deps);
+  await meRoutes(app, deps);
+  await customerRoutes(app, deps);
+  for (const m of deps.modules ?? []) await m(app, deps);
+  return app;
+}

@@ -1,0 +1,98 @@
+// Customers and stakeholders: /api/customers CRUD, scoped by the caller's tenant.
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { actorOf } from '../auth.js';
+import type { AppDeps } from '../build-app.js';
+import { errors, IdParams, Paging, Uuid } from '../schemas.js';
+
+const StakeholderInput = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 320 }),
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    role: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+const Stakeholder = Type.Object({ id: Type.String(), customerId: Type.String(), email: Type.String(), name: Type.Union([Type.String(), Type.Null()]), role: Type.Union([Type.String(), Type.Null()]) });
+const Customer = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    domains: Type.Array(Type.String()),
+    subjectPatterns: Type.Array(Type.String()),
+    stakeholders: Type.Array(Stakeholder),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'Customer' },
+);
+const CustomerCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 50 })),
+    subjectPatterns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
+    stakeholders: Type.Optional(Type.Array(StakeholderInput, { maxItems: 500 })),
+  },
+  { additionalProperties: false },
+);
+const CustomerPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 50 })),
+    subjectPatterns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+const ListQuery = Type.Intersect([Paging, Type.Object({ search: Type.Optional(Type.String({ maxLength: 100 })) })]);
+
+export default async function customerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.addSchema(Customer);
+  const tags = ['customers'];
+  app.get(
+    '/api/customers',
+    { schema: { tags, summary: 'List customers', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Customer')) }), ...errors() } } },
+    async (req) => {
+      const q = req.query as Static<typeof ListQuery>;
+      return { items: await deps.customers.list(actorOf(req), { limit: q.limit ?? 50, offset: q.offset ?? 0, search: q.search }) };
+    },
+  );
+  app.post(
+    '/api/customers',
+    { schema: { tags, summary: 'Create a customer', body: CustomerCreate, response: { 201: Type.Ref('Customer'), ...errors() } } },
+    async (req, reply) => reply.status(201).send(await deps.customers.create(actorOf(req), req.body as Static<typeof CustomerCreate>)),
+  );
+  app.get(
+    '/api/customers/:id',
+    { schema: { tags, summary: 'Get a customer', params: IdParams, response: { 200: Type.Ref('Customer'), ...errors() } } },
+    async (req) => deps.customers.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
+  );
+  app.patch(
+    '/api/customers/:id',
+    { schema: { tags, summary: 'Update a customer', params: IdParams, body: CustomerPatch, response: { 200: Type.Ref('Customer'), ...errors() } } },
+    async (req) => deps.customers.update(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof CustomerPatch>),
+  );
+  app.delete(
+    '/api/customers/:id',
+    { schema: { tags, summary: 'Delete a customer', params: IdParams, response: { 204: Type.Null(), ...errors() } } },
+    async (req, reply) => {
+      await deps.customers.delete(actorOf(req), (req.params as Static<typeof IdParams>).id);
+      return reply.status(204).send();
+    },
+  );
+  app.post(
+    '/api/customers/:id/stakeholders',
+    { schema: { tags, summary: 'Add or update a stakeholder', params: IdParams, body: StakeholderInput, response: { 201: Stakeholder, ...errors() } } },
+    async (req, reply) =>
+      reply.status(201).send(await deps.customers.addStakeholder(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof StakeholderInput>)),
+  );
+  const ShParams = Type.Object({ id: Uuid, stakeholderId: Uuid });
+  app.delete(
+    '/api/customers/:id/stakeholders/:stakeholderId',
+    { schema: { tags, summary: 'Remove a stakeholder', params: ShParams, response: { 204: Type.Null(), ...errors() } } },
+    async (req, reply) => {
+      const p = req.params as Static<typeof ShParams>;
+      await deps.customers.removeStakeholder(actorOf(req), p.id, p.stakeholderId);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,95 @@
+// calbridge command line: serve | migrate | rotate-key | create-tenant | create-api-key | emulator (exit 0 ok, 2 usage, 1 failure).
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { AppError } from '../domain/errors.js';
+import { runEmulatorCommand } from '../cli/emulator.js';
+import { runMigrate } from '../cli/migrate.js';
+import { runRotateKey } from '../cli/rotate-key.js';
+import { runCreateApiKey, runCreateTenant } from '../cli/tenants.js';
+import { runServe } from '../cli/serve.js';
+import './features.js';
+
+/** Prints a result: one JSON object with --json, else readable lines. */
+export type Out = (human: string, json: Record<string, unknown>) => void;
+
+function makeOut(json: boolean): Out {
+  return (human, obj) => process.stdout.write(json ? JSON.stringify(obj) + '\n' : human + '\n');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('calbridge')
+    .description('Outlook / Microsoft 365 and Google calendars for SaaS platforms')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  const json = new Option('--json', 'print one JSON object');
+
+  program.command('serve').description('run the HTTP service (and, embedded, a sync worker)').action(async () => {
+    await runServe(loadConfig());
+  });
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .addOption(json)
+    .action(async (o: { json?: boolean }) => runMigrate(loadConfig(), makeOut(!!o.json)));
+  program
+    .command('rotate-key')
+    .description('re-encrypt every stored token with a new key (key file) or the current CALBRIDGE_ENCRYPTION_KEY')
+    .addOption(json)
+    .action(async (o: { json?: boolean }) => runRotateKey(loadConfig(), makeOut(!!o.json)));
+  program
+    .command('create-tenant')
+    .description('create a tenant')
+    .requiredOption('--name <name>', 'tenant name')
+    .addOption(new Option('--provider <provider>', 'calendar provider').choices(['MICROSOFT', 'GOOGLE']).default('MICROSOFT'))
+    .addOption(json)
+    .action(async (o: { name: string; provider: 'MICROSOFT' | 'GOOGLE'; json?: boolean }) => runCreateTenant(loadConfig(), o, makeOut(!!o.json)));
+  program
+    .command('create-api-key')
+    .description('issue an API key for a user of a tenant (the user is created when missing)')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .requiredOption('--user <email>', 'user email')
+    .addOption(json)
+    .action(async (o: { tenant: string; user: string; json?: boolean }) => runCreateApiKey(loadConfig(), o, makeOut(!!o.json)));
+  program
+    .command('emulator')
+    .description('run the Microsoft 365 emulator (Graph calendar API + identity platform)')
+    .option('--port <n>', 'port (0 = any free port)', '8443')
+    .option('--host <host>', 'host', '127.0.0.1')
+    .option('--seed <n>', 'seed of the generated data', '1')
+    .option('--scale <n>', 'size multiplier of the seeded data', '1')
+    .option('--auto-consent', 'skip the consent page for a login_hint of a seeded user')
+    .option('--data-dir <dir>', 'where the CA and certificates are kept')
+    .option('--faults <file>', 'fault-injection config (JSON)')
+    .addOption(json)
+    .action(async (o: Record<string, string | boolean | undefined>) => runEmulatorCommand(o));
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`calbridge: configuration error: ${e.message}\n`);
+      return 1;
+    }
+    const msg = e instanceof AppError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`calbridge: ${msg.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && /(?:^|[/\\])(cli\.ts|calbridge(\.js)?)$/.test(process.argv[1]);
+if (isEntry) {
+  const code = await main(process.argv.slice(2));
+  // Long-running commands (serve, emulator) keep the process alive; the others exit with their code.
+  if (code !== 0 || !['serve', 'emulator', 'worker'].includes(process.argv[2] ?? '')) process.exit(code);
+}

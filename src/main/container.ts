@@ -1,0 +1,87 @@
+// The composition root: opens the database, runs migrations, builds stores, services and the provider registry.
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { decodeKey } from '../config/config.js';
+import { compileRegex, keywordTokens } from '../domain/detection/patterns.js';
+import { MockCalendarWorld } from '../providers/mock/index.js';
+import { ProviderRegistry } from '../providers/registry.js';
+import { CustomerService } from '../services/customers/customer-service.js';
+import { TenantService } from '../services/tenancy/tenant-service.js';
+import { PgAuditStore } from '../stores/audit-store.js';
+import { Keyring, loadOrCreateKeyFile } from '../stores/crypto/keyring.js';
+import { PgCustomerStore } from '../stores/customer-store.js';
+import { isReachable, openDatabase, type Database } from '../stores/database.js';
+import { migrateToLatest } from '../stores/migrate.js';
+import { PgTenantStore } from '../stores/tenant-store.js';
+import { PgTokenVault } from '../stores/token-vault.js';
+
+export interface Container {
+  config: Config;
+  database: Database;
+  keyring: Keyring;
+  /** Where the embedded key file lives; null when keys come from the environment. */
+  keyFile: string | null;
+  vault: PgTokenVault;
+  audit: PgAuditStore;
+  tenantStore: PgTenantStore;
+  tenants: TenantService;
+  customers: CustomerService;
+  providers: ProviderRegistry;
+  mockWorld: MockCalendarWorld;
+  close(): Promise<void>;
+}
+
+/** A subject pattern is either `/regex/` (RE2, linear time) or keywords; both are validated here. */
+export function validateSubjectPattern(pattern: string): void {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
+  if (m) compileRegex(m[1]!);
+  else keywordTokens(pattern);
+}
+
+/** Keys from the environment, or the embedded key file (created with mode 0600 on first start). */
+export function loadKeyring(config: Config): { keyring: Keyring; keyFile: string | null } {
+  if (config.encryptionKey) {
+    return {
+      keyring: new Keyring(decodeKey(config.encryptionKey)!, config.previousEncryptionKeys.map((k) => decodeKey(k)!)),
+      keyFile: null,
+    };
+  }
+  const keyFile = join(config.dataDir, 'keys.json');
+  return { keyring: loadOrCreateKeyFile(keyFile), keyFile };
+}
+
+/**
+ * Builds everything the server, the worker and the CLI need.
+ * @example const c = await createContainer(loadConfig()); … await c.close();
+ */
+export async function createContainer(config: Config, opts: { database?: Database; migrate?: boolean } = {}): Promise<Container> {
+  const database =
+    opts.database ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? null : join(config.dataDir, 'pg'), schema: config.databaseSchema }));
+  if (opts.migrate !== false) await migrateToLatest(database.db);
+  const { keyring, keyFile } = loadKeyring(config);
+  const vault = new PgTokenVault(database.db, keyring);
+  const audit = new PgAuditStore(database.db);
+  const tenantStore = new PgTenantStore(database.db);
+  const tenants = new TenantService(tenantStore, audit);
+  const customers = new CustomerService(new PgCustomerStore(database.db), audit, validateSubjectPattern);
+  const mockWorld = new MockCalendarWorld();
+  const providers = new ProviderRegistry({ testMode: config.testMode, mockWorld, factories: {} });
+  return {
+    config,
+    database,
+    keyring,
+    keyFile,
+    vault,
+    audit,
+    tenantStore,
+    tenants,
+    customers,
+    providers,
+    mockWorld,
+    close: () => database.close(),
+  };
+}
+
+/** True when the database answers. */
+export const databaseReady = (c: Container) => () => isReachable(c.database.db);

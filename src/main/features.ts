@@ -1,0 +1,1 @@
+// Imports every feature's wiring so the server registers its routes (features self-register).

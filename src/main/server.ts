@@ -1,0 +1,117 @@
+// Starts the HTTP service: container, demo bootstrap, optional bundled emulator, graceful shutdown.
+import { existsSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import { buildApp, type RouteModule } from '../http/build-app.js';
+import { createContainer, databaseReady, type Container } from './container.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  container: Container;
+  url: string;
+  /** Set when the bundled Microsoft 365 emulator runs in this process. */
+  emulator: { baseUrl: string; caFile: string; close(): Promise<void> } | null;
+  close(): Promise<void>;
+}
+
+/** Feature wiring hooks: each may register route modules and background work on the container. */
+export type FeatureWiring = (ctx: {
+  container: Container;
+  config: Config;
+  emulator: RunningServer['emulator'];
+  publicUrl: () => string;
+}) => Promise<{ modules?: RouteModule[]; publicPaths?: RegExp[]; close?: () => Promise<void> }>;
+
+const features: FeatureWiring[] = [];
+
+/** Registers a feature's wiring (called by feature modules' index files, imported in main/features.ts). */
+export function registerFeature(f: FeatureWiring): void {
+  features.push(f);
+}
+
+/**
+ * Creates the demo tenant and user on the first embedded start and writes the user's API key to
+ * `<dataDir>/demo-api-key` (mode 0600).
+ */
+export async function ensureDemoTenant(container: Container, log: (msg: string) => void): Promise<void> {
+  const { config } = container;
+  const keyPath = join(config.dataDir, 'demo-api-key');
+  if (config.databaseUrl || existsSync(keyPath)) return;
+  const tenant = await container.tenants.createTenant({
+    name: 'Contoso (demo)',
+    calendarProvider: 'MICROSOFT',
+    settings: { ownDomains: ['contoso.com'], onlineMeetingByDefault: true, allowSelfApprovalInternal: true },
+  });
+  const { apiKey } = await container.tenants.createApiKey(tenant.id, 'adele.vance@contoso.com');
+  const actor = await container.tenants.authenticate(`Bearer ${apiKey}`);
+  await container.customers.create(actor, {
+    name: 'Acme Corp',
+    domains: ['acmecorp.com'],
+    subjectPatterns: ['Acme'],
+    stakeholders: [{ email: 'john.doe@acmecorp.com', name: 'John Doe', role: 'VP Operations' }],
+  });
+  await container.customers.create(actor, { name: 'Globex', domains: ['globex.com'], subjectPatterns: ['Globex'] });
+  await container.customers.create(actor, { name: 'Initech', domains: ['initech.com'], subjectPatterns: ['Initech'] });
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(keyPath, apiKey + '\n', { mode: 0o600 });
+  chmodSync(keyPath, 0o600);
+  log(`Demo tenant created. Its API key is in ${keyPath} (mode 0600): curl -H "Authorization: Bearer $(cat ${keyPath})" …/api/me`);
+}
+
+/**
+ * Starts calbridge's HTTP service.
+ * @example const s = await startServer(loadConfig()); … await s.close();
+ */
+export async function startServer(config: Config, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+  const container = await createContainer(config);
+  let emulator: RunningServer['emulator'] = null;
+  if (config.startEmulator && !config.testMode) {
+    const { startEmulator } = await import('../../emulator/microsoft/server.js');
+    const emu = await startEmulator({
+      port: config.emulatorPort,
+      dataDir: join(config.dataDir, 'emulator'),
+      autoConsent: false,
+      quiet: true,
+    });
+    emulator = { baseUrl: emu.baseUrl, caFile: emu.caFile, close: () => emu.close() };
+  }
+  let url = '';
+  const publicUrl = () => config.publicBaseUrl ?? url;
+  const modules: RouteModule[] = [];
+  const publicPaths: RegExp[] = [];
+  const closers: Array<() => Promise<void>> = [];
+  for (const f of features) {
+    const r = await f({ container, config, emulator, publicUrl });
+    modules.push(...(r.modules ?? []));
+    publicPaths.push(...(r.publicPaths ?? []));
+    if (r.close) closers.push(r.close);
+  }
+  const app = await buildApp({
+    config,
+    tenants: container.tenants,
+    customers: container.customers,
+    isDatabaseReady: databaseReady(container),
+    logStream: opts.logStream,
+    modules,
+    publicPaths,
+  });
+  await ensureDemoTenant(container, (m) => app.log.info(m));
+  url = await app.listen({ port: config.port, host: config.host });
+  if (emulator) app.log.info(`Microsoft 365 emulator at ${emulator.baseUrl} (CA: ${emulator.caFile})`);
+  let closed = false;
+  return {
+    app,
+    container,
+    url,
+    emulator,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      for (const c of closers.reverse()) await c();
+      await emulator?.close();
+      await container.close();
+    },
+  };
+}
