@@ -1,0 +1,162 @@
+// Rule-based, offline chat command parser: intents by keywords, dates via chrono-node, fuzzy account names.
+import { DateTime } from 'luxon';
+import { AppError } from '../../domain/errors.js';
+import { MATCH_THRESHOLD, matchAccounts, nameSimilarity, tokenize, type AccountMatch } from './fuzzy.js';
+import type { IntentParser, ParseContext, ParsedCommand, ScheduleMeetingCommand, FindTimeCommand } from './types.js';
+import { extractDuration, extractWhen, type WhenSpec } from './when.js';
+
+export const DEFAULT_TEMPLATES = ['QBR', 'kickoff', 'check-in'];
+/** Longer messages are not commands; refusing them keeps parsing cheap. */
+export const MAX_COMMAND_LENGTH = 500;
+/** Scores closer than this are a tie between accounts. */
+const TIE = 0.01;
+
+export const HELP =
+  'I can schedule meetings, find times that suit everyone and show your calendar. Try: ' +
+  '"Find time for a meeting with Acme next week", ' +
+  '"Schedule a Teams meeting with Contoso tomorrow at 3pm for 30 minutes", ' +
+  '"QBR with Acme in two weeks" or "Show my Outlook calendar for this week".';
+
+/** Words that are part of the command, never of an account name. */
+const COMMAND_WORDS = new Set(
+  (
+    'schedule book set setup up arrange organize organise plan create add put invite meet meeting meetings call ' +
+    'a an the with for find time times slot slots show my me our outlook google calendar teams microsoft online ' +
+    'video please can could you i we to on at in of and about some new quick lets let s us need want would like ' +
+    'sync catch chat session review discuss go over when free available availability suggest look looking search ' +
+    'propose any what is are do have this next week today tomorrow'
+  ).split(' '),
+);
+/** Words that may follow "with" without being an account ("with the team", "with them"). */
+const FILLER_AFTER_WITH = new Set('a an the team them him her everyone people folks someone me us my our'.split(' '));
+
+const SHOW =
+  /\b(show|display|list|view|open|see|check)\b.*\b(calendar|schedule|agenda|diary|meetings|events)\b|\bwhat('s| is| do i have)\b.*\b(on|calendar|scheduled|planned)\b/i;
+const FIND =
+  /\b(find|suggest|look(ing)? for|search for|propose)\b.*\b(time|times|slot|slots|availability|opening|window)\b|\bwhen (can|could|are|is)\b|\bfind (a )?time\b/i;
+const SCHEDULE = /\b(schedule|book|set ?up|arrange|organi[sz]e|plan|create|add|put|invite|meet|meeting|call)\b/i;
+const TEAMS = /\b(ms |microsoft )?teams\b|\bonline (meeting|call)\b|\bvideo (meeting|call)\b/i;
+
+const compact = (s: string): string => tokenize(s).join('');
+
+function unknown(reason: 'not_understood' | 'account_not_found' | 'empty' | 'too_long', lead?: string): ParsedCommand {
+  return { intent: 'unknown', reason, help: lead ? `${lead} ${HELP}` : HELP };
+}
+
+/** Finds a template name (any spelling: "kick-off", "Kick off", "check in", "QBRs") and removes it. */
+function extractTemplate(text: string, templates: readonly string[]): { name: string; rest: string } | null {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  for (const len of [2, 1]) {
+    for (let i = 0; i + len <= words.length; i++) {
+      const phrase = compact(words.slice(i, i + len).join(' '));
+      const name = templates.find((t) => compact(t) === phrase || `${compact(t)}s` === phrase);
+      if (name) return { name, rest: [...words.slice(0, i), ...words.slice(i + len)].join(' ') };
+    }
+  }
+  return null;
+}
+
+/** The words after each "with" / "for", up to the next connective: where an account is usually named. */
+function namedTargets(text: string): string[] {
+  const parts = text.split(/\b(?:with|for)\b/i).slice(1);
+  return parts
+    .map((p) => p.split(/\b(?:about|on|at|to|regarding|re|and then)\b|[,.;!?]/i)[0]!.trim())
+    .filter((p) => tokenize(p).some((w) => !FILLER_AFTER_WITH.has(w) && !COMMAND_WORDS.has(w)));
+}
+
+type AccountResult =
+  | { kind: 'none' }
+  | { kind: 'missing'; phrase: string; nearest: string | null }
+  | { kind: 'match'; best: AccountMatch; others: AccountMatch[] }
+  | { kind: 'tie'; choices: AccountMatch[] };
+
+function resolveAccount(text: string, accounts: ParseContext['accounts']): AccountResult {
+  const targets = namedTargets(text);
+  let matches: AccountMatch[] = [];
+  for (const t of targets) {
+    matches = matchAccounts(t, accounts, FILLER_AFTER_WITH);
+    if (matches.length > 0) break;
+  }
+  if (matches.length === 0) matches = matchAccounts(text, accounts, COMMAND_WORDS);
+  const [best, ...others] = matches;
+  if (!best) {
+    const phrase = targets[0];
+    if (phrase === undefined) return { kind: 'none' };
+    const scored = accounts
+      .map((a) => ({ a, s: Math.max(...[a.name, ...(a.aliases ?? [])].map((n) => nameSimilarity(phrase, n))) }))
+      .sort((x, y) => y.s - x.s)[0];
+    return { kind: 'missing', phrase, nearest: scored && scored.s >= 0.5 ? scored.a.name : null };
+  }
+  const tied = matches.filter((m) => best.score - m.score < TIE);
+  if (tied.length > 1) return { kind: 'tie', choices: tied };
+  return { kind: 'match', best, others: others.filter((o) => o.score >= MATCH_THRESHOLD) };
+}
+
+function thisWeek(now: Date, timeZone: string): { start: string; end: string } {
+  const start = DateTime.fromJSDate(now, { zone: timeZone }).startOf('week');
+  return { start: start.toUTC().toISO()!, end: start.plus({ weeks: 1 }).toUTC().toISO()! };
+}
+
+/**
+ * Parses one chat message. Never throws for odd text (answers `unknown` with help); throws `bad_request`
+ * only for an invalid context (unknown time zone).
+ * @example parseCommand('Schedule a Teams meeting with acme tomorrow at 3pm', ctx)
+ *   // → { intent: 'schedule_meeting', accountId: 'acc-1', teams: true, when: { at: '…', … }, … }
+ */
+export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
+  if (!DateTime.now().setZone(ctx.timeZone).isValid)
+    throw new AppError('bad_request', `Unknown time zone: ${ctx.timeZone}`);
+  const input = text.replace(/\s+/g, ' ').trim();
+  if (input.length === 0) return unknown('empty');
+  if (input.length > MAX_COMMAND_LENGTH) return unknown('too_long', 'That message is too long for a command.');
+
+  let rest = input;
+  const duration = extractDuration(rest);
+  if (duration) rest = duration.rest;
+  const found = extractWhen(rest, ctx.now, ctx.timeZone);
+  if (found) rest = found.rest;
+  const when: WhenSpec | undefined = found?.value;
+
+  if (SHOW.test(input) && !FIND.test(input)) {
+    const provider = /\boutlook\b/i.test(input) ? 'outlook' : /\bgoogle\b/i.test(input) ? 'google' : null;
+    return { intent: 'show_calendar', range: when?.range ?? thisWeek(ctx.now, ctx.timeZone), provider };
+  }
+  const template = extractTemplate(rest, ctx.templates ?? DEFAULT_TEMPLATES);
+  if (template) rest = template.rest;
+  const intent = FIND.test(input) ? 'find_time' : SCHEDULE.test(input) || template ? 'schedule_meeting' : null;
+  if (!intent) return unknown('not_understood', 'Sorry, I did not understand that.');
+
+  const account = resolveAccount(rest, ctx.accounts);
+  if (account.kind === 'missing') {
+    const hint = account.nearest ? ` Did you mean "${account.nearest}"?` : '';
+    return unknown('account_not_found', `I don't know an account called "${account.phrase}".${hint}`);
+  }
+  const base = {
+    accountId: account.kind === 'match' ? account.best.id : null,
+    accountName: account.kind === 'match' ? account.best.name : null,
+    alternatives: account.kind === 'match' ? account.others : [],
+    teams: TEAMS.test(input),
+    ...(template ? { template: template.name } : {}),
+    ...(duration ? { durationMinutes: duration.value } : {}),
+    ...(when ? { when } : {}),
+  };
+  const command: ScheduleMeetingCommand | FindTimeCommand =
+    intent === 'find_time' ? { intent: 'find_time', ...base } : { intent: 'schedule_meeting', ...base };
+  if (account.kind === 'tie') {
+    const names = account.choices.map((c) => `"${c.name}"`).join(' or ');
+    return {
+      intent: 'ambiguous',
+      question: `Which account do you mean: ${names}?`,
+      choices: account.choices,
+      pending: command,
+    };
+  }
+  return command;
+}
+
+/** The offline IntentParser: `parseCommand` behind the async port a language-model parser would also implement. */
+export class RuleBasedIntentParser implements IntentParser {
+  parse(text: string, ctx: ParseContext): Promise<ParsedCommand> {
+    return Promise.resolve(parseCommand(text, ctx));
+  }
+}
