@@ -41,13 +41,27 @@ export function newICalUid(bytes: IdBytes): string {
 
 const OCC_PREFIX = 'AAMkOcc';
 
-/** Stable occurrence id from the series master id and the occurrence's original start (epoch ms). */
+/** Encodes an epoch-ms instant in 8 url-safe characters (6 bytes, big-endian). */
+function msToken(ms: number): string {
+  const b = Buffer.alloc(6);
+  b.writeUIntBE(Math.max(0, Math.trunc(ms)), 0, 6);
+  return b.toString('base64url');
+}
+
+/**
+ * Stable occurrence id from the series master id and the occurrence's original start (epoch ms).
+ * Ids of the usual 71-character shape yield 79-character occurrence ids ("AAMkO…AAE<ms>="), short enough
+ * for default router parameter limits; other master ids fall back to a longer reversible form.
+ */
 export function occurrenceId(masterId: string, originalStartMs: number): string {
+  if (/^AAMkA[\w-]{62}AAA=$/.test(masterId)) return `AAMkO${masterId.slice(5, 67)}AAE${msToken(originalStartMs)}=`;
   return `${OCC_PREFIX}${b64url(Buffer.from(`${masterId}|${originalStartMs}`, 'utf8'))}`;
 }
 
 /** Decodes an occurrence id; null when the id is not one. */
 export function parseOccurrenceId(id: string): { masterId: string; originalStartMs: number } | null {
+  const short = /^AAMkO([\w-]{62})AAE([\w-]{8})=$/.exec(id);
+  if (short) return { masterId: `AAMkA${short[1]}AAA=`, originalStartMs: Buffer.from(short[2]!, 'base64url').readUIntBE(0, 6) };
   if (!id.startsWith(OCC_PREFIX)) return null;
   const raw = Buffer.from(id.slice(OCC_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
   const bar = raw.lastIndexOf('|');

@@ -319,6 +319,14 @@ export class MailboxStore {
     return out;
   }
 
+  /**
+   * Virtual occurrences of a series master (current or a previous version from the change feed) overlapping
+   * [startMs, endMs), without cancelled or excepted ones.
+   */
+  occurrencesOf(master: StoredEvent, startMs: number, endMs: number): EventInstance[] {
+    return this.expandMaster(this.box(master.userId), master, startMs, endMs, master.endMs - master.startMs);
+  }
+
   /** Virtual occurrences of `m` overlapping the window (without cancelled or excepted ones). */
   private expandMaster(b: Mailbox, m: StoredEvent, startMs: number, endMs: number, durMs: number): EventInstance[] {
     const rec = m.data.recurrence;

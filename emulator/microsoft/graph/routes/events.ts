@@ -7,7 +7,7 @@ import { cancelEvent, createEvent, deleteEvent, respond, updateEvent, type Respo
 import type { EventInstance } from '../model.js';
 import { both, ifMatch, json, objectBody, param } from '../route-helpers.js';
 import { eventsContext, renderEvent } from '../serialize.js';
-import { parseQueryInstant } from '../time.js';
+import { readWindow } from '../window.js';
 
 /** Calendar prefixes under a user: all events, the default calendar, a given calendar. */
 const SCOPES = [
@@ -103,12 +103,7 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
     both(app, 'GET', `${scope.path}/events/:eventId/instances`, async (req, reply, user) => {
       const acc = await resolveMailbox(ctx, req, user, 'read');
       const inst = findInstance(ctx, acc, req, scope.cal(req), 'read');
-      const query = req.query as Record<string, string | undefined>;
-      const s = query.startDateTime ?? query.startdatetime;
-      const e = query.endDateTime ?? query.enddatetime;
-      if (!s || !e) throw errors.badRequest("This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.", 'ErrorInvalidParameter');
-      const startMs = parseQueryInstant(s, 'startDateTime');
-      const endMs = parseQueryInstant(e, 'endDateTime');
+      const { startMs, endMs } = readWindow(req);
       if (inst.ev.data.type !== 'seriesMaster' || inst.occurrence) throw errors.badRequest('The specified event is not a recurring series master.', 'ErrorInvalidRequest');
       const st = ctx.store.syncState(acc.owner.id);
       const { q } = readOptions(req);
