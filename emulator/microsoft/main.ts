@@ -1,4 +1,6 @@
 // CLI entry of the Microsoft 365 emulator (`npm run emulator`): starts the HTTPS server and prints how to use it.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { FaultConfigError, loadFaultFile } from './faults.js';
 import { startEmulator, type RunningEmulator } from './server.js';
@@ -45,7 +47,13 @@ function describe(emu: RunningEmulator): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs the emulator CLI with the given arguments (without the node and script paths) until SIGINT/SIGTERM.
+ *
+ * @example
+ * await runEmulatorCli(['--port', '0', '--json']);
+ */
+export async function runEmulatorCli(args: string[]): Promise<void> {
   const program = new Command()
     .name('emulator')
     .description('Microsoft 365 emulator: Entra ID identity platform and Graph calendar API over HTTPS')
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
     .option('--data-dir <dir>', 'folder for the CA and server certificate', './data/emulator')
     .option('--faults <file>', 'JSON file with fault settings (see README, "Fault injection")')
     .option('--verbose', 'log every request', false);
-  program.parse();
+  program.parse(args, { from: 'user' });
   const o = program.opts<CliOptions>();
   let faults;
   try {
@@ -98,8 +106,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((e: unknown) => {
-  const err = e as NodeJS.ErrnoException;
-  process.stderr.write(`emulator failed to start: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`);
-  process.exit(1);
-});
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  runEmulatorCli(process.argv.slice(2)).catch((e: unknown) => {
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(
+      `emulator failed to start: ${err.code === 'EADDRINUSE' ? 'the port is in use' : err.message}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -147,6 +147,30 @@ const fallbackSeed: SeedFn = ({ directory, store, seed }) => {
   store.ensureMailbox(room);
 };
 
+/** Imports a module by path; a failure names the module (fail fast: a broken module means a broken emulator). */
+async function importModule(path: string): Promise<{ default?: unknown }> {
+  try {
+    return (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (e) {
+    throw new Error(`emulator module ${path} failed to load: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+type RouteModule = { name: string; plugin: (app: FastifyInstance, ctx: GraphContext) => Promise<void> };
+
+/** Emulator-only admin modules of the Graph surface: ./graph/*-admin-routes.ts, registered at the root. */
+async function loadAdminModules(): Promise<RouteModule[]> {
+  const dir = join(here, 'graph');
+  const out: RouteModule[] = [];
+  for (const f of readdirSync(dir)
+    .filter((x) => /-admin-routes\.(ts|js)$/.test(x) && !x.endsWith('.d.ts'))
+    .sort()) {
+    const mod = await importModule(join(dir, f));
+    if (typeof mod.default === 'function') out.push({ name: f, plugin: mod.default as RouteModule['plugin'] });
+  }
+  return out;
+}
+
 /** Graph route modules: every non-test module in ./graph/routes, default export = Fastify plugin. */
 async function loadRouteModules(): Promise<
   Array<{ name: string; plugin: (app: FastifyInstance, ctx: GraphContext) => Promise<void> }>
@@ -158,7 +182,7 @@ async function loadRouteModules(): Promise<
     .sort();
   const out = [];
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown };
+    const mod = await importModule(join(dir, f));
     if (typeof mod.default === 'function')
       out.push({ name: f, plugin: mod.default as (app: FastifyInstance, ctx: GraphContext) => Promise<void> });
   }
@@ -336,6 +360,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     (app) => adminRoutes(app, { directory, store, identity, faults, requestLog, clock, reset, registerApp }),
     { prefix: '/_emulator' },
   );
+  for (const m of await loadAdminModules()) await server.register(async (scope) => m.plugin(scope, ctx));
   const modules = await loadRouteModules();
   await server.register(
     async (graph) => {

@@ -110,7 +110,7 @@ export const AADSTS = {
     error: 'invalid_client',
     message: 'The client application {clientId} is missing service principal in the tenant {tenantId}.',
   },
-  9002313: { error: 'invalid_request', message: 'Invalid request. Request is malformed or invalid.' },
+  9002313: { error: 'invalid_grant', message: 'Invalid request. Request is malformed or invalid.' },
   9002325: {
     error: 'invalid_request',
     message: 'Proof Key for Code Exchange is required: send code_challenge with code_challenge_method S256.',
