@@ -1,0 +1,194 @@
+// Unit tests for the chat command parser: intents, accounts (fuzzy, ambiguous, unknown), templates, dates.
+import { describe, expect, it } from 'vitest';
+import { HELP, parseCommand, RuleBasedIntentParser } from './parser.js';
+import type { ParseContext, ParsedCommand } from './types.js';
+
+const ctx: ParseContext = {
+  now: new Date('2026-11-22T12:00:00Z'), // Sunday 04:00 in Los Angeles
+  timeZone: 'America/Los_Angeles',
+  accounts: [
+    { id: 'acme', name: 'Acme Corp' },
+    { id: 'contoso', name: 'Contoso Ltd', aliases: ['CTS'] },
+    { id: 'nw-traders', name: 'Northwind Traders' },
+    { id: 'nw-health', name: 'Northwind Health' },
+    { id: 'fabrikam', name: 'Fabrikam, Inc.' },
+    { id: 'boa', name: 'Bank of America' },
+  ],
+};
+
+function meeting(cmd: ParsedCommand) {
+  if (cmd.intent !== 'schedule_meeting' && cmd.intent !== 'find_time') throw new Error(`got ${cmd.intent}`);
+  return cmd;
+}
+
+describe('parseCommand: intents', () => {
+  it.each([
+    ['Schedule a Teams meeting with Acme', 'schedule_meeting', true],
+    ['schedule a teams meeting with acme corp', 'schedule_meeting', true],
+    ['Book a call with Contoso', 'schedule_meeting', false],
+    ['Set up an online meeting with Fabrikam', 'schedule_meeting', true],
+    ['Find time for a meeting with Acme', 'find_time', false],
+    ['When can I meet Acme?', 'find_time', false],
+    ['Suggest some times for a Teams call with Contoso', 'find_time', true],
+    ['Find a slot to meet contoso', 'find_time', false],
+  ])('%s → %s (teams %s)', (text, intent, teams) => {
+    const cmd = meeting(parseCommand(text, ctx));
+    expect(cmd.intent).toBe(intent);
+    expect(cmd.teams).toBe(teams);
+    expect(cmd.accountId).not.toBeNull();
+  });
+
+  it('shows the calendar for this week by default and names the provider', () => {
+    const cmd = parseCommand('Show my Outlook calendar for this week', ctx);
+    expect(cmd).toEqual({
+      intent: 'show_calendar',
+      provider: 'outlook',
+      range: { start: '2026-11-16T08:00:00.000Z', end: '2026-11-23T08:00:00.000Z' },
+    });
+    expect(parseCommand('show my calendar', ctx)).toMatchObject({
+      provider: null,
+      range: { start: '2026-11-16T08:00:00.000Z' },
+    });
+    expect(parseCommand("What's on my Google calendar tomorrow?", ctx)).toEqual({
+      intent: 'show_calendar',
+      provider: 'google',
+      range: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-24T08:00:00.000Z' },
+    });
+  });
+
+  it('answers unknown with help for what it does not understand', () => {
+    for (const text of ['hello there', 'what is the weather like', 'asdfgh']) {
+      const cmd = parseCommand(text, ctx);
+      expect(cmd).toMatchObject({ intent: 'unknown', reason: 'not_understood' });
+      expect(cmd.intent === 'unknown' && cmd.help).toContain('Find time for a meeting with Acme next week');
+    }
+    expect(parseCommand('   ', ctx)).toEqual({ intent: 'unknown', reason: 'empty', help: HELP });
+    expect(parseCommand(`schedule ${'x'.repeat(600)}`, ctx)).toMatchObject({ intent: 'unknown', reason: 'too_long' });
+  });
+
+  it('rejects an invalid time zone in the context with bad_request', () => {
+    expect(() => parseCommand('show my calendar', { ...ctx, timeZone: 'Moon/Base' })).toThrow(
+      expect.objectContaining({ code: 'bad_request' }),
+    );
+  });
+});
+
+describe('parseCommand: accounts', () => {
+  it.each([
+    ['Schedule a meeting with ACME', 'acme'],
+    ['Schedule a meeting with acmee', 'acme'],
+    ['Schedule a meeting with Acme Corp Inc.', 'acme'],
+    ['find time with Contosso next week', 'contoso'],
+    ['schedule a call with CTS', 'contoso'],
+    ['meet fabrikam tomorrow', 'fabrikam'],
+    ['book a meeting with Northwnd Health', 'nw-health'],
+    ['Schedule a meeting with bank of america on Monday', 'boa'],
+  ])('%s → %s', (text, id) => {
+    expect(meeting(parseCommand(text, ctx)).accountId).toBe(id);
+  });
+
+  it('asks which account when two match equally, keeping the rest of the command', () => {
+    const cmd = parseCommand('Book a kick-off with Northwind tomorrow at 9am', ctx);
+    expect(cmd.intent).toBe('ambiguous');
+    if (cmd.intent !== 'ambiguous') return;
+    expect(cmd.choices.map((c) => c.id).sort()).toEqual(['nw-health', 'nw-traders']);
+    expect(cmd.question).toBe('Which account do you mean: "Northwind Health" or "Northwind Traders"?');
+    expect(cmd.pending).toMatchObject({
+      intent: 'schedule_meeting',
+      accountId: null,
+      template: 'kickoff',
+      when: { at: '2026-11-23T17:00:00.000Z' },
+    });
+  });
+
+  it('says so when the named account does not exist, suggesting a close one', () => {
+    expect(parseCommand('meeting with Globex', ctx)).toMatchObject({ intent: 'unknown', reason: 'account_not_found' });
+    const near = parseCommand('schedule a meeting with Fabrizio', ctx);
+    expect(near.intent === 'unknown' && near.help).toContain('Did you mean "Fabrikam, Inc."?');
+  });
+
+  it('leaves the account empty when none is named', () => {
+    const cmd = meeting(parseCommand('Schedule a meeting tomorrow at 3pm', ctx));
+    expect(cmd.accountId).toBeNull();
+    expect(cmd.when?.at).toBe('2026-11-23T23:00:00.000Z');
+    expect(meeting(parseCommand('schedule a meeting with the team', ctx)).accountId).toBeNull();
+  });
+});
+
+describe('parseCommand: templates, durations and dates', () => {
+  it('reads "QBR with Acme in two weeks" as a QBR proposal for that week', () => {
+    expect(parseCommand('QBR with Acme in two weeks', ctx)).toEqual({
+      intent: 'schedule_meeting',
+      accountId: 'acme',
+      accountName: 'Acme Corp',
+      alternatives: [],
+      teams: false,
+      template: 'QBR',
+      when: {
+        text: 'in two weeks',
+        at: null,
+        granularity: 'week',
+        range: { start: '2026-11-30T08:00:00.000Z', end: '2026-12-07T08:00:00.000Z' },
+      },
+    });
+  });
+
+  it.each([
+    ['Set up a check in with Fabrikam', 'check-in'],
+    ['schedule a Kickoff with Acme', 'kickoff'],
+    ['Acme QBR next month', 'QBR'],
+    ['book a checkin with contoso', 'check-in'],
+  ])('%s → template %s', (text, template) => {
+    expect(meeting(parseCommand(text, ctx)).template).toBe(template);
+  });
+
+  it('uses the caller’s template list', () => {
+    const cmd = meeting(parseCommand('Schedule a renewal review with Acme', { ...ctx, templates: ['Renewal review'] }));
+    expect(cmd.template).toBe('Renewal review');
+  });
+
+  it('combines account, duration, date and Teams', () => {
+    const cmd = meeting(
+      parseCommand('Find time for a Teams meeting with acme next Tuesday afternoon for 30 minutes', ctx),
+    );
+    expect(cmd).toMatchObject({ intent: 'find_time', accountId: 'acme', teams: true, durationMinutes: 30 });
+    expect(cmd.when).toEqual({
+      text: 'next Tuesday afternoon',
+      at: null,
+      granularity: 'partOfDay',
+      range: { start: '2026-11-24T20:00:00.000Z', end: '2026-11-25T01:00:00.000Z' },
+    });
+    expect(meeting(parseCommand('Schedule an hour with Contoso tomorrow at 3pm', ctx))).toMatchObject({
+      durationMinutes: 60,
+      accountId: 'contoso',
+      when: { at: '2026-11-23T23:00:00.000Z' },
+    });
+  });
+
+  it('reads dates on the user’s own clock: the same words give different instants per zone', () => {
+    const la = meeting(parseCommand('Schedule a meeting with Acme tomorrow at 9am', ctx));
+    const berlin = meeting(
+      parseCommand('Schedule a meeting with Acme tomorrow at 9am', { ...ctx, timeZone: 'Europe/Berlin' }),
+    );
+    expect(la.when?.at).toBe('2026-11-23T17:00:00.000Z');
+    expect(berlin.when?.at).toBe('2026-11-23T08:00:00.000Z');
+    const summer = meeting(
+      parseCommand('Schedule a meeting with Acme tomorrow at 9am', { ...ctx, now: new Date('2026-07-01T18:00:00Z') }),
+    );
+    expect(summer.when?.at).toBe('2026-07-02T16:00:00.000Z');
+  });
+});
+
+describe('RuleBasedIntentParser', () => {
+  it('implements IntentParser with the same answers as parseCommand', async () => {
+    const parser = new RuleBasedIntentParser();
+    const text = 'Find time for a meeting with Acme next week';
+    await expect(parser.parse(text, ctx)).resolves.toEqual(parseCommand(text, ctx));
+  });
+});
+
+describe('parseCommand: typo tolerance', () => {
+  it('accepts a one-letter typo in a longer name as that account', () => {
+    expect(meeting(parseCommand('schedule a meeting with Fabrikan', ctx)).accountId).toBe('fabrikam');
+  });
+});
