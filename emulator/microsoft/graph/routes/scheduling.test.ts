@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { MailboxStore } from '../store.js';
 import { buildTestApp, tokenFor } from '../testing.js';
 import { localToUtcMs, requireZone } from '../time.js';
+import calendarRoutes from './calendars.js';
+import eventRoutes from './events.js';
 import schedulingRoutes from './scheduling.js';
 
 const CASES = join(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/graph-conformance/cases');
@@ -362,5 +364,39 @@ describe('POST /me/findMeetingTimes', () => {
     });
     expect(res.statusCode).toBe(403);
     expect((res.json() as Json).error.code).toBe('ErrorAccessDenied');
+  });
+});
+
+describe('/users/{id} paths next to the other calendar route modules', () => {
+  it('addresses the mailbox in the path', async () => {
+    const t = await buildTestApp([eventRoutes, calendarRoutes, schedulingRoutes], {
+      now: Date.parse('2026-03-01T00:00:00Z'),
+    });
+    addEvent(t.store, MEGAN, { start: '2026-03-09T00:00:00', end: '2026-03-10T00:00:00', zone: 'UTC' });
+    const body = {
+      timeConstraint: {
+        activityDomain: 'unrestricted',
+        timeSlots: [
+          {
+            start: { dateTime: '2026-03-09T09:00:00', timeZone: 'UTC' },
+            end: { dateTime: '2026-03-09T17:00:00', timeZone: 'UTC' },
+          },
+        ],
+      },
+    };
+    const post = (url: string, payload: object) =>
+      t.app.inject({ method: 'POST', url, headers: { authorization: tokenFor(ADELE) }, payload });
+    expect(((await post('/v1.0/me/findMeetingTimes', body)).json() as Json).emptySuggestionsReason).toBe('');
+    expect(((await post(`/v1.0/users/${MEGAN}/findMeetingTimes`, body)).json() as Json).emptySuggestionsReason).toBe(
+      'OrganizerUnavailable',
+    );
+    const sched = {
+      schedules: ['megan.bowen@contoso.com'],
+      startTime: { dateTime: '2026-03-09T00:00:00', timeZone: 'UTC' },
+      endTime: { dateTime: '2026-03-10T00:00:00', timeZone: 'UTC' },
+      availabilityViewInterval: 1440,
+    };
+    const own = (await post(`/v1.0/users/megan.bowen@contoso.com/calendar/getSchedule`, sched)).json() as Json;
+    expect(own.value[0]).toMatchObject({ availabilityView: '2', scheduleItems: [{ subject: 'Busy', status: 'busy' }] });
   });
 });

@@ -113,7 +113,7 @@ export default async function schedulingRoutes(app: FastifyInstance, ctx: GraphC
   const scheduleHandler = graphHandler(async (req, reply) => {
     const p = await ctx.authenticate(req.headers.authorization);
     requireScope(p, SCHEDULE_SCOPES);
-    const owner = pathUser(ctx, p, (req.params as { id?: string }).id);
+    const owner = pathUser(ctx, p, (req.params as { user?: string }).user);
     const zone = preferredZone(req);
     const viewer = p.kind === 'delegated' ? owner : null;
     const value = getSchedule(ctx, p, viewer, req.body as ScheduleBody | null, zone);
@@ -124,14 +124,14 @@ export default async function schedulingRoutes(app: FastifyInstance, ctx: GraphC
     });
   });
   app.post('/me/calendar/getSchedule', scheduleHandler);
-  app.post('/users/:id/calendar/getSchedule', scheduleHandler);
+  app.post('/users/:user/calendar/getSchedule', scheduleHandler);
 
   const findHandler = graphHandler(async (req, reply) => {
     const p = await ctx.authenticate(req.headers.authorization);
     if (p.kind !== 'delegated')
       throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     requireScope(p, FIND_SCOPES);
-    const organizer = pathUser(ctx, p, (req.params as { id?: string }).id);
+    const organizer = pathUser(ctx, p, (req.params as { user?: string }).user);
     const zone = preferredZone(req);
     const result = findMeetingTimes(ctx, organizer, req.body, zone);
     if (zone.applied) void reply.header('Preference-Applied', zone.applied);
@@ -141,5 +141,5 @@ export default async function schedulingRoutes(app: FastifyInstance, ctx: GraphC
     });
   });
   app.post('/me/findMeetingTimes', findHandler);
-  app.post('/users/:id/findMeetingTimes', findHandler);
+  app.post('/users/:user/findMeetingTimes', findHandler);
 }
