@@ -77,14 +77,23 @@ export function instanceGetter(inst: EventInstance): Getter {
   };
 }
 
-/** Renders a calendar as Graph JSON (permissions are a separate navigation). */
-export function renderCalendar(cal: CalendarRecord, select?: string[] | null): Record<string, unknown> {
-  const { permissions: _omit, ...rest } = cal;
-  void _omit;
+const CALENDAR_ORDER = [
+  'id', 'name', 'color', 'isDefaultCalendar', 'changeKey', 'canShare', 'canViewPrivateItems', 'hexColor', 'canEdit',
+  'allowedOnlineMeetingProviders', 'defaultOnlineMeetingProvider', 'isTallyingResponses', 'isRemovable', 'owner',
+] as const;
+
+/** Renders a calendar as Graph JSON (permissions are a separate navigation); `view` overrides sharee flags. */
+export function renderCalendar(cal: CalendarRecord, select?: string[] | null, view: Partial<CalendarRecord> = {}): Record<string, unknown> {
+  const merged = { ...cal, ...view };
   const out: Record<string, unknown> = {};
   const sel = select ? new Set(['id', ...select]) : null;
-  for (const [k, v] of Object.entries(rest)) if (!sel || sel.has(k)) out[k] = v;
+  for (const k of CALENDAR_ORDER) if (!sel || sel.has(k)) out[k] = merged[k];
   return out;
+}
+
+/** Renders a calendar permission in Graph's property order. */
+export function renderPermission(p: CalendarRecord['permissions'][number]): Record<string, unknown> {
+  return { emailAddress: p.emailAddress, isRemovable: p.isRemovable, isInsideOrganization: p.isInsideOrganization, role: p.role, allowedRoles: p.allowedRoles, id: p.id };
 }
 
 /** The `@odata.context` of an event collection or entity. */
