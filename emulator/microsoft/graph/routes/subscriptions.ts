@@ -6,6 +6,7 @@ import { subscriptionEngine } from '../subscription-engine-registry.js';
 
 export default async function subscriptionRoutes(app: FastifyInstance, ctx: GraphContext): Promise<void> {
   const engine = subscriptionEngine(ctx);
+  app.addHook('onClose', async () => engine.close());
   const context = () => `${ctx.baseUrl()}/v1.0/$metadata#subscriptions`;
   const handle =
     (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>

@@ -1,0 +1,209 @@
+// Replays an http-exchange case: imports its entities, maps documented ids onto emulator objects, compares.
+import type { ConformanceCase, CaseOutcome } from './cases.js';
+import { compareEchoedValues, compareShape, typeFromContext, type Representations } from './compare.js';
+import {
+  createCalendar, createEvent, createInvite, createPermission, createSubscription, eventInput, looksLikeEvent, placeAddress,
+  SetupError,
+} from './fixtures.js';
+import type { Harness } from './harness.js';
+import { prepareBody } from './request-body.js';
+
+const GRAPH_ROOT = /^https:\/\/graph\.microsoft\.com\/v1\.0\/?/i;
+const NOT_AN_ID = /^(delta|microsoft\.graph\..*|\$.*|calendarView|instances)$/i;
+const RESPONSE_ACTIONS = new Set(['accept', 'decline', 'tentativelyaccept']);
+const DROP_HEADERS = new Set(['content-length', 'authorization', 'host']);
+
+interface Window {
+  start: string;
+  end: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Runs one http-exchange case against the emulator. */
+export async function runExchange(h: Harness, c: ConformanceCase, reps: Representations): Promise<CaseOutcome> {
+  const req = c.request;
+  if (!req) return { id: c.id, outcome: 'na', detail: 'the docs show no request' };
+  const raw = req.url.replace(GRAPH_ROOT, '');
+  const [rawPath = '', rawQuery = ''] = splitOnce(raw, '?');
+  const docBody = c.response?.body;
+  const query = parseQuery(rawQuery);
+  const window = windowOf(query, docBody);
+  try {
+    await importEntities(h, rawPath, docBody, window);
+    const path = await mapPath(h, c, rawPath);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers ?? {})) if (!DROP_HEADERS.has(k.toLowerCase())) headers[k] = v;
+    let target = `${path}${query.length ? `?${mapQuery(query, window)}` : ''}`;
+    if (query.some(([k]) => /^\$(skiptoken|deltatoken)$/i.test(k))) target = await deltaChain(h, path, query, window, headers);
+    const sent = prepareBody(h, c);
+    const res = await h.graph(req.method, target, {
+      headers,
+      ...(req.bodyRaw !== undefined ? { raw: req.bodyRaw } : sent !== undefined && sent !== null ? { body: sent } : {}),
+    });
+    return { id: c.id, ...judge(c, res.status, res.json, sent, reps) };
+  } catch (err) {
+    if (err instanceof SetupError) return { id: c.id, outcome: 'fail', detail: err.message };
+    throw err;
+  }
+}
+
+function judge(c: ConformanceCase, status: number, actual: unknown, sent: unknown, reps: Representations): Omit<CaseOutcome, 'id'> {
+  const doc = c.response;
+  const errorOf = () => {
+    const e = (actual as { error?: { code?: string; message?: string } } | null)?.error;
+    return e ? ` (${e.code}: ${e.message})` : '';
+  };
+  if (!doc || doc.status === null) {
+    if (status >= 200 && status < 300) return { outcome: 'pass' };
+    return { outcome: 'fail', detail: `the docs show no response; expected success, got ${status}${errorOf()}` };
+  }
+  if (status !== doc.status) return { outcome: 'fail', detail: `status: expected ${doc.status}, got ${status}${errorOf()}` };
+  if (doc.body === null || doc.body === undefined || doc.bodyUnspecified) return { outcome: 'pass' };
+  let expected = doc.body;
+  if (/\$batch$/i.test(c.request?.url ?? '')) expected = batchEnvelope(expected);
+  const rootType = typeFromContext((actual as { '@odata.context'?: unknown } | null)?.['@odata.context']) ?? typeFromContext((expected as Record<string, unknown>)['@odata.context']);
+  const diff =
+    compareShape(expected, actual, { representations: reps, rootType }) ??
+    (c.request?.body ? compareEchoedValues(c.request.body, doc.body, sent, actual) : null);
+  return diff ? { outcome: 'fail', detail: diff } : { outcome: 'pass' };
+}
+
+/** Inner responses of a batch belong to other APIs: only their envelope (id, status, headers, body) is compared. */
+function batchEnvelope(body: unknown): unknown {
+  return { responses: [{ id: '1', status: 200, headers: {}, body: {} }], ...(isObj(body) ? {} : {}) };
+}
+
+/** Creates the events / calendars a documented list response shows, so that the replayed list has them too. */
+async function importEntities(h: Harness, path: string, body: unknown, window: Window): Promise<void> {
+  if (!isObj(body) || !Array.isArray(body.value) || /places|subscriptions|mailboxSettings/i.test(path)) return;
+  const items = body.value.filter(isObj).slice(0, 4);
+  if (/\/instances$/i.test(path)) return; // the series is created when its id is mapped
+  let offset = 1;
+  for (const item of items) {
+    if ('@removed' in item) continue;
+    if (looksLikeEvent(item)) {
+      const startIso = new Date(Date.parse(window.start) + offset++ * 3600_000).toISOString().slice(0, 19);
+      await createEvent(h, eventInput(item, startIso));
+    } else if (typeof item.name === 'string' && item.name !== 'Calendar' && /calendars$/i.test(path)) {
+      await createCalendar(h, item.name);
+    }
+  }
+}
+
+/** Replaces documented ids, addresses and users in the path with emulator objects. */
+async function mapPath(h: Harness, c: ConformanceCase, path: string): Promise<string> {
+  const segs = path.split('/').filter(Boolean);
+  let calendarId: string | undefined;
+  for (let i = 0; i < segs.length - 1; i++) {
+    const coll = segs[i]?.toLowerCase();
+    const next = segs[i + 1] ?? '';
+    if (NOT_AN_ID.test(next)) continue;
+    if (coll === 'users') segs[i + 1] = h.me.id;
+    else if (coll === 'calendars') segs[i + 1] = calendarId = String((await createCalendar(h, 'Conformance')).id);
+    else if (coll === 'calendarpermissions') segs[i + 1] = encodeURIComponent(createPermission(h));
+    else if (coll === 'subscriptions') segs[i + 1] = String((await createSubscription(h)).id);
+    else if (coll === 'places') {
+      const roomList = /roomlist/i.test(segs[i + 2] ?? '') || /roomlist/i.test(String((c.response?.body as Record<string, unknown> | null)?.['@odata.type'] ?? ''));
+      segs[i + 1] = await placeAddress(h, roomList ? 'roomList' : 'room');
+    } else if (coll === 'events') segs[i + 1] = encodeURIComponent(await eventFor(h, c, segs[i + 2], calendarId));
+  }
+  return segs.join('/');
+}
+
+/** The event a case acts on: an invitation for accept/decline, a series for instances, else one like the docs'. */
+async function eventFor(h: Harness, c: ConformanceCase, action: string | undefined, calendarId?: string): Promise<string> {
+  const body = isObj(c.response?.body) ? c.response.body : {};
+  const docEvent = looksLikeEvent(body) ? body : {};
+  const a = action?.toLowerCase();
+  if (a && RESPONSE_ACTIONS.has(a)) return String((await createInvite(h, docEvent)).id);
+  if (a === 'cancel') {
+    const input = eventInput({ ...docEvent, attendees: [{ type: 'required', emailAddress: { address: h.other.mail, name: h.other.displayName } }] });
+    return String((await createEvent(h, input)).id);
+  }
+  if (a === 'instances') {
+    const { start } = windowOf(parseQuery(splitOnce(c.request?.url ?? '', '?')[1] ?? ''), null);
+    const first = start.slice(0, 10);
+    const input = eventInput({ subject: 'Conformance series', recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: first } } }, `${first}T09:00:00`);
+    return String((await createEvent(h, input)).id);
+  }
+  if (a === 'dismissreminder') return String((await createEvent(h, eventInput({ ...docEvent, isReminderOn: true, reminderMinutesBeforeStart: 15 }))).id);
+  return String((await createEvent(h, eventInput(docEvent), calendarId ? { calendarId } : {})).id);
+}
+
+/** Follows a delta round so that the documented $skiptoken / $deltatoken request gets a real token. */
+async function deltaChain(h: Harness, path: string, query: Array<[string, string]>, window: Window, headers: Record<string, string>): Promise<string> {
+  const wantDelta = query.some(([k]) => k.toLowerCase() === '$deltatoken');
+  for (let i = 0; i < 3; i++) {
+    await createEvent(h, eventInput({ subject: `Delta filler ${i}` }, new Date(Date.parse(window.start) + (10 + i) * 3600_000).toISOString().slice(0, 19)));
+  }
+  let url = `${path}?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`;
+  for (let page = 0; page < 100; page++) {
+    const res = await h.graph('GET', url, { headers });
+    const body = (res.json ?? {}) as Record<string, unknown>;
+    if (res.status !== 200) throw new SetupError(`setup (delta round) got ${res.status}`);
+    const next = body['@odata.nextLink'];
+    if (!wantDelta && typeof next === 'string') return next;
+    if (typeof next === 'string') {
+      url = next;
+      continue;
+    }
+    const delta = body['@odata.deltaLink'];
+    if (typeof delta !== 'string') throw new SetupError('setup (delta round): neither nextLink nor deltaLink');
+    if (!wantDelta) throw new SetupError('setup (delta round): no nextLink to replay the $skiptoken page (page size too large?)');
+    // Changes for the delta page: one new event, one removed.
+    const created = await createEvent(h, eventInput({ subject: 'Delta change' }, new Date(Date.parse(window.start) + 20 * 3600_000).toISOString().slice(0, 19)));
+    const gone = await createEvent(h, eventInput({ subject: 'Delta gone' }, new Date(Date.parse(window.start) + 21 * 3600_000).toISOString().slice(0, 19)));
+    void created;
+    const res2 = await h.graph('GET', delta, { headers });
+    const d2 = (res2.json ?? {}) as Record<string, unknown>;
+    await h.graph('DELETE', `me/events/${encodeURIComponent(String(gone.id))}`);
+    return typeof d2['@odata.deltaLink'] === 'string' ? d2['@odata.deltaLink'] : delta;
+  }
+  throw new SetupError('setup (delta round): too many pages');
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)];
+}
+
+function parseQuery(q: string): Array<[string, string]> {
+  if (!q) return [];
+  return q.split('&').filter(Boolean).map((p) => splitOnce(p, '=')).map(([k, v]) => [decodeURIComponent(k), v]);
+}
+
+/** Fills placeholder values; keeps the documented values otherwise (re-encoded). */
+function mapQuery(query: Array<[string, string]>, window: Window): string {
+  return query
+    .map(([k, v]) => {
+      let value = decodeURIComponentSafe(v);
+      if (/^\{.*\}$/.test(value)) value = /start/i.test(k) ? window.start : /end/i.test(k) ? window.end : value;
+      return `${k}=${encodeURIComponent(value).replace(/%2C/g, ',').replace(/%24/g, '$').replace(/%3A/g, ':').replace(/%2F/g, '/')}`;
+    })
+    .join('&');
+}
+
+function decodeURIComponentSafe(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+/** The time window a case's query names (or the documented events span), for placing imported events. */
+function windowOf(query: Array<[string, string]>, body: unknown): Window {
+  const get = (re: RegExp) => query.find(([k]) => re.test(k))?.[1];
+  const s = decodeURIComponentSafe(get(/^startdatetime$/i) ?? '');
+  const e = decodeURIComponentSafe(get(/^enddatetime$/i) ?? '');
+  if (Date.parse(s) && Date.parse(e)) return { start: new Date(Date.parse(s)).toISOString(), end: new Date(Date.parse(e)).toISOString() };
+  const starts = (isObj(body) && Array.isArray(body.value) ? body.value : [])
+    .map((v) => (isObj(v) && isObj(v.start) ? Date.parse(`${String(v.start.dateTime)}Z`) : NaN))
+    .filter((n) => Number.isFinite(n));
+  if (starts.length) {
+    const min = Math.min(...starts);
+    return { start: new Date(min - 86_400_000).toISOString(), end: new Date(Math.max(...starts) + 2 * 86_400_000).toISOString() };
+  }
+  return { start: '2030-01-07T00:00:00.000Z', end: '2030-01-14T00:00:00.000Z' };
+}
