@@ -10,6 +10,7 @@ import type { TenantService } from '../services/tenancy/tenant-service.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { loggerOptions } from './logging.js';
+import { schemaController } from './validation.js';
 import { ErrorResponse } from './schemas.js';
 import customerRoutes from './routes/customers.js';
 import healthRoutes from './routes/health.js';
@@ -42,7 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: loggerOptions(deps.config.logLevel, deps.logStream),
     bodyLimit: 1_048_576,
     genReqId: () => `req_${createHash('sha1').update(String(Math.random()) + Date.now()).digest('hex').slice(0, 16)}`,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController,
   });
   app.addSchema(ErrorResponse);
   installErrorHandling(app);

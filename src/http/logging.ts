@@ -9,24 +9,32 @@ export function redactUrl(url: string): string {
   return url.replace(SENSITIVE_QUERY, '$1[REDACTED]');
 }
 
+const SECRET_KEYS = [
+  'authorization',
+  'accessToken',
+  'refreshToken',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'idToken',
+  'client_secret',
+  'clientSecret',
+  'apiKey',
+  'password',
+  'secret',
+  'token',
+  'msalCache',
+  'code_verifier',
+  'codeVerifier',
+];
+
+/** Secret keys at the top level and up to two levels deep (pino's wildcards match one level each). */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
-  'headers.authorization',
-  '*.authorization',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.access_token',
-  '*.refresh_token',
-  '*.id_token',
-  '*.idToken',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.apiKey',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.msalCache',
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
+  // Event bodies can hold confidential content: never logged by default.
+  'body',
   '*.body',
 ];
 

@@ -1,0 +1,81 @@
+// Test helpers for Microsoft code against the in-process emulator: start it, sign a user in through MSAL, token sources.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fetch as undiciFetch, type Agent } from 'undici';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/microsoft/server.js';
+import type { TokenSource } from '../../src/providers/microsoft-graph/client.js';
+import { MsalOAuthClient, createAgent, type MicrosoftAuthSettings } from '../../src/providers/microsoft-graph/index.js';
+import type { OAuthTokens, TokenCacheStore } from '../../src/ports/connections.js';
+
+export interface TestEmulator {
+  emu: RunningEmulator;
+  agent: Agent;
+  close(): Promise<void>;
+}
+
+/** The emulator over HTTPS on a free port, with its own data folder and an agent trusting its CA. */
+export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<TestEmulator> {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-emu-'));
+  const emu = await startEmulator({ port: 0, autoConsent: true, quiet: true, dataDir: dir, ...opts });
+  const agent = createAgent(null, emu.caPem);
+  return {
+    emu,
+    agent,
+    close: async () => {
+      await emu.close();
+      await agent.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function authSettings(emu: RunningEmulator, app: { clientId: string; clientSecret: string; redirectUri: string } = {
+  clientId: emu.app.clientId,
+  clientSecret: emu.app.clientSecret,
+  redirectUri: emu.app.redirectUris[0]!,
+}, extra: Partial<MicrosoftAuthSettings> = {}): MicrosoftAuthSettings {
+  return { ...app, authorityHost: emu.baseUrl, authorityTenant: 'organizations', roomsEnabled: true, readOnly: false, ...extra };
+}
+
+export class MemoryCacheStore implements TokenCacheStore {
+  value: string | null = null;
+  saves = 0;
+  async load(): Promise<string | null> {
+    return this.value;
+  }
+  async save(serialized: string): Promise<void> {
+    this.value = serialized;
+    this.saves++;
+  }
+}
+
+/** Follows an authorize URL (auto-consent + login_hint) and returns the redirect's query. */
+export async function followAuthorize(agent: Agent, url: string): Promise<URLSearchParams> {
+  const res = await undiciFetch(url, { redirect: 'manual', dispatcher: agent });
+  const location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  return new URL(location).searchParams;
+}
+
+/** Signs `login` in through the MSAL client (PKCE code flow); returns the tokens and the account's cache. */
+export async function signIn(oauth: MsalOAuthClient, agent: Agent, login: string): Promise<{ tokens: OAuthTokens; cache: MemoryCacheStore }> {
+  const pkce = await oauth.createPkce();
+  const url = await oauth.authorizeUrl({ state: 'test', codeChallenge: pkce.challenge, loginHint: login });
+  const query = await followAuthorize(agent, url);
+  const code = query.get('code');
+  if (!code) throw new Error(`sign-in failed: ${query.get('error_description') ?? 'no code'}`);
+  const cache = new MemoryCacheStore();
+  const tokens = await oauth.redeemCode({ code, codeVerifier: pkce.verifier, cache });
+  return { tokens, cache };
+}
+
+/** A token source over MSAL's silent flow for a signed-in account. */
+export function tokenSource(oauth: MsalOAuthClient, s: { tokens: OAuthTokens; cache: MemoryCacheStore }): TokenSource {
+  return async ({ forceRefresh }) =>
+    (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh })).accessToken;
+}
+
+export function newOAuthClient(t: TestEmulator, extra: Partial<MicrosoftAuthSettings> = {}): MsalOAuthClient {
+  return new MsalOAuthClient(authSettings(t.emu, undefined, extra), t.agent);
+}
