@@ -227,9 +227,11 @@ export function graphMeetingTimesToDomain(
       suggestionReason: s.suggestionReason ?? '',
     });
   }
+  // Graph writes the reason as `AttendeesUnavailable` or `attendeesUnavailable`; the port uses the latter.
+  const reason = result.emptySuggestionsReason || 'unknown';
   return {
     suggestions,
-    emptySuggestionsReason: suggestions.length > 0 ? '' : result.emptySuggestionsReason || 'unknown',
+    emptySuggestionsReason: suggestions.length > 0 ? '' : reason.charAt(0).toLowerCase() + reason.slice(1),
   };
 }
 
