@@ -409,6 +409,25 @@ describe('expandSeries input checks', () => {
       }),
     ).toThrow(/numberOfOccurrences/);
   });
+  it('rejects patterns missing the fields their type needs', () => {
+    const range: MicrosoftGraph.RecurrenceRange = { type: 'noEnd', startDate: '2026-01-01' };
+    const bad: MicrosoftGraph.RecurrencePattern[] = [
+      { type: 'absoluteMonthly', interval: 1 },
+      { type: 'absoluteMonthly', interval: 1, dayOfMonth: 32 },
+      { type: 'absoluteYearly', interval: 1, dayOfMonth: 3 },
+      { type: 'relativeYearly', interval: 1, month: 13, daysOfWeek: ['monday'] },
+      { type: 'relativeMonthly', interval: 1, daysOfWeek: ['monday'], index: 'fifth' as MicrosoftGraph.WeekIndex },
+      { type: 'daily', interval: 0 },
+      { type: 'weekly', interval: 1, daysOfWeek: ['funday' as MicrosoftGraph.DayOfWeek] },
+    ];
+    for (const pattern of bad) {
+      expect(
+        () => expandSeries({ ...base, timeZone: 'UTC', recurrence: { pattern, range } }),
+        JSON.stringify(pattern),
+      ).toThrow(RangeError);
+    }
+  });
+
   it('stops at maxOccurrences', () => {
     const rec: MicrosoftGraph.PatternedRecurrence = {
       pattern: { type: 'daily', interval: 1 },

@@ -145,6 +145,31 @@ function firstPeriod(type: string, interval: number, s: DateTime, skipTo: LocalD
   return Math.max(0, Math.floor(span / interval) - 1);
 }
 
+/** Rejects patterns Graph would refuse (missing or out-of-range fields for the pattern type). */
+function validatePattern(p: MicrosoftGraph.RecurrencePattern): void {
+  const interval = p.interval ?? 1;
+  if (!Number.isInteger(interval) || interval < 1 || interval > 999)
+    throw new RangeError(`invalid interval ${String(p.interval)}`);
+  for (const d of p.daysOfWeek ?? []) isoWeekday(d);
+  if (p.firstDayOfWeek) isoWeekday(p.firstDayOfWeek);
+  const type = p.type;
+  const needsDays = type === 'weekly' || type === 'relativeMonthly' || type === 'relativeYearly';
+  if (needsDays && (p.daysOfWeek ?? []).length === 0) throw new RangeError(`${type} pattern needs daysOfWeek`);
+  if (type === 'absoluteMonthly' || type === 'absoluteYearly') {
+    const d = p.dayOfMonth;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 31)
+      throw new RangeError(`${type} pattern needs dayOfMonth 1–31`);
+  }
+  if (type === 'absoluteYearly' || type === 'relativeYearly') {
+    const m = p.month;
+    if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > 12)
+      throw new RangeError(`${type} pattern needs month 1–12`);
+  }
+  if ((type === 'relativeMonthly' || type === 'relativeYearly') && p.index && p.index !== 'last') {
+    if (!INDEXES.includes(p.index as (typeof INDEXES)[number])) throw new RangeError(`unknown index "${p.index}"`);
+  }
+}
+
 function nonEmpty(days: Set<number>): Set<number> {
   if (days.size === 0) throw new RangeError('relative pattern needs daysOfWeek');
   return days;
@@ -170,6 +195,7 @@ export function expandSeries(args: ExpandSeriesArgs): Occurrence[] {
   if (!master.isValid) throw new RangeError(`invalid startLocal "${args.startLocal}"`);
   const pattern = recurrence.pattern;
   if (!pattern) throw new RangeError('recurrence.pattern is required');
+  validatePattern(pattern);
   const range = recurrence.range ?? { type: 'noEnd' };
   const start = range.startDate ? parseDate(range.startDate, 'range.startDate') : fromDt(master);
   const rangeType = range.type ?? 'noEnd';
