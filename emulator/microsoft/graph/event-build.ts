@@ -63,7 +63,7 @@ function normaliseLocations(input: GraphEvent): { location: MicrosoftGraph.Locat
     };
   }
   const location = normaliseLocation(input.location);
-  return { location, locations: location.displayName ? [{ displayName: location.displayName, locationType: location.locationType ?? 'default', uniqueIdType: 'unknown' }] : [] };
+  return { location, locations: location.displayName ? [{ displayName: location.displayName, locationType: location.locationType ?? 'default', uniqueId: '', uniqueIdType: 'unknown' }] : [] };
 }
 
 /** Attendees with Graph's defaults (type required, status none); names filled from the directory. */

@@ -68,3 +68,35 @@ export async function buildTestApp(
   await app.ready();
   return { app, ctx, store, directory, clock };
 }
+
+/** Reads a conformance case from the shared corpus (never copied into the repo). */
+export async function conformanceCase(id: string): Promise<{ request: { url: string; body: unknown } | null; response: { status: number | null; body: unknown } | null }> {
+  const { readFile } = await import('node:fs/promises');
+  const raw = await readFile(new URL(`../../../../shared/graph-conformance/cases/${id}.json`, import.meta.url), 'utf8');
+  return JSON.parse(raw) as never;
+}
+
+/**
+ * Differences in shape between a documented body and ours: every property of `expected` must exist in
+ * `actual` with the same JSON type (null matches anything; arrays compare their first elements).
+ */
+export function shapeDiff(expected: unknown, actual: unknown, path = '$'): string[] {
+  if (expected === null || actual === null) return [];
+  const kind = (v: unknown) => (Array.isArray(v) ? 'array' : typeof v);
+  if (kind(expected) !== kind(actual)) return [`${path}: expected ${kind(expected)}, got ${kind(actual)}`];
+  if (Array.isArray(expected)) {
+    const a = actual as unknown[];
+    if (expected.length === 0 || a.length === 0) return [];
+    return shapeDiff(expected[0], a[0], `${path}[0]`);
+  }
+  if (typeof expected === 'object') {
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(expected as Record<string, unknown>)) {
+      const act = actual as Record<string, unknown>;
+      if (!(k in act)) out.push(`${path}.${k}: missing`);
+      else out.push(...shapeDiff(v, act[k], `${path}.${k}`));
+    }
+    return out;
+  }
+  return [];
+}
