@@ -6,7 +6,11 @@ import { openDatabase } from '../stores/database.js';
 import { migrateToLatest } from '../stores/migrate.js';
 
 export async function runMigrate(config: Config, out: Out): Promise<void> {
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? null : join(config.dataDir, 'pg'), schema: config.databaseSchema });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? null : join(config.dataDir, 'pg'),
+    schema: config.databaseSchema,
+  });
   try {
     const { applied } = await migrateToLatest(db.db);
     out(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.', { applied });

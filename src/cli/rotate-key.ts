@@ -11,8 +11,14 @@ export async function runRotateKey(config: Config, out: Out): Promise<void> {
     if (c.keyFile) c.vault.useKeyring(rotateKeyFile(c.keyFile));
     const count = await c.vault.reencryptAll();
     if (c.keyFile) pruneKeyFile(c.keyFile, await c.vault.keyIdsInUse());
-    const after = c.keyFile ? (await import('../stores/crypto/keyring.js')).loadOrCreateKeyFile(c.keyFile).currentId : c.keyring.currentId;
-    out(`Re-encrypted ${count} secret(s) with key ${after} (was ${before}).`, { reencrypted: count, keyId: after, previousKeyId: before });
+    const after = c.keyFile
+      ? (await import('../stores/crypto/keyring.js')).loadOrCreateKeyFile(c.keyFile).currentId
+      : c.keyring.currentId;
+    out(`Re-encrypted ${count} secret(s) with key ${after} (was ${before}).`, {
+      reencrypted: count,
+      keyId: after,
+      previousKeyId: before,
+    });
   } finally {
     await c.close();
   }

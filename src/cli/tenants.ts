@@ -5,7 +5,11 @@ import { createContainer } from '../main/container.js';
 import { isUuid } from '../stores/customer-store.js';
 import { AppError } from '../domain/errors.js';
 
-export async function runCreateTenant(config: Config, o: { name: string; provider: 'MICROSOFT' | 'GOOGLE' }, out: Out): Promise<void> {
+export async function runCreateTenant(
+  config: Config,
+  o: { name: string; provider: 'MICROSOFT' | 'GOOGLE' },
+  out: Out,
+): Promise<void> {
   const c = await createContainer(config);
   try {
     const t = await c.tenants.createTenant({ name: o.name, calendarProvider: o.provider });

@@ -4,6 +4,8 @@
 /** How an error is classified; the HTTP layer maps kinds to statuses (src/http/error-handler.ts). */
 export type ErrorKind =
   | 'bad_request'
+  | 'unsupported_media'
+  | 'too_large'
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'
@@ -18,8 +20,8 @@ export const ERROR_CODES = {
   validation_failed: { kind: 'bad_request', message: 'The request does not match the schema.' },
   malformed_json: { kind: 'bad_request', message: 'The request body is not valid JSON.' },
   bad_request: { kind: 'bad_request', message: 'The request is not valid.' },
-  unsupported_media_type: { kind: 'bad_request', message: 'The request content type is not supported.' },
-  payload_too_large: { kind: 'bad_request', message: 'The request body is too large.' },
+  unsupported_media_type: { kind: 'unsupported_media', message: 'The request content type is not supported.' },
+  payload_too_large: { kind: 'too_large', message: 'The request body is too large.' },
   unauthenticated: { kind: 'unauthenticated', message: 'A valid API key is required (Authorization: Bearer <key>).' },
   forbidden: { kind: 'forbidden', message: 'This action is not allowed for the caller.' },
   not_found: { kind: 'not_found', message: 'The resource does not exist.' },

@@ -7,7 +7,12 @@ const window = { start: '2026-01-01T00:00:00.000Z', end: '2027-01-01T00:00:00.00
 describe('expandRecurrence', () => {
   it('keeps 09:00 New York time across the March DST change', () => {
     const occ = expandRecurrence(
-      { rrule: 'FREQ=WEEKLY;BYDAY=TH;COUNT=3', timeZone: 'America/New_York', startLocal: '2026-03-05T09:00:00', exDates: [] },
+      {
+        rrule: 'FREQ=WEEKLY;BYDAY=TH;COUNT=3',
+        timeZone: 'America/New_York',
+        startLocal: '2026-03-05T09:00:00',
+        exDates: [],
+      },
       30,
       window,
     );
@@ -30,7 +35,11 @@ describe('expandRecurrence', () => {
       60,
       window,
     );
-    expect(occ.map((o) => o.originalStartLocal)).toEqual(['2026-10-22T10:00:00', '2026-10-24T10:00:00', '2026-10-25T10:00:00']);
+    expect(occ.map((o) => o.originalStartLocal)).toEqual([
+      '2026-10-22T10:00:00',
+      '2026-10-24T10:00:00',
+      '2026-10-25T10:00:00',
+    ]);
     // 25 October 2026 is after the end of CEST: 10:00 local is 09:00Z, the days before 08:00Z.
     expect(occ.map((o) => o.start.slice(11, 16))).toEqual(['08:00', '08:00', '09:00']);
   });

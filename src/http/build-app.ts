@@ -42,7 +42,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(deps.config.logLevel, deps.logStream),
     bodyLimit: 1_048_576,
-    genReqId: () => `req_${createHash('sha1').update(String(Math.random()) + Date.now()).digest('hex').slice(0, 16)}`,
+    genReqId: () =>
+      `req_${createHash('sha1')
+        .update(String(Math.random()) + Date.now())
+        .digest('hex')
+        .slice(0, 16)}`,
     schemaController,
   });
   app.addSchema(ErrorResponse);
@@ -59,12 +63,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const publicPaths = deps.publicPaths ?? [];
-  installAuth(app, (h) => deps.tenants.authenticate(h), (path) => publicPaths.some((p) => p.test(path)));
+  installAuth(
+    app,
+    (h) => deps.tenants.authenticate(h),
+    (path) => publicPaths.some((p) => p.test(path)),
+  );
   await app.register(rateLimit, {
     global: true,
     max: deps.config.rateLimitPerMinute,

@@ -4,6 +4,8 @@ import { AppError, type ErrorCode, type ErrorKind } from '../domain/errors.js';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   bad_request: 400,
+  unsupported_media: 415,
+  too_large: 413,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
@@ -24,17 +26,34 @@ function body(req: FastifyRequest, code: ErrorCode, message: string, details?: R
 }
 
 /** Converts any thrown value into the status and body the API answers with. */
-export function toHttpError(req: FastifyRequest, err: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+export function toHttpError(
+  req: FastifyRequest,
+  err: unknown,
+): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (err instanceof AppError) {
     const headers: Record<string, string> = {};
     const retry = err.details?.retryAfterSeconds;
     if (typeof retry === 'number') headers['retry-after'] = String(Math.ceil(retry));
     return { status: STATUS_BY_KIND[err.kind], body: body(req, err.code, err.message, err.details), headers };
   }
-  const fe = err as FastifyError & { validation?: Array<{ instancePath?: string; message?: string; params?: unknown }> };
+  const fe = err as FastifyError & {
+    validation?: Array<{ instancePath?: string; message?: string; params?: unknown }>;
+  };
   if (fe?.validation) {
-    const problems = fe.validation.map((v) => ({ path: `${fe.validationContext ?? ''}${v.instancePath ?? ''}`, message: v.message ?? 'invalid', params: v.params }));
-    return { status: 400, body: body(req, 'validation_failed', `Invalid request: ${problems[0]?.path || fe.validationContext || 'body'} ${problems[0]?.message ?? ''}`.trim(), { problems }) };
+    const problems = fe.validation.map((v) => ({
+      path: `${fe.validationContext ?? ''}${v.instancePath ?? ''}`,
+      message: v.message ?? 'invalid',
+      params: v.params,
+    }));
+    return {
+      status: 400,
+      body: body(
+        req,
+        'validation_failed',
+        `Invalid request: ${problems[0]?.path || fe.validationContext || 'body'} ${problems[0]?.message ?? ''}`.trim(),
+        { problems },
+      ),
+    };
   }
   switch (fe?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -51,7 +70,10 @@ export function toHttpError(req: FastifyRequest, err: unknown): { status: number
   if (fe?.statusCode === 429) {
     return { status: 429, body: body(req, 'rate_limited', 'Too many requests; retry later.') };
   }
-  if (err instanceof SyntaxError || (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)) {
+  if (
+    err instanceof SyntaxError ||
+    (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
+  ) {
     return { status: 400, body: body(req, 'bad_request', 'The request is not valid.') };
   }
   return { status: 500, body: body(req, 'internal', 'An internal error occurred.') };
@@ -66,5 +88,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     for (const [k, v] of Object.entries(headers ?? {})) void reply.header(k, v);
     return reply.status(status).send(b);
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send(body(req, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send(body(req, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`)),
+  );
 }

@@ -2,7 +2,8 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from '../config/config.js';
 
-const SENSITIVE_QUERY = /([?&](?:code|state|token|access_token|refresh_token|id_token|client_secret|validationToken|session_state|key)=)[^&#]*/gi;
+const SENSITIVE_QUERY =
+  /([?&](?:code|state|token|access_token|refresh_token|id_token|client_secret|validationToken|session_state|key)=)[^&#]*/gi;
 
 /** Removes secret query parameters from a URL before it is logged. */
 export function redactUrl(url: string): string {
@@ -44,7 +45,11 @@ export function loggerOptions(level: LogLevel, stream?: NodeJS.WritableStream): 
     level,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+      }),
     },
     ...(stream ? { stream } : {}),
   } as FastifyServerOptions['logger'];

@@ -10,7 +10,10 @@ export const ErrorResponse = Type.Object(
       requestId: Type.String(),
     }),
   },
-  { $id: 'ErrorResponse', description: 'Every error: a stable code (see docs/errors.md), a message and the request id.' },
+  {
+    $id: 'ErrorResponse',
+    description: 'Every error: a stable code (see docs/errors.md), a message and the request id.',
+  },
 );
 
 export const Uuid = Type.String({ format: 'uuid' });

@@ -24,9 +24,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   const json = new Option('--json', 'print one JSON object');
 
-  program.command('serve').description('run the HTTP service (and, embedded, a sync worker)').action(async () => {
-    await runServe(loadConfig());
-  });
+  program
+    .command('serve')
+    .description('run the HTTP service (and, embedded, a sync worker)')
+    .action(async () => {
+      await runServe(loadConfig());
+    });
   program
     .command('migrate')
     .description('apply pending database migrations')
@@ -41,16 +44,22 @@ export function buildProgram(): Command {
     .command('create-tenant')
     .description('create a tenant')
     .requiredOption('--name <name>', 'tenant name')
-    .addOption(new Option('--provider <provider>', 'calendar provider').choices(['MICROSOFT', 'GOOGLE']).default('MICROSOFT'))
+    .addOption(
+      new Option('--provider <provider>', 'calendar provider').choices(['MICROSOFT', 'GOOGLE']).default('MICROSOFT'),
+    )
     .addOption(json)
-    .action(async (o: { name: string; provider: 'MICROSOFT' | 'GOOGLE'; json?: boolean }) => runCreateTenant(loadConfig(), o, makeOut(!!o.json)));
+    .action(async (o: { name: string; provider: 'MICROSOFT' | 'GOOGLE'; json?: boolean }) =>
+      runCreateTenant(loadConfig(), o, makeOut(!!o.json)),
+    );
   program
     .command('create-api-key')
     .description('issue an API key for a user of a tenant (the user is created when missing)')
     .requiredOption('--tenant <id>', 'tenant id')
     .requiredOption('--user <email>', 'user email')
     .addOption(json)
-    .action(async (o: { tenant: string; user: string; json?: boolean }) => runCreateApiKey(loadConfig(), o, makeOut(!!o.json)));
+    .action(async (o: { tenant: string; user: string; json?: boolean }) =>
+      runCreateApiKey(loadConfig(), o, makeOut(!!o.json)),
+    );
   program
     .command('emulator')
     .description('run the Microsoft 365 emulator (Graph calendar API + identity platform)')
@@ -74,7 +83,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return 2;
     }
     if (e instanceof ConfigError) {

@@ -42,7 +42,10 @@ export function validateSubjectPattern(pattern: string): void {
 export function loadKeyring(config: Config): { keyring: Keyring; keyFile: string | null } {
   if (config.encryptionKey) {
     return {
-      keyring: new Keyring(decodeKey(config.encryptionKey)!, config.previousEncryptionKeys.map((k) => decodeKey(k)!)),
+      keyring: new Keyring(
+        decodeKey(config.encryptionKey)!,
+        config.previousEncryptionKeys.map((k) => decodeKey(k)!),
+      ),
       keyFile: null,
     };
   }
@@ -54,10 +57,17 @@ export function loadKeyring(config: Config): { keyring: Keyring; keyFile: string
  * Builds everything the server, the worker and the CLI need.
  * @example const c = await createContainer(loadConfig()); … await c.close();
  */
-export async function createContainer(config: Config, opts: { database?: Database; migrate?: boolean } = {}): Promise<Container> {
+export async function createContainer(
+  config: Config,
+  opts: { database?: Database; migrate?: boolean } = {},
+): Promise<Container> {
   const database =
     opts.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? null : join(config.dataDir, 'pg'), schema: config.databaseSchema }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? null : join(config.dataDir, 'pg'),
+      schema: config.databaseSchema,
+    }));
   if (opts.migrate !== false) await migrateToLatest(database.db);
   const { keyring, keyFile } = loadKeyring(config);
   const vault = new PgTokenVault(database.db, keyring);

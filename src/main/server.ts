@@ -56,14 +56,19 @@ export async function ensureDemoTenant(container: Container, log: (msg: string) 
   mkdirSync(config.dataDir, { recursive: true });
   writeFileSync(keyPath, apiKey + '\n', { mode: 0o600 });
   chmodSync(keyPath, 0o600);
-  log(`Demo tenant created. Its API key is in ${keyPath} (mode 0600): curl -H "Authorization: Bearer $(cat ${keyPath})" …/api/me`);
+  log(
+    `Demo tenant created. Its API key is in ${keyPath} (mode 0600): curl -H "Authorization: Bearer $(cat ${keyPath})" …/api/me`,
+  );
 }
 
 /**
  * Starts calbridge's HTTP service.
  * @example const s = await startServer(loadConfig()); … await s.close();
  */
-export async function startServer(config: Config, opts: { logStream?: NodeJS.WritableStream } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { logStream?: NodeJS.WritableStream } = {},
+): Promise<RunningServer> {
   const container = await createContainer(config);
   let emulator: RunningServer['emulator'] = null;
   if (config.startEmulator && !config.testMode) {

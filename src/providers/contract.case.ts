@@ -37,7 +37,12 @@ function baseTime(): number {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function drain(p: CalendarProvider, calendarId: string, window: { start: string; end: string }, cursor: string | null) {
+async function drain(
+  p: CalendarProvider,
+  calendarId: string,
+  window: { start: string; end: string },
+  cursor: string | null,
+) {
   const changes: EventChange[] = [];
   for (let i = 0; i < 1000; i++) {
     const page = await p.syncChanges({ calendarId, window, cursor });
@@ -115,7 +120,11 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
 
     caseIt('updates with a new change key and rejects a stale one', async () => {
       const created = await h.provider.createEvent({ event: draft() });
-      const updated = await h.provider.updateEvent({ eventId: created.id, changes: { subject: 'Renamed' }, ifMatch: created.changeKey! });
+      const updated = await h.provider.updateEvent({
+        eventId: created.id,
+        changes: { subject: 'Renamed' },
+        ifMatch: created.changeKey!,
+      });
       expect(updated.subject).toBe('Renamed');
       expect(updated.changeKey).not.toBe(created.changeKey);
       const err = await h.provider
@@ -149,7 +158,12 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
         if (!page.nextPageToken) break;
         token = page.nextPageToken;
       }
-      expect(seen.filter((e) => subjects.includes(e.subject)).map((e) => e.subject).sort()).toEqual([...subjects].sort());
+      expect(
+        seen
+          .filter((e) => subjects.includes(e.subject))
+          .map((e) => e.subject)
+          .sort(),
+      ).toEqual([...subjects].sort());
       const starts = seen.map((e) => e.start);
       expect([...starts].sort()).toEqual(starts);
     });
@@ -165,7 +179,11 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       });
       expect(created.type).toBe('seriesMaster');
       expect(created.recurrence?.rrule).toMatch(/FREQ=WEEKLY/);
-      const page = await h.provider.listEvents({ start: s.start, end: iso(Date.parse(s.start) + 30 * DAY), pageSize: 100 });
+      const page = await h.provider.listEvents({
+        start: s.start,
+        end: iso(Date.parse(s.start) + 30 * DAY),
+        pageSize: 100,
+      });
       const occ = page.events.filter((e) => e.seriesMasterId === created.id);
       expect(occ).toHaveLength(3);
       expect(occ.map((o) => Date.parse(o.start) - Date.parse(s.start))).toEqual([0, 7 * DAY, 14 * DAY]);
@@ -185,20 +203,32 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
     caseIt('creates an online meeting with a join URL', async () => {
       const created = await h.provider.createEvent({ event: draft({ onlineMeeting: true }) });
       expect(created.onlineMeeting?.joinUrl).toMatch(/^https:\/\//);
-      const renamed = await h.provider.updateEvent({ eventId: created.id, changes: { body: { contentType: 'html', content: '<p>New agenda</p>' } } });
+      const renamed = await h.provider.updateEvent({
+        eventId: created.id,
+        changes: { body: { contentType: 'html', content: '<p>New agenda</p>' } },
+      });
       expect(renamed.onlineMeeting?.joinUrl).toBe(created.onlineMeeting?.joinUrl);
     });
 
     caseIt('refuses an online meeting where the mailbox cannot have one', async () => {
       if (!h.noOnlineMeetings) throw new Error('harness has no mailbox without online meetings');
-      const err = await h.noOnlineMeetings.createEvent({ event: draft({ onlineMeeting: true }) }).catch((e: unknown) => e);
+      const err = await h.noOnlineMeetings
+        .createEvent({ event: draft({ onlineMeeting: true }) })
+        .catch((e: unknown) => e);
       expect(isAppError(err, 'online_meeting_unavailable')).toBe(true);
     });
 
     caseIt('reports free/busy, and unknown (never free) for an unreadable calendar', async () => {
       const s = slot(2);
-      await h.colleague.provider.createEvent({ event: draft({ start: s.start, end: iso(Date.parse(s.start) + 3600_000) }) });
-      const fb = await h.provider.getFreeBusy({ schedules: [h.colleague.email, h.externalEmail], start: s.start, end: s.end, intervalMinutes: 30 });
+      await h.colleague.provider.createEvent({
+        event: draft({ start: s.start, end: iso(Date.parse(s.start) + 3600_000) }),
+      });
+      const fb = await h.provider.getFreeBusy({
+        schedules: [h.colleague.email, h.externalEmail],
+        start: s.start,
+        end: s.end,
+        intervalMinutes: 30,
+      });
       const [colleague, external] = fb.schedules;
       expect(colleague?.status).toBe('ok');
       if (colleague?.status === 'ok') {
@@ -217,7 +247,9 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       expect(full.changes.some((c) => c.kind === 'upsert' && c.event.id === keep.id)).toBe(true);
       const quiet = await drain(h.provider, cal.id, window, full.cursor);
       expect(quiet.changes.filter((c) => c.kind === 'upsert' && c.event.id === keep.id)).toHaveLength(0);
-      const added = await h.provider.createEvent({ event: draft({ start: iso(Date.parse(s.start) + DAY), end: iso(Date.parse(s.start) + DAY + 3600_000) }) });
+      const added = await h.provider.createEvent({
+        event: draft({ start: iso(Date.parse(s.start) + DAY), end: iso(Date.parse(s.start) + DAY + 3600_000) }),
+      });
       await h.provider.updateEvent({ eventId: keep.id, changes: { subject: 'Changed in provider' } });
       const inc = await drain(h.provider, cal.id, window, quiet.cursor);
       const upserts = inc.changes.flatMap((c) => (c.kind === 'upsert' ? [c.event] : []));
@@ -234,13 +266,17 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       const window = { start: iso(t0 - DAY), end: iso(t0 + 30 * DAY) };
       const full = await drain(h.provider, cal.id, window, null);
       await h.expireCursors();
-      const err = await h.provider.syncChanges({ calendarId: cal.id, window, cursor: full.cursor }).catch((e: unknown) => e);
+      const err = await h.provider
+        .syncChanges({ calendarId: cal.id, window, cursor: full.cursor })
+        .catch((e: unknown) => e);
       expect(isAppError(err, 'sync_cursor_expired')).toBe(true);
     });
 
     caseIt('suggests meeting times that avoid a busy required attendee', async () => {
       const s = slot(4);
-      await h.colleague.provider.createEvent({ event: draft({ start: s.start, end: iso(Date.parse(s.start) + 2 * 3600_000) }) });
+      await h.colleague.provider.createEvent({
+        event: draft({ start: s.start, end: iso(Date.parse(s.start) + 2 * 3600_000) }),
+      });
       const r = await h.provider.findMeetingTimes({
         attendees: [{ email: h.colleague.email, type: 'required' }],
         window: s,

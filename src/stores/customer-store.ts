@@ -118,16 +118,32 @@ export class PgCustomerStore implements CustomerStore {
 
   async delete(tenantId: string, id: string) {
     if (!isUuid(id)) return false;
-    const r = await this.db.deleteFrom('customers').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('customers')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
-  async addStakeholder(tenantId: string, customerId: string, input: { email: string; name?: string | null; role?: string | null }) {
+  async addStakeholder(
+    tenantId: string,
+    customerId: string,
+    input: { email: string; name?: string | null; role?: string | null },
+  ) {
     if (!(await this.get(tenantId, customerId))) return null;
     const row = await this.db
       .insertInto('stakeholders')
-      .values({ tenant_id: tenantId, customer_id: customerId, email: input.email, name: input.name ?? null, role: input.role ?? null })
-      .onConflict((oc) => oc.columns(['customer_id', 'email']).doUpdateSet({ name: input.name ?? null, role: input.role ?? null }))
+      .values({
+        tenant_id: tenantId,
+        customer_id: customerId,
+        email: input.email,
+        name: input.name ?? null,
+        role: input.role ?? null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['customer_id', 'email']).doUpdateSet({ name: input.name ?? null, role: input.role ?? null }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
     return toStakeholder(row);

@@ -1,5 +1,4 @@
 // Runs the versioned migrations (on start and by `calbridge migrate`).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 import type { Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MIGRATIONS } from './migrations/index.js';
@@ -12,6 +11,7 @@ export interface MigrateResult {
  * Applies pending migrations, up to `target` when given. Each migration runs in its own transaction
  * (ALTER TYPE … ADD VALUE must commit before a later step can use the new value).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<MigrateResult> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const applied: string[] = [];

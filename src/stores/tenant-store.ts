@@ -26,7 +26,11 @@ export class PgTenantStore implements TenantStore {
   async createTenant(input: { name: string; calendarProvider: Tenant['calendarProvider']; settings?: TenantSettings }) {
     const row = await this.db
       .insertInto('tenants')
-      .values({ name: input.name, calendar_provider: input.calendarProvider, settings: JSON.stringify(input.settings ?? {}) })
+      .values({
+        name: input.name,
+        calendar_provider: input.calendarProvider,
+        settings: JSON.stringify(input.settings ?? {}),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toTenant(row);
@@ -82,7 +86,12 @@ export class PgTenantStore implements TenantStore {
   }
 
   async listUsers(tenantId: string) {
-    const rows = await this.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).orderBy('email').execute();
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('email')
+      .execute();
     return rows.map(toUser);
   }
 

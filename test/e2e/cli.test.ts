@@ -68,7 +68,14 @@ describe('calbridge CLI', () => {
   });
 
   it('exits 1 with a one-line reason on failure', async () => {
-    const r = await run(['create-api-key', '--tenant', '00000000-0000-4000-8000-000000000000', '--user', 'a@b.example', '--json']);
+    const r = await run([
+      'create-api-key',
+      '--tenant',
+      '00000000-0000-4000-8000-000000000000',
+      '--user',
+      'a@b.example',
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^calbridge: /);

@@ -14,9 +14,14 @@ describe('health and docs', () => {
   it('serves /healthz, /readyz and the OpenAPI document', async () => {
     expect((await t.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await t.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready', database: 'ok' });
-    const doc = (await t.app.inject({ url: '/docs/json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await t.app.inject({ url: '/docs/json' })).json() as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/customers', '/api/customers/{id}', '/api/me']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/customers', '/api/customers/{id}', '/api/me']),
+    );
   });
 });
 
@@ -49,7 +54,12 @@ describe('authentication', () => {
 describe('validation errors', () => {
   it('answers malformed JSON with 400 malformed_json', async () => {
     const a = await t.newTenant();
-    const r = await t.app.inject({ method: 'POST', url: '/api/customers', headers: { ...a.auth, 'content-type': 'application/json' }, payload: '{"name": ' });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: { ...a.auth, 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe('malformed_json');
     expect(r.body).not.toMatch(/at .*\.(ts|js):\d+/);
@@ -57,7 +67,13 @@ describe('validation errors', () => {
 
   it('answers schema violations with 400 validation_failed and details', async () => {
     const a = await t.newTenant();
-    for (const payload of [{}, { name: '' }, { name: 'x', domains: 'acme.com' }, { name: 'x', extra: 1 }, { name: 'x', domains: ['not a domain'] }]) {
+    for (const payload of [
+      {},
+      { name: '' },
+      { name: 'x', domains: 'acme.com' },
+      { name: 'x', extra: 1 },
+      { name: 'x', domains: ['not a domain'] },
+    ]) {
       const r = await t.app.inject({ method: 'POST', url: '/api/customers', headers: a.auth, payload });
       expect(r.statusCode, JSON.stringify(payload)).toBe(400);
       expect(r.json().error.code).toBe('validation_failed');
@@ -70,7 +86,12 @@ describe('validation errors', () => {
 
   it('rejects a pattern the safe engine cannot run with unsafe_pattern, and loses nothing', async () => {
     const a = await t.newTenant();
-    const r = await t.app.inject({ method: 'POST', url: '/api/customers', headers: a.auth, payload: { name: 'Evil', subjectPatterns: ['/(a)\\1/'] } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/customers',
+      headers: a.auth,
+      payload: { name: 'Evil', subjectPatterns: ['/(a)\\1/'] },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe('unsafe_pattern');
     const list = await t.app.inject({ url: '/api/customers', headers: a.auth });
@@ -120,20 +141,49 @@ describe('tenant isolation', () => {
 describe('customers CRUD', () => {
   it('creates, updates, lists, manages stakeholders and deletes', async () => {
     const a = await t.newTenant();
-    const c = (await t.app.inject({ method: 'POST', url: '/api/customers', headers: a.auth, payload: { name: ' Globex ', domains: ['@Globex.COM'] } })).json();
+    const c = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/customers',
+        headers: a.auth,
+        payload: { name: ' Globex ', domains: ['@Globex.COM'] },
+      })
+    ).json();
     expect(c.name).toBe('Globex');
     expect(c.domains).toEqual(['globex.com']);
-    const p = await t.app.inject({ method: 'PATCH', url: `/api/customers/${c.id}`, headers: a.auth, payload: { subjectPatterns: ['Globex', '/QBR.*Globex/'] } });
+    const p = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/customers/${c.id}`,
+      headers: a.auth,
+      payload: { subjectPatterns: ['Globex', '/QBR.*Globex/'] },
+    });
     expect(p.json().subjectPatterns).toEqual(['Globex', '/QBR.*Globex/']);
-    const s = await t.app.inject({ method: 'POST', url: `/api/customers/${c.id}/stakeholders`, headers: a.auth, payload: { email: 'Hank@Globex.com', role: 'VP' } });
+    const s = await t.app.inject({
+      method: 'POST',
+      url: `/api/customers/${c.id}/stakeholders`,
+      headers: a.auth,
+      payload: { email: 'Hank@Globex.com', role: 'VP' },
+    });
     expect(s.statusCode).toBe(201);
     expect(s.json().email).toBe('hank@globex.com');
     const list = (await t.app.inject({ url: '/api/customers?search=glob', headers: a.auth })).json();
     expect(list.items.map((x: { name: string }) => x.name)).toEqual(['Globex']);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/customers/${c.id}/stakeholders/${s.json().id}`, headers: a.auth })).statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/customers/${c.id}`, headers: a.auth })).statusCode).toBe(204);
+    expect(
+      (
+        await t.app.inject({
+          method: 'DELETE',
+          url: `/api/customers/${c.id}/stakeholders/${s.json().id}`,
+          headers: a.auth,
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/customers/${c.id}`, headers: a.auth })).statusCode).toBe(
+      204,
+    );
     expect((await t.app.inject({ url: `/api/customers/${c.id}`, headers: a.auth })).statusCode).toBe(404);
     const audit = await t.container.audit.list(a.tenantId, { limit: 20 });
-    expect(audit.map((x) => x.action)).toEqual(expect.arrayContaining(['customer.created', 'customer.updated', 'customer.deleted']));
+    expect(audit.map((x) => x.action)).toEqual(
+      expect.arrayContaining(['customer.created', 'customer.updated', 'customer.deleted']),
+    );
   });
 });

@@ -47,8 +47,14 @@ describe('token vault', () => {
     expect(dump).not.toContain(REFRESH);
     expect(dump).not.toContain('known-access');
     // Something that logs a token-shaped object, a request carrying the token, and an OAuth-style query.
-    t.app.log.info({ accessToken: ACCESS, nested: { refresh_token: REFRESH, deeper: { token: ACCESS } } }, 'token refreshed');
-    await t.app.inject({ url: `/api/me?code=${REFRESH}&state=${ACCESS}`, headers: { authorization: `Bearer ${ACCESS}` } });
+    t.app.log.info(
+      { accessToken: ACCESS, nested: { refresh_token: REFRESH, deeper: { token: ACCESS } } },
+      'token refreshed',
+    );
+    await t.app.inject({
+      url: `/api/me?code=${REFRESH}&state=${ACCESS}`,
+      headers: { authorization: `Bearer ${ACCESS}` },
+    });
     await t.app.inject({ url: '/api/me', headers: a.auth });
     const logs = t.logs();
     expect(logs).toContain('token refreshed');
@@ -79,10 +85,18 @@ describe('token vault', () => {
     expect(await vault.load(a.tenantId, id)).toEqual({ refreshToken: REFRESH });
     const n = await vault.reencryptAll();
     expect(n).toBeGreaterThanOrEqual(1);
-    const row = await t.container.database.db.selectFrom('calendar_connections').select(['token_ciphertext', 'token_key_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.container.database.db
+      .selectFrom('calendar_connections')
+      .select(['token_ciphertext', 'token_key_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.token_key_id).toBe(newRing.currentId);
     expect(Keyring.keyIdOfEnvelope(row.token_ciphertext!)).toBe(newRing.currentId);
-    expect(await new PgTokenVault(t.container.database.db, new Keyring(newKey)).load(a.tenantId, id)).toEqual({ refreshToken: REFRESH });
-    await expect(new PgTokenVault(t.container.database.db, new Keyring(oldKey)).load(a.tenantId, id)).rejects.toThrow(/no key/);
+    expect(await new PgTokenVault(t.container.database.db, new Keyring(newKey)).load(a.tenantId, id)).toEqual({
+      refreshToken: REFRESH,
+    });
+    await expect(new PgTokenVault(t.container.database.db, new Keyring(oldKey)).load(a.tenantId, id)).rejects.toThrow(
+      /no key/,
+    );
   });
 });

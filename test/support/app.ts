@@ -16,7 +16,9 @@ export interface TestApp {
   /** Everything the app logged so far. */
   logs: () => string;
   /** A tenant with one user and its API key. */
-  newTenant(name?: string): Promise<{ tenantId: string; userId: string; apiKey: string; auth: { authorization: string } }>;
+  newTenant(
+    name?: string,
+  ): Promise<{ tenantId: string; userId: string; apiKey: string; auth: { authorization: string } }>;
   close(): Promise<void>;
 }
 

@@ -30,12 +30,23 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
   };
 }
 
-export function authSettings(emu: RunningEmulator, app: { clientId: string; clientSecret: string; redirectUri: string } = {
-  clientId: emu.app.clientId,
-  clientSecret: emu.app.clientSecret,
-  redirectUri: emu.app.redirectUris[0]!,
-}, extra: Partial<MicrosoftAuthSettings> = {}): MicrosoftAuthSettings {
-  return { ...app, authorityHost: emu.baseUrl, authorityTenant: 'organizations', roomsEnabled: true, readOnly: false, ...extra };
+export function authSettings(
+  emu: RunningEmulator,
+  app: { clientId: string; clientSecret: string; redirectUri: string } = {
+    clientId: emu.app.clientId,
+    clientSecret: emu.app.clientSecret,
+    redirectUri: emu.app.redirectUris[0]!,
+  },
+  extra: Partial<MicrosoftAuthSettings> = {},
+): MicrosoftAuthSettings {
+  return {
+    ...app,
+    authorityHost: emu.baseUrl,
+    authorityTenant: 'organizations',
+    roomsEnabled: true,
+    readOnly: false,
+    ...extra,
+  };
 }
 
 export class MemoryCacheStore implements TokenCacheStore {
@@ -54,12 +65,17 @@ export class MemoryCacheStore implements TokenCacheStore {
 export async function followAuthorize(agent: Agent, url: string): Promise<URLSearchParams> {
   const res = await undiciFetch(url, { redirect: 'manual', dispatcher: agent });
   const location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (res.status !== 302 || !location)
+    throw new Error(`authorize answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   return new URL(location).searchParams;
 }
 
 /** Signs `login` in through the MSAL client (PKCE code flow); returns the tokens and the account's cache. */
-export async function signIn(oauth: MsalOAuthClient, agent: Agent, login: string): Promise<{ tokens: OAuthTokens; cache: MemoryCacheStore }> {
+export async function signIn(
+  oauth: MsalOAuthClient,
+  agent: Agent,
+  login: string,
+): Promise<{ tokens: OAuthTokens; cache: MemoryCacheStore }> {
   const pkce = await oauth.createPkce();
   const url = await oauth.authorizeUrl({ state: 'test', codeChallenge: pkce.challenge, loginHint: login });
   const query = await followAuthorize(agent, url);
@@ -73,9 +89,26 @@ export async function signIn(oauth: MsalOAuthClient, agent: Agent, login: string
 /** A token source over MSAL's silent flow for a signed-in account. */
 export function tokenSource(oauth: MsalOAuthClient, s: { tokens: OAuthTokens; cache: MemoryCacheStore }): TokenSource {
   return async ({ forceRefresh }) =>
-    (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh })).accessToken;
+    (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh }))
+      .accessToken;
 }
 
 export function newOAuthClient(t: TestEmulator, extra: Partial<MicrosoftAuthSettings> = {}): MsalOAuthClient {
   return new MsalOAuthClient(authSettings(t.emu, undefined, extra), t.agent);
+}
+
+/** The seeded mailbox whose calendar cannot host Teams meetings, and a seeded room. */
+export function seededSpecials(t: TestEmulator): { noTeams: string; room: string; onPremises: string } {
+  const users = [...t.emu.directory.users.values()];
+  const noTeams = users.find(
+    (u) =>
+      u.kind === 'user' &&
+      t.emu.store.hasMailbox(u.id) &&
+      t.emu.store.defaultCalendar(u.id).allowedOnlineMeetingProviders.length === 0,
+  );
+  const room = users.find((u) => u.kind === 'room');
+  const onPremises = users.find((u) => u.mailbox === 'onPremises');
+  if (!noTeams || !room || !onPremises)
+    throw new Error('the emulator seed lacks a no-Teams mailbox, a room or an on-premises mailbox');
+  return { noTeams: noTeams.userPrincipalName, room: room.userPrincipalName, onPremises: onPremises.userPrincipalName };
 }

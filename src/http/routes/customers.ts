@@ -13,7 +13,13 @@ const StakeholderInput = Type.Object(
   },
   { additionalProperties: false },
 );
-const Stakeholder = Type.Object({ id: Type.String(), customerId: Type.String(), email: Type.String(), name: Type.Union([Type.String(), Type.Null()]), role: Type.Union([Type.String(), Type.Null()]) });
+const Stakeholder = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  role: Type.Union([Type.String(), Type.Null()]),
+});
 const Customer = Type.Object(
   {
     id: Type.String(),
@@ -50,26 +56,67 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
   const tags = ['customers'];
   app.get(
     '/api/customers',
-    { schema: { tags, summary: 'List customers', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Customer')) }), ...errors() } } },
+    {
+      schema: {
+        tags,
+        summary: 'List customers',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref('Customer')) }), ...errors() },
+      },
+    },
     async (req) => {
       const q = req.query as Static<typeof ListQuery>;
-      return { items: await deps.customers.list(actorOf(req), { limit: q.limit ?? 50, offset: q.offset ?? 0, search: q.search }) };
+      return {
+        items: await deps.customers.list(actorOf(req), {
+          limit: q.limit ?? 50,
+          offset: q.offset ?? 0,
+          search: q.search,
+        }),
+      };
     },
   );
   app.post(
     '/api/customers',
-    { schema: { tags, summary: 'Create a customer', body: CustomerCreate, response: { 201: Type.Ref('Customer'), ...errors() } } },
-    async (req, reply) => reply.status(201).send(await deps.customers.create(actorOf(req), req.body as Static<typeof CustomerCreate>)),
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer',
+        body: CustomerCreate,
+        response: { 201: Type.Ref('Customer'), ...errors() },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await deps.customers.create(actorOf(req), req.body as Static<typeof CustomerCreate>)),
   );
   app.get(
     '/api/customers/:id',
-    { schema: { tags, summary: 'Get a customer', params: IdParams, response: { 200: Type.Ref('Customer'), ...errors() } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a customer',
+        params: IdParams,
+        response: { 200: Type.Ref('Customer'), ...errors() },
+      },
+    },
     async (req) => deps.customers.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
   );
   app.patch(
     '/api/customers/:id',
-    { schema: { tags, summary: 'Update a customer', params: IdParams, body: CustomerPatch, response: { 200: Type.Ref('Customer'), ...errors() } } },
-    async (req) => deps.customers.update(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof CustomerPatch>),
+    {
+      schema: {
+        tags,
+        summary: 'Update a customer',
+        params: IdParams,
+        body: CustomerPatch,
+        response: { 200: Type.Ref('Customer'), ...errors() },
+      },
+    },
+    async (req) =>
+      deps.customers.update(
+        actorOf(req),
+        (req.params as Static<typeof IdParams>).id,
+        req.body as Static<typeof CustomerPatch>,
+      ),
   );
   app.delete(
     '/api/customers/:id',
@@ -81,14 +128,32 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
   );
   app.post(
     '/api/customers/:id/stakeholders',
-    { schema: { tags, summary: 'Add or update a stakeholder', params: IdParams, body: StakeholderInput, response: { 201: Stakeholder, ...errors() } } },
+    {
+      schema: {
+        tags,
+        summary: 'Add or update a stakeholder',
+        params: IdParams,
+        body: StakeholderInput,
+        response: { 201: Stakeholder, ...errors() },
+      },
+    },
     async (req, reply) =>
-      reply.status(201).send(await deps.customers.addStakeholder(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof StakeholderInput>)),
+      reply
+        .status(201)
+        .send(
+          await deps.customers.addStakeholder(
+            actorOf(req),
+            (req.params as Static<typeof IdParams>).id,
+            req.body as Static<typeof StakeholderInput>,
+          ),
+        ),
   );
   const ShParams = Type.Object({ id: Uuid, stakeholderId: Uuid });
   app.delete(
     '/api/customers/:id/stakeholders/:stakeholderId',
-    { schema: { tags, summary: 'Remove a stakeholder', params: ShParams, response: { 204: Type.Null(), ...errors() } } },
+    {
+      schema: { tags, summary: 'Remove a stakeholder', params: ShParams, response: { 204: Type.Null(), ...errors() } },
+    },
     async (req, reply) => {
       const p = req.params as Static<typeof ShParams>;
       await deps.customers.removeStakeholder(actorOf(req), p.id, p.stakeholderId);

@@ -16,7 +16,10 @@ export default async function healthRoutes(app: FastifyInstance, deps: AppDeps):
       schema: {
         tags: ['health'],
         security: [],
-        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.Literal('ok') }), 503: Type.Ref('ErrorResponse') },
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), database: Type.Literal('ok') }),
+          503: Type.Ref('ErrorResponse'),
+        },
       },
     },
     async () => {

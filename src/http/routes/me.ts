@@ -13,7 +13,9 @@ const Settings = Type.Object(
     allowSelfApprovalInternal: Type.Optional(Type.Boolean()),
     ownDomains: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 253 }), { maxItems: 50 })),
     sharedCalendarVisibility: Type.Optional(Type.Union([Type.Literal('owner'), Type.Literal('team')])),
-    engagementWeights: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.Number({ minimum: 0, maximum: 100 }))),
+    engagementWeights: Type.Optional(
+      Type.Record(Type.String({ maxLength: 40 }), Type.Number({ minimum: 0, maximum: 100 })),
+    ),
     healthWebhookThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     healthWebhookUrl: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()])),
     prepBriefMinutesBefore: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
@@ -23,19 +25,35 @@ const Settings = Type.Object(
 );
 
 const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), email: Type.String(), displayName: Type.Union([Type.String(), Type.Null()]), timeZone: Type.String() }),
+  user: Type.Object({
+    id: Type.String(),
+    email: Type.String(),
+    displayName: Type.Union([Type.String(), Type.Null()]),
+    timeZone: Type.String(),
+  }),
   tenant: Type.Object({ id: Type.String(), name: Type.String(), calendarProvider: Type.String(), settings: Settings }),
 });
 
 export default async function meRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get('/api/me', { schema: { tags: ['tenant'], summary: 'The calling user and tenant', response: { 200: Me, ...errors() } } }, async (req) => {
-    const actor = actorOf(req);
-    const [user, tenant] = await Promise.all([deps.tenants.getUser(actor), deps.tenants.getTenant(actor.tenantId)]);
-    return { user, tenant };
-  });
+  app.get(
+    '/api/me',
+    { schema: { tags: ['tenant'], summary: 'The calling user and tenant', response: { 200: Me, ...errors() } } },
+    async (req) => {
+      const actor = actorOf(req);
+      const [user, tenant] = await Promise.all([deps.tenants.getUser(actor), deps.tenants.getTenant(actor.tenantId)]);
+      return { user, tenant };
+    },
+  );
   app.patch(
     '/api/settings',
-    { schema: { tags: ['tenant'], summary: "Update the tenant's settings", body: Settings, response: { 200: Settings, ...errors() } } },
+    {
+      schema: {
+        tags: ['tenant'],
+        summary: "Update the tenant's settings",
+        body: Settings,
+        response: { 200: Settings, ...errors() },
+      },
+    },
     async (req) => (await deps.tenants.updateSettings(actorOf(req), req.body as Record<string, never>)).settings,
   );
 }

@@ -52,7 +52,13 @@ export class MockCalendarWorld {
 
   addMailbox(
     email: string,
-    opts: { name?: string; kind?: 'user' | 'room'; workingHours?: WorkingHours | null; teams?: boolean; room?: Omit<RoomInfo, 'email'> } = {},
+    opts: {
+      name?: string;
+      kind?: 'user' | 'room';
+      workingHours?: WorkingHours | null;
+      teams?: boolean;
+      room?: Omit<RoomInfo, 'email'>;
+    } = {},
   ): MockMailbox {
     const key = email.toLowerCase();
     const calId = `cal-${key}`;
@@ -62,7 +68,12 @@ export class MockCalendarWorld {
       kind: opts.kind ?? 'user',
       workingHours:
         opts.workingHours === undefined
-          ? { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00:00', endTime: '17:00:00', timeZone: 'UTC' }
+          ? {
+              daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+              startTime: '09:00:00',
+              endTime: '17:00:00',
+              timeZone: 'UTC',
+            }
           : opts.workingHours,
       calendars: new Map([[calId, { id: calId, name: 'Calendar', isDefault: true, teams: opts.teams ?? true }]]),
       room: opts.room ? { email: key, ...opts.room } : undefined,
@@ -81,7 +92,11 @@ export class MockCalendarWorld {
   /** Stores a new version of an event (new change key, new sequence). */
   put(mailbox: string, event: CalendarEvent, transactionId: string | null = null): StoredEvent {
     const stored: StoredEvent = {
-      event: { ...event, changeKey: randomUUID().slice(0, 8) + '-' + this.nextSeq().toString(36), updatedAt: this.now().toISOString() },
+      event: {
+        ...event,
+        changeKey: randomUUID().slice(0, 8) + '-' + this.nextSeq().toString(36),
+        updatedAt: this.now().toISOString(),
+      },
       mailbox,
       transactionId,
       seq: this.currentSeq,
@@ -103,7 +118,14 @@ export class MockCalendarWorld {
 export function eventFromDraft(
   world: MockCalendarWorld,
   draft: EventDraft,
-  opts: { id: string; calendarId: string; organizer: string; iCalUId: string; externalId: string | null; teams: boolean },
+  opts: {
+    id: string;
+    calendarId: string;
+    organizer: string;
+    iCalUId: string;
+    externalId: string | null;
+    teams: boolean;
+  },
 ): CalendarEvent {
   const now = world.now().toISOString();
   return {
@@ -118,9 +140,17 @@ export function eventFromDraft(
     timeZone: draft.timeZone ?? 'UTC',
     isAllDay: draft.isAllDay ?? false,
     organizer: { email: opts.organizer, name: null },
-    attendees: (draft.attendees ?? []).map((a) => ({ email: a.email.toLowerCase(), name: a.name ?? null, type: a.type, response: 'none' as const })),
+    attendees: (draft.attendees ?? []).map((a) => ({
+      email: a.email.toLowerCase(),
+      name: a.name ?? null,
+      type: a.type,
+      response: 'none' as const,
+    })),
     location: draft.location ?? null,
-    onlineMeeting: draft.onlineMeeting && opts.teams ? { provider: 'teamsForBusiness', joinUrl: `https://mock.invalid/join/${opts.id}`, conferenceId: null } : null,
+    onlineMeeting:
+      draft.onlineMeeting && opts.teams
+        ? { provider: 'teamsForBusiness', joinUrl: `https://mock.invalid/join/${opts.id}`, conferenceId: null }
+        : null,
     showAs: draft.showAs ?? 'busy',
     sensitivity: draft.sensitivity ?? 'normal',
     categories: draft.categories ?? [],

@@ -7,6 +7,10 @@ import { MockCalendarAdapter } from './provider.js';
 export { MockCalendarWorld, MockCalendarAdapter };
 
 /** A mock provider for one mailbox; pass the same world to connect mailboxes to each other. */
-export function createMockProvider(opts: { world: MockCalendarWorld; mailbox: string; type?: ProviderType }): CalendarProvider {
+export function createMockProvider(opts: {
+  world: MockCalendarWorld;
+  mailbox: string;
+  type?: ProviderType;
+}): CalendarProvider {
   return new MockCalendarAdapter(opts.world, opts.mailbox.toLowerCase(), opts.type ?? 'MICROSOFT');
 }

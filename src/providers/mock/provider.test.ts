@@ -7,7 +7,10 @@ providerContract('mock', async () => {
   world.addMailbox('adele@contoso.com');
   world.addMailbox('megan@contoso.com');
   world.addMailbox('noteams@contoso.com', { teams: false });
-  world.addMailbox('room-1@contoso.com', { kind: 'room', room: { name: 'Room 1', capacity: 8, building: 'HQ', floor: '1', roomList: null } });
+  world.addMailbox('room-1@contoso.com', {
+    kind: 'room',
+    room: { name: 'Room 1', capacity: 8, building: 'HQ', floor: '1', roomList: null },
+  });
   return {
     provider: createMockProvider({ world, mailbox: 'adele@contoso.com' }),
     organizerEmail: 'adele@contoso.com',

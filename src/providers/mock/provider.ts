@@ -69,11 +69,13 @@ export class MockCalendarAdapter implements CalendarProvider {
   async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
     if (params.transactionId) {
       for (const s of this.world.events.values()) {
-        if (s.mailbox === this.mailbox && s.transactionId === params.transactionId && !s.deleted) return structuredClone(s.event);
+        if (s.mailbox === this.mailbox && s.transactionId === params.transactionId && !s.deleted)
+          return structuredClone(s.event);
       }
     }
     const d = params.event;
-    if (!(new Date(d.end) > new Date(d.start))) throw new AppError('validation_failed', 'The event must end after it starts.');
+    if (!(new Date(d.end) > new Date(d.start)))
+      throw new AppError('validation_failed', 'The event must end after it starts.');
     const mb = this.world.mailboxes.get(this.mailbox)!;
     const calendarId = params.calendarId ?? this.world.defaultCalendar(this.mailbox);
     const cal = mb.calendars.get(calendarId);
@@ -134,8 +136,15 @@ export class MockCalendarAdapter implements CalendarProvider {
       });
     }
     if (c.onlineMeeting === false) next.onlineMeeting = null;
-    if (!(new Date(next.end) > new Date(next.start))) throw new AppError('validation_failed', 'The event must end after it starts.');
-    this.propagate(s.event, (copy) => ({ ...copy, subject: next.subject, start: next.start, end: next.end, location: next.location }));
+    if (!(new Date(next.end) > new Date(next.start)))
+      throw new AppError('validation_failed', 'The event must end after it starts.');
+    this.propagate(s.event, (copy) => ({
+      ...copy,
+      subject: next.subject,
+      start: next.start,
+      end: next.end,
+      location: next.location,
+    }));
     return structuredClone(this.world.put(this.mailbox, next, s.transactionId).event);
   }
 
@@ -240,7 +249,8 @@ export class MockCalendarAdapter implements CalendarProvider {
     const schedules: ScheduleAvailability[] = params.schedules.map((raw) => {
       const email = raw.toLowerCase();
       const mb = this.world.mailboxes.get(email);
-      if (!mb) return { email, status: 'unknown', reason: 'not_found', message: 'No free/busy information for this address.' };
+      if (!mb)
+        return { email, status: 'unknown', reason: 'not_found', message: 'No free/busy information for this address.' };
       const items: BusyItem[] = this.expanded(email, range)
         .filter((e) => e.showAs !== 'free' && e.showAs !== 'unknown' && !e.isCancelled)
         .map((e) => ({ start: e.start, end: e.end, status: e.showAs as BusyItem['status'] }));
@@ -263,7 +273,12 @@ export class MockCalendarAdapter implements CalendarProvider {
 
   async findMeetingTimes(params: MeetingTimeConstraint) {
     const emails = [this.mailbox, ...params.attendees.map((a) => a.email), ...(params.rooms ?? [])];
-    const fb = await this.getFreeBusy({ schedules: [...new Set(emails)], start: params.window.start, end: params.window.end, intervalMinutes: 15 });
+    const fb = await this.getFreeBusy({
+      schedules: [...new Set(emails)],
+      start: params.window.start,
+      end: params.window.end,
+      intervalMinutes: 15,
+    });
     return suggestMeetingTimes(params, fb, { email: this.mailbox, workingHours: await this.getWorkingHours() });
   }
 
@@ -271,12 +286,20 @@ export class MockCalendarAdapter implements CalendarProvider {
     return [...this.world.mailboxes.values()]
       .filter((m) => m.kind === 'room' && m.room)
       .map((m) => m.room!)
-      .filter((r) => (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) && (!query.building || r.building === query.building));
+      .filter(
+        (r) =>
+          (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) &&
+          (!query.building || r.building === query.building),
+      );
   }
 
   async createSubscription(params: SubscriptionParams) {
     const id = this.world.nextId('sub');
-    this.world.subscriptions.set(id, { calendarId: params.calendarId, expiresAt: params.expiresAt, clientState: params.clientState });
+    this.world.subscriptions.set(id, {
+      calendarId: params.calendarId,
+      expiresAt: params.expiresAt,
+      clientState: params.clientState,
+    });
     return { id, expiresAt: params.expiresAt };
   }
 
@@ -293,5 +316,7 @@ export class MockCalendarAdapter implements CalendarProvider {
 }
 
 function key(c: EventChange): string {
-  return c.kind === 'removed' ? `0${c.eventId}` : `${c.event.type === 'seriesMaster' ? '1' : '2'}${c.event.start}${c.event.id}`;
+  return c.kind === 'removed'
+    ? `0${c.eventId}`
+    : `${c.event.type === 'seriesMaster' ? '1' : '2'}${c.event.start}${c.event.id}`;
 }

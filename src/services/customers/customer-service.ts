@@ -5,7 +5,11 @@ import type { Actor } from '../../domain/tenancy.js';
 import type { AuditStore, CustomerStore } from '../../ports/stores.js';
 
 /** Called after customers change so detection can re-run for the affected meetings. */
-export type CustomerChangeListener = (tenantId: string, before: Customer | null, after: Customer | null) => Promise<void>;
+export type CustomerChangeListener = (
+  tenantId: string,
+  before: Customer | null,
+  after: Customer | null,
+) => Promise<void>;
 
 /** Validates a subject pattern; throws AppError('unsafe_pattern') when it is not accepted. */
 export type PatternValidator = (pattern: string) => void;
@@ -23,7 +27,10 @@ function normalizeInput(input: Partial<CustomerInput>, validatePattern: PatternV
   if (input.domains !== undefined) {
     const domains = [...new Set(input.domains.map((d) => d.trim().toLowerCase().replace(/^@/, '')))];
     const bad = domains.filter((d) => !DOMAIN.test(d));
-    if (bad.length) throw new AppError('validation_failed', `Not a valid email domain: ${bad.join(', ')}`, { details: { field: 'domains', invalid: bad } });
+    if (bad.length)
+      throw new AppError('validation_failed', `Not a valid email domain: ${bad.join(', ')}`, {
+        details: { field: 'domains', invalid: bad },
+      });
     out.domains = domains;
   }
   if (input.subjectPatterns !== undefined) {
@@ -39,7 +46,8 @@ function normalizeInput(input: Partial<CustomerInput>, validatePattern: PatternV
 
 function normalizeStakeholder(s: { email: string; name?: string | null; role?: string | null }) {
   const email = s.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new AppError('validation_failed', `Not a valid email address: ${s.email}`, { details: { field: 'email' } });
+  if (!EMAIL.test(email))
+    throw new AppError('validation_failed', `Not a valid email address: ${s.email}`, { details: { field: 'email' } });
   return { email, name: s.name?.trim() || null, role: s.role?.trim() || null };
 }
 
@@ -73,7 +81,13 @@ export class CustomerService {
   async create(actor: Actor, input: CustomerInput): Promise<Customer> {
     const n = normalizeInput(input, this.validatePattern) as CustomerInput;
     const c = await this.customers.create(actor.tenantId, n);
-    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'customer.created', targetType: 'customer', targetId: c.id });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'customer.created',
+      targetType: 'customer',
+      targetId: c.id,
+    });
     await this.changed(actor.tenantId, null, c);
     return c;
   }
@@ -83,7 +97,14 @@ export class CustomerService {
     const n = normalizeInput({ ...input, stakeholders: undefined }, this.validatePattern);
     const c = await this.customers.update(actor.tenantId, id, n);
     if (!c) throw new AppError('not_found', 'No such customer.');
-    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'customer.updated', targetType: 'customer', targetId: id, details: { fields: Object.keys(n) } });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'customer.updated',
+      targetType: 'customer',
+      targetId: id,
+      details: { fields: Object.keys(n) },
+    });
     await this.changed(actor.tenantId, before, c);
     return c;
   }
@@ -91,11 +112,21 @@ export class CustomerService {
   async delete(actor: Actor, id: string): Promise<void> {
     const before = await this.get(actor, id);
     await this.customers.delete(actor.tenantId, id);
-    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'customer.deleted', targetType: 'customer', targetId: id });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'customer.deleted',
+      targetType: 'customer',
+      targetId: id,
+    });
     await this.changed(actor.tenantId, before, null);
   }
 
-  async addStakeholder(actor: Actor, customerId: string, input: { email: string; name?: string | null; role?: string | null }): Promise<Stakeholder> {
+  async addStakeholder(
+    actor: Actor,
+    customerId: string,
+    input: { email: string; name?: string | null; role?: string | null },
+  ): Promise<Stakeholder> {
     const before = await this.get(actor, customerId);
     const s = await this.customers.addStakeholder(actor.tenantId, customerId, normalizeStakeholder(input));
     if (!s) throw new AppError('not_found', 'No such customer.');

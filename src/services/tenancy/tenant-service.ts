@@ -16,11 +16,21 @@ export class TenantService {
     private readonly audit: AuditStore,
   ) {}
 
-  async createTenant(input: { name: string; calendarProvider: ProviderType; settings?: TenantSettings }): Promise<Tenant> {
+  async createTenant(input: {
+    name: string;
+    calendarProvider: ProviderType;
+    settings?: TenantSettings;
+  }): Promise<Tenant> {
     const name = input.name.trim();
     if (!name) throw new AppError('validation_failed', 'A tenant needs a name.');
     const tenant = await this.tenants.createTenant({ ...input, name });
-    await this.audit.record({ tenantId: tenant.id, actor: 'system', action: 'tenant.created', targetType: 'tenant', targetId: tenant.id });
+    await this.audit.record({
+      tenantId: tenant.id,
+      actor: 'system',
+      action: 'tenant.created',
+      targetType: 'tenant',
+      targetId: tenant.id,
+    });
     return tenant;
   }
 
@@ -45,7 +55,11 @@ export class TenantService {
   }
 
   /** The user with this email in the tenant, created when missing. */
-  async ensureUser(tenantId: string, email: string, opts: { displayName?: string; timeZone?: string } = {}): Promise<User> {
+  async ensureUser(
+    tenantId: string,
+    email: string,
+    opts: { displayName?: string; timeZone?: string } = {},
+  ): Promise<User> {
     await this.getTenant(tenantId);
     const existing = await this.tenants.findUserByEmail(tenantId, email);
     if (existing) return existing;
@@ -73,7 +87,14 @@ export class TenantService {
     const prefix = secret.slice(0, 6);
     const apiKey = `cbk_${prefix}_${secret.slice(6)}`;
     const { id } = await this.tenants.createApiKey({ tenantId, userId: user.id, keyHash: hashApiKey(apiKey), prefix });
-    await this.audit.record({ tenantId, actor: 'system', action: 'api_key.created', targetType: 'api_key', targetId: id, details: { userId: user.id, prefix } });
+    await this.audit.record({
+      tenantId,
+      actor: 'system',
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: id,
+      details: { userId: user.id, prefix },
+    });
     return { apiKey, userId: user.id, keyId: id };
   }
 

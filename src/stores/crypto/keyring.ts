@@ -30,9 +30,13 @@ export class Keyring {
     cipher.setAAD(Buffer.from(aad));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [VERSION, this.currentId, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join(
-      '.',
-    );
+    return [
+      VERSION,
+      this.currentId,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      ct.toString('base64url'),
+    ].join('.');
   }
 
   /** Decrypts an envelope made by any key in the ring; throws when the key is unknown or the data was altered. */

@@ -1,0 +1,35 @@
+// Configuration: defaults, fail-fast validation with the variable's name, and the README table in step.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV_VARS, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults for the embedded setup', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.databaseUrl).toBeNull();
+    expect(c.dataDir).toMatch(/data$/);
+    expect(c.startEmulator).toBe(true);
+    expect(c.microsoft.authorityTenant).toBe('organizations');
+    expect(c.sync).toEqual({ pollIntervalSeconds: 120, windowPastDays: 90, windowFutureDays: 365 });
+  });
+
+  it('fails fast with the variable name', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ CALBRIDGE_ENCRYPTION_KEY: 'short' })).toThrow(/CALBRIDGE_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ CALBRIDGE_TEST_MODE: 'maybe' })).toThrow(/CALBRIDGE_TEST_MODE/);
+  });
+
+  it('does not start the emulator when Microsoft credentials are configured', () => {
+    expect(loadConfig({ MICROSOFT_CLIENT_ID: 'abc' }).startEmulator).toBe(false);
+  });
+
+  it('lists every variable in the README configuration table', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const v of ENV_VARS) expect(readme, v).toContain(`| \`${v}\` |`);
+  });
+});
