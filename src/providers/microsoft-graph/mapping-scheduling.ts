@@ -268,7 +268,7 @@ export function graphSubscriptionToInfo(sub: MicrosoftGraph.Subscription): Subsc
 /** SubscriptionParams → the POST /subscriptions body for a calendar's events. */
 export function subscriptionParamsToGraph(
   params: SubscriptionParams,
-  resource = `/me/calendars/${encodeURIComponent(params.calendarId)}/events`,
+  resource = `/me/calendars/${params.calendarId}/events`,
 ): MicrosoftGraph.Subscription {
   const body: MicrosoftGraph.Subscription = {
     changeType: 'created,updated,deleted',
