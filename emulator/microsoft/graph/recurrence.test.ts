@@ -1,7 +1,8 @@
 // Checks expandSeries against RFC 5545 expansion (rrule, floating, re-zoned with luxon) for every pattern and range.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
@@ -446,5 +447,35 @@ describe('time zone names', () => {
     expect(ianaToWindows('Pacific Standard Time')).toBe('Pacific Standard Time');
     expect(() => windowsToIana('Mars Standard Time')).toThrow(RangeError);
     expect(() => ianaToWindows('Mars/Olympus')).toThrow(RangeError);
+  });
+});
+
+describe('host time zone independence', () => {
+  /** Expansions across DST in several zones, serialised; run here and in child processes with other TZ values. */
+  const SCRIPT = (modUrl: string) => `
+    const { expandSeries } = await import(${JSON.stringify(modUrl)});
+    const recs = [
+      [{ pattern: { type: 'weekly', interval: 1, daysOfWeek: ['sunday', 'wednesday'] }, range: { type: 'endDate', startDate: '2026-02-22', endDate: '2026-11-15' } }, 'America/New_York'],
+      [{ pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['sunday'], index: 'last' }, range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 12 } }, 'Europe/Berlin'],
+      [{ pattern: { type: 'daily', interval: 2 }, range: { type: 'noEnd', startDate: '2026-03-25' } }, 'Australia/Sydney'],
+    ];
+    const out = recs.map(([recurrence, timeZone]) => expandSeries({ recurrence, timeZone, startLocal: '2026-01-01T02:30:00', durationMinutes: 45,
+      windowStartUtc: new Date('2026-01-01T00:00:00Z'), windowEndUtc: new Date('2026-12-31T00:00:00Z') }));
+    process.stdout.write(JSON.stringify(out));`;
+
+  it('gives identical results under TZ=UTC, America/New_York and Asia/Kolkata', () => {
+    const modUrl = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'recurrence.ts')).href;
+    const outputs = ['UTC', 'America/New_York', 'Asia/Kolkata'].map((tz) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT(modUrl)], {
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    });
+    const parsed = JSON.parse(outputs[0]!) as unknown[][];
+    expect(parsed.map((x) => x.length).every((n) => n > 5)).toBe(true);
+    expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[2]).toBe(outputs[0]);
   });
 });
