@@ -400,3 +400,35 @@ describe('/users/{id} paths next to the other calendar route modules', () => {
     expect(own.value[0]).toMatchObject({ availabilityView: '2', scheduleItems: [{ subject: 'Busy', status: 'busy' }] });
   });
 });
+
+describe('application callers', () => {
+  it('see full details through /users/{id}, cannot use /me, and cannot call findMeetingTimes', async () => {
+    const t = await setup('2026-03-01T00:00:00Z');
+    t.ctx.authenticate = async () => ({
+      kind: 'application',
+      tenantId: t.directory.users.get(MEGAN)!.tenantId,
+      userId: null,
+      appId: 'daemon',
+      scopes: new Set(['Calendars.Read']),
+    });
+    addEvent(t.store, MEGAN, {
+      subject: 'Doctor',
+      start: '2026-03-09T09:00:00',
+      end: '2026-03-09T10:00:00',
+      sensitivity: 'private',
+    });
+    const sched = {
+      schedules: ['megan.bowen@contoso.com'],
+      startTime: { dateTime: '2026-03-09T00:00:00', timeZone: PST },
+      endTime: { dateTime: '2026-03-10T00:00:00', timeZone: PST },
+    };
+    const post = (url: string, payload: object) =>
+      t.app.inject({ method: 'POST', url, headers: { authorization: 'Bearer app' }, payload });
+    const res = await post(`/v1.0/users/${ADELE}/calendar/getSchedule`, sched);
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as Json).value[0].scheduleItems[0]).toMatchObject({ isPrivate: true, subject: 'Doctor' });
+    const me = await post('/v1.0/me/calendar/getSchedule', sched);
+    expect(me.statusCode).toBe(400);
+    expect((await post(`/v1.0/users/${ADELE}/findMeetingTimes`, {})).statusCode).toBe(403);
+  });
+});
