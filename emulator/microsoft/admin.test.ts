@@ -14,6 +14,7 @@ let tokens: TokenSet;
 beforeAll(async () => {
   emu = await startEmulator({
     port: 0,
+    minimalSeed: true,
     quiet: true,
     autoConsent: true,
     dataDir: mkdtempSync(join(tmpdir(), 'emu-admin-')),

@@ -61,6 +61,11 @@ export interface EmulatorOptions {
   quiet?: boolean;
   /** More apps to register, besides the demo app. */
   apps?: Array<Partial<EmuApp> & Pick<EmuApp, 'redirectUris'>>;
+  /**
+   * Seed only a tiny directory (one tenant, three people, one room, no meetings) instead of graph/seed.ts's
+   * demo data: starts and resets in milliseconds, for tests that do not need calendar data.
+   */
+  minimalSeed?: boolean;
   /** Subscription engine settings (e.g. short webhook timeouts in tests). */
   subscriptions?: EngineSettings;
 }
@@ -280,7 +285,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   });
   attachFaults(store, faults);
   const requestLog = new RequestLog();
-  const seedFn = await loadSeed();
+  const seedFn = opts.minimalSeed ? fallbackSeed : await loadSeed();
 
   const extraApps: EmuApp[] = [];
   const demo: EmuApp = { ...DEMO_APP, redirectUris: [...DEMO_APP.redirectUris], homeTenantId: '', multiTenant: true };

@@ -13,7 +13,12 @@ const verifier = randomBytes(32).toString('base64url');
 const challenge = createHash('sha256').update(verifier).digest('base64url');
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0, quiet: true, dataDir: mkdtempSync(join(tmpdir(), 'emu-consent-')) });
+  emu = await startEmulator({
+    port: 0,
+    minimalSeed: true,
+    quiet: true,
+    dataDir: mkdtempSync(join(tmpdir(), 'emu-consent-')),
+  });
   untrust = trustEmulatorCa(emu.caPem);
 });
 afterAll(async () => {

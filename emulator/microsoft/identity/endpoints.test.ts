@@ -14,6 +14,7 @@ let tenantId: string;
 beforeAll(async () => {
   emu = await startEmulator({
     port: 0,
+    minimalSeed: true,
     quiet: true,
     autoConsent: true,
     dataDir: mkdtempSync(join(tmpdir(), 'emu-idp-')),

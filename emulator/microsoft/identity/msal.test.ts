@@ -20,6 +20,7 @@ let redirectUri: string;
 beforeAll(async () => {
   emu = await startEmulator({
     port: 0,
+    minimalSeed: true,
     autoConsent: true,
     quiet: true,
     dataDir: mkdtempSync(join(tmpdir(), 'emu-msal-')),

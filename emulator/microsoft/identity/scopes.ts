@@ -24,6 +24,7 @@ export const DELEGATED_PERMISSIONS: ReadonlyMap<string, { adminOnly: boolean }> 
       ['People.Read', false],
       ['Place.Read.All', true],
       ['OnlineMeetings.ReadWrite', false],
+      ['Mail.Send', false],
     ] as const
   ).map(([name, adminOnly]) => [name, { adminOnly }]),
 );
