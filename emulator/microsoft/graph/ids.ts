@@ -10,13 +10,14 @@ export const cryptoBytes: IdBytes = (n) => randomBytes(n);
 export function seededBytes(seed: number): IdBytes {
   let a = seed >>> 0;
   return (n) => {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) {
+    const out = Buffer.allocUnsafe(n);
+    for (let i = 0; i < n; i += 4) {
       a = (a + 0x6d2b79f5) >>> 0;
       let t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
+      const v = (t ^ (t >>> 14)) >>> 0;
+      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (v >>> (8 * j)) & 0xff;
     }
     return out;
   };

@@ -75,6 +75,7 @@ export function normaliseLocal(local: string): string {
 
 /** Formats an instant as Graph's local dateTime in an IANA zone ("YYYY-MM-DDTHH:mm:ss.0000000"). */
 export function formatInZone(ms: number, iana: string): string {
+  if (iana === 'UTC') return `${new Date(ms).toISOString().slice(0, 19)}.0000000`;
   return DateTime.fromMillis(ms, { zone: iana }).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
 }
 

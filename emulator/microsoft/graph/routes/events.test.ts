@@ -140,7 +140,7 @@ describe('list options', () => {
     let pages = 0;
     while (url) {
       const r = await app.inject({ method: 'GET', url, headers: auth() });
-      const b = r.json();
+      const b = r.json() as { value: Array<{ subject: string }>; '@odata.nextLink'?: string };
       seen.push(...b.value.map((v: { subject: string }) => v.subject));
       url = b['@odata.nextLink'] ? (b['@odata.nextLink'] as string).replace('https://graph.test', '') : undefined;
       if (b['@odata.nextLink']) expect(b['@odata.nextLink']).toMatch(/^https:\/\/graph\.test\/v1\.0\/me\/events\?.*\$skip=\d+/);
