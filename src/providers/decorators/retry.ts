@@ -1,0 +1,68 @@
+// Retry decorator: honours Retry-After (seconds or HTTP date) on 429/503/504, exponential backoff with full jitter
+// for other 5xx and connection resets. Shaped like Microsoft's Graph SDK RetryHandler, as a transport wrapper.
+import { realTiming, type HttpRequest, type HttpResponse, type HttpTransport, type Timing, type TransportDecorator } from './http.js';
+
+export interface RetryOptions {
+  /** Attempts after the first (default 5). */
+  maxRetries?: number;
+  /** First backoff step in ms (default 250); doubles per attempt. */
+  baseDelayMs?: number;
+  /** Longest single wait in ms, Retry-After included (default 60 s). */
+  maxDelayMs?: number;
+  timing?: Timing;
+  /** Called before each wait (telemetry, tests). */
+  onRetry?: (info: { attempt: number; delayMs: number; status: number | null; url: string }) => void;
+}
+
+const RETRY_AFTER_STATUSES = new Set([429, 503, 504]);
+
+/** `Retry-After` in ms: delta-seconds (fractions allowed) or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const v = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** Whether a failure may be retried: throttling/unavailable always (the server did not act), else only idempotent requests. */
+function retriable(req: HttpRequest, status: number | null): boolean {
+  if (status !== null && RETRY_AFTER_STATUSES.has(status)) return true;
+  const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'DELETE' || req.method === 'PUT');
+  if (!idempotent) return false;
+  return status === null || status >= 500;
+}
+
+function isNetworkError(e: unknown): boolean {
+  const code = (e as { code?: string; cause?: { code?: string } })?.cause?.code ?? (e as { code?: string })?.code;
+  return e instanceof TypeError || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT'].includes(code ?? '');
+}
+
+/**
+ * Wraps a transport with retries.
+ * @example const t = compose(fetchTransport(agent), retry({ maxRetries: 4 }));
+ */
+export function retry(opts: RetryOptions = {}): TransportDecorator {
+  const timing = opts.timing ?? realTiming;
+  const maxRetries = opts.maxRetries ?? 5;
+  const base = opts.baseDelayMs ?? 250;
+  const maxDelay = opts.maxDelayMs ?? 60_000;
+  const backoff = (attempt: number) => Math.round(timing.random() * Math.min(maxDelay, base * 2 ** attempt));
+  return (next: HttpTransport) => async (req) => {
+    for (let attempt = 0; ; attempt++) {
+      let res: HttpResponse | null = null;
+      try {
+        res = await next(req);
+      } catch (e) {
+        if (attempt >= maxRetries || !isNetworkError(e) || !retriable(req, null)) throw e;
+      }
+      if (res && (res.status < 500 && res.status !== 429)) return res;
+      if (res && (attempt >= maxRetries || !retriable(req, res.status))) return res;
+      const status = res?.status ?? null;
+      const hinted = res && RETRY_AFTER_STATUSES.has(res.status) ? retryAfterMs(res.headers.get('retry-after'), timing.now()) : null;
+      const delayMs = Math.min(maxDelay, hinted ?? backoff(attempt));
+      opts.onRetry?.({ attempt: attempt + 1, delayMs, status, url: req.url });
+      await timing.sleep(delayMs);
+    }
+  };
+}

@@ -1,0 +1,242 @@
+// MicrosoftCalendarAdapter: the CalendarProvider port over Microsoft Graph v1.0 for one connected mailbox.
+// Translation lives in mapping*.ts; transport behaviour (retry, limits) wraps the client; this file only orchestrates.
+import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
+import type { CalendarEvent, Instant, OnlineMeetingProvider, WorkingHours } from '../../domain/calendar.js';
+import { AppError } from '../../domain/errors.js';
+import type {
+  CalendarInfo,
+  CalendarProvider,
+  ChangePage,
+  CreateEventParams,
+  EventChange,
+  EventPage,
+  FreeBusyParams,
+  FreeBusyResult,
+  ListEventsParams,
+  MeetingTimeConstraint,
+  MeetingTimeSuggestions,
+  ProviderCapabilities,
+  RoomInfo,
+  RoomQuery,
+  SubscriptionInfo,
+  SubscriptionParams,
+  SyncChangesParams,
+  UpdateEventParams,
+} from '../../ports/calendar-provider.js';
+import { checkPart, type GraphClient } from './client.js';
+import {
+  CALBRIDGE_PROPERTY_ID,
+  changeKeyToEtag,
+  changesToGraphPatch,
+  draftToGraphEvent,
+  graphCalendarToInfo,
+  graphEventToCalendarEvent,
+  graphMeetingTimesToDomain,
+  graphRoomToInfo,
+  graphSubscriptionToInfo,
+  graphWorkingHoursToDomain,
+  mapDeltaPage,
+  meetingTimeConstraintToGraph,
+  subscriptionParamsToGraph,
+  type GraphDeltaPage,
+} from './mapping.js';
+import { getFreeBusy } from './schedule.js';
+
+export interface MicrosoftAdapterOptions {
+  /** The connected mailbox's address (tells own calendars from shared ones). */
+  mailbox: string;
+  /** Place.Read.All is part of the deployment (admin consent); otherwise listRooms is refused. */
+  roomsEnabled: boolean;
+  /** Page size asked of delta rounds. */
+  deltaPageSize?: number;
+}
+
+const EXPAND_EXTERNAL = `$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${CALBRIDGE_PROPERTY_ID}')`)}`;
+const CAL_SELECT = '$select=id,name,owner,isDefaultCalendar,canEdit,allowedOnlineMeetingProviders,defaultOnlineMeetingProvider';
+const enc = encodeURIComponent;
+
+interface Collection<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+export class MicrosoftCalendarAdapter implements CalendarProvider {
+  readonly type = 'MICROSOFT' as const;
+  readonly capabilities: ProviderCapabilities;
+
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly opts: MicrosoftAdapterOptions,
+  ) {
+    this.capabilities = { findMeetingTimes: true, rooms: opts.roomsEnabled, subscriptions: true, onlineMeetingProvider: 'teamsForBusiness' };
+  }
+
+  private calendarPath(calendarId?: string): string {
+    return calendarId ? `/me/calendars/${enc(calendarId)}` : '/me/calendar';
+  }
+
+  private toEvent(ev: MicrosoftGraph.Event, calendarId?: string | null): CalendarEvent {
+    return graphEventToCalendarEvent(ev, { calendarId: calendarId ?? null });
+  }
+
+  async listCalendars(): Promise<CalendarInfo[]> {
+    const out: CalendarInfo[] = [];
+    let next: string | null = `/me/calendars?${CAL_SELECT}&$top=100`;
+    while (next) {
+      const page: Collection<MicrosoftGraph.Calendar> = await this.graph.call({ method: 'GET', path: next });
+      out.push(...(page.value ?? []).map((c) => graphCalendarToInfo(c, { mailboxEmail: this.opts.mailbox })));
+      next = page['@odata.nextLink'] ?? null;
+    }
+    return out;
+  }
+
+  /** Refuses an online meeting the calendar cannot host (Graph would silently create none). */
+  private async requireTeams(calendarId: string | undefined): Promise<void> {
+    const cal = await this.graph.call<MicrosoftGraph.Calendar>({ method: 'GET', path: `${this.calendarPath(calendarId)}?${CAL_SELECT}` });
+    const allowed: OnlineMeetingProvider[] = graphCalendarToInfo(cal, { mailboxEmail: this.opts.mailbox }).allowedOnlineMeetingProviders;
+    if (!allowed.includes('teamsForBusiness')) {
+      throw new AppError('online_meeting_unavailable', 'This calendar cannot host Teams meetings (allowedOnlineMeetingProviders has no teamsForBusiness).', {
+        details: { allowedOnlineMeetingProviders: allowed },
+      });
+    }
+  }
+
+  async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
+    if (params.event.onlineMeeting === true) await this.requireTeams(params.calendarId);
+    const body = draftToGraphEvent(params.event, { externalId: params.externalId, transactionId: params.transactionId });
+    const created = await this.graph.call<MicrosoftGraph.Event>({
+      method: 'POST',
+      path: `${this.calendarPath(params.calendarId)}/events?${EXPAND_EXTERNAL}`,
+      body,
+      idempotent: params.transactionId !== undefined,
+    });
+    const event = this.toEvent(created, params.calendarId);
+    return params.externalId !== undefined && event.externalId === null ? { ...event, externalId: params.externalId } : event;
+  }
+
+  async getEvent(eventId: string): Promise<CalendarEvent> {
+    return this.toEvent(await this.graph.call({ method: 'GET', path: `/me/events/${enc(eventId)}?${EXPAND_EXTERNAL}` }));
+  }
+
+  async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
+    const patch = changesToGraphPatch(params.changes);
+    if (params.changes.onlineMeeting === true) {
+      const current = await this.graph.call<MicrosoftGraph.Event>({ method: 'GET', path: `/me/events/${enc(params.eventId)}?$select=id,calendar&$expand=calendar($select=id)` });
+      await this.requireTeams((current as { calendar?: { id?: string } }).calendar?.id);
+    }
+    const updated = await this.graph.call<MicrosoftGraph.Event>({
+      method: 'PATCH',
+      path: `/me/events/${enc(params.eventId)}?${EXPAND_EXTERNAL}`,
+      body: patch,
+      headers: params.ifMatch ? { 'If-Match': changeKeyToEtag(params.ifMatch) } : {},
+    });
+    return this.toEvent(updated);
+  }
+
+  async deleteEvent(eventId: string): Promise<void> {
+    await this.graph.call({ method: 'DELETE', path: `/me/events/${enc(eventId)}` });
+  }
+
+  async listEvents(params: ListEventsParams): Promise<EventPage> {
+    const path =
+      params.pageToken ??
+      `${this.calendarPath(params.calendarId)}/calendarView?startDateTime=${enc(params.start)}&endDateTime=${enc(params.end)}` +
+        `&$top=${params.pageSize ?? 50}&$orderby=${enc('start/dateTime')}&${EXPAND_EXTERNAL}`;
+    const page = await this.graph.call<Collection<MicrosoftGraph.Event>>({ method: 'GET', path });
+    return {
+      events: (page.value ?? []).map((e) => this.toEvent(e, params.calendarId)),
+      nextPageToken: page['@odata.nextLink'] ?? null,
+    };
+  }
+
+  async syncChanges(params: SyncChangesParams): Promise<ChangePage> {
+    const path =
+      params.cursor ??
+      `${this.calendarPath(params.calendarId)}/calendarView/delta?startDateTime=${enc(params.window.start)}&endDateTime=${enc(params.window.end)}`;
+    const page = await this.graph.call<GraphDeltaPage>({
+      method: 'GET',
+      path,
+      headers: { Prefer: `odata.maxpagesize=${this.opts.deltaPageSize ?? 50}` },
+    });
+    const mapped = mapDeltaPage(page, { calendarId: params.calendarId });
+    const changes = await this.withSeriesMasters(mapped.changes, params.calendarId);
+    const cursor = mapped.deltaLink ?? mapped.nextLink;
+    if (!cursor) throw new AppError('provider_error', 'The delta page carried neither a next nor a delta link.', { details: { reason: 'no_delta_link' } });
+    return { changes, cursor, done: mapped.deltaLink !== null };
+  }
+
+  /** Occurrences and exceptions whose series master is not in the page: the masters are read (batched) and prepended. */
+  private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
+    const present = new Set(changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : [])));
+    const missing = [
+      ...new Set(changes.flatMap((c) => (c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId) ? [c.event.seriesMasterId] : []))),
+    ];
+    if (missing.length === 0) return changes;
+    const responses = await this.graph.batch(missing.map((id) => ({ method: 'GET' as const, path: `/me/events/${enc(id)}?${EXPAND_EXTERNAL}` })));
+    const masters: EventChange[] = [];
+    for (const res of responses) {
+      if (res.status === 404) continue; // the series was deleted meanwhile: its removal comes in a later page
+      masters.push({ kind: 'upsert', event: this.toEvent(checkPart<MicrosoftGraph.Event>(res), calendarId) });
+    }
+    return [...masters, ...changes];
+  }
+
+  async getFreeBusy(params: FreeBusyParams): Promise<FreeBusyResult> {
+    return getFreeBusy(this.graph, params);
+  }
+
+  async getWorkingHours(): Promise<WorkingHours | null> {
+    const wh = await this.graph.call<MicrosoftGraph.WorkingHours>({ method: 'GET', path: '/me/mailboxSettings/workingHours' });
+    return wh && wh.daysOfWeek ? graphWorkingHoursToDomain(wh) : null;
+  }
+
+  async findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions> {
+    const result = await this.graph.call<MicrosoftGraph.MeetingTimeSuggestionsResult>({
+      method: 'POST',
+      path: '/me/findMeetingTimes',
+      body: meetingTimeConstraintToGraph(params),
+      idempotent: true,
+    });
+    return graphMeetingTimesToDomain(result);
+  }
+
+  async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {
+    const consent = 'Listing rooms needs the Place.Read.All permission, which an administrator of the organisation must consent to (GET /api/integrations/outlook/admin-consent-url).';
+    if (!this.opts.roomsEnabled) throw new AppError('permission_denied', 'Room lookup is turned off on this server (MICROSOFT_ROOMS_ENABLED=false).');
+    const rooms: RoomInfo[] = [];
+    let next: string | null = '/places/microsoft.graph.room?$top=100';
+    while (next) {
+      let page: Collection<MicrosoftGraph.Room>;
+      try {
+        page = await this.graph.call({ method: 'GET', path: next });
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'permission_denied') throw new AppError('permission_denied', consent, { details: { ...e.details, missingScope: 'Place.Read.All' }, cause: e });
+        throw e;
+      }
+      rooms.push(...(page.value ?? []).map((r) => graphRoomToInfo(r)));
+      next = page['@odata.nextLink'] ?? null;
+    }
+    return rooms.filter(
+      (r) => (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) && (query.building === undefined || r.building === query.building),
+    );
+  }
+
+  async createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo> {
+    const sub = await this.graph.call<MicrosoftGraph.Subscription>({ method: 'POST', path: '/subscriptions', body: subscriptionParamsToGraph(params) });
+    return graphSubscriptionToInfo(sub);
+  }
+
+  async renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo> {
+    const sub = await this.graph.call<MicrosoftGraph.Subscription>({
+      method: 'PATCH',
+      path: `/subscriptions/${enc(id)}`,
+      body: { expirationDateTime: new Date(expiresAt).toISOString() },
+      idempotent: true,
+    });
+    return graphSubscriptionToInfo(sub);
+  }
+
+  async deleteSubscription(id: string): Promise<void> {
+    await this.graph.call({ method: 'DELETE', path: `/subscriptions/${enc(id)}` });
+  }
+}
