@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { BusyItem, Instant, TimeRange, WorkingHours } from '../calendar.js';
 import { AppError } from '../errors.js';
 import type { Availability, ScheduleAvailability } from './types.js';
+import { ZoneClock } from './zone.js';
 
 /** A half-open interval `[start, end)` in epoch milliseconds. */
 export interface Interval {
@@ -11,6 +12,7 @@ export interface Interval {
 }
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 /**
@@ -97,6 +99,9 @@ function parseClock(hhmmss: string): { hour: number; minute: number; second: num
   return { hour, minute, second };
 }
 
+const clockMs = (c: { hour: number; minute: number; second: number }): number =>
+  ((c.hour * 60 + c.minute) * 60 + c.second) * 1000;
+
 /**
  * The periods inside `range` that fall within `wh`, computed per local day in the person's own zone, so a
  * 09:00–17:00 day stays 09:00–17:00 local across DST changes. An end at or before the start means the
@@ -106,23 +111,19 @@ function parseClock(hhmmss: string): { hour: number; minute: number; second: num
  *   // → [{ start: 2026-03-30T07:00Z, end: 2026-03-30T15:00Z }] (as epoch ms)
  */
 export function workingHoursWindows(wh: WorkingHours, range: TimeRange, opts: { allDays?: boolean } = {}): Interval[] {
-  checkZone(wh.timeZone);
   const { start, end } = rangeToInterval(range);
-  const from = parseClock(wh.startTime);
-  const to = parseClock(wh.endTime);
+  const clock = ZoneClock.for(wh.timeZone, start, end);
+  const from = clockMs(parseClock(wh.startTime));
+  const to = clockMs(parseClock(wh.endTime));
   const days = new Set<string>(opts.allDays ? WEEKDAYS : wh.daysOfWeek);
   const out: Interval[] = [];
-  // Start one local day early so a shift that began yesterday and runs into the range is included.
-  let day = DateTime.fromMillis(start, { zone: wh.timeZone }).startOf('day').minus({ days: 1 });
-  while (day.toMillis() < end) {
-    if (days.has(WEEKDAYS[day.weekday - 1]!)) {
-      const s = day.set(from).toMillis();
-      let e = day.set(to).toMillis();
-      if (e <= s) e = day.plus({ days: 1 }).set(to).toMillis();
-      const clipped = { start: Math.max(s, start), end: Math.min(e, end) };
-      if (clipped.end > clipped.start) out.push(clipped);
-    }
-    day = day.plus({ days: 1 });
+  // Local midnights, as wall-clock ms; start one day early so a shift that began yesterday is included.
+  for (let day = Math.floor(clock.toLocal(start) / DAY) * DAY - DAY; clock.fromLocal(day) < end; day += DAY) {
+    if (!days.has(WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7]!)) continue;
+    const s = clock.fromLocal(day + from);
+    const e = clock.fromLocal(to > from ? day + to : day + DAY + to);
+    const clipped = { start: Math.max(s, start), end: Math.min(e, end) };
+    if (clipped.end > clipped.start) out.push(clipped);
   }
   return mergeIntervals(out);
 }
@@ -261,11 +262,11 @@ export function buildAvailabilityGrid(input: AvailabilityGridInput): Availabilit
   }
   const step = input.slotMinutes * MINUTE;
   if (Math.ceil((end - start) / step) > MAX_GRID_SLOTS) throw new AppError('bad_request', 'Too many grid slots.');
+  const clock = ZoneClock.for(input.timeZone, start, end);
   const slots: Array<Interval & { local: string }> = [];
   for (let t = start; t < end; t += step) {
-    const e = Math.min(t + step, end);
-    const local = DateTime.fromMillis(t, { zone: input.timeZone }).toFormat("yyyy-MM-dd'T'HH:mm");
-    slots.push({ start: t, end: e, local });
+    const local = new Date(clock.toLocal(t)).toISOString().slice(0, 16);
+    slots.push({ start: t, end: Math.min(t + step, end), local });
   }
   const view = input.view
     ? { start: toMs(input.view.start), intervalMinutes: input.view.intervalMinutes }

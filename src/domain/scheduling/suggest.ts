@@ -1,5 +1,4 @@
 // calbridge's own meeting-time suggestion engine, for providers without a native one (Google, mock).
-import { IANAZone } from 'luxon';
 import type { WorkingHours } from '../calendar.js';
 import { AppError } from '../errors.js';
 import {
@@ -21,6 +20,7 @@ import type {
   MeetingTimeSuggestion,
   MeetingTimeSuggestions,
 } from './types.js';
+import { ZoneClock } from './zone.js';
 
 /*
  * Rules followed, and the Microsoft Graph documentation statement each one rests on (paraphrased). Sources:
@@ -86,8 +86,14 @@ export interface OrganizerInfo {
   workingHours: WorkingHours | null;
 }
 
-interface Ranked extends MeetingTimeSuggestion {
-  startMs: number;
+/** A candidate that passed every filter; turned into a MeetingTimeSuggestion only if it makes the cut. */
+interface Ranked {
+  start: number;
+  end: number;
+  confidence: number;
+  organizerAvailability: Availability;
+  seen: Array<{ email: string; required: boolean; availability: Availability }>;
+  rooms: string[];
   allRequiredAvailable: boolean;
 }
 
@@ -115,18 +121,14 @@ function validate(c: MeetingTimeConstraint): { window: Interval; max: number; mi
 
 /** Starts `t` in `[start, end - duration]` whose wall-clock time in `zone` is on a 30-minute boundary. */
 export function alignedStarts(start: number, end: number, durationMs: number, zone: string): number[] {
-  const tz = IANAZone.create(zone);
+  const clock = ZoneClock.for(zone, start, end);
   const step = SLOT_ALIGNMENT_MINUTES * MINUTE;
   const alignUp = (t: number): number => {
-    const off = tz.offset(t) * MINUTE;
+    const off = clock.offsetAt(t) * MINUTE;
     return Math.ceil((t + off) / step) * step - off;
   };
   const out: number[] = [];
-  let t = alignUp(start);
-  while (t + durationMs <= end) {
-    out.push(t);
-    t = alignUp(t + step);
-  }
+  for (let t = alignUp(start); t + durationMs <= end; t = alignUp(t + step)) out.push(t);
   return out;
 }
 
@@ -175,7 +177,7 @@ function compare(a: Ranked, b: Ranked): number {
     b.confidence - a.confidence ||
     Number(b.allRequiredAvailable) - Number(a.allRequiredAvailable) ||
     Number(b.organizerAvailability === 'free') - Number(a.organizerAvailability === 'free') ||
-    a.startMs - b.startMs
+    a.start - b.start
   );
 }
 
@@ -263,22 +265,21 @@ export function suggestMeetingTimes(
     const freeRooms = rooms.filter((r) => statusDuring(r, start, end) === 'free').map((r) => r.email);
     if (rooms.length > 0 && freeRooms.length === 0) continue;
     stages.rooms++;
-    ranked.push({
-      start: toInstant(start),
-      end: toInstant(end),
-      startMs: start,
-      confidence,
-      organizerAvailability,
-      attendeeAvailability: seen.map((a) => ({ email: a.email, availability: a.availability })),
-      rooms: freeRooms,
-      suggestionReason: explain(seen),
-      allRequiredAvailable: seen.every((a) => !a.required || ATTENDANCE_CHANCE[a.availability] === 100),
-    });
+    const allRequiredAvailable = seen.every((a) => !a.required || ATTENDANCE_CHANCE[a.availability] === 100);
+    ranked.push({ start, end, confidence, organizerAvailability, seen, rooms: freeRooms, allRequiredAvailable });
   }
   if (ranked.length === 0) return { suggestions: [], emptySuggestionsReason: emptyReason(stages) };
   const suggestions = ranked
     .sort(compare)
     .slice(0, max)
-    .map(({ startMs: _s, allRequiredAvailable: _a, ...s }) => s);
+    .map((r): MeetingTimeSuggestion => ({
+      start: toInstant(r.start),
+      end: toInstant(r.end),
+      confidence: r.confidence,
+      organizerAvailability: r.organizerAvailability,
+      attendeeAvailability: r.seen.map((a) => ({ email: a.email, availability: a.availability })),
+      rooms: r.rooms,
+      suggestionReason: explain(r.seen),
+    }));
   return { suggestions, emptySuggestionsReason: '' };
 }
