@@ -46,6 +46,29 @@ describe('Faults.admit (throttling)', () => {
     b.release();
   });
 
+  it('counts exactly the requests inside the sliding window over long runs', () => {
+    const clock = new EmuClock(() => 0);
+    const f = new Faults(clock.now, {
+      throttle: { requestsPerWindow: 3000, windowSeconds: 10, concurrentRequests: 1 },
+    });
+    const admitOne = () => {
+      const r = f.admit('a', 'm');
+      if (r instanceof GraphHttpError) return false;
+      r.release();
+      return true;
+    };
+    // One request every 5 ms: 2,000 inside any 10 s window, never throttled.
+    for (let i = 0; i < 6000; i++) {
+      expect(admitOne()).toBe(true);
+      clock.advance(5);
+    }
+    // Now (30,000 ms) the window (20,000, 30,000] holds the 1,999 requests from 20,005 ms on;
+    // a burst at this instant fills it up to exactly 3,000.
+    let admitted = 0;
+    while (admitOne()) admitted++;
+    expect(admitted).toBe(1001);
+  });
+
   it('does nothing when throttling is disabled', () => {
     const f = new Faults(() => 0, { throttle: { enabled: false, requestsPerWindow: 1, concurrentRequests: 1 } });
     for (let i = 0; i < 10; i++) expect(f.admit('a', 'm')).not.toBeInstanceOf(GraphHttpError);

@@ -117,11 +117,37 @@ export function loadFaultFile(path: string): FaultPatch {
   }
 }
 
+/** Request times of one app+mailbox inside the window: a queue with a moving head (amortised O(1) per request). */
+class SlidingWindow {
+  private times: number[] = [];
+  private head = 0;
+
+  prune(cutoff: number): void {
+    while (this.head < this.times.length && (this.times[this.head] ?? 0) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  get size(): number {
+    return this.times.length - this.head;
+  }
+
+  get oldest(): number | undefined {
+    return this.times[this.head];
+  }
+
+  push(t: number): void {
+    this.times.push(t);
+  }
+}
+
 /** Live fault state: configuration, the seeded generator, per app+mailbox request windows and in-flight counts. */
 export class Faults {
   private cfg: FaultConfig;
   private rng: Rng;
-  private readonly windows = new Map<string, number[]>();
+  private readonly windows = new Map<string, SlidingWindow>();
   private readonly inFlight = new Map<string, number>();
   private readonly listeners = new Set<(c: FaultConfig) => void>();
 
@@ -176,16 +202,16 @@ export class Faults {
       }
       const now = this.clock();
       const windowMs = t.windowSeconds * 1000;
-      const hits = (this.windows.get(key) ?? []).filter((x) => x > now - windowMs);
-      if (hits.length >= t.requestsPerWindow) {
-        this.windows.set(key, hits);
-        const retry = Math.max(1, Math.ceil(((hits[0] ?? now) + windowMs - now) / 1000));
+      let hits = this.windows.get(key);
+      if (!hits) this.windows.set(key, (hits = new SlidingWindow()));
+      hits.prune(now - windowMs);
+      if (hits.size >= t.requestsPerWindow) {
+        const retry = Math.max(1, Math.ceil(((hits.oldest ?? now) + windowMs - now) / 1000));
         return new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxRequests limit.', {
           'Retry-After': String(retry),
         });
       }
       hits.push(now);
-      this.windows.set(key, hits);
     }
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     let released = false;
