@@ -1,5 +1,5 @@
 // A prebuilt index over a tenant's customers (domains, stakeholder addresses, patterns) so that detecting one
-// meeting costs O(participants × domain depth + subject tokens + regex patterns), not O(customers).
+// meeting costs O(participants × domain depth + subject tokens + regex patterns / 64 set scans), not O(customers).
 import { AppError } from '../errors.js';
 import {
   domainSuffixes,
@@ -9,7 +9,7 @@ import {
   normalizeDomain,
   normalizeEmail,
 } from './normalize.js';
-import { compileRegex, KeywordMatcher, type CompiledRegex } from './patterns.js';
+import { KeywordMatcher, RegexSetMatcher } from './patterns.js';
 import type { CustomerProfile, DetectableMeeting, SubjectPattern } from './types.js';
 
 /** A profile entry the index did not use, with why (a public or tenant domain, a bad address or pattern). */
@@ -34,8 +34,8 @@ interface IndexedCustomer {
   profile: CustomerProfile;
   domains: string[];
   stakeholders: Map<string, string | null>;
-  regexes: Array<{ pattern: SubjectPattern; compiled: CompiledRegex }>;
   keywords: Array<{ keyword: string; value: KeywordValue }>;
+  regexes: KeywordValue[];
 }
 
 interface KeywordValue {
@@ -71,8 +71,7 @@ export class CustomerIndex {
   private readonly domainMap = new Map<string, Set<string>>();
   private readonly stakeholderMap = new Map<string, Set<string>>();
   private readonly keywords = new KeywordMatcher<KeywordValue>();
-  /** Only customers with regular expressions, so the regex pass does not visit every customer. */
-  private readonly regexOwners = new Map<string, IndexedCustomer>();
+  private readonly regexes = new RegexSetMatcher<KeywordValue>();
   private readonly skippedByCustomer = new Map<string, SkippedEntry[]>();
 
   private constructor(tenantDomains: Iterable<string>) {
@@ -110,7 +109,7 @@ export class CustomerIndex {
     this.remove(profile.id);
     const id = profile.id;
     const skipped: SkippedEntry[] = [];
-    const entry: IndexedCustomer = { profile, domains: [], stakeholders: new Map(), regexes: [], keywords: [] };
+    const entry: IndexedCustomer = { profile, domains: [], stakeholders: new Map(), keywords: [], regexes: [] };
     for (const raw of profile.domains) {
       const d = normalizeDomain(raw);
       const reason =
@@ -139,9 +138,11 @@ export class CustomerIndex {
     }
     for (const pattern of profile.subjectPatterns) {
       try {
-        if (pattern.kind === 'regex') entry.regexes.push({ pattern, compiled: compileRegex(pattern.value) });
-        else {
-          const value: KeywordValue = { customerId: id, pattern };
+        const value: KeywordValue = { customerId: id, pattern };
+        if (pattern.kind === 'regex') {
+          this.regexes.add(pattern.value, value);
+          entry.regexes.push(value);
+        } else {
           this.keywords.add(pattern.value, value);
           entry.keywords.push({ keyword: pattern.value, value });
         }
@@ -151,7 +152,6 @@ export class CustomerIndex {
       }
     }
     this.customers.set(id, entry);
-    if (entry.regexes.length > 0) this.regexOwners.set(id, entry);
     if (skipped.length > 0) this.skippedByCustomer.set(id, skipped);
   }
 
@@ -162,8 +162,8 @@ export class CustomerIndex {
     for (const d of entry.domains) removeFrom(this.domainMap, d, customerId);
     for (const email of entry.stakeholders.keys()) removeFrom(this.stakeholderMap, email, customerId);
     for (const k of entry.keywords) this.keywords.remove(k.keyword, k.value);
+    this.regexes.remove(...entry.regexes);
     this.customers.delete(customerId);
-    this.regexOwners.delete(customerId);
     this.skippedByCustomer.delete(customerId);
   }
 
@@ -211,9 +211,8 @@ export class CustomerIndex {
     }
     for (const { customerId, pattern } of this.keywords.match(meeting.subject))
       evidence(customerId).patterns.push(pattern);
-    for (const [id, c] of this.regexOwners) {
-      for (const r of c.regexes) if (r.compiled.test(meeting.subject)) evidence(id).patterns.push(r.pattern);
-    }
+    for (const { customerId, pattern } of this.regexes.match(meeting.subject))
+      evidence(customerId).patterns.push(pattern);
     return found;
   }
 }

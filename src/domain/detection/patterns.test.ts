@@ -1,8 +1,16 @@
 // Subject patterns: RE2-only syntax is enforced, pathological patterns stay linear, keywords match on word boundaries.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
 import { detectCustomer } from './detect.js';
-import { compileRegex, KeywordMatcher, PATTERN_LIMITS, tokenize, validateSubjectPatterns } from './patterns.js';
+import {
+  compileRegex,
+  KeywordMatcher,
+  PATTERN_LIMITS,
+  RegexSetMatcher,
+  tokenize,
+  validateSubjectPatterns,
+} from './patterns.js';
 import type { SubjectPattern } from './types.js';
 
 function codeOf(fn: () => unknown): string | null {
@@ -109,5 +117,36 @@ describe('keywords', () => {
     expect(k.match('Cafés')).toEqual([]);
     k.remove('Acme Corp', 'a');
     expect(k.match('acme corp')).toEqual(['x']);
+  });
+});
+
+describe('RegexSetMatcher', () => {
+  const SOURCES = ['^ab', 'b+c$', 'a[bc]{2}', '(?:x|yz)\\d', 'É', '\\bqbr\\b', 'c.*a', '^$', 'zz?y', '[0-9]{3}'];
+  it('reports exactly the patterns that match one by one, across several sets and after removals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...SOURCES), { minLength: 1, maxLength: 150 }),
+        fc.array(fc.stringMatching(/^[abcxyzé0-9 QBRÉ]{0,12}$/), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (sources, subjects, removals) => {
+          const m = new RegexSetMatcher<number>();
+          sources.forEach((src, i) => m.add(src, i));
+          const removed = new Set(removals.map((r) => r % sources.length));
+          m.remove(...removed);
+          for (const subject of subjects) {
+            const expected = sources.flatMap((src, i) =>
+              !removed.has(i) && compileRegex(src).test(subject) ? [i] : [],
+            );
+            expect(m.match(subject).sort((a, b) => a - b)).toEqual(expected);
+          }
+          expect(m.size).toBe(sources.length - removed.size);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects unsafe patterns on add', () => {
+    expect(codeOf(() => new RegexSetMatcher<number>().add('(a)\\1', 1))).toBe('unsafe_pattern');
   });
 });

@@ -1,5 +1,5 @@
 // Safe subject patterns: RE2 (re2js, linear-time) regular expressions and word-boundary keywords, with limits.
-import { RE2JS } from 're2js';
+import { RE2JS, RE2Set } from 're2js';
 import { AppError } from '../errors.js';
 import type { SubjectPattern } from './types.js';
 
@@ -154,5 +154,73 @@ export class KeywordMatcher<T> {
       }
     }
     return [...found];
+  }
+}
+
+/** Patterns per RE2Set: small sets keep RE2's DFA small and fast; see bench/detection.bench.ts. */
+const SET_CHUNK = 64;
+/** DFA memory budget per set; past it RE2 falls back to its (slower, still linear) NFA. */
+const SET_MAX_MEM = 2 * 1024 * 1024;
+
+interface RegexChunk<T> {
+  entries: Array<{ source: string; value: T }>;
+  set: RE2Set | null;
+}
+
+/**
+ * Matches many RE2 regular expressions against a subject in a few passes: patterns are grouped into RE2 sets of
+ * up to 64, each set scanning the subject once (linear time) and reporting every pattern that matches. Matching
+ * is case-insensitive and unanchored, exactly like `compileRegex(source).test(subject)`. Adding or removing a
+ * pattern rebuilds only its group, lazily at the next `match`.
+ * @example
+ * const m = new RegexSetMatcher<string>(); m.add('^\\[ACME-\\d+\\]', 'acme');
+ * m.match('[acme-12] escalation') // ['acme']
+ */
+export class RegexSetMatcher<T> {
+  private readonly chunks: Array<RegexChunk<T>> = [];
+
+  /** Adds a pattern (validated with `compileRegex`, which throws `unsafe_pattern`). */
+  add(source: string, value: T): void {
+    compileRegex(source);
+    let chunk = this.chunks.find((c) => c.entries.length < SET_CHUNK);
+    if (!chunk) {
+      chunk = { entries: [], set: null };
+      this.chunks.push(chunk);
+    }
+    chunk.entries.push({ source, value });
+    chunk.set = null;
+  }
+
+  /** Removes every pattern carrying one of `values` (compared with `===`), in one pass. */
+  remove(...values: T[]): void {
+    if (values.length === 0) return;
+    const drop = new Set(values);
+    for (const c of this.chunks) {
+      const kept = c.entries.filter((e) => !drop.has(e.value));
+      if (kept.length !== c.entries.length) {
+        c.entries = kept;
+        c.set = null;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.chunks.reduce((n, c) => n + c.entries.length, 0);
+  }
+
+  /** Values of every pattern matching `subject`, in insertion order within each group. */
+  match(subject: string): T[] {
+    const out: T[] = [];
+    for (const c of this.chunks) {
+      if (c.entries.length === 0) continue;
+      if (c.set === null) {
+        const set = new RE2Set(RE2Set.UNANCHORED, RE2JS.CASE_INSENSITIVE, SET_MAX_MEM);
+        for (const e of c.entries) set.add(e.source);
+        set.compile();
+        c.set = set;
+      }
+      for (const i of c.set.match(subject).sort((a, b) => a - b)) out.push((c.entries[i] as { value: T }).value);
+    }
+    return out;
   }
 }
