@@ -166,6 +166,23 @@ describe('graphEventToCalendarEvent', () => {
     expect([shifted.start, shifted.end]).toEqual(['2026-12-24T00:00:00.000Z', '2026-12-26T00:00:00.000Z']);
   });
 
+  it('keeps the date of an all-day occurrence original start (Graph sends local midnight as UTC)', () => {
+    const ev = graphEventToCalendarEvent({
+      id: 'o',
+      isAllDay: true,
+      type: 'occurrence',
+      originalStartTimeZone: 'Pacific Standard Time',
+      originalStart: '2018-06-05T07:00:00Z',
+      start: { dateTime: '2018-06-05T00:00:00.0000000', timeZone: 'UTC' },
+      end: { dateTime: '2018-06-06T00:00:00.0000000', timeZone: 'UTC' },
+    });
+    expect([ev.start, ev.end, ev.originalStart]).toEqual([
+      '2018-06-05T00:00:00.000Z',
+      '2018-06-06T00:00:00.000Z',
+      '2018-06-05T00:00:00.000Z',
+    ]);
+  });
+
   it('maps a series master recurrence in the recurrence zone', () => {
     const ev = graphEventToCalendarEvent({
       id: 'm',

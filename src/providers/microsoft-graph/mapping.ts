@@ -218,6 +218,12 @@ function allDayInstant(value: MicrosoftGraph.DateTimeTimeZone, zone: string, fal
   return `${date}T00:00:00.000Z`;
 }
 
+/** Graph gives an all-day occurrence's originalStart as the UTC instant of its local midnight; keep its date. */
+function allDayOriginalStart(value: string | null | undefined, zone: string): Instant | null {
+  const instant = toInstant(value);
+  return instant === null ? null : `${instantToLocal(instant, zone).slice(0, 10)}T00:00:00.000Z`;
+}
+
 /**
  * One Graph event (read with `Prefer: outlook.timezone="UTC"` or any other zone) → CalendarEvent. Missing `id`,
  * `start` or `end` is a `provider_error`; every other missing field takes its documented default.
@@ -269,7 +275,7 @@ export function graphEventToCalendarEvent(ev: MicrosoftGraph.Event, ctx: Mapping
     categories: [...(ev.categories ?? [])],
     type: pick(EVENT_TYPES, ev.type, 'singleInstance'),
     seriesMasterId: ev.seriesMasterId ?? null,
-    originalStart: toInstant(ev.originalStart),
+    originalStart: isAllDay ? allDayOriginalStart(ev.originalStart, timeZone) : toInstant(ev.originalStart),
     recurrence,
     isCancelled: ev.isCancelled === true,
     externalId: readExternalId(ev.singleValueExtendedProperties),

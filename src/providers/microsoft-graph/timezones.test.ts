@@ -1,5 +1,6 @@
 // Tests for Windows ↔ IANA resolution, Outlook's custom/legacy zone names and DST-correct Graph date-time conversion.
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { DateTime } from 'luxon';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import {
@@ -204,9 +205,49 @@ describe('Graph date-time conversion', () => {
   });
 
   it('does not depend on the host time zone', () => {
-    // The same assertions run under TZ=America/New_York (see the TZ run in the report); here a direct check.
+    // In-process check; the child-process suite below repeats conversions under other host zones.
     const instant = graphDateTimeToInstant({ dateTime: '2026-06-01T00:00:00', timeZone: 'Tokyo Standard Time' });
     expect(instant).toBe('2026-05-31T15:00:00.000Z');
     expect(instantToGraphDateTime(instant, 'Asia/Tokyo').dateTime).toBe('2026-06-01T00:00:00');
+  });
+});
+
+describe('host time zone independence (child processes with different TZ)', () => {
+  // The same conversions run in Node processes whose host zone differs; every result must be identical.
+  const modules = ['timezones', 'recurrence', 'mapping'].map((m) => new URL(`./${m}.ts`, import.meta.url).href);
+  const probe = `
+    const [tz, rec, map] = await Promise.all(${JSON.stringify(modules)}.map((u) => import(u)));
+    const out = {
+      host: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      pst: tz.graphDateTimeToInstant({ dateTime: '2026-03-08T03:30:00', timeZone: 'Pacific Standard Time' }),
+      local: tz.instantToGraphDateTime('2026-10-25T00:30:00.000Z', 'Europe/London'),
+      until: rec.rruleToPatternedRecurrence('FREQ=DAILY;UNTIL=20261231T230000Z', { startLocal: '2026-01-05T09:00:00', timeZone: 'Europe/Berlin' }),
+      allDay: map.graphEventToCalendarEvent({ id: 'a', isAllDay: true, originalStartTimeZone: 'Tokyo Standard Time',
+        start: { dateTime: '2026-12-24T00:00:00.0000000', timeZone: 'UTC' }, end: { dateTime: '2026-12-25T00:00:00.0000000', timeZone: 'UTC' } }),
+      draft: map.draftToGraphEvent({ subject: 's', start: '2026-03-29T00:30:00.000Z', end: '2026-03-29T01:30:00.000Z', timeZone: 'Europe/Berlin' }),
+    };
+    console.log(JSON.stringify(out));`;
+  const run = (zone: string) =>
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+        env: { TZ: zone },
+        encoding: 'utf8',
+      }),
+    ) as Record<string, unknown>;
+
+  it('gives the same results under UTC, America/New_York, Asia/Tokyo and Pacific/Auckland', () => {
+    const reference = run('UTC');
+    expect(reference.host).toBe('UTC');
+    expect(reference.pst).toBe('2026-03-08T10:30:00.000Z');
+    expect(reference.local).toEqual({ dateTime: '2026-10-25T01:30:00', timeZone: 'GMT Standard Time' });
+    expect((reference.draft as { start: unknown }).start).toEqual({
+      dateTime: '2026-03-29T01:30:00',
+      timeZone: 'W. Europe Standard Time',
+    });
+    for (const zone of ['America/New_York', 'Asia/Tokyo', 'Pacific/Auckland']) {
+      const other = run(zone);
+      expect(other.host).toBe(zone);
+      expect({ ...other, host: 'UTC' }).toEqual(reference);
+    }
   });
 });
