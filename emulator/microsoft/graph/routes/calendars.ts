@@ -13,6 +13,10 @@ function who(acc: MailboxAccess): string {
   return acc.userSegment === 'me' ? 'me' : `users('${acc.userSegment}')`;
 }
 
+function odataId(ctx: GraphContext, acc: MailboxAccess, cal: CalendarRecord): string {
+  return `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}@${acc.owner.tenantId}')/calendars('${cal.id}')`;
+}
+
 function selectOf(req: FastifyRequest): string[] | null {
   const s = (req.query as Record<string, string | undefined>).$select;
   return s ? s.split(',').map((x) => x.trim()) : null;
@@ -54,14 +58,14 @@ export default async function calendarRoutes(app: FastifyInstance, ctx: GraphCon
       ...(typeof body.color === 'string' ? { color: body.color } : {}),
       ...(typeof body.hexColor === 'string' ? { hexColor: body.hexColor } : {}),
     });
-    return json(reply, 201, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#${who(acc)}/calendars/$entity`, ...renderCalendar(cal) });
+    return json(reply, 201, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#${who(acc)}/calendars/$entity`, '@odata.id': odataId(ctx, acc, cal), ...renderCalendar(cal) });
   });
 
   for (const scope of CAL_SCOPES) {
     both(app, 'GET', scope.path, async (req, reply, user) => {
       const acc = await resolveMailbox(ctx, req, user, 'read');
       const cal = calendarOr404(ctx, acc, scope.cal(req), 'read');
-      return json(reply, 200, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#${who(acc)}/calendars/$entity`, ...renderCalendar(cal, selectOf(req), viewFor(ctx, acc, cal)) });
+      return json(reply, 200, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#${who(acc)}/calendars/$entity`, '@odata.id': odataId(ctx, acc, cal), ...renderCalendar(cal, selectOf(req), viewFor(ctx, acc, cal)) });
     });
 
     both(app, 'PATCH', scope.path, async (req, reply, user) => {
