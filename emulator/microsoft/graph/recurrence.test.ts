@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import rrulePkg from 'rrule';
 import { describe, expect, it } from 'vitest';
-import { expandSeries, ianaToWindows, windowsToIana } from './recurrence.js';
+import { expandSeries, ianaToWindows, normalizeRecurrence, windowsToIana } from './recurrence.js';
 
 const { RRule } = rrulePkg;
 const CASES = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/graph-conformance/cases');
@@ -477,5 +477,46 @@ describe('host time zone independence', () => {
     expect(parsed.map((x) => x.length).every((n) => n > 5)).toBe(true);
     expect(outputs[1]).toBe(outputs[0]);
     expect(outputs[2]).toBe(outputs[0]);
+  });
+});
+
+describe('normalizeRecurrence', () => {
+  it('fills every property the resource representations list, keeping the values given', () => {
+    const rec = fragment('concept-outlook-schedule-recurring-events-14')
+      .recurrence as MicrosoftGraph.PatternedRecurrence;
+    const out = normalizeRecurrence(rec, 'America/Los_Angeles');
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(out.pattern!)).toEqual(keys(fragment('resource-recurrencepattern-1')));
+    expect(keys(out.range!)).toEqual(keys(fragment('resource-recurrencerange-1')));
+    expect(keys(out)).toEqual(keys(fragment('resource-patternedrecurrence-1')));
+    expect(out.pattern).toMatchObject({
+      ...rec.pattern,
+      month: 0,
+      dayOfMonth: 0,
+      firstDayOfWeek: 'sunday',
+      index: 'first',
+    });
+    expect(out.range).toMatchObject({
+      ...rec.range,
+      numberOfOccurrences: 0,
+      recurrenceTimeZone: 'Pacific Standard Time',
+    });
+    const numbered = normalizeRecurrence(
+      {
+        pattern: { type: 'daily', interval: 2 },
+        range: { type: 'numbered', startDate: '2026-01-01', numberOfOccurrences: 5 },
+      },
+      'UTC',
+    );
+    expect(numbered.range).toMatchObject({ endDate: '0001-01-01', numberOfOccurrences: 5, recurrenceTimeZone: 'UTC' });
+    // The result expands exactly like the input.
+    const args = {
+      startLocal: '2017-09-04T13:00:00',
+      timeZone: 'America/Los_Angeles',
+      durationMinutes: 30,
+      windowStartUtc: new Date('2017-01-01Z'),
+      windowEndUtc: new Date('2018-06-01Z'),
+    };
+    expect(expandSeries({ ...args, recurrence: out })).toEqual(expandSeries({ ...args, recurrence: rec }));
   });
 });

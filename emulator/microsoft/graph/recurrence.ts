@@ -238,6 +238,44 @@ export function expandSeries(args: ExpandSeriesArgs): Occurrence[] {
   return out;
 }
 
+/**
+ * A recurrence as Graph returns it: every pattern and range property present, unused ones at Graph's
+ * defaults (month 0, dayOfMonth 0, index "first", firstDayOfWeek "sunday", numberOfOccurrences 0,
+ * endDate "0001-01-01"), day names lower-case, and `recurrenceTimeZone` set (Windows name when known).
+ */
+export function normalizeRecurrence(
+  rec: MicrosoftGraph.PatternedRecurrence,
+  recurrenceTimeZone: string,
+): MicrosoftGraph.PatternedRecurrence {
+  const p = rec.pattern ?? {};
+  const r = rec.range ?? {};
+  const rangeType = r.type ?? 'noEnd';
+  let zone = r.recurrenceTimeZone ?? recurrenceTimeZone;
+  try {
+    zone = ianaToWindows(zone);
+  } catch {
+    // keep the name as given
+  }
+  return {
+    pattern: {
+      type: p.type ?? 'daily',
+      interval: p.interval ?? 1,
+      month: p.month ?? 0,
+      dayOfMonth: p.dayOfMonth ?? 0,
+      daysOfWeek: (p.daysOfWeek ?? []).map((d) => d.toLowerCase() as MicrosoftGraph.DayOfWeek),
+      firstDayOfWeek: (p.firstDayOfWeek?.toLowerCase() as MicrosoftGraph.DayOfWeek | undefined) ?? 'sunday',
+      index: p.index ?? 'first',
+    },
+    range: {
+      type: rangeType,
+      startDate: r.startDate ?? null,
+      endDate: rangeType === 'endDate' ? (r.endDate ?? null) : '0001-01-01',
+      recurrenceTimeZone: zone,
+      numberOfOccurrences: rangeType === 'numbered' ? (r.numberOfOccurrences ?? 0) : 0,
+    },
+  };
+}
+
 /** IANA zone for a Windows zone name ("Pacific Standard Time"); IANA names pass through; unknown → RangeError. */
 export function windowsToIana(name: string): string {
   const iana = findIana(name)[0];
