@@ -130,6 +130,11 @@ export interface MeetingsTable {
   origin: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  provider_event_id: string | null;
+  provider_series_master_id: string | null;
+  provider_change_key: string | null;
+  seen_generation: Generated<number>;
+  external_id: string | null;
 }
 
 export interface OutlookCalendarSyncTable {
@@ -163,6 +168,22 @@ export interface CalendarSyncStateTable {
   pages_synced: Generated<number>;
   events_synced: Generated<number>;
   updated_at: Generated<Date>;
+  generation: Generated<number>;
+  last_full_sync_at: NullableTimestamp;
+  resync_count: Generated<number>;
+}
+
+export interface GoogleCalendarSyncTable {
+  id: Generated<string>;
+  meeting_id: string;
+  google_event_id: string;
+  user_id: string;
+  calendar_id: string | null;
+  last_synced_at: NullableTimestamp;
+  sync_direction: string | null;
+  tenant_id: string;
+  etag: string | null;
+  ical_uid: string | null;
 }
 
 export interface MeetingTemplatesTable {
@@ -233,6 +254,7 @@ export interface DB {
   stakeholders: StakeholdersTable;
   meetings: MeetingsTable;
   outlook_calendar_sync: OutlookCalendarSyncTable;
+  google_calendar_sync: GoogleCalendarSyncTable;
   calendar_sync_state: CalendarSyncStateTable;
   meeting_templates: MeetingTemplatesTable;
   meeting_proposals: MeetingProposalsTable;

@@ -1,0 +1,163 @@
+// The inbound sync engine: pages of provider changes into meetings, crash-safe (cursor committed with each page).
+import type { TimeRange } from '../../domain/calendar.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import type { ProviderResolver, SyncStore, SyncTarget } from '../../ports/sync.js';
+
+export interface SyncOptions {
+  windowPastDays: number;
+  windowFutureDays: number;
+  now: () => Date;
+}
+
+export interface SyncProgress {
+  pages: number;
+  events: number;
+  removed: number;
+  fullRound: boolean;
+}
+
+export interface SyncResult extends SyncProgress {
+  calendarId: string;
+  changedMeetingIds: string[];
+  removedMeetingIds: string[];
+}
+
+/** Listener for meetings changed by sync (detection and metrics subscribe). */
+export type MeetingsChanged = (tenantId: string, changedIds: string[], removedIds: string[]) => Promise<void>;
+
+const DAY = 86_400_000;
+
+/** The sync window around `now`, aligned to UTC midnight so it slides once a day. */
+export function syncWindow(now: Date, pastDays: number, futureDays: number): TimeRange {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return {
+    start: new Date(midnight - pastDays * DAY).toISOString(),
+    end: new Date(midnight + futureDays * DAY).toISOString(),
+  };
+}
+
+export class SyncService {
+  private listeners: MeetingsChanged[] = [];
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly providers: ProviderResolver,
+    private readonly options: SyncOptions,
+  ) {}
+
+  onMeetingsChanged(l: MeetingsChanged): void {
+    this.listeners.push(l);
+  }
+
+  /**
+   * Runs one sync of a calendar to the end of the current round (or `maxPages`). A crash at any point leaves the
+   * last committed cursor: the next run replays at most one page, idempotently.
+   * @example await sync.syncCalendar(tenantId, calendarId, { full: false });
+   */
+  async syncCalendar(
+    tenantId: string,
+    calendarId: string,
+    opts: { full?: boolean; maxPages?: number; onProgress?: (p: SyncProgress) => void } = {},
+  ): Promise<SyncResult> {
+    const target = await this.store.getTarget(tenantId, calendarId);
+    if (!target) throw new AppError('not_found', 'No such synced calendar.');
+    try {
+      return await this.run(target, opts);
+    } catch (e) {
+      await this.store.recordError(target, e instanceof AppError ? `${e.code}: ${e.message}` : 'internal error');
+      throw e;
+    }
+  }
+
+  private async run(
+    target: SyncTarget,
+    opts: { full?: boolean; maxPages?: number; onProgress?: (p: SyncProgress) => void },
+  ): Promise<SyncResult> {
+    const provider = this.providers.forTarget(target);
+    const wanted = syncWindow(this.options.now(), this.options.windowPastDays, this.options.windowFutureDays);
+    const state = await this.store.getState(target.calendarId);
+    let fullRound = state.fullSyncInProgress;
+    const windowMoved = !state.window || state.window.start !== wanted.start || state.window.end !== wanted.end;
+    let window = state.window ?? wanted;
+    let generation = state.generation;
+    let cursor = state.cursor;
+    // Start a new full round when asked, when never synced, or when the window slid (the delta is bound to it);
+    // an interrupted full round resumes from its cursor.
+    if (opts.full || !cursor || (windowMoved && !state.fullSyncInProgress)) {
+      window = wanted;
+      generation = await this.store.beginFullRound(target, window);
+      cursor = null;
+      fullRound = true;
+    }
+    const result: SyncResult = {
+      calendarId: target.calendarId,
+      pages: 0,
+      events: 0,
+      removed: 0,
+      fullRound,
+      changedMeetingIds: [],
+      removedMeetingIds: [],
+    };
+    let resyncs = 0;
+    for (;;) {
+      let page;
+      try {
+        page = await provider.syncChanges({ calendarId: target.providerCalendarId, window, cursor });
+      } catch (e) {
+        if (isAppError(e, 'sync_cursor_expired') && resyncs < 2) {
+          resyncs += 1;
+          window = wanted;
+          generation = await this.store.beginFullRound(target, window);
+          cursor = null;
+          fullRound = true;
+          result.fullRound = true;
+          continue;
+        }
+        throw e;
+      }
+      const upserts = page.changes.flatMap((c) => (c.kind === 'upsert' ? [c.event] : []));
+      const removedIds = page.changes.flatMap((c) => (c.kind === 'removed' ? [c.eventId] : []));
+      const applied = await this.store.applyPage({
+        target,
+        upserts,
+        removedIds,
+        cursor: page.cursor,
+        done: page.done,
+        fullRound,
+        generation,
+        window,
+      });
+      cursor = page.cursor;
+      result.pages += 1;
+      result.events += upserts.length;
+      result.removed += applied.removedMeetingIds.length;
+      result.changedMeetingIds.push(...applied.changedMeetingIds);
+      result.removedMeetingIds.push(...applied.removedMeetingIds);
+      opts.onProgress?.({ pages: result.pages, events: result.events, removed: result.removed, fullRound });
+      if (applied.changedMeetingIds.length || applied.removedMeetingIds.length) {
+        for (const l of this.listeners) await l(target.tenantId, applied.changedMeetingIds, applied.removedMeetingIds);
+      }
+      if (page.done || (opts.maxPages !== undefined && result.pages >= opts.maxPages)) break;
+    }
+    return result;
+  }
+
+  /** Syncs every selected calendar of a user (the CLI's `sync --user`). */
+  async syncUser(
+    tenantId: string,
+    userId: string,
+    opts: { full?: boolean; onProgress?: (calendarId: string, p: SyncProgress) => void } = {},
+  ): Promise<SyncResult[]> {
+    const targets = await this.store.listTargets({ tenantId, userId });
+    const out: SyncResult[] = [];
+    for (const t of targets) {
+      out.push(
+        await this.syncCalendar(tenantId, t.calendarId, {
+          full: opts.full,
+          onProgress: (p) => opts.onProgress?.(t.calendarId, p),
+        }),
+      );
+    }
+    return out;
+  }
+}

@@ -1,0 +1,337 @@
+// Postgres side of the sync engine: one transaction per page (meetings, link rows, cursor), idempotent upserts.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CalendarEvent, TimeRange } from '../domain/calendar.js';
+import type { AppliedPage, SyncPage, SyncState, SyncStore, SyncTarget } from '../ports/sync.js';
+import type { DB, NewMeeting } from './schema.js';
+
+/** The meeting row for a provider event (customer fields are never set here). */
+export function meetingValues(t: SyncTarget, e: CalendarEvent, generation: number): NewMeeting {
+  return {
+    tenant_id: t.tenantId,
+    user_id: t.userId,
+    calendar_id: t.calendarId,
+    provider: t.provider,
+    provider_event_id: e.id,
+    provider_series_master_id: e.seriesMasterId,
+    provider_change_key: e.changeKey,
+    ical_uid: e.iCalUId,
+    subject: e.subject,
+    body: e.body.content,
+    body_content_type: e.body.contentType,
+    start_at: e.start,
+    end_at: e.end,
+    time_zone: e.timeZone,
+    is_all_day: e.isAllDay,
+    organizer: e.organizer ? JSON.stringify(e.organizer) : null,
+    attendees: JSON.stringify(e.attendees),
+    location: e.location ? JSON.stringify(e.location) : null,
+    online_meeting: e.onlineMeeting ? JSON.stringify(e.onlineMeeting) : null,
+    show_as: e.showAs,
+    sensitivity: e.sensitivity,
+    categories: e.categories,
+    event_type: e.type,
+    original_start: e.originalStart,
+    recurrence: e.recurrence ? JSON.stringify(e.recurrence) : null,
+    is_cancelled: e.isCancelled,
+    response_status: e.responseStatus,
+    reminder_minutes: e.reminderMinutes,
+    external_id: e.externalId,
+    seen_generation: generation,
+  };
+}
+
+const toIso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Columns a provider update may change; the customer link and manual association are never among them. */
+const UPDATABLE = [
+  'provider_series_master_id',
+  'provider_change_key',
+  'ical_uid',
+  'subject',
+  'body',
+  'body_content_type',
+  'start_at',
+  'end_at',
+  'time_zone',
+  'is_all_day',
+  'organizer',
+  'attendees',
+  'location',
+  'online_meeting',
+  'show_as',
+  'sensitivity',
+  'categories',
+  'event_type',
+  'original_start',
+  'recurrence',
+  'is_cancelled',
+  'response_status',
+  'reminder_minutes',
+  'external_id',
+  'seen_generation',
+] as const;
+
+export class PgSyncStore implements SyncStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  private targetQuery() {
+    return this.db
+      .selectFrom('calendars as c')
+      .innerJoin('calendar_connections as cc', 'cc.id', 'c.connection_id')
+      .select([
+        'c.tenant_id as tenantId',
+        'c.user_id as userId',
+        'c.id as calendarId',
+        'c.provider_calendar_id as providerCalendarId',
+        'cc.provider as provider',
+        'cc.id as connectionId',
+        'cc.account_email as mailbox',
+        'c.is_shared as isShared',
+      ])
+      .where('c.selected_for_sync', '=', true)
+      .where('cc.status', '=', 'active');
+  }
+
+  async getTarget(tenantId: string, calendarId: string): Promise<SyncTarget | null> {
+    const r = await this.targetQuery()
+      .where('c.tenant_id', '=', tenantId)
+      .where('c.id', '=', calendarId)
+      .executeTakeFirst();
+    return r ? { ...r, mailbox: r.mailbox ?? '' } : null;
+  }
+
+  async listTargets(filter: { tenantId?: string; userId?: string }): Promise<SyncTarget[]> {
+    let q = this.targetQuery();
+    if (filter.tenantId) q = q.where('c.tenant_id', '=', filter.tenantId);
+    if (filter.userId) q = q.where('c.user_id', '=', filter.userId);
+    return (await q.orderBy('c.id').execute()).map((r) => ({ ...r, mailbox: r.mailbox ?? '' }));
+  }
+
+  async getState(calendarId: string): Promise<SyncState> {
+    const r = await this.db
+      .selectFrom('calendar_sync_state')
+      .selectAll()
+      .where('calendar_id', '=', calendarId)
+      .executeTakeFirst();
+    if (!r) {
+      return {
+        cursor: null,
+        window: null,
+        generation: 0,
+        fullSyncInProgress: false,
+        lastSuccessAt: null,
+        lastError: null,
+        subscriptionId: null,
+        subscriptionExpiresAt: null,
+      };
+    }
+    return {
+      cursor: r.delta_link,
+      window:
+        r.window_start && r.window_end
+          ? { start: r.window_start.toISOString(), end: r.window_end.toISOString() }
+          : null,
+      generation: r.generation,
+      fullSyncInProgress: r.full_sync_in_progress,
+      lastSuccessAt: toIso(r.last_success_at),
+      lastError: r.last_error,
+      subscriptionId: r.subscription_id,
+      subscriptionExpiresAt: toIso(r.subscription_expires_at),
+    };
+  }
+
+  async beginFullRound(t: SyncTarget, window: TimeRange): Promise<number> {
+    const r = await this.db
+      .insertInto('calendar_sync_state')
+      .values({
+        calendar_id: t.calendarId,
+        tenant_id: t.tenantId,
+        delta_link: null,
+        window_start: window.start,
+        window_end: window.end,
+        full_sync_in_progress: true,
+        generation: 1,
+      })
+      .onConflict((oc) =>
+        oc.column('calendar_id').doUpdateSet({
+          delta_link: null,
+          window_start: window.start,
+          window_end: window.end,
+          full_sync_in_progress: true,
+          generation: sql<number>`calendar_sync_state.generation + 1`,
+          resync_count: sql<number>`calendar_sync_state.resync_count + 1`,
+          updated_at: new Date(),
+        }),
+      )
+      .returning('generation')
+      .executeTakeFirstOrThrow();
+    return r.generation;
+  }
+
+  async applyPage(page: SyncPage): Promise<AppliedPage> {
+    return this.db.transaction().execute((trx) => this.applyInTx(trx, page));
+  }
+
+  private async applyInTx(trx: Transaction<DB>, page: SyncPage): Promise<AppliedPage> {
+    const t = page.target;
+    // Masters first, so occurrences in the same page link to them.
+    const upserts = [...page.upserts].sort(
+      (a, b) => Number(b.type === 'seriesMaster') - Number(a.type === 'seriesMaster'),
+    );
+    const ids = upserts.map((e) => e.id);
+    const before = new Map<string, string | null>();
+    if (ids.length) {
+      const rows = await trx
+        .selectFrom('meetings')
+        .select(['provider_event_id', 'provider_change_key'])
+        .where('calendar_id', '=', t.calendarId)
+        .where('provider_event_id', 'in', ids)
+        .execute();
+      for (const r of rows) before.set(r.provider_event_id!, r.provider_change_key);
+    }
+    const changed: string[] = [];
+    const now = new Date();
+    // One statement per page for the meetings and one for their link rows (a page is at most a few hundred events;
+    // the same id twice in one page keeps the last version).
+    const latest = new Map(upserts.map((e) => [e.id, e]));
+    const unique = [...latest.values()];
+    if (unique.length) {
+      const rows = await trx
+        .insertInto('meetings')
+        .values(unique.map((e) => meetingValues(t, e, page.generation)))
+        .onConflict((oc) =>
+          oc.columns(['calendar_id', 'provider_event_id']).doUpdateSet((eb) => {
+            const set: Record<string, unknown> = { updated_at: now };
+            for (const col of UPDATABLE) set[col] = eb.ref(`excluded.${col}`);
+            return set;
+          }),
+        )
+        .returning(['id', 'provider_event_id'])
+        .execute();
+      const idOf = new Map(rows.map((r) => [r.provider_event_id!, r.id]));
+      for (const e of unique) if (!before.has(e.id) || before.get(e.id) !== e.changeKey) changed.push(idOf.get(e.id)!);
+      await this.upsertLinks(trx, t, unique, idOf, now);
+    }
+    const removed: string[] = [];
+    if (page.removedIds.length) {
+      const del = await trx
+        .deleteFrom('meetings')
+        .where('calendar_id', '=', t.calendarId)
+        .where('provider_event_id', 'in', page.removedIds)
+        .returning('id')
+        .execute();
+      removed.push(...del.map((d) => d.id));
+    }
+    // Link occurrences and exceptions to their series master (in this or an earlier page).
+    await sql`UPDATE meetings m SET series_master_id = master.id
+      FROM meetings master
+      WHERE m.calendar_id = ${t.calendarId} AND master.calendar_id = ${t.calendarId}
+        AND m.provider_series_master_id = master.provider_event_id
+        AND m.series_master_id IS DISTINCT FROM master.id`.execute(trx);
+    if (page.done && page.fullRound) {
+      const stale = await trx
+        .deleteFrom('meetings')
+        .where('calendar_id', '=', t.calendarId)
+        .where('origin', '=', 'provider')
+        .where('seen_generation', '<', page.generation)
+        .returning('id')
+        .execute();
+      removed.push(...stale.map((d) => d.id));
+    }
+    await trx
+      .insertInto('calendar_sync_state')
+      .values({
+        calendar_id: t.calendarId,
+        tenant_id: t.tenantId,
+        delta_link: page.cursor,
+        window_start: page.window.start,
+        window_end: page.window.end,
+        generation: page.generation,
+      })
+      .onConflict((oc) =>
+        oc.column('calendar_id').doUpdateSet({
+          delta_link: page.cursor,
+          pages_synced: sql<number>`calendar_sync_state.pages_synced + 1`,
+          events_synced: sql<number>`calendar_sync_state.events_synced + ${upserts.length + page.removedIds.length}`,
+          last_attempt_at: now,
+          ...(page.done ? { last_success_at: now, full_sync_in_progress: false, last_error: null } : {}),
+          ...(page.done && page.fullRound ? { last_full_sync_at: now } : {}),
+          updated_at: now,
+        }),
+      )
+      .execute();
+    return { changedMeetingIds: changed, removedMeetingIds: removed };
+  }
+
+  private async upsertLinks(
+    trx: Transaction<DB>,
+    t: SyncTarget,
+    events: CalendarEvent[],
+    idOf: Map<string, string>,
+    now: Date,
+  ) {
+    if (t.provider === 'MICROSOFT') {
+      await trx
+        .insertInto('outlook_calendar_sync')
+        .values(
+          events.map((e) => ({
+            meeting_id: idOf.get(e.id)!,
+            outlook_event_id: e.id,
+            user_id: t.userId,
+            calendar_id: t.calendarId,
+            tenant_id: t.tenantId,
+            last_synced_at: now,
+            sync_direction: 'inbound',
+            change_key: e.changeKey,
+            ical_uid: e.iCalUId,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('outlook_event_id').doUpdateSet((eb) => ({
+            meeting_id: eb.ref('excluded.meeting_id'),
+            last_synced_at: now,
+            change_key: eb.ref('excluded.change_key'),
+            sync_direction: 'inbound',
+          })),
+        )
+        .execute();
+    } else {
+      await trx
+        .insertInto('google_calendar_sync')
+        .values(
+          events.map((e) => ({
+            meeting_id: idOf.get(e.id)!,
+            google_event_id: e.id,
+            user_id: t.userId,
+            calendar_id: t.calendarId,
+            tenant_id: t.tenantId,
+            last_synced_at: now,
+            sync_direction: 'inbound',
+            etag: e.changeKey,
+            ical_uid: e.iCalUId,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('google_event_id').doUpdateSet((eb) => ({
+            meeting_id: eb.ref('excluded.meeting_id'),
+            last_synced_at: now,
+            etag: eb.ref('excluded.etag'),
+            sync_direction: 'inbound',
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async recordError(t: SyncTarget, message: string): Promise<void> {
+    await this.db
+      .insertInto('calendar_sync_state')
+      .values({ calendar_id: t.calendarId, tenant_id: t.tenantId, last_error: message, last_attempt_at: new Date() })
+      .onConflict((oc) =>
+        oc
+          .column('calendar_id')
+          .doUpdateSet({ last_error: message, last_attempt_at: new Date(), updated_at: new Date() }),
+      )
+      .execute();
+  }
+}
