@@ -188,6 +188,10 @@ describe('rruleToPatternedRecurrence', () => {
     expect(codeOf(() => rruleToPatternedRecurrence('FREQ=MONTHLY;BYMONTHDAY=-1', ctx))).toBe('unsatisfiable');
     expect(codeOf(() => rruleToPatternedRecurrence('FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=5', ctx))).toBe('unsatisfiable');
     expect(codeOf(() => rruleToPatternedRecurrence('FREQ=DAILY;INTERVAL=2;BYDAY=MO', ctx))).toBe('unsatisfiable');
+    expect(codeOf(() => rruleToPatternedRecurrence('FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=1', ctx))).toBe('unsatisfiable');
+    expect(codeOf(() => rruleToPatternedRecurrence('FREQ=MONTHLY;BYMONTHDAY=3;BYSETPOS=1', ctx))).toBe('unsatisfiable');
+    expect(codeOf(() => rruleToPatternedRecurrence('FREQ=YEARLY;BYMONTHDAY=15', ctx))).toBe('unsatisfiable');
+    expect(codeOf(() => rruleToPatternedRecurrence('FREQ=DAILY;COUNT=0', ctx))).toBe('bad_request');
   });
 });
 

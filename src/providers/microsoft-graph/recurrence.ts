@@ -229,6 +229,9 @@ function patternFromOptions(o: Partial<RRuleOptions>, rrule: string, start: Date
   if (monthDays.length > 1 || months.length > 1 || monthDays.some((d) => d < 1))
     throw unsupported(rrule, 'BYMONTHDAY/BYMONTH');
   const startDay = DAYS[start.weekday - 1] as Day;
+  // BYSETPOS only has a Graph meaning together with BYDAY in a monthly or yearly rule (relative patterns).
+  const relative = (o.freq === RRule.MONTHLY || o.freq === RRule.YEARLY) && days.length > 0;
+  if (asList(o.bysetpos).length > 0 && !relative) throw unsupported(rrule, 'BYSETPOS');
   switch (o.freq) {
     case RRule.DAILY:
       if (days.length === 0 && monthDays.length === 0 && months.length === 0) return { type: 'daily', interval };
@@ -249,6 +252,8 @@ function patternFromOptions(o: Partial<RRuleOptions>, rrule: string, start: Date
       return { type: 'absoluteMonthly', interval, dayOfMonth: monthDays[0] ?? start.day };
     case RRule.YEARLY: {
       const month = months[0] ?? start.month;
+      // YEARLY;BYMONTHDAY=n without BYMONTH repeats in every month: not a yearly Graph pattern.
+      if (monthDays.length > 0 && months.length === 0) throw unsupported(rrule, 'FREQ=YEARLY;BYMONTHDAY');
       if (days.length > 0) {
         if (monthDays.length > 0 || months.length === 0) throw unsupported(rrule, 'FREQ=YEARLY;BYDAY');
         return { type: 'relativeYearly', interval, month, ...relativeDays(o, rrule) };
@@ -289,8 +294,11 @@ export function rruleToPatternedRecurrence(rrule: string, ctx: RRuleContext): Mi
   else if (pattern.type === 'weekly') pattern.firstDayOfWeek = 'monday';
   const range: Range = { type: 'noEnd', startDate: start.toISODate() };
   if (untilDate !== null) Object.assign(range, { type: 'endDate', endDate: untilDate });
-  else if (o.count !== undefined && o.count !== null)
+  else if (o.count !== undefined && o.count !== null) {
+    if (!Number.isInteger(o.count) || o.count < 1)
+      throw new AppError('bad_request', 'COUNT must be a positive integer.', { details: { rrule } });
     Object.assign(range, { type: 'numbered', numberOfOccurrences: o.count });
+  }
   range.recurrenceTimeZone = toGraphTimeZone(ctx.timeZone);
   return normalizePatternedRecurrence({ pattern, range });
 }
