@@ -175,6 +175,25 @@ describe('admin API', () => {
     expect((await admin('POST', '/clock', {})).status).toBe(400);
   });
 
+  it('reset forgets refresh tokens and consents and rewinds the clock', async () => {
+    await admin('POST', '/clock', { advanceMs: 5000 });
+    expect((await admin('POST', '/reset')).status).toBe(200);
+    expect(emu.clock.offset).toBe(0);
+    const res = await fetch(`${emu.baseUrl}/common/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token!,
+        client_id: emu.app.clientId,
+        client_secret: emu.app.clientSecret,
+      }).toString(),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error_codes: number[] }).error_codes).toEqual([9002313]);
+    expect(emu.identity.userConsents.size).toBe(0);
+  });
+
   it('round-trips a snapshot', async () => {
     const snap = await admin('GET', '/snapshot');
     expect(snap.body.version).toBe(1);

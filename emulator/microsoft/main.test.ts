@@ -1,6 +1,6 @@
 // The emulator CLI as a process: `--json` prints one JSON line first; SIGTERM stops it cleanly.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,9 +13,24 @@ const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
 describe('emulator CLI', () => {
   it('prints {baseUrl, caFile, app, users} as its first line and exits 0 on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
+    const faultFile = join(dataDir, 'faults.json');
+    writeFileSync(faultFile, JSON.stringify({ seed: 9, errors: { rate: 0.5 } }));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', mainPath, '--port', '0', '--json', '--data-dir', dataDir, '--seed', '3'],
+      [
+        '--import',
+        'tsx',
+        mainPath,
+        '--port',
+        '0',
+        '--json',
+        '--data-dir',
+        dataDir,
+        '--seed',
+        '3',
+        '--faults',
+        faultFile,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -42,6 +57,12 @@ describe('emulator CLI', () => {
     try {
       const health = await fetch(`${info.baseUrl}/_emulator/health`);
       expect(health.status).toBe(200);
+      const faults = (await (await fetch(`${info.baseUrl}/_emulator/faults`)).json()) as {
+        seed: number;
+        errors: { rate: number };
+      };
+      expect(faults.seed).toBe(9);
+      expect(faults.errors.rate).toBe(0.5);
     } finally {
       untrust();
     }

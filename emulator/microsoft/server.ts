@@ -279,10 +279,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     lifetimes: opts.tokenLifetimes,
     autoConsent: opts.autoConsent,
   });
-  const faults = new Faults(clock.now, {
+  const initialFaults: FaultPatch = {
     ...opts.faults,
     ...(opts.latencyMs !== undefined ? { latency: { ...opts.faults?.latency, fixedMs: opts.latencyMs } } : {}),
-  });
+  };
+  const faults = new Faults(clock.now, initialFaults);
   attachFaults(store, faults);
   const requestLog = new RequestLog();
   const seedFn = opts.minimalSeed ? fallbackSeed : await loadSeed();
@@ -356,7 +357,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     directory.users.clear();
     store.load({ version: 1, rooms: [], mailboxes: [] });
     identity.reset();
-    faults.reset(opts.faults ?? {});
+    engine.subscriptions.clear();
+    faults.reset(initialFaults);
     clock.reset();
     requestLog.reset();
     await seedAll();

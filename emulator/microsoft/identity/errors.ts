@@ -78,10 +78,6 @@ export const AADSTS = {
     message:
       'The grant requires admin permission. An administrator of this tenant has set a policy that prevents users from granting applications the permissions they request.',
   },
-  900941: {
-    error: 'invalid_grant',
-    message: 'Administrator consent is required. The application requests permissions only an administrator can grant.',
-  },
   900144: { error: 'invalid_request', message: "The request body must contain the following parameter: '{param}'." },
   501481: {
     error: 'invalid_grant',
@@ -119,11 +115,6 @@ export const AADSTS = {
     error: 'invalid_request',
     message:
       "The redirect URI '{redirectUri}' specified in the request does not match the redirect URIs configured for the application '{clientId}'.",
-  },
-  70002: {
-    error: 'invalid_grant',
-    message:
-      'Error validating credentials. The reply address in the request does not match the one used when the code was issued.',
   },
   70003: { error: 'unsupported_grant_type', message: "The app requested an unsupported grant type '{grant}'." },
 } as const;
