@@ -1,14 +1,7 @@
 // A prebuilt index over a tenant's customers (domains, stakeholder addresses, patterns) so that detecting one
 // meeting costs O(participants × domain depth + subject tokens + regex patterns / 64 set scans), not O(customers).
 import { AppError } from '../errors.js';
-import {
-  domainSuffixes,
-  emailDomain,
-  isPublicMailDomain,
-  isTenantDomain,
-  normalizeDomain,
-  normalizeEmail,
-} from './normalize.js';
+import { domainSuffixes, isPublicMailDomain, isTenantDomain, normalizeDomain, normalizeEmail } from './normalize.js';
 import { KeywordMatcher, RegexSetMatcher } from './patterns.js';
 import type { CustomerProfile, DetectableMeeting, SubjectPattern } from './types.js';
 
@@ -29,6 +22,17 @@ export interface CustomerEvidence {
   byStakeholder: Map<string, string | null>;
   patterns: SubjectPattern[];
 }
+
+/** A normalised participant address and what the index knows about its domain. */
+interface AddressInfo {
+  email: string;
+  domain: string;
+  tenant: boolean;
+  public: boolean;
+}
+
+/** Normalised addresses remembered per index (cleared when full). */
+const ADDRESS_CACHE_SIZE = 50_000;
 
 interface IndexedCustomer {
   profile: CustomerProfile;
@@ -73,6 +77,7 @@ export class CustomerIndex {
   private readonly keywords = new KeywordMatcher<KeywordValue>();
   private readonly regexes = new RegexSetMatcher<KeywordValue>();
   private readonly skippedByCustomer = new Map<string, SkippedEntry[]>();
+  private readonly addressCache = new Map<string, AddressInfo | null>();
 
   private constructor(tenantDomains: Iterable<string>) {
     const set = new Set<string>();
@@ -172,16 +177,33 @@ export class CustomerIndex {
    * de-duplicated, excluding invalid addresses and the tenant's own domains.
    */
   participants(meeting: DetectableMeeting): string[] {
-    const raw = [meeting.organizerEmail, ...meeting.attendees.filter((a) => a.type !== 'resource').map((a) => a.email)];
-    const out = new Set<string>();
-    for (const r of raw) {
-      if (r === null) continue;
-      const email = normalizeEmail(r);
-      if (email === null) continue;
+    return [...this.participantInfos(meeting).keys()];
+  }
+
+  private participantInfos(meeting: DetectableMeeting): Map<string, AddressInfo> {
+    const out = new Map<string, AddressInfo>();
+    const consider = (raw: string): void => {
+      const info = this.addressInfo(raw);
+      if (info !== null && !info.tenant) out.set(info.email, info);
+    };
+    if (meeting.organizerEmail !== null) consider(meeting.organizerEmail);
+    for (const a of meeting.attendees) if (a.type !== 'resource') consider(a.email);
+    return out;
+  }
+
+  /** Normalisation of one raw address, memoised: the same people attend many meetings. */
+  private addressInfo(raw: string): AddressInfo | null {
+    const cached = this.addressCache.get(raw);
+    if (cached !== undefined) return cached;
+    const email = normalizeEmail(raw);
+    let info: AddressInfo | null = null;
+    if (email !== null) {
       const domain = email.slice(email.lastIndexOf('@') + 1);
-      if (!isTenantDomain(domain, this.tenantDomains)) out.add(email);
+      info = { email, domain, tenant: isTenantDomain(domain, this.tenantDomains), public: isPublicMailDomain(domain) };
     }
-    return [...out];
+    if (this.addressCache.size >= ADDRESS_CACHE_SIZE) this.addressCache.clear();
+    this.addressCache.set(raw, info);
+    return info;
   }
 
   /** Collects every customer's evidence for one meeting. */
@@ -195,12 +217,11 @@ export class CustomerIndex {
       }
       return e;
     };
-    for (const email of this.participants(meeting)) {
+    for (const { email, domain, public: isPublic } of this.participantInfos(meeting).values()) {
       for (const id of this.stakeholderMap.get(email) ?? []) {
         evidence(id).byStakeholder.set(email, this.customers.get(id)?.stakeholders.get(email) ?? null);
       }
-      const domain = emailDomain(email) as string;
-      if (isPublicMailDomain(domain)) continue;
+      if (isPublic) continue;
       // The most specific configured domain wins: eu.acmecorp.com beats acmecorp.com.
       for (const suffix of domainSuffixes(domain)) {
         const ids = this.domainMap.get(suffix);
