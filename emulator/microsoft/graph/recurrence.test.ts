@@ -491,6 +491,7 @@ describe('normalizeRecurrence', () => {
     expect(keys(out)).toEqual(keys(fragment('resource-patternedrecurrence-1')));
     expect(out.pattern).toMatchObject({
       ...rec.pattern,
+      daysOfWeek: rec.pattern!.daysOfWeek!.map((d) => d.toLowerCase()),
       month: 0,
       dayOfMonth: 0,
       firstDayOfWeek: 'sunday',
