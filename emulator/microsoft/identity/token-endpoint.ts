@@ -98,7 +98,7 @@ async function tokenResponse(deps: IdentityDeps, req: FastifyRequest, i: Issue) 
       profile: i.oidc.has('profile'),
     });
   }
-  out.client_info = clientInfo(i.user);
+  if ((req.body as Body | undefined)?.client_info === '1') out.client_info = clientInfo(i.user);
   return out;
 }
 
