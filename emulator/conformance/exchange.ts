@@ -31,12 +31,15 @@ export async function runExchange(h: Harness, c: ConformanceCase, reps: Represen
   const window = windowOf(query, docBody);
   try {
     await importEntities(h, rawPath, docBody, window);
-    const path = await mapPath(h, c, rawPath);
+    let path = await mapPath(h, c, rawPath);
+    // The default calendar cannot be deleted; the docs' DELETE example stands for any calendar of the user.
+    if (req.method === 'DELETE' && /(^|\/)calendar$/i.test(path)) path = path.replace(/calendar$/i, `calendars/${String((await createCalendar(h, 'Deletable')).id)}`);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) if (!DROP_HEADERS.has(k.toLowerCase())) headers[k] = v;
     let target = `${path}${query.length ? `?${mapQuery(query, window)}` : ''}`;
     if (query.some(([k]) => /^\$(skiptoken|deltatoken)$/i.test(k))) target = await deltaChain(h, path, query, window, headers);
     const sent = prepareBody(h, c);
+    if (/getSchedule$/i.test(path)) await busyEvents(h, sent);
     const res = await h.graph(req.method, target, {
       headers,
       ...(req.bodyRaw !== undefined ? { raw: req.bodyRaw } : sent !== undefined && sent !== null ? { body: sent } : {}),
@@ -60,7 +63,7 @@ function judge(c: ConformanceCase, status: number, actual: unknown, sent: unknow
   }
   if (status !== doc.status) return { outcome: 'fail', detail: `status: expected ${doc.status}, got ${status}${errorOf()}` };
   if (doc.body === null || doc.body === undefined || doc.bodyUnspecified) return { outcome: 'pass' };
-  let expected = doc.body;
+  let expected: unknown = doc.body;
   if (/\$batch$/i.test(c.request?.url ?? '')) expected = batchEnvelope(expected);
   const rootType = typeFromContext((actual as { '@odata.context'?: unknown } | null)?.['@odata.context']) ?? typeFromContext((expected as Record<string, unknown>)['@odata.context']);
   const diff =
@@ -76,7 +79,17 @@ function batchEnvelope(body: unknown): unknown {
 
 /** Creates the events / calendars a documented list response shows, so that the replayed list has them too. */
 async function importEntities(h: Harness, path: string, body: unknown, window: Window): Promise<void> {
-  if (!isObj(body) || !Array.isArray(body.value) || /places|subscriptions|mailboxSettings/i.test(path)) return;
+  if (!isObj(body) || !Array.isArray(body.value) || /places|mailboxSettings/i.test(path)) return;
+  if (/^subscriptions$/i.test(path)) {
+    for (const _ of body.value.slice(0, 2)) await createSubscription(h);
+    return;
+  }
+  if (typeof body['@odata.nextLink'] === 'string') {
+    // The documented page is not the last one: make sure the emulator has more than a page to give.
+    for (let i = 0; i < 4; i++) {
+      await createEvent(h, eventInput({ subject: `Page filler ${i}` }, new Date(Date.parse(window.start) + (30 + i) * 3600_000).toISOString().slice(0, 19)));
+    }
+  }
   const items = body.value.filter(isObj).slice(0, 4);
   if (/\/instances$/i.test(path)) return; // the series is created when its id is mapped
   let offset = 1;
@@ -206,4 +219,17 @@ function windowOf(query: Array<[string, string]>, body: unknown): Window {
     return { start: new Date(min - 86_400_000).toISOString(), end: new Date(Math.max(...starts) + 2 * 86_400_000).toISOString() };
   }
   return { start: '2030-01-07T00:00:00.000Z', end: '2030-01-14T00:00:00.000Z' };
+}
+
+/** getSchedule: each scheduled person gets a busy event inside the asked window (so scheduleItems are not empty). */
+async function busyEvents(h: Harness, body: unknown): Promise<void> {
+  if (!isObj(body) || !Array.isArray(body.schedules) || !isObj(body.startTime)) return;
+  const start = String(body.startTime.dateTime).slice(0, 19);
+  const at = new Date(Date.parse(`${start}Z`) + 3600_000).toISOString().slice(0, 19);
+  for (const address of body.schedules) {
+    const user = typeof address === 'string' ? h.emu.directory.getUser(address) : undefined;
+    if (!user || user.kind !== 'user') continue;
+    const token = user.id === h.me.id ? h.token : await h.mint(user);
+    await createEvent(h, eventInput({ subject: 'Busy', start: { dateTime: at, timeZone: String(body.startTime.timeZone ?? 'UTC') }, end: { dateTime: new Date(Date.parse(`${at}Z`) + 3600_000).toISOString().slice(0, 19), timeZone: String(body.startTime.timeZone ?? 'UTC') } }), { token });
+  }
 }

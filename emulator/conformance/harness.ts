@@ -43,12 +43,7 @@ export class Receiver {
       req.on('end', () => {
         const u = new URL(req.url ?? '/', 'http://receiver');
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown = null;
-        try {
-          json = text ? (JSON.parse(text) as unknown) : null;
-        } catch {
-          json = null;
-        }
+        const json = parseJson(text);
         const post: Posted = { path: u.pathname, query: u.searchParams, headers: req.headers, text, json };
         this.posts.push(post);
         for (const w of [...this.waiters]) {
@@ -116,8 +111,9 @@ export class Harness {
 
   /** Fresh seed, fresh tokens (every case starts from the same state). */
   async reset(): Promise<void> {
-    await this.emu.reset();
+    // Subscriptions go first: re-seeding fires changes that old subscriptions would otherwise deliver.
     existingSubscriptionEngine(this.emu.store)?.subscriptions.clear();
+    await this.emu.reset();
     this.receiver.posts.length = 0;
     this.emu.faults.reset({ throttle: { enabled: false } });
     const people = [...this.emu.directory.users.values()].filter((u) => u.kind === 'user' && u.mailbox === 'exchangeOnline');
@@ -147,12 +143,7 @@ export class Harness {
     }
     const res = await fetch(url, { method, headers, body, dispatcher: this.agent });
     const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? (JSON.parse(text) as unknown) : null;
-    } catch {
-      json = null;
-    }
+    const json = parseJson(text);
     const outHeaders: Record<string, string> = {};
     res.headers.forEach((v, k) => (outHeaders[k] = v));
     return { status: res.status, headers: outHeaders, text, json };
@@ -162,5 +153,14 @@ export class Harness {
     await this.receiver.close();
     await this.emu.close();
     await this.agent.close();
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }

@@ -12,7 +12,9 @@ export function prepareBody(h: Harness, c: ConformanceCase): unknown {
   const body = structuredClone(doc);
   const path = (c.request?.url ?? '').replace(/^https:\/\/graph\.microsoft\.com\/v1\.0\/?/i, '').split('?')[0] ?? '';
   if (/^subscriptions$/i.test(path)) subscriptionBody(h, body);
+  if (/^subscriptions\/[^/]+$/i.test(path) && typeof body.expirationDateTime === 'string') body.expirationDateTime = futureTimestamp(h);
   if (/(getSchedule|findMeetingTimes)$/i.test(path)) mapAddresses(h, body);
+  if (/findMeetingTimes$/i.test(path)) shiftIntoFuture(h, body);
   return body;
 }
 
@@ -26,8 +28,13 @@ function subscriptionBody(h: Harness, body: Record<string, unknown>): void {
       ? body.resource.replace(/^(\/?users\/)[^/]+/i, `$1${h.me.id}`)
       : 'me/events';
   }
-  if (typeof body.expirationDateTime === 'string') body.expirationDateTime = new Date(h.emu.clock.now() + 86_400_000).toISOString();
+  if (typeof body.expirationDateTime === 'string') body.expirationDateTime = futureTimestamp(h);
   if (body.includeResourceData === true) body.encryptionCertificate = testCertificate();
+}
+
+/** A day from the emulator's now, in Graph's 7-digit fraction format (so that an echo compares equal). */
+function futureTimestamp(h: Harness): string {
+  return new Date(h.emu.clock.now() + 86_400_000).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 }
 
 let cert: string | null = null;
@@ -70,4 +77,23 @@ function mapAddresses(h: Harness, body: Record<string, unknown>): void {
     return typeof v === 'string' && /^[^@\s]+@[^@\s]+\.[a-z]+$/i.test(v) ? map(v) : v;
   };
   walk(body);
+}
+
+/** Moves every `dateTime` by whole weeks so the earliest lies ahead (suggestions are never in the past). */
+function shiftIntoFuture(h: Harness, body: Record<string, unknown>): void {
+  const stamps: Array<{ holder: Record<string, unknown> }> = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (isObj(v)) {
+      if (typeof v.dateTime === 'string' && Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`))) stamps.push({ holder: v });
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(body);
+  if (!stamps.length) return;
+  const ms = (s: { holder: Record<string, unknown> }) => Date.parse(`${String(s.holder.dateTime).slice(0, 19)}Z`);
+  const earliest = Math.min(...stamps.map(ms));
+  const week = 7 * 86_400_000;
+  const weeks = Math.max(0, Math.ceil((h.emu.clock.now() + 2 * 86_400_000 - earliest) / week));
+  for (const s of stamps) s.holder.dateTime = new Date(ms(s) + weeks * week).toISOString().slice(0, 19);
 }

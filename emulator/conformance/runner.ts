@@ -1,6 +1,6 @@
 // Conformance runner: replays every case of a folder against a freshly seeded in-process emulator.
 import { loadCases, type CaseOutcome, type ConformanceCase } from './cases.js';
-import { typeName, type Representations } from './compare.js';
+import { typeFromContext, typeName, type Representations } from './compare.js';
 import { runExchange } from './exchange.js';
 import { SetupError } from './fixtures.js';
 import { Harness } from './harness.js';
@@ -36,6 +36,18 @@ export function representationsOf(cases: ConformanceCase[]): Representations {
     const prev = reps.get(key);
     // Union of the representations of a type (a newer page may omit a property the older one lists).
     reps.set(key, prev && typeof prev === 'object' && typeof c.data === 'object' ? { ...(prev as object), ...(c.data as object) } : c.data);
+  }
+  // Properties documented responses show for a type are real properties too (newer than a representation block).
+  for (const c of cases) {
+    const body = c.kind === 'http-exchange' ? c.response?.body : null;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) continue;
+    const type = typeFromContext((body as Record<string, unknown>)['@odata.context']);
+    if (!type) continue;
+    const value = (body as { value?: unknown }).value;
+    const objects = Array.isArray(value) ? value : [body];
+    const seen = (reps.get(`${type}#documented`) ?? {}) as Record<string, null>;
+    for (const o of objects) if (o && typeof o === 'object') for (const k of Object.keys(o)) seen[k] = null;
+    reps.set(`${type}#documented`, seen);
   }
   return reps;
 }

@@ -130,6 +130,7 @@ describe('SubscriptionEngine', () => {
     expect(hook.posts).toHaveLength(1);
     const n = JSON.parse(hook.posts[0]?.body ?? '{}').value[0];
     expect(n).toEqual({
+      id: expect.any(String),
       subscriptionId: rec.id, subscriptionExpirationDateTime: '2026-01-01T01:00:00.0000000Z', changeType: 'created',
       resource: `Users/${ALICE}/Events/evt-1`, clientState: 'secret', tenantId: TENANT,
       resourceData: { '@odata.type': '#Microsoft.Graph.Event', '@odata.id': `Users/${ALICE}/Events/evt-1`, '@odata.etag': 'W/"ck1"', id: 'evt-1' },
@@ -190,5 +191,56 @@ describe('SubscriptionEngine', () => {
     await engine.idle();
     expect(events()).toEqual(['reauthorizationRequired', 'subscriptionRemoved']);
     expect(engine.subscriptions.has(rec.id)).toBe(false);
+  });
+});
+
+describe('rich notifications (includeResourceData)', () => {
+  it('encrypts the resource data for the certificate and adds a validation token', async () => {
+    const { createDecipheriv, createHmac, privateDecrypt, constants } = await import('node:crypto');
+    const { decodeJwt } = await import('jose');
+    const forge = (await import('node-forge')).default;
+    const keys = forge.pki.rsa.generateKeyPair(1024);
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = keys.publicKey;
+    cert.serialNumber = '01';
+    cert.validity.notBefore = new Date(Date.now() - 86_400_000);
+    cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+    cert.setSubject([{ name: 'commonName', value: 'rich' }]);
+    cert.setIssuer([{ name: 'commonName', value: 'rich' }]);
+    cert.sign(keys.privateKey, forge.md.sha256.create());
+    const der = forge.util.encode64(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes());
+    const privatePem = forge.pki.privateKeyToPem(keys.privateKey);
+
+    const directory = new Directory();
+    directory.addTenant({ id: TENANT, displayName: 'Contoso', domains: ['contoso.com'] });
+    directory.addUser({
+      id: ALICE, tenantId: TENANT, userPrincipalName: 'alice@contoso.com', mail: 'alice@contoso.com', displayName: 'alice',
+      givenName: null, surname: null, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: 'x',
+    });
+    const now = Date.now();
+    const engine = new SubscriptionEngine({ directory, clock: () => now, retryDelaysMs: [] });
+    const hook = await receiver();
+    try {
+      const base = { changeType: 'created', notificationUrl: hook.url, resource: 'me/events', expirationDateTime: new Date(now + 3600_000).toISOString(), includeResourceData: true, encryptionCertificateId: 'my-cert' };
+      await expect(engine.create(delegated(ALICE), { ...base, encryptionCertificate: 'bm90IGEgY2VydA==' })).rejects.toMatchObject({ status: 400 });
+      const rec = await engine.create(delegated(ALICE), { ...base, encryptionCertificate: der });
+      hook.posts.length = 0;
+      engine.handleChange(change());
+      await engine.idle();
+      const payload = JSON.parse(hook.posts[0]?.body ?? '{}');
+      expect(decodeJwt(payload.validationTokens[0])).toMatchObject({ aud: 'app-1', tid: TENANT });
+      const enc = payload.value[0].encryptedContent;
+      expect(enc.encryptionCertificateId).toBe('my-cert');
+      const key = privateDecrypt({ key: privatePem, padding: constants.RSA_PKCS1_OAEP_PADDING }, Buffer.from(enc.dataKey, 'base64'));
+      const data = Buffer.from(enc.data, 'base64');
+      expect(createHmac('sha256', key).update(data).digest('base64')).toBe(enc.dataSignature);
+      const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
+      const plain = JSON.parse(Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8'));
+      expect(plain).toMatchObject({ id: 'evt-1', '@odata.type': '#Microsoft.Graph.Event' });
+      expect(payload.value[0].subscriptionId).toBe(rec.id);
+    } finally {
+      await engine.close();
+      hook.server.close();
+    }
   });
 });

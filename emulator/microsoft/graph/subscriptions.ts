@@ -1,8 +1,9 @@
 // Change-notification subscriptions: records, request validation, handshake, delivery and lifecycle events.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock, Principal } from '../contracts.js';
 import type { Directory } from '../directory.js';
 import { GraphHttpError } from './errors.js';
+import { encryptResourceData, parseEncryptionCertificate, ValidationTokenSigner } from './rich-notifications.js';
 import { parseSubscriptionResource, type SubscriptionTarget } from './subscription-resource.js';
 import { WebhookClient, type PostResult, type WebhookFaults } from './webhook-delivery.js';
 
@@ -105,6 +106,7 @@ export class SubscriptionEngine {
   private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem'>>;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly signer = new ValidationTokenSigner();
 
   constructor(opts: SubscriptionEngineOptions) {
     this.o = {
@@ -160,6 +162,7 @@ export class SubscriptionEngine {
     if (includeResourceData && (!encryptionCertificate || !encryptionCertificateId)) {
       throw bad('encryptionCertificate and encryptionCertificateId are required when includeResourceData is true.');
     }
+    if (includeResourceData && encryptionCertificate) parseEncryptionCertificate(encryptionCertificate);
     const target = this.authorize(p, b.resource);
 
     for (const url of [notificationUrl, lifecycleNotificationUrl]) {
@@ -235,10 +238,12 @@ export class SubscriptionEngine {
     const now = this.o.clock();
     for (const s of this.subscriptions.values()) {
       if (s.expiresAt <= now || !s.changeTypes.has(c.changeType) || !matches(s.target, c)) continue;
-      const body = { value: [this.changeNotification(s, c)] };
-      this.enqueue(s.notificationUrl, () =>
-        this.client.notify(s.notificationUrl, body, (r) => this.recordChange(s, c.changeType, body, r)),
-      );
+      const notification = this.changeNotification(s, c);
+      this.enqueue(s.notificationUrl, async () => {
+        if (!this.subscriptions.has(s.id)) return; // deleted while queued: Graph stops delivering
+        const body = s.includeResourceData ? await this.richPayload(s, notification) : { value: [notification] };
+        await this.client.notify(s.notificationUrl, body, (r) => this.recordChange(s, c.changeType, body, r));
+      });
     }
   }
 
@@ -306,7 +311,6 @@ export class SubscriptionEngine {
       latestSupportedTlsVersion: s.latestSupportedTlsVersion,
       encryptionCertificate: s.encryptionCertificate ?? '',
       encryptionCertificateId: s.encryptionCertificateId ?? '',
-      notificationUrlAppId: null,
       notificationContentType: s.notificationContentType,
     };
   }
@@ -321,6 +325,7 @@ export class SubscriptionEngine {
     if (c.changeKey) resourceData['@odata.etag'] = `W/"${c.changeKey}"`;
     resourceData.id = c.itemId;
     return {
+      id: randomBytes(9).toString('base64url'),
       subscriptionId: s.id,
       subscriptionExpirationDateTime: graphTimestamp(s.expiresAt),
       changeType: c.changeType,
@@ -329,6 +334,14 @@ export class SubscriptionEngine {
       clientState: s.clientState,
       tenantId: s.tenantId,
     };
+  }
+
+  /** includeResourceData: the resource data encrypted for the app's certificate, plus validation tokens. */
+  private async richPayload(s: SubscriptionRecord, n: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const cert = parseEncryptionCertificate(s.encryptionCertificate ?? '');
+    const encryptedContent = encryptResourceData(cert, s.encryptionCertificateId ?? '', n.resourceData);
+    const token = await this.signer.sign(s.tenantId, s.applicationId, this.o.clock());
+    return { value: [{ ...n, encryptedContent }], validationTokens: [token] };
   }
 
   private recordChange(s: SubscriptionRecord, event: string, body: unknown, r: PostResult): void {
