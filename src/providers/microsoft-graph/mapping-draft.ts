@@ -3,7 +3,13 @@ import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { EventDraft, EventLocation, Instant } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import { recurrenceToGraph } from './recurrence.js';
-import { instantToGraphDateTime, instantToLocal, isIanaZone, toGraphTimeZone } from './timezones.js';
+import {
+  instantToGraphDateTime,
+  instantToLocal,
+  isIanaZone,
+  isWallTimeUnambiguous,
+  toGraphTimeZone,
+} from './timezones.js';
 
 /**
  * The single-value extended property calbridge stamps on the events it creates (its meeting id). Read it back with
@@ -48,9 +54,13 @@ function times(draft: Partial<EventDraft>, zone: string): Pick<MicrosoftGraph.Ev
   if (draft.isAllDay === true) {
     return { isAllDay: true, start: allDayDateTime(start, zone, 'start'), end: allDayDateTime(end, zone, 'end') };
   }
+  // A time in the repeated hour of a DST change has no unique local wall time: write a one-off event in UTC so
+  // the instant stays exact (a series keeps its zone, which its recurrence needs).
+  const exact = draft.recurrence || (isWallTimeUnambiguous(start, zone) && isWallTimeUnambiguous(end, zone));
+  const writeZone = exact ? zone : 'UTC';
   const out: Pick<MicrosoftGraph.Event, 'start' | 'end' | 'isAllDay'> = {
-    start: instantToGraphDateTime(start, zone),
-    end: instantToGraphDateTime(end, zone),
+    start: instantToGraphDateTime(start, writeZone),
+    end: instantToGraphDateTime(end, writeZone),
   };
   if (draft.isAllDay === false) out.isAllDay = false;
   return out;

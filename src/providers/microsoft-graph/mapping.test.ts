@@ -1,5 +1,7 @@
 // Tests for Graph event ↔ CalendarEvent / EventDraft mapping, delta pages, rooms, Teams and the calbridge extended property.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import {
   CALBRIDGE_PROPERTY_ID,
@@ -11,6 +13,7 @@ import {
   type MappingWarning,
 } from './mapping.js';
 import { isAppError, type ErrorCode } from '../../domain/errors.js';
+import { windowsToIana } from './timezones.js';
 
 function codeOf(fn: () => unknown): ErrorCode | null {
   try {
@@ -350,6 +353,24 @@ describe('draftToGraphEvent', () => {
     });
   });
 
+  it('writes a one-off event in the repeated DST hour in UTC so the instant stays exact', () => {
+    // 08:30Z and 09:30Z on 2026-11-01 are both 01:30 in Los Angeles.
+    const first = {
+      subject: 's',
+      start: '2026-11-01T08:30:00.000Z',
+      end: '2026-11-01T10:00:00.000Z',
+      timeZone: 'America/Los_Angeles',
+    };
+    expect(draftToGraphEvent(first)).toMatchObject({
+      start: { dateTime: '2026-11-01T08:30:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-11-01T10:00:00', timeZone: 'UTC' },
+    });
+    const second = { ...first, start: '2026-11-01T09:30:00.000Z' };
+    expect(draftToGraphEvent(second)).toMatchObject({
+      start: { dateTime: '2026-11-01T01:30:00', timeZone: 'Pacific Standard Time' },
+    });
+  });
+
   it('writes all-day events as midnight dates in the event zone', () => {
     const body = draftToGraphEvent({
       subject: 'Offsite',
@@ -438,5 +459,36 @@ describe('changesToGraphPatch', () => {
       location: { displayName: '' },
       locations: [],
     });
+  });
+});
+
+describe('draft → Graph → event keeps instants exactly (fast-check)', () => {
+  const zones = [
+    ...new Set(WINDOWS_TO_IANA_MAP.filter((e) => e.territory === '001').map((e) => windowsToIana(e.windowsName))),
+  ].filter((z): z is string => z !== null);
+  it('for any start, duration and Windows-mapped zone, including DST gaps and folds', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({
+          min: Date.parse('2000-01-01T00:00:00Z') / 60_000,
+          max: Date.parse('2040-01-01T00:00:00Z') / 60_000,
+        }),
+        fc.integer({ min: 1, max: 3 * 24 * 60 }),
+        fc.constantFrom(...zones),
+        (startMinute, minutes, zone) => {
+          const start = new Date(startMinute * 60_000).toISOString();
+          const end = new Date((startMinute + minutes) * 60_000).toISOString();
+          const body = draftToGraphEvent({ subject: 's', start, end, timeZone: zone });
+          const read = graphEventToCalendarEvent({
+            ...body,
+            id: 'x',
+            originalStartTimeZone: body.start?.timeZone ?? null,
+          });
+          expect([read.start, read.end]).toEqual([start, end]);
+          if (body.start?.timeZone !== 'UTC') expect(read.timeZone).toBe(zone);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

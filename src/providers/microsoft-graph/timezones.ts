@@ -195,6 +195,15 @@ export function instantToLocal(instant: Instant, iana: string): string {
   return DateTime.fromISO(instant, { zone: 'UTC' }).setZone(iana).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
+/**
+ * False when the instant falls in the repeated hour of a DST change (or another fold), so its local wall time
+ * names a different instant: such times must be written in UTC to stay exact.
+ */
+export function isWallTimeUnambiguous(instant: Instant, iana: string): boolean {
+  const local = instantToLocal(instant, iana);
+  return wallTimeToInstant(local, iana) === DateTime.fromISO(instant, { zone: 'UTC' }).toUTC().toISO();
+}
+
 /** UTC instant → Graph dateTimeTimeZone in the given IANA zone, written with its Windows name when there is one. */
 export function instantToGraphDateTime(instant: Instant, iana: string): MicrosoftGraph.DateTimeTimeZone {
   return { dateTime: instantToLocal(instant, iana), timeZone: toGraphTimeZone(iana) };
