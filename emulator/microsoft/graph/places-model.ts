@@ -10,7 +10,7 @@ export interface GraphRoom {
   id: string;
   displayName: string;
   address: Record<string, string> | null;
-  geoCoordinates: null;
+  geoCoordinates: { latitude: number; longitude: number } | null;
   phone: string;
   nickname: string;
   emailAddress: string;
@@ -37,31 +37,50 @@ export interface GraphRoomList {
   emailAddress: string;
 }
 
+/** Room metadata RoomInfo may carry beyond its required fields; read when present (the seed decides). */
+export type RoomExtras = Partial<{
+  street: string;
+  state: string;
+  postalCode: string;
+  phone: string;
+  label: string;
+  nickname: string;
+  geoCoordinates: { latitude: number; longitude: number } | null;
+}>;
+
 /** A GUID-shaped id derived from a string (room lists have no directory object of their own here). */
 function guidOf(s: string): string {
   const h = createHash('sha1').update(s.toLowerCase()).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function addressOf(info: RoomInfo | undefined): Record<string, string> | null {
-  if (!info || (!info.city && !info.countryOrRegion)) return null;
-  return { street: '', city: info.city, state: '', postalCode: '', countryOrRegion: info.countryOrRegion };
+function addressOf(room: RoomInfo | undefined): Record<string, string> | null {
+  const info = room as (RoomInfo & RoomExtras) | undefined;
+  if (!info || (!info.city && !info.countryOrRegion && !info.street)) return null;
+  return {
+    street: info.street ?? '',
+    city: info.city,
+    state: info.state ?? '',
+    postalCode: info.postalCode ?? '',
+    countryOrRegion: info.countryOrRegion,
+  };
 }
 
 /** Graph's room shape from a room mailbox and its metadata (metadata may be missing). */
 export function roomOf(user: EmuUser, info: RoomInfo | undefined): GraphRoom {
+  const extra = (info ?? {}) as RoomExtras;
   return {
     id: user.id,
     displayName: info?.displayName ?? user.displayName,
     address: addressOf(info),
-    geoCoordinates: null,
-    phone: '',
-    nickname: info?.displayName ?? user.displayName,
+    geoCoordinates: extra.geoCoordinates ?? null,
+    phone: extra.phone ?? '',
+    nickname: extra.nickname ?? info?.displayName ?? user.displayName,
     emailAddress: user.mail,
     building: info?.building ?? null,
     floorNumber: info?.floorNumber ?? null,
     floorLabel: info?.floorLabel ?? null,
-    label: null,
+    label: extra.label ?? null,
     capacity: info?.capacity ?? null,
     bookingType: 'standard',
     audioDeviceName: info?.audioDeviceName ?? null,

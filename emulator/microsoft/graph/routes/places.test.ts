@@ -152,6 +152,26 @@ describe('Places API', () => {
     expect(second['@odata.nextLink']).toBeUndefined();
   });
 
+  it('passes optional metadata (coordinates, street address, phone, label) through when the room has it', async () => {
+    const t = await setup();
+    const doc = corpus('place-list-1').response.body.value[0] as Json;
+    const extras = {
+      geoCoordinates: doc.geoCoordinates,
+      street: doc.address.street,
+      state: doc.address.state,
+      postalCode: doc.address.postalCode,
+      phone: doc.phone,
+      label: doc.label,
+    };
+    Object.assign(t.store.rooms.get(RAINIER)!, extras);
+    const room = (await t.get(`/v1.0/places/${RAINIER}`)).json() as Json;
+    expect(room.geoCoordinates).toEqual(doc.geoCoordinates);
+    expect(room.address).toEqual({ ...doc.address, city: 'Seattle', countryOrRegion: 'US' });
+    expect(room).toMatchObject({ phone: doc.phone, label: doc.label });
+    const plain = (await t.get('/v1.0/places/hood@contoso.com')).json() as Json;
+    expect(plain).toMatchObject({ geoCoordinates: null, phone: '', label: null });
+  });
+
   it('needs Place.Read.All', async () => {
     const { get } = await setup();
     const res = await get('/v1.0/places/microsoft.graph.room', ['Calendars.Read']);
