@@ -8,6 +8,7 @@ import {
   summarizeWindow,
   toOccurrence,
   WEEK_MS,
+  weekLabel,
   weekStartMs,
   type Occurrence,
 } from './occurrence.js';
@@ -24,7 +25,7 @@ const ref = (o: Occurrence | null | undefined): MeetingRef | null =>
   o ? { meetingId: o.id, start: new Date(o.startMs).toISOString() } : null;
 
 const emptyWeek = (ms: number): WeeklyPoint => ({
-  weekStart: new Date(ms).toISOString().slice(0, 10),
+  weekStart: weekLabel(ms),
   meetings: 0,
   minutes: 0,
   cancelled: 0,

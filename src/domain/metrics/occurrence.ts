@@ -134,6 +134,19 @@ export function weekStartMs(ms: number): number {
   return ms - ((((ms - MONDAY_EPOCH_MS) % WEEK_MS) + WEEK_MS) % WEEK_MS);
 }
 
+const weekLabels = new Map<number, string>();
+
+/** `YYYY-MM-DD` of a week start (memoised: formatting dates dominates reading the weekly series otherwise). */
+export function weekLabel(weekStart: number): string {
+  let label = weekLabels.get(weekStart);
+  if (label === undefined) {
+    if (weekLabels.size >= 10_000) weekLabels.clear();
+    label = new Date(weekStart).toISOString().slice(0, 10);
+    weekLabels.set(weekStart, label);
+  }
+  return label;
+}
+
 export function median(sorted: readonly number[]): number | null {
   if (sorted.length === 0) return null;
   const mid = sorted.length >> 1;
