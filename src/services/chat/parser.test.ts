@@ -192,3 +192,29 @@ describe('parseCommand: typo tolerance', () => {
     expect(meeting(parseCommand('schedule a meeting with Fabrikan', ctx)).accountId).toBe('fabrikam');
   });
 });
+
+describe('parseCommand: account names made of date words', () => {
+  const dated: ParseContext = {
+    ...ctx,
+    accounts: [...ctx.accounts, { id: 'march', name: 'March Networks' }, { id: 'friday', name: 'Friday Ltd' }],
+  };
+
+  it('does not read "March Networks" or "Friday Ltd" as dates', () => {
+    const a = meeting(parseCommand('Schedule a meeting with March Networks tomorrow at 10am', dated));
+    expect(a).toMatchObject({ accountId: 'march', when: { at: '2026-11-23T18:00:00.000Z' } });
+    const b = meeting(parseCommand('Find time with Friday Ltd next week for 45 minutes', dated));
+    expect(b).toMatchObject({ accountId: 'friday', durationMinutes: 45, when: { granularity: 'week' } });
+    expect(meeting(parseCommand('book a call with friday', dated)).when).toBeUndefined();
+  });
+});
+
+describe('parseCommand: one-word account names that are date words', () => {
+  it('still reads "on Friday" as a date when an account is called Friday Ltd', () => {
+    const dated: ParseContext = { ...ctx, accounts: [...ctx.accounts, { id: 'friday', name: 'Friday Ltd' }] };
+    const cmd = meeting(parseCommand('Schedule a meeting with Acme on Friday', dated));
+    expect(cmd).toMatchObject({
+      accountId: 'acme',
+      when: { granularity: 'day', range: { start: '2026-11-27T08:00:00.000Z' } },
+    });
+  });
+});

@@ -1,7 +1,7 @@
 // Rule-based, offline chat command parser: intents by keywords, dates via chrono-node, fuzzy account names.
 import { DateTime } from 'luxon';
 import { AppError } from '../../domain/errors.js';
-import { MATCH_THRESHOLD, matchAccounts, nameSimilarity, tokenize, type AccountMatch } from './fuzzy.js';
+import { MATCH_THRESHOLD, matchAccounts, nameSimilarity, nameTokens, tokenize, type AccountMatch } from './fuzzy.js';
 import type { IntentParser, ParseContext, ParsedCommand, ScheduleMeetingCommand, FindTimeCommand } from './types.js';
 import { extractDuration, extractWhen, type WhenSpec } from './when.js';
 
@@ -64,6 +64,36 @@ function namedTargets(text: string): string[] {
     .filter((p) => tokenize(p).some((w) => !FILLER_AFTER_WITH.has(w) && !COMMAND_WORDS.has(w)));
 }
 
+/**
+ * Hides exact mentions of account names behind placeholders, so that names made of date words ("March
+ * Networks", "Friday Ltd") are not read as dates or durations. `restore` puts the original words back.
+ * Names are compared without legal forms, so "Friday Ltd" is the one word "friday".
+ */
+function maskAccountNames(
+  text: string,
+  accounts: ParseContext['accounts'],
+): { text: string; restore: (s: string) => string } {
+  const names = accounts
+    .flatMap((a) => [a.name, ...(a.aliases ?? [])])
+    .map((n) => nameTokens(n))
+    .filter((t) => t.length > 0 && !t.every((w) => COMMAND_WORDS.has(w)))
+    .sort((a, b) => b.join(' ').length - a.join(' ').length);
+  const saved: string[] = [];
+  let out = text;
+  for (const tokens of names) {
+    // A one-word name ("Friday") is only masked right after "with"/"for"/"meet", so "on Friday" stays a date.
+    const lead = tokens.length > 1 ? '(?<![A-Za-z0-9])' : '(?<=\\b(?:with|for|meet|and)\\s+)';
+    const re = new RegExp(`${lead}${tokens.join('[^A-Za-z0-9]+')}(?![A-Za-z0-9])`, 'gi');
+    out = out.replace(re, (m) => {
+      saved.push(m);
+      return `qqacct${String.fromCharCode(97 + ((saved.length - 1) % 26)).repeat(1 + Math.floor((saved.length - 1) / 26))}qq`;
+    });
+  }
+  const restore = (s: string): string =>
+    s.replace(/qqacct([a-z]+)qq/g, (_m, code: string) => saved[(code.length - 1) * 26 + code.charCodeAt(0) - 97] ?? '');
+  return { text: out, restore };
+}
+
 type AccountResult =
   | { kind: 'none' }
   | { kind: 'missing'; phrase: string; nearest: string | null }
@@ -110,11 +140,13 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
   if (input.length === 0) return unknown('empty');
   if (input.length > MAX_COMMAND_LENGTH) return unknown('too_long', 'That message is too long for a command.');
 
-  let rest = input;
+  const masked = maskAccountNames(input, ctx.accounts);
+  let rest = masked.text;
   const duration = extractDuration(rest);
   if (duration) rest = duration.rest;
   const found = extractWhen(rest, ctx.now, ctx.timeZone);
   if (found) rest = found.rest;
+  rest = masked.restore(rest);
   const when: WhenSpec | undefined = found?.value;
 
   if (SHOW.test(input) && !FIND.test(input)) {
