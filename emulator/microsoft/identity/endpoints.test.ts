@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../server.js';
-import { trustEmulatorCa } from '../testing.js';
+import { trustEmulatorCa, userToken } from '../testing.js';
 
 let emu: RunningEmulator;
 let untrust: () => void;
@@ -190,5 +190,31 @@ describe('token endpoint errors', () => {
     expect(refreshed.status).toBe(400);
     expect(refreshed.body.error_codes).toEqual([65001]);
     expect(refreshed.body.suberror).toBe('consent_required');
+  });
+});
+
+describe('sign-out and userinfo', () => {
+  it('sends the user back to a registered origin on logout, else shows a page', async () => {
+    const back = await fetch(
+      `${emu.baseUrl}/common/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('http://localhost:3000/')}&state=s`,
+      { redirect: 'manual' },
+    );
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe('http://localhost:3000/?state=s');
+    const stay = await fetch(
+      `${emu.baseUrl}/common/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent('http://elsewhere.test/')}`,
+      { redirect: 'manual' },
+    );
+    expect(stay.status).toBe(200);
+    expect(await stay.text()).toContain('signed out');
+  });
+
+  it('answers userinfo for a user token and 401 without one', async () => {
+    const t = await userToken(emu.baseUrl, emu.app, emu.users[0]!);
+    const res = await fetch(`${emu.baseUrl}/oidc/userinfo`, { headers: { authorization: `Bearer ${t.access_token}` } });
+    expect(res.status).toBe(200);
+    const user = emu.directory.getUser(emu.users[0]!)!;
+    expect(await res.json()).toMatchObject({ name: user.displayName, email: user.mail });
+    expect((await fetch(`${emu.baseUrl}/oidc/userinfo`)).status).toBe(401);
   });
 });

@@ -114,6 +114,14 @@ ${scopeListOrNone(p.scopes)}
   );
 }
 
+/** The page after sign-out when there is no registered place to go back to. */
+export function signedOutPage(): string {
+  return layout(
+    'Signed out',
+    "<h1>You signed out of your account</h1><p>It's a good idea to close all browser windows.</p>",
+  );
+}
+
 /** An error page for requests that cannot be redirected back (unknown app, bad redirect URI). */
 export function errorPage(message: string): string {
   return layout(

@@ -4,7 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBase, registerAuthorize, type IdentityDeps } from './authorize.js';
 import { resolveTenantSegment } from './consent.js';
 import { AadError, aadErrorBody } from './errors.js';
+import { GraphHttpError, sendGraphError } from '../graph/errors.js';
+import { signedOutPage } from './html.js';
 import { registerToken } from './token-endpoint.js';
+import { createAuthenticate } from './tokens.js';
+
+function safeOrigin(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
 
 /** The v2.0 OpenID Connect discovery document for a tenant segment (`common`, `organizations`, GUID or domain). */
 export function openIdConfiguration(base: string, segment: string, tenantId: string | null) {
@@ -22,7 +33,6 @@ export function openIdConfiguration(base: string, segment: string, tenantId: str
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${base}/oidc/userinfo`,
     authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
-    device_authorization_endpoint: `${base}/${t}/oauth2/v2.0/devicecode`,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
@@ -47,7 +57,6 @@ export function openIdConfiguration(base: string, segment: string, tenantId: str
       'c_hash',
       'email',
     ],
-    kerberos_endpoint: `${base}/${t}/kerberos`,
     tenant_region_scope: tenantId ? 'EU' : null,
     cloud_instance_name: 'emulator.local',
     cloud_graph_host_name: 'graph.emulator.local',
@@ -67,6 +76,7 @@ function tenantError(reply: FastifyReply, req: FastifyRequest, deps: IdentityDep
  */
 export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): Promise<void> {
   await app.register(formbody);
+  const authenticate = createAuthenticate(deps.state);
 
   app.get<{ Params: { tenant: string } }>('/:tenant/v2.0/.well-known/openid-configuration', (req, reply) => {
     try {
@@ -103,6 +113,42 @@ export async function identityRoutes(app: FastifyInstance, deps: IdentityDeps): 
       return reply.send({ keys: [deps.state.key.publicJwk] });
     } catch (e) {
       return tenantError(reply, req, deps, e);
+    }
+  });
+
+  // Sign-out: the emulator keeps no browser session, so it only sends the user back (to a registered URI).
+  app.get<{ Params: { tenant: string }; Querystring: { post_logout_redirect_uri?: string; state?: string } }>(
+    '/:tenant/oauth2/v2.0/logout',
+    (req, reply) => {
+      const target = req.query.post_logout_redirect_uri;
+      const known = [...deps.directory.apps.values()].some(
+        (a) => target && a.redirectUris.some((u) => new URL(u).origin === safeOrigin(target)),
+      );
+      if (target && known) {
+        const url = new URL(target);
+        if (req.query.state) url.searchParams.set('state', req.query.state);
+        return reply.redirect(url.toString(), 302);
+      }
+      return reply.type('text/html').send(signedOutPage());
+    },
+  );
+
+  // OIDC userinfo (Graph's, in Entra ID): claims of the signed-in user from a Graph access token.
+  app.get('/oidc/userinfo', async (req, reply) => {
+    try {
+      const principal = await authenticate(req.headers.authorization);
+      const user = principal.userId ? deps.directory.users.get(principal.userId) : undefined;
+      if (!user) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+      return {
+        sub: Buffer.from(`${user.id}:${principal.appId}`).toString('base64url').slice(0, 43),
+        name: user.displayName,
+        family_name: user.surname,
+        given_name: user.givenName,
+        email: user.mail,
+      };
+    } catch (e) {
+      if (e instanceof GraphHttpError) return sendGraphError(req, reply, e);
+      throw e;
     }
   });
 
