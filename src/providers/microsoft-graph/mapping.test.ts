@@ -137,6 +137,21 @@ describe('graphEventToCalendarEvent', () => {
     expect(changeKeyToEtag('etag-ck')).toBe('W/"etag-ck"');
   });
 
+  it('finds the calendar id in an expanded calendar or in the calendar association link', () => {
+    const times = {
+      start: { dateTime: '2026-03-09T16:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2026-03-09T17:00:00', timeZone: 'UTC' },
+    };
+    expect(graphEventToCalendarEvent({ id: 'e', ...times, calendar: { id: 'cal-x' } }).calendarId).toBe('cal-x');
+    const linked = {
+      id: 'e',
+      ...times,
+      'calendar@odata.associationLink': "https://graph/v1.0/users('u')/calendars('AAMk%3D')/$ref",
+    };
+    expect(graphEventToCalendarEvent(linked as MicrosoftGraph.Event).calendarId).toBe('AAMk=');
+    expect(graphEventToCalendarEvent({ id: 'e', ...times }).calendarId).toBeNull();
+  });
+
   it('converts times from a non-UTC Prefer zone, DST-correctly', () => {
     const ev = graphEventToCalendarEvent({
       id: 'p',

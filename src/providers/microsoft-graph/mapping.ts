@@ -254,7 +254,7 @@ export function graphEventToCalendarEvent(ev: MicrosoftGraph.Event, ctx: Mapping
   }
   return {
     id,
-    calendarId: ctx.calendarId ?? calendarIdFromLinks(raw),
+    calendarId: ctx.calendarId ?? ev.calendar?.id ?? calendarIdFromLinks(raw),
     iCalUId: ev.iCalUId ?? null,
     changeKey: ev.changeKey ?? etagToChangeKey(raw['@odata.etag'] as string | undefined),
     subject: ev.subject ?? '',
