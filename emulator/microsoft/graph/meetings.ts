@@ -109,7 +109,12 @@ export function updateEvent(store: MailboxStore, owner: EmuUser, inst: EventInst
   const ev = inst.ev;
   checkEtag(ev.data, ifMatch);
   const { data, meta } = patchEvent(store, owner, cal, ev.data, input);
-  const updated = store.replaceEvent(ev, data, meta);
+  const reshaped = ev.data.type === 'seriesMaster' && (meta.startMs !== ev.startMs || meta.endMs !== ev.endMs || JSON.stringify(data.recurrence) !== JSON.stringify(ev.data.recurrence));
+  if (reshaped) {
+    // a new pattern or time drops the series' exceptions and deleted occurrences, as Outlook does
+    for (const x of store.exceptionsOf(ev.userId, ev.data.id!)) store.removeEvent(ev.userId, x.data.id!);
+  }
+  const updated = store.replaceEvent(ev, data, reshaped ? { ...meta, cancelledStarts: [] } : meta);
   if (updated.data.isOrganizer) propagate(store, updated, input);
   return updated;
 }
@@ -169,6 +174,12 @@ export function deleteEvent(store: MailboxStore, inst: EventInstance, ifMatch?: 
   checkEtag(inst.ev.data, ifMatch);
   if (inst.occurrence) {
     store.cancelOccurrence(inst.ev, inst.occurrence.originalStartMs);
+    if (inst.ev.data.isOrganizer && inst.ev.data.iCalUId) {
+      for (const c of store.meetingCopies(inst.ev.data.iCalUId)) {
+        const copy = c.userId === inst.ev.userId ? undefined : store.getEvent(c.userId, c.eventId);
+        if (copy?.data.type === 'seriesMaster') store.cancelOccurrence(copy, inst.occurrence.originalStartMs);
+      }
+    }
     return;
   }
   const ev = inst.ev;

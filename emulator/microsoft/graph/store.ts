@@ -305,6 +305,12 @@ export class MailboxStore {
     return out;
   }
 
+  /** The stored exceptions of a series (modified occurrences). */
+  exceptionsOf(userId: string, masterId: string): StoredEvent[] {
+    const b = this.box(userId);
+    return [...(b.exceptions.get(masterId)?.values() ?? [])].map((id) => b.events.get(id)).filter((e): e is StoredEvent => !!e);
+  }
+
   /** Occurrences and exceptions of one series overlapping [startMs, endMs), ordered by start. */
   instances(userId: string, masterId: string, startMs: number, endMs: number): EventInstance[] {
     const b = this.box(userId);

@@ -83,6 +83,31 @@ describe('series, occurrences and exceptions', () => {
     expect(gotMaster.recurrence.pattern.type).toBe('weekly');
   });
 
+  it('drops exceptions when the series pattern changes and propagates deleted occurrences to attendees', async () => {
+    const r = await app.inject({
+      method: 'POST', url: '/v1.0/me/events', headers: h,
+      payload: {
+        subject: 'Team', start: { dateTime: '2026-11-02T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-11-02T09:30:00', timeZone: 'UTC' },
+        recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'numbered', startDate: '2026-11-02', numberOfOccurrences: 4 } },
+        attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }],
+      },
+    });
+    const id = String(r.json().id);
+    const url = `/v1.0/me/events/${id}/instances?startDateTime=2026-11-01T00:00:00Z&endDateTime=2026-12-01T00:00:00Z&$select=subject,type`;
+    const occ = (await app.inject({ method: 'GET', url, headers: h })).json();
+    expect(occ['@odata.context']).toContain(`/events('${encodeURIComponent(id)}')/instances(subject,type)`);
+    await app.inject({ method: 'DELETE', url: `/v1.0/me/events/${occ.value[0].id}`, headers: h });
+    const MEGAN = 'a0000000-0000-4000-8000-000000000002';
+    const copy = store.listEvents(MEGAN)[0]!;
+    expect(store.instances(MEGAN, copy.data.id!, Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'))).toHaveLength(3);
+    await app.inject({ method: 'PATCH', url: `/v1.0/me/events/${occ.value[1].id}`, headers: h, payload: { subject: 'Special' } });
+    expect((await app.inject({ method: 'GET', url, headers: h })).json().value.map((v: { type: string }) => v.type)).toEqual(['exception', 'occurrence', 'occurrence']);
+    await app.inject({ method: 'PATCH', url: `/v1.0/me/events/${id}`, headers: h, payload: { start: { dateTime: '2026-11-02T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-11-02T10:30:00', timeZone: 'UTC' } } });
+    const after = (await app.inject({ method: 'GET', url, headers: h })).json().value;
+    expect(after.map((v: { type: string }) => v.type)).toEqual(['occurrence', 'occurrence', 'occurrence', 'occurrence']);
+    expect((await app.inject({ method: 'POST', url: `/v1.0/me/events/${id}/forward`, headers: h, payload: { ToRecipients: [{ emailAddress: { address: 'x@y.com' } }] } })).statusCode).toBe(202);
+  });
+
   it('keeps wall-clock time of a series across a DST change', async () => {
     const r = await app.inject({
       method: 'POST', url: '/v1.0/me/events', headers: h,

@@ -85,6 +85,21 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       return reply.status(204).send();
     });
 
+    for (const action of ['forward', 'dismissReminder', 'snoozeReminder'] as const) {
+      both(app, 'POST', `${scope.path}/events/:eventId/${action}`, async (req, reply, user) => {
+        const acc = await resolveMailbox(ctx, req, user, action === 'forward' ? 'read' : 'write');
+        findInstance(ctx, acc, req, scope.cal(req), action === 'forward' ? 'read' : 'write');
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (action === 'forward') {
+          const to = body.ToRecipients ?? body.toRecipients;
+          if (!Array.isArray(to) || to.length === 0) throw errors.badRequest('At least one recipient is required.', 'ErrorInvalidRecipients');
+          return reply.status(202).send();
+        }
+        if (action === 'snoozeReminder' && !(body.NewReminderTime ?? body.newReminderTime)) throw errors.badRequest("The parameter 'NewReminderTime' is required.", 'ErrorInvalidParameter');
+        return reply.status(200).send();
+      });
+    }
+
     for (const action of ['accept', 'decline', 'tentativelyAccept', 'cancel'] as const) {
       both(app, 'POST', `${scope.path}/events/:eventId/${action}`, async (req, reply, user) => {
         const acc = await resolveMailbox(ctx, req, user, 'write');
@@ -110,7 +125,7 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       return sendEventPage(ctx, req, reply, {
         cacheKey: `instances|${acc.owner.id}|${inst.ev.data.id}|${startMs}|${endMs}|${st.seq}|${st.epoch}`,
         compute: () => ctx.store.instances(acc.owner.id, inst.ev.data.id!, startMs, endMs),
-        context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false),
+        context: `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/events('${encodeURIComponent(inst.ev.data.id!)}')/instances${q.select ? `(${q.select.join(',')})` : ''}`,
       });
     });
   }
