@@ -181,6 +181,52 @@ function compare(a: Ranked, b: Ranked): number {
   );
 }
 
+interface Participants {
+  attendees: Array<{ email: string; required: boolean; idx: ScheduleIndex }>;
+  orgIdx: ScheduleIndex;
+  rooms: ScheduleIndex[];
+  /** Organizer's working-hours windows; null when the activity domain is unrestricted. */
+  orgHours: Interval[] | null;
+  /** Working-hours windows of each required attendee whose hours are known. */
+  attendeeHours: Interval[][];
+}
+
+/** Indexes everyone's free/busy and working hours; attendees are deduplicated and never include the organizer. */
+function prepare(
+  constraint: MeetingTimeConstraint,
+  availability: FreeBusyResult,
+  organizer: OrganizerInfo,
+  zone: string,
+): Participants {
+  const view = { start: toMs(availability.range.start), intervalMinutes: availability.intervalMinutes };
+  const indexes = new Map<string, ScheduleIndex>();
+  for (const s of availability.schedules) indexes.set(s.email.toLowerCase(), indexSchedule(s, view));
+  const lookup = (email: string): ScheduleIndex =>
+    indexes.get(email.toLowerCase()) ?? unknownIndex(email.toLowerCase());
+
+  const orgEmail = organizer.email.toLowerCase();
+  const byEmail = new Map<string, boolean>();
+  for (const a of constraint.attendees) {
+    const email = a.email.toLowerCase();
+    if (email !== orgEmail) byEmail.set(email, (byEmail.get(email) ?? false) || a.type === 'required');
+  }
+  const attendees = [...byEmail].map(([email, required]) => ({ email, required, idx: lookup(email) }));
+
+  const domain = constraint.activityDomain ?? 'work';
+  const allDays = domain === 'personal';
+  const hoursOf = (wh: WorkingHours): Interval[] => workingHoursWindows(wh, constraint.window, { allDays });
+  return {
+    attendees,
+    orgIdx: lookup(orgEmail),
+    rooms: (constraint.rooms ?? []).map((r) => lookup(r)),
+    orgHours: domain === 'unrestricted' ? null : hoursOf(organizer.workingHours ?? defaultWorkingHours(zone)),
+    attendeeHours:
+      domain === 'unrestricted'
+        ? []
+        : attendees.flatMap((a) => (a.required && a.idx.workingHours ? [hoursOf(a.idx.workingHours)] : [])),
+  };
+}
+
 /**
  * Suggests meeting times with the same shape and behaviour as Graph's findMeetingTimes (rules above).
  * `availability` must contain the organizer, the attendees and the rooms; anyone missing counts as unknown.
@@ -197,37 +243,7 @@ export function suggestMeetingTimes(
   const { window, max, min } = validate(constraint);
   const zone = constraint.timeZone ?? organizer.workingHours?.timeZone ?? 'UTC';
   checkZone(zone);
-  const view = { start: toMs(availability.range.start), intervalMinutes: availability.intervalMinutes };
-  const indexes = new Map<string, ScheduleIndex>();
-  for (const s of availability.schedules) indexes.set(s.email.toLowerCase(), indexSchedule(s, view));
-  const lookup = (email: string): ScheduleIndex =>
-    indexes.get(email.toLowerCase()) ?? unknownIndex(email.toLowerCase());
-
-  const orgEmail = organizer.email.toLowerCase();
-  const byEmail = new Map<string, boolean>();
-  for (const a of constraint.attendees) {
-    const email = a.email.toLowerCase();
-    if (email !== orgEmail) byEmail.set(email, (byEmail.get(email) ?? false) || a.type === 'required');
-  }
-  const attendees = [...byEmail].map(([email, required]) => ({ email, required, idx: lookup(email) }));
-  const orgIdx = lookup(orgEmail);
-  const rooms = (constraint.rooms ?? []).map((r) => lookup(r));
-
-  const domain = constraint.activityDomain ?? 'work';
-  const allDays = domain === 'personal';
-  const orgHours =
-    domain === 'unrestricted'
-      ? null
-      : workingHoursWindows(organizer.workingHours ?? defaultWorkingHours(zone), constraint.window, { allDays });
-  const attendeeHours =
-    domain === 'unrestricted'
-      ? []
-      : attendees.flatMap((a) =>
-          a.required && a.idx.workingHours
-            ? [workingHoursWindows(a.idx.workingHours, constraint.window, { allDays })]
-            : [],
-        );
-
+  const { attendees, orgIdx, rooms, orgHours, attendeeHours } = prepare(constraint, availability, organizer, zone);
   const duration = constraint.durationMinutes * MINUTE;
   const stages: Stages = {
     candidates: 0,
