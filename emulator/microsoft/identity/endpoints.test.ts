@@ -150,6 +150,20 @@ describe('token endpoint errors', () => {
     expect((await token({ ...creds, scope: 'Calendars.Read' }, tenantId)).body.error_codes).toEqual([1002012]);
   });
 
+  it('reads only form bodies: JSON parameters count as missing (AADSTS900144)', async () => {
+    const res = await fetch(`${emu.baseUrl}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: emu.app.clientId,
+        client_secret: emu.app.clientSecret,
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error_codes: number[] }).error_codes).toEqual([900144]);
+  });
+
   it('refuses an unknown grant type and a missing grant type', async () => {
     const creds = { client_id: emu.app.clientId, client_secret: emu.app.clientSecret };
     const bad = await token({ ...creds, grant_type: 'password' });

@@ -197,7 +197,9 @@ async function clientCredentials(deps: IdentityDeps, req: FastifyRequest, body: 
 /** Registers POST /{tenant}/oauth2/v2.0/token. Errors answer Microsoft's JSON with AADSTS codes. */
 export function registerToken(app: FastifyInstance, deps: IdentityDeps): void {
   app.post<{ Params: { tenant: string } }>('/:tenant/oauth2/v2.0/token', async (req, reply: FastifyReply) => {
-    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Body;
+    // Like Entra ID, read only form bodies: a JSON body counts as no parameters at all.
+    const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+    const body = (isForm && req.body && typeof req.body === 'object' ? req.body : {}) as Body;
     const correlationId =
       typeof req.headers['client-request-id'] === 'string' ? req.headers['client-request-id'] : undefined;
     try {
