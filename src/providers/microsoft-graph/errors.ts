@@ -102,6 +102,7 @@ const SYNC_EXPIRED_CODES = new Set([
   'syncstatenotfound',
   'syncstateinvalid',
   'resyncrequired',
+  'fullsyncrequired',
   'errorsyncstatenotfound',
 ]);
 
