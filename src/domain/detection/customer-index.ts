@@ -38,11 +38,11 @@ interface IndexedCustomer {
   profile: CustomerProfile;
   domains: string[];
   stakeholders: Map<string, string | null>;
-  keywords: Array<{ keyword: string; value: KeywordValue }>;
-  regexes: KeywordValue[];
+  keywords: Array<{ keyword: string; value: PatternValue }>;
+  regexes: PatternValue[];
 }
 
-interface KeywordValue {
+interface PatternValue {
   customerId: string;
   pattern: SubjectPattern;
 }
@@ -74,8 +74,8 @@ export class CustomerIndex {
   private readonly customers = new Map<string, IndexedCustomer>();
   private readonly domainMap = new Map<string, Set<string>>();
   private readonly stakeholderMap = new Map<string, Set<string>>();
-  private readonly keywords = new KeywordMatcher<KeywordValue>();
-  private readonly regexes = new RegexSetMatcher<KeywordValue>();
+  private readonly keywords = new KeywordMatcher<PatternValue>();
+  private readonly regexes = new RegexSetMatcher<PatternValue>();
   private readonly skippedByCustomer = new Map<string, SkippedEntry[]>();
   private readonly addressCache = new Map<string, AddressInfo | null>();
 
@@ -125,9 +125,8 @@ export class CustomerIndex {
             : isTenantDomain(d, this.tenantDomains)
               ? "the tenant's own domain"
               : null;
-      if (reason !== null || d === null)
-        skipped.push({ customerId: id, field: 'domains', value: raw, reason: reason ?? '' });
-      else if (!entry.domains.includes(d)) {
+      if (reason !== null) skipped.push({ customerId: id, field: 'domains', value: raw, reason });
+      else if (d !== null && !entry.domains.includes(d)) {
         entry.domains.push(d);
         addTo(this.domainMap, d, id);
       }
@@ -143,7 +142,7 @@ export class CustomerIndex {
     }
     for (const pattern of profile.subjectPatterns) {
       try {
-        const value: KeywordValue = { customerId: id, pattern };
+        const value: PatternValue = { customerId: id, pattern };
         if (pattern.kind === 'regex') {
           this.regexes.add(pattern.value, value);
           entry.regexes.push(value);
