@@ -11,7 +11,8 @@ interface CacheEntry {
 }
 
 const CACHE_SIZE = 32;
-const cache: CacheEntry[] = [];
+/** Per store (never shared between emulator instances), most recent first. */
+const caches = new WeakMap<GraphContext['store'], CacheEntry[]>();
 
 /** Extracts `$expand=singleValueExtendedProperties($filter=id eq '…')` ids (lower-case), 'all', or null. */
 export function extendedExpand(expand: string | null): Set<string> | 'all' | null {
@@ -53,6 +54,8 @@ export function sendEventPage(
   const { q, prefs } = readOptions(req);
   const query = req.query as Record<string, string | undefined>;
   const key = `${args.cacheKey}|f=${query.$filter ?? query.filter ?? ''}|o=${query.$orderby ?? query.orderby ?? ''}`;
+  let cache = caches.get(ctx.store);
+  if (!cache) caches.set(ctx.store, (cache = []));
   let entry = cache.find((c) => c.key === key);
   if (!entry) {
     let items = args.compute();

@@ -78,6 +78,8 @@ export class MailboxStore {
   idBytes: IdBytes = cryptoBytes;
   private readonly boxes = new Map<string, Mailbox>();
   private readonly listeners = new Set<(c: ChangeNotice) => void>();
+  /** Bumped by load(): sync states issued before a load/reset are void. */
+  private generation = 1;
   /** iCalUId → every mailbox copy of that meeting. */
   private readonly meetings = new Map<string, Array<{ userId: string; eventId: string }>>();
 
@@ -519,10 +521,14 @@ export class MailboxStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Current change sequence, oldest usable sequence and token epoch of a mailbox. */
+  /**
+   * Current change sequence, oldest usable sequence and token epoch of a mailbox. The epoch changes on
+   * invalidateDeltaTokens() and on load() (it folds in the store generation), so tokens carrying an older
+   * epoch must be refused.
+   */
   syncState(userId: string): { seq: number; minSeq: number; epoch: number } {
     const b = this.box(userId);
-    return { seq: b.seq, minSeq: b.minSeq, epoch: b.epoch };
+    return { seq: b.seq, minSeq: b.minSeq, epoch: this.generation * 1_000_000 + b.epoch };
   }
 
   /** Changes with seq > `afterSeq`, oldest first. */
@@ -570,6 +576,7 @@ export class MailboxStore {
 
   /** Replaces the whole store with a snapshot from toJSON(); tokens issued before are no longer valid. */
   load(json: StoreSnapshot): void {
+    this.generation += 1;
     this.boxes.clear();
     this.meetings.clear();
     this.rooms.clear();

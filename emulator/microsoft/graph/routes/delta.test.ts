@@ -195,6 +195,8 @@ describe('calendarView/delta', () => {
     expect(skip.statusCode).toBe(410);
     const again = await round(`/v1.0/me/calendarView/delta?${WINDOW}`);
     expect(again.items).toHaveLength(1);
+    store.load(store.toJSON());
+    expect((await app.inject({ method: 'GET', url: again.deltaLink, headers: h })).statusCode).toBe(410);
   });
 
   it('pages through a 5,000-event mailbox, every event exactly once', async () => {
