@@ -105,7 +105,7 @@ export async function runRepresentation(h: Harness, c: ConformanceCase, reps: Re
     // Compare the base properties only: the concrete room/roomList adds its own.
     rep = { ...rep, ...Object.fromEntries(Object.keys(actual).filter((k) => !(k in (rep as object))).map((k) => [k, null])) };
   }
-  const diff = compareShape(rep, actual, { representation: true, representations: reps });
+  const diff = compareShape(rep, actual, { representation: true, representations: reps, rootType: type });
   return diff ? { id: c.id, outcome: 'fail', detail: diff } : { id: c.id, outcome: 'pass' };
 }
 
