@@ -259,6 +259,13 @@ function matchesCustomRule(
   );
 }
 
+/** Candidate zones for custom definitions: main zones first, those of qualified Windows names (`… (Mexico)`) last. */
+const CUSTOM_CANDIDATES = [...windowsByLowerName.values()]
+  .sort((a, b) => Number(a.windowsName.includes('(')) - Number(b.windowsName.includes('(')))
+  .map((z) => z.iana);
+/** Custom definitions recur across schedules of one tenant: remember what they matched. */
+const customZoneCache = new Map<string, string | null>();
+
 /**
  * Finds an IANA zone that follows an Outlook customTimeZone definition (`Customized Time Zone`: bias plus
  * standard/daylight transition rules) in `referenceYear`. Zones without a Windows qualifier in their name are
@@ -274,12 +281,14 @@ export function resolveCustomTimeZone(
   const std = -bias;
   const dst =
     ctz.daylightOffset && (ctz.daylightOffset.month ?? 0) > 0 ? -(bias + (ctz.daylightOffset.daylightBias ?? 0)) : std;
-  const candidates = [...windowsByLowerName.values()].sort(
-    (a, b) => Number(a.windowsName.includes('(')) - Number(b.windowsName.includes('(')),
-  );
-  for (const { iana } of candidates) {
-    if (matchesCustomRule(iana, std, dst, ctz, referenceYear)) return { iana, source: 'custom', exact: false, input };
+  const key = JSON.stringify([std, dst, ctz.standardOffset ?? null, ctz.daylightOffset ?? null, referenceYear]);
+  let match = customZoneCache.get(key);
+  if (match === undefined) {
+    match = CUSTOM_CANDIDATES.find((iana) => matchesCustomRule(iana, std, dst, ctz, referenceYear)) ?? null;
+    if (customZoneCache.size > 1000) customZoneCache.clear();
+    customZoneCache.set(key, match);
   }
+  if (match !== null) return { iana: match, source: 'custom', exact: false, input };
   const etc = std === dst ? etcZoneForOffset(std) : null;
   if (etc !== null) return { iana: etc, source: 'offset', exact: false, input };
   return { iana: fallback, source: 'fallback', exact: false, input };
