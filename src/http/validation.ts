@@ -27,8 +27,8 @@ export const schemaController: FastifyServerOptions['schemaController'] = {
         strict.addSchema(s);
         coercing.addSchema(s);
       }
-      return ({ schema, httpPart }: { schema: AnySchema; httpPart?: string }) =>
-        (httpPart === 'body' ? strict : coercing).compile(schema);
+      return (({ schema, httpPart }: { schema: AnySchema; httpPart?: string }) =>
+        (httpPart === 'body' ? strict : coercing).compile(schema)) as never;
     },
   },
 };

@@ -1,1 +1,3 @@
 // Imports every feature's wiring so the server registers its routes (features self-register).
+import './features/outlook.js';
+import './features/sync.js';

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CalendarEvent, TimeRange } from '../domain/calendar.js';
 import type { AppliedPage, SyncPage, SyncState, SyncStore, SyncTarget } from '../ports/sync.js';
 import type { DB, NewMeeting } from './schema.js';
+import type { SubscriptionStore } from '../services/sync/worker.js';
 
 /** The meeting row for a provider event (customer fields are never set here). */
 export function meetingValues(t: SyncTarget, e: CalendarEvent, generation: number): NewMeeting {
@@ -71,7 +72,7 @@ const UPDATABLE = [
   'seen_generation',
 ] as const;
 
-export class PgSyncStore implements SyncStore {
+export class PgSyncStore implements SyncStore, SubscriptionStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   private targetQuery() {
@@ -333,5 +334,68 @@ export class PgSyncStore implements SyncStore {
           .doUpdateSet({ last_error: message, last_attempt_at: new Date(), updated_at: new Date() }),
       )
       .execute();
+  }
+
+  async saveSubscription(
+    calendarId: string,
+    sub: { id: string; expiresAt: string; clientStateHash: string } | null,
+  ): Promise<void> {
+    const t = await this.db.selectFrom('calendars').select('tenant_id').where('id', '=', calendarId).executeTakeFirst();
+    if (!t) return;
+    const set = {
+      subscription_id: sub?.id ?? null,
+      subscription_expires_at: sub?.expiresAt ?? null,
+      subscription_client_state_hash: sub?.clientStateHash ?? null,
+      updated_at: new Date(),
+    };
+    await this.db
+      .insertInto('calendar_sync_state')
+      .values({ calendar_id: calendarId, tenant_id: t.tenant_id, ...set })
+      .onConflict((oc) => oc.column('calendar_id').doUpdateSet(set))
+      .execute();
+  }
+
+  async findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null> {
+    const s = await this.db
+      .selectFrom('calendar_sync_state')
+      .select(['calendar_id', 'tenant_id', 'subscription_client_state_hash'])
+      .where('subscription_id', '=', subscriptionId)
+      .executeTakeFirst();
+    if (!s) return null;
+    const target = await this.getTarget(s.tenant_id, s.calendar_id);
+    return target ? { target, clientStateHash: s.subscription_client_state_hash ?? '' } : null;
+  }
+
+  async markNotified(calendarId: string): Promise<void> {
+    await this.db
+      .updateTable('calendar_sync_state')
+      .set({ last_notification_at: new Date() })
+      .where('calendar_id', '=', calendarId)
+      .execute();
+  }
+
+  /** Per-calendar status for the sync-status API, scoped by tenant (and user when given). */
+  async status(tenantId: string, userId?: string) {
+    let q = this.db
+      .selectFrom('calendars as c')
+      .leftJoin('calendar_sync_state as s', 's.calendar_id', 'c.id')
+      .select([
+        'c.id as calendarId',
+        'c.name as name',
+        'c.is_shared as isShared',
+        'c.selected_for_sync as selected',
+        's.last_success_at as lastSuccessAt',
+        's.last_attempt_at as lastAttemptAt',
+        's.last_error as lastError',
+        's.subscription_expires_at as subscriptionExpiresAt',
+        's.last_notification_at as lastNotificationAt',
+        's.full_sync_in_progress as fullSyncInProgress',
+        's.pages_synced as pagesSynced',
+        's.events_synced as eventsSynced',
+        's.last_full_sync_at as lastFullSyncAt',
+      ])
+      .where('c.tenant_id', '=', tenantId);
+    if (userId) q = q.where('c.user_id', '=', userId);
+    return q.orderBy('c.name').execute();
   }
 }

@@ -1,0 +1,189 @@
+// Sync API: status per calendar, manual sync, Graph change-notification webhooks (public), Prometheus /metrics.
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { AppError } from '../../domain/errors.js';
+import type { JobQueue } from '../../ports/jobs.js';
+import type { SyncStore } from '../../ports/sync.js';
+import type { Metrics } from '../../services/telemetry/metrics.js';
+import type { SyncWorker } from '../../services/sync/worker.js';
+import type { PgSyncStore } from '../../stores/sync-store.js';
+import { actorOf } from '../auth.js';
+import { errors, Uuid } from '../schemas.js';
+
+export interface SyncRouteDeps {
+  store: SyncStore & Pick<PgSyncStore, 'status'>;
+  queue: JobQueue;
+  worker: SyncWorker;
+  metrics: Metrics;
+  pollIntervalSeconds: number;
+  now: () => Date;
+}
+
+const CalendarStatus = Type.Object({
+  calendarId: Type.String(),
+  name: Type.String(),
+  isShared: Type.Boolean(),
+  selected: Type.Boolean(),
+  lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
+  lagSeconds: Type.Union([Type.Number(), Type.Null()]),
+  nextRunAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  subscriptionExpiresAt: Type.Union([Type.String(), Type.Null()]),
+  lastNotificationAt: Type.Union([Type.String(), Type.Null()]),
+  fullSyncInProgress: Type.Boolean(),
+  pagesSynced: Type.Integer(),
+  eventsSynced: Type.Integer(),
+});
+
+const Notification = Type.Object(
+  {
+    subscriptionId: Type.String({ maxLength: 200 }),
+    clientState: Type.Optional(Type.String({ maxLength: 256 })),
+    lifecycleEvent: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: true },
+);
+const NotificationBatch = Type.Object(
+  { value: Type.Array(Notification, { maxItems: 1000 }) },
+  { additionalProperties: true },
+);
+const Validation = Type.Object({ validationToken: Type.Optional(Type.String({ maxLength: 2048 })) });
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export function syncRoutes(d: SyncRouteDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get(
+      '/api/outlook/calendar/sync-status',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Sync status of each calendar of the caller',
+          response: {
+            200: Type.Object({
+              calendars: Type.Array(CalendarStatus),
+              queue: Type.Object({ queued: Type.Integer(), active: Type.Integer() }),
+            }),
+            ...errors(),
+          },
+        },
+      },
+      async (req) => {
+        const actor = actorOf(req);
+        const now = d.now().getTime();
+        const rows = await d.store.status(actor.tenantId, actor.userId);
+        return {
+          calendars: rows.map((r) => ({
+            calendarId: r.calendarId,
+            name: r.name,
+            isShared: r.isShared,
+            selected: r.selected,
+            lastSuccessAt: iso(r.lastSuccessAt),
+            lagSeconds: r.lastSuccessAt
+              ? Math.max(0, Math.round((now - new Date(r.lastSuccessAt).getTime()) / 1000))
+              : null,
+            nextRunAt: r.selected
+              ? new Date(
+                  Math.max(
+                    now,
+                    (r.lastAttemptAt ? new Date(r.lastAttemptAt).getTime() : now) + d.pollIntervalSeconds * 1000,
+                  ),
+                ).toISOString()
+              : null,
+            lastError: r.lastError ?? null,
+            subscriptionExpiresAt: iso(r.subscriptionExpiresAt),
+            lastNotificationAt: iso(r.lastNotificationAt),
+            fullSyncInProgress: r.fullSyncInProgress ?? false,
+            pagesSynced: r.pagesSynced ?? 0,
+            eventsSynced: r.eventsSynced ?? 0,
+          })),
+          queue: await d.queue.depth(),
+        };
+      },
+    );
+
+    const SyncBody = Type.Object(
+      { calendarId: Type.Optional(Uuid), full: Type.Optional(Type.Boolean()) },
+      { additionalProperties: false },
+    );
+    app.post(
+      '/api/outlook/calendar/sync',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Queue a sync of one or all of the caller’s calendars',
+          body: SyncBody,
+          response: { 202: Type.Object({ queued: Type.Integer() }), ...errors() },
+        },
+      },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const body = req.body as Static<typeof SyncBody>;
+        const targets = (await d.store.listTargets({ tenantId: actor.tenantId, userId: actor.userId })).filter(
+          (t) => !body.calendarId || t.calendarId === body.calendarId,
+        );
+        if (body.calendarId && targets.length === 0) throw new AppError('not_found', 'No such synced calendar.');
+        let queued = 0;
+        for (const t of targets)
+          if (
+            await d.queue.enqueueSync({
+              tenantId: t.tenantId,
+              calendarId: t.calendarId,
+              connectionId: t.connectionId,
+              full: body.full,
+              reason: 'manual',
+            })
+          )
+            queued++;
+        return reply.status(202).send({ queued });
+      },
+    );
+
+    // Graph calls these: they answer within milliseconds and only enqueue work.
+    for (const kind of ['notifications', 'lifecycle'] as const) {
+      app.post(
+        `/api/webhooks/microsoft/${kind}`,
+        {
+          schema: {
+            tags: ['webhooks'],
+            security: [],
+            summary: `Microsoft Graph ${kind === 'notifications' ? 'change' : 'lifecycle'} notifications`,
+            querystring: Validation,
+          },
+        },
+        async (req, reply) => {
+          const token = (req.query as Static<typeof Validation>).validationToken;
+          if (token !== undefined)
+            return reply.status(200).header('content-type', 'text/plain; charset=utf-8').send(token);
+          const body = req.body as Static<typeof NotificationBatch> | undefined;
+          if (!body || !Array.isArray(body.value))
+            throw new AppError('validation_failed', 'Expected { value: [ notifications ] }.');
+          let accepted = 0;
+          for (const n of body.value) {
+            if (typeof n?.subscriptionId !== 'string') continue;
+            const r = await d.worker.onNotification({
+              subscriptionId: n.subscriptionId,
+              clientState: n.clientState,
+              lifecycleEvent: n.lifecycleEvent,
+            });
+            d.metrics.notifications.inc({ outcome: r });
+            if (r === 'queued') accepted++;
+            else
+              req.log.warn(
+                { subscriptionId: n.subscriptionId },
+                'notification dropped: unknown subscription or clientState mismatch',
+              );
+          }
+          return reply.status(202).send({ accepted });
+        },
+      );
+    }
+
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+      const q = await d.queue.depth();
+      d.metrics.queueDepth.set({ state: 'queued' }, q.queued);
+      d.metrics.queueDepth.set({ state: 'active' }, q.active);
+      return reply.header('content-type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+    });
+  };
+}

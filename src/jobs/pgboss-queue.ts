@@ -1,0 +1,73 @@
+// JobQueue on pg-boss: Postgres-backed, works on the server and inside the embedded PGlite process.
+import { PgBoss, fromPglite } from 'pg-boss';
+import type { Database } from '../stores/database.js';
+import type { JobQueue, SyncJob } from '../ports/jobs.js';
+
+const SYNC_QUEUE = 'calendar-sync';
+
+export interface PgBossQueueOptions {
+  /** Concurrent syncs of one mailbox across all workers. */
+  perMailboxConcurrency?: number;
+  pollingIntervalSeconds?: number;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * pg-boss keeps its tables in its own schema (`<app schema>_boss`, or `pgboss` on `public`), so parallel test
+ * runs on one server stay apart.
+ */
+export async function createPgBossQueue(database: Database, opts: PgBossQueueOptions = {}): Promise<JobQueue> {
+  const schema = database.schema === 'public' ? 'pgboss' : `${database.schema}_boss`;
+  const connectionString = database.pool
+    ? (database.pool as unknown as { options: { connectionString: string } }).options.connectionString
+    : undefined;
+  const boss = database.pglite
+    ? new PgBoss({ db: fromPglite(database.pglite), schema, supervise: true, schedule: false })
+    : new PgBoss({ connectionString, schema, max: 4, supervise: true, schedule: false });
+  boss.on('error', (e: unknown) => opts.onError?.(e));
+  await boss.start();
+  await boss
+    .createQueue(SYNC_QUEUE, {
+      policy: 'stately',
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 900,
+    })
+    .catch((e: unknown) => {
+      if (!/exists/i.test(String(e))) throw e;
+    });
+  const perMailbox = opts.perMailboxConcurrency ?? 2;
+  return {
+    async enqueueSync(job: SyncJob, o = {}) {
+      const id = await boss.send(SYNC_QUEUE, job, {
+        singletonKey: job.calendarId,
+        group: { id: job.connectionId },
+        ...(o.delaySeconds ? { startAfter: o.delaySeconds } : {}),
+      });
+      return id !== null;
+    },
+    async workSync(handler, o = {}) {
+      await boss.work<SyncJob>(
+        SYNC_QUEUE,
+        {
+          batchSize: 1,
+          localConcurrency: o.concurrency ?? 4,
+          groupConcurrency: perMailbox,
+          pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1,
+        },
+        async (jobs) => {
+          for (const j of jobs) await handler(j.data);
+        },
+      );
+    },
+    async depth() {
+      const q = await boss.getQueue(SYNC_QUEUE);
+      return { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0 };
+    },
+    async stop() {
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}

@@ -1,0 +1,180 @@
+// The sync worker: runs queued calendar syncs, polls calendars on an interval, keeps change subscriptions alive.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { JobQueue, SyncJob } from '../../ports/jobs.js';
+import type { ProviderResolver, SyncStore, SyncTarget } from '../../ports/sync.js';
+import type { SyncService } from './sync-service.js';
+
+export interface SubscriptionStore {
+  /** Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). */
+  saveSubscription(
+    calendarId: string,
+    sub: { id: string; expiresAt: string; clientStateHash: string } | null,
+  ): Promise<void>;
+  findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
+  markNotified(calendarId: string): Promise<void>;
+}
+
+export interface WorkerOptions {
+  pollIntervalSeconds: number;
+  /** Public base URL for change notifications; null → polling only. */
+  publicBaseUrl: string | null;
+  /** Delay that lets a burst of notifications collapse into one sync. */
+  debounceSeconds: number;
+  now: () => Date;
+  log: (obj: Record<string, unknown>, msg: string) => void;
+}
+
+export const hashClientState = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Constant-time comparison of a received clientState with the stored hash. */
+export function clientStateMatches(received: string, storedHash: string): boolean {
+  const a = Buffer.from(hashClientState(received), 'hex');
+  const b = Buffer.from(storedHash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const SUBSCRIPTION_MINUTES = 10_080 - 60;
+
+export class SyncWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly sync: SyncService,
+    private readonly store: SyncStore,
+    private readonly subs: SubscriptionStore,
+    private readonly providers: ProviderResolver,
+    private readonly queue: JobQueue,
+    private readonly opts: WorkerOptions,
+  ) {}
+
+  /** Handles one queued job. */
+  async run(job: SyncJob): Promise<void> {
+    const r = await this.sync.syncCalendar(job.tenantId, job.calendarId, { full: job.full });
+    this.opts.log(
+      {
+        calendarId: job.calendarId,
+        reason: job.reason,
+        pages: r.pages,
+        events: r.events,
+        removed: r.removed,
+        fullRound: r.fullRound,
+      },
+      'calendar synced',
+    );
+  }
+
+  /** Starts consuming jobs and the poll loop. */
+  async start(concurrency = 4): Promise<void> {
+    await this.queue.workSync((job) => this.run(job), { concurrency });
+    const tick = () => {
+      if (this.stopped) return;
+      this.pollAll()
+        .catch((e: unknown) => this.opts.log({ err: e instanceof Error ? e.message : String(e) }, 'poll failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollIntervalSeconds * 1000);
+        });
+    };
+    this.timer = setTimeout(tick, 200);
+  }
+
+  /** Enqueues a sync for every selected calendar (deduplicated per calendar by the queue) and renews subscriptions. */
+  async pollAll(): Promise<number> {
+    const targets = await this.store.listTargets({});
+    let n = 0;
+    for (const t of targets) {
+      if (
+        await this.queue.enqueueSync({
+          tenantId: t.tenantId,
+          calendarId: t.calendarId,
+          connectionId: t.connectionId,
+          reason: 'poll',
+        })
+      )
+        n++;
+      await this.ensureSubscription(t).catch((e: unknown) =>
+        this.opts.log(
+          { calendarId: t.calendarId, err: e instanceof Error ? e.message : String(e) },
+          'subscription upkeep failed',
+        ),
+      );
+    }
+    return n;
+  }
+
+  /** Creates or renews the change subscription of an own calendar (shared calendars are polled). */
+  async ensureSubscription(t: SyncTarget): Promise<void> {
+    if (!this.opts.publicBaseUrl || t.isShared) return;
+    const provider = this.providers.forTarget(t);
+    if (!provider.capabilities.subscriptions) return;
+    const state = await this.store.getState(t.calendarId);
+    const now = this.opts.now().getTime();
+    const expiresAt = new Date(now + SUBSCRIPTION_MINUTES * 60_000).toISOString();
+    if (
+      state.subscriptionId &&
+      state.subscriptionExpiresAt &&
+      Date.parse(state.subscriptionExpiresAt) - now > 24 * 3600_000
+    )
+      return;
+    if (state.subscriptionId) {
+      try {
+        const r = await provider.renewSubscription(state.subscriptionId, expiresAt);
+        const existing = await this.subs.findBySubscriptionId(state.subscriptionId);
+        await this.subs.saveSubscription(t.calendarId, {
+          id: r.id,
+          expiresAt: r.expiresAt,
+          clientStateHash: existing?.clientStateHash ?? '',
+        });
+        return;
+      } catch {
+        // Gone or not renewable: create a new one below.
+      }
+    }
+    const clientState = randomBytes(24).toString('base64url');
+    const base = this.opts.publicBaseUrl.replace(/\/$/, '');
+    const sub = await provider.createSubscription({
+      calendarId: t.providerCalendarId,
+      notificationUrl: `${base}/api/webhooks/microsoft/notifications`,
+      lifecycleNotificationUrl: `${base}/api/webhooks/microsoft/lifecycle`,
+      clientState,
+      expiresAt,
+    });
+    await this.subs.saveSubscription(t.calendarId, {
+      id: sub.id,
+      expiresAt: sub.expiresAt,
+      clientStateHash: hashClientState(clientState),
+    });
+  }
+
+  /** A change notification: verified, then only a debounced sync is enqueued (the webhook answers at once). */
+  async onNotification(n: {
+    subscriptionId: string;
+    clientState: string | undefined;
+    lifecycleEvent?: string;
+  }): Promise<'queued' | 'rejected'> {
+    const found = await this.subs.findBySubscriptionId(n.subscriptionId);
+    if (!found || !n.clientState || !clientStateMatches(n.clientState, found.clientStateHash)) return 'rejected';
+    const t = found.target;
+    await this.subs.markNotified(t.calendarId);
+    if (n.lifecycleEvent === 'subscriptionRemoved' || n.lifecycleEvent === 'reauthorizationRequired') {
+      if (n.lifecycleEvent === 'subscriptionRemoved') await this.subs.saveSubscription(t.calendarId, null);
+      await this.ensureSubscription(t).catch(() => undefined);
+    }
+    await this.queue.enqueueSync(
+      {
+        tenantId: t.tenantId,
+        calendarId: t.calendarId,
+        connectionId: t.connectionId,
+        reason: n.lifecycleEvent ?? 'notification',
+      },
+      { delaySeconds: this.opts.debounceSeconds },
+    );
+    return 'queued';
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.queue.stop();
+  }
+}
