@@ -167,6 +167,31 @@ describe('suggestMeetingTimes: availability', () => {
     });
   });
 
+  it('reproduces the documented example: free, unknown and busy attendees give 49.66', () => {
+    const window = { start: '2026-03-10T13:00:00Z', end: '2026-03-10T13:30:00Z' };
+    const c: MeetingTimeConstraint = {
+      attendees: ['dana', 'john', 'samantha'].map((n) => ({
+        email: `${n}@contoso.example`,
+        type: 'required' as const,
+      })),
+      window,
+      durationMinutes: 30,
+      minimumAttendeePercentage: 0,
+    };
+    const fb = freeBusy(window, [
+      ok(ORG, NY),
+      ok('dana@contoso.example', NY),
+      external('john@contoso.example'),
+      ok('samantha@contoso.example', NY, [block(window.start, window.end)]),
+    ]);
+    const r = suggestMeetingTimes(c, fb, { email: ORG, workingHours: NY });
+    expect(r.suggestions.map((s) => s.confidence)).toEqual([49.66]);
+    expect(suggestMeetingTimes({ ...c, minimumAttendeePercentage: 80 }, fb, { email: ORG, workingHours: NY })).toEqual({
+      suggestions: [],
+      emptySuggestionsReason: 'attendeesUnavailableOrUnknown',
+    });
+  });
+
   it('counts a tentative attendee as 50 %', () => {
     const c: MeetingTimeConstraint = {
       attendees: [{ email: 'ann@contoso.example', type: 'required' }],

@@ -41,7 +41,8 @@ import { ZoneClock } from './zone.js';
  *  4. Confidence (API): the average attendance chance over all attendees named in the request, required and
  *     optional alike. The organizer is not part of the average (inferred from the API example, where an
  *     organizer marked tentative still yields confidence 100). With no attendees the organizer alone is
- *     considered (API: an empty attendee list looks for the organizer's free time only).
+ *     considered (API: an empty attendee list looks for the organizer's free time only). The value is cut to
+ *     two decimals, matching the page's worked example (free, unknown and busy attendees give 49.66).
  *  5. Threshold (API): suggestions below minimumAttendeePercentage are dropped; it defaults to 50.
  *  6. Organizer (RESULT, organizerUnavailable): unless isOrganizerOptional, the organizer must be available;
  *     the API example returns slots where the organizer is tentative, so tentative and working elsewhere
@@ -272,7 +273,8 @@ export function suggestMeetingTimes(
     }));
     const chances =
       seen.length > 0 ? seen.map((a) => ATTENDANCE_CHANCE[a.availability]) : [ATTENDANCE_CHANCE[organizerAvailability]];
-    const confidence = Math.round((chances.reduce((x, y) => x + y, 0) / chances.length) * 100) / 100;
+    // Truncated to two decimals in integer arithmetic: (100 + 49 + 0) / 3 gives 49.66, as in the API page's example.
+    const confidence = Math.floor((chances.reduce((x, y) => x + y, 0) * 100) / chances.length) / 100;
     if (confidence < min) {
       stages.sawUnknown ||= seen.some((a) => a.availability === 'unknown');
       continue;
