@@ -1,0 +1,224 @@
+// ConnectionService: connect (authorize URL with state + PKCE), callback (validate state, redeem code, store the
+// connection and its calendars), status, admin consent URL, calendar refresh and disconnect, all audited.
+import type { Connection } from '../../domain/connections.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/tenancy.js';
+import type { CalendarProvider } from '../../ports/calendar-provider.js';
+import type { ConnectionEventBus, ConnectionStore, OAuthClient, OAuthStateStore, SecretSealer } from '../../ports/connections.js';
+import type { AuditStore, TokenVault } from '../../ports/stores.js';
+import { ADMIN_CONSENT_MARKER, hashNonce, isWellFormedNonce, newNonce } from './oauth-state.js';
+import { MemoryTokenCache, type TokenManager } from './token-manager.js';
+
+export interface ConnectionServiceDeps {
+  connections: ConnectionStore;
+  states: OAuthStateStore;
+  sealer: SecretSealer;
+  vault: TokenVault;
+  oauth: OAuthClient;
+  tokens: TokenManager;
+  audit: AuditStore;
+  events: ConnectionEventBus;
+  now: () => Date;
+  /** The provider bound to a connection (for calendars and subscription clean-up). */
+  providerFor: (conn: Connection) => CalendarProvider;
+  /** Subscription ids to delete at disconnect. */
+  subscriptionIds?: (conn: Connection) => Promise<string[]>;
+  /** Entra tenant ids allowed to connect; empty = any. */
+  allowedTenants: string[];
+  /** The tenant segment for admin consent when the organisation is unknown (`organizations`). */
+  defaultAdminTenant: string;
+  /** Where the browser goes after the callback (the settings page). */
+  settingsPath: string;
+}
+
+export interface ConnectResult {
+  authorizeUrl: string;
+  expiresAt: string;
+}
+
+export type CallbackQuery = Partial<Record<'state' | 'code' | 'error' | 'error_description' | 'admin_consent' | 'tenant', string>>;
+
+const STATE_TTL_MS = 10 * 60_000;
+const CONSENT_ERROR = /AADSTS(65001|90094|900941)\b/;
+const PROVIDER = 'MICROSOFT' as const;
+
+export class ConnectionService {
+  constructor(private readonly d: ConnectionServiceDeps) {}
+
+  private async newState(actor: Pick<Actor, 'tenantId' | 'userId'>, verifier: string): Promise<{ nonce: string; expiresAt: string }> {
+    const nonce = newNonce();
+    const hash = hashNonce(nonce);
+    const expiresAt = new Date(this.d.now().getTime() + STATE_TTL_MS).toISOString();
+    await this.d.states.create({
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      provider: PROVIDER,
+      nonceHash: hash,
+      verifierCiphertext: this.d.sealer.seal(verifier, hash),
+      redirectAfter: null,
+      expiresAt,
+    });
+    return { nonce, expiresAt };
+  }
+
+  /** Starts the sign-in: a single-use state bound to the caller and a PKCE pair whose verifier is sealed. */
+  async connect(actor: Actor, opts: { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' } = {}): Promise<ConnectResult> {
+    const pkce = await this.d.oauth.createPkce();
+    const { nonce, expiresAt } = await this.newState(actor, pkce.verifier);
+    const authorizeUrl = await this.d.oauth.authorizeUrl({ state: nonce, codeChallenge: pkce.challenge, loginHint: opts.loginHint, prompt: opts.prompt });
+    await this.audit(actor.tenantId, actor.userId, 'outlook.connect_started', undefined, {});
+    return { authorizeUrl, expiresAt };
+  }
+
+  /** The organisation-wide consent link, with the scopes and why each is needed. */
+  async adminConsentUrl(actor: Actor, tenant?: string) {
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    const { nonce, expiresAt } = await this.newState(actor, ADMIN_CONSENT_MARKER);
+    const target = tenant ?? conn?.providerTenantId ?? this.d.defaultAdminTenant;
+    return { url: await this.d.oauth.adminConsentUrl({ tenant: target, state: nonce }), expiresAt, scopes: this.d.oauth.adminScopes };
+  }
+
+  /**
+   * The OAuth redirect. A bad, reused or expired state is `invalid_state` (nothing else happens); provider-side
+   * failures are recorded on the connection and the browser is sent to the settings page with the outcome.
+   */
+  async callback(q: CallbackQuery): Promise<{ redirect: string }> {
+    if (!q.state || !isWellFormedNonce(q.state)) throw new AppError('invalid_state', undefined, { details: { reason: 'malformed' } });
+    const hash = hashNonce(q.state);
+    const rec = await this.d.states.consume(hash, this.d.now());
+    if ('rejected' in rec) throw new AppError('invalid_state', undefined, { details: { reason: rec.rejected } });
+    const verifier = this.d.sealer.open(rec.verifierCiphertext, hash);
+    const who = { tenantId: rec.tenantId, userId: rec.userId };
+    if (verifier === ADMIN_CONSENT_MARKER) return this.adminConsentDone(who, q);
+    if (q.error || !q.code) return this.authorizeFailed(who, q);
+    const cache = new MemoryTokenCache();
+    let tokens;
+    try {
+      tokens = await this.d.oauth.redeemCode({ code: q.code, codeVerifier: verifier, cache });
+    } catch (e) {
+      if (isAppError(e, 'admin_consent_required')) return this.consentRequired(who, String(e.details?.aadsts ?? 'consent_required'));
+      if (isAppError(e)) return this.failed(who, e.code, e.message);
+      throw e;
+    }
+    const tid = tokens.account.providerTenantId.toLowerCase();
+    if (this.d.allowedTenants.length > 0 && !this.d.allowedTenants.includes(tid)) {
+      await this.audit(who.tenantId, who.userId, 'outlook.tenant_rejected', undefined, { providerTenantId: tid });
+      throw new AppError('tenant_not_allowed', undefined, { details: { providerTenantId: tid } });
+    }
+    const conn = await this.d.connections.upsert({
+      ...who,
+      provider: PROVIDER,
+      providerTenantId: tid,
+      providerUserId: tokens.account.providerUserId,
+      accountEmail: tokens.account.username,
+      accountName: tokens.account.name,
+      scopes: tokens.scopes,
+      tokenExpiresAt: tokens.expiresAt,
+      status: 'active',
+    });
+    await this.d.tokens.store(conn, tokens, cache);
+    const calendars = await this.syncCalendars(conn).catch((e: unknown) => e);
+    const unsupported = isAppError(calendars, 'unsupported_mailbox');
+    if (unsupported) await this.setUnsupported(conn, calendars.message);
+    await this.audit(conn.tenantId, conn.userId, 'outlook.connected', conn.id, {
+      providerTenantId: tid,
+      providerUserId: conn.providerUserId,
+      scopes: tokens.scopes,
+      calendars: Array.isArray(calendars) ? calendars.length : null,
+    });
+    this.d.events.publish({ type: 'connection.connected', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: PROVIDER });
+    return { redirect: `${this.d.settingsPath}?connected=outlook${unsupported ? '&status=unsupported_mailbox' : ''}` };
+  }
+
+  private async adminConsentDone(who: { tenantId: string; userId: string }, q: CallbackQuery) {
+    const granted = q.admin_consent?.toLowerCase() === 'true' && !q.error;
+    await this.audit(who.tenantId, who.userId, granted ? 'outlook.admin_consent_granted' : 'outlook.admin_consent_failed', undefined, {
+      providerTenantId: q.tenant ?? null,
+      error: q.error ?? null,
+    });
+    return { redirect: `${this.d.settingsPath}?admin_consent=${granted ? 'granted' : 'failed'}` };
+  }
+
+  private async authorizeFailed(who: { tenantId: string; userId: string }, q: CallbackQuery) {
+    const description = q.error_description ?? '';
+    if (q.error === 'consent_required' || CONSENT_ERROR.test(description)) {
+      return this.consentRequired(who, CONSENT_ERROR.exec(description)?.[0] ?? q.error ?? 'consent_required');
+    }
+    return this.failed(who, q.error ?? 'no_code', q.error === 'access_denied' ? 'The user declined the consent.' : 'The sign-in returned no code.');
+  }
+
+  private async consentRequired(who: { tenantId: string; userId: string }, reason: string) {
+    const existing = await this.d.connections.get(who.tenantId, who.userId, PROVIDER);
+    if (existing) await this.d.connections.setStatus(who.tenantId, existing.id, 'consent_required', { reason: 'admin_consent_required', lastError: reason });
+    await this.audit(who.tenantId, who.userId, 'outlook.consent_required', existing?.id, { reason });
+    if (existing) this.d.events.publish({ type: 'connection.consent_required', ...who, connectionId: existing.id, provider: PROVIDER, reason });
+    return { redirect: `${this.d.settingsPath}?connected=outlook&error=admin_consent_required` };
+  }
+
+  private async failed(who: { tenantId: string; userId: string }, code: string, message: string) {
+    await this.audit(who.tenantId, who.userId, 'outlook.connect_failed', undefined, { error: code, message });
+    return { redirect: `${this.d.settingsPath}?connected=outlook&error=${encodeURIComponent(code)}` };
+  }
+
+  private async setUnsupported(conn: Connection, message: string): Promise<void> {
+    await this.d.connections.setStatus(conn.tenantId, conn.id, 'unsupported_mailbox', { reason: 'mailbox_not_in_exchange_online', lastError: message });
+    this.d.tokens.forget(conn.id);
+    this.d.events.publish({ type: 'connection.unsupported_mailbox', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: PROVIDER, reason: 'on_premises' });
+  }
+
+  /** Reacts to provider errors seen anywhere (wired as a provider decorator). */
+  async onProviderError(conn: Connection, e: AppError): Promise<void> {
+    if (e.code === 'unsupported_mailbox' && conn.status === 'active') {
+      await this.setUnsupported(conn, 'This mailbox is hosted on-premises (Exchange Server) and cannot be reached through Microsoft Graph.');
+      await this.audit(conn.tenantId, conn.userId, 'outlook.unsupported_mailbox', conn.id, { graphCode: e.details?.graphCode ?? null });
+    }
+  }
+
+  /** Reads the connection's calendars (own and shared) from the provider into `calendars`. */
+  async syncCalendars(conn: Connection) {
+    const calendars = await this.d.providerFor(conn).listCalendars();
+    return this.d.connections.replaceCalendars(conn.tenantId, conn.userId, conn.id, calendars);
+  }
+
+  async refreshCalendars(actor: Actor) {
+    return this.syncCalendars(await this.activeConnection(actor));
+  }
+
+  /** The caller's connection when usable; otherwise the error its status calls for. */
+  async activeConnection(actor: Actor): Promise<Connection> {
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    if (!conn) throw new AppError('not_connected', 'Connect Outlook first (POST /api/integrations/outlook/connect).');
+    if (conn.status !== 'active') throw this.d.tokens.statusError(conn);
+    return conn;
+  }
+
+  async status(actor: Actor) {
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    if (!conn) return { connected: false as const, status: 'not_connected' as const, connection: null, calendars: [] };
+    const calendars = await this.d.connections.listCalendars(actor.tenantId, conn.id);
+    return { connected: conn.status === 'active', status: conn.status, connection: conn, calendars };
+  }
+
+  /** Deletes subscriptions (best effort), erases the tokens, marks the connection revoked. */
+  async disconnect(actor: Actor): Promise<Connection> {
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    if (!conn) throw new AppError('not_connected');
+    let deleted = 0;
+    if (conn.status === 'active' && this.d.subscriptionIds) {
+      const provider = this.d.providerFor(conn);
+      for (const id of await this.d.subscriptionIds(conn)) {
+        if (await provider.deleteSubscription(id).then(() => true, () => false)) deleted++;
+      }
+    }
+    await this.d.vault.erase(conn.tenantId, conn.id);
+    this.d.tokens.forget(conn.id);
+    await this.d.connections.setStatus(conn.tenantId, conn.id, 'revoked', { reason: 'disconnected', lastError: null });
+    await this.audit(conn.tenantId, actor.userId, 'outlook.disconnected', conn.id, { subscriptionsDeleted: deleted });
+    this.d.events.publish({ type: 'connection.revoked', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: PROVIDER, reason: 'disconnected' });
+    return (await this.d.connections.getById(conn.tenantId, conn.id))!;
+  }
+
+  private audit(tenantId: string, actor: string, action: string, connectionId: string | undefined, details: Record<string, unknown>) {
+    return this.d.audit.record({ tenantId, actor, action, targetType: connectionId ? 'calendar_connection' : undefined, targetId: connectionId, details });
+  }
+}
