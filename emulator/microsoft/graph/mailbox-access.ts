@@ -87,10 +87,40 @@ export function requireCalendar(ctx: GraphContext, acc: MailboxAccess, cal: Cale
   if (!canUseCalendar(ctx, acc, cal, need)) throw errors.denied();
 }
 
-/** The calendar with this id in the target mailbox (404 ErrorItemNotFound when missing), checked for `need`. */
+/**
+ * The calendar with this id in the target mailbox, checked for `need`. On `/me`, an id of another user's
+ * calendar shared with the caller (as Outlook adds it to the sharee's calendars) switches the access to the
+ * owner's mailbox as a delegate. 404 ErrorItemNotFound when missing, 403 when not allowed.
+ */
 export function calendarOr404(ctx: GraphContext, acc: MailboxAccess, calendarId: string | undefined, need: Need): CalendarRecord {
-  const cal = calendarId === undefined ? ctx.store.defaultCalendar(acc.owner.id) : ctx.store.getCalendar(acc.owner.id, calendarId);
+  let cal = calendarId === undefined ? ctx.store.defaultCalendar(acc.owner.id) : ctx.store.getCalendar(acc.owner.id, calendarId);
+  if (!cal && calendarId !== undefined && acc.isOwner && acc.caller) {
+    const shared = ctx.store.findCalendar(calendarId);
+    const owner = shared ? ctx.directory.users.get(shared.userId) : undefined;
+    if (shared && owner && owner.tenantId === acc.caller.tenantId) {
+      if (!hasAny(acc.principal, calendarScopes(need, false, false))) throw errors.denied();
+      acc.owner = owner;
+      acc.isOwner = false;
+      cal = shared.calendar;
+      if (!canUseCalendar(ctx, acc, cal, 'read')) throw errors.itemNotFound();
+    }
+  }
   if (!cal) throw errors.itemNotFound();
   requireCalendar(ctx, acc, cal, need);
   return cal;
+}
+
+/** Calendars of other mailboxes shared with the caller at read level or more (for `/me/calendars`). */
+export function sharedWithCaller(ctx: GraphContext, acc: MailboxAccess): CalendarRecord[] {
+  if (!acc.caller || !acc.isOwner) return [];
+  const out: CalendarRecord[] = [];
+  const caller = acc.caller;
+  for (const id of ctx.store.mailboxIds()) {
+    if (id === caller.id) continue;
+    for (const cal of ctx.store.listCalendars(id)) {
+      if (!cal.permissions.some((p) => p.emailAddress.address?.toLowerCase() === caller.mail.toLowerCase())) continue;
+      if (READ_ROLES.has(ctx.store.roleFor(id, cal.id, caller))) out.push(cal);
+    }
+  }
+  return out;
 }

@@ -151,6 +151,15 @@ export class MailboxStore {
     return this.box(userId).calendars.get(calendarId);
   }
 
+  /** A calendar by id in any mailbox, with its owner. */
+  findCalendar(calendarId: string): { userId: string; calendar: CalendarRecord } | undefined {
+    for (const b of this.boxes.values()) {
+      const calendar = b.calendars.get(calendarId);
+      if (calendar) return { userId: b.userId, calendar };
+    }
+    return undefined;
+  }
+
   defaultCalendar(userId: string): CalendarRecord {
     const b = this.box(userId);
     return b.calendars.get(b.defaultCalendarId)!;

@@ -87,6 +87,24 @@ describe('calendar permissions and shared calendars', () => {
   });
 });
 
+describe('calendars shared with me', () => {
+  it('lists a calendar shared with the caller in /me/calendars and lets a write delegate create events in it', async () => {
+    const calId = store.defaultCalendar(ADELE).id;
+    store.sharePermission(ADELE, calId, 'megan.bowen@contoso.com', 'write');
+    const mine = (await app.inject({ method: 'GET', url: '/v1.0/me/calendars', headers: auth(MEGAN) })).json().value;
+    const shared = mine.find((c: { id: string }) => c.id === calId);
+    expect(shared).toMatchObject({ canEdit: true, canShare: false, owner: { address: 'adele.vance@contoso.com' } });
+    const payload = { subject: 'On behalf', start: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-01T11:00:00', timeZone: 'UTC' } };
+    const created = await app.inject({ method: 'POST', url: `/v1.0/me/calendars/${calId}/events`, headers: auth(MEGAN), payload });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().organizer.emailAddress.address).toBe('adele.vance@contoso.com');
+    expect(store.listEvents(ADELE).map((e) => e.data.subject)).toEqual(['On behalf']);
+    const noShared = await app.inject({ method: 'POST', url: `/v1.0/me/calendars/${calId}/events`, headers: auth(MEGAN, ['Calendars.ReadWrite']), payload });
+    expect(noShared.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: `/v1.0/me/calendars/${calId}/events`, headers: auth(ALEX) })).statusCode).toBe(404);
+  });
+});
+
 describe('mailboxSettings and profile', () => {
   it('returns settings in the documented shape and patches working hours', async () => {
     const doc = await conformanceCase('user-get-mailboxsettings-contrib-1');

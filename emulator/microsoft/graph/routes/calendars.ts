@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphContext } from '../../contracts.js';
 import { GraphHttpError } from '../errors.js';
-import { calendarOr404, canUseCalendar, errors, resolveMailbox, type MailboxAccess } from '../mailbox-access.js';
+import { calendarOr404, canUseCalendar, errors, resolveMailbox, sharedWithCaller, type MailboxAccess } from '../mailbox-access.js';
 import type { CalendarRecord, CalendarRole } from '../model.js';
 import { both, json, objectBody, param } from '../route-helpers.js';
 import { renderCalendar, renderPermission } from '../serialize.js';
@@ -39,9 +39,13 @@ export default async function calendarRoutes(app: FastifyInstance, ctx: GraphCon
     const acc = await resolveMailbox(ctx, req, user, 'read');
     const cals = ctx.store.listCalendars(acc.owner.id).filter((c) => canUseCalendar(ctx, acc, c, 'read'));
     if (cals.length === 0) throw errors.denied();
+    const shared = sharedWithCaller(ctx, acc).map((c) => {
+      const role = ctx.store.roleFor(ctx.directory.getUser(c.owner.address)?.id ?? '', c.id, acc.caller!);
+      return renderCalendar(c, selectOf(req), { canShare: false, canViewPrivateItems: false, canEdit: role === 'write' || role.startsWith('delegate'), isDefaultCalendar: false, isRemovable: true });
+    });
     return json(reply, 200, {
       '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/calendars`,
-      value: cals.map((c) => renderCalendar(c, selectOf(req), viewFor(ctx, acc, c))),
+      value: [...cals.map((c) => renderCalendar(c, selectOf(req), viewFor(ctx, acc, c))), ...shared],
     });
   });
 

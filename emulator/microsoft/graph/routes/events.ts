@@ -17,12 +17,9 @@ const SCOPES = [
 ];
 
 function findInstance(ctx: GraphContext, acc: MailboxAccess, req: FastifyRequest, calScope: string | undefined | null, need: Need): EventInstance {
+  const scoped = calScope === null ? null : calendarOr404(ctx, acc, calScope, 'read');
   const inst = ctx.store.resolveInstance(acc.owner.id, param(req, 'eventId'));
-  if (!inst) throw errors.itemNotFound();
-  if (calScope !== null) {
-    const cal = calendarOr404(ctx, acc, calScope, 'read');
-    if (cal.id !== inst.ev.calendarId) throw errors.itemNotFound();
-  }
+  if (!inst || (scoped && scoped.id !== inst.ev.calendarId)) throw errors.itemNotFound();
   const cal = ctx.store.getCalendar(acc.owner.id, inst.ev.calendarId)!;
   if (!canUseCalendar(ctx, acc, cal, need)) throw errors.denied();
   return inst;
