@@ -1,6 +1,7 @@
 // Emulator-only admin routes (no /v1.0 prefix) for webhooks and mail: faults, lifecycle triggers, deliveries, outbox.
 import type { FastifyInstance } from 'fastify';
 import type { GraphContext } from '../contracts.js';
+import { faultsFor } from '../faults.js';
 import { outboxFor } from './outbox.js';
 import { subscriptionEngine } from './subscription-engine-registry.js';
 import { LIFECYCLE_EVENTS, type LifecycleEvent } from './subscriptions.js';
@@ -20,6 +21,9 @@ export default async function webhookAdminRoutes(app: FastifyInstance, ctx: Grap
   app.put('/_emulator/webhook-faults', async (req, reply) => {
     const parsed = parseFaults(req.body);
     if (typeof parsed === 'string') return reply.status(400).send(fail('InvalidFaults', parsed));
+    // The platform's fault configuration is the source of truth when there is one (it feeds the engine).
+    const platform = faultsFor(ctx.store as unknown as object);
+    if (platform) platform.update({ webhook: parsed });
     engine.webhookFaults = parsed;
     return parsed;
   });
