@@ -1,5 +1,6 @@
 // The incremental per-customer metrics aggregate: exact add / remove / update without rescanning other meetings.
 import { compareOccurrences, resolveMetricsOptions, toOccurrence, weekStartMs, type Occurrence } from './occurrence.js';
+import { SortedBlocks, type BlockPos } from './sorted-blocks.js';
 import type { MetricMeeting, MetricsOptions } from './types.js';
 
 /** Running totals of one UTC week; exact under add and remove (integers and reference counts only). */
@@ -14,27 +15,29 @@ export interface WeekBucket {
 
 /**
  * The aggregate of one customer. Design (why remove and update are exact):
- * - every counted occurrence is kept once, in an array sorted by (start, id), and in a map by id; rolling
- *   windows are two binary searches plus a walk over the occurrences inside the window, so any `now` works
+ * - every counted occurrence is kept once, sorted by (start, id) in a `SortedBlocks` list, and in a map by id;
+ *   rolling windows are binary searches plus a walk over the occurrences inside the window, so any `now` works
  *   and nothing has to be "expired";
  * - closed weeks of the weekly series come from week buckets holding only integer sums and reference-counted
  *   stakeholder sets, so subtracting a removed occurrence gives back exactly the previous state;
  * - an update is remove(old) + add(new) of the stored occurrence, never of the caller's idea of the old one.
- * Costs: add/remove O(log n) search + an array splice (a memory move of n pointers, about 10 µs at n = 50,000);
- * a window query O(log n + k) for k occurrences in the window and its previous window.
+ * Costs: add/remove O(log n + block size); a window query O(log n + k) for k occurrences in the window and its
+ * previous window; the weekly series O(weeks).
  */
 export class CustomerAggregate {
   readonly customerId: string;
-  private readonly sorted: Occurrence[] = [];
+  private readonly sorted: SortedBlocks<Occurrence>;
   private readonly byId = new Map<string, Occurrence>();
   private readonly weeks = new Map<number, WeekBucket>();
 
-  constructor(customerId: string) {
+  /** `blockSize` only tunes the sorted list (tests use tiny blocks to exercise block splits). */
+  constructor(customerId: string, blockSize?: number) {
     this.customerId = customerId;
+    this.sorted = new SortedBlocks<Occurrence>(compareOccurrences, blockSize);
   }
 
   get size(): number {
-    return this.sorted.length;
+    return this.sorted.size;
   }
 
   has(id: string): boolean {
@@ -43,7 +46,7 @@ export class CustomerAggregate {
 
   add(o: Occurrence): void {
     if (this.byId.has(o.id)) this.remove(o.id);
-    this.sorted.splice(this.lowerBound(o), 0, o);
+    this.sorted.insert(o);
     this.byId.set(o.id, o);
     this.bucket(o, +1);
   }
@@ -52,9 +55,7 @@ export class CustomerAggregate {
   remove(id: string): boolean {
     const o = this.byId.get(id);
     if (!o) return false;
-    const at = this.lowerBound(o);
-    if (this.sorted[at] !== o) throw new Error(`CustomerAggregate ${this.customerId}: index out of order for ${id}`);
-    this.sorted.splice(at, 1);
+    if (!this.sorted.remove(o)) throw new Error(`CustomerAggregate ${this.customerId}: index out of order for ${id}`);
     this.byId.delete(id);
     this.bucket(o, -1);
     return true;
@@ -62,34 +63,22 @@ export class CustomerAggregate {
 
   /** Occurrences with `fromMs <= start < toMs`, in order. */
   range(fromMs: number, toMs: number): Occurrence[] {
-    return this.sorted.slice(this.startIndex(fromMs), this.startIndex(toMs));
+    return this.sorted.between(this.at(fromMs), this.at(toMs));
   }
 
   /** Held occurrences with start in `[fromMs, toMs)`, counted without copying. */
   countHeld(fromMs: number, toMs: number): number {
-    let n = 0;
-    for (let i = this.startIndex(fromMs), end = this.startIndex(toMs); i < end; i++) {
-      if ((this.sorted[i] as Occurrence).status === 'held') n++;
-    }
-    return n;
+    return this.sorted.countBetween(this.at(fromMs), this.at(toMs), isHeld);
   }
 
   /** The latest held occurrence starting before `ms`. */
   lastHeldBefore(ms: number): Occurrence | null {
-    for (let i = this.startIndex(ms) - 1; i >= 0; i--) {
-      const o = this.sorted[i] as Occurrence;
-      if (o.status === 'held') return o;
-    }
-    return null;
+    return this.sorted.findBefore(this.at(ms), isHeld);
   }
 
   /** The earliest held occurrence starting at or after `ms`. */
   firstHeldFrom(ms: number): Occurrence | null {
-    for (let i = this.startIndex(ms); i < this.sorted.length; i++) {
-      const o = this.sorted[i] as Occurrence;
-      if (o.status === 'held') return o;
-    }
-    return null;
+    return this.sorted.findFrom(this.at(ms), isHeld);
   }
 
   /** The bucket of the week starting at `weekStart` (ms, a Monday 00:00 UTC). */
@@ -118,30 +107,13 @@ export class CustomerAggregate {
     if (b.held === 0 && b.cancelled === 0 && b.declined === 0) this.weeks.delete(key);
   }
 
-  /** First index whose occurrence is not before `o` in (start, id) order. */
-  private lowerBound(o: Occurrence): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareOccurrences(this.sorted[mid] as Occurrence, o) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** First index whose start is `>= ms`. */
-  private startIndex(ms: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.sorted[mid] as Occurrence).startMs < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /** Position of the first occurrence starting at or after `ms`. */
+  private at(ms: number): BlockPos {
+    return this.sorted.lowerBound((o) => o.startMs < ms);
   }
 }
+
+const isHeld = (o: Occurrence): boolean => o.status === 'held';
 
 /**
  * A tenant's metrics state: one `CustomerAggregate` per customer plus meeting id → customer, so an update that
@@ -158,8 +130,12 @@ export class MetricsAggregator {
   private readonly customers = new Map<string, CustomerAggregate>();
   private readonly owner = new Map<string, string>();
 
-  constructor(options: Partial<MetricsOptions> = {}) {
+  private readonly blockSize: number | undefined;
+
+  /** `tuning.blockSize` sets the sorted lists' block size (tests only; the default suits all sizes). */
+  constructor(options: Partial<MetricsOptions> = {}, tuning: { blockSize?: number } = {}) {
     this.options = resolveMetricsOptions(options);
+    this.blockSize = tuning.blockSize;
     this.executiveRoles = new Set(this.options.executiveRoles);
   }
 
@@ -170,7 +146,7 @@ export class MetricsAggregator {
     if (o === null) return changed;
     let c = this.customers.get(o.customerId);
     if (!c) {
-      c = new CustomerAggregate(o.customerId);
+      c = new CustomerAggregate(o.customerId, this.blockSize);
       this.customers.set(o.customerId, c);
     }
     c.add(o);
