@@ -31,6 +31,8 @@ describe('parseCommand: intents', () => {
     ['When can I meet Acme?', 'find_time', false],
     ['Suggest some times for a Teams call with Contoso', 'find_time', true],
     ['Find a slot to meet contoso', 'find_time', false],
+    ['find 45 minutes with Contoso this friday', 'find_time', false],
+    ['When is everyone at Acme free next week?', 'find_time', false],
   ])('%s → %s (teams %s)', (text, intent, teams) => {
     const cmd = meeting(parseCommand(text, ctx));
     expect(cmd.intent).toBe(intent);
@@ -53,6 +55,14 @@ describe('parseCommand: intents', () => {
       intent: 'show_calendar',
       provider: 'google',
       range: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-24T08:00:00.000Z' },
+    });
+  });
+
+  it('reads a bare "show me" with a date as the calendar', () => {
+    expect(parseCommand('show me next week', ctx)).toEqual({
+      intent: 'show_calendar',
+      provider: null,
+      range: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-30T08:00:00.000Z' },
     });
   });
 
@@ -163,6 +173,18 @@ describe('parseCommand: templates, durations and dates', () => {
       accountId: 'contoso',
       when: { at: '2026-11-23T23:00:00.000Z' },
     });
+  });
+
+  it('reads a bare hour from 1 to 7 as afternoon, and keeps explicit am', () => {
+    const bare = meeting(parseCommand('Can you set up a 30 min Teams call with Acme next Wed at 2?', ctx));
+    expect(bare).toMatchObject({
+      teams: true,
+      durationMinutes: 30,
+      accountId: 'acme',
+      when: { at: '2026-11-25T22:00:00.000Z' },
+    });
+    expect(meeting(parseCommand('meet Acme Wednesday at 7am', ctx)).when?.at).toBe('2026-11-25T15:00:00.000Z');
+    expect(meeting(parseCommand('meet Acme Wednesday at 9', ctx)).when?.at).toBe('2026-11-25T17:00:00.000Z');
   });
 
   it('reads dates on the user’s own clock: the same words give different instants per zone', () => {

@@ -35,6 +35,8 @@ const SHOW =
 const FIND =
   /\b(find|suggest|look(ing)? for|search for|propose)\b.*\b(time|times|slot|slots|availability|opening|window)\b|\bwhen (can|could|are|is)\b|\bfind (a )?time\b/i;
 const SCHEDULE = /\b(schedule|book|set ?up|arrange|organi[sz]e|plan|create|add|put|invite|meet|meeting|call)\b/i;
+/** "show me next week": a bare "show" with a date also means the calendar. */
+const SHOW_WHEN = /^(show|display|view)( me)?\b/i;
 const TEAMS = /\b(ms |microsoft )?teams\b|\bonline (meeting|call)\b|\bvideo (meeting|call)\b/i;
 
 const compact = (s: string): string => tokenize(s).join('');
@@ -149,13 +151,15 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
   rest = masked.restore(rest);
   const when: WhenSpec | undefined = found?.value;
 
-  if (SHOW.test(input) && !FIND.test(input)) {
+  const showWhen = SHOW_WHEN.test(input) && when !== undefined && !SCHEDULE.test(input);
+  if ((SHOW.test(input) || showWhen) && !FIND.test(input)) {
     const provider = /\boutlook\b/i.test(input) ? 'outlook' : /\bgoogle\b/i.test(input) ? 'google' : null;
     return { intent: 'show_calendar', range: when?.range ?? thisWeek(ctx.now, ctx.timeZone), provider };
   }
   const template = extractTemplate(rest, ctx.templates ?? DEFAULT_TEMPLATES);
   if (template) rest = template.rest;
-  const intent = FIND.test(input) ? 'find_time' : SCHEDULE.test(input) || template ? 'schedule_meeting' : null;
+  const find = FIND.test(input) || (/\bfind\b/i.test(input) && duration !== null);
+  const intent = find ? 'find_time' : SCHEDULE.test(input) || template ? 'schedule_meeting' : null;
   if (!intent) return unknown('not_understood', 'Sorry, I did not understand that.');
 
   const account = resolveAccount(rest, ctx.accounts);

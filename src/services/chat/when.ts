@@ -131,7 +131,9 @@ export function extractWhen(text: string, now: Date, timeZone: string): Found<Wh
   const rest = `${text.slice(0, r.index)} ${text.slice(r.index + r.text.length)}`;
   const dayRange = { start: day.toUTC().toISO()!, end: day.plus({ days: 1 }).toUTC().toISO()! };
   if (c.isCertain('hour')) {
-    const at = day.set({ hour: c.get('hour')!, minute: c.get('minute') ?? 0 });
+    // A bare "at 2" in a meeting request means 14:00: hours 1–7 without am/pm are read as afternoon.
+    const bare = !c.isCertain('meridiem') && c.get('hour')! >= 1 && c.get('hour')! <= 7;
+    const at = day.set({ hour: c.get('hour')! + (bare ? 12 : 0), minute: c.get('minute') ?? 0 });
     const end = r.end?.isCertain('hour')
       ? day.set({ hour: r.end.get('hour')!, minute: r.end.get('minute') ?? 0 })
       : null;
