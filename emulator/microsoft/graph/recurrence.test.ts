@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import rrulePkg from 'rrule';
 import { describe, expect, it } from 'vitest';
-import { expandSeries, ianaToWindows, normalizeRecurrence, windowsToIana } from './recurrence.js';
+import { expandSeries, ianaToWindows, localWallTimeToUtc, normalizeRecurrence, windowsToIana } from './recurrence.js';
 
 const { RRule } = rrulePkg;
 const CASES = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/graph-conformance/cases');
@@ -102,7 +102,12 @@ function oracle(
       },
       { zone },
     );
-    const s = local.toMillis();
+    // An ambiguous wall time (DST ends) is standard time, the later instant, as Exchange reads it.
+    let s = local.toMillis();
+    for (const shift of [30, 60, 120]) {
+      const alt = DateTime.fromMillis(s + shift * 60_000, { zone });
+      if (alt.toFormat('yyyy-MM-dd HH:mm') === local.toFormat('yyyy-MM-dd HH:mm')) s += shift * 60_000;
+    }
     const e = s + minutes * 60_000;
     if (s < to.getTime() && e > from.getTime())
       out.push({ start: new Date(s).toISOString(), end: new Date(e).toISOString() });
@@ -192,6 +197,25 @@ describe('expandSeries matches RFC 5545 expansion', () => {
     expect([...hours]).toEqual(['01:30']);
     const offsets = new Set(got.map((o) => new Date(o.start).getUTCHours()));
     expect(offsets).toEqual(new Set([6, 5]));
+  });
+
+  it('reads an ambiguous wall time as standard time (the later instant), whatever the current date', () => {
+    const got = expandSeries({
+      recurrence: {
+        pattern: { type: 'daily', interval: 1 },
+        range: { type: 'numbered', startDate: '2026-10-31', numberOfOccurrences: 3 },
+      },
+      startLocal: '2026-10-31T01:30:00',
+      timeZone: NY,
+      durationMinutes: 30,
+      windowStartUtc: new Date('2026-10-01T00:00:00Z'),
+      windowEndUtc: new Date('2026-12-01T00:00:00Z'),
+    });
+    expect(got.map((o) => DateTime.fromJSDate(o.startUtc, { zone: NY }).toFormat('MM-dd HH:mm ZZ'))).toEqual([
+      '10-31 01:30 -04:00',
+      '11-01 01:30 -05:00',
+      '11-02 01:30 -05:00',
+    ]);
   });
 
   it('handles Berlin DST with daily interval and a nonexistent local time shifted forward', () => {
@@ -519,5 +543,26 @@ describe('normalizeRecurrence', () => {
       windowEndUtc: new Date('2018-06-01Z'),
     };
     expect(expandSeries({ ...args, recurrence: out })).toEqual(expandSeries({ ...args, recurrence: rec }));
+  });
+});
+
+describe('localWallTimeToUtc', () => {
+  it('agrees with luxon on ordinary times and applies the gap and overlap rules deterministically', () => {
+    for (const [local, zone] of [
+      ['2026-07-01T09:15:00', NY],
+      ['2026-01-15T23:45:00', BERLIN],
+      ['2026-04-05T12:30:00', 'Australia/Sydney'],
+      ['2026-06-01T12:00:00', 'Asia/Kolkata'],
+    ] as const) {
+      expect(localWallTimeToUtc(local, zone).getTime()).toBe(DateTime.fromISO(local, { zone }).toMillis());
+    }
+    expect(localWallTimeToUtc('2026-03-08T02:30:00', NY).toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(localWallTimeToUtc('2026-11-01T01:30:00', NY).toISOString()).toBe('2026-11-01T06:30:00.000Z');
+    expect(localWallTimeToUtc('2026-10-25T02:30:00', BERLIN).toISOString()).toBe('2026-10-25T01:30:00.000Z');
+    expect(localWallTimeToUtc('2026-04-05T02:30:00', 'Australia/Sydney').toISOString()).toBe(
+      '2026-04-04T16:30:00.000Z',
+    );
+    expect(() => localWallTimeToUtc('soon', NY)).toThrow(RangeError);
+    expect(() => localWallTimeToUtc('2026-01-01T00:00:00', 'Mars/Olympus')).toThrow(RangeError);
   });
 });

@@ -1,6 +1,6 @@
-// Expands Graph patternedRecurrence series into occurrences, in the event's own time zone (luxon, host-zone free).
+// Expands Graph patternedRecurrence series into occurrences in the event's own time zone (host-zone free).
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import { findIana, findWindows } from 'windows-iana';
 
 /** One expanded occurrence of a series. */
@@ -25,17 +25,31 @@ export interface ExpandSeriesArgs {
   maxOccurrences?: number;
 }
 
-/** A calendar date without time or zone. */
-interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const INDEXES = ['first', 'second', 'third', 'fourth'] as const;
 /** Safety bound on pattern periods walked (about 270 years of daily occurrences). */
 const MAX_PERIODS = 100_000;
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+// Calendar dates are day numbers (days since 1970-01-01): plain integer arithmetic, never touched by DST.
+
+/** Day number of a calendar date (month 1–12; an overflowing day rolls into the next month). */
+function dayNo(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return Math.floor(d.getTime() / DAY_MS);
+}
+
+function ymd(n: number): { year: number; month: number; day: number } {
+  const d = new Date(n * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** ISO weekday (1 Monday … 7 Sunday) of a day number (day 0 was a Thursday). */
+function weekdayOf(n: number): number {
+  return ((((n + 3) % 7) + 7) % 7) + 1;
+}
 
 /** ISO weekday 1 (Monday) … 7 (Sunday) of a Graph dayOfWeek name. */
 function isoWeekday(name: string): number {
@@ -44,105 +58,91 @@ function isoWeekday(name: string): number {
   return i + 1;
 }
 
-/** Date arithmetic happens on UTC-zoned luxon values so DST never moves a day. */
-function toDt(d: LocalDate): DateTime {
-  return DateTime.fromObject(d, { zone: 'utc' });
-}
-
-function fromDt(dt: DateTime): LocalDate {
-  return { year: dt.year, month: dt.month, day: dt.day };
-}
-
-function compareDate(a: LocalDate, b: LocalDate): number {
-  return a.year - b.year || a.month - b.month || a.day - b.day;
-}
-
-function parseDate(s: string, what: string): LocalDate {
-  const dt = DateTime.fromISO(s.slice(0, 10), { zone: 'utc' });
-  if (!dt.isValid) throw new RangeError(`invalid ${what} "${s}"`);
-  return fromDt(dt);
+function parseDate(s: string, what: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  const n = m ? dayNo(+m[1]!, +m[2]!, +m[3]!) : NaN;
+  if (!m || ymd(n).day !== +m[3]! || ymd(n).month !== +m[2]!) throw new RangeError(`invalid ${what} "${s}"`);
+  return n;
 }
 
 /** The day of a month, clamped to the month's last day like Outlook (dayOfMonth 31 → 30 Apr, 28/29 Feb). */
-function clampedDay(year: number, month: number, dayOfMonth: number): LocalDate {
-  const last = toDt({ year, month, day: 1 }).daysInMonth ?? 28;
-  return { year, month, day: Math.min(Math.max(dayOfMonth, 1), last) };
+function clampedDay(year: number, month: number, dayOfMonth: number): number {
+  const last = dayNo(year, month + 1, 1) - dayNo(year, month, 1);
+  return dayNo(year, month, Math.min(Math.max(dayOfMonth, 1), last));
 }
 
 /** The `index`-th day of the month whose weekday is in `days` (BYSETPOS semantics; 'last' = the last such day). */
-function relativeDay(year: number, month: number, days: Set<number>, index: string): LocalDate | null {
-  const first = toDt({ year, month, day: 1 });
-  const matches: LocalDate[] = [];
-  for (let d = first; d.month === month; d = d.plus({ days: 1 })) if (days.has(d.weekday)) matches.push(fromDt(d));
+function relativeDay(year: number, month: number, days: Set<number>, index: string): number | null {
+  const first = dayNo(year, month, 1);
+  const end = dayNo(year, month + 1, 1);
+  const matches: number[] = [];
+  for (let n = first; n < end; n++) if (days.has(weekdayOf(n))) matches.push(n);
   if (index === 'last') return matches[matches.length - 1] ?? null;
-  const i = INDEXES.indexOf(index as (typeof INDEXES)[number]);
-  if (i < 0) throw new RangeError(`unknown index "${index}"`);
-  return matches[i] ?? null;
+  return matches[INDEXES.indexOf(index as (typeof INDEXES)[number])] ?? null;
+}
+
+/** Months since year 0 (for month arithmetic). */
+const monthIndex = (n: number) => ymd(n).year * 12 + ymd(n).month - 1;
+
+/** Index of a period that starts no later than `skipTo` (0 without a skip), so long series start near the window. */
+function firstPeriod(type: string, interval: number, start: number, skipTo: number | null): number {
+  if (skipTo === null || skipTo <= start) return 0;
+  let span: number;
+  if (type === 'daily') span = skipTo - start;
+  else if (type === 'weekly') span = Math.floor((skipTo - start) / 7);
+  else if (type.endsWith('Monthly')) span = monthIndex(skipTo) - monthIndex(start);
+  else span = ymd(skipTo).year - ymd(start).year;
+  return Math.max(0, Math.floor(span / interval) - 1);
 }
 
 /**
- * Candidate local dates of a pattern, period by period, in ascending order, starting at the period
- * containing `start`. Dates before `start` may be yielded; the caller filters them.
+ * Candidate day numbers of a pattern, period by period, ascending, from the period containing `start`
+ * (or a period just before `skipTo`). Days before `start` may be yielded; the caller filters them.
  */
-function* patternDates(
-  p: MicrosoftGraph.RecurrencePattern,
-  start: LocalDate,
-  skipTo: LocalDate | null,
-): Generator<LocalDate> {
-  const interval = Math.max(1, p.interval ?? 1);
+function* patternDays(p: MicrosoftGraph.RecurrencePattern, start: number, skipTo: number | null): Generator<number> {
+  const interval = p.interval ?? 1;
   const type = p.type ?? 'daily';
   const days = new Set((p.daysOfWeek ?? []).map(isoWeekday));
   const index = p.index ?? 'first';
-  const s = toDt(start);
-  for (let k = firstPeriod(type, interval, s, skipTo); k < MAX_PERIODS; k++) {
+  const fdw = isoWeekday(p.firstDayOfWeek ?? 'sunday');
+  const firstWeek = start - ((weekdayOf(start) - fdw + 7) % 7);
+  const { year: y0, month: m0, day: d0 } = ymd(start);
+  for (let k = firstPeriod(type, interval, start, skipTo); k < MAX_PERIODS; k++) {
     switch (type) {
       case 'daily':
-        yield fromDt(s.plus({ days: k * interval }));
+        yield start + k * interval;
         break;
       case 'weekly': {
-        if (days.size === 0) throw new RangeError('weekly pattern needs daysOfWeek');
-        const fdw = isoWeekday(p.firstDayOfWeek ?? 'sunday');
-        const weekStart = s.minus({ days: (s.weekday - fdw + 7) % 7 }).plus({ weeks: k * interval });
-        for (let i = 0; i < 7; i++) {
-          const d = weekStart.plus({ days: i });
-          if (days.has(d.weekday)) yield fromDt(d);
-        }
+        const weekStart = firstWeek + 7 * k * interval;
+        for (let i = 0; i < 7; i++) if (days.has(weekdayOf(weekStart + i))) yield weekStart + i;
         break;
       }
       case 'absoluteMonthly':
       case 'relativeMonthly': {
-        const m = s.startOf('month').plus({ months: k * interval });
+        const mi = y0 * 12 + (m0 - 1) + k * interval;
+        const [year, month] = [Math.floor(mi / 12), (mi % 12) + 1];
         const d =
           type === 'absoluteMonthly'
-            ? clampedDay(m.year, m.month, p.dayOfMonth ?? start.day)
-            : relativeDay(m.year, m.month, nonEmpty(days), index);
-        if (d) yield d;
+            ? clampedDay(year, month, p.dayOfMonth ?? d0)
+            : relativeDay(year, month, days, index);
+        if (d !== null) yield d;
         break;
       }
       case 'absoluteYearly':
       case 'relativeYearly': {
-        const year = start.year + k * interval;
-        const month = p.month ?? start.month;
+        const year = y0 + k * interval;
+        const month = p.month ?? m0;
         const d =
           type === 'absoluteYearly'
-            ? clampedDay(year, month, p.dayOfMonth ?? start.day)
-            : relativeDay(year, month, nonEmpty(days), index);
-        if (d) yield d;
+            ? clampedDay(year, month, p.dayOfMonth ?? d0)
+            : relativeDay(year, month, days, index);
+        if (d !== null) yield d;
         break;
       }
       default:
         throw new RangeError(`unknown recurrence pattern type "${String(type)}"`);
     }
   }
-}
-
-/** Index of a period that starts no later than `skipTo` (0 without a skip), so long series start near the window. */
-function firstPeriod(type: string, interval: number, s: DateTime, skipTo: LocalDate | null): number {
-  if (!skipTo || compareDate(skipTo, fromDt(s)) <= 0) return 0;
-  const to = toDt(skipTo);
-  const unit = type === 'daily' ? 'days' : type === 'weekly' ? 'weeks' : type.endsWith('Monthly') ? 'months' : 'years';
-  const span = Math.floor(to.diff(s, unit).get(unit));
-  return Math.max(0, Math.floor(span / interval) - 1);
 }
 
 /** Rejects patterns Graph would refuse (missing or out-of-range fields for the pattern type). */
@@ -170,15 +170,66 @@ function validatePattern(p: MicrosoftGraph.RecurrencePattern): void {
   }
 }
 
-function nonEmpty(days: Set<number>): Set<number> {
-  if (days.size === 0) throw new RangeError('relative pattern needs daysOfWeek');
-  return days;
+/** A zone with a memo of its UTC offsets per minute (offsets change only at whole-minute instants). */
+interface CachedZone {
+  zone: IANAZone;
+  offsets: Map<number, number>;
+}
+
+const zones = new Map<string, CachedZone>();
+const MAX_CACHED_OFFSETS = 200_000;
+
+function zoneOf(name: string): CachedZone {
+  let z = zones.get(name);
+  if (!z) {
+    const zone = IANAZone.create(name);
+    if (!zone.isValid) throw new RangeError(`unknown time zone "${name}"`);
+    z = { zone, offsets: new Map() };
+    zones.set(name, z);
+  }
+  return z;
+}
+
+/** Offset in minutes of the zone at an instant. */
+function offsetAt(z: CachedZone, ms: number): number {
+  const key = Math.floor(ms / MINUTE_MS);
+  let o = z.offsets.get(key);
+  if (o === undefined) {
+    if (z.offsets.size >= MAX_CACHED_OFFSETS) z.offsets.clear();
+    o = z.zone.offset(key * MINUTE_MS);
+    z.offsets.set(key, o);
+  }
+  return o;
+}
+
+/**
+ * The instant of a local wall time (given as if it were UTC) in a zone, deterministically: an ambiguous
+ * time (DST ends) is read as standard time, the later instant, as Exchange (.NET) does; a nonexistent
+ * time (DST starts) moves forward by the gap. (luxon alone picks by the current date's offset for
+ * ambiguous times.)
+ */
+function wallTimeToUtcMs(wallAsUtcMs: number, z: CachedZone): number {
+  const before = offsetAt(z, wallAsUtcMs - DAY_MS);
+  const after = offsetAt(z, wallAsUtcMs + DAY_MS);
+  if (before === after) return wallAsUtcMs - before * MINUTE_MS;
+  const valid = [before, after].filter((o) => offsetAt(z, wallAsUtcMs - o * MINUTE_MS) === o);
+  if (valid.length === 0) return wallAsUtcMs - Math.min(before, after) * MINUTE_MS;
+  return wallAsUtcMs - Math.min(...valid) * MINUTE_MS;
+}
+
+/** The UTC instant of a local wall time `YYYY-MM-DDTHH:mm[:ss]` in an IANA zone, with expandSeries' DST rules. */
+export function localWallTimeToUtc(local: string, timeZone: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(local);
+  if (!m) throw new RangeError(`invalid local time "${local}"`);
+  const wall = dayNo(+m[1]!, +m[2]!, +m[3]!) * DAY_MS + ((+m[4]! * 60 + +m[5]!) * 60 + +(m[6] ?? 0)) * 1000;
+  return new Date(wallTimeToUtcMs(wall, zoneOf(timeZone)));
 }
 
 /**
  * Expands a series into the occurrences that overlap `[windowStartUtc, windowEndUtc)`.
  * Occurrences keep their wall-clock time across DST changes; a nonexistent local time moves forward
- * by the gap. `numbered` ranges count from the series start, not from the window.
+ * by the gap, an ambiguous one is read as standard time. `numbered` ranges count from the series start,
+ * not from the window.
  *
  * @example
  * expandSeries({ recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
@@ -188,49 +239,43 @@ function nonEmpty(days: Set<number>): Set<number> {
  * // 4 Mondays at 09:00 New York time: 14:00Z, then 13:00Z after 8 March.
  */
 export function expandSeries(args: ExpandSeriesArgs): Occurrence[] {
-  const { recurrence, timeZone, durationMinutes, windowStartUtc, windowEndUtc } = args;
+  const { recurrence, durationMinutes } = args;
   const max = args.maxOccurrences ?? 5000;
-  if (!DateTime.local().setZone(timeZone).isValid) throw new RangeError(`unknown time zone "${timeZone}"`);
-  const master = DateTime.fromISO(args.startLocal, { zone: 'utc' });
-  if (!master.isValid) throw new RangeError(`invalid startLocal "${args.startLocal}"`);
+  const zone = zoneOf(args.timeZone);
+  const t = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(args.startLocal);
+  if (!t) throw new RangeError(`invalid startLocal "${args.startLocal}"`);
+  const timeMs = ((+t[2]! * 60 + +t[3]!) * 60 + +(t[4] ?? 0)) * 1000;
+  if (timeMs >= DAY_MS) throw new RangeError(`invalid startLocal "${args.startLocal}"`);
   const pattern = recurrence.pattern;
   if (!pattern) throw new RangeError('recurrence.pattern is required');
   validatePattern(pattern);
   const range = recurrence.range ?? { type: 'noEnd' };
-  const start = range.startDate ? parseDate(range.startDate, 'range.startDate') : fromDt(master);
+  const start = parseDate(range.startDate ?? t[1]!, 'range.startDate');
   const rangeType = range.type ?? 'noEnd';
   const endDate = rangeType === 'endDate' && range.endDate ? parseDate(range.endDate, 'range.endDate') : null;
-  if (rangeType === 'endDate' && !endDate) throw new RangeError('range.endDate is required for an endDate range');
+  if (rangeType === 'endDate' && endDate === null)
+    throw new RangeError('range.endDate is required for an endDate range');
   const count = rangeType === 'numbered' ? (range.numberOfOccurrences ?? 0) : Infinity;
   if (rangeType === 'numbered' && !(count > 0)) throw new RangeError('range.numberOfOccurrences must be positive');
 
-  const time = { hour: master.hour, minute: master.minute, second: master.second };
-  const windowStart = windowStartUtc.getTime();
-  const windowEnd = windowEndUtc.getTime();
+  const windowStart = args.windowStartUtc.getTime();
+  const windowEnd = args.windowEndUtc.getTime();
+  const durationMs = durationMinutes * MINUTE_MS;
+  // Unnumbered series may start far before the window: begin a couple of days before it instead.
+  const skipTo = count === Infinity ? Math.floor((windowStart - durationMs) / DAY_MS) - 2 : null;
   const out: Occurrence[] = [];
   let seen = 0;
-  // Unnumbered series may start far before the window: begin a few days before it instead.
-  const skipTo =
-    count === Infinity
-      ? fromDt(
-          DateTime.fromMillis(windowStart - durationMinutes * 60_000, { zone: 'utc' })
-            .minus({ days: 2 })
-            .startOf('day'),
-        )
-      : null;
-  for (const date of patternDates(pattern, start, skipTo)) {
-    if (compareDate(date, start) < 0) continue;
-    if (endDate && compareDate(date, endDate) > 0) break;
+  for (const day of patternDays(pattern, start, skipTo)) {
+    if (day < start) continue;
+    if (endDate !== null && day > endDate) break;
     if (seen >= count) break;
     seen++;
-    const local = DateTime.fromObject({ ...date, ...time }, { zone: timeZone });
-    const startMs = local.toMillis();
+    const wall = day * DAY_MS + timeMs;
+    const startMs = wallTimeToUtcMs(wall, zone);
     if (startMs >= windowEnd) break;
-    const endMs = startMs + durationMinutes * 60_000;
-    if (endMs > windowStart || (durationMinutes === 0 && startMs >= windowStart)) {
-      const originalStartLocal = DateTime.fromObject({ ...date, ...time }, { zone: 'utc' }).toFormat(
-        "yyyy-MM-dd'T'HH:mm:ss",
-      );
+    const endMs = startMs + durationMs;
+    if (endMs > windowStart || (durationMs === 0 && startMs >= windowStart)) {
+      const originalStartLocal = new Date(wall).toISOString().slice(0, 19);
       out.push({ startUtc: new Date(startMs), endUtc: new Date(endMs), originalStartLocal });
       if (out.length >= max) break;
     }
@@ -281,7 +326,7 @@ export function windowsToIana(name: string): string {
   const iana = findIana(name)[0];
   if (iana) return iana;
   if (name === 'UTC' || name === 'Etc/UTC') return 'Etc/UTC';
-  if (name.includes('/') && DateTime.local().setZone(name).isValid) return name;
+  if (name.includes('/') && IANAZone.isValidZone(name)) return name;
   throw new RangeError(`unknown time zone "${name}"`);
 }
 
