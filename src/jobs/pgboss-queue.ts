@@ -1,4 +1,5 @@
 // JobQueue on pg-boss: Postgres-backed, works on the server and inside the embedded PGlite process.
+import { sql } from 'kysely';
 import { PgBoss, fromPglite } from 'pg-boss';
 import type { Database } from '../stores/database.js';
 import type { JobQueue, SyncJob } from '../ports/jobs.js';
@@ -63,8 +64,12 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       );
     },
     async depth() {
-      const q = await boss.getQueue(SYNC_QUEUE);
-      return { queued: q?.queuedCount ?? 0, active: q?.activeCount ?? 0 };
+      // Exact counts (pg-boss's queue statistics are refreshed only by its periodic monitor).
+      const r = await sql<{ state: string; n: number }>`
+        SELECT state::text AS state, count(*)::int AS n FROM ${sql.table(`${schema}.job`)}
+        WHERE name = ${SYNC_QUEUE} AND state IN ('created', 'retry', 'active') GROUP BY state`.execute(database.db);
+      const by = Object.fromEntries(r.rows.map((x) => [x.state, Number(x.n)]));
+      return { queued: (by.created ?? 0) + (by.retry ?? 0), active: by.active ?? 0 };
     },
     async stop() {
       await boss.stop({ graceful: true, timeout: 10_000 });

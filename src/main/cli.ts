@@ -7,6 +7,8 @@ import { runMigrate } from '../cli/migrate.js';
 import { runRotateKey } from '../cli/rotate-key.js';
 import { runCreateApiKey, runCreateTenant } from '../cli/tenants.js';
 import { runServe } from '../cli/serve.js';
+import { runSync } from '../cli/sync.js';
+import { runWorker } from '../cli/worker.js';
 import './features.js';
 
 /** Prints a result: one JSON object with --json, else readable lines. */
@@ -59,6 +61,26 @@ export function buildProgram(): Command {
     .addOption(json)
     .action(async (o: { tenant: string; user: string; json?: boolean }) =>
       runCreateApiKey(loadConfig(), o, makeOut(!!o.json)),
+    );
+  program
+    .command('worker')
+    .description('run a sync worker (several workers share the work through PostgreSQL)')
+    .option('--concurrency <n>', 'calendars synced at once by this worker', '4')
+    .action(async (o: { concurrency: string }) => {
+      const n = Number.parseInt(o.concurrency, 10);
+      if (!Number.isInteger(n) || n < 1 || n > 64)
+        throw new CommanderError(2, 'calbridge.usage', '--concurrency must be 1 to 64');
+      await runWorker(loadConfig(), { concurrency: n });
+    });
+  program
+    .command('sync')
+    .description("sync a user's calendars now, in the foreground, with progress")
+    .requiredOption('--user <id|email>', 'calbridge user id or email')
+    .option('--tenant <id>', 'tenant id (when the email exists in several tenants)')
+    .option('--full', 'full resync instead of incremental')
+    .addOption(json)
+    .action(async (o: { user: string; tenant?: string; full?: boolean; json?: boolean }) =>
+      runSync(loadConfig(), o, makeOut(!!o.json), !!o.json),
     );
   program
     .command('emulator')

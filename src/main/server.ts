@@ -25,6 +25,20 @@ export type FeatureWiring = (ctx: {
 
 const features: FeatureWiring[] = [];
 
+/** Provider factories that features register on a container without serving HTTP (worker, CLI). */
+export type ProviderWiring = (container: Container, config: Config) => Promise<void>;
+const providerWirings: ProviderWiring[] = [];
+
+/** Registers how a feature adds its provider factory to a container (used by the worker and the CLI). */
+export function registerProviderWiring(w: ProviderWiring): void {
+  providerWirings.push(w);
+}
+
+/** Applies every registered provider wiring (the server does it through its features). */
+export async function applyFeatureProviders(container: Container, config: Config): Promise<void> {
+  for (const w of providerWirings) await w(container, config);
+}
+
 /** Registers a feature's wiring (called by feature modules' index files, imported in main/features.ts). */
 export function registerFeature(f: FeatureWiring): void {
   features.push(f);

@@ -1,0 +1,132 @@
+// The sync worker on pg-boss: queued jobs run once, bursts collapse, notifications need the right clientState.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPgBossQueue } from '../../src/jobs/pgboss-queue.js';
+import type { JobQueue, SyncJob } from '../../src/ports/jobs.js';
+import { MockCalendarAdapter, MockCalendarWorld } from '../../src/providers/mock/index.js';
+import { SyncService } from '../../src/services/sync/sync-service.js';
+import { SyncWorker, hashClientState } from '../../src/services/sync/worker.js';
+import type { Database } from '../../src/stores/database.js';
+import { PgSyncStore } from '../../src/stores/sync-store.js';
+import { createTestDatabase } from '../support/db.js';
+
+const MAILBOX = 'megan@contoso.com';
+let db: Database;
+let queue: JobQueue;
+let worker: SyncWorker;
+let world: MockCalendarWorld;
+let ids: { tenantId: string; calendarId: string; connectionId: string };
+
+async function waitFor(check: () => Promise<boolean>, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('condition not met in time');
+}
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  world = new MockCalendarWorld();
+  world.addMailbox(MAILBOX);
+  const t = await db.db
+    .insertInto('tenants')
+    .values({ name: 'T', calendar_provider: 'MICROSOFT' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const u = await db.db
+    .insertInto('users')
+    .values({ tenant_id: t.id, email: MAILBOX })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const c = await db.db
+    .insertInto('calendar_connections')
+    .values({ tenant_id: t.id, user_id: u.id, provider: 'MICROSOFT', account_email: MAILBOX })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const cal = await db.db
+    .insertInto('calendars')
+    .values({
+      tenant_id: t.id,
+      user_id: u.id,
+      connection_id: c.id,
+      provider_calendar_id: world.defaultCalendar(MAILBOX),
+      name: 'Calendar',
+      is_default: true,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  ids = { tenantId: t.id, calendarId: cal.id, connectionId: c.id };
+  const store = new PgSyncStore(db.db);
+  const providers = { forTarget: () => new MockCalendarAdapter(world, MAILBOX) };
+  const sync = new SyncService(store, providers, { windowPastDays: 30, windowFutureDays: 90, now: () => new Date() });
+  queue = await createPgBossQueue(db);
+  worker = new SyncWorker(sync, store, store, providers, queue, {
+    pollIntervalSeconds: 3600,
+    publicBaseUrl: null,
+    debounceSeconds: 0,
+    now: () => new Date(),
+    log: () => undefined,
+  });
+});
+
+afterEach(async () => {
+  await worker.stop();
+  await db.close();
+});
+
+const count = async () =>
+  Number(
+    (
+      await db.db
+        .selectFrom('meetings')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe('sync worker', () => {
+  it('runs queued syncs and collapses a burst into at most two runs', async () => {
+    const provider = new MockCalendarAdapter(world, MAILBOX);
+    const start = Date.now() + 86_400_000;
+    for (let i = 0; i < 5; i++) {
+      await provider.createEvent({
+        event: {
+          subject: `E${i}`,
+          start: new Date(start + i * 3600_000).toISOString(),
+          end: new Date(start + i * 3600_000 + 1800_000).toISOString(),
+        },
+      });
+    }
+    const runs: SyncJob[] = [];
+    const run = worker.run.bind(worker);
+    worker.run = async (job) => {
+      runs.push(job);
+      await run(job);
+    };
+    const job: SyncJob = { ...ids, reason: 'notification' };
+    const accepted = [];
+    for (let i = 0; i < 10; i++) accepted.push(await queue.enqueueSync(job));
+    expect(accepted.filter(Boolean).length).toBe(1);
+    await worker.start(2);
+    await waitFor(async () => (await count()) === 5);
+    await waitFor(async () => (await queue.depth()).queued === 0 && (await queue.depth()).active === 0);
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.length).toBeLessThanOrEqual(2);
+  });
+
+  it('accepts a notification only with the stored clientState', async () => {
+    const store = new PgSyncStore(db.db);
+    await store.saveSubscription(ids.calendarId, {
+      id: 'sub-1',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      clientStateHash: hashClientState('s3cret'),
+    });
+    expect(await worker.onNotification({ subscriptionId: 'sub-1', clientState: 'wrong' })).toBe('rejected');
+    expect(await worker.onNotification({ subscriptionId: 'sub-1', clientState: undefined })).toBe('rejected');
+    expect(await worker.onNotification({ subscriptionId: 'nope', clientState: 's3cret' })).toBe('rejected');
+    expect((await queue.depth()).queued).toBe(0);
+    expect(await worker.onNotification({ subscriptionId: 'sub-1', clientState: 's3cret' })).toBe('queued');
+    expect((await queue.depth()).queued).toBe(1);
+  });
+});
