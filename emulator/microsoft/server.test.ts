@@ -50,6 +50,18 @@ describe('startEmulator', () => {
     expect(body.error.innerError['client-request-id' as 'request-id']).toBe('abc-123');
   });
 
+  it('answers a malformed percent-encoding in the path with a 4xx, not a 500', async () => {
+    const res = await fetch(`${emu.baseUrl}/v1.0/users/%E0%A4%A/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const missing = await fetch(`${emu.baseUrl}/v1.0/nothing/%E0%A4%A`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(missing.status).toBeLessThan(500);
+  });
+
   it('answers 400 BadRequest for a body that is not JSON', async () => {
     const res = await fetch(`${emu.baseUrl}/v1.0/me/events`, {
       method: 'POST',

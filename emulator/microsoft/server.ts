@@ -1,25 +1,14 @@
 // The Microsoft 365 emulator's HTTPS server: identity platform, Graph routes under /v1.0 with faults, admin API.
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { EmuClock } from '../common/clock.js';
 import { RequestLog } from '../common/request-log.js';
-import { createRng } from '../common/rng.js';
 import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
 import { adminRoutes } from './admin.js';
 import type { EmuApp, GraphContext } from './contracts.js';
 import { Directory } from './directory.js';
-import {
-  Faults,
-  attachFaults,
-  registerFaultHooks,
-  type FaultConfig,
-  type FaultPatch,
-  type FaultTagged,
-} from './faults.js';
-import { GraphHttpError, sendGraphError } from './graph/errors.js';
+import { Faults, attachFaults, type FaultConfig, type FaultPatch } from './faults.js';
+import { logRequests, registerGraphScope, requestIdentity } from './graph-scope.js';
 import { MailboxStore } from './graph/store.js';
 import {
   configureSubscriptionEngine,
@@ -29,8 +18,7 @@ import {
 import { identityRoutes } from './identity/routes.js';
 import { IdentityState, createSigningKey, type TokenLifetimes } from './identity/state.js';
 import { createAuthenticate } from './identity/tokens.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { loadAdminModules, loadRouteModules, loadSeed, minimalSeed, type SeedFn } from './modules.js';
 
 /** The demo app every emulator has (fixed, so that configs and docs can name it). */
 export const DEMO_APP = {
@@ -91,173 +79,72 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-type SeedFn = (args: {
-  directory: Directory;
-  store: MailboxStore;
-  seed: number;
-  scale: number;
-  clock: () => number;
-}) => unknown;
-
-async function loadSeed(): Promise<SeedFn> {
-  for (const file of ['seed.ts', 'seed.js']) {
-    const path = join(here, 'graph', file);
-    if (existsSync(path)) {
-      const mod = (await import(pathToFileURL(path).href)) as { seedEmulator?: SeedFn };
-      if (typeof mod.seedEmulator === 'function') return mod.seedEmulator;
-    }
-  }
-  return fallbackSeed;
-}
-
-/** A minimal directory (one tenant, three people, one room) used until the Graph seed exists. */
-const fallbackSeed: SeedFn = ({ directory, store, seed }) => {
-  const rng = createRng(seed);
-  const tenant = directory.addTenant({ id: rng.uuid(), displayName: 'Contoso', domains: ['contoso.com'] });
-  const people = [
-    ['Adele', 'Vance'],
-    ['Alex', 'Wilber'],
-    ['Megan', 'Bowen'],
-  ] as const;
-  for (const [given, sur] of people) {
-    const upn = `${given}.${sur}@contoso.com`.toLowerCase();
-    const user = directory.addUser({
-      id: rng.uuid(),
-      tenantId: tenant.id,
-      userPrincipalName: upn,
-      mail: upn,
-      displayName: `${given} ${sur}`,
-      givenName: given,
-      surname: sur,
-      jobTitle: null,
-      kind: 'user',
-      mailbox: 'exchangeOnline',
-      password: 'Passw0rd!',
-    });
-    store.ensureMailbox(user);
-  }
-  const room = directory.addUser({
-    id: rng.uuid(),
-    tenantId: tenant.id,
-    userPrincipalName: 'room.one@contoso.com',
-    mail: 'room.one@contoso.com',
-    displayName: 'Room One',
-    givenName: null,
-    surname: null,
-    jobTitle: null,
-    kind: 'room',
-    mailbox: 'exchangeOnline',
-    password: 'Passw0rd!',
-  });
-  store.ensureMailbox(room);
-};
-
-/** Imports a module by path; a failure names the module (fail fast: a broken module means a broken emulator). */
-async function importModule(path: string): Promise<{ default?: unknown }> {
-  try {
-    return (await import(pathToFileURL(path).href)) as { default?: unknown };
-  } catch (e) {
-    throw new Error(`emulator module ${path} failed to load: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-type RouteModule = { name: string; plugin: (app: FastifyInstance, ctx: GraphContext) => Promise<void> };
-
-/** Emulator-only admin modules of the Graph surface: ./graph/*-admin-routes.ts, registered at the root. */
-async function loadAdminModules(): Promise<RouteModule[]> {
-  const dir = join(here, 'graph');
-  const out: RouteModule[] = [];
-  for (const f of readdirSync(dir)
-    .filter((x) => /-admin-routes\.(ts|js)$/.test(x) && !x.endsWith('.d.ts'))
-    .sort()) {
-    const mod = await importModule(join(dir, f));
-    if (typeof mod.default === 'function') out.push({ name: f, plugin: mod.default as RouteModule['plugin'] });
-  }
-  return out;
-}
-
-/** Graph route modules: every non-test module in ./graph/routes, default export = Fastify plugin. */
-async function loadRouteModules(): Promise<
-  Array<{ name: string; plugin: (app: FastifyInstance, ctx: GraphContext) => Promise<void> }>
-> {
-  const dir = join(here, 'graph', 'routes');
-  if (!existsSync(dir)) return [];
-  const files = readdirSync(dir)
-    .filter((f) => /\.(ts|js)$/.test(f) && !/\.(test|spec)\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
-    .sort();
-  const out = [];
-  for (const f of files) {
-    const mod = await importModule(join(dir, f));
-    if (typeof mod.default === 'function')
-      out.push({ name: f, plugin: mod.default as (app: FastifyInstance, ctx: GraphContext) => Promise<void> });
-  }
-  return out;
-}
-
-/** The app id and addressed mailbox of a Graph request (token decoded without verification: only for accounting). */
-function requestIdentity(directory: Directory) {
-  return (req: FastifyRequest): { appId: string; mailbox: string } => {
-    let appId = 'anonymous';
-    let oid: string | null = null;
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ')) {
-      try {
-        const claims = decodeJwt(auth.slice(7).trim());
-        appId = String(claims.appid ?? claims.azp ?? 'anonymous');
-        oid = claims.idtyp === 'app' ? null : typeof claims.oid === 'string' ? claims.oid : null;
-      } catch {
-        // not a JWT: the handler answers 401
-      }
-    }
-    const m = /^\/v1\.0\/(?:users\/([^/?(]+)|me(?:[/?]|$))/i.exec(req.url);
-    let mailbox = oid ?? 'none';
-    if (m?.[1]) {
-      const raw = decodeURIComponent(m[1]).replace(/^'|'$/g, '');
-      mailbox = directory.getUser(raw)?.id ?? raw.toLowerCase();
-    } else if (!m) mailbox = 'tenant';
-    return { appId, mailbox };
-  };
-}
-
-function graphErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof GraphHttpError) return sendGraphError(req, reply, err);
-  const status = err.statusCode ?? 500;
-  if (status === 400 && (err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError)) {
-    return sendGraphError(
-      req,
-      reply,
-      new GraphHttpError(
-        400,
-        'BadRequest',
-        'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-      ),
-    );
-  }
-  if (status === 413)
-    return sendGraphError(
-      req,
-      reply,
-      new GraphHttpError(413, 'RequestEntityTooLarge', 'The request body is too large.'),
-    );
-  if (status === 415)
-    return sendGraphError(
-      req,
-      reply,
-      new GraphHttpError(415, 'UnsupportedMediaType', 'The content type of the request is not supported.'),
-    );
-  if (status >= 400 && status < 500)
-    return sendGraphError(req, reply, new GraphHttpError(status, 'BadRequest', err.message));
-  req.log.error({ err }, 'graph handler failed');
-  return sendGraphError(
-    req,
-    reply,
-    new GraphHttpError(500, 'InternalServerError', 'An internal server error occurred.'),
-  );
-}
-
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The app registrations: the demo app, `opts.apps` and apps registered later (kept across resets). */
+class Apps {
+  readonly demo: EmuApp = {
+    ...DEMO_APP,
+    redirectUris: [...DEMO_APP.redirectUris],
+    homeTenantId: '',
+    multiTenant: true,
+  };
+  private readonly extra: EmuApp[] = [];
+
+  constructor(private readonly directory: Directory) {}
+
+  private defaultTenant(): string {
+    return [...this.directory.tenants.keys()][0] ?? '';
+  }
+
+  register(input: Partial<EmuApp> & Pick<EmuApp, 'redirectUris'>): EmuApp {
+    const app: EmuApp = {
+      clientId: input.clientId ?? randomUUID(),
+      clientSecret: input.clientSecret ?? randomBytes(24).toString('base64url'),
+      displayName: input.displayName ?? 'Registered app',
+      redirectUris: [...input.redirectUris],
+      homeTenantId: input.homeTenantId ?? this.defaultTenant(),
+      multiTenant: input.multiTenant ?? true,
+    };
+    this.extra.push(app);
+    return this.directory.addApp(app);
+  }
+
+  /** Puts every registration (back) into the directory after a (re)seed. */
+  restore(): void {
+    this.demo.homeTenantId = this.defaultTenant();
+    this.directory.addApp(this.demo);
+    for (const a of this.extra) this.directory.addApp(a);
+  }
+}
+
+/** Everything an emulator instance holds, before any HTTP. */
+async function createState(opts: EmulatorOptions) {
+  const clock = new EmuClock();
+  const directory = new Directory();
+  const store = new MailboxStore({ directory, clock: clock.now });
+  const identity = new IdentityState(await createSigningKey(), clock.now, {
+    lifetimes: opts.tokenLifetimes,
+    autoConsent: opts.autoConsent,
+  });
+  const initialFaults: FaultPatch = {
+    ...opts.faults,
+    ...(opts.latencyMs !== undefined ? { latency: { ...opts.faults?.latency, fixedMs: opts.latencyMs } } : {}),
+  };
+  const faults = new Faults(clock.now, initialFaults);
+  attachFaults(store, faults);
+  const seedFn: SeedFn = opts.minimalSeed ? minimalSeed : await loadSeed();
+  const apps = new Apps(directory);
+  const seed = async () => {
+    await seedFn({ directory, store, seed: opts.seed ?? 1, scale: opts.scale ?? 1, clock: clock.now });
+    apps.restore();
+  };
+  await seed();
+  for (const a of opts.apps ?? []) apps.register(a);
+  return { clock, directory, store, identity, faults, initialFaults, apps, seed, requestLog: new RequestLog() };
 }
 
 /**
@@ -270,58 +157,16 @@ function urlHost(host: string): string {
  */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const tls = ensureTlsMaterial(opts.dataDir ?? DEFAULT_DATA_DIR);
-  const clock = new EmuClock();
-  const directory = new Directory();
-  const store = new MailboxStore({ directory, clock: clock.now });
-  const seed = opts.seed ?? 1;
-  const scale = opts.scale ?? 1;
-  const identity = new IdentityState(await createSigningKey(), clock.now, {
-    lifetimes: opts.tokenLifetimes,
-    autoConsent: opts.autoConsent,
-  });
-  const initialFaults: FaultPatch = {
-    ...opts.faults,
-    ...(opts.latencyMs !== undefined ? { latency: { ...opts.faults?.latency, fixedMs: opts.latencyMs } } : {}),
-  };
-  const faults = new Faults(clock.now, initialFaults);
-  attachFaults(store, faults);
-  const requestLog = new RequestLog();
-  const seedFn = opts.minimalSeed ? fallbackSeed : await loadSeed();
-
-  const extraApps: EmuApp[] = [];
-  const demo: EmuApp = { ...DEMO_APP, redirectUris: [...DEMO_APP.redirectUris], homeTenantId: '', multiTenant: true };
-  const defaultTenant = () => [...directory.tenants.keys()][0] ?? '';
-  const registerApp = (input: Partial<EmuApp> & Pick<EmuApp, 'redirectUris'>): EmuApp => {
-    const app: EmuApp = {
-      clientId: input.clientId ?? createRng(Date.now() ^ extraApps.length).uuid(),
-      clientSecret:
-        input.clientSecret ?? `secret-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
-      displayName: input.displayName ?? 'Registered app',
-      redirectUris: [...input.redirectUris],
-      homeTenantId: input.homeTenantId ?? defaultTenant(),
-      multiTenant: input.multiTenant ?? true,
-    };
-    extraApps.push(app);
-    return directory.addApp(app);
-  };
-  const seedAll = async () => {
-    await seedFn({ directory, store, seed, scale, clock: clock.now });
-    demo.homeTenantId = defaultTenant();
-    directory.addApp(demo);
-    for (const a of extraApps) directory.addApp(a);
-  };
-  await seedAll();
-  for (const a of opts.apps ?? []) registerApp(a);
-
-  const server = Fastify({
+  const st = await createState(opts);
+  const { clock, directory, store, identity, faults, requestLog, apps } = st;
+  const server: FastifyInstance = Fastify({
     https: { key: tls.key, cert: tls.cert },
     logger: opts.quiet === false ? { level: 'info' } : false,
     bodyLimit: 8 * 1024 * 1024,
   });
   let baseUrl = '';
-  const authenticate = createAuthenticate(identity);
   const ctx: GraphContext & { caPem: string; faults: Faults } = {
-    authenticate,
+    authenticate: createAuthenticate(identity),
     directory,
     store,
     baseUrl: () => baseUrl,
@@ -334,61 +179,28 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   engine.webhookFaults = faults.config.webhook;
   faults.onChange((c) => (engine.webhookFaults = c.webhook));
 
-  const identify = requestIdentity(directory);
-  server.addHook('onResponse', async (req, reply) => {
-    if (req.url.startsWith('/_emulator')) return;
-    const who = req.url.startsWith('/v1.0') ? identify(req) : null;
-    requestLog.record({
-      at: new Date(clock.now()).toISOString(),
-      method: req.method,
-      url: req.url,
-      route: req.routeOptions.url ?? req.url.split('?')[0] ?? req.url,
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
-      mailbox: who && who.mailbox !== 'none' && who.mailbox !== 'tenant' ? who.mailbox : null,
-      appId: who && who.appId !== 'anonymous' ? who.appId : null,
-      fault: (req as FaultTagged).emuFault ?? null,
-    });
-  });
-
-  await server.register((app) => identityRoutes(app, { directory, state: identity }));
   const reset = async () => {
     directory.tenants.clear();
     directory.users.clear();
     store.load({ version: 1, rooms: [], mailboxes: [] });
     identity.reset();
     engine.subscriptions.clear();
-    faults.reset(initialFaults);
+    faults.reset(st.initialFaults);
     clock.reset();
     requestLog.reset();
-    await seedAll();
+    await st.seed();
   };
+  const registerApp = (input: Partial<EmuApp> & Pick<EmuApp, 'redirectUris'>) => apps.register(input);
+
+  const identify = requestIdentity(directory);
+  logRequests(server, requestLog, clock, identify);
+  await server.register((app) => identityRoutes(app, { directory, state: identity }));
   await server.register(
     (app) => adminRoutes(app, { directory, store, identity, faults, requestLog, clock, reset, registerApp }),
     { prefix: '/_emulator' },
   );
   for (const m of await loadAdminModules()) await server.register(async (scope) => m.plugin(scope, ctx));
-  const modules = await loadRouteModules();
-  await server.register(
-    async (graph) => {
-      registerFaultHooks(graph, faults, identify);
-      graph.setErrorHandler(graphErrorHandler);
-      graph.setNotFoundHandler((req, reply) => {
-        const segment = (req.url.split('?')[0] ?? '').split('/').filter(Boolean).pop() ?? '';
-        return sendGraphError(
-          req,
-          reply,
-          new GraphHttpError(
-            404,
-            'ResourceNotFound',
-            `Resource not found for the segment '${decodeURIComponent(segment)}'.`,
-          ),
-        );
-      });
-      for (const m of modules) await graph.register(async (scope) => m.plugin(scope, ctx));
-    },
-    { prefix: '/v1.0' },
-  );
+  await registerGraphScope(server, { faults, identify, modules: await loadRouteModules(), ctx });
 
   await server.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   const address = server.server.address();
@@ -400,7 +212,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     port,
     caFile: tls.caFile,
     caPem: tls.caPem,
-    app: { clientId: demo.clientId, clientSecret: demo.clientSecret, redirectUris: [...demo.redirectUris] },
+    app: {
+      clientId: apps.demo.clientId,
+      clientSecret: apps.demo.clientSecret,
+      redirectUris: [...apps.demo.redirectUris],
+    },
     get users() {
       return [...directory.users.values()].filter((u) => u.kind === 'user').map((u) => u.userPrincipalName);
     },
