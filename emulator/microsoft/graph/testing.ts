@@ -29,6 +29,11 @@ export function testDirectory(): Directory {
   return d;
 }
 
+/** An app-only token for the fake authenticate: "Bearer app:<tenantId>|<role> <role>…". */
+export function appTokenFor(tenantId: string, roles: string[]): string {
+  return `Bearer app:${tenantId}|${roles.join(' ')}`;
+}
+
 /** A token for the fake authenticate: "Bearer <userId>|<scope> <scope>…". */
 export function tokenFor(userId: string, scopes: string[] = ALL_SCOPES): string {
   return `Bearer ${userId}|${scopes.join(' ')}`;
@@ -49,6 +54,8 @@ export async function buildTestApp(
     clock: () => clock.now,
     baseUrl: () => 'https://graph.test',
     authenticate: async (h): Promise<Principal> => {
+      const app = /^Bearer app:([^|]+)\|(.*)$/.exec(h ?? '');
+      if (app) return { kind: 'application', tenantId: app[1]!, userId: null, appId: 'app', scopes: new Set(app[2]!.split(' ').filter(Boolean)) };
       const m = /^Bearer (.+?)\|(.*)$/.exec(h ?? '');
       if (!m) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
       const u = directory.users.get(m[1]!);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MailboxStore } from '../store.js';
-import { buildTestApp, conformanceCase, shapeDiff, tokenFor } from '../testing.js';
+import { OTHER_TENANT, TENANT, appTokenFor, buildTestApp, conformanceCase, shapeDiff, tokenFor } from '../testing.js';
 import events from './events.js';
 
 const ADELE = 'a0000000-0000-4000-8000-000000000001';
@@ -235,6 +235,18 @@ describe('access', () => {
     expect(r.json().error.code).toBe('ErrorAccessDenied');
     const w = await app.inject({ method: 'POST', url: '/v1.0/me/events', headers: auth(ADELE, ['Calendars.Read']), payload: lunch() });
     expect(w.statusCode).toBe(403);
+  });
+
+  it('lets an application with Calendars roles use any mailbox of its tenant only', async () => {
+    await post(lunch());
+    const read = { authorization: appTokenFor(TENANT, ['Calendars.Read']) };
+    expect((await app.inject({ method: 'GET', url: '/v1.0/users/adele.vance@contoso.com/events', headers: read })).json().value).toHaveLength(1);
+    expect((await app.inject({ method: 'POST', url: `/v1.0/users/${MEGAN}/events`, headers: read, payload: lunch() })).statusCode).toBe(403);
+    const write = { authorization: appTokenFor(TENANT, ['Calendars.ReadWrite']) };
+    expect((await app.inject({ method: 'POST', url: `/v1.0/users/${MEGAN}/events`, headers: write, payload: lunch() })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'GET', url: '/v1.0/me/events', headers: write })).statusCode).toBe(400);
+    const foreign = { authorization: appTokenFor(OTHER_TENANT, ['Calendars.Read']) };
+    expect((await app.inject({ method: 'GET', url: '/v1.0/users/adele.vance@contoso.com/events', headers: foreign })).statusCode).toBe(404);
   });
 
   it('reads another mailbox only when it is shared with the caller', async () => {
