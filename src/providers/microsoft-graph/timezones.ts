@@ -95,11 +95,19 @@ for (const entry of WINDOWS_TO_IANA_MAP) {
     iana: CURRENT_IANA_NAME[first] ?? first,
   });
 }
+/** ianaToWindows answers, bounded (the library scans its tables on every call). */
+const windowsByIana = new Map<string, string | null>();
 const LEGACY_BY_CURRENT = new Map(Object.entries(CURRENT_IANA_NAME).map(([legacy, current]) => [current, legacy]));
 
-/** True when luxon (ICU) knows the IANA zone. */
+const validZones = new Map<string, boolean>();
+
+/** True when luxon (ICU) knows the IANA zone. Cached: ICU validation builds a formatter each time. */
 export function isIanaZone(name: string): boolean {
-  return name.includes('/') || name === 'UTC' ? IANAZone.isValidZone(name) : false;
+  const known = validZones.get(name);
+  if (known !== undefined) return known;
+  const valid = name.includes('/') || name === 'UTC' ? IANAZone.isValidZone(name) : false;
+  if (validZones.size < 2000) validZones.set(name, valid);
+  return valid;
 }
 
 /** Windows zone name (case-insensitive) → the current IANA name of its main zone, or null. */
@@ -109,14 +117,17 @@ export function windowsToIana(windowsName: string): string | null {
 
 /** IANA zone → Windows zone name, or null when Windows has no zone for it. Accepts aliases (`US/Pacific`). */
 export function ianaToWindows(iana: string): string | null {
-  if (iana === 'UTC' || iana === 'Etc/UTC') return 'UTC';
+  const cached = windowsByIana.get(iana);
+  if (cached !== undefined) return cached;
+  let found: string | null = null;
+  if (iana === 'UTC' || iana === 'Etc/UTC') found = 'UTC';
   const candidates = [iana, LEGACY_BY_CURRENT.get(iana), ...findIanaAliases(iana)];
   for (const candidate of candidates) {
-    if (candidate === undefined) continue;
-    const found = findWindows(candidate)[0];
-    if (found !== undefined) return found;
+    if (found !== null) break;
+    if (candidate !== undefined) found = findWindows(candidate)[0] ?? null;
   }
-  return null;
+  if (windowsByIana.size < 2000) windowsByIana.set(iana, found);
+  return found;
 }
 
 /**
@@ -192,7 +203,8 @@ export function graphDateTimeToInstant(value: MicrosoftGraph.DateTimeTimeZone, f
 
 /** Local wall time `YYYY-MM-DDTHH:mm:ss` of an instant in an IANA zone. */
 export function instantToLocal(instant: Instant, iana: string): string {
-  return DateTime.fromISO(instant, { zone: 'UTC' }).setZone(iana).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  const local = DateTime.fromISO(instant, { zone: 'UTC' }).setZone(iana);
+  return (local.toISO({ includeOffset: false, suppressMilliseconds: true }) ?? '').slice(0, 19);
 }
 
 /**
