@@ -207,4 +207,24 @@ describe('detectCustomer', () => {
     expect(detectWithIndex(m, index).customerId).toBe('acme');
     expect(index.size).toBe(3);
   });
+
+  it('skips (and reports) patterns and stakeholders the index cannot use, and keeps detecting with the rest', () => {
+    const broken: CustomerProfile = {
+      id: 'broken',
+      name: 'Broken',
+      domains: ['broken.example'],
+      subjectPatterns: [
+        { kind: 'regex', value: '(x)\\1' },
+        { kind: 'keyword', value: 'Broken' },
+      ],
+      stakeholders: [{ email: 'not-an-address', role: null }],
+    };
+    const index = CustomerIndex.build([broken], ctx);
+    expect(index.skipped.map((s) => [s.field, s.value])).toEqual([
+      ['stakeholders', 'not-an-address'],
+      ['subjectPatterns', '(x)\\1'],
+    ]);
+    expect(detectWithIndex(meeting('broken build'), index).customerId).toBe('broken');
+    expect(detectWithIndex(meeting('xx'), index).customerId).toBeNull();
+  });
 });
