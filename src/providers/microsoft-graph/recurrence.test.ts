@@ -81,6 +81,36 @@ describe('patternedRecurrenceToRRule', () => {
     expect(patternedRecurrenceToRRule({ pattern, range: noEnd })).toBe(rrule);
   });
 
+  it('ignores the default-valued fields Graph returns for every pattern and range type', () => {
+    // Graph answers with all fields filled: dayOfMonth 0, month 0, index first, endDate 0001-01-01, count 0.
+    const full = {
+      pattern: {
+        type: 'weekly',
+        interval: 1,
+        month: 0,
+        dayOfMonth: 0,
+        daysOfWeek: ['monday'],
+        firstDayOfWeek: 'sunday',
+        index: 'first',
+      },
+      range: {
+        type: 'noEnd',
+        startDate: '2026-01-05',
+        endDate: '0001-01-01',
+        recurrenceTimeZone: 'Pacific Standard Time',
+        numberOfOccurrences: 0,
+      },
+    } as const;
+    expect(patternedRecurrenceToRRule(full)).toBe('FREQ=WEEKLY;INTERVAL=1;BYDAY=MO;WKST=SU');
+    expect(
+      patternedRecurrenceToRRule({ ...full, range: { ...full.range, type: 'endDate', endDate: '2026-06-29' } }),
+    ).toBe('FREQ=WEEKLY;INTERVAL=1;BYDAY=MO;WKST=SU;UNTIL=20260629');
+    expect(normalizePatternedRecurrence(full)).toEqual({
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+      range: { type: 'noEnd', startDate: '2026-01-05', recurrenceTimeZone: 'Pacific Standard Time' },
+    });
+  });
+
   it('maps the range types: endDate → UNTIL (date), numbered → COUNT, noEnd → nothing', () => {
     const pattern = { type: 'daily', interval: 1 } as const;
     expect(
