@@ -16,8 +16,8 @@ const WINDOW = { start: '2026-03-02T00:00:00.000Z', end: '2026-03-16T00:00:00.00
 const ZONES = ['America/New_York', 'Europe/Berlin', 'America/Los_Angeles'];
 const STATUSES: Array<BusyItem['status']> = ['busy', 'busy', 'tentative', 'busy', 'workingElsewhere', 'busy'];
 
-/** Deterministic calendars: ~4 blocks per working day per person, rooms booked about half the day. */
-function buildInput(): {
+/** The benchmark input (deterministic): ~4 blocks per day per person, 5 per room, 2 weeks. */
+export function buildInput(): {
   constraint: MeetingTimeConstraint;
   availability: FreeBusyResult;
   organizer: { email: string; workingHours: WorkingHours };
