@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildApp, type RouteModule } from '../http/build-app.js';
+import type { Database } from '../stores/database.js';
 import { createContainer, databaseReady, type Container } from './container.js';
 
 export interface RunningServer {
@@ -75,17 +76,25 @@ export async function ensureDemoTenant(container: Container, log: (msg: string) 
   );
 }
 
+/** Options of a server app (tests pass a ready database and a log stream). */
+export interface ServerAppOptions {
+  logStream?: NodeJS.WritableStream;
+  database?: Database;
+  /** Runs the bundled emulator when configured (default true). */
+  allowEmulator?: boolean;
+}
+
 /**
- * Starts calbridge's HTTP service.
- * @example const s = await startServer(loadConfig()); … await s.close();
+ * Builds the complete app — container, bundled emulator when configured, every feature — without listening.
+ * `listen()` starts it and makes the server's own URL known to the features.
  */
-export async function startServer(
+export async function buildServerApp(
   config: Config,
-  opts: { logStream?: NodeJS.WritableStream } = {},
-): Promise<RunningServer> {
-  const container = await createContainer(config);
+  opts: ServerAppOptions = {},
+): Promise<Omit<RunningServer, 'url'> & { listen(): Promise<string> }> {
+  const container = await createContainer(config, opts.database ? { database: opts.database } : {});
   let emulator: RunningServer['emulator'] = null;
-  if (config.startEmulator && !config.testMode) {
+  if (config.startEmulator && !config.testMode && opts.allowEmulator !== false) {
     const { startEmulator } = await import('../../emulator/microsoft/server.js');
     const emu = await startEmulator({
       port: config.emulatorPort,
@@ -115,15 +124,15 @@ export async function startServer(
     modules,
     publicPaths,
   });
-  await ensureDemoTenant(container, (m) => app.log.info(m));
-  url = await app.listen({ port: config.port, host: config.host });
-  if (emulator) app.log.info(`Microsoft 365 emulator at ${emulator.baseUrl} (CA: ${emulator.caFile})`);
   let closed = false;
   return {
     app,
     container,
-    url,
     emulator,
+    listen: async () => {
+      url = await app.listen({ port: config.port, host: config.host });
+      return url;
+    },
     close: async () => {
       if (closed) return;
       closed = true;
@@ -133,4 +142,17 @@ export async function startServer(
       await container.close();
     },
   };
+}
+
+/**
+ * Starts calbridge's HTTP service.
+ * @example const s = await startServer(loadConfig()); … await s.close();
+ */
+export async function startServer(config: Config, opts: ServerAppOptions = {}): Promise<RunningServer> {
+  const built = await buildServerApp(config, opts);
+  await ensureDemoTenant(built.container, (m) => built.app.log.info(m));
+  const url = await built.listen();
+  if (built.emulator)
+    built.app.log.info(`Microsoft 365 emulator at ${built.emulator.baseUrl} (CA: ${built.emulator.caFile})`);
+  return { ...built, url };
 }
