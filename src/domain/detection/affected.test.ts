@@ -74,6 +74,29 @@ describe('affectedMeetings', () => {
     );
   });
 
+  it('detection does not depend on the order of customers or attendees', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(profile('c1'), profile('c2'), profile('c3')),
+        meeting,
+        fc.func(fc.integer()),
+        (customers, m, order) => {
+          const tenant = { tenantDomains: ['tenant.example'] };
+          const shuffle = <T>(xs: T[]): T[] =>
+            xs
+              .map((x, i) => [order(i), i, x] as const)
+              .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+              .map(([, , x]) => x);
+          const reordered = { ...m, attendees: shuffle(m.attendees) };
+          const a = detectWithIndex(m, CustomerIndex.build(customers, tenant));
+          const b = detectWithIndex(reordered, CustomerIndex.build(shuffle(customers), tenant));
+          expect(b).toEqual(a);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('describes what changed', () => {
     const base: CustomerProfile = {
       id: 'acme',
