@@ -197,5 +197,10 @@ describe('findRooms and findRoomLists', () => {
       'building2rooms@contoso.com',
     ]);
     expect((await get('/v1.0/me/findRooms', ['Calendars.Read'])).statusCode).toBe(403);
+    const none = (
+      await get("/v1.0/me/findRooms(RoomList='nowhere@contoso.com')", ['User.ReadBasic.All'])
+    ).json() as Json;
+    expect(none.value).toEqual([]);
+    expect((await get('/v1.0/me/findRooms(nonsense)', ['User.ReadBasic.All'])).statusCode).toBe(400);
   });
 });

@@ -298,6 +298,37 @@ describe('POST /me/findMeetingTimes', () => {
     });
   });
 
+  it('suggests the documented 2-4 pm slot for the concept example second request when the calendars allow only that', async () => {
+    const c = corpus('concept-findmeetingtimes-example-1');
+    const body = structuredClone(c.request.body) as Json;
+    body.attendees[0].emailAddress.address = 'megan.bowen@contoso.com';
+    body.timeConstraint.timeslots = [
+      {
+        start: { dateTime: '2017-04-21T09:00:00', timeZone: PST },
+        end: { dateTime: '2017-04-21T17:00:00', timeZone: PST },
+      },
+    ];
+    const res = await find(body, c.request.headers, '2017-04-01T00:00:00Z', (s) => {
+      addEvent(s, ADELE, { start: '2017-04-21T09:00:00', end: '2017-04-21T14:00:00' });
+      addEvent(s, MEGAN, { start: '2017-04-21T16:00:00', end: '2017-04-21T17:00:00' });
+    });
+    const got = res.json() as Json;
+    expect(got.emptySuggestionsReason).toBe('');
+    expect(got.meetingTimeSuggestions).toHaveLength(1);
+    expect(got.meetingTimeSuggestions[0]).toMatchObject({
+      confidence: 100,
+      organizerAvailability: 'free',
+      meetingTimeSlot: {
+        start: { dateTime: '2017-04-21T14:00:00.0000000', timeZone: PST },
+        end: { dateTime: '2017-04-21T16:00:00.0000000', timeZone: PST },
+      },
+      attendeeAvailability: [
+        { availability: 'free', attendee: { type: 'required', emailAddress: { address: 'megan.bowen@contoso.com' } } },
+      ],
+      locations: [{ displayName: 'Conf room Hood' }],
+    });
+  });
+
   it('treats external attendees as unknown and checks rooms', async () => {
     const slot = {
       start: { dateTime: '2026-03-09T09:00:00', timeZone: PST },
