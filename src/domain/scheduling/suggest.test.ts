@@ -404,6 +404,7 @@ describe('suggestMeetingTimes: rooms, limits and bad input', () => {
     ['percentage above 100', { minimumAttendeePercentage: 101 }],
     ['unknown zone', { timeZone: 'Atlantis/Capital' }],
     ['inverted window', { window: { start: window.end, end: window.start } }],
+    ['window over 62 days', { window: { start: '2026-01-01T00:00:00Z', end: '2026-03-05T00:00:00Z' } }],
   ])('rejects %s with bad_request', (_name, change) => {
     expect(() => suggestMeetingTimes({ ...c, ...change }, freeBusy(window, people), org)).toThrow(
       expect.objectContaining({ code: 'bad_request' }),

@@ -68,6 +68,8 @@ import { ZoneClock } from './zone.js';
 export const DEFAULT_MAX_CANDIDATES = 5;
 export const DEFAULT_MINIMUM_ATTENDEE_PERCENTAGE = 50;
 export const SLOT_ALIGNMENT_MINUTES = 30;
+/** calbridge's own cap on the search window, so one request cannot ask for years of half-hour candidates. */
+export const MAX_WINDOW_DAYS = 62;
 
 /** Chance (in %) that a person with this status attends; see rule 3 above. */
 export const ATTENDANCE_CHANCE: Record<Availability, number> = {
@@ -110,6 +112,9 @@ interface Stages {
 
 function validate(c: MeetingTimeConstraint): { window: Interval; max: number; min: number } {
   const window = rangeToInterval(c.window);
+  if (window.end - window.start > MAX_WINDOW_DAYS * 24 * 60 * MINUTE) {
+    throw new AppError('bad_request', `The search window may span at most ${MAX_WINDOW_DAYS} days.`);
+  }
   if (!Number.isInteger(c.durationMinutes) || c.durationMinutes < 1 || c.durationMinutes > 24 * 60) {
     throw new AppError('bad_request', 'durationMinutes must be an integer from 1 to 1440.');
   }
