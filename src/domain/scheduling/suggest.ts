@@ -63,6 +63,7 @@ import { ZoneClock } from './zone.js';
  *     (msgraph-sdk-dotnet issue 162), so the default here is 5.
  * 12. Alignment (OUR CHOICE): candidate starts lie on 30-minute boundaries of the organizer's wall clock
  *     (`constraint.timeZone`, else the organizer's working-hours zone, else UTC), inside the window.
+ * 13. Limits (OUR CHOICE): the window spans at most 62 days; bad input is `bad_request`, never a crash.
  */
 
 export const DEFAULT_MAX_CANDIDATES = 5;
