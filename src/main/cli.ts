@@ -6,6 +6,7 @@ import { runEmulatorCommand } from '../cli/emulator.js';
 import { runMigrate } from '../cli/migrate.js';
 import { runRotateKey } from '../cli/rotate-key.js';
 import { runCreateApiKey, runCreateTenant } from '../cli/tenants.js';
+import { runExport, runImport } from '../cli/backup.js';
 import { runServe } from '../cli/serve.js';
 import { runSync } from '../cli/sync.js';
 import { runWorker } from '../cli/worker.js';
@@ -82,6 +83,23 @@ export function buildProgram(): Command {
     .action(async (o: { user: string; tenant?: string; full?: boolean; json?: boolean }) =>
       runSync(loadConfig(), o, makeOut(!!o.json), !!o.json),
     );
+  program
+    .command('export')
+    .description(
+      "export a tenant's calbridge-owned data (customers, stakeholders, manual associations, templates, audit)",
+    )
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--out <file>', 'write to a file (mode 0600) instead of stdout')
+    .addOption(json)
+    .action(async (o: { tenant: string; out?: string; json?: boolean }) =>
+      runExport(loadConfig(), o, makeOut(!!o.json)),
+    );
+  program
+    .command('import')
+    .description('restore a tenant from an export (replaces its calbridge-owned data)')
+    .requiredOption('--file <file>', 'the export file')
+    .addOption(json)
+    .action(async (o: { file: string; json?: boolean }) => runImport(loadConfig(), o, makeOut(!!o.json)));
   program
     .command('emulator')
     .description('run the Microsoft 365 emulator (Graph calendar API + identity platform)')
