@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type CaseKind = 'http-exchange' | 'notification' | 'webhook-validation' | 'error-body' | 'resource-representation' | 'json-fragment';
+export type CaseKind =
+  'http-exchange' | 'notification' | 'webhook-validation' | 'error-body' | 'resource-representation' | 'json-fragment';
 
 export interface ConformanceCase {
   id: string;
@@ -41,6 +42,8 @@ export interface CaseOutcome {
 /** Reads every case of a folder (index.json order when present, else file-name order). */
 export function loadCases(dir: string): ConformanceCase[] {
   if (!existsSync(dir)) throw new Error(`no such case folder: ${dir}`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'index.json')
+    .sort();
   return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ConformanceCase);
 }

@@ -1,9 +1,24 @@
 // Shape comparison rules: types, annotations, arrays, placeholders, extra properties, echoed values.
 import { describe, expect, it } from 'vitest';
-import { compareEchoedValues, compareShape, placeholderType, typeFromContext, type Representations } from './compare.js';
+import {
+  compareEchoedValues,
+  compareShape,
+  placeholderType,
+  typeFromContext,
+  type Representations,
+} from './compare.js';
 
 const reps: Representations = new Map<string, unknown>([
-  ['event', { id: 'string', subject: 'string', start: { '@odata.type': 'microsoft.graph.dateTimeTimeZone' }, isAllDay: true, attachments: [{ '@odata.type': 'microsoft.graph.attachment' }] }],
+  [
+    'event',
+    {
+      id: 'string',
+      subject: 'string',
+      start: { '@odata.type': 'microsoft.graph.dateTimeTimeZone' },
+      isAllDay: true,
+      attachments: [{ '@odata.type': 'microsoft.graph.attachment' }],
+    },
+  ],
   ['datetimetimezone', { dateTime: 'String', timeZone: 'String' }],
 ]);
 
@@ -14,7 +29,9 @@ describe('compareShape', () => {
   });
 
   it('requires documented properties and OData annotations', () => {
-    expect(compareShape({ '@odata.etag': 'W/"x"', id: '1' }, { id: '1' })).toBe("(root): missing annotation '@odata.etag'");
+    expect(compareShape({ '@odata.etag': 'W/"x"', id: '1' }, { id: '1' })).toBe(
+      "(root): missing annotation '@odata.etag'",
+    );
     expect(compareShape({ id: '1', subject: 's' }, { id: '1' })).toBe("(root): missing property 'subject'");
   });
 
@@ -32,18 +49,32 @@ describe('compareShape', () => {
   it('accepts extra properties only when the type representation lists them', () => {
     const opts = { representations: reps, rootType: 'event' };
     expect(compareShape({ id: '1' }, { id: '1', subject: 'x', '@odata.etag': 'e' }, opts)).toBeNull();
-    expect(compareShape({ id: '1' }, { id: '1', colour: 'red' }, opts)).toBe("(root): unexpected property 'colour' (not in the event representation)");
-    expect(compareShape({ start: {} }, { start: { dateTime: 'x', zone: 'UTC' } }, opts)).toBe("start: unexpected property 'zone' (not in the datetimetimezone representation)");
-    expect(compareShape({ value: [{ id: '1' }] }, { value: [{ id: '1', colour: 'red' }] }, opts)).toMatch(/unexpected property 'colour'/);
+    expect(compareShape({ id: '1' }, { id: '1', colour: 'red' }, opts)).toBe(
+      "(root): unexpected property 'colour' (not in the event representation)",
+    );
+    expect(compareShape({ start: {} }, { start: { dateTime: 'x', zone: 'UTC' } }, opts)).toBe(
+      "start: unexpected property 'zone' (not in the datetimetimezone representation)",
+    );
+    expect(compareShape({ value: [{ id: '1' }] }, { value: [{ id: '1', colour: 'red' }] }, opts)).toMatch(
+      /unexpected property 'colour'/,
+    );
   });
 
   it('reads representations: placeholders are types, nested typed objects, navigation properties optional', () => {
     const opts = { representation: true, representations: reps };
     const rep = reps.get('event');
-    expect(compareShape(rep, { id: 'x', subject: 's', isAllDay: false, start: { dateTime: 'd', timeZone: 'UTC' } }, opts)).toBeNull();
-    expect(compareShape(rep, { id: 'x', subject: 's', isAllDay: 'no', start: null }, opts)).toBe('isAllDay: expected boolean, got string');
-    expect(compareShape(rep, { id: 'x', subject: 's', isAllDay: true, start: { dateTime: 1, timeZone: 'UTC' } }, opts)).toBe('start.dateTime: expected string, got number');
-    expect(compareShape(rep, { id: 'x', isAllDay: true, start: null }, opts)).toBe("(root): missing property 'subject'");
+    expect(
+      compareShape(rep, { id: 'x', subject: 's', isAllDay: false, start: { dateTime: 'd', timeZone: 'UTC' } }, opts),
+    ).toBeNull();
+    expect(compareShape(rep, { id: 'x', subject: 's', isAllDay: 'no', start: null }, opts)).toBe(
+      'isAllDay: expected boolean, got string',
+    );
+    expect(
+      compareShape(rep, { id: 'x', subject: 's', isAllDay: true, start: { dateTime: 1, timeZone: 'UTC' } }, opts),
+    ).toBe('start.dateTime: expected string, got number');
+    expect(compareShape(rep, { id: 'x', isAllDay: true, start: null }, opts)).toBe(
+      "(root): missing property 'subject'",
+    );
   });
 });
 
@@ -60,7 +91,16 @@ describe('helpers', () => {
   it('checks only the values the docs echo back', () => {
     const docReq = { subject: 'Lunch', body: { contentType: 'HTML' } };
     const docRes = { subject: 'Lunch', body: { contentType: 'html' } };
-    expect(compareEchoedValues(docReq, docRes, { subject: 'Lunch', body: { contentType: 'HTML' } }, { subject: 'Lunch', body: { contentType: 'html' } })).toBeNull();
-    expect(compareEchoedValues(docReq, docRes, { subject: 'Lunch' }, { subject: 'Dinner' })).toBe('subject: sent "Lunch", got "Dinner"');
+    expect(
+      compareEchoedValues(
+        docReq,
+        docRes,
+        { subject: 'Lunch', body: { contentType: 'HTML' } },
+        { subject: 'Lunch', body: { contentType: 'html' } },
+      ),
+    ).toBeNull();
+    expect(compareEchoedValues(docReq, docRes, { subject: 'Lunch' }, { subject: 'Dinner' })).toBe(
+      'subject: sent "Lunch", got "Dinner"',
+    );
   });
 });

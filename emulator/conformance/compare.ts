@@ -14,13 +14,34 @@ export interface CompareOptions {
 
 /** Navigation properties: not returned unless expanded, so a representation may list them without a GET having them. */
 const NAVIGATION = new Set([
-  'attachments', 'calendar', 'extensions', 'instances', 'multivalueextendedproperties', 'singlevalueextendedproperties',
-  'calendarview', 'events', 'calendarpermissions',
+  'attachments',
+  'calendar',
+  'extensions',
+  'instances',
+  'multivalueextendedproperties',
+  'singlevalueextendedproperties',
+  'calendarview',
+  'events',
+  'calendarpermissions',
 ]);
 /** Properties a representation lists that Graph returns only in some situations (type.property, lower-case). */
-const SITUATIONAL = new Set(['event.originalstart', 'subscription.notificationqueryoptions', 'scheduleinformation.error']);
+const SITUATIONAL = new Set([
+  'event.originalstart',
+  'subscription.notificationqueryoptions',
+  'scheduleinformation.error',
+]);
 /** Read-only properties: a service ignores them in a write, so they are not echoed values. */
-const READ_ONLY = new Set(['responsestatus', 'icaluid', 'createddatetime', 'lastmodifieddatetime', 'changekey', 'weblink', 'onlinemeeting', 'organizer', 'id']);
+const READ_ONLY = new Set([
+  'responsestatus',
+  'icaluid',
+  'createddatetime',
+  'lastmodifieddatetime',
+  'changekey',
+  'weblink',
+  'onlinemeeting',
+  'organizer',
+  'id',
+]);
 
 export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
 
@@ -42,7 +63,10 @@ export function placeholderType(v: unknown): JsonType {
 
 /** `microsoft.graph.dateTimeTimeZone` / `#microsoft.graph.Event` → `datetimetimezone` / `event`. */
 export function typeName(odataType: string): string {
-  return odataType.replace(/^#/, '').replace(/^microsoft\.graph\./i, '').toLowerCase();
+  return odataType
+    .replace(/^#/, '')
+    .replace(/^microsoft\.graph\./i, '')
+    .toLowerCase();
 }
 
 /** The entity type an `@odata.context` URL describes (`…#users('x')/events/$entity` → `event`), or null. */
@@ -52,12 +76,22 @@ export function typeFromContext(context: unknown): string | null {
   if (!frag) return null;
   const coll = /^Collection\(([^)]+)\)/i.exec(frag);
   if (coll?.[1]) return typeName(coll[1]);
-  const parts = frag.replace(/\/\$entity$/, '').split('/').filter((p) => !p.startsWith('$'));
+  const parts = frag
+    .replace(/\/\$entity$/, '')
+    .split('/')
+    .filter((p) => !p.startsWith('$'));
   const last = (parts.at(-1) ?? '').replace(/\(.*\)$/, '');
   const map: Record<string, string> = {
-    events: 'event', calendarview: 'event', instances: 'event', calendars: 'calendar', calendar: 'calendar',
-    subscriptions: 'subscription', calendarpermissions: 'calendarpermission', mailboxsettings: 'mailboxsettings',
-    places: 'place', workinghours: 'workinghours',
+    events: 'event',
+    calendarview: 'event',
+    instances: 'event',
+    calendars: 'calendar',
+    calendar: 'calendar',
+    subscriptions: 'subscription',
+    calendarpermissions: 'calendarpermission',
+    mailboxsettings: 'mailboxsettings',
+    places: 'place',
+    workinghours: 'workinghours',
   };
   return map[last.toLowerCase()] ?? (last.startsWith('microsoft.graph.') ? typeName(last) : null);
 }
@@ -75,7 +109,13 @@ export function compareShape(expected: unknown, actual: unknown, opts: CompareOp
   return walk(expected, actual, opts, path, opts.rootType ?? null);
 }
 
-function walk(expected: unknown, actual: unknown, opts: CompareOptions, path: string, type: string | null): string | null {
+function walk(
+  expected: unknown,
+  actual: unknown,
+  opts: CompareOptions,
+  path: string,
+  type: string | null,
+): string | null {
   const placeholder = opts.representation === true;
   if (expected === null || expected === undefined) return null;
   const want = placeholder ? placeholderType(expected) : jsonType(expected);
@@ -113,7 +153,8 @@ function walk(expected: unknown, actual: unknown, opts: CompareOptions, path: st
   const rep = ownType ? opts.representations?.get(ownType) : undefined;
   for (const [k, v] of Object.entries(exp)) {
     if (!(k in act)) {
-      if (placeholder && (NAVIGATION.has(k.toLowerCase()) || SITUATIONAL.has(`${ownType ?? ''}.${k.toLowerCase()}`))) continue;
+      if (placeholder && (NAVIGATION.has(k.toLowerCase()) || SITUATIONAL.has(`${ownType ?? ''}.${k.toLowerCase()}`)))
+        continue;
       return `${fmt(path)}: missing ${isAnnotation(k) ? 'annotation' : 'property'} '${k}'`;
     }
     const declared = rep && typeof rep === 'object' ? (rep as Record<string, unknown>)[k] : undefined;
@@ -129,11 +170,19 @@ function walk(expected: unknown, actual: unknown, opts: CompareOptions, path: st
   return collection ? null : extraProperty(exp, act, opts, path, ownType);
 }
 
-function extraProperty(exp: Record<string, unknown>, act: Record<string, unknown>, opts: CompareOptions, path: string, type: string | null): string | null {
+function extraProperty(
+  exp: Record<string, unknown>,
+  act: Record<string, unknown>,
+  opts: CompareOptions,
+  path: string,
+  type: string | null,
+): string | null {
   const rep = opts.representation ? exp : type ? opts.representations?.get(type) : undefined;
   if (!rep || typeof rep !== 'object' || Array.isArray(rep)) return null;
   const documented = type ? opts.representations?.get(`${type}#documented`) : undefined;
-  const allowed = new Set([...Object.keys(rep as object), ...Object.keys(exp), ...Object.keys(documented ?? {})].map((k) => k.toLowerCase()));
+  const allowed = new Set(
+    [...Object.keys(rep as object), ...Object.keys(exp), ...Object.keys(documented ?? {})].map((k) => k.toLowerCase()),
+  );
   for (const k of Object.keys(act)) {
     if (isAnnotation(k) || allowed.has(k.toLowerCase())) continue;
     return `${fmt(path)}: unexpected property '${k}' (not in the ${type ?? 'documented'} representation)`;
@@ -152,7 +201,11 @@ function actualType(v: Record<string, unknown>): string | null {
 }
 
 /** JSON paths of every scalar in `v` (arrays by index). */
-export function scalarPaths(v: unknown, path: Array<string | number> = [], out: Array<[Array<string | number>, unknown]> = []) {
+export function scalarPaths(
+  v: unknown,
+  path: Array<string | number> = [],
+  out: Array<[Array<string | number>, unknown]> = [],
+) {
   if (v !== null && typeof v === 'object') {
     if (Array.isArray(v)) v.forEach((x, i) => scalarPaths(x, [...path, i], out));
     else for (const [k, x] of Object.entries(v)) scalarPaths(x, [...path, k], out);
@@ -173,7 +226,12 @@ export function at(v: unknown, path: Array<string | number>): unknown {
  * Values that follow from the request: where the docs return exactly what the docs sent (same path, same
  * value), the emulator must return exactly what the runner sent. Returns the first difference, or null.
  */
-export function compareEchoedValues(docRequest: unknown, docResponse: unknown, sent: unknown, actual: unknown): string | null {
+export function compareEchoedValues(
+  docRequest: unknown,
+  docResponse: unknown,
+  sent: unknown,
+  actual: unknown,
+): string | null {
   for (const [path, docValue] of scalarPaths(docRequest)) {
     if (docValue === null || at(docResponse, path) !== docValue) continue;
     if (READ_ONLY.has(String(path[0]).toLowerCase())) continue;

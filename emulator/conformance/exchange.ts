@@ -2,7 +2,14 @@
 import type { ConformanceCase, CaseOutcome } from './cases.js';
 import { compareEchoedValues, compareShape, typeFromContext, type Representations } from './compare.js';
 import {
-  createCalendar, createEvent, createInvite, createPermission, createSubscription, eventInput, looksLikeEvent, placeAddress,
+  createCalendar,
+  createEvent,
+  createInvite,
+  createPermission,
+  createSubscription,
+  eventInput,
+  looksLikeEvent,
+  placeAddress,
   SetupError,
 } from './fixtures.js';
 import type { Harness } from './harness.js';
@@ -33,11 +40,13 @@ export async function runExchange(h: Harness, c: ConformanceCase, reps: Represen
     await importEntities(h, rawPath, docBody, window);
     let path = await mapPath(h, c, rawPath);
     // The default calendar cannot be deleted; the docs' DELETE example stands for any calendar of the user.
-    if (req.method === 'DELETE' && /(^|\/)calendar$/i.test(path)) path = path.replace(/calendar$/i, `calendars/${String((await createCalendar(h, 'Deletable')).id)}`);
+    if (req.method === 'DELETE' && /(^|\/)calendar$/i.test(path))
+      path = path.replace(/calendar$/i, `calendars/${String((await createCalendar(h, 'Deletable')).id)}`);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) if (!DROP_HEADERS.has(k.toLowerCase())) headers[k] = v;
     let target = `${path}${query.length ? `?${mapQuery(query, window)}` : ''}`;
-    if (query.some(([k]) => /^\$(skiptoken|deltatoken)$/i.test(k))) target = await deltaChain(h, path, query, window, headers);
+    if (query.some(([k]) => /^\$(skiptoken|deltatoken)$/i.test(k)))
+      target = await deltaChain(h, path, query, window, headers);
     const sent = prepareBody(h, c);
     if (/getSchedule$/i.test(path)) await busyEvents(h, sent);
     const res = await h.graph(req.method, target, {
@@ -51,7 +60,13 @@ export async function runExchange(h: Harness, c: ConformanceCase, reps: Represen
   }
 }
 
-function judge(c: ConformanceCase, status: number, actual: unknown, sent: unknown, reps: Representations): Omit<CaseOutcome, 'id'> {
+function judge(
+  c: ConformanceCase,
+  status: number,
+  actual: unknown,
+  sent: unknown,
+  reps: Representations,
+): Omit<CaseOutcome, 'id'> {
   const doc = c.response;
   const errorOf = () => {
     const e = (actual as { error?: { code?: string; message?: string } } | null)?.error;
@@ -61,11 +76,14 @@ function judge(c: ConformanceCase, status: number, actual: unknown, sent: unknow
     if (status >= 200 && status < 300) return { outcome: 'pass' };
     return { outcome: 'fail', detail: `the docs show no response; expected success, got ${status}${errorOf()}` };
   }
-  if (status !== doc.status) return { outcome: 'fail', detail: `status: expected ${doc.status}, got ${status}${errorOf()}` };
+  if (status !== doc.status)
+    return { outcome: 'fail', detail: `status: expected ${doc.status}, got ${status}${errorOf()}` };
   if (doc.body === null || doc.body === undefined || doc.bodyUnspecified) return { outcome: 'pass' };
   let expected: unknown = doc.body;
   if (/\$batch$/i.test(c.request?.url ?? '')) expected = batchEnvelope(expected);
-  const rootType = typeFromContext((actual as { '@odata.context'?: unknown } | null)?.['@odata.context']) ?? typeFromContext((expected as Record<string, unknown>)['@odata.context']);
+  const rootType =
+    typeFromContext((actual as { '@odata.context'?: unknown } | null)?.['@odata.context']) ??
+    typeFromContext((expected as Record<string, unknown>)['@odata.context']);
   const diff =
     compareShape(expected, actual, { representations: reps, rootType }) ??
     (c.request?.body ? compareEchoedValues(c.request.body, doc.body, sent, actual) : null);
@@ -94,7 +112,13 @@ async function importEntities(h: Harness, path: string, body: unknown, window: W
   if (typeof body['@odata.nextLink'] === 'string') {
     // The documented page is not the last one: make sure the emulator has more than a page to give.
     for (let i = 0; i < 4; i++) {
-      await createEvent(h, eventInput({ subject: `Page filler ${i}` }, new Date(Date.parse(window.start) + (30 + i) * 3600_000).toISOString().slice(0, 19)));
+      await createEvent(
+        h,
+        eventInput(
+          { subject: `Page filler ${i}` },
+          new Date(Date.parse(window.start) + (30 + i) * 3600_000).toISOString().slice(0, 19),
+        ),
+      );
     }
   }
   const items = body.value.filter(isObj).slice(0, 4);
@@ -124,7 +148,9 @@ async function mapPath(h: Harness, c: ConformanceCase, path: string): Promise<st
     else if (coll === 'calendarpermissions') segs[i + 1] = encodeURIComponent(createPermission(h));
     else if (coll === 'subscriptions') segs[i + 1] = String((await createSubscription(h)).id);
     else if (coll === 'places') {
-      const roomList = /roomlist/i.test(segs[i + 2] ?? '') || /roomlist/i.test(String((c.response?.body as Record<string, unknown> | null)?.['@odata.type'] ?? ''));
+      const roomList =
+        /roomlist/i.test(segs[i + 2] ?? '') ||
+        /roomlist/i.test(String((c.response?.body as Record<string, unknown> | null)?.['@odata.type'] ?? ''));
       segs[i + 1] = await placeAddress(h, roomList ? 'roomList' : 'room');
     } else if (coll === 'events') segs[i + 1] = encodeURIComponent(await eventFor(h, c, segs[i + 2], calendarId));
   }
@@ -132,30 +158,59 @@ async function mapPath(h: Harness, c: ConformanceCase, path: string): Promise<st
 }
 
 /** The event a case acts on: an invitation for accept/decline, a series for instances, else one like the docs'. */
-async function eventFor(h: Harness, c: ConformanceCase, action: string | undefined, calendarId?: string): Promise<string> {
+async function eventFor(
+  h: Harness,
+  c: ConformanceCase,
+  action: string | undefined,
+  calendarId?: string,
+): Promise<string> {
   const body = isObj(c.response?.body) ? c.response.body : {};
   const docEvent = looksLikeEvent(body) ? body : {};
   const a = action?.toLowerCase();
   if (a && RESPONSE_ACTIONS.has(a)) return String((await createInvite(h, docEvent)).id);
   if (a === 'cancel') {
-    const input = eventInput({ ...docEvent, attendees: [{ type: 'required', emailAddress: { address: h.other.mail, name: h.other.displayName } }] });
+    const input = eventInput({
+      ...docEvent,
+      attendees: [{ type: 'required', emailAddress: { address: h.other.mail, name: h.other.displayName } }],
+    });
     return String((await createEvent(h, input)).id);
   }
   if (a === 'instances') {
     const { start } = windowOf(parseQuery(splitOnce(c.request?.url ?? '', '?')[1] ?? ''), null);
     const first = start.slice(0, 10);
-    const input = eventInput({ subject: 'Conformance series', recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: first } } }, `${first}T09:00:00`);
+    const input = eventInput(
+      {
+        subject: 'Conformance series',
+        recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'noEnd', startDate: first } },
+      },
+      `${first}T09:00:00`,
+    );
     return String((await createEvent(h, input)).id);
   }
-  if (a === 'dismissreminder') return String((await createEvent(h, eventInput({ ...docEvent, isReminderOn: true, reminderMinutesBeforeStart: 15 }))).id);
+  if (a === 'dismissreminder')
+    return String(
+      (await createEvent(h, eventInput({ ...docEvent, isReminderOn: true, reminderMinutesBeforeStart: 15 }))).id,
+    );
   return String((await createEvent(h, eventInput(docEvent), calendarId ? { calendarId } : {})).id);
 }
 
 /** Follows a delta round so that the documented $skiptoken / $deltatoken request gets a real token. */
-async function deltaChain(h: Harness, path: string, query: Array<[string, string]>, window: Window, headers: Record<string, string>): Promise<string> {
+async function deltaChain(
+  h: Harness,
+  path: string,
+  query: Array<[string, string]>,
+  window: Window,
+  headers: Record<string, string>,
+): Promise<string> {
   const wantDelta = query.some(([k]) => k.toLowerCase() === '$deltatoken');
   for (let i = 0; i < 3; i++) {
-    await createEvent(h, eventInput({ subject: `Delta filler ${i}` }, new Date(Date.parse(window.start) + (10 + i) * 3600_000).toISOString().slice(0, 19)));
+    await createEvent(
+      h,
+      eventInput(
+        { subject: `Delta filler ${i}` },
+        new Date(Date.parse(window.start) + (10 + i) * 3600_000).toISOString().slice(0, 19),
+      ),
+    );
   }
   let url = `${path}?startDateTime=${encodeURIComponent(window.start)}&endDateTime=${encodeURIComponent(window.end)}`;
   for (let page = 0; page < 100; page++) {
@@ -170,10 +225,23 @@ async function deltaChain(h: Harness, path: string, query: Array<[string, string
     }
     const delta = body['@odata.deltaLink'];
     if (typeof delta !== 'string') throw new SetupError('setup (delta round): neither nextLink nor deltaLink');
-    if (!wantDelta) throw new SetupError('setup (delta round): no nextLink to replay the $skiptoken page (page size too large?)');
+    if (!wantDelta)
+      throw new SetupError('setup (delta round): no nextLink to replay the $skiptoken page (page size too large?)');
     // Changes for the delta page: one new event, one removed.
-    const created = await createEvent(h, eventInput({ subject: 'Delta change' }, new Date(Date.parse(window.start) + 20 * 3600_000).toISOString().slice(0, 19)));
-    const gone = await createEvent(h, eventInput({ subject: 'Delta gone' }, new Date(Date.parse(window.start) + 21 * 3600_000).toISOString().slice(0, 19)));
+    const created = await createEvent(
+      h,
+      eventInput(
+        { subject: 'Delta change' },
+        new Date(Date.parse(window.start) + 20 * 3600_000).toISOString().slice(0, 19),
+      ),
+    );
+    const gone = await createEvent(
+      h,
+      eventInput(
+        { subject: 'Delta gone' },
+        new Date(Date.parse(window.start) + 21 * 3600_000).toISOString().slice(0, 19),
+      ),
+    );
     void created;
     const res2 = await h.graph('GET', delta, { headers });
     const d2 = (res2.json ?? {}) as Record<string, unknown>;
@@ -190,7 +258,11 @@ function splitOnce(s: string, sep: string): [string, string] {
 
 function parseQuery(q: string): Array<[string, string]> {
   if (!q) return [];
-  return q.split('&').filter(Boolean).map((p) => splitOnce(p, '=')).map(([k, v]) => [decodeURIComponent(k), v]);
+  return q
+    .split('&')
+    .filter(Boolean)
+    .map((p) => splitOnce(p, '='))
+    .map(([k, v]) => [decodeURIComponent(k), v]);
 }
 
 /** Fills placeholder values; keeps the documented values otherwise (re-encoded). */
@@ -217,13 +289,17 @@ function windowOf(query: Array<[string, string]>, body: unknown): Window {
   const get = (re: RegExp) => query.find(([k]) => re.test(k))?.[1];
   const s = decodeURIComponentSafe(get(/^startdatetime$/i) ?? '');
   const e = decodeURIComponentSafe(get(/^enddatetime$/i) ?? '');
-  if (Date.parse(s) && Date.parse(e)) return { start: new Date(Date.parse(s)).toISOString(), end: new Date(Date.parse(e)).toISOString() };
+  if (Date.parse(s) && Date.parse(e))
+    return { start: new Date(Date.parse(s)).toISOString(), end: new Date(Date.parse(e)).toISOString() };
   const starts = (isObj(body) && Array.isArray(body.value) ? body.value : [])
     .map((v) => (isObj(v) && isObj(v.start) ? Date.parse(`${String(v.start.dateTime)}Z`) : NaN))
     .filter((n) => Number.isFinite(n));
   if (starts.length) {
     const min = Math.min(...starts);
-    return { start: new Date(min - 86_400_000).toISOString(), end: new Date(Math.max(...starts) + 2 * 86_400_000).toISOString() };
+    return {
+      start: new Date(min - 86_400_000).toISOString(),
+      end: new Date(Math.max(...starts) + 2 * 86_400_000).toISOString(),
+    };
   }
   return { start: '2030-01-07T00:00:00.000Z', end: '2030-01-14T00:00:00.000Z' };
 }
@@ -237,6 +313,17 @@ async function busyEvents(h: Harness, body: unknown): Promise<void> {
     const user = typeof address === 'string' ? h.emu.directory.getUser(address) : undefined;
     if (!user || user.kind !== 'user') continue;
     const token = user.id === h.me.id ? h.token : await h.mint(user);
-    await createEvent(h, eventInput({ subject: 'Busy', start: { dateTime: at, timeZone: String(body.startTime.timeZone ?? 'UTC') }, end: { dateTime: new Date(Date.parse(`${at}Z`) + 3600_000).toISOString().slice(0, 19), timeZone: String(body.startTime.timeZone ?? 'UTC') } }), { token });
+    await createEvent(
+      h,
+      eventInput({
+        subject: 'Busy',
+        start: { dateTime: at, timeZone: String(body.startTime.timeZone ?? 'UTC') },
+        end: {
+          dateTime: new Date(Date.parse(`${at}Z`) + 3600_000).toISOString().slice(0, 19),
+          timeZone: String(body.startTime.timeZone ?? 'UTC'),
+        },
+      }),
+      { token },
+    );
   }
 }

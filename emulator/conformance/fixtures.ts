@@ -3,9 +3,26 @@ import type { Harness, HttpResult } from './harness.js';
 
 /** Event properties a client may write (the docs' response bodies are turned into create requests with these). */
 const WRITABLE_EVENT = [
-  'subject', 'body', 'start', 'end', 'location', 'locations', 'attendees', 'recurrence', 'isOnlineMeeting',
-  'onlineMeetingProvider', 'allowNewTimeProposals', 'isAllDay', 'showAs', 'importance', 'sensitivity', 'categories',
-  'reminderMinutesBeforeStart', 'isReminderOn', 'responseRequested', 'hideAttendees',
+  'subject',
+  'body',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'attendees',
+  'recurrence',
+  'isOnlineMeeting',
+  'onlineMeetingProvider',
+  'allowNewTimeProposals',
+  'isAllDay',
+  'showAs',
+  'importance',
+  'sensitivity',
+  'categories',
+  'reminderMinutesBeforeStart',
+  'isReminderOn',
+  'responseRequested',
+  'hideAttendees',
 ];
 
 export class SetupError extends Error {
@@ -25,7 +42,15 @@ const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 /** True when a documented object looks like an event. */
 export function looksLikeEvent(v: unknown): boolean {
   if (!isObj(v)) return false;
-  return ['subject', 'start', 'organizer', 'attendees', 'reminderMinutesBeforeStart', 'isOnlineMeeting', 'seriesMasterId'].some((k) => k in v);
+  return [
+    'subject',
+    'start',
+    'organizer',
+    'attendees',
+    'reminderMinutesBeforeStart',
+    'isOnlineMeeting',
+    'seriesMasterId',
+  ].some((k) => k in v);
 }
 
 /** A create request for an event like `doc`, placed at `startIso` (UTC, no offset) when `doc` has no start. */
@@ -33,9 +58,13 @@ export function eventInput(doc: Record<string, unknown>, startIso = '2030-01-07T
   const out: Record<string, unknown> = {};
   for (const k of WRITABLE_EVENT) if (k in doc && doc[k] !== null) out[k] = structuredClone(doc[k]);
   if (Array.isArray(out.attendees)) {
-    out.attendees = (out.attendees as Array<Record<string, unknown>>).map((a) => ({ type: a.type ?? 'required', emailAddress: a.emailAddress }));
+    out.attendees = (out.attendees as Array<Record<string, unknown>>).map((a) => ({
+      type: a.type ?? 'required',
+      emailAddress: a.emailAddress,
+    }));
   }
-  if (isObj(out.body) && typeof out.body.content !== 'string') out.body = { contentType: out.body.contentType ?? 'text', content: '' };
+  if (isObj(out.body) && typeof out.body.content !== 'string')
+    out.body = { contentType: out.body.contentType ?? 'text', content: '' };
   if (typeof out.onlineMeetingProvider === 'string' && !out.isOnlineMeeting) delete out.onlineMeetingProvider;
   for (const k of ['start', 'end'] as const) {
     const v = out[k];
@@ -47,23 +76,37 @@ export function eventInput(doc: Record<string, unknown>, startIso = '2030-01-07T
     out.end = { dateTime: new Date(start + 3600_000).toISOString().slice(0, 19), timeZone: 'UTC' };
   }
   if (typeof out.subject !== 'string') out.subject = 'Conformance event';
-  if (isObj(out.recurrence)) out.recurrence = normaliseRecurrence(out.recurrence, String((out.start as { dateTime: string }).dateTime).slice(0, 10));
+  if (isObj(out.recurrence))
+    out.recurrence = normaliseRecurrence(
+      out.recurrence,
+      String((out.start as { dateTime: string }).dateTime).slice(0, 10),
+    );
   return out;
 }
 
 /** Completes a documented recurrence (a pattern or range alone) so that a series can be created from it. */
 export function normaliseRecurrence(r: Record<string, unknown>, startDate: string): Record<string, unknown> {
-  const pattern = isObj(r.pattern) ? { ...r.pattern } : { type: 'weekly', interval: 1, daysOfWeek: [weekday(startDate)] };
+  const pattern = isObj(r.pattern)
+    ? { ...r.pattern }
+    : { type: 'weekly', interval: 1, daysOfWeek: [weekday(startDate)] };
   const range = isObj(r.range) ? { ...r.range } : { type: 'noEnd', startDate };
   if (typeof range.startDate !== 'string' || !/^\d{4}-\d\d-\d\d$/.test(range.startDate)) range.startDate = startDate;
   return { pattern, range };
 }
 
 export function weekday(date: string): string {
-  return ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][new Date(`${date}T12:00:00Z`).getUTCDay()] ?? 'monday';
+  return (
+    ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][
+      new Date(`${date}T12:00:00Z`).getUTCDay()
+    ] ?? 'monday'
+  );
 }
 
-export async function createEvent(h: Harness, input: Record<string, unknown>, opts: { calendarId?: string; token?: string } = {}): Promise<Record<string, unknown>> {
+export async function createEvent(
+  h: Harness,
+  input: Record<string, unknown>,
+  opts: { calendarId?: string; token?: string } = {},
+): Promise<Record<string, unknown>> {
   const path = opts.calendarId ? `me/calendars/${encodeURIComponent(opts.calendarId)}/events` : 'me/events';
   return ok(await h.graph('POST', path, { body: input, token: opts.token }), 'create event');
 }
@@ -71,9 +114,16 @@ export async function createEvent(h: Harness, input: Record<string, unknown>, op
 /** A meeting organised by the other seeded user with "me" as attendee; returns my copy of it. */
 export async function createInvite(h: Harness, doc: Record<string, unknown>): Promise<Record<string, unknown>> {
   const subject = `Invite ${Math.random().toString(36).slice(2, 10)}`;
-  const input = eventInput({ ...doc, subject, attendees: [{ type: 'required', emailAddress: { address: h.me.mail, name: h.me.displayName } }] });
+  const input = eventInput({
+    ...doc,
+    subject,
+    attendees: [{ type: 'required', emailAddress: { address: h.me.mail, name: h.me.displayName } }],
+  });
   await createEvent(h, input, { token: h.otherToken });
-  const list = ok(await h.graph('GET', `me/events?$filter=${encodeURIComponent(`subject eq '${subject}'`)}`), 'find invite');
+  const list = ok(
+    await h.graph('GET', `me/events?$filter=${encodeURIComponent(`subject eq '${subject}'`)}`),
+    'find invite',
+  );
   let found = (list.value as Array<Record<string, unknown>> | undefined)?.find((e) => e.subject === subject);
   if (!found) {
     const all = ok(await h.graph('GET', 'me/events?$top=1000'), 'list events');
@@ -84,7 +134,10 @@ export async function createInvite(h: Harness, doc: Record<string, unknown>): Pr
 }
 
 export async function createCalendar(h: Harness, name: string): Promise<Record<string, unknown>> {
-  return ok(await h.graph('POST', 'me/calendars', { body: { name: `${name} ${Math.random().toString(36).slice(2, 6)}` } }), 'create calendar');
+  return ok(
+    await h.graph('POST', 'me/calendars', { body: { name: `${name} ${Math.random().toString(36).slice(2, 6)}` } }),
+    'create calendar',
+  );
 }
 
 /** A sharing permission on my default calendar (the permission API has no create in v1.0: the store makes it). */
@@ -94,7 +147,10 @@ export function createPermission(h: Harness): string {
 }
 
 /** A subscription to my events delivered to the harness receiver. */
-export async function createSubscription(h: Harness, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function createSubscription(
+  h: Harness,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   return ok(
     await h.graph('POST', 'subscriptions', {
       body: {

@@ -9,8 +9,15 @@ import { startEmulator, type RunningEmulator } from '../microsoft/server.js';
 
 /** Delegated permissions the runner's tokens carry (everything the calendar cases touch). */
 export const RUNNER_SCOPES = [
-  'User.Read', 'Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'MailboxSettings.ReadWrite', 'Mail.Send', 'Mail.Read',
-  'Place.Read.All', 'OnlineMeetings.ReadWrite', 'People.Read',
+  'User.Read',
+  'Calendars.ReadWrite',
+  'Calendars.ReadWrite.Shared',
+  'MailboxSettings.ReadWrite',
+  'Mail.Send',
+  'Mail.Read',
+  'Place.Read.All',
+  'OnlineMeetings.ReadWrite',
+  'People.Read',
 ];
 
 export interface HttpResult {
@@ -116,7 +123,9 @@ export class Harness {
     await this.emu.reset();
     this.receiver.posts.length = 0;
     this.emu.faults.reset({ throttle: { enabled: false } });
-    const people = [...this.emu.directory.users.values()].filter((u) => u.kind === 'user' && u.mailbox === 'exchangeOnline');
+    const people = [...this.emu.directory.users.values()].filter(
+      (u) => u.kind === 'user' && u.mailbox === 'exchangeOnline',
+    );
     if (people.length < 2) throw new Error('the emulator seed needs at least two people with mailboxes');
     [this.me, this.other] = people as [EmuUser, EmuUser];
     this.token = await this.mint(this.me);
@@ -132,14 +141,19 @@ export class Harness {
   }
 
   /** A Graph request; `path` is relative to /v1.0 (or an absolute emulator URL such as a nextLink). */
-  async graph(method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown; raw?: string; token?: string } = {}): Promise<HttpResult> {
+  async graph(
+    method: string,
+    path: string,
+    opts: { headers?: Record<string, string>; body?: unknown; raw?: string; token?: string } = {},
+  ): Promise<HttpResult> {
     const url = /^https?:\/\//.test(path) ? path : `${this.emu.baseUrl}/v1.0/${path.replace(/^\/+/, '')}`;
     const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? this.token}`, ...opts.headers };
     let body: string | undefined;
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined && opts.body !== null) {
       body = JSON.stringify(opts.body);
-      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json';
     }
     const res = await fetch(url, { method, headers, body, dispatcher: this.agent });
     const text = await res.text();

@@ -14,9 +14,20 @@ const fail = (id: string, detail: string): CaseOutcome => ({ id, outcome: 'fail'
 
 /** A change notification the emulator POSTs after an event is created in a subscribed mailbox. */
 export async function produceChangeNotification(h: Harness, rich: boolean): Promise<Posted> {
-  const sub = await createSubscription(h, rich ? { includeResourceData: true, encryptionCertificate: testCertificate(), encryptionCertificateId: 'conformance-cert' } : {});
+  const sub = await createSubscription(
+    h,
+    rich
+      ? {
+          includeResourceData: true,
+          encryptionCertificate: testCertificate(),
+          encryptionCertificateId: 'conformance-cert',
+        }
+      : {},
+  );
   await createEvent(h, eventInput({ subject: 'Notify me' }));
-  const post = await h.receiver.waitFor((p) => p.path === '/notify' && !p.query.has('validationToken') && JSON.stringify(p.json).includes(String(sub.id)));
+  const post = await h.receiver.waitFor(
+    (p) => p.path === '/notify' && !p.query.has('validationToken') && JSON.stringify(p.json).includes(String(sub.id)),
+  );
   if (!post) throw new SetupError('no change notification arrived within 5 s');
   return post;
 }
@@ -25,8 +36,11 @@ export async function produceChangeNotification(h: Harness, rich: boolean): Prom
 export async function produceLifecycle(h: Harness, event: LifecycleEvent): Promise<Posted> {
   const sub = await createSubscription(h);
   const engine = existingSubscriptionEngine(h.emu.store);
-  if (!engine?.triggerLifecycle(String(sub.id), event)) throw new SetupError('the subscription engine did not know the new subscription');
-  const post = await h.receiver.waitFor((p) => p.path === '/lifecycle' && JSON.stringify(p.json).includes(`"${event}"`));
+  if (!engine?.triggerLifecycle(String(sub.id), event))
+    throw new SetupError('the subscription engine did not know the new subscription');
+  const post = await h.receiver.waitFor(
+    (p) => p.path === '/lifecycle' && JSON.stringify(p.json).includes(`"${event}"`),
+  );
   if (!post) throw new SetupError(`no ${event} lifecycle notification arrived within 5 s`);
   return post;
 }
@@ -40,15 +54,18 @@ export async function runNotification(h: Harness, c: ConformanceCase, reps: Repr
     const named = LIFECYCLE_EVENTS.find((e) => e === first.lifecycleEvent);
     post = await produceLifecycle(h, named ?? 'reauthorizationRequired');
     const got = (post.json as { value?: Array<{ lifecycleEvent?: string }> } | null)?.value?.[0]?.lifecycleEvent;
-    if (!LIFECYCLE_EVENTS.includes(got as LifecycleEvent)) return fail(c.id, `value[0].lifecycleEvent: '${got}' is not a lifecycle event`);
+    if (!LIFECYCLE_EVENTS.includes(got as LifecycleEvent))
+      return fail(c.id, `value[0].lifecycleEvent: '${got}' is not a lifecycle event`);
   } else {
     post = await produceChangeNotification(h, Array.isArray(doc.validationTokens));
   }
-  if (!String(post.headers['content-type'] ?? '').startsWith('application/json')) return fail(c.id, `content-type: expected application/json, got ${post.headers['content-type']}`);
+  if (!String(post.headers['content-type'] ?? '').startsWith('application/json'))
+    return fail(c.id, `content-type: expected application/json, got ${post.headers['content-type']}`);
   const diff = compareShape(doc, post.json, { representations: reps });
   if (diff) return fail(c.id, diff);
   const client = (post.json as { value?: Array<{ clientState?: unknown }> }).value?.[0]?.clientState;
-  if ('clientState' in (first ?? {}) && client !== 'conformance-client-state') return fail(c.id, `value[0].clientState: expected the subscription's clientState, got ${JSON.stringify(client)}`);
+  if ('clientState' in (first ?? {}) && client !== 'conformance-client-state')
+    return fail(c.id, `value[0].clientState: expected the subscription's clientState, got ${JSON.stringify(client)}`);
   return pass(c.id);
 }
 
@@ -60,7 +77,8 @@ export async function runValidation(h: Harness, c: ConformanceCase): Promise<Cas
   if (!post) return fail(c.id, 'no validation request reached the notification URL');
   const want = c.request?.headers?.['Content-Type'] ?? 'text/plain';
   const got = String(post.headers['content-type'] ?? '');
-  if (!got.toLowerCase().startsWith(want.split(';')[0]?.toLowerCase() ?? 'text/plain')) return fail(c.id, `validation request content-type: expected ${want}, got ${got}`);
+  if (!got.toLowerCase().startsWith(want.split(';')[0]?.toLowerCase() ?? 'text/plain'))
+    return fail(c.id, `validation request content-type: expected ${want}, got ${got}`);
   if (!post.query.get('validationToken')) return fail(c.id, 'validationToken is empty');
   return pass(c.id);
 }

@@ -1,7 +1,14 @@
 // Resource representations and recurrence fragments: obtain the emulator's JSON for the type and compare.
 import type { CaseOutcome, ConformanceCase } from './cases.js';
 import { compareShape, typeName, type Representations } from './compare.js';
-import { createEvent, createSubscription, eventInput, normaliseRecurrence, placeAddress, SetupError } from './fixtures.js';
+import {
+  createEvent,
+  createSubscription,
+  eventInput,
+  normaliseRecurrence,
+  placeAddress,
+  SetupError,
+} from './fixtures.js';
 import type { Harness } from './harness.js';
 import { produceChangeNotification } from './payloads.js';
 
@@ -37,7 +44,10 @@ async function richEvent(h: Harness): Promise<Record<string, unknown>> {
 }
 
 async function series(h: Harness, recurrence?: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const rec = recurrence ?? { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] }, range: { type: 'endDate', startDate: '2030-01-07', endDate: '2030-03-31' } };
+  const rec = recurrence ?? {
+    pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'] },
+    range: { type: 'endDate', startDate: '2030-01-07', endDate: '2030-03-31' },
+  };
   const start = String((rec.range as { startDate?: string } | undefined)?.startDate ?? '2030-01-07');
   const ev = await createEvent(h, eventInput({ subject: 'Conformance series', recurrence: rec }, `${start}T09:00:00`));
   return get(h, `me/events/${encodeURIComponent(String(ev.id))}`);
@@ -60,17 +70,28 @@ const CUSTOM_ZONE = {
   bias: -200,
   name: 'Customized Time Zone',
   standardOffset: { time: '02:00:00.0000000', dayOccurrence: 4, dayOfWeek: 'sunday', month: 5, year: 0 },
-  daylightOffset: { daylightBias: -100, time: '02:00:00.0000000', dayOccurrence: 2, dayOfWeek: 'sunday', month: 10, year: 0 },
+  daylightOffset: {
+    daylightBias: -100,
+    time: '02:00:00.0000000',
+    dayOccurrence: 2,
+    dayOfWeek: 'sunday',
+    month: 10,
+    year: 0,
+  },
 };
 
 async function customZone(h: Harness): Promise<Record<string, unknown>> {
   const settings = await get(h, 'me/mailboxSettings');
-  const res = await h.graph('PATCH', 'me/mailboxSettings', { body: { workingHours: { ...(settings.workingHours as object), timeZone: CUSTOM_ZONE } } });
-  if (res.status !== 200) throw new SetupError(`PATCH mailboxSettings with a custom working-hours time zone answered ${res.status}`);
+  const res = await h.graph('PATCH', 'me/mailboxSettings', {
+    body: { workingHours: { ...(settings.workingHours as object), timeZone: CUSTOM_ZONE } },
+  });
+  if (res.status !== 200)
+    throw new SetupError(`PATCH mailboxSettings with a custom working-hours time zone answered ${res.status}`);
   return (pick(await get(h, 'me/mailboxSettings/workingHours'), 'timeZone') ?? {}) as Record<string, unknown>;
 }
 
-const pick = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (isObj(v) ? v[k] : Array.isArray(v) ? v[Number(k)] : undefined), o);
+const pick = (o: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (isObj(v) ? v[k] : Array.isArray(v) ? v[Number(k)] : undefined), o);
 
 /** How to obtain an emulator object of each representation's type. */
 const PRODUCERS: Record<string, (h: Harness) => Promise<unknown>> = {
@@ -96,7 +117,14 @@ const PRODUCERS: Record<string, (h: Harness) => Promise<unknown>> = {
   scheduleitem: async (h) => pick(await schedule(h), 'scheduleItems', '0'),
   freebusyerror: async (h) => pick(await schedule(h, true), 'error'),
   meetingtimesuggestion: async (h) =>
-    pick(await get(h, 'me/findMeetingTimes', { attendees: [{ type: 'required', emailAddress: { address: h.other.mail } }], meetingDuration: 'PT1H' }), 'meetingTimeSuggestions', '0'),
+    pick(
+      await get(h, 'me/findMeetingTimes', {
+        attendees: [{ type: 'required', emailAddress: { address: h.other.mail } }],
+        meetingDuration: 'PT1H',
+      }),
+      'meetingTimeSuggestions',
+      '0',
+    ),
   changenotificationcollection: async (h) => (await produceChangeNotification(h, true)).json,
   customtimezone: customZone,
   daylighttimezoneoffset: async (h) => pick(await customZone(h), 'daylightOffset'),
@@ -117,11 +145,19 @@ export async function runRepresentation(h: Harness, c: ConformanceCase, reps: Re
   const produce = PRODUCERS[type];
   if (!produce) return { id: c.id, outcome: 'na', detail: `no emulator call returns a ${c.odataType}` };
   const actual = await produce(h);
-  if (actual === undefined || actual === null) return { id: c.id, outcome: 'fail', detail: `the emulator returned no ${c.odataType}` };
+  if (actual === undefined || actual === null)
+    return { id: c.id, outcome: 'fail', detail: `the emulator returned no ${c.odataType}` };
   let rep = c.data;
   if (BASE_TYPES.has(type) && isObj(rep) && isObj(actual)) {
     // Compare the base properties only: the concrete room/roomList adds its own.
-    rep = { ...rep, ...Object.fromEntries(Object.keys(actual).filter((k) => !(k in (rep as object))).map((k) => [k, null])) };
+    rep = {
+      ...rep,
+      ...Object.fromEntries(
+        Object.keys(actual)
+          .filter((k) => !(k in (rep as object)))
+          .map((k) => [k, null]),
+      ),
+    };
   }
   const diff = compareShape(rep, actual, { representation: true, representations: reps, rootType: type });
   return diff ? { id: c.id, outcome: 'fail', detail: diff } : { id: c.id, outcome: 'pass' };
@@ -134,7 +170,9 @@ export async function runFragment(h: Harness, c: ConformanceCase, reps: Represen
   const startDate = String(pick(fragment, 'range', 'startDate') ?? '2030-01-07');
   const ev = await series(h, normaliseRecurrence(fragment, startDate));
   const rec = ev.recurrence;
-  const actual = isObj(data.recurrence) ? { recurrence: rec } : Object.fromEntries(Object.keys(data).map((k) => [k, pick(rec, k)]));
+  const actual = isObj(data.recurrence)
+    ? { recurrence: rec }
+    : Object.fromEntries(Object.keys(data).map((k) => [k, pick(rec, k)]));
   const diff = compareShape(data, actual, { representations: reps, rootType: null }) ?? sameValues(data, actual, '');
   return diff ? { id: c.id, outcome: 'fail', detail: diff } : { id: c.id, outcome: 'pass' };
 }
@@ -142,7 +180,8 @@ export async function runFragment(h: Harness, c: ConformanceCase, reps: Represen
 /** Every documented scalar equals the returned one (strings case-insensitively: Graph lower-cases enum values). */
 function sameValues(doc: unknown, actual: unknown, path: string): string | null {
   if (Array.isArray(doc)) {
-    if (!Array.isArray(actual) || actual.length !== doc.length) return `${path}: expected ${JSON.stringify(doc)}, got ${JSON.stringify(actual)}`;
+    if (!Array.isArray(actual) || actual.length !== doc.length)
+      return `${path}: expected ${JSON.stringify(doc)}, got ${JSON.stringify(actual)}`;
     for (let i = 0; i < doc.length; i++) {
       const d = sameValues(doc[i], actual[i], `${path}[${i}]`);
       if (d) return d;
@@ -156,6 +195,7 @@ function sameValues(doc: unknown, actual: unknown, path: string): string | null 
     }
     return null;
   }
-  const same = typeof doc === 'string' && typeof actual === 'string' ? doc.toLowerCase() === actual.toLowerCase() : doc === actual;
+  const same =
+    typeof doc === 'string' && typeof actual === 'string' ? doc.toLowerCase() === actual.toLowerCase() : doc === actual;
   return same ? null : `${path}: expected ${JSON.stringify(doc)}, got ${JSON.stringify(actual)}`;
 }

@@ -12,7 +12,8 @@ export function prepareBody(h: Harness, c: ConformanceCase): unknown {
   const body = structuredClone(doc);
   const path = (c.request?.url ?? '').replace(/^https:\/\/graph\.microsoft\.com\/v1\.0\/?/i, '').split('?')[0] ?? '';
   if (/^subscriptions$/i.test(path)) subscriptionBody(h, body);
-  if (/^subscriptions\/[^/]+$/i.test(path) && typeof body.expirationDateTime === 'string') body.expirationDateTime = futureTimestamp(h);
+  if (/^subscriptions\/[^/]+$/i.test(path) && typeof body.expirationDateTime === 'string')
+    body.expirationDateTime = futureTimestamp(h);
   if (/(getSchedule|findMeetingTimes)$/i.test(path)) mapAddresses(h, body);
   if (/findMeetingTimes$/i.test(path)) shiftIntoFuture(h, body);
   return body;
@@ -85,7 +86,8 @@ function shiftIntoFuture(h: Harness, body: Record<string, unknown>): void {
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (isObj(v)) {
-      if (typeof v.dateTime === 'string' && Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`))) stamps.push({ holder: v });
+      if (typeof v.dateTime === 'string' && Number.isFinite(Date.parse(`${v.dateTime.slice(0, 19)}Z`)))
+        stamps.push({ holder: v });
       Object.values(v).forEach(walk);
     }
   };

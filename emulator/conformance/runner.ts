@@ -18,11 +18,28 @@ export interface RunOptions {
 
 /** Why a case cannot apply, from its own metadata (never from its id): docs errors and superseded examples. */
 export function notApplicable(c: ConformanceCase, all: ConformanceCase[]): string | null {
-  if (/docs error kept as written/i.test(c.notes) && c.response?.status !== undefined && c.response.status !== null && c.response.status < 300) {
-    return `the documented request is a docs error that the service rejects (${c.notes.split(';').find((n) => /docs error/i.test(n))?.trim()})`;
+  if (
+    /docs error kept as written/i.test(c.notes) &&
+    c.response?.status !== undefined &&
+    c.response.status !== null &&
+    c.response.status < 300
+  ) {
+    return `the documented request is a docs error that the service rejects (${c.notes
+      .split(';')
+      .find((n) => /docs error/i.test(n))
+      ?.trim()})`;
   }
-  const newer = all.find((o) => o.id !== c.id && /-contrib-/.test(o.id) && new RegExp(`differs from ${c.id.replace(/[-]/g, '\\-')}\\b`).test(o.notes));
-  if (newer) return `superseded by ${newer.id} (${newer.notes.split(';').find((n) => n.includes(c.id))?.trim()})`;
+  const newer = all.find(
+    (o) =>
+      o.id !== c.id &&
+      /-contrib-/.test(o.id) &&
+      new RegExp(`differs from ${c.id.replace(/[-]/g, '\\-')}\\b`).test(o.notes),
+  );
+  if (newer)
+    return `superseded by ${newer.id} (${newer.notes
+      .split(';')
+      .find((n) => n.includes(c.id))
+      ?.trim()})`;
   return null;
 }
 
@@ -35,7 +52,12 @@ export function representationsOf(cases: ConformanceCase[]): Representations {
     const key = typeName(c.odataType);
     const prev = reps.get(key);
     // Union of the representations of a type (a newer page may omit a property the older one lists).
-    reps.set(key, prev && typeof prev === 'object' && typeof c.data === 'object' ? { ...(prev as object), ...(c.data as object) } : c.data);
+    reps.set(
+      key,
+      prev && typeof prev === 'object' && typeof c.data === 'object'
+        ? { ...(prev as object), ...(c.data as object) }
+        : c.data,
+    );
   }
   // Properties documented responses show for a type are real properties too (newer than a representation block).
   for (const c of cases) {
@@ -68,7 +90,11 @@ async function runOne(h: Harness, c: ConformanceCase, reps: Representations): Pr
     case 'json-fragment':
       return runFragment(h, c, reps);
     default:
-      return { id: (c as ConformanceCase).id, outcome: 'na', detail: `unknown case kind '${String((c as ConformanceCase).kind)}'` };
+      return {
+        id: (c as ConformanceCase).id,
+        outcome: 'na',
+        detail: `unknown case kind '${String((c as ConformanceCase).kind)}'`,
+      };
   }
 }
 
@@ -98,7 +124,11 @@ export async function runConformance(dir: string, opts: RunOptions = {}): Promis
           await h.reset();
           r = await withTimeout(runOne(h, c, reps), opts.caseTimeoutMs ?? 20_000, 'the case');
         } catch (err) {
-          r = { id: c.id, outcome: 'fail', detail: err instanceof SetupError ? err.message : `runner error: ${(err as Error).message}` };
+          r = {
+            id: c.id,
+            outcome: 'fail',
+            detail: err instanceof SetupError ? err.message : `runner error: ${(err as Error).message}`,
+          };
         }
       }
       results.push(r);

@@ -14,8 +14,15 @@ function fakeContext(directory: Directory): GraphContext {
     // Test tokens: "Bearer <userId>"; anything else is refused like an invalid token.
     authenticate: async (h) => {
       const userId = h?.replace(/^Bearer /, '');
-      if (!userId || !directory.users.has(userId)) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-      return { kind: 'delegated', tenantId: TENANT, userId, appId: 'app', scopes: new Set(['Calendars.ReadWrite']) } satisfies Principal;
+      if (!userId || !directory.users.has(userId))
+        throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+      return {
+        kind: 'delegated',
+        tenantId: TENANT,
+        userId,
+        appId: 'app',
+        scopes: new Set(['Calendars.ReadWrite']),
+      } satisfies Principal;
     },
     directory,
     store: {} as GraphContext['store'],
@@ -35,14 +42,20 @@ describe('parseBatch', () => {
   it('refuses duplicate ids, unknown dependencies, absolute urls and writes without Content-Type', () => {
     expect(() => parseBatch({ requests: [req('1'), req('1')] })).toThrow(/more than once/);
     expect(() => parseBatch({ requests: [req('1', { dependsOn: ['9'] })] })).toThrow(/unknown request/);
-    expect(() => parseBatch({ requests: [req('1', { url: 'https://graph.microsoft.com/v1.0/me' })] })).toThrow(/relative/);
+    expect(() => parseBatch({ requests: [req('1', { url: 'https://graph.microsoft.com/v1.0/me' })] })).toThrow(
+      /relative/,
+    );
     expect(() => parseBatch({ requests: [req('1', { method: 'POST', body: {} })] })).toThrow(/Content-Type/);
   });
 
   it('orders requests into rounds after their dependencies and detects cycles', () => {
-    const plan = rounds(parseBatch({ requests: [req('3', { dependsOn: ['2'] }), req('2', { dependsOn: ['1'] }), req('1')] }));
+    const plan = rounds(
+      parseBatch({ requests: [req('3', { dependsOn: ['2'] }), req('2', { dependsOn: ['1'] }), req('1')] }),
+    );
     expect(plan.map((r) => r.map((x) => x.id))).toEqual([['1'], ['2'], ['3']]);
-    expect(() => rounds(parseBatch({ requests: [req('1', { dependsOn: ['2'] }), req('2', { dependsOn: ['1'] })] }))).toThrow(/cycle/);
+    expect(() =>
+      rounds(parseBatch({ requests: [req('1', { dependsOn: ['2'] }), req('2', { dependsOn: ['1'] })] })),
+    ).toThrow(/cycle/);
   });
 });
 
@@ -55,13 +68,24 @@ describe('POST /v1.0/$batch', () => {
     const directory = new Directory();
     for (const id of ['u1', 'u2']) {
       directory.addUser({
-        id, tenantId: TENANT, userPrincipalName: `${id}@contoso.com`, mail: `${id}@contoso.com`, displayName: id,
-        givenName: null, surname: null, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: 'x',
+        id,
+        tenantId: TENANT,
+        userPrincipalName: `${id}@contoso.com`,
+        mail: `${id}@contoso.com`,
+        displayName: id,
+        givenName: null,
+        surname: null,
+        jobTitle: null,
+        kind: 'user',
+        mailbox: 'exchangeOnline',
+        password: 'x',
       });
     }
     const ctx = fakeContext(directory);
     app = Fastify();
-    app.setErrorHandler((err, req, reply) => (err instanceof GraphHttpError ? sendGraphError(req, reply, err) : reply.send(err)));
+    app.setErrorHandler((err, req, reply) =>
+      err instanceof GraphHttpError ? sendGraphError(req, reply, err) : reply.send(err),
+    );
     await app.register(
       async (scope) => {
         // Stand-in Graph routes for the inner requests.
@@ -90,13 +114,30 @@ describe('POST /v1.0/$batch', () => {
 
   it('runs inner requests with the caller token and returns their status, headers and bodies', async () => {
     const res = await batch([
-      { id: '1', method: 'POST', url: '/me/events', headers: { 'Content-Type': 'application/json' }, body: { subject: 'Lunch' } },
+      {
+        id: '1',
+        method: 'POST',
+        url: '/me/events',
+        headers: { 'Content-Type': 'application/json' },
+        body: { subject: 'Lunch' },
+      },
       { id: '2', method: 'GET', url: 'users/u2/events' },
       { id: '3', method: 'GET', url: '/me/fail' },
     ]);
     expect(res.statusCode).toBe(200);
-    const { responses } = res.json<{ responses: Array<{ id: string; status: number; headers: Record<string, string>; body: { error?: { code: string } } & Record<string, unknown> }> }>();
-    expect(responses.map((r) => [r.id, r.status])).toEqual([['1', 201], ['2', 200], ['3', 404]]);
+    const { responses } = res.json<{
+      responses: Array<{
+        id: string;
+        status: number;
+        headers: Record<string, string>;
+        body: { error?: { code: string } } & Record<string, unknown>;
+      }>;
+    }>();
+    expect(responses.map((r) => [r.id, r.status])).toEqual([
+      ['1', 201],
+      ['2', 200],
+      ['3', 404],
+    ]);
     expect(responses[0]?.body).toEqual({ id: 'new', subject: 'Lunch' });
     expect(responses[0]?.headers['Content-Type']).toMatch(/application\/json/);
     expect(responses[2]?.body.error?.code).toBe('ErrorItemNotFound');
@@ -113,9 +154,15 @@ describe('POST /v1.0/$batch', () => {
   });
 
   it('throttles the fifth concurrent request to one mailbox with 429 and Retry-After', async () => {
-    const requests = Array.from({ length: 6 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: `/users/${i === 5 ? 'u1' : 'u2'}/events` }));
+    const requests = Array.from({ length: 6 }, (_, i) => ({
+      id: String(i + 1),
+      method: 'GET',
+      url: `/users/${i === 5 ? 'u1' : 'u2'}/events`,
+    }));
     requests[4] = { id: '5', method: 'GET', url: '/users/u2@contoso.com/events' };
-    const { responses } = (await batch(requests)).json<{ responses: Array<{ id: string; status: number; headers: Record<string, string> }> }>();
+    const { responses } = (await batch(requests)).json<{
+      responses: Array<{ id: string; status: number; headers: Record<string, string> }>;
+    }>();
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 429, 200]);
     expect(responses[4]?.headers['Retry-After']).toBe('1');
   });

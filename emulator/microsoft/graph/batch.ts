@@ -30,7 +30,8 @@ export function parseBatch(body: unknown): BatchRequest[] {
   const requests = (body as { requests?: unknown } | null)?.requests;
   if (!Array.isArray(requests)) throw bad('Invalid batch payload format: a "requests" array is required.');
   if (requests.length === 0) throw bad('Invalid batch payload format: the "requests" array is empty.');
-  if (requests.length > MAX_BATCH_REQUESTS) throw bad(`The number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+  if (requests.length > MAX_BATCH_REQUESTS)
+    throw bad(`The number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
   const ids = new Set<string>();
   const out = requests.map((raw): BatchRequest => {
     const r = (raw ?? {}) as Record<string, unknown>;
@@ -56,10 +57,18 @@ export function parseBatch(body: unknown): BatchRequest[] {
     if (!Array.isArray(dependsOn) || dependsOn.some((d) => typeof d !== 'string')) {
       throw bad(`Batch request id : ${id} has an invalid dependsOn.`);
     }
-    return { id, method, url: r.url.replace(/^\/+/, ''), headers, body: hasBody ? r.body : undefined, dependsOn: dependsOn as string[] };
+    return {
+      id,
+      method,
+      url: r.url.replace(/^\/+/, ''),
+      headers,
+      body: hasBody ? r.body : undefined,
+      dependsOn: dependsOn as string[],
+    };
   });
   for (const r of out) {
-    for (const d of r.dependsOn) if (!ids.has(d) || d === r.id) throw bad(`Batch request id : ${r.id} depends on an unknown request '${d}'.`);
+    for (const d of r.dependsOn)
+      if (!ids.has(d) || d === r.id) throw bad(`Batch request id : ${r.id} depends on an unknown request '${d}'.`);
   }
   return out;
 }
@@ -98,7 +107,10 @@ export function failedDependency(id: string): BatchResponse {
     id,
     status: 424,
     headers: { 'Content-Type': 'application/json' },
-    body: graphErrorBody('FailedDependency', 'The request could not be completed because a request it depends on failed.'),
+    body: graphErrorBody(
+      'FailedDependency',
+      'The request could not be completed because a request it depends on failed.',
+    ),
   };
 }
 

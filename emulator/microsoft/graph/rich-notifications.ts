@@ -1,5 +1,14 @@
 // Rich change notifications (includeResourceData): encrypted resource data and signed validation tokens.
-import { createCipheriv, createHmac, generateKeyPairSync, publicEncrypt, randomBytes, constants, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createHmac,
+  generateKeyPairSync,
+  publicEncrypt,
+  randomBytes,
+  constants,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { SignJWT } from 'jose';
 import { GraphHttpError } from './errors.js';
 
@@ -12,7 +21,11 @@ export function parseEncryptionCertificate(value: string): X509Certificate {
     const pem = value.includes('BEGIN CERTIFICATE') ? value : null;
     return new X509Certificate(pem ?? Buffer.from(value.replace(/\s+/g, ''), 'base64'));
   } catch {
-    throw new GraphHttpError(400, 'InvalidRequest', 'encryptionCertificate must be a base64-encoded X.509 certificate with a public key.');
+    throw new GraphHttpError(
+      400,
+      'InvalidRequest',
+      'encryptionCertificate must be a base64-encoded X.509 certificate with a public key.',
+    );
   }
 }
 

@@ -8,7 +8,8 @@ const bad = (code: string, message: string) => new GraphHttpError(400, code, mes
 
 /** Parses a JSON sendMail body: `{ message, saveToSentItems? }`. */
 export function parseJsonSendMail(body: unknown): ParsedMail {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('ErrorInvalidRequest', 'The request body must be a JSON object.');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw bad('ErrorInvalidRequest', 'The request body must be a JSON object.');
   const b = body as Record<string, unknown>;
   const msg = b.message;
   if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
@@ -24,7 +25,10 @@ export function parseJsonSendMail(body: unknown): ParsedMail {
   const rawBody = (m.body ?? {}) as Record<string, unknown>;
   const contentType = typeof rawBody.contentType === 'string' ? rawBody.contentType.toLowerCase() : 'text';
   if (contentType !== 'text' && contentType !== 'html') {
-    throw bad('ErrorInvalidParameter', `Invalid body contentType '${String(rawBody.contentType)}'; expected Text or HTML.`);
+    throw bad(
+      'ErrorInvalidParameter',
+      `Invalid body contentType '${String(rawBody.contentType)}'; expected Text or HTML.`,
+    );
   }
   if (m.subject !== undefined && m.subject !== null && typeof m.subject !== 'string') {
     throw bad('ErrorInvalidParameter', 'subject must be a string.');
@@ -58,7 +62,13 @@ export function parseMimeSendMail(raw: string): ParsedMail {
   requireRecipients(toRecipients.length + ccRecipients.length + bccRecipients.length);
   return {
     subject: headers.get('subject') ?? '',
-    body: { contentType: /text\/html/i.test(headers.get('content-type') ?? '') ? 'html' : 'text', content: mime.split(/\r?\n\r?\n/).slice(1).join('\n\n') },
+    body: {
+      contentType: /text\/html/i.test(headers.get('content-type') ?? '') ? 'html' : 'text',
+      content: mime
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join('\n\n'),
+    },
     toRecipients,
     ccRecipients,
     bccRecipients,
@@ -89,7 +99,11 @@ function recipients(v: unknown, name: string): Recipient[] {
 }
 
 function requireRecipients(n: number): void {
-  if (n === 0) throw bad('ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+  if (n === 0)
+    throw bad(
+      'ErrorInvalidRecipients',
+      "At least one recipient isn't valid., A message can't be sent because it contains no recipients.",
+    );
 }
 
 function internetHeaders(v: unknown): Array<{ name: string; value: string }> {
@@ -97,9 +111,13 @@ function internetHeaders(v: unknown): Array<{ name: string; value: string }> {
   if (!Array.isArray(v)) throw bad('ErrorInvalidParameter', 'internetMessageHeaders must be an array.');
   return v.map((h) => {
     const { name, value } = (h ?? {}) as { name?: unknown; value?: unknown };
-    if (typeof name !== 'string' || typeof value !== 'string') throw bad('ErrorInvalidParameter', 'Each internet message header needs a name and a value.');
+    if (typeof name !== 'string' || typeof value !== 'string')
+      throw bad('ErrorInvalidParameter', 'Each internet message header needs a name and a value.');
     if (!/^x-/i.test(name)) {
-      throw bad('InvalidInternetMessageHeader', `The internet message header name '${name}' should start with 'x-' or 'X-'.`);
+      throw bad(
+        'InvalidInternetMessageHeader',
+        `The internet message header name '${name}' should start with 'x-' or 'X-'.`,
+      );
     }
     return { name, value };
   });

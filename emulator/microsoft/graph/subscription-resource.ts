@@ -30,14 +30,19 @@ function unquote(s: string): string {
 
 /** Resolves `resource` for the caller; 400 when the path is not a supported subscription resource. */
 export function parseSubscriptionResource(resource: string, p: Principal, directory: Directory): SubscriptionTarget {
-  const path = resource.trim().replace(/^\/+/, '').replace(/^v1\.0\//i, '').split('?')[0] ?? '';
+  const path =
+    resource
+      .trim()
+      .replace(/^\/+/, '')
+      .replace(/^v1\.0\//i, '')
+      .split('?')[0] ?? '';
   let owner: string;
   let rest: string;
   const me = /^me\/(.+)$/i.exec(path);
   const users = /^users(?:\/([^/]+)|\('([^']+)'\))\/(.+)$/i.exec(path);
   if (me) {
     if (p.kind !== 'delegated' || !p.userId) {
-      throw new GraphHttpError(400, 'BadRequest', "/me request is only valid with delegated authentication flow.");
+      throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     }
     owner = p.userId;
     rest = me[1] ?? '';
@@ -45,14 +50,21 @@ export function parseSubscriptionResource(resource: string, p: Principal, direct
     const key = decodeURIComponent(users[1] ?? users[2] ?? '');
     const user = directory.getUser(key);
     if (!user) {
-      throw new GraphHttpError(404, 'ResourceNotFound', `Resource '${resource}' does not exist or one of its queried reference-property objects are not present.`);
+      throw new GraphHttpError(
+        404,
+        'ResourceNotFound',
+        `Resource '${resource}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
     owner = user.id;
     rest = users[3] ?? '';
   } else {
     throw unsupported(resource);
   }
-  for (const [kind, patterns] of [['events', EVENT_PATTERNS], ['messages', MESSAGE_PATTERNS]] as const) {
+  for (const [kind, patterns] of [
+    ['events', EVENT_PATTERNS],
+    ['messages', MESSAGE_PATTERNS],
+  ] as const) {
     for (const [re, container] of patterns) {
       const m = re.exec(rest);
       if (m) return { kind, userId: owner, containerId: container(m) };

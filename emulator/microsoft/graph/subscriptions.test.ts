@@ -41,12 +41,22 @@ async function receiver(): Promise<Receiver> {
 }
 
 const delegated = (userId: string, scopes = ['Calendars.Read']): Principal => ({
-  kind: 'delegated', tenantId: TENANT, userId, appId: 'app-1', scopes: new Set(scopes),
+  kind: 'delegated',
+  tenantId: TENANT,
+  userId,
+  appId: 'app-1',
+  scopes: new Set(scopes),
 });
 
 const change = (over: Partial<MailboxChange> = {}): MailboxChange => ({
-  kind: 'event', userId: ALICE, containerId: 'cal-1', isDefaultContainer: true, itemId: 'evt-1',
-  changeType: 'created', changeKey: 'ck1', ...over,
+  kind: 'event',
+  userId: ALICE,
+  containerId: 'cal-1',
+  isDefaultContainer: true,
+  itemId: 'evt-1',
+  changeType: 'created',
+  changeKey: 'ck1',
+  ...over,
 });
 
 describe('SubscriptionEngine', () => {
@@ -59,13 +69,30 @@ describe('SubscriptionEngine', () => {
     now = Date.parse('2026-01-01T00:00:00Z');
     const directory = new Directory();
     directory.addTenant({ id: TENANT, displayName: 'Contoso', domains: ['contoso.com'] });
-    for (const [id, name] of [[ALICE, 'alice'], [BOB, 'bob']] as const) {
+    for (const [id, name] of [
+      [ALICE, 'alice'],
+      [BOB, 'bob'],
+    ] as const) {
       directory.addUser({
-        id, tenantId: TENANT, userPrincipalName: `${name}@contoso.com`, mail: `${name}@contoso.com`, displayName: name,
-        givenName: null, surname: null, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: 'x',
+        id,
+        tenantId: TENANT,
+        userPrincipalName: `${name}@contoso.com`,
+        mail: `${name}@contoso.com`,
+        displayName: name,
+        givenName: null,
+        surname: null,
+        jobTitle: null,
+        kind: 'user',
+        mailbox: 'exchangeOnline',
+        password: 'x',
       });
     }
-    engine = new SubscriptionEngine({ directory, clock: () => now, retryDelaysMs: [10, 10], validationTimeoutMs: 2000 });
+    engine = new SubscriptionEngine({
+      directory,
+      clock: () => now,
+      retryDelaysMs: [10, 10],
+      validationTimeoutMs: 2000,
+    });
     hook = await receiver();
     life = await receiver();
   });
@@ -78,8 +105,13 @@ describe('SubscriptionEngine', () => {
 
   const create = (over: Record<string, unknown> = {}, p = delegated(ALICE)) =>
     engine.create(p, {
-      changeType: 'created,updated,deleted', notificationUrl: hook.url, lifecycleNotificationUrl: life.url,
-      resource: 'me/events', expirationDateTime: new Date(now + 3600_000).toISOString(), clientState: 'secret', ...over,
+      changeType: 'created,updated,deleted',
+      notificationUrl: hook.url,
+      lifecycleNotificationUrl: life.url,
+      resource: 'me/events',
+      expirationDateTime: new Date(now + 3600_000).toISOString(),
+      clientState: 'secret',
+      ...over,
     });
 
   it('validates both URLs with a decoded token echo and returns the Graph representation', async () => {
@@ -87,7 +119,15 @@ describe('SubscriptionEngine', () => {
     expect(hook.posts[0]?.query).toMatch(/^\?validationToken=/);
     expect(life.posts).toHaveLength(1);
     const json = engine.toGraph(rec);
-    expect(json).toMatchObject({ resource: 'me/events', changeType: 'created,updated,deleted', clientState: 'secret', applicationId: 'app-1', creatorId: ALICE, latestSupportedTlsVersion: 'v1_2', includeResourceData: false });
+    expect(json).toMatchObject({
+      resource: 'me/events',
+      changeType: 'created,updated,deleted',
+      clientState: 'secret',
+      applicationId: 'app-1',
+      creatorId: ALICE,
+      latestSupportedTlsVersion: 'v1_2',
+      includeResourceData: false,
+    });
     expect(json.expirationDateTime).toBe('2026-01-01T01:00:00.0000000Z');
   });
 
@@ -103,8 +143,13 @@ describe('SubscriptionEngine', () => {
     await expect(create({ changeType: 'moved' })).rejects.toMatchObject({ status: 400 });
     await expect(create({ notificationUrl: 'http://example.com/x' })).rejects.toMatchObject({ status: 400 });
     await expect(create({ clientState: 'x'.repeat(129) })).rejects.toMatchObject({ status: 400 });
-    await expect(create({ expirationDateTime: new Date(now - 1000).toISOString() })).rejects.toMatchObject({ status: 400 });
-    await expect(create({ resource: 'users/bob@contoso.com/events' })).rejects.toMatchObject({ status: 403, code: 'ExtensionError' });
+    await expect(create({ expirationDateTime: new Date(now - 1000).toISOString() })).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(create({ resource: 'users/bob@contoso.com/events' })).rejects.toMatchObject({
+      status: 403,
+      code: 'ExtensionError',
+    });
     await expect(create({}, delegated(ALICE, ['User.Read']))).rejects.toMatchObject({ status: 403 });
     await expect(create({ resource: 'me/contacts' })).rejects.toBeInstanceOf(GraphHttpError);
   });
@@ -131,9 +176,18 @@ describe('SubscriptionEngine', () => {
     const n = JSON.parse(hook.posts[0]?.body ?? '{}').value[0];
     expect(n).toEqual({
       id: expect.any(String),
-      subscriptionId: rec.id, subscriptionExpirationDateTime: '2026-01-01T01:00:00.0000000Z', changeType: 'created',
-      resource: `Users/${ALICE}/Events/evt-1`, clientState: 'secret', tenantId: TENANT,
-      resourceData: { '@odata.type': '#Microsoft.Graph.Event', '@odata.id': `Users/${ALICE}/Events/evt-1`, '@odata.etag': 'W/"ck1"', id: 'evt-1' },
+      subscriptionId: rec.id,
+      subscriptionExpirationDateTime: '2026-01-01T01:00:00.0000000Z',
+      changeType: 'created',
+      resource: `Users/${ALICE}/Events/evt-1`,
+      clientState: 'secret',
+      tenantId: TENANT,
+      resourceData: {
+        '@odata.type': '#Microsoft.Graph.Event',
+        '@odata.id': `Users/${ALICE}/Events/evt-1`,
+        '@odata.etag': 'W/"ck1"',
+        id: 'evt-1',
+      },
     });
     expect(rec.stats.delivered).toBe(1);
   });
@@ -175,7 +229,12 @@ describe('SubscriptionEngine', () => {
     expect(hook.posts).toHaveLength(3);
     expect(rec.stats.failed).toBe(1);
     const last = JSON.parse(life.posts.at(-1)?.body ?? '{}').value[0];
-    expect(last).toMatchObject({ subscriptionId: rec.id, lifecycleEvent: 'missed', clientState: 'secret', tenantId: TENANT });
+    expect(last).toMatchObject({
+      subscriptionId: rec.id,
+      lifecycleEvent: 'missed',
+      clientState: 'secret',
+      tenantId: TENANT,
+    });
   });
 
   it('sends reauthorizationRequired before expiry and subscriptionRemoved on trigger', async () => {
@@ -214,15 +273,33 @@ describe('rich notifications (includeResourceData)', () => {
     const directory = new Directory();
     directory.addTenant({ id: TENANT, displayName: 'Contoso', domains: ['contoso.com'] });
     directory.addUser({
-      id: ALICE, tenantId: TENANT, userPrincipalName: 'alice@contoso.com', mail: 'alice@contoso.com', displayName: 'alice',
-      givenName: null, surname: null, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: 'x',
+      id: ALICE,
+      tenantId: TENANT,
+      userPrincipalName: 'alice@contoso.com',
+      mail: 'alice@contoso.com',
+      displayName: 'alice',
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      kind: 'user',
+      mailbox: 'exchangeOnline',
+      password: 'x',
     });
     const now = Date.now();
     const engine = new SubscriptionEngine({ directory, clock: () => now, retryDelaysMs: [] });
     const hook = await receiver();
     try {
-      const base = { changeType: 'created', notificationUrl: hook.url, resource: 'me/events', expirationDateTime: new Date(now + 3600_000).toISOString(), includeResourceData: true, encryptionCertificateId: 'my-cert' };
-      await expect(engine.create(delegated(ALICE), { ...base, encryptionCertificate: 'bm90IGEgY2VydA==' })).rejects.toMatchObject({ status: 400 });
+      const base = {
+        changeType: 'created',
+        notificationUrl: hook.url,
+        resource: 'me/events',
+        expirationDateTime: new Date(now + 3600_000).toISOString(),
+        includeResourceData: true,
+        encryptionCertificateId: 'my-cert',
+      };
+      await expect(
+        engine.create(delegated(ALICE), { ...base, encryptionCertificate: 'bm90IGEgY2VydA==' }),
+      ).rejects.toMatchObject({ status: 400 });
       const rec = await engine.create(delegated(ALICE), { ...base, encryptionCertificate: der });
       hook.posts.length = 0;
       engine.handleChange(change());
@@ -231,7 +308,10 @@ describe('rich notifications (includeResourceData)', () => {
       expect(decodeJwt(payload.validationTokens[0])).toMatchObject({ aud: 'app-1', tid: TENANT });
       const enc = payload.value[0].encryptedContent;
       expect(enc.encryptionCertificateId).toBe('my-cert');
-      const key = privateDecrypt({ key: privatePem, padding: constants.RSA_PKCS1_OAEP_PADDING }, Buffer.from(enc.dataKey, 'base64'));
+      const key = privateDecrypt(
+        { key: privatePem, padding: constants.RSA_PKCS1_OAEP_PADDING },
+        Buffer.from(enc.dataKey, 'base64'),
+      );
       const data = Buffer.from(enc.data, 'base64');
       expect(createHmac('sha256', key).update(data).digest('base64')).toBe(enc.dataSignature);
       const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));

@@ -1,66 +1,26 @@
-// Change-notification subscriptions: records, request validation, handshake, delivery and lifecycle events.
-import { randomBytes, randomUUID } from 'node:crypto';
+// The subscription engine: create/renew/delete, validation handshake, change fan-out, delivery, lifecycle events.
+import { randomUUID } from 'node:crypto';
 import type { Clock, Principal } from '../contracts.js';
 import type { Directory } from '../directory.js';
 import { GraphHttpError } from './errors.js';
 import { encryptResourceData, parseEncryptionCertificate, ValidationTokenSigner } from './rich-notifications.js';
+import {
+  changeNotification,
+  graphTimestamp,
+  LIFECYCLE_EVENTS,
+  subscriptionJson,
+  type ChangeType,
+  type DeliveryRecord,
+  type LifecycleEvent,
+  type MailboxChange,
+  type SubscriptionRecord,
+} from './subscription-model.js';
+import { parseCreateRequest } from './subscription-request.js';
 import { parseSubscriptionResource, type SubscriptionTarget } from './subscription-resource.js';
 import { WebhookClient, type PostResult, type WebhookFaults } from './webhook-delivery.js';
 
-export type ChangeType = 'created' | 'updated' | 'deleted';
-export type LifecycleEvent = 'reauthorizationRequired' | 'missed' | 'subscriptionRemoved';
-export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = ['reauthorizationRequired', 'missed', 'subscriptionRemoved'];
-
-/** A change in a mailbox, as the subscription engine consumes it (adapted from the store's change feed). */
-export interface MailboxChange {
-  kind: 'event' | 'message';
-  /** Mailbox owner (object id). */
-  userId: string;
-  /** Calendar (or mail folder) holding the item; null when unknown. */
-  containerId: string | null;
-  /** True when the container is the mailbox's default calendar. */
-  isDefaultContainer: boolean;
-  itemId: string;
-  changeType: ChangeType;
-  /** Change key of the item after the change (for `@odata.etag`); null for deletions. */
-  changeKey: string | null;
-}
-
-export interface SubscriptionRecord {
-  id: string;
-  resource: string;
-  changeTypes: Set<ChangeType>;
-  changeType: string;
-  clientState: string | null;
-  notificationUrl: string;
-  lifecycleNotificationUrl: string | null;
-  expiresAt: number;
-  applicationId: string;
-  creatorId: string;
-  tenantId: string;
-  target: SubscriptionTarget;
-  latestSupportedTlsVersion: string;
-  includeResourceData: boolean;
-  encryptionCertificate: string | null;
-  encryptionCertificateId: string | null;
-  notificationContentType: string;
-  reauthorizationSent: boolean;
-  stats: { delivered: number; failed: number; dropped: number; lastStatus: number | null; lastAt: number | null };
-}
-
-/** One delivery attempt series, recorded for tests and the admin API. */
-export interface DeliveryRecord {
-  subscriptionId: string;
-  kind: 'change' | 'lifecycle';
-  event: string;
-  url: string;
-  ok: boolean;
-  status: number;
-  attempts: number;
-  dropped: boolean;
-  at: number;
-  body: unknown;
-}
+export { graphTimestamp, LIFECYCLE_EVENTS };
+export type { ChangeType, DeliveryRecord, LifecycleEvent, MailboxChange, SubscriptionRecord };
 
 export interface SubscriptionEngineOptions {
   directory: Directory;
@@ -79,24 +39,19 @@ export interface SubscriptionEngineOptions {
   random?: () => number;
 }
 
-const TLS_VERSIONS = new Set(['v1_0', 'v1_1', 'v1_2', 'v1_3']);
-const CHANGE_TYPES = new Set<string>(['created', 'updated', 'deleted']);
-const WRITABLE = new Set([
-  '@odata.type', 'changeType', 'notificationUrl', 'lifecycleNotificationUrl', 'resource', 'expirationDateTime',
-  'clientState', 'includeResourceData', 'encryptionCertificate', 'encryptionCertificateId',
-  'latestSupportedTlsVersion', 'notificationContentType', 'notificationQueryOptions', 'notificationUrlAppId',
-]);
-
 const bad = (message: string) => new GraphHttpError(400, 'InvalidRequest', message);
 const forbidden = () =>
-  new GraphHttpError(403, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied. Check credentials and try again.]');
+  new GraphHttpError(
+    403,
+    'ExtensionError',
+    'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied. Check credentials and try again.]',
+  );
 const notFound = (id: string) =>
-  new GraphHttpError(404, 'ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-
-/** Graph's timestamp format with 7 fractional digits. */
-export function graphTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
-}
+  new GraphHttpError(
+    404,
+    'ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 
 /** The subscription engine of one emulator instance. */
 export class SubscriptionEngine {
@@ -141,53 +96,24 @@ export class SubscriptionEngine {
 
   /** Validates a create request, runs the validation handshake(s) and stores the subscription. */
   async create(p: Principal, body: unknown): Promise<SubscriptionRecord> {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
-    const b = body as Record<string, unknown>;
-    for (const k of Object.keys(b)) {
-      if (!WRITABLE.has(k)) throw new GraphHttpError(400, 'BadRequest', `The property '${k}' does not exist on type 'microsoft.graph.subscription'.`);
-    }
-    const changeTypes = parseChangeTypes(b.changeType);
-    const notificationUrl = parseWebhookUrl(b.notificationUrl, 'notificationUrl', true) as string;
-    const lifecycleNotificationUrl = parseWebhookUrl(b.lifecycleNotificationUrl, 'lifecycleNotificationUrl', false);
-    if (typeof b.resource !== 'string' || !b.resource.trim()) throw bad("The 'resource' property is required.");
-    const expiresAt = this.grantExpiry(b.expirationDateTime);
-    const clientState = optString(b.clientState, 'clientState');
-    if (clientState !== null && clientState.length > 128) throw bad('clientState must not exceed 128 characters.');
-    const tls = optString(b.latestSupportedTlsVersion, 'latestSupportedTlsVersion') ?? 'v1_2';
-    if (!TLS_VERSIONS.has(tls)) throw bad(`Invalid latestSupportedTlsVersion '${tls}'; expected one of v1_0, v1_1, v1_2, v1_3.`);
-    const includeResourceData = b.includeResourceData ?? false;
-    if (typeof includeResourceData !== 'boolean') throw bad('includeResourceData must be a boolean.');
-    const encryptionCertificate = optString(b.encryptionCertificate, 'encryptionCertificate');
-    const encryptionCertificateId = optString(b.encryptionCertificateId, 'encryptionCertificateId');
-    if (includeResourceData && (!encryptionCertificate || !encryptionCertificateId)) {
-      throw bad('encryptionCertificate and encryptionCertificateId are required when includeResourceData is true.');
-    }
-    if (includeResourceData && encryptionCertificate) parseEncryptionCertificate(encryptionCertificate);
-    const target = this.authorize(p, b.resource);
-
-    for (const url of [notificationUrl, lifecycleNotificationUrl]) {
+    const r = parseCreateRequest(body);
+    const expiresAt = this.grantExpiry(r.expirationDateTime);
+    const target = this.authorize(p, r.resource);
+    for (const url of [r.notificationUrl, r.lifecycleNotificationUrl]) {
       if (!url) continue;
       const failure = await this.client.validate(url);
-      if (failure) throw new GraphHttpError(400, 'ValidationError', `Subscription validation request failed. ${failure}`);
+      if (failure)
+        throw new GraphHttpError(400, 'ValidationError', `Subscription validation request failed. ${failure}`);
     }
+    const { expirationDateTime: _requested, ...settings } = r;
     const rec: SubscriptionRecord = {
+      ...settings,
       id: randomUUID(),
-      resource: b.resource,
-      changeTypes,
-      changeType: b.changeType as string,
-      clientState,
-      notificationUrl,
-      lifecycleNotificationUrl,
       expiresAt,
       applicationId: p.appId,
       creatorId: p.userId ?? p.appId,
       tenantId: p.tenantId,
       target,
-      latestSupportedTlsVersion: tls,
-      includeResourceData,
-      encryptionCertificate,
-      encryptionCertificateId,
-      notificationContentType: optString(b.notificationContentType, 'notificationContentType') ?? 'application/json',
       reauthorizationSent: false,
       stats: { delivered: 0, failed: 0, dropped: 0, lastStatus: null, lastAt: null },
     };
@@ -213,7 +139,8 @@ export class SubscriptionEngine {
     const rec = this.get(p, id);
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
     const b = body as Record<string, unknown>;
-    if ('lifecycleNotificationUrl' in b) throw bad('lifecycleNotificationUrl can only be set when the subscription is created.');
+    if ('lifecycleNotificationUrl' in b)
+      throw bad('lifecycleNotificationUrl can only be set when the subscription is created.');
     const other = Object.keys(b).filter((k) => k !== 'expirationDateTime' && k !== '@odata.type');
     if (other.length) throw bad(`Only expirationDateTime can be updated; '${other[0]}' cannot.`);
     rec.expiresAt = this.grantExpiry(b.expirationDateTime);
@@ -238,7 +165,7 @@ export class SubscriptionEngine {
     const now = this.o.clock();
     for (const s of this.subscriptions.values()) {
       if (s.expiresAt <= now || !s.changeTypes.has(c.changeType) || !matches(s.target, c)) continue;
-      const notification = this.changeNotification(s, c);
+      const notification = changeNotification(s, c);
       this.enqueue(s.notificationUrl, async () => {
         if (!this.subscriptions.has(s.id)) return; // deleted while queued: Graph stops delivering
         const body = s.includeResourceData ? await this.richPayload(s, notification) : { value: [notification] };
@@ -278,7 +205,11 @@ export class SubscriptionEngine {
     const now = this.o.clock();
     for (const s of [...this.subscriptions.values()]) {
       if (s.expiresAt <= now) this.subscriptions.delete(s.id);
-      else if (!s.reauthorizationSent && s.lifecycleNotificationUrl && s.expiresAt - now <= this.o.reauthorizationLeadMs) {
+      else if (
+        !s.reauthorizationSent &&
+        s.lifecycleNotificationUrl &&
+        s.expiresAt - now <= this.o.reauthorizationLeadMs
+      ) {
         this.triggerLifecycle(s.id, 'reauthorizationRequired');
       }
     }
@@ -296,44 +227,7 @@ export class SubscriptionEngine {
 
   /** The JSON representation of a subscription. */
   toGraph(s: SubscriptionRecord): Record<string, unknown> {
-    return {
-      id: s.id,
-      resource: s.resource,
-      applicationId: s.applicationId,
-      changeType: s.changeType,
-      clientState: s.clientState,
-      notificationUrl: s.notificationUrl,
-      notificationQueryOptions: null,
-      lifecycleNotificationUrl: s.lifecycleNotificationUrl,
-      expirationDateTime: graphTimestamp(s.expiresAt),
-      creatorId: s.creatorId,
-      includeResourceData: s.includeResourceData,
-      latestSupportedTlsVersion: s.latestSupportedTlsVersion,
-      encryptionCertificate: s.encryptionCertificate ?? '',
-      encryptionCertificateId: s.encryptionCertificateId ?? '',
-      notificationContentType: s.notificationContentType,
-    };
-  }
-
-  private changeNotification(s: SubscriptionRecord, c: MailboxChange): Record<string, unknown> {
-    const segment = c.kind === 'event' ? 'Events' : 'Messages';
-    const path = `Users/${c.userId}/${segment}/${c.itemId}`;
-    const resourceData: Record<string, unknown> = {
-      '@odata.type': c.kind === 'event' ? '#Microsoft.Graph.Event' : '#Microsoft.Graph.Message',
-      '@odata.id': path,
-    };
-    if (c.changeKey) resourceData['@odata.etag'] = `W/"${c.changeKey}"`;
-    resourceData.id = c.itemId;
-    return {
-      id: randomBytes(9).toString('base64url'),
-      subscriptionId: s.id,
-      subscriptionExpirationDateTime: graphTimestamp(s.expiresAt),
-      changeType: c.changeType,
-      resource: path,
-      resourceData,
-      clientState: s.clientState,
-      tenantId: s.tenantId,
-    };
+    return subscriptionJson(s);
   }
 
   /** includeResourceData: the resource data encrypted for the app's certificate, plus validation tokens. */
@@ -352,7 +246,8 @@ export class SubscriptionEngine {
     else if (r.dropped) s.stats.dropped += 1;
     else {
       s.stats.failed += 1;
-      if (s.stats.failed % this.o.missedAfterFailures === 0 && this.subscriptions.has(s.id)) this.triggerLifecycle(s.id, 'missed');
+      if (s.stats.failed % this.o.missedAfterFailures === 0 && this.subscriptions.has(s.id))
+        this.triggerLifecycle(s.id, 'missed');
     }
   }
 
@@ -387,7 +282,10 @@ export class SubscriptionEngine {
     if (!user || user.tenantId !== p.tenantId) throw notFound(resource);
     // Delegated tokens can subscribe only to the signed-in user's own mailbox (no shared/delegated calendars).
     if (p.kind === 'delegated' && target.userId !== p.userId) throw forbidden();
-    const needed = target.kind === 'events' ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'];
+    const needed =
+      target.kind === 'events'
+        ? ['Calendars.Read', 'Calendars.ReadWrite']
+        : ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'];
     if (!needed.some((s) => p.scopes.has(s))) throw forbidden();
     return target;
   }
@@ -403,40 +301,4 @@ function matches(t: SubscriptionTarget, c: MailboxChange): boolean {
   if (t.containerId === null) return true;
   if (t.containerId === 'default') return c.isDefaultContainer;
   return c.containerId !== null && t.containerId.toLowerCase() === c.containerId.toLowerCase();
-}
-
-function parseChangeTypes(v: unknown): Set<ChangeType> {
-  if (typeof v !== 'string' || !v.trim()) throw bad("The 'changeType' property is required.");
-  const out = new Set<ChangeType>();
-  for (const part of v.split(',').map((x) => x.trim())) {
-    if (!CHANGE_TYPES.has(part)) throw bad(`Invalid changeType '${part}'; expected created, updated or deleted.`);
-    out.add(part as ChangeType);
-  }
-  return out;
-}
-
-/** https anywhere; plain http only for loopback hosts (local test receivers). */
-function parseWebhookUrl(v: unknown, name: string, required: boolean): string | null {
-  if (v === undefined || v === null) {
-    if (required) throw bad(`The '${name}' property is required.`);
-    return null;
-  }
-  if (typeof v !== 'string') throw bad(`${name} must be a string.`);
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    throw bad(`Invalid ${name} '${v}': not an absolute URL.`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
-    throw bad(`Invalid ${name} '${v}': the URL must use https (http is accepted only for localhost).`);
-  }
-  return v;
-}
-
-function optString(v: unknown, name: string): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'string') throw bad(`${name} must be a string.`);
-  return v;
 }

@@ -9,8 +9,12 @@ import webhookAdminRoutes, { parseFaults } from './webhook-admin-routes.js';
 
 describe('parseFaults', () => {
   it('accepts the four faults with their options and refuses anything else', () => {
-    expect(parseFaults({ drop: { probability: 0.5 }, delay: { ms: 100, remaining: 2 }, reorder: {}, duplicate: null })).toEqual({
-      drop: { probability: 0.5 }, delay: { ms: 100, remaining: 2 }, reorder: {},
+    expect(
+      parseFaults({ drop: { probability: 0.5 }, delay: { ms: 100, remaining: 2 }, reorder: {}, duplicate: null }),
+    ).toEqual({
+      drop: { probability: 0.5 },
+      delay: { ms: 100, remaining: 2 },
+      reorder: {},
     });
     expect(parseFaults({ lose: {} })).toMatch(/Unknown fault/);
     expect(parseFaults({ drop: { probability: 2 } })).toMatch(/between 0 and 1/);
@@ -44,11 +48,19 @@ describe('webhook admin routes', () => {
   });
 
   it('sets webhook faults on the engine and reads them back', async () => {
-    const put = await app.inject({ method: 'PUT', url: '/_emulator/webhook-faults', payload: { duplicate: { remaining: 1 } } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/_emulator/webhook-faults',
+      payload: { duplicate: { remaining: 1 } },
+    });
     expect(put.statusCode).toBe(200);
     expect(existingSubscriptionEngine(store)?.webhookFaults).toEqual({ duplicate: { remaining: 1 } });
-    expect((await app.inject({ method: 'PUT', url: '/_emulator/webhook-faults', payload: { nope: {} } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/_emulator/webhook-faults' })).json()).toEqual({ duplicate: { remaining: 1 } });
+    expect(
+      (await app.inject({ method: 'PUT', url: '/_emulator/webhook-faults', payload: { nope: {} } })).statusCode,
+    ).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/_emulator/webhook-faults' })).json()).toEqual({
+      duplicate: { remaining: 1 },
+    });
   });
 
   it('answers 404 for an unknown subscription and 400 for an unknown lifecycle event', async () => {

@@ -31,7 +31,9 @@ export default async function webhookAdminRoutes(app: FastifyInstance, ctx: Grap
   app.post('/_emulator/subscriptions/:id/lifecycle', async (req, reply) => {
     const event = (req.body as { event?: unknown } | null)?.event;
     if (typeof event !== 'string' || !LIFECYCLE_EVENTS.includes(event as LifecycleEvent)) {
-      return reply.status(400).send(fail('InvalidLifecycleEvent', `event must be one of ${LIFECYCLE_EVENTS.join(', ')}.`));
+      return reply
+        .status(400)
+        .send(fail('InvalidLifecycleEvent', `event must be one of ${LIFECYCLE_EVENTS.join(', ')}.`));
     }
     if (!engine.triggerLifecycle((req.params as { id: string }).id, event as LifecycleEvent)) {
       return reply.status(404).send(fail('SubscriptionNotFound', 'No such subscription.'));
@@ -40,7 +42,11 @@ export default async function webhookAdminRoutes(app: FastifyInstance, ctx: Grap
   });
 
   app.get('/_emulator/subscriptions', async () => ({
-    value: [...engine.subscriptions.values()].map((s) => ({ ...engine.toGraph(s), tenantId: s.tenantId, stats: s.stats })),
+    value: [...engine.subscriptions.values()].map((s) => ({
+      ...engine.toGraph(s),
+      tenantId: s.tenantId,
+      stats: s.stats,
+    })),
   }));
   app.get('/_emulator/deliveries', async () => ({ value: engine.deliveries }));
   app.get('/_emulator/outbox', async () => ({ value: outbox }));
@@ -57,7 +63,8 @@ export function parseFaults(body: unknown): WebhookFaults | string {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'The body must be a JSON object.';
   const out: WebhookFaults = {};
   for (const [key, value] of Object.entries(body)) {
-    if (!(FAULT_KEYS as readonly string[]).includes(key)) return `Unknown fault '${key}'; expected ${FAULT_KEYS.join(', ')}.`;
+    if (!(FAULT_KEYS as readonly string[]).includes(key))
+      return `Unknown fault '${key}'; expected ${FAULT_KEYS.join(', ')}.`;
     if (value === null) continue;
     if (typeof value !== 'object' || Array.isArray(value)) return `${key} must be an object.`;
     const v = value as Record<string, unknown>;

@@ -62,7 +62,12 @@ async function runOne(app: FastifyInstance, r: BatchRequest, authorization: stri
   if (r.body !== undefined) {
     payload = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   }
-  const res = await app.inject({ method: r.method as 'GET', url: `/v1.0/${r.url}`, headers, ...(payload !== undefined ? { payload } : {}) });
+  const res = await app.inject({
+    method: r.method as 'GET',
+    url: `/v1.0/${r.url}`,
+    headers,
+    ...(payload !== undefined ? { payload } : {}),
+  });
   const outHeaders: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) {
     if (v === undefined || HOP_BY_HOP.has(k.toLowerCase())) continue;

@@ -19,8 +19,17 @@ export default async function mailRoutes(app: FastifyInstance, ctx: GraphContext
         ? parseMimeSendMail(typeof req.body === 'string' ? req.body : '')
         : parseJsonSendMail(req.body);
       const id = randomUUID();
-      outbox.push({ id, senderUserId: sender.id, senderAddress: sender.mail, sentAt: new Date(ctx.clock()).toISOString(), ...parsed });
-      notifyRecipients(ctx, [...parsed.toRecipients, ...parsed.ccRecipients, ...parsed.bccRecipients].map((r) => r.emailAddress.address));
+      outbox.push({
+        id,
+        senderUserId: sender.id,
+        senderAddress: sender.mail,
+        sentAt: new Date(ctx.clock()).toISOString(),
+        ...parsed,
+      });
+      notifyRecipients(
+        ctx,
+        [...parsed.toRecipients, ...parsed.ccRecipients, ...parsed.bccRecipients].map((r) => r.emailAddress.address),
+      );
       return reply.status(202).send();
     } catch (err) {
       if (err instanceof GraphHttpError) return sendGraphError(req, reply, err);
@@ -42,9 +51,14 @@ function resolveSender(ctx: GraphContext, p: Principal, userKey: string | null):
     throw new GraphHttpError(404, 'ErrorInvalidUser', `The requested user '${userKey ?? ''}' is invalid.`);
   }
   if (user.mailbox === 'onPremises') {
-    throw new GraphHttpError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+    throw new GraphHttpError(
+      404,
+      'MailboxNotEnabledForRESTAPI',
+      'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+    );
   }
-  if (!p.scopes.has('Mail.Send')) throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+  if (!p.scopes.has('Mail.Send'))
+    throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
   if (p.kind === 'delegated' && user.id !== p.userId) {
     throw new GraphHttpError(
       403,
