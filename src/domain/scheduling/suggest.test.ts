@@ -129,7 +129,7 @@ describe('suggestMeetingTimes: availability', () => {
     );
   });
 
-  it('among equal confidence prefers slots where every required attendee is available', () => {
+  it('orders equal confidence chronologically, whoever is missing', () => {
     const c: MeetingTimeConstraint = {
       attendees: [
         { email: 'req@contoso.example', type: 'required' },
@@ -144,8 +144,14 @@ describe('suggestMeetingTimes: availability', () => {
       ok('opt@contoso.example', NY, [block('2026-03-10T13:30:00Z', '2026-03-10T14:00:00Z')]),
     ]);
     const r = suggestMeetingTimes(c, fb, { email: ORG, workingHours: NY });
-    // Both slots have confidence 50; the later one keeps the required attendee, so it ranks first.
-    expect(r.suggestions.map((s) => s.start.slice(11, 16))).toEqual(['13:30', '13:00']);
+    // Both slots have confidence 50 (one of two attendees busy), so the earlier one comes first.
+    expect(r.suggestions.map((s) => [s.start.slice(11, 16), s.confidence])).toEqual([
+      ['13:00', 50],
+      ['13:30', 50],
+    ]);
+    expect(r.suggestions[0]!.suggestionReason).toBe(
+      'Some required attendees may not attend: req@contoso.example busy.',
+    );
   });
 
   it('applies minimumAttendeePercentage as an inclusive lower bound', () => {
@@ -228,7 +234,7 @@ describe('suggestMeetingTimes: organizer', () => {
     expect(r.suggestions.every((s) => s.organizerAvailability === 'busy' && s.confidence === 100)).toBe(true);
   });
 
-  it('accepts a tentative organizer but ranks free-organizer slots first', () => {
+  it('accepts a tentative organizer, without ranking it lower', () => {
     const window = { start: '2026-03-10T13:00:00Z', end: '2026-03-10T14:00:00Z' };
     const r = suggestMeetingTimes(
       { ...c, window, durationMinutes: 30 },
@@ -238,9 +244,9 @@ describe('suggestMeetingTimes: organizer', () => {
       ]),
       { email: ORG, workingHours: NY },
     );
-    expect(r.suggestions.map((s) => [s.start.slice(11, 16), s.organizerAvailability])).toEqual([
-      ['13:30', 'free'],
-      ['13:00', 'tentative'],
+    expect(r.suggestions.map((s) => [s.start.slice(11, 16), s.organizerAvailability, s.confidence])).toEqual([
+      ['13:00', 'tentative', 100],
+      ['13:30', 'free', 100],
     ]);
   });
 
@@ -293,6 +299,23 @@ describe('suggestMeetingTimes: time zones and working hours', () => {
       '16:30',
     ]);
     expect(r.suggestions.map((s) => local(s.start, 'America/Los_Angeles'))[0]).toBe('Wed 07:00');
+  });
+
+  it('enforces an optional attendee’s working hours too', () => {
+    const berlin = hours('Europe/Berlin', '09:00:00', '19:00:00'); // 07:00–17:00Z in June
+    const la = hours('America/Los_Angeles', '07:00:00', '16:00:00'); // 14:00–23:00Z in June
+    const window = { start: '2026-06-10T00:00:00Z', end: '2026-06-11T00:00:00Z' };
+    const r = suggestMeetingTimes(
+      {
+        attendees: [{ email: 'la@contoso.example', type: 'optional' }],
+        window,
+        durationMinutes: 60,
+        maxCandidates: 40,
+      },
+      freeBusy(window, [ok(ORG, berlin), ok('la@contoso.example', la)]),
+      { email: ORG, workingHours: berlin },
+    );
+    expect(r.suggestions.map((s) => s.start.slice(11, 16))).toEqual(['14:00', '14:30', '15:00', '15:30', '16:00']);
   });
 
   it('reports attendeesUnavailable when required attendees never work during the organizer’s hours', () => {

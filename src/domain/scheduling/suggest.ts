@@ -31,8 +31,8 @@ import { ZoneClock } from './zone.js';
  *     suggestion inside working hours; `personal` uses the same daily hours but on all seven days;
  *     `unrestricted` allows any hour of any day. CONCEPT: work suggestions fall in the working hours of the
  *     organizer *and* the attendees, so for `work`/`personal` a slot must lie inside the organizer's hours and
- *     inside the hours of every required attendee whose hours are known (OUR CHOICE: optional attendees'
- *     hours are not enforced, and unknown schedules have no hours to enforce).
+ *     inside the hours of every attendee, required or optional, whose hours are known (unknown schedules
+ *     have no hours to enforce).
  *  2. Default working hours (API): Monday–Friday 08:00–17:00 in the mailbox's zone; used for an organizer
  *     without configured hours, in `constraint.timeZone` (else UTC).
  *  3. Attendance chance (API, "confidence of a meeting suggestion"): free 100 %, unknown 49 %, busy 0 %.
@@ -47,16 +47,16 @@ import { ZoneClock } from './zone.js';
  *  6. Organizer (RESULT, organizerUnavailable): unless isOrganizerOptional, the organizer must be available;
  *     the API example returns slots where the organizer is tentative, so tentative and working elsewhere
  *     pass, while busy, oof and unknown do not (OUR CHOICE for unknown: fail closed).
- *  7. Ordering (API): by confidence, highest first, then chronologically. Among equal confidence, slots where
- *     every required attendee is available come first (CONCEPT: such suggestions rank higher), and slots
- *     where the organizer is free precede ones where they are tentative (inferred from the API example).
+ *  7. Ordering (API): by confidence, highest first, then chronologically. (CONCEPT adds that slots where the
+ *     required attendees are available rank higher, which the confidence order already gives. The API
+ *     example's response is not in either order; it is shortened, so it is not followed.)
  *  8. Duration (API, meetingDuration): 30 minutes when not given (here: `durationMinutes` is required, and
  *     must be a positive integer).
  *  9. Rooms (RESULT, locationsUnavailable): when candidate rooms are given, a slot needs at least one free
  *     room; a room that is tentative, busy or unknown does not count. Rooms are not in the confidence.
  * 10. emptySuggestionsReason (RESULT): `organizerUnavailable` when the organizer is never available (or never
  *     working) in the window; `attendeesUnavailable` when confidence stays below the threshold and every
- *     attendee's status was known (or when required attendees are never in their working hours);
+ *     attendee's status was known (or when the attendees are never in their working hours);
  *     `attendeesUnavailableOrUnknown` when an unknown status took part; `locationsUnavailable` when only the
  *     room requirement failed; `unknown` otherwise (e.g. the window is shorter than the meeting).
  * 11. maxCandidates: the API page gives no default. Users report five suggestions when it is omitted
@@ -98,7 +98,6 @@ interface Ranked {
   organizerAvailability: Availability;
   seen: Array<{ email: string; required: boolean; availability: Availability }>;
   rooms: string[];
-  allRequiredAvailable: boolean;
 }
 
 interface Stages {
@@ -180,12 +179,7 @@ function emptyReason(s: Stages): string {
 }
 
 function compare(a: Ranked, b: Ranked): number {
-  return (
-    b.confidence - a.confidence ||
-    Number(b.allRequiredAvailable) - Number(a.allRequiredAvailable) ||
-    Number(b.organizerAvailability === 'free') - Number(a.organizerAvailability === 'free') ||
-    a.start - b.start
-  );
+  return b.confidence - a.confidence || a.start - b.start;
 }
 
 interface Participants {
@@ -194,7 +188,7 @@ interface Participants {
   rooms: ScheduleIndex[];
   /** Organizer's working-hours windows; null when the activity domain is unrestricted. */
   orgHours: Interval[] | null;
-  /** Working-hours windows of each required attendee whose hours are known. */
+  /** Working-hours windows of each attendee whose hours are known. */
   attendeeHours: Interval[][];
 }
 
@@ -230,7 +224,7 @@ function prepare(
     attendeeHours:
       domain === 'unrestricted'
         ? []
-        : attendees.flatMap((a) => (a.required && a.idx.workingHours ? [hoursOf(a.idx.workingHours)] : [])),
+        : attendees.flatMap((a) => (a.idx.workingHours ? [hoursOf(a.idx.workingHours)] : [])),
   };
 }
 
@@ -289,8 +283,7 @@ export function suggestMeetingTimes(
     const freeRooms = rooms.filter((r) => statusDuring(r, start, end) === 'free').map((r) => r.email);
     if (rooms.length > 0 && freeRooms.length === 0) continue;
     stages.rooms++;
-    const allRequiredAvailable = seen.every((a) => !a.required || ATTENDANCE_CHANCE[a.availability] === 100);
-    ranked.push({ start, end, confidence, organizerAvailability, seen, rooms: freeRooms, allRequiredAvailable });
+    ranked.push({ start, end, confidence, organizerAvailability, seen, rooms: freeRooms });
   }
   if (ranked.length === 0) return { suggestions: [], emptySuggestionsReason: emptyReason(stages) };
   const suggestions = ranked
