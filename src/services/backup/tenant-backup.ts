@@ -170,8 +170,8 @@ export async function importTenant(
             name: c.name,
             domains: c.domains,
             subject_patterns: c.subjectPatterns,
-            created_at: c.createdAt,
-            updated_at: c.updatedAt,
+            created_at: new Date(c.createdAt),
+            updated_at: new Date(c.updatedAt),
           })),
         )
         .execute();
@@ -220,7 +220,7 @@ export async function importTenant(
             target_type: a.targetType,
             target_id: a.targetId,
             details: JSON.stringify(a.details),
-            created_at: a.createdAt,
+            created_at: new Date(a.createdAt),
           })),
         )
         .execute();
