@@ -99,6 +99,7 @@ export class Harness {
   otherToken = '';
   readonly receiver = new Receiver();
   private agent!: Agent;
+  private snapshot: ReturnType<RunningEmulator['store']['toJSON']> | null = null;
 
   private constructor(readonly emu: RunningEmulator) {}
 
@@ -116,16 +117,22 @@ export class Harness {
     return h;
   }
 
-  /** Fresh seed, fresh tokens (every case starts from the same state). */
+  /**
+   * Back to the seeded state, fresh tokens (every case starts from the same state). The mailboxes are restored
+   * from a snapshot taken after the first seed: the same data as a re-seed, in a fraction of the time.
+   */
   async reset(): Promise<void> {
-    // Subscriptions go first: re-seeding fires changes that old subscriptions would otherwise deliver.
+    // Subscriptions go first: restoring mailboxes must not reach subscriptions of the previous case.
     existingSubscriptionEngine(this.emu.store)?.subscriptions.clear();
-    await this.emu.reset();
     this.receiver.posts.length = 0;
+    if (this.snapshot) this.emu.store.load(structuredClone(this.snapshot));
+    else {
+      await this.emu.reset();
+      this.snapshot = structuredClone(this.emu.store.toJSON());
+    }
+    this.emu.clock.reset();
     this.emu.faults.reset({ throttle: { enabled: false } });
-    const people = [...this.emu.directory.users.values()].filter(
-      (u) => u.kind === 'user' && u.mailbox === 'exchangeOnline',
-    );
+    const people = [...this.emu.directory.users.values()].filter((u) => u.kind === 'user' && u.mailbox === 'exchangeOnline');
     if (people.length < 2) throw new Error('the emulator seed needs at least two people with mailboxes');
     [this.me, this.other] = people as [EmuUser, EmuUser];
     this.token = await this.mint(this.me);
