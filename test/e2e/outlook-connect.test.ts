@@ -187,6 +187,13 @@ describe('Outlook connection over the HTTP API', () => {
     expect((await inject('GET', '/api/integrations/outlook/calendars')).json().error.code).toBe('reconnect_required');
   });
 
+  it('documents every Outlook route in the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+    for (const p of ['connect', 'callback', 'status', 'admin-consent-url', 'calendars', 'disconnect']) {
+      expect(Object.keys(doc.paths)).toContain(`/api/integrations/outlook/${p}`);
+    }
+  });
+
   it('requires the API key except on the callback', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/status' })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/callback' })).json().error.code).toBe('invalid_state');
