@@ -132,7 +132,9 @@ export class Harness {
     }
     this.emu.clock.reset();
     this.emu.faults.reset({ throttle: { enabled: false } });
-    const people = [...this.emu.directory.users.values()].filter((u) => u.kind === 'user' && u.mailbox === 'exchangeOnline');
+    const people = [...this.emu.directory.users.values()].filter(
+      (u) => u.kind === 'user' && u.mailbox === 'exchangeOnline',
+    );
     if (people.length < 2) throw new Error('the emulator seed needs at least two people with mailboxes');
     [this.me, this.other] = people as [EmuUser, EmuUser];
     this.token = await this.mint(this.me);

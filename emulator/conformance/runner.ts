@@ -33,7 +33,7 @@ export function notApplicable(c: ConformanceCase, all: ConformanceCase[]): strin
     (o) =>
       o.id !== c.id &&
       /-contrib-/.test(o.id) &&
-      new RegExp(`differs from ${c.id.replace(/[-]/g, '\\-')}\\b`).test(o.notes),
+      new RegExp(`differs (materially )?from ${c.id.replace(/[-]/g, '\\-')}\\b`).test(o.notes),
   );
   if (newer)
     return `superseded by ${newer.id} (${newer.notes
