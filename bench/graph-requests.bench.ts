@@ -32,7 +32,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       roomsEnabled: true,
     });
     const tid = t.emu.directory.getUser(LOGIN)!.tenantId;
-    const people = [...t.emu.directory.users.values()].filter((u) => u.kind === 'user' && u.tenantId === tid).map((u) => u.mail).slice(0, 10);
+    const people = [...t.emu.directory.users.values()]
+      .filter((u) => u.kind === 'user' && u.tenantId === tid)
+      .map((u) => u.mail)
+      .slice(0, 10);
     const base = Date.UTC(2027, 2, 1, 9);
     let i = 0;
     const draft = (k: number, extra = {}) => ({
@@ -43,7 +46,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       ...extra,
     });
     const ops: Record<string, { minimum: number; fn: () => Promise<unknown> }> = {
-      create: { minimum: 1, fn: () => p.createEvent({ event: draft(i++), externalId: `b-${i}`, transactionId: `tx-${i}` }) },
+      create: {
+        minimum: 1,
+        fn: () => p.createEvent({ event: draft(i++), externalId: `b-${i}`, transactionId: `tx-${i}` }),
+      },
       'create (Teams)': { minimum: 1, fn: () => p.createEvent({ event: draft(i++, { onlineMeeting: true }) }) },
       update: {
         minimum: 1,
@@ -55,13 +61,27 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       delete: { minimum: 1, fn: async () => p.deleteEvent(toDelete.shift()!) },
       'free/busy of 10 people (1 week)': {
         minimum: 1,
-        fn: () => p.getFreeBusy({ schedules: people, start: new Date(base).toISOString(), end: new Date(base + 7 * DAY).toISOString() }),
+        fn: () =>
+          p.getFreeBusy({
+            schedules: people,
+            start: new Date(base).toISOString(),
+            end: new Date(base + 7 * DAY).toISOString(),
+          }),
       },
       'list a week (all pages)': {
         minimum: 1,
         fn: async () => {
           let token: string | undefined;
-          do token = (await p.listEvents({ start: new Date(base).toISOString(), end: new Date(base + 7 * DAY).toISOString(), pageSize: 100, pageToken: token })).nextPageToken ?? undefined;
+          do
+            token =
+              (
+                await p.listEvents({
+                  start: new Date(base).toISOString(),
+                  end: new Date(base + 7 * DAY).toISOString(),
+                  pageSize: 100,
+                  pageToken: token,
+                })
+              ).nextPageToken ?? undefined;
           while (token);
         },
       },
@@ -110,6 +130,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await run({ quick: process.argv.includes('--quick') });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   for (const r of results) {
-    console.log(`${r.name.padEnd(58)} median ${String(median(r.samples)).padStart(8)} ${r.unit}${r.minimum !== undefined ? `  (minimum ${r.minimum})` : ''}`);
+    console.log(
+      `${r.name.padEnd(58)} median ${String(median(r.samples)).padStart(8)} ${r.unit}${r.minimum !== undefined ? `  (minimum ${r.minimum})` : ''}`,
+    );
   }
 }

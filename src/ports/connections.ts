@@ -23,10 +23,20 @@ export interface ConnectionStore {
   upsert(input: ConnectionInput): Promise<Connection>;
   get(tenantId: string, userId: string, provider: ProviderType): Promise<Connection | null>;
   getById(tenantId: string, id: string): Promise<Connection | null>;
-  setStatus(tenantId: string, id: string, status: ConnectionStatus, opts?: { reason?: string | null; lastError?: string | null }): Promise<void>;
+  setStatus(
+    tenantId: string,
+    id: string,
+    status: ConnectionStatus,
+    opts?: { reason?: string | null; lastError?: string | null },
+  ): Promise<void>;
   setTokenInfo(tenantId: string, id: string, info: { expiresAt: Instant | null; scopes?: string[] }): Promise<void>;
   /** Replaces the connection's calendars with `calendars` (keeps ids of calendars still present). */
-  replaceCalendars(tenantId: string, userId: string, connectionId: string, calendars: CalendarInfo[]): Promise<ConnectedCalendar[]>;
+  replaceCalendars(
+    tenantId: string,
+    userId: string,
+    connectionId: string,
+    calendars: CalendarInfo[],
+  ): Promise<ConnectedCalendar[]>;
   listCalendars(tenantId: string, connectionId: string): Promise<ConnectedCalendar[]>;
 }
 
@@ -98,7 +108,12 @@ export interface OAuthClient {
   /** Scopes an administrator grants for the whole organisation (includes admin-only ones such as Place.Read.All). */
   readonly adminScopes: ConsentScope[];
   createPkce(): Promise<{ verifier: string; challenge: string }>;
-  authorizeUrl(p: { state: string; codeChallenge: string; loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' }): Promise<string>;
+  authorizeUrl(p: {
+    state: string;
+    codeChallenge: string;
+    loginHint?: string;
+    prompt?: 'select_account' | 'consent' | 'login';
+  }): Promise<string>;
   adminConsentUrl(p: { tenant: string; state: string }): Promise<string>;
   redeemCode(p: { code: string; codeVerifier: string; cache: TokenCacheStore }): Promise<OAuthTokens>;
   /** A valid access token from the cache, refreshing it (rotating the refresh token) when needed or forced. */

@@ -73,7 +73,11 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
     const row = await this.db
       .insertInto('calendar_connections')
       .values({ tenant_id: input.tenantId, user_id: input.userId, provider: input.provider, ...values })
-      .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'provider']).doUpdateSet({ ...values, connected_at: new Date(), updated_at: new Date() }))
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'user_id', 'provider'])
+          .doUpdateSet({ ...values, connected_at: new Date(), updated_at: new Date() }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
     return toConnection(row);
@@ -91,11 +95,21 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
   }
 
   async getById(tenantId: string, id: string): Promise<Connection | null> {
-    const row = await this.db.selectFrom('calendar_connections').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('calendar_connections')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toConnection(row) : null;
   }
 
-  async setStatus(tenantId: string, id: string, status: ConnectionStatus, opts: { reason?: string | null; lastError?: string | null } = {}): Promise<void> {
+  async setStatus(
+    tenantId: string,
+    id: string,
+    status: ConnectionStatus,
+    opts: { reason?: string | null; lastError?: string | null } = {},
+  ): Promise<void> {
     await this.db
       .updateTable('calendar_connections')
       .set({
@@ -109,16 +123,29 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
       .execute();
   }
 
-  async setTokenInfo(tenantId: string, id: string, info: { expiresAt: string | null; scopes?: string[] }): Promise<void> {
+  async setTokenInfo(
+    tenantId: string,
+    id: string,
+    info: { expiresAt: string | null; scopes?: string[] },
+  ): Promise<void> {
     await this.db
       .updateTable('calendar_connections')
-      .set({ token_expires_at: info.expiresAt, ...(info.scopes ? { scopes: info.scopes } : {}), updated_at: new Date() })
+      .set({
+        token_expires_at: info.expiresAt,
+        ...(info.scopes ? { scopes: info.scopes } : {}),
+        updated_at: new Date(),
+      })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute();
   }
 
-  async replaceCalendars(tenantId: string, userId: string, connectionId: string, calendars: CalendarInfo[]): Promise<ConnectedCalendar[]> {
+  async replaceCalendars(
+    tenantId: string,
+    userId: string,
+    connectionId: string,
+    calendars: CalendarInfo[],
+  ): Promise<ConnectedCalendar[]> {
     await this.db.transaction().execute(async (trx) => {
       const keep = calendars.map((c) => c.id);
       let del = trx.deleteFrom('calendars').where('tenant_id', '=', tenantId).where('connection_id', '=', connectionId);
@@ -135,8 +162,16 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
         };
         await trx
           .insertInto('calendars')
-          .values({ tenant_id: tenantId, user_id: userId, connection_id: connectionId, provider_calendar_id: c.id, ...values })
-          .onConflict((oc) => oc.columns(['connection_id', 'provider_calendar_id']).doUpdateSet({ ...values, updated_at: new Date() }))
+          .values({
+            tenant_id: tenantId,
+            user_id: userId,
+            connection_id: connectionId,
+            provider_calendar_id: c.id,
+            ...values,
+          })
+          .onConflict((oc) =>
+            oc.columns(['connection_id', 'provider_calendar_id']).doUpdateSet({ ...values, updated_at: new Date() }),
+          )
           .execute();
       }
     });
@@ -171,7 +206,10 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
   }
 
   /** The callback knows no tenant yet: the state's hash (unguessable) is the lookup key; the row yields the tenant. */
-  async consume(nonceHash: string, now: Date): Promise<OAuthStateRecord | { rejected: 'unknown' | 'used' | 'expired' }> {
+  async consume(
+    nonceHash: string,
+    now: Date,
+  ): Promise<OAuthStateRecord | { rejected: 'unknown' | 'used' | 'expired' }> {
     const row = await this.db
       .updateTable('oauth_states')
       .set({ used_at: now })

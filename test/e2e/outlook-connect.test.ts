@@ -21,15 +21,23 @@ async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
   return followAuthorize(h.t.agent, url.toString());
 }
 
-const callback = (q: URLSearchParams) => h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-const status = async () => (await inject('GET', '/api/integrations/outlook/status')).json() as Record<string, unknown> & { status: string };
-const tokenCalls = () => h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
+const callback = (q: URLSearchParams) =>
+  h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
+const status = async () =>
+  (await inject('GET', '/api/integrations/outlook/status')).json() as Record<string, unknown> & { status: string };
+const tokenCalls = () =>
+  h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
 
 function provider() {
   const s = h.feature.store;
   return (async () => {
     const conn = (await s.get(tenantId, userId, 'MICROSOFT'))!;
-    return h.container.providers.forConnection('MICROSOFT', { tenantId, userId, connectionId: conn.id, mailbox: conn.accountEmail! });
+    return h.container.providers.forConnection('MICROSOFT', {
+      tenantId,
+      userId,
+      connectionId: conn.id,
+      mailbox: conn.accountEmail!,
+    });
   })();
 }
 
@@ -53,7 +61,11 @@ describe('Outlook connection over the HTTP API', () => {
     const tampered = new URLSearchParams(q);
     const st = q.get('state')!;
     tampered.set('state', (st[0] === 'A' ? 'B' : 'A') + st.slice(1));
-    for (const bad of [tampered, new URLSearchParams({ code: q.get('code')! }), new URLSearchParams({ state: 'x', code: 'y' })]) {
+    for (const bad of [
+      tampered,
+      new URLSearchParams({ code: q.get('code')! }),
+      new URLSearchParams({ state: 'x', code: 'y' }),
+    ]) {
       const res = await callback(bad);
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('invalid_state');
@@ -68,14 +80,31 @@ describe('Outlook connection over the HTTP API', () => {
     expect(tokenCalls()).toBe(before + 1);
     const s = await status();
     const person = h.t.emu.directory.getUser(LOGIN)!;
-    expect(s).toMatchObject({ connected: true, status: 'active', providerTenantId: person.tenantId, providerUserId: person.id, reconnectUrl: null });
-    expect(s.scopes).toEqual(expect.arrayContaining(['Calendars.ReadWrite', 'Calendars.Read.Shared', 'Mail.Send', 'MailboxSettings.Read', 'User.Read']));
+    expect(s).toMatchObject({
+      connected: true,
+      status: 'active',
+      providerTenantId: person.tenantId,
+      providerUserId: person.id,
+      reconnectUrl: null,
+    });
+    expect(s.scopes).toEqual(
+      expect.arrayContaining([
+        'Calendars.ReadWrite',
+        'Calendars.Read.Shared',
+        'Mail.Send',
+        'MailboxSettings.Read',
+        'User.Read',
+      ]),
+    );
     const cals = s.calendars as Array<{ isDefault: boolean; isShared: boolean }>;
     expect(cals.filter((c) => c.isDefault && !c.isShared)).toHaveLength(1);
     // The raw row holds only ciphertext: neither the access token nor the refresh token appears in it.
     const row = await h.container.database.db.selectFrom('calendar_connections').selectAll().executeTakeFirstOrThrow();
     const secret = (await h.container.vault.load(tenantId, row.id)) as { tokenCache: string };
-    const cache = JSON.parse(secret.tokenCache) as { AccessToken: Record<string, { secret: string }>; RefreshToken: Record<string, { secret: string }> };
+    const cache = JSON.parse(secret.tokenCache) as {
+      AccessToken: Record<string, { secret: string }>;
+      RefreshToken: Record<string, { secret: string }>;
+    };
     const secrets = [...Object.values(cache.AccessToken), ...Object.values(cache.RefreshToken)].map((e) => e.secret);
     expect(secrets.length).toBeGreaterThanOrEqual(2);
     const raw = JSON.stringify(row);
@@ -99,7 +128,11 @@ describe('Outlook connection over the HTTP API', () => {
 
   it('rejects an expired state', async () => {
     const q = await authorize();
-    await h.container.database.db.updateTable('oauth_states').set({ expires_at: new Date(Date.now() - 1000) }).where('used_at', 'is', null).execute();
+    await h.container.database.db
+      .updateTable('oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('used_at', 'is', null)
+      .execute();
     const res = await callback(q);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.reason).toBe('expired');
@@ -123,13 +156,24 @@ describe('Outlook connection over the HTTP API', () => {
     const p = await provider();
     const start = Date.now() + 30 * 86_400_000;
     const created = await p.createEvent({
-      event: { subject: 'Acme QBR', start: new Date(start).toISOString(), end: new Date(start + 3600_000).toISOString(), timeZone: 'Europe/Berlin', onlineMeeting: true },
+      event: {
+        subject: 'Acme QBR',
+        start: new Date(start).toISOString(),
+        end: new Date(start + 3600_000).toISOString(),
+        timeZone: 'Europe/Berlin',
+        onlineMeeting: true,
+      },
       externalId: 'mtg-e2e-1',
     });
     expect(created.onlineMeeting?.provider).toBe('teamsForBusiness');
     const moved = await p.updateEvent({
       eventId: created.id,
-      changes: { subject: 'Acme QBR (moved)', start: new Date(start + 3600_000).toISOString(), end: new Date(start + 7200_000).toISOString(), timeZone: 'Europe/Berlin' },
+      changes: {
+        subject: 'Acme QBR (moved)',
+        start: new Date(start + 3600_000).toISOString(),
+        end: new Date(start + 7200_000).toISOString(),
+        timeZone: 'Europe/Berlin',
+      },
       ifMatch: created.changeKey!,
     });
     expect(moved.onlineMeeting?.joinUrl).toBe(created.onlineMeeting?.joinUrl);
@@ -152,7 +196,10 @@ describe('Outlook connection over the HTTP API', () => {
     await fetchAdmin(`/users/${person.id}/expire-tokens`);
     const res = await inject('GET', '/api/integrations/outlook/calendars');
     expect(res.statusCode).toBe(409);
-    expect(res.json().error).toMatchObject({ code: 'reconnect_required', details: { connectUrl: 'http://127.0.0.1:3999/api/integrations/outlook/connect' } });
+    expect(res.json().error).toMatchObject({
+      code: 'reconnect_required',
+      details: { connectUrl: 'http://127.0.0.1:3999/api/integrations/outlook/connect' },
+    });
     const s = await status();
     expect(s.status).toBe('needs_reauth');
     expect(String(s.reconnectUrl)).toContain('/oauth2/v2.0/authorize');
@@ -196,7 +243,9 @@ describe('Outlook connection over the HTTP API', () => {
 
   it('requires the API key except on the callback', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/status' })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/callback' })).json().error.code).toBe('invalid_state');
+    expect((await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/callback' })).json().error.code).toBe(
+      'invalid_state',
+    );
   });
 });
 

@@ -17,14 +17,20 @@ async function connectUser(app: OutlookTestApp, login: string) {
   const { apiKey } = await app.container.tenants.createApiKey(tenant.id, login);
   const actor = await app.container.tenants.authenticate(`Bearer ${apiKey}`);
   const headers = { authorization: `Bearer ${apiKey}` };
-  const res = await app.app.inject({ method: 'POST', url: '/api/integrations/outlook/connect', headers, payload: { loginHint: login } });
+  const res = await app.app.inject({
+    method: 'POST',
+    url: '/api/integrations/outlook/connect',
+    headers,
+    payload: { loginHint: login },
+  });
   const q = await followAuthorize(app.t.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
   const cb = await app.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
   const conn = await app.feature.store.get(actor.tenantId, actor.userId, 'MICROSOFT');
   return { actor, headers, location: String(cb.headers.location), conn };
 }
 
-const tokenCalls = (app: OutlookTestApp) => app.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
+const tokenCalls = (app: OutlookTestApp) =>
+  app.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
 
 describe('Outlook tokens and mailboxes', () => {
   it('refreshes once for many concurrent requests (rotating refresh tokens never race)', async () => {
@@ -32,7 +38,11 @@ describe('Outlook tokens and mailboxes', () => {
     // A rotated refresh token stops working at once: a second, racing refresh would fail with invalid_grant.
     h.t.emu.identity.lifetimes = { ...h.t.emu.identity.lifetimes, refreshGraceSeconds: 0 };
     const { actor, conn } = await connectUser(h, 'adele.vance@contoso.com');
-    const p = h.container.providers.forConnection('MICROSOFT', { ...actor, connectionId: conn!.id, mailbox: conn!.accountEmail! });
+    const p = h.container.providers.forConnection('MICROSOFT', {
+      ...actor,
+      connectionId: conn!.id,
+      mailbox: conn!.accountEmail!,
+    });
     h.t.emu.identity.expireUserTokens(conn!.providerUserId!);
     const before = tokenCalls(h);
     const results = await Promise.all(Array.from({ length: 12 }, () => p.listCalendars()));
@@ -44,9 +54,15 @@ describe('Outlook tokens and mailboxes', () => {
   it('retries 429s after their Retry-After and never exceeds 4 concurrent requests per mailbox', async () => {
     h = await startOutlookApp();
     const { actor, conn } = await connectUser(h, 'adele.vance@contoso.com');
-    const p = h.container.providers.forConnection('MICROSOFT', { ...actor, connectionId: conn!.id, mailbox: conn!.accountEmail! });
+    const p = h.container.providers.forConnection('MICROSOFT', {
+      ...actor,
+      connectionId: conn!.id,
+      mailbox: conn!.accountEmail!,
+    });
     h.t.emu.requestLog.reset();
-    h.t.emu.faults.update({ throttle: { enabled: true, requestsPerWindow: 5, windowSeconds: 1, concurrentRequests: 4 } });
+    h.t.emu.faults.update({
+      throttle: { enabled: true, requestsPerWindow: 5, windowSeconds: 1, concurrentRequests: 4 },
+    });
     const results = await Promise.all(Array.from({ length: 12 }, () => p.listCalendars()));
     expect(results.every((r) => r.length > 0)).toBe(true);
     const graph = h.t.emu.requestLog.list({}).filter((r) => r.url.startsWith('/v1.0/me/calendars'));
@@ -79,27 +95,47 @@ describe('Outlook tokens and mailboxes', () => {
     const tenant = h.t.emu.directory.getTenant(tid)!;
     tenant.userConsentDisabled = true;
     h.t.emu.identity.userConsents.clear();
-    const res = await h.app.inject({ method: 'POST', url: '/api/integrations/outlook/connect', headers, payload: { loginHint: login } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/integrations/outlook/connect',
+      headers,
+      payload: { loginHint: login },
+    });
     const q = await followAuthorize(h.t.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
     expect(q.get('error')).toBe('consent_required');
     const cb = await h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
     expect(cb.headers.location).toBe('/settings?connected=outlook&error=admin_consent_required');
     const s = (await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/status', headers })).json();
     expect(s.status).toBe('consent_required');
-    const consent = (await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/admin-consent-url', headers })).json();
+    const consent = (
+      await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/admin-consent-url', headers })
+    ).json();
     const granted = await followAuthorize(h.t.agent, consent.url);
     expect(granted.get('admin_consent')).toBe('True');
     await h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${granted.toString()}` });
-    const again = await h.app.inject({ method: 'POST', url: '/api/integrations/outlook/connect', headers, payload: { loginHint: login } });
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/integrations/outlook/connect',
+      headers,
+      payload: { loginHint: login },
+    });
     const ok = await followAuthorize(h.t.agent, (again.json() as { authorizeUrl: string }).authorizeUrl);
-    expect((await h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${ok.toString()}` })).headers.location).toBe('/settings?connected=outlook');
+    expect(
+      (await h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${ok.toString()}` })).headers
+        .location,
+    ).toBe('/settings?connected=outlook');
   });
 
   it('refuses organisations outside MICROSOFT_ALLOWED_TENANTS with 403 tenant_not_allowed', async () => {
     h = await startOutlookApp({ MICROSOFT_ALLOWED_TENANTS: '00000000-0000-0000-0000-000000000001' });
     const tenant = await h.container.tenants.createTenant({ name: 'T', calendarProvider: 'MICROSOFT' });
     const { apiKey } = await h.container.tenants.createApiKey(tenant.id, 'adele.vance@contoso.com');
-    const res = await h.app.inject({ method: 'POST', url: '/api/integrations/outlook/connect', headers: { authorization: `Bearer ${apiKey}` }, payload: { loginHint: 'adele.vance@contoso.com' } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/integrations/outlook/connect',
+      headers: { authorization: `Bearer ${apiKey}` },
+      payload: { loginHint: 'adele.vance@contoso.com' },
+    });
     const q = await followAuthorize(h.t.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
     const cb = await h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
     expect(cb.statusCode).toBe(403);
@@ -116,19 +152,43 @@ describe('Outlook tokens and mailboxes', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { actor, conn } = await connectUser(h, 'adele.vance@contoso.com');
-      const p = h.container.providers.forConnection('MICROSOFT', { ...actor, connectionId: conn!.id, mailbox: conn!.accountEmail! });
+      const p = h.container.providers.forConnection('MICROSOFT', {
+        ...actor,
+        connectionId: conn!.id,
+        mailbox: conn!.accountEmail!,
+      });
       const cal = (await p.listCalendars()).find((c) => c.isDefault)!;
       const port = (server.address() as { port: number }).port;
-      const sub = await p.createSubscription({ calendarId: cal.id, notificationUrl: `http://127.0.0.1:${port}/hook`, clientState: 's3cret', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const sub = await p.createSubscription({
+        calendarId: cal.id,
+        notificationUrl: `http://127.0.0.1:${port}/hook`,
+        clientState: 's3cret',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
       const renewed = await p.renewSubscription(sub.id, new Date(Date.now() + 2 * 86_400_000).toISOString());
       expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.parse(sub.expiresAt));
       await p.deleteSubscription(sub.id);
       expect(isAppError(await p.deleteSubscription(sub.id).catch((e: unknown) => e), 'not_found')).toBe(true);
-      const sub2 = await p.createSubscription({ calendarId: cal.id, notificationUrl: `http://127.0.0.1:${port}/hook`, clientState: 's3cret', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
-      const row = (await h.container.database.db.selectFrom('calendars').select('id').where('connection_id', '=', conn!.id).where('is_default', '=', true).executeTakeFirstOrThrow());
-      await h.container.database.db.insertInto('calendar_sync_state').values({ calendar_id: row.id, tenant_id: actor.tenantId, subscription_id: sub2.id }).execute();
+      const sub2 = await p.createSubscription({
+        calendarId: cal.id,
+        notificationUrl: `http://127.0.0.1:${port}/hook`,
+        clientState: 's3cret',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      const row = await h.container.database.db
+        .selectFrom('calendars')
+        .select('id')
+        .where('connection_id', '=', conn!.id)
+        .where('is_default', '=', true)
+        .executeTakeFirstOrThrow();
+      await h.container.database.db
+        .insertInto('calendar_sync_state')
+        .values({ calendar_id: row.id, tenant_id: actor.tenantId, subscription_id: sub2.id })
+        .execute();
       await h.feature.service.disconnect(actor);
-      const remaining = (await (await fetch(`${h.t.emu.baseUrl}/_emulator/subscriptions`, { dispatcher: h.t.agent })).json()) as { value: Array<{ id: string }> };
+      const remaining = (await (
+        await fetch(`${h.t.emu.baseUrl}/_emulator/subscriptions`, { dispatcher: h.t.agent })
+      ).json()) as { value: Array<{ id: string }> };
       expect(remaining.value.map((s) => s.id)).not.toContain(sub2.id);
     } finally {
       server.close();

@@ -25,7 +25,10 @@ export interface OutlookTestApp {
   close(): Promise<void>;
 }
 
-export async function startOutlookApp(env: Record<string, string> = {}, emulatorOpts: Parameters<typeof startTestEmulator>[0] = {}): Promise<OutlookTestApp> {
+export async function startOutlookApp(
+  env: Record<string, string> = {},
+  emulatorOpts: Parameters<typeof startTestEmulator>[0] = {},
+): Promise<OutlookTestApp> {
   const t = await startTestEmulator(emulatorOpts);
   const dir = mkdtempSync(join(tmpdir(), 'cb-app-'));
   const config = loadConfig({

@@ -26,7 +26,9 @@ const Calendar = Type.Object({
 
 const Status = Type.Object({
   connected: Type.Boolean(),
-  status: Type.String({ description: 'not_connected, active, needs_reauth, revoked, unsupported_mailbox or consent_required' }),
+  status: Type.String({
+    description: 'not_connected, active, needs_reauth, revoked, unsupported_mailbox or consent_required',
+  }),
   account: Nullable(Type.Object({ email: Nullable(Type.String()), name: Nullable(Type.String()) })),
   providerTenantId: Nullable(Type.String({ description: 'Entra tenant id (tid)' })),
   providerUserId: Nullable(Type.String({ description: 'Entra object id (oid)' })),
@@ -36,7 +38,9 @@ const Status = Type.Object({
   statusReason: Nullable(Type.String()),
   lastError: Nullable(Type.String()),
   calendars: Type.Array(Calendar),
-  reconnectUrl: Nullable(Type.String({ description: 'A fresh sign-in link when the connection must be re-authorised' })),
+  reconnectUrl: Nullable(
+    Type.String({ description: 'A fresh sign-in link when the connection must be re-authorised' }),
+  ),
 });
 
 const ConnectBody = Type.Object(
@@ -72,7 +76,11 @@ export function outlookRoutes(service: ConnectionService): RouteModule {
           response: { 200: Type.Object({ authorizeUrl: Type.String(), expiresAt: Type.String() }), ...errors(503) },
         },
       },
-      async (req) => service.connect(actorOf(req), (req.body ?? {}) as { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' }),
+      async (req) =>
+        service.connect(
+          actorOf(req),
+          (req.body ?? {}) as { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' },
+        ),
     );
     app.get(
       `${BASE}/callback`,
@@ -87,26 +95,32 @@ export function outlookRoutes(service: ConnectionService): RouteModule {
       },
       async (req, reply) => reply.redirect((await service.callback(req.query as Record<string, string>)).redirect, 302),
     );
-    app.get(`${BASE}/status`, { schema: { tags, summary: 'The caller’s Outlook connection', response: { 200: Status, ...errors() } } }, async (req) => {
-      const actor = actorOf(req);
-      const s = await service.status(actor);
-      const c = s.connection;
-      const reconnect = c && ['needs_reauth', 'revoked', 'consent_required'].includes(c.status);
-      return {
-        connected: s.connected,
-        status: s.status,
-        account: c ? { email: c.accountEmail, name: c.accountName } : null,
-        providerTenantId: c?.providerTenantId ?? null,
-        providerUserId: c?.providerUserId ?? null,
-        scopes: c?.scopes ?? [],
-        tokenExpiresAt: c?.tokenExpiresAt ?? null,
-        connectedAt: c?.connectedAt ?? null,
-        statusReason: c?.statusReason ?? null,
-        lastError: c?.lastError ?? null,
-        calendars: calendarsOut(s.calendars),
-        reconnectUrl: reconnect ? (await service.connect(actor, { loginHint: c.accountEmail ?? undefined })).authorizeUrl : null,
-      };
-    });
+    app.get(
+      `${BASE}/status`,
+      { schema: { tags, summary: 'The caller’s Outlook connection', response: { 200: Status, ...errors() } } },
+      async (req) => {
+        const actor = actorOf(req);
+        const s = await service.status(actor);
+        const c = s.connection;
+        const reconnect = c && ['needs_reauth', 'revoked', 'consent_required'].includes(c.status);
+        return {
+          connected: s.connected,
+          status: s.status,
+          account: c ? { email: c.accountEmail, name: c.accountName } : null,
+          providerTenantId: c?.providerTenantId ?? null,
+          providerUserId: c?.providerUserId ?? null,
+          scopes: c?.scopes ?? [],
+          tokenExpiresAt: c?.tokenExpiresAt ?? null,
+          connectedAt: c?.connectedAt ?? null,
+          statusReason: c?.statusReason ?? null,
+          lastError: c?.lastError ?? null,
+          calendars: calendarsOut(s.calendars),
+          reconnectUrl: reconnect
+            ? (await service.connect(actor, { loginHint: c.accountEmail ?? undefined })).authorizeUrl
+            : null,
+        };
+      },
+    );
     app.get(
       `${BASE}/admin-consent-url`,
       {
@@ -128,12 +142,24 @@ export function outlookRoutes(service: ConnectionService): RouteModule {
     );
     app.get(
       `${BASE}/calendars`,
-      { schema: { tags, summary: 'Re-reads the connected calendars (own and shared) from Outlook', response: { 200: Type.Object({ calendars: Type.Array(Calendar) }), ...errors(409, 503) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Re-reads the connected calendars (own and shared) from Outlook',
+          response: { 200: Type.Object({ calendars: Type.Array(Calendar) }), ...errors(409, 503) },
+        },
+      },
       async (req) => ({ calendars: calendarsOut(await service.refreshCalendars(actorOf(req))) }),
     );
     app.post(
       `${BASE}/disconnect`,
-      { schema: { tags, summary: 'Disconnect: delete subscriptions, erase tokens, mark revoked', response: { 200: Type.Object({ status: Type.String() }), ...errors(409) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Disconnect: delete subscriptions, erase tokens, mark revoked',
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(409) },
+        },
+      },
       async (req) => ({ status: (await service.disconnect(actorOf(req))).status }),
     );
   };

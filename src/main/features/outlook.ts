@@ -35,7 +35,9 @@ interface EmuApp {
 /** The emulator's demo app when it accepts our redirect URI; otherwise an app registered for it via the admin API. */
 async function emulatorApp(baseUrl: string, agent: Agent, redirectUri: string): Promise<EmuApp> {
   const apps = (await (await undiciFetch(`${baseUrl}/_emulator/apps`, { dispatcher: agent })).json()) as EmuApp[];
-  const usable = apps.find((a) => a.clientId === DEMO_CLIENT_ID && a.redirectUris.includes(redirectUri)) ?? apps.find((a) => a.redirectUris.includes(redirectUri));
+  const usable =
+    apps.find((a) => a.clientId === DEMO_CLIENT_ID && a.redirectUris.includes(redirectUri)) ??
+    apps.find((a) => a.redirectUris.includes(redirectUri));
   if (usable) return usable;
   const res = await undiciFetch(`${baseUrl}/_emulator/apps`, {
     method: 'POST',
@@ -43,7 +45,10 @@ async function emulatorApp(baseUrl: string, agent: Agent, redirectUri: string): 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ displayName: 'calbridge (local server)', redirectUris: [redirectUri] }),
   });
-  if (res.status !== 201) throw new AppError('provider_unavailable', 'The bundled emulator refused to register the app.', { details: { status: res.status } });
+  if (res.status !== 201)
+    throw new AppError('provider_unavailable', 'The bundled emulator refused to register the app.', {
+      details: { status: res.status },
+    });
   return (await res.json()) as EmuApp;
 }
 
@@ -87,20 +92,37 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
   const agent = createAgent(ms.caFile ?? (useEmulator ? emulator.caFile : null));
   const redirectUri = () => ms.redirectUri ?? `${publicUrl().replace(/\/+$/, '')}${CALLBACK_PATH}`;
   const resolve = async (): Promise<MicrosoftAuthSettings> => {
-    const base = { authorityHost, authorityTenant: ms.authorityTenant, roomsEnabled: ms.roomsEnabled, readOnly: ms.readOnly, redirectUri: redirectUri() };
+    const base = {
+      authorityHost,
+      authorityTenant: ms.authorityTenant,
+      roomsEnabled: ms.roomsEnabled,
+      readOnly: ms.readOnly,
+      redirectUri: redirectUri(),
+    };
     if (ms.clientId && ms.clientSecret) return { ...base, clientId: ms.clientId, clientSecret: ms.clientSecret };
     if (useEmulator) {
       const app = await emulatorApp(emulator.baseUrl, agent, base.redirectUri);
       return { ...base, clientId: app.clientId, clientSecret: app.clientSecret };
     }
-    throw new AppError('provider_unavailable', 'Outlook is not configured on this server: set MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET and MICROSOFT_REDIRECT_URI.');
+    throw new AppError(
+      'provider_unavailable',
+      'Outlook is not configured on this server: set MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET and MICROSOFT_REDIRECT_URI.',
+    );
   };
   const oauth = new LazyOAuthClient(resolve, agent, ms);
   const store = new PgConnectionStore(container.database.db);
   const events = new InProcessEventBus();
   const now = () => new Date();
   const connectUrl = () => `${publicUrl().replace(/\/+$/, '')}/api/integrations/outlook/connect`;
-  const tokens = new TokenManager({ connections: store, vault: container.vault, oauth, audit: container.audit, events, now, connectUrl });
+  const tokens = new TokenManager({
+    connections: store,
+    vault: container.vault,
+    oauth,
+    audit: container.audit,
+    events,
+    now,
+    connectUrl,
+  });
   const transport = createGraphTransport({ agent });
   let service: ConnectionService | null = null;
   const factory = (ctx: ProviderContext) =>
@@ -117,7 +139,12 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
         if (conn && service) await service.onProviderError(conn, e);
       },
     );
-  const ctxOf = (conn: Connection): ProviderContext => ({ tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, mailbox: conn.accountEmail ?? '' });
+  const ctxOf = (conn: Connection): ProviderContext => ({
+    tenantId: conn.tenantId,
+    userId: conn.userId,
+    connectionId: conn.id,
+    mailbox: conn.accountEmail ?? '',
+  });
   service = new ConnectionService({
     connections: store,
     states: store,
@@ -140,6 +167,9 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
 };
 
 /** The wired parts per container (tests and other features look them up). */
-export const outlookFeatures = new WeakMap<object, { service: ConnectionService; tokens: TokenManager; events: InProcessEventBus; store: PgConnectionStore }>();
+export const outlookFeatures = new WeakMap<
+  object,
+  { service: ConnectionService; tokens: TokenManager; events: InProcessEventBus; store: PgConnectionStore }
+>();
 
 registerFeature(wireOutlook);

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpResponse, Timing } from './http.js';
 import { concurrencyLimit, requestBudget } from './limits.js';
 
-const req = (limitKey: string, weight = 1): HttpRequest => ({ method: 'GET', url: 'https://x/', headers: {}, limitKey, weight });
+const req = (limitKey: string, weight = 1): HttpRequest => ({
+  method: 'GET',
+  url: 'https://x/',
+  headers: {},
+  limitKey,
+  weight,
+});
 const ok: HttpResponse = { status: 200, headers: new Headers(), body: null };
 
 describe('concurrencyLimit', () => {

@@ -57,7 +57,9 @@ describe('retry', () => {
   it('retries connection resets for idempotent requests and gives up after maxRetries', async () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     const s = scripted([reset, reset, reset]);
-    await expect(retry({ timing: fakeTiming().timing, maxRetries: 2 })(s.transport)(GET)).rejects.toThrow('socket hang up');
+    await expect(retry({ timing: fakeTiming().timing, maxRetries: 2 })(s.transport)(GET)).rejects.toThrow(
+      'socket hang up',
+    );
     expect(s.calls).toHaveLength(3);
   });
 

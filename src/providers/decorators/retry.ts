@@ -1,6 +1,13 @@
 // Retry decorator: honours Retry-After (seconds or HTTP date) on 429/503/504, exponential backoff with full jitter
 // for other 5xx and connection resets. Shaped like Microsoft's Graph SDK RetryHandler, as a transport wrapper.
-import { realTiming, type HttpRequest, type HttpResponse, type HttpTransport, type Timing, type TransportDecorator } from './http.js';
+import {
+  realTiming,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  type Timing,
+  type TransportDecorator,
+} from './http.js';
 
 export interface RetryOptions {
   /** Attempts after the first (default 5). */
@@ -35,7 +42,10 @@ function retriable(req: HttpRequest, status: number | null): boolean {
 
 function isNetworkError(e: unknown): boolean {
   const code = (e as { code?: string; cause?: { code?: string } })?.cause?.code ?? (e as { code?: string })?.code;
-  return e instanceof TypeError || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT'].includes(code ?? '');
+  return (
+    e instanceof TypeError ||
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT'].includes(code ?? '')
+  );
 }
 
 /**
@@ -56,10 +66,11 @@ export function retry(opts: RetryOptions = {}): TransportDecorator {
       } catch (e) {
         if (attempt >= maxRetries || !isNetworkError(e) || !retriable(req, null)) throw e;
       }
-      if (res && (res.status < 500 && res.status !== 429)) return res;
+      if (res && res.status < 500 && res.status !== 429) return res;
       if (res && (attempt >= maxRetries || !retriable(req, res.status))) return res;
       const status = res?.status ?? null;
-      const hinted = res && RETRY_AFTER_STATUSES.has(res.status) ? retryAfterMs(res.headers.get('retry-after'), timing.now()) : null;
+      const hinted =
+        res && RETRY_AFTER_STATUSES.has(res.status) ? retryAfterMs(res.headers.get('retry-after'), timing.now()) : null;
       const delayMs = Math.min(maxDelay, hinted ?? backoff(attempt));
       opts.onRetry?.({ attempt: attempt + 1, delayMs, status, url: req.url });
       await timing.sleep(delayMs);

@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../domain/errors.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
-import { newOAuthClient, signIn, startTestEmulator, tokenSource, type TestEmulator } from '../../../test/support/microsoft.js';
+import {
+  newOAuthClient,
+  signIn,
+  startTestEmulator,
+  tokenSource,
+  type TestEmulator,
+} from '../../../test/support/microsoft.js';
 import { GraphClient } from './client.js';
 import { createGraphTransport, createMicrosoftProvider } from './index.js';
 
@@ -18,7 +24,13 @@ beforeAll(async () => {
   const transport = createGraphTransport({ agent: t.agent, retry: { maxRetries: 8, baseDelayMs: 10 } });
   const token = tokenSource(oauth, await signIn(oauth, t.agent, LOGIN));
   graph = new GraphClient({ baseUrl: t.emu.baseUrl, transport, token, limitKey: LOGIN });
-  provider = createMicrosoftProvider({ graphBaseUrl: t.emu.baseUrl, transport, token, mailbox: LOGIN, roomsEnabled: true });
+  provider = createMicrosoftProvider({
+    graphBaseUrl: t.emu.baseUrl,
+    transport,
+    token,
+    mailbox: LOGIN,
+    roomsEnabled: true,
+  });
 });
 afterAll(async () => t?.close());
 
@@ -28,7 +40,10 @@ describe('GraphClient', () => {
     t.emu.requestLog.reset();
     t.emu.faults.update({ seed: 11, errors: { rate: 0.4, statuses: [503, 504], retryAfterSeconds: 0 } });
     try {
-      const calls = Array.from({ length: 10 }, () => ({ method: 'GET' as const, path: `/me/calendars/${encodeURIComponent(cals[0]!.id)}?$select=id,name` }));
+      const calls = Array.from({ length: 10 }, () => ({
+        method: 'GET' as const,
+        path: `/me/calendars/${encodeURIComponent(cals[0]!.id)}?$select=id,name`,
+      }));
       const results = await graph.batch(calls);
       expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
       const log = t.emu.requestLog.list({});
@@ -46,11 +61,19 @@ describe('GraphClient', () => {
 
   it('chunks free/busy into ≤ 20 schedules and < 62 days per getSchedule, stitched per person', async () => {
     const real = [...t.emu.directory.users.values()].filter((u) => u.kind === 'user').map((u) => u.mail);
-    const people = [...real, ...Array.from({ length: 25 - real.length }, (_, i) => `ghost${i}@contoso.com`)].slice(0, 25);
+    const people = [...real, ...Array.from({ length: 25 - real.length }, (_, i) => `ghost${i}@contoso.com`)].slice(
+      0,
+      25,
+    );
     const start = new Date(Date.UTC(2027, 0, 4)).toISOString();
     const end = new Date(Date.UTC(2027, 0, 4) + 70 * 86_400_000).toISOString();
     t.emu.requestLog.reset();
-    const fb = await provider.getFreeBusy({ schedules: [...people, 'nobody@unknown-org.example'], start, end, intervalMinutes: 60 });
+    const fb = await provider.getFreeBusy({
+      schedules: [...people, 'nobody@unknown-org.example'],
+      start,
+      end,
+      intervalMinutes: 60,
+    });
     expect(fb.schedules).toHaveLength(26);
     const schedules = t.emu.requestLog.list({}).filter((r) => r.url.endsWith('/getSchedule'));
     expect(schedules).toHaveLength(4);
@@ -59,10 +82,13 @@ describe('GraphClient', () => {
     }
     expect(fb.schedules.find((s) => s.email === 'nobody@unknown-org.example')?.status).toBe('unknown');
     const tid = t.emu.directory.getUser(LOGIN)!.tenantId;
-    const colleagues = [...t.emu.directory.users.values()].filter((u) => u.kind === 'user' && u.tenantId === tid && u.mailbox === 'exchangeOnline').map((u) => u.mail);
+    const colleagues = [...t.emu.directory.users.values()]
+      .filter((u) => u.kind === 'user' && u.tenantId === tid && u.mailbox === 'exchangeOnline')
+      .map((u) => u.mail);
     expect(colleagues.length).toBeGreaterThan(3);
     for (const c of colleagues) expect(fb.schedules.find((s) => s.email === c)?.status).toBe('ok');
-    for (const ghost of people.filter((p) => p.startsWith('ghost'))) expect(fb.schedules.find((s) => s.email === ghost)?.status).toBe('unknown');
+    for (const ghost of people.filter((p) => p.startsWith('ghost')))
+      expect(fb.schedules.find((s) => s.email === ghost)?.status).toBe('unknown');
   });
 
   it('returns the series master with changed occurrences whose master is not in the page', async () => {
@@ -73,18 +99,27 @@ describe('GraphClient', () => {
         start: new Date(start).toISOString(),
         end: new Date(start + 1800_000).toISOString(),
         timeZone: 'UTC',
-        recurrence: { rrule: 'FREQ=WEEKLY;COUNT=4', timeZone: 'UTC', startLocal: new Date(start).toISOString().slice(0, 19), exDates: [] },
+        recurrence: {
+          rrule: 'FREQ=WEEKLY;COUNT=4',
+          timeZone: 'UTC',
+          startLocal: new Date(start).toISOString().slice(0, 19),
+          exDates: [],
+        },
       },
     });
     const cal = (await provider.listCalendars()).find((c) => c.isDefault)!;
-    const window = { start: new Date(start - 86_400_000).toISOString(), end: new Date(start + 40 * 86_400_000).toISOString() };
+    const window = {
+      start: new Date(start - 86_400_000).toISOString(),
+      end: new Date(start + 40 * 86_400_000).toISOString(),
+    };
     let cursor: string | null = null;
-    for (let done = false; !done; ) ({ cursor, done } = await provider.syncChanges({ calendarId: cal.id, window, cursor }));
+    for (let done = false; !done;)
+      ({ cursor, done } = await provider.syncChanges({ calendarId: cal.id, window, cursor }));
     const page = await provider.listEvents({ start: window.start, end: window.end, pageSize: 100 });
     const occurrence = page.events.find((e) => e.seriesMasterId === series.id)!;
     await provider.updateEvent({ eventId: occurrence.id, changes: { subject: 'Weekly sync (moved)' } });
     const changes = [];
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       const p = await provider.syncChanges({ calendarId: cal.id, window, cursor });
       changes.push(...p.changes);
       ({ cursor, done } = p);

@@ -1,7 +1,15 @@
 // Factory for the Microsoft Graph provider: one adapter per connected mailbox, on a shared, decorated transport.
 import type { Agent } from 'undici';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
-import { compose, concurrencyLimit, requestBudget, retry, type HttpTransport, type RetryOptions, type Timing } from '../decorators/index.js';
+import {
+  compose,
+  concurrencyLimit,
+  requestBudget,
+  retry,
+  type HttpTransport,
+  type RetryOptions,
+  type Timing,
+} from '../decorators/index.js';
 import { GraphClient, type TokenSource } from './client.js';
 import { fetchTransport } from './http.js';
 import { MicrosoftCalendarAdapter } from './provider.js';
@@ -45,6 +53,12 @@ export interface MicrosoftProviderOptions {
 
 /** A CalendarProvider for one mailbox. */
 export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarProvider {
-  const graph = new GraphClient({ baseUrl: o.graphBaseUrl, transport: o.transport, token: o.token, limitKey: o.mailbox.toLowerCase(), timing: o.timing });
+  const graph = new GraphClient({
+    baseUrl: o.graphBaseUrl,
+    transport: o.transport,
+    token: o.token,
+    limitKey: o.mailbox.toLowerCase(),
+    timing: o.timing,
+  });
   return new MicrosoftCalendarAdapter(graph, { mailbox: o.mailbox, roomsEnabled: o.roomsEnabled });
 }

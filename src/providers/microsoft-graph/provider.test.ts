@@ -1,6 +1,13 @@
 // The Microsoft Graph adapter passes the shared provider contract against the emulator, with faults off and on.
 import { providerContract, type ContractHarness } from '../contract.case.js';
-import { newOAuthClient, seededSpecials, signIn, startTestEmulator, tokenSource, type TestEmulator } from '../../../test/support/microsoft.js';
+import {
+  newOAuthClient,
+  seededSpecials,
+  signIn,
+  startTestEmulator,
+  tokenSource,
+  type TestEmulator,
+} from '../../../test/support/microsoft.js';
 import type { FaultPatch } from '../../../emulator/microsoft/faults.js';
 import { createGraphTransport, createMicrosoftProvider } from './index.js';
 
@@ -45,13 +52,18 @@ const SKIPS = {
 
 providerContract('microsoft (emulator)', () => harness(null, 1), SKIPS);
 
-providerContract('microsoft (emulator, faults on)', () =>
-  harness({
-    seed: 7,
-    // 429 with Retry-After: 1 once a mailbox sends more than 6 requests a second; 15% 503/504 with Retry-After: 0.
-    throttle: { enabled: true, requestsPerWindow: 6, windowSeconds: 1, concurrentRequests: 4 },
-    errors: { rate: 0.15, statuses: [503, 504], retryAfterSeconds: 0 },
-    latency: { fixedMs: 5, jitterMs: 10, distribution: 'uniform' },
-  }, 3),
+providerContract(
+  'microsoft (emulator, faults on)',
+  () =>
+    harness(
+      {
+        seed: 7,
+        // 429 with Retry-After: 1 once a mailbox sends more than 6 requests a second; 15% 503/504 with Retry-After: 0.
+        throttle: { enabled: true, requestsPerWindow: 6, windowSeconds: 1, concurrentRequests: 4 },
+        errors: { rate: 0.15, statuses: [503, 504], retryAfterSeconds: 0 },
+        latency: { fixedMs: 5, jitterMs: 10, distribution: 'uniform' },
+      },
+      3,
+    ),
   SKIPS,
 );

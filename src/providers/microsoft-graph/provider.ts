@@ -52,7 +52,8 @@ export interface MicrosoftAdapterOptions {
 }
 
 const EXPAND_EXTERNAL = `$expand=${encodeURIComponent(`singleValueExtendedProperties($filter=id eq '${CALBRIDGE_PROPERTY_ID}')`)}`;
-const CAL_SELECT = '$select=id,name,owner,isDefaultCalendar,canEdit,allowedOnlineMeetingProviders,defaultOnlineMeetingProvider';
+const CAL_SELECT =
+  '$select=id,name,owner,isDefaultCalendar,canEdit,allowedOnlineMeetingProviders,defaultOnlineMeetingProvider';
 const enc = encodeURIComponent;
 
 interface Collection<T> {
@@ -68,7 +69,12 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     private readonly graph: GraphClient,
     private readonly opts: MicrosoftAdapterOptions,
   ) {
-    this.capabilities = { findMeetingTimes: true, rooms: opts.roomsEnabled, subscriptions: true, onlineMeetingProvider: 'teamsForBusiness' };
+    this.capabilities = {
+      findMeetingTimes: true,
+      rooms: opts.roomsEnabled,
+      subscriptions: true,
+      onlineMeetingProvider: 'teamsForBusiness',
+    };
   }
 
   private calendarPath(calendarId?: string): string {
@@ -92,18 +98,30 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
 
   /** Refuses an online meeting the calendar cannot host (Graph would silently create none). */
   private async requireTeams(calendarId: string | undefined): Promise<void> {
-    const cal = await this.graph.call<MicrosoftGraph.Calendar>({ method: 'GET', path: `${this.calendarPath(calendarId)}?${CAL_SELECT}` });
-    const allowed: OnlineMeetingProvider[] = graphCalendarToInfo(cal, { mailboxEmail: this.opts.mailbox }).allowedOnlineMeetingProviders;
+    const cal = await this.graph.call<MicrosoftGraph.Calendar>({
+      method: 'GET',
+      path: `${this.calendarPath(calendarId)}?${CAL_SELECT}`,
+    });
+    const allowed: OnlineMeetingProvider[] = graphCalendarToInfo(cal, {
+      mailboxEmail: this.opts.mailbox,
+    }).allowedOnlineMeetingProviders;
     if (!allowed.includes('teamsForBusiness')) {
-      throw new AppError('online_meeting_unavailable', 'This calendar cannot host Teams meetings (allowedOnlineMeetingProviders has no teamsForBusiness).', {
-        details: { allowedOnlineMeetingProviders: allowed },
-      });
+      throw new AppError(
+        'online_meeting_unavailable',
+        'This calendar cannot host Teams meetings (allowedOnlineMeetingProviders has no teamsForBusiness).',
+        {
+          details: { allowedOnlineMeetingProviders: allowed },
+        },
+      );
     }
   }
 
   async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
     if (params.event.onlineMeeting === true) await this.requireTeams(params.calendarId);
-    const body = draftToGraphEvent(params.event, { externalId: params.externalId, transactionId: params.transactionId });
+    const body = draftToGraphEvent(params.event, {
+      externalId: params.externalId,
+      transactionId: params.transactionId,
+    });
     const created = await this.graph.call<MicrosoftGraph.Event>({
       method: 'POST',
       path: `${this.calendarPath(params.calendarId)}/events?${EXPAND_EXTERNAL}`,
@@ -111,17 +129,24 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       idempotent: params.transactionId !== undefined,
     });
     const event = this.toEvent(created, params.calendarId);
-    return params.externalId !== undefined && event.externalId === null ? { ...event, externalId: params.externalId } : event;
+    return params.externalId !== undefined && event.externalId === null
+      ? { ...event, externalId: params.externalId }
+      : event;
   }
 
   async getEvent(eventId: string): Promise<CalendarEvent> {
-    return this.toEvent(await this.graph.call({ method: 'GET', path: `/me/events/${enc(eventId)}?${EXPAND_EXTERNAL}` }));
+    return this.toEvent(
+      await this.graph.call({ method: 'GET', path: `/me/events/${enc(eventId)}?${EXPAND_EXTERNAL}` }),
+    );
   }
 
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
     const patch = changesToGraphPatch(params.changes);
     if (params.changes.onlineMeeting === true) {
-      const current = await this.graph.call<MicrosoftGraph.Event>({ method: 'GET', path: `/me/events/${enc(params.eventId)}?$select=id,calendar&$expand=calendar($select=id)` });
+      const current = await this.graph.call<MicrosoftGraph.Event>({
+        method: 'GET',
+        path: `/me/events/${enc(params.eventId)}?$select=id,calendar&$expand=calendar($select=id)`,
+      });
       await this.requireTeams((current as { calendar?: { id?: string } }).calendar?.id);
     }
     const updated = await this.graph.call<MicrosoftGraph.Event>({
@@ -161,7 +186,10 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     const mapped = mapDeltaPage(page, { calendarId: params.calendarId });
     const changes = await this.withSeriesMasters(mapped.changes, params.calendarId);
     const cursor = mapped.deltaLink ?? mapped.nextLink;
-    if (!cursor) throw new AppError('provider_error', 'The delta page carried neither a next nor a delta link.', { details: { reason: 'no_delta_link' } });
+    if (!cursor)
+      throw new AppError('provider_error', 'The delta page carried neither a next nor a delta link.', {
+        details: { reason: 'no_delta_link' },
+      });
     return { changes, cursor, done: mapped.deltaLink !== null };
   }
 
@@ -169,10 +197,18 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
   private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
     const present = new Set(changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : [])));
     const missing = [
-      ...new Set(changes.flatMap((c) => (c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId) ? [c.event.seriesMasterId] : []))),
+      ...new Set(
+        changes.flatMap((c) =>
+          c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId)
+            ? [c.event.seriesMasterId]
+            : [],
+        ),
+      ),
     ];
     if (missing.length === 0) return changes;
-    const responses = await this.graph.batch(missing.map((id) => ({ method: 'GET' as const, path: `/me/events/${enc(id)}?${EXPAND_EXTERNAL}` })));
+    const responses = await this.graph.batch(
+      missing.map((id) => ({ method: 'GET' as const, path: `/me/events/${enc(id)}?${EXPAND_EXTERNAL}` })),
+    );
     const masters: EventChange[] = [];
     for (const res of responses) {
       if (res.status === 404) continue; // the series was deleted meanwhile: its removal comes in a later page
@@ -186,7 +222,10 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
   }
 
   async getWorkingHours(): Promise<WorkingHours | null> {
-    const wh = await this.graph.call<MicrosoftGraph.WorkingHours>({ method: 'GET', path: '/me/mailboxSettings/workingHours' });
+    const wh = await this.graph.call<MicrosoftGraph.WorkingHours>({
+      method: 'GET',
+      path: '/me/mailboxSettings/workingHours',
+    });
     return wh && wh.daysOfWeek ? graphWorkingHoursToDomain(wh) : null;
   }
 
@@ -201,8 +240,13 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
   }
 
   async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {
-    const consent = 'Listing rooms needs the Place.Read.All permission, which an administrator of the organisation must consent to (GET /api/integrations/outlook/admin-consent-url).';
-    if (!this.opts.roomsEnabled) throw new AppError('permission_denied', 'Room lookup is turned off on this server (MICROSOFT_ROOMS_ENABLED=false).');
+    const consent =
+      'Listing rooms needs the Place.Read.All permission, which an administrator of the organisation must consent to (GET /api/integrations/outlook/admin-consent-url).';
+    if (!this.opts.roomsEnabled)
+      throw new AppError(
+        'permission_denied',
+        'Room lookup is turned off on this server (MICROSOFT_ROOMS_ENABLED=false).',
+      );
     const rooms: RoomInfo[] = [];
     let next: string | null = '/places/microsoft.graph.room?$top=100';
     while (next) {
@@ -210,19 +254,29 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       try {
         page = await this.graph.call({ method: 'GET', path: next });
       } catch (e) {
-        if (e instanceof AppError && e.code === 'permission_denied') throw new AppError('permission_denied', consent, { details: { ...e.details, missingScope: 'Place.Read.All' }, cause: e });
+        if (e instanceof AppError && e.code === 'permission_denied')
+          throw new AppError('permission_denied', consent, {
+            details: { ...e.details, missingScope: 'Place.Read.All' },
+            cause: e,
+          });
         throw e;
       }
       rooms.push(...(page.value ?? []).map((r) => graphRoomToInfo(r)));
       next = page['@odata.nextLink'] ?? null;
     }
     return rooms.filter(
-      (r) => (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) && (query.building === undefined || r.building === query.building),
+      (r) =>
+        (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) &&
+        (query.building === undefined || r.building === query.building),
     );
   }
 
   async createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo> {
-    const sub = await this.graph.call<MicrosoftGraph.Subscription>({ method: 'POST', path: '/subscriptions', body: subscriptionParamsToGraph(params) });
+    const sub = await this.graph.call<MicrosoftGraph.Subscription>({
+      method: 'POST',
+      path: '/subscriptions',
+      body: subscriptionParamsToGraph(params),
+    });
     return graphSubscriptionToInfo(sub);
   }
 

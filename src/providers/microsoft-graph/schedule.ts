@@ -41,7 +41,12 @@ export async function getFreeBusy(graph: GraphClient, params: FreeBusyParams): P
     jobs.map((j) => ({
       method: 'POST' as const,
       path: '/me/calendar/getSchedule',
-      body: freeBusyParamsToGraph({ schedules: j.group, start: j.span.start, end: j.span.end, intervalMinutes: interval }),
+      body: freeBusyParamsToGraph({
+        schedules: j.group,
+        start: j.span.start,
+        end: j.span.end,
+        intervalMinutes: interval,
+      }),
       idempotent: true,
     })),
   );
@@ -51,15 +56,25 @@ export async function getFreeBusy(graph: GraphClient, params: FreeBusyParams): P
     if (res.status >= 400) {
       const err = mapGraphError({ status: res.status, body: res.body, headers: res.headers });
       if (FATAL.has(err.code)) throw err;
-      for (const email of group) pieces.get(email)!.push({ email, status: 'unknown', reason: reasonOf(err), message: err.message });
+      for (const email of group)
+        pieces.get(email)!.push({ email, status: 'unknown', reason: reasonOf(err), message: err.message });
       return;
     }
     const values = (res.body as { value?: MicrosoftGraph.ScheduleInformation[] })?.value ?? [];
     for (const email of group) {
       const si = values.find((v) => (v.scheduleId ?? '').toLowerCase() === email);
-      pieces.get(email)!.push(
-        si ? graphScheduleToAvailability(si) : { email, status: 'unknown', reason: 'missing', message: 'The provider returned no schedule for this address.' },
-      );
+      pieces
+        .get(email)!
+        .push(
+          si
+            ? graphScheduleToAvailability(si)
+            : {
+                email,
+                status: 'unknown',
+                reason: 'missing',
+                message: 'The provider returned no schedule for this address.',
+              },
+        );
     }
   });
   const schedules = emails.map((email): ScheduleAvailability => {

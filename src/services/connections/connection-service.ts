@@ -4,7 +4,13 @@ import type { Connection } from '../../domain/connections.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
-import type { ConnectionEventBus, ConnectionStore, OAuthClient, OAuthStateStore, SecretSealer } from '../../ports/connections.js';
+import type {
+  ConnectionEventBus,
+  ConnectionStore,
+  OAuthClient,
+  OAuthStateStore,
+  SecretSealer,
+} from '../../ports/connections.js';
 import type { AuditStore, TokenVault } from '../../ports/stores.js';
 import { ADMIN_CONSENT_MARKER, hashNonce, isWellFormedNonce, newNonce } from './oauth-state.js';
 import { MemoryTokenCache, type TokenManager } from './token-manager.js';
@@ -36,7 +42,9 @@ export interface ConnectResult {
   expiresAt: string;
 }
 
-export type CallbackQuery = Partial<Record<'state' | 'code' | 'error' | 'error_description' | 'admin_consent' | 'tenant', string>>;
+export type CallbackQuery = Partial<
+  Record<'state' | 'code' | 'error' | 'error_description' | 'admin_consent' | 'tenant', string>
+>;
 
 const STATE_TTL_MS = 10 * 60_000;
 const CONSENT_ERROR = /AADSTS(65001|90094|900941)\b/;
@@ -45,7 +53,10 @@ const PROVIDER = 'MICROSOFT' as const;
 export class ConnectionService {
   constructor(private readonly d: ConnectionServiceDeps) {}
 
-  private async newState(actor: Pick<Actor, 'tenantId' | 'userId'>, verifier: string): Promise<{ nonce: string; expiresAt: string }> {
+  private async newState(
+    actor: Pick<Actor, 'tenantId' | 'userId'>,
+    verifier: string,
+  ): Promise<{ nonce: string; expiresAt: string }> {
     const nonce = newNonce();
     const hash = hashNonce(nonce);
     const expiresAt = new Date(this.d.now().getTime() + STATE_TTL_MS).toISOString();
@@ -62,10 +73,18 @@ export class ConnectionService {
   }
 
   /** Starts the sign-in: a single-use state bound to the caller and a PKCE pair whose verifier is sealed. */
-  async connect(actor: Actor, opts: { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' } = {}): Promise<ConnectResult> {
+  async connect(
+    actor: Actor,
+    opts: { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' } = {},
+  ): Promise<ConnectResult> {
     const pkce = await this.d.oauth.createPkce();
     const { nonce, expiresAt } = await this.newState(actor, pkce.verifier);
-    const authorizeUrl = await this.d.oauth.authorizeUrl({ state: nonce, codeChallenge: pkce.challenge, loginHint: opts.loginHint, prompt: opts.prompt });
+    const authorizeUrl = await this.d.oauth.authorizeUrl({
+      state: nonce,
+      codeChallenge: pkce.challenge,
+      loginHint: opts.loginHint,
+      prompt: opts.prompt,
+    });
     await this.audit(actor.tenantId, actor.userId, 'outlook.connect_started', undefined, {});
     return { authorizeUrl, expiresAt };
   }
@@ -75,7 +94,11 @@ export class ConnectionService {
     const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
     const { nonce, expiresAt } = await this.newState(actor, ADMIN_CONSENT_MARKER);
     const target = tenant ?? conn?.providerTenantId ?? this.d.defaultAdminTenant;
-    return { url: await this.d.oauth.adminConsentUrl({ tenant: target, state: nonce }), expiresAt, scopes: this.d.oauth.adminScopes };
+    return {
+      url: await this.d.oauth.adminConsentUrl({ tenant: target, state: nonce }),
+      expiresAt,
+      scopes: this.d.oauth.adminScopes,
+    };
   }
 
   /**
@@ -83,7 +106,8 @@ export class ConnectionService {
    * failures are recorded on the connection and the browser is sent to the settings page with the outcome.
    */
   async callback(q: CallbackQuery): Promise<{ redirect: string }> {
-    if (!q.state || !isWellFormedNonce(q.state)) throw new AppError('invalid_state', undefined, { details: { reason: 'malformed' } });
+    if (!q.state || !isWellFormedNonce(q.state))
+      throw new AppError('invalid_state', undefined, { details: { reason: 'malformed' } });
     const hash = hashNonce(q.state);
     const rec = await this.d.states.consume(hash, this.d.now());
     if ('rejected' in rec) throw new AppError('invalid_state', undefined, { details: { reason: rec.rejected } });
@@ -96,7 +120,8 @@ export class ConnectionService {
     try {
       tokens = await this.d.oauth.redeemCode({ code: q.code, codeVerifier: verifier, cache });
     } catch (e) {
-      if (isAppError(e, 'admin_consent_required')) return this.consentRequired(who, String(e.details?.aadsts ?? 'consent_required'));
+      if (isAppError(e, 'admin_consent_required'))
+        return this.consentRequired(who, String(e.details?.aadsts ?? 'consent_required'));
       if (isAppError(e)) return this.failed(who, e.code, e.message);
       throw e;
     }
@@ -126,16 +151,28 @@ export class ConnectionService {
       scopes: tokens.scopes,
       calendars: Array.isArray(calendars) ? calendars.length : null,
     });
-    this.d.events.publish({ type: 'connection.connected', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: PROVIDER });
+    this.d.events.publish({
+      type: 'connection.connected',
+      tenantId: conn.tenantId,
+      userId: conn.userId,
+      connectionId: conn.id,
+      provider: PROVIDER,
+    });
     return { redirect: `${this.d.settingsPath}?connected=outlook${unsupported ? '&status=unsupported_mailbox' : ''}` };
   }
 
   private async adminConsentDone(who: { tenantId: string; userId: string }, q: CallbackQuery) {
     const granted = q.admin_consent?.toLowerCase() === 'true' && !q.error;
-    await this.audit(who.tenantId, who.userId, granted ? 'outlook.admin_consent_granted' : 'outlook.admin_consent_failed', undefined, {
-      providerTenantId: q.tenant ?? null,
-      error: q.error ?? null,
-    });
+    await this.audit(
+      who.tenantId,
+      who.userId,
+      granted ? 'outlook.admin_consent_granted' : 'outlook.admin_consent_failed',
+      undefined,
+      {
+        providerTenantId: q.tenant ?? null,
+        error: q.error ?? null,
+      },
+    );
     return { redirect: `${this.d.settingsPath}?admin_consent=${granted ? 'granted' : 'failed'}` };
   }
 
@@ -144,14 +181,29 @@ export class ConnectionService {
     if (q.error === 'consent_required' || CONSENT_ERROR.test(description)) {
       return this.consentRequired(who, CONSENT_ERROR.exec(description)?.[0] ?? q.error ?? 'consent_required');
     }
-    return this.failed(who, q.error ?? 'no_code', q.error === 'access_denied' ? 'The user declined the consent.' : 'The sign-in returned no code.');
+    return this.failed(
+      who,
+      q.error ?? 'no_code',
+      q.error === 'access_denied' ? 'The user declined the consent.' : 'The sign-in returned no code.',
+    );
   }
 
   private async consentRequired(who: { tenantId: string; userId: string }, reason: string) {
     const existing = await this.d.connections.get(who.tenantId, who.userId, PROVIDER);
-    if (existing) await this.d.connections.setStatus(who.tenantId, existing.id, 'consent_required', { reason: 'admin_consent_required', lastError: reason });
+    if (existing)
+      await this.d.connections.setStatus(who.tenantId, existing.id, 'consent_required', {
+        reason: 'admin_consent_required',
+        lastError: reason,
+      });
     await this.audit(who.tenantId, who.userId, 'outlook.consent_required', existing?.id, { reason });
-    if (existing) this.d.events.publish({ type: 'connection.consent_required', ...who, connectionId: existing.id, provider: PROVIDER, reason });
+    if (existing)
+      this.d.events.publish({
+        type: 'connection.consent_required',
+        ...who,
+        connectionId: existing.id,
+        provider: PROVIDER,
+        reason,
+      });
     return { redirect: `${this.d.settingsPath}?connected=outlook&error=admin_consent_required` };
   }
 
@@ -161,16 +213,31 @@ export class ConnectionService {
   }
 
   private async setUnsupported(conn: Connection, message: string): Promise<void> {
-    await this.d.connections.setStatus(conn.tenantId, conn.id, 'unsupported_mailbox', { reason: 'mailbox_not_in_exchange_online', lastError: message });
+    await this.d.connections.setStatus(conn.tenantId, conn.id, 'unsupported_mailbox', {
+      reason: 'mailbox_not_in_exchange_online',
+      lastError: message,
+    });
     this.d.tokens.forget(conn.id);
-    this.d.events.publish({ type: 'connection.unsupported_mailbox', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: PROVIDER, reason: 'on_premises' });
+    this.d.events.publish({
+      type: 'connection.unsupported_mailbox',
+      tenantId: conn.tenantId,
+      userId: conn.userId,
+      connectionId: conn.id,
+      provider: PROVIDER,
+      reason: 'on_premises',
+    });
   }
 
   /** Reacts to provider errors seen anywhere (wired as a provider decorator). */
   async onProviderError(conn: Connection, e: AppError): Promise<void> {
     if (e.code === 'unsupported_mailbox' && conn.status === 'active') {
-      await this.setUnsupported(conn, 'This mailbox is hosted on-premises (Exchange Server) and cannot be reached through Microsoft Graph.');
-      await this.audit(conn.tenantId, conn.userId, 'outlook.unsupported_mailbox', conn.id, { graphCode: e.details?.graphCode ?? null });
+      await this.setUnsupported(
+        conn,
+        'This mailbox is hosted on-premises (Exchange Server) and cannot be reached through Microsoft Graph.',
+      );
+      await this.audit(conn.tenantId, conn.userId, 'outlook.unsupported_mailbox', conn.id, {
+        graphCode: e.details?.graphCode ?? null,
+      });
     }
   }
 
@@ -207,18 +274,44 @@ export class ConnectionService {
     if (conn.status === 'active' && this.d.subscriptionIds) {
       const provider = this.d.providerFor(conn);
       for (const id of await this.d.subscriptionIds(conn)) {
-        if (await provider.deleteSubscription(id).then(() => true, () => false)) deleted++;
+        if (
+          await provider.deleteSubscription(id).then(
+            () => true,
+            () => false,
+          )
+        )
+          deleted++;
       }
     }
     await this.d.vault.erase(conn.tenantId, conn.id);
     this.d.tokens.forget(conn.id);
     await this.d.connections.setStatus(conn.tenantId, conn.id, 'revoked', { reason: 'disconnected', lastError: null });
     await this.audit(conn.tenantId, actor.userId, 'outlook.disconnected', conn.id, { subscriptionsDeleted: deleted });
-    this.d.events.publish({ type: 'connection.revoked', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: PROVIDER, reason: 'disconnected' });
+    this.d.events.publish({
+      type: 'connection.revoked',
+      tenantId: conn.tenantId,
+      userId: conn.userId,
+      connectionId: conn.id,
+      provider: PROVIDER,
+      reason: 'disconnected',
+    });
     return (await this.d.connections.getById(conn.tenantId, conn.id))!;
   }
 
-  private audit(tenantId: string, actor: string, action: string, connectionId: string | undefined, details: Record<string, unknown>) {
-    return this.d.audit.record({ tenantId, actor, action, targetType: connectionId ? 'calendar_connection' : undefined, targetId: connectionId, details });
+  private audit(
+    tenantId: string,
+    actor: string,
+    action: string,
+    connectionId: string | undefined,
+    details: Record<string, unknown>,
+  ) {
+    return this.d.audit.record({
+      tenantId,
+      actor,
+      action,
+      targetType: connectionId ? 'calendar_connection' : undefined,
+      targetId: connectionId,
+      details,
+    });
   }
 }

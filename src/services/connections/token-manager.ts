@@ -2,7 +2,13 @@
 // (encrypted) in the vault; refreshes are single-flight per connection; a lost grant marks the connection needs_reauth.
 import type { Connection } from '../../domain/connections.js';
 import { AppError, isAppError } from '../../domain/errors.js';
-import type { ConnectionEventBus, ConnectionStore, OAuthClient, OAuthTokens, TokenCacheStore } from '../../ports/connections.js';
+import type {
+  ConnectionEventBus,
+  ConnectionStore,
+  OAuthClient,
+  OAuthTokens,
+  TokenCacheStore,
+} from '../../ports/connections.js';
 import type { AuditStore, TokenVault } from '../../ports/stores.js';
 
 export interface TokenManagerDeps {
@@ -50,14 +56,19 @@ export class TokenManager {
   /** The vault-backed cache store of one connection. */
   cacheStore(tenantId: string, connectionId: string, homeAccountId: string): TokenCacheStore {
     return {
-      load: async () => ((await this.d.vault.load(tenantId, connectionId)) as ConnectionSecret | null)?.tokenCache ?? null,
-      save: async (tokenCache) => this.d.vault.save(tenantId, connectionId, { homeAccountId, tokenCache } satisfies ConnectionSecret),
+      load: async () =>
+        ((await this.d.vault.load(tenantId, connectionId)) as ConnectionSecret | null)?.tokenCache ?? null,
+      save: async (tokenCache) =>
+        this.d.vault.save(tenantId, connectionId, { homeAccountId, tokenCache } satisfies ConnectionSecret),
     };
   }
 
   /** Stores a new connection's cache (after code redemption) and remembers its access token. */
   async store(conn: Connection, tokens: OAuthTokens, cache: MemoryTokenCache): Promise<void> {
-    await this.d.vault.save(conn.tenantId, conn.id, { homeAccountId: tokens.account.homeAccountId, tokenCache: cache.value } satisfies ConnectionSecret);
+    await this.d.vault.save(conn.tenantId, conn.id, {
+      homeAccountId: tokens.account.homeAccountId,
+      tokenCache: cache.value,
+    } satisfies ConnectionSecret);
     this.memory.set(conn.id, { token: tokens.accessToken, expiresAt: Date.parse(tokens.expiresAt) });
   }
 
@@ -69,13 +80,19 @@ export class TokenManager {
    * A valid access token for the connection. `forceRefresh` after the provider rejected `rejected`: if another
    * caller already replaced that token, the new one is returned without a second refresh.
    */
-  async accessToken(tenantId: string, connectionId: string, opts: { forceRefresh?: boolean; rejected?: string } = {}): Promise<string> {
+  async accessToken(
+    tenantId: string,
+    connectionId: string,
+    opts: { forceRefresh?: boolean; rejected?: string } = {},
+  ): Promise<string> {
     const m = this.memory.get(connectionId);
     const fresh = m !== undefined && m.expiresAt - this.skew > this.d.now().getTime();
     if (fresh && (!opts.forceRefresh || (opts.rejected !== undefined && m.token !== opts.rejected))) return m.token;
     const running = this.inflight.get(connectionId);
     if (running) return running;
-    const p = this.acquire(tenantId, connectionId, opts.forceRefresh ?? false).finally(() => this.inflight.delete(connectionId));
+    const p = this.acquire(tenantId, connectionId, opts.forceRefresh ?? false).finally(() =>
+      this.inflight.delete(connectionId),
+    );
     this.inflight.set(connectionId, p);
     return p;
   }
@@ -106,7 +123,11 @@ export class TokenManager {
       throw e;
     }
     this.memory.set(connectionId, { token: tokens.accessToken, expiresAt: Date.parse(tokens.expiresAt) });
-    if (conn.tokenExpiresAt !== tokens.expiresAt) await this.d.connections.setTokenInfo(tenantId, connectionId, { expiresAt: tokens.expiresAt, scopes: tokens.scopes });
+    if (conn.tokenExpiresAt !== tokens.expiresAt)
+      await this.d.connections.setTokenInfo(tenantId, connectionId, {
+        expiresAt: tokens.expiresAt,
+        scopes: tokens.scopes,
+      });
     return tokens.accessToken;
   }
 
@@ -120,7 +141,12 @@ export class TokenManager {
 
   reconnect(conn: Connection, reason: string, cause?: unknown): AppError {
     return new AppError('reconnect_required', undefined, {
-      details: { connectionId: conn.id, status: conn.status === 'active' ? 'needs_reauth' : conn.status, reason, connectUrl: this.d.connectUrl() },
+      details: {
+        connectionId: conn.id,
+        status: conn.status === 'active' ? 'needs_reauth' : conn.status,
+        reason,
+        connectUrl: this.d.connectUrl(),
+      },
       cause,
     });
   }
@@ -129,7 +155,10 @@ export class TokenManager {
   async markNeedsReauth(conn: Connection, reason: string): Promise<void> {
     this.memory.delete(conn.id);
     if (conn.status === 'needs_reauth') return;
-    await this.d.connections.setStatus(conn.tenantId, conn.id, 'needs_reauth', { reason, lastError: `The authorisation was lost (${reason}); the user must reconnect.` });
+    await this.d.connections.setStatus(conn.tenantId, conn.id, 'needs_reauth', {
+      reason,
+      lastError: `The authorisation was lost (${reason}); the user must reconnect.`,
+    });
     await this.d.audit.record({
       tenantId: conn.tenantId,
       actor: 'system',
@@ -138,6 +167,13 @@ export class TokenManager {
       targetId: conn.id,
       details: { reason },
     });
-    this.d.events.publish({ type: 'connection.needs_reauth', tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, provider: conn.provider, reason });
+    this.d.events.publish({
+      type: 'connection.needs_reauth',
+      tenantId: conn.tenantId,
+      userId: conn.userId,
+      connectionId: conn.id,
+      provider: conn.provider,
+      reason,
+    });
   }
 }
