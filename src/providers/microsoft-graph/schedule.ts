@@ -63,18 +63,16 @@ export async function getFreeBusy(graph: GraphClient, params: FreeBusyParams): P
     const values = (res.body as { value?: MicrosoftGraph.ScheduleInformation[] })?.value ?? [];
     for (const email of group) {
       const si = values.find((v) => (v.scheduleId ?? '').toLowerCase() === email);
-      pieces
-        .get(email)!
-        .push(
-          si
-            ? graphScheduleToAvailability(si)
-            : {
-                email,
-                status: 'unknown',
-                reason: 'missing',
-                message: 'The provider returned no schedule for this address.',
-              },
-        );
+      pieces.get(email)!.push(
+        si
+          ? graphScheduleToAvailability(si)
+          : {
+              email,
+              status: 'unknown',
+              reason: 'missing',
+              message: 'The provider returned no schedule for this address.',
+            },
+      );
     }
   });
   const schedules = emails.map((email): ScheduleAvailability => {
