@@ -130,6 +130,20 @@ describe('GraphClient', () => {
     expect(master?.recurrence?.rrule).toMatch(/FREQ=WEEKLY/);
   });
 
+  it('reads working hours from mailboxSettings in IANA terms', async () => {
+    const wh = await provider.getWorkingHours();
+    expect(wh?.daysOfWeek).toContain('monday');
+    expect(wh?.startTime).toMatch(/^\d{2}:\d{2}:\d{2}$/);
+    expect(wh?.timeZone).toMatch(/\//);
+  });
+
+  it('without the admin-consented Place.Read.All, listRooms is permission_denied and says so', async () => {
+    const err = await provider.listRooms().catch((e: unknown) => e);
+    expect(isAppError(err, 'permission_denied')).toBe(true);
+    expect((err as Error).message).toMatch(/administrator/);
+    expect((err as { details: Record<string, unknown> }).details.missingScope).toBe('Place.Read.All');
+  });
+
   it('refuses to follow a link to another host (the token stays on Graph)', async () => {
     const err = await graph.call({ method: 'GET', path: 'https://attacker.example/v1.0/me' }).catch((e: unknown) => e);
     expect(isAppError(err, 'provider_error')).toBe(true);
