@@ -1,0 +1,104 @@
+// Serves the web app: hashed assets under /assets/, index.html for the client routes (never /api, /docs, /healthz,
+// /readyz or /metrics), a strict Content-Security-Policy, and the one-time demo login (POST /api/web/demo-login).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { AppError } from '../../domain/errors.js';
+import type { RouteModule } from '../build-app.js';
+
+/** Client-side routes answered with index.html (the SPA fallback is this explicit list, so nothing else is shadowed). */
+export const CLIENT_ROUTES = [
+  '/',
+  '/calendar',
+  '/customers',
+  '/customers/:id',
+  '/schedule',
+  '/approvals',
+  '/settings',
+  '/chat',
+];
+/** The demo login is reached before the browser has an API key. */
+export const WEB_PUBLIC_PATHS = [/^\/api\/web\/demo-login$/];
+
+/** Event bodies are sanitised in the app; the policy is the second wall: no inline or foreign script, no framing. */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface WebRouteDeps {
+  /** Resolves to the built app's folder (builds it when missing or stale); rejects when it cannot be built. */
+  distDir: () => Promise<string>;
+  /** Redeems a one-time demo login token for the demo API key; null when the token is wrong, used or expired. */
+  redeemDemoLogin: (token: string) => Promise<string | null>;
+}
+
+const LoginBody = Type.Object(
+  { token: Type.String({ minLength: 16, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+function securityHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-frame-options', 'DENY');
+}
+
+export function webRoutes(d: WebRouteDeps): RouteModule {
+  return async (app: FastifyInstance) => {
+    await app.register(async (scope) => {
+      await scope.register(fastifyStatic, { root: '/', serve: false, decorateReply: true });
+      scope.get('/assets/*', { schema: { hide: true } }, async (req, reply) => {
+        const dir = join(await d.distDir(), 'assets');
+        const file = (req.params as { '*': string })['*'];
+        if (!/^[\w.-]+$/.test(file)) throw new AppError('not_found', 'No such asset.');
+        securityHeaders(reply).header('cache-control', 'public, max-age=31536000, immutable');
+        return reply.sendFile(file, dir, { cacheControl: false });
+      });
+      let cached: { dir: string; html: string } | null = null;
+      const index = async () => {
+        const dir = await d.distDir();
+        if (cached?.dir !== dir) cached = { dir, html: await readFile(join(dir, 'index.html'), 'utf8') };
+        return cached.html;
+      };
+      for (const url of CLIENT_ROUTES)
+        scope.get(url, { schema: { hide: true } }, async (_req, reply) =>
+          securityHeaders(reply)
+            .header('cache-control', 'no-cache')
+            .type('text/html; charset=utf-8')
+            .send(await index()),
+        );
+    });
+    {
+      const redeem = d.redeemDemoLogin;
+      app.post(
+        '/api/web/demo-login',
+        {
+          schema: {
+            tags: ['web'],
+            security: [],
+            summary: 'Redeems the one-time demo login link the local demo server wrote at start (embedded demo only)',
+            body: LoginBody,
+            response: { 200: Type.Object({ apiKey: Type.String() }), 401: Type.Ref('ErrorResponse') },
+          },
+        },
+        async (req) => {
+          const key = await redeem((req.body as Static<typeof LoginBody>).token);
+          if (!key) throw new AppError('unauthenticated', 'This login link is not valid (used, expired or wrong).');
+          return { apiKey: key };
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,792 @@
+// GENERATED from the server’s OpenAPI document (/docs/json) by web/scripts/gen-api-types.ts. DO NOT EDIT.
+// Regenerate with `npx tsx web/scripts/gen-api-types.ts`; test/e2e/web-api-types.test.ts fails when it drifts.
+
+export interface Schemas {
+  CalendarEventView: {
+    id: string;
+    calendarId: string | null;
+    subject: string;
+    start: string;
+    end: string;
+    timeZone: string;
+    isAllDay: boolean;
+    showAs: string;
+    sensitivity: string;
+    isCancelled: boolean;
+    customerId: string | null;
+    origin: string;
+    changeKey: string | null;
+  };
+  Customer: {
+    id: string;
+    name: string;
+    domains: Array<string>;
+    subjectPatterns: Array<string>;
+    stakeholders: Array<{
+      id: string;
+      customerId: string;
+      email: string;
+      name: string | null;
+      role: string | null;
+    }>;
+    createdAt: string;
+    updatedAt: string;
+  };
+  CustomerMeeting: {
+    id: string;
+    userId: string;
+    calendarId: string | null;
+    onSharedCalendar: boolean;
+    subject: string;
+    start: string;
+    end: string;
+    isAllDay: boolean;
+    isCancelled: boolean;
+    eventType: string;
+    ownResponse: string;
+    organizer: {
+      email: string;
+      name: string | null;
+    } | null;
+    attendees: Array<{
+      email: string;
+      name: string | null;
+      type: string;
+      response: string;
+    }>;
+    customer: {
+      customerId: string | null;
+      reason: string | null;
+      confidence: number | null;
+      manual: boolean;
+      candidates: Array<{
+        customerId: string;
+        reason: string;
+        confidence: number;
+        evidence: Array<string>;
+        matchedAttendees: Array<string>;
+        matchedStakeholders: Array<string>;
+        matchedPatterns: Array<{
+          kind: string;
+          value: string;
+        }>;
+      }>;
+    };
+  };
+  ErrorResponse: {
+    error: {
+      code: string;
+      message: string;
+      details?: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      };
+      requestId: string;
+    };
+  };
+  Proposal: {
+    id: string;
+    kind: string;
+    status: string;
+    customerId: string | null;
+    meetingId: string | null;
+    createdBy: string | null;
+    decidedBy: string | null;
+    decidedAt: string | null;
+    expiresAt: string;
+    error: string | null;
+    createdAt: string;
+    preview: {
+      subject: string;
+      bodyHtml: string;
+      teams: boolean;
+      room: string | null;
+      start: string;
+      end: string;
+      attendees: Array<{
+        email: string;
+        timeZone: string | null;
+        localStart: string | null;
+      }>;
+    };
+    result: {
+      meetingId: string | null;
+      providerEventId: string | null;
+      joinUrl: string | null;
+      action: string;
+    } | null;
+  };
+  Template: {
+    id: string;
+    key: string | null;
+    name: string;
+    subjectTemplate: string;
+    bodyHtml: string;
+    durationMinutes: number;
+    attendeeRoles: Array<string>;
+    onlineMeeting: boolean | null;
+    reminderMinutes: number | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+}
+
+export interface Paths {
+  '/api/customers': {
+    get: {
+      params: never;
+      query: { limit?: number; offset?: number; search?: string };
+      body: never;
+      response: {
+        items: Array<Schemas['Customer']>;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        domains?: Array<string>;
+        subjectPatterns?: Array<string>;
+        stakeholders?: Array<{
+          email: string;
+          name?: string | null;
+          role?: string | null;
+        }>;
+      };
+      response: Schemas['Customer'];
+    };
+  };
+  '/api/customers/{id}': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['Customer'];
+    };
+    patch: {
+      params: { id: string };
+      query: never;
+      body: {
+        name?: string;
+        domains?: Array<string>;
+        subjectPatterns?: Array<string>;
+      };
+      response: Schemas['Customer'];
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/customers/{id}/meetings': {
+    get: {
+      params: { id: string };
+      query: { limit?: number; offset?: number; when?: 'past' | 'upcoming' };
+      body: never;
+      response: {
+        items: Array<Schemas['CustomerMeeting']>;
+        total: number;
+      };
+    };
+  };
+  '/api/customers/{id}/schedule': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: {
+        templateId?: string;
+        templateKey?: string;
+        start: string;
+        durationMinutes?: number;
+        attendees?: Array<{
+          email: string;
+          name?: string | null;
+          type?: 'required' | 'optional';
+        }>;
+        subject?: string;
+        room?: string | null;
+        onlineMeeting?: boolean;
+        calendarId?: string;
+        timeZone?: string;
+      };
+      response: Schemas['Proposal'];
+    };
+  };
+  '/api/customers/{id}/stakeholders': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: {
+        email: string;
+        name?: string | null;
+        role?: string | null;
+      };
+      response: {
+        id: string;
+        customerId: string;
+        email: string;
+        name: string | null;
+        role: string | null;
+      };
+    };
+  };
+  '/api/customers/{id}/stakeholders/{stakeholderId}': {
+    delete: {
+      params: { id: string; stakeholderId: string };
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/integrations/outlook/admin-consent-url': {
+    get: {
+      params: never;
+      query: { tenant?: string };
+      body: never;
+      response: {
+        url: string;
+        expiresAt: string;
+        scopes: Array<{
+          scope: string;
+          why: string;
+          adminOnly: boolean;
+        }>;
+      };
+    };
+  };
+  '/api/integrations/outlook/calendars': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        calendars: Array<{
+          id: string;
+          providerCalendarId: string;
+          name: string;
+          ownerEmail: string | null;
+          isShared: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          onlineMeetingProviders: Array<string>;
+        }>;
+      };
+    };
+  };
+  '/api/integrations/outlook/callback': {
+    get: {
+      params: never;
+      query: {
+        state?: string;
+        code?: string;
+        error?: string;
+        error_description?: string;
+        admin_consent?: string;
+        tenant?: string;
+      };
+      body: never;
+      response: null;
+    };
+  };
+  '/api/integrations/outlook/connect': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        loginHint?: string;
+        prompt?: 'select_account' | 'consent' | 'login';
+      };
+      response: {
+        authorizeUrl: string;
+        expiresAt: string;
+      };
+    };
+  };
+  '/api/integrations/outlook/disconnect': {
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        status: string;
+      };
+    };
+  };
+  '/api/integrations/outlook/status': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        connected: boolean;
+        status: string;
+        account: {
+          email: string | null;
+          name: string | null;
+        } | null;
+        providerTenantId: string | null;
+        providerUserId: string | null;
+        scopes: Array<string>;
+        tokenExpiresAt: string | null;
+        connectedAt: string | null;
+        statusReason: string | null;
+        lastError: string | null;
+        calendars: Array<{
+          id: string;
+          providerCalendarId: string;
+          name: string;
+          ownerEmail: string | null;
+          isShared: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          onlineMeetingProviders: Array<string>;
+        }>;
+        reconnectUrl: string | null;
+      };
+    };
+  };
+  '/api/me': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        user: {
+          id: string;
+          email: string;
+          displayName: string | null;
+          timeZone: string;
+        };
+        tenant: {
+          id: string;
+          name: string;
+          calendarProvider: string;
+          settings: {
+            onlineMeetingByDefault?: boolean;
+            privacyMode?: boolean;
+            bufferMinutes?: number;
+            allowSelfApprovalInternal?: boolean;
+            ownDomains?: Array<string>;
+            sharedCalendarVisibility?: 'owner' | 'team';
+            engagementWeights?: {
+              [key: string]: number;
+            };
+            healthWebhookThreshold?: number;
+            healthWebhookUrl?: string | null;
+            prepBriefMinutesBefore?: number;
+            proposalTtlHours?: number;
+          };
+        };
+      };
+    };
+  };
+  '/api/meetings/{id}': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['CustomerMeeting'];
+    };
+  };
+  '/api/meetings/{id}/customer': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: {
+        customerId: string | null;
+      };
+      response: Schemas['CustomerMeeting'];
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['CustomerMeeting'];
+    };
+  };
+  '/api/outlook/calendar/availability': {
+    get: {
+      params: never;
+      query: {
+        start: string;
+        end: string;
+        attendees?: Array<string>;
+        rooms?: Array<string>;
+        granularity?: number;
+        timeZone?: string;
+      };
+      body: never;
+      response: {
+        range: {
+          start: string;
+          end: string;
+        };
+        timeZone: string;
+        slotMinutes: number;
+        schedules: Array<{
+          email: string;
+          status: string;
+          kind: string;
+        }>;
+        grid: Record<string, never>;
+        completeness: {
+          total: number;
+          current: number;
+          text: string;
+        };
+      };
+    };
+  };
+  '/api/outlook/calendar/events': {
+    get: {
+      params: never;
+      query: {
+        limit?: number;
+        offset?: number;
+        start?: string;
+        end?: string;
+        calendarId?: string;
+        customerId?: string;
+      };
+      body: never;
+      response: {
+        items: Array<Schemas['CalendarEventView']>;
+        total: number;
+        limit: number;
+        offset: number;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        subject: string;
+        bodyHtml?: string;
+        start: string;
+        end: string;
+        timeZone?: string;
+        attendees: Array<{
+          email: string;
+          name?: string | null;
+          type?: 'required' | 'optional';
+        }>;
+        room?: string | null;
+        onlineMeeting?: boolean;
+        reminderMinutes?: number | null;
+        calendarId?: string;
+        customerId?: string | null;
+        templateId?: string | null;
+      };
+      response: Schemas['Proposal'];
+    };
+  };
+  '/api/outlook/calendar/events/{id}': {
+    put: {
+      params: { id: string };
+      query: never;
+      body: {
+        subject?: string;
+        bodyHtml?: string;
+        start?: string;
+        end?: string;
+        attendees?: Array<{
+          email: string;
+          name?: string | null;
+          type?: 'required' | 'optional';
+        }>;
+        room?: string | null;
+        onlineMeeting?: boolean;
+        reminderMinutes?: number | null;
+      };
+      response: {
+        status: 'applied' | 'proposed';
+        event?: Schemas['CalendarEventView'] | (null | null);
+        proposal?: Schemas['Proposal'];
+      };
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        status: 'applied' | 'proposed';
+        event?: Schemas['CalendarEventView'] | (null | null);
+        proposal?: Schemas['Proposal'];
+      };
+    };
+  };
+  '/api/outlook/calendar/findmeetingtimes': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        attendees: Array<{
+          email: string;
+          type?: 'required' | 'optional';
+        }>;
+        rooms?: Array<string>;
+        window: {
+          start: string;
+          end: string;
+        };
+        durationMinutes: number;
+        minimumAttendeePercentage?: number;
+        maxCandidates?: number;
+        isOrganizerOptional?: boolean;
+        workHoursOnly?: boolean;
+        timeZone?: string;
+      };
+      response: {
+        engine: string;
+        emptySuggestionsReason: string;
+        suggestions: Array<{
+          start: string;
+          end: string;
+          confidence: number;
+          organizerAvailability: string;
+          rooms: Array<string>;
+          suggestionReason: string;
+        }>;
+      };
+    };
+  };
+  '/api/outlook/calendar/rooms': {
+    get: {
+      params: never;
+      query: { minCapacity?: number; building?: string };
+      body: never;
+      response: {
+        items: Array<{
+          email: string;
+          name: string;
+          capacity: number | null;
+          building: string | null;
+          floor: string | null;
+          roomList: string | null;
+        }>;
+      };
+    };
+  };
+  '/api/outlook/calendar/sync': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        calendarId?: string;
+        full?: boolean;
+      };
+      response: {
+        queued: number;
+      };
+    };
+  };
+  '/api/outlook/calendar/sync-status': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        calendars: Array<{
+          calendarId: string;
+          name: string;
+          isShared: boolean;
+          selected: boolean;
+          lastSuccessAt: string | null;
+          lagSeconds: number | null;
+          nextRunAt: string | null;
+          lastError: string | null;
+          subscriptionExpiresAt: string | null;
+          lastNotificationAt: string | null;
+          fullSyncInProgress: boolean;
+          pagesSynced: number;
+          eventsSynced: number;
+        }>;
+        queue: {
+          queued: number;
+          active: number;
+        };
+      };
+    };
+  };
+  '/api/proposals': {
+    get: {
+      params: never;
+      query: {
+        limit?: number;
+        offset?: number;
+        status?: 'pending' | 'approving' | 'approved' | 'rejected' | 'expired' | 'failed';
+        mine?: boolean;
+      };
+      body: never;
+      response: {
+        items: Array<Schemas['Proposal']>;
+      };
+    };
+  };
+  '/api/proposals/{id}': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['Proposal'];
+    };
+  };
+  '/api/proposals/{id}/approve': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['Proposal'];
+    };
+  };
+  '/api/proposals/{id}/reject': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['Proposal'];
+    };
+  };
+  '/api/settings': {
+    patch: {
+      params: never;
+      query: never;
+      body: {
+        onlineMeetingByDefault?: boolean;
+        privacyMode?: boolean;
+        bufferMinutes?: number;
+        allowSelfApprovalInternal?: boolean;
+        ownDomains?: Array<string>;
+        sharedCalendarVisibility?: 'owner' | 'team';
+        engagementWeights?: {
+          [key: string]: number;
+        };
+        healthWebhookThreshold?: number;
+        healthWebhookUrl?: string | null;
+        prepBriefMinutesBefore?: number;
+        proposalTtlHours?: number;
+      };
+      response: {
+        onlineMeetingByDefault?: boolean;
+        privacyMode?: boolean;
+        bufferMinutes?: number;
+        allowSelfApprovalInternal?: boolean;
+        ownDomains?: Array<string>;
+        sharedCalendarVisibility?: 'owner' | 'team';
+        engagementWeights?: {
+          [key: string]: number;
+        };
+        healthWebhookThreshold?: number;
+        healthWebhookUrl?: string | null;
+        prepBriefMinutesBefore?: number;
+        proposalTtlHours?: number;
+      };
+    };
+  };
+  '/api/templates': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        items: Array<Schemas['Template']>;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        name: string;
+        subjectTemplate: string;
+        bodyHtml?: string;
+        durationMinutes: number;
+        attendeeRoles?: Array<string>;
+        onlineMeeting?: boolean | null;
+        reminderMinutes?: number | null;
+        key?: string | null;
+      };
+      response: Schemas['Template'];
+    };
+  };
+  '/api/templates/{id}': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['Template'];
+    };
+    patch: {
+      params: { id: string };
+      query: never;
+      body: {
+        name?: string;
+        subjectTemplate?: string;
+        bodyHtml?: string;
+        durationMinutes?: number;
+        attendeeRoles?: Array<string>;
+        onlineMeeting?: boolean | null;
+        reminderMinutes?: number | null;
+      };
+      response: Schemas['Template'];
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/web/demo-login': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        token: string;
+      };
+      response: {
+        apiKey: string;
+      };
+    };
+  };
+  '/api/webhooks/microsoft/lifecycle': {
+    post: {
+      params: never;
+      query: { validationToken?: string };
+      body: never;
+      response: null;
+    };
+  };
+  '/api/webhooks/microsoft/notifications': {
+    post: {
+      params: never;
+      query: { validationToken?: string };
+      body: never;
+      response: null;
+    };
+  };
+  '/healthz': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        status: 'ok';
+      };
+    };
+  };
+  '/readyz': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        status: 'ready';
+        database: 'ok';
+      };
+    };
+  };
+}

@@ -1,0 +1,161 @@
+// Approvals: pending proposals with exactly what will be sent to whom; approve sends, reject discards.
+import { useState } from 'react';
+import { request } from '../api/client';
+import { list } from '../api/pending';
+import { Async, ErrorBox, useApi } from '../components/async';
+import { SafeHtml } from '../components/safe-html';
+import { dateTime, time } from '../format';
+import { useLocation } from '../router';
+
+interface PreviewAttendee {
+  email: string;
+  name: string | null;
+  type: string;
+  external: boolean;
+  localStart?: string | null;
+  availability?: string;
+}
+interface Proposal {
+  id: string;
+  kind: string;
+  status: string;
+  expiresAt: string;
+  createdAt: string;
+  error?: string | null;
+  preview: {
+    action: string;
+    subject: string;
+    bodyHtml: string;
+    teams: boolean;
+    room: string | null;
+    start: string;
+    end: string;
+    timeZone: string;
+    organizer: string;
+    notifiesExternal: boolean;
+    attendees: PreviewAttendee[];
+    completeness?: string;
+  };
+  result?: { joinUrl?: string | null } | null;
+}
+
+function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
+  const [state, setState] = useState<{ busy: boolean; error?: unknown; message?: string }>({ busy: false });
+  const decide = async (what: 'approve' | 'reject') => {
+    setState({ busy: true });
+    try {
+      await request('post', `/api/proposals/{id}/${what}`, { params: { id: p.id }, body: {} });
+      setState({ busy: false, message: what === 'approve' ? 'Approved: the invitation was sent.' : 'Rejected.' });
+      onDone();
+    } catch (error) {
+      setState({ busy: false, error });
+    }
+  };
+  const v = p.preview;
+  return (
+    <article className="card" aria-labelledby={`p-${p.id}`}>
+      <h2 id={`p-${p.id}`}>
+        {v.action === 'create' ? 'New meeting' : v.action === 'update' ? 'Change meeting' : 'Cancel meeting'}:{' '}
+        {v.subject}
+      </h2>
+      <dl className="facts">
+        <dt>When</dt>
+        <dd>
+          {dateTime(v.start, v.timeZone)}–{time(v.end, v.timeZone)} ({v.timeZone})
+        </dd>
+        <dt>From</dt>
+        <dd>{v.organizer}</dd>
+        <dt>Teams</dt>
+        <dd>{v.teams ? 'Yes, a Teams link is added' : 'No'}</dd>
+        {v.room && (
+          <>
+            <dt>Room</dt>
+            <dd>{v.room}</dd>
+          </>
+        )}
+        <dt>Expires</dt>
+        <dd>{dateTime(p.expiresAt)}</dd>
+      </dl>
+      {v.notifiesExternal && (
+        <p className="notice" role="note">
+          ⚠ External people will receive this invitation.
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption>Who receives it</caption>
+          <thead>
+            <tr>
+              <th scope="col">Attendee</th>
+              <th scope="col">Type</th>
+              <th scope="col">Their local time</th>
+              <th scope="col">Availability</th>
+            </tr>
+          </thead>
+          <tbody>
+            {v.attendees.map((a) => (
+              <tr key={a.email}>
+                <th scope="row">
+                  {a.name ?? a.email} <code>{a.email}</code> {a.external && <span className="tag">external</span>}
+                </th>
+                <td>{a.type}</td>
+                <td>{a.localStart ?? '—'}</td>
+                <td>{a.availability ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>Message</h3>
+      <SafeHtml html={v.bodyHtml} />
+      {p.error && <p className="error">Last attempt failed: {p.error}</p>}
+      <div className="actions">
+        <button type="button" className="primary" disabled={state.busy} onClick={() => void decide('approve')}>
+          Approve and send
+        </button>
+        <button type="button" className="danger" disabled={state.busy} onClick={() => void decide('reject')}>
+          Reject
+        </button>
+      </div>
+      {state.message && (
+        <p role="status" className="good">
+          {state.message}
+        </p>
+      )}
+      {state.error !== undefined && <ErrorBox error={state.error} />}
+    </article>
+  );
+}
+
+export function ApprovalsPage() {
+  const { query } = useLocation();
+  const proposals = useApi(
+    async (signal) =>
+      list<Proposal>(
+        await request('get', '/api/proposals', { query: { status: 'pending' }, signal }),
+        'items',
+        'proposals',
+      ),
+    [],
+  );
+  return (
+    <>
+      <h1>Approvals</h1>
+      {query.get('created') && (
+        <p className="success" role="status">
+          Proposal created. Review it below: nothing is sent until you approve.
+        </p>
+      )}
+      <Async state={proposals} label="Loading proposals…">
+        {(items) => {
+          const pending = items.filter((p) => p.status === 'pending');
+          return pending.length === 0 ? (
+            <p>No proposals waiting for approval.</p>
+          ) : (
+            pending.map((p) => <ProposalCard key={p.id} p={p} onDone={proposals.reload} />)
+          );
+        }}
+      </Async>
+    </>
+  );
+}

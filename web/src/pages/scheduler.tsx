@@ -1,0 +1,375 @@
+// Meeting scheduler: template, attendees from stakeholders, duration, date range, availability grid (people and rooms),
+// suggested times with confidence, room picker, Teams toggle; "Request approval" creates a proposal (nothing is sent).
+import { DateTime } from 'luxon';
+import { useEffect, useState } from 'react';
+import { api, request } from '../api/client';
+import { list } from '../api/pending';
+import { ErrorBox, Loading, useApi } from '../components/async';
+import { browserZone, dateTime, time } from '../format';
+import { navigate } from '../router';
+
+interface Template {
+  id: string;
+  key?: string | null;
+  name: string;
+  durationMinutes: number;
+  onlineMeeting?: boolean | null;
+  subjectTemplate?: string;
+}
+interface Room {
+  email?: string;
+  emailAddress?: string;
+  displayName?: string;
+  name?: string;
+  capacity?: number | null;
+}
+interface Suggestion {
+  start: string;
+  end: string;
+  confidence: number;
+  rooms?: string[];
+  suggestionReason?: string;
+  organizerAvailability?: string;
+}
+interface Grid {
+  timeZone: string;
+  slots: Array<{ start: string; local: string }>;
+  rows: Array<{
+    email: string;
+    known: boolean;
+    reason: string | null;
+    cells: Array<{ status: string; inWorkingHours: boolean | null }>;
+  }>;
+  completeness?: { text?: string };
+}
+
+const LABEL: Record<string, string> = {
+  free: 'free',
+  busy: 'BUSY',
+  tentative: 'tent.',
+  oof: 'OOF',
+  workingElsewhere: 'away',
+  unknown: '?',
+};
+const roomEmail = (r: Room) => r.email ?? r.emailAddress ?? '';
+
+function AvailabilityGrid({ grid, rooms }: { grid: Grid; rooms: Set<string> }) {
+  return (
+    <div className="table-wrap">
+      <table className="grid">
+        <caption>
+          Availability ({grid.timeZone}). Each cell says its state in words: free, BUSY, tent. (tentative), OOF, away, ?
+          (unknown).
+          {grid.completeness?.text && ` ${grid.completeness.text}.`}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Who</th>
+            {grid.slots.map((s) => (
+              <th key={s.start} scope="col">
+                {s.local.slice(5).replace('T', ' ')}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {grid.rows.map((r) => (
+            <tr key={r.email}>
+              <th scope="row">
+                {rooms.has(r.email.toLowerCase()) ? '🏢 ' : ''}
+                {r.email}
+                {!r.known && <span className="tag">unknown: {r.reason}</span>}
+              </th>
+              {r.cells.map((c, i) => (
+                <td key={i} className={`cell-${c.status}`} title={`${r.email} ${grid.slots[i]?.local}: ${c.status}`}>
+                  {LABEL[c.status] ?? c.status}
+                  {c.inWorkingHours === false ? '*' : ''}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul className="legend" aria-label="Legend">
+        {Object.entries(LABEL).map(([k, v]) => (
+          <li key={k}>
+            <span className={`cell-${k}`}>{v}</span> = {k}
+          </li>
+        ))}
+        <li>* = outside working hours</li>
+      </ul>
+    </div>
+  );
+}
+
+export function SchedulerPage({ customerId }: { customerId: string | null }) {
+  const zone = browserZone();
+  const customer = useApi(
+    (signal) =>
+      customerId ? api.get('/api/customers/{id}', { params: { id: customerId }, signal }) : Promise.resolve(null),
+    [customerId],
+  );
+  const templates = useApi(
+    async (signal) => list<Template>(await request('get', '/api/templates', { signal }), 'items', 'templates'),
+    [],
+  );
+  const rooms = useApi(
+    async (signal) =>
+      list<Room>(await request('get', '/api/outlook/calendar/rooms', { signal }), 'items', 'rooms', 'value'),
+    [],
+  );
+  const [templateId, setTemplateId] = useState('');
+  const [subject, setSubject] = useState('');
+  const [attendees, setAttendees] = useState<string[]>([]);
+  const [extra, setExtra] = useState('');
+  const [duration, setDuration] = useState(60);
+  const [from, setFrom] = useState(DateTime.now().plus({ days: 1 }).toISODate()!);
+  const [to, setTo] = useState(DateTime.now().plus({ days: 8 }).toISODate()!);
+  const [room, setRoom] = useState('');
+  const [teams, setTeams] = useState(true);
+  const [grid, setGrid] = useState<{ busy: boolean; data?: Grid; error?: unknown }>({ busy: false });
+  const [sugg, setSugg] = useState<{ busy: boolean; data?: Suggestion[]; reason?: string; error?: unknown }>({
+    busy: false,
+  });
+  const [chosen, setChosen] = useState<Suggestion | null>(null);
+  const [submit, setSubmit] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
+
+  useEffect(() => {
+    const c = customer.data;
+    if (c) {
+      setAttendees(c.stakeholders.map((s) => s.email));
+      setSubject((s) => s || `Meeting with ${c.name}`);
+    }
+  }, [customer.data]);
+  const chooseTemplate = (id: string) => {
+    setTemplateId(id);
+    const t = templates.data?.find((x) => x.id === id);
+    if (!t) return;
+    setDuration(t.durationMinutes);
+    if (t.onlineMeeting !== null && t.onlineMeeting !== undefined) setTeams(t.onlineMeeting);
+    const name = customer.data?.name ?? '';
+    setSubject(
+      t.subjectTemplate
+        ? t.subjectTemplate.replace(/\{\{\s*(customer|customerName|account)\s*\}\}/g, name)
+        : `${t.name}${name ? ` with ${name}` : ''}`,
+    );
+  };
+  const everyone = [...attendees, ...extra.split(/[\s,;]+/).filter((e) => e.includes('@'))];
+  const windowRange = {
+    start: DateTime.fromISO(from, { zone }).toUTC().toISO()!,
+    end: DateTime.fromISO(to, { zone }).endOf('day').toUTC().toISO()!,
+  };
+
+  const checkGrid = async () => {
+    setGrid({ busy: true });
+    try {
+      const d = await request<{ grid: Grid }>('get', '/api/outlook/calendar/availability', {
+        query: {
+          attendees: everyone,
+          rooms: room ? [room] : [],
+          start: windowRange.start,
+          end: DateTime.fromISO(windowRange.start).plus({ days: 1 }).toISO(),
+          slotMinutes: 30,
+          timeZone: zone,
+        },
+      });
+      setGrid({ busy: false, data: d.grid });
+    } catch (error) {
+      setGrid({ busy: false, error });
+    }
+  };
+  const suggest = async () => {
+    setSugg({ busy: true });
+    setChosen(null);
+    try {
+      const d = await request<{ suggestions: Suggestion[]; emptySuggestionsReason?: string }>(
+        'post',
+        '/api/outlook/calendar/findmeetingtimes',
+        {
+          body: {
+            attendees: everyone.map((email) => ({ email, type: 'required' })),
+            ...(room ? { rooms: [room] } : {}),
+            window: windowRange,
+            durationMinutes: duration,
+            timeZone: zone,
+          },
+        },
+      );
+      setSugg({ busy: false, data: d.suggestions, reason: d.emptySuggestionsReason });
+    } catch (error) {
+      setSugg({ busy: false, error });
+    }
+  };
+  const requestApproval = async () => {
+    if (!chosen) return;
+    setSubmit({ busy: true });
+    const body = {
+      ...(templateId ? { templateId } : {}),
+      subject,
+      start: chosen.start,
+      end: chosen.end,
+      timeZone: zone,
+      attendees: everyone.map((email) => ({ email, type: 'required' })),
+      ...(room ? { room } : {}),
+      onlineMeeting: teams,
+    };
+    try {
+      if (customerId) await request('post', '/api/customers/{id}/schedule', { params: { id: customerId }, body });
+      else await request('post', '/api/proposals', { body });
+      navigate('/approvals?created=1');
+    } catch (error) {
+      setSubmit({ busy: false, error });
+    }
+  };
+
+  return (
+    <>
+      <h1>Schedule a meeting{customer.data ? ` with ${customer.data.name}` : ''}</h1>
+      {customer.error !== undefined && <ErrorBox error={customer.error} retry={customer.reload} />}
+      <form
+        className="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void suggest();
+        }}
+      >
+        <label className="field">
+          Template
+          {templates.loading ? (
+            <Loading />
+          ) : templates.error !== undefined ? (
+            <ErrorBox error={templates.error} />
+          ) : (
+            <select value={templateId} onChange={(e) => chooseTemplate(e.target.value)}>
+              <option value="">No template</option>
+              {(templates.data ?? []).map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name} ({t.durationMinutes} min)
+                </option>
+              ))}
+            </select>
+          )}
+        </label>
+        <label className="field">
+          Subject
+          <input value={subject} onChange={(e) => setSubject(e.target.value)} required maxLength={255} />
+        </label>
+        <fieldset className="field">
+          <legend>Attendees</legend>
+          {customer.data?.stakeholders.map((s) => (
+            <label key={s.id} className="switch">
+              <input
+                type="checkbox"
+                checked={attendees.includes(s.email)}
+                onChange={(e) =>
+                  setAttendees((a) => (e.target.checked ? [...a, s.email] : a.filter((x) => x !== s.email)))
+                }
+              />
+              {s.name ?? s.email} {s.role && <span className="tag">{s.role}</span>} <code>{s.email}</code>
+            </label>
+          ))}
+          <label className="field">
+            Other attendees (emails, comma separated)
+            <input value={extra} onChange={(e) => setExtra(e.target.value)} placeholder="someone@example.com" />
+          </label>
+        </fieldset>
+        <div className="toolbar">
+          <label className="field">
+            Duration (minutes)
+            <input
+              type="number"
+              min={15}
+              max={480}
+              step={15}
+              value={duration}
+              onChange={(e) => setDuration(Number(e.target.value))}
+            />
+          </label>
+          <label className="field">
+            From
+            <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </label>
+          <label className="field">
+            To
+            <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          </label>
+          <label className="field">
+            Room
+            {rooms.error !== undefined ? (
+              <span className="muted">rooms not available</span>
+            ) : (
+              <select value={room} onChange={(e) => setRoom(e.target.value)}>
+                <option value="">No room</option>
+                {(rooms.data ?? []).map((r) => (
+                  <option key={roomEmail(r)} value={roomEmail(r)}>
+                    {r.displayName ?? r.name ?? roomEmail(r)}
+                    {r.capacity ? ` (${r.capacity} seats)` : ''}
+                  </option>
+                ))}
+              </select>
+            )}
+          </label>
+        </div>
+        <label className="switch">
+          <input type="checkbox" checked={teams} onChange={(e) => setTeams(e.target.checked)} /> Teams meeting
+        </label>
+        <div className="actions">
+          <button type="button" onClick={() => void checkGrid()} disabled={grid.busy || everyone.length === 0}>
+            Show availability (first day)
+          </button>
+          <button type="submit" className="primary" disabled={sugg.busy || everyone.length === 0}>
+            Suggest times
+          </button>
+        </div>
+      </form>
+      {grid.busy && <Loading label="Reading free/busy…" />}
+      {grid.error !== undefined && <ErrorBox error={grid.error} />}
+      {grid.data && (
+        <section className="card">
+          <h2>Availability</h2>
+          <AvailabilityGrid grid={grid.data} rooms={new Set(room ? [room.toLowerCase()] : [])} />
+        </section>
+      )}
+      {sugg.busy && <Loading label="Finding times…" />}
+      {sugg.error !== undefined && <ErrorBox error={sugg.error} />}
+      {sugg.data && (
+        <section className="card" aria-labelledby="sugg-h">
+          <h2 id="sugg-h">Suggested times</h2>
+          {sugg.data.length === 0 ? (
+            <p>No time suits everyone ({sugg.reason || 'unknown reason'}). Try a wider range or fewer attendees.</p>
+          ) : (
+            <fieldset>
+              <legend className="muted">Pick one ({zone})</legend>
+              <ul className="suggestions">
+                {sugg.data.map((s) => (
+                  <li key={s.start}>
+                    <label>
+                      <input
+                        type="radio"
+                        name="slot"
+                        checked={chosen?.start === s.start}
+                        onChange={() => setChosen(s)}
+                      />
+                      {dateTime(s.start, zone)}–{time(s.end, zone)} · confidence {Math.round(s.confidence)}%
+                      {s.rooms && s.rooms.length > 0 && <span className="tag">room {s.rooms[0]}</span>}
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+          )}
+          <button
+            type="button"
+            className="primary"
+            disabled={!chosen || submit.busy}
+            onClick={() => void requestApproval()}
+          >
+            Request approval
+          </button>
+          <p className="hint">Nothing is sent until the proposal is approved on the Approvals page.</p>
+          {submit.error !== undefined && <ErrorBox error={submit.error} />}
+        </section>
+      )}
+    </>
+  );
+}
