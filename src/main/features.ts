@@ -1,3 +1,4 @@
 // Imports every feature's wiring so the server registers its routes (features self-register).
 import './features/outlook.js';
 import './features/sync.js';
+import './features/web.js';
