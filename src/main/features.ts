@@ -1,4 +1,5 @@
 // Imports every feature's wiring so the server registers its routes (features self-register).
 import './features/outlook.js';
 import './features/sync.js';
+import './features/detection.js';
 import './features/web.js';

@@ -4,10 +4,12 @@ import * as m0001 from './0001_tenants_google.js';
 import * as m0002 from './0002_provider_microsoft.js';
 import * as m0003 from './0003_calendars_meetings.js';
 import * as m0004 from './0004_sync_engine.js';
+import * as m0006 from './0006_metrics.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
   '0002_provider_microsoft': m0002,
   '0003_calendars_meetings': m0003,
   '0004_sync_engine': m0004,
+  '0006_metrics': m0006,
 };
