@@ -3,3 +3,4 @@ import './features/outlook.js';
 import './features/sync.js';
 import './features/detection.js';
 import './features/web.js';
+import './features/scheduling.js';

@@ -4,6 +4,7 @@ import * as m0001 from './0001_tenants_google.js';
 import * as m0002 from './0002_provider_microsoft.js';
 import * as m0003 from './0003_calendars_meetings.js';
 import * as m0004 from './0004_sync_engine.js';
+import * as m0005 from './0005_scheduling.js';
 import * as m0006 from './0006_metrics.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_provider_microsoft': m0002,
   '0003_calendars_meetings': m0003,
   '0004_sync_engine': m0004,
+  '0005_scheduling': m0005,
   '0006_metrics': m0006,
 };

@@ -1,0 +1,89 @@
+// Proposals (pending meeting changes that need a human's approval) and scheduling from a customer's page.
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { ProposalRecord } from '../../services/scheduling/ports.js';
+import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
+import { actorOf } from '../auth.js';
+import type { RouteModule } from '../build-app.js';
+import { errors, IdParams, Paging, Uuid } from '../schemas.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Email = Type.String({ format: 'email', maxLength: 320 });
+const STATUSES = ['pending', 'approving', 'approved', 'rejected', 'expired', 'failed'] as const;
+
+export const Proposal = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String(),
+    status: Type.String(),
+    customerId: Nullable(Type.String()),
+    meetingId: Nullable(Type.String()),
+    createdBy: Nullable(Type.String()),
+    decidedBy: Nullable(Type.String()),
+    decidedAt: Nullable(Type.String()),
+    expiresAt: Type.String(),
+    error: Nullable(Type.String()),
+    createdAt: Type.String(),
+    preview: Type.Object(
+      {
+        subject: Type.String(),
+        bodyHtml: Type.String(),
+        teams: Type.Boolean(),
+        room: Nullable(Type.String()),
+        start: Type.String(),
+        end: Type.String(),
+        attendees: Type.Array(Type.Object({ email: Type.String(), timeZone: Nullable(Type.String()), localStart: Nullable(Type.String()) }, { additionalProperties: true })),
+      },
+      { additionalProperties: true },
+    ),
+    result: Nullable(Type.Object({ meetingId: Nullable(Type.String()), providerEventId: Nullable(Type.String()), joinUrl: Nullable(Type.String()), action: Type.String() })),
+  },
+  { $id: 'Proposal' },
+);
+
+/** The API view of a proposal (the internal payload stays internal). */
+export function proposalView(p: ProposalRecord) {
+  const { payload: _payload, tenantId: _t, userId: _u, updatedAt: _x, ...rest } = p;
+  return rest;
+}
+
+const ListQuery = Type.Intersect([Paging, Type.Object({ status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))), mine: Type.Optional(Type.Boolean()) })]);
+
+const ScheduleBody = Type.Object(
+  {
+    templateId: Type.Optional(Uuid),
+    templateKey: Type.Optional(Type.String({ maxLength: 50 })),
+    start: Type.String({ format: 'date-time' }),
+    durationMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+    attendees: Type.Optional(Type.Array(Type.Object({ email: Email, name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])) }, { additionalProperties: false }), { maxItems: 500 })),
+    subject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    room: Type.Optional(Nullable(Email)),
+    onlineMeeting: Type.Optional(Type.Boolean()),
+    calendarId: Type.Optional(Uuid),
+    timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export function proposalRoutes(service: SchedulingService): RouteModule {
+  return async (app: FastifyInstance) => {
+    app.addSchema(Proposal);
+    const tags = ['proposals'];
+    app.get('/api/proposals', { schema: { tags, summary: "Your tenant's proposals (filter by status; mine=true for your own)", querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Proposal')) }), ...errors() } } }, async (req) => {
+      const q = req.query as Static<typeof ListQuery>;
+      return { items: (await service.listProposals(actorOf(req), { status: q.status, mine: q.mine, limit: q.limit ?? 50, offset: q.offset ?? 0 })).map(proposalView) };
+    });
+    app.get('/api/proposals/:id', { schema: { tags, summary: 'A proposal with its preview: exactly what attendees will receive, in their own time zones', params: IdParams, response: { 200: Type.Ref('Proposal'), ...errors() } } }, async (req) =>
+      proposalView(await service.getProposal(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+    );
+    app.post('/api/proposals/:id/approve', { schema: { tags, summary: 'Approve: performs the proposal exactly once (repeats return the same result)', params: IdParams, response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 412, 422) } } }, async (req) =>
+      proposalView((await service.approve(actorOf(req), (req.params as Static<typeof IdParams>).id)).proposal),
+    );
+    app.post('/api/proposals/:id/reject', { schema: { tags, summary: 'Reject a pending proposal', params: IdParams, response: { 200: Type.Ref('Proposal'), ...errors(409) } } }, async (req) =>
+      proposalView(await service.reject(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+    );
+    app.post('/api/customers/:id/schedule', { schema: { tags: ['customers', 'proposals'], summary: "Propose a meeting from a customer's context (stakeholders, template, Teams, your default calendar)", params: IdParams, body: ScheduleBody, response: { 201: Type.Ref('Proposal'), ...errors(409, 422) } } }, async (req, reply) =>
+      reply.status(201).send(proposalView(await service.scheduleForCustomer(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof ScheduleBody>))),
+    );
+  };
+}

@@ -1,0 +1,93 @@
+// Who is calling and through which provider: the caller's connection, calendars and tenant, with stable errors.
+import type { CalendarProvider } from '../../ports/calendar-provider.js';
+import type { ProviderType } from '../../domain/calendar.js';
+import type { Customer } from '../../domain/customers.js';
+import { AppError } from '../../domain/errors.js';
+import type { Actor, Tenant, User } from '../../domain/tenancy.js';
+import type { AuditStore } from '../../ports/stores.js';
+import type { CalendarRef, CallerConnection, ConnectionLookup, MeetingStore, ProposalStore, TemplateStore } from './ports.js';
+
+export interface ProviderBinding {
+  tenantId: string;
+  userId: string;
+  connectionId: string;
+  mailbox: string;
+}
+
+/** Everything the scheduling services are built from (the composition root supplies the adapters). */
+export interface SchedulingDeps {
+  lookup: ConnectionLookup;
+  meetings: MeetingStore;
+  proposals: ProposalStore;
+  templates: TemplateStore;
+  tenants: { getTenant(id: string): Promise<Tenant>; getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User> };
+  customers: { get(actor: Actor, id: string): Promise<Customer> };
+  audit: AuditStore;
+  providerFor(type: ProviderType, ctx: ProviderBinding): CalendarProvider;
+  /** Where a user (re)connects their calendar for this provider. */
+  connectUrl(provider: ProviderType): string;
+  now(): Date;
+}
+
+/** The resolved caller: tenant, user, connection and the provider bound to it. */
+export interface CallerContext {
+  actor: Actor;
+  tenant: Tenant;
+  user: User;
+  connection: CallerConnection;
+  provider: CalendarProvider;
+}
+
+/** Throws the error an API call answers with when the connection cannot be used. */
+export function assertUsable(d: SchedulingDeps, conn: CallerConnection | null): asserts conn is CallerConnection {
+  if (!conn) throw new AppError('not_connected', 'Connect a calendar first.', { details: { connectUrl: d.connectUrl('MICROSOFT') } });
+  if (conn.status === 'active') return;
+  if (conn.status === 'unsupported_mailbox') throw new AppError('unsupported_mailbox', undefined, { details: { connectionId: conn.id } });
+  throw new AppError('reconnect_required', undefined, {
+    details: { connectionId: conn.id, status: conn.status, reason: conn.statusReason ?? conn.status, connectUrl: d.connectUrl(conn.provider) },
+  });
+}
+
+/** The provider bound to `userId`'s connection (checked usable). */
+export async function providerOfUser(d: SchedulingDeps, tenant: Tenant, userId: string): Promise<{ connection: CallerConnection; provider: CalendarProvider }> {
+  const connection = await d.lookup.forUser(tenant.id, userId, tenant.calendarProvider);
+  assertUsable(d, connection);
+  const provider = d.providerFor(connection.provider, {
+    tenantId: tenant.id,
+    userId,
+    connectionId: connection.id,
+    mailbox: connection.mailbox,
+  });
+  return { connection, provider };
+}
+
+export async function callerContext(d: SchedulingDeps, actor: Actor): Promise<CallerContext> {
+  const [tenant, user] = await Promise.all([d.tenants.getTenant(actor.tenantId), d.tenants.getUser(actor)]);
+  const { connection, provider } = await providerOfUser(d, tenant, actor.userId);
+  return { actor, tenant, user, connection, provider };
+}
+
+/** The calendar events go to: the one asked for (calbridge id), else the connection's default calendar. */
+export async function targetCalendar(d: SchedulingDeps, c: CallerContext, calendarId?: string): Promise<CalendarRef> {
+  const calendars = await d.lookup.calendarsOf(c.tenant.id, c.connection.id);
+  const cal = calendarId ? calendars.find((x) => x.id === calendarId) : (calendars.find((x) => x.isDefault && !x.isShared) ?? calendars[0]);
+  if (!cal) {
+    throw new AppError('not_found', calendarId ? 'No such calendar on your connection.' : 'Your connection has no calendar yet; refresh its calendars.');
+  }
+  if (!cal.canEdit) throw new AppError('forbidden', 'You cannot create events in this calendar.', { details: { calendarId: cal.id } });
+  return cal;
+}
+
+/** Domains that count as internal: the tenant's own domains and the caller's mailbox domain. */
+export function internalDomains(tenant: Tenant, mailbox: string): Set<string> {
+  const own = new Set((tenant.settings.ownDomains ?? []).map((x) => x.toLowerCase()));
+  const domain = mailbox.split('@')[1];
+  if (domain) own.add(domain.toLowerCase());
+  return own;
+}
+
+export function isExternal(email: string, internal: Set<string>): boolean {
+  const domain = email.toLowerCase().split('@')[1] ?? '';
+  for (const d of internal) if (domain === d || domain.endsWith(`.${d}`)) return false;
+  return true;
+}

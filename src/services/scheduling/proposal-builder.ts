@@ -1,0 +1,134 @@
+// Builds proposals: the payload performed on approval and the preview of exactly what attendees receive.
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Customer } from '../../domain/customers.js';
+import { AppError } from '../../domain/errors.js';
+import { summarizeCompleteness } from '../../domain/scheduling/freebusy.js';
+import type { FreeBusyResult } from '../../domain/scheduling/types.js';
+import { internalDomains, isExternal, type CallerContext, type SchedulingDeps } from './context.js';
+import { opaqueRef, redact } from './privacy.js';
+import type { PreviewAttendee, ProposalAttendee, ProposalKind, ProposalPayload, ProposalPreview, ProposalRecord } from './ports.js';
+import { sanitizeHtml } from './templates.js';
+
+export interface MeetingInput {
+  subject: string;
+  bodyHtml?: string;
+  start: string;
+  end: string;
+  timeZone?: string;
+  attendees: Array<{ email: string; name?: string | null; type?: 'required' | 'optional' }>;
+  room?: string | null;
+  onlineMeeting?: boolean;
+  reminderMinutes?: number | null;
+  calendarId?: string;
+  customerId?: string | null;
+  templateId?: string | null;
+}
+
+const DEFAULT_TTL_HOURS = 72;
+
+export function attendeesOf(c: CallerContext, list: MeetingInput['attendees']): ProposalAttendee[] {
+  const internal = internalDomains(c.tenant, c.connection.mailbox);
+  const seen = new Map<string, ProposalAttendee>();
+  for (const a of list) {
+    const email = a.email.trim().toLowerCase();
+    if (email === c.connection.mailbox || !/^[^@\s]+@[^@\s]+$/.test(email)) continue;
+    const type = a.type ?? 'required';
+    const prev = seen.get(email);
+    if (prev) prev.type = prev.type === 'required' || type === 'required' ? 'required' : 'optional';
+    else seen.set(email, { email, name: a.name ?? null, type, external: isExternal(email, internal) });
+  }
+  return [...seen.values()];
+}
+
+/** Subject and body as they will be sent: sanitised, and in privacy mode without the client's name. */
+export function contentOf(c: CallerContext, input: Pick<MeetingInput, 'subject' | 'bodyHtml'>, customer: Customer | null) {
+  let subject = input.subject.trim();
+  let bodyHtml = sanitizeHtml(input.bodyHtml ?? '');
+  const privacy = c.tenant.settings.privacyMode === true;
+  if (privacy && customer) {
+    const ref = opaqueRef(customer.id);
+    const names = [customer.name, ...customer.stakeholders.map((s) => s.name)];
+    subject = redact(subject, names, ref);
+    bodyHtml = redact(bodyHtml, names, ref);
+  }
+  if (!subject) throw new AppError('bad_request', 'The subject is empty.');
+  return { subject, bodyHtml, sensitivity: (privacy ? 'private' : 'normal') as 'private' | 'normal' };
+}
+
+function local(instant: string, zone: string | null): string | null {
+  if (!zone) return null;
+  const dt = DateTime.fromISO(instant, { zone });
+  return dt.isValid ? dt.toFormat("yyyy-MM-dd'T'HH:mm ZZZZ") : null;
+}
+
+/** The preview: every attendee with their own zone (working hours, else calbridge profile) and current availability. */
+export async function buildPreview(d: SchedulingDeps, c: CallerContext, kind: ProposalKind, p: ProposalPayload): Promise<ProposalPreview> {
+  const emails = p.attendees.map((a) => a.email);
+  const schedules = [...emails, ...(p.room ? [p.room.email] : [])];
+  let fb: FreeBusyResult | null = null;
+  try {
+    if (kind !== 'delete') fb = await c.provider.getFreeBusy({ schedules, start: p.start, end: p.end, intervalMinutes: 15 });
+  } catch {
+    fb = null; // the preview still shows the attendees; their availability is unknown
+  }
+  const people = new Map((await d.lookup.people(c.tenant.id, emails)).map((x) => [x.email, x]));
+  const attendees: PreviewAttendee[] = p.attendees.map((a) => {
+    const s = fb?.schedules.find((x) => x.email.toLowerCase() === a.email);
+    const zone = (s?.status === 'ok' ? s.workingHours?.timeZone : null) ?? people.get(a.email)?.timeZone ?? null;
+    const busy = s?.status === 'ok' ? s.items.filter((i) => i.start < p.end && i.end > p.start) : [];
+    const availability = !s || s.status === 'unknown' ? 'unknown' : (busy.find((i) => i.status === 'busy' || i.status === 'oof')?.status ?? busy[0]?.status ?? 'free');
+    return { email: a.email, name: a.name, type: a.type, external: a.external, timeZone: zone, localStart: local(p.start, zone), localEnd: local(p.end, zone), availability };
+  });
+  if (p.room) {
+    const s = fb?.schedules.find((x) => x.email.toLowerCase() === p.room!.email);
+    const free = s?.status === 'ok' && !s.items.some((i) => i.start < p.end && i.end > p.start);
+    attendees.push({ email: p.room.email, name: p.room.name, type: 'resource', external: false, timeZone: null, localStart: null, localEnd: null, availability: s?.status !== 'ok' ? 'unknown' : free ? 'free' : 'busy' });
+  }
+  return {
+    action: kind,
+    subject: p.subject,
+    bodyHtml: p.bodyHtml,
+    teams: p.onlineMeeting,
+    room: p.room ? (p.room.name ?? p.room.email) : null,
+    start: p.start,
+    end: p.end,
+    timeZone: p.timeZone,
+    organizer: c.connection.mailbox,
+    sensitivity: p.sensitivity,
+    notifiesExternal: p.attendees.some((a) => a.external),
+    attendees,
+    completeness: fb ? summarizeCompleteness(fb.schedules).text : 'availability could not be read',
+  };
+}
+
+/** Stores a proposal (pending until approved, rejected or expired) and audits it. */
+export async function saveProposal(
+  d: SchedulingDeps,
+  c: CallerContext,
+  kind: ProposalKind,
+  payload: ProposalPayload,
+  customerId: string | null,
+  existingMeetingId: string | null,
+): Promise<ProposalRecord> {
+  const preview = await buildPreview(d, c, kind, payload);
+  const ttl = c.tenant.settings.proposalTtlHours ?? DEFAULT_TTL_HOURS;
+  const expiresAt = new Date(d.now().getTime() + ttl * 3_600_000).toISOString();
+  const rec = await d.proposals.create({
+    tenantId: c.tenant.id,
+    userId: c.actor.userId,
+    customerId,
+    kind,
+    payload,
+    preview,
+    createdBy: c.actor.userId,
+    expiresAt,
+    meetingId: existingMeetingId,
+  });
+  await d.audit.record({ tenantId: c.tenant.id, actor: c.actor.userId, action: 'proposal.created', targetType: 'meeting_proposal', targetId: rec.id, details: { kind, customerId, expiresAt } });
+  return rec;
+}
+
+export function newMeetingId(): string {
+  return randomUUID();
+}

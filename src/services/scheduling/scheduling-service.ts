@@ -1,0 +1,257 @@
+// SchedulingService: the one entry point the calendar, proposal and customer-schedule routes call.
+import type { Customer } from '../../domain/customers.js';
+import { AppError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/tenancy.js';
+import type { RoomInfo } from '../../ports/calendar-provider.js';
+import { approveOnce, assertMayApprove, draftOf } from './approval.js';
+import { availability, findTimes, rooms, type AvailabilityAnswer, type AvailabilityQuery, type FindTimesAnswer, type FindTimesRequest } from './availability.js';
+import { callerContext, internalDomains, isExternal, targetCalendar, type CallerContext, type SchedulingDeps } from './context.js';
+import { attendeesOf, contentOf, newMeetingId, saveProposal, type MeetingInput } from './proposal-builder.js';
+import type { ApprovalResult, MeetingQuery, MeetingView, ProposalPayload, ProposalRecord, ProposalStatus } from './ports.js';
+import { render, type TemplateService } from './templates.js';
+
+export interface CustomerScheduleInput {
+  templateId?: string;
+  templateKey?: string;
+  start: string;
+  /** Overrides the template's duration. */
+  durationMinutes?: number;
+  /** Replaces the stakeholders picked from the customer (editable list). */
+  attendees?: Array<{ email: string; name?: string | null; type?: 'required' | 'optional' }>;
+  subject?: string;
+  room?: string | null;
+  onlineMeeting?: boolean;
+  calendarId?: string;
+  timeZone?: string;
+}
+
+export interface EventChangeInput {
+  subject?: string;
+  bodyHtml?: string;
+  start?: string;
+  end?: string;
+  attendees?: MeetingInput['attendees'];
+  room?: string | null;
+  onlineMeeting?: boolean;
+  reminderMinutes?: number | null;
+}
+
+export type ChangeOutcome = { status: 'applied'; event: MeetingView | null } | { status: 'proposed'; proposal: ProposalRecord };
+
+export class SchedulingService {
+  constructor(
+    private readonly d: SchedulingDeps,
+    readonly templates: TemplateService,
+  ) {}
+
+  private ctx(actor: Actor): Promise<CallerContext> {
+    return callerContext(this.d, actor);
+  }
+
+  async availability(actor: Actor, q: AvailabilityQuery): Promise<AvailabilityAnswer> {
+    return availability(this.d, await this.ctx(actor), q);
+  }
+
+  async findMeetingTimes(actor: Actor, r: FindTimesRequest): Promise<FindTimesAnswer> {
+    return findTimes(this.d, await this.ctx(actor), r);
+  }
+
+  async rooms(actor: Actor, q: { minCapacity?: number; building?: string }): Promise<RoomInfo[]> {
+    return rooms(await this.ctx(actor), q);
+  }
+
+  async listEvents(actor: Actor, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
+    if (q.start && q.end && Date.parse(q.end) <= Date.parse(q.start)) throw new AppError('bad_request', 'end must be after start.');
+    return this.d.meetings.list(actor.tenantId, actor.userId, q);
+  }
+
+  /** A new meeting, as a proposal that must be approved before anything reaches a calendar. */
+  async proposeCreate(actor: Actor, input: MeetingInput): Promise<ProposalRecord> {
+    const c = await this.ctx(actor);
+    const customer = input.customerId ? await this.d.customers.get(actor, input.customerId) : null;
+    return this.propose(c, input, customer);
+  }
+
+  private async propose(c: CallerContext, input: MeetingInput, customer: Customer | null): Promise<ProposalRecord> {
+    if (!(Date.parse(input.end) > Date.parse(input.start))) throw new AppError('bad_request', 'The meeting must end after it starts.');
+    const cal = await targetCalendar(this.d, c, input.calendarId);
+    const room = input.room ? await this.roomOf(c, input.room) : null;
+    const { subject, bodyHtml, sensitivity } = contentOf(c, input, customer);
+    const payload: ProposalPayload = {
+      meetingId: newMeetingId(),
+      calendarId: cal.id,
+      providerCalendarId: cal.providerCalendarId,
+      subject,
+      bodyHtml,
+      start: new Date(input.start).toISOString(),
+      end: new Date(input.end).toISOString(),
+      timeZone: input.timeZone ?? c.user.timeZone,
+      attendees: attendeesOf(c, input.attendees),
+      room,
+      onlineMeeting: input.onlineMeeting ?? c.tenant.settings.onlineMeetingByDefault ?? false,
+      reminderMinutes: input.reminderMinutes ?? null,
+      sensitivity,
+      templateId: input.templateId ?? null,
+      providerEventId: null,
+      ifMatch: null,
+      changedFields: [],
+    };
+    return saveProposal(this.d, c, 'create', payload, customer?.id ?? null, null);
+  }
+
+  private async roomOf(c: CallerContext, email: string): Promise<{ email: string; name: string | null }> {
+    const e = email.toLowerCase();
+    const known = c.provider.capabilities.rooms ? (await c.provider.listRooms().catch(() => [])).find((r) => r.email.toLowerCase() === e) : undefined;
+    return { email: e, name: known?.name ?? null };
+  }
+
+  /** A meeting from a customer's page: stakeholders pre-filled, customer linked, template applied → a proposal. */
+  async scheduleForCustomer(actor: Actor, customerId: string, input: CustomerScheduleInput): Promise<ProposalRecord> {
+    const c = await this.ctx(actor);
+    const customer = await this.d.customers.get(actor, customerId);
+    const t = await this.templates.resolve(actor, { id: input.templateId, key: input.templateKey });
+    const roles = t.attendeeRoles.map((r) => r.toLowerCase());
+    const byRole = customer.stakeholders.filter((s) => roles.some((r) => (s.role ?? '').toLowerCase().includes(r)));
+    const picked = roles.length > 0 && byRole.length > 0 ? byRole : customer.stakeholders;
+    const attendees = input.attendees ?? picked.map((s) => ({ email: s.email, name: s.name, type: 'required' as const }));
+    if (attendees.length === 0) throw new AppError('unsatisfiable', 'The customer has no stakeholders to invite.', { details: { reason: 'no_attendees' } });
+    const start = new Date(input.start);
+    if (Number.isNaN(start.getTime())) throw new AppError('bad_request', 'start is not a valid instant.');
+    const minutes = input.durationMinutes ?? t.durationMinutes;
+    const vars = { customer: customer.name, organizer: c.user.displayName ?? c.user.email, date: start.toISOString().slice(0, 10) };
+    return this.propose(
+      c,
+      {
+        subject: input.subject ?? render(t.subjectTemplate, vars),
+        bodyHtml: render(t.bodyHtml, vars, { html: true }),
+        start: start.toISOString(),
+        end: new Date(start.getTime() + minutes * 60_000).toISOString(),
+        timeZone: input.timeZone,
+        attendees,
+        room: input.room ?? null,
+        onlineMeeting: input.onlineMeeting ?? t.onlineMeeting ?? c.tenant.settings.onlineMeetingByDefault ?? false,
+        reminderMinutes: t.reminderMinutes,
+        calendarId: input.calendarId,
+        templateId: t.id,
+      },
+      customer,
+    );
+  }
+
+  private async ownMeeting(c: CallerContext, id: string): Promise<MeetingView> {
+    const m = await this.d.meetings.get(c.tenant.id, id);
+    if (!m || m.userId !== c.actor.userId || !m.providerEventId || !m.calendarId) throw new AppError('not_found', 'No such event.');
+    return m;
+  }
+
+  /** A change that notifies external attendees becomes a proposal; internal-only changes apply directly when allowed. */
+  async updateEvent(actor: Actor, id: string, change: EventChangeInput, ifMatch?: string): Promise<ChangeOutcome> {
+    const c = await this.ctx(actor);
+    const m = await this.ownMeeting(c, id);
+    if (ifMatch && m.changeKey && ifMatch !== m.changeKey) throw new AppError('conflict', undefined, { details: { current: m.changeKey } });
+    const payload = await this.changePayload(c, m, change, ifMatch ?? m.changeKey);
+    return this.applyOrPropose(c, m, 'update', payload);
+  }
+
+  async deleteEvent(actor: Actor, id: string): Promise<ChangeOutcome> {
+    const c = await this.ctx(actor);
+    const m = await this.ownMeeting(c, id);
+    const payload = await this.changePayload(c, m, {}, m.changeKey);
+    return this.applyOrPropose(c, m, 'delete', payload);
+  }
+
+  private async changePayload(c: CallerContext, m: MeetingView, ch: EventChangeInput, ifMatch: string | null): Promise<ProposalPayload> {
+    const changed: string[] = [];
+    const roomEmail = m.location?.roomEmail ?? null;
+    const keepAttendees = m.attendees.filter((a) => a.type !== 'resource').map((a) => ({ email: a.email, name: a.name, type: a.type as 'required' | 'optional' }));
+    if (ch.subject !== undefined) changed.push('subject');
+    if (ch.bodyHtml !== undefined) changed.push('body');
+    if (ch.start !== undefined) changed.push('start');
+    if (ch.end !== undefined) changed.push('end');
+    if (ch.attendees !== undefined || ch.room !== undefined) changed.push('attendees');
+    if (ch.room !== undefined) changed.push('location');
+    if (ch.onlineMeeting !== undefined) changed.push('onlineMeeting');
+    if (ch.reminderMinutes !== undefined) changed.push('reminderMinutes');
+    const start = ch.start ? new Date(ch.start).toISOString() : m.start;
+    const end = ch.end ? new Date(ch.end).toISOString() : m.end;
+    if (!(Date.parse(end) > Date.parse(start))) throw new AppError('bad_request', 'The meeting must end after it starts.');
+    const room = ch.room === undefined ? (roomEmail ? { email: roomEmail, name: m.location?.displayName ?? null } : null) : ch.room ? await this.roomOf(c, ch.room) : null;
+    const content = contentOf(c, { subject: ch.subject ?? m.subject, bodyHtml: ch.bodyHtml ?? '' }, null);
+    return {
+      meetingId: m.id,
+      calendarId: m.calendarId!,
+      providerCalendarId: '',
+      subject: content.subject,
+      bodyHtml: ch.bodyHtml !== undefined ? content.bodyHtml : '',
+      start,
+      end,
+      timeZone: m.timeZone,
+      attendees: attendeesOf(c, ch.attendees ?? keepAttendees),
+      room,
+      onlineMeeting: ch.onlineMeeting ?? m.onlineMeeting !== null,
+      reminderMinutes: ch.reminderMinutes ?? null,
+      sensitivity: m.sensitivity === 'private' ? 'private' : 'normal',
+      templateId: null,
+      providerEventId: m.providerEventId,
+      ifMatch,
+      changedFields: changed,
+    };
+  }
+
+  private async applyOrPropose(c: CallerContext, m: MeetingView, kind: 'update' | 'delete', payload: ProposalPayload): Promise<ChangeOutcome> {
+    const internal = internalDomains(c.tenant, c.connection.mailbox);
+    const everyone = [...m.attendees.map((a) => a.email), ...payload.attendees.map((a) => a.email)];
+    const notifiesExternal = everyone.some((e) => e !== payload.room?.email && isExternal(e, internal));
+    if (notifiesExternal || c.tenant.settings.allowSelfApprovalInternal !== true) {
+      return { status: 'proposed', proposal: await saveProposal(this.d, c, kind, payload, m.customerId, m.id) };
+    }
+    if (kind === 'delete') {
+      await c.provider.deleteEvent(payload.providerEventId!);
+      await this.d.meetings.recordDeleted(c.tenant.id, m.id);
+    } else {
+      const draft = draftOf(payload) as unknown as Record<string, unknown>;
+      const changes: Record<string, unknown> = {};
+      for (const f of payload.changedFields) changes[f] = draft[f];
+      const ev = await c.provider.updateEvent({ eventId: payload.providerEventId!, changes, ...(payload.ifMatch ? { ifMatch: payload.ifMatch } : {}) });
+      await this.d.meetings.recordUpdated(c.tenant.id, m.id, ev);
+    }
+    await this.d.audit.record({ tenantId: c.tenant.id, actor: c.actor.userId, action: `event.${kind}d_directly`, targetType: 'meeting', targetId: m.id, details: { internalOnly: true } });
+    return { status: 'applied', event: kind === 'delete' ? null : await this.d.meetings.get(c.tenant.id, m.id) };
+  }
+
+  async listProposals(actor: Actor, q: { status?: ProposalStatus; mine?: boolean; limit: number; offset: number }): Promise<ProposalRecord[]> {
+    return this.d.proposals.list(actor.tenantId, { status: q.status, userId: q.mine ? actor.userId : undefined, limit: q.limit, offset: q.offset });
+  }
+
+  /** A proposal with its preview; a pending one past its expiry is marked expired on read. */
+  async getProposal(actor: Actor, id: string): Promise<ProposalRecord> {
+    const rec = await this.d.proposals.get(actor.tenantId, id);
+    if (!rec) throw new AppError('not_found', 'No such proposal.');
+    if (rec.status === 'pending' && Date.parse(rec.expiresAt) <= this.d.now().getTime()) {
+      await this.d.proposals.expire(actor.tenantId, id, this.d.now());
+      return (await this.d.proposals.get(actor.tenantId, id))!;
+    }
+    return rec;
+  }
+
+  async approve(actor: Actor, id: string): Promise<{ proposal: ProposalRecord; result: ApprovalResult }> {
+    const rec = await this.getProposal(actor, id);
+    if (rec.status === 'approved' && rec.result) return { proposal: rec, result: rec.result };
+    if (rec.status === 'expired') throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
+    const tenant = await this.d.tenants.getTenant(actor.tenantId);
+    assertMayApprove(tenant, actor, rec);
+    const { record, result } = await approveOnce(this.d, tenant, actor, id);
+    return { proposal: record, result };
+  }
+
+  async reject(actor: Actor, id: string): Promise<ProposalRecord> {
+    const rec = await this.getProposal(actor, id);
+    if (rec.status === 'expired') throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
+    if (rec.status === 'rejected') return rec;
+    if (!(await this.d.proposals.reject(actor.tenantId, id, actor.userId, this.d.now()))) {
+      throw new AppError('proposal_not_pending', undefined, { details: { status: rec.status } });
+    }
+    await this.d.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'proposal.rejected', targetType: 'meeting_proposal', targetId: id, details: { rejectedBy: actor.userId } });
+    return (await this.d.proposals.get(actor.tenantId, id))!;
+  }
+}

@@ -1,0 +1,241 @@
+// Postgres side of scheduling: meetings for the calendar API, events calbridge created (outbound links), and the
+// caller's connection / tenant people lookups the scheduling services need.
+import { sql, type Kysely } from 'kysely';
+import type { Attendee, BusyItem, CalendarEvent, EmailAddress, EventLocation, OnlineMeeting, ProviderType, TimeRange } from '../domain/calendar.js';
+import type { ConnectionStatus } from '../domain/connections.js';
+import type {
+  CalendarRef,
+  CallerConnection,
+  ConnectionLookup,
+  MeetingQuery,
+  MeetingStore,
+  MeetingView,
+  TenantPerson,
+} from '../services/scheduling/ports.js';
+import type { DB, MeetingRow } from './schema.js';
+import { meetingValues } from './sync-store.js';
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+const BUSY = new Set(['busy', 'tentative', 'oof', 'workingElsewhere']);
+
+function toView(r: MeetingRow): MeetingView {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    calendarId: r.calendar_id,
+    provider: r.provider,
+    providerEventId: r.provider_event_id,
+    changeKey: r.provider_change_key,
+    iCalUId: r.ical_uid,
+    subject: r.subject,
+    bodyPreview: r.body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255),
+    start: r.start_at.toISOString(),
+    end: r.end_at.toISOString(),
+    timeZone: r.time_zone,
+    isAllDay: r.is_all_day,
+    organizer: r.organizer ? json<EmailAddress>(r.organizer) : null,
+    attendees: json<Attendee[]>(r.attendees),
+    location: r.location ? json<EventLocation>(r.location) : null,
+    onlineMeeting: r.online_meeting ? json<OnlineMeeting>(r.online_meeting) : null,
+    showAs: r.show_as,
+    sensitivity: r.sensitivity,
+    isCancelled: r.is_cancelled,
+    eventType: r.event_type,
+    customerId: r.customer_id,
+    origin: r.origin,
+  };
+}
+
+export class PgMeetingStore implements MeetingStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async list(tenantId: string, userId: string, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
+    let base = this.db
+      .selectFrom('meetings')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('event_type', '!=', 'seriesMaster');
+    if (q.start) base = base.where('end_at', '>', new Date(q.start));
+    if (q.end) base = base.where('start_at', '<', new Date(q.end));
+    if (q.calendarId) base = base.where('calendar_id', '=', q.calendarId);
+    if (q.customerId) base = base.where('customer_id', '=', q.customerId);
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy('start_at').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+      base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toView), total: Number(count.n) };
+  }
+
+  async get(tenantId: string, id: string): Promise<MeetingView | null> {
+    const r = await this.db.selectFrom('meetings').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return r ? toView(r) : null;
+  }
+
+  async busyFromSync(tenantId: string, userId: string, range: TimeRange): Promise<BusyItem[]> {
+    const rows = await this.db
+      .selectFrom('meetings')
+      .select(['start_at', 'end_at', 'show_as'])
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('event_type', '!=', 'seriesMaster')
+      .where('is_cancelled', '=', false)
+      .where('response_status', '!=', 'declined')
+      .where('start_at', '<', new Date(range.end))
+      .where('end_at', '>', new Date(range.start))
+      .orderBy('start_at')
+      .execute();
+    return rows
+      .filter((r) => BUSY.has(r.show_as))
+      .map((r) => ({ start: r.start_at.toISOString(), end: r.end_at.toISOString(), status: r.show_as as BusyItem['status'] }));
+  }
+
+  async recordCreated(input: Parameters<MeetingStore['recordCreated']>[0]): Promise<string> {
+    const t = { tenantId: input.tenantId, userId: input.userId, calendarId: input.calendarId, provider: input.provider };
+    const values = meetingValues({ ...t, providerCalendarId: '', connectionId: '', mailbox: '', isShared: false }, input.event, 0);
+    const now = new Date();
+    return this.db.transaction().execute(async (trx) => {
+      // The sync engine may have stored the event first (same calendar + provider id): then that row is adopted.
+      const row = await trx
+        .insertInto('meetings')
+        .values({ ...values, id: input.meetingId, origin: 'calbridge', customer_id: input.customerId, manual_customer: input.customerId !== null, customer_match_reason: input.customerId ? 'manual' : null })
+        .onConflict((oc) =>
+          oc.columns(['calendar_id', 'provider_event_id']).doUpdateSet({
+            origin: 'calbridge',
+            customer_id: input.customerId,
+            manual_customer: input.customerId !== null,
+            external_id: input.meetingId,
+            updated_at: now,
+          }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await this.link(trx, input.provider, { ...input, meetingId: row.id }, now);
+      return row.id;
+    });
+  }
+
+  private async link(trx: Kysely<DB>, provider: ProviderType, x: { meetingId: string; tenantId: string; userId: string; calendarId: string; event: CalendarEvent }, now: Date) {
+    if (provider === 'MICROSOFT') {
+      const v = { meeting_id: x.meetingId, outlook_event_id: x.event.id, user_id: x.userId, calendar_id: x.calendarId, tenant_id: x.tenantId, last_synced_at: now, sync_direction: 'outbound', change_key: x.event.changeKey, ical_uid: x.event.iCalUId };
+      await trx
+        .insertInto('outlook_calendar_sync')
+        .values(v)
+        .onConflict((oc) => oc.column('outlook_event_id').doUpdateSet({ meeting_id: v.meeting_id, change_key: v.change_key, sync_direction: 'outbound', last_synced_at: now }))
+        .execute();
+    } else {
+      const v = { meeting_id: x.meetingId, google_event_id: x.event.id, user_id: x.userId, calendar_id: x.calendarId, tenant_id: x.tenantId, last_synced_at: now, sync_direction: 'outbound', etag: x.event.changeKey, ical_uid: x.event.iCalUId };
+      await trx
+        .insertInto('google_calendar_sync')
+        .values(v)
+        .onConflict((oc) => oc.column('google_event_id').doUpdateSet({ meeting_id: v.meeting_id, etag: v.etag, sync_direction: 'outbound', last_synced_at: now }))
+        .execute();
+    }
+  }
+
+  async recordUpdated(tenantId: string, meetingId: string, e: CalendarEvent): Promise<void> {
+    const now = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      const m = await trx
+        .updateTable('meetings')
+        .set({
+          subject: e.subject,
+          body: e.body.content,
+          body_content_type: e.body.contentType,
+          start_at: e.start,
+          end_at: e.end,
+          time_zone: e.timeZone,
+          attendees: JSON.stringify(e.attendees),
+          location: e.location ? JSON.stringify(e.location) : null,
+          online_meeting: e.onlineMeeting ? JSON.stringify(e.onlineMeeting) : null,
+          sensitivity: e.sensitivity,
+          show_as: e.showAs,
+          provider_change_key: e.changeKey,
+          updated_at: now,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', meetingId)
+        .returning(['provider'])
+        .executeTakeFirst();
+      if (!m) return;
+      if (m.provider === 'GOOGLE') {
+        await trx.updateTable('google_calendar_sync').set({ etag: e.changeKey, sync_direction: 'outbound', last_synced_at: now }).where('google_event_id', '=', e.id).execute();
+      } else {
+        await trx.updateTable('outlook_calendar_sync').set({ change_key: e.changeKey, sync_direction: 'outbound', last_synced_at: now }).where('outlook_event_id', '=', e.id).execute();
+      }
+    });
+  }
+
+  async recordDeleted(tenantId: string, meetingId: string): Promise<void> {
+    await this.db.deleteFrom('meetings').where('tenant_id', '=', tenantId).where('id', '=', meetingId).execute();
+  }
+}
+
+/** The caller's connection, calendars and tenant people, for the scheduling services. */
+export class PgSchedulingLookup implements ConnectionLookup {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async forUser(tenantId: string, userId: string, preferred: ProviderType): Promise<CallerConnection | null> {
+    const rows = await this.db
+      .selectFrom('calendar_connections')
+      .select(['id', 'tenant_id', 'user_id', 'provider', 'status', 'status_reason', 'account_email'])
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('status', '!=', 'revoked')
+      .execute();
+    const r = rows.find((x) => x.provider === preferred) ?? rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      userId: r.user_id,
+      provider: r.provider,
+      status: r.status,
+      statusReason: r.status_reason,
+      mailbox: (r.account_email ?? '').toLowerCase(),
+    };
+  }
+
+  async calendarsOf(tenantId: string, connectionId: string): Promise<CalendarRef[]> {
+    const rows = await this.db
+      .selectFrom('calendars')
+      .select(['id', 'provider_calendar_id', 'name', 'is_default', 'can_edit', 'is_shared'])
+      .where('tenant_id', '=', tenantId)
+      .where('connection_id', '=', connectionId)
+      .orderBy('is_default', 'desc')
+      .orderBy('name')
+      .execute();
+    return rows.map((r) => ({ id: r.id, providerCalendarId: r.provider_calendar_id, name: r.name, isDefault: r.is_default, canEdit: r.can_edit, isShared: r.is_shared }));
+  }
+
+  async people(tenantId: string, emails: string[]): Promise<TenantPerson[]> {
+    if (emails.length === 0) return [];
+    const lower = emails.map((e) => e.toLowerCase());
+    const rows = await this.db
+      .selectFrom('users as u')
+      .leftJoin('calendar_connections as cc', (j) => j.onRef('cc.user_id', '=', 'u.id').on('cc.status', '!=', 'revoked'))
+      .select((eb) => [
+        'u.id as userId',
+        'u.email as email',
+        'u.time_zone as timeZone',
+        'cc.status as status',
+        eb
+          .selectFrom('calendars as c')
+          .innerJoin('calendar_sync_state as s', 's.calendar_id', 'c.id')
+          .select(sql<Date | null>`min(s.last_success_at)`.as('m'))
+          .whereRef('c.connection_id', '=', 'cc.id')
+          .where('c.is_shared', '=', false)
+          .where('c.selected_for_sync', '=', true)
+          .as('lastSyncAt'),
+      ])
+      .where('u.tenant_id', '=', tenantId)
+      .where(sql<string>`lower(u.email)`, 'in', lower)
+      .execute();
+    return rows.map((r) => ({
+      email: r.email.toLowerCase(),
+      userId: r.userId,
+      timeZone: r.timeZone,
+      connectionStatus: (r.status as ConnectionStatus | null) ?? null,
+      lastSyncAt: r.lastSyncAt ? new Date(r.lastSyncAt).toISOString() : null,
+    }));
+  }
+}
