@@ -44,6 +44,16 @@ describe('retry', () => {
     expect(t.waits).toEqual([5000]);
   });
 
+  it('retries a 504 only when the request is idempotent (it may have been processed)', async () => {
+    const post = scripted([504], { 'retry-after': '1' });
+    expect((await retry({ timing: fakeTiming().timing })(post.transport)(POST)).status).toBe(504);
+    expect(post.calls).toHaveLength(1);
+    const keyed = scripted([504], { 'retry-after': '1' });
+    const t = fakeTiming();
+    expect((await retry({ timing: t.timing })(keyed.transport)({ ...POST, idempotent: true })).status).toBe(200);
+    expect(t.waits).toEqual([1000]);
+  });
+
   it('backs off exponentially with jitter on a 500 for idempotent requests only', async () => {
     const get = scripted([500, 502, 500]);
     const t = fakeTiming();

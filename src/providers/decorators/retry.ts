@@ -32,9 +32,10 @@ export function retryAfterMs(value: string | null, now: number): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-/** Whether a failure may be retried: throttling/unavailable always (the server did not act), else only idempotent requests. */
+/** Whether a failure may be retried: 429/503 always (the server did not act), anything else only for idempotent requests. */
 function retriable(req: HttpRequest, status: number | null): boolean {
-  if (status !== null && RETRY_AFTER_STATUSES.has(status)) return true;
+  // 429 and 503 mean the request was not processed; a 504 or a reset may hide a completed write.
+  if (status === 429 || status === 503) return true;
   const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'DELETE' || req.method === 'PUT');
   if (!idempotent) return false;
   return status === null || status >= 500;

@@ -1,5 +1,6 @@
 // MicrosoftCalendarAdapter: the CalendarProvider port over Microsoft Graph v1.0 for one connected mailbox.
 // Translation lives in mapping*.ts; transport behaviour (retry, limits) wraps the client; this file only orchestrates.
+import { randomUUID } from 'node:crypto';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { CalendarEvent, Instant, OnlineMeetingProvider, WorkingHours } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
@@ -118,15 +119,14 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
 
   async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
     if (params.event.onlineMeeting === true) await this.requireTeams(params.calendarId);
-    const body = draftToGraphEvent(params.event, {
-      externalId: params.externalId,
-      transactionId: params.transactionId,
-    });
+    // A transactionId on every create makes a retried POST (after a 504 or a reset) return the first event.
+    const transactionId = params.transactionId ?? randomUUID();
+    const body = draftToGraphEvent(params.event, { externalId: params.externalId, transactionId });
     const created = await this.graph.call<MicrosoftGraph.Event>({
       method: 'POST',
       path: `${this.calendarPath(params.calendarId)}/events?${EXPAND_EXTERNAL}`,
       body,
-      idempotent: params.transactionId !== undefined,
+      idempotent: true,
     });
     const event = this.toEvent(created, params.calendarId);
     return params.externalId !== undefined && event.externalId === null
