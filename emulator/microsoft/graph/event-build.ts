@@ -39,18 +39,22 @@ export function normaliseBody(input: MicrosoftGraph.ItemBody | null | undefined)
   return { contentType: 'html', content: wrapped };
 }
 
-function normaliseLocation(loc: MicrosoftGraph.Location | null | undefined): MicrosoftGraph.Location {
+const EMPTY_ADDRESS = { street: '', city: '', state: '', countryOrRegion: '', postalCode: '' };
+const EMPTY_COORDINATES = { accuracy: null, altitude: null, altitudeAccuracy: null, latitude: null, longitude: null };
+
+/** A location with every documented property (missing address/coordinate fields empty or null). */
+export function normaliseLocation(loc: MicrosoftGraph.Location | null | undefined): MicrosoftGraph.Location {
   const name = loc?.displayName ?? '';
-  if (!name) return { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} };
   return {
     displayName: name,
     locationType: loc?.locationType ?? 'default',
-    ...(loc?.locationEmailAddress ? { locationEmailAddress: loc.locationEmailAddress } : {}),
+    locationEmailAddress: loc?.locationEmailAddress ?? null,
+    locationUri: loc?.locationUri ?? null,
     uniqueId: loc?.uniqueId ?? name,
-    uniqueIdType: loc?.uniqueIdType ?? 'private',
-    ...(loc?.address ? { address: loc.address } : {}),
-    ...(loc?.coordinates ? { coordinates: loc.coordinates } : {}),
-  };
+    uniqueIdType: loc?.uniqueIdType ?? (name ? 'private' : 'unknown'),
+    address: { ...EMPTY_ADDRESS, ...(loc?.address ?? {}) },
+    coordinates: { ...EMPTY_COORDINATES, ...(loc?.coordinates ?? {}) },
+  } as MicrosoftGraph.Location;
 }
 
 function normaliseLocations(input: GraphEvent): { location: MicrosoftGraph.Location; locations: MicrosoftGraph.Location[] } {
@@ -58,12 +62,36 @@ function normaliseLocations(input: GraphEvent): { location: MicrosoftGraph.Locat
   if (list.length > 0) {
     const joined = list.map((l) => l.displayName).join('; ');
     return {
-      location: list.length === 1 ? normaliseLocation(list[0]) : { displayName: joined, locationType: 'default', uniqueId: joined, uniqueIdType: 'private' },
-      locations: list.map((l) => ({ ...l, locationType: l.locationType ?? 'default', uniqueIdType: l.uniqueIdType ?? 'unknown' })),
+      location: normaliseLocation(list.length === 1 ? list[0] : { displayName: joined, uniqueId: joined, uniqueIdType: 'private' }),
+      locations: list.map((l) => normaliseLocation({ uniqueId: '', uniqueIdType: 'unknown', ...l })),
     };
   }
   const location = normaliseLocation(input.location);
-  return { location, locations: location.displayName ? [{ displayName: location.displayName, locationType: location.locationType ?? 'default', uniqueId: '', uniqueIdType: 'unknown' }] : [] };
+  return { location, locations: location.displayName ? [normaliseLocation({ ...input.location, uniqueId: '', uniqueIdType: 'unknown' })] : [] };
+}
+
+/** A patternedRecurrence with every property Exchange returns (unused numbers 0, open end dates 0001-01-01). */
+export function normaliseRecurrence(rec: MicrosoftGraph.PatternedRecurrence, zoneLabel: string): MicrosoftGraph.PatternedRecurrence {
+  const p = rec.pattern ?? {};
+  const r = rec.range ?? {};
+  return {
+    pattern: {
+      type: p.type,
+      interval: p.interval ?? 1,
+      month: p.month ?? 0,
+      dayOfMonth: p.dayOfMonth ?? 0,
+      daysOfWeek: (p.daysOfWeek ?? []).map((d) => String(d).toLowerCase()) as MicrosoftGraph.DayOfWeek[],
+      firstDayOfWeek: (p.firstDayOfWeek ? String(p.firstDayOfWeek).toLowerCase() : 'sunday') as MicrosoftGraph.DayOfWeek,
+      index: p.index ?? 'first',
+    },
+    range: {
+      type: r.type,
+      startDate: r.startDate,
+      endDate: r.type === 'endDate' ? r.endDate : '0001-01-01',
+      recurrenceTimeZone: r.recurrenceTimeZone ?? zoneLabel,
+      numberOfOccurrences: r.type === 'numbered' ? r.numberOfOccurrences : 0,
+    },
+  };
 }
 
 /** Attendees with Graph's defaults (type required, status none); names filled from the directory. */
@@ -118,6 +146,9 @@ export function teamsMeeting(eventId: string, tenantId: string, userId: string):
     joinUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${Buffer.from(h).toString('base64url').slice(0, 48)}%40thread.v2/0?context=${ctx}`,
     conferenceId: String(parseInt(h.slice(0, 8), 16) % 1_000_000_000),
     tollNumber: '+1 425 555 0123',
+    tollFreeNumbers: ['+1 800 555 0123'],
+    quickDial: `+14255550123,,${parseInt(h.slice(0, 8), 16) % 1_000_000_000}#`,
+    phones: [{ number: '+1 425 555 0123', type: 'business' }],
   };
 }
 
@@ -191,7 +222,7 @@ function ordered(store: MailboxStore, id: string, ev: GraphEvent, owner: EmuUser
     end: { dateTime: normaliseLocal(ev.end!.dateTime!), timeZone: ev.end!.timeZone ?? 'UTC' },
     location,
     locations,
-    recurrence: ev.recurrence ?? null,
+    recurrence: ev.recurrence ? normaliseRecurrence(ev.recurrence, ev.start?.timeZone ?? 'UTC') : null,
     attendees: normaliseAttendees(store, ev.attendees),
     organizer: { emailAddress: { name: owner.displayName, address: owner.mail } },
     onlineMeeting: null,
@@ -242,7 +273,10 @@ export function patchEvent(store: MailboxStore, owner: EmuUser, cal: CalendarRec
     next.singleValueExtendedProperties = [...byId.values()];
   }
   const meta = timesOf(next);
-  if (next.recurrence && current.type === 'seriesMaster') checkRecurrence(next.recurrence, meta);
+  if (next.recurrence && current.type === 'seriesMaster') {
+    checkRecurrence(next.recurrence, meta);
+    if (p.recurrence) next.recurrence = normaliseRecurrence(p.recurrence, next.start?.timeZone ?? 'UTC');
+  }
   if (p.recurrence === null && current.type === 'seriesMaster') next.recurrence = current.recurrence;
   if (p.isOnlineMeeting !== undefined || p.onlineMeetingProvider !== undefined) {
     if (p.isOnlineMeeting === undefined) next.isOnlineMeeting = current.isOnlineMeeting;

@@ -207,7 +207,7 @@ export function cancelEvent(store: MailboxStore, inst: EventInstance): void {
  * An attendee accepts, tentatively accepts or declines. Updates the attendee's own copy (a decline
  * removes it from the calendar, as Exchange does) and the organizer's attendee status.
  */
-export function respond(store: MailboxStore, responder: EmuUser, inst: EventInstance, response: Response): void {
+export function respond(store: MailboxStore, responder: EmuUser, inst: EventInstance, response: Response, proposedNewTime?: MicrosoftGraph.TimeSlot): void {
   const ev = inst.ev;
   if (ev.data.isOrganizer) throw errors.badRequest("Your request can't be completed. You can't respond to a meeting you organized.");
   if (ev.data.isCancelled) throw errors.badRequest("Your request can't be completed. The meeting has been canceled.");
@@ -225,7 +225,11 @@ export function respond(store: MailboxStore, responder: EmuUser, inst: EventInst
     const copy = store.getEvent(c.userId, c.eventId);
     if (!copy || c.userId === ev.userId) continue;
     if (copy.data.isOrganizer) {
-      store.replaceEvent(copy, setAttendeeStatus(copy.data, responder.mail, response, now));
+      let data = setAttendeeStatus(copy.data, responder.mail, response, now);
+      if (proposedNewTime && response !== 'accepted' && copy.data.allowNewTimeProposals !== false) {
+        data = { ...data, attendees: (data.attendees ?? []).map((a) => (a.emailAddress?.address?.toLowerCase() === responder.mail.toLowerCase() ? { type: a.type, status: a.status, proposedNewTime, emailAddress: a.emailAddress } : a)) };
+      }
+      store.replaceEvent(copy, data);
     }
   }
 }

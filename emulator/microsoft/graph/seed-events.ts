@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { Rng } from '../../common/rng.js';
 import type { EmuUser } from '../contracts.js';
+import { normaliseLocation } from './event-build.js';
 import { newChangeKey, newICalUid, seededBytes } from './ids.js';
 import { cancelEvent, createEvent, deleteEvent, respond, updateEvent } from './meetings.js';
 import { NEVER, type GraphEvent, type StoredEvent } from './model.js';
@@ -169,7 +170,7 @@ export function seedBulk(store: MailboxStore, userId: string, count: number, see
   const items: Array<{ data: GraphEvent; startMs: number; endMs: number; zone: string }> = [];
   const span = 366 * 86_400_000;
   // shared, never-mutated nested values keep 50k events cheap to build
-  const location = { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} } as const;
+  const location = normaliseLocation(null);
   const body = { contentType: 'html', content: '' } as const;
   const responseStatus = { response: 'organizer', time: NEVER } as const;
   for (let i = 0; i < count; i++) {

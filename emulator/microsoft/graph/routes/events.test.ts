@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { MailboxStore } from '../store.js';
 import { OTHER_TENANT, TENANT, appTokenFor, buildTestApp, conformanceCase, shapeDiff, tokenFor } from '../testing.js';
 import events from './events.js';
+import reminders from './reminders.js';
 
 const ADELE = 'a0000000-0000-4000-8000-000000000001';
 const MEGAN = 'a0000000-0000-4000-8000-000000000002';
@@ -22,7 +23,7 @@ let app: FastifyInstance;
 let store: MailboxStore;
 
 beforeEach(async () => {
-  ({ app, store } = await buildTestApp([events]));
+  ({ app, store } = await buildTestApp([events, reminders]));
 });
 
 async function post(body: Record<string, unknown>, user = ADELE, headers: Record<string, string> = {}) {
@@ -78,6 +79,34 @@ describe('create and read', () => {
     expect(r.statusCode).toBe(201);
     expect(r.json().start.dateTime).toBe('2026-11-25T00:00:00.0000000');
     expect(r.json().showAs).toBe('free');
+  });
+});
+
+describe('documented representations', () => {
+  it('answers a POST without Prefer in the event zone (calendar-post-events-2)', async () => {
+    const doc = await conformanceCase('calendar-post-events-2');
+    const r = await post(doc.request!.body as Record<string, unknown>);
+    expect(shapeDiff(doc.response!.body, r.json())).toEqual([]);
+    expect(r.json().start).toEqual((doc.response!.body as { start: unknown }).start);
+    const got = (await app.inject({ method: 'GET', url: `/v1.0/me/events/${r.json().id}`, headers: auth() })).json();
+    expect(got.start.timeZone).toBe('UTC');
+    expect(got['calendar@odata.navigationLink']).toContain(`/calendars('`);
+  });
+
+  it('fills every documented property of location, recurrence and onlineMeeting', async () => {
+    const keys = async (id: string) => Object.keys(((await conformanceCase(id)) as unknown as { data: object }).data).sort();
+    const r = (await post(lunch({
+      isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness',
+      recurrence: { pattern: { type: 'weekly', daysOfWeek: ['Friday'] }, range: { type: 'noEnd', startDate: '2026-11-20' } },
+    }))).json();
+    expect(Object.keys(r.location).sort()).toEqual(expect.arrayContaining(await keys('resource-location-1')));
+    expect(Object.keys(r.location.coordinates).sort()).toEqual(await keys('resource-outlookgeocoordinates-1'));
+    expect(Object.keys(r.location.address).sort()).toEqual(await keys('resource-physicaladdress-1'));
+    expect(Object.keys(r.recurrence.pattern).sort()).toEqual(await keys('resource-recurrencepattern-1'));
+    expect(Object.keys(r.recurrence.range).sort()).toEqual(await keys('resource-recurrencerange-1'));
+    expect(r.recurrence.pattern).toMatchObject({ interval: 1, month: 0, dayOfMonth: 0, daysOfWeek: ['friday'], firstDayOfWeek: 'sunday', index: 'first' });
+    expect(r.recurrence.range).toMatchObject({ endDate: '0001-01-01', numberOfOccurrences: 0, recurrenceTimeZone: 'Pacific Standard Time' });
+    expect(Object.keys(r.onlineMeeting).sort()).toEqual(await keys('resource-onlinemeetinginfo-1'));
   });
 });
 
@@ -190,6 +219,22 @@ describe('meetings across mailboxes', () => {
     expect(mine.responseStatus.response).toBe('accepted');
     const own = await app.inject({ method: 'POST', url: `/v1.0/me/events/${org.id}/accept`, headers: auth(), payload: {} });
     expect(own.statusCode).toBe(400);
+  });
+
+  it('records a proposed new time on the organizer copy and lists reminders', async () => {
+    const org = (await post(lunch({ attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }] }))).json();
+    const copy = (await app.inject({ method: 'GET', url: '/v1.0/me/events', headers: auth(MEGAN) })).json().value[0];
+    const proposal = { Start: { DateTime: '2026-11-21T12:00:00', TimeZone: 'Pacific Standard Time' }, End: { DateTime: '2026-11-21T14:00:00', TimeZone: 'Pacific Standard Time' } };
+    const r = await app.inject({ method: 'POST', url: `/v1.0/me/events/${copy.id}/tentativelyAccept`, headers: auth(MEGAN), payload: { comment: 'next day?', sendResponse: 'true', proposedNewTime: proposal } });
+    expect(r.statusCode).toBe(202);
+    const doc = await conformanceCase('concept-outlook-calendar-meeting-proposals-4');
+    const got = (await app.inject({ method: 'GET', url: `/v1.0/me/events/${org.id}?$select=subject,allowNewTimeProposals,start,end,attendees,organizer`, headers: auth() })).json();
+    expect(shapeDiff(doc.response!.body, got)).toEqual([]);
+    expect(got.attendees[0].proposedNewTime.start).toEqual({ dateTime: '2026-11-21T12:00:00.0000000', timeZone: 'Pacific Standard Time' });
+    const rem = await app.inject({ method: 'GET', url: "/v1.0/me/reminderView(startDateTime='2026-11-20T00:00:00.0000000',endDateTime='2026-11-22T00:00:00.0000000')", headers: auth() });
+    expect(rem.statusCode).toBe(200);
+    expect(shapeDiff((await conformanceCase('user-reminderview-1')).response!.body, rem.json())).toEqual([]);
+    expect(rem.json().value[0]).toMatchObject({ eventId: org.id, reminderFireTime: { dateTime: '2026-11-20T19:45:00.0000000', timeZone: 'UTC' } });
   });
 
   it('propagates cancellation to attendee copies', async () => {

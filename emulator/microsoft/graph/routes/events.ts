@@ -8,6 +8,8 @@ import type { EventInstance } from '../model.js';
 import { both, ifMatch, json, objectBody, param } from '../route-helpers.js';
 import { eventsContext, renderEvent } from '../serialize.js';
 import { readWindow } from '../window.js';
+import { localToUtcMs, normaliseLocal } from '../time.js';
+import type { TimeSlot } from '@microsoft/microsoft-graph-types';
 
 /** Calendar prefixes under a user: all events, the default calendar, a given calendar. */
 const SCOPES = [
@@ -25,16 +27,41 @@ function findInstance(ctx: GraphContext, acc: MailboxAccess, req: FastifyRequest
   return inst;
 }
 
-function sendOne(ctx: GraphContext, req: FastifyRequest, reply: FastifyReply, acc: MailboxAccess, inst: EventInstance, status: number): FastifyReply {
+/**
+ * Sends one event. Writes (POST 201, PATCH) answer in the event's own zone unless a Prefer zone is given,
+ * like Exchange; reads answer in UTC (or the Prefer zone) and carry the calendar navigation links.
+ */
+function sendOne(ctx: GraphContext, req: FastifyRequest, reply: FastifyReply, acc: MailboxAccess, inst: EventInstance, status: number, write = false): FastifyReply {
   const { q, prefs } = readOptions(req);
+  const label = inst.ev.data.start?.timeZone ?? 'UTC';
+  const zonePrefs = write && !prefs.timeZone ? { ...prefs, timeZone: { label, iana: inst.ev.zone } } : prefs;
   const body: Record<string, unknown> = {
     '@odata.context': eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, true),
-    ...renderEvent(inst, { prefs, select: q.select, extendedIds: extendedExpand(q.expand) }),
+    ...renderEvent(inst, { prefs: zonePrefs, select: q.select, extendedIds: extendedExpand(q.expand) }),
   };
+  if (!write) {
+    const cal = `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}')/calendars('${encodeURIComponent(inst.ev.calendarId)}')`;
+    body['calendar@odata.associationLink'] = `${cal}/$ref`;
+    body['calendar@odata.navigationLink'] = cal;
+  }
   const applied = prefs.applied(['timezone', 'body']);
   if (applied) void reply.header('Preference-Applied', applied);
   if (status === 201) void reply.header('Location', `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}')/events('${String(body.id)}')`);
   return json(reply, status, body);
+}
+
+/** A proposedNewTime body value (Graph accepts PascalCase keys here) normalised to a timeSlot. */
+function readProposal(v: unknown): TimeSlot | undefined {
+  if (v == null) return undefined;
+  const o = v as Record<string, Record<string, unknown> | undefined>;
+  const side = (x: Record<string, unknown> | undefined) => {
+    const dateTime = x?.dateTime ?? x?.DateTime;
+    const timeZone = x?.timeZone ?? x?.TimeZone ?? 'UTC';
+    if (typeof dateTime !== 'string' || typeof timeZone !== 'string') throw errors.badRequest("Invalid value for parameter 'ProposedNewTime'.");
+    localToUtcMs(dateTime, timeZone);
+    return { dateTime: normaliseLocal(dateTime), timeZone };
+  };
+  return { start: side(o.start ?? o.Start), end: side(o.end ?? o.End) };
 }
 
 export default async function eventRoutes(app: FastifyInstance, ctx: GraphContext): Promise<void> {
@@ -61,7 +88,7 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       const calScope = scope.cal(req);
       const cal = calendarOr404(ctx, acc, calScope === null ? undefined : calScope, 'write');
       const { event } = createEvent(ctx.store, acc.owner, cal.id, objectBody(req));
-      return sendOne(ctx, req, reply, acc, { ev: event, startMs: event.startMs, endMs: event.endMs }, 201);
+      return sendOne(ctx, req, reply, acc, { ev: event, startMs: event.startMs, endMs: event.endMs }, 201, true);
     });
 
     both(app, 'GET', `${scope.path}/events/:eventId`, async (req, reply, user) => {
@@ -73,7 +100,7 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       const acc = await resolveMailbox(ctx, req, user, 'write');
       const inst = findInstance(ctx, acc, req, scope.cal(req), 'write');
       const ev = updateEvent(ctx.store, acc.owner, inst, objectBody(req), ifMatch(req));
-      return sendOne(ctx, req, reply, acc, { ev, startMs: ev.startMs, endMs: ev.endMs }, 200);
+      return sendOne(ctx, req, reply, acc, { ev, startMs: ev.startMs, endMs: ev.endMs }, 200, true);
     });
 
     both(app, 'DELETE', `${scope.path}/events/:eventId`, async (req, reply, user) => {
@@ -106,7 +133,7 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
         if (action === 'cancel') cancelEvent(ctx.store, inst);
         else {
           const map: Record<string, Response> = { accept: 'accepted', decline: 'declined', tentativelyAccept: 'tentativelyAccepted' };
-          respond(ctx.store, acc.owner, inst, map[action]!);
+          respond(ctx.store, acc.owner, inst, map[action]!, readProposal(body.proposedNewTime ?? body.ProposedNewTime));
         }
         return reply.status(202).send();
       });
