@@ -24,6 +24,10 @@ export function subscriptionEngine(ctx: GraphContext): SubscriptionEngine {
     directory: ctx.directory,
     clock: ctx.clock,
     ...(caPem ? { caPem } : {}),
+    calendarExists: (userId, calendarId) => {
+      const lookup = (ctx.store as unknown as StoreFeed).getCalendar;
+      return typeof lookup !== 'function' || !!lookup.call(ctx.store, userId, calendarId);
+    },
     ...pending.get(store),
   });
   engines.set(store, engine);

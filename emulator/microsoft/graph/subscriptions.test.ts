@@ -92,6 +92,7 @@ describe('SubscriptionEngine', () => {
       clock: () => now,
       retryDelaysMs: [10, 10],
       validationTimeoutMs: 2000,
+      calendarExists: (_userId, calendarId) => calendarId.startsWith('cal-'),
     });
     hook = await receiver();
     life = await receiver();
@@ -152,6 +153,7 @@ describe('SubscriptionEngine', () => {
     });
     await expect(create({}, delegated(ALICE, ['User.Read']))).rejects.toMatchObject({ status: 403 });
     await expect(create({ resource: 'me/contacts' })).rejects.toBeInstanceOf(GraphHttpError);
+    await expect(create({ resource: 'me/calendars/unknown/events' })).rejects.toMatchObject({ status: 404 });
   });
 
   it('caps the lifetime at the maximum and renews only expirationDateTime', async () => {

@@ -37,6 +37,8 @@ export interface SubscriptionEngineOptions {
   reauthorizationLeadMs?: number;
   sweepIntervalMs?: number;
   random?: () => number;
+  /** Whether a mailbox has a calendar (for `…/calendars/{id}/events`); unknown calendars are a 404. */
+  calendarExists?: (userId: string, calendarId: string) => boolean;
 }
 
 const bad = (message: string) => new GraphHttpError(400, 'InvalidRequest', message);
@@ -58,7 +60,8 @@ export class SubscriptionEngine {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly deliveries: DeliveryRecord[] = [];
   readonly client: WebhookClient;
-  private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem'>>;
+  private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem' | 'calendarExists'>> &
+    Pick<SubscriptionEngineOptions, 'calendarExists'>;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly signer = new ValidationTokenSigner();
@@ -287,6 +290,11 @@ export class SubscriptionEngine {
         ? ['Calendars.Read', 'Calendars.ReadWrite']
         : ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic'];
     if (!needed.some((s) => p.scopes.has(s))) throw forbidden();
+    const calendar =
+      target.kind === 'events' && target.containerId !== null && target.containerId !== 'default'
+        ? target.containerId
+        : null;
+    if (calendar && this.o.calendarExists && !this.o.calendarExists(target.userId, calendar)) throw notFound(resource);
     return target;
   }
 }
