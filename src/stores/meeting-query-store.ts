@@ -206,7 +206,9 @@ export class PgMeetingQueryStore implements DetectionStore, MeetingQueryStore {
     if (!isUuid(meetingId)) return null;
     const r = await sql<RawView>`
       SELECT ${VIEW_COLUMNS} FROM meetings m LEFT JOIN calendars c ON c.id = m.calendar_id
-      WHERE m.tenant_id = ${viewer.tenantId}::uuid AND m.id = ${meetingId}::uuid AND ${visible(viewer)}`.execute(this.db);
+      WHERE m.tenant_id = ${viewer.tenantId}::uuid AND m.id = ${meetingId}::uuid AND ${visible(viewer)}`.execute(
+      this.db,
+    );
     return r.rows[0] ? toView(r.rows[0]) : null;
   }
 

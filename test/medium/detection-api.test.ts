@@ -129,7 +129,12 @@ describe('detection through the API', () => {
       .where('id', '=', id)
       .execute();
     await f.runtime.detection.detectMeetings(t.tenantId, [id]);
-    await f.app.inject({ method: 'PATCH', url: `/api/customers/${acme}`, headers: t.auth, payload: { domains: ['acmecorp.com', 'acme.io'] } });
+    await f.app.inject({
+      method: 'PATCH',
+      url: `/api/customers/${acme}`,
+      headers: t.auth,
+      payload: { domains: ['acmecorp.com', 'acme.io'] },
+    });
     expect((await getMeeting(id)).customer).toMatchObject({ customerId: globex, manual: true });
     // "Not a customer meeting".
     const none = await f.app.inject({
@@ -138,7 +143,11 @@ describe('detection through the API', () => {
       headers: t.auth,
       payload: { customerId: null },
     });
-    expect((none.json() as MeetingJson).customer).toMatchObject({ customerId: null, reason: 'manual_none', manual: true });
+    expect((none.json() as MeetingJson).customer).toMatchObject({
+      customerId: null,
+      reason: 'manual_none',
+      manual: true,
+    });
     await f.runtime.detection.detectMeetings(t.tenantId, [id]);
     expect((await getMeeting(id)).customer.customerId).toBeNull();
     const back = await f.app.inject({ method: 'DELETE', url: `/api/meetings/${id}/customer`, headers: t.auth });
@@ -153,24 +162,50 @@ describe('detection through the API', () => {
     const c = await t.meeting({ subject: 'Roadrunner kickoff', start: START });
     await f.runtime.detection.detectMeetings(t.tenantId, [a, b, c]);
     expect((await getMeeting(a)).customer.customerId).toBeNull();
-    await f.app.inject({ method: 'PATCH', url: `/api/customers/${acme}`, headers: t.auth, payload: { domains: ['acmecorp.com', 'acme.io'] } });
+    await f.app.inject({
+      method: 'PATCH',
+      url: `/api/customers/${acme}`,
+      headers: t.auth,
+      payload: { domains: ['acmecorp.com', 'acme.io'] },
+    });
     expect((await getMeeting(a)).customer).toMatchObject({ customerId: acme, reason: 'domain' });
-    await f.app.inject({ method: 'POST', url: `/api/customers/${acme}/stakeholders`, headers: t.auth, payload: { email: 'vip@gmail.com', role: 'CEO' } });
+    await f.app.inject({
+      method: 'POST',
+      url: `/api/customers/${acme}/stakeholders`,
+      headers: t.auth,
+      payload: { email: 'vip@gmail.com', role: 'CEO' },
+    });
     expect((await getMeeting(b)).customer).toMatchObject({ customerId: acme, reason: 'stakeholder' });
-    await f.app.inject({ method: 'PATCH', url: `/api/customers/${acme}`, headers: t.auth, payload: { subjectPatterns: ['roadrunner'] } });
+    await f.app.inject({
+      method: 'PATCH',
+      url: `/api/customers/${acme}`,
+      headers: t.auth,
+      payload: { subjectPatterns: ['roadrunner'] },
+    });
     expect((await getMeeting(c)).customer).toMatchObject({ customerId: acme, reason: 'subject' });
     await f.app.inject({ method: 'DELETE', url: `/api/customers/${acme}`, headers: t.auth });
-    for (const id of [a, b, c]) expect((await getMeeting(id)).customer).toMatchObject({ customerId: null, reason: 'none' });
+    for (const id of [a, b, c])
+      expect((await getMeeting(id)).customer).toMatchObject({ customerId: null, reason: 'none' });
   });
 
   it("lists a customer's past and upcoming meetings with paging; shared calendars follow the tenant setting", async () => {
     const acme = await customer({ name: 'Acme', domains: ['acmecorp.com'] });
     const ids: string[] = [];
     for (let i = -3; i < 3; i++)
-      ids.push(await t.meeting({ start: new Date(Date.parse('2026-03-02T12:00:00Z') + i * 86_400_000 + 1).toISOString(), attendees: ['j@acmecorp.com'] }));
+      ids.push(
+        await t.meeting({
+          start: new Date(Date.parse('2026-03-02T12:00:00Z') + i * 86_400_000 + 1).toISOString(),
+          attendees: ['j@acmecorp.com'],
+        }),
+      );
     const mate = await t.colleague();
     const shared = await t.calendar({ userId: mate.userId, shared: true });
-    const sharedId = await t.meeting({ start: '2026-03-04T09:00:00Z', userId: mate.userId, calendarId: shared, attendees: ['j@acmecorp.com'] });
+    const sharedId = await t.meeting({
+      start: '2026-03-04T09:00:00Z',
+      userId: mate.userId,
+      calendarId: shared,
+      attendees: ['j@acmecorp.com'],
+    });
     await f.runtime.detection.detectMeetings(t.tenantId, [...ids, sharedId]);
     const page = async (q: string) => {
       const r = await f.app.inject({ url: `/api/customers/${acme}/meetings?${q}`, headers: t.auth });
@@ -184,7 +219,10 @@ describe('detection through the API', () => {
     expect((await page('when=upcoming')).items.map((m) => m.id)).toEqual([ids[3], ids[4], ids[5]]);
     // Owner visibility (default): the colleague's shared-calendar meeting is hidden; with `team` it shows.
     expect((await f.app.inject({ url: `/api/meetings/${sharedId}`, headers: t.auth })).statusCode).toBe(404);
-    await f.container.tenants.updateSettings({ tenantId: t.tenantId, userId: t.userId, apiKeyId: '' }, { sharedCalendarVisibility: 'team' });
+    await f.container.tenants.updateSettings(
+      { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
+      { sharedCalendarVisibility: 'team' },
+    );
     expect((await page('when=upcoming')).items.map((m) => m.id)).toEqual([ids[3], ids[4], sharedId, ids[5]]);
     expect((await getMeeting(sharedId)).customer.customerId).toBe(acme);
   });
@@ -204,7 +242,12 @@ describe('detection through the API', () => {
     });
     expect(cross.statusCode).toBe(404);
     expect(cross.json()).toMatchObject({ error: { code: 'not_found' } });
-    const bad = await f.app.inject({ method: 'POST', url: `/api/meetings/${id}/customer`, headers: t.auth, payload: { customerId: 'nope' } });
+    const bad = await f.app.inject({
+      method: 'POST',
+      url: `/api/meetings/${id}/customer`,
+      headers: t.auth,
+      payload: { customerId: 'nope' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation_failed' } });
   });

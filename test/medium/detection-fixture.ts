@@ -34,7 +34,7 @@ export interface MeetingSeed {
   start: string;
   end?: string;
   organizer?: string | null;
-  attendees?: Array<string | Partial<Attendee> & { email: string }>;
+  attendees?: Array<string | (Partial<Attendee> & { email: string })>;
   userId?: string;
   calendarId?: string | null;
   iCalUId?: string | null;
@@ -86,7 +86,12 @@ export async function createFixture(opts: { now?: Date } = {}): Promise<Fixture>
           calendars += 1;
           const conn = await db
             .insertInto('calendar_connections')
-            .values({ tenant_id: t.id, user_id: userId, provider: 'MICROSOFT', account_email: `x${calendars}@own.example` })
+            .values({
+              tenant_id: t.id,
+              user_id: userId,
+              provider: 'MICROSOFT',
+              account_email: `x${calendars}@own.example`,
+            })
             .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'provider']).doUpdateSet({ status: 'active' }))
             .returning('id')
             .executeTakeFirstOrThrow();
@@ -128,7 +133,8 @@ export async function createFixture(opts: { now?: Date } = {}): Promise<Fixture>
               sensitivity: 'normal',
               start_at: start,
               end_at: end,
-              organizer: m.organizer === null ? null : JSON.stringify({ email: m.organizer ?? 'me@own.example', name: null }),
+              organizer:
+                m.organizer === null ? null : JSON.stringify({ email: m.organizer ?? 'me@own.example', name: null }),
               attendees: JSON.stringify(attendees),
               event_type: m.eventType ?? 'singleInstance',
               is_cancelled: m.isCancelled ?? false,

@@ -1,7 +1,14 @@
 // Wires customer detection, meeting metrics, the health webhook and prep briefs onto the container, sync and routes.
 import type { Config } from '../../config/config.js';
 import type { RouteModule } from '../../http/build-app.js';
+import { customerMetricsRoutes } from '../../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../../http/routes/meetings.js';
+import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
+import { DeliveryWorker } from '../../services/metrics/deliveries.js';
+import { HealthWebhookService } from '../../services/metrics/health-webhook.js';
+import { MetricsService } from '../../services/metrics/metrics-service.js';
+import { PgMetricsStore } from '../../stores/metrics-store.js';
+import { PgOutboxStore } from '../../stores/webhook-store.js';
 import { DetectionService } from '../../services/detection/detection-service.js';
 import { MeetingService } from '../../services/detection/meeting-service.js';
 import type { TenantSettingsSource } from '../../services/detection/ports.js';
@@ -14,13 +21,35 @@ import type { SyncRuntime } from './sync.js';
 export interface DetectionRuntime {
   detection: DetectionService;
   meetings: MeetingService;
+  metrics: MetricsService;
+  webhooks: HealthWebhookService;
+  deliveries: DeliveryWorker;
+  outbox: PgOutboxStore;
   close(): Promise<void>;
 }
+
+/** POSTs with undici's fetch (10 s timeout); the answer body is not read. */
+const postJson: HttpPost = async (url, init) => {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: init.headers,
+    body: init.body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  await res.body?.cancel();
+  return { status: res.status };
+};
 
 /** Builds the detection runtime on a container and hooks it to customer changes and (when given) the sync engine. */
 export function createDetectionRuntime(
   container: Container,
-  opts: { sync?: SyncRuntime; now?: () => Date; log?: (o: Record<string, unknown>, m: string) => void } = {},
+  opts: {
+    sync?: SyncRuntime;
+    now?: () => Date;
+    log?: (o: Record<string, unknown>, m: string) => void;
+    post?: HttpPost;
+    mail?: MailSenderResolver;
+  } = {},
 ): DetectionRuntime {
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? (() => undefined);
@@ -39,23 +68,49 @@ export function createDetectionRuntime(
     settings,
     now,
   });
+  const metrics = new MetricsService({
+    store: new PgMetricsStore(db),
+    customers: customerStore,
+    settings,
+    index: (t) => detection.indexFor(t),
+    now,
+  });
+  const outbox = new PgOutboxStore(db);
+  const webhooks = new HealthWebhookService({
+    metrics,
+    scores: new PgMetricsStore(db),
+    deliveries: outbox,
+    settings,
+    sealer: container.vault,
+    now,
+  });
+  const deliveries = new DeliveryWorker({
+    deliveries: outbox,
+    secretOf: (t) => webhooks.secretOf(t),
+    post: opts.post ?? postJson,
+    mail: opts.mail ?? (async () => null),
+    now,
+  });
+  detection.onDetected((tenantId, ids) => metrics.applyChanges(tenantId, ids).then(() => undefined));
+  metrics.onChange((tenantId, customerIds) => webhooks.onMetricsChanged(tenantId, customerIds).then(() => undefined));
   container.customers.onChange(async (tenantId, before, after) => {
     await detection.onCustomerChanged(tenantId, before, after);
   });
-  opts.sync?.sync.onMeetingsChanged(async (tenantId, changed) => {
+  opts.sync?.sync.onMeetingsChanged(async (tenantId, changed, removed) => {
     try {
       await detection.detectMeetings(tenantId, changed);
+      await metrics.applyChanges(tenantId, removed);
     } catch (e) {
       // The sync page is committed already; `detectPending` picks these meetings up later.
       log({ tenantId, err: e instanceof Error ? e.message : String(e) }, 'detection after sync failed');
     }
   });
-  return { detection, meetings, close: async () => undefined };
+  return { detection, meetings, metrics, webhooks, deliveries, outbox, close: async () => undefined };
 }
 
 /** The route modules of the feature. */
 export function detectionModules(r: DetectionRuntime): RouteModule[] {
-  return [meetingRoutes(r.meetings)];
+  return [meetingRoutes(r.meetings), customerMetricsRoutes({ metrics: r.metrics, webhooks: r.webhooks })];
 }
 
 /** The wired runtime per container (tests and other features look it up). */

@@ -118,8 +118,14 @@ export interface MetricsStore {
   /** Every customer meeting of the tenant (`ids` omitted), or just these meetings (missing ids were deleted). */
   metricRows(tenantId: string, ids?: readonly string[]): Promise<MetricRow[]>;
   /** The last computed and last notified engagement scores. */
-  lastScores(tenantId: string, customerIds: readonly string[]): Promise<Map<string, { score: number; notified: number }>>;
-  saveScores(tenantId: string, scores: ReadonlyArray<{ customerId: string; score: number; notified: number }>): Promise<void>;
+  lastScores(
+    tenantId: string,
+    customerIds: readonly string[],
+  ): Promise<Map<string, { score: number; notified: number }>>;
+  saveScores(
+    tenantId: string,
+    scores: ReadonlyArray<{ customerId: string; score: number; notified: number }>,
+  ): Promise<void>;
 }
 
 export type DeliveryKind = 'health_webhook' | 'brief_email' | 'brief_webhook';
@@ -141,4 +147,42 @@ export interface DeliveryStore {
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
   saveSecret(tenantId: string, ciphertext: string): Promise<void>;
   loadSecret(tenantId: string): Promise<string | null>;
+}
+
+/** An upcoming customer meeting a prep brief may be due for. */
+export interface UpcomingCustomerMeeting {
+  id: string;
+  tenantId: string;
+  userId: string;
+  occurrenceKey: string;
+  customerId: string;
+  subject: string;
+  body: string;
+  bodyContentType: string;
+  start: string;
+  end: string;
+  organizer: EmailAddress | null;
+  attendees: Attendee[];
+}
+
+export interface BriefStore {
+  /** Customer meetings (not cancelled, no series masters) starting in `[from, to)`, every tenant, soonest first. */
+  upcoming(from: Date, to: Date, limit: number): Promise<UpcomingCustomerMeeting[]>;
+  /** The customer's latest meetings of the tenant starting before `before` (not cancelled), newest first. */
+  recentMeetings(
+    tenantId: string,
+    customerId: string,
+    before: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; subject: string; start: string }>>;
+  /** The user's mailbox address. */
+  userEmail(tenantId: string, userId: string): Promise<string | null>;
+  /**
+   * Records that the brief of (tenant, occurrence, kind) is sent and enqueues its delivery in ONE transaction.
+   * Returns false (and enqueues nothing) when it was recorded before: exactly one delivery per occurrence.
+   */
+  claimBrief(
+    b: { tenantId: string; occurrenceKey: string; kind: string; meetingId: string },
+    delivery: { kind: DeliveryKind; payload: Record<string, unknown> },
+  ): Promise<boolean>;
 }

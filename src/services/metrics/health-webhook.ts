@@ -1,0 +1,88 @@
+// The health feed: engagement-score changes beyond the tenant's threshold become signed webhook deliveries.
+import { randomBytes } from 'node:crypto';
+import type { Actor } from '../../domain/tenancy.js';
+import type { SecretSealer } from '../../ports/connections.js';
+import type { DeliveryStore, MetricsStore, TenantSettingsSource } from '../detection/ports.js';
+import type { MetricsService } from './metrics-service.js';
+
+/** Default score change (points) beyond which the webhook fires. */
+export const DEFAULT_HEALTH_THRESHOLD = 10;
+
+const aad = (tenantId: string) => `webhook-secret:${tenantId}`;
+
+export interface HealthWebhookDeps {
+  metrics: MetricsService;
+  scores: MetricsStore;
+  deliveries: DeliveryStore;
+  settings: TenantSettingsSource;
+  sealer: SecretSealer;
+  now: () => Date;
+}
+
+export interface HealthChangedEvent {
+  type: 'customer.health_changed';
+  tenantId: string;
+  customerId: string;
+  previousScore: number;
+  score: number;
+  trend: string;
+  occurredAt: string;
+  factors: Array<{ name: string; value: number | null; contribution: number }>;
+}
+
+/**
+ * Keeps each customer's last score and last notified score (customer_health_scores). When metrics change, the
+ * new score is compared with the last *notified* one, so slow drifts add up until they cross the threshold.
+ * The first score of a customer is a baseline and notifies nothing. Deliveries go to the outbox (never the
+ * caller's time: sync only pays for an insert).
+ */
+export class HealthWebhookService {
+  constructor(private readonly deps: HealthWebhookDeps) {}
+
+  /** Creates or replaces the tenant's signing secret; the plaintext is returned only here, stored sealed. */
+  async rotateSecret(actor: Actor): Promise<{ secret: string; createdAt: string }> {
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    await this.deps.deliveries.saveSecret(actor.tenantId, this.deps.sealer.seal(secret, aad(actor.tenantId)));
+    return { secret, createdAt: this.deps.now().toISOString() };
+  }
+
+  /** The tenant's secret in clear (for signing), or null when none was created. */
+  async secretOf(tenantId: string): Promise<string | null> {
+    const sealed = await this.deps.deliveries.loadSecret(tenantId);
+    return sealed === null ? null : this.deps.sealer.open(sealed, aad(tenantId));
+  }
+
+  /** Metrics listener: scores the customers, stores them and enqueues a webhook for each large enough change. */
+  async onMetricsChanged(tenantId: string, customerIds: readonly string[]): Promise<number> {
+    const settings = await this.deps.settings.settings(tenantId);
+    const threshold = settings.healthWebhookThreshold ?? DEFAULT_HEALTH_THRESHOLD;
+    const url = settings.healthWebhookUrl ?? null;
+    const last = await this.deps.scores.lastScores(tenantId, customerIds);
+    const save: Array<{ customerId: string; score: number; notified: number }> = [];
+    let enqueued = 0;
+    for (const customerId of customerIds) {
+      const s = await this.deps.metrics.scoreOf(tenantId, customerId, settings);
+      const prev = last.get(customerId);
+      let notified = prev?.notified ?? s.score;
+      if (prev && Math.abs(s.score - prev.notified) > threshold && url) {
+        const event: HealthChangedEvent = {
+          type: 'customer.health_changed',
+          tenantId,
+          customerId,
+          previousScore: prev.notified,
+          score: s.score,
+          trend: s.trend,
+          occurredAt: this.deps.now().toISOString(),
+          factors: s.factors.map((f) => ({ name: f.name, value: f.value, contribution: f.contribution })),
+        };
+        await this.deps.deliveries.enqueue(tenantId, 'health_webhook', { url, event });
+        notified = s.score;
+        enqueued++;
+      }
+      if (!prev || prev.score !== s.score || prev.notified !== notified)
+        save.push({ customerId, score: s.score, notified });
+    }
+    await this.deps.scores.saveScores(tenantId, save);
+    return enqueued;
+  }
+}

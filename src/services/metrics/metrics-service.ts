@@ -1,0 +1,206 @@
+// Customer engagement metrics and scores, kept incrementally per tenant and read by the API and the health webhook.
+import type { CustomerIndex } from '../../domain/detection/customer-index.js';
+import { AppError } from '../../domain/errors.js';
+import { computeMetrics, customerMetricsFromAggregate } from '../../domain/metrics/compute.js';
+import { DAY_MS, WEEK_MS, summarizeWindow, weekLabel, weekStartMs } from '../../domain/metrics/occurrence.js';
+import {
+  SCORE_FACTORS,
+  engagementScore,
+  type EngagementScore,
+  type ScoreFactorName,
+  type ScoreOptions,
+} from '../../domain/metrics/score.js';
+import type { CustomerMetrics, MetricsOptions } from '../../domain/metrics/types.js';
+import type { Actor, TenantSettings } from '../../domain/tenancy.js';
+import type { CustomerStore } from '../../ports/stores.js';
+import type { MetricsStore, TenantSettingsSource } from '../detection/ports.js';
+import { TenantMetricsState } from './tenant-state.js';
+
+export interface MetricsServiceDeps {
+  store: MetricsStore;
+  customers: Pick<CustomerStore, 'get' | 'listAll'>;
+  settings: TenantSettingsSource;
+  /** The tenant's customer index (stakeholder roles for executive presence). */
+  index: (tenantId: string) => Promise<CustomerIndex>;
+  now: () => Date;
+  options?: Partial<MetricsOptions>;
+}
+
+export type Trend = 'up' | 'down' | 'flat';
+
+export interface HealthSignals {
+  customerId: string;
+  asOf: string;
+  score: number;
+  trend: Trend;
+  factors: EngagementScore['factors'];
+  metrics: CustomerMetrics;
+}
+
+/** Called with the customers whose metrics changed (the health webhook listens). */
+export type MetricsChanged = (tenantId: string, customerIds: string[]) => Promise<void>;
+
+/** The score options a tenant's settings give (unknown factor names are rejected). */
+export function scoreOptionsOf(settings: TenantSettings): Partial<ScoreOptions> {
+  const w = settings.engagementWeights;
+  if (!w) return {};
+  const unknown = Object.keys(w).filter((k) => !SCORE_FACTORS.includes(k as ScoreFactorName));
+  if (unknown.length > 0) {
+    throw new AppError('validation_failed', `Unknown engagement factors: ${unknown.join(', ')}`, {
+      details: { field: 'engagementWeights', unknown },
+    });
+  }
+  return { weights: w as ScoreOptions['weights'] };
+}
+
+/** Trend of the shortest window: more meetings than the window before, fewer, or the same. */
+export function trendOf(m: CustomerMetrics): Trend {
+  const w = m.windows[0];
+  if (!w || w.change === 0) return 'flat';
+  return w.change > 0 ? 'up' : 'down';
+}
+
+/**
+ * Metrics are kept in memory per tenant: a `TenantMetricsState` (the domain's `MetricsAggregator`) loaded lazily
+ * from the database on first use, then updated only for the meetings sync and detection report. Work on one
+ * tenant is serialised, so a load never races an update.
+ */
+export class MetricsService {
+  private readonly states = new Map<string, Promise<TenantMetricsState>>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly listeners: MetricsChanged[] = [];
+
+  constructor(private readonly deps: MetricsServiceDeps) {}
+
+  onChange(l: MetricsChanged): void {
+    this.listeners.push(l);
+  }
+
+  private serial<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(tenantId) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.locks.set(tenantId, tail);
+    void tail.then(() => {
+      if (this.locks.get(tenantId) === tail) this.locks.delete(tenantId);
+    });
+    return next;
+  }
+
+  private state(tenantId: string): Promise<TenantMetricsState> {
+    let s = this.states.get(tenantId);
+    if (!s) {
+      s = this.load(tenantId);
+      this.states.set(tenantId, s);
+      s.catch(() => this.states.delete(tenantId));
+    }
+    return s;
+  }
+
+  private async load(tenantId: string): Promise<TenantMetricsState> {
+    const [rows, index] = await Promise.all([this.deps.store.metricRows(tenantId), this.deps.index(tenantId)]);
+    const state = new TenantMetricsState(this.deps.options);
+    state.apply(rows, [], index);
+    return state;
+  }
+
+  /** Brings the given meetings up to date (changed or deleted). Returns the customers whose metrics changed. */
+  async applyChanges(tenantId: string, meetingIds: readonly string[]): Promise<string[]> {
+    if (meetingIds.length === 0) return [];
+    const changed = await this.serial(tenantId, async () => {
+      const loaded = this.states.has(tenantId);
+      const state = await this.state(tenantId);
+      if (!loaded) return [];
+      const rows = await this.deps.store.metricRows(tenantId, meetingIds);
+      const present = new Set(rows.map((r) => r.id));
+      const gone = meetingIds.filter((id) => !present.has(id));
+      return [...state.apply(rows, gone, await this.deps.index(tenantId))];
+    });
+    if (changed.length > 0) for (const l of this.listeners) await l(tenantId, changed);
+    return changed;
+  }
+
+  /** Drops a tenant's state (the next read reloads it). */
+  forget(tenantId: string): void {
+    this.states.delete(tenantId);
+  }
+
+  /** Every customer's metrics recomputed from the database with `computeMetrics` (cross-check and benchmark). */
+  async recompute(tenantId: string, at?: Date): Promise<Map<string, CustomerMetrics>> {
+    const state = await this.load(tenantId);
+    return computeMetrics(state.representatives(), (at ?? this.deps.now()).toISOString(), state.aggregator.options);
+  }
+
+  /** One customer's metrics from the incremental state (all zero when it has no meeting). */
+  async metricsOf(tenantId: string, customerId: string, at?: Date): Promise<CustomerMetrics> {
+    const state = await this.serial(tenantId, () => this.state(tenantId));
+    const now = (at ?? this.deps.now()).toISOString();
+    return customerMetricsFromAggregate(state.aggregator, customerId, now) ?? emptyMetrics(customerId, now, state);
+  }
+
+  async scoreOf(tenantId: string, customerId: string, settings?: TenantSettings): Promise<HealthSignals> {
+    const s = settings ?? (await this.deps.settings.settings(tenantId));
+    const metrics = await this.metricsOf(tenantId, customerId);
+    const score = engagementScore(metrics, scoreOptionsOf(s));
+    return {
+      customerId,
+      asOf: metrics.asOf,
+      score: score.score,
+      trend: trendOf(metrics),
+      factors: score.factors,
+      metrics,
+    };
+  }
+
+  // API reads (tenant-scoped: another tenant's customer is not found).
+
+  async customerMetrics(actor: Actor, customerId: string): Promise<CustomerMetrics> {
+    await this.requireCustomer(actor, customerId);
+    return this.metricsOf(actor.tenantId, customerId);
+  }
+
+  async healthSignals(actor: Actor, customerId: string): Promise<HealthSignals> {
+    await this.requireCustomer(actor, customerId);
+    return this.scoreOf(actor.tenantId, customerId);
+  }
+
+  /** Score and trend of every customer of the tenant, best first (the customer list page). */
+  async scores(actor: Actor): Promise<Array<{ customerId: string; name: string; score: number; trend: Trend }>> {
+    const settings = await this.deps.settings.settings(actor.tenantId);
+    const customers = await this.deps.customers.listAll(actor.tenantId);
+    const out = [];
+    for (const c of customers) {
+      const s = await this.scoreOf(actor.tenantId, c.id, settings);
+      out.push({ customerId: c.id, name: c.name, score: s.score, trend: s.trend });
+    }
+    return out.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  }
+
+  private async requireCustomer(actor: Actor, customerId: string): Promise<void> {
+    if (!(await this.deps.customers.get(actor.tenantId, customerId))) {
+      throw new AppError('not_found', 'No such customer.');
+    }
+  }
+}
+
+/** The metrics of a customer with no counted meeting: zero windows, an empty weekly series. */
+function emptyMetrics(customerId: string, now: string, state: TenantMetricsState): CustomerMetrics {
+  const nowMs = Date.parse(now);
+  const o = state.aggregator.options;
+  const current = weekStartMs(nowMs);
+  return {
+    customerId,
+    asOf: new Date(nowMs).toISOString(),
+    windows: o.windowsDays.map((d) => summarizeWindow(d, nowMs - d * DAY_MS, nowMs, [], 0)),
+    lastMeeting: null,
+    nextMeeting: null,
+    weekly: Array.from({ length: o.weeks }, (_, i) => ({
+      weekStart: weekLabel(current - (o.weeks - 1 - i) * WEEK_MS),
+      meetings: 0,
+      minutes: 0,
+      cancelled: 0,
+      declined: 0,
+      stakeholdersMet: 0,
+    })),
+  };
+}
