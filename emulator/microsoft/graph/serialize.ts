@@ -47,7 +47,8 @@ export function renderEvent(inst: EventInstance, opts: RenderOptions): Record<st
   const out: Record<string, unknown> = {};
   if (opts.withType) out['@odata.type'] = '#microsoft.graph.event';
   out['@odata.etag'] = `W/"${data.changeKey}"`;
-  const sel = opts.select ? new Set(['id', ...opts.select]) : null;
+  // Exchange returns `locations` alongside a selected `location`
+  const sel = opts.select ? new Set(['id', ...opts.select, ...(opts.select.includes('location') ? ['locations'] : [])]) : null;
   for (const [k, v] of Object.entries(data)) {
     if (v === undefined || k === 'singleValueExtendedProperties') continue;
     if (sel && !sel.has(k)) continue;
