@@ -142,7 +142,11 @@ export class GraphClient {
           };
         }),
       };
-      const res = await this.send({ method: 'POST', path: '/$batch', body, idempotent: false }, pending.length);
+      // The batch may be re-sent after an ambiguous failure only when every part may be.
+      const idempotent = pending.every(
+        (i) => calls[i]!.idempotent ?? ['GET', 'DELETE', 'PUT'].includes(calls[i]!.method),
+      );
+      const res = await this.send({ method: 'POST', path: '/$batch', body, idempotent }, pending.length);
       if (res.status >= 400) throw mapGraphError({ status: res.status, body: res.body, headers: res.headers });
       const parts = (res.body as { responses?: BatchPart[] })?.responses ?? [];
       let waitMs = 0;

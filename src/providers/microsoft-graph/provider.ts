@@ -154,6 +154,8 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       path: `/me/events/${enc(params.eventId)}?${EXPAND_EXTERNAL}`,
       body: patch,
       headers: params.ifMatch ? { 'If-Match': changeKeyToEtag(params.ifMatch) } : {},
+      // Re-applying the same field values is harmless (with If-Match, a re-sent write that had landed reports conflict).
+      idempotent: true,
     });
     return this.toEvent(updated);
   }
