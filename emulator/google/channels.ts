@@ -1,0 +1,107 @@
+// Push channels (events.watch / channels.stop): a `sync` message at creation, then `exists` on every change of the
+// watched calendar, with the X-Goog-* headers; delivery is fire-and-forget and failures are counted.
+import { createHash } from 'node:crypto';
+import { Agent, fetch } from 'undici';
+import { badRequest, duplicate, required } from './errors.js';
+import type { GCalendar, GChannel } from './model.js';
+import type { AccessToken } from './oauth.js';
+
+const MAX_TTL_MS = 30 * 86_400_000;
+
+export interface Delivery {
+  channelId: string;
+  state: 'sync' | 'exists' | 'not_exists';
+  status: number | null;
+  at: number;
+}
+
+export class Channels {
+  readonly active = new Map<string, GChannel>();
+  readonly deliveries: Delivery[] = [];
+  private readonly agent = new Agent({ connect: { rejectUnauthorized: false } });
+
+  constructor(private readonly now: () => number) {}
+
+  clear(): void {
+    this.active.clear();
+    this.deliveries.length = 0;
+  }
+
+  /** Stable id of a watched resource (the same calendar always gets the same resourceId). */
+  resourceIdOf(calendarId: string): string {
+    return createHash('sha256').update(`events:${calendarId}`).digest('base64url').slice(0, 27);
+  }
+
+  watch(cal: GCalendar, t: AccessToken, body: Record<string, unknown>, baseUrl: string) {
+    if (typeof body.id !== 'string' || body.id === '') throw required('id');
+    if (body.id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(body.id)) throw badRequest('Invalid channel id.');
+    if (body.type !== 'web_hook' && body.type !== 'webhook') throw badRequest('Invalid channel type.');
+    if (typeof body.address !== 'string' || !/^https?:\/\//.test(body.address)) throw required('address');
+    if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256)) throw badRequest('Invalid channel token.');
+    if (this.active.has(body.id)) throw duplicate();
+    const now = this.now();
+    const asked = body.expiration === undefined ? now + 7 * 86_400_000 : Number(body.expiration);
+    const ch: GChannel = {
+      id: body.id,
+      resourceId: this.resourceIdOf(cal.id),
+      resourceUri: `${baseUrl}/calendar/v3/calendars/${encodeURIComponent(cal.id)}/events?alt=json`,
+      calendarId: cal.id,
+      address: body.address,
+      ...(body.token !== undefined ? { token: body.token } : {}),
+      expiration: Math.min(Math.max(asked, now + 60_000), now + MAX_TTL_MS),
+      messageNumber: 1,
+      owner: t.user,
+    };
+    this.active.set(ch.id, ch);
+    this.send(ch, 'sync');
+    return { kind: 'api#channel', id: ch.id, resourceId: ch.resourceId, resourceUri: ch.resourceUri, ...(ch.token !== undefined ? { token: ch.token } : {}), expiration: String(ch.expiration) };
+  }
+
+  stop(id: string, resourceId: string, user: string): boolean {
+    const ch = this.active.get(id);
+    if (!ch || ch.resourceId !== resourceId || ch.owner !== user) return false;
+    this.active.delete(id);
+    return true;
+  }
+
+  /** Called by the store after every change of a calendar. */
+  changed(calendarId: string): void {
+    const now = this.now();
+    for (const ch of this.active.values()) {
+      if (ch.calendarId !== calendarId) continue;
+      if (ch.expiration <= now) {
+        this.active.delete(ch.id);
+        continue;
+      }
+      this.send(ch, 'exists');
+    }
+  }
+
+  private send(ch: GChannel, state: 'sync' | 'exists'): void {
+    const number = ch.messageNumber++;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; utf-8',
+      'x-goog-channel-id': ch.id,
+      'x-goog-channel-expiration': new Date(ch.expiration).toUTCString(),
+      'x-goog-resource-id': ch.resourceId,
+      'x-goog-resource-uri': ch.resourceUri,
+      'x-goog-resource-state': state,
+      'x-goog-message-number': String(number),
+      ...(ch.token !== undefined ? { 'x-goog-channel-token': ch.token } : {}),
+    };
+    const d: Delivery = { channelId: ch.id, state, status: null, at: this.now() };
+    this.deliveries.push(d);
+    if (this.deliveries.length > 1000) this.deliveries.shift();
+    fetch(ch.address, { method: 'POST', headers, body: '', dispatcher: this.agent, signal: AbortSignal.timeout(5000) }).then(
+      async (res) => {
+        d.status = res.status;
+        await res.text();
+      },
+      () => (d.status = 0),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,50 @@
+// Google API error bodies: { error: { errors: [{ domain, reason, message, location? }], code, message } }.
+import type { FastifyReply } from 'fastify';
+
+export class GoogleApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly extra: { domain?: string; location?: string; locationType?: string; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+
+  body() {
+    const item: Record<string, string> = { domain: this.extra.domain ?? 'global', reason: this.reason, message: this.message };
+    if (this.extra.locationType) item.locationType = this.extra.locationType;
+    if (this.extra.location) item.location = this.extra.location;
+    return { error: { errors: [item], code: this.status, message: this.message } };
+  }
+}
+
+export function sendGoogleError(reply: FastifyReply, e: GoogleApiError): FastifyReply {
+  for (const [k, v] of Object.entries(e.extra.headers ?? {})) void reply.header(k, v);
+  return reply.code(e.status).header('content-type', 'application/json; charset=UTF-8').send(e.body());
+}
+
+export const notFound = () => new GoogleApiError(404, 'notFound', 'Not Found');
+export const badRequest = (message: string, location?: string) =>
+  new GoogleApiError(400, 'invalid', message, location ? { location, locationType: 'parameter' } : {});
+export const required = (field: string) => new GoogleApiError(400, 'required', `Missing ${field}.`);
+export const forbidden = (message = 'Forbidden') => new GoogleApiError(403, 'forbidden', message);
+export const rateLimit = (status: 403 | 429, retryAfter?: number) =>
+  new GoogleApiError(status, 'rateLimitExceeded', 'Rate Limit Exceeded', {
+    domain: 'usageLimits',
+    headers: retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {},
+  });
+export const unauthorized = () =>
+  new GoogleApiError(401, 'authError', 'Invalid Credentials', { location: 'Authorization', locationType: 'header' });
+export const insufficientScopes = () =>
+  new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
+export const fullSyncRequired = () =>
+  new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
+    domain: 'calendar',
+    locationType: 'parameter',
+    location: 'syncToken',
+  });
+export const conditionNotMet = () =>
+  new GoogleApiError(412, 'conditionNotMet', 'Precondition Failed', { locationType: 'header', location: 'If-Match' });
+export const deleted = () => new GoogleApiError(410, 'deleted', 'Resource has been deleted');
+export const duplicate = () => new GoogleApiError(409, 'duplicate', 'The requested identifier already exists.');

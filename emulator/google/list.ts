@@ -1,0 +1,141 @@
+// events.list: time-range listing (masters or singleEvents expansion), paging, and syncToken incremental sync
+// (410 fullSyncRequired for an unknown or invalidated token, 400 for parameters that cannot go with a token).
+import { DateTime } from 'luxon';
+import { badRequest, fullSyncRequired, GoogleApiError } from './errors.js';
+import type { GCalendar, GEvent } from './model.js';
+import { instantOf, zoneOf } from './recurrence.js';
+import { eventJson } from './serialize.js';
+import type { GoogleStore } from './store.js';
+
+type Q = Record<string, string | undefined>;
+
+interface SyncToken {
+  c: string;
+  s: number;
+  g: number;
+  /** Window (ms) of the full sync, used to expand series when singleEvents. */
+  w: [number, number] | null;
+  se: boolean;
+}
+
+const encode = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
+function decode<T>(s: string): T | null {
+  try {
+    return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+const NOT_WITH_SYNC = ['iCalUID', 'orderBy', 'privateExtendedProperty', 'q', 'sharedExtendedProperty', 'timeMin', 'timeMax', 'updatedMin'];
+
+function parseTime(v: string | undefined, name: string): DateTime | null {
+  if (v === undefined) return null;
+  const d = DateTime.fromISO(v, { setZone: true });
+  if (!d.isValid || !/(Z|[+-]\d\d:?\d\d)$/i.test(v)) throw badRequest(`Bad Request`, name);
+  return d;
+}
+
+/** Expands the changed/listed events into what the caller sees (instances when singleEvents). */
+function expand(store: GoogleStore, cal: GCalendar, events: GEvent[], single: boolean, from: DateTime, to: DateTime, withCancelled: boolean): GEvent[] {
+  const out: GEvent[] = [];
+  for (const e of events) {
+    if (!single) {
+      out.push(e);
+      continue;
+    }
+    if (e.recurringEventId) {
+      // Exceptions are listed through their master, unless only the exception changed (sync).
+      if (withCancelled || store.overlaps(cal, e, from, to)) out.push(e);
+      continue;
+    }
+    if (e.recurrence) {
+      if (e.status === 'cancelled') {
+        out.push(e);
+        continue;
+      }
+      out.push(...store.instances(cal, e, from, to, withCancelled));
+    } else out.push(e);
+  }
+  return out;
+}
+
+/** Answers events.list for a calendar the caller owns. */
+export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<string, unknown> {
+  const maxResults = Math.min(2500, Math.max(1, Number(q.maxResults ?? 250) || 250));
+  if (q.maxResults !== undefined && !(Number(q.maxResults) >= 1)) throw badRequest('Invalid value for maxResults', 'maxResults');
+  const single = q.singleEvents === 'true';
+  let items: GEvent[];
+  let window: [number, number] | null = null;
+  if (q.syncToken !== undefined) {
+    const bad = NOT_WITH_SYNC.find((p) => q[p] !== undefined);
+    if (bad) throw new GoogleApiError(400, 'invalid', `Invalid parameter: ${bad} cannot be used together with syncToken.`, { locationType: 'parameter', location: bad });
+    const t = decode<SyncToken>(q.syncToken);
+    if (!t || t.c !== cal.id || t.g !== cal.generation || t.s > cal.seq) throw fullSyncRequired();
+    window = t.w;
+    const from = window ? DateTime.fromMillis(window[0]) : DateTime.fromMillis(store.now()).minus({ years: 1 });
+    const to = window ? DateTime.fromMillis(window[1]) : DateTime.fromMillis(store.now()).plus({ years: 2 });
+    const changed = [...cal.events.values()].filter((e) => e.seq > t.s).sort((a, b) => a.seq - b.seq);
+    items = expand(store, cal, changed, single || t.se, from, to, true);
+  } else {
+    const min = parseTime(q.timeMin, 'timeMin');
+    const max = parseTime(q.timeMax, 'timeMax');
+    if (min && max && max.toMillis() <= min.toMillis()) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { locationType: 'parameter', location: 'timeMax' });
+    if (q.orderBy === 'startTime' && !single) throw badRequest('The requested ordering is not available for the particular query.', 'orderBy');
+    const from = min ?? DateTime.fromMillis(store.now()).minus({ years: 1 });
+    const to = max ?? DateTime.fromMillis(store.now()).plus({ years: 2 });
+    window = [from.toMillis(), to.toMillis()];
+    const showDeleted = q.showDeleted === 'true';
+    let base = [...cal.events.values()].filter((e) => showDeleted || e.status !== 'cancelled');
+    if (single) base = base.filter((e) => !e.recurringEventId);
+    if (q.iCalUID) base = base.filter((e) => e.iCalUID === q.iCalUID);
+    for (const p of ([] as string[]).concat((q.privateExtendedProperty as unknown as string[] | string | undefined) ?? [])) {
+      const [k, v] = p.split('=');
+      base = base.filter((e) => e.extendedProperties?.private?.[k!] === v);
+    }
+    if (q.q) base = base.filter((e) => `${e.summary ?? ''} ${e.description ?? ''} ${e.location ?? ''}`.toLowerCase().includes(q.q!.toLowerCase()));
+    const inRange = (e: GEvent) => e.recurrence !== undefined || store.overlaps(cal, e, from, to);
+    items = expand(store, cal, base.filter(inRange), single, from, to, showDeleted);
+    if (single) items = items.filter((e) => store.overlaps(cal, e, from, to));
+    if (q.orderBy === 'updated') items.sort((a, b) => a.updated.localeCompare(b.updated));
+    else items.sort((a, b) => store.startMs(cal, a) - store.startMs(cal, b) || a.id.localeCompare(b.id));
+  }
+  const offset = q.pageToken ? (decode<{ o: number }>(q.pageToken)?.o ?? -1) : 0;
+  if (offset < 0) throw badRequest('Invalid page token.', 'pageToken');
+  const page = items.slice(offset, offset + maxResults);
+  const more = offset + maxResults < items.length;
+  const owner = store.users.get(cal.owner);
+  return {
+    kind: 'calendar#events',
+    etag: `"${cal.seq}"`,
+    summary: cal.id,
+    description: '',
+    updated: new Date(store.now()).toISOString(),
+    timeZone: cal.timeZone,
+    accessRole: 'owner',
+    defaultReminders: owner?.kind === 'room' ? [] : [{ method: 'popup', minutes: 10 }],
+    ...(more ? { nextPageToken: encode({ o: offset + maxResults }) } : { nextSyncToken: encode({ c: cal.id, s: cal.seq, g: cal.generation, w: window, se: single } satisfies SyncToken) }),
+    items: page.map((e) => eventJson(store, cal, e)),
+  };
+}
+
+/** events.instances: the instances of one series. */
+export function listInstances(store: GoogleStore, cal: GCalendar, master: GEvent, q: Q): Record<string, unknown> {
+  const min = parseTime(q.timeMin, 'timeMin') ?? instantOf(master.start, zoneOf(master.start, cal.timeZone));
+  const max = parseTime(q.timeMax, 'timeMax') ?? DateTime.fromMillis(store.now()).plus({ years: 2 });
+  const all = store.instances(cal, master, min, max, q.showDeleted === 'true');
+  const maxResults = Math.min(2500, Math.max(1, Number(q.maxResults ?? 250) || 250));
+  const offset = q.pageToken ? (decode<{ o: number }>(q.pageToken)?.o ?? 0) : 0;
+  const page = all.slice(offset, offset + maxResults);
+  return {
+    kind: 'calendar#events',
+    etag: store.etag(master),
+    summary: cal.id,
+    updated: master.updated,
+    timeZone: cal.timeZone,
+    accessRole: 'owner',
+    defaultReminders: [{ method: 'popup', minutes: 10 }],
+    ...(offset + maxResults < all.length ? { nextPageToken: encode({ o: offset + maxResults }) } : {}),
+    items: page.map((e) => eventJson(store, cal, e)),
+  };
+}

@@ -1,0 +1,94 @@
+// The Google emulator's data model: users, calendars (people and rooms), events in Calendar v3 JSON shape, channels.
+
+/** A seeded person or room (a Google Workspace user or a resource calendar). */
+export interface GUser {
+  email: string;
+  name: string;
+  kind: 'user' | 'room';
+  password: string;
+  timeZone: string;
+  /** Google Workspace domain (hd claim); customer domains are separate organisations. */
+  domain: string;
+  /** Conference solutions the user's calendar may create (empty: no Meet). */
+  conferenceTypes: string[];
+  room?: { capacity: number; building: string; floor: string; category: string };
+}
+
+export interface GDateTime {
+  dateTime?: string;
+  date?: string;
+  timeZone?: string;
+}
+
+export interface GAttendee {
+  email: string;
+  displayName?: string;
+  optional?: boolean;
+  resource?: boolean;
+  organizer?: boolean;
+  self?: boolean;
+  responseStatus: 'needsAction' | 'declined' | 'tentative' | 'accepted';
+}
+
+/** An event as stored (Calendar v3 `Event` fields the emulator models). */
+export interface GEvent {
+  id: string;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  summary?: string;
+  description?: string;
+  location?: string;
+  start: GDateTime;
+  end: GDateTime;
+  recurrence?: string[];
+  recurringEventId?: string;
+  originalStartTime?: GDateTime;
+  iCalUID: string;
+  sequence: number;
+  organizer: { email: string; displayName?: string };
+  creator: { email: string; displayName?: string };
+  attendees?: GAttendee[];
+  transparency?: 'opaque' | 'transparent';
+  visibility?: 'default' | 'public' | 'private' | 'confidential';
+  reminders: { useDefault: boolean; overrides?: Array<{ method: string; minutes: number }> };
+  extendedProperties?: { private?: Record<string, string>; shared?: Record<string, string> };
+  conferenceData?: Record<string, unknown>;
+  hangoutLink?: string;
+  colorId?: string;
+  eventType: string;
+  created: string;
+  updated: string;
+  /** Emulator bookkeeping: change sequence number within its calendar (sync tokens, etags). */
+  seq: number;
+}
+
+export interface GCalendar {
+  id: string;
+  owner: string;
+  summary: string;
+  timeZone: string;
+  /** Change counter; sync tokens carry a value of it. */
+  seq: number;
+  /** Bumped to invalidate every sync token of the calendar (410 fullSyncRequired). */
+  generation: number;
+  events: Map<string, GEvent>;
+}
+
+export interface GChannel {
+  id: string;
+  resourceId: string;
+  resourceUri: string;
+  calendarId: string;
+  address: string;
+  token?: string;
+  expiration: number;
+  messageNumber: number;
+  owner: string;
+}
+
+/** An OAuth client registration. */
+export interface GApp {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  name: string;
+}

@@ -1,0 +1,149 @@
+// Calendar v3 JSON output of stored events (kind, etag, htmlLink, self flags) and input validation of event bodies.
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { badRequest, GoogleApiError, required } from './errors.js';
+import type { GAttendee, GCalendar, GDateTime, GEvent, GUser } from './model.js';
+import { recurrenceProblem } from './recurrence.js';
+import type { GoogleStore } from './store.js';
+
+/** The event as the API returns it to `viewer` (the calendar's owner). */
+export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record<string, unknown> {
+  const { seq: _seq, ...rest } = e;
+  const self = (x: { email: string } | undefined) => (x && x.email.toLowerCase() === cal.id ? { ...x, self: true } : x);
+  if (e.status === 'cancelled' && !e.recurringEventId && !e.summary) return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
+  return {
+    kind: 'calendar#event',
+    etag: store.etag(e),
+    ...rest,
+    htmlLink: `https://calendar.google.com/calendar/event?eid=${Buffer.from(`${e.id} ${cal.id}`).toString('base64url')}`,
+    creator: self(e.creator),
+    organizer: self(e.organizer),
+    ...(e.attendees ? { attendees: e.attendees.map((a) => self(a)) } : {}),
+  };
+}
+
+function checkDateTime(dt: unknown, field: string): GDateTime {
+  if (!dt || typeof dt !== 'object') throw required(field);
+  const d = dt as GDateTime;
+  if (d.date !== undefined) {
+    if (!DateTime.fromISO(d.date).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) throw badRequest('Invalid start time.');
+    return { date: d.date, ...(d.timeZone ? { timeZone: d.timeZone } : {}) };
+  }
+  if (typeof d.dateTime !== 'string') throw required(field);
+  const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(d.dateTime);
+  if (!hasOffset && !d.timeZone) throw new GoogleApiError(400, 'timeRangeEmpty', 'Missing time zone definition for start time.');
+  if (d.timeZone && !DateTime.local().setZone(d.timeZone).isValid) throw badRequest(`Invalid time zone definition for ${field}.`);
+  if (!DateTime.fromISO(d.dateTime, { zone: d.timeZone ?? 'utc' }).isValid) throw badRequest(`Invalid ${field}.`);
+  return { dateTime: d.dateTime, ...(d.timeZone ? { timeZone: d.timeZone } : {}) };
+}
+
+const STATUSES = new Set(['needsAction', 'declined', 'tentative', 'accepted']);
+
+function attendeesOf(input: unknown, organizer: string, users: Map<string, GUser>, previous?: GAttendee[]): GAttendee[] | undefined {
+  if (input === undefined) return undefined;
+  if (!Array.isArray(input)) throw badRequest('Invalid attendees.');
+  return input.map((raw: Partial<GAttendee>) => {
+    if (!raw || typeof raw.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(raw.email)) throw badRequest('Invalid attendee email.');
+    const email = raw.email.toLowerCase();
+    const before = previous?.find((p) => p.email.toLowerCase() === email);
+    const isRoom = users.get(email)?.kind === 'room';
+    return {
+      email,
+      ...(raw.displayName ? { displayName: raw.displayName } : users.get(email) ? { displayName: users.get(email)!.name } : {}),
+      ...(raw.optional ? { optional: true } : {}),
+      ...(raw.resource || isRoom ? { resource: true } : {}),
+      ...(email === organizer ? { organizer: true } : {}),
+      responseStatus:
+        raw.responseStatus && STATUSES.has(raw.responseStatus)
+          ? raw.responseStatus
+          : (before?.responseStatus ?? (email === organizer ? 'accepted' : isRoom ? 'accepted' : 'needsAction')),
+    };
+  });
+}
+
+/** Applies an insert/update/patch body onto `base` (a new or existing event), validating what it touches. */
+export function applyBody(
+  base: GEvent,
+  body: Record<string, unknown>,
+  ctx: { organizer: string; users: Map<string, GUser>; conferenceTypes: string[]; conferenceDataVersion: number; replace: boolean },
+): GEvent {
+  const e: GEvent = ctx.replace
+    ? { ...base, summary: undefined, description: undefined, location: undefined, attendees: undefined, recurrence: undefined, transparency: undefined, visibility: undefined, extendedProperties: undefined, colorId: undefined, reminders: { useDefault: true } }
+    : { ...base };
+  if (body.start !== undefined || ctx.replace) e.start = checkDateTime(body.start, 'start');
+  if (body.end !== undefined || ctx.replace) e.end = checkDateTime(body.end, 'end');
+  if ((e.start.date === undefined) !== (e.end.date === undefined)) throw badRequest('Start and end times must either both be date or both be dateTime.');
+  for (const k of ['summary', 'description', 'location', 'colorId'] as const) if (typeof body[k] === 'string') e[k] = body[k] as string;
+  if (body.transparency === 'opaque' || body.transparency === 'transparent') e.transparency = body.transparency;
+  if (typeof body.visibility === 'string') e.visibility = body.visibility as GEvent['visibility'];
+  if (body.status === 'tentative' || body.status === 'confirmed') e.status = body.status;
+  if (body.recurrence !== undefined) {
+    if (!Array.isArray(body.recurrence) || body.recurrence.some((l) => typeof l !== 'string')) throw badRequest('Invalid recurrence rule.');
+    const problem = recurrenceProblem(body.recurrence as string[]);
+    if (problem) throw badRequest(problem);
+    e.recurrence = body.recurrence as string[];
+    if (!e.start.date && !e.start.timeZone) throw badRequest('Missing time zone definition for start time.');
+  }
+  if (body.reminders && typeof body.reminders === 'object') e.reminders = body.reminders as GEvent['reminders'];
+  if (body.extendedProperties && typeof body.extendedProperties === 'object') {
+    const x = body.extendedProperties as GEvent['extendedProperties'];
+    e.extendedProperties = { private: { ...base.extendedProperties?.private, ...x?.private }, shared: { ...base.extendedProperties?.shared, ...x?.shared } };
+  }
+  const att = attendeesOf(body.attendees, ctx.organizer, ctx.users, base.attendees);
+  if (att) e.attendees = att;
+  if (body.conferenceData !== undefined && ctx.conferenceDataVersion >= 1) e.conferenceData = conference(body.conferenceData, base, ctx.conferenceTypes, e);
+  const durationOk = e.start.date ? e.end.date! > e.start.date : Date.parse(DateTime.fromISO(e.end.dateTime!, { zone: e.end.timeZone ?? 'utc' }).toISO()!) >= Date.parse(DateTime.fromISO(e.start.dateTime!, { zone: e.start.timeZone ?? 'utc' }).toISO()!);
+  if (!durationOk) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { location: 'timeMax', locationType: 'parameter' });
+  return e;
+}
+
+function meetCode(): string {
+  const l = () => String.fromCharCode(97 + Math.floor(Math.random() * 26));
+  return `${l()}${l()}${l()}-${l()}${l()}${l()}${l()}-${l()}${l()}${l()}`;
+}
+
+function conference(input: unknown, base: GEvent, allowed: string[], e: GEvent): Record<string, unknown> | undefined {
+  if (input === null) {
+    e.hangoutLink = undefined;
+    return undefined;
+  }
+  const cd = input as { createRequest?: { requestId?: string; conferenceSolutionKey?: { type?: string } } };
+  if (!cd.createRequest) return base.conferenceData ?? (input as Record<string, unknown>);
+  const req = cd.createRequest;
+  if (!req.requestId) throw required('conferenceData.createRequest.requestId');
+  const type = req.conferenceSolutionKey?.type ?? 'hangoutsMeet';
+  if (!allowed.includes(type)) throw badRequest('Invalid conference type value.');
+  const prev = base.conferenceData as { createRequest?: { requestId?: string } } | undefined;
+  if (prev?.createRequest?.requestId === req.requestId) return base.conferenceData;
+  const code = meetCode();
+  const uri = `https://meet.google.com/${code}`;
+  e.hangoutLink = uri;
+  return {
+    createRequest: { requestId: req.requestId, conferenceSolutionKey: { type }, status: { statusCode: 'success' } },
+    entryPoints: [{ entryPointType: 'video', uri, label: `meet.google.com/${code}` }],
+    conferenceSolution: { key: { type }, name: 'Google Meet', iconUri: 'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png' },
+    conferenceId: code,
+  };
+}
+
+/** A new event shell for a calendar owner. */
+export function newEvent(id: string, owner: GUser, now: number): GEvent {
+  const iso = new Date(now).toISOString();
+  return {
+    id,
+    status: 'confirmed',
+    start: {},
+    end: {},
+    iCalUID: `${id}@google.com`,
+    sequence: 0,
+    organizer: { email: owner.email, displayName: owner.name },
+    creator: { email: owner.email, displayName: owner.name },
+    reminders: { useDefault: true },
+    eventType: 'default',
+    created: iso,
+    updated: iso,
+    seq: 0,
+  };
+}
+
+export const requestId = () => randomUUID();

@@ -1,0 +1,152 @@
+// The Google Calendar emulator's HTTPS server: OAuth 2.0 / OpenID endpoints, Calendar API v3 under /calendar/v3
+// (with faults), the Admin SDK room list, and the admin API under /_emulator.
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { EmuClock } from '../common/clock.js';
+import { RequestLog } from '../common/request-log.js';
+import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
+import { adminRoutes, makeApp } from './admin.js';
+import { calendarRoutes } from './calendar.js';
+import { Channels } from './channels.js';
+import { GoogleFaults, type GoogleFaultPatch } from './faults.js';
+import type { GApp } from './model.js';
+import { OAuthState, oauthRoutes } from './oauth.js';
+import { seedGoogle } from './seed.js';
+import { GoogleStore } from './store.js';
+
+/** The demo OAuth client every Google emulator has. */
+export const GOOGLE_DEMO_APP: GApp = {
+  clientId: '000000000000-calbridgeemulatordemo.apps.googleusercontent.com',
+  clientSecret: 'GOCSPX-calbridge-emulator-demo-secret',
+  name: 'calbridge (emulator demo app)',
+  redirectUris: ['http://localhost:3000/api/integrations/google/callback', 'http://127.0.0.1:3000/api/integrations/google/callback'],
+};
+
+export interface GoogleEmulatorOptions {
+  port?: number;
+  host?: string;
+  seed?: number;
+  autoConsent?: boolean;
+  dataDir?: string;
+  faults?: GoogleFaultPatch;
+  /** Access-token lifetime (default 3599 s). */
+  accessTokenSeconds?: number;
+  /** Only users and rooms, no meetings (fast start and reset). */
+  minimalSeed?: boolean;
+  quiet?: boolean;
+  apps?: Array<Partial<GApp> & Pick<GApp, 'redirectUris'>>;
+}
+
+export interface RunningGoogleEmulator {
+  baseUrl: string;
+  port: number;
+  caFile: string;
+  caPem: string;
+  app: GApp;
+  users: string[];
+  store: GoogleStore;
+  oauth: OAuthState;
+  faults: GoogleFaults;
+  channels: Channels;
+  requestLog: RequestLog;
+  clock: EmuClock;
+  server: FastifyInstance;
+  reset(): Promise<void>;
+  registerApp(a: Partial<GApp> & Pick<GApp, 'redirectUris'>): GApp;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts the Google emulator over HTTPS.
+ * @example
+ * const g = await startGoogleEmulator({ port: 0, autoConsent: true });
+ * // OAuth: `${g.baseUrl}/o/oauth2/v2/auth`, token `${g.baseUrl}/token`; Calendar: `${g.baseUrl}/calendar/v3/`
+ */
+export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Promise<RunningGoogleEmulator> {
+  const tls = ensureTlsMaterial(opts.dataDir ?? DEFAULT_DATA_DIR);
+  const clock = new EmuClock();
+  const store = new GoogleStore(clock.now);
+  const oauth = new OAuthState(clock.now, { autoConsent: opts.autoConsent, accessTokenSeconds: opts.accessTokenSeconds });
+  await oauth.init();
+  const faults = new GoogleFaults(clock.now, opts.faults ?? {});
+  const channels = new Channels(clock.now);
+  store.onChange((id) => channels.changed(id));
+  const requestLog = new RequestLog();
+  const extraApps: GApp[] = [];
+  const registerApp = (a: Partial<GApp> & Pick<GApp, 'redirectUris'>) => {
+    const app = makeApp(a);
+    extraApps.push(app);
+    oauth.apps.set(app.clientId, app);
+    return app;
+  };
+  const seed = () => {
+    seedGoogle(store, { seed: opts.seed ?? 1, now: clock.now(), minimal: opts.minimalSeed });
+    oauth.apps.set(GOOGLE_DEMO_APP.clientId, GOOGLE_DEMO_APP);
+    for (const a of extraApps) oauth.apps.set(a.clientId, a);
+  };
+  seed();
+  for (const a of opts.apps ?? []) registerApp(a);
+  const reset = async () => {
+    store.clear();
+    oauth.reset();
+    channels.clear();
+    faults.reset(opts.faults ?? {});
+    clock.reset();
+    requestLog.reset();
+    seed();
+  };
+
+  const server = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: opts.quiet === false ? { level: 'info' } : false, bodyLimit: 4 * 1024 * 1024 });
+  await server.register(formbody);
+  let baseUrl = '';
+  server.addHook('onResponse', async (req, reply) => {
+    if (req.url.startsWith('/_emulator')) return;
+    requestLog.record({
+      at: new Date(clock.now()).toISOString(),
+      method: req.method,
+      url: req.url,
+      route: req.routeOptions.url ?? req.url.split('?')[0] ?? req.url,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      mailbox: req.googleToken?.user ?? null,
+      appId: req.googleToken?.clientId ?? null,
+      fault: (req as { fault?: string }).fault ?? null,
+    });
+  });
+  await server.register((app) => oauthRoutes(app, { state: oauth, users: () => store.users, baseUrl: () => baseUrl }));
+  await server.register((app) => calendarRoutes(app, { store, oauth, faults, channels, baseUrl: () => baseUrl }));
+  await server.register((app) => adminRoutes(app, { store, oauth, faults, requestLog, clock, channels, reset, registerApp }), { prefix: '/_emulator' });
+
+  await server.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  baseUrl = `https://${urlHost(opts.host ?? '127.0.0.1')}:${port}`;
+  return {
+    baseUrl,
+    port,
+    caFile: tls.caFile,
+    caPem: tls.caPem,
+    app: GOOGLE_DEMO_APP,
+    get users() {
+      return [...store.users.values()].filter((u) => u.kind === 'user').map((u) => u.email);
+    },
+    store,
+    oauth,
+    faults,
+    channels,
+    requestLog,
+    clock,
+    server,
+    reset,
+    registerApp,
+    close: async () => {
+      await server.close();
+      await channels.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Maps a Google API error response to calbridge's AppError, once, at the adapter edge (status, reason, domain kept).
+import { AppError, type ErrorCode } from '../../domain/errors.js';
+
+/** What calbridge keeps of a Google error. Never holds the request's token. */
+export interface GoogleErrorInfo {
+  status: number;
+  reason: string | null;
+  domain: string | null;
+  message: string;
+}
+
+/** Reads `{ error: { code, message, errors: [{ domain, reason, message }] } }` (or a bare text body). */
+export function googleErrorInfo(status: number, body: unknown): GoogleErrorInfo {
+  const err = (body as { error?: { message?: unknown; errors?: Array<{ reason?: unknown; domain?: unknown }> } } | null)?.error;
+  const first = Array.isArray(err?.errors) ? err.errors[0] : undefined;
+  return {
+    status,
+    reason: typeof first?.reason === 'string' ? first.reason : null,
+    domain: typeof first?.domain === 'string' ? first.domain : null,
+    message: typeof err?.message === 'string' ? err.message : typeof body === 'string' && body.length < 300 ? body : `HTTP ${status}`,
+  };
+}
+
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded']);
+
+/** Whether a 403 is Google's rate limit (retried like a 429), rather than a permission problem. */
+export function isRateLimit(info: Pick<GoogleErrorInfo, 'status' | 'reason'>): boolean {
+  return (info.status === 403 || info.status === 429) && info.reason !== null && RATE_REASONS.has(info.reason);
+}
+
+function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
+  if (isRateLimit(info) || info.status === 429) return 'provider_throttled';
+  switch (info.status) {
+    case 400:
+      return info.reason === 'invalid' && /conference/i.test(info.message) ? 'online_meeting_unavailable' : 'bad_request';
+    case 401:
+      return 'reconnect_required';
+    case 403:
+      return 'permission_denied';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'already_exists';
+    case 410:
+      if (info.reason === 'fullSyncRequired' || context.op === 'sync') return 'sync_cursor_expired';
+      return 'not_found'; // `deleted`: the resource is gone
+    case 412:
+      return 'conflict';
+    default:
+      return info.status >= 500 ? 'provider_unavailable' : 'provider_error';
+  }
+}
+
+/**
+ * Maps a failed Google response to an AppError.
+ * @example throw mapGoogleError(410, body, { op: 'sync' }) // sync_cursor_expired
+ */
+export function mapGoogleError(status: number, body: unknown, context: { op?: string } = {}): AppError {
+  const info = googleErrorInfo(status, body);
+  const code = codeFor(info, context);
+  const message = code === 'not_found' ? 'The calendar item does not exist (or was deleted).' : `Google Calendar: ${info.message}`;
+  return new AppError(code, message, { details: { provider: 'google', status, reason: info.reason, domain: info.domain } });
+}

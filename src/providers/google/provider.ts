@@ -1,0 +1,303 @@
+// GoogleCalendarAdapter: the CalendarProvider port over Google Calendar API v3 for one connected account.
+// Translation lives in mapping.ts; transport behaviour (retry, limits) wraps the client; this file only orchestrates.
+import { createHash, randomUUID } from 'node:crypto';
+import type { calendar_v3 } from '@googleapis/calendar';
+import type { BusyItem, CalendarEvent, Instant, WorkingHours } from '../../domain/calendar.js';
+import { AppError, isAppError } from '../../domain/errors.js';
+import { availabilityViewOf } from '../../domain/scheduling/freebusy.js';
+import { suggestMeetingTimes } from '../../domain/scheduling/suggest.js';
+import type {
+  CalendarInfo,
+  CalendarProvider,
+  ChangePage,
+  CreateEventParams,
+  EventChange,
+  EventPage,
+  FreeBusyParams,
+  FreeBusyResult,
+  ListEventsParams,
+  MeetingTimeConstraint,
+  MeetingTimeSuggestions,
+  ProviderCapabilities,
+  RoomInfo,
+  RoomQuery,
+  ScheduleAvailability,
+  SubscriptionInfo,
+  SubscriptionParams,
+  SyncChangesParams,
+  UpdateEventParams,
+} from '../../ports/calendar-provider.js';
+import type { GoogleCalendarClient } from './client.js';
+import { draftFields, draftToGoogleEvent, eventIdFor, googleCalendarToInfo, googleEventToCalendarEvent } from './mapping.js';
+
+export interface GoogleAdapterOptions {
+  /** The connected account's address. */
+  mailbox: string;
+  /** Room lookup through the Admin SDK (needs the directory resource scope). */
+  roomsEnabled: boolean;
+  /** Page size of sync rounds (default 250). */
+  syncPageSize?: number;
+}
+
+/** What a sync cursor carries: the query of the round (Google wants it repeated with a page token) or a sync token. */
+interface Cursor {
+  q: { timeMin?: string; timeMax?: string; syncToken?: string };
+  pageToken?: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (c && typeof c.q === 'object') return c;
+  } catch {
+    /* fall through */
+  }
+  throw new AppError('sync_cursor_expired', 'The sync cursor is not one this provider issued.');
+}
+
+/** What a subscription id carries (see createSubscription). */
+interface ChannelRef {
+  c: string;
+  r: string;
+  cal: string;
+  a: string;
+  t: string;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+export class GoogleCalendarAdapter implements CalendarProvider {
+  readonly type = 'GOOGLE' as const;
+  readonly capabilities: ProviderCapabilities;
+
+  constructor(
+    private readonly client: GoogleCalendarClient,
+    private readonly opts: GoogleAdapterOptions,
+  ) {
+    this.capabilities = { findMeetingTimes: false, rooms: opts.roomsEnabled, subscriptions: true, onlineMeetingProvider: 'googleMeet' };
+  }
+
+  private get api() {
+    return this.client.api;
+  }
+
+  private toEvent(ev: calendar_v3.Schema$Event, calendarId: string | null): CalendarEvent {
+    return googleEventToCalendarEvent(ev, { calendarId, mailbox: this.opts.mailbox });
+  }
+
+  private cal(calendarId?: string): string {
+    return calendarId ?? 'primary';
+  }
+
+  async listCalendars(): Promise<CalendarInfo[]> {
+    const out: CalendarInfo[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.client.call('calendarList', (o) => this.api.calendarList.list({ maxResults: 250, pageToken }, o));
+      out.push(...(page.items ?? []).map((c) => googleCalendarToInfo(c, { mailbox: this.opts.mailbox })));
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    return out;
+  }
+
+  /** Refuses a Meet the calendar cannot host (conferenceProperties lists the allowed solutions). */
+  private async requireMeet(calendarId: string): Promise<void> {
+    const entry = await this.client.call('calendarList', (o) => this.api.calendarList.get({ calendarId }, o));
+    const allowed = entry.conferenceProperties?.allowedConferenceSolutionTypes ?? [];
+    if (!allowed.includes('hangoutsMeet'))
+      throw new AppError('online_meeting_unavailable', 'This calendar cannot host Google Meet conferences (conferenceProperties has no hangoutsMeet).', {
+        details: { allowedConferenceSolutionTypes: allowed },
+      });
+  }
+
+  async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
+    const calendarId = this.cal(params.calendarId);
+    if (params.event.onlineMeeting === true) await this.requireMeet(calendarId);
+    // Every insert carries a client-chosen id, so a retried insert cannot create a second event: Google answers
+    // 409 duplicate and the first event is read instead. With a transactionId the id is derived from it.
+    const id = eventIdFor(params.transactionId ?? randomUUID(), sha);
+    const requestBody = draftToGoogleEvent(params.event, { externalId: params.externalId, id });
+    try {
+      const created = await this.client.call(
+        'insert',
+        (o) => this.api.events.insert({ calendarId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody }, o),
+        { idempotent: true },
+      );
+      return this.toEvent(created, params.calendarId ?? null);
+    } catch (e) {
+      if (isAppError(e, 'already_exists')) return this.getEvent(id, params.calendarId);
+      throw e;
+    }
+  }
+
+  async getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent> {
+    const ev = await this.client.call('get', (o) => this.api.events.get({ calendarId: this.cal(calendarId), eventId }, o));
+    if (ev.status === 'cancelled') throw new AppError('not_found', 'The calendar item was deleted.', { details: { provider: 'google', status: 200, reason: 'cancelled' } });
+    return this.toEvent(ev, calendarId ?? null);
+  }
+
+  async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
+    if (params.changes.onlineMeeting === true) await this.requireMeet('primary');
+    let zone = params.changes.timeZone;
+    if (!zone && (params.changes.start !== undefined || params.changes.end !== undefined)) zone = (await this.getEvent(params.eventId)).timeZone;
+    const requestBody = draftFields(params.changes, { zone });
+    const headers: Record<string, string> = params.ifMatch ? { 'If-Match': params.ifMatch } : {};
+    const updated = await this.client.call('patch', (o) =>
+      this.api.events.patch({ calendarId: 'primary', eventId: params.eventId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody }, { ...o, headers: { ...o.headers, ...headers } }),
+      // A patch without If-Match gives the same result when sent twice; with If-Match a resend would look like a conflict.
+      { idempotent: !params.ifMatch },
+    );
+    return this.toEvent(updated, null);
+  }
+
+  async deleteEvent(eventId: string): Promise<void> {
+    await this.client.call('delete', (o) => this.api.events.delete({ calendarId: 'primary', eventId, sendUpdates: 'all' }, o));
+  }
+
+  async listEvents(params: ListEventsParams): Promise<EventPage> {
+    const page = await this.client.call('list', (o) =>
+      this.api.events.list(
+        {
+          calendarId: this.cal(params.calendarId),
+          timeMin: params.start,
+          timeMax: params.end,
+          singleEvents: true,
+          orderBy: 'startTime',
+          maxResults: params.pageSize ?? 50,
+          pageToken: params.pageToken,
+        },
+        o,
+      ),
+    );
+    return { events: (page.items ?? []).map((e) => this.toEvent(e, params.calendarId ?? null)), nextPageToken: page.nextPageToken ?? null };
+  }
+
+  async syncChanges(params: SyncChangesParams): Promise<ChangePage> {
+    const cursor: Cursor = params.cursor ? decodeCursor(params.cursor) : { q: { timeMin: params.window.start, timeMax: params.window.end } };
+    const page = await this.client.call('sync', (o) =>
+      this.api.events.list(
+        { calendarId: params.calendarId, singleEvents: true, showDeleted: true, maxResults: this.opts.syncPageSize ?? 250, ...cursor.q, pageToken: cursor.pageToken },
+        o,
+      ),
+    );
+    const changes: EventChange[] = (page.items ?? []).map((e) =>
+      e.status === 'cancelled' ? { kind: 'removed', eventId: e.id ?? '' } : { kind: 'upsert', event: this.toEvent(e, params.calendarId) },
+    );
+    const withMasters = await this.withSeriesMasters(changes, params.calendarId);
+    if (page.nextPageToken) return { changes: withMasters, cursor: encodeCursor({ q: cursor.q, pageToken: page.nextPageToken }), done: false };
+    if (!page.nextSyncToken) throw new AppError('provider_error', 'The last events page carried no nextSyncToken.', { details: { provider: 'google', reason: 'no_sync_token' } });
+    return { changes: withMasters, cursor: encodeCursor({ q: { syncToken: page.nextSyncToken } }), done: true };
+  }
+
+  /** Instances whose series master is not in the page: the masters are read and prepended. */
+  private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
+    const present = new Set(changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : [])));
+    const missing = [...new Set(changes.flatMap((c) => (c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId) ? [c.event.seriesMasterId] : [])))];
+    const masters: EventChange[] = [];
+    for (const id of missing) {
+      const ev = await this.client.call('get', (o) => this.api.events.get({ calendarId, eventId: id }, o)).catch((e: unknown) => {
+        if (isAppError(e, 'not_found')) return null;
+        throw e;
+      });
+      if (ev && ev.status !== 'cancelled') masters.push({ kind: 'upsert', event: this.toEvent(ev, calendarId) });
+    }
+    return [...masters, ...changes];
+  }
+
+  async getFreeBusy(params: FreeBusyParams): Promise<FreeBusyResult> {
+    const interval = params.intervalMinutes ?? 30;
+    const range = { start: params.start, end: params.end };
+    const res = await this.client.call(
+      'freebusy',
+      (o) => this.api.freebusy.query({ requestBody: { timeMin: params.start, timeMax: params.end, timeZone: 'UTC', items: params.schedules.map((id) => ({ id })) } }, o),
+      { idempotent: true },
+    );
+    const schedules: ScheduleAvailability[] = params.schedules.map((email) => {
+      const entry = res.calendars?.[email] ?? res.calendars?.[email.toLowerCase()];
+      const reason = entry?.errors?.[0]?.reason;
+      if (!entry || reason) {
+        const why = reason === 'notFound' ? 'not_found' : (reason ?? 'not_returned');
+        return { email, status: 'unknown', reason: why, message: `Google returned no free/busy for ${email} (${why}).` };
+      }
+      const items: BusyItem[] = (entry.busy ?? []).map((b) => ({ start: new Date(b.start ?? 0).toISOString(), end: new Date(b.end ?? 0).toISOString(), status: 'busy' }));
+      return { email, status: 'ok', items, workingHours: null, availabilityView: availabilityViewOf(items, range, interval) };
+    });
+    return { range, intervalMinutes: interval, schedules };
+  }
+
+  /** Google Calendar exposes no working hours through the API. */
+  async getWorkingHours(): Promise<WorkingHours | null> {
+    return null;
+  }
+
+  /** calbridge's own engine over Google free/busy (Google has no findMeetingTimes). */
+  async findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions> {
+    const emails = [this.opts.mailbox, ...params.attendees.map((a) => a.email), ...(params.rooms ?? [])];
+    const fb = await this.getFreeBusy({ schedules: [...new Set(emails)], start: params.window.start, end: params.window.end, intervalMinutes: 15 });
+    return suggestMeetingTimes(params, fb, { email: this.opts.mailbox, workingHours: null });
+  }
+
+  async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {
+    if (!this.opts.roomsEnabled) throw new AppError('permission_denied', 'Room lookup is turned off on this server (GOOGLE_ROOMS_ENABLED=false).');
+    interface Resource {
+      resourceEmail?: string;
+      resourceName?: string;
+      capacity?: number;
+      buildingId?: string;
+      floorName?: string;
+      resourceCategory?: string;
+    }
+    const out: RoomInfo[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.client.directoryGet<{ items?: Resource[]; nextPageToken?: string }>(
+        `/admin/directory/v1/customer/my_customer/resources/calendars?maxResults=500${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`,
+      );
+      for (const r of page.items ?? []) {
+        if (!r.resourceEmail || (r.resourceCategory && r.resourceCategory !== 'CONFERENCE_ROOM')) continue;
+        out.push({ email: r.resourceEmail.toLowerCase(), name: r.resourceName ?? r.resourceEmail, capacity: r.capacity ?? null, building: r.buildingId ?? null, floor: r.floorName ?? null, roomList: r.buildingId ?? null });
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return out.filter((r) => (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) && (query.building === undefined || r.building === query.building));
+  }
+
+  /**
+   * A watch channel. Google channels cannot be extended or read back, so the subscription id carries what a renewal
+   * needs to open the channel again: channel id, resource id, calendar, address and channel token (base64url JSON).
+   */
+  async createSubscription(params: SubscriptionParams, channelId?: string): Promise<SubscriptionInfo> {
+    const id = channelId ?? `cb-${createHash('sha256').update(`${params.calendarId}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 32)}`;
+    const ch = await this.client.call('watch', (o) =>
+      this.api.events.watch(
+        { calendarId: params.calendarId, requestBody: { id, type: 'web_hook', address: params.notificationUrl, token: params.clientState, expiration: String(Date.parse(params.expiresAt)) } },
+        o,
+      ),
+    );
+    const ref: ChannelRef = { c: ch.id ?? id, r: ch.resourceId ?? '', cal: params.calendarId, a: params.notificationUrl, t: params.clientState };
+    return { id: Buffer.from(JSON.stringify(ref)).toString('base64url'), expiresAt: new Date(Number(ch.expiration)).toISOString() };
+  }
+
+  /** Google channels cannot be extended: the channel is stopped and opened again under the same ids. */
+  async renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo> {
+    const ref = this.splitId(id);
+    await this.deleteSubscription(id);
+    return this.createSubscription({ calendarId: ref.cal, notificationUrl: ref.a, clientState: ref.t, expiresAt }, ref.c);
+  }
+
+  async deleteSubscription(id: string): Promise<void> {
+    const ref = this.splitId(id);
+    await this.client.call('stop', (o) => this.api.channels.stop({ requestBody: { id: ref.c, resourceId: ref.r } }, o));
+  }
+
+  private splitId(id: string): ChannelRef {
+    try {
+      const ref = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as ChannelRef;
+      if (typeof ref.c === 'string' && typeof ref.r === 'string') return ref;
+    } catch {
+      /* not ours */
+    }
+    throw new AppError('not_found', 'Not a Google channel id issued by calbridge.');
+  }
+}
