@@ -125,8 +125,9 @@ async function importEntities(h: Harness, path: string, body: unknown, window: W
   const items = body.value.filter(isObj).slice(0, 4);
   if (/\/instances$/i.test(path)) return subjects; // the series is created when its id is mapped
   let offset = 1;
-  for (const item of items) {
-    if ('@removed' in item) continue;
+  for (const raw of items) {
+    if ('@removed' in raw) continue;
+    const item = fromReminder(raw);
     if (looksLikeEvent(item)) {
       const startIso = new Date(Date.parse(window.start) + offset++ * 3600_000).toISOString().slice(0, 19);
       const input = eventInput(item, startIso);
@@ -338,4 +339,21 @@ function importedFirst(actual: unknown, subjects: Set<string>): unknown {
   const mine = actual.value.filter((v) => isObj(v) && subjects.has(String(v.subject)));
   const rest = actual.value.filter((v) => !mine.includes(v));
   return { ...actual, value: [...mine, ...rest] };
+}
+
+/** A documented reminder (reminderView) stands for an event with a reminder: subject, times, location, lead. */
+function fromReminder(item: Record<string, unknown>): Record<string, unknown> {
+  if (typeof item.eventSubject !== 'string' || !isObj(item.eventStartTime)) return item;
+  const start = Date.parse(`${String(item.eventStartTime.dateTime).slice(0, 19)}Z`);
+  const fire = isObj(item.reminderFireTime)
+    ? Date.parse(`${String(item.reminderFireTime.dateTime).slice(0, 19)}Z`)
+    : NaN;
+  return {
+    subject: item.eventSubject,
+    start: item.eventStartTime,
+    end: item.eventEndTime,
+    location: item.eventLocation,
+    isReminderOn: true,
+    reminderMinutesBeforeStart: Number.isFinite(fire) ? Math.round((start - fire) / 60_000) : 15,
+  };
 }
