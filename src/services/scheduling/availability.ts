@@ -126,12 +126,16 @@ export type FindTimesAnswer = MeetingTimeSuggestions & { engine: 'provider' | 'c
  */
 export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTimesRequest): Promise<FindTimesAnswer> {
   checkRange(r.window);
+  if (Date.parse(r.window.end) <= d.now().getTime()) {
+    throw new AppError('unsatisfiable', 'The window has already passed.', { details: { reason: 'windowInPast' } });
+  }
   const timeZone = r.timeZone ?? c.user.timeZone;
   checkZone(timeZone);
   const constraint: MeetingTimeConstraint = {
     attendees: r.attendees.filter((a) => a.email.toLowerCase() !== c.connection.mailbox),
     ...(r.rooms?.length ? { rooms: r.rooms } : {}),
-    window: { start: new Date(r.window.start).toISOString(), end: new Date(r.window.end).toISOString() },
+    // Like Graph, never suggest a time that has already begun.
+    window: { start: new Date(Math.max(Date.parse(r.window.start), d.now().getTime())).toISOString(), end: new Date(r.window.end).toISOString() },
     durationMinutes: r.durationMinutes,
     ...(r.minimumAttendeePercentage !== undefined ? { minimumAttendeePercentage: r.minimumAttendeePercentage } : {}),
     ...(r.maxCandidates !== undefined ? { maxCandidates: r.maxCandidates } : {}),
