@@ -78,7 +78,8 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       const { q } = readOptions(req);
       return sendEventPage(ctx, req, reply, {
         cacheKey: `events|${acc.owner.id}|${[...ids].join(',')}|${st.seq}|${st.epoch}`,
-        compute: () => ctx.store.listEvents(acc.owner.id).filter((e) => ids.has(e.calendarId)).map((ev) => ({ ev, startMs: ev.startMs, endMs: ev.endMs })),
+        // without $orderby: most recently created first
+        compute: () => ctx.store.listEvents(acc.owner.id).filter((e) => ids.has(e.calendarId)).map((ev) => ({ ev, startMs: ev.startMs, endMs: ev.endMs })).reverse(),
         context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false),
       });
     });
