@@ -1,0 +1,50 @@
+// Signs a mailbox in against a (child-process) emulator through MSAL and builds the real Microsoft adapter for it.
+import type { Agent } from 'undici';
+import type { CalendarProvider } from '../../src/ports/calendar-provider.js';
+import {
+  MsalOAuthClient,
+  createGraphTransport,
+  createMicrosoftProvider,
+} from '../../src/providers/microsoft-graph/index.js';
+import { signIn } from '../../test/support/microsoft.js';
+
+export interface SignedIn {
+  provider: CalendarProvider;
+  /** A current access token (MSAL's silent flow; refreshed when expired). */
+  accessToken(): Promise<string>;
+  defaultCalendarId: string;
+}
+
+export async function signInMailbox(
+  emu: { baseUrl: string; app: { clientId: string; clientSecret: string; redirectUris: string[] } },
+  agent: Agent,
+  login: string,
+): Promise<SignedIn> {
+  const oauth = new MsalOAuthClient(
+    {
+      clientId: emu.app.clientId,
+      clientSecret: emu.app.clientSecret,
+      redirectUri: emu.app.redirectUris[0]!,
+      authorityHost: emu.baseUrl,
+      authorityTenant: 'organizations',
+      roomsEnabled: true,
+      readOnly: false,
+    },
+    agent,
+  );
+  const s = await signIn(oauth, agent, login);
+  const token = async ({ forceRefresh }: { forceRefresh: boolean }) =>
+    (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh }))
+      .accessToken;
+  const provider = createMicrosoftProvider({
+    graphBaseUrl: emu.baseUrl,
+    transport: createGraphTransport({ agent }),
+    token,
+    mailbox: login,
+    roomsEnabled: true,
+  });
+  const cals = await provider.listCalendars();
+  const def = cals.find((c) => c.isDefault) ?? cals[0];
+  if (!def) throw new Error(`${login} has no calendar`);
+  return { provider, accessToken: () => token({ forceRefresh: false }), defaultCalendarId: def.id };
+}

@@ -1,0 +1,122 @@
+// Sync benchmarks (Microsoft adapter ↔ emulator over HTTPS, real DB): initial sync against the plain-loop ceiling,
+// memory as the mailbox grows, notification → database latency through the live webhook, Graph requests per change.
+import type { BenchResult, Floor } from './harness.js';
+import { closeBenchTemplate } from './load/db.js';
+import { spawnEmulator } from './load/emulator-process.js';
+import { syncWithEngine, syncWithPlainLoop, type RunFigures } from './load/initial-sync.js';
+import { measureWebhooks, type WebhookFigures } from './load/webhook-latency.js';
+
+/**
+ * Measured on the 2-core shared machine (load average ~17 from other work): ours/ceiling 0.2–0.45 on PGlite and on
+ * PostgreSQL 15. The gap is in the store (see docs/benchmarks.md); the floor sits below the lowest measured value.
+ */
+export const floors: Floor[] = [{ match: 'initial sync: events/s', minRatio: 0.15 }];
+
+const sizesFrom = (s: string | undefined, fallback: number[]) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => Number(x.trim()))
+        .filter((x) => x > 0)
+    : fallback;
+
+/** Bulk events per emulator `--scale` step (seedBulk adds (scale − 1) × 400 to adele.vance). */
+const scaleFor = (events: number) => 1 + Math.round(events / 400);
+
+/**
+ * Quick: one mailbox of 2,400 bulk events (+ the seeded year), 50 webhook changes. Full: 10k / 50k / 100k with the
+ * ceiling at 50k, 500 webhook changes. `BENCH_SYNC_SIZES=10000,50000` and `BENCH_SYNC_CEILING=50000` override.
+ * @example const results = await run({ quick: true });
+ */
+export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
+  const sizes = sizesFrom(process.env.BENCH_SYNC_SIZES, opts.quick ? [2400] : [10_000, 50_000, 100_000]);
+  const ceilingAt = Number(process.env.BENCH_SYNC_CEILING ?? (opts.quick ? sizes[0] : 50_000));
+  const results: BenchResult[] = [];
+  const memory: Array<{ size: number; f: RunFigures }> = [];
+  let webhooks: WebhookFigures | null = null;
+  try {
+    for (const size of sizes) {
+      const emu = await spawnEmulator({ scale: scaleFor(size) });
+      try {
+        const ours = await syncWithEngine(emu);
+        memory.push({ size, f: ours });
+        if (size === ceilingAt) {
+          const plain = await syncWithPlainLoop(emu);
+          results.push({
+            name: `initial sync: events/s (${size} bulk + seeded, ${ours.events} events)`,
+            unit: 'events/s',
+            samples: [ours.eventsPerSecond],
+            reference: { name: 'plain fetch + INSERT loop', samples: [plain.eventsPerSecond] },
+            better: 'higher',
+          });
+        } else {
+          results.push({
+            name: `initial sync: events/s at ${size} bulk (no ceiling)`,
+            unit: 'events/s',
+            samples: [ours.eventsPerSecond],
+            better: 'higher',
+          });
+        }
+        if (webhooks === null) {
+          webhooks = await measureWebhooks(
+            emu,
+            opts.quick
+              ? { changes: 50, ratePerSecond: 10, isolated: 3 }
+              : { changes: 500, ratePerSecond: 20, isolated: 20 },
+          );
+        }
+      } finally {
+        await emu.close();
+      }
+    }
+  } finally {
+    await closeBenchTemplate();
+  }
+  for (const { size, f } of memory) {
+    results.push({
+      name: `initial sync memory at ${size} bulk: peak heap`,
+      unit: 'MB',
+      samples: [f.peakHeapMb],
+      better: 'lower',
+    });
+    results.push({
+      name: `initial sync memory at ${size} bulk: heap growth`,
+      unit: 'MB',
+      samples: [f.heapGrowthMb],
+      better: 'lower',
+    });
+    results.push({
+      name: `initial sync memory at ${size} bulk: peak RSS`,
+      unit: 'MB',
+      samples: [f.peakRssMb],
+      better: 'lower',
+    });
+  }
+  if (webhooks) {
+    results.push({
+      name: 'webhook: notification → meetings row latency',
+      unit: 'ms',
+      samples: webhooks.latencyMs,
+      better: 'lower',
+    });
+    results.push({ name: 'webhook: changes lost', unit: 'changes', samples: [webhooks.lost], better: 'lower' });
+    results.push({
+      name: 'steady state: Graph requests per changed event',
+      unit: 'requests',
+      samples: webhooks.requestsPerChange,
+      minimum: 1,
+      better: 'lower',
+    });
+  }
+  return results;
+}
+
+/** `npx tsx bench/sync.bench.ts [--quick]` prints the figures. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run({ quick: process.argv.includes('--quick') })) {
+    const s = [...r.samples].sort((a, b) => a - b);
+    console.log(
+      `${r.name.padEnd(70)} median ${s[Math.floor(s.length / 2)]} ${r.unit}${r.reference ? ` (ref ${r.reference.samples[0]})` : ''}`,
+    );
+  }
+}
