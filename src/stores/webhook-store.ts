@@ -41,9 +41,10 @@ async function insertDelivery(
   tenantId: string,
   kind: DeliveryKind,
   payload: Record<string, unknown>,
+  at: Date,
 ): Promise<string> {
-  const r = await sql<{ id: string }>`INSERT INTO outbound_deliveries (tenant_id, kind, payload)
-    VALUES (${tenantId}::uuid, ${kind}, ${JSON.stringify(payload)}::jsonb) RETURNING id`.execute(db);
+  const r = await sql<{ id: string }>`INSERT INTO outbound_deliveries (tenant_id, kind, payload, next_attempt_at)
+    VALUES (${tenantId}::uuid, ${kind}, ${JSON.stringify(payload)}::jsonb, ${at}) RETURNING id`.execute(db);
   return r.rows[0]!.id;
 }
 
@@ -69,8 +70,8 @@ export class PgOutboxStore implements DeliveryStore, BriefStore {
     this.db = db as unknown as Kysely<OutboxDB>;
   }
 
-  enqueue(tenantId: string, kind: DeliveryKind, payload: Record<string, unknown>): Promise<string> {
-    return insertDelivery(this.db, tenantId, kind, payload);
+  enqueue(tenantId: string, kind: DeliveryKind, payload: Record<string, unknown>, at: Date): Promise<string> {
+    return insertDelivery(this.db, tenantId, kind, payload, at);
   }
 
   async claimDue(now: Date, limit: number, leaseSeconds: number): Promise<Delivery[]> {
@@ -130,9 +131,7 @@ export class PgOutboxStore implements DeliveryStore, BriefStore {
   }
 
   /** Deliveries of a tenant (tests and operators). */
-  async deliveries(
-    tenantId: string,
-  ): Promise<
+  async deliveries(tenantId: string): Promise<
     Array<{
       id: string;
       kind: string;
@@ -218,7 +217,7 @@ export class PgOutboxStore implements DeliveryStore, BriefStore {
 
   async claimBrief(
     b: { tenantId: string; occurrenceKey: string; kind: string; meetingId: string },
-    delivery: { kind: DeliveryKind; payload: Record<string, unknown> },
+    delivery: { kind: DeliveryKind; payload: Record<string, unknown>; at: Date },
   ): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const claimed = await sql<{ occurrence_key: string }>`
@@ -226,7 +225,7 @@ export class PgOutboxStore implements DeliveryStore, BriefStore {
         VALUES (${b.tenantId}::uuid, ${b.occurrenceKey}, ${b.kind}, ${b.meetingId}::uuid)
         ON CONFLICT DO NOTHING RETURNING occurrence_key`.execute(tx);
       if (claimed.rows.length === 0) return false;
-      const id = await insertDelivery(tx, b.tenantId, delivery.kind, delivery.payload);
+      const id = await insertDelivery(tx, b.tenantId, delivery.kind, delivery.payload, delivery.at);
       await sql`UPDATE briefs_sent SET delivery_id = ${id}::uuid
         WHERE tenant_id = ${b.tenantId}::uuid AND occurrence_key = ${b.occurrenceKey} AND kind = ${b.kind}`.execute(tx);
       return true;

@@ -4,6 +4,8 @@ import type { RouteModule } from '../../http/build-app.js';
 import { customerMetricsRoutes } from '../../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../../http/routes/meetings.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
+import { MockMailOutbox } from '../../providers/mock/mail.js';
+import { BriefService } from '../../services/briefs/brief-service.js';
 import { DeliveryWorker } from '../../services/metrics/deliveries.js';
 import { HealthWebhookService } from '../../services/metrics/health-webhook.js';
 import { MetricsService } from '../../services/metrics/metrics-service.js';
@@ -24,7 +26,12 @@ export interface DetectionRuntime {
   metrics: MetricsService;
   webhooks: HealthWebhookService;
   deliveries: DeliveryWorker;
+  briefs: BriefService;
   outbox: PgOutboxStore;
+  /** Brief e-mails sent through the mock mail capability (test mode). */
+  mockMail: MockMailOutbox;
+  /** One scheduler tick: due briefs, due deliveries, meetings a failed hook left undetected. */
+  tick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,11 +91,27 @@ export function createDetectionRuntime(
     sealer: container.vault,
     now,
   });
+  const mockMail = new MockMailOutbox(now);
+  const mail: MailSenderResolver =
+    opts.mail ??
+    (async (tenantId, userId) => {
+      if (!container.config.testMode) return null;
+      const email = await outbox.userEmail(tenantId, userId);
+      return email ? mockMail.senderFor(email) : null;
+    });
   const deliveries = new DeliveryWorker({
     deliveries: outbox,
     secretOf: (t) => webhooks.secretOf(t),
     post: opts.post ?? postJson,
-    mail: opts.mail ?? (async () => null),
+    mail,
+    now,
+  });
+  const briefs = new BriefService({
+    store: outbox,
+    metrics,
+    customers: customerStore,
+    settings,
+    canSendMail: async (t, u) => (await mail(t, u)) !== null,
     now,
   });
   detection.onDetected((tenantId, ids) => metrics.applyChanges(tenantId, ids).then(() => undefined));
@@ -105,7 +128,22 @@ export function createDetectionRuntime(
       log({ tenantId, err: e instanceof Error ? e.message : String(e) }, 'detection after sync failed');
     }
   });
-  return { detection, meetings, metrics, webhooks, deliveries, outbox, close: async () => undefined };
+  const tick = async () => {
+    await briefs.runDue();
+    while ((await deliveries.runOnce()).sent > 0);
+  };
+  return {
+    detection,
+    meetings,
+    metrics,
+    webhooks,
+    deliveries,
+    briefs,
+    outbox,
+    mockMail,
+    tick,
+    close: async () => undefined,
+  };
 }
 
 /** The route modules of the feature. */
@@ -116,9 +154,28 @@ export function detectionModules(r: DetectionRuntime): RouteModule[] {
 /** The wired runtime per container (tests and other features look it up). */
 export const detectionFeatures = new WeakMap<object, DetectionRuntime>();
 
-registerFeature(async ({ container }: { container: Container; config: Config }) => {
+registerFeature(async ({ container, config }: { container: Container; config: Config }) => {
   const sync = (container as Container & { sync?: SyncRuntime }).sync;
   const runtime = createDetectionRuntime(container, { sync });
   detectionFeatures.set(container, runtime);
-  return { modules: detectionModules(runtime), close: () => runtime.close() };
+  // With the embedded worker, this process also schedules briefs and works the delivery outbox.
+  let running = false;
+  const timer = config.embeddedWorker
+    ? setInterval(() => {
+        if (running) return;
+        running = true;
+        runtime
+          .tick()
+          .catch(() => undefined)
+          .finally(() => (running = false));
+      }, 15_000)
+    : null;
+  timer?.unref();
+  return {
+    modules: detectionModules(runtime),
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await runtime.close();
+    },
+  };
 });

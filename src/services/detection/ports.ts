@@ -140,7 +140,8 @@ export interface Delivery {
 
 /** A durable outbox: deliveries are claimed with a lease (SKIP LOCKED), retried with backoff, never lost. */
 export interface DeliveryStore {
-  enqueue(tenantId: string, kind: DeliveryKind, payload: Record<string, unknown>): Promise<string>;
+  /** Enqueues a delivery due at `at`. */
+  enqueue(tenantId: string, kind: DeliveryKind, payload: Record<string, unknown>, at: Date): Promise<string>;
   claimDue(now: Date, limit: number, leaseSeconds: number): Promise<Delivery[]>;
   markSent(id: string, now: Date): Promise<void>;
   /** `retryAt` null: give up (status failed). */
@@ -183,6 +184,6 @@ export interface BriefStore {
    */
   claimBrief(
     b: { tenantId: string; occurrenceKey: string; kind: string; meetingId: string },
-    delivery: { kind: DeliveryKind; payload: Record<string, unknown> },
+    delivery: { kind: DeliveryKind; payload: Record<string, unknown>; at: Date },
   ): Promise<boolean>;
 }

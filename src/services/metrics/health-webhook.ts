@@ -75,7 +75,7 @@ export class HealthWebhookService {
           occurredAt: this.deps.now().toISOString(),
           factors: s.factors.map((f) => ({ name: f.name, value: f.value, contribution: f.contribution })),
         };
-        await this.deps.deliveries.enqueue(tenantId, 'health_webhook', { url, event });
+        await this.deps.deliveries.enqueue(tenantId, 'health_webhook', { url, event }, this.deps.now());
         notified = s.score;
         enqueued++;
       }

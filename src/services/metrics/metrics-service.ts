@@ -110,8 +110,9 @@ export class MetricsService {
     const changed = await this.serial(tenantId, async () => {
       const loaded = this.states.has(tenantId);
       const state = await this.state(tenantId);
-      if (!loaded) return [];
       const rows = await this.deps.store.metricRows(tenantId, meetingIds);
+      // A fresh load already holds these rows; their customers still need their scores looked at.
+      if (!loaded) return [...new Set(rows.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
       const present = new Set(rows.map((r) => r.id));
       const gone = meetingIds.filter((id) => !present.has(id));
       return [...state.apply(rows, gone, await this.deps.index(tenantId))];
