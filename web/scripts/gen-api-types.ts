@@ -82,6 +82,7 @@ function objectType(s: Schema, indent: string): string {
   );
   if (s.additionalProperties && typeof s.additionalProperties === 'object')
     lines.push(`${inner}[key: string]: ${tsType(s.additionalProperties, inner)};`);
+  else if (s.additionalProperties === true && s.properties) lines.push(`${inner}[key: string]: unknown;`);
   else if (!s.properties && s.additionalProperties !== false) lines.push(`${inner}[key: string]: unknown;`);
   return lines.length ? `{\n${lines.join('\n')}\n${indent}}` : 'Record<string, never>';
 }

@@ -6,7 +6,9 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { AppError } from '../../domain/errors.js';
+import { actorOf } from '../auth.js';
 import type { RouteModule } from '../build-app.js';
+import { errors, IdParams } from '../schemas.js';
 
 /** Client-side routes answered with index.html (the SPA fallback is this explicit list, so nothing else is shadowed). */
 export const CLIENT_ROUTES = [
@@ -40,6 +42,12 @@ export interface WebRouteDeps {
   distDir: () => Promise<string>;
   /** Redeems a one-time demo login token for the demo API key; null when the token is wrong, used or expired. */
   redeemDemoLogin: (token: string) => Promise<string | null>;
+  /** The stored body of one of the caller's meetings (Outlook HTML, unsanitised: the browser sanitises it). */
+  meetingBody: (
+    tenantId: string,
+    userId: string,
+    meetingId: string,
+  ) => Promise<{ contentType: string; content: string } | null>;
 }
 
 const LoginBody = Type.Object(
@@ -80,6 +88,23 @@ export function webRoutes(d: WebRouteDeps): RouteModule {
             .send(await index()),
         );
     });
+    app.get(
+      '/api/outlook/calendar/events/:id/body',
+      {
+        schema: {
+          tags: ['calendar'],
+          summary: 'The body of one of your meetings as Outlook stores it (HTML: sanitise before display)',
+          params: IdParams,
+          response: { 200: Type.Object({ contentType: Type.String(), content: Type.String() }), ...errors() },
+        },
+      },
+      async (req) => {
+        const actor = actorOf(req);
+        const body = await d.meetingBody(actor.tenantId, actor.userId, (req.params as Static<typeof IdParams>).id);
+        if (!body) throw new AppError('not_found', 'No such meeting.');
+        return body;
+      },
+    );
     {
       const redeem = d.redeemDemoLogin;
       app.post(

@@ -6,8 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../domain/errors.js';
+import { chatRoutes } from '../../http/routes/chat.js';
 import { webRoutes, WEB_PUBLIC_PATHS } from '../../http/routes/web.js';
+import { ChatService, type ChatBackend } from '../../services/chat/chat-service.js';
+import { RuleBasedIntentParser } from '../../services/chat/parser.js';
+import type { Container } from '../container.js';
 import { registerFeature } from '../server.js';
+import { createSchedulingService } from './scheduling.js';
 
 /** The web app's folder (sources) and where its build is cached. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../web');
@@ -109,7 +114,21 @@ export function demoLogin(dataDir: string, now: () => number = Date.now) {
   };
 }
 
-registerFeature(async ({ config }) => {
+/** Chat over the real services: customers, the user's zone, templates, suggestions, proposals and synced events. */
+export function chatBackend(container: Container, publicUrl: () => string): ChatBackend {
+  const scheduling = createSchedulingService(container, { publicUrl });
+  return {
+    accounts: (actor) => container.customers.list(actor, { limit: 1000, offset: 0 }),
+    timeZone: async (actor) => (await container.tenants.getUser(actor)).timeZone,
+    templates: (actor) => scheduling.templates.list(actor),
+    findTimes: (actor, r) => scheduling.findMeetingTimes(actor, r),
+    scheduleForCustomer: (actor, id, input) => scheduling.scheduleForCustomer(actor, id, input),
+    listEvents: async (actor, range) =>
+      (await scheduling.listEvents(actor, { start: range.start, end: range.end, limit: 500, offset: 0 })).items,
+  };
+}
+
+registerFeature(async ({ config, container, publicUrl }) => {
   const distDir = webAppLoader();
   // Warm the build in the background for real servers; tests (test mode) build on the first page request.
   if (!config.testMode) distDir().catch(() => undefined);
@@ -117,7 +136,21 @@ registerFeature(async ({ config }) => {
   const embeddedDemo = !config.databaseUrl && !config.testMode;
   return {
     modules: [
-      webRoutes({ distDir, redeemDemoLogin: (t) => (embeddedDemo ? demo.redeem(t) : Promise.resolve(null)) }),
+      chatRoutes(new ChatService(new RuleBasedIntentParser(), chatBackend(container, publicUrl))),
+      webRoutes({
+        meetingBody: async (tenantId, userId, id) => {
+          const row = await container.database.db
+            .selectFrom('meetings')
+            .select(['body', 'body_content_type'])
+            .where('tenant_id', '=', tenantId)
+            .where('user_id', '=', userId)
+            .where('id', '=', id)
+            .executeTakeFirst();
+          return row ? { contentType: row.body_content_type, content: row.body } : null;
+        },
+        distDir,
+        redeemDemoLogin: (t) => (embeddedDemo ? demo.redeem(t) : Promise.resolve(null)),
+      }),
       async (app) => {
         if (!embeddedDemo) return;
         app.addHook('onListen', async () => {

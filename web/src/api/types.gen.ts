@@ -16,6 +16,7 @@ export interface Schemas {
     customerId: string | null;
     origin: string;
     changeKey: string | null;
+    [key: string]: unknown;
   };
   Customer: {
     id: string;
@@ -73,6 +74,46 @@ export interface Schemas {
       }>;
     };
   };
+  CustomerMetrics: {
+    customerId: string;
+    asOf: string;
+    windows: Array<{
+      days: number;
+      from: string;
+      to: string;
+      meetings: number;
+      totalMinutes: number;
+      averageMinutes: number | null;
+      medianDaysBetween: number | null;
+      invitedCustomerAttendees: number;
+      acceptedCustomerAttendees: number;
+      attendanceRate: number | null;
+      cancelled: number;
+      declined: number;
+      stakeholdersMet: number;
+      executivesMet: number;
+      executiveMeetings: number;
+      previousMeetings: number;
+      change: number;
+      changeRatio: number | null;
+    }>;
+    lastMeeting: {
+      meetingId: string;
+      start: string;
+    } | null;
+    nextMeeting: {
+      meetingId: string;
+      start: string;
+    } | null;
+    weekly: Array<{
+      weekStart: string;
+      meetings: number;
+      minutes: number;
+      cancelled: number;
+      declined: number;
+      stakeholdersMet: number;
+    }>;
+  };
   ErrorResponse: {
     error: {
       code: string;
@@ -108,7 +149,9 @@ export interface Schemas {
         email: string;
         timeZone: string | null;
         localStart: string | null;
+        [key: string]: unknown;
       }>;
+      [key: string]: unknown;
     };
     result: {
       meetingId: string | null;
@@ -133,6 +176,44 @@ export interface Schemas {
 }
 
 export interface Paths {
+  '/api/chat': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        message: string;
+        timeZone?: string;
+        accountId?: string;
+      };
+      response: {
+        intent: string;
+        reply: string;
+        slots?: Array<{
+          start: string;
+          end: string;
+          confidence: number;
+        }>;
+        events?: Array<{
+          id: string;
+          subject: string;
+          start: string;
+          end: string;
+          isAllDay: boolean;
+          isCancelled: boolean;
+          customerId: string | null;
+          onlineMeeting: {
+            joinUrl?: string | null;
+          } | null;
+        }>;
+        proposalId?: string;
+        choices?: Array<{
+          id: string;
+          name: string;
+        }>;
+        errorCode?: string;
+      };
+    };
+  };
   '/api/customers': {
     get: {
       params: never;
@@ -182,6 +263,27 @@ export interface Paths {
       response: null;
     };
   };
+  '/api/customers/{id}/health-signals': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        customerId: string;
+        asOf: string;
+        score: number;
+        trend: 'up' | 'down' | 'flat';
+        factors: Array<{
+          name: string;
+          value: number | null;
+          weight: number;
+          contribution: number;
+          explanation: string;
+        }>;
+        metrics: Schemas['CustomerMetrics'];
+      };
+    };
+  };
   '/api/customers/{id}/meetings': {
     get: {
       params: { id: string };
@@ -190,6 +292,16 @@ export interface Paths {
       response: {
         items: Array<Schemas['CustomerMeeting']>;
         total: number;
+      };
+    };
+  };
+  '/api/customers/{id}/metrics': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['CustomerMetrics'] & {
+        trend: 'up' | 'down' | 'flat';
       };
     };
   };
@@ -240,6 +352,21 @@ export interface Paths {
       query: never;
       body: never;
       response: null;
+    };
+  };
+  '/api/customers/scores': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        items: Array<{
+          customerId: string;
+          name: string;
+          score: number;
+          trend: 'up' | 'down' | 'flat';
+        }>;
+      };
     };
   };
   '/api/integrations/outlook/admin-consent-url': {
@@ -431,12 +558,16 @@ export interface Paths {
           email: string;
           status: string;
           kind: string;
+          [key: string]: unknown;
         }>;
-        grid: Record<string, never>;
+        grid: {
+          [key: string]: unknown;
+        };
         completeness: {
           total: number;
           current: number;
           text: string;
+          [key: string]: unknown;
         };
       };
     };
@@ -519,6 +650,17 @@ export interface Paths {
       };
     };
   };
+  '/api/outlook/calendar/events/{id}/body': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        contentType: string;
+        content: string;
+      };
+    };
+  };
   '/api/outlook/calendar/findmeetingtimes': {
     post: {
       params: never;
@@ -550,6 +692,7 @@ export interface Paths {
           organizerAvailability: string;
           rooms: Array<string>;
           suggestionReason: string;
+          [key: string]: unknown;
         }>;
       };
     };
@@ -684,6 +827,17 @@ export interface Paths {
         healthWebhookUrl?: string | null;
         prepBriefMinutesBefore?: number;
         proposalTtlHours?: number;
+      };
+    };
+  };
+  '/api/settings/webhook-secret': {
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        secret: string;
+        createdAt: string;
       };
     };
   };

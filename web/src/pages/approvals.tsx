@@ -1,7 +1,6 @@
 // Approvals: pending proposals with exactly what will be sent to whom; approve sends, reject discards.
 import { useState } from 'react';
-import { request } from '../api/client';
-import { list } from '../api/pending';
+import { api } from '../api/client';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
 import { dateTime, time } from '../format';
@@ -44,7 +43,8 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
   const decide = async (what: 'approve' | 'reject') => {
     setState({ busy: true });
     try {
-      await request('post', `/api/proposals/{id}/${what}`, { params: { id: p.id }, body: {} });
+      if (what === 'approve') await api.post('/api/proposals/{id}/approve', { params: { id: p.id } });
+      else await api.post('/api/proposals/{id}/reject', { params: { id: p.id } });
       setState({ busy: false, message: what === 'approve' ? 'Approved: the invitation was sent.' : 'Rejected.' });
       onDone();
     } catch (error) {
@@ -131,11 +131,7 @@ export function ApprovalsPage() {
   const { query } = useLocation();
   const proposals = useApi(
     async (signal) =>
-      list<Proposal>(
-        await request('get', '/api/proposals', { query: { status: 'pending' }, signal }),
-        'items',
-        'proposals',
-      ),
+      (await api.get('/api/proposals', { query: { status: 'pending' }, signal })).items as unknown as Proposal[],
     [],
   );
   return (

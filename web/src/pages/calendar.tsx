@@ -2,9 +2,9 @@
 // the sanitised body and manual customer association.
 import { DateTime } from 'luxon';
 import { useMemo, useState } from 'react';
-import { api, request } from '../api/client';
-import { associate, bodyHtml, isRecurring, joinUrl, locationText, meetingsBetween, type Meeting } from '../api/pending';
-import { Async, ErrorBox, Loading, useApi } from '../components/async';
+import { api } from '../api/client';
+import { attendeeNames, isRecurring, joinUrl, locationText, meetingsBetween, type Meeting } from '../api/meetings';
+import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
 import { browserZone, dateTime, time } from '../format';
 
@@ -30,15 +30,8 @@ function Detail({
   customers: Array<{ id: string; name: string }>;
   onChanged: () => void;
 }) {
-  const full = useApi(
-    async (signal) => {
-      if (bodyHtml(m) !== null) return m;
-      try {
-        return await request<Meeting>('get', '/api/outlook/calendar/events/{id}', { params: { id: m.id }, signal });
-      } catch {
-        return m;
-      }
-    },
+  const body = useApi(
+    (signal) => api.get('/api/outlook/calendar/events/{id}/body', { params: { id: m.id }, signal }),
     [m.id],
   );
   const [choice, setChoice] = useState(m.customerId ?? '');
@@ -46,15 +39,13 @@ function Detail({
   const save = async () => {
     setState({ busy: true });
     try {
-      await associate(m.id, choice || null);
+      await api.post('/api/meetings/{id}/customer', { params: { id: m.id }, body: { customerId: choice || null } });
       setState({ busy: false, saved: true });
       onChanged();
     } catch (error) {
       setState({ busy: false, error });
     }
   };
-  const meeting = full.data ?? m;
-  const html = bodyHtml(meeting);
   return (
     <section className="card detail" aria-labelledby="detail-h">
       <h2 id="detail-h">{m.subject || '(no subject)'}</h2>
@@ -86,7 +77,7 @@ function Detail({
           </>
         )}
         <dt>Attendees</dt>
-        <dd>{(m.attendees ?? []).map((a) => a.name || a.email).join(', ') || '—'}</dd>
+        <dd>{attendeeNames(m).join(', ') || '—'}</dd>
       </dl>
       <form
         className="toolbar"
@@ -117,7 +108,19 @@ function Detail({
       )}
       {state.error !== undefined && <ErrorBox error={state.error} />}
       <h3>Details</h3>
-      {full.loading ? <Loading /> : html ? <SafeHtml html={html} /> : <p>{meeting.bodyPreview || 'No description.'}</p>}
+      <Async state={body} label="Loading details…">
+        {(b) =>
+          !b.content.trim() ? (
+            <p>No description.</p>
+          ) : b.contentType.toLowerCase() === 'html' ? (
+            <SafeHtml html={b.content} />
+          ) : (
+            <p className="event-body" style={{ whiteSpace: 'pre-wrap' }}>
+              {b.content}
+            </p>
+          )
+        }
+      </Async>
     </section>
   );
 }
@@ -163,9 +166,7 @@ function Week({
                 <span className="t">{m.isAllDay ? 'All day' : `${time(m.start, zone)}–${time(m.end, zone)}`}</span>
                 {isRecurring(m) && <span aria-label="recurring">↻ </span>}
                 {m.subject || '(no subject)'}
-                {m.customerId && (
-                  <span className="tag badge-customer">{names.get(m.customerId) ?? m.customerName ?? 'customer'}</span>
-                )}
+                {m.customerId && <span className="tag badge-customer">{names.get(m.customerId) ?? 'customer'}</span>}
                 {joinUrl(m) && <span className="tag">Teams</span>}
                 {m.isCancelled && <span className="tag">cancelled</span>}
               </button>

@@ -1,57 +1,28 @@
 // Customers: list with engagement score and trend; a customer's metrics, stakeholders, meetings and "Schedule meeting".
 import { useState } from 'react';
 import { api, type ResponseOf } from '../api/client';
-import { customerMeetings, customerMetrics, joinUrl, type Meeting, type Metrics } from '../api/pending';
-import { Async, ErrorBox, Loading, useApi } from '../components/async';
+import { Async, useApi } from '../components/async';
 import { WeeklyChart } from '../components/chart';
 import { dateTime } from '../format';
 import { Link } from '../router';
 
 type Customer = ResponseOf<'/api/customers/{id}', 'get'>;
+type Health = ResponseOf<'/api/customers/{id}/health-signals', 'get'>;
+type CustomerMeeting = ResponseOf<'/api/customers/{id}/meetings', 'get'>['items'][number];
+type TrendValue = 'up' | 'down' | 'flat';
 
-function Trend({ value }: { value: number | null }) {
-  if (value === null) return <span className="muted">—</span>;
-  if (value > 0)
-    return (
-      <span className="good" aria-label={`up ${value}`}>
-        ▲ +{value}
-      </span>
-    );
-  if (value < 0)
-    return (
-      <span className="bad" aria-label={`down ${-value}`}>
-        ▼ {value}
-      </span>
-    );
-  return <span aria-label="flat">▬ 0</span>;
-}
-
-function ScoreCell({ id }: { id: string }) {
-  const m = useApi((signal) => customerMetrics(id, signal), [id]);
-  if (m.loading)
-    return (
-      <td colSpan={2}>
-        <span className="muted">…</span>
-      </td>
-    );
-  if (m.error !== undefined || !m.data)
-    return (
-      <td colSpan={2} className="muted">
-        not available
-      </td>
-    );
-  return (
-    <>
-      <td>{m.data.score ?? '—'}</td>
-      <td>
-        <Trend value={m.data.trend} />
-      </td>
-    </>
-  );
+/** The trend in words and a shape, so it reads without colour. */
+function Trend({ value }: { value: TrendValue | null | undefined }) {
+  if (!value) return <span className="muted">—</span>;
+  if (value === 'up') return <span className="good">▲ up</span>;
+  if (value === 'down') return <span className="bad">▼ down</span>;
+  return <span>▬ flat</span>;
 }
 
 export function CustomersPage() {
   const [search, setSearch] = useState('');
+  const scores = useApi((signal) => api.get('/api/customers/scores', { signal }), []);
+  const byId = new Map((scores.data?.items ?? []).map((x) => [x.customerId, x]));
   const customers = useApi(
     (signal) => api.get('/api/customers', { query: { limit: 200, ...(search ? { search } : {}) }, signal }),
     [search],
@@ -88,7 +59,10 @@ export function CustomersPage() {
                       </th>
                       <td>{c.domains.join(', ') || '—'}</td>
                       <td>{c.stakeholders.length}</td>
-                      <ScoreCell id={c.id} />
+                      <td>{byId.get(c.id)?.score ?? (scores.error !== undefined ? 'n/a' : '…')}</td>
+                      <td>
+                        <Trend value={byId.get(c.id)?.trend} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -101,45 +75,65 @@ export function CustomersPage() {
   );
 }
 
-function MetricsPanel({ m }: { m: Metrics }) {
+function MetricsPanel({ h }: { h: Health }) {
+  const m = h.metrics;
   return (
     <>
       <dl className="facts">
         <dt>Engagement score</dt>
         <dd>
-          <strong className="score">{m.score ?? '—'}</strong> / 100 <Trend value={m.trend} />
+          <strong className="score">{h.score}</strong> / 100 · <Trend value={h.trend} />
         </dd>
         <dt>Last meeting</dt>
-        <dd>{dateTime(m.lastMeeting)}</dd>
+        <dd>{dateTime(m.lastMeeting?.start)}</dd>
         <dt>Next meeting</dt>
-        <dd>{dateTime(m.nextMeeting)}</dd>
+        <dd>{dateTime(m.nextMeeting?.start)}</dd>
         {m.windows.map((w) => (
           <div key={w.days} className="fact-row">
             <dt>Last {w.days} days</dt>
             <dd>
-              {w.meetings} meetings{w.totalMinutes !== undefined && `, ${Math.round(w.totalMinutes / 60)} h`}
-              {w.stakeholdersMet !== undefined && `, ${w.stakeholdersMet} stakeholders met`}
+              {w.meetings} meetings ({w.change >= 0 ? '+' : ''}
+              {w.change} vs previous), {Math.round(w.totalMinutes / 60)} h, {w.stakeholdersMet} stakeholders met
             </dd>
           </div>
         ))}
       </dl>
       <WeeklyChart points={m.weekly} />
+      <details>
+        <summary>How the score is made</summary>
+        <table>
+          <caption>Score factors</caption>
+          <thead>
+            <tr>
+              <th scope="col">Factor</th>
+              <th scope="col">Points</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {h.factors.map((f) => (
+              <tr key={f.name}>
+                <th scope="row">{f.name}</th>
+                <td>{f.value === null ? 'n/a' : f.contribution.toFixed(1)}</td>
+                <td>{f.explanation}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </>
   );
 }
 
-function MeetingList({ items, empty }: { items: Meeting[]; empty: string }) {
+function MeetingList({ items, empty }: { items: CustomerMeeting[]; empty: string }) {
   if (items.length === 0) return <p>{empty}</p>;
   return (
     <ul className="meetings">
       {items.map((m) => (
         <li key={m.id}>
           <span className="when">{dateTime(m.start)}</span> <span>{m.subject || '(no subject)'}</span>
-          {joinUrl(m) && (
-            <a className="join" href={joinUrl(m)!} target="_blank" rel="noopener noreferrer">
-              Join Teams
-            </a>
-          )}
+          {m.isCancelled && <span className="tag">cancelled</span>}
+          {m.customer.manual && <span className="tag">set by hand</span>}
         </li>
       ))}
     </ul>
@@ -147,29 +141,38 @@ function MeetingList({ items, empty }: { items: Meeting[]; empty: string }) {
 }
 
 function Meetings({ id }: { id: string }) {
-  const meetings = useApi((signal) => customerMeetings(id, signal), [id]);
-  if (meetings.loading && !meetings.data) return <Loading label="Loading meetings…" />;
-  if (meetings.error !== undefined) return <ErrorBox error={meetings.error} retry={meetings.reload} />;
-  const now = Date.now();
-  const all = meetings.data ?? [];
-  const upcoming = all.filter((m) => Date.parse(m.start) >= now).sort((a, b) => a.start.localeCompare(b.start));
-  const past = all.filter((m) => Date.parse(m.start) < now).sort((a, b) => b.start.localeCompare(a.start));
+  const upcoming = useApi(
+    (signal) =>
+      api.get('/api/customers/{id}/meetings', { params: { id }, query: { when: 'upcoming', limit: 20 }, signal }),
+    [id],
+  );
+  const past = useApi(
+    (signal) => api.get('/api/customers/{id}/meetings', { params: { id }, query: { when: 'past', limit: 20 }, signal }),
+    [id],
+  );
   return (
     <div className="two-col">
       <section aria-labelledby="up-h">
         <h3 id="up-h">Upcoming meetings</h3>
-        <MeetingList items={upcoming} empty="Nothing scheduled." />
+        <Async state={upcoming} label="Loading meetings…">
+          {(d) => <MeetingList items={d.items} empty="Nothing scheduled." />}
+        </Async>
       </section>
       <section aria-labelledby="past-h">
         <h3 id="past-h">Past meetings</h3>
-        <MeetingList items={past.slice(0, 20)} empty="No past meetings found." />
+        <Async state={past} label="Loading meetings…">
+          {(d) => <MeetingList items={d.items} empty="No past meetings found." />}
+        </Async>
       </section>
     </div>
   );
 }
 
 function CustomerView({ c }: { c: Customer }) {
-  const metrics = useApi((signal) => customerMetrics(c.id, signal), [c.id]);
+  const metrics = useApi(
+    (signal) => api.get('/api/customers/{id}/health-signals', { params: { id: c.id }, signal }),
+    [c.id],
+  );
   return (
     <>
       <div className="page-head">
@@ -182,7 +185,7 @@ function CustomerView({ c }: { c: Customer }) {
       <section className="card" aria-labelledby="metrics-h">
         <h2 id="metrics-h">Engagement</h2>
         <Async state={metrics} label="Loading metrics…">
-          {(m) => <MetricsPanel m={m} />}
+          {(h) => <MetricsPanel h={h} />}
         </Async>
       </section>
       <section className="card" aria-labelledby="sh-h">

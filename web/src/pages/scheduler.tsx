@@ -2,35 +2,14 @@
 // suggested times with confidence, room picker, Teams toggle; "Request approval" creates a proposal (nothing is sent).
 import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
-import { api, request } from '../api/client';
-import { list } from '../api/pending';
+import { api, type ResponseOf } from '../api/client';
 import { ErrorBox, Loading, useApi } from '../components/async';
 import { browserZone, dateTime, time } from '../format';
 import { navigate } from '../router';
 
-interface Template {
-  id: string;
-  key?: string | null;
-  name: string;
-  durationMinutes: number;
-  onlineMeeting?: boolean | null;
-  subjectTemplate?: string;
-}
-interface Room {
-  email?: string;
-  emailAddress?: string;
-  displayName?: string;
-  name?: string;
-  capacity?: number | null;
-}
-interface Suggestion {
-  start: string;
-  end: string;
-  confidence: number;
-  rooms?: string[];
-  suggestionReason?: string;
-  organizerAvailability?: string;
-}
+type Template = ResponseOf<'/api/templates', 'get'>['items'][number];
+type Room = ResponseOf<'/api/outlook/calendar/rooms', 'get'>['items'][number];
+type Suggestion = ResponseOf<'/api/outlook/calendar/findmeetingtimes', 'post'>['suggestions'][number];
 interface Grid {
   timeZone: string;
   slots: Array<{ start: string; local: string }>;
@@ -51,7 +30,6 @@ const LABEL: Record<string, string> = {
   workingElsewhere: 'away',
   unknown: '?',
 };
-const roomEmail = (r: Room) => r.email ?? r.emailAddress ?? '';
 
 function AvailabilityGrid({ grid, rooms }: { grid: Grid; rooms: Set<string> }) {
   return (
@@ -110,16 +88,16 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
     [customerId],
   );
   const templates = useApi(
-    async (signal) => list<Template>(await request('get', '/api/templates', { signal }), 'items', 'templates'),
+    async (signal): Promise<Template[]> => (await api.get('/api/templates', { signal })).items,
     [],
   );
   const rooms = useApi(
-    async (signal) =>
-      list<Room>(await request('get', '/api/outlook/calendar/rooms', { signal }), 'items', 'rooms', 'value'),
+    async (signal): Promise<Room[]> => (await api.get('/api/outlook/calendar/rooms', { signal })).items,
     [],
   );
   const [templateId, setTemplateId] = useState('');
   const [subject, setSubject] = useState('');
+  const [subjectEdited, setSubjectEdited] = useState(false);
   const [attendees, setAttendees] = useState<string[]>([]);
   const [extra, setExtra] = useState('');
   const [duration, setDuration] = useState(60);
@@ -149,9 +127,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
     if (t.onlineMeeting !== null && t.onlineMeeting !== undefined) setTeams(t.onlineMeeting);
     const name = customer.data?.name ?? '';
     setSubject(
-      t.subjectTemplate
-        ? t.subjectTemplate.replace(/\{\{\s*(customer|customerName|account)\s*\}\}/g, name)
-        : `${t.name}${name ? ` with ${name}` : ''}`,
+      t.subjectTemplate ? t.subjectTemplate.replace(/\{customer\}/g, name) : `${t.name}${name ? ` with ${name}` : ''}`,
     );
   };
   const everyone = [...attendees, ...extra.split(/[\s,;]+/).filter((e) => e.includes('@'))];
@@ -163,17 +139,17 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   const checkGrid = async () => {
     setGrid({ busy: true });
     try {
-      const d = await request<{ grid: Grid }>('get', '/api/outlook/calendar/availability', {
+      const d = await api.get('/api/outlook/calendar/availability', {
         query: {
           attendees: everyone,
           rooms: room ? [room] : [],
           start: windowRange.start,
-          end: DateTime.fromISO(windowRange.start).plus({ days: 1 }).toISO(),
-          slotMinutes: 30,
+          end: DateTime.fromISO(windowRange.start).plus({ days: 1 }).toUTC().toISO()!,
+          granularity: 30,
           timeZone: zone,
         },
       });
-      setGrid({ busy: false, data: d.grid });
+      setGrid({ busy: false, data: d.grid as unknown as Grid });
     } catch (error) {
       setGrid({ busy: false, error });
     }
@@ -182,19 +158,15 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
     setSugg({ busy: true });
     setChosen(null);
     try {
-      const d = await request<{ suggestions: Suggestion[]; emptySuggestionsReason?: string }>(
-        'post',
-        '/api/outlook/calendar/findmeetingtimes',
-        {
-          body: {
-            attendees: everyone.map((email) => ({ email, type: 'required' })),
-            ...(room ? { rooms: [room] } : {}),
-            window: windowRange,
-            durationMinutes: duration,
-            timeZone: zone,
-          },
+      const d = await api.post('/api/outlook/calendar/findmeetingtimes', {
+        body: {
+          attendees: everyone.map((email) => ({ email, type: 'required' as const })),
+          ...(room ? { rooms: [room] } : {}),
+          window: windowRange,
+          durationMinutes: duration,
+          timeZone: zone,
         },
-      );
+      });
       setSugg({ busy: false, data: d.suggestions, reason: d.emptySuggestionsReason });
     } catch (error) {
       setSugg({ busy: false, error });
@@ -203,19 +175,35 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   const requestApproval = async () => {
     if (!chosen) return;
     setSubmit({ busy: true });
-    const body = {
-      ...(templateId ? { templateId } : {}),
-      subject,
-      start: chosen.start,
-      end: chosen.end,
-      timeZone: zone,
-      attendees: everyone.map((email) => ({ email, type: 'required' })),
-      ...(room ? { room } : {}),
-      onlineMeeting: teams,
-    };
+    const attendeesOut = everyone.map((email) => ({ email, type: 'required' as const }));
     try {
-      if (customerId) await request('post', '/api/customers/{id}/schedule', { params: { id: customerId }, body });
-      else await request('post', '/api/proposals', { body });
+      if (customerId)
+        await api.post('/api/customers/{id}/schedule', {
+          params: { id: customerId },
+          body: {
+            ...(templateId ? { templateId } : {}),
+            ...(subjectEdited || !templateId ? { subject } : {}),
+            start: chosen.start,
+            durationMinutes: duration,
+            timeZone: zone,
+            attendees: attendeesOut,
+            room: room || null,
+            onlineMeeting: teams,
+          },
+        });
+      else
+        await api.post('/api/outlook/calendar/events', {
+          body: {
+            ...(templateId ? { templateId } : {}),
+            subject,
+            start: chosen.start,
+            end: chosen.end,
+            timeZone: zone,
+            attendees: attendeesOut,
+            room: room || null,
+            onlineMeeting: teams,
+          },
+        });
       navigate('/approvals?created=1');
     } catch (error) {
       setSubmit({ busy: false, error });
@@ -252,7 +240,12 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
         </label>
         <label className="field">
           Subject
-          <input value={subject} onChange={(e) => setSubject(e.target.value)} required maxLength={255} />
+          <input
+            value={subject}
+            onChange={(e) => (setSubject(e.target.value), setSubjectEdited(true))}
+            required
+            maxLength={255}
+          />
         </label>
         <fieldset className="field">
           <legend>Attendees</legend>
@@ -301,8 +294,8 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
               <select value={room} onChange={(e) => setRoom(e.target.value)}>
                 <option value="">No room</option>
                 {(rooms.data ?? []).map((r) => (
-                  <option key={roomEmail(r)} value={roomEmail(r)}>
-                    {r.displayName ?? r.name ?? roomEmail(r)}
+                  <option key={r.email} value={r.email}>
+                    {r.name}
                     {r.capacity ? ` (${r.capacity} seats)` : ''}
                   </option>
                 ))}
