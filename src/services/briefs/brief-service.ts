@@ -83,7 +83,7 @@ export class BriefService {
   async content(m: UpcomingCustomerMeeting): Promise<BriefContent | null> {
     const customer = await this.deps.customers.get(m.tenantId, m.customerId);
     if (!customer) return null;
-    const roles = new Map(customer.stakeholders.map((x) => [x.email.toLowerCase(), x.role]));
+    const known = new Map(customer.stakeholders.map((x) => [x.email.toLowerCase(), x]));
     const people = [
       ...(m.organizer ? [{ ...m.organizer, response: 'organizer' }] : []),
       ...m.attendees.filter((a) => a.type !== 'resource'),
@@ -93,8 +93,8 @@ export class BriefService {
       .filter((p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()))
       .map((p) => ({
         email: p.email,
-        name: p.name,
-        role: roles.get(p.email.toLowerCase()) ?? null,
+        name: p.name ?? known.get(p.email.toLowerCase())?.name ?? null,
+        role: known.get(p.email.toLowerCase())?.role ?? null,
         response: p.response,
       }));
     const [last, health] = await Promise.all([
