@@ -5,6 +5,7 @@ import {
   createCalendar,
   createEvent,
   createInvite,
+  createProposal,
   createPermission,
   createSubscription,
   eventInput,
@@ -174,6 +175,9 @@ async function eventFor(
   const docEvent = looksLikeEvent(body) ? body : {};
   const a = action?.toLowerCase();
   if (a && RESPONSE_ACTIONS.has(a)) return String((await createInvite(h, docEvent)).id);
+  const attendees = Array.isArray(docEvent.attendees) ? docEvent.attendees : [];
+  if (attendees.some((x) => isObj(x) && isObj(x.proposedNewTime)))
+    return String((await createProposal(h, docEvent)).id);
   if (a === 'cancel') {
     const input = eventInput({
       ...docEvent,

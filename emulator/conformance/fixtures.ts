@@ -120,16 +120,48 @@ export async function createInvite(h: Harness, doc: Record<string, unknown>): Pr
     attendees: [{ type: 'required', emailAddress: { address: h.me.mail, name: h.me.displayName } }],
   });
   await createEvent(h, input, { token: h.otherToken });
+  return findBySubject(h, subject, h.token);
+}
+
+/**
+ * A meeting I organise whose attendee (the other seeded user) answered tentatively with a new time proposal,
+ * as the documented attendee did; returns my (the organiser's) event.
+ */
+export async function createProposal(h: Harness, doc: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const proposal = (doc.attendees as Array<Record<string, unknown>>).find((a) =>
+    isObj(a.proposedNewTime),
+  )?.proposedNewTime;
+  const subject = `Proposal ${Math.random().toString(36).slice(2, 10)}`;
+  const input = eventInput({
+    ...doc,
+    subject,
+    allowNewTimeProposals: true,
+    attendees: [{ type: 'required', emailAddress: { address: h.other.mail, name: h.other.displayName } }],
+  });
+  const mine = await createEvent(h, input);
+  const copy = await findBySubject(h, subject, h.otherToken);
+  ok(
+    await h.graph('POST', `me/events/${encodeURIComponent(String(copy.id))}/tentativelyAccept`, {
+      token: h.otherToken,
+      body: { comment: 'How about this time?', sendResponse: true, proposedNewTime: proposal },
+    }),
+    'propose a new time',
+  );
+  return mine;
+}
+
+/** The event with `subject` in the calendar of the token's user. */
+async function findBySubject(h: Harness, subject: string, token: string): Promise<Record<string, unknown>> {
   const list = ok(
-    await h.graph('GET', `me/events?$filter=${encodeURIComponent(`subject eq '${subject}'`)}`),
-    'find invite',
+    await h.graph('GET', `me/events?$filter=${encodeURIComponent(`subject eq '${subject}'`)}`, { token }),
+    'find meeting copy',
   );
   let found = (list.value as Array<Record<string, unknown>> | undefined)?.find((e) => e.subject === subject);
   if (!found) {
-    const all = ok(await h.graph('GET', 'me/events?$top=1000'), 'list events');
+    const all = ok(await h.graph('GET', 'me/events?$top=1000', { token }), 'list events');
     found = (all.value as Array<Record<string, unknown>> | undefined)?.find((e) => e.subject === subject);
   }
-  if (!found) throw new SetupError('setup (invite): the attendee copy of the meeting did not appear in the calendar');
+  if (!found) throw new SetupError('setup: the attendee copy of the meeting did not appear in the calendar');
   return found;
 }
 
