@@ -25,7 +25,10 @@ export function extendedExpand(expand: string | null): Set<string> | 'all' | nul
 
 /** Query options + Prefer for an event request (throws 400 on bad options). */
 export function readOptions(req: FastifyRequest): { q: QueryOptions; prefs: Preferences } {
-  return { q: parseQuery(req.query as Record<string, string | undefined>, EVENT_PROPERTIES), prefs: parsePrefer(req.headers.prefer) };
+  return {
+    q: parseQuery(req.query as Record<string, string | undefined>, EVENT_PROPERTIES),
+    prefs: parsePrefer(req.headers.prefer),
+  };
 }
 
 /** The absolute URL of this request with some query parameters replaced (null value = removed). */
@@ -49,7 +52,13 @@ export function sendEventPage(
   ctx: GraphContext,
   req: FastifyRequest,
   reply: FastifyReply,
-  args: { cacheKey: string; compute: () => EventInstance[]; context: string; defaultTop?: number; sortDefault?: (a: EventInstance, b: EventInstance) => number },
+  args: {
+    cacheKey: string;
+    compute: () => EventInstance[];
+    context: string;
+    defaultTop?: number;
+    sortDefault?: (a: EventInstance, b: EventInstance) => number;
+  },
 ): FastifyReply {
   const { q, prefs } = readOptions(req);
   const query = req.query as Record<string, string | undefined>;
@@ -65,7 +74,10 @@ export function sendEventPage(
     }
     if (q.orderBy) {
       const o = q.orderBy;
-      items = items.map((i) => ({ i, g: instanceGetter(i) })).sort((a, b) => o(a.g, b.g)).map((x) => x.i);
+      items = items
+        .map((i) => ({ i, g: instanceGetter(i) }))
+        .sort((a, b) => o(a.g, b.g))
+        .map((x) => x.i);
     } else if (args.sortDefault) items = [...items].sort(args.sortDefault);
     entry = { key, items };
     cache.unshift(entry);
@@ -82,5 +94,11 @@ export function sendEventPage(
   }
   const applied = prefs.applied(q.top === null ? ['maxpagesize', 'timezone', 'body'] : ['timezone', 'body']);
   if (applied) void reply.header('Preference-Applied', applied);
-  return reply.status(200).header('content-type', 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8').send(body);
+  return reply
+    .status(200)
+    .header(
+      'content-type',
+      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+    )
+    .send(body);
 }

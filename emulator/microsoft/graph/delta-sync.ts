@@ -27,7 +27,11 @@ const MAX_SESSIONS = 500;
 
 /** 410 answer for an unknown, expired or invalidated token. */
 export function syncStateNotFound(generation?: number): GraphHttpError {
-  return new GraphHttpError(410, 'SyncStateNotFound', `The sync state generation is not found; generation=${generation ?? 0};[highest=${(generation ?? 0) + 1}].`);
+  return new GraphHttpError(
+    410,
+    'SyncStateNotFound',
+    `The sync state generation is not found; generation=${generation ?? 0};[highest=${(generation ?? 0) + 1}].`,
+  );
 }
 
 const enc = (o: unknown) => `R0us${Buffer.from(JSON.stringify(o)).toString('base64url')}`;
@@ -49,13 +53,28 @@ export class DeltaEngine {
 
   /** Encodes a delta token for a state. */
   deltaToken(state: DeltaState): string {
-    return enc({ u: state.userId, c: state.calendarId, s: state.startMs, e: state.endMs, q: state.seq, g: state.epoch });
+    return enc({
+      u: state.userId,
+      c: state.calendarId,
+      s: state.startMs,
+      e: state.endMs,
+      q: state.seq,
+      g: state.epoch,
+    });
   }
 
   /** Decodes and validates a delta token for `userId`; 410 when unknown or no longer valid. */
   redeemDeltaToken(token: string, userId: string): DeltaState {
     const raw = dec(token) as { u?: string; c?: string; s?: number; e?: number; q?: number; g?: number } | null;
-    if (!raw || raw.u !== userId || typeof raw.c !== 'string' || typeof raw.s !== 'number' || typeof raw.e !== 'number' || typeof raw.q !== 'number' || typeof raw.g !== 'number') {
+    if (
+      !raw ||
+      raw.u !== userId ||
+      typeof raw.c !== 'string' ||
+      typeof raw.s !== 'number' ||
+      typeof raw.e !== 'number' ||
+      typeof raw.q !== 'number' ||
+      typeof raw.g !== 'number'
+    ) {
       throw syncStateNotFound();
     }
     const st = this.store.syncState(userId);
@@ -66,7 +85,9 @@ export class DeltaEngine {
   /** Starts a full synchronisation of the window; returns the session id. */
   startFull(userId: string, calendarId: string, startMs: number, endMs: number): string {
     const st = this.store.syncState(userId);
-    const items: DeltaItem[] = this.store.calendarView(userId, calendarId, startMs, endMs).map((inst) => ({ kind: 'upsert', inst }));
+    const items: DeltaItem[] = this.store
+      .calendarView(userId, calendarId, startMs, endMs)
+      .map((inst) => ({ kind: 'upsert', inst }));
     return this.open({ userId, calendarId, startMs, endMs, seq: st.seq, epoch: st.epoch }, items);
   }
 
@@ -92,7 +113,12 @@ export class DeltaEngine {
    * One page of a session. Returns the items and either the next offset or the final delta state.
    * 410 when the session is unknown or the mailbox's tokens were invalidated meanwhile.
    */
-  page(sessionId: string, offset: number, size: number, userId: string): { items: DeltaItem[]; nextOffset: number | null; state: DeltaState } {
+  page(
+    sessionId: string,
+    offset: number,
+    size: number,
+    userId: string,
+  ): { items: DeltaItem[]; nextOffset: number | null; state: DeltaState } {
     const s = this.sessions.get(sessionId);
     if (!s || s.state.userId !== userId) throw syncStateNotFound();
     if (this.store.syncState(userId).epoch !== s.state.epoch) {
@@ -136,7 +162,11 @@ export class DeltaEngine {
         }
         continue;
       }
-      if (curLive && curLive.startMs < endMs && (curLive.endMs > startMs || (curLive.startMs === curLive.endMs && curLive.startMs >= startMs))) {
+      if (
+        curLive &&
+        curLive.startMs < endMs &&
+        (curLive.endMs > startMs || (curLive.startMs === curLive.endMs && curLive.startMs >= startMs))
+      ) {
         out.push({ kind: 'upsert', inst: { ev: curLive, startMs: curLive.startMs, endMs: curLive.endMs } });
       } else out.push({ kind: 'removed', id });
     }

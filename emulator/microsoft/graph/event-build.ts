@@ -12,19 +12,47 @@ type Meta = Pick<StoredEvent, 'startMs' | 'endMs' | 'zone'>;
 
 /** Properties a client may write on an event (others are read-only and ignored). */
 const WRITABLE = new Set([
-  'subject', 'body', 'start', 'end', 'location', 'locations', 'attendees', 'categories', 'importance', 'sensitivity',
-  'isAllDay', 'isReminderOn', 'reminderMinutesBeforeStart', 'responseRequested', 'showAs', 'recurrence',
-  'isOnlineMeeting', 'onlineMeetingProvider', 'allowNewTimeProposals', 'hideAttendees', 'transactionId',
-  'singleValueExtendedProperties', 'multiValueExtendedProperties', 'originalStartTimeZone', 'originalEndTimeZone',
+  'subject',
+  'body',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'attendees',
+  'categories',
+  'importance',
+  'sensitivity',
+  'isAllDay',
+  'isReminderOn',
+  'reminderMinutesBeforeStart',
+  'responseRequested',
+  'showAs',
+  'recurrence',
+  'isOnlineMeeting',
+  'onlineMeetingProvider',
+  'allowNewTimeProposals',
+  'hideAttendees',
+  'transactionId',
+  'singleValueExtendedProperties',
+  'multiValueExtendedProperties',
+  'originalStartTimeZone',
+  'originalEndTimeZone',
 ]);
 
 const bad = (message: string, code = 'ErrorInvalidRequest') => new GraphHttpError(400, code, message);
 
 /** Strips tags and collapses whitespace: Graph's bodyPreview (first 255 characters). */
 export function previewOf(body: MicrosoftGraph.ItemBody): string {
-  const text = body.contentType === 'html'
-    ? (body.content ?? '').replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
-    : (body.content ?? '');
+  const text =
+    body.contentType === 'html'
+      ? (body.content ?? '')
+          .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/&nbsp;/g, ' ')
+          .replace(/&amp;/g, '&')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+      : (body.content ?? '');
   return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
@@ -35,7 +63,8 @@ export function normaliseBody(input: MicrosoftGraph.ItemBody | null | undefined)
   if (type !== 'html' && type !== 'text') throw bad(`Invalid body contentType '${String(input.contentType)}'.`);
   const content = typeof input.content === 'string' ? input.content : '';
   if (type === 'text') return { contentType: 'text', content };
-  const wrapped = /<html[\s>]/i.test(content) || content === '' ? content : `<html><head></head><body>${content}</body></html>`;
+  const wrapped =
+    /<html[\s>]/i.test(content) || content === '' ? content : `<html><head></head><body>${content}</body></html>`;
   return { contentType: 'html', content: wrapped };
 }
 
@@ -57,21 +86,34 @@ export function normaliseLocation(loc: MicrosoftGraph.Location | null | undefine
   } as MicrosoftGraph.Location;
 }
 
-function normaliseLocations(input: GraphEvent): { location: MicrosoftGraph.Location; locations: MicrosoftGraph.Location[] } {
+function normaliseLocations(input: GraphEvent): {
+  location: MicrosoftGraph.Location;
+  locations: MicrosoftGraph.Location[];
+} {
   const list = (input.locations ?? []).filter((l) => l?.displayName);
   if (list.length > 0) {
     const joined = list.map((l) => l.displayName).join('; ');
     return {
-      location: normaliseLocation(list.length === 1 ? list[0] : { displayName: joined, uniqueId: joined, uniqueIdType: 'private' }),
+      location: normaliseLocation(
+        list.length === 1 ? list[0] : { displayName: joined, uniqueId: joined, uniqueIdType: 'private' },
+      ),
       locations: list.map((l) => normaliseLocation({ uniqueId: '', uniqueIdType: 'unknown', ...l })),
     };
   }
   const location = normaliseLocation(input.location);
-  return { location, locations: location.displayName ? [normaliseLocation({ ...input.location, uniqueId: '', uniqueIdType: 'unknown' })] : [] };
+  return {
+    location,
+    locations: location.displayName
+      ? [normaliseLocation({ ...input.location, uniqueId: '', uniqueIdType: 'unknown' })]
+      : [],
+  };
 }
 
 /** A patternedRecurrence with every property Exchange returns (unused numbers 0, open end dates 0001-01-01). */
-export function normaliseRecurrence(rec: MicrosoftGraph.PatternedRecurrence, zoneLabel: string): MicrosoftGraph.PatternedRecurrence {
+export function normaliseRecurrence(
+  rec: MicrosoftGraph.PatternedRecurrence,
+  zoneLabel: string,
+): MicrosoftGraph.PatternedRecurrence {
   const p = rec.pattern ?? {};
   const r = rec.range ?? {};
   return {
@@ -81,7 +123,9 @@ export function normaliseRecurrence(rec: MicrosoftGraph.PatternedRecurrence, zon
       month: p.month ?? 0,
       dayOfMonth: p.dayOfMonth ?? 0,
       daysOfWeek: (p.daysOfWeek ?? []).map((d) => String(d).toLowerCase()) as MicrosoftGraph.DayOfWeek[],
-      firstDayOfWeek: (p.firstDayOfWeek ? String(p.firstDayOfWeek).toLowerCase() : 'sunday') as MicrosoftGraph.DayOfWeek,
+      firstDayOfWeek: (p.firstDayOfWeek
+        ? String(p.firstDayOfWeek).toLowerCase()
+        : 'sunday') as MicrosoftGraph.DayOfWeek,
       index: p.index ?? 'first',
     },
     range: {
@@ -95,16 +139,22 @@ export function normaliseRecurrence(rec: MicrosoftGraph.PatternedRecurrence, zon
 }
 
 /** Attendees with Graph's defaults (type required, status none); names filled from the directory. */
-export function normaliseAttendees(store: MailboxStore, list: MicrosoftGraph.Attendee[] | null | undefined): MicrosoftGraph.Attendee[] {
+export function normaliseAttendees(
+  store: MailboxStore,
+  list: MicrosoftGraph.Attendee[] | null | undefined,
+): MicrosoftGraph.Attendee[] {
   if (list == null) return [];
   if (!Array.isArray(list)) throw bad("Invalid value for property 'attendees'.");
   return list.map((a) => {
     const address = a?.emailAddress?.address;
-    if (typeof address !== 'string' || !address.includes('@')) throw bad('An attendee has no valid email address.', 'ErrorInvalidRecipients');
+    if (typeof address !== 'string' || !address.includes('@'))
+      throw bad('An attendee has no valid email address.', 'ErrorInvalidRecipients');
     const user = store.directory.getUser(address);
     return {
       type: a.type ?? (user?.kind === 'room' ? 'resource' : 'required'),
-      status: a.status?.response ? { response: a.status.response, time: a.status.time ?? NEVER } : { response: 'none', time: NEVER },
+      status: a.status?.response
+        ? { response: a.status.response, time: a.status.time ?? NEVER }
+        : { response: 'none', time: NEVER },
       emailAddress: { name: a.emailAddress?.name ?? user?.displayName ?? address, address },
     };
   });
@@ -123,16 +173,28 @@ export function timesOf(ev: GraphEvent): Meta {
   if (ev.isAllDay) {
     const midnight = (s: string) => /T00:00(:00(\.0+)?)?$/.test(s.trim()) || /^\d{4}-\d{2}-\d{2}$/.test(s.trim());
     if (!midnight(start.dateTime) || !midnight(end.dateTime) || endMs === startMs) {
-      throw bad('Start and end times of an all-day event must be at midnight and at least one day apart.', 'ErrorPropertyValidationFailure');
+      throw bad(
+        'Start and end times of an all-day event must be at midnight and at least one day apart.',
+        'ErrorPropertyValidationFailure',
+      );
     }
   }
   return { startMs, endMs, zone };
 }
 
 function checkRecurrence(rec: MicrosoftGraph.PatternedRecurrence, meta: Meta): void {
-  if (!rec.pattern?.type || !rec.range?.type || !rec.range.startDate) throw bad('The recurrence pattern or range is incomplete.', 'ErrorPropertyValidationFailure');
+  if (!rec.pattern?.type || !rec.range?.type || !rec.range.startDate)
+    throw bad('The recurrence pattern or range is incomplete.', 'ErrorPropertyValidationFailure');
   try {
-    expandSeries({ recurrence: rec, startLocal: '2000-01-01T00:00:00', timeZone: meta.zone, durationMinutes: 0, windowStartUtc: new Date(meta.startMs), windowEndUtc: new Date(meta.startMs + 1), maxOccurrences: 1 });
+    expandSeries({
+      recurrence: rec,
+      startLocal: '2000-01-01T00:00:00',
+      timeZone: meta.zone,
+      durationMinutes: 0,
+      windowStartUtc: new Date(meta.startMs),
+      windowEndUtc: new Date(meta.startMs + 1),
+      maxOccurrences: 1,
+    });
   } catch (e) {
     throw bad(`Invalid recurrence: ${(e as Error).message}`, 'ErrorPropertyValidationFailure');
   }
@@ -141,7 +203,9 @@ function checkRecurrence(rec: MicrosoftGraph.PatternedRecurrence, meta: Meta): v
 /** A Teams join link for a meeting (deterministic from the event id). */
 export function teamsMeeting(eventId: string, tenantId: string, userId: string): MicrosoftGraph.OnlineMeetingInfo {
   const h = shortHash(eventId, 48);
-  const ctx = encodeURIComponent(JSON.stringify({ Tid: tenantId, Oid: userId })).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  const ctx = encodeURIComponent(JSON.stringify({ Tid: tenantId, Oid: userId })).replace(/%[0-9A-F]{2}/g, (m) =>
+    m.toLowerCase(),
+  );
   return {
     joinUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${Buffer.from(h).toString('base64url').slice(0, 48)}%40thread.v2/0?context=${ctx}`,
     conferenceId: String(parseInt(h.slice(0, 8), 16) % 1_000_000_000),
@@ -161,7 +225,10 @@ function applyOnline(ev: GraphEvent, cal: CalendarRecord, owner: EmuUser, previo
     ev.onlineMeetingUrl = null;
     return;
   }
-  const wanted = ev.onlineMeetingProvider && ev.onlineMeetingProvider !== 'unknown' ? ev.onlineMeetingProvider : cal.defaultOnlineMeetingProvider;
+  const wanted =
+    ev.onlineMeetingProvider && ev.onlineMeetingProvider !== 'unknown'
+      ? ev.onlineMeetingProvider
+      : cal.defaultOnlineMeetingProvider;
   if (!wanted || wanted === 'unknown' || !cal.allowedOnlineMeetingProviders.includes(wanted)) {
     // The calendar cannot host this provider: Exchange creates a plain meeting.
     ev.isOnlineMeeting = false;
@@ -171,7 +238,10 @@ function applyOnline(ev: GraphEvent, cal: CalendarRecord, owner: EmuUser, previo
     return;
   }
   ev.onlineMeetingProvider = wanted as MicrosoftGraph.OnlineMeetingProviderType;
-  ev.onlineMeeting = previous?.isOnlineMeeting && previous.onlineMeeting ? previous.onlineMeeting : teamsMeeting(ev.id!, owner.tenantId, owner.id);
+  ev.onlineMeeting =
+    previous?.isOnlineMeeting && previous.onlineMeeting
+      ? previous.onlineMeeting
+      : teamsMeeting(ev.id!, owner.tenantId, owner.id);
   ev.onlineMeetingUrl = null;
 }
 
@@ -182,7 +252,14 @@ function pickWritable(input: Record<string, unknown>): GraphEvent {
 }
 
 /** The ordered full event as Exchange returns it after creation. */
-function ordered(store: MailboxStore, id: string, ev: GraphEvent, owner: EmuUser, now: number, type: string): GraphEvent {
+function ordered(
+  store: MailboxStore,
+  id: string,
+  ev: GraphEvent,
+  owner: EmuUser,
+  now: number,
+  type: string,
+): GraphEvent {
   const body = normaliseBody(ev.body);
   const { location, locations } = normaliseLocations(ev);
   return {
@@ -231,7 +308,13 @@ function ordered(store: MailboxStore, id: string, ev: GraphEvent, owner: EmuUser
 }
 
 /** Builds a new organizer event from a POST body. */
-export function buildNewEvent(store: MailboxStore, owner: EmuUser, cal: CalendarRecord, input: Record<string, unknown>, now: number): { data: GraphEvent; meta: Meta } {
+export function buildNewEvent(
+  store: MailboxStore,
+  owner: EmuUser,
+  cal: CalendarRecord,
+  input: Record<string, unknown>,
+  now: number,
+): { data: GraphEvent; meta: Meta } {
   const ev = pickWritable(input);
   if (ev.subject != null && typeof ev.subject !== 'string') throw bad("Invalid value for property 'subject'.");
   checkExtended(ev);
@@ -252,7 +335,13 @@ function checkExtended(ev: GraphEvent): void {
 }
 
 /** Applies a PATCH body to stored data; returns the new data and instants. */
-export function patchEvent(store: MailboxStore, owner: EmuUser, cal: CalendarRecord, current: GraphEvent, input: Record<string, unknown>): { data: GraphEvent; meta: Meta } {
+export function patchEvent(
+  store: MailboxStore,
+  owner: EmuUser,
+  cal: CalendarRecord,
+  current: GraphEvent,
+  input: Record<string, unknown>,
+): { data: GraphEvent; meta: Meta } {
   const p = pickWritable(input);
   checkExtended(p);
   const next: GraphEvent = { ...current };
@@ -261,8 +350,16 @@ export function patchEvent(store: MailboxStore, owner: EmuUser, cal: CalendarRec
     next.body = normaliseBody(p.body);
     next.bodyPreview = previewOf(next.body);
   }
-  if (p.location !== undefined || p.locations !== undefined) Object.assign(next, normaliseLocations({ location: p.location ?? (p.locations ? undefined : current.location), locations: p.locations }));
-  if (p.attendees !== undefined) next.attendees = mergeAttendees(normaliseAttendees(store, p.attendees), current.attendees ?? []);
+  if (p.location !== undefined || p.locations !== undefined)
+    Object.assign(
+      next,
+      normaliseLocations({
+        location: p.location ?? (p.locations ? undefined : current.location),
+        locations: p.locations,
+      }),
+    );
+  if (p.attendees !== undefined)
+    next.attendees = mergeAttendees(normaliseAttendees(store, p.attendees), current.attendees ?? []);
   if (p.start) next.start = { dateTime: normaliseLocal(p.start.dateTime ?? ''), timeZone: p.start.timeZone ?? 'UTC' };
   if (p.end) next.end = { dateTime: normaliseLocal(p.end.dateTime ?? ''), timeZone: p.end.timeZone ?? 'UTC' };
   if (p.start) next.originalStartTimeZone = next.start!.timeZone;

@@ -62,7 +62,8 @@ export function occurrenceId(masterId: string, originalStartMs: number): string 
 /** Decodes an occurrence id; null when the id is not one. */
 export function parseOccurrenceId(id: string): { masterId: string; originalStartMs: number } | null {
   const short = /^AAMkO([\w-]{62})AAE([\w-]{8})=$/.exec(id);
-  if (short) return { masterId: `AAMkA${short[1]}AAA=`, originalStartMs: Buffer.from(short[2]!, 'base64url').readUIntBE(0, 6) };
+  if (short)
+    return { masterId: `AAMkA${short[1]}AAA=`, originalStartMs: Buffer.from(short[2]!, 'base64url').readUIntBE(0, 6) };
   if (!id.startsWith(OCC_PREFIX)) return null;
   const raw = Buffer.from(id.slice(OCC_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
   const bar = raw.lastIndexOf('|');

@@ -11,9 +11,19 @@ export const errors = {
   denied: () => new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
   itemNotFound: () => new GraphHttpError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.'),
   invalidUser: (id: string) => new GraphHttpError(404, 'ErrorInvalidUser', `The requested user '${id}' is invalid.`),
-  onPrem: () => new GraphHttpError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.'),
+  onPrem: () =>
+    new GraphHttpError(
+      404,
+      'MailboxNotEnabledForRESTAPI',
+      'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+    ),
   badRequest: (message: string, code = 'ErrorInvalidRequest') => new GraphHttpError(400, code, message),
-  etag: () => new GraphHttpError(412, 'ErrorIrresolvableConflict', 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.'),
+  etag: () =>
+    new GraphHttpError(
+      412,
+      'ErrorIrresolvableConflict',
+      'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+    ),
 };
 
 /** The mailbox a request targets and the caller's standing on it. */
@@ -27,8 +37,20 @@ export interface MailboxAccess {
   userSegment: string;
 }
 
-const READ_ROLES: ReadonlySet<CalendarRole | 'owner'> = new Set(['owner', 'read', 'limitedRead', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess']);
-const WRITE_ROLES: ReadonlySet<CalendarRole | 'owner'> = new Set(['owner', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess']);
+const READ_ROLES: ReadonlySet<CalendarRole | 'owner'> = new Set([
+  'owner',
+  'read',
+  'limitedRead',
+  'write',
+  'delegateWithoutPrivateEventAccess',
+  'delegateWithPrivateEventAccess',
+]);
+const WRITE_ROLES: ReadonlySet<CalendarRole | 'owner'> = new Set([
+  'owner',
+  'write',
+  'delegateWithoutPrivateEventAccess',
+  'delegateWithPrivateEventAccess',
+]);
 
 function hasAny(p: Principal, scopes: string[]): boolean {
   return scopes.some((s) => p.scopes.has(s));
@@ -36,9 +58,18 @@ function hasAny(p: Principal, scopes: string[]): boolean {
 
 /** Scopes that satisfy a calendar operation (delegated: own vs. shared mailbox; application roles). */
 export function calendarScopes(need: Need, own: boolean, app: boolean): string[] {
-  if (app) return need === 'read' ? ['Calendars.Read', 'Calendars.ReadBasic', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'];
+  if (app)
+    return need === 'read' ? ['Calendars.Read', 'Calendars.ReadBasic', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'];
   if (need === 'read') {
-    return own ? ['Calendars.Read', 'Calendars.ReadWrite', 'Calendars.Read.Shared', 'Calendars.ReadWrite.Shared', 'Calendars.ReadBasic'] : ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'];
+    return own
+      ? [
+          'Calendars.Read',
+          'Calendars.ReadWrite',
+          'Calendars.Read.Shared',
+          'Calendars.ReadWrite.Shared',
+          'Calendars.ReadBasic',
+        ]
+      : ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'];
   }
   return own ? ['Calendars.ReadWrite', 'Calendars.ReadWrite.Shared'] : ['Calendars.ReadWrite.Shared'];
 }
@@ -48,12 +79,19 @@ export function calendarScopes(need: Need, own: boolean, app: boolean): string[]
  * Throws 401 (bad token), 404 ErrorInvalidUser (unknown user, other tenant), 404 MailboxNotEnabledForRESTAPI
  * (on-premises mailbox) or 403 ErrorAccessDenied (missing scope).
  */
-export async function resolveMailbox(ctx: GraphContext, req: FastifyRequest, userParam: string | undefined, need: Need, kind: 'calendar' | 'settings' = 'calendar'): Promise<MailboxAccess> {
+export async function resolveMailbox(
+  ctx: GraphContext,
+  req: FastifyRequest,
+  userParam: string | undefined,
+  need: Need,
+  kind: 'calendar' | 'settings' = 'calendar',
+): Promise<MailboxAccess> {
   const principal = await ctx.authenticate(req.headers.authorization);
   const app = principal.kind === 'application';
   let owner: EmuUser | undefined;
   if (userParam === undefined) {
-    if (app || !principal.userId) throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+    if (app || !principal.userId)
+      throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     owner = ctx.directory.users.get(principal.userId);
     if (!owner) throw errors.invalidUser(principal.userId);
   } else {
@@ -62,9 +100,12 @@ export async function resolveMailbox(ctx: GraphContext, req: FastifyRequest, use
   }
   const caller = principal.userId ? (ctx.directory.users.get(principal.userId) ?? null) : null;
   const isOwner = !app && caller?.id === owner.id;
-  const scopes = kind === 'settings'
-    ? need === 'read' ? ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'] : ['MailboxSettings.ReadWrite']
-    : calendarScopes(need, isOwner, app);
+  const scopes =
+    kind === 'settings'
+      ? need === 'read'
+        ? ['MailboxSettings.Read', 'MailboxSettings.ReadWrite']
+        : ['MailboxSettings.ReadWrite']
+      : calendarScopes(need, isOwner, app);
   if (!hasAny(principal, scopes)) throw errors.denied();
   if (kind === 'settings' && !isOwner && !app) throw errors.denied();
   if (owner.mailbox === 'onPremises' || !ctx.store.hasMailbox(owner.id)) {
@@ -92,8 +133,16 @@ export function requireCalendar(ctx: GraphContext, acc: MailboxAccess, cal: Cale
  * calendar shared with the caller (as Outlook adds it to the sharee's calendars) switches the access to the
  * owner's mailbox as a delegate. 404 ErrorItemNotFound when missing, 403 when not allowed.
  */
-export function calendarOr404(ctx: GraphContext, acc: MailboxAccess, calendarId: string | undefined, need: Need): CalendarRecord {
-  let cal = calendarId === undefined ? ctx.store.defaultCalendar(acc.owner.id) : ctx.store.getCalendar(acc.owner.id, calendarId);
+export function calendarOr404(
+  ctx: GraphContext,
+  acc: MailboxAccess,
+  calendarId: string | undefined,
+  need: Need,
+): CalendarRecord {
+  let cal =
+    calendarId === undefined
+      ? ctx.store.defaultCalendar(acc.owner.id)
+      : ctx.store.getCalendar(acc.owner.id, calendarId);
   if (!cal && calendarId !== undefined && acc.isOwner && acc.caller) {
     const shared = ctx.store.findCalendar(calendarId);
     const owner = shared ? ctx.directory.users.get(shared.userId) : undefined;

@@ -20,7 +20,12 @@ export function checkEtag(ev: GraphEvent, ifMatch: string | undefined): void {
  * Creates an event in `calendarId` of `owner`'s mailbox and sends invitations.
  * A repeated `transactionId` returns the event first created with it (and creates nothing).
  */
-export function createEvent(store: MailboxStore, owner: EmuUser, calendarId: string, input: Record<string, unknown>): { event: StoredEvent; created: boolean } {
+export function createEvent(
+  store: MailboxStore,
+  owner: EmuUser,
+  calendarId: string,
+  input: Record<string, unknown>,
+): { event: StoredEvent; created: boolean } {
   const cal = store.getCalendar(owner.id, calendarId);
   if (!cal) throw errors.itemNotFound();
   const tx = input.transactionId;
@@ -63,13 +68,21 @@ function sendInvitations(store: MailboxStore, org: StoredEvent, attendees: Micro
       transactionId: null,
       isOrganizer: false,
       responseRequested: true,
-      responseStatus: { response: response as MicrosoftGraph.ResponseType, time: response === 'none' ? '0001-01-01T00:00:00Z' : graphTimestamp(now) },
+      responseStatus: {
+        response: response as MicrosoftGraph.ResponseType,
+        time: response === 'none' ? '0001-01-01T00:00:00Z' : graphTimestamp(now),
+      },
       showAs: response === 'none' ? 'tentative' : 'busy',
       singleValueExtendedProperties: undefined,
     };
     copy.webLink = `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(copy.id!)}&exvsurl=1&path=/calendar/item`;
     delete copy.singleValueExtendedProperties;
-    store.insertEvent(user.id, cal.id, copy, { startMs: org.startMs, endMs: org.endMs, zone: org.zone, cancelledStarts: org.cancelledStarts });
+    store.insertEvent(user.id, cal.id, copy, {
+      startMs: org.startMs,
+      endMs: org.endMs,
+      zone: org.zone,
+      cancelledStarts: org.cancelledStarts,
+    });
     if (response === 'accepted') {
       changedOrg = true;
       orgData = setAttendeeStatus(orgData, user.mail, 'accepted', now);
@@ -80,36 +93,71 @@ function sendInvitations(store: MailboxStore, org: StoredEvent, attendees: Micro
 
 function isFree(store: MailboxStore, userId: string, ev: StoredEvent): boolean {
   const busy = store.calendarView(userId, null, ev.startMs, ev.endMs);
-  return !busy.some((i) => i.ev.data.showAs !== 'free' && !i.ev.data.isCancelled && i.ev.data.iCalUId !== ev.data.iCalUId);
+  return !busy.some(
+    (i) => i.ev.data.showAs !== 'free' && !i.ev.data.isCancelled && i.ev.data.iCalUId !== ev.data.iCalUId,
+  );
 }
 
 function setAttendeeStatus(ev: GraphEvent, address: string, response: string, now: number): GraphEvent {
   const attendees = (ev.attendees ?? []).map((a) =>
-    a.emailAddress?.address?.toLowerCase() === address.toLowerCase() ? { ...a, status: { response: response as MicrosoftGraph.ResponseType, time: graphTimestamp(now) } } : a,
+    a.emailAddress?.address?.toLowerCase() === address.toLowerCase()
+      ? { ...a, status: { response: response as MicrosoftGraph.ResponseType, time: graphTimestamp(now) } }
+      : a,
   );
   return { ...ev, attendees };
 }
 
 /** Properties that flow from the organizer's copy to attendee copies on update. */
-const PROPAGATED = ['subject', 'body', 'bodyPreview', 'start', 'end', 'location', 'locations', 'isAllDay', 'recurrence', 'isOnlineMeeting', 'onlineMeetingProvider', 'onlineMeeting', 'attendees', 'importance', 'sensitivity', 'originalStartTimeZone', 'originalEndTimeZone'] as const;
+const PROPAGATED = [
+  'subject',
+  'body',
+  'bodyPreview',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'isAllDay',
+  'recurrence',
+  'isOnlineMeeting',
+  'onlineMeetingProvider',
+  'onlineMeeting',
+  'attendees',
+  'importance',
+  'sensitivity',
+  'originalStartTimeZone',
+  'originalEndTimeZone',
+] as const;
 
 /**
  * Updates an event (or turns an occurrence into an exception) and propagates organizer changes to
  * attendee copies. Honors If-Match (412 on a stale change key).
  */
-export function updateEvent(store: MailboxStore, owner: EmuUser, inst: EventInstance, input: Record<string, unknown>, ifMatch?: string): StoredEvent {
+export function updateEvent(
+  store: MailboxStore,
+  owner: EmuUser,
+  inst: EventInstance,
+  input: Record<string, unknown>,
+  ifMatch?: string,
+): StoredEvent {
   const cal = store.getCalendar(owner.id, inst.ev.calendarId)!;
   if (inst.occurrence) {
     checkEtag(inst.ev.data, ifMatch);
     const base = occurrenceData(inst);
     const { data, meta } = patchEvent(store, owner, cal, base, input);
     const exception: GraphEvent = { ...data, type: 'exception', changeKey: store.newChangeKey() };
-    return store.insertEvent(owner.id, inst.ev.calendarId, exception, { ...meta, originalStartMs: inst.occurrence.originalStartMs });
+    return store.insertEvent(owner.id, inst.ev.calendarId, exception, {
+      ...meta,
+      originalStartMs: inst.occurrence.originalStartMs,
+    });
   }
   const ev = inst.ev;
   checkEtag(ev.data, ifMatch);
   const { data, meta } = patchEvent(store, owner, cal, ev.data, input);
-  const reshaped = ev.data.type === 'seriesMaster' && (meta.startMs !== ev.startMs || meta.endMs !== ev.endMs || JSON.stringify(data.recurrence) !== JSON.stringify(ev.data.recurrence));
+  const reshaped =
+    ev.data.type === 'seriesMaster' &&
+    (meta.startMs !== ev.startMs ||
+      meta.endMs !== ev.endMs ||
+      JSON.stringify(data.recurrence) !== JSON.stringify(ev.data.recurrence));
   if (reshaped) {
     // a new pattern or time drops the series' exceptions and deleted occurrences, as Outlook does
     for (const x of store.exceptionsOf(ev.userId, ev.data.id!)) store.removeEvent(ev.userId, x.data.id!);
@@ -163,7 +211,11 @@ function markCancelled(store: MailboxStore, userId: string, eventId: string): vo
   const ev = store.getEvent(userId, eventId);
   if (!ev || ev.data.isCancelled) return;
   const subject = ev.data.subject ?? '';
-  store.replaceEvent(ev, { ...ev.data, isCancelled: true, subject: subject.startsWith('Canceled: ') ? subject : `Canceled: ${subject}` });
+  store.replaceEvent(ev, {
+    ...ev.data,
+    isCancelled: true,
+    subject: subject.startsWith('Canceled: ') ? subject : `Canceled: ${subject}`,
+  });
 }
 
 /**
@@ -190,7 +242,8 @@ export function deleteEvent(store: MailboxStore, inst: EventInstance, ifMatch?: 
     return;
   }
   if (ev.data.isOrganizer && ev.data.iCalUId) {
-    for (const c of store.meetingCopies(ev.data.iCalUId)) if (c.userId !== ev.userId) markCancelled(store, c.userId, c.eventId);
+    for (const c of store.meetingCopies(ev.data.iCalUId))
+      if (c.userId !== ev.userId) markCancelled(store, c.userId, c.eventId);
   }
   store.removeEvent(ev.userId, ev.data.id!);
 }
@@ -198,7 +251,10 @@ export function deleteEvent(store: MailboxStore, inst: EventInstance, ifMatch?: 
 /** Organizer cancels a meeting: attendees' copies are cancelled, the organizer's event is deleted. */
 export function cancelEvent(store: MailboxStore, inst: EventInstance): void {
   if (!inst.ev.data.isOrganizer) {
-    throw errors.badRequest('Your request can\'t be completed. You need to be an organizer to cancel a meeting.', 'ErrorAccessDenied');
+    throw errors.badRequest(
+      "Your request can't be completed. You need to be an organizer to cancel a meeting.",
+      'ErrorAccessDenied',
+    );
   }
   deleteEvent(store, inst);
 }
@@ -207,9 +263,16 @@ export function cancelEvent(store: MailboxStore, inst: EventInstance): void {
  * An attendee accepts, tentatively accepts or declines. Updates the attendee's own copy (a decline
  * removes it from the calendar, as Exchange does) and the organizer's attendee status.
  */
-export function respond(store: MailboxStore, responder: EmuUser, inst: EventInstance, response: Response, proposedNewTime?: MicrosoftGraph.TimeSlot): void {
+export function respond(
+  store: MailboxStore,
+  responder: EmuUser,
+  inst: EventInstance,
+  response: Response,
+  proposedNewTime?: MicrosoftGraph.TimeSlot,
+): void {
   const ev = inst.ev;
-  if (ev.data.isOrganizer) throw errors.badRequest("Your request can't be completed. You can't respond to a meeting you organized.");
+  if (ev.data.isOrganizer)
+    throw errors.badRequest("Your request can't be completed. You can't respond to a meeting you organized.");
   if (ev.data.isCancelled) throw errors.badRequest("Your request can't be completed. The meeting has been canceled.");
   const now = store.clock();
   const uid = ev.data.iCalUId!;
@@ -227,7 +290,14 @@ export function respond(store: MailboxStore, responder: EmuUser, inst: EventInst
     if (copy.data.isOrganizer) {
       let data = setAttendeeStatus(copy.data, responder.mail, response, now);
       if (proposedNewTime && response !== 'accepted' && copy.data.allowNewTimeProposals !== false) {
-        data = { ...data, attendees: (data.attendees ?? []).map((a) => (a.emailAddress?.address?.toLowerCase() === responder.mail.toLowerCase() ? { type: a.type, status: a.status, proposedNewTime, emailAddress: a.emailAddress } : a)) };
+        data = {
+          ...data,
+          attendees: (data.attendees ?? []).map((a) =>
+            a.emailAddress?.address?.toLowerCase() === responder.mail.toLowerCase()
+              ? { type: a.type, status: a.status, proposedNewTime, emailAddress: a.emailAddress }
+              : a,
+          ),
+        };
       }
       store.replaceEvent(copy, data);
     }

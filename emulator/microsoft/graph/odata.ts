@@ -14,7 +14,8 @@ type Tok = { t: 'str' | 'num' | 'id' | 'op' | 'punct' | 'kw'; v: string };
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
-  const re = /\s*(?:('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(-?\d+(?:\.\d+)?)|([A-Za-z_][\w.]*(?:\/[A-Za-z_][\w.]*)*)|([(),:]))/y;
+  const re =
+    /\s*(?:('(?:[^']|'')*')|(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?)|(-?\d+(?:\.\d+)?)|([A-Za-z_][\w.]*(?:\/[A-Za-z_][\w.]*)*)|([(),:]))/y;
   let i = 0;
   while (i < src.length) {
     re.lastIndex = i;
@@ -45,14 +46,20 @@ export function compareValues(a: unknown, b: Lit): number {
   if (b === null) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean') return a === b ? 0 : 1;
-  if (typeof a === 'number' && typeof b === 'string') return a - Date.parse(/Z$|[+-]\d{2}:\d{2}$/.test(b) ? b : `${b}Z`);
+  if (typeof a === 'number' && typeof b === 'string')
+    return a - Date.parse(/Z$|[+-]\d{2}:\d{2}$/.test(b) ? b : `${b}Z`);
   const x = String(a).toLowerCase();
   const y = String(b).toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 const OPS: Record<string, (c: number) => boolean> = {
-  eq: (c) => c === 0, ne: (c) => c !== 0, gt: (c) => c > 0, ge: (c) => c >= 0, lt: (c) => c < 0, le: (c) => c <= 0,
+  eq: (c) => c === 0,
+  ne: (c) => c !== 0,
+  gt: (c) => c > 0,
+  ge: (c) => c >= 0,
+  lt: (c) => c < 0,
+  le: (c) => c <= 0,
 };
 
 /**
@@ -116,7 +123,8 @@ export function compileFilter(src: string): Predicate {
       const body = orExpr();
       expect(')');
       const parts = anyMatch[1]!.split('/');
-      const drill = (el: unknown, rest: string[]) => rest.reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), el);
+      const drill = (el: unknown, rest: string[]) =>
+        rest.reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), el);
       return (g) => {
         const arr = g(parts);
         if (!Array.isArray(arr)) return false;
@@ -158,14 +166,28 @@ export function compileFilter(src: string): Predicate {
 export function compileOrderBy(src: string): (a: Getter, b: Getter) => number {
   const keys = src.split(',').map((k) => {
     const [path, dir] = k.trim().split(/\s+/);
-    if (!path || (dir && !/^(asc|desc)$/i.test(dir))) throw new GraphHttpError(400, 'BadRequest', `Invalid $orderby clause '${src}'.`);
+    if (!path || (dir && !/^(asc|desc)$/i.test(dir)))
+      throw new GraphHttpError(400, 'BadRequest', `Invalid $orderby clause '${src}'.`);
     return { parts: path.split('/'), sign: dir?.toLowerCase() === 'desc' ? -1 : 1 };
   });
   return (a, b) => {
     for (const k of keys) {
       const x = a(k.parts);
       const y = b(k.parts);
-      const c = x === y ? 0 : x === undefined || x === null ? -1 : y === undefined || y === null ? 1 : typeof x === 'number' && typeof y === 'number' ? x - y : String(x).toLowerCase() < String(y).toLowerCase() ? -1 : String(x).toLowerCase() > String(y).toLowerCase() ? 1 : 0;
+      const c =
+        x === y
+          ? 0
+          : x === undefined || x === null
+            ? -1
+            : y === undefined || y === null
+              ? 1
+              : typeof x === 'number' && typeof y === 'number'
+                ? x - y
+                : String(x).toLowerCase() < String(y).toLowerCase()
+                  ? -1
+                  : String(x).toLowerCase() > String(y).toLowerCase()
+                    ? 1
+                    : 0;
       if (c !== 0) return c * k.sign;
     }
     return 0;
@@ -193,14 +215,25 @@ function intParam(v: string | undefined, name: string, max: number): number | nu
 export function parseQuery(q: Record<string, string | undefined>, selectable: ReadonlySet<string>): QueryOptions {
   const get = (k: string) => q[`$${k}`] ?? q[k];
   const sel = get('select');
-  const select = sel ? sel.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const select = sel
+    ? sel
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
   for (const s of select ?? []) {
-    if (!selectable.has(s)) throw new GraphHttpError(400, 'RequestBroker--ParseUri', `Could not find a property named '${s}' on type 'microsoft.graph.event'.`);
+    if (!selectable.has(s))
+      throw new GraphHttpError(
+        400,
+        'RequestBroker--ParseUri',
+        `Could not find a property named '${s}' on type 'microsoft.graph.event'.`,
+      );
   }
   const f = get('filter');
   const o = get('orderby');
   const count = get('count');
-  if (count !== undefined && count !== 'true' && count !== 'false') throw new GraphHttpError(400, 'BadRequest', `Invalid value '${count}' for query option '$count'.`);
+  if (count !== undefined && count !== 'true' && count !== 'false')
+    throw new GraphHttpError(400, 'BadRequest', `Invalid value '${count}' for query option '$count'.`);
   return {
     select,
     filter: f ? compileFilter(f) : null,

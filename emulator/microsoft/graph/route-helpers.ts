@@ -9,12 +9,22 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 /** Registers `handler` for `/me{suffix}` and `/users/:user{suffix}`. */
 export function both(app: FastifyInstance, method: Method, suffix: string, handler: Handler): void {
   app.route({ method, url: `/me${suffix}`, handler: (req, reply) => handler(req, reply, undefined) });
-  app.route({ method, url: `/users/:user${suffix}`, handler: (req, reply) => handler(req, reply, (req.params as { user: string }).user) });
+  app.route({
+    method,
+    url: `/users/:user${suffix}`,
+    handler: (req, reply) => handler(req, reply, (req.params as { user: string }).user),
+  });
 }
 
 /** Sends Graph JSON with a status. */
 export function json(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.status(status).header('content-type', 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8').send(body);
+  return reply
+    .status(status)
+    .header(
+      'content-type',
+      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+    )
+    .send(body);
 }
 
 /** The request body as a JSON object, else 400. */

@@ -20,11 +20,32 @@ export interface SeedPeople {
   zoneOf: Map<string, string>;
 }
 
-const CUSTOMER_SUBJECTS = ['Quarterly Business Review', 'Onboarding check-in', 'Renewal discussion', 'Product roadmap preview', 'Escalation follow-up', 'Executive sponsor sync', 'Adoption workshop', 'Support case review'];
-const INTERNAL_SUBJECTS = ['Pipeline review', 'Enablement: new analytics features', 'Account planning', 'Lunch & learn', 'Deal desk', 'Churn risk triage', 'Hiring debrief'];
-export const HOSTILE_HTML = '<p>Agenda attached.</p><img src=x onerror=alert(1)><script>alert(1)</script><a href="javascript:alert(2)">details</a>';
+const CUSTOMER_SUBJECTS = [
+  'Quarterly Business Review',
+  'Onboarding check-in',
+  'Renewal discussion',
+  'Product roadmap preview',
+  'Escalation follow-up',
+  'Executive sponsor sync',
+  'Adoption workshop',
+  'Support case review',
+];
+const INTERNAL_SUBJECTS = [
+  'Pipeline review',
+  'Enablement: new analytics features',
+  'Account planning',
+  'Lunch & learn',
+  'Deal desk',
+  'Churn risk triage',
+  'Hiring debrief',
+];
+export const HOSTILE_HTML =
+  '<p>Agenda attached.</p><img src=x onerror=alert(1)><script>alert(1)</script><a href="javascript:alert(2)">details</a>';
 
-const att = (u: EmuUser, type: 'required' | 'optional' | 'resource' = 'required') => ({ type, emailAddress: { address: u.mail, name: u.displayName } });
+const att = (u: EmuUser, type: 'required' | 'optional' | 'resource' = 'required') => ({
+  type,
+  emailAddress: { address: u.mail, name: u.displayName },
+});
 
 function local(dt: DateTime): string {
   return dt.toFormat("yyyy-MM-dd'T'HH:mm:ss");
@@ -59,7 +80,11 @@ function series(store: MailboxStore, rng: Rng, org: EmuUser, calId: string, body
     const iana = requireZone(zone);
     const s = DateTime.fromMillis(moved.startMs, { zone: iana }).plus({ hours: 1 });
     const e = DateTime.fromMillis(moved.endMs, { zone: iana }).plus({ hours: 1 });
-    updateEvent(store, org, moved, { subject: `${String(body.subject)} (moved)`, start: { dateTime: local(s), timeZone: zone }, end: { dateTime: local(e), timeZone: zone } });
+    updateEvent(store, org, moved, {
+      subject: `${String(body.subject)} (moved)`,
+      start: { dateTime: local(s), timeZone: zone },
+      end: { dateTime: local(e), timeZone: zone },
+    });
     deleteEvent(store, all[4]!);
   }
 }
@@ -68,13 +93,23 @@ function series(store: MailboxStore, rng: Rng, org: EmuUser, calId: string, body
 export function seedMeetings(store: MailboxStore, p: SeedPeople, rng: Rng, now: number): void {
   const cal = (u: EmuUser) => store.defaultCalendar(u.id).id;
   const mgrZone = p.zoneOf.get(p.manager.mail) ?? 'Pacific Standard Time';
-  const first = DateTime.fromMillis(now, { zone: requireZone(mgrZone) }).startOf('week').minus({ weeks: 26 });
+  const first = DateTime.fromMillis(now, { zone: requireZone(mgrZone) })
+    .startOf('week')
+    .minus({ weeks: 26 });
   series(store, rng, p.manager, cal(p.manager), {
     subject: 'CSM team sync',
     body: { contentType: 'html', content: '<p>Weekly team sync: wins, risks, asks.</p>' },
     start: { dateTime: local(first.set({ hour: 9 })), timeZone: mgrZone },
     end: { dateTime: local(first.set({ hour: 9, minute: 45 })), timeZone: mgrZone },
-    recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' }, range: { type: 'endDate', startDate: first.toISODate(), endDate: first.plus({ weeks: 52 }).toISODate(), recurrenceTimeZone: mgrZone } },
+    recurrence: {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+      range: {
+        type: 'endDate',
+        startDate: first.toISODate(),
+        endDate: first.plus({ weeks: 52 }).toISODate(),
+        recurrenceTimeZone: mgrZone,
+      },
+    },
     attendees: p.csms.map((u) => att(u)),
     isOnlineMeeting: true,
     onlineMeetingProvider: 'teamsForBusiness',
@@ -82,14 +117,27 @@ export function seedMeetings(store: MailboxStore, p: SeedPeople, rng: Rng, now: 
   p.csms.forEach((csm, i) => seedCsm(store, p, rng.fork(csm.mail), csm, p.customers[i % p.customers.length]!, now));
   // a meeting organised from a calendar that cannot host Teams: created without a join link
   const nz = p.zoneOf.get(p.noTeams.mail) ?? 'Central Standard Time';
-  const day = DateTime.fromMillis(now, { zone: requireZone(nz) }).startOf('day').plus({ days: 3 });
+  const day = DateTime.fromMillis(now, { zone: requireZone(nz) })
+    .startOf('day')
+    .plus({ days: 3 });
   createEvent(store, p.noTeams, cal(p.noTeams), {
-    subject: 'Solution design walkthrough', start: { dateTime: local(day.set({ hour: 11 })), timeZone: nz }, end: { dateTime: local(day.set({ hour: 12 })), timeZone: nz },
-    attendees: [att(p.csms[0]!)], isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness',
+    subject: 'Solution design walkthrough',
+    start: { dateTime: local(day.set({ hour: 11 })), timeZone: nz },
+    end: { dateTime: local(day.set({ hour: 12 })), timeZone: nz },
+    attendees: [att(p.csms[0]!)],
+    isOnlineMeeting: true,
+    onlineMeetingProvider: 'teamsForBusiness',
   });
 }
 
-function seedCsm(store: MailboxStore, p: SeedPeople, rng: Rng, csm: EmuUser, account: SeedPeople['customers'][number], now: number): void {
+function seedCsm(
+  store: MailboxStore,
+  p: SeedPeople,
+  rng: Rng,
+  csm: EmuUser,
+  account: SeedPeople['customers'][number],
+  now: number,
+): void {
   const zone = p.zoneOf.get(csm.mail) ?? 'UTC';
   const iana = requireZone(zone);
   const calId = store.defaultCalendar(csm.id).id;
@@ -100,19 +148,32 @@ function seedCsm(store: MailboxStore, p: SeedPeople, rng: Rng, csm: EmuUser, acc
   const oneOnOne = weekStart.minus({ weeks: 26 }).plus({ days: 3 }).set({ hour: 14 });
   series(store, rng, csm, calId, {
     subject: `1:1 ${csm.givenName} / ${p.manager.givenName}`,
-    start: { dateTime: local(oneOnOne), timeZone: zoneLabel }, end: { dateTime: local(oneOnOne.plus({ minutes: 30 })), timeZone: zoneLabel },
-    recurrence: { pattern: { type: 'weekly', interval: 2, daysOfWeek: ['thursday'], firstDayOfWeek: 'sunday' }, range: { type: 'numbered', startDate: oneOnOne.toISODate(), numberOfOccurrences: 26 } },
-    attendees: [att(p.manager)], isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness',
+    start: { dateTime: local(oneOnOne), timeZone: zoneLabel },
+    end: { dateTime: local(oneOnOne.plus({ minutes: 30 })), timeZone: zoneLabel },
+    recurrence: {
+      pattern: { type: 'weekly', interval: 2, daysOfWeek: ['thursday'], firstDayOfWeek: 'sunday' },
+      range: { type: 'numbered', startDate: oneOnOne.toISODate(), numberOfOccurrences: 26 },
+    },
+    attendees: [att(p.manager)],
+    isOnlineMeeting: true,
+    onlineMeetingProvider: 'teamsForBusiness',
   });
   // monthly customer check-in, first Tuesday
   const m0 = weekStart.minus({ weeks: 26 }).startOf('month');
   const firstTue = m0.plus({ days: (2 - m0.weekday + 7) % 7 }).set({ hour: 10 });
   series(store, rng, csm, calId, {
-    subject: `${account.name} monthly check-in`, categories: ['Customer'],
+    subject: `${account.name} monthly check-in`,
+    categories: ['Customer'],
     body: { contentType: 'html', content: `<p>Monthly check-in with ${account.name}.</p>` },
-    start: { dateTime: local(firstTue), timeZone: zoneLabel }, end: { dateTime: local(firstTue.plus({ hours: 1 })), timeZone: zoneLabel },
-    recurrence: { pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['tuesday'], index: 'first' }, range: { type: 'endDate', startDate: firstTue.toISODate(), endDate: firstTue.plus({ months: 12 }).toISODate() } },
-    attendees: account.people.slice(0, 2).map((u) => att(u)), isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness',
+    start: { dateTime: local(firstTue), timeZone: zoneLabel },
+    end: { dateTime: local(firstTue.plus({ hours: 1 })), timeZone: zoneLabel },
+    recurrence: {
+      pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['tuesday'], index: 'first' },
+      range: { type: 'endDate', startDate: firstTue.toISODate(), endDate: firstTue.plus({ months: 12 }).toISODate() },
+    },
+    attendees: account.people.slice(0, 2).map((u) => att(u)),
+    isOnlineMeeting: true,
+    onlineMeetingProvider: 'teamsForBusiness',
   });
   for (let w = -26; w < 26; w++) {
     const week = weekStart.plus({ weeks: w });
@@ -122,17 +183,37 @@ function seedCsm(store: MailboxStore, p: SeedPeople, rng: Rng, csm: EmuUser, acc
       const customer = rng.chance(0.55);
       const acct = customer ? (rng.chance(0.8) ? account : rng.pick(p.customers)) : null;
       const attendees = acct
-        ? [...rng.shuffle(acct.people).slice(0, rng.int(1, 3)).map((u) => att(u)), ...(rng.chance(0.3) ? [att(rng.pick(teammates), 'optional')] : [])]
-        : rng.shuffle([...teammates, p.manager]).slice(0, rng.int(1, 3)).map((u) => att(u));
+        ? [
+            ...rng
+              .shuffle(acct.people)
+              .slice(0, rng.int(1, 3))
+              .map((u) => att(u)),
+            ...(rng.chance(0.3) ? [att(rng.pick(teammates), 'optional')] : []),
+          ]
+        : rng
+            .shuffle([...teammates, p.manager])
+            .slice(0, rng.int(1, 3))
+            .map((u) => att(u));
       const room = rng.chance(0.2) ? rng.pick(p.rooms) : null;
       if (room) attendees.push(att(room, 'resource'));
       const teams = rng.chance(0.7);
       const { event } = createEvent(store, csm, calId, {
         subject: acct ? `${acct.name} — ${rng.pick(CUSTOMER_SUBJECTS)}` : rng.pick(INTERNAL_SUBJECTS),
         body: { contentType: 'html', content: `<p>${acct ? `Meeting with ${acct.name}` : 'Internal meeting'}.</p>` },
-        start: { dateTime: local(day), timeZone: zoneLabel }, end: { dateTime: local(day.plus({ minutes: rng.pick([30, 30, 45, 60, 90]) })), timeZone: zoneLabel },
-        attendees, isOnlineMeeting: teams, ...(teams ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
-        ...(room ? { location: { displayName: room.displayName, locationType: 'conferenceRoom', locationEmailAddress: room.mail } } : {}),
+        start: { dateTime: local(day), timeZone: zoneLabel },
+        end: { dateTime: local(day.plus({ minutes: rng.pick([30, 30, 45, 60, 90]) })), timeZone: zoneLabel },
+        attendees,
+        isOnlineMeeting: teams,
+        ...(teams ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
+        ...(room
+          ? {
+              location: {
+                displayName: room.displayName,
+                locationType: 'conferenceRoom',
+                locationEmailAddress: room.mail,
+              },
+            }
+          : {}),
         ...(acct ? { categories: ['Customer'] } : {}),
         importance: rng.chance(0.1) ? 'high' : 'normal',
       });
@@ -141,14 +222,33 @@ function seedCsm(store: MailboxStore, p: SeedPeople, rng: Rng, csm: EmuUser, acc
     }
     if (rng.chance(0.15)) {
       const d = week.plus({ days: rng.int(0, 4) }).startOf('day');
-      createEvent(store, csm, calId, { subject: 'Out of office', isAllDay: true, showAs: 'oof', start: { dateTime: local(d), timeZone: zoneLabel }, end: { dateTime: local(d.plus({ days: rng.int(1, 3) })), timeZone: zoneLabel }, isReminderOn: false });
+      createEvent(store, csm, calId, {
+        subject: 'Out of office',
+        isAllDay: true,
+        showAs: 'oof',
+        start: { dateTime: local(d), timeZone: zoneLabel },
+        end: { dateTime: local(d.plus({ days: rng.int(1, 3) })), timeZone: zoneLabel },
+        isReminderOn: false,
+      });
     }
   }
   if (csm === p.csms[0]) {
     const d = weekStart.plus({ days: 2 }).set({ hour: 15 });
-    createEvent(store, csm, calId, { subject: 'Vendor security review', body: { contentType: 'html', content: HOSTILE_HTML }, start: { dateTime: local(d), timeZone: zoneLabel }, end: { dateTime: local(d.plus({ hours: 1 })), timeZone: zoneLabel }, attendees: [att(p.customers[0]!.people[0]!)] });
+    createEvent(store, csm, calId, {
+      subject: 'Vendor security review',
+      body: { contentType: 'html', content: HOSTILE_HTML },
+      start: { dateTime: local(d), timeZone: zoneLabel },
+      end: { dateTime: local(d.plus({ hours: 1 })), timeZone: zoneLabel },
+      attendees: [att(p.customers[0]!.people[0]!)],
+    });
     const conf = weekStart.plus({ weeks: 6 }).startOf('day');
-    createEvent(store, csm, calId, { subject: 'Customer Success Summit', isAllDay: true, showAs: 'oof', start: { dateTime: local(conf), timeZone: zoneLabel }, end: { dateTime: local(conf.plus({ days: 2 })), timeZone: zoneLabel } });
+    createEvent(store, csm, calId, {
+      subject: 'Customer Success Summit',
+      isAllDay: true,
+      showAs: 'oof',
+      start: { dateTime: local(conf), timeZone: zoneLabel },
+      end: { dateTime: local(conf.plus({ days: 2 })), timeZone: zoneLabel },
+    });
   }
 }
 
@@ -178,18 +278,50 @@ export function seedBulk(store: MailboxStore, userId: string, count: number, see
     const endMs = startMs + (1 + (i % 4)) * 900_000;
     const id = store.newId();
     items.push({
-      startMs, endMs, zone: 'UTC',
+      startMs,
+      endMs,
+      zone: 'UTC',
       data: {
-        id, createdDateTime: created, lastModifiedDateTime: created, changeKey: newChangeKey(bytes), categories: [], transactionId: null,
-        originalStartTimeZone: 'UTC', originalEndTimeZone: 'UTC', iCalUId: newICalUid(bytes), reminderMinutesBeforeStart: 15, isReminderOn: true,
-        hasAttachments: false, subject: `Bulk event ${i + 1}`, bodyPreview: '', importance: 'normal', sensitivity: 'normal', isAllDay: false,
-        isCancelled: false, isOrganizer: true, responseRequested: true, seriesMasterId: null, showAs: 'busy', type: 'singleInstance',
-        webLink: `https://outlook.office365.com/owa/?itemid=${id.replace(/=/g, '%3D')}&exvsurl=1&path=/calendar/item`, onlineMeetingUrl: null,
-        isOnlineMeeting: false, onlineMeetingProvider: 'unknown', allowNewTimeProposals: true, isDraft: false, hideAttendees: false,
-        responseStatus, body,
-        start: { dateTime: isoLocal(startMs), timeZone: 'UTC' }, end: { dateTime: isoLocal(endMs), timeZone: 'UTC' },
-        location, locations: [],
-        recurrence: null, attendees: [], organizer, onlineMeeting: null,
+        id,
+        createdDateTime: created,
+        lastModifiedDateTime: created,
+        changeKey: newChangeKey(bytes),
+        categories: [],
+        transactionId: null,
+        originalStartTimeZone: 'UTC',
+        originalEndTimeZone: 'UTC',
+        iCalUId: newICalUid(bytes),
+        reminderMinutesBeforeStart: 15,
+        isReminderOn: true,
+        hasAttachments: false,
+        subject: `Bulk event ${i + 1}`,
+        bodyPreview: '',
+        importance: 'normal',
+        sensitivity: 'normal',
+        isAllDay: false,
+        isCancelled: false,
+        isOrganizer: true,
+        responseRequested: true,
+        seriesMasterId: null,
+        showAs: 'busy',
+        type: 'singleInstance',
+        webLink: `https://outlook.office365.com/owa/?itemid=${id.replace(/=/g, '%3D')}&exvsurl=1&path=/calendar/item`,
+        onlineMeetingUrl: null,
+        isOnlineMeeting: false,
+        onlineMeetingProvider: 'unknown',
+        allowNewTimeProposals: true,
+        isDraft: false,
+        hideAttendees: false,
+        responseStatus,
+        body,
+        start: { dateTime: isoLocal(startMs), timeZone: 'UTC' },
+        end: { dateTime: isoLocal(endMs), timeZone: 'UTC' },
+        location,
+        locations: [],
+        recurrence: null,
+        attendees: [],
+        organizer,
+        onlineMeeting: null,
       },
     });
   }

@@ -47,18 +47,34 @@ describe('seedEmulator', () => {
     const starts = evs.filter((e) => e.data.type === 'singleInstance').map((e) => e.startMs);
     expect(Math.min(...starts)).toBeLessThan(NOW - 150 * 86_400_000);
     expect(Math.max(...starts)).toBeGreaterThan(NOW + 150 * 86_400_000);
-    expect(evs.some((e) => e.data.type === 'seriesMaster' && e.data.recurrence?.pattern?.type === 'relativeMonthly')).toBe(true);
+    expect(
+      evs.some((e) => e.data.type === 'seriesMaster' && e.data.recurrence?.pattern?.type === 'relativeMonthly'),
+    ).toBe(true);
     expect(evs.some((e) => e.data.isAllDay)).toBe(true);
     expect(evs.some((e) => e.data.onlineMeeting?.joinUrl)).toBe(true);
-    expect(evs.some((e) => e.data.body?.content === `<html><head></head><body>${HOSTILE_HTML}</body></html>`)).toBe(true);
+    expect(evs.some((e) => e.data.body?.content === `<html><head></head><body>${HOSTILE_HTML}</body></html>`)).toBe(
+      true,
+    );
     expect(evs.some((e) => (e.data.attendees ?? []).some((a) => a.status?.response === 'declined'))).toBe(true);
-    expect(evs.some((e) => (e.data.attendees ?? []).some((a) => a.emailAddress?.address?.endsWith('@acmecorp.com')))).toBe(true);
-    const zones = new Set(out.users.map((u) => directory.getUser(u)!).filter((u) => store.hasMailbox(u.id)).map((u) => store.getSettings(u.id).timeZone));
+    expect(
+      evs.some((e) => (e.data.attendees ?? []).some((a) => a.emailAddress?.address?.endsWith('@acmecorp.com'))),
+    ).toBe(true);
+    const zones = new Set(
+      out.users
+        .map((u) => directory.getUser(u)!)
+        .filter((u) => store.hasMailbox(u.id))
+        .map((u) => store.getSettings(u.id).timeZone),
+    );
     expect(zones.size).toBeGreaterThanOrEqual(4);
   });
 
   it('includes series with exceptions and cancelled occurrences, and cancelled meeting copies', () => {
-    const all = store.mailboxIds().flatMap((id) => [...store.listEvents(id), ...store.calendarView(id, null, NOW - 200 * 86_400_000, NOW + 200 * 86_400_000).map((i) => i.ev)]);
+    const all = store
+      .mailboxIds()
+      .flatMap((id) => [
+        ...store.listEvents(id),
+        ...store.calendarView(id, null, NOW - 200 * 86_400_000, NOW + 200 * 86_400_000).map((i) => i.ev),
+      ]);
     expect(all.some((e) => e.data.type === 'exception')).toBe(true);
     expect(all.some((e) => (e.cancelledStarts ?? []).length > 0)).toBe(true);
     expect(all.some((e) => e.data.isCancelled && e.data.subject?.startsWith('Canceled: '))).toBe(true);

@@ -26,21 +26,125 @@ const COLLEAGUES: Array<[string, string, string]> = [
 ];
 
 const CUSTOMERS: Array<{ name: string; domain: string; people: Array<[string, string, string]> }> = [
-  { name: 'Acme Corp', domain: 'acmecorp.com', people: [['Wile', 'Coyote', 'Head of Operations'], ['Road', 'Runner', 'IT Director'], ['Marvin', 'Martian', 'Procurement Lead']] },
-  { name: 'Globex', domain: 'globex.com', people: [['Hank', 'Scorpio', 'CEO'], ['Frank', 'Grimes', 'Project Manager'], ['Mindy', 'Simmons', 'Engineering Manager']] },
-  { name: 'Initech', domain: 'initech.com', people: [['Bill', 'Lumbergh', 'Division VP'], ['Peter', 'Gibbons', 'Software Engineer'], ['Joanna', 'Smith', 'Customer Ops']] },
+  {
+    name: 'Acme Corp',
+    domain: 'acmecorp.com',
+    people: [
+      ['Wile', 'Coyote', 'Head of Operations'],
+      ['Road', 'Runner', 'IT Director'],
+      ['Marvin', 'Martian', 'Procurement Lead'],
+    ],
+  },
+  {
+    name: 'Globex',
+    domain: 'globex.com',
+    people: [
+      ['Hank', 'Scorpio', 'CEO'],
+      ['Frank', 'Grimes', 'Project Manager'],
+      ['Mindy', 'Simmons', 'Engineering Manager'],
+    ],
+  },
+  {
+    name: 'Initech',
+    domain: 'initech.com',
+    people: [
+      ['Bill', 'Lumbergh', 'Division VP'],
+      ['Peter', 'Gibbons', 'Software Engineer'],
+      ['Joanna', 'Smith', 'Customer Ops'],
+    ],
+  },
 ];
 
 const ROOMS: Array<Omit<RoomInfo, 'userId' | 'emailAddress'> & { alias: string }> = [
-  { alias: 'rainier', displayName: 'Conf Room Rainier', capacity: 12, building: '1', floorNumber: 1, floorLabel: '1', city: 'Redmond', countryOrRegion: 'US', isWheelChairAccessible: true, audioDeviceName: 'Surface Hub audio', videoDeviceName: 'Surface Hub camera', displayDeviceName: 'Surface Hub', tags: ['video', 'whiteboard'], roomList: 'Building 1 Rooms' },
-  { alias: 'baker', displayName: 'Conf Room Baker', capacity: 4, building: '1', floorNumber: 2, floorLabel: '2', city: 'Redmond', countryOrRegion: 'US', isWheelChairAccessible: false, audioDeviceName: null, videoDeviceName: null, displayDeviceName: 'TV', tags: [], roomList: 'Building 1 Rooms' },
-  { alias: 'adams', displayName: 'Conf Room Adams', capacity: 8, building: '2', floorNumber: 1, floorLabel: '1', city: 'Redmond', countryOrRegion: 'US', isWheelChairAccessible: true, audioDeviceName: 'Conference phone', videoDeviceName: 'Webcam', displayDeviceName: 'Projector', tags: ['video'], roomList: 'Building 2 Rooms' },
-  { alias: 'olympus', displayName: 'Conf Room Olympus', capacity: 20, building: '2', floorNumber: 3, floorLabel: '3', city: 'Redmond', countryOrRegion: 'US', isWheelChairAccessible: true, audioDeviceName: 'Ceiling mics', videoDeviceName: 'Room camera', displayDeviceName: 'Dual displays', tags: ['video', 'large'], roomList: 'Building 2 Rooms' },
+  {
+    alias: 'rainier',
+    displayName: 'Conf Room Rainier',
+    capacity: 12,
+    building: '1',
+    floorNumber: 1,
+    floorLabel: '1',
+    city: 'Redmond',
+    countryOrRegion: 'US',
+    isWheelChairAccessible: true,
+    audioDeviceName: 'Surface Hub audio',
+    videoDeviceName: 'Surface Hub camera',
+    displayDeviceName: 'Surface Hub',
+    tags: ['video', 'whiteboard'],
+    roomList: 'Building 1 Rooms',
+  },
+  {
+    alias: 'baker',
+    displayName: 'Conf Room Baker',
+    capacity: 4,
+    building: '1',
+    floorNumber: 2,
+    floorLabel: '2',
+    city: 'Redmond',
+    countryOrRegion: 'US',
+    isWheelChairAccessible: false,
+    audioDeviceName: null,
+    videoDeviceName: null,
+    displayDeviceName: 'TV',
+    tags: [],
+    roomList: 'Building 1 Rooms',
+  },
+  {
+    alias: 'adams',
+    displayName: 'Conf Room Adams',
+    capacity: 8,
+    building: '2',
+    floorNumber: 1,
+    floorLabel: '1',
+    city: 'Redmond',
+    countryOrRegion: 'US',
+    isWheelChairAccessible: true,
+    audioDeviceName: 'Conference phone',
+    videoDeviceName: 'Webcam',
+    displayDeviceName: 'Projector',
+    tags: ['video'],
+    roomList: 'Building 2 Rooms',
+  },
+  {
+    alias: 'olympus',
+    displayName: 'Conf Room Olympus',
+    capacity: 20,
+    building: '2',
+    floorNumber: 3,
+    floorLabel: '3',
+    city: 'Redmond',
+    countryOrRegion: 'US',
+    isWheelChairAccessible: true,
+    audioDeviceName: 'Ceiling mics',
+    videoDeviceName: 'Room camera',
+    displayDeviceName: 'Dual displays',
+    tags: ['video', 'large'],
+    roomList: 'Building 2 Rooms',
+  },
 ];
 
-function person(rng: Rng, tenantId: string, domain: string, given: string, surname: string, extra: Partial<EmuUser> = {}): EmuUser {
+function person(
+  rng: Rng,
+  tenantId: string,
+  domain: string,
+  given: string,
+  surname: string,
+  extra: Partial<EmuUser> = {},
+): EmuUser {
   const upn = `${given}.${surname}@${domain}`.toLowerCase();
-  return { id: rng.uuid(), tenantId, userPrincipalName: upn, mail: upn, displayName: `${given} ${surname}`, givenName: given, surname, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: SEED_PASSWORD, ...extra };
+  return {
+    id: rng.uuid(),
+    tenantId,
+    userPrincipalName: upn,
+    mail: upn,
+    displayName: `${given} ${surname}`,
+    givenName: given,
+    surname,
+    jobTitle: null,
+    kind: 'user',
+    mailbox: 'exchangeOnline',
+    password: SEED_PASSWORD,
+    ...extra,
+  };
 }
 
 /**
@@ -56,20 +160,45 @@ function person(rng: Rng, tenantId: string, domain: string, given: string, surna
  *
  * @returns userPrincipalNames of every seeded person (rooms excluded).
  */
-export function seedEmulator(args: { directory: Directory; store: MailboxStore; seed: number; scale: number; clock: () => number }): { users: string[] } {
+export function seedEmulator(args: {
+  directory: Directory;
+  store: MailboxStore;
+  seed: number;
+  scale: number;
+  clock: () => number;
+}): { users: string[] } {
   const { directory, store, seed, clock } = args;
   const rng = createRng(seed);
   store.idBytes = seededBytes(seed ^ 0x5eed);
   const contoso = directory.addTenant({ id: rng.uuid(), displayName: 'Contoso', domains: ['contoso.com'] });
   const people: EmuUser[] = [];
-  const csms = CSMS.map(([g, s]) => directory.addUser(person(rng, contoso.id, 'contoso.com', g, s, { jobTitle: 'Customer Success Manager' })));
+  const csms = CSMS.map(([g, s]) =>
+    directory.addUser(person(rng, contoso.id, 'contoso.com', g, s, { jobTitle: 'Customer Success Manager' })),
+  );
   const [patti, nestor, isaiah] = COLLEAGUES.map(([g, s], i) =>
-    directory.addUser(person(rng, contoso.id, 'contoso.com', g, s, { jobTitle: ['CS Director', 'Solutions Engineer', 'Account Executive'][i]!, mailbox: g === 'Isaiah' ? 'onPremises' : 'exchangeOnline' })),
+    directory.addUser(
+      person(rng, contoso.id, 'contoso.com', g, s, {
+        jobTitle: ['CS Director', 'Solutions Engineer', 'Account Executive'][i]!,
+        mailbox: g === 'Isaiah' ? 'onPremises' : 'exchangeOnline',
+      }),
+    ),
   ) as [EmuUser, EmuUser, EmuUser];
   people.push(...csms, patti, nestor, isaiah);
   const rooms = ROOMS.map((r) => {
     const mail = `${r.alias}@contoso.com`;
-    const u = directory.addUser({ id: rng.uuid(), tenantId: contoso.id, userPrincipalName: mail, mail, displayName: r.displayName, givenName: null, surname: null, jobTitle: null, kind: 'room', mailbox: 'exchangeOnline', password: SEED_PASSWORD });
+    const u = directory.addUser({
+      id: rng.uuid(),
+      tenantId: contoso.id,
+      userPrincipalName: mail,
+      mail,
+      displayName: r.displayName,
+      givenName: null,
+      surname: null,
+      jobTitle: null,
+      kind: 'room',
+      mailbox: 'exchangeOnline',
+      password: SEED_PASSWORD,
+    });
     const { alias: _alias, ...info } = r;
     void _alias;
     store.rooms.set(u.id, { ...info, userId: u.id, emailAddress: mail });
@@ -77,7 +206,9 @@ export function seedEmulator(args: { directory: Directory; store: MailboxStore; 
   });
   const customers = CUSTOMERS.map((c) => {
     const t = directory.addTenant({ id: rng.uuid(), displayName: c.name, domains: [c.domain] });
-    const members = c.people.map(([g, s, title]) => directory.addUser(person(rng, t.id, c.domain, g, s, { jobTitle: title })));
+    const members = c.people.map(([g, s, title]) =>
+      directory.addUser(person(rng, t.id, c.domain, g, s, { jobTitle: title })),
+    );
     people.push(...members);
     return { name: c.name, domain: c.domain, people: members };
   });
@@ -88,11 +219,22 @@ export function seedEmulator(args: { directory: Directory; store: MailboxStore; 
   for (const u of people) {
     if (u.mailbox !== 'exchangeOnline') continue;
     const tz = zoneOf.get(u.mail) ?? 'Eastern Standard Time';
-    store.updateSettings(u.id, { timeZone: tz, workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:30:00.0000000', endTime: '17:30:00.0000000', timeZone: { name: tz } } });
+    store.updateSettings(u.id, {
+      timeZone: tz,
+      workingHours: {
+        daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+        startTime: '08:30:00.0000000',
+        endTime: '17:30:00.0000000',
+        timeZone: { name: tz },
+      },
+    });
   }
   // Nestor's calendar cannot host Teams meetings
   const nestorCal = store.defaultCalendar(nestor.id);
-  store.updateCalendar(nestor.id, nestorCal.id, { allowedOnlineMeetingProviders: [], defaultOnlineMeetingProvider: 'unknown' });
+  store.updateCalendar(nestor.id, nestorCal.id, {
+    allowedOnlineMeetingProviders: [],
+    defaultOnlineMeetingProvider: 'unknown',
+  });
   // sharing between teammates
   const [adele, megan, alex, lynne] = csms as [EmuUser, EmuUser, EmuUser, EmuUser, EmuUser];
   store.sharePermission(adele.id, store.defaultCalendar(adele.id).id, megan.mail, 'read');

@@ -7,12 +7,49 @@ import { formatInZone } from './time.js';
 
 /** Every property of microsoft.graph.event a client may $select. */
 export const EVENT_PROPERTIES: ReadonlySet<string> = new Set([
-  'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'categories', 'transactionId', 'originalStartTimeZone',
-  'originalEndTimeZone', 'iCalUId', 'reminderMinutesBeforeStart', 'isReminderOn', 'hasAttachments', 'subject', 'bodyPreview',
-  'importance', 'sensitivity', 'isAllDay', 'isCancelled', 'isOrganizer', 'responseRequested', 'seriesMasterId', 'showAs', 'type',
-  'webLink', 'onlineMeetingUrl', 'isOnlineMeeting', 'onlineMeetingProvider', 'allowNewTimeProposals', 'isDraft', 'hideAttendees',
-  'responseStatus', 'body', 'start', 'end', 'location', 'locations', 'recurrence', 'attendees', 'organizer', 'onlineMeeting',
-  'originalStart', 'cancelledOccurrences', 'uid',
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'changeKey',
+  'categories',
+  'transactionId',
+  'originalStartTimeZone',
+  'originalEndTimeZone',
+  'iCalUId',
+  'reminderMinutesBeforeStart',
+  'isReminderOn',
+  'hasAttachments',
+  'subject',
+  'bodyPreview',
+  'importance',
+  'sensitivity',
+  'isAllDay',
+  'isCancelled',
+  'isOrganizer',
+  'responseRequested',
+  'seriesMasterId',
+  'showAs',
+  'type',
+  'webLink',
+  'onlineMeetingUrl',
+  'isOnlineMeeting',
+  'onlineMeetingProvider',
+  'allowNewTimeProposals',
+  'isDraft',
+  'hideAttendees',
+  'responseStatus',
+  'body',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'recurrence',
+  'attendees',
+  'organizer',
+  'onlineMeeting',
+  'originalStart',
+  'cancelledOccurrences',
+  'uid',
 ]);
 
 /** How to render: requested zone, body type, $select, extended-property expansion. */
@@ -30,14 +67,25 @@ export function instanceData(inst: EventInstance): GraphEvent {
   return inst.occurrence ? occurrenceData(inst) : inst.ev.data;
 }
 
-function rezone(data: GraphEvent, startMs: number, endMs: number, prefs: RenderOptions['prefs']): Pick<GraphEvent, 'start' | 'end'> {
+function rezone(
+  data: GraphEvent,
+  startMs: number,
+  endMs: number,
+  prefs: RenderOptions['prefs'],
+): Pick<GraphEvent, 'start' | 'end'> {
   const label = prefs.timeZone?.label ?? 'UTC';
   const iana = prefs.timeZone?.iana ?? 'UTC';
   if (data.isAllDay && data.start?.dateTime && data.end?.dateTime) {
     // all-day events are floating dates: same wall clock whatever the zone asked for
-    return { start: { dateTime: data.start.dateTime, timeZone: label }, end: { dateTime: data.end.dateTime, timeZone: label } };
+    return {
+      start: { dateTime: data.start.dateTime, timeZone: label },
+      end: { dateTime: data.end.dateTime, timeZone: label },
+    };
   }
-  return { start: { dateTime: formatInZone(startMs, iana), timeZone: label }, end: { dateTime: formatInZone(endMs, iana), timeZone: label } };
+  return {
+    start: { dateTime: formatInZone(startMs, iana), timeZone: label },
+    end: { dateTime: formatInZone(endMs, iana), timeZone: label },
+  };
 }
 
 /** Renders one instance as a Graph event object (without @odata.context). */
@@ -48,7 +96,9 @@ export function renderEvent(inst: EventInstance, opts: RenderOptions): Record<st
   if (opts.withType) out['@odata.type'] = '#microsoft.graph.event';
   out['@odata.etag'] = `W/"${data.changeKey}"`;
   // Exchange returns `locations` alongside a selected `location`
-  const sel = opts.select ? new Set(['id', ...opts.select, ...(opts.select.includes('location') ? ['locations'] : [])]) : null;
+  const sel = opts.select
+    ? new Set(['id', ...opts.select, ...(opts.select.includes('location') ? ['locations'] : [])])
+    : null;
   for (const [k, v] of Object.entries(data)) {
     if (v === undefined || k === 'singleValueExtendedProperties') continue;
     if (sel && !sel.has(k)) continue;
@@ -79,12 +129,28 @@ export function instanceGetter(inst: EventInstance): Getter {
 }
 
 const CALENDAR_ORDER = [
-  'id', 'name', 'color', 'isDefaultCalendar', 'changeKey', 'canShare', 'canViewPrivateItems', 'hexColor', 'canEdit',
-  'allowedOnlineMeetingProviders', 'defaultOnlineMeetingProvider', 'isTallyingResponses', 'isRemovable', 'owner',
+  'id',
+  'name',
+  'color',
+  'isDefaultCalendar',
+  'changeKey',
+  'canShare',
+  'canViewPrivateItems',
+  'hexColor',
+  'canEdit',
+  'allowedOnlineMeetingProviders',
+  'defaultOnlineMeetingProvider',
+  'isTallyingResponses',
+  'isRemovable',
+  'owner',
 ] as const;
 
 /** Renders a calendar as Graph JSON (permissions are a separate navigation); `view` overrides sharee flags. */
-export function renderCalendar(cal: CalendarRecord, select?: string[] | null, view: Partial<CalendarRecord> = {}): Record<string, unknown> {
+export function renderCalendar(
+  cal: CalendarRecord,
+  select?: string[] | null,
+  view: Partial<CalendarRecord> = {},
+): Record<string, unknown> {
   const merged = { ...cal, ...view };
   const out: Record<string, unknown> = {};
   const sel = select ? new Set(['id', ...select]) : null;
@@ -94,11 +160,24 @@ export function renderCalendar(cal: CalendarRecord, select?: string[] | null, vi
 
 /** Renders a calendar permission in Graph's property order. */
 export function renderPermission(p: CalendarRecord['permissions'][number]): Record<string, unknown> {
-  return { emailAddress: p.emailAddress, isRemovable: p.isRemovable, isInsideOrganization: p.isInsideOrganization, role: p.role, allowedRoles: p.allowedRoles, id: p.id };
+  return {
+    emailAddress: p.emailAddress,
+    isRemovable: p.isRemovable,
+    isInsideOrganization: p.isInsideOrganization,
+    role: p.role,
+    allowedRoles: p.allowedRoles,
+    id: p.id,
+  };
 }
 
 /** The `@odata.context` of an event collection or entity. */
-export function eventsContext(baseUrl: string, userSegment: string, ownerId: string, select: string[] | null | undefined, entity: boolean): string {
+export function eventsContext(
+  baseUrl: string,
+  userSegment: string,
+  ownerId: string,
+  select: string[] | null | undefined,
+  entity: boolean,
+): string {
   const who = userSegment === 'me' ? `users('${ownerId}')` : `users('${userSegment}')`;
   const sel = select?.length ? `(${select.join(',')})` : '';
   return `${baseUrl}/v1.0/$metadata#${who}/events${sel}${entity ? '/$entity' : ''}`;

@@ -36,7 +36,12 @@ export function defaultCalendar(user: EmuUser, id: string, changeKey: string): C
 }
 
 /** A secondary calendar: same owner and online-meeting settings as the default one, no sharing. */
-export function newCalendar(def: CalendarRecord, id: string, changeKey: string, input: { name: string; color?: string; hexColor?: string }): CalendarRecord {
+export function newCalendar(
+  def: CalendarRecord,
+  id: string,
+  changeKey: string,
+  input: { name: string; color?: string; hexColor?: string },
+): CalendarRecord {
   return {
     ...def,
     id,

@@ -14,7 +14,11 @@ function fresh() {
   return { directory, store, adele: directory.users.get(ADELE)! };
 }
 
-const body = (subject: string, day: number) => ({ subject, start: { dateTime: `2026-12-${day}T10:00:00`, timeZone: 'UTC' }, end: { dateTime: `2026-12-${day}T11:00:00`, timeZone: 'UTC' } });
+const body = (subject: string, day: number) => ({
+  subject,
+  start: { dateTime: `2026-12-${day}T10:00:00`, timeZone: 'UTC' },
+  end: { dateTime: `2026-12-${day}T11:00:00`, timeZone: 'UTC' },
+});
 
 describe('MailboxStore', () => {
   it('notifies listeners of created, updated and deleted events, in order', () => {
@@ -38,16 +42,37 @@ describe('MailboxStore', () => {
     const cal = store.defaultCalendar(ADELE).id;
     const a = createEvent(store, adele, cal, body('A', 10)).event;
     createEvent(store, adele, cal, body('B', 12));
-    updateEvent(store, adele, { ev: a, startMs: a.startMs, endMs: a.endMs }, { start: { dateTime: '2026-12-14T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-12-14T11:00:00', timeZone: 'UTC' } });
-    const view = store.calendarView(ADELE, null, Date.parse('2026-12-01T00:00:00Z'), Date.parse('2026-12-31T00:00:00Z'));
+    updateEvent(
+      store,
+      adele,
+      { ev: a, startMs: a.startMs, endMs: a.endMs },
+      {
+        start: { dateTime: '2026-12-14T10:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2026-12-14T11:00:00', timeZone: 'UTC' },
+      },
+    );
+    const view = store.calendarView(
+      ADELE,
+      null,
+      Date.parse('2026-12-01T00:00:00Z'),
+      Date.parse('2026-12-31T00:00:00Z'),
+    );
     expect(view.map((i) => i.ev.data.subject)).toEqual(['B', 'A']);
-    expect(store.calendarView(ADELE, null, Date.parse('2026-12-13T00:00:00Z'), Date.parse('2026-12-14T10:30:00Z')).map((i) => i.ev.data.subject)).toEqual(['A']);
+    expect(
+      store
+        .calendarView(ADELE, null, Date.parse('2026-12-13T00:00:00Z'), Date.parse('2026-12-14T10:30:00Z'))
+        .map((i) => i.ev.data.subject),
+    ).toEqual(['A']);
   });
 
   it('round-trips through toJSON/load and invalidates earlier sync states', () => {
     const { store, adele, directory } = fresh();
     const cal = store.defaultCalendar(ADELE).id;
-    createEvent(store, adele, cal, { ...body('A', 10), attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }], transactionId: 't1' });
+    createEvent(store, adele, cal, {
+      ...body('A', 10),
+      attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }],
+      transactionId: 't1',
+    });
     const before = store.syncState(ADELE);
     const snap = JSON.parse(JSON.stringify(store.toJSON())) as ReturnType<MailboxStore['toJSON']>;
     const copy = new MailboxStore({ directory, clock: () => NOW });

@@ -175,7 +175,16 @@ export class MailboxStore {
   }
 
   /** Applies writable calendar properties (name, color, hexColor, isDefaultCalendar is read-only). */
-  updateCalendar(userId: string, calendarId: string, patch: Partial<Pick<CalendarRecord, 'name' | 'color' | 'hexColor' | 'allowedOnlineMeetingProviders' | 'defaultOnlineMeetingProvider'>>): CalendarRecord | undefined {
+  updateCalendar(
+    userId: string,
+    calendarId: string,
+    patch: Partial<
+      Pick<
+        CalendarRecord,
+        'name' | 'color' | 'hexColor' | 'allowedOnlineMeetingProviders' | 'defaultOnlineMeetingProvider'
+      >
+    >,
+  ): CalendarRecord | undefined {
     const cal = this.getCalendar(userId, calendarId);
     if (!cal) return undefined;
     Object.assign(cal, patch, { changeKey: this.newChangeKey() });
@@ -306,7 +315,8 @@ export class MailboxStore {
       const ev = b.sorted[i]!;
       if (ev.startMs >= endMs) break;
       if (calendarId && ev.calendarId !== calendarId) continue;
-      if (ev.endMs > startMs || (ev.startMs === ev.endMs && ev.startMs >= startMs)) out.push({ ev, startMs: ev.startMs, endMs: ev.endMs });
+      if (ev.endMs > startMs || (ev.startMs === ev.endMs && ev.startMs >= startMs))
+        out.push({ ev, startMs: ev.startMs, endMs: ev.endMs });
     }
     for (const m of b.masters.values()) {
       if (calendarId && m.calendarId !== calendarId) continue;
@@ -319,7 +329,9 @@ export class MailboxStore {
   /** The stored exceptions of a series (modified occurrences). */
   exceptionsOf(userId: string, masterId: string): StoredEvent[] {
     const b = this.box(userId);
-    return [...(b.exceptions.get(masterId)?.values() ?? [])].map((id) => b.events.get(id)).filter((e): e is StoredEvent => !!e);
+    return [...(b.exceptions.get(masterId)?.values() ?? [])]
+      .map((id) => b.events.get(id))
+      .filter((e): e is StoredEvent => !!e);
   }
 
   /** Occurrences and exceptions of one series overlapping [startMs, endMs), ordered by start. */
@@ -369,7 +381,12 @@ export class MailboxStore {
       const e = o.endUtc.getTime();
       if (cancelled.has(s) || excepted?.has(s)) continue;
       if (!(e > startMs || (s === e && s >= startMs)) || s >= endMs) continue;
-      out.push({ ev: m, occurrence: { id: occurrenceId(m.data.id!, s), startMs: s, endMs: e, originalStartMs: s }, startMs: s, endMs: e });
+      out.push({
+        ev: m,
+        occurrence: { id: occurrenceId(m.data.id!, s), startMs: s, endMs: e, originalStartMs: s },
+        startMs: s,
+        endMs: e,
+      });
     }
     return out;
   }
@@ -391,7 +408,13 @@ export class MailboxStore {
    * Stores a complete Graph event (id, changeKey, timestamps already set by the caller) and records a
    * 'created' change. `meta` carries the instants and zone computed from `start`/`end`.
    */
-  insertEvent(userId: string, calendarId: string, data: GraphEvent, meta: Pick<StoredEvent, 'startMs' | 'endMs' | 'zone'> & Partial<StoredEvent>, opts: { silent?: boolean } = {}): StoredEvent {
+  insertEvent(
+    userId: string,
+    calendarId: string,
+    data: GraphEvent,
+    meta: Pick<StoredEvent, 'startMs' | 'endMs' | 'zone'> & Partial<StoredEvent>,
+    opts: { silent?: boolean } = {},
+  ): StoredEvent {
     const b = this.box(userId);
     const ev: StoredEvent = { ...meta, data, userId, calendarId, version: 1 };
     this.index(b, ev);
@@ -409,7 +432,11 @@ export class MailboxStore {
    * Replaces an event's data (and instants), bumping version, changeKey and lastModifiedDateTime,
    * and records an 'updated' change.
    */
-  replaceEvent(ev: StoredEvent, data: GraphEvent, meta: Partial<Pick<StoredEvent, 'startMs' | 'endMs' | 'zone' | 'cancelledStarts'>> = {}): StoredEvent {
+  replaceEvent(
+    ev: StoredEvent,
+    data: GraphEvent,
+    meta: Partial<Pick<StoredEvent, 'startMs' | 'endMs' | 'zone' | 'cancelledStarts'>> = {},
+  ): StoredEvent {
     const b = this.box(ev.userId);
     const prev: StoredEvent = { ...ev, cancelledStarts: ev.cancelledStarts ? [...ev.cancelledStarts] : undefined };
     this.unindex(b, ev);
@@ -432,7 +459,8 @@ export class MailboxStore {
     }
     this.unindex(b, ev);
     b.events.delete(eventId);
-    if (ev.data.transactionId && b.transactionIds.get(ev.data.transactionId) === eventId) b.transactionIds.delete(ev.data.transactionId);
+    if (ev.data.transactionId && b.transactionIds.get(ev.data.transactionId) === eventId)
+      b.transactionIds.delete(ev.data.transactionId);
     const uid = ev.data.iCalUId;
     const list = uid ? this.meetings.get(uid) : undefined;
     if (uid && list) {
@@ -487,7 +515,11 @@ export class MailboxStore {
    * Fast bulk load (benchmarks, seed): stores complete events without recording changes, then sorts once.
    * Existing delta tokens of the mailbox stay valid only for changes after the load.
    */
-  bulkInsert(userId: string, calendarId: string, items: Array<{ data: GraphEvent; startMs: number; endMs: number; zone: string }>): void {
+  bulkInsert(
+    userId: string,
+    calendarId: string,
+    items: Array<{ data: GraphEvent; startMs: number; endMs: number; zone: string }>,
+  ): void {
     const b = this.box(userId);
     for (const it of items) {
       const ev: StoredEvent = { ...it, userId, calendarId, version: 1 };
@@ -508,7 +540,13 @@ export class MailboxStore {
 
   private record(b: Mailbox, ev: StoredEvent, changeType: ChangeRecord['changeType'], prev?: StoredEvent): void {
     b.seq += 1;
-    b.changes.push({ seq: b.seq, eventId: ev.data.id!, calendarId: ev.calendarId, changeType, ...(prev ? { prev } : {}) });
+    b.changes.push({
+      seq: b.seq,
+      eventId: ev.data.id!,
+      calendarId: ev.calendarId,
+      changeType,
+      ...(prev ? { prev } : {}),
+    });
     if (b.changes.length > MAX_CHANGES) {
       const drop = b.changes.length - MAX_CHANGES / 2;
       b.minSeq = b.changes[drop - 1]!.seq;

@@ -9,10 +9,29 @@ export const TENANT = '11111111-1111-4111-8111-111111111111';
 export const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';
 
 /** Every delegated calendar scope. */
-export const ALL_SCOPES = ['Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'MailboxSettings.ReadWrite', 'User.Read', 'User.ReadBasic.All'];
+export const ALL_SCOPES = [
+  'Calendars.ReadWrite',
+  'Calendars.ReadWrite.Shared',
+  'MailboxSettings.ReadWrite',
+  'User.Read',
+  'User.ReadBasic.All',
+];
 
 function user(id: string, tenantId: string, mail: string, name: string, extra: Partial<EmuUser> = {}): EmuUser {
-  return { id, tenantId, userPrincipalName: mail, mail, displayName: name, givenName: name.split(' ')[0] ?? null, surname: name.split(' ')[1] ?? null, jobTitle: null, kind: 'user', mailbox: 'exchangeOnline', password: 'x', ...extra };
+  return {
+    id,
+    tenantId,
+    userPrincipalName: mail,
+    mail,
+    displayName: name,
+    givenName: name.split(' ')[0] ?? null,
+    surname: name.split(' ')[1] ?? null,
+    jobTitle: null,
+    kind: 'user',
+    mailbox: 'exchangeOnline',
+    password: 'x',
+    ...extra,
+  };
 }
 
 /** Builds a directory with Contoso (adele, megan, alex, onprem, room) and Acme (bob). */
@@ -23,8 +42,14 @@ export function testDirectory(): Directory {
   d.addUser(user('a0000000-0000-4000-8000-000000000001', TENANT, 'adele.vance@contoso.com', 'Adele Vance'));
   d.addUser(user('a0000000-0000-4000-8000-000000000002', TENANT, 'megan.bowen@contoso.com', 'Megan Bowen'));
   d.addUser(user('a0000000-0000-4000-8000-000000000003', TENANT, 'alex.wilber@contoso.com', 'Alex Wilber'));
-  d.addUser(user('a0000000-0000-4000-8000-000000000004', TENANT, 'legacy.user@contoso.com', 'Legacy User', { mailbox: 'onPremises' }));
-  d.addUser(user('a0000000-0000-4000-8000-000000000005', TENANT, 'rainier@contoso.com', 'Conf Room Rainier', { kind: 'room' }));
+  d.addUser(
+    user('a0000000-0000-4000-8000-000000000004', TENANT, 'legacy.user@contoso.com', 'Legacy User', {
+      mailbox: 'onPremises',
+    }),
+  );
+  d.addUser(
+    user('a0000000-0000-4000-8000-000000000005', TENANT, 'rainier@contoso.com', 'Conf Room Rainier', { kind: 'room' }),
+  );
   d.addUser(user('b0000000-0000-4000-8000-000000000001', OTHER_TENANT, 'bob@acmecorp.com', 'Bob Buyer'));
   return d;
 }
@@ -43,7 +68,13 @@ export function tokenFor(userId: string, scopes: string[] = ALL_SCOPES): string 
 export async function buildTestApp(
   routes: Array<(app: FastifyInstance, ctx: GraphContext) => Promise<void>>,
   opts: { now?: number } = {},
-): Promise<{ app: FastifyInstance; ctx: GraphContext; store: MailboxStore; directory: Directory; clock: { now: number } }> {
+): Promise<{
+  app: FastifyInstance;
+  ctx: GraphContext;
+  store: MailboxStore;
+  directory: Directory;
+  clock: { now: number };
+}> {
   const directory = testDirectory();
   const clock = { now: opts.now ?? Date.parse('2026-11-16T12:00:00Z') };
   const store = new MailboxStore({ directory, clock: () => clock.now });
@@ -55,29 +86,56 @@ export async function buildTestApp(
     baseUrl: () => 'https://graph.test',
     authenticate: async (h): Promise<Principal> => {
       const app = /^Bearer app:([^|]+)\|(.*)$/.exec(h ?? '');
-      if (app) return { kind: 'application', tenantId: app[1]!, userId: null, appId: 'app', scopes: new Set(app[2]!.split(' ').filter(Boolean)) };
+      if (app)
+        return {
+          kind: 'application',
+          tenantId: app[1]!,
+          userId: null,
+          appId: 'app',
+          scopes: new Set(app[2]!.split(' ').filter(Boolean)),
+        };
       const m = /^Bearer (.+?)\|(.*)$/.exec(h ?? '');
       if (!m) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
       const u = directory.users.get(m[1]!);
       if (!u) throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'Unknown user.');
-      return { kind: 'delegated', tenantId: u.tenantId, userId: u.id, appId: 'app', scopes: new Set(m[2]!.split(' ').filter(Boolean)) };
+      return {
+        kind: 'delegated',
+        tenantId: u.tenantId,
+        userId: u.id,
+        appId: 'app',
+        scopes: new Set(m[2]!.split(' ').filter(Boolean)),
+      };
     },
   };
   const app = Fastify();
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof GraphHttpError) return sendGraphError(req, reply, err);
     const status = (err as { statusCode?: number }).statusCode ?? 500;
-    return sendGraphError(req, reply, new GraphHttpError(status, status === 500 ? 'InternalServerError' : 'BadRequest', status === 500 ? `internal: ${(err as Error).message}` : (err as Error).message));
+    return sendGraphError(
+      req,
+      reply,
+      new GraphHttpError(
+        status,
+        status === 500 ? 'InternalServerError' : 'BadRequest',
+        status === 500 ? `internal: ${(err as Error).message}` : (err as Error).message,
+      ),
+    );
   });
-  await app.register(async (scoped) => {
-    for (const r of routes) await r(scoped, ctx);
-  }, { prefix: '/v1.0' });
+  await app.register(
+    async (scoped) => {
+      for (const r of routes) await r(scoped, ctx);
+    },
+    { prefix: '/v1.0' },
+  );
   await app.ready();
   return { app, ctx, store, directory, clock };
 }
 
 /** Reads a conformance case from the shared corpus (never copied into the repo). */
-export async function conformanceCase(id: string): Promise<{ request: { url: string; body: unknown } | null; response: { status: number | null; body: unknown } | null }> {
+export async function conformanceCase(id: string): Promise<{
+  request: { url: string; body: unknown } | null;
+  response: { status: number | null; body: unknown } | null;
+}> {
   const { readFile } = await import('node:fs/promises');
   const raw = await readFile(new URL(`../../../../shared/graph-conformance/cases/${id}.json`, import.meta.url), 'utf8');
   return JSON.parse(raw) as never;

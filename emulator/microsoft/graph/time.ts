@@ -34,7 +34,12 @@ export function resolveZone(name: string | null | undefined): string | null {
 /** Like resolveZone but throws Graph's 400 for unknown zones. */
 export function requireZone(name: string | null | undefined): string {
   const z = resolveZone(name ?? 'UTC');
-  if (!z) throw new GraphHttpError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name ?? ''}'.`);
+  if (!z)
+    throw new GraphHttpError(
+      400,
+      'TimeZoneNotSupportedException',
+      `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name ?? ''}'.`,
+    );
   return z;
 }
 
@@ -50,7 +55,12 @@ const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 export function localToUtcMs(local: string, zoneName: string): number {
   const zone = requireZone(zoneName);
   const m = LOCAL_RE.exec(local.trim().replace(/Z$|[+-]\d{2}:\d{2}$/, ''));
-  if (!m) throw new GraphHttpError(400, 'ErrorInvalidRequest', `Cannot convert the literal '${local}' to the expected type 'Edm.DateTimeOffset'.`);
+  if (!m)
+    throw new GraphHttpError(
+      400,
+      'ErrorInvalidRequest',
+      `Cannot convert the literal '${local}' to the expected type 'Edm.DateTimeOffset'.`,
+    );
   const hasOffset = /Z$|[+-]\d{2}:\d{2}$/.test(local.trim());
   if (hasOffset) {
     const d = DateTime.fromISO(local.trim(), { setZone: true });
@@ -92,7 +102,9 @@ export function toDateTimeTimeZone(ms: number, iana: string, label: string): Dat
 /** Parses a query-string instant (ISO 8601, with or without offset; without offset means UTC). */
 export function parseQueryInstant(value: string, name: string): number {
   const v = value.trim();
-  const d = /Z$|[+-]\d{2}:?\d{2}$/.test(v) ? DateTime.fromISO(v, { setZone: true }) : DateTime.fromISO(v, { zone: 'UTC' });
+  const d = /Z$|[+-]\d{2}:?\d{2}$/.test(v)
+    ? DateTime.fromISO(v, { setZone: true })
+    : DateTime.fromISO(v, { zone: 'UTC' });
   if (!d.isValid) {
     throw new GraphHttpError(400, 'ErrorInvalidParameter', `The value '${value}' of parameter '${name}' is invalid.`);
   }

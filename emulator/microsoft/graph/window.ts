@@ -9,10 +9,14 @@ export function readWindow(req: FastifyRequest): { startMs: number; endMs: numbe
   const s = q.startDateTime ?? q.startdatetime ?? q.StartDateTime;
   const e = q.endDateTime ?? q.enddatetime ?? q.EndDateTime;
   if (!s || !e) {
-    throw errors.badRequest('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.', 'ErrorInvalidParameter');
+    throw errors.badRequest(
+      'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+      'ErrorInvalidParameter',
+    );
   }
   const startMs = parseQueryInstant(s, 'startDateTime');
   const endMs = parseQueryInstant(e, 'endDateTime');
-  if (endMs < startMs) throw errors.badRequest('The parameter EndDateTime must be later than StartDateTime.', 'ErrorInvalidParameter');
+  if (endMs < startMs)
+    throw errors.badRequest('The parameter EndDateTime must be later than StartDateTime.', 'ErrorInvalidParameter');
   return { startMs, endMs };
 }

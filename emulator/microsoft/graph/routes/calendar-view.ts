@@ -24,7 +24,10 @@ export default async function calendarViewRoutes(app: FastifyInstance, ctx: Grap
       return sendEventPage(ctx, req, reply, {
         cacheKey: `view|${acc.owner.id}|${cal.id}|${startMs}|${endMs}|${st.seq}|${st.epoch}`,
         compute: () => ctx.store.calendarView(acc.owner.id, cal.id, startMs, endMs),
-        context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false).replace(/\/events(?=[(]|$)/, '/calendarView'),
+        context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false).replace(
+          /\/events(?=[(]|$)/,
+          '/calendarView',
+        ),
       });
     });
   }

@@ -41,7 +41,8 @@ export default async function deltaRoutes(app: FastifyInstance, ctx: GraphContex
       const page = engine.page(sessionId, offset, size, acc.owner.id);
       const base = `${ctx.baseUrl()}${new URL(req.url, 'http://x').pathname}`;
       const body: Record<string, unknown> = { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#Collection(event)` };
-      if (page.nextOffset !== null) body['@odata.nextLink'] = `${base}?$skiptoken=${engine.skipToken(sessionId, page.nextOffset)}`;
+      if (page.nextOffset !== null)
+        body['@odata.nextLink'] = `${base}?$skiptoken=${engine.skipToken(sessionId, page.nextOffset)}`;
       else body['@odata.deltaLink'] = `${base}?$deltatoken=${engine.deltaToken(page.state)}`;
       body.value = page.items.map((it) =>
         it.kind === 'removed'

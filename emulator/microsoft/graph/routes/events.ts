@@ -2,7 +2,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphContext } from '../../contracts.js';
 import { readOptions, sendEventPage, extendedExpand } from '../collection.js';
-import { calendarOr404, canUseCalendar, errors, resolveMailbox, type MailboxAccess, type Need } from '../mailbox-access.js';
+import {
+  calendarOr404,
+  canUseCalendar,
+  errors,
+  resolveMailbox,
+  type MailboxAccess,
+  type Need,
+} from '../mailbox-access.js';
 import { cancelEvent, createEvent, deleteEvent, respond, updateEvent, type Response } from '../meetings.js';
 import type { EventInstance } from '../model.js';
 import { both, ifMatch, json, objectBody, param } from '../route-helpers.js';
@@ -18,7 +25,13 @@ const SCOPES = [
   { path: '/calendars/:calendarId', cal: (req: FastifyRequest): string | undefined | null => param(req, 'calendarId') },
 ];
 
-function findInstance(ctx: GraphContext, acc: MailboxAccess, req: FastifyRequest, calScope: string | undefined | null, need: Need): EventInstance {
+function findInstance(
+  ctx: GraphContext,
+  acc: MailboxAccess,
+  req: FastifyRequest,
+  calScope: string | undefined | null,
+  need: Need,
+): EventInstance {
   const scoped = calScope === null ? null : calendarOr404(ctx, acc, calScope, 'read');
   const inst = ctx.store.resolveInstance(acc.owner.id, param(req, 'eventId'));
   if (!inst || (scoped && scoped.id !== inst.ev.calendarId)) throw errors.itemNotFound();
@@ -31,7 +44,15 @@ function findInstance(ctx: GraphContext, acc: MailboxAccess, req: FastifyRequest
  * Sends one event. Writes (POST 201, PATCH) answer in the event's own zone unless a Prefer zone is given,
  * like Exchange; reads answer in UTC (or the Prefer zone) and carry the calendar navigation links.
  */
-function sendOne(ctx: GraphContext, req: FastifyRequest, reply: FastifyReply, acc: MailboxAccess, inst: EventInstance, status: number, write = false): FastifyReply {
+function sendOne(
+  ctx: GraphContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  acc: MailboxAccess,
+  inst: EventInstance,
+  status: number,
+  write = false,
+): FastifyReply {
   const { q, prefs } = readOptions(req);
   const label = inst.ev.data.start?.timeZone ?? 'UTC';
   const zonePrefs = write && !prefs.timeZone ? { ...prefs, timeZone: { label, iana: inst.ev.zone } } : prefs;
@@ -46,7 +67,8 @@ function sendOne(ctx: GraphContext, req: FastifyRequest, reply: FastifyReply, ac
   }
   const applied = prefs.applied(['timezone', 'body']);
   if (applied) void reply.header('Preference-Applied', applied);
-  if (status === 201) void reply.header('Location', `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}')/events('${String(body.id)}')`);
+  if (status === 201)
+    void reply.header('Location', `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}')/events('${String(body.id)}')`);
   return json(reply, status, body);
 }
 
@@ -57,7 +79,8 @@ function readProposal(v: unknown): TimeSlot | undefined {
   const side = (x: Record<string, unknown> | undefined) => {
     const dateTime = x?.dateTime ?? x?.DateTime;
     const timeZone = x?.timeZone ?? x?.TimeZone ?? 'UTC';
-    if (typeof dateTime !== 'string' || typeof timeZone !== 'string') throw errors.badRequest("Invalid value for parameter 'ProposedNewTime'.");
+    if (typeof dateTime !== 'string' || typeof timeZone !== 'string')
+      throw errors.badRequest("Invalid value for parameter 'ProposedNewTime'.");
     localToUtcMs(dateTime, timeZone);
     return { dateTime: normaliseLocal(dateTime), timeZone };
   };
@@ -69,9 +92,10 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
     both(app, 'GET', `${scope.path}/events`, async (req, reply, user) => {
       const acc = await resolveMailbox(ctx, req, user, 'read');
       const calScope = scope.cal(req);
-      const cals = calScope === null
-        ? ctx.store.listCalendars(acc.owner.id).filter((c) => canUseCalendar(ctx, acc, c, 'read'))
-        : [calendarOr404(ctx, acc, calScope, 'read')];
+      const cals =
+        calScope === null
+          ? ctx.store.listCalendars(acc.owner.id).filter((c) => canUseCalendar(ctx, acc, c, 'read'))
+          : [calendarOr404(ctx, acc, calScope, 'read')];
       if (cals.length === 0) throw errors.denied();
       const ids = new Set(cals.map((c) => c.id));
       const st = ctx.store.syncState(acc.owner.id);
@@ -79,7 +103,12 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       return sendEventPage(ctx, req, reply, {
         cacheKey: `events|${acc.owner.id}|${[...ids].join(',')}|${st.seq}|${st.epoch}`,
         // without $orderby: most recently created first
-        compute: () => ctx.store.listEvents(acc.owner.id).filter((e) => ids.has(e.calendarId)).map((ev) => ({ ev, startMs: ev.startMs, endMs: ev.endMs })).reverse(),
+        compute: () =>
+          ctx.store
+            .listEvents(acc.owner.id)
+            .filter((e) => ids.has(e.calendarId))
+            .map((ev) => ({ ev, startMs: ev.startMs, endMs: ev.endMs }))
+            .reverse(),
         context: eventsContext(ctx.baseUrl(), acc.userSegment, acc.owner.id, q.select, false),
       });
     });
@@ -117,10 +146,12 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
         const body = (req.body ?? {}) as Record<string, unknown>;
         if (action === 'forward') {
           const to = body.ToRecipients ?? body.toRecipients;
-          if (!Array.isArray(to) || to.length === 0) throw errors.badRequest('At least one recipient is required.', 'ErrorInvalidRecipients');
+          if (!Array.isArray(to) || to.length === 0)
+            throw errors.badRequest('At least one recipient is required.', 'ErrorInvalidRecipients');
           return reply.status(202).send();
         }
-        if (action === 'snoozeReminder' && !(body.NewReminderTime ?? body.newReminderTime)) throw errors.badRequest("The parameter 'NewReminderTime' is required.", 'ErrorInvalidParameter');
+        if (action === 'snoozeReminder' && !(body.NewReminderTime ?? body.newReminderTime))
+          throw errors.badRequest("The parameter 'NewReminderTime' is required.", 'ErrorInvalidParameter');
         return reply.status(200).send();
       });
     }
@@ -130,10 +161,15 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
         const acc = await resolveMailbox(ctx, req, user, 'write');
         const inst = findInstance(ctx, acc, req, scope.cal(req), 'write');
         const body = (req.body ?? {}) as Record<string, unknown>;
-        if (body.comment !== undefined && typeof body.comment !== 'string') throw errors.badRequest("Invalid value for parameter 'Comment'.");
+        if (body.comment !== undefined && typeof body.comment !== 'string')
+          throw errors.badRequest("Invalid value for parameter 'Comment'.");
         if (action === 'cancel') cancelEvent(ctx.store, inst);
         else {
-          const map: Record<string, Response> = { accept: 'accepted', decline: 'declined', tentativelyAccept: 'tentativelyAccepted' };
+          const map: Record<string, Response> = {
+            accept: 'accepted',
+            decline: 'declined',
+            tentativelyAccept: 'tentativelyAccepted',
+          };
           respond(ctx.store, acc.owner, inst, map[action]!, readProposal(body.proposedNewTime ?? body.ProposedNewTime));
         }
         return reply.status(202).send();
@@ -144,7 +180,8 @@ export default async function eventRoutes(app: FastifyInstance, ctx: GraphContex
       const acc = await resolveMailbox(ctx, req, user, 'read');
       const inst = findInstance(ctx, acc, req, scope.cal(req), 'read');
       const { startMs, endMs } = readWindow(req);
-      if (inst.ev.data.type !== 'seriesMaster' || inst.occurrence) throw errors.badRequest('The specified event is not a recurring series master.', 'ErrorInvalidRequest');
+      if (inst.ev.data.type !== 'seriesMaster' || inst.occurrence)
+        throw errors.badRequest('The specified event is not a recurring series master.', 'ErrorInvalidRequest');
       const st = ctx.store.syncState(acc.owner.id);
       const { q } = readOptions(req);
       return sendEventPage(ctx, req, reply, {

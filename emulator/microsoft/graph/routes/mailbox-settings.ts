@@ -7,7 +7,17 @@ import type { MailboxSettingsRecord } from '../model.js';
 import { both, json, objectBody, param } from '../route-helpers.js';
 import { resolveZone } from '../time.js';
 
-const ORDER = ['automaticRepliesSetting', 'archiveFolder', 'timeZone', 'language', 'workingHours', 'userPurpose', 'dateFormat', 'timeFormat', 'delegateMeetingMessageDeliveryOptions'] as const;
+const ORDER = [
+  'automaticRepliesSetting',
+  'archiveFolder',
+  'timeZone',
+  'language',
+  'workingHours',
+  'userPurpose',
+  'dateFormat',
+  'timeFormat',
+  'delegateMeetingMessageDeliveryOptions',
+] as const;
 const DAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$/;
 
@@ -27,14 +37,22 @@ function validatePatch(body: Record<string, unknown>): Partial<MailboxSettingsRe
   const out: Partial<MailboxSettingsRecord> = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === 'timeZone') {
-      if (typeof v !== 'string' || !resolveZone(v)) throw errors.badRequest(`A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(v)}'.`, 'ErrorInvalidTimeZone');
+      if (typeof v !== 'string' || !resolveZone(v))
+        throw errors.badRequest(
+          `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${String(v)}'.`,
+          'ErrorInvalidTimeZone',
+        );
       out.timeZone = v;
     } else if (k === 'workingHours') {
       const wh = v as Partial<MailboxSettingsRecord['workingHours']> | null;
       if (!wh || typeof wh !== 'object') throw errors.badRequest('Invalid workingHours.');
       const next: Partial<MailboxSettingsRecord['workingHours']> = {};
       if (wh.daysOfWeek !== undefined) {
-        if (!Array.isArray(wh.daysOfWeek) || wh.daysOfWeek.some((d) => typeof d !== 'string' || !DAYS.has(d.toLowerCase()))) throw errors.badRequest('Invalid daysOfWeek in workingHours.');
+        if (
+          !Array.isArray(wh.daysOfWeek) ||
+          wh.daysOfWeek.some((d) => typeof d !== 'string' || !DAYS.has(d.toLowerCase()))
+        )
+          throw errors.badRequest('Invalid daysOfWeek in workingHours.');
         next.daysOfWeek = wh.daysOfWeek.map((d) => d.toLowerCase());
       }
       for (const t of ['startTime', 'endTime'] as const) {
@@ -45,7 +63,8 @@ function validatePatch(body: Record<string, unknown>): Partial<MailboxSettingsRe
       if (wh.timeZone !== undefined) {
         const tz = wh.timeZone as { name?: unknown; '@odata.type'?: unknown };
         const custom = tz?.['@odata.type'] === '#microsoft.graph.customTimeZone';
-        if (!tz || typeof tz.name !== 'string' || (!custom && !resolveZone(tz.name))) throw errors.badRequest('Invalid timeZone in workingHours.', 'ErrorInvalidTimeZone');
+        if (!tz || typeof tz.name !== 'string' || (!custom && !resolveZone(tz.name)))
+          throw errors.badRequest('Invalid timeZone in workingHours.', 'ErrorInvalidTimeZone');
         next.timeZone = tz as { name: string };
       }
       out.workingHours = next as MailboxSettingsRecord['workingHours'];
@@ -60,7 +79,10 @@ function validatePatch(body: Record<string, unknown>): Partial<MailboxSettingsRe
       if (!v || typeof v !== 'object') throw errors.badRequest('Invalid automaticRepliesSetting.');
       out.automaticRepliesSetting = v as Record<string, unknown>;
     } else if (k !== '@odata.context') {
-      throw errors.badRequest(`Property '${k}' does not exist or is read-only on type 'microsoft.graph.mailboxSettings'.`, 'RequestBroker--ParseUri');
+      throw errors.badRequest(
+        `Property '${k}' does not exist or is read-only on type 'microsoft.graph.mailboxSettings'.`,
+        'RequestBroker--ParseUri',
+      );
     }
   }
   return out;
@@ -82,14 +104,20 @@ export default async function mailboxSettingsRoutes(app: FastifyInstance, ctx: G
     if (!key) throw errors.badRequest(`Resource not found for the segment '${prop}'.`, 'BadRequest');
     const value = ctx.store.getSettings(acc.owner.id)[key];
     const c = `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/mailboxSettings/${key}`;
-    return json(reply, 200, typeof value === 'object' ? { '@odata.context': c, ...value } : { '@odata.context': c, value });
+    return json(
+      reply,
+      200,
+      typeof value === 'object' ? { '@odata.context': c, ...value } : { '@odata.context': c, value },
+    );
   });
 
   both(app, 'PATCH', '/mailboxSettings', async (req, reply, user) => {
     const acc = await resolveMailbox(ctx, req, user, 'write', 'settings');
     const patch = validatePatch(objectBody(req));
     const s = ctx.store.updateSettings(acc.owner.id, patch);
-    const body: Record<string, unknown> = { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/mailboxSettings` };
+    const body: Record<string, unknown> = {
+      '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/mailboxSettings`,
+    };
     for (const k of ORDER) if (k in patch) body[k] = s[k];
     return json(reply, 200, body);
   });
@@ -106,10 +134,17 @@ export default async function mailboxSettingsRoutes(app: FastifyInstance, ctx: G
     }
     return out;
   };
-  for (const suffix of ['/outlook/supportedTimeZones', "/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')", "/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Windows')"]) {
+  for (const suffix of [
+    '/outlook/supportedTimeZones',
+    "/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Iana')",
+    "/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'Windows')",
+  ]) {
     both(app, 'GET', suffix, async (req, reply, user) => {
       await resolveMailbox(ctx, req, user, 'read', 'settings');
-      return json(reply, 200, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.timeZoneInformation)`, value: zones(suffix.includes("'Iana'")) });
+      return json(reply, 200, {
+        '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.timeZoneInformation)`,
+        value: zones(suffix.includes("'Iana'")),
+      });
     });
   }
 }

@@ -13,7 +13,11 @@ export default async function reminderRoutes(app: FastifyInstance, ctx: GraphCon
     const raw = decodeURIComponent(req.url);
     const s = /startDateTime='([^']+)'/i.exec(raw)?.[1];
     const e = /endDateTime='([^']+)'/i.exec(raw)?.[1];
-    if (!s || !e) throw errors.badRequest('This request requires the parameters StartDateTime and EndDateTime.', 'ErrorInvalidParameter');
+    if (!s || !e)
+      throw errors.badRequest(
+        'This request requires the parameters StartDateTime and EndDateTime.',
+        'ErrorInvalidParameter',
+      );
     const startMs = parseQueryInstant(s, 'startDateTime');
     const endMs = parseQueryInstant(e, 'endDateTime');
     const prefs = parsePrefer(req.headers.prefer);
@@ -35,6 +39,9 @@ export default async function reminderRoutes(app: FastifyInstance, ctx: GraphCon
         eventLocation: { displayName: data.location?.displayName ?? '' },
         reminderFireTime: at(inst.startMs - (data.reminderMinutesBeforeStart ?? 15) * 60_000),
       }));
-    return json(reply, 200, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.reminder)`, value });
+    return json(reply, 200, {
+      '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.reminder)`,
+      value,
+    });
   });
 }

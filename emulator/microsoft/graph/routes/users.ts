@@ -5,7 +5,19 @@ import { GraphHttpError } from '../errors.js';
 import { errors } from '../mailbox-access.js';
 import { json, param } from '../route-helpers.js';
 
-const FIELDS = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'] as const;
+const FIELDS = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+] as const;
 
 function profile(u: EmuUser, select: string[] | null): Record<string, unknown> {
   const all: Record<string, unknown> = {
@@ -24,7 +36,11 @@ function profile(u: EmuUser, select: string[] | null): Record<string, unknown> {
   if (!select) return all;
   const out: Record<string, unknown> = {};
   for (const k of select) {
-    if (!(FIELDS as readonly string[]).includes(k)) throw errors.badRequest(`Could not find a property named '${k}' on type 'microsoft.graph.user'.`, 'Request_BadRequest');
+    if (!(FIELDS as readonly string[]).includes(k))
+      throw errors.badRequest(
+        `Could not find a property named '${k}' on type 'microsoft.graph.user'.`,
+        'Request_BadRequest',
+      );
     out[k] = all[k];
   }
   if (!('id' in out)) out.id = u.id;
@@ -33,18 +49,41 @@ function profile(u: EmuUser, select: string[] | null): Record<string, unknown> {
 
 function selectOf(q: unknown): string[] | null {
   const s = (q as Record<string, string | undefined>).$select;
-  return s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null;
+  return s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : null;
 }
 
 export default async function userRoutes(app: FastifyInstance, ctx: GraphContext): Promise<void> {
   app.get('/me', async (req, reply) => {
     const p = await ctx.authenticate(req.headers.authorization);
-    if (p.kind === 'application' || !p.userId) throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
-    if (!['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All'].some((s) => p.scopes.has(s))) throw new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    if (p.kind === 'application' || !p.userId)
+      throw new GraphHttpError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+    if (
+      !['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All'].some((s) =>
+        p.scopes.has(s),
+      )
+    )
+      throw new GraphHttpError(
+        403,
+        'Authorization_RequestDenied',
+        'Insufficient privileges to complete the operation.',
+      );
     const u = ctx.directory.users.get(p.userId);
-    if (!u) throw new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${p.userId}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!u)
+      throw new GraphHttpError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${p.userId}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     const sel = selectOf(req.query);
-    return json(reply, 200, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users${sel ? `(${sel.join(',')})` : ''}/$entity`, ...profile(u, sel) });
+    return json(reply, 200, {
+      '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users${sel ? `(${sel.join(',')})` : ''}/$entity`,
+      ...profile(u, sel),
+    });
   });
 
   app.get('/users/:user', async (req, reply) => {
@@ -55,11 +94,23 @@ export default async function userRoutes(app: FastifyInstance, ctx: GraphContext
     const allowed = self
       ? ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All']
       : ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All'];
-    if (!allowed.some((s) => p.scopes.has(s))) throw new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    if (!allowed.some((s) => p.scopes.has(s)))
+      throw new GraphHttpError(
+        403,
+        'Authorization_RequestDenied',
+        'Insufficient privileges to complete the operation.',
+      );
     if (!u || u.tenantId !== p.tenantId) {
-      throw new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+      throw new GraphHttpError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
     const sel = selectOf(req.query);
-    return json(reply, 200, { '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users${sel ? `(${sel.join(',')})` : ''}/$entity`, ...profile(u, sel) });
+    return json(reply, 200, {
+      '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users${sel ? `(${sel.join(',')})` : ''}/$entity`,
+      ...profile(u, sel),
+    });
   });
 }
