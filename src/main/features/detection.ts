@@ -51,7 +51,7 @@ const postJson: HttpPost = async (url, init) => {
 export function createDetectionRuntime(
   container: Container,
   opts: {
-    sync?: SyncRuntime;
+    sync?: Pick<SyncRuntime, 'sync'>;
     now?: () => Date;
     log?: (o: Record<string, unknown>, m: string) => void;
     post?: HttpPost;
