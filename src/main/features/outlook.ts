@@ -21,7 +21,7 @@ import { ConnectionService } from '../../services/connections/connection-service
 import { InProcessEventBus } from '../../services/connections/events.js';
 import { TokenManager } from '../../services/connections/token-manager.js';
 import { PgConnectionStore, subscriptionIdsOf } from '../../stores/connection-store.js';
-import { registerFeature, type FeatureWiring } from '../server.js';
+import { registerFeature, registerProviderWiring, type FeatureWiring } from '../server.js';
 
 export const CALLBACK_PATH = '/api/integrations/outlook/callback';
 const DEMO_CLIENT_ID = '5c7b1e0a-2f4d-4c3b-9a8e-0ca1b41d9e01';
@@ -173,3 +173,8 @@ export const outlookFeatures = new WeakMap<
 >();
 
 registerFeature(wireOutlook);
+
+// Workers and the CLI have no HTTP server: they only need the MICROSOFT provider factory (routes are dropped).
+registerProviderWiring(async (container, config) => {
+  await wireOutlook({ container, config, emulator: null, publicUrl: () => config.publicBaseUrl ?? `http://${config.host}:${config.port}` });
+});
