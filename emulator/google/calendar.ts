@@ -8,6 +8,8 @@ import {
   deleted,
   duplicate,
   forbidden,
+  forbiddenForNonOrganizer,
+  timeRangeEmpty,
   GoogleApiError,
   insufficientScopes,
   notFound,
@@ -34,6 +36,8 @@ export interface CalendarDeps {
 type Q = Record<string, string | undefined>;
 const READ = ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly'].map((s) => SCOPE_PREFIX + s);
 const WRITE = ['calendar', 'calendar.events'].map((s) => SCOPE_PREFIX + s);
+/** Properties only the organizer may set (guests' copies refuse them). */
+const SHARED = ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const;
 const FREEBUSY = [...READ, SCOPE_PREFIX + 'calendar.freebusy'];
 
 declare module 'fastify' {
@@ -94,12 +98,15 @@ async function writeEvent(deps: CalendarDeps, req: FastifyRequest, method: 'PUT'
   const owner = user(deps, cal.owner);
   const organizer = current.organizer.email.toLowerCase();
   const next = applyBody(structuredClone(current), (req.body ?? {}) as Record<string, unknown>, {
+    supportsAttachments: q.supportsAttachments === 'true',
     organizer,
     users: deps.store.users,
     conferenceTypes: owner.conferenceTypes,
     conferenceDataVersion: Number(q.conferenceDataVersion ?? 0),
     replace: method === 'PUT',
   });
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (organizer !== cal.owner && SHARED.some((k) => body[k] !== undefined && body[k] !== current[k])) throw forbiddenForNonOrganizer();
   if (organizer !== cal.owner) {
     // An attendee can change only their own response (and private properties); the rest is the organizer's.
     const mine = next.attendees?.find((a) => a.email.toLowerCase() === cal.owner);
@@ -122,7 +129,7 @@ function freeBusy(deps: CalendarDeps, t: AccessToken, body: Record<string, unkno
   const from = DateTime.fromISO(String(body.timeMin), { setZone: true });
   const to = DateTime.fromISO(String(body.timeMax), { setZone: true });
   if (!from.isValid || !to.isValid) throw badRequest('Bad Request');
-  if (to <= from) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { locationType: 'parameter', location: 'timeMax' });
+  if (to <= from) throw timeRangeEmpty();
   const items = Array.isArray(body.items) ? (body.items as Array<{ id?: string }>) : [];
   if (items.length > 50) throw new GoogleApiError(400, 'tooManyCalendarsRequested', 'Too many calendars requested.');
   const zone = typeof body.timeZone === 'string' && DateTime.local().setZone(body.timeZone).isValid ? body.timeZone : 'UTC';
@@ -215,6 +222,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     if (cal.events.has(id)) throw duplicate();
     const owner = user(deps, cal.owner);
     const ev = applyBody(newEvent(id, owner, store.now()), body, {
+      supportsAttachments: q.supportsAttachments === 'true',
       organizer: cal.owner,
       users: store.users,
       conferenceTypes: owner.conferenceTypes,

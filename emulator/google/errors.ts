@@ -29,10 +29,26 @@ export const badRequest = (message: string, location?: string) =>
   new GoogleApiError(400, 'invalid', message, location ? { location, locationType: 'parameter' } : {});
 export const required = (field: string) => new GoogleApiError(400, 'required', `Missing ${field}.`);
 export const forbidden = (message = 'Forbidden') => new GoogleApiError(403, 'forbidden', message);
-export const rateLimit = (status: 403 | 429, retryAfter?: number) =>
-  new GoogleApiError(status, 'rateLimitExceeded', 'Rate Limit Exceeded', {
+export type RateReason = 'rateLimitExceeded' | 'userRateLimitExceeded' | 'quotaExceeded';
+const RATE_MESSAGES: Record<RateReason, string> = {
+  rateLimitExceeded: 'Rate Limit Exceeded',
+  userRateLimitExceeded: 'User Rate Limit Exceeded',
+  quotaExceeded: 'Calendar usage limits exceeded.',
+};
+export const rateLimit = (status: 403 | 429, retryAfter?: number, reason: RateReason = 'rateLimitExceeded') =>
+  new GoogleApiError(status, reason, RATE_MESSAGES[reason], {
     domain: 'usageLimits',
     headers: retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {},
+  });
+export const timeRangeEmpty = () =>
+  new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { domain: 'calendar', locationType: 'parameter', location: 'timeMax' });
+export const forbiddenForNonOrganizer = () =>
+  new GoogleApiError(403, 'forbiddenForNonOrganizer', 'Shared properties can only be changed by the organizer of the event.', { domain: 'calendar' });
+export const updatedMinTooLongAgo = () =>
+  new GoogleApiError(410, 'updatedMinTooLongAgo', 'The requested minimum modification time lies too far in the past.', {
+    domain: 'calendar',
+    locationType: 'parameter',
+    location: 'updatedMin',
   });
 export const unauthorized = () =>
   new GoogleApiError(401, 'authError', 'Invalid Credentials', { location: 'Authorization', locationType: 'header' });

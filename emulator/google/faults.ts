@@ -1,12 +1,12 @@
 // Fault injection for the Calendar API: per-user rate limiting (403 or 429 rateLimitExceeded), random 500/503
 // backend errors and latency, reproducible from a seed.
 import { createRng, type Rng } from '../common/rng.js';
-import { GoogleApiError, rateLimit } from './errors.js';
+import { GoogleApiError, rateLimit, type RateReason } from './errors.js';
 
 export interface GoogleFaultConfig {
   seed: number;
   /** Per user: more than `requestsPerWindow` requests in `windowSeconds` are refused with `status`. */
-  throttle: { enabled: boolean; requestsPerWindow: number; windowSeconds: number; status: 403 | 429; retryAfterSeconds: number | null };
+  throttle: { enabled: boolean; requestsPerWindow: number; windowSeconds: number; status: 403 | 429; retryAfterSeconds: number | null; reason: RateReason };
   /** Each Calendar API request fails with probability `rate`, status picked from `statuses`. */
   errors: { rate: number; statuses: Array<500 | 503> };
   latency: { fixedMs: number };
@@ -16,7 +16,7 @@ export type GoogleFaultPatch = { [K in keyof GoogleFaultConfig]?: GoogleFaultCon
 
 export const DEFAULT_GOOGLE_FAULTS: GoogleFaultConfig = {
   seed: 1,
-  throttle: { enabled: false, requestsPerWindow: 600, windowSeconds: 60, status: 403, retryAfterSeconds: null },
+  throttle: { enabled: false, requestsPerWindow: 600, windowSeconds: 60, status: 403, retryAfterSeconds: null, reason: 'rateLimitExceeded' },
   errors: { rate: 0, statuses: [500, 503] },
   latency: { fixedMs: 0 },
 };
@@ -31,6 +31,7 @@ function validate(c: GoogleFaultConfig): GoogleFaultConfig {
   if (!(c.throttle.requestsPerWindow >= 1)) bad('throttle.requestsPerWindow must be >= 1');
   if (!(c.throttle.windowSeconds > 0)) bad('throttle.windowSeconds must be > 0');
   if (c.throttle.status !== 403 && c.throttle.status !== 429) bad('throttle.status must be 403 or 429');
+  if (!['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'].includes(c.throttle.reason)) bad('throttle.reason must be rateLimitExceeded, userRateLimitExceeded or quotaExceeded');
   if (!(c.errors.rate >= 0 && c.errors.rate <= 1)) bad('errors.rate must be between 0 and 1');
   if (!Array.isArray(c.errors.statuses) || c.errors.statuses.length === 0 || c.errors.statuses.some((s) => s !== 500 && s !== 503))
     bad('errors.statuses must list 500 and/or 503');
@@ -78,7 +79,7 @@ export class GoogleFaults {
       const times = (this.windows.get(user) ?? []).filter((x) => x > now - t.windowSeconds * 1000);
       if (times.length >= t.requestsPerWindow) {
         this.windows.set(user, times);
-        return { error: rateLimit(t.status, t.retryAfterSeconds ?? undefined), kind: 'throttle' };
+        return { error: rateLimit(t.status, t.retryAfterSeconds ?? undefined, t.reason), kind: 'throttle' };
       }
       times.push(now);
       this.windows.set(user, times);

@@ -1,7 +1,7 @@
 // events.list: time-range listing (masters or singleEvents expansion), paging, and syncToken incremental sync
 // (410 fullSyncRequired for an unknown or invalidated token, 400 for parameters that cannot go with a token).
 import { DateTime } from 'luxon';
-import { badRequest, fullSyncRequired, GoogleApiError } from './errors.js';
+import { badRequest, fullSyncRequired, GoogleApiError, timeRangeEmpty, updatedMinTooLongAgo } from './errors.js';
 import type { GCalendar, GEvent } from './model.js';
 import { instantOf, zoneOf } from './recurrence.js';
 import { eventJson } from './serialize.js';
@@ -64,29 +64,34 @@ function expand(store: GoogleStore, cal: GCalendar, events: GEvent[], single: bo
 export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<string, unknown> {
   const maxResults = Math.min(2500, Math.max(1, Number(q.maxResults ?? 250) || 250));
   if (q.maxResults !== undefined && !(Number(q.maxResults) >= 1)) throw badRequest('Invalid value for maxResults', 'maxResults');
-  const single = q.singleEvents === 'true';
+  let single = q.singleEvents === 'true';
   let items: GEvent[];
-  let window: [number, number] | null = null;
+  let window: [number, number] | null;
   if (q.syncToken !== undefined) {
     const bad = NOT_WITH_SYNC.find((p) => q[p] !== undefined);
     if (bad) throw new GoogleApiError(400, 'invalid', `Invalid parameter: ${bad} cannot be used together with syncToken.`, { locationType: 'parameter', location: bad });
     const t = decode<SyncToken>(q.syncToken);
     if (!t || t.c !== cal.id || t.g !== cal.generation || t.s > cal.seq) throw fullSyncRequired();
     window = t.w;
+    single = single || t.se;
     const from = window ? DateTime.fromMillis(window[0]) : DateTime.fromMillis(store.now()).minus({ years: 1 });
     const to = window ? DateTime.fromMillis(window[1]) : DateTime.fromMillis(store.now()).plus({ years: 2 });
     const changed = [...cal.events.values()].filter((e) => e.seq > t.s).sort((a, b) => a.seq - b.seq);
-    items = expand(store, cal, changed, single || t.se, from, to, true);
+    items = expand(store, cal, changed, single, from, to, true);
   } else {
     const min = parseTime(q.timeMin, 'timeMin');
     const max = parseTime(q.timeMax, 'timeMax');
-    if (min && max && max.toMillis() <= min.toMillis()) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { locationType: 'parameter', location: 'timeMax' });
+    if (min && max && max.toMillis() <= min.toMillis()) throw timeRangeEmpty();
+    const updatedMin = parseTime(q.updatedMin, 'updatedMin');
+    // Deletions are remembered for about four weeks; older updatedMin values cannot be answered.
+    if (updatedMin && updatedMin.toMillis() < store.now() - 28 * 86_400_000) throw updatedMinTooLongAgo();
     if (q.orderBy === 'startTime' && !single) throw badRequest('The requested ordering is not available for the particular query.', 'orderBy');
     const from = min ?? DateTime.fromMillis(store.now()).minus({ years: 1 });
     const to = max ?? DateTime.fromMillis(store.now()).plus({ years: 2 });
     window = [from.toMillis(), to.toMillis()];
     const showDeleted = q.showDeleted === 'true';
-    let base = [...cal.events.values()].filter((e) => showDeleted || e.status !== 'cancelled');
+    let base = [...cal.events.values()].filter((e) => showDeleted || updatedMin !== null || e.status !== 'cancelled');
+    if (updatedMin) base = base.filter((e) => Date.parse(e.updated) >= updatedMin.toMillis());
     if (single) base = base.filter((e) => !e.recurringEventId);
     if (q.iCalUID) base = base.filter((e) => e.iCalUID === q.iCalUID);
     for (const p of ([] as string[]).concat((q.privateExtendedProperty as unknown as string[] | string | undefined) ?? [])) {

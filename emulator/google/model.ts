@@ -54,6 +54,10 @@ export interface GEvent {
   conferenceData?: Record<string, unknown>;
   hangoutLink?: string;
   colorId?: string;
+  guestsCanInviteOthers?: boolean;
+  guestsCanModify?: boolean;
+  guestsCanSeeOtherGuests?: boolean;
+  attachments?: Array<Record<string, unknown>>;
   eventType: string;
   created: string;
   updated: string;

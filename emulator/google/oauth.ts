@@ -10,7 +10,7 @@ const KNOWN_SCOPES = new Set([
   'openid',
   'email',
   'profile',
-  ...['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly', 'calendar.freebusy', 'admin.directory.resource.calendar.readonly', 'userinfo.email', 'userinfo.profile'].map((s) => SCOPE_PREFIX + s),
+  ...['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly', 'calendar.freebusy', 'admin.directory.resource.calendar.readonly', 'userinfo.email', 'userinfo.profile', 'drive.metadata.readonly'].map((s) => SCOPE_PREFIX + s),
 ]);
 
 interface Grant {
@@ -89,6 +89,13 @@ export class OAuthState {
     const token = `ya29.${rand(40)}`;
     this.tokens.set(token, { user: grant.user, clientId: grant.clientId, scopes: grant.scopes, expiresAt: this.now() + this.accessTokenSeconds * 1000, grantId: grant.id });
     return { token, expiresIn: this.accessTokenSeconds };
+  }
+
+  /** An access token for a user without the browser flow (test and conformance harnesses). */
+  mint(user: string, clientId: string, scopes: string[]): string {
+    const grant: Grant = { id: rand(8), user: user.toLowerCase(), clientId, scopes, refreshToken: null, revoked: false };
+    this.grants.set(grant.id, grant);
+    return this.issueAccess(grant).token;
   }
 
   saveGrant(grant: Grant, offline: boolean): string | null {

@@ -9,12 +9,22 @@ import type { GoogleStore } from './store.js';
 /** The event as the API returns it to `viewer` (the calendar's owner). */
 export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record<string, unknown> {
   const { seq: _seq, ...rest } = e;
+  const dt = (d: GDateTime): GDateTime => {
+    if (!d.dateTime) return d;
+    const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(d.dateTime);
+    const parsed = hasOffset ? DateTime.fromISO(d.dateTime, { setZone: true }) : DateTime.fromISO(d.dateTime, { zone: d.timeZone ?? cal.timeZone });
+    const shown = d.timeZone ? parsed.setZone(d.timeZone) : parsed;
+    return { ...d, dateTime: shown.toISO({ suppressMilliseconds: true })! };
+  };
   const self = (x: { email: string } | undefined) => (x && x.email.toLowerCase() === cal.id ? { ...x, self: true } : x);
   if (e.status === 'cancelled' && !e.recurringEventId && !e.summary) return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
   return {
     kind: 'calendar#event',
     etag: store.etag(e),
     ...rest,
+    start: dt(e.start),
+    end: dt(e.end),
+    ...(e.originalStartTime ? { originalStartTime: dt(e.originalStartTime) } : {}),
     htmlLink: `https://calendar.google.com/calendar/event?eid=${Buffer.from(`${e.id} ${cal.id}`).toString('base64url')}`,
     creator: self(e.creator),
     organizer: self(e.organizer),
@@ -65,7 +75,7 @@ function attendeesOf(input: unknown, organizer: string, users: Map<string, GUser
 export function applyBody(
   base: GEvent,
   body: Record<string, unknown>,
-  ctx: { organizer: string; users: Map<string, GUser>; conferenceTypes: string[]; conferenceDataVersion: number; replace: boolean },
+  ctx: { organizer: string; users: Map<string, GUser>; conferenceTypes: string[]; conferenceDataVersion: number; replace: boolean; supportsAttachments?: boolean },
 ): GEvent {
   const e: GEvent = ctx.replace
     ? { ...base, summary: undefined, description: undefined, location: undefined, attendees: undefined, recurrence: undefined, transparency: undefined, visibility: undefined, extendedProperties: undefined, colorId: undefined, reminders: { useDefault: true } }
@@ -77,6 +87,13 @@ export function applyBody(
   if (body.transparency === 'opaque' || body.transparency === 'transparent') e.transparency = body.transparency;
   if (typeof body.visibility === 'string') e.visibility = body.visibility as GEvent['visibility'];
   if (body.status === 'tentative' || body.status === 'confirmed') e.status = body.status;
+  // Cancelling one instance of a series: the instance becomes a cancelled exception.
+  if (body.status === 'cancelled' && base.recurringEventId) e.status = 'cancelled';
+  for (const k of ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const) if (typeof body[k] === 'boolean') e[k] = body[k] as boolean;
+  if (body.attachments !== undefined && ctx.supportsAttachments) {
+    if (!Array.isArray(body.attachments) || body.attachments.some((a: { fileUrl?: unknown }) => typeof a?.fileUrl !== 'string')) throw badRequest('Invalid attachment.');
+    e.attachments = (body.attachments as Array<Record<string, unknown>>).slice(0, 25).map((a) => ({ ...a }));
+  }
   if (body.recurrence !== undefined) {
     if (!Array.isArray(body.recurrence) || body.recurrence.some((l) => typeof l !== 'string')) throw badRequest('Invalid recurrence rule.');
     const problem = recurrenceProblem(body.recurrence as string[]);
@@ -123,6 +140,7 @@ function conference(input: unknown, base: GEvent, allowed: string[], e: GEvent):
     entryPoints: [{ entryPointType: 'video', uri, label: `meet.google.com/${code}` }],
     conferenceSolution: { key: { type }, name: 'Google Meet', iconUri: 'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png' },
     conferenceId: code,
+    signature: Buffer.from(`${req.requestId}:${code}`).toString('base64url'),
   };
 }
 

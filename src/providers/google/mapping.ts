@@ -31,6 +31,8 @@ function response(s: string | null | undefined): ResponseStatus {
       return 'declined';
     case 'needsAction':
       return 'notResponded';
+    case null:
+    case undefined:
     default:
       return 'none';
   }
