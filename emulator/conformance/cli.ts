@@ -6,21 +6,21 @@ import { formatResult, runConformance, summary } from './runner.js';
 const program = new Command('conformance')
   .description('Replay Microsoft Graph conformance cases against a freshly seeded in-process emulator')
   .requiredOption('--cases <dir>', 'folder of case files (graph-conformance format)')
-  .option('--provider <name>', 'provider to emulate', 'microsoft')
+  .option('--provider <name>', 'provider to emulate: microsoft or google', 'microsoft')
   .option('--only <regexp>', 'run only the cases whose id matches');
 
 program.parse();
 const opts = program.opts<{ cases: string; provider: string; only?: string }>();
 
-if (opts.provider !== 'microsoft') {
-  process.stderr.write(`unknown provider '${opts.provider}' (only microsoft is emulated)\n`);
+if (opts.provider !== 'microsoft' && opts.provider !== 'google') {
+  process.stderr.write(`unknown provider '${opts.provider}' (microsoft or google)\n`);
   process.exit(2);
 }
 
 const only = opts.only ? new RegExp(opts.only) : null;
 try {
   const results = await runConformance(resolve(opts.cases), {
-    provider: 'microsoft',
+    provider: opts.provider,
     ...(only ? { only: (id: string) => only.test(id) } : {}),
     onResult: (r) => process.stdout.write(`${formatResult(r)}\n`),
   });

@@ -3,12 +3,13 @@ import { loadCases, type CaseOutcome, type ConformanceCase } from './cases.js';
 import { typeFromContext, typeName, type Representations } from './compare.js';
 import { runExchange } from './exchange.js';
 import { SetupError } from './fixtures.js';
+import { runGoogleConformance } from './google.js';
 import { Harness } from './harness.js';
 import { runErrorBody, runNotification, runThrottle, runValidation } from './payloads.js';
 import { runFragment, runRepresentation } from './representations.js';
 
 export interface RunOptions {
-  provider?: 'microsoft';
+  provider?: 'microsoft' | 'google';
   /** Only cases whose id matches. */
   only?: (id: string) => boolean;
   /** Called after each case (for streaming output). */
@@ -108,7 +109,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** Runs every case in `dir`; the emulator is reset (fresh seed) before each case. */
 export async function runConformance(dir: string, opts: RunOptions = {}): Promise<CaseOutcome[]> {
-  if (opts.provider && opts.provider !== 'microsoft') throw new Error(`unknown provider '${opts.provider}'`);
+  if (opts.provider === 'google') return runGoogleConformance(dir, opts);
+  if (opts.provider && opts.provider !== 'microsoft') throw new Error(`unknown provider '${String(opts.provider)}'`);
   const all = loadCases(dir);
   const reps = representationsOf(all);
   const cases = all.filter((c) => !opts.only || opts.only(c.id));
