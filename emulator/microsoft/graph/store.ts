@@ -17,47 +17,11 @@ import type {
 import { expandSeries } from './recurrence.js';
 import { graphTimestamp, localWallClock } from './time.js';
 import { defaultSettings, defaultCalendar, newCalendar, ORG_PERMISSION_ID } from './store-defaults.js';
+import { cmp, indexEvent, lowerBound, unindexEvent, type Mailbox } from './mailbox-index.js';
 
 export type * from './model.js';
 
-interface Mailbox {
-  userId: string;
-  calendars: Map<string, CalendarRecord>;
-  defaultCalendarId: string;
-  events: Map<string, StoredEvent>;
-  /** Non-master events ordered by startMs (ties by id). */
-  sorted: StoredEvent[];
-  masters: Map<string, StoredEvent>;
-  /** masterId → (originalStartMs → exception id). */
-  exceptions: Map<string, Map<number, string>>;
-  maxDurationMs: number;
-  settings: MailboxSettingsRecord;
-  changes: ChangeRecord[];
-  seq: number;
-  /** Oldest sequence a delta token may still start from. */
-  minSeq: number;
-  /** Bumped by invalidateDeltaTokens: older tokens answer 410. */
-  epoch: number;
-  transactionIds: Map<string, string>;
-}
-
 const MAX_CHANGES = 200_000;
-
-function cmp(a: StoredEvent, b: StoredEvent): number {
-  return a.startMs - b.startMs || (a.data.id! < b.data.id! ? -1 : a.data.id! > b.data.id! ? 1 : 0);
-}
-
-/** First index in `arr` whose startMs >= ms. */
-function lowerBound(arr: StoredEvent[], ms: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]!.startMs < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The Graph calendar data of every emulated mailbox.
@@ -417,7 +381,7 @@ export class MailboxStore {
   ): StoredEvent {
     const b = this.box(userId);
     const ev: StoredEvent = { ...meta, data, userId, calendarId, version: 1 };
-    this.index(b, ev);
+    indexEvent(b, ev);
     if (data.transactionId) b.transactionIds.set(data.transactionId, data.id!);
     if (data.iCalUId) {
       const list = this.meetings.get(data.iCalUId) ?? [];
@@ -439,11 +403,11 @@ export class MailboxStore {
   ): StoredEvent {
     const b = this.box(ev.userId);
     const prev: StoredEvent = { ...ev, cancelledStarts: ev.cancelledStarts ? [...ev.cancelledStarts] : undefined };
-    this.unindex(b, ev);
+    unindexEvent(b, ev);
     ev.data = { ...data, changeKey: this.newChangeKey(), lastModifiedDateTime: graphTimestamp(this.clock()) };
     Object.assign(ev, meta);
     ev.version += 1;
-    this.index(b, ev);
+    indexEvent(b, ev);
     this.record(b, ev, 'updated', prev.data.type === 'seriesMaster' ? prev : undefined);
     return ev;
   }
@@ -457,7 +421,7 @@ export class MailboxStore {
       for (const exId of [...(b.exceptions.get(eventId)?.values() ?? [])]) this.removeEvent(userId, exId);
       b.exceptions.delete(eventId);
     }
-    this.unindex(b, ev);
+    unindexEvent(b, ev);
     b.events.delete(eventId);
     if (ev.data.transactionId && b.transactionIds.get(ev.data.transactionId) === eventId)
       b.transactionIds.delete(ev.data.transactionId);
@@ -476,39 +440,6 @@ export class MailboxStore {
   cancelOccurrence(master: StoredEvent, originalStartMs: number): void {
     const cancelled = [...(master.cancelledStarts ?? []), originalStartMs];
     this.replaceEvent(master, master.data, { cancelledStarts: cancelled });
-  }
-
-  private index(b: Mailbox, ev: StoredEvent): void {
-    b.events.set(ev.data.id!, ev);
-    if (ev.data.type === 'seriesMaster') {
-      b.masters.set(ev.data.id!, ev);
-      return;
-    }
-    if (ev.data.type === 'exception' && ev.data.seriesMasterId && ev.originalStartMs !== undefined) {
-      const m = b.exceptions.get(ev.data.seriesMasterId) ?? new Map<number, string>();
-      m.set(ev.originalStartMs, ev.data.id!);
-      b.exceptions.set(ev.data.seriesMasterId, m);
-    }
-    b.maxDurationMs = Math.max(b.maxDurationMs, ev.endMs - ev.startMs);
-    const s = b.sorted;
-    if (s.length === 0 || cmp(s[s.length - 1]!, ev) <= 0) s.push(ev);
-    else s.splice(lowerBound(s, ev.startMs), 0, ev);
-  }
-
-  private unindex(b: Mailbox, ev: StoredEvent): void {
-    if (ev.data.type === 'seriesMaster') {
-      b.masters.delete(ev.data.id!);
-      return;
-    }
-    if (ev.data.type === 'exception' && ev.data.seriesMasterId && ev.originalStartMs !== undefined) {
-      b.exceptions.get(ev.data.seriesMasterId)?.delete(ev.originalStartMs);
-    }
-    for (let i = lowerBound(b.sorted, ev.startMs); i < b.sorted.length && b.sorted[i]!.startMs === ev.startMs; i++) {
-      if (b.sorted[i] === ev) {
-        b.sorted.splice(i, 1);
-        return;
-      }
-    }
   }
 
   /**
@@ -647,7 +578,7 @@ export class MailboxStore {
       };
       this.boxes.set(m.userId, b);
       for (const ev of m.events) {
-        this.index(b, ev);
+        indexEvent(b, ev);
         if (ev.data.transactionId) b.transactionIds.set(ev.data.transactionId, ev.data.id!);
         if (ev.data.iCalUId) {
           const list = this.meetings.get(ev.data.iCalUId) ?? [];
