@@ -1,5 +1,6 @@
 // ConnectionService: connect (authorize URL with state + PKCE), callback (validate state, redeem code, store the
 // connection and its calendars), status, admin consent URL, calendar refresh and disconnect, all audited.
+import type { ProviderType } from '../../domain/calendar.js';
 import type { Connection } from '../../domain/connections.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
@@ -35,6 +36,12 @@ export interface ConnectionServiceDeps {
   defaultAdminTenant: string;
   /** Where the browser goes after the callback (the settings page). */
   settingsPath: string;
+  /** The provider this service connects (default MICROSOFT). */
+  provider?: ProviderType;
+  /** Its name in routes, audit actions and redirects (default `outlook`). */
+  slug?: string;
+  /** Its name in messages (default `Outlook`). */
+  label?: string;
 }
 
 export interface ConnectResult {
@@ -48,10 +55,15 @@ export type CallbackQuery = Partial<
 
 const STATE_TTL_MS = 10 * 60_000;
 const CONSENT_ERROR = /AADSTS(65001|90094|900941)\b/;
-const PROVIDER = 'MICROSOFT' as const;
 
 export class ConnectionService {
-  constructor(private readonly d: ConnectionServiceDeps) {}
+  private readonly provider: ProviderType;
+  private readonly slug: string;
+
+  constructor(private readonly d: ConnectionServiceDeps) {
+    this.provider = d.provider ?? 'MICROSOFT';
+    this.slug = d.slug ?? 'outlook';
+  }
 
   private async newState(
     actor: Pick<Actor, 'tenantId' | 'userId'>,
@@ -63,7 +75,7 @@ export class ConnectionService {
     await this.d.states.create({
       tenantId: actor.tenantId,
       userId: actor.userId,
-      provider: PROVIDER,
+      provider: this.provider,
       nonceHash: hash,
       verifierCiphertext: this.d.sealer.seal(verifier, hash),
       redirectAfter: null,
@@ -85,13 +97,13 @@ export class ConnectionService {
       loginHint: opts.loginHint,
       prompt: opts.prompt,
     });
-    await this.audit(actor.tenantId, actor.userId, 'outlook.connect_started', undefined, {});
+    await this.audit(actor.tenantId, actor.userId, `${this.slug}.connect_started`, undefined, {});
     return { authorizeUrl, expiresAt };
   }
 
   /** The organisation-wide consent link, with the scopes and why each is needed. */
   async adminConsentUrl(actor: Actor, tenant?: string) {
-    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, this.provider);
     const { nonce, expiresAt } = await this.newState(actor, ADMIN_CONSENT_MARKER);
     const target = tenant ?? conn?.providerTenantId ?? this.d.defaultAdminTenant;
     return {
@@ -127,12 +139,12 @@ export class ConnectionService {
     }
     const tid = tokens.account.providerTenantId.toLowerCase();
     if (this.d.allowedTenants.length > 0 && !this.d.allowedTenants.includes(tid)) {
-      await this.audit(who.tenantId, who.userId, 'outlook.tenant_rejected', undefined, { providerTenantId: tid });
+      await this.audit(who.tenantId, who.userId, `${this.slug}.tenant_rejected`, undefined, { providerTenantId: tid });
       throw new AppError('tenant_not_allowed', undefined, { details: { providerTenantId: tid } });
     }
     const conn = await this.d.connections.upsert({
       ...who,
-      provider: PROVIDER,
+      provider: this.provider,
       providerTenantId: tid,
       providerUserId: tokens.account.providerUserId,
       accountEmail: tokens.account.username,
@@ -145,7 +157,7 @@ export class ConnectionService {
     const calendars = await this.syncCalendars(conn).catch((e: unknown) => e);
     const unsupported = isAppError(calendars, 'unsupported_mailbox');
     if (unsupported) await this.setUnsupported(conn, calendars.message);
-    await this.audit(conn.tenantId, conn.userId, 'outlook.connected', conn.id, {
+    await this.audit(conn.tenantId, conn.userId, `${this.slug}.connected`, conn.id, {
       providerTenantId: tid,
       providerUserId: conn.providerUserId,
       scopes: tokens.scopes,
@@ -156,9 +168,9 @@ export class ConnectionService {
       tenantId: conn.tenantId,
       userId: conn.userId,
       connectionId: conn.id,
-      provider: PROVIDER,
+      provider: this.provider,
     });
-    return { redirect: `${this.d.settingsPath}?connected=outlook${unsupported ? '&status=unsupported_mailbox' : ''}` };
+    return { redirect: `${this.d.settingsPath}?connected=${this.slug}${unsupported ? '&status=unsupported_mailbox' : ''}` };
   }
 
   private async adminConsentDone(who: { tenantId: string; userId: string }, q: CallbackQuery) {
@@ -166,7 +178,7 @@ export class ConnectionService {
     await this.audit(
       who.tenantId,
       who.userId,
-      granted ? 'outlook.admin_consent_granted' : 'outlook.admin_consent_failed',
+      granted ? `${this.slug}.admin_consent_granted` : `${this.slug}.admin_consent_failed`,
       undefined,
       {
         providerTenantId: q.tenant ?? null,
@@ -189,27 +201,27 @@ export class ConnectionService {
   }
 
   private async consentRequired(who: { tenantId: string; userId: string }, reason: string) {
-    const existing = await this.d.connections.get(who.tenantId, who.userId, PROVIDER);
+    const existing = await this.d.connections.get(who.tenantId, who.userId, this.provider);
     if (existing)
       await this.d.connections.setStatus(who.tenantId, existing.id, 'consent_required', {
         reason: 'admin_consent_required',
         lastError: reason,
       });
-    await this.audit(who.tenantId, who.userId, 'outlook.consent_required', existing?.id, { reason });
+    await this.audit(who.tenantId, who.userId, `${this.slug}.consent_required`, existing?.id, { reason });
     if (existing)
       this.d.events.publish({
         type: 'connection.consent_required',
         ...who,
         connectionId: existing.id,
-        provider: PROVIDER,
+        provider: this.provider,
         reason,
       });
-    return { redirect: `${this.d.settingsPath}?connected=outlook&error=admin_consent_required` };
+    return { redirect: `${this.d.settingsPath}?connected=${this.slug}&error=admin_consent_required` };
   }
 
   private async failed(who: { tenantId: string; userId: string }, code: string, message: string) {
-    await this.audit(who.tenantId, who.userId, 'outlook.connect_failed', undefined, { error: code, message });
-    return { redirect: `${this.d.settingsPath}?connected=outlook&error=${encodeURIComponent(code)}` };
+    await this.audit(who.tenantId, who.userId, `${this.slug}.connect_failed`, undefined, { error: code, message });
+    return { redirect: `${this.d.settingsPath}?connected=${this.slug}&error=${encodeURIComponent(code)}` };
   }
 
   private async setUnsupported(conn: Connection, message: string): Promise<void> {
@@ -223,7 +235,7 @@ export class ConnectionService {
       tenantId: conn.tenantId,
       userId: conn.userId,
       connectionId: conn.id,
-      provider: PROVIDER,
+      provider: this.provider,
       reason: 'on_premises',
     });
   }
@@ -235,7 +247,7 @@ export class ConnectionService {
         conn,
         'This mailbox is hosted on-premises (Exchange Server) and cannot be reached through Microsoft Graph.',
       );
-      await this.audit(conn.tenantId, conn.userId, 'outlook.unsupported_mailbox', conn.id, {
+      await this.audit(conn.tenantId, conn.userId, `${this.slug}.unsupported_mailbox`, conn.id, {
         graphCode: e.details?.graphCode ?? null,
       });
     }
@@ -253,14 +265,14 @@ export class ConnectionService {
 
   /** The caller's connection when usable; otherwise the error its status calls for. */
   async activeConnection(actor: Actor): Promise<Connection> {
-    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
-    if (!conn) throw new AppError('not_connected', 'Connect Outlook first (POST /api/integrations/outlook/connect).');
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, this.provider);
+    if (!conn) throw new AppError('not_connected', `Connect ${this.d.label ?? 'Outlook'} first (POST /api/integrations/${this.slug}/connect).`);
     if (conn.status !== 'active') throw this.d.tokens.statusError(conn);
     return conn;
   }
 
   async status(actor: Actor) {
-    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, this.provider);
     if (!conn) return { connected: false as const, status: 'not_connected' as const, connection: null, calendars: [] };
     const calendars = await this.d.connections.listCalendars(actor.tenantId, conn.id);
     return { connected: conn.status === 'active', status: conn.status, connection: conn, calendars };
@@ -268,7 +280,7 @@ export class ConnectionService {
 
   /** Deletes subscriptions (best effort), erases the tokens, marks the connection revoked. */
   async disconnect(actor: Actor): Promise<Connection> {
-    const conn = await this.d.connections.get(actor.tenantId, actor.userId, PROVIDER);
+    const conn = await this.d.connections.get(actor.tenantId, actor.userId, this.provider);
     if (!conn) throw new AppError('not_connected');
     let deleted = 0;
     if (conn.status === 'active' && this.d.subscriptionIds) {
@@ -286,13 +298,13 @@ export class ConnectionService {
     await this.d.vault.erase(conn.tenantId, conn.id);
     this.d.tokens.forget(conn.id);
     await this.d.connections.setStatus(conn.tenantId, conn.id, 'revoked', { reason: 'disconnected', lastError: null });
-    await this.audit(conn.tenantId, actor.userId, 'outlook.disconnected', conn.id, { subscriptionsDeleted: deleted });
+    await this.audit(conn.tenantId, actor.userId, `${this.slug}.disconnected`, conn.id, { subscriptionsDeleted: deleted });
     this.d.events.publish({
       type: 'connection.revoked',
       tenantId: conn.tenantId,
       userId: conn.userId,
       connectionId: conn.id,
-      provider: PROVIDER,
+      provider: this.provider,
       reason: 'disconnected',
     });
     return (await this.d.connections.getById(conn.tenantId, conn.id))!;
