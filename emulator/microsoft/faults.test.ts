@@ -173,8 +173,15 @@ describe('registerFaultHooks', () => {
     expect(fifth.statusCode).toBe(429);
     expect(fifth.headers['retry-after']).toBe('1');
     expect(fifth.json()).toMatchObject({
-      error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' },
+      error: {
+        code: 'ApplicationThrottled',
+        message: 'Application is over its MailboxConcurrency limit.',
+        innerError: { code: '429', status: '429', message: 'Please retry after' },
+      },
     });
+    expect(fifth.json<{ error: { innerError: Record<string, string> } }>().error.innerError).toHaveProperty(
+      'request-id',
+    );
     const otherMailbox = app.inject({ method: 'GET', url: '/v1.0/thing', headers: { 'x-mailbox': 'other' } });
     open();
     expect((await Promise.all(first)).map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);

@@ -161,10 +161,17 @@ describe('POST /v1.0/$batch', () => {
     }));
     requests[4] = { id: '5', method: 'GET', url: '/users/u2@contoso.com/events' };
     const { responses } = (await batch(requests)).json<{
-      responses: Array<{ id: string; status: number; headers: Record<string, string> }>;
+      responses: Array<{ id: string; status: number; headers: Record<string, string>; body: unknown }>;
     }>();
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 429, 200]);
     expect(responses[4]?.headers['Retry-After']).toBe('1');
+    // The throttling guidance's 429 body: innerError carries code/status "429" and a message.
+    expect(responses[4]?.body).toMatchObject({
+      error: {
+        code: 'ApplicationThrottled',
+        innerError: { code: '429', status: '429', message: 'Please retry after' },
+      },
+    });
   });
 
   it('refuses oversize batches and unauthenticated callers for the whole batch', async () => {

@@ -119,6 +119,6 @@ export function mailboxThrottled(id: string, retryAfterSeconds: number): BatchRe
     id,
     status: 429,
     headers: { 'Content-Type': 'application/json', 'Retry-After': String(retryAfterSeconds) },
-    body: graphErrorBody('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.'),
+    body: graphErrorBody('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', undefined, 429),
   };
 }

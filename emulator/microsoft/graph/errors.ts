@@ -15,14 +15,19 @@ export class GraphHttpError extends Error {
   }
 }
 
-/** The JSON body Graph sends with an error status. */
-export function graphErrorBody(code: string, message: string, clientRequestId?: string) {
+/**
+ * The JSON body Graph sends with an error status. A 429 also carries the throttling sample's innerError fields
+ * (`code` and `status` "429", `message` "Please retry after"), as the throttling guidance documents.
+ */
+export function graphErrorBody(code: string, message: string, clientRequestId?: string, status?: number) {
   const requestId = randomUUID();
+  const throttled = status === 429 ? { code: '429', message: 'Please retry after', status: '429' } : {};
   return {
     error: {
       code,
       message,
       innerError: {
+        ...throttled,
         date: new Date().toISOString().replace(/\.\d{3}Z$/, ''),
         'request-id': requestId,
         'client-request-id': clientRequestId ?? requestId,
@@ -38,5 +43,12 @@ export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: Gr
   return reply
     .status(err.status)
     .header('content-type', 'application/json')
-    .send(graphErrorBody(err.code, err.message, typeof clientRequestId === 'string' ? clientRequestId : undefined));
+    .send(
+      graphErrorBody(
+        err.code,
+        err.message,
+        typeof clientRequestId === 'string' ? clientRequestId : undefined,
+        err.status,
+      ),
+    );
 }
