@@ -1,10 +1,18 @@
 // Test helpers for Google code against the in-process Google emulator: start it, sign a user in, token sources.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { startGoogleEmulator, type GoogleEmulatorOptions, type RunningGoogleEmulator } from '../../emulator/google/server.js';
+import { loadConfig } from '../../src/config/config.js';
+import { buildApp } from '../../src/http/build-app.js';
+import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
+import { googleFeatures, wireGoogle } from '../../src/main/features/google.js';
 import type { OAuthTokens, TokenCacheStore } from '../../src/ports/connections.js';
+import { createTestDatabase } from './db.js';
 import type { TokenSource } from '../../src/providers/google/client.js';
 import { GoogleOAuthClient, createAgent, type GoogleAuthSettings } from '../../src/providers/google/index.js';
 
@@ -78,4 +86,65 @@ export function googleTokenSource(oauth: GoogleOAuthClient, s: { tokens: OAuthTo
     current = (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh: true })).accessToken;
     return current;
   };
+}
+
+/** calbridge composed with the Google feature against a test Google emulator (configured as a real deployment would be). */
+export async function startGoogleApp(emulatorOpts: GoogleEmulatorOptions = {}): Promise<GoogleTestApp> {
+  const t = await startTestGoogleEmulator(emulatorOpts);
+  const redirectUri = `${GOOGLE_APP_URL}/api/integrations/google/callback`;
+  const app = t.emu.registerApp({ redirectUris: [redirectUri], name: 'calbridge e2e' });
+  const dir = mkdtempSync(join(tmpdir(), 'cb-gapp-'));
+  const config = loadConfig({
+    CALBRIDGE_DATA_DIR: dir,
+    CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    CALBRIDGE_START_EMULATOR: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    GOOGLE_CLIENT_ID: app.clientId,
+    GOOGLE_CLIENT_SECRET: app.clientSecret,
+    GOOGLE_REDIRECT_URI: redirectUri,
+    GOOGLE_AUTH_BASE_URL: t.emu.baseUrl,
+    GOOGLE_API_BASE_URL: t.emu.baseUrl,
+    GOOGLE_CA_FILE: t.emu.caFile,
+  });
+  const database = await createTestDatabase();
+  const container = await createContainer(config, { database, migrate: false });
+  const wired = await wireGoogle({ container, config, emulator: null, publicUrl: () => GOOGLE_APP_URL });
+  const stream = new PassThrough();
+  let logged = '';
+  stream.on('data', (c: Buffer) => (logged += c.toString('utf8')));
+  const fastify = await buildApp({
+    config,
+    tenants: container.tenants,
+    customers: container.customers,
+    isDatabaseReady: databaseReady(container),
+    logStream: stream,
+    modules: wired.modules,
+    publicPaths: wired.publicPaths,
+  });
+  return {
+    t,
+    app: fastify,
+    container,
+    feature: googleFeatures.get(container)!,
+    logs: () => logged,
+    close: async () => {
+      await fastify.close();
+      await wired.close?.();
+      await container.close();
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const GOOGLE_APP_URL = 'http://127.0.0.1:3998';
+
+export interface GoogleTestApp {
+  t: TestGoogleEmulator;
+  app: FastifyInstance;
+  container: Container;
+  feature: NonNullable<ReturnType<typeof googleFeatures.get>>;
+  logs: () => string;
+  close(): Promise<void>;
 }
