@@ -4,3 +4,4 @@ import './features/sync.js';
 import './features/detection.js';
 import './features/web.js';
 import './features/scheduling.js';
+import './features/google.js';
