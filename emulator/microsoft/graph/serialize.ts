@@ -107,12 +107,20 @@ export function renderEvent(inst: EventInstance, opts: RenderOptions): Record<st
       out[k] = { contentType: 'text', content: previewOf(v as { contentType: 'html'; content: string }) };
     } else out[k] = v;
   }
+  // `uid`: one identifier for the whole series (master, occurrences, exceptions), unlike a per-item id.
+  if (!sel || sel.has('uid')) out.uid = seriesUid(inst, data);
   const ext = opts.extendedIds;
   if (ext && data.singleValueExtendedProperties) {
     const list = data.singleValueExtendedProperties.filter((p) => ext === 'all' || ext.has((p.id ?? '').toLowerCase()));
     if (list.length) out.singleValueExtendedProperties = list;
   }
   return out;
+}
+
+/** The event's `uid`: the series master's iCalendar UID for every member of a series (exceptions copy it). */
+function seriesUid(inst: EventInstance, data: GraphEvent): string | null {
+  const own = (data as { uid?: string | null }).uid;
+  return own ?? inst.ev.data.iCalUId ?? data.iCalUId ?? null;
 }
 
 /** A getter for $filter/$orderby over an instance; start/end dateTime read as instants. */

@@ -298,6 +298,49 @@ describe('list options', () => {
   });
 });
 
+describe('uid', () => {
+  it('gives a series master, its occurrences and an exception one shared uid, and honours $select', async () => {
+    const master = (
+      await post(
+        lunch({
+          recurrence: {
+            pattern: { type: 'daily', interval: 1 },
+            range: { type: 'numbered', startDate: '2026-11-20', numberOfOccurrences: 3 },
+          },
+        }),
+      )
+    ).json();
+    expect(typeof master.uid).toBe('string');
+    expect(master.uid.length).toBeGreaterThan(0);
+    const list = async () =>
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1.0/me/events/${master.id}/instances?startDateTime=2026-11-19T00:00:00Z&endDateTime=2026-11-25T00:00:00Z`,
+          headers: auth(),
+        })
+      ).json().value as Array<{ id: string; uid: string; type: string }>;
+    const occurrences = await list();
+    expect(occurrences).toHaveLength(3);
+    expect(occurrences.every((o) => o.uid === master.uid && o.id !== master.id)).toBe(true);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/v1.0/me/events/${occurrences[1]!.id}`,
+      headers: auth(),
+      payload: { subject: 'moved lunch' },
+    });
+    expect(patched.json()).toMatchObject({ type: 'exception', uid: master.uid });
+    const other = (await post(lunch())).json();
+    expect(other.uid).not.toBe(master.uid);
+    const selected = await app.inject({
+      method: 'GET',
+      url: `/v1.0/me/events/${master.id}?$select=subject`,
+      headers: auth(),
+    });
+    expect(selected.json().uid).toBeUndefined();
+  });
+});
+
 describe('meetings across mailboxes', () => {
   it('puts invitations in attendee calendars and reports responses to the organizer', async () => {
     const org = (
