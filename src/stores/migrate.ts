@@ -1,5 +1,5 @@
 // Runs the versioned migrations (on start and by `calbridge migrate`).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -13,7 +13,13 @@ export interface MigrateResult {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<MigrateResult> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  // Name the schema: otherwise the migrator takes a kysely_migration table of ANY schema (another test's) for its own.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableSchema: rows[0]?.schema ?? 'public',
+  });
   const applied: string[] = [];
   const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
   for (const name of pending.sort()) {
