@@ -4,6 +4,7 @@ import { compareEchoedValues, compareShape, typeFromContext, type Representation
 import {
   createCalendar,
   createEvent,
+  createInvitationMessage,
   createInvite,
   createProposal,
   createPermission,
@@ -159,6 +160,10 @@ async function mapPath(h: Harness, c: ConformanceCase, path: string): Promise<st
         /roomlist/i.test(segs[i + 2] ?? '') ||
         /roomlist/i.test(String((c.response?.body as Record<string, unknown> | null)?.['@odata.type'] ?? ''));
       segs[i + 1] = await placeAddress(h, roomList ? 'roomList' : 'room');
+    } else if (coll === 'messages') {
+      const body = c.response?.body;
+      const docEvent = isObj(body) && isObj(body.event) ? body.event : {};
+      segs[i + 1] = encodeURIComponent(await createInvitationMessage(h, docEvent));
     } else if (coll === 'events') segs[i + 1] = encodeURIComponent(await eventFor(h, c, segs[i + 2], calendarId));
   }
   return segs.join('/');

@@ -150,6 +150,18 @@ export async function createProposal(h: Harness, doc: Record<string, unknown>): 
   return mine;
 }
 
+/**
+ * A meeting request in my mailbox: the other seeded user invites me to an event like `doc`, and the invitation
+ * lands in my messages; returns that message's id.
+ */
+export async function createInvitationMessage(h: Harness, doc: Record<string, unknown>): Promise<string> {
+  const copy = await createInvite(h, doc);
+  const list = ok(await h.graph('GET', 'me/messages?$top=50'), 'list messages');
+  const found = (list.value as Array<Record<string, unknown>> | undefined)?.find((m) => m.subject === copy.subject);
+  if (!found) throw new SetupError('setup: the meeting request did not appear in the mailbox');
+  return String(found.id);
+}
+
 /** The event with `subject` in the calendar of the token's user. */
 async function findBySubject(h: Harness, subject: string, token: string): Promise<Record<string, unknown>> {
   const list = ok(

@@ -84,7 +84,7 @@ export async function resolveMailbox(
   req: FastifyRequest,
   userParam: string | undefined,
   need: Need,
-  kind: 'calendar' | 'settings' = 'calendar',
+  kind: 'calendar' | 'settings' | 'mail' = 'calendar',
 ): Promise<MailboxAccess> {
   const principal = await ctx.authenticate(req.headers.authorization);
   const app = principal.kind === 'application';
@@ -105,9 +105,13 @@ export async function resolveMailbox(
       ? need === 'read'
         ? ['MailboxSettings.Read', 'MailboxSettings.ReadWrite']
         : ['MailboxSettings.ReadWrite']
-      : calendarScopes(need, isOwner, app);
+      : kind === 'mail'
+        ? need === 'read'
+          ? ['Mail.Read', 'Mail.ReadWrite']
+          : ['Mail.ReadWrite']
+        : calendarScopes(need, isOwner, app);
   if (!hasAny(principal, scopes)) throw errors.denied();
-  if (kind === 'settings' && !isOwner && !app) throw errors.denied();
+  if (kind !== 'calendar' && !isOwner && !app) throw errors.denied();
   if (owner.mailbox === 'onPremises' || !ctx.store.hasMailbox(owner.id)) {
     if (owner.mailbox === 'onPremises') throw errors.onPrem();
     ctx.store.ensureMailbox(owner);

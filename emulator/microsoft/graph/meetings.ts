@@ -3,6 +3,7 @@ import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { EmuUser } from '../contracts.js';
 import { buildNewEvent, patchEvent, timesOf } from './event-build.js';
 import { errors } from './mailbox-access.js';
+import { recordMeetingRequest } from './messages.js';
 import type { EventInstance, GraphEvent, StoredEvent } from './model.js';
 import type { MailboxStore } from './store.js';
 import { formatInZone, graphTimestamp } from './time.js';
@@ -83,6 +84,7 @@ function sendInvitations(store: MailboxStore, org: StoredEvent, attendees: Micro
       zone: org.zone,
       cancelledStarts: org.cancelledStarts,
     });
+    if (user.kind !== 'room') recordMeetingRequest(store, user, org, copy.id!);
     if (response === 'accepted') {
       changedOrg = true;
       orgData = setAttendeeStatus(orgData, user.mail, 'accepted', now);

@@ -17,6 +17,7 @@ import type {
 import { expandSeries } from './recurrence.js';
 import { graphTimestamp, localWallClock } from './time.js';
 import { defaultSettings, defaultCalendar, newCalendar, ORG_PERMISSION_ID } from './store-defaults.js';
+import type { MailMessage } from './messages.js';
 import { cmp, indexEvent, lowerBound, unindexEvent, type Mailbox } from './mailbox-index.js';
 
 export type * from './model.js';
@@ -38,6 +39,8 @@ export class MailboxStore {
   readonly clock: Clock;
   /** Room metadata by room user id (Places API). */
   readonly rooms = new Map<string, RoomInfo>();
+  /** Mail items by mailbox owner (meeting requests, see messages.ts); not part of snapshots, emptied by load(). */
+  readonly messages = new Map<string, MailMessage[]>();
   /** Id byte source; the seed sets a deterministic one. */
   idBytes: IdBytes = cryptoBytes;
   private readonly boxes = new Map<string, Mailbox>();
@@ -558,6 +561,7 @@ export class MailboxStore {
     this.boxes.clear();
     this.meetings.clear();
     this.rooms.clear();
+    this.messages.clear();
     for (const r of json.rooms) this.rooms.set(r.userId, r);
     for (const m of json.mailboxes) {
       const b: Mailbox = {

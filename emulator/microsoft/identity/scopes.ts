@@ -25,6 +25,8 @@ export const DELEGATED_PERMISSIONS: ReadonlyMap<string, { adminOnly: boolean }> 
       ['Place.Read.All', true],
       ['OnlineMeetings.ReadWrite', false],
       ['Mail.Send', false],
+      ['Mail.Read', false],
+      ['Mail.ReadWrite', false],
     ] as const
   ).map(([name, adminOnly]) => [name, { adminOnly }]),
 );
@@ -38,6 +40,7 @@ export const APPLICATION_PERMISSIONS = new Set([
   'Place.Read.All',
   'MailboxSettings.Read',
   'MailboxSettings.ReadWrite',
+  'Mail.Read',
 ]);
 
 /** What an app registration asks for by default (`.default`, admin consent without `scope`). */
