@@ -244,6 +244,49 @@ describe('events API', () => {
   });
 });
 
+describe('changes that notify external attendees', () => {
+  it('are proposals: an approved update changes the event, an approved cancellation removes it', async () => {
+    const p = await propose({ room: null, start: at('15:00', '2026-05-07'), end: at('15:30', '2026-05-07') });
+    const id = (await call(h.manager, 'POST', `/api/proposals/${p.body.id}/approve`)).body.result.meetingId as string;
+    const ev = () => mailboxEvents(h, 'adele@contoso.com').find((e) => e.externalId === id);
+    const upd = await call(h.csm, 'PUT', `/api/outlook/calendar/events/${id}`, { start: at('16:00', '2026-05-07'), end: at('16:30', '2026-05-07') });
+    expect(upd.status).toBe(202);
+    expect(upd.body.proposal.preview).toMatchObject({ action: 'update', notifiesExternal: true, start: at('16:00', '2026-05-07') });
+    expect(ev()!.start).toBe(at('15:00', '2026-05-07'));
+    const ok = await call(h.manager, 'POST', `/api/proposals/${upd.body.proposal.id}/approve`);
+    expect(ok.status).toBe(200);
+    expect(ev()!.start).toBe(at('16:00', '2026-05-07'));
+    const listed = await call(h.csm, 'GET', `/api/outlook/calendar/events?start=${at('00:00', '2026-05-07')}&end=${at('23:59', '2026-05-07')}`);
+    expect(listed.body.items.find((x: Json) => x.id === id).start).toBe(at('16:00', '2026-05-07'));
+    const del = await call(h.csm, 'DELETE', `/api/outlook/calendar/events/${id}`);
+    expect(del.status).toBe(202);
+    expect(ev()).toBeDefined();
+    expect((await call(h.manager, 'POST', `/api/proposals/${del.body.proposal.id}/approve`)).status).toBe(200);
+    expect(ev()).toBeUndefined();
+    expect((await h.container.database.db.selectFrom('meetings').select('id').where('id', '=', id).execute())).toHaveLength(0);
+  });
+
+  it('documents every scheduling route in the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/outlook/calendar/events',
+        '/api/outlook/calendar/events/{id}',
+        '/api/outlook/calendar/availability',
+        '/api/outlook/calendar/findmeetingtimes',
+        '/api/outlook/calendar/rooms',
+        '/api/templates',
+        '/api/templates/{id}',
+        '/api/proposals',
+        '/api/proposals/{id}',
+        '/api/proposals/{id}/approve',
+        '/api/proposals/{id}/reject',
+        '/api/customers/{id}/schedule',
+      ]),
+    );
+  });
+});
+
 describe('templates and scheduling from a customer', () => {
   it('seeds QBR, kickoff and check-in once; CRUD; deleted defaults stay deleted', async () => {
     const list = await call(h.csm, 'GET', '/api/templates');
