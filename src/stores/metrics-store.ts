@@ -42,8 +42,9 @@ function toRow(r: Raw): MetricRow {
   };
 }
 
+// jsonb as text, parsed here: several times faster than the drivers' jsonb decoding on whole-tenant loads.
 const COLUMNS = sql`id, ical_uid, original_start, customer_id, start_at, end_at, event_type, series_master_id,
-  is_cancelled, response_status, attendees, customer_candidates`;
+  is_cancelled, response_status, attendees::text AS attendees, customer_candidates::text AS customer_candidates`;
 
 interface ScoresDB extends DB {
   customer_health_scores: {

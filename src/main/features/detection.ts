@@ -119,12 +119,17 @@ export function createDetectionRuntime(
   container.customers.onChange(async (tenantId, before, after) => {
     await detection.onCustomerChanged(tenantId, before, after);
   });
+  const failed = new Set<string>();
   opts.sync?.sync.onMeetingsChanged(async (tenantId, changed, removed) => {
     try {
       await detection.detectMeetings(tenantId, changed);
       await metrics.applyChanges(tenantId, removed);
+      // After a failure, the next successful page also detects what the failed one left undetected.
+      if (failed.delete(tenantId)) await detection.detectPending(tenantId);
     } catch (e) {
-      // The sync page is committed already; `detectPending` picks these meetings up later.
+      // The sync page is committed already: never fail the sync for detection.
+      failed.add(tenantId);
+      metrics.forget(tenantId);
       log({ tenantId, err: e instanceof Error ? e.message : String(e) }, 'detection after sync failed');
     }
   });

@@ -24,6 +24,11 @@ export interface MetricsServiceDeps {
   index: (tenantId: string) => Promise<CustomerIndex>;
   now: () => Date;
   options?: Partial<MetricsOptions>;
+  /**
+   * Reload a tenant's state when it is older than this (ms of real time; default 5 minutes): in a deployment
+   * where sync runs in other processes, this process's hooks do not see those changes.
+   */
+  stateTtlMs?: number;
 }
 
 export type Trend = 'up' | 'down' | 'flat';
@@ -66,7 +71,7 @@ export function trendOf(m: CustomerMetrics): Trend {
  * tenant is serialised, so a load never races an update.
  */
 export class MetricsService {
-  private readonly states = new Map<string, Promise<TenantMetricsState>>();
+  private readonly states = new Map<string, { loadedAt: number; state: Promise<TenantMetricsState> }>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly listeners: MetricsChanged[] = [];
 
@@ -87,14 +92,17 @@ export class MetricsService {
     return next;
   }
 
+  private isLoaded(tenantId: string): boolean {
+    const s = this.states.get(tenantId);
+    return s !== undefined && Date.now() - s.loadedAt <= (this.deps.stateTtlMs ?? 300_000);
+  }
+
   private state(tenantId: string): Promise<TenantMetricsState> {
-    let s = this.states.get(tenantId);
-    if (!s) {
-      s = this.load(tenantId);
-      this.states.set(tenantId, s);
-      s.catch(() => this.states.delete(tenantId));
-    }
-    return s;
+    if (this.isLoaded(tenantId)) return this.states.get(tenantId)!.state;
+    const state = this.load(tenantId);
+    this.states.set(tenantId, { loadedAt: Date.now(), state });
+    state.catch(() => this.states.delete(tenantId));
+    return state;
   }
 
   private async load(tenantId: string): Promise<TenantMetricsState> {
@@ -108,7 +116,7 @@ export class MetricsService {
   async applyChanges(tenantId: string, meetingIds: readonly string[]): Promise<string[]> {
     if (meetingIds.length === 0) return [];
     const changed = await this.serial(tenantId, async () => {
-      const loaded = this.states.has(tenantId);
+      const loaded = this.isLoaded(tenantId);
       const state = await this.state(tenantId);
       const rows = await this.deps.store.metricRows(tenantId, meetingIds);
       // A fresh load already holds these rows; their customers still need their scores looked at.
