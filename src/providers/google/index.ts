@@ -27,7 +27,8 @@ export interface GoogleTransportOptions {
 export function createGoogleTransport(o: GoogleTransportOptions): HttpTransport {
   return compose(
     fetchTransport(o.agent),
-    retry({ ...o.retry, timing: o.retry?.timing ?? o.timing }),
+    // Google sends no Retry-After on rate limits and asks for exponential backoff: more, longer steps than Graph.
+    retry({ maxRetries: 8, baseDelayMs: 500, ...o.retry, timing: o.retry?.timing ?? o.timing }),
     requestBudget({ requests: o.budget, timing: o.timing }),
     concurrencyLimit(o.concurrency ?? 4),
     googleRateLimits,
