@@ -131,6 +131,8 @@ describe('proposals performed through Graph', () => {
     expect(retry.body.result.joinUrl).toBe(own[0]!.joinUrl);
     expect(h.eventsIn('megan.bowen@contoso.com', subject)).toHaveLength(1);
     expect(h.eventsIn(ROOM, subject)).toHaveLength(1);
+    // The emulator delivers the invitation to the customer's mailbox (another organisation) too: once.
+    expect(h.eventsIn(EXTERNAL, subject)).toHaveLength(1);
     // The meeting is stored as calbridge's, linked outbound, so the sync engine sees no foreign change.
     const db = h.container.database.db;
     const m = await db.selectFrom('meetings').selectAll().where('id', '=', retry.body.result.meetingId).executeTakeFirstOrThrow();

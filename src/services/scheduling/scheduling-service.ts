@@ -176,7 +176,8 @@ export class SchedulingService {
     const end = ch.end ? new Date(ch.end).toISOString() : m.end;
     if (!(Date.parse(end) > Date.parse(start))) throw new AppError('bad_request', 'The meeting must end after it starts.');
     const room = ch.room === undefined ? (roomEmail ? { email: roomEmail, name: m.location?.displayName ?? null } : null) : ch.room ? await this.roomOf(c, ch.room) : null;
-    const content = contentOf(c, { subject: ch.subject ?? m.subject, bodyHtml: ch.bodyHtml ?? '' }, null);
+    const customer = c.tenant.settings.privacyMode && m.customerId ? await this.d.customers.get(c.actor, m.customerId).catch(() => null) : null;
+    const content = contentOf(c, { subject: ch.subject ?? m.subject, bodyHtml: ch.bodyHtml ?? '' }, customer);
     return {
       meetingId: m.id,
       calendarId: m.calendarId!,
