@@ -1,0 +1,33 @@
+// Google error mapping: each documented error body becomes one stable calbridge code, details kept, no token text.
+import { describe, expect, it } from 'vitest';
+import { isRateLimit, mapGoogleError } from './errors.js';
+
+const body = (code: number, reason: string, domain = 'global', message = 'm') => ({ error: { errors: [{ domain, reason, message }], code, message } });
+
+describe('mapGoogleError', () => {
+  it.each([
+    [403, body(403, 'rateLimitExceeded', 'usageLimits'), {}, 'provider_throttled'],
+    [403, body(403, 'quotaExceeded', 'usageLimits'), {}, 'provider_throttled'],
+    [429, body(429, 'rateLimitExceeded', 'usageLimits'), {}, 'provider_throttled'],
+    [403, body(403, 'forbiddenForNonOrganizer', 'calendar'), {}, 'permission_denied'],
+    [404, body(404, 'notFound'), {}, 'not_found'],
+    [410, body(410, 'deleted'), {}, 'not_found'],
+    [410, body(410, 'fullSyncRequired', 'calendar'), { op: 'sync' }, 'sync_cursor_expired'],
+    [412, body(412, 'conditionNotMet'), {}, 'conflict'],
+    [409, body(409, 'duplicate'), {}, 'already_exists'],
+    [400, body(400, 'invalid', 'global', 'Invalid conference type value.'), {}, 'online_meeting_unavailable'],
+    [400, body(400, 'timeRangeEmpty', 'calendar'), {}, 'bad_request'],
+    [401, body(401, 'authError'), {}, 'reconnect_required'],
+    [500, body(500, 'backendError'), {}, 'provider_unavailable'],
+    [503, 'Service Unavailable', {}, 'provider_unavailable'],
+  ] as const)('%i %j → %s', (status, b, ctx, code) => {
+    const e = mapGoogleError(status, b, ctx);
+    expect(e.code).toBe(code);
+    expect(e.details).toMatchObject({ provider: 'google', status });
+  });
+
+  it('tells a rate-limit 403 from a permission 403', () => {
+    expect(isRateLimit({ status: 403, reason: 'userRateLimitExceeded' })).toBe(true);
+    expect(isRateLimit({ status: 403, reason: 'insufficientPermissions' })).toBe(false);
+  });
+});
