@@ -61,6 +61,29 @@ describe('availability', () => {
     }
   });
 
+  it("falls back to a colleague's synced calendar only while it is current", async () => {
+    const db = h.container.database.db;
+    const cal = await db.selectFrom('calendars').select(['id']).where('connection_id', '=', h.manager.connectionId!).executeTakeFirstOrThrow();
+    await db.insertInto('meetings').values({ tenant_id: h.tenantId, user_id: h.manager.userId, calendar_id: cal.id, subject: 'Synced', start_at: at('15:30'), end_at: at('16:00'), show_as: 'busy' }).execute();
+    const setSync = (ms: number) =>
+      db.insertInto('calendar_sync_state').values({ calendar_id: cal.id, tenant_id: h.tenantId, last_success_at: new Date(h.clock.now.getTime() - ms) })
+        .onConflict((oc) => oc.column('calendar_id').doUpdateSet({ last_success_at: new Date(h.clock.now.getTime() - ms) })).execute();
+    const saved = h.container.mockWorld.mailboxes.get('megan@contoso.com')!;
+    h.container.mockWorld.mailboxes.delete('megan@contoso.com');
+    try {
+      const q = `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('16:00')}&attendees=megan@contoso.com&granularity=30`;
+      await setSync(5 * 60_000);
+      const fresh = await call(h.csm, 'GET', q);
+      expect(fresh.body.grid.rows.find((r: Json) => r.email === 'megan@contoso.com').cells.map((c: Json) => c.status)).toEqual(['free', 'busy']);
+      await setSync(2 * 3_600_000);
+      const stale = await call(h.csm, 'GET', q);
+      expect(stale.body.completeness.unknown).toEqual([{ email: 'megan@contoso.com', reason: 'stale_sync' }]);
+    } finally {
+      h.container.mockWorld.mailboxes.set('megan@contoso.com', saved);
+      await db.deleteFrom('meetings').where('subject', '=', 'Synced').execute();
+    }
+  });
+
   it('answers 409 not_connected without a connection and 409 reconnect_required with a connect URL', async () => {
     const q = `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('16:00')}`;
     const a = await call(h.loner, 'GET', q);
