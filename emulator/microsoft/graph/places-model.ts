@@ -10,7 +10,7 @@ export interface GraphRoom {
   id: string;
   displayName: string;
   address: Record<string, string> | null;
-  geoCoordinates: { latitude: number; longitude: number } | null;
+  geoCoordinates: GeoCoordinates | null;
   phone: string;
   nickname: string;
   emailAddress: string;
@@ -23,8 +23,20 @@ export interface GraphRoom {
   audioDeviceName: string | null;
   videoDeviceName: string | null;
   displayDeviceName: string | null;
+  /** The list-rooms examples still show the older `displayDevice` name and `isManaged` beside it. */
+  displayDevice: string | null;
+  isManaged: boolean;
   isWheelChairAccessible: boolean;
   tags: string[];
+}
+
+/** microsoft.graph.outlookGeoCoordinates: every property present, unknown ones null. */
+export interface GeoCoordinates {
+  latitude: number;
+  longitude: number;
+  accuracy: number | null;
+  altitude: number | null;
+  altitudeAccuracy: number | null;
 }
 
 /** A room list as the Places API returns it. */
@@ -45,7 +57,7 @@ export type RoomExtras = Partial<{
   phone: string;
   label: string;
   nickname: string;
-  geoCoordinates: { latitude: number; longitude: number } | null;
+  geoCoordinates: Partial<GeoCoordinates> & Pick<GeoCoordinates, 'latitude' | 'longitude'>;
 }>;
 
 /** A GUID-shaped id derived from a string (room lists have no directory object of their own here). */
@@ -73,7 +85,9 @@ export function roomOf(user: EmuUser, info: RoomInfo | undefined): GraphRoom {
     id: user.id,
     displayName: info?.displayName ?? user.displayName,
     address: addressOf(info),
-    geoCoordinates: extra.geoCoordinates ?? null,
+    geoCoordinates: extra.geoCoordinates
+      ? { accuracy: null, altitude: null, altitudeAccuracy: null, ...extra.geoCoordinates }
+      : null,
     phone: extra.phone ?? '',
     nickname: extra.nickname ?? info?.displayName ?? user.displayName,
     emailAddress: user.mail,
@@ -86,6 +100,8 @@ export function roomOf(user: EmuUser, info: RoomInfo | undefined): GraphRoom {
     audioDeviceName: info?.audioDeviceName ?? null,
     videoDeviceName: info?.videoDeviceName ?? null,
     displayDeviceName: info?.displayDeviceName ?? null,
+    displayDevice: info?.displayDeviceName ?? null,
+    isManaged: info !== undefined,
     isWheelChairAccessible: info?.isWheelChairAccessible ?? false,
     tags: [...(info?.tags ?? [])],
   };

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../directory.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TenantPlaces } from './places-model.js';
 import { seedEmulator } from './seed.js';
 import { HOSTILE_HTML, seedBulk } from './seed-events.js';
 import { MailboxStore } from './store.js';
@@ -39,6 +43,26 @@ describe('seedEmulator', () => {
     expect(rooms.length).toBeGreaterThanOrEqual(3);
     for (const r of rooms) expect(directory.users.get(r.userId)?.kind).toBe('room');
     expect(rooms.every((r) => r.capacity > 0 && r.building)).toBe(true);
+  });
+
+  it('gives every seeded room each property of the documented room list, with the documented JSON types', () => {
+    const cases = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/graph-conformance/cases');
+    const doc = (
+      JSON.parse(readFileSync(join(cases, 'place-list-1.json'), 'utf8')) as {
+        response: { body: { value: Array<Record<string, unknown>> } };
+      }
+    ).response.body.value[0]!;
+    const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+    const places = new TenantPlaces(directory, store.rooms, directory.getTenant('contoso.com')!.id);
+    expect(places.rooms).toHaveLength(4);
+    for (const room of places.rooms as unknown as Array<Record<string, unknown>>) {
+      for (const [k, v] of Object.entries(doc)) {
+        expect(room, `${String(room.displayName)}.${k}`).toHaveProperty(k);
+        if (v !== null) expect(kind(room[k]), `${String(room.displayName)}.${k}`).toBe(kind(v));
+      }
+      expect(Object.keys(room.address as object).sort()).toEqual(Object.keys(doc.address as object).sort());
+      expect(room.geoCoordinates).toMatchObject({ latitude: expect.any(Number), longitude: expect.any(Number) });
+    }
   });
 
   it('gives each CSM a year of varied meetings around the clock', () => {

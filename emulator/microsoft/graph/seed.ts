@@ -4,6 +4,7 @@ import type { EmuUser } from '../contracts.js';
 import type { Directory } from '../directory.js';
 import { seededBytes } from './ids.js';
 import type { RoomInfo } from './model.js';
+import type { RoomExtras } from './places-model.js';
 import { seedBulk, seedMeetings, type SeedPeople } from './seed-events.js';
 import type { MailboxStore } from './store.js';
 
@@ -55,9 +56,16 @@ const CUSTOMERS: Array<{ name: string; domain: string; people: Array<[string, st
   },
 ];
 
-const ROOMS: Array<Omit<RoomInfo, 'userId' | 'emailAddress'> & { alias: string }> = [
+const ROOMS: Array<Omit<RoomInfo, 'userId' | 'emailAddress'> & RoomExtras & { alias: string }> = [
   {
     alias: 'rainier',
+    street: '1 Microsoft Way',
+    state: 'WA',
+    postalCode: '98052',
+    phone: '+1 425 555 0100',
+    nickname: 'Rainier',
+    label: '100',
+    geoCoordinates: { latitude: 47.6405, longitude: -122.1293 },
     displayName: 'Conf Room Rainier',
     capacity: 12,
     building: '1',
@@ -74,6 +82,13 @@ const ROOMS: Array<Omit<RoomInfo, 'userId' | 'emailAddress'> & { alias: string }
   },
   {
     alias: 'baker',
+    street: '1 Microsoft Way',
+    state: 'WA',
+    postalCode: '98052',
+    phone: '+1 425 555 0210',
+    nickname: 'Baker',
+    label: '210',
+    geoCoordinates: { latitude: 47.6405, longitude: -122.1293 },
     displayName: 'Conf Room Baker',
     capacity: 4,
     building: '1',
@@ -90,6 +105,13 @@ const ROOMS: Array<Omit<RoomInfo, 'userId' | 'emailAddress'> & { alias: string }
   },
   {
     alias: 'adams',
+    street: '2 Microsoft Way',
+    state: 'WA',
+    postalCode: '98052',
+    phone: '+1 425 555 0110',
+    nickname: 'Adams',
+    label: '110',
+    geoCoordinates: { latitude: 47.6412, longitude: -122.1301 },
     displayName: 'Conf Room Adams',
     capacity: 8,
     building: '2',
@@ -106,6 +128,13 @@ const ROOMS: Array<Omit<RoomInfo, 'userId' | 'emailAddress'> & { alias: string }
   },
   {
     alias: 'olympus',
+    street: '2 Microsoft Way',
+    state: 'WA',
+    postalCode: '98052',
+    phone: '+1 425 555 0320',
+    nickname: 'Olympus',
+    label: '320',
+    geoCoordinates: { latitude: 47.6412, longitude: -122.1301 },
     displayName: 'Conf Room Olympus',
     capacity: 20,
     building: '2',
