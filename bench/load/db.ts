@@ -8,7 +8,8 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../src/stores/database.js';
 import { migrateToLatest } from '../../src/stores/migrate.js';
 
-export const serverUrl: string | null = process.env.DATABASE_URL?.trim() || null;
+/** The server named by DATABASE_URL (read when a database is opened), or null for embedded PGlite. */
+export const serverUrlNow = (): string | null => process.env.DATABASE_URL?.trim() || null;
 let template: PGlite | null = null;
 
 /** Closes the migrated PGlite template (call once at the end of a benchmark module). */
@@ -19,6 +20,7 @@ export async function closeBenchTemplate(): Promise<void> {
 
 /** A migrated database of its own; `close()` removes it (the schema on a server, the directory on PGlite). */
 export async function openBenchDatabase(): Promise<Database> {
+  const serverUrl = serverUrlNow();
   if (serverUrl) {
     const schema = `b_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const database = await openDatabase({ url: serverUrl, dataDir: null, schema, poolSize: 8 });
