@@ -17,7 +17,8 @@ export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record
     return { ...d, dateTime: shown.toISO({ suppressMilliseconds: true })! };
   };
   const self = (x: { email: string } | undefined) => (x && x.email.toLowerCase() === cal.id ? { ...x, self: true } : x);
-  if (e.status === 'cancelled' && !e.recurringEventId && !e.summary) return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
+  // A deleted event is reported by id only (cancelled instances keep their fields: they are exceptions).
+  if (e.status === 'cancelled' && !e.recurringEventId) return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
   return {
     kind: 'calendar#event',
     etag: store.etag(e),
