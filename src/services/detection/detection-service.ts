@@ -19,10 +19,19 @@ export interface DetectionServiceDeps {
 
 const PAGE = 1000;
 
+/** JSON with sorted object keys: jsonb does not keep key order, so stored and fresh results compare equal. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
 const sameResult = (row: DetectionRow, r: DetectionResult): boolean =>
-  row.reason === r.reason &&
-  row.customerId === r.customerId &&
-  JSON.stringify(row.candidates) === JSON.stringify(r.candidates);
+  row.reason === r.reason && row.customerId === r.customerId && canonical(row.candidates) === canonical(r.candidates);
 
 /**
  * Detection over stored meetings. One `CustomerIndex` per tenant is built lazily from the customers and the
