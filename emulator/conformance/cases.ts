@@ -31,6 +31,13 @@ export interface ConformanceCase {
   tags: string[];
   data?: unknown;
   odataType?: string;
+  /** Docs repository the case was taken from (the newer examples come from microsoft-graph-docs-contrib). */
+  sourceRepo?: string;
+}
+
+/** True for a case taken from the newer docs repository (microsoft-graph-docs-contrib). */
+export function fromNewerDocs(c: Pick<ConformanceCase, 'sourceRepo'>): boolean {
+  return /-contrib$/i.test(c.sourceRepo ?? '');
 }
 
 export interface CaseOutcome {

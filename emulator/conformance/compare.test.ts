@@ -103,4 +103,23 @@ describe('helpers', () => {
       'subject: sent "Lunch", got "Dinner"',
     );
   });
+
+  it('reads a property under another letter case only where a newer docs version spells it so, and says so', () => {
+    const doc = { value: [{ geocoordinates: null, phone: null }] };
+    const actual = { value: [{ geoCoordinates: { latitude: 1, longitude: 2 }, phone: '' }] };
+    expect(compareShape(doc, actual)).toBe("value[0]: missing property 'geocoordinates'");
+    const tolerated: string[] = [];
+    const newerSpellings = new Map([['geoCoordinates', 'place-list-contrib-3']]);
+    expect(compareShape(doc, actual, { newerSpellings, tolerated })).toBeNull();
+    expect(tolerated).toEqual(["'geocoordinates' read as 'geoCoordinates' (spelled so by place-list-contrib-3)"]);
+    // Not a case difference, or a spelling no newer case uses: still missing.
+    expect(compareShape({ geoCoordinatez: 1 }, { geoCoordinates: 1 }, { newerSpellings })).toBe(
+      "(root): missing property 'geoCoordinatez'",
+    );
+    expect(compareShape({ PHONE: '' }, { phone: '' }, { newerSpellings })).toBe("(root): missing property 'PHONE'");
+    // The value found under the newer spelling is still compared.
+    expect(compareShape({ geocoordinates: { latitude: 1 } }, { geoCoordinates: 'x' }, { newerSpellings })).toBe(
+      'geoCoordinates: expected object, got string',
+    );
+  });
 });

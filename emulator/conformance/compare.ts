@@ -10,6 +10,35 @@ export interface CompareOptions {
   representations?: Representations;
   /** Resource type of `actual` at the root (e.g. `event`), when known. */
   rootType?: string | null;
+  /**
+   * Property names that a newer docs version of the same page spells (see `pageSpellingsKey`). A documented name
+   * missing from `actual` matches an actual property that differs from it only in letter case, when the newer
+   * version spells the property that way (e.g. 2021 `geocoordinates`, newer `geoCoordinates`). Maps each name to
+   * the newer case that uses it; each match is appended to `tolerated` so the runner can say so.
+   */
+  newerSpellings?: ReadonlyMap<string, string>;
+  tolerated?: string[];
+}
+
+/** Key under which the runner stores, per docs page (`api`), the property names its newer cases use. */
+export const pageSpellingsKey = (api: string) => `page:${api}#newer-spellings`;
+
+/** Every property name used anywhere in `v` (objects inside arrays included), mapped to `source` if new. */
+export function propertyNames(v: unknown, source: string, out = new Map<string, string>()): Map<string, string> {
+  if (Array.isArray(v)) for (const x of v) propertyNames(x, source, out);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      if (!out.has(k)) out.set(k, source);
+      propertyNames(x, source, out);
+    }
+  return out;
+}
+
+/** The actual property that spells documented `k` with other letter case, when a newer docs version spells it so. */
+function respelled(k: string, act: Record<string, unknown>, opts: CompareOptions): string | null {
+  if (!opts.newerSpellings) return null;
+  const lower = k.toLowerCase();
+  return Object.keys(act).find((a) => a !== k && a.toLowerCase() === lower && opts.newerSpellings!.has(a)) ?? null;
 }
 
 /** Navigation properties: not returned unless expanded, so a representation may list them without a GET having them. */
@@ -152,10 +181,15 @@ function walk(
   const collection = !placeholder && Array.isArray(act.value) && 'value' in exp && !('id' in exp);
   const rep = ownType ? opts.representations?.get(ownType) : undefined;
   for (const [k, v] of Object.entries(exp)) {
+    let key = k;
     if (!(k in act)) {
       if (placeholder && (NAVIGATION.has(k.toLowerCase()) || SITUATIONAL.has(`${ownType ?? ''}.${k.toLowerCase()}`)))
         continue;
-      return `${fmt(path)}: missing ${isAnnotation(k) ? 'annotation' : 'property'} '${k}'`;
+      const alt = respelled(k, act, opts);
+      if (!alt) return `${fmt(path)}: missing ${isAnnotation(k) ? 'annotation' : 'property'} '${k}'`;
+      key = alt;
+      const note = `'${k}' read as '${alt}' (spelled so by ${opts.newerSpellings?.get(alt) ?? 'a newer case'})`;
+      if (!opts.tolerated?.includes(note)) opts.tolerated?.push(note);
     }
     const declared = rep && typeof rep === 'object' ? (rep as Record<string, unknown>)[k] : undefined;
     const childType =
@@ -164,7 +198,7 @@ function walk(
       (Array.isArray(v) ? typedObjectType(v[0]) : null) ??
       typedObjectType(declared) ??
       (Array.isArray(declared) ? typedObjectType(declared[0]) : null);
-    const d = walk(v, act[k], opts, path ? `${path}.${k}` : k, childType);
+    const d = walk(v, act[key], opts, path ? `${path}.${key}` : key, childType);
     if (d) return d;
   }
   return collection ? null : extraProperty(exp, act, opts, path, ownType);

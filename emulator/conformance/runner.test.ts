@@ -1,6 +1,7 @@
 // Runner rules that need no emulator: N/A from case metadata, representations, output lines.
 import { describe, expect, it } from 'vitest';
 import type { ConformanceCase } from './cases.js';
+import { pageSpellingsKey } from './compare.js';
 import { formatResult, notApplicable, representationsOf, summary } from './runner.js';
 
 const base = (over: Partial<ConformanceCase>): ConformanceCase => ({
@@ -64,18 +65,43 @@ describe('representationsOf', () => {
   });
 });
 
+describe('newer spellings', () => {
+  it('records, per page, the property names of cases from the newer docs repository only', () => {
+    const reps = representationsOf([
+      base({
+        id: 'place-list-2',
+        api: 'place-list',
+        sourceRepo: 'microsoftgraph/microsoft-graph-docs',
+        response: { status: 200, headers: {}, body: { value: [{ geocoordinates: null }] } },
+      }),
+      base({
+        id: 'place-list-contrib-3',
+        api: 'place-list',
+        sourceRepo: 'microsoftgraph/microsoft-graph-docs-contrib',
+        response: { status: 200, headers: {}, body: { value: [{ geoCoordinates: null }] } },
+      }),
+    ]);
+    const names = reps.get(pageSpellingsKey('place-list')) as Map<string, string>;
+    expect(names.get('geoCoordinates')).toBe('place-list-contrib-3');
+    expect(names.has('geocoordinates')).toBe(false);
+    expect(reps.get(pageSpellingsKey('place-get'))).toBeUndefined();
+  });
+});
+
 describe('output', () => {
   it('prints one line per case and the closing lines', () => {
     const results = [
       { id: 'a', outcome: 'pass' as const },
       { id: 'b', outcome: 'fail' as const, detail: 'status: expected 200, got 404' },
       { id: 'c', outcome: 'na' as const, detail: 'input-only type' },
+      { id: 'd', outcome: 'pass' as const, detail: "'x' read as 'X'" },
     ];
     expect(results.map(formatResult)).toEqual([
       'PASS a',
       'FAIL b: status: expected 200, got 404',
       'N/A c: input-only type',
+      "PASS d ('x' read as 'X')",
     ]);
-    expect(summary(results)).toEqual(['1 not applicable', '1 passed, 1 failed']);
+    expect(summary(results)).toEqual(['1 not applicable', '2 passed, 1 failed']);
   });
 });
