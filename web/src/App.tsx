@@ -120,7 +120,15 @@ export function App() {
   const [hasKey, setHasKey] = useState(() => apiKey.get() !== null);
   const [chatOpen, setChatOpen] = useState(false);
   const { path } = useLocation();
-  useEffect(() => onUnauthenticated(() => (apiKey.clear(), setHasKey(false))), []);
+  useEffect(() => {
+    const off = onUnauthenticated(() => {
+      apiKey.clear();
+      setHasKey(false);
+    });
+    return () => {
+      off();
+    };
+  }, []);
   if (!hasKey) return <KeyGate onKey={() => setHasKey(true)} />;
   return (
     <>

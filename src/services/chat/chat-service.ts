@@ -51,6 +51,7 @@ export interface ChatBackend {
       durationMinutes: number;
       timeZone: string;
       maxCandidates: number;
+      minimumAttendeePercentage: number;
     },
   ): Promise<{ suggestions: ChatSlot[]; emptySuggestionsReason: string }>;
   /** Creates a proposal from the customer's context; nothing is sent until someone approves it. */
@@ -195,6 +196,8 @@ export class ChatService {
       durationMinutes: minutes,
       timeZone: zone,
       maxCandidates: max,
+      // External calendars are unknown (49%): keep those slots, drop the ones where someone is known to be busy.
+      minimumAttendeePercentage: 40,
     });
   }
 

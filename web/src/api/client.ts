@@ -43,7 +43,9 @@ const listeners = new Set<() => void>();
 /** Called when the server answers 401 (the key is wrong or was revoked). */
 export function onUnauthenticated(f: () => void): () => void {
   listeners.add(f);
-  return () => listeners.delete(f);
+  return () => {
+    listeners.delete(f);
+  };
 }
 
 function fillPath(path: string, params: Record<string, string> | undefined): string {

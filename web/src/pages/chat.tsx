@@ -27,8 +27,12 @@ export function ChatPanel({ standalone, onClose }: { standalone?: boolean; onClo
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'nearest' }), [messages]);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [messages]);
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
   const send = async (e: FormEvent) => {
     e.preventDefault();
     const message = text.trim();

@@ -165,6 +165,8 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
           window: windowRange,
           durationMinutes: duration,
           timeZone: zone,
+          // Customers' calendars are usually unknown (49%): keep those slots, drop those where someone is busy.
+          minimumAttendeePercentage: 40,
         },
       });
       setSugg({ busy: false, data: d.suggestions, reason: d.emptySuggestionsReason });

@@ -1,0 +1,285 @@
+// Browser end to end: the whole server with its bundled emulator, driven through the web app in headless Chromium:
+// demo login, Outlook consent, sync, sanitised hostile body, manual association, a Teams QBR through approval, chat.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { readDemoLink } from '../../src/main/features/web.js';
+import { startServer, type RunningServer } from '../../src/main/server.js';
+import '../../src/main/features.js';
+import { createTestDatabase } from '../support/db.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
+const LOGIN = 'adele.vance@contoso.com';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`web-app browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+let apiKey: string;
+let emuAgent: Agent;
+const pageErrors: string[] = [];
+
+/** Calls calbridge's API as the demo user. */
+async function apiGet<T>(path: string): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function emulator<T>(path: string): Promise<T> {
+  const res = await undiciFetch(`${server.emulator!.baseUrl}${path}`, { dispatcher: emuAgent });
+  return (await res.json()) as T;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function nav(label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+}
+
+describe.skipIf(!hasChromium)('the web app in a browser', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'cb-web-'));
+    const config = loadConfig({
+      CALBRIDGE_DATA_DIR: dataDir,
+      CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      CALBRIDGE_START_EMULATOR: 'true',
+      CALBRIDGE_EMBEDDED_WORKER: 'true',
+      SYNC_POLL_INTERVAL_SECONDS: '5',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    });
+    server = await startServer(config, { database: await createTestDatabase() });
+    apiKey = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();
+    emuAgent = new Agent({ connect: { ca: readFileSync(server.emulator!.caFile, 'utf8') } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    // A hostile event body that ran script would call alert (or set the flag directly).
+    await context.addInitScript(() => {
+      (window as unknown as { alert: () => void }).alert = () => {
+        (window as unknown as { __xss: boolean }).__xss = true;
+      };
+    });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`.slice(0, 1500));
+    });
+    page.on('pageerror', (e) => pageErrors.push(`${e.message} ${e.stack ?? ''}`.slice(0, 1500)));
+    page.setDefaultTimeout(30_000);
+  }, 240_000);
+
+  afterEach(async (ctx) => {
+    if (pageErrors.length) console.error('page errors:', pageErrors.splice(0));
+    if (ctx.task.result?.state === 'fail' && page)
+      await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await emuAgent?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in with the one-time demo link, which works only once', async () => {
+    const link = readDemoLink(dataDir);
+    expect(link).toMatch(/#login=[\w-]{20,}$/);
+    await page.goto(link!);
+    await expect(page.getByRole('heading', { name: 'My calendar' }).waitFor()).resolves.toBeUndefined();
+    expect(new URL(page.url()).hash).toBe('');
+    const again = await fetch(`${server.url}/api/web/demo-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: new URL(link!).hash.split('=')[1] }),
+    });
+    expect(again.status).toBe(401);
+  }, 120_000);
+
+  it('connects Outlook through the emulator consent page and shows the sync', async () => {
+    await nav('Settings');
+    await page.getByText('Not connected').waitFor();
+    await shot('settings-not-connected-1280');
+    await page.getByRole('button', { name: 'Connect Outlook' }).click();
+    await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl));
+    const users = await emulator<Array<{ userPrincipalName: string; password: string }>>('/_emulator/users');
+    const adele = users.find((u) => u.userPrincipalName === LOGIN)!;
+    await page.fill('#login', LOGIN);
+    await page.fill('#password', adele.password);
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings' && u.searchParams.get('connected') === 'outlook');
+    await page.getByText('Outlook connected').waitFor();
+    await page.getByText(LOGIN).first().waitFor();
+    await waitFor('the first sync', async () => {
+      const s = await apiGet<{ calendars: Array<{ lastSuccessAt: string | null }> }>(
+        '/api/outlook/calendar/sync-status',
+      );
+      return s.calendars.some((c) => c.lastSuccessAt);
+    });
+    await page.reload();
+    await page.getByRole('table', { name: /sync health/ }).waitFor();
+    await shot('settings-1280');
+  }, 240_000);
+
+  it('shows the week of synced meetings; the hostile body is sanitised and runs no script', async () => {
+    await nav('My calendar');
+    const hostile = page.getByRole('button', { name: /Vendor security review/ });
+    await hostile.waitFor();
+    await shot('calendar-1280');
+    await hostile.click();
+    const body = page.locator('.event-body');
+    await body.getByText('Agenda attached.').waitFor();
+    expect(await body.locator('script').count()).toBe(0);
+    expect(await body.locator('[onerror]').count()).toBe(0);
+    expect(await body.locator('a[href^="javascript:"]').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: boolean }).__xss)).toBeUndefined();
+    await shot('calendar-detail-1280');
+  }, 120_000);
+
+  it('associates a meeting with a customer by hand', async () => {
+    const { items: customers } = await apiGet<{ items: Array<{ id: string; name: string }> }>('/api/customers');
+    const globex = customers.find((c) => c.name === 'Globex')!;
+    await page.getByRole('combobox', { name: /^Customer/ }).selectOption({ label: 'Globex' });
+    await page.getByRole('button', { name: 'Save customer' }).click();
+    await page.getByText('Customer saved.').waitFor();
+    const weekStart = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    const weekEnd = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    const { items } = await apiGet<{ items: Array<{ id: string; subject: string }> }>(
+      `/api/outlook/calendar/events?start=${weekStart}&end=${weekEnd}&limit=200`,
+    );
+    const m = items.find((e) => e.subject === 'Vendor security review')!;
+    const meeting = await apiGet<{ customer: { customerId: string | null; manual: boolean } }>(`/api/meetings/${m.id}`);
+    expect(meeting.customer).toMatchObject({ customerId: globex.id, manual: true });
+  }, 60_000);
+
+  it('schedules a Teams QBR from the customer page through approval; the event exists in the emulator', async () => {
+    // The demo's stakeholder is not in the emulator's directory (unknown is never free): invite a seeded Acme person.
+    const { items: customers } = await apiGet<{
+      items: Array<{ id: string; name: string; stakeholders: Array<{ id: string }> }>;
+    }>('/api/customers');
+    const acme = customers.find((c) => c.name === 'Acme Corp')!;
+    const users = await emulator<Array<{ userPrincipalName: string; displayName: string }>>('/_emulator/users');
+    const person = users.find((u) => u.userPrincipalName.endsWith('@acmecorp.com'))!;
+    const auth = { authorization: `Bearer ${apiKey}` };
+    for (const s of acme.stakeholders)
+      await fetch(`${server.url}/api/customers/${acme.id}/stakeholders/${s.id}`, { method: 'DELETE', headers: auth });
+    const added = await fetch(`${server.url}/api/customers/${acme.id}/stakeholders`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: person.userPrincipalName, name: person.displayName, role: 'VP Operations' }),
+    });
+    expect(added.status).toBe(201);
+    await nav('Customers');
+    await page.getByRole('link', { name: 'Acme Corp' }).waitFor();
+    await shot('customers-1280');
+    await page.getByRole('link', { name: 'Acme Corp' }).click();
+    await page.getByRole('heading', { name: 'Engagement' }).waitFor();
+    await page.locator('.score').waitFor();
+    await shot('customer-1280');
+    await page.getByRole('link', { name: 'Schedule meeting' }).click();
+    await page.getByRole('heading', { name: /Schedule a meeting with Acme Corp/ }).waitFor();
+    await page.getByLabel('Template').selectOption({ label: 'Quarterly business review (60 min)' });
+    await page.getByLabel('Teams meeting').check();
+    await page.getByRole('button', { name: 'Show availability (first day)' }).click();
+    await page.locator('table.grid').waitFor();
+    await page.getByRole('button', { name: 'Suggest times' }).click();
+    const first = page.getByRole('radio').first();
+    await first.waitFor();
+    await first.check();
+    await shot('scheduler-1280');
+    await page.getByRole('button', { name: 'Request approval' }).click();
+    await page.waitForURL((u) => u.pathname === '/approvals');
+    const card = page.locator('article', { hasText: 'quarterly business review' });
+    await card.waitFor();
+    await expect(card.getByText('Yes, a Teams link is added').count()).resolves.toBe(1);
+    await shot('approvals-1280');
+    await card.getByRole('button', { name: 'Approve and send' }).click();
+    await page.getByText('Approved: the invitation was sent.').waitFor();
+    const { items } = await apiGet<{
+      items: Array<{
+        preview: { subject: string };
+        result: { providerEventId: string; joinUrl: string | null } | null;
+      }>;
+    }>('/api/proposals?status=approved');
+    const done = items.find((p) => /quarterly business review/i.test(p.preview.subject))!;
+    expect(done.result?.providerEventId).toBeTruthy();
+    expect(done.result?.joinUrl).toBeTruthy();
+    const snapshot = JSON.stringify(await emulator<unknown>('/_emulator/snapshot'));
+    expect(snapshot).toContain(done.result!.providerEventId);
+  }, 180_000);
+
+  it('answers each chat command; scheduling only prepares a proposal', async () => {
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    const ask = async (text: string, intent: string) => {
+      await page.getByLabel('Message').fill(text);
+      await page.getByRole('button', { name: 'Send' }).click();
+      const answer = page.locator(`#chat-panel li.bot[data-intent="${intent}"]`).last();
+      await answer.waitFor({ timeout: 60_000 });
+      return (await answer.textContent()) ?? '';
+    };
+    expect(await ask('Show my Outlook calendar for this week', 'show_calendar')).toMatch(/Vendor security review/);
+    expect(await ask('Find time for a meeting with Acme next week', 'find_time')).toMatch(
+      /Best \d+-minute times with Acme Corp/,
+    );
+    const before = (await apiGet<{ items: unknown[] }>('/api/proposals?status=pending')).items.length;
+    const scheduled = await ask('Schedule a Teams meeting with acme corp tomorrow at 3pm', 'schedule_meeting');
+    expect(scheduled).toMatch(/Teams meeting proposal/);
+    expect(scheduled).toMatch(/Nothing has been sent/);
+    const pending = await apiGet<{ items: Array<{ preview: { teams: boolean } }> }>('/api/proposals?status=pending');
+    expect(pending.items.length).toBe(before + 1);
+    expect(pending.items.some((p) => p.preview.teams)).toBe(true);
+    expect(await ask('What is the weather like?', 'unknown')).toMatch(/Try:/);
+    await shot('chat-1280');
+  }, 180_000);
+
+  it('reads at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [label, name] of [
+      ['My calendar', 'calendar'],
+      ['Customers', 'customers'],
+      ['Approvals', 'approvals'],
+      ['Settings', 'settings'],
+    ] as const) {
+      await nav(label);
+      await page.locator('main h1').waitFor();
+      await page.waitForTimeout(300);
+      await shot(`${name}-390`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }, 120_000);
+});
