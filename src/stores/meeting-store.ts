@@ -1,7 +1,16 @@
 // Postgres side of scheduling: meetings for the calendar API, events calbridge created (outbound links), and the
 // caller's connection / tenant people lookups the scheduling services need.
 import { sql, type Kysely } from 'kysely';
-import type { Attendee, BusyItem, CalendarEvent, EmailAddress, EventLocation, OnlineMeeting, ProviderType, TimeRange } from '../domain/calendar.js';
+import type {
+  Attendee,
+  BusyItem,
+  CalendarEvent,
+  EmailAddress,
+  EventLocation,
+  OnlineMeeting,
+  ProviderType,
+  TimeRange,
+} from '../domain/calendar.js';
 import type { ConnectionStatus } from '../domain/connections.js';
 import type {
   CalendarRef,
@@ -28,7 +37,11 @@ function toView(r: MeetingRow): MeetingView {
     changeKey: r.provider_change_key,
     iCalUId: r.ical_uid,
     subject: r.subject,
-    bodyPreview: r.body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 255),
+    bodyPreview: r.body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 255),
     start: r.start_at.toISOString(),
     end: r.end_at.toISOString(),
     timeZone: r.time_zone,
@@ -67,7 +80,12 @@ export class PgMeetingStore implements MeetingStore {
   }
 
   async get(tenantId: string, id: string): Promise<MeetingView | null> {
-    const r = await this.db.selectFrom('meetings').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? toView(r) : null;
   }
 
@@ -86,18 +104,38 @@ export class PgMeetingStore implements MeetingStore {
       .execute();
     return rows
       .filter((r) => BUSY.has(r.show_as))
-      .map((r) => ({ start: r.start_at.toISOString(), end: r.end_at.toISOString(), status: r.show_as as BusyItem['status'] }));
+      .map((r) => ({
+        start: r.start_at.toISOString(),
+        end: r.end_at.toISOString(),
+        status: r.show_as as BusyItem['status'],
+      }));
   }
 
   async recordCreated(input: Parameters<MeetingStore['recordCreated']>[0]): Promise<string> {
-    const t = { tenantId: input.tenantId, userId: input.userId, calendarId: input.calendarId, provider: input.provider };
-    const values = meetingValues({ ...t, providerCalendarId: '', connectionId: '', mailbox: '', isShared: false }, input.event, 0);
+    const t = {
+      tenantId: input.tenantId,
+      userId: input.userId,
+      calendarId: input.calendarId,
+      provider: input.provider,
+    };
+    const values = meetingValues(
+      { ...t, providerCalendarId: '', connectionId: '', mailbox: '', isShared: false },
+      input.event,
+      0,
+    );
     const now = new Date();
     return this.db.transaction().execute(async (trx) => {
       // The sync engine may have stored the event first (same calendar + provider id): then that row is adopted.
       const row = await trx
         .insertInto('meetings')
-        .values({ ...values, id: input.meetingId, origin: 'calbridge', customer_id: input.customerId, manual_customer: input.customerId !== null, customer_match_reason: input.customerId ? 'manual' : null })
+        .values({
+          ...values,
+          id: input.meetingId,
+          origin: 'calbridge',
+          customer_id: input.customerId,
+          manual_customer: input.customerId !== null,
+          customer_match_reason: input.customerId ? 'manual' : null,
+        })
         .onConflict((oc) =>
           oc.columns(['calendar_id', 'provider_event_id']).doUpdateSet({
             origin: 'calbridge',
@@ -114,20 +152,56 @@ export class PgMeetingStore implements MeetingStore {
     });
   }
 
-  private async link(trx: Kysely<DB>, provider: ProviderType, x: { meetingId: string; tenantId: string; userId: string; calendarId: string; event: CalendarEvent }, now: Date) {
+  private async link(
+    trx: Kysely<DB>,
+    provider: ProviderType,
+    x: { meetingId: string; tenantId: string; userId: string; calendarId: string; event: CalendarEvent },
+    now: Date,
+  ) {
     if (provider === 'MICROSOFT') {
-      const v = { meeting_id: x.meetingId, outlook_event_id: x.event.id, user_id: x.userId, calendar_id: x.calendarId, tenant_id: x.tenantId, last_synced_at: now, sync_direction: 'outbound', change_key: x.event.changeKey, ical_uid: x.event.iCalUId };
+      const v = {
+        meeting_id: x.meetingId,
+        outlook_event_id: x.event.id,
+        user_id: x.userId,
+        calendar_id: x.calendarId,
+        tenant_id: x.tenantId,
+        last_synced_at: now,
+        sync_direction: 'outbound',
+        change_key: x.event.changeKey,
+        ical_uid: x.event.iCalUId,
+      };
       await trx
         .insertInto('outlook_calendar_sync')
         .values(v)
-        .onConflict((oc) => oc.column('outlook_event_id').doUpdateSet({ meeting_id: v.meeting_id, change_key: v.change_key, sync_direction: 'outbound', last_synced_at: now }))
+        .onConflict((oc) =>
+          oc.column('outlook_event_id').doUpdateSet({
+            meeting_id: v.meeting_id,
+            change_key: v.change_key,
+            sync_direction: 'outbound',
+            last_synced_at: now,
+          }),
+        )
         .execute();
     } else {
-      const v = { meeting_id: x.meetingId, google_event_id: x.event.id, user_id: x.userId, calendar_id: x.calendarId, tenant_id: x.tenantId, last_synced_at: now, sync_direction: 'outbound', etag: x.event.changeKey, ical_uid: x.event.iCalUId };
+      const v = {
+        meeting_id: x.meetingId,
+        google_event_id: x.event.id,
+        user_id: x.userId,
+        calendar_id: x.calendarId,
+        tenant_id: x.tenantId,
+        last_synced_at: now,
+        sync_direction: 'outbound',
+        etag: x.event.changeKey,
+        ical_uid: x.event.iCalUId,
+      };
       await trx
         .insertInto('google_calendar_sync')
         .values(v)
-        .onConflict((oc) => oc.column('google_event_id').doUpdateSet({ meeting_id: v.meeting_id, etag: v.etag, sync_direction: 'outbound', last_synced_at: now }))
+        .onConflict((oc) =>
+          oc
+            .column('google_event_id')
+            .doUpdateSet({ meeting_id: v.meeting_id, etag: v.etag, sync_direction: 'outbound', last_synced_at: now }),
+        )
         .execute();
     }
   }
@@ -158,9 +232,17 @@ export class PgMeetingStore implements MeetingStore {
         .executeTakeFirst();
       if (!m) return;
       if (m.provider === 'GOOGLE') {
-        await trx.updateTable('google_calendar_sync').set({ etag: e.changeKey, sync_direction: 'outbound', last_synced_at: now }).where('google_event_id', '=', e.id).execute();
+        await trx
+          .updateTable('google_calendar_sync')
+          .set({ etag: e.changeKey, sync_direction: 'outbound', last_synced_at: now })
+          .where('google_event_id', '=', e.id)
+          .execute();
       } else {
-        await trx.updateTable('outlook_calendar_sync').set({ change_key: e.changeKey, sync_direction: 'outbound', last_synced_at: now }).where('outlook_event_id', '=', e.id).execute();
+        await trx
+          .updateTable('outlook_calendar_sync')
+          .set({ change_key: e.changeKey, sync_direction: 'outbound', last_synced_at: now })
+          .where('outlook_event_id', '=', e.id)
+          .execute();
       }
     });
   }
@@ -204,7 +286,14 @@ export class PgSchedulingLookup implements ConnectionLookup {
       .orderBy('is_default', 'desc')
       .orderBy('name')
       .execute();
-    return rows.map((r) => ({ id: r.id, providerCalendarId: r.provider_calendar_id, name: r.name, isDefault: r.is_default, canEdit: r.can_edit, isShared: r.is_shared }));
+    return rows.map((r) => ({
+      id: r.id,
+      providerCalendarId: r.provider_calendar_id,
+      name: r.name,
+      isDefault: r.is_default,
+      canEdit: r.can_edit,
+      isShared: r.is_shared,
+    }));
   }
 
   async people(tenantId: string, emails: string[]): Promise<TenantPerson[]> {
@@ -212,7 +301,9 @@ export class PgSchedulingLookup implements ConnectionLookup {
     const lower = emails.map((e) => e.toLowerCase());
     const rows = await this.db
       .selectFrom('users as u')
-      .leftJoin('calendar_connections as cc', (j) => j.onRef('cc.user_id', '=', 'u.id').on('cc.status', '!=', 'revoked'))
+      .leftJoin('calendar_connections as cc', (j) =>
+        j.onRef('cc.user_id', '=', 'u.id').on('cc.status', '!=', 'revoked'),
+      )
       .select((eb) => [
         'u.id as userId',
         'u.email as email',

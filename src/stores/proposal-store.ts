@@ -96,7 +96,10 @@ export class PgProposalStore implements ProposalStore {
     return r ? toRecord(r as Row) : null;
   }
 
-  async list(tenantId: string, q: { status?: ProposalStatus; userId?: string; limit: number; offset: number }): Promise<ProposalRecord[]> {
+  async list(
+    tenantId: string,
+    q: { status?: ProposalStatus; userId?: string; limit: number; offset: number },
+  ): Promise<ProposalRecord[]> {
     let query = this.db.selectFrom('meeting_proposals').selectAll().where('tenant_id', '=', tenantId);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.userId) query = query.where('user_id', '=', q.userId);
@@ -121,7 +124,11 @@ export class PgProposalStore implements ProposalStore {
     return r ? toRecord(r as Row) : null;
   }
 
-  async complete(tenantId: string, id: string, c: { decidedBy: string; decidedAt: Date; result: ApprovalResult; meetingId: string | null }): Promise<void> {
+  async complete(
+    tenantId: string,
+    id: string,
+    c: { decidedBy: string; decidedAt: Date; result: ApprovalResult; meetingId: string | null },
+  ): Promise<void> {
     await this.db
       .updateTable('meeting_proposals')
       .set({

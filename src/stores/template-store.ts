@@ -10,7 +10,11 @@ interface TemplatesTable5 extends Omit<MeetingTemplatesTable, 'online_meeting'> 
   deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 type SDB = Omit<DB, 'meeting_templates'> & { meeting_templates: TemplatesTable5 };
-type Row = { [K in keyof TemplatesTable5]: TemplatesTable5[K] extends ColumnType<infer S, unknown, unknown> ? S : TemplatesTable5[K] };
+type Row = {
+  [K in keyof TemplatesTable5]: TemplatesTable5[K] extends ColumnType<infer S, unknown, unknown>
+    ? S
+    : TemplatesTable5[K];
+};
 
 function toRecord(r: Row): TemplateRecord {
   return {
@@ -54,7 +58,11 @@ export class PgTemplateStore implements TemplateStore {
   }
 
   private live(tenantId: string) {
-    return this.db.selectFrom('meeting_templates').selectAll().where('tenant_id', '=', tenantId).where('deleted_at', 'is', null);
+    return this.db
+      .selectFrom('meeting_templates')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('deleted_at', 'is', null);
   }
 
   async seedOnce(tenantId: string, defaults: TemplateInput[]): Promise<void> {
@@ -62,7 +70,12 @@ export class PgTemplateStore implements TemplateStore {
     // may both see none: the unique name index lets one win and the other's insert fail, which is fine.
     try {
       await this.db.transaction().execute(async (trx) => {
-        const any = await trx.selectFrom('meeting_templates').select('id').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst();
+        const any = await trx
+          .selectFrom('meeting_templates')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .limit(1)
+          .executeTakeFirst();
         if (any) return;
         await trx
           .insertInto('meeting_templates')

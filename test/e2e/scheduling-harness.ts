@@ -36,18 +36,35 @@ export interface SchedulingE2E {
   /** A calbridge user without a connection (e.g. an approver). */
   user(email: string): Promise<Caller>;
   /** Non-cancelled events of an emulator mailbox whose subject is `subject`. */
-  eventsIn(upn: string, subject: string): Array<{ subject: string; isOnlineMeeting: boolean; joinUrl: string | null; start: string }>;
+  eventsIn(
+    upn: string,
+    subject: string,
+  ): Array<{ subject: string; isOnlineMeeting: boolean; joinUrl: string | null; start: string }>;
   close(): Promise<void>;
 }
 
-export async function startSchedulingE2E(settings: Record<string, unknown> = {}, emu: EmulatorOptions = {}): Promise<SchedulingE2E> {
+export async function startSchedulingE2E(
+  settings: Record<string, unknown> = {},
+  emu: EmulatorOptions = {},
+): Promise<SchedulingE2E> {
   const t = await startTestEmulator(emu);
   const dir = mkdtempSync(join(tmpdir(), 'cb-sched-'));
-  const config = loadConfig({ CALBRIDGE_DATA_DIR: dir, CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', CALBRIDGE_START_EMULATOR: 'false', RATE_LIMIT_PER_MINUTE: '100000' });
+  const config = loadConfig({
+    CALBRIDGE_DATA_DIR: dir,
+    CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    CALBRIDGE_START_EMULATOR: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000',
+  });
   const database = await createTestDatabase();
   const container = await createContainer(config, { database, migrate: false });
   const publicUrl = () => 'http://127.0.0.1:3999';
-  const outlook = await wireOutlook({ container, config, emulator: { baseUrl: t.emu.baseUrl, caFile: t.emu.caFile, close: async () => {} }, publicUrl });
+  const outlook = await wireOutlook({
+    container,
+    config,
+    emulator: { baseUrl: t.emu.baseUrl, caFile: t.emu.caFile, close: async () => {} },
+    publicUrl,
+  });
   const clock = { offsetMs: 0 };
   const service = createSchedulingService(container, { publicUrl, now: () => new Date(Date.now() + clock.offsetMs) });
   const app = await buildApp({
@@ -56,16 +73,32 @@ export async function startSchedulingE2E(settings: Record<string, unknown> = {},
     customers: container.customers,
     isDatabaseReady: databaseReady(container),
     logStream: new PassThrough(),
-    modules: [...(outlook.modules ?? []), calendarRoutes(service), proposalRoutes(service), templateRoutes(service.templates)],
+    modules: [
+      ...(outlook.modules ?? []),
+      calendarRoutes(service),
+      proposalRoutes(service),
+      templateRoutes(service.templates),
+    ],
     publicPaths: outlook.publicPaths,
   });
-  const tenant = await container.tenants.createTenant({ name: 'Contoso', calendarProvider: 'MICROSOFT', settings: { ownDomains: ['contoso.com'], ...settings } });
+  const tenant = await container.tenants.createTenant({
+    name: 'Contoso',
+    calendarProvider: 'MICROSOFT',
+    settings: { ownDomains: ['contoso.com'], ...settings },
+  });
   // An administrator consents to Place.Read.All so rooms can be listed.
   const contoso = t.emu.directory.getUser('adele.vance@contoso.com')!.tenantId;
   const adminConsent = async () => {
-    const apps = (await (await undiciFetch(`${t.emu.baseUrl}/_emulator/apps`, { dispatcher: t.agent })).json()) as Array<{ clientId: string }>;
+    const apps = (await (
+      await undiciFetch(`${t.emu.baseUrl}/_emulator/apps`, { dispatcher: t.agent })
+    ).json()) as Array<{ clientId: string }>;
     for (const a of apps) {
-      await undiciFetch(`${t.emu.baseUrl}/_emulator/apps/${a.clientId}/consent`, { method: 'POST', dispatcher: t.agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenantId: contoso, scopes: ['Place.Read.All'] }) });
+      await undiciFetch(`${t.emu.baseUrl}/_emulator/apps/${a.clientId}/consent`, {
+        method: 'POST',
+        dispatcher: t.agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: contoso, scopes: ['Place.Read.All'] }),
+      });
     }
   };
   const user = async (email: string): Promise<Caller> => {
@@ -74,11 +107,17 @@ export async function startSchedulingE2E(settings: Record<string, unknown> = {},
   };
   const connect = async (email: string): Promise<Caller> => {
     const c = await user(email);
-    const res = await app.inject({ method: 'POST', url: '/api/integrations/outlook/connect', headers: c.auth, payload: { loginHint: email } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/integrations/outlook/connect',
+      headers: c.auth,
+      payload: { loginHint: email },
+    });
     await adminConsent(); // the app exists once the first connect has resolved it
     const q = await followAuthorize(t.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
     const cb = await app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-    if (cb.statusCode !== 302 || !String(cb.headers.location).includes('connected=outlook')) throw new Error(`connect failed: ${cb.statusCode} ${String(cb.headers.location)}`);
+    if (cb.statusCode !== 302 || !String(cb.headers.location).includes('connected=outlook'))
+      throw new Error(`connect failed: ${cb.statusCode} ${String(cb.headers.location)}`);
     return c;
   };
   const eventsIn = (upn: string, subject: string) => {
@@ -87,7 +126,12 @@ export async function startSchedulingE2E(settings: Record<string, unknown> = {},
     return t.emu.store
       .listEvents(u.id)
       .filter((e) => e.data.subject === subject && !e.data.isCancelled)
-      .map((e) => ({ subject: e.data.subject ?? '', isOnlineMeeting: e.data.isOnlineMeeting === true, joinUrl: e.data.onlineMeeting?.joinUrl ?? null, start: new Date(e.startMs).toISOString() }));
+      .map((e) => ({
+        subject: e.data.subject ?? '',
+        isOnlineMeeting: e.data.isOnlineMeeting === true,
+        joinUrl: e.data.onlineMeeting?.joinUrl ?? null,
+        start: new Date(e.startMs).toISOString(),
+      }));
   };
   return {
     t,

@@ -28,7 +28,12 @@ const call = async (who: Caller, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url:
 
 describe('availability against Graph getSchedule', () => {
   it('returns people in their own zones, the room, and the external attendee as unknown', async () => {
-    const q = new URLSearchParams({ start: `${day}T00:00:00Z`, end: `${day}T23:59:00Z`, granularity: '60', timeZone: 'Europe/Berlin' });
+    const q = new URLSearchParams({
+      start: `${day}T00:00:00Z`,
+      end: `${day}T23:59:00Z`,
+      granularity: '60',
+      timeZone: 'Europe/Berlin',
+    });
     for (const a of ['megan.bowen@contoso.com', 'lynne.robbins@contoso.com', EXTERNAL]) q.append('attendees', a);
     q.append('rooms', ROOM);
     const r = await call(adele, 'GET', `/api/outlook/calendar/availability?${q.toString()}`);
@@ -43,7 +48,8 @@ describe('availability against Graph getSchedule', () => {
     const ext = r.body.grid.rows.find((x: Json) => x.email === EXTERNAL);
     expect(ext.cells.every((c: Json) => c.status === 'unknown')).toBe(true);
     // Working-hours flags follow each person's zone: Lynne's day starts 9 hours before Adele's.
-    const firstIn = (email: string) => r.body.grid.rows.find((x: Json) => x.email === email).cells.findIndex((c: Json) => c.inWorkingHours);
+    const firstIn = (email: string) =>
+      r.body.grid.rows.find((x: Json) => x.email === email).cells.findIndex((c: Json) => c.inWorkingHours);
     expect(firstIn('adele.vance@contoso.com') - firstIn('lynne.robbins@contoso.com')).toBe(9);
     expect(r.body.grid.slots[0].local).toBe(`${day}T01:00`);
   });
@@ -121,7 +127,10 @@ describe('proposals performed through Graph', () => {
     expect(meganPreview.timeZone).toBe('America/New_York');
     expect(meganPreview.localStart).toMatch(/ E[SD]T$/);
     expect(h.eventsIn('adele.vance@contoso.com', subject)).toHaveLength(0);
-    const approvals = await Promise.all([call(megan, 'POST', `/api/proposals/${p.body.id}/approve`), call(megan, 'POST', `/api/proposals/${p.body.id}/approve`)]);
+    const approvals = await Promise.all([
+      call(megan, 'POST', `/api/proposals/${p.body.id}/approve`),
+      call(megan, 'POST', `/api/proposals/${p.body.id}/approve`),
+    ]);
     const retry = await call(megan, 'POST', `/api/proposals/${p.body.id}/approve`);
     for (const a of [...approvals, retry]) expect(a.status).toBe(200);
     expect(new Set([...approvals, retry].map((a) => a.body.result.providerEventId)).size).toBe(1);
@@ -135,9 +144,17 @@ describe('proposals performed through Graph', () => {
     expect(h.eventsIn(EXTERNAL, subject)).toHaveLength(1);
     // The meeting is stored as calbridge's, linked outbound, so the sync engine sees no foreign change.
     const db = h.container.database.db;
-    const m = await db.selectFrom('meetings').selectAll().where('id', '=', retry.body.result.meetingId).executeTakeFirstOrThrow();
+    const m = await db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', retry.body.result.meetingId)
+      .executeTakeFirstOrThrow();
     expect(m).toMatchObject({ origin: 'calbridge', provider_event_id: retry.body.result.providerEventId });
-    const link = await db.selectFrom('outlook_calendar_sync').selectAll().where('meeting_id', '=', m.id).executeTakeFirstOrThrow();
+    const link = await db
+      .selectFrom('outlook_calendar_sync')
+      .selectAll()
+      .where('meeting_id', '=', m.id)
+      .executeTakeFirstOrThrow();
     expect(link.sync_direction).toBe('outbound');
     expect(link.change_key).toBe(m.provider_change_key);
     const listed = await call(adele, 'GET', `/api/outlook/calendar/events?start=${slot.start}&end=${slot.end}`);
@@ -146,15 +163,27 @@ describe('proposals performed through Graph', () => {
 
   it('rejects a proposal: nothing is created', async () => {
     const subject = `Rejected ${Date.now()}`;
-    const p = await call(adele, 'POST', '/api/outlook/calendar/events', { subject, start: `${day}T18:00:00Z`, end: `${day}T18:30:00Z`, attendees: [{ email: EXTERNAL }] });
+    const p = await call(adele, 'POST', '/api/outlook/calendar/events', {
+      subject,
+      start: `${day}T18:00:00Z`,
+      end: `${day}T18:30:00Z`,
+      attendees: [{ email: EXTERNAL }],
+    });
     expect((await call(megan, 'POST', `/api/proposals/${p.body.id}/reject`)).body.status).toBe('rejected');
-    expect((await call(megan, 'POST', `/api/proposals/${p.body.id}/approve`)).body.error.code).toBe('proposal_not_pending');
+    expect((await call(megan, 'POST', `/api/proposals/${p.body.id}/approve`)).body.error.code).toBe(
+      'proposal_not_pending',
+    );
     expect(h.eventsIn('adele.vance@contoso.com', subject)).toHaveLength(0);
   });
 
   it('an expired proposal cannot be approved', async () => {
     const subject = `Expired ${Date.now()}`;
-    const p = await call(adele, 'POST', '/api/outlook/calendar/events', { subject, start: `${day}T19:00:00Z`, end: `${day}T19:30:00Z`, attendees: [{ email: EXTERNAL }] });
+    const p = await call(adele, 'POST', '/api/outlook/calendar/events', {
+      subject,
+      start: `${day}T19:00:00Z`,
+      end: `${day}T19:30:00Z`,
+      attendees: [{ email: EXTERNAL }],
+    });
     h.clock.offsetMs = 73 * 3_600_000;
     try {
       const a = await call(megan, 'POST', `/api/proposals/${p.body.id}/approve`);
@@ -169,8 +198,20 @@ describe('proposals performed through Graph', () => {
   it('a room booked by someone else after the proposal answers 422 room_unavailable', async () => {
     const slot = await freeSlot();
     const subject = `Room race ${Date.now()}`;
-    const p = await call(adele, 'POST', '/api/outlook/calendar/events', { subject, start: slot.start, end: slot.end, attendees: [{ email: 'megan.bowen@contoso.com' }], room: ROOM });
-    const grab = await call(megan, 'POST', '/api/outlook/calendar/events', { subject: `Grab ${subject}`, start: slot.start, end: slot.end, attendees: [{ email: 'alex.wilber@contoso.com' }], room: ROOM });
+    const p = await call(adele, 'POST', '/api/outlook/calendar/events', {
+      subject,
+      start: slot.start,
+      end: slot.end,
+      attendees: [{ email: 'megan.bowen@contoso.com' }],
+      room: ROOM,
+    });
+    const grab = await call(megan, 'POST', '/api/outlook/calendar/events', {
+      subject: `Grab ${subject}`,
+      start: slot.start,
+      end: slot.end,
+      attendees: [{ email: 'alex.wilber@contoso.com' }],
+      room: ROOM,
+    });
     expect((await call(adele, 'POST', `/api/proposals/${grab.body.id}/approve`)).status).toBe(200);
     const a = await call(megan, 'POST', `/api/proposals/${p.body.id}/approve`);
     expect(a.status).toBe(422);

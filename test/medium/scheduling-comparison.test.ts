@@ -17,25 +17,75 @@ beforeAll(async () => {
   t = await startTestEmulator({ minimalSeed: true });
   // Graph never suggests times in the past: the emulator's clock is set before every scenario's window.
   t.emu.clock.advance(Date.parse('2026-02-01T00:00:00Z') - t.emu.clock.now());
-  tenantId = t.emu.directory.addTenant({ id: '6d1b8a3e-0000-4000-8000-00000000c0de', displayName: 'Contoso example', domains: ['contoso.example'] }).id;
+  tenantId = t.emu.directory.addTenant({
+    id: '6d1b8a3e-0000-4000-8000-00000000c0de',
+    displayName: 'Contoso example',
+    domains: ['contoso.example'],
+  }).id;
 }, 60_000);
 afterAll(async () => t?.close());
 
 /** Kinds of difference that docs/scheduling.md explains. */
-const EXPLAINED = new Set(['default maxCandidates', 'organizer-only confidence', 'empty reason: attendeesUnavailableOrUnknown vs attendeesUnavailable']);
+const EXPLAINED = new Set([
+  'default maxCandidates',
+  'organizer-only confidence',
+  'empty reason: attendeesUnavailableOrUnknown vs attendeesUnavailable',
+]);
 
 let ids = 0;
 function addMailbox(email: string, kind: 'user' | 'room', wh: WorkingHours | null, busy: BusyItem[]): void {
   const { directory, store } = t.emu;
-  const user = directory.addUser({ id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`, tenantId, userPrincipalName: email, mail: email, displayName: email, givenName: null, surname: null, jobTitle: null, kind, mailbox: 'exchangeOnline', password: 'x' });
+  const user = directory.addUser({
+    id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    tenantId,
+    userPrincipalName: email,
+    mail: email,
+    displayName: email,
+    givenName: null,
+    surname: null,
+    jobTitle: null,
+    kind,
+    mailbox: 'exchangeOnline',
+    password: 'x',
+  });
   store.ensureMailbox(user);
-  if (wh) store.updateSettings(user.id, { timeZone: wh.timeZone, workingHours: { daysOfWeek: wh.daysOfWeek, startTime: `${wh.startTime}.0000000`, endTime: `${wh.endTime}.0000000`, timeZone: { name: wh.timeZone } } });
+  if (wh)
+    store.updateSettings(user.id, {
+      timeZone: wh.timeZone,
+      workingHours: {
+        daysOfWeek: wh.daysOfWeek,
+        startTime: `${wh.startTime}.0000000`,
+        endTime: `${wh.endTime}.0000000`,
+        timeZone: { name: wh.timeZone },
+      },
+    });
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 23) + '0000';
-  store.bulkInsert(user.id, store.defaultCalendar(user.id).id, busy.map((b, i) => {
-    const startMs = Date.parse(b.start);
-    const endMs = Date.parse(b.end);
-    return { startMs, endMs, zone: 'UTC', data: { id: `${email}-${i}`, subject: 'Busy', showAs: b.status, type: 'singleInstance', isCancelled: false, isAllDay: false, sensitivity: 'normal', start: { dateTime: iso(startMs), timeZone: 'UTC' }, end: { dateTime: iso(endMs), timeZone: 'UTC' }, attendees: [], responseStatus: { response: 'organizer' } } };
-  }));
+  store.bulkInsert(
+    user.id,
+    store.defaultCalendar(user.id).id,
+    busy.map((b, i) => {
+      const startMs = Date.parse(b.start);
+      const endMs = Date.parse(b.end);
+      return {
+        startMs,
+        endMs,
+        zone: 'UTC',
+        data: {
+          id: `${email}-${i}`,
+          subject: 'Busy',
+          showAs: b.status,
+          type: 'singleInstance',
+          isCancelled: false,
+          isAllDay: false,
+          sensitivity: 'normal',
+          start: { dateTime: iso(startMs), timeZone: 'UTC' },
+          end: { dateTime: iso(endMs), timeZone: 'UTC' },
+          attendees: [],
+          responseStatus: { response: 'organizer' },
+        },
+      };
+    }),
+  );
 }
 
 async function graphAnswer(s: Scenario): Promise<MeetingTimeSuggestions> {
@@ -43,7 +93,13 @@ async function graphAnswer(s: Scenario): Promise<MeetingTimeSuggestions> {
   for (const a of s.attendees) addMailbox(a.email, 'user', a.workingHours, a.busy);
   for (const r of s.rooms) addMailbox(r.email, 'room', null, r.busy);
   const session = await signIn(newOAuthClient(t), t.agent, s.organizer.email);
-  const provider = createMicrosoftProvider({ graphBaseUrl: t.emu.baseUrl, transport: createGraphTransport({ agent: t.agent }), token: tokenSource(newOAuthClient(t), session), mailbox: s.organizer.email, roomsEnabled: true });
+  const provider = createMicrosoftProvider({
+    graphBaseUrl: t.emu.baseUrl,
+    transport: createGraphTransport({ agent: t.agent }),
+    token: tokenSource(newOAuthClient(t), session),
+    mailbox: s.organizer.email,
+    roomsEnabled: true,
+  });
   return provider.findMeetingTimes(s.constraint);
 }
 
@@ -51,12 +107,15 @@ async function graphAnswer(s: Scenario): Promise<MeetingTimeSuggestions> {
 function difference(s: Scenario, ours: MeetingTimeSuggestions, graph: MeetingTimeSuggestions): string | null {
   if (ours.suggestions.length === 0 || graph.suggestions.length === 0) {
     if (ours.suggestions.length !== graph.suggestions.length) return 'one side empty';
-    return ours.emptySuggestionsReason === graph.emptySuggestionsReason ? null : `empty reason: ${ours.emptySuggestionsReason} vs ${graph.emptySuggestionsReason}`;
+    return ours.emptySuggestionsReason === graph.emptySuggestionsReason
+      ? null
+      : `empty reason: ${ours.emptySuggestionsReason} vs ${graph.emptySuggestionsReason}`;
   }
   const key = (x: MeetingTimeSuggestions) => x.suggestions.map((s) => `${Date.parse(s.start)}-${Date.parse(s.end)}`);
   const [a, b] = [key(ours), key(graph)];
   // Without attendees Graph scores every slot 100 even when the organizer is tentative; we score the organizer's chance.
-  const organizerOnly = s.constraint.attendees.length === 0 && graph.suggestions.some((x) => x.organizerAvailability === 'tentative');
+  const organizerOnly =
+    s.constraint.attendees.length === 0 && graph.suggestions.some((x) => x.organizerAvailability === 'tentative');
   if (organizerOnly && a.join() !== b.slice(0, a.length).join()) return 'organizer-only confidence';
   if (a.length !== b.length) {
     const n = Math.min(a.length, b.length);
@@ -71,7 +130,11 @@ function difference(s: Scenario, ours: MeetingTimeSuggestions, graph: MeetingTim
     if (Math.abs(x.confidence - y.confidence) > 0.01) return 'confidence';
     if (x.organizerAvailability !== y.organizerAvailability) return 'organizer availability';
     if ([...x.rooms].sort().join() !== [...y.rooms].sort().join()) return 'rooms';
-    const av = (s: typeof x) => s.attendeeAvailability.map((q) => `${q.email.toLowerCase()}:${q.availability}`).sort().join();
+    const av = (s: typeof x) =>
+      s.attendeeAvailability
+        .map((q) => `${q.email.toLowerCase()}:${q.availability}`)
+        .sort()
+        .join();
     if (av(x) !== av(y)) return 'attendee availability';
   }
   return null;
@@ -88,14 +151,27 @@ describe('suggestion engine vs Graph findMeetingTimes (emulator)', () => {
       const d = difference(s, ours, graph);
       if (d === null) agree++;
       else kinds.set(d, [...(kinds.get(d) ?? []), seed]);
-      if (d && process.env.SCHEDULING_COMPARISON_DEBUG) console.log(seed, d, JSON.stringify(s.constraint), '\nOURS', JSON.stringify(ours.suggestions.map((x) => [x.start, x.confidence, x.organizerAvailability])), '\nGRAPH', JSON.stringify(graph.suggestions.map((x) => [x.start, x.confidence, x.organizerAvailability])), graph.emptySuggestionsReason);
+      if (d && process.env.SCHEDULING_COMPARISON_DEBUG)
+        console.log(
+          seed,
+          d,
+          JSON.stringify(s.constraint),
+          '\nOURS',
+          JSON.stringify(ours.suggestions.map((x) => [x.start, x.confidence, x.organizerAvailability])),
+          '\nGRAPH',
+          JSON.stringify(graph.suggestions.map((x) => [x.start, x.confidence, x.organizerAvailability])),
+          graph.emptySuggestionsReason,
+        );
     }
     const rate = agree / SCENARIOS;
     console.log(`[scheduling comparison] agreement ${agree}/${SCENARIOS} = ${(rate * 100).toFixed(1)} %`);
-    for (const [k, seeds] of kinds) console.log(`[scheduling comparison] ${k}: ${seeds.length} (seeds ${seeds.slice(0, 12).join(', ')})`);
+    for (const [k, seeds] of kinds)
+      console.log(`[scheduling comparison] ${k}: ${seeds.length} (seeds ${seeds.slice(0, 12).join(', ')})`);
     // Every difference must be one of the explained kinds (docs/scheduling.md, "Comparison with Graph").
     expect([...kinds.keys()].filter((k) => !EXPLAINED.has(k))).toEqual([]);
-    const explainedOnly = [...kinds.entries()].filter(([k]) => k !== 'default maxCandidates').reduce((n, [, v]) => n + v.length, 0);
+    const explainedOnly = [...kinds.entries()]
+      .filter(([k]) => k !== 'default maxCandidates')
+      .reduce((n, [, v]) => n + v.length, 0);
     expect(explainedOnly / SCENARIOS).toBeLessThanOrEqual(0.1);
   }, 300_000);
 });

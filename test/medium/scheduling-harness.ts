@@ -37,7 +37,10 @@ export async function startSchedulingHarness(settings: TenantSettings = {}): Pro
   const database = await createTestDatabase();
   const container = await createContainer(config, { database, migrate: false });
   const clock = { now: new Date('2026-05-01T12:00:00Z') };
-  const service = createSchedulingService(container, { publicUrl: () => 'http://calbridge.test', now: () => clock.now });
+  const service = createSchedulingService(container, {
+    publicUrl: () => 'http://calbridge.test',
+    now: () => clock.now,
+  });
   const { calendarRoutes } = await import('../../src/http/routes/calendar.js');
   const { proposalRoutes } = await import('../../src/http/routes/proposals.js');
   const { templateRoutes } = await import('../../src/http/routes/templates.js');
@@ -57,24 +60,65 @@ export async function startSchedulingHarness(settings: TenantSettings = {}): Pro
   });
   const connections = new PgConnectionStore(container.database.db);
   const world = container.mockWorld;
-  world.addMailbox('room.rainier@contoso.com', { kind: 'room', workingHours: null, room: { name: 'Rainier', capacity: 12, building: '1', floor: '1', roomList: null } });
-  world.addMailbox('room.baker@contoso.com', { kind: 'room', workingHours: null, room: { name: 'Baker', capacity: 4, building: '2', floor: '2', roomList: null } });
+  world.addMailbox('room.rainier@contoso.com', {
+    kind: 'room',
+    workingHours: null,
+    room: { name: 'Rainier', capacity: 12, building: '1', floor: '1', roomList: null },
+  });
+  world.addMailbox('room.baker@contoso.com', {
+    kind: 'room',
+    workingHours: null,
+    room: { name: 'Baker', capacity: 4, building: '2', floor: '2', roomList: null },
+  });
   const person = async (email: string, zone: string, connect: boolean): Promise<Person> => {
     const k = await container.tenants.createApiKey(tenant.id, email);
     if (!connect) return { userId: k.userId, email, auth: { authorization: `Bearer ${k.apiKey}` }, connectionId: null };
-    world.addMailbox(email, { workingHours: { daysOfWeek: [...WEEKDAYS], startTime: '09:00:00', endTime: '17:00:00', timeZone: zone } });
-    const conn = await connections.upsert({ tenantId: tenant.id, userId: k.userId, provider: 'MICROSOFT', providerTenantId: 'tid', providerUserId: email, accountEmail: email, accountName: null, scopes: [], tokenExpiresAt: null, status: 'active' });
-    const provider = container.providers.forConnection('MICROSOFT', { tenantId: tenant.id, userId: k.userId, connectionId: conn.id, mailbox: email });
+    world.addMailbox(email, {
+      workingHours: { daysOfWeek: [...WEEKDAYS], startTime: '09:00:00', endTime: '17:00:00', timeZone: zone },
+    });
+    const conn = await connections.upsert({
+      tenantId: tenant.id,
+      userId: k.userId,
+      provider: 'MICROSOFT',
+      providerTenantId: 'tid',
+      providerUserId: email,
+      accountEmail: email,
+      accountName: null,
+      scopes: [],
+      tokenExpiresAt: null,
+      status: 'active',
+    });
+    const provider = container.providers.forConnection('MICROSOFT', {
+      tenantId: tenant.id,
+      userId: k.userId,
+      connectionId: conn.id,
+      mailbox: email,
+    });
     await connections.replaceCalendars(tenant.id, k.userId, conn.id, await provider.listCalendars());
     return { userId: k.userId, email, auth: { authorization: `Bearer ${k.apiKey}` }, connectionId: conn.id };
   };
   const csm = await person('adele@contoso.com', 'America/Los_Angeles', true);
   const manager = await person('megan@contoso.com', 'America/New_York', true);
   const loner = await person('nobody@contoso.com', 'UTC', false);
-  return { app, container, clock, tenantId: tenant.id, csm, manager, loner, connections, close: async () => { await app.close(); await container.close(); } };
+  return {
+    app,
+    container,
+    clock,
+    tenantId: tenant.id,
+    csm,
+    manager,
+    loner,
+    connections,
+    close: async () => {
+      await app.close();
+      await container.close();
+    },
+  };
 }
 
 /** Events of a mailbox in the mock world (not deleted). */
 export function mailboxEvents(h: SchedulingHarness, mailbox: string) {
-  return [...h.container.mockWorld.events.values()].filter((s) => !s.deleted && s.mailbox === mailbox).map((s) => s.event);
+  return [...h.container.mockWorld.events.values()]
+    .filter((s) => !s.deleted && s.mailbox === mailbox)
+    .map((s) => s.event);
 }

@@ -10,7 +10,12 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const call = async (who: { auth: { authorization: string } }, method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, payload?: object) => {
+const call = async (
+  who: { auth: { authorization: string } },
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
+  url: string,
+  payload?: object,
+) => {
   const r = await h.app.inject({ method, url, headers: who.auth, ...(payload ? { payload } : {}) });
   return { status: r.statusCode, body: (r.body ? r.json() : null) as Json };
 };
@@ -35,7 +40,11 @@ async function propose(extra: Json = {}) {
 
 describe('availability', () => {
   it('reads people and rooms, marks the external attendee unknown and builds the grid', async () => {
-    const r = await call(h.csm, 'GET', `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('19:00')}&attendees=megan@contoso.com&attendees=john@acmecorp.com&rooms=room.rainier@contoso.com&granularity=60&timeZone=America/Los_Angeles`);
+    const r = await call(
+      h.csm,
+      'GET',
+      `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('19:00')}&attendees=megan@contoso.com&attendees=john@acmecorp.com&rooms=room.rainier@contoso.com&granularity=60&timeZone=America/Los_Angeles`,
+    );
     expect(r.status).toBe(200);
     expect(r.body.completeness.text).toBe('3 of 4 calendars current; john@acmecorp.com unknown (not_found)');
     const john = r.body.grid.rows.find((x: Json) => x.email === 'john@acmecorp.com');
@@ -52,29 +61,72 @@ describe('availability', () => {
     await h.connections.setStatus(h.tenantId, h.manager.connectionId!, 'needs_reauth', { reason: 'invalid_grant' });
     h.container.mockWorld.mailboxes.delete('megan@contoso.com');
     try {
-      const r = await call(h.csm, 'GET', `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('16:00')}&attendees=megan@contoso.com`);
+      const r = await call(
+        h.csm,
+        'GET',
+        `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('16:00')}&attendees=megan@contoso.com`,
+      );
       expect(r.status).toBe(200);
       expect(r.body.completeness.unknown).toEqual([{ email: 'megan@contoso.com', reason: 'needs_reauth' }]);
     } finally {
-      h.container.mockWorld.addMailbox('megan@contoso.com', { workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00:00', endTime: '17:00:00', timeZone: 'America/New_York' } });
+      h.container.mockWorld.addMailbox('megan@contoso.com', {
+        workingHours: {
+          daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+          startTime: '09:00:00',
+          endTime: '17:00:00',
+          timeZone: 'America/New_York',
+        },
+      });
       await h.connections.setStatus(h.tenantId, h.manager.connectionId!, 'active');
     }
   });
 
   it("falls back to a colleague's synced calendar only while it is current", async () => {
     const db = h.container.database.db;
-    const cal = await db.selectFrom('calendars').select(['id']).where('connection_id', '=', h.manager.connectionId!).executeTakeFirstOrThrow();
-    await db.insertInto('meetings').values({ tenant_id: h.tenantId, user_id: h.manager.userId, calendar_id: cal.id, subject: 'Synced', start_at: at('15:30'), end_at: at('16:00'), show_as: 'busy' }).execute();
+    const cal = await db
+      .selectFrom('calendars')
+      .select(['id'])
+      .where('connection_id', '=', h.manager.connectionId!)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('meetings')
+      .values({
+        tenant_id: h.tenantId,
+        user_id: h.manager.userId,
+        calendar_id: cal.id,
+        subject: 'Synced',
+        start_at: at('15:30'),
+        end_at: at('16:00'),
+        show_as: 'busy',
+        body: '',
+        body_content_type: 'html',
+        time_zone: 'UTC',
+        is_all_day: false,
+        attendees: '[]',
+        sensitivity: 'normal',
+        event_type: 'singleInstance',
+        is_cancelled: false,
+        response_status: 'accepted',
+        customer_candidates: '[]',
+      })
+      .execute();
     const setSync = (ms: number) =>
-      db.insertInto('calendar_sync_state').values({ calendar_id: cal.id, tenant_id: h.tenantId, last_success_at: new Date(h.clock.now.getTime() - ms) })
-        .onConflict((oc) => oc.column('calendar_id').doUpdateSet({ last_success_at: new Date(h.clock.now.getTime() - ms) })).execute();
+      db
+        .insertInto('calendar_sync_state')
+        .values({ calendar_id: cal.id, tenant_id: h.tenantId, last_success_at: new Date(h.clock.now.getTime() - ms) })
+        .onConflict((oc) =>
+          oc.column('calendar_id').doUpdateSet({ last_success_at: new Date(h.clock.now.getTime() - ms) }),
+        )
+        .execute();
     const saved = h.container.mockWorld.mailboxes.get('megan@contoso.com')!;
     h.container.mockWorld.mailboxes.delete('megan@contoso.com');
     try {
       const q = `/api/outlook/calendar/availability?start=${at('15:00')}&end=${at('16:00')}&attendees=megan@contoso.com&granularity=30`;
       await setSync(5 * 60_000);
       const fresh = await call(h.csm, 'GET', q);
-      expect(fresh.body.grid.rows.find((r: Json) => r.email === 'megan@contoso.com').cells.map((c: Json) => c.status)).toEqual(['free', 'busy']);
+      expect(
+        fresh.body.grid.rows.find((r: Json) => r.email === 'megan@contoso.com').cells.map((c: Json) => c.status),
+      ).toEqual(['free', 'busy']);
       await setSync(2 * 3_600_000);
       const stale = await call(h.csm, 'GET', q);
       expect(stale.body.completeness.unknown).toEqual([{ email: 'megan@contoso.com', reason: 'stale_sync' }]);
@@ -126,7 +178,11 @@ describe('suggested times and rooms', () => {
   });
 
   it('answers 422 unsatisfiable with the reason when nothing fits', async () => {
-    const r = await call(h.csm, 'POST', '/api/outlook/calendar/findmeetingtimes', { attendees: [{ email: 'megan@contoso.com' }], window: { start: at('02:00'), end: at('05:00') }, durationMinutes: 60 });
+    const r = await call(h.csm, 'POST', '/api/outlook/calendar/findmeetingtimes', {
+      attendees: [{ email: 'megan@contoso.com' }],
+      window: { start: at('02:00'), end: at('05:00') },
+      durationMinutes: 60,
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('unsatisfiable');
     expect(r.body.error.details.reason).toBe('organizerUnavailable');
@@ -153,7 +209,11 @@ describe('proposals', () => {
     expect(r.body.preview.room).toBe('Rainier');
     const megan = r.body.preview.attendees.find((a: Json) => a.email === 'megan@contoso.com');
     expect(megan).toMatchObject({ timeZone: 'America/New_York', localStart: `${MON}T13:00 EDT`, availability: 'free' });
-    expect(r.body.preview.attendees.find((a: Json) => a.email === 'john@acmecorp.com')).toMatchObject({ external: true, timeZone: null, availability: 'unknown' });
+    expect(r.body.preview.attendees.find((a: Json) => a.email === 'john@acmecorp.com')).toMatchObject({
+      external: true,
+      timeZone: null,
+      availability: 'unknown',
+    });
     expect(r.body.expiresAt).toBe('2026-05-04T12:00:00.000Z');
     expect(mailboxEvents(h, 'adele@contoso.com').length).toBe(before);
     expect((await call(h.csm, 'GET', `/api/proposals/${r.body.id}`)).body.preview.subject).toBe('Acme sync');
@@ -169,7 +229,9 @@ describe('proposals', () => {
   it('approves exactly once under concurrent double clicks and retries', async () => {
     const p = await propose({ start: at('18:00'), end: at('18:30') });
     const countOf = (mb: string) => mailboxEvents(h, mb).filter((e) => e.start === at('18:00')).length;
-    const results = await Promise.all([1, 2, 3].map(() => call(h.manager, 'POST', `/api/proposals/${p.body.id}/approve`)));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => call(h.manager, 'POST', `/api/proposals/${p.body.id}/approve`)),
+    );
     for (const r of results) expect(r.status).toBe(200);
     const again = await call(h.manager, 'POST', `/api/proposals/${p.body.id}/approve`);
     expect(new Set([...results, again].map((r) => JSON.stringify(r.body.result))).size).toBe(1);
@@ -181,9 +243,17 @@ describe('proposals', () => {
     expect(ev.externalId).toBe(again.body.result.meetingId);
     expect(again.body).toMatchObject({ status: 'approved', decidedBy: h.manager.userId });
     const db = h.container.database.db;
-    const meeting = await db.selectFrom('meetings').selectAll().where('id', '=', again.body.result.meetingId).executeTakeFirstOrThrow();
+    const meeting = await db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', again.body.result.meetingId)
+      .executeTakeFirstOrThrow();
     expect(meeting).toMatchObject({ origin: 'calbridge', provider_event_id: ev.id, provider_change_key: ev.changeKey });
-    const link = await db.selectFrom('outlook_calendar_sync').selectAll().where('meeting_id', '=', meeting.id).executeTakeFirstOrThrow();
+    const link = await db
+      .selectFrom('outlook_calendar_sync')
+      .selectAll()
+      .where('meeting_id', '=', meeting.id)
+      .executeTakeFirstOrThrow();
     expect(link).toMatchObject({ sync_direction: 'outbound', outlook_event_id: ev.id, change_key: ev.changeKey });
     const audit = await h.container.audit.list(h.tenantId, { limit: 50, action: 'proposal.approved' });
     expect(audit.filter((a) => a.targetId === p.body.id)).toHaveLength(1);
@@ -192,12 +262,27 @@ describe('proposals', () => {
 
   it('fails with 422 room_unavailable when the room was taken after the proposal, and stays pending', async () => {
     const p = await propose({ start: at('20:00'), end: at('20:30') });
-    const other = h.container.providers.forConnection('MICROSOFT', { tenantId: h.tenantId, userId: h.manager.userId, connectionId: h.manager.connectionId!, mailbox: 'megan@contoso.com' });
-    await other.createEvent({ event: { subject: 'Grabbed', start: at('20:00'), end: at('21:00'), attendees: [{ email: 'room.rainier@contoso.com', type: 'resource' }] } });
+    const other = h.container.providers.forConnection('MICROSOFT', {
+      tenantId: h.tenantId,
+      userId: h.manager.userId,
+      connectionId: h.manager.connectionId!,
+      mailbox: 'megan@contoso.com',
+    });
+    await other.createEvent({
+      event: {
+        subject: 'Grabbed',
+        start: at('20:00'),
+        end: at('21:00'),
+        attendees: [{ email: 'room.rainier@contoso.com', type: 'resource' }],
+      },
+    });
     const r = await call(h.manager, 'POST', `/api/proposals/${p.body.id}/approve`);
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('room_unavailable');
-    expect((await call(h.manager, 'GET', `/api/proposals/${p.body.id}`)).body).toMatchObject({ status: 'pending', error: 'room_unavailable' });
+    expect((await call(h.manager, 'GET', `/api/proposals/${p.body.id}`)).body).toMatchObject({
+      status: 'pending',
+      error: 'room_unavailable',
+    });
     expect(mailboxEvents(h, 'adele@contoso.com').filter((e) => e.start === at('20:00'))).toHaveLength(0);
   });
 
@@ -224,7 +309,12 @@ describe('proposals', () => {
   });
 
   it('lets the creator approve an internal-only meeting when the tenant allows self-approval', async () => {
-    const p = await propose({ attendees: [{ email: 'megan@contoso.com' }], room: null, start: at('22:00'), end: at('22:30') });
+    const p = await propose({
+      attendees: [{ email: 'megan@contoso.com' }],
+      room: null,
+      start: at('22:00'),
+      end: at('22:30'),
+    });
     expect(p.body.preview.teams).toBe(true);
     const a = await call(h.csm, 'POST', `/api/proposals/${p.body.id}/approve`);
     expect(a.status).toBe(200);
@@ -235,18 +325,34 @@ describe('proposals', () => {
     const list = await call(h.manager, 'GET', '/api/proposals?status=pending');
     expect(list.body.items.length).toBeGreaterThan(0);
     expect(list.body.items.every((p: Json) => p.status === 'pending')).toBe(true);
-    const k = await h.container.tenants.createApiKey((await h.container.tenants.createTenant({ name: 'Other', calendarProvider: 'MICROSOFT' })).id, 'x@other.com');
-    const r = await call({ auth: { authorization: `Bearer ${k.apiKey}` } }, 'GET', `/api/proposals/${list.body.items[0].id}`);
+    const k = await h.container.tenants.createApiKey(
+      (await h.container.tenants.createTenant({ name: 'Other', calendarProvider: 'MICROSOFT' })).id,
+      'x@other.com',
+    );
+    const r = await call(
+      { auth: { authorization: `Bearer ${k.apiKey}` } },
+      'GET',
+      `/api/proposals/${list.body.items[0].id}`,
+    );
     expect(r.status).toBe(404);
   });
 });
 
 describe('events API', () => {
   it('lists synced meetings with range and customer filters and paging; internal changes apply directly', async () => {
-    const p = await propose({ attendees: [{ email: 'megan@contoso.com' }], room: null, start: at('14:00', '2026-05-05'), end: at('15:00', '2026-05-05') });
+    const p = await propose({
+      attendees: [{ email: 'megan@contoso.com' }],
+      room: null,
+      start: at('14:00', '2026-05-05'),
+      end: at('15:00', '2026-05-05'),
+    });
     const a = await call(h.csm, 'POST', `/api/proposals/${p.body.id}/approve`);
     const id = a.body.result.meetingId as string;
-    const list = await call(h.csm, 'GET', `/api/outlook/calendar/events?start=2026-05-05T00:00:00Z&end=2026-05-06T00:00:00Z&limit=1`);
+    const list = await call(
+      h.csm,
+      'GET',
+      `/api/outlook/calendar/events?start=2026-05-05T00:00:00Z&end=2026-05-06T00:00:00Z&limit=1`,
+    );
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ total: 1, limit: 1, offset: 0 });
     expect(list.body.items[0]).toMatchObject({ id, subject: 'Acme sync', origin: 'calbridge' });
@@ -254,10 +360,17 @@ describe('events API', () => {
     expect(put.status).toBe(200);
     expect(put.body.event.subject).toBe('Renamed');
     expect(mailboxEvents(h, 'adele@contoso.com').find((e) => e.externalId === id)!.subject).toBe('Renamed');
-    const stale = await h.app.inject({ method: 'PUT', url: `/api/outlook/calendar/events/${id}`, headers: { ...h.csm.auth, 'if-match': 'old' }, payload: { subject: 'x' } });
+    const stale = await h.app.inject({
+      method: 'PUT',
+      url: `/api/outlook/calendar/events/${id}`,
+      headers: { ...h.csm.auth, 'if-match': 'old' },
+      payload: { subject: 'x' },
+    });
     expect(stale.statusCode).toBe(412);
     expect(stale.json().error.code).toBe('conflict');
-    const ext = await call(h.csm, 'PUT', `/api/outlook/calendar/events/${id}`, { attendees: [{ email: 'megan@contoso.com' }, { email: 'john@acmecorp.com' }] });
+    const ext = await call(h.csm, 'PUT', `/api/outlook/calendar/events/${id}`, {
+      attendees: [{ email: 'megan@contoso.com' }, { email: 'john@acmecorp.com' }],
+    });
     expect(ext.status).toBe(202);
     expect(ext.body.proposal).toMatchObject({ kind: 'update', status: 'pending' });
     const del = await call(h.csm, 'DELETE', `/api/outlook/calendar/events/${id}`);
@@ -272,21 +385,34 @@ describe('changes that notify external attendees', () => {
     const p = await propose({ room: null, start: at('15:00', '2026-05-07'), end: at('15:30', '2026-05-07') });
     const id = (await call(h.manager, 'POST', `/api/proposals/${p.body.id}/approve`)).body.result.meetingId as string;
     const ev = () => mailboxEvents(h, 'adele@contoso.com').find((e) => e.externalId === id);
-    const upd = await call(h.csm, 'PUT', `/api/outlook/calendar/events/${id}`, { start: at('16:00', '2026-05-07'), end: at('16:30', '2026-05-07') });
+    const upd = await call(h.csm, 'PUT', `/api/outlook/calendar/events/${id}`, {
+      start: at('16:00', '2026-05-07'),
+      end: at('16:30', '2026-05-07'),
+    });
     expect(upd.status).toBe(202);
-    expect(upd.body.proposal.preview).toMatchObject({ action: 'update', notifiesExternal: true, start: at('16:00', '2026-05-07') });
+    expect(upd.body.proposal.preview).toMatchObject({
+      action: 'update',
+      notifiesExternal: true,
+      start: at('16:00', '2026-05-07'),
+    });
     expect(ev()!.start).toBe(at('15:00', '2026-05-07'));
     const ok = await call(h.manager, 'POST', `/api/proposals/${upd.body.proposal.id}/approve`);
     expect(ok.status).toBe(200);
     expect(ev()!.start).toBe(at('16:00', '2026-05-07'));
-    const listed = await call(h.csm, 'GET', `/api/outlook/calendar/events?start=${at('00:00', '2026-05-07')}&end=${at('23:59', '2026-05-07')}`);
+    const listed = await call(
+      h.csm,
+      'GET',
+      `/api/outlook/calendar/events?start=${at('00:00', '2026-05-07')}&end=${at('23:59', '2026-05-07')}`,
+    );
     expect(listed.body.items.find((x: Json) => x.id === id).start).toBe(at('16:00', '2026-05-07'));
     const del = await call(h.csm, 'DELETE', `/api/outlook/calendar/events/${id}`);
     expect(del.status).toBe(202);
     expect(ev()).toBeDefined();
     expect((await call(h.manager, 'POST', `/api/proposals/${del.body.proposal.id}/approve`)).status).toBe(200);
     expect(ev()).toBeUndefined();
-    expect((await h.container.database.db.selectFrom('meetings').select('id').where('id', '=', id).execute())).toHaveLength(0);
+    expect(
+      await h.container.database.db.selectFrom('meetings').select('id').where('id', '=', id).execute(),
+    ).toHaveLength(0);
   });
 
   it('documents every scheduling route in the OpenAPI document', async () => {
@@ -314,16 +440,32 @@ describe('templates and scheduling from a customer', () => {
   it('seeds QBR, kickoff and check-in once; CRUD; deleted defaults stay deleted', async () => {
     const list = await call(h.csm, 'GET', '/api/templates');
     expect(list.body.items.map((t: Json) => t.key).sort()).toEqual(['check-in', 'kickoff', 'qbr']);
-    const created = await call(h.csm, 'POST', '/api/templates', { name: 'Renewal', subjectTemplate: '{customer} renewal', bodyHtml: '<b>Hi</b><img src=x onerror=alert(1)>', durationMinutes: 45 });
+    const created = await call(h.csm, 'POST', '/api/templates', {
+      name: 'Renewal',
+      subjectTemplate: '{customer} renewal',
+      bodyHtml: '<b>Hi</b><img src=x onerror=alert(1)>',
+      durationMinutes: 45,
+    });
     expect(created.status).toBe(201);
     expect(created.body.bodyHtml).not.toContain('onerror');
-    expect((await call(h.csm, 'POST', '/api/templates', { name: 'renewal', subjectTemplate: 'x', durationMinutes: 30 })).status).toBe(409);
+    expect(
+      (await call(h.csm, 'POST', '/api/templates', { name: 'renewal', subjectTemplate: 'x', durationMinutes: 30 }))
+        .status,
+    ).toBe(409);
     const kickoff = list.body.items.find((t: Json) => t.key === 'kickoff');
     expect((await call(h.csm, 'DELETE', `/api/templates/${kickoff.id}`)).status).toBe(204);
     const after = await call(h.csm, 'GET', '/api/templates');
-    expect(after.body.items.map((t: Json) => t.name).sort()).toEqual(['Check-in', 'Quarterly business review', 'Renewal']);
-    expect((await call(h.csm, 'PATCH', `/api/templates/${created.body.id}`, { durationMinutes: 50 })).body.durationMinutes).toBe(50);
-    expect((await call(h.csm, 'POST', '/api/templates', { name: 'Bad', subjectTemplate: 'x', durationMinutes: 1 })).status).toBe(400);
+    expect(after.body.items.map((t: Json) => t.name).sort()).toEqual([
+      'Check-in',
+      'Quarterly business review',
+      'Renewal',
+    ]);
+    expect(
+      (await call(h.csm, 'PATCH', `/api/templates/${created.body.id}`, { durationMinutes: 50 })).body.durationMinutes,
+    ).toBe(50);
+    expect(
+      (await call(h.csm, 'POST', '/api/templates', { name: 'Bad', subjectTemplate: 'x', durationMinutes: 1 })).status,
+    ).toBe(400);
   });
 
   it('schedules from a customer: stakeholders by template role, customer linked, template subject and Teams', async () => {
@@ -335,18 +477,32 @@ describe('templates and scheduling from a customer', () => {
         { email: 'ann@acmecorp.com', name: 'Ann Lee', role: 'Engineer' },
       ],
     });
-    const r = await call(h.csm, 'POST', `/api/customers/${cust.body.id}/schedule`, { templateKey: 'qbr', start: at('17:00', '2026-05-06') });
+    const r = await call(h.csm, 'POST', `/api/customers/${cust.body.id}/schedule`, {
+      templateKey: 'qbr',
+      start: at('17:00', '2026-05-06'),
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ customerId: cust.body.id, status: 'pending' });
     expect(r.body.preview.subject).toBe('Acme Corp quarterly business review');
     expect(r.body.preview.end).toBe(at('18:00', '2026-05-06'));
     expect(r.body.preview.teams).toBe(true);
     expect(r.body.preview.attendees.map((a: Json) => a.email)).toEqual(['john@acmecorp.com']);
-    const all = await call(h.csm, 'POST', `/api/customers/${cust.body.id}/schedule`, { templateKey: 'check-in', start: at('17:00', '2026-05-06'), onlineMeeting: false });
-    expect(all.body.preview.attendees.map((a: Json) => a.email).sort()).toEqual(['ann@acmecorp.com', 'john@acmecorp.com']);
+    const all = await call(h.csm, 'POST', `/api/customers/${cust.body.id}/schedule`, {
+      templateKey: 'check-in',
+      start: at('17:00', '2026-05-06'),
+      onlineMeeting: false,
+    });
+    expect(all.body.preview.attendees.map((a: Json) => a.email).sort()).toEqual([
+      'ann@acmecorp.com',
+      'john@acmecorp.com',
+    ]);
     expect(all.body.preview.teams).toBe(false);
     const a = await call(h.manager, 'POST', `/api/proposals/${r.body.id}/approve`);
-    const m = await h.container.database.db.selectFrom('meetings').selectAll().where('id', '=', a.body.result.meetingId).executeTakeFirstOrThrow();
+    const m = await h.container.database.db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', a.body.result.meetingId)
+      .executeTakeFirstOrThrow();
     expect(m).toMatchObject({ customer_id: cust.body.id, manual_customer: true });
   });
 });
@@ -355,8 +511,22 @@ describe('privacy mode', () => {
   it('creates private events without the client name and counts the buffer after sessions', async () => {
     const p = await startSchedulingHarness({ privacyMode: true, bufferMinutes: 15, allowSelfApprovalInternal: true });
     try {
-      const c = await p.app.inject({ method: 'POST', url: '/api/customers', headers: p.csm.auth, payload: { name: 'Jane Client', domains: ['mail.example'], stakeholders: [{ email: 'jane@mail.example', name: 'Jane Client' }] } });
-      const r = await p.app.inject({ method: 'POST', url: `/api/customers/${c.json().id}/schedule`, headers: p.csm.auth, payload: { templateKey: 'check-in', start: at('17:00'), subject: 'Session with Jane Client' } });
+      const c = await p.app.inject({
+        method: 'POST',
+        url: '/api/customers',
+        headers: p.csm.auth,
+        payload: {
+          name: 'Jane Client',
+          domains: ['mail.example'],
+          stakeholders: [{ email: 'jane@mail.example', name: 'Jane Client' }],
+        },
+      });
+      const r = await p.app.inject({
+        method: 'POST',
+        url: `/api/customers/${c.json().id}/schedule`,
+        headers: p.csm.auth,
+        payload: { templateKey: 'check-in', start: at('17:00'), subject: 'Session with Jane Client' },
+      });
       const prev = r.json().preview;
       expect(prev.subject).not.toContain('Jane');
       expect(prev.subject).toMatch(/Session with Client [0-9A-F]{8}/);
@@ -365,7 +535,17 @@ describe('privacy mode', () => {
       await p.app.inject({ method: 'POST', url: `/api/proposals/${r.json().id}/approve`, headers: p.manager.auth });
       expect(mailboxEvents(p, 'adele@contoso.com')[0]!.sensitivity).toBe('private');
       // A session 17:00–17:30Z: with a 15-minute buffer, 17:30 is not offered; 17:45 would be on a 30-minute grid → 18:00.
-      const f = await p.app.inject({ method: 'POST', url: '/api/outlook/calendar/findmeetingtimes', headers: p.csm.auth, payload: { attendees: [], window: { start: at('17:00'), end: at('19:00') }, durationMinutes: 30, maxCandidates: 10 } });
+      const f = await p.app.inject({
+        method: 'POST',
+        url: '/api/outlook/calendar/findmeetingtimes',
+        headers: p.csm.auth,
+        payload: {
+          attendees: [],
+          window: { start: at('17:00'), end: at('19:00') },
+          durationMinutes: 30,
+          maxCandidates: 10,
+        },
+      });
       const starts = (f.json().suggestions as Json[]).map((s) => s.start);
       expect(starts).not.toContain(at('17:30'));
       expect(starts[0]).toBe(at('18:00'));

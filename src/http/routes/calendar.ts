@@ -15,7 +15,11 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const Loose = { additionalProperties: true } as const;
 
 const AttendeeIn = Type.Object(
-  { email: Email, name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])) },
+  {
+    email: Email,
+    name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])),
+  },
   { additionalProperties: false },
 );
 
@@ -80,20 +84,34 @@ const ChangeBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Outcome = Type.Object({ status: Type.Union([Type.Literal('applied'), Type.Literal('proposed')]), event: Type.Optional(Nullable(Type.Ref('CalendarEventView'))), proposal: Type.Optional(Type.Ref('Proposal')) });
+const Outcome = Type.Object({
+  status: Type.Union([Type.Literal('applied'), Type.Literal('proposed')]),
+  event: Type.Optional(Nullable(Type.Ref('CalendarEventView'))),
+  proposal: Type.Optional(Type.Ref('Proposal')),
+});
 
 const AvailabilityQuery = Type.Object({
   start: Instant,
   end: Instant,
   attendees: Type.Optional(Type.Array(Email, { maxItems: 100 })),
   rooms: Type.Optional(Type.Array(Email, { maxItems: 50 })),
-  granularity: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440, default: 30, description: 'Slot length in minutes' })),
-  timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA zone of the grid labels (default: your zone)' })),
+  granularity: Type.Optional(
+    Type.Integer({ minimum: 5, maximum: 1440, default: 30, description: 'Slot length in minutes' }),
+  ),
+  timeZone: Type.Optional(
+    Type.String({ maxLength: 64, description: 'IANA zone of the grid labels (default: your zone)' }),
+  ),
 });
 
 const FindBody = Type.Object(
   {
-    attendees: Type.Array(Type.Object({ email: Email, type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])) }, { additionalProperties: false }), { maxItems: 100 }),
+    attendees: Type.Array(
+      Type.Object(
+        { email: Email, type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
     rooms: Type.Optional(Type.Array(Email, { maxItems: 50 })),
     window: Type.Object({ start: Instant, end: Instant }, { additionalProperties: false }),
     durationMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
@@ -107,44 +125,188 @@ const FindBody = Type.Object(
 );
 
 const Suggestion = Type.Object(
-  { start: Type.String(), end: Type.String(), confidence: Type.Number(), organizerAvailability: Type.String(), rooms: Type.Array(Type.String()), suggestionReason: Type.String() },
+  {
+    start: Type.String(),
+    end: Type.String(),
+    confidence: Type.Number(),
+    organizerAvailability: Type.String(),
+    rooms: Type.Array(Type.String()),
+    suggestionReason: Type.String(),
+  },
   Loose,
 );
 
-const RoomsQuery = Type.Object({ minCapacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), building: Type.Optional(Type.String({ maxLength: 100 })) });
-const Room = Type.Object({ email: Type.String(), name: Type.String(), capacity: Nullable(Type.Integer()), building: Nullable(Type.String()), floor: Nullable(Type.String()), roomList: Nullable(Type.String()) });
+const RoomsQuery = Type.Object({
+  minCapacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  building: Type.Optional(Type.String({ maxLength: 100 })),
+});
+const Room = Type.Object({
+  email: Type.String(),
+  name: Type.String(),
+  capacity: Nullable(Type.Integer()),
+  building: Nullable(Type.String()),
+  floor: Nullable(Type.String()),
+  roomList: Nullable(Type.String()),
+});
 
 /** The calendar routes over one SchedulingService. */
 export function calendarRoutes(service: SchedulingService): RouteModule {
   return async (app: FastifyInstance) => {
     app.addSchema(Event);
     const tags = ['calendar'];
-    app.get(`${BASE}/events`, { schema: { tags, summary: 'Your meetings from the synced calendars (range, calendar and customer filters, paging)', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Ref('CalendarEventView')), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), ...errors() } } }, async (req) => {
-      const q = req.query as Static<typeof ListQuery>;
-      const limit = q.limit ?? 50;
-      const offset = q.offset ?? 0;
-      return { ...(await service.listEvents(actorOf(req), { ...q, limit, offset })), limit, offset };
-    });
-    app.post(`${BASE}/events`, { schema: { tags, summary: 'Propose a new meeting (nothing is sent until the proposal is approved)', body: CreateBody, response: { 201: Type.Ref('Proposal'), ...errors(409, 422) } } }, async (req, reply) =>
-      reply.status(201).send(proposalView(await service.proposeCreate(actorOf(req), req.body as Static<typeof CreateBody>))),
+    app.get(
+      `${BASE}/events`,
+      {
+        schema: {
+          tags,
+          summary: 'Your meetings from the synced calendars (range, calendar and customer filters, paging)',
+          querystring: ListQuery,
+          response: {
+            200: Type.Object({
+              items: Type.Array(Type.Ref('CalendarEventView')),
+              total: Type.Integer(),
+              limit: Type.Integer(),
+              offset: Type.Integer(),
+            }),
+            ...errors(),
+          },
+        },
+      },
+      async (req) => {
+        const q = req.query as Static<typeof ListQuery>;
+        const limit = q.limit ?? 50;
+        const offset = q.offset ?? 0;
+        return { ...(await service.listEvents(actorOf(req), { ...q, limit, offset })), limit, offset };
+      },
     );
-    app.put(`${BASE}/events/:id`, { schema: { tags, summary: 'Change a meeting: a proposal when external attendees are notified; internal-only changes apply directly when the tenant allows self-approval', params: IdParams, body: ChangeBody, headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 512 })) }), response: { 200: Outcome, 202: Outcome, ...errors(409, 412, 422) } } }, async (req, reply) => {
-      const out = await service.updateEvent(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof ChangeBody>, req.headers['if-match']);
-      return out.status === 'applied' ? reply.status(200).send(out) : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
-    });
-    app.delete(`${BASE}/events/:id`, { schema: { tags, summary: 'Cancel a meeting (a proposal when external attendees are notified)', params: IdParams, response: { 202: Outcome, 204: Type.Null(), ...errors(409, 412) } } }, async (req, reply) => {
-      const out = await service.deleteEvent(actorOf(req), (req.params as Static<typeof IdParams>).id);
-      return out.status === 'applied' ? reply.status(204).send() : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
-    });
-    app.get(`${BASE}/availability`, { schema: { tags, summary: 'Free/busy of people and rooms plus an availability grid (unknown is never free)', querystring: AvailabilityQuery, response: { 200: Type.Object({ range: Type.Object({ start: Type.String(), end: Type.String() }), timeZone: Type.String(), slotMinutes: Type.Integer(), schedules: Type.Array(Type.Object({ email: Type.String(), status: Type.String(), kind: Type.String() }, Loose)), grid: Type.Object({}, Loose), completeness: Type.Object({ total: Type.Integer(), current: Type.Integer(), text: Type.String() }, Loose) }), ...errors(409) } } }, async (req) => {
-      const q = req.query as Static<typeof AvailabilityQuery>;
-      return service.availability(actorOf(req), { start: q.start, end: q.end, attendees: q.attendees ?? [], rooms: q.rooms ?? [], slotMinutes: q.granularity ?? 30, timeZone: q.timeZone });
-    });
-    app.post(`${BASE}/findmeetingtimes`, { schema: { tags, summary: "Suggested meeting times (Graph findMeetingTimes, or calbridge's engine with the same shape)", body: FindBody, response: { 200: Type.Object({ engine: Type.String(), emptySuggestionsReason: Type.String(), suggestions: Type.Array(Suggestion) }), ...errors(409, 422) } } }, async (req) => {
-      const b = req.body as Static<typeof FindBody>;
-      return service.findMeetingTimes(actorOf(req), { ...b, attendees: b.attendees.map((a) => ({ email: a.email, type: a.type ?? 'required' })) });
-    });
-    app.get(`${BASE}/rooms`, { schema: { tags, summary: 'Meeting rooms (building and capacity filters)', querystring: RoomsQuery, response: { 200: Type.Object({ items: Type.Array(Room) }), ...errors(409) } } }, async (req) => ({ items: await service.rooms(actorOf(req), req.query as Static<typeof RoomsQuery>) }));
+    app.post(
+      `${BASE}/events`,
+      {
+        schema: {
+          tags,
+          summary: 'Propose a new meeting (nothing is sent until the proposal is approved)',
+          body: CreateBody,
+          response: { 201: Type.Ref('Proposal'), ...errors(409, 422) },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(proposalView(await service.proposeCreate(actorOf(req), req.body as Static<typeof CreateBody>))),
+    );
+    app.put(
+      `${BASE}/events/:id`,
+      {
+        schema: {
+          tags,
+          summary:
+            'Change a meeting: a proposal when external attendees are notified; internal-only changes apply directly when the tenant allows self-approval',
+          params: IdParams,
+          body: ChangeBody,
+          headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 512 })) }),
+          response: { 200: Outcome, 202: Outcome, ...errors(409, 412, 422) },
+        },
+      },
+      async (req, reply) => {
+        const out = await service.updateEvent(
+          actorOf(req),
+          (req.params as Static<typeof IdParams>).id,
+          req.body as Static<typeof ChangeBody>,
+          req.headers['if-match'],
+        );
+        return out.status === 'applied'
+          ? reply.status(200).send(out)
+          : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
+      },
+    );
+    app.delete(
+      `${BASE}/events/:id`,
+      {
+        schema: {
+          tags,
+          summary: 'Cancel a meeting (a proposal when external attendees are notified)',
+          params: IdParams,
+          response: { 202: Outcome, 204: Type.Null(), ...errors(409, 412) },
+        },
+      },
+      async (req, reply) => {
+        const out = await service.deleteEvent(actorOf(req), (req.params as Static<typeof IdParams>).id);
+        return out.status === 'applied'
+          ? reply.status(204).send()
+          : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
+      },
+    );
+    app.get(
+      `${BASE}/availability`,
+      {
+        schema: {
+          tags,
+          summary: 'Free/busy of people and rooms plus an availability grid (unknown is never free)',
+          querystring: AvailabilityQuery,
+          response: {
+            200: Type.Object({
+              range: Type.Object({ start: Type.String(), end: Type.String() }),
+              timeZone: Type.String(),
+              slotMinutes: Type.Integer(),
+              schedules: Type.Array(
+                Type.Object({ email: Type.String(), status: Type.String(), kind: Type.String() }, Loose),
+              ),
+              grid: Type.Object({}, Loose),
+              completeness: Type.Object({ total: Type.Integer(), current: Type.Integer(), text: Type.String() }, Loose),
+            }),
+            ...errors(409),
+          },
+        },
+      },
+      async (req) => {
+        const q = req.query as Static<typeof AvailabilityQuery>;
+        return service.availability(actorOf(req), {
+          start: q.start,
+          end: q.end,
+          attendees: q.attendees ?? [],
+          rooms: q.rooms ?? [],
+          slotMinutes: q.granularity ?? 30,
+          timeZone: q.timeZone,
+        });
+      },
+    );
+    app.post(
+      `${BASE}/findmeetingtimes`,
+      {
+        schema: {
+          tags,
+          summary: "Suggested meeting times (Graph findMeetingTimes, or calbridge's engine with the same shape)",
+          body: FindBody,
+          response: {
+            200: Type.Object({
+              engine: Type.String(),
+              emptySuggestionsReason: Type.String(),
+              suggestions: Type.Array(Suggestion),
+            }),
+            ...errors(409, 422),
+          },
+        },
+      },
+      async (req) => {
+        const b = req.body as Static<typeof FindBody>;
+        return service.findMeetingTimes(actorOf(req), {
+          ...b,
+          attendees: b.attendees.map((a) => ({ email: a.email, type: a.type ?? 'required' })),
+        });
+      },
+    );
+    app.get(
+      `${BASE}/rooms`,
+      {
+        schema: {
+          tags,
+          summary: 'Meeting rooms (building and capacity filters)',
+          querystring: RoomsQuery,
+          response: { 200: Type.Object({ items: Type.Array(Room) }), ...errors(409) },
+        },
+      },
+      async (req) => ({ items: await service.rooms(actorOf(req), req.query as Static<typeof RoomsQuery>) }),
+    );
   };
 }
 

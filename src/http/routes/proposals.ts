@@ -32,11 +32,23 @@ export const Proposal = Type.Object(
         room: Nullable(Type.String()),
         start: Type.String(),
         end: Type.String(),
-        attendees: Type.Array(Type.Object({ email: Type.String(), timeZone: Nullable(Type.String()), localStart: Nullable(Type.String()) }, { additionalProperties: true })),
+        attendees: Type.Array(
+          Type.Object(
+            { email: Type.String(), timeZone: Nullable(Type.String()), localStart: Nullable(Type.String()) },
+            { additionalProperties: true },
+          ),
+        ),
       },
       { additionalProperties: true },
     ),
-    result: Nullable(Type.Object({ meetingId: Nullable(Type.String()), providerEventId: Nullable(Type.String()), joinUrl: Nullable(Type.String()), action: Type.String() })),
+    result: Nullable(
+      Type.Object({
+        meetingId: Nullable(Type.String()),
+        providerEventId: Nullable(Type.String()),
+        joinUrl: Nullable(Type.String()),
+        action: Type.String(),
+      }),
+    ),
   },
   { $id: 'Proposal' },
 );
@@ -47,7 +59,13 @@ export function proposalView(p: ProposalRecord) {
   return rest;
 }
 
-const ListQuery = Type.Intersect([Paging, Type.Object({ status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))), mine: Type.Optional(Type.Boolean()) })]);
+const ListQuery = Type.Intersect([
+  Paging,
+  Type.Object({
+    status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))),
+    mine: Type.Optional(Type.Boolean()),
+  }),
+]);
 
 const ScheduleBody = Type.Object(
   {
@@ -55,7 +73,19 @@ const ScheduleBody = Type.Object(
     templateKey: Type.Optional(Type.String({ maxLength: 50 })),
     start: Type.String({ format: 'date-time' }),
     durationMinutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
-    attendees: Type.Optional(Type.Array(Type.Object({ email: Email, name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])) }, { additionalProperties: false }), { maxItems: 500 })),
+    attendees: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            email: Email,
+            name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+            type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 500 },
+      ),
+    ),
     subject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     room: Type.Optional(Nullable(Email)),
     onlineMeeting: Type.Optional(Type.Boolean()),
@@ -69,21 +99,90 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
   return async (app: FastifyInstance) => {
     app.addSchema(Proposal);
     const tags = ['proposals'];
-    app.get('/api/proposals', { schema: { tags, summary: "Your tenant's proposals (filter by status; mine=true for your own)", querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Ref('Proposal')) }), ...errors() } } }, async (req) => {
-      const q = req.query as Static<typeof ListQuery>;
-      return { items: (await service.listProposals(actorOf(req), { status: q.status, mine: q.mine, limit: q.limit ?? 50, offset: q.offset ?? 0 })).map(proposalView) };
-    });
-    app.get('/api/proposals/:id', { schema: { tags, summary: 'A proposal with its preview: exactly what attendees will receive, in their own time zones', params: IdParams, response: { 200: Type.Ref('Proposal'), ...errors() } } }, async (req) =>
-      proposalView(await service.getProposal(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+    app.get(
+      '/api/proposals',
+      {
+        schema: {
+          tags,
+          summary: "Your tenant's proposals (filter by status; mine=true for your own)",
+          querystring: ListQuery,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Proposal')) }), ...errors() },
+        },
+      },
+      async (req) => {
+        const q = req.query as Static<typeof ListQuery>;
+        return {
+          items: (
+            await service.listProposals(actorOf(req), {
+              status: q.status,
+              mine: q.mine,
+              limit: q.limit ?? 50,
+              offset: q.offset ?? 0,
+            })
+          ).map(proposalView),
+        };
+      },
     );
-    app.post('/api/proposals/:id/approve', { schema: { tags, summary: 'Approve: performs the proposal exactly once (repeats return the same result)', params: IdParams, response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 412, 422) } } }, async (req) =>
-      proposalView((await service.approve(actorOf(req), (req.params as Static<typeof IdParams>).id)).proposal),
+    app.get(
+      '/api/proposals/:id',
+      {
+        schema: {
+          tags,
+          summary: 'A proposal with its preview: exactly what attendees will receive, in their own time zones',
+          params: IdParams,
+          response: { 200: Type.Ref('Proposal'), ...errors() },
+        },
+      },
+      async (req) => proposalView(await service.getProposal(actorOf(req), (req.params as Static<typeof IdParams>).id)),
     );
-    app.post('/api/proposals/:id/reject', { schema: { tags, summary: 'Reject a pending proposal', params: IdParams, response: { 200: Type.Ref('Proposal'), ...errors(409) } } }, async (req) =>
-      proposalView(await service.reject(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+    app.post(
+      '/api/proposals/:id/approve',
+      {
+        schema: {
+          tags,
+          summary: 'Approve: performs the proposal exactly once (repeats return the same result)',
+          params: IdParams,
+          response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 412, 422) },
+        },
+      },
+      async (req) =>
+        proposalView((await service.approve(actorOf(req), (req.params as Static<typeof IdParams>).id)).proposal),
     );
-    app.post('/api/customers/:id/schedule', { schema: { tags: ['customers', 'proposals'], summary: "Propose a meeting from a customer's context (stakeholders, template, Teams, your default calendar)", params: IdParams, body: ScheduleBody, response: { 201: Type.Ref('Proposal'), ...errors(409, 422) } } }, async (req, reply) =>
-      reply.status(201).send(proposalView(await service.scheduleForCustomer(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof ScheduleBody>))),
+    app.post(
+      '/api/proposals/:id/reject',
+      {
+        schema: {
+          tags,
+          summary: 'Reject a pending proposal',
+          params: IdParams,
+          response: { 200: Type.Ref('Proposal'), ...errors(409) },
+        },
+      },
+      async (req) => proposalView(await service.reject(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+    );
+    app.post(
+      '/api/customers/:id/schedule',
+      {
+        schema: {
+          tags: ['customers', 'proposals'],
+          summary: "Propose a meeting from a customer's context (stakeholders, template, Teams, your default calendar)",
+          params: IdParams,
+          body: ScheduleBody,
+          response: { 201: Type.Ref('Proposal'), ...errors(409, 422) },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(
+            proposalView(
+              await service.scheduleForCustomer(
+                actorOf(req),
+                (req.params as Static<typeof IdParams>).id,
+                req.body as Static<typeof ScheduleBody>,
+              ),
+            ),
+          ),
     );
   };
 }

@@ -51,19 +51,75 @@ export function templateRoutes(service: TemplateService): RouteModule {
   return async (app: FastifyInstance) => {
     app.addSchema(Template);
     const tags = ['templates'];
-    app.get('/api/templates', { schema: { tags, summary: 'List meeting templates', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Template')) }), ...errors() } } }, async (req) => ({ items: await service.list(actorOf(req)) }));
-    app.get('/api/templates/:id', { schema: { tags, summary: 'Get a template', params: IdParams, response: { 200: Type.Ref('Template'), ...errors() } } }, async (req) => service.get(actorOf(req), (req.params as Static<typeof IdParams>).id));
-    app.post('/api/templates', { schema: { tags, summary: 'Create a template', body: CreateBody, response: { 201: Type.Ref('Template'), ...errors(409) } } }, async (req, reply) => {
-      const b = req.body as Static<typeof CreateBody>;
-      const t = await service.create(actorOf(req), { key: b.key ?? null, name: b.name, subjectTemplate: b.subjectTemplate, bodyHtml: b.bodyHtml ?? '', durationMinutes: b.durationMinutes, attendeeRoles: b.attendeeRoles ?? [], onlineMeeting: b.onlineMeeting ?? null, reminderMinutes: b.reminderMinutes ?? null });
-      return reply.status(201).send(t);
-    });
-    app.patch('/api/templates/:id', { schema: { tags, summary: 'Update a template', params: IdParams, body: PatchBody, response: { 200: Type.Ref('Template'), ...errors(409) } } }, async (req) =>
-      service.update(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof PatchBody>),
+    app.get(
+      '/api/templates',
+      {
+        schema: {
+          tags,
+          summary: 'List meeting templates',
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Template')) }), ...errors() },
+        },
+      },
+      async (req) => ({ items: await service.list(actorOf(req)) }),
     );
-    app.delete('/api/templates/:id', { schema: { tags, summary: 'Delete a template', params: IdParams, response: { 204: Type.Null(), ...errors() } } }, async (req, reply) => {
-      await service.delete(actorOf(req), (req.params as Static<typeof IdParams>).id);
-      return reply.status(204).send();
-    });
+    app.get(
+      '/api/templates/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Get a template',
+          params: IdParams,
+          response: { 200: Type.Ref('Template'), ...errors() },
+        },
+      },
+      async (req) => service.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
+    );
+    app.post(
+      '/api/templates',
+      {
+        schema: {
+          tags,
+          summary: 'Create a template',
+          body: CreateBody,
+          response: { 201: Type.Ref('Template'), ...errors(409) },
+        },
+      },
+      async (req, reply) => {
+        const b = req.body as Static<typeof CreateBody>;
+        const t = await service.create(actorOf(req), {
+          key: b.key ?? null,
+          name: b.name,
+          subjectTemplate: b.subjectTemplate,
+          bodyHtml: b.bodyHtml ?? '',
+          durationMinutes: b.durationMinutes,
+          attendeeRoles: b.attendeeRoles ?? [],
+          onlineMeeting: b.onlineMeeting ?? null,
+          reminderMinutes: b.reminderMinutes ?? null,
+        });
+        return reply.status(201).send(t);
+      },
+    );
+    app.patch(
+      '/api/templates/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Update a template',
+          params: IdParams,
+          body: PatchBody,
+          response: { 200: Type.Ref('Template'), ...errors(409) },
+        },
+      },
+      async (req) =>
+        service.update(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof PatchBody>),
+    );
+    app.delete(
+      '/api/templates/:id',
+      { schema: { tags, summary: 'Delete a template', params: IdParams, response: { 204: Type.Null(), ...errors() } } },
+      async (req, reply) => {
+        await service.delete(actorOf(req), (req.params as Static<typeof IdParams>).id);
+        return reply.status(204).send();
+      },
+    );
   };
 }

@@ -12,7 +12,10 @@ import type { Container } from '../container.js';
 import { registerFeature, type FeatureWiring } from '../server.js';
 
 /** Builds the scheduling service on a container; `now` is injectable for tests (proposal expiry). */
-export function createSchedulingService(container: Container, opts: { publicUrl: () => string; now?: () => Date }): SchedulingService {
+export function createSchedulingService(
+  container: Container,
+  opts: { publicUrl: () => string; now?: () => Date },
+): SchedulingService {
   const db = container.database.db;
   const base = () => opts.publicUrl().replace(/\/+$/, '');
   const deps: SchedulingDeps = {

@@ -49,7 +49,12 @@ async function checkRoom(provider: CalendarProvider, p: ProposalPayload): Promis
   }
 }
 
-async function perform(d: SchedulingDeps, rec: ProposalRecord, conn: CallerConnection, provider: CalendarProvider): Promise<ApprovalResult> {
+async function perform(
+  d: SchedulingDeps,
+  rec: ProposalRecord,
+  conn: CallerConnection,
+  provider: CalendarProvider,
+): Promise<ApprovalResult> {
   const p = rec.payload;
   if (rec.kind === 'create') {
     await checkRoom(provider, p);
@@ -80,10 +85,16 @@ async function perform(d: SchedulingDeps, rec: ProposalRecord, conn: CallerConne
   }
   const draft = draftOf(p);
   const changes: Partial<EventDraft> = {};
-  for (const f of p.changedFields) (changes as Record<string, unknown>)[f] = (draft as unknown as Record<string, unknown>)[f];
+  for (const f of p.changedFields)
+    (changes as Record<string, unknown>)[f] = (draft as unknown as Record<string, unknown>)[f];
   const event = await provider.updateEvent({ eventId, changes, ...(p.ifMatch ? { ifMatch: p.ifMatch } : {}) });
   await d.meetings.recordUpdated(rec.tenantId, p.meetingId, event);
-  return { action: 'update', meetingId: p.meetingId, providerEventId: event.id, joinUrl: event.onlineMeeting?.joinUrl ?? null };
+  return {
+    action: 'update',
+    meetingId: p.meetingId,
+    providerEventId: event.id,
+    joinUrl: event.onlineMeeting?.joinUrl ?? null,
+  };
 }
 
 /** Who may approve: anyone else in the tenant; the creator only for internal-only meetings when the tenant allows it. */
@@ -99,15 +110,23 @@ export function assertMayApprove(tenant: Tenant, actor: Actor, rec: ProposalReco
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function notPending(rec: ProposalRecord): AppError {
-  if (rec.status === 'expired') return new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
-  return new AppError('proposal_not_pending', undefined, { details: { status: rec.status, ...(rec.error ? { error: rec.error } : {}) } });
+  if (rec.status === 'expired')
+    return new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
+  return new AppError('proposal_not_pending', undefined, {
+    details: { status: rec.status, ...(rec.error ? { error: rec.error } : {}) },
+  });
 }
 
 /**
  * Approves `rec` (already loaded and permission-checked). Returns the stored result when it was approved before,
  * waits for a concurrent approval in progress, and performs it otherwise.
  */
-export async function approveOnce(d: SchedulingDeps, tenant: Tenant, actor: Actor, id: string): Promise<{ record: ProposalRecord; result: ApprovalResult }> {
+export async function approveOnce(
+  d: SchedulingDeps,
+  tenant: Tenant,
+  actor: Actor,
+  id: string,
+): Promise<{ record: ProposalRecord; result: ApprovalResult }> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
     const now = d.now();
@@ -121,12 +140,18 @@ export async function approveOnce(d: SchedulingDeps, tenant: Tenant, actor: Acto
       throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
     }
     if (rec.status !== 'approving' && rec.status !== 'pending') throw notPending(rec);
-    if (Date.now() > deadline) throw new AppError('provider_unavailable', 'The approval is still in progress; retry shortly.');
+    if (Date.now() > deadline)
+      throw new AppError('provider_unavailable', 'The approval is still in progress; retry shortly.');
     await sleep(WAIT_STEP_MS);
   }
 }
 
-async function execute(d: SchedulingDeps, tenant: Tenant, actor: Actor, rec: ProposalRecord): Promise<{ record: ProposalRecord; result: ApprovalResult }> {
+async function execute(
+  d: SchedulingDeps,
+  tenant: Tenant,
+  actor: Actor,
+  rec: ProposalRecord,
+): Promise<{ record: ProposalRecord; result: ApprovalResult }> {
   let result: ApprovalResult;
   try {
     const { connection, provider } = await providerOfUser(d, tenant, rec.userId);
@@ -138,14 +163,25 @@ async function execute(d: SchedulingDeps, tenant: Tenant, actor: Actor, rec: Pro
     throw e;
   }
   const at = d.now();
-  await d.proposals.complete(tenant.id, rec.id, { decidedBy: actor.userId, decidedAt: at, result, meetingId: result.action === 'delete' ? null : result.meetingId });
+  await d.proposals.complete(tenant.id, rec.id, {
+    decidedBy: actor.userId,
+    decidedAt: at,
+    result,
+    meetingId: result.action === 'delete' ? null : result.meetingId,
+  });
   await d.audit.record({
     tenantId: tenant.id,
     actor: actor.userId,
     action: 'proposal.approved',
     targetType: 'meeting_proposal',
     targetId: rec.id,
-    details: { approvedBy: actor.userId, approvedAt: at.toISOString(), kind: rec.kind, meetingId: result.meetingId, providerEventId: result.providerEventId },
+    details: {
+      approvedBy: actor.userId,
+      approvedAt: at.toISOString(),
+      kind: rec.kind,
+      meetingId: result.meetingId,
+      providerEventId: result.providerEventId,
+    },
   });
   const record = (await d.proposals.get(tenant.id, rec.id))!;
   return { record, result };
@@ -154,5 +190,12 @@ async function execute(d: SchedulingDeps, tenant: Tenant, actor: Actor, rec: Pro
 async function failTerminal(d: SchedulingDeps, rec: ProposalRecord, code: string): Promise<void> {
   // A terminal failure ends the proposal (approving → failed): a retry answers proposal_not_pending with the error.
   await d.proposals.fail(rec.tenantId, rec.id, code);
-  await d.audit.record({ tenantId: rec.tenantId, actor: 'system', action: 'proposal.failed', targetType: 'meeting_proposal', targetId: rec.id, details: { error: code } });
+  await d.audit.record({
+    tenantId: rec.tenantId,
+    actor: 'system',
+    action: 'proposal.failed',
+    targetType: 'meeting_proposal',
+    targetId: rec.id,
+    details: { error: code },
+  });
 }

@@ -2,9 +2,20 @@
 // and Graph's findMeetingTimes or calbridge's own engine with the same answer shape.
 import type { BusyItem, TimeRange } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
-import { availabilityViewOf, buildAvailabilityGrid, checkZone, rangeToInterval, type AvailabilityGrid } from '../../domain/scheduling/freebusy.js';
+import {
+  availabilityViewOf,
+  buildAvailabilityGrid,
+  checkZone,
+  rangeToInterval,
+  type AvailabilityGrid,
+} from '../../domain/scheduling/freebusy.js';
 import { suggestMeetingTimes } from '../../domain/scheduling/suggest.js';
-import type { FreeBusyResult, MeetingTimeConstraint, MeetingTimeSuggestions, ScheduleAvailability } from '../../domain/scheduling/types.js';
+import type {
+  FreeBusyResult,
+  MeetingTimeConstraint,
+  MeetingTimeSuggestions,
+  ScheduleAvailability,
+} from '../../domain/scheduling/types.js';
 import type { RoomInfo } from '../../ports/calendar-provider.js';
 import type { CallerContext, SchedulingDeps } from './context.js';
 
@@ -36,7 +47,12 @@ function checkRange(range: TimeRange): void {
   if (end - start > MAX_RANGE_MS) throw new AppError('bad_request', 'The range may span at most 62 days.');
 }
 
-const unknown = (email: string, reason: string, message: string): ScheduleAvailability => ({ email, status: 'unknown', reason, message });
+const unknown = (email: string, reason: string, message: string): ScheduleAvailability => ({
+  email,
+  status: 'unknown',
+  reason,
+  message,
+});
 
 /**
  * Replaces schedules the provider could not read with the person's synced calendar when it is current; a person
@@ -50,16 +66,29 @@ async function failClosed(d: SchedulingDeps, c: CallerContext, fb: FreeBusyResul
     fb.schedules.map(async (s): Promise<ScheduleAvailability> => {
       const p = s.status === 'unknown' ? people.get(s.email.toLowerCase()) : undefined;
       if (!p || p.connectionStatus === null) return s;
-      if (p.connectionStatus !== 'active') return unknown(s.email, 'needs_reauth', "The person's calendar connection must be re-authorised.");
-      if (!p.lastSyncAt || now - Date.parse(p.lastSyncAt) > STALE_SYNC_MS) return unknown(s.email, 'stale_sync', "The person's synced calendar is not current.");
+      if (p.connectionStatus !== 'active')
+        return unknown(s.email, 'needs_reauth', "The person's calendar connection must be re-authorised.");
+      if (!p.lastSyncAt || now - Date.parse(p.lastSyncAt) > STALE_SYNC_MS)
+        return unknown(s.email, 'stale_sync', "The person's synced calendar is not current.");
       const items = await d.meetings.busyFromSync(c.tenant.id, p.userId, fb.range);
-      return { email: s.email, status: 'ok', items, workingHours: null, availabilityView: availabilityViewOf(items, fb.range, fb.intervalMinutes) };
+      return {
+        email: s.email,
+        status: 'ok',
+        items,
+        workingHours: null,
+        availabilityView: availabilityViewOf(items, fb.range, fb.intervalMinutes),
+      };
     }),
   );
 }
 
 /** Privacy mode: the organizer's sessions block `bufferMinutes` before and after them. */
-export function withBuffer(s: ScheduleAvailability, bufferMinutes: number, range: TimeRange, interval: number): ScheduleAvailability {
+export function withBuffer(
+  s: ScheduleAvailability,
+  bufferMinutes: number,
+  range: TimeRange,
+  interval: number,
+): ScheduleAvailability {
   if (s.status !== 'ok' || bufferMinutes <= 0) return s;
   const pad = bufferMinutes * 60_000;
   const items: BusyItem[] = s.items.map((i) => ({
@@ -75,7 +104,13 @@ export function bufferOf(c: CallerContext): number {
 }
 
 /** Free/busy for the organizer, people and rooms, fail-closed and buffered. */
-export async function readFreeBusy(d: SchedulingDeps, c: CallerContext, emails: string[], range: TimeRange, intervalMinutes: number): Promise<FreeBusyResult> {
+export async function readFreeBusy(
+  d: SchedulingDeps,
+  c: CallerContext,
+  emails: string[],
+  range: TimeRange,
+  intervalMinutes: number,
+): Promise<FreeBusyResult> {
   checkRange(range);
   const schedules = [...new Set([c.connection.mailbox, ...emails.map((e) => e.toLowerCase())])];
   const fb = await c.provider.getFreeBusy({ schedules, start: range.start, end: range.end, intervalMinutes });
@@ -83,18 +118,32 @@ export async function readFreeBusy(d: SchedulingDeps, c: CallerContext, emails: 
   const buffer = bufferOf(c);
   return {
     ...fb,
-    schedules: known.map((s) => (s.email.toLowerCase() === c.connection.mailbox ? withBuffer(s, buffer, fb.range, fb.intervalMinutes) : s)),
+    schedules: known.map((s) =>
+      s.email.toLowerCase() === c.connection.mailbox ? withBuffer(s, buffer, fb.range, fb.intervalMinutes) : s,
+    ),
   };
 }
 
-export async function availability(d: SchedulingDeps, c: CallerContext, q: AvailabilityQuery): Promise<AvailabilityAnswer> {
+export async function availability(
+  d: SchedulingDeps,
+  c: CallerContext,
+  q: AvailabilityQuery,
+): Promise<AvailabilityAnswer> {
   const timeZone = q.timeZone ?? c.user.timeZone;
   checkZone(timeZone);
   const range = { start: new Date(q.start).toISOString(), end: new Date(q.end).toISOString() };
   const rooms = new Set(q.rooms.map((r) => r.toLowerCase()));
   const fb = await readFreeBusy(d, c, [...q.attendees, ...q.rooms], range, q.slotMinutes);
-  const grid = buildAvailabilityGrid({ range, slotMinutes: q.slotMinutes, timeZone, schedules: fb.schedules, view: { start: fb.range.start, intervalMinutes: fb.intervalMinutes } });
-  const kind = (email: string) => (email === c.connection.mailbox ? 'organizer' : rooms.has(email) ? 'room' : 'attendee') as 'organizer' | 'room' | 'attendee';
+  const grid = buildAvailabilityGrid({
+    range,
+    slotMinutes: q.slotMinutes,
+    timeZone,
+    schedules: fb.schedules,
+    view: { start: fb.range.start, intervalMinutes: fb.intervalMinutes },
+  });
+  const kind = (email: string) =>
+    (email === c.connection.mailbox ? 'organizer' : rooms.has(email) ? 'room' : 'attendee') as
+      'organizer' | 'room' | 'attendee';
   return {
     range,
     timeZone,
@@ -135,7 +184,10 @@ export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTime
     attendees: r.attendees.filter((a) => a.email.toLowerCase() !== c.connection.mailbox),
     ...(r.rooms?.length ? { rooms: r.rooms } : {}),
     // Like Graph, never suggest a time that has already begun.
-    window: { start: new Date(Math.max(Date.parse(r.window.start), d.now().getTime())).toISOString(), end: new Date(r.window.end).toISOString() },
+    window: {
+      start: new Date(Math.max(Date.parse(r.window.start), d.now().getTime())).toISOString(),
+      end: new Date(r.window.end).toISOString(),
+    },
     durationMinutes: r.durationMinutes,
     ...(r.minimumAttendeePercentage !== undefined ? { minimumAttendeePercentage: r.minimumAttendeePercentage } : {}),
     ...(r.maxCandidates !== undefined ? { maxCandidates: r.maxCandidates } : {}),
@@ -150,13 +202,21 @@ export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTime
     const emails = [...constraint.attendees.map((a) => a.email), ...(constraint.rooms ?? [])];
     const fb = await readFreeBusy(d, c, emails, constraint.window, 15);
     const own = fb.schedules.find((s) => s.email.toLowerCase() === c.connection.mailbox);
-    const workingHours = own?.status === 'ok' && own.workingHours ? own.workingHours : await c.provider.getWorkingHours();
-    answer = { ...suggestMeetingTimes(constraint, fb, { email: c.connection.mailbox, workingHours }), engine: 'calbridge' };
+    const workingHours =
+      own?.status === 'ok' && own.workingHours ? own.workingHours : await c.provider.getWorkingHours();
+    answer = {
+      ...suggestMeetingTimes(constraint, fb, { email: c.connection.mailbox, workingHours }),
+      engine: 'calbridge',
+    };
   }
   if (answer.suggestions.length === 0) {
-    throw new AppError('unsatisfiable', `No meeting time satisfies the request (${answer.emptySuggestionsReason || 'unknown'}).`, {
-      details: { reason: answer.emptySuggestionsReason || 'unknown', engine: answer.engine },
-    });
+    throw new AppError(
+      'unsatisfiable',
+      `No meeting time satisfies the request (${answer.emptySuggestionsReason || 'unknown'}).`,
+      {
+        details: { reason: answer.emptySuggestionsReason || 'unknown', engine: answer.engine },
+      },
+    );
   }
   return answer;
 }

@@ -5,7 +5,14 @@ import type { Customer } from '../../domain/customers.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, Tenant, User } from '../../domain/tenancy.js';
 import type { AuditStore } from '../../ports/stores.js';
-import type { CalendarRef, CallerConnection, ConnectionLookup, MeetingStore, ProposalStore, TemplateStore } from './ports.js';
+import type {
+  CalendarRef,
+  CallerConnection,
+  ConnectionLookup,
+  MeetingStore,
+  ProposalStore,
+  TemplateStore,
+} from './ports.js';
 
 export interface ProviderBinding {
   tenantId: string;
@@ -20,7 +27,10 @@ export interface SchedulingDeps {
   meetings: MeetingStore;
   proposals: ProposalStore;
   templates: TemplateStore;
-  tenants: { getTenant(id: string): Promise<Tenant>; getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User> };
+  tenants: {
+    getTenant(id: string): Promise<Tenant>;
+    getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User>;
+  };
   customers: { get(actor: Actor, id: string): Promise<Customer> };
   audit: AuditStore;
   providerFor(type: ProviderType, ctx: ProviderBinding): CalendarProvider;
@@ -40,16 +50,29 @@ export interface CallerContext {
 
 /** Throws the error an API call answers with when the connection cannot be used. */
 export function assertUsable(d: SchedulingDeps, conn: CallerConnection | null): asserts conn is CallerConnection {
-  if (!conn) throw new AppError('not_connected', 'Connect a calendar first.', { details: { connectUrl: d.connectUrl('MICROSOFT') } });
+  if (!conn)
+    throw new AppError('not_connected', 'Connect a calendar first.', {
+      details: { connectUrl: d.connectUrl('MICROSOFT') },
+    });
   if (conn.status === 'active') return;
-  if (conn.status === 'unsupported_mailbox') throw new AppError('unsupported_mailbox', undefined, { details: { connectionId: conn.id } });
+  if (conn.status === 'unsupported_mailbox')
+    throw new AppError('unsupported_mailbox', undefined, { details: { connectionId: conn.id } });
   throw new AppError('reconnect_required', undefined, {
-    details: { connectionId: conn.id, status: conn.status, reason: conn.statusReason ?? conn.status, connectUrl: d.connectUrl(conn.provider) },
+    details: {
+      connectionId: conn.id,
+      status: conn.status,
+      reason: conn.statusReason ?? conn.status,
+      connectUrl: d.connectUrl(conn.provider),
+    },
   });
 }
 
 /** The provider bound to `userId`'s connection (checked usable). */
-export async function providerOfUser(d: SchedulingDeps, tenant: Tenant, userId: string): Promise<{ connection: CallerConnection; provider: CalendarProvider }> {
+export async function providerOfUser(
+  d: SchedulingDeps,
+  tenant: Tenant,
+  userId: string,
+): Promise<{ connection: CallerConnection; provider: CalendarProvider }> {
   const connection = await d.lookup.forUser(tenant.id, userId, tenant.calendarProvider);
   assertUsable(d, connection);
   const provider = d.providerFor(connection.provider, {
@@ -70,11 +93,19 @@ export async function callerContext(d: SchedulingDeps, actor: Actor): Promise<Ca
 /** The calendar events go to: the one asked for (calbridge id), else the connection's default calendar. */
 export async function targetCalendar(d: SchedulingDeps, c: CallerContext, calendarId?: string): Promise<CalendarRef> {
   const calendars = await d.lookup.calendarsOf(c.tenant.id, c.connection.id);
-  const cal = calendarId ? calendars.find((x) => x.id === calendarId) : (calendars.find((x) => x.isDefault && !x.isShared) ?? calendars[0]);
+  const cal = calendarId
+    ? calendars.find((x) => x.id === calendarId)
+    : (calendars.find((x) => x.isDefault && !x.isShared) ?? calendars[0]);
   if (!cal) {
-    throw new AppError('not_found', calendarId ? 'No such calendar on your connection.' : 'Your connection has no calendar yet; refresh its calendars.');
+    throw new AppError(
+      'not_found',
+      calendarId
+        ? 'No such calendar on your connection.'
+        : 'Your connection has no calendar yet; refresh its calendars.',
+    );
   }
-  if (!cal.canEdit) throw new AppError('forbidden', 'You cannot create events in this calendar.', { details: { calendarId: cal.id } });
+  if (!cal.canEdit)
+    throw new AppError('forbidden', 'You cannot create events in this calendar.', { details: { calendarId: cal.id } });
   return cal;
 }
 

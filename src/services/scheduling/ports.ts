@@ -1,5 +1,15 @@
 // Ports the scheduling services need (connections of the caller, meetings, proposals, templates); stores implement them.
-import type { Attendee, BusyItem, CalendarEvent, EmailAddress, EventLocation, Instant, OnlineMeeting, ProviderType, TimeRange } from '../../domain/calendar.js';
+import type {
+  Attendee,
+  BusyItem,
+  CalendarEvent,
+  EmailAddress,
+  EventLocation,
+  Instant,
+  OnlineMeeting,
+  ProviderType,
+  TimeRange,
+} from '../../domain/calendar.js';
 import type { ConnectionStatus } from '../../domain/connections.js';
 
 /** The caller's calendar connection with its default calendar. */
@@ -201,14 +211,21 @@ export interface ProposalStore {
     meetingId: string | null;
   }): Promise<ProposalRecord>;
   get(tenantId: string, id: string): Promise<ProposalRecord | null>;
-  list(tenantId: string, q: { status?: ProposalStatus; userId?: string; limit: number; offset: number }): Promise<ProposalRecord[]>;
+  list(
+    tenantId: string,
+    q: { status?: ProposalStatus; userId?: string; limit: number; offset: number },
+  ): Promise<ProposalRecord[]>;
   /**
    * One conditional UPDATE: pending (and not expired at `now`) → approving, or an `approving` claim older than
    * `staleBefore` (a crashed approval) taken over. Null when the proposal was not claimable.
    */
   claim(tenantId: string, id: string, now: Date, staleBefore: Date): Promise<ProposalRecord | null>;
   /** approving → approved with the result; audit fields set. */
-  complete(tenantId: string, id: string, r: { decidedBy: string; decidedAt: Date; result: ApprovalResult; meetingId: string | null }): Promise<void>;
+  complete(
+    tenantId: string,
+    id: string,
+    r: { decidedBy: string; decidedAt: Date; result: ApprovalResult; meetingId: string | null },
+  ): Promise<void>;
   /** approving → pending after a failure before anything changed at the provider (or idempotently repeatable). */
   release(tenantId: string, id: string, error: string): Promise<void>;
   /** approving → failed: the proposal cannot succeed as written (the event changed or is gone). */

@@ -10,7 +10,9 @@ describe('privacy', () => {
   });
 
   it('replaces every name case-insensitively, longest first, and leaves other text alone', () => {
-    expect(redact('Session with JANE doe; Jane Doe Ltd invoice', ['Jane Doe', 'Jane Doe Ltd'], 'REF')).toBe('Session with REF; REF invoice');
+    expect(redact('Session with JANE doe; Jane Doe Ltd invoice', ['Jane Doe', 'Jane Doe Ltd'], 'REF')).toBe(
+      'Session with REF; REF invoice',
+    );
     expect(redact('a.b+c (x)', ['b+c (x)'], 'R')).toBe('a.R');
     expect(redact('Nothing here', [null, undefined, ' ', 'J'], 'R')).toBe('Nothing here');
   });

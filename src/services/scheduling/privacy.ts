@@ -10,7 +10,9 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Replaces every occurrence of `names` (case-insensitive, longest first) in `text` with `ref`. */
 export function redact(text: string, names: Array<string | null | undefined>, ref: string): string {
-  const list = [...new Set(names.filter((n): n is string => !!n && n.trim().length >= 2).map((n) => n.trim()))].sort((a, b) => b.length - a.length);
+  const list = [...new Set(names.filter((n): n is string => !!n && n.trim().length >= 2).map((n) => n.trim()))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (list.length === 0) return text;
   return text.replace(new RegExp(list.map(escapeRe).join('|'), 'gi'), ref);
 }

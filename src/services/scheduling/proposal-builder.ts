@@ -7,7 +7,14 @@ import { summarizeCompleteness } from '../../domain/scheduling/freebusy.js';
 import type { FreeBusyResult } from '../../domain/scheduling/types.js';
 import { internalDomains, isExternal, type CallerContext, type SchedulingDeps } from './context.js';
 import { opaqueRef, redact } from './privacy.js';
-import type { PreviewAttendee, ProposalAttendee, ProposalKind, ProposalPayload, ProposalPreview, ProposalRecord } from './ports.js';
+import type {
+  PreviewAttendee,
+  ProposalAttendee,
+  ProposalKind,
+  ProposalPayload,
+  ProposalPreview,
+  ProposalRecord,
+} from './ports.js';
 import { sanitizeHtml } from './templates.js';
 
 export interface MeetingInput {
@@ -42,7 +49,11 @@ export function attendeesOf(c: CallerContext, list: MeetingInput['attendees']): 
 }
 
 /** Subject and body as they will be sent: sanitised, and in privacy mode without the client's name. */
-export function contentOf(c: CallerContext, input: Pick<MeetingInput, 'subject' | 'bodyHtml'>, customer: Customer | null) {
+export function contentOf(
+  c: CallerContext,
+  input: Pick<MeetingInput, 'subject' | 'bodyHtml'>,
+  customer: Customer | null,
+) {
   let subject = input.subject.trim();
   let bodyHtml = sanitizeHtml(input.bodyHtml ?? '');
   const privacy = c.tenant.settings.privacyMode === true;
@@ -63,12 +74,18 @@ function local(instant: string, zone: string | null): string | null {
 }
 
 /** The preview: every attendee with their own zone (working hours, else calbridge profile) and current availability. */
-export async function buildPreview(d: SchedulingDeps, c: CallerContext, kind: ProposalKind, p: ProposalPayload): Promise<ProposalPreview> {
+export async function buildPreview(
+  d: SchedulingDeps,
+  c: CallerContext,
+  kind: ProposalKind,
+  p: ProposalPayload,
+): Promise<ProposalPreview> {
   const emails = p.attendees.map((a) => a.email);
   const schedules = [...emails, ...(p.room ? [p.room.email] : [])];
   let fb: FreeBusyResult | null = null;
   try {
-    if (kind !== 'delete') fb = await c.provider.getFreeBusy({ schedules, start: p.start, end: p.end, intervalMinutes: 15 });
+    if (kind !== 'delete')
+      fb = await c.provider.getFreeBusy({ schedules, start: p.start, end: p.end, intervalMinutes: 15 });
   } catch {
     fb = null; // the preview still shows the attendees; their availability is unknown
   }
@@ -77,13 +94,34 @@ export async function buildPreview(d: SchedulingDeps, c: CallerContext, kind: Pr
     const s = fb?.schedules.find((x) => x.email.toLowerCase() === a.email);
     const zone = (s?.status === 'ok' ? s.workingHours?.timeZone : null) ?? people.get(a.email)?.timeZone ?? null;
     const busy = s?.status === 'ok' ? s.items.filter((i) => i.start < p.end && i.end > p.start) : [];
-    const availability = !s || s.status === 'unknown' ? 'unknown' : (busy.find((i) => i.status === 'busy' || i.status === 'oof')?.status ?? busy[0]?.status ?? 'free');
-    return { email: a.email, name: a.name, type: a.type, external: a.external, timeZone: zone, localStart: local(p.start, zone), localEnd: local(p.end, zone), availability };
+    const availability =
+      !s || s.status === 'unknown'
+        ? 'unknown'
+        : (busy.find((i) => i.status === 'busy' || i.status === 'oof')?.status ?? busy[0]?.status ?? 'free');
+    return {
+      email: a.email,
+      name: a.name,
+      type: a.type,
+      external: a.external,
+      timeZone: zone,
+      localStart: local(p.start, zone),
+      localEnd: local(p.end, zone),
+      availability,
+    };
   });
   if (p.room) {
     const s = fb?.schedules.find((x) => x.email.toLowerCase() === p.room!.email);
     const free = s?.status === 'ok' && !s.items.some((i) => i.start < p.end && i.end > p.start);
-    attendees.push({ email: p.room.email, name: p.room.name, type: 'resource', external: false, timeZone: null, localStart: null, localEnd: null, availability: s?.status !== 'ok' ? 'unknown' : free ? 'free' : 'busy' });
+    attendees.push({
+      email: p.room.email,
+      name: p.room.name,
+      type: 'resource',
+      external: false,
+      timeZone: null,
+      localStart: null,
+      localEnd: null,
+      availability: s?.status !== 'ok' ? 'unknown' : free ? 'free' : 'busy',
+    });
   }
   return {
     action: kind,
@@ -125,7 +163,14 @@ export async function saveProposal(
     expiresAt,
     meetingId: existingMeetingId,
   });
-  await d.audit.record({ tenantId: c.tenant.id, actor: c.actor.userId, action: 'proposal.created', targetType: 'meeting_proposal', targetId: rec.id, details: { kind, customerId, expiresAt } });
+  await d.audit.record({
+    tenantId: c.tenant.id,
+    actor: c.actor.userId,
+    action: 'proposal.created',
+    targetType: 'meeting_proposal',
+    targetId: rec.id,
+    details: { kind, customerId, expiresAt },
+  });
   return rec;
 }
 

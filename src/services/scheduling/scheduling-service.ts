@@ -4,10 +4,32 @@ import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { RoomInfo } from '../../ports/calendar-provider.js';
 import { approveOnce, assertMayApprove, draftOf } from './approval.js';
-import { availability, findTimes, rooms, type AvailabilityAnswer, type AvailabilityQuery, type FindTimesAnswer, type FindTimesRequest } from './availability.js';
-import { callerContext, internalDomains, isExternal, targetCalendar, type CallerContext, type SchedulingDeps } from './context.js';
+import {
+  availability,
+  findTimes,
+  rooms,
+  type AvailabilityAnswer,
+  type AvailabilityQuery,
+  type FindTimesAnswer,
+  type FindTimesRequest,
+} from './availability.js';
+import {
+  callerContext,
+  internalDomains,
+  isExternal,
+  targetCalendar,
+  type CallerContext,
+  type SchedulingDeps,
+} from './context.js';
 import { attendeesOf, contentOf, newMeetingId, saveProposal, type MeetingInput } from './proposal-builder.js';
-import type { ApprovalResult, MeetingQuery, MeetingView, ProposalPayload, ProposalRecord, ProposalStatus } from './ports.js';
+import type {
+  ApprovalResult,
+  MeetingQuery,
+  MeetingView,
+  ProposalPayload,
+  ProposalRecord,
+  ProposalStatus,
+} from './ports.js';
 import { render, type TemplateService } from './templates.js';
 
 export interface CustomerScheduleInput {
@@ -36,7 +58,8 @@ export interface EventChangeInput {
   reminderMinutes?: number | null;
 }
 
-export type ChangeOutcome = { status: 'applied'; event: MeetingView | null } | { status: 'proposed'; proposal: ProposalRecord };
+export type ChangeOutcome =
+  { status: 'applied'; event: MeetingView | null } | { status: 'proposed'; proposal: ProposalRecord };
 
 export class SchedulingService {
   constructor(
@@ -61,7 +84,8 @@ export class SchedulingService {
   }
 
   async listEvents(actor: Actor, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
-    if (q.start && q.end && Date.parse(q.end) <= Date.parse(q.start)) throw new AppError('bad_request', 'end must be after start.');
+    if (q.start && q.end && Date.parse(q.end) <= Date.parse(q.start))
+      throw new AppError('bad_request', 'end must be after start.');
     return this.d.meetings.list(actor.tenantId, actor.userId, q);
   }
 
@@ -73,7 +97,8 @@ export class SchedulingService {
   }
 
   private async propose(c: CallerContext, input: MeetingInput, customer: Customer | null): Promise<ProposalRecord> {
-    if (!(Date.parse(input.end) > Date.parse(input.start))) throw new AppError('bad_request', 'The meeting must end after it starts.');
+    if (!(Date.parse(input.end) > Date.parse(input.start)))
+      throw new AppError('bad_request', 'The meeting must end after it starts.');
     const cal = await targetCalendar(this.d, c, input.calendarId);
     const room = input.room ? await this.roomOf(c, input.room) : null;
     const { subject, bodyHtml, sensitivity } = contentOf(c, input, customer);
@@ -101,7 +126,9 @@ export class SchedulingService {
 
   private async roomOf(c: CallerContext, email: string): Promise<{ email: string; name: string | null }> {
     const e = email.toLowerCase();
-    const known = c.provider.capabilities.rooms ? (await c.provider.listRooms().catch(() => [])).find((r) => r.email.toLowerCase() === e) : undefined;
+    const known = c.provider.capabilities.rooms
+      ? (await c.provider.listRooms().catch(() => [])).find((r) => r.email.toLowerCase() === e)
+      : undefined;
     return { email: e, name: known?.name ?? null };
   }
 
@@ -113,12 +140,20 @@ export class SchedulingService {
     const roles = t.attendeeRoles.map((r) => r.toLowerCase());
     const byRole = customer.stakeholders.filter((s) => roles.some((r) => (s.role ?? '').toLowerCase().includes(r)));
     const picked = roles.length > 0 && byRole.length > 0 ? byRole : customer.stakeholders;
-    const attendees = input.attendees ?? picked.map((s) => ({ email: s.email, name: s.name, type: 'required' as const }));
-    if (attendees.length === 0) throw new AppError('unsatisfiable', 'The customer has no stakeholders to invite.', { details: { reason: 'no_attendees' } });
+    const attendees =
+      input.attendees ?? picked.map((s) => ({ email: s.email, name: s.name, type: 'required' as const }));
+    if (attendees.length === 0)
+      throw new AppError('unsatisfiable', 'The customer has no stakeholders to invite.', {
+        details: { reason: 'no_attendees' },
+      });
     const start = new Date(input.start);
     if (Number.isNaN(start.getTime())) throw new AppError('bad_request', 'start is not a valid instant.');
     const minutes = input.durationMinutes ?? t.durationMinutes;
-    const vars = { customer: customer.name, organizer: c.user.displayName ?? c.user.email, date: start.toISOString().slice(0, 10) };
+    const vars = {
+      customer: customer.name,
+      organizer: c.user.displayName ?? c.user.email,
+      date: start.toISOString().slice(0, 10),
+    };
     return this.propose(
       c,
       {
@@ -140,7 +175,8 @@ export class SchedulingService {
 
   private async ownMeeting(c: CallerContext, id: string): Promise<MeetingView> {
     const m = await this.d.meetings.get(c.tenant.id, id);
-    if (!m || m.userId !== c.actor.userId || !m.providerEventId || !m.calendarId) throw new AppError('not_found', 'No such event.');
+    if (!m || m.userId !== c.actor.userId || !m.providerEventId || !m.calendarId)
+      throw new AppError('not_found', 'No such event.');
     return m;
   }
 
@@ -148,7 +184,8 @@ export class SchedulingService {
   async updateEvent(actor: Actor, id: string, change: EventChangeInput, ifMatch?: string): Promise<ChangeOutcome> {
     const c = await this.ctx(actor);
     const m = await this.ownMeeting(c, id);
-    if (ifMatch && m.changeKey && ifMatch !== m.changeKey) throw new AppError('conflict', undefined, { details: { current: m.changeKey } });
+    if (ifMatch && m.changeKey && ifMatch !== m.changeKey)
+      throw new AppError('conflict', undefined, { details: { current: m.changeKey } });
     const payload = await this.changePayload(c, m, change, ifMatch ?? m.changeKey);
     return this.applyOrPropose(c, m, 'update', payload);
   }
@@ -160,10 +197,17 @@ export class SchedulingService {
     return this.applyOrPropose(c, m, 'delete', payload);
   }
 
-  private async changePayload(c: CallerContext, m: MeetingView, ch: EventChangeInput, ifMatch: string | null): Promise<ProposalPayload> {
+  private async changePayload(
+    c: CallerContext,
+    m: MeetingView,
+    ch: EventChangeInput,
+    ifMatch: string | null,
+  ): Promise<ProposalPayload> {
     const changed: string[] = [];
     const roomEmail = m.location?.roomEmail ?? null;
-    const keepAttendees = m.attendees.filter((a) => a.type !== 'resource').map((a) => ({ email: a.email, name: a.name, type: a.type as 'required' | 'optional' }));
+    const keepAttendees = m.attendees
+      .filter((a) => a.type !== 'resource')
+      .map((a) => ({ email: a.email, name: a.name, type: a.type as 'required' | 'optional' }));
     if (ch.subject !== undefined) changed.push('subject');
     if (ch.bodyHtml !== undefined) changed.push('body');
     if (ch.start !== undefined) changed.push('start');
@@ -174,9 +218,20 @@ export class SchedulingService {
     if (ch.reminderMinutes !== undefined) changed.push('reminderMinutes');
     const start = ch.start ? new Date(ch.start).toISOString() : m.start;
     const end = ch.end ? new Date(ch.end).toISOString() : m.end;
-    if (!(Date.parse(end) > Date.parse(start))) throw new AppError('bad_request', 'The meeting must end after it starts.');
-    const room = ch.room === undefined ? (roomEmail ? { email: roomEmail, name: m.location?.displayName ?? null } : null) : ch.room ? await this.roomOf(c, ch.room) : null;
-    const customer = c.tenant.settings.privacyMode && m.customerId ? await this.d.customers.get(c.actor, m.customerId).catch(() => null) : null;
+    if (!(Date.parse(end) > Date.parse(start)))
+      throw new AppError('bad_request', 'The meeting must end after it starts.');
+    const room =
+      ch.room === undefined
+        ? roomEmail
+          ? { email: roomEmail, name: m.location?.displayName ?? null }
+          : null
+        : ch.room
+          ? await this.roomOf(c, ch.room)
+          : null;
+    const customer =
+      c.tenant.settings.privacyMode && m.customerId
+        ? await this.d.customers.get(c.actor, m.customerId).catch(() => null)
+        : null;
     const content = contentOf(c, { subject: ch.subject ?? m.subject, bodyHtml: ch.bodyHtml ?? '' }, customer);
     return {
       meetingId: m.id,
@@ -199,7 +254,12 @@ export class SchedulingService {
     };
   }
 
-  private async applyOrPropose(c: CallerContext, m: MeetingView, kind: 'update' | 'delete', payload: ProposalPayload): Promise<ChangeOutcome> {
+  private async applyOrPropose(
+    c: CallerContext,
+    m: MeetingView,
+    kind: 'update' | 'delete',
+    payload: ProposalPayload,
+  ): Promise<ChangeOutcome> {
     const internal = internalDomains(c.tenant, c.connection.mailbox);
     const everyone = [...m.attendees.map((a) => a.email), ...payload.attendees.map((a) => a.email)];
     const notifiesExternal = everyone.some((e) => e !== payload.room?.email && isExternal(e, internal));
@@ -213,15 +273,34 @@ export class SchedulingService {
       const draft = draftOf(payload) as unknown as Record<string, unknown>;
       const changes: Record<string, unknown> = {};
       for (const f of payload.changedFields) changes[f] = draft[f];
-      const ev = await c.provider.updateEvent({ eventId: payload.providerEventId!, changes, ...(payload.ifMatch ? { ifMatch: payload.ifMatch } : {}) });
+      const ev = await c.provider.updateEvent({
+        eventId: payload.providerEventId!,
+        changes,
+        ...(payload.ifMatch ? { ifMatch: payload.ifMatch } : {}),
+      });
       await this.d.meetings.recordUpdated(c.tenant.id, m.id, ev);
     }
-    await this.d.audit.record({ tenantId: c.tenant.id, actor: c.actor.userId, action: `event.${kind}d_directly`, targetType: 'meeting', targetId: m.id, details: { internalOnly: true } });
+    await this.d.audit.record({
+      tenantId: c.tenant.id,
+      actor: c.actor.userId,
+      action: `event.${kind}d_directly`,
+      targetType: 'meeting',
+      targetId: m.id,
+      details: { internalOnly: true },
+    });
     return { status: 'applied', event: kind === 'delete' ? null : await this.d.meetings.get(c.tenant.id, m.id) };
   }
 
-  async listProposals(actor: Actor, q: { status?: ProposalStatus; mine?: boolean; limit: number; offset: number }): Promise<ProposalRecord[]> {
-    return this.d.proposals.list(actor.tenantId, { status: q.status, userId: q.mine ? actor.userId : undefined, limit: q.limit, offset: q.offset });
+  async listProposals(
+    actor: Actor,
+    q: { status?: ProposalStatus; mine?: boolean; limit: number; offset: number },
+  ): Promise<ProposalRecord[]> {
+    return this.d.proposals.list(actor.tenantId, {
+      status: q.status,
+      userId: q.mine ? actor.userId : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    });
   }
 
   /** A proposal with its preview; a pending one past its expiry is marked expired on read. */
@@ -238,7 +317,8 @@ export class SchedulingService {
   async approve(actor: Actor, id: string): Promise<{ proposal: ProposalRecord; result: ApprovalResult }> {
     const rec = await this.getProposal(actor, id);
     if (rec.status === 'approved' && rec.result) return { proposal: rec, result: rec.result };
-    if (rec.status === 'expired') throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
+    if (rec.status === 'expired')
+      throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
     const tenant = await this.d.tenants.getTenant(actor.tenantId);
     assertMayApprove(tenant, actor, rec);
     const { record, result } = await approveOnce(this.d, tenant, actor, id);
@@ -247,12 +327,20 @@ export class SchedulingService {
 
   async reject(actor: Actor, id: string): Promise<ProposalRecord> {
     const rec = await this.getProposal(actor, id);
-    if (rec.status === 'expired') throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
+    if (rec.status === 'expired')
+      throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
     if (rec.status === 'rejected') return rec;
     if (!(await this.d.proposals.reject(actor.tenantId, id, actor.userId, this.d.now()))) {
       throw new AppError('proposal_not_pending', undefined, { details: { status: rec.status } });
     }
-    await this.d.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'proposal.rejected', targetType: 'meeting_proposal', targetId: id, details: { rejectedBy: actor.userId } });
+    await this.d.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'proposal.rejected',
+      targetType: 'meeting_proposal',
+      targetId: id,
+      details: { rejectedBy: actor.userId },
+    });
     return (await this.d.proposals.get(actor.tenantId, id))!;
   }
 }

@@ -4,8 +4,12 @@ import { DEFAULT_TEMPLATES, render, sanitizeHtml } from './templates.js';
 
 describe('templates', () => {
   it('renders known placeholders, escapes them in HTML and keeps unknown ones', () => {
-    expect(render('{customer} QBR on {date} {unknown}', { customer: 'Acme <Corp>', date: '2026-05-04' })).toBe('Acme <Corp> QBR on 2026-05-04 {unknown}');
-    expect(render('<p>{customer}</p>', { customer: 'Acme <Corp> & "Co"' }, { html: true })).toBe('<p>Acme &lt;Corp&gt; &amp; &quot;Co&quot;</p>');
+    expect(render('{customer} QBR on {date} {unknown}', { customer: 'Acme <Corp>', date: '2026-05-04' })).toBe(
+      'Acme <Corp> QBR on 2026-05-04 {unknown}',
+    );
+    expect(render('<p>{customer}</p>', { customer: 'Acme <Corp> & "Co"' }, { html: true })).toBe(
+      '<p>Acme &lt;Corp&gt; &amp; &quot;Co&quot;</p>',
+    );
   });
 
   it('removes scripts and event handlers from bodies', () => {
@@ -15,7 +19,11 @@ describe('templates', () => {
   });
 
   it('ships QBR, kickoff and check-in with sane durations', () => {
-    expect(DEFAULT_TEMPLATES.map((t) => [t.key, t.durationMinutes])).toEqual([['qbr', 60], ['kickoff', 60], ['check-in', 30]]);
+    expect(DEFAULT_TEMPLATES.map((t) => [t.key, t.durationMinutes])).toEqual([
+      ['qbr', 60],
+      ['kickoff', 60],
+      ['check-in', 30],
+    ]);
     for (const t of DEFAULT_TEMPLATES) expect(t.subjectTemplate).toContain('{customer}');
   });
 });

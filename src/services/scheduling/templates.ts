@@ -22,7 +22,8 @@ export const DEFAULT_TEMPLATES: TemplateInput[] = [
     key: 'kickoff',
     name: 'Kickoff',
     subjectTemplate: '{customer} kickoff',
-    bodyHtml: '<p>Welcome aboard, {customer}!</p><p>Agenda: introductions, goals, timeline, next steps.</p><p>{organizer}</p>',
+    bodyHtml:
+      '<p>Welcome aboard, {customer}!</p><p>Agenda: introductions, goals, timeline, next steps.</p><p>{organizer}</p>',
     durationMinutes: 60,
     attendeeRoles: [],
     onlineMeeting: null,
@@ -87,15 +88,27 @@ export class TemplateService {
   /** A template by id, or by its key (`qbr`, `kickoff`, `check-in`). */
   async resolve(actor: Actor, ref: { id?: string; key?: string }): Promise<TemplateRecord> {
     await this.seeded(actor.tenantId);
-    const t = ref.id ? await this.store.get(actor.tenantId, ref.id) : await this.store.getByKey(actor.tenantId, ref.key ?? 'check-in');
+    const t = ref.id
+      ? await this.store.get(actor.tenantId, ref.id)
+      : await this.store.getByKey(actor.tenantId, ref.key ?? 'check-in');
     if (!t) throw new AppError('not_found', 'No such template.');
     return t;
   }
 
   async create(actor: Actor, input: Omit<TemplateInput, 'key'> & { key?: string | null }): Promise<TemplateRecord> {
     await this.seeded(actor.tenantId);
-    const t = await this.store.create(actor.tenantId, { ...input, key: input.key ?? null, bodyHtml: sanitizeHtml(input.bodyHtml) });
-    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'template.created', targetType: 'meeting_template', targetId: t.id });
+    const t = await this.store.create(actor.tenantId, {
+      ...input,
+      key: input.key ?? null,
+      bodyHtml: sanitizeHtml(input.bodyHtml),
+    });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'template.created',
+      targetType: 'meeting_template',
+      targetId: t.id,
+    });
     return t;
   }
 
@@ -104,13 +117,25 @@ export class TemplateService {
     const clean = patch.bodyHtml === undefined ? patch : { ...patch, bodyHtml: sanitizeHtml(patch.bodyHtml) };
     const t = await this.store.update(actor.tenantId, id, clean);
     if (!t) throw new AppError('not_found', 'No such template.');
-    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'template.updated', targetType: 'meeting_template', targetId: id });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'template.updated',
+      targetType: 'meeting_template',
+      targetId: id,
+    });
     return t;
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
     await this.seeded(actor.tenantId);
     if (!(await this.store.delete(actor.tenantId, id))) throw new AppError('not_found', 'No such template.');
-    await this.audit.record({ tenantId: actor.tenantId, actor: actor.userId, action: 'template.deleted', targetType: 'meeting_template', targetId: id });
+    await this.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'template.deleted',
+      targetType: 'meeting_template',
+      targetId: id,
+    });
   }
 }
