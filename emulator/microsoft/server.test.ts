@@ -50,6 +50,16 @@ describe('startEmulator', () => {
     expect(body.error.innerError['client-request-id' as 'request-id']).toBe('abc-123');
   });
 
+  it('routes path parameters up to 500 characters long (Graph ids are long)', async () => {
+    const get = async (id: string) => {
+      const res = await fetch(`${emu.baseUrl}/v1.0/me/events/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, code: ((await res.json()) as GraphError).error.code };
+    };
+    // The event route itself answers: the id is unknown, not the route.
+    expect(await get(`AAMkA${'x'.repeat(295)}`)).toEqual({ status: 404, code: 'ErrorItemNotFound' });
+    expect(await get(`AAMkA${'x'.repeat(495)}`)).toEqual({ status: 404, code: 'ErrorItemNotFound' });
+  });
+
   it('answers a malformed percent-encoding in the path with a 4xx, not a 500', async () => {
     const res = await fetch(`${emu.baseUrl}/v1.0/users/%E0%A4%A/events`, {
       headers: { authorization: `Bearer ${token}` },

@@ -163,6 +163,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     https: { key: tls.key, cert: tls.cert },
     logger: opts.quiet === false ? { level: 'info' } : false,
     bodyLimit: 8 * 1024 * 1024,
+    // Graph ids (long event ids, occurrence ids, URL-encoded addresses) exceed Fastify's default of 100.
+    maxParamLength: 500,
   });
   let baseUrl = '';
   const ctx: GraphContext & { caPem: string; faults: Faults } = {
