@@ -227,6 +227,14 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await card.waitFor();
     await expect(card.getByText('Yes, a Teams link is added').count()).resolves.toBe(1);
     await shot('approvals-1280');
+    // Invitations to external people need a second person's approval: a colleague signs in with their own key.
+    const me = await apiGet<{ tenant: { id: string } }>('/api/me');
+    const colleague = await server.container.tenants.createApiKey(me.tenant.id, 'megan.bowen@contoso.com');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(colleague.apiKey);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await nav('Approvals');
+    await card.waitFor();
     await card.getByRole('button', { name: 'Approve and send' }).click();
     await page.getByText('Approved: the invitation was sent.').waitFor();
     const { items } = await apiGet<{
@@ -246,7 +254,7 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await page.getByRole('button', { name: 'Chat', exact: true }).click();
     const ask = async (text: string, intent: string) => {
       await page.getByLabel('Message').fill(text);
-      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
       const answer = page.locator(`#chat-panel li.bot[data-intent="${intent}"]`).last();
       await answer.waitFor({ timeout: 60_000 });
       return (await answer.textContent()) ?? '';

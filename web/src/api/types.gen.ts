@@ -369,6 +369,99 @@ export interface Paths {
       };
     };
   };
+  '/api/integrations/google/calendars': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        calendars: Array<{
+          id: string;
+          providerCalendarId: string;
+          name: string;
+          ownerEmail: string | null;
+          isShared: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          onlineMeetingProviders: Array<string>;
+        }>;
+      };
+    };
+  };
+  '/api/integrations/google/callback': {
+    get: {
+      params: never;
+      query: {
+        state?: string;
+        code?: string;
+        scope?: string;
+        error?: string;
+        error_description?: string;
+        authuser?: string;
+        hd?: string;
+        prompt?: string;
+      };
+      body: never;
+      response: null;
+    };
+  };
+  '/api/integrations/google/connect': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        loginHint?: string;
+        prompt?: 'select_account' | 'consent';
+      };
+      response: {
+        authorizeUrl: string;
+        expiresAt: string;
+      };
+    };
+  };
+  '/api/integrations/google/disconnect': {
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        status: string;
+      };
+    };
+  };
+  '/api/integrations/google/status': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        connected: boolean;
+        status: string;
+        account: {
+          email: string | null;
+          name: string | null;
+        } | null;
+        providerTenantId: string | null;
+        providerUserId: string | null;
+        scopes: Array<string>;
+        tokenExpiresAt: string | null;
+        connectedAt: string | null;
+        statusReason: string | null;
+        lastError: string | null;
+        calendars: Array<{
+          id: string;
+          providerCalendarId: string;
+          name: string;
+          ownerEmail: string | null;
+          isShared: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          onlineMeetingProviders: Array<string>;
+        }>;
+        reconnectUrl: string | null;
+      };
+    };
+  };
   '/api/integrations/outlook/admin-consent-url': {
     get: {
       params: never;
