@@ -12,17 +12,32 @@ import { Receiver, type HttpResult } from './harness.js';
 
 /** The docs' example OAuth clients (client ids and redirect URIs as the cases write them). */
 const DOC_APPS = [
-  { clientId: 'your_client_id', clientSecret: 'your_client_secret', redirectUris: ['https://oauth2.example.com/code', 'https://oauth2.example.com/auth'] },
-  { clientId: 'client_id', clientSecret: 'client_secret', redirectUris: ['https://oauth2.example.com/code', 'https://oauth2.example.com/auth'] },
-  { clientId: '1234567890-abc123def456.apps.googleusercontent.com', clientSecret: 'secret', redirectUris: ['https://calbridge.example.com/oauth/google/callback'] },
+  {
+    clientId: 'your_client_id',
+    clientSecret: 'your_client_secret',
+    redirectUris: ['https://oauth2.example.com/code', 'https://oauth2.example.com/auth'],
+  },
+  {
+    clientId: 'client_id',
+    clientSecret: 'client_secret',
+    redirectUris: ['https://oauth2.example.com/code', 'https://oauth2.example.com/auth'],
+  },
+  {
+    clientId: '1234567890-abc123def456.apps.googleusercontent.com',
+    clientSecret: 'secret',
+    redirectUris: ['https://calbridge.example.com/oauth/google/callback'],
+  },
 ];
 
 /** Int64 fields of the discovery document (JSON strings in Google's wire format), by property name. */
 export function int64Properties(discoveryFile: string): Set<string> {
   const out = new Set<string>();
   try {
-    const doc = JSON.parse(readFileSync(discoveryFile, 'utf8')) as { schemas?: Record<string, { properties?: Record<string, { format?: string }> }> };
-    for (const s of Object.values(doc.schemas ?? {})) for (const [k, p] of Object.entries(s.properties ?? {})) if (p.format === 'int64') out.add(k);
+    const doc = JSON.parse(readFileSync(discoveryFile, 'utf8')) as {
+      schemas?: Record<string, { properties?: Record<string, { format?: string }> }>;
+    };
+    for (const s of Object.values(doc.schemas ?? {}))
+      for (const [k, p] of Object.entries(s.properties ?? {})) if (p.format === 'int64') out.add(k);
   } catch {
     /* no discovery document: no int64 leniency */
   }
@@ -58,7 +73,15 @@ export class GoogleHarness {
   ensureUser(email: string, timeZone = 'Europe/Berlin'): string {
     const e = email.toLowerCase();
     if (!this.emu.store.users.has(e))
-      this.emu.store.addUser({ email: e, name: e.split('@')[0]!, kind: 'user', password: 'x', timeZone, domain: e.split('@')[1] ?? 'example.com', conferenceTypes: ['hangoutsMeet'] });
+      this.emu.store.addUser({
+        email: e,
+        name: e.split('@')[0]!,
+        kind: 'user',
+        password: 'x',
+        timeZone,
+        domain: e.split('@')[1] ?? 'example.com',
+        conferenceTypes: ['hangoutsMeet'],
+      });
     return e;
   }
 
@@ -72,11 +95,23 @@ export class GoogleHarness {
     const owner = this.emu.store.users.get(cal.id)!;
     const start = body.start ?? { dateTime: '2026-03-03T10:00:00+01:00', timeZone: 'Europe/Berlin' };
     const end = body.end ?? { dateTime: '2026-03-03T11:00:00+01:00', timeZone: 'Europe/Berlin' };
-    const ev: GEvent = { ...newEvent(id, owner, this.emu.clock.now()), summary: 'Fixture', ...body, id, start, end, status: 'confirmed' };
+    const ev: GEvent = {
+      ...newEvent(id, owner, this.emu.clock.now()),
+      summary: 'Fixture',
+      ...body,
+      id,
+      start,
+      end,
+      status: 'confirmed',
+    };
     return this.emu.store.put(cal, ev);
   }
 
-  async request(method: string, path: string, opts: { headers?: Record<string, string>; json?: unknown; form?: string; redirect?: 'manual' } = {}): Promise<HttpResult> {
+  async request(
+    method: string,
+    path: string,
+    opts: { headers?: Record<string, string>; json?: unknown; form?: string; redirect?: 'manual' } = {},
+  ): Promise<HttpResult> {
     const headers: Record<string, string> = { ...opts.headers };
     let body: string | undefined;
     if (opts.json !== undefined && opts.json !== null) {
@@ -86,7 +121,13 @@ export class GoogleHarness {
       body = opts.form;
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
-    const res = await fetch(`${this.emu.baseUrl}${path}`, { method, headers, body, dispatcher: this.agent, redirect: opts.redirect ?? 'manual' });
+    const res = await fetch(`${this.emu.baseUrl}${path}`, {
+      method,
+      headers,
+      body,
+      dispatcher: this.agent,
+      redirect: opts.redirect ?? 'manual',
+    });
     const text = await res.text();
     const out: Record<string, string> = {};
     res.headers.forEach((v, k) => (out[k] = v));

@@ -26,7 +26,16 @@ async function runErrorBody(h: GoogleHarness, c: GoogleCase): Promise<CaseOutcom
   const auth = { authorization: `Bearer ${h.token(OWNER)}` };
   let res;
   if (['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'].includes(reason)) {
-    h.emu.faults.update({ throttle: { enabled: true, requestsPerWindow: 1, windowSeconds: 60, status: c.response!.status as 403 | 429, reason: reason as 'quotaExceeded', retryAfterSeconds: null } });
+    h.emu.faults.update({
+      throttle: {
+        enabled: true,
+        requestsPerWindow: 1,
+        windowSeconds: 60,
+        status: c.response!.status as 403 | 429,
+        reason: reason as 'quotaExceeded',
+        retryAfterSeconds: null,
+      },
+    });
     await h.request('GET', '/calendar/v3/users/me/calendarList', { headers: auth });
     res = await h.request('GET', '/calendar/v3/users/me/calendarList', { headers: auth });
   } else if (reason === 'backendError') {
@@ -34,16 +43,34 @@ async function runErrorBody(h: GoogleHarness, c: GoogleCase): Promise<CaseOutcom
     res = await h.request('GET', '/calendar/v3/users/me/calendarList', { headers: auth });
   } else if (reason === 'forbiddenForNonOrganizer') {
     h.ensureUser('sam@example.com');
-    const ev = await h.request('POST', '/calendar/v3/calendars/primary/events', { headers: auth, json: { summary: 'Shared', start: { dateTime: '2026-03-03T10:00:00Z' }, end: { dateTime: '2026-03-03T11:00:00Z' }, attendees: [{ email: 'sam@example.com' }] } });
+    const ev = await h.request('POST', '/calendar/v3/calendars/primary/events', {
+      headers: auth,
+      json: {
+        summary: 'Shared',
+        start: { dateTime: '2026-03-03T10:00:00Z' },
+        end: { dateTime: '2026-03-03T11:00:00Z' },
+        attendees: [{ email: 'sam@example.com' }],
+      },
+    });
     const id = (ev.json as { id: string }).id;
-    res = await h.request('PATCH', `/calendar/v3/calendars/primary/events/${id}`, { headers: { authorization: `Bearer ${h.token('sam@example.com')}` }, json: { guestsCanModify: true } });
+    res = await h.request('PATCH', `/calendar/v3/calendars/primary/events/${id}`, {
+      headers: { authorization: `Bearer ${h.token('sam@example.com')}` },
+      json: { guestsCanModify: true },
+    });
   } else if (reason === 'conflict') {
-    return na(c, 'the case is a batched events request conflicting with other parts of the same batch; batch requests (POST /batch/calendar/v3) are not emulated');
+    return na(
+      c,
+      'the case is a batched events request conflicting with other parts of the same batch; batch requests (POST /batch/calendar/v3) are not emulated',
+    );
   } else return fail(c, `no way to provoke reason '${reason}'`);
-  if (res.status !== c.response!.status) return fail(c, `status ${res.status}, expected ${c.response!.status}: ${res.text.slice(0, 200)}`);
+  if (res.status !== c.response!.status)
+    return fail(c, `status ${res.status}, expected ${c.response!.status}: ${res.text.slice(0, 200)}`);
   const got = (res.json as typeof doc | null)?.error;
-  if (!got || got.code !== doc.error.code || got.message !== doc.error.message) return fail(c, `error ${JSON.stringify(got)} differs from the documented one`);
-  for (const [k, v] of Object.entries(doc.error.errors[0] ?? {})) if (got.errors[0]?.[k] !== v) return fail(c, `errors[0].${k}: got ${JSON.stringify(got.errors[0]?.[k])}, expected ${JSON.stringify(v)}`);
+  if (!got || got.code !== doc.error.code || got.message !== doc.error.message)
+    return fail(c, `error ${JSON.stringify(got)} differs from the documented one`);
+  for (const [k, v] of Object.entries(doc.error.errors[0] ?? {}))
+    if (got.errors[0]?.[k] !== v)
+      return fail(c, `errors[0].${k}: got ${JSON.stringify(got.errors[0]?.[k])}, expected ${JSON.stringify(v)}`);
   return pass(c);
 }
 
@@ -54,7 +81,12 @@ async function runNotification(h: GoogleHarness, c: GoogleCase): Promise<CaseOut
   const path = new URL(c.request!.url).pathname;
   const watch = await h.request('POST', '/calendar/v3/calendars/primary/events/watch', {
     headers: auth,
-    json: { id: doc['x-goog-channel-id'], type: 'web_hook', address: `${h.receiver.url}${path}`, token: doc['x-goog-channel-token'] },
+    json: {
+      id: doc['x-goog-channel-id'],
+      type: 'web_hook',
+      address: `${h.receiver.url}${path}`,
+      token: doc['x-goog-channel-token'],
+    },
   });
   if (watch.status !== 200) return fail(c, `watch answered ${watch.status}: ${watch.text.slice(0, 200)}`);
   const state = doc['x-goog-resource-state'] ?? 'exists';
@@ -83,23 +115,35 @@ async function runAuthorization(h: GoogleHarness, c: GoogleCase): Promise<CaseOu
   else h.ensureUser(OWNER);
   const page = await h.request('GET', `/o/oauth2/v2/auth?${q.toString()}`);
   if (page.status !== 200 || !page.text.includes('<form')) return fail(c, `consent page: status ${page.status}`);
-  for (const s of (q.get('scope') ?? '').split(' ')) if (!page.text.includes(s)) return fail(c, `consent page does not list ${s}`);
+  for (const s of (q.get('scope') ?? '').split(' '))
+    if (!page.text.includes(s)) return fail(c, `consent page does not list ${s}`);
   const form = new URLSearchParams(q);
   form.set('decision', 'allow');
   form.set('account', q.get('login_hint') ?? OWNER);
   const back = await h.request('POST', '/o/oauth2/v2/auth/consent', { form: form.toString() });
   const loc = back.headers.location ? new URL(back.headers.location) : null;
-  if (back.status !== 302 || !loc || `${loc.origin}${loc.pathname}` !== q.get('redirect_uri')) return fail(c, `consent did not redirect to the redirect_uri (${back.status})`);
-  if (loc.searchParams.get('state') !== q.get('state') || !loc.searchParams.get('code')) return fail(c, 'the redirect lacks the state or the code');
+  if (back.status !== 302 || !loc || `${loc.origin}${loc.pathname}` !== q.get('redirect_uri'))
+    return fail(c, `consent did not redirect to the redirect_uri (${back.status})`);
+  if (loc.searchParams.get('state') !== q.get('state') || !loc.searchParams.get('code'))
+    return fail(c, 'the redirect lacks the state or the code');
   if (q.get('code_challenge')) {
     // RFC 7636 Appendix B: the verifier whose S256 challenge the case uses.
     const verifier = GoogleHarness.RFC7636_VERIFIER;
-    if (createHash('sha256').update(verifier).digest('base64url') !== q.get('code_challenge')) return na(c, 'the challenge is not the RFC 7636 example; its verifier is unknown');
+    if (createHash('sha256').update(verifier).digest('base64url') !== q.get('code_challenge'))
+      return na(c, 'the challenge is not the RFC 7636 example; its verifier is unknown');
     const app = h.emu.oauth.apps.get(q.get('client_id')!)!;
     const token = await h.request('POST', '/token', {
-      form: new URLSearchParams({ code: loc.searchParams.get('code')!, client_id: app.clientId, client_secret: app.clientSecret, redirect_uri: q.get('redirect_uri')!, grant_type: 'authorization_code', code_verifier: verifier }).toString(),
+      form: new URLSearchParams({
+        code: loc.searchParams.get('code')!,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        redirect_uri: q.get('redirect_uri')!,
+        grant_type: 'authorization_code',
+        code_verifier: verifier,
+      }).toString(),
     });
-    if (token.status !== 200 || !(token.json as { refresh_token?: string }).refresh_token) return fail(c, `code redemption with the verifier: ${token.status} ${token.text.slice(0, 200)}`);
+    if (token.status !== 200 || !(token.json as { refresh_token?: string }).refresh_token)
+      return fail(c, `code redemption with the verifier: ${token.status} ${token.text.slice(0, 200)}`);
   }
   return pass(c);
 }
@@ -108,11 +152,20 @@ async function runAuthorization(h: GoogleHarness, c: GoogleCase): Promise<CaseOu
 async function runRedirect(h: GoogleHarness, c: GoogleCase): Promise<CaseOutcome> {
   const doc = new URL(c.request!.url);
   const redirect = `${doc.origin}${doc.pathname}`;
-  const form = new URLSearchParams({ client_id: 'your_client_id', redirect_uri: redirect, response_type: 'code', scope: 'openid email', state: 'st', decision: 'deny' });
+  const form = new URLSearchParams({
+    client_id: 'your_client_id',
+    redirect_uri: redirect,
+    response_type: 'code',
+    scope: 'openid email',
+    state: 'st',
+    decision: 'deny',
+  });
   const back = await h.request('POST', '/o/oauth2/v2/auth/consent', { form: form.toString() });
   const loc = back.headers.location ? new URL(back.headers.location) : null;
-  if (back.status !== 302 || !loc || `${loc.origin}${loc.pathname}` !== redirect) return fail(c, `no redirect to ${redirect} (${back.status})`);
-  for (const [k, v] of doc.searchParams) if (loc.searchParams.get(k) !== v) return fail(c, `${k}=${loc.searchParams.get(k)}, expected ${v}`);
+  if (back.status !== 302 || !loc || `${loc.origin}${loc.pathname}` !== redirect)
+    return fail(c, `no redirect to ${redirect} (${back.status})`);
+  for (const [k, v] of doc.searchParams)
+    if (loc.searchParams.get(k) !== v) return fail(c, `${k}=${loc.searchParams.get(k)}, expected ${v}`);
   return pass(c);
 }
 
@@ -125,17 +178,36 @@ async function runData(h: GoogleHarness, c: GoogleCase, int64: Set<string>): Pro
   const isRequest = isFreeBusy && /request/i.test(c.title + c.id);
   if (isRequest) {
     const now = new Date(h.emu.clock.now());
-    const body = { timeMin: now.toISOString(), timeMax: new Date(now.getTime() + 86_400_000).toISOString(), timeZone: 'UTC', groupExpansionMax: 10, calendarExpansionMax: 10, items: [{ id: 'primary' }] };
+    const body = {
+      timeMin: now.toISOString(),
+      timeMax: new Date(now.getTime() + 86_400_000).toISOString(),
+      timeZone: 'UTC',
+      groupExpansionMax: 10,
+      calendarExpansionMax: 10,
+      items: [{ id: 'primary' }],
+    };
     const d = compareStructure(c.data, body, new Set());
     if (d) return fail(c, `runner request does not follow the structure: ${d}`);
     const res = await h.request('POST', '/calendar/v3/freeBusy', { headers: auth, json: body });
-    return res.status === 200 ? pass(c) : fail(c, `a request built from the structure was refused: ${res.status} ${res.text.slice(0, 200)}`);
+    return res.status === 200
+      ? pass(c)
+      : fail(c, `a request built from the structure was refused: ${res.status} ${res.text.slice(0, 200)}`);
   }
   const res = isFreeBusy
-    ? await h.request('POST', '/calendar/v3/freeBusy', { headers: auth, json: { timeMin: '2026-03-03T00:00:00Z', timeMax: '2026-03-04T00:00:00Z', items: [{ id: 'primary' }, { id: 'nobody@unknown.example' }] } })
+    ? await h.request('POST', '/calendar/v3/freeBusy', {
+        headers: auth,
+        json: {
+          timeMin: '2026-03-03T00:00:00Z',
+          timeMax: '2026-03-04T00:00:00Z',
+          items: [{ id: 'primary' }, { id: 'nobody@unknown.example' }],
+        },
+      })
     : await h.request('GET', '/calendar/v3/calendars/primary/events?maxResults=250', { headers: auth });
   if (res.status !== 200) return fail(c, `status ${res.status}`);
-  if (c.kind === 'json-fragment') return compareGoogleShape(c.data, res.json, int64) ? fail(c, String(compareGoogleShape(c.data, res.json, int64))) : pass(c);
+  if (c.kind === 'json-fragment')
+    return compareGoogleShape(c.data, res.json, int64)
+      ? fail(c, String(compareGoogleShape(c.data, res.json, int64)))
+      : pass(c);
   // "X and Y are mutually exclusive" in the notes: one of them is enough.
   const optional = new Set<string>();
   const m = /(\w+) and (\w+) are mutually exclusive/.exec(c.notes);
@@ -168,7 +240,10 @@ async function runOne(h: GoogleHarness, c: GoogleCase, int64: Set<string>): Prom
 }
 
 /** Runs every Google case in `dir`; the emulator is reset before each case. */
-export async function runGoogleConformance(dir: string, opts: { only?: (id: string) => boolean; onResult?: (r: CaseOutcome) => void } = {}): Promise<CaseOutcome[]> {
+export async function runGoogleConformance(
+  dir: string,
+  opts: { only?: (id: string) => boolean; onResult?: (r: CaseOutcome) => void } = {},
+): Promise<CaseOutcome[]> {
   const cases = (loadCases(dir) as unknown as GoogleCase[]).filter((c) => !opts.only || opts.only(c.id));
   const int64 = int64Properties(join(dirname(dir), 'calendar-v3-discovery.json'));
   const h = await GoogleHarness.start();

@@ -22,8 +22,22 @@ export interface AdminDeps {
 }
 
 export async function adminRoutes(app: FastifyInstance, d: AdminDeps): Promise<void> {
-  app.get('/health', async () => ({ status: 'ok', provider: 'google', users: d.store.users.size, now: new Date(d.clock.now()).toISOString() }));
-  app.get('/users', async () => [...d.store.users.values()].map((u) => ({ email: u.email, name: u.name, kind: u.kind, password: u.password, timeZone: u.timeZone, meet: u.conferenceTypes.includes('hangoutsMeet') })));
+  app.get('/health', async () => ({
+    status: 'ok',
+    provider: 'google',
+    users: d.store.users.size,
+    now: new Date(d.clock.now()).toISOString(),
+  }));
+  app.get('/users', async () =>
+    [...d.store.users.values()].map((u) => ({
+      email: u.email,
+      name: u.name,
+      kind: u.kind,
+      password: u.password,
+      timeZone: u.timeZone,
+      meet: u.conferenceTypes.includes('hangoutsMeet'),
+    })),
+  );
   app.get('/apps', async () => [...d.oauth.apps.values()]);
   app.post('/apps', async (req, reply) => {
     const b = (req.body ?? {}) as Partial<GApp>;
@@ -72,7 +86,9 @@ export async function adminRoutes(app: FastifyInstance, d: AdminDeps): Promise<v
 /** A new app registration with generated credentials. */
 export function makeApp(a: Partial<GApp> & Pick<GApp, 'redirectUris'>): GApp {
   return {
-    clientId: a.clientId ?? `${randomUUID().replace(/-/g, '').slice(0, 12)}-${randomBytes(8).toString('hex')}.apps.googleusercontent.com`,
+    clientId:
+      a.clientId ??
+      `${randomUUID().replace(/-/g, '').slice(0, 12)}-${randomBytes(8).toString('hex')}.apps.googleusercontent.com`,
     clientSecret: a.clientSecret ?? `GOCSPX-${randomBytes(18).toString('base64url')}`,
     redirectUris: [...a.redirectUris],
     name: a.name ?? 'Registered app',

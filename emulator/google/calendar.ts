@@ -34,7 +34,9 @@ export interface CalendarDeps {
 }
 
 type Q = Record<string, string | undefined>;
-const READ = ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly'].map((s) => SCOPE_PREFIX + s);
+const READ = ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly'].map(
+  (s) => SCOPE_PREFIX + s,
+);
 const WRITE = ['calendar', 'calendar.events'].map((s) => SCOPE_PREFIX + s);
 /** Properties only the organizer may set (guests' copies refuse them). */
 const SHARED = ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const;
@@ -71,7 +73,10 @@ function eventOrInstance(deps: CalendarDeps, cal: GCalendar, id: string): GEvent
   const master = m ? cal.events.get(m[1]!) : undefined;
   if (!master?.recurrence || master.status === 'cancelled') throw notFound();
   const stamp = m![2]!;
-  const at = stamp.length === 8 ? DateTime.fromFormat(stamp, 'yyyyLLdd', { zone: master.start.timeZone ?? cal.timeZone }) : DateTime.fromFormat(stamp, "yyyyLLdd'T'HHmmss'Z'", { zone: 'utc' });
+  const at =
+    stamp.length === 8
+      ? DateTime.fromFormat(stamp, 'yyyyLLdd', { zone: master.start.timeZone ?? cal.timeZone })
+      : DateTime.fromFormat(stamp, "yyyyLLdd'T'HHmmss'Z'", { zone: 'utc' });
   const inst = deps.store.instances(cal, master, at, at.plus({ minutes: 1 }), true).find((i) => i.id === id);
   if (!inst) throw notFound();
   return inst;
@@ -86,7 +91,11 @@ function user(deps: CalendarDeps, email: string): GUser {
   return deps.store.users.get(email)!;
 }
 
-async function writeEvent(deps: CalendarDeps, req: FastifyRequest, method: 'PUT' | 'PATCH'): Promise<Record<string, unknown>> {
+async function writeEvent(
+  deps: CalendarDeps,
+  req: FastifyRequest,
+  method: 'PUT' | 'PATCH',
+): Promise<Record<string, unknown>> {
   const t = req.googleToken!;
   need(t, WRITE);
   const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
@@ -106,18 +115,32 @@ async function writeEvent(deps: CalendarDeps, req: FastifyRequest, method: 'PUT'
     replace: method === 'PUT',
   });
   const body = (req.body ?? {}) as Record<string, unknown>;
-  if (organizer !== cal.owner && SHARED.some((k) => body[k] !== undefined && body[k] !== current[k])) throw forbiddenForNonOrganizer();
+  if (organizer !== cal.owner && SHARED.some((k) => body[k] !== undefined && body[k] !== current[k]))
+    throw forbiddenForNonOrganizer();
   if (organizer !== cal.owner) {
     // An attendee can change only their own response (and private properties); the rest is the organizer's.
     const mine = next.attendees?.find((a) => a.email.toLowerCase() === cal.owner);
-    const updated = { ...current, attendees: current.attendees?.map((a) => (a.email.toLowerCase() === cal.owner && mine ? { ...a, responseStatus: mine.responseStatus } : a)) };
+    const updated = {
+      ...current,
+      attendees: current.attendees?.map((a) =>
+        a.email.toLowerCase() === cal.owner && mine ? { ...a, responseStatus: mine.responseStatus } : a,
+      ),
+    };
     deps.store.put(cal, updated);
     const orgCal = deps.store.calendar(organizer);
     const orgEv = orgCal?.events.get(updated.id);
-    if (orgCal && orgEv && mine) deps.store.put(orgCal, { ...orgEv, attendees: orgEv.attendees?.map((a) => (a.email.toLowerCase() === cal.owner ? { ...a, responseStatus: mine.responseStatus } : a)) });
+    if (orgCal && orgEv && mine)
+      deps.store.put(orgCal, {
+        ...orgEv,
+        attendees: orgEv.attendees?.map((a) =>
+          a.email.toLowerCase() === cal.owner ? { ...a, responseStatus: mine.responseStatus } : a,
+        ),
+      });
     return eventJson(deps.store, cal, updated);
   }
-  next.sequence = current.sequence + (next.start.dateTime !== current.start.dateTime || next.start.date !== current.start.date ? 1 : 0);
+  next.sequence =
+    current.sequence +
+    (next.start.dateTime !== current.start.dateTime || next.start.date !== current.start.date ? 1 : 0);
   const saved = deps.store.put(cal, next);
   deps.store.fanOut(cal, saved);
   return eventJson(deps.store, cal, saved);
@@ -132,9 +155,13 @@ function freeBusy(deps: CalendarDeps, t: AccessToken, body: Record<string, unkno
   if (to <= from) throw timeRangeEmpty();
   const items = Array.isArray(body.items) ? (body.items as Array<{ id?: string }>) : [];
   if (items.length > 50) throw new GoogleApiError(400, 'tooManyCalendarsRequested', 'Too many calendars requested.');
-  const zone = typeof body.timeZone === 'string' && DateTime.local().setZone(body.timeZone).isValid ? body.timeZone : 'UTC';
+  const zone =
+    typeof body.timeZone === 'string' && DateTime.local().setZone(body.timeZone).isValid ? body.timeZone : 'UTC';
   const me = user(deps, t.user);
-  const fmt = (ms: number) => (zone === 'UTC' ? new Date(ms).toISOString().replace('.000', '') : DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true }));
+  const fmt = (ms: number) =>
+    zone === 'UTC'
+      ? new Date(ms).toISOString().replace('.000', '')
+      : DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true });
   const calendars: Record<string, unknown> = {};
   for (const it of items) {
     const key = String(it.id ?? '');
@@ -165,7 +192,9 @@ function calendarListEntry(deps: CalendarDeps, cal: GCalendar, primary: boolean)
     selected: true,
     accessRole: primary ? 'owner' : 'freeBusyReader',
     defaultReminders: primary ? [{ method: 'popup', minutes: 10 }] : [],
-    ...(primary ? { notificationSettings: { notifications: [{ type: 'eventCreation', method: 'email' }] }, primary: true } : {}),
+    ...(primary
+      ? { notificationSettings: { notifications: [{ type: 'eventCreation', method: 'email' }] }, primary: true }
+      : {}),
     conferenceProperties: { allowedConferenceSolutionTypes: u.conferenceTypes },
   };
 }
@@ -195,8 +224,15 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     need(t, FREEBUSY.concat(READ));
     const own = store.calendar(t.user)!;
     const me = user(deps, t.user);
-    const rooms = [...store.users.values()].filter((u) => u.kind === 'room' && u.domain === me.domain).map((u) => store.calendar(u.email)!);
-    return { kind: 'calendar#calendarList', etag: `"${own.seq}"`, nextSyncToken: Buffer.from(`cl:${own.seq}`).toString('base64url'), items: [calendarListEntry(deps, own, true), ...rooms.map((r) => calendarListEntry(deps, r, false))] };
+    const rooms = [...store.users.values()]
+      .filter((u) => u.kind === 'room' && u.domain === me.domain)
+      .map((u) => store.calendar(u.email)!);
+    return {
+      kind: 'calendar#calendarList',
+      etag: `"${own.seq}"`,
+      nextSyncToken: Buffer.from(`cl:${own.seq}`).toString('base64url'),
+      items: [calendarListEntry(deps, own, true), ...rooms.map((r) => calendarListEntry(deps, r, false))],
+    };
   });
   app.get('/calendar/v3/users/me/calendarList/:calendarId', async (req) => {
     const t = req.googleToken!;
@@ -287,7 +323,11 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
   app.get('/admin/directory/v1/customer/:customer/resources/calendars', async (req) => {
     const t = req.googleToken!;
     const me = user(deps, t.user);
-    if (!t.scopes.includes(SCOPE_PREFIX + 'admin.directory.resource.calendar.readonly') && !t.scopes.includes(SCOPE_PREFIX + 'calendar')) throw forbidden('Not Authorized to access this resource/api');
+    if (
+      !t.scopes.includes(SCOPE_PREFIX + 'admin.directory.resource.calendar.readonly') &&
+      !t.scopes.includes(SCOPE_PREFIX + 'calendar')
+    )
+      throw forbidden('Not Authorized to access this resource/api');
     const items = [...store.users.values()]
       .filter((u) => u.kind === 'room' && u.domain === me.domain)
       .map((u) => ({

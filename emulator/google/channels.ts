@@ -37,7 +37,8 @@ export class Channels {
     if (body.id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(body.id)) throw badRequest('Invalid channel id.');
     if (body.type !== 'web_hook' && body.type !== 'webhook') throw badRequest('Invalid channel type.');
     if (typeof body.address !== 'string' || !/^https?:\/\//.test(body.address)) throw required('address');
-    if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256)) throw badRequest('Invalid channel token.');
+    if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256))
+      throw badRequest('Invalid channel token.');
     if (this.active.has(body.id)) throw duplicate();
     const now = this.now();
     const asked = body.expiration === undefined ? now + 7 * 86_400_000 : Number(body.expiration);
@@ -54,7 +55,14 @@ export class Channels {
     };
     this.active.set(ch.id, ch);
     this.send(ch, 'sync');
-    return { kind: 'api#channel', id: ch.id, resourceId: ch.resourceId, resourceUri: ch.resourceUri, ...(ch.token !== undefined ? { token: ch.token } : {}), expiration: String(ch.expiration) };
+    return {
+      kind: 'api#channel',
+      id: ch.id,
+      resourceId: ch.resourceId,
+      resourceUri: ch.resourceUri,
+      ...(ch.token !== undefined ? { token: ch.token } : {}),
+      expiration: String(ch.expiration),
+    };
   }
 
   stop(id: string, resourceId: string, user: string): boolean {
@@ -92,7 +100,13 @@ export class Channels {
     const d: Delivery = { channelId: ch.id, state, status: null, at: this.now() };
     this.deliveries.push(d);
     if (this.deliveries.length > 1000) this.deliveries.shift();
-    fetch(ch.address, { method: 'POST', headers, body: '', dispatcher: this.agent, signal: AbortSignal.timeout(5000) }).then(
+    fetch(ch.address, {
+      method: 'POST',
+      headers,
+      body: '',
+      dispatcher: this.agent,
+      signal: AbortSignal.timeout(5000),
+    }).then(
       async (res) => {
         d.status = res.status;
         await res.text();

@@ -6,13 +6,22 @@ export class GoogleApiError extends Error {
     readonly status: number,
     readonly reason: string,
     message: string,
-    readonly extra: { domain?: string; location?: string; locationType?: string; headers?: Record<string, string> } = {},
+    readonly extra: {
+      domain?: string;
+      location?: string;
+      locationType?: string;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message);
   }
 
   body() {
-    const item: Record<string, string> = { domain: this.extra.domain ?? 'global', reason: this.reason, message: this.message };
+    const item: Record<string, string> = {
+      domain: this.extra.domain ?? 'global',
+      reason: this.reason,
+      message: this.message,
+    };
     if (this.extra.locationType) item.locationType = this.extra.locationType;
     if (this.extra.location) item.location = this.extra.location;
     return { error: { errors: [item], code: this.status, message: this.message } };
@@ -41,9 +50,18 @@ export const rateLimit = (status: 403 | 429, retryAfter?: number, reason: RateRe
     headers: retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {},
   });
 export const timeRangeEmpty = () =>
-  new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { domain: 'calendar', locationType: 'parameter', location: 'timeMax' });
+  new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', {
+    domain: 'calendar',
+    locationType: 'parameter',
+    location: 'timeMax',
+  });
 export const forbiddenForNonOrganizer = () =>
-  new GoogleApiError(403, 'forbiddenForNonOrganizer', 'Shared properties can only be changed by the organizer of the event.', { domain: 'calendar' });
+  new GoogleApiError(
+    403,
+    'forbiddenForNonOrganizer',
+    'Shared properties can only be changed by the organizer of the event.',
+    { domain: 'calendar' },
+  );
 export const updatedMinTooLongAgo = () =>
   new GoogleApiError(410, 'updatedMinTooLongAgo', 'The requested minimum modification time lies too far in the past.', {
     domain: 'calendar',

@@ -6,17 +6,35 @@ import { GoogleApiError, rateLimit, type RateReason } from './errors.js';
 export interface GoogleFaultConfig {
   seed: number;
   /** Per user: more than `requestsPerWindow` requests in `windowSeconds` are refused with `status`. */
-  throttle: { enabled: boolean; requestsPerWindow: number; windowSeconds: number; status: 403 | 429; retryAfterSeconds: number | null; reason: RateReason };
+  throttle: {
+    enabled: boolean;
+    requestsPerWindow: number;
+    windowSeconds: number;
+    status: 403 | 429;
+    retryAfterSeconds: number | null;
+    reason: RateReason;
+  };
   /** Each Calendar API request fails with probability `rate`, status picked from `statuses`. */
   errors: { rate: number; statuses: Array<500 | 503> };
   latency: { fixedMs: number };
 }
 
-export type GoogleFaultPatch = { [K in keyof GoogleFaultConfig]?: GoogleFaultConfig[K] extends object ? Partial<GoogleFaultConfig[K]> : GoogleFaultConfig[K] };
+export type GoogleFaultPatch = {
+  [K in keyof GoogleFaultConfig]?: GoogleFaultConfig[K] extends object
+    ? Partial<GoogleFaultConfig[K]>
+    : GoogleFaultConfig[K];
+};
 
 export const DEFAULT_GOOGLE_FAULTS: GoogleFaultConfig = {
   seed: 1,
-  throttle: { enabled: false, requestsPerWindow: 600, windowSeconds: 60, status: 403, retryAfterSeconds: null, reason: 'rateLimitExceeded' },
+  throttle: {
+    enabled: false,
+    requestsPerWindow: 600,
+    windowSeconds: 60,
+    status: 403,
+    retryAfterSeconds: null,
+    reason: 'rateLimitExceeded',
+  },
   errors: { rate: 0, statuses: [500, 503] },
   latency: { fixedMs: 0 },
 };
@@ -31,9 +49,14 @@ function validate(c: GoogleFaultConfig): GoogleFaultConfig {
   if (!(c.throttle.requestsPerWindow >= 1)) bad('throttle.requestsPerWindow must be >= 1');
   if (!(c.throttle.windowSeconds > 0)) bad('throttle.windowSeconds must be > 0');
   if (c.throttle.status !== 403 && c.throttle.status !== 429) bad('throttle.status must be 403 or 429');
-  if (!['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'].includes(c.throttle.reason)) bad('throttle.reason must be rateLimitExceeded, userRateLimitExceeded or quotaExceeded');
+  if (!['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'].includes(c.throttle.reason))
+    bad('throttle.reason must be rateLimitExceeded, userRateLimitExceeded or quotaExceeded');
   if (!(c.errors.rate >= 0 && c.errors.rate <= 1)) bad('errors.rate must be between 0 and 1');
-  if (!Array.isArray(c.errors.statuses) || c.errors.statuses.length === 0 || c.errors.statuses.some((s) => s !== 500 && s !== 503))
+  if (
+    !Array.isArray(c.errors.statuses) ||
+    c.errors.statuses.length === 0 ||
+    c.errors.statuses.some((s) => s !== 500 && s !== 503)
+  )
     bad('errors.statuses must list 500 and/or 503');
   if (!(c.latency.fixedMs >= 0)) bad('latency.fixedMs must be >= 0');
   return c;
@@ -53,7 +76,8 @@ export class GoogleFaults {
 
   update(patch: GoogleFaultPatch): GoogleFaultConfig {
     if (typeof patch !== 'object' || patch === null) throw new FaultConfigError('faults must be a JSON object');
-    for (const k of Object.keys(patch)) if (!(k in DEFAULT_GOOGLE_FAULTS)) throw new FaultConfigError(`unknown fault setting '${k}'`);
+    for (const k of Object.keys(patch))
+      if (!(k in DEFAULT_GOOGLE_FAULTS)) throw new FaultConfigError(`unknown fault setting '${k}'`);
     const c = this.config;
     this.config = validate({
       seed: patch.seed ?? c.seed,

@@ -27,7 +27,16 @@ function decode<T>(s: string): T | null {
   }
 }
 
-const NOT_WITH_SYNC = ['iCalUID', 'orderBy', 'privateExtendedProperty', 'q', 'sharedExtendedProperty', 'timeMin', 'timeMax', 'updatedMin'];
+const NOT_WITH_SYNC = [
+  'iCalUID',
+  'orderBy',
+  'privateExtendedProperty',
+  'q',
+  'sharedExtendedProperty',
+  'timeMin',
+  'timeMax',
+  'updatedMin',
+];
 
 function parseTime(v: string | undefined, name: string): DateTime | null {
   if (v === undefined) return null;
@@ -37,7 +46,15 @@ function parseTime(v: string | undefined, name: string): DateTime | null {
 }
 
 /** Expands the changed/listed events into what the caller sees (instances when singleEvents). */
-function expand(store: GoogleStore, cal: GCalendar, events: GEvent[], single: boolean, from: DateTime, to: DateTime, withCancelled: boolean): GEvent[] {
+function expand(
+  store: GoogleStore,
+  cal: GCalendar,
+  events: GEvent[],
+  single: boolean,
+  from: DateTime,
+  to: DateTime,
+  withCancelled: boolean,
+): GEvent[] {
   const out: GEvent[] = [];
   for (const e of events) {
     if (!single) {
@@ -63,13 +80,18 @@ function expand(store: GoogleStore, cal: GCalendar, events: GEvent[], single: bo
 /** Answers events.list for a calendar the caller owns. */
 export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<string, unknown> {
   const maxResults = Math.min(2500, Math.max(1, Number(q.maxResults ?? 250) || 250));
-  if (q.maxResults !== undefined && !(Number(q.maxResults) >= 1)) throw badRequest('Invalid value for maxResults', 'maxResults');
+  if (q.maxResults !== undefined && !(Number(q.maxResults) >= 1))
+    throw badRequest('Invalid value for maxResults', 'maxResults');
   let single = q.singleEvents === 'true';
   let items: GEvent[];
   let window: [number, number] | null;
   if (q.syncToken !== undefined) {
     const bad = NOT_WITH_SYNC.find((p) => q[p] !== undefined);
-    if (bad) throw new GoogleApiError(400, 'invalid', `Invalid parameter: ${bad} cannot be used together with syncToken.`, { locationType: 'parameter', location: bad });
+    if (bad)
+      throw new GoogleApiError(400, 'invalid', `Invalid parameter: ${bad} cannot be used together with syncToken.`, {
+        locationType: 'parameter',
+        location: bad,
+      });
     const t = decode<SyncToken>(q.syncToken);
     if (!t || t.c !== cal.id || t.g !== cal.generation || t.s > cal.seq) throw fullSyncRequired();
     window = t.w;
@@ -85,7 +107,8 @@ export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<str
     const updatedMin = parseTime(q.updatedMin, 'updatedMin');
     // Deletions are remembered for about four weeks; older updatedMin values cannot be answered.
     if (updatedMin && updatedMin.toMillis() < store.now() - 28 * 86_400_000) throw updatedMinTooLongAgo();
-    if (q.orderBy === 'startTime' && !single) throw badRequest('The requested ordering is not available for the particular query.', 'orderBy');
+    if (q.orderBy === 'startTime' && !single)
+      throw badRequest('The requested ordering is not available for the particular query.', 'orderBy');
     const from = min ?? DateTime.fromMillis(store.now()).minus({ years: 1 });
     const to = max ?? DateTime.fromMillis(store.now()).plus({ years: 2 });
     window = [from.toMillis(), to.toMillis()];
@@ -94,11 +117,16 @@ export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<str
     if (updatedMin) base = base.filter((e) => Date.parse(e.updated) >= updatedMin.toMillis());
     if (single) base = base.filter((e) => !e.recurringEventId);
     if (q.iCalUID) base = base.filter((e) => e.iCalUID === q.iCalUID);
-    for (const p of ([] as string[]).concat((q.privateExtendedProperty as unknown as string[] | string | undefined) ?? [])) {
+    for (const p of ([] as string[]).concat(
+      (q.privateExtendedProperty as unknown as string[] | string | undefined) ?? [],
+    )) {
       const [k, v] = p.split('=');
       base = base.filter((e) => e.extendedProperties?.private?.[k!] === v);
     }
-    if (q.q) base = base.filter((e) => `${e.summary ?? ''} ${e.description ?? ''} ${e.location ?? ''}`.toLowerCase().includes(q.q!.toLowerCase()));
+    if (q.q)
+      base = base.filter((e) =>
+        `${e.summary ?? ''} ${e.description ?? ''} ${e.location ?? ''}`.toLowerCase().includes(q.q!.toLowerCase()),
+      );
     const inRange = (e: GEvent) => e.recurrence !== undefined || store.overlaps(cal, e, from, to);
     items = expand(store, cal, base.filter(inRange), single, from, to, showDeleted);
     if (single) items = items.filter((e) => store.overlaps(cal, e, from, to));
@@ -119,7 +147,17 @@ export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<str
     timeZone: cal.timeZone,
     accessRole: 'owner',
     defaultReminders: owner?.kind === 'room' ? [] : [{ method: 'popup', minutes: 10 }],
-    ...(more ? { nextPageToken: encode({ o: offset + maxResults }) } : { nextSyncToken: encode({ c: cal.id, s: cal.seq, g: cal.generation, w: window, se: single } satisfies SyncToken) }),
+    ...(more
+      ? { nextPageToken: encode({ o: offset + maxResults }) }
+      : {
+          nextSyncToken: encode({
+            c: cal.id,
+            s: cal.seq,
+            g: cal.generation,
+            w: window,
+            se: single,
+          } satisfies SyncToken),
+        }),
     items: page.map((e) => eventJson(store, cal, e)),
   };
 }

@@ -9,7 +9,8 @@ import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
 function int(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
     return n;
   };
 }
@@ -47,10 +48,31 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     .option('--faults <file>', 'JSON file with fault settings')
     .option('--verbose', 'log every request', false);
   program.parse(args, { from: 'user' });
-  const o = program.opts<{ port: number; host: string; seed: number; autoConsent: boolean; json: boolean; dataDir: string; faults?: string; verbose: boolean }>();
+  const o = program.opts<{
+    port: number;
+    host: string;
+    seed: number;
+    autoConsent: boolean;
+    json: boolean;
+    dataDir: string;
+    faults?: string;
+    verbose: boolean;
+  }>();
   const faults = o.faults ? (JSON.parse(readFileSync(o.faults, 'utf8')) as GoogleFaultPatch) : undefined;
-  const emu = await startGoogleEmulator({ port: o.port, host: o.host, seed: o.seed, autoConsent: o.autoConsent, dataDir: o.dataDir, faults, quiet: !o.verbose });
-  process.stdout.write(o.json ? `${JSON.stringify({ baseUrl: emu.baseUrl, caFile: emu.caFile, app: emu.app, users: emu.users })}\n` : `${describe(emu)}\n`);
+  const emu = await startGoogleEmulator({
+    port: o.port,
+    host: o.host,
+    seed: o.seed,
+    autoConsent: o.autoConsent,
+    dataDir: o.dataDir,
+    faults,
+    quiet: !o.verbose,
+  });
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify({ baseUrl: emu.baseUrl, caFile: emu.caFile, app: emu.app, users: emu.users })}\n`
+      : `${describe(emu)}\n`,
+  );
   const stop = () => {
     emu.close().then(
       () => process.exit(0),

@@ -10,7 +10,17 @@ const KNOWN_SCOPES = new Set([
   'openid',
   'email',
   'profile',
-  ...['calendar', 'calendar.readonly', 'calendar.events', 'calendar.events.readonly', 'calendar.freebusy', 'admin.directory.resource.calendar.readonly', 'userinfo.email', 'userinfo.profile', 'drive.metadata.readonly'].map((s) => SCOPE_PREFIX + s),
+  ...[
+    'calendar',
+    'calendar.readonly',
+    'calendar.events',
+    'calendar.events.readonly',
+    'calendar.freebusy',
+    'admin.directory.resource.calendar.readonly',
+    'userinfo.email',
+    'userinfo.profile',
+    'drive.metadata.readonly',
+  ].map((s) => SCOPE_PREFIX + s),
 ]);
 
 interface Grant {
@@ -87,13 +97,26 @@ export class OAuthState {
 
   issueAccess(grant: Grant): { token: string; expiresIn: number } {
     const token = `ya29.${rand(40)}`;
-    this.tokens.set(token, { user: grant.user, clientId: grant.clientId, scopes: grant.scopes, expiresAt: this.now() + this.accessTokenSeconds * 1000, grantId: grant.id });
+    this.tokens.set(token, {
+      user: grant.user,
+      clientId: grant.clientId,
+      scopes: grant.scopes,
+      expiresAt: this.now() + this.accessTokenSeconds * 1000,
+      grantId: grant.id,
+    });
     return { token, expiresIn: this.accessTokenSeconds };
   }
 
   /** An access token for a user without the browser flow (test and conformance harnesses). */
   mint(user: string, clientId: string, scopes: string[]): string {
-    const grant: Grant = { id: rand(8), user: user.toLowerCase(), clientId, scopes, refreshToken: null, revoked: false };
+    const grant: Grant = {
+      id: rand(8),
+      user: user.toLowerCase(),
+      clientId,
+      scopes,
+      refreshToken: null,
+      revoked: false,
+    };
     this.grants.set(grant.id, grant);
     return this.issueAccess(grant).token;
   }
@@ -139,7 +162,13 @@ export class OAuthState {
 
   async idToken(issuer: string, user: GUser, clientId: string, nonce: string | null): Promise<string> {
     const sub = subOf(user.email);
-    return new SignJWT({ email: user.email, email_verified: true, name: user.name, hd: user.domain, ...(nonce ? { nonce } : {}) })
+    return new SignJWT({
+      email: user.email,
+      email_verified: true,
+      name: user.name,
+      hd: user.domain,
+      ...(nonce ? { nonce } : {}),
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'emu-1', typ: 'JWT' })
       .setIssuer(issuer)
       .setAudience(clientId)
@@ -152,13 +181,20 @@ export class OAuthState {
 
 /** Google's sub for a user (stable numeric string). */
 export function subOf(email: string): string {
-  return createHash('sha256').update(email).digest('hex').slice(0, 21).replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
+  return createHash('sha256')
+    .update(email)
+    .digest('hex')
+    .slice(0, 21)
+    .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function tokenError(reply: FastifyReply, status: number, error: string, description: string) {
-  return reply.code(status).header('cache-control', 'no-cache, no-store, max-age=0, must-revalidate').send({ error, error_description: description });
+  return reply
+    .code(status)
+    .header('cache-control', 'no-cache, no-store, max-age=0, must-revalidate')
+    .send({ error, error_description: description });
 }
 
 export interface OAuthDeps {
@@ -178,7 +214,8 @@ function validateAuthorize(q: Q, deps: OAuthDeps): { app: GApp; scopes: string[]
   if (scopes.length === 0) return 'Error 400: invalid_request. Missing required parameter: scope';
   const unknown = scopes.find((s) => !KNOWN_SCOPES.has(s));
   if (unknown) return `Error 400: invalid_scope. Some requested scopes were invalid: ${unknown}`;
-  if (q.code_challenge && !['S256', 'plain', undefined].includes(q.code_challenge_method)) return 'Error 400: invalid_request. Invalid code_challenge_method.';
+  if (q.code_challenge && !['S256', 'plain', undefined].includes(q.code_challenge_method))
+    return 'Error 400: invalid_request. Invalid code_challenge_method.';
   return { app, scopes };
 }
 
@@ -187,7 +224,12 @@ function consentPage(q: Q, scopes: string[], users: GUser[]): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v!)}">`)
     .join('');
-  const options = users.map((u) => `<option value="${esc(u.email)}"${u.email === q.login_hint?.toLowerCase() ? ' selected' : ''}>${esc(u.name)} &lt;${esc(u.email)}&gt;</option>`).join('');
+  const options = users
+    .map(
+      (u) =>
+        `<option value="${esc(u.email)}"${u.email === q.login_hint?.toLowerCase() ? ' selected' : ''}>${esc(u.name)} &lt;${esc(u.email)}&gt;</option>`,
+    )
+    .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign in - Google Accounts (emulator)</title></head><body>
 <h1>Choose an account</h1><form method="post" action="/o/oauth2/v2/auth/consent">${hidden}
 <p><label>Account <select name="account">${options}</select></label></p>
@@ -197,8 +239,17 @@ function consentPage(q: Q, scopes: string[], users: GUser[]): string {
 
 async function finish(reply: FastifyReply, q: Q, deps: OAuthDeps, email: string, scopes: string[]) {
   const code = deps.state.issueCode(
-    { user: email, clientId: q.client_id!, scopes: [...new Set([...scopes, ...(q.access_type === 'offline' ? ['__offline'] : [])])] },
-    { redirectUri: q.redirect_uri!, challenge: q.code_challenge ?? null, method: q.code_challenge_method ?? 'plain', nonce: q.nonce ?? null },
+    {
+      user: email,
+      clientId: q.client_id!,
+      scopes: [...new Set([...scopes, ...(q.access_type === 'offline' ? ['__offline'] : [])])],
+    },
+    {
+      redirectUri: q.redirect_uri!,
+      challenge: q.code_challenge ?? null,
+      method: q.code_challenge_method ?? 'plain',
+      nonce: q.nonce ?? null,
+    },
   );
   const u = new URL(q.redirect_uri!);
   if (q.state !== undefined) u.searchParams.set('state', q.state);
@@ -212,15 +263,24 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
   app.get('/o/oauth2/v2/auth', async (req, reply) => {
     const q = req.query as Q;
     const v = validateAuthorize(q, deps);
-    if (typeof v === 'string') return reply.code(400).type('text/html').send(`<!doctype html><p>${esc(v)}</p>`);
+    if (typeof v === 'string')
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(`<!doctype html><p>${esc(v)}</p>`);
     const hinted = q.login_hint ? deps.users().get(q.login_hint.toLowerCase()) : undefined;
-    if (deps.state.autoConsent && hinted?.kind === 'user' && q.prompt !== 'select_account') return finish(reply, q, deps, hinted.email, v.scopes);
+    if (deps.state.autoConsent && hinted?.kind === 'user' && q.prompt !== 'select_account')
+      return finish(reply, q, deps, hinted.email, v.scopes);
     return reply.type('text/html').send(consentPage(q, v.scopes, people()));
   });
   app.post('/o/oauth2/v2/auth/consent', async (req, reply) => {
     const q = req.body as Q;
     const v = validateAuthorize(q, deps);
-    if (typeof v === 'string') return reply.code(400).type('text/html').send(`<!doctype html><p>${esc(v)}</p>`);
+    if (typeof v === 'string')
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(`<!doctype html><p>${esc(v)}</p>`);
     if (q.decision !== 'allow') {
       const u = new URL(q.redirect_uri!);
       u.searchParams.set('error', 'access_denied');
@@ -228,7 +288,8 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
       return reply.redirect(u.toString(), 302);
     }
     const user = deps.users().get((q.account ?? '').toLowerCase());
-    if (!user || user.kind !== 'user') return reply.code(400).type('text/html').send('<!doctype html><p>Unknown account.</p>');
+    if (!user || user.kind !== 'user')
+      return reply.code(400).type('text/html').send('<!doctype html><p>Unknown account.</p>');
     return finish(reply, q, deps, user.email, v.scopes);
   });
   app.post('/token', async (req, reply) => {
@@ -249,11 +310,19 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
         if (!v || computed !== c.challenge) return tokenError(reply, 400, 'invalid_grant', 'Invalid code verifier.');
       }
       const offline = c.grant.scopes.includes('__offline');
-      const grant = { ...c.grant, scopes: c.grant.scopes.filter((s) => s !== '__offline'), id: c.grant.id, refreshToken: null, revoked: false };
+      const grant = {
+        ...c.grant,
+        scopes: c.grant.scopes.filter((s) => s !== '__offline'),
+        id: c.grant.id,
+        refreshToken: null,
+        revoked: false,
+      };
       const refreshToken = deps.state.saveGrant(grant, offline);
       const access = deps.state.issueAccess(grant);
       const user = deps.users().get(grant.user)!;
-      const idToken = grant.scopes.includes('openid') ? await deps.state.idToken(deps.baseUrl(), user, clientId!, c.nonce) : undefined;
+      const idToken = grant.scopes.includes('openid')
+        ? await deps.state.idToken(deps.baseUrl(), user, clientId!, c.nonce)
+        : undefined;
       return reply.header('cache-control', 'no-store').send({
         access_token: access.token,
         expires_in: access.expiresIn,
@@ -265,11 +334,22 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
     }
     if (b.grant_type === 'refresh_token') {
       const g = b.refresh_token ? deps.state.grantOfRefresh(b.refresh_token) : null;
-      if (!g || g.clientId !== clientId) return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      if (!g || g.clientId !== clientId)
+        return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
       const access = deps.state.issueAccess(g);
       const user = deps.users().get(g.user)!;
-      const idToken = g.scopes.includes('openid') ? await deps.state.idToken(deps.baseUrl(), user, clientId!, null) : undefined;
-      return reply.header('cache-control', 'no-store').send({ access_token: access.token, expires_in: access.expiresIn, scope: g.scopes.join(' '), token_type: 'Bearer', ...(idToken ? { id_token: idToken } : {}) });
+      const idToken = g.scopes.includes('openid')
+        ? await deps.state.idToken(deps.baseUrl(), user, clientId!, null)
+        : undefined;
+      return reply
+        .header('cache-control', 'no-store')
+        .send({
+          access_token: access.token,
+          expires_in: access.expiresIn,
+          scope: g.scopes.join(' '),
+          token_type: 'Bearer',
+          ...(idToken ? { id_token: idToken } : {}),
+        });
     }
     return tokenError(reply, 400, 'unsupported_grant_type', 'Invalid grant_type: ' + (b.grant_type ?? ''));
   });
@@ -297,14 +377,40 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
       userinfo_endpoint: `${b}/v1/userinfo`,
       revocation_endpoint: `${b}/revoke`,
       jwks_uri: `${b}/oauth2/v3/certs`,
-      response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'token id_token', 'code token id_token', 'none'],
+      response_types_supported: [
+        'code',
+        'token',
+        'id_token',
+        'code token',
+        'code id_token',
+        'token id_token',
+        'code token id_token',
+        'none',
+      ],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       scopes_supported: ['openid', 'email', 'profile'],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-      claims_supported: ['aud', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'picture', 'sub'],
+      claims_supported: [
+        'aud',
+        'email',
+        'email_verified',
+        'exp',
+        'family_name',
+        'given_name',
+        'iat',
+        'iss',
+        'name',
+        'picture',
+        'sub',
+      ],
       code_challenge_methods_supported: ['plain', 'S256'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'urn:ietf:params:oauth:grant-type:device_code',
+        'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      ],
     };
   });
 }

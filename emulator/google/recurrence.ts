@@ -28,7 +28,14 @@ function floating(dt: DateTime): Date {
 
 function unfloat(d: Date, zone: string): DateTime {
   return DateTime.fromObject(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() },
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    },
     { zone },
   );
 }
@@ -38,7 +45,10 @@ function parseStamp(value: string, zone: string): DateTime {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value.trim());
   if (!m) throw new RangeError(`invalid date-time '${value}'`);
   const [, y, mo, d, h = '00', mi = '00', s = '00', z] = m;
-  return DateTime.fromObject({ year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi, second: +s }, { zone: z ? 'utc' : zone });
+  return DateTime.fromObject(
+    { year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi, second: +s },
+    { zone: z ? 'utc' : zone },
+  );
 }
 
 /** Dates listed by EXDATE (or RDATE) lines, as instants. */
@@ -68,7 +78,13 @@ export function recurrenceProblem(lines: string[]): string | null {
 }
 
 /** Original starts of a series' instances that start before `to` and end after `from` (at most `limit`). */
-export function expandStarts(master: GEvent, calendarZone: string, from: DateTime, to: DateTime, limit = 2000): DateTime[] {
+export function expandStarts(
+  master: GEvent,
+  calendarZone: string,
+  from: DateTime,
+  to: DateTime,
+  limit = 2000,
+): DateTime[] {
   const zone = zoneOf(master.start, calendarZone);
   const start = instantOf(master.start, zone).setZone(zone);
   const durationMs = instantOf(master.end, zone).toMillis() - start.toMillis();

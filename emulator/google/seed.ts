@@ -29,10 +29,23 @@ const ROOMS: Array<[string, string, number, string, string]> = [
   ['adams', 'Conf Room Adams', 8, 'Building 2', '1'],
 ];
 
-const title = (s: string) => s.split('.').map((p) => p[0]!.toUpperCase() + p.slice(1)).join(' ');
+const title = (s: string) =>
+  s
+    .split('.')
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join(' ');
 
 function person(email: string, name: string, timeZone: string, extra: Partial<GUser> = {}): GUser {
-  return { email, name, kind: 'user', password: SEED_PASSWORD, timeZone, domain: email.split('@')[1]!, conferenceTypes: ['hangoutsMeet'], ...extra };
+  return {
+    email,
+    name,
+    kind: 'user',
+    password: SEED_PASSWORD,
+    timeZone,
+    domain: email.split('@')[1]!,
+    conferenceTypes: ['hangoutsMeet'],
+    ...extra,
+  };
 }
 
 /** Seeds users and a few months of meetings (3 back, 3 forward) relative to `now`. */
@@ -41,8 +54,14 @@ export function seedGoogle(store: GoogleStore, opts: { seed: number; now: number
   for (const [local, name, tz] of PEOPLE) store.addUser(person(`${local}@contoso.com`, name, tz));
   store.addUser(person('nestor.wilke@contoso.com', 'Nestor Wilke', 'America/Chicago', { conferenceTypes: [] }));
   for (const [alias, name, capacity, building, floor] of ROOMS)
-    store.addUser({ ...person(`${alias}@contoso.com`, name, 'America/Los_Angeles'), kind: 'room', conferenceTypes: [], room: { capacity, building, floor, category: 'CONFERENCE_ROOM' } });
-  for (const [domain, people] of CUSTOMERS) for (const p of people) store.addUser(person(`${p}@${domain}`, title(p), 'America/New_York'));
+    store.addUser({
+      ...person(`${alias}@contoso.com`, name, 'America/Los_Angeles'),
+      kind: 'room',
+      conferenceTypes: [],
+      room: { capacity, building, floor, category: 'CONFERENCE_ROOM' },
+    });
+  for (const [domain, people] of CUSTOMERS)
+    for (const p of people) store.addUser(person(`${p}@${domain}`, title(p), 'America/New_York'));
   if (opts.minimal) return;
   for (const [local] of PEOPLE.slice(0, 5)) seedMeetings(store, rng.fork(local), `${local}@contoso.com`, opts.now);
 }
@@ -68,9 +87,16 @@ function seedMeetings(store: GoogleStore, rng: Rng, email: string, now: number):
     e.end = { dateTime: iso(firstMonday.plus({ minutes: 30 })), timeZone: zone };
     const skip = [4, 9].map((w) => firstMonday.plus({ weeks: w }).toFormat("yyyyLLdd'T'HHmmss"));
     e.recurrence = ['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=26', `EXDATE;TZID=${zone}:${skip.join(',')}`];
-    e.attendees = [{ email, responseStatus: 'accepted', organizer: true }, { email: 'patti.fernandez@contoso.com', responseStatus: 'accepted' }];
+    e.attendees = [
+      { email, responseStatus: 'accepted', organizer: true },
+      { email: 'patti.fernandez@contoso.com', responseStatus: 'accepted' },
+    ];
     e.hangoutLink = 'https://meet.google.com/wkl-sync-tme';
-    e.conferenceData = { entryPoints: [{ entryPointType: 'video', uri: e.hangoutLink }], conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' }, conferenceId: 'wkl-sync-tme' };
+    e.conferenceData = {
+      entryPoints: [{ entryPointType: 'video', uri: e.hangoutLink }],
+      conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+      conferenceId: 'wkl-sync-tme',
+    };
   });
   // Customer meetings: about two a week, some with Meet, some in a room.
   for (let day = -90; day <= 90; day += rng.int(2, 4)) {
@@ -82,16 +108,30 @@ function seedMeetings(store: GoogleStore, rng: Rng, email: string, now: number):
       e.summary = `${title(c.domain.split('.')[0]!)} check-in`;
       e.start = { dateTime: iso(start), timeZone: zone };
       e.end = { dateTime: iso(start.plus({ minutes: rng.pick([30, 45, 60]) })), timeZone: zone };
-      e.attendees = [{ email, responseStatus: 'accepted', organizer: true }, { email: c.email, displayName: c.name, responseStatus: rng.pick(['accepted', 'tentative', 'needsAction'] as const) }];
+      e.attendees = [
+        { email, responseStatus: 'accepted', organizer: true },
+        {
+          email: c.email,
+          displayName: c.name,
+          responseStatus: rng.pick(['accepted', 'tentative', 'needsAction'] as const),
+        },
+      ];
       if (rng.chance(0.5)) {
         const code = `${rng.int(100, 999)}-cst-${rng.int(100, 999)}`;
         e.hangoutLink = `https://meet.google.com/${code}`;
-        e.conferenceData = { entryPoints: [{ entryPointType: 'video', uri: e.hangoutLink }], conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' }, conferenceId: code };
+        e.conferenceData = {
+          entryPoints: [{ entryPointType: 'video', uri: e.hangoutLink }],
+          conferenceSolution: { key: { type: 'hangoutsMeet' }, name: 'Google Meet' },
+          conferenceId: code,
+        };
       }
     });
   }
   // All-day events: a conference and a day off.
-  for (const [offset, days, summary] of [[10, 2, 'Industry conference'], [-20, 1, 'Out of office']] as const) {
+  for (const [offset, days, summary] of [
+    [10, 2, 'Industry conference'],
+    [-20, 1, 'Out of office'],
+  ] as const) {
     const d = today.plus({ days: offset });
     add((e) => {
       e.summary = summary;

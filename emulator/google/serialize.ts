@@ -12,13 +12,16 @@ export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record
   const dt = (d: GDateTime): GDateTime => {
     if (!d.dateTime) return d;
     const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(d.dateTime);
-    const parsed = hasOffset ? DateTime.fromISO(d.dateTime, { setZone: true }) : DateTime.fromISO(d.dateTime, { zone: d.timeZone ?? cal.timeZone });
+    const parsed = hasOffset
+      ? DateTime.fromISO(d.dateTime, { setZone: true })
+      : DateTime.fromISO(d.dateTime, { zone: d.timeZone ?? cal.timeZone });
     const shown = d.timeZone ? parsed.setZone(d.timeZone) : parsed;
     return { ...d, dateTime: shown.toISO({ suppressMilliseconds: true })! };
   };
   const self = (x: { email: string } | undefined) => (x && x.email.toLowerCase() === cal.id ? { ...x, self: true } : x);
   // A deleted event is reported by id only (cancelled instances keep their fields: they are exceptions).
-  if (e.status === 'cancelled' && !e.recurringEventId) return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
+  if (e.status === 'cancelled' && !e.recurringEventId)
+    return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
   return {
     kind: 'calendar#event',
     etag: store.etag(e),
@@ -37,30 +40,43 @@ function checkDateTime(dt: unknown, field: string): GDateTime {
   if (!dt || typeof dt !== 'object') throw required(field);
   const d = dt as GDateTime;
   if (d.date !== undefined) {
-    if (!DateTime.fromISO(d.date).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(d.date)) throw badRequest('Invalid start time.');
+    if (!DateTime.fromISO(d.date).isValid || !/^\d{4}-\d{2}-\d{2}$/.test(d.date))
+      throw badRequest('Invalid start time.');
     return { date: d.date, ...(d.timeZone ? { timeZone: d.timeZone } : {}) };
   }
   if (typeof d.dateTime !== 'string') throw required(field);
   const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(d.dateTime);
-  if (!hasOffset && !d.timeZone) throw new GoogleApiError(400, 'timeRangeEmpty', 'Missing time zone definition for start time.');
-  if (d.timeZone && !DateTime.local().setZone(d.timeZone).isValid) throw badRequest(`Invalid time zone definition for ${field}.`);
+  if (!hasOffset && !d.timeZone)
+    throw new GoogleApiError(400, 'timeRangeEmpty', 'Missing time zone definition for start time.');
+  if (d.timeZone && !DateTime.local().setZone(d.timeZone).isValid)
+    throw badRequest(`Invalid time zone definition for ${field}.`);
   if (!DateTime.fromISO(d.dateTime, { zone: d.timeZone ?? 'utc' }).isValid) throw badRequest(`Invalid ${field}.`);
   return { dateTime: d.dateTime, ...(d.timeZone ? { timeZone: d.timeZone } : {}) };
 }
 
 const STATUSES = new Set(['needsAction', 'declined', 'tentative', 'accepted']);
 
-function attendeesOf(input: unknown, organizer: string, users: Map<string, GUser>, previous?: GAttendee[]): GAttendee[] | undefined {
+function attendeesOf(
+  input: unknown,
+  organizer: string,
+  users: Map<string, GUser>,
+  previous?: GAttendee[],
+): GAttendee[] | undefined {
   if (input === undefined) return undefined;
   if (!Array.isArray(input)) throw badRequest('Invalid attendees.');
   return input.map((raw: Partial<GAttendee>) => {
-    if (!raw || typeof raw.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(raw.email)) throw badRequest('Invalid attendee email.');
+    if (!raw || typeof raw.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(raw.email))
+      throw badRequest('Invalid attendee email.');
     const email = raw.email.toLowerCase();
     const before = previous?.find((p) => p.email.toLowerCase() === email);
     const isRoom = users.get(email)?.kind === 'room';
     return {
       email,
-      ...(raw.displayName ? { displayName: raw.displayName } : users.get(email) ? { displayName: users.get(email)!.name } : {}),
+      ...(raw.displayName
+        ? { displayName: raw.displayName }
+        : users.get(email)
+          ? { displayName: users.get(email)!.name }
+          : {}),
       ...(raw.optional ? { optional: true } : {}),
       ...(raw.resource || isRoom ? { resource: true } : {}),
       ...(email === organizer ? { organizer: true } : {}),
@@ -76,27 +92,54 @@ function attendeesOf(input: unknown, organizer: string, users: Map<string, GUser
 export function applyBody(
   base: GEvent,
   body: Record<string, unknown>,
-  ctx: { organizer: string; users: Map<string, GUser>; conferenceTypes: string[]; conferenceDataVersion: number; replace: boolean; supportsAttachments?: boolean },
+  ctx: {
+    organizer: string;
+    users: Map<string, GUser>;
+    conferenceTypes: string[];
+    conferenceDataVersion: number;
+    replace: boolean;
+    supportsAttachments?: boolean;
+  },
 ): GEvent {
   const e: GEvent = ctx.replace
-    ? { ...base, summary: undefined, description: undefined, location: undefined, attendees: undefined, recurrence: undefined, transparency: undefined, visibility: undefined, extendedProperties: undefined, colorId: undefined, reminders: { useDefault: true } }
+    ? {
+        ...base,
+        summary: undefined,
+        description: undefined,
+        location: undefined,
+        attendees: undefined,
+        recurrence: undefined,
+        transparency: undefined,
+        visibility: undefined,
+        extendedProperties: undefined,
+        colorId: undefined,
+        reminders: { useDefault: true },
+      }
     : { ...base };
   if (body.start !== undefined || ctx.replace) e.start = checkDateTime(body.start, 'start');
   if (body.end !== undefined || ctx.replace) e.end = checkDateTime(body.end, 'end');
-  if ((e.start.date === undefined) !== (e.end.date === undefined)) throw badRequest('Start and end times must either both be date or both be dateTime.');
-  for (const k of ['summary', 'description', 'location', 'colorId'] as const) if (typeof body[k] === 'string') e[k] = body[k] as string;
+  if ((e.start.date === undefined) !== (e.end.date === undefined))
+    throw badRequest('Start and end times must either both be date or both be dateTime.');
+  for (const k of ['summary', 'description', 'location', 'colorId'] as const)
+    if (typeof body[k] === 'string') e[k] = body[k] as string;
   if (body.transparency === 'opaque' || body.transparency === 'transparent') e.transparency = body.transparency;
   if (typeof body.visibility === 'string') e.visibility = body.visibility as GEvent['visibility'];
   if (body.status === 'tentative' || body.status === 'confirmed') e.status = body.status;
   // Cancelling one instance of a series: the instance becomes a cancelled exception.
   if (body.status === 'cancelled' && base.recurringEventId) e.status = 'cancelled';
-  for (const k of ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const) if (typeof body[k] === 'boolean') e[k] = body[k] as boolean;
+  for (const k of ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const)
+    if (typeof body[k] === 'boolean') e[k] = body[k] as boolean;
   if (body.attachments !== undefined && ctx.supportsAttachments) {
-    if (!Array.isArray(body.attachments) || body.attachments.some((a: { fileUrl?: unknown }) => typeof a?.fileUrl !== 'string')) throw badRequest('Invalid attachment.');
+    if (
+      !Array.isArray(body.attachments) ||
+      body.attachments.some((a: { fileUrl?: unknown }) => typeof a?.fileUrl !== 'string')
+    )
+      throw badRequest('Invalid attachment.');
     e.attachments = (body.attachments as Array<Record<string, unknown>>).slice(0, 25).map((a) => ({ ...a }));
   }
   if (body.recurrence !== undefined) {
-    if (!Array.isArray(body.recurrence) || body.recurrence.some((l) => typeof l !== 'string')) throw badRequest('Invalid recurrence rule.');
+    if (!Array.isArray(body.recurrence) || body.recurrence.some((l) => typeof l !== 'string'))
+      throw badRequest('Invalid recurrence rule.');
     const problem = recurrenceProblem(body.recurrence as string[]);
     if (problem) throw badRequest(problem);
     e.recurrence = body.recurrence as string[];
@@ -105,13 +148,24 @@ export function applyBody(
   if (body.reminders && typeof body.reminders === 'object') e.reminders = body.reminders as GEvent['reminders'];
   if (body.extendedProperties && typeof body.extendedProperties === 'object') {
     const x = body.extendedProperties as GEvent['extendedProperties'];
-    e.extendedProperties = { private: { ...base.extendedProperties?.private, ...x?.private }, shared: { ...base.extendedProperties?.shared, ...x?.shared } };
+    e.extendedProperties = {
+      private: { ...base.extendedProperties?.private, ...x?.private },
+      shared: { ...base.extendedProperties?.shared, ...x?.shared },
+    };
   }
   const att = attendeesOf(body.attendees, ctx.organizer, ctx.users, base.attendees);
   if (att) e.attendees = att;
-  if (body.conferenceData !== undefined && ctx.conferenceDataVersion >= 1) e.conferenceData = conference(body.conferenceData, base, ctx.conferenceTypes, e);
-  const durationOk = e.start.date ? e.end.date! > e.start.date : Date.parse(DateTime.fromISO(e.end.dateTime!, { zone: e.end.timeZone ?? 'utc' }).toISO()!) >= Date.parse(DateTime.fromISO(e.start.dateTime!, { zone: e.start.timeZone ?? 'utc' }).toISO()!);
-  if (!durationOk) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { location: 'timeMax', locationType: 'parameter' });
+  if (body.conferenceData !== undefined && ctx.conferenceDataVersion >= 1)
+    e.conferenceData = conference(body.conferenceData, base, ctx.conferenceTypes, e);
+  const durationOk = e.start.date
+    ? e.end.date! > e.start.date
+    : Date.parse(DateTime.fromISO(e.end.dateTime!, { zone: e.end.timeZone ?? 'utc' }).toISO()!) >=
+      Date.parse(DateTime.fromISO(e.start.dateTime!, { zone: e.start.timeZone ?? 'utc' }).toISO()!);
+  if (!durationOk)
+    throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', {
+      location: 'timeMax',
+      locationType: 'parameter',
+    });
   return e;
 }
 
@@ -139,7 +193,12 @@ function conference(input: unknown, base: GEvent, allowed: string[], e: GEvent):
   return {
     createRequest: { requestId: req.requestId, conferenceSolutionKey: { type }, status: { statusCode: 'success' } },
     entryPoints: [{ entryPointType: 'video', uri, label: `meet.google.com/${code}` }],
-    conferenceSolution: { key: { type }, name: 'Google Meet', iconUri: 'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png' },
+    conferenceSolution: {
+      key: { type },
+      name: 'Google Meet',
+      iconUri:
+        'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png',
+    },
     conferenceId: code,
     signature: Buffer.from(`${req.requestId}:${code}`).toString('base64url'),
   };

@@ -10,12 +10,19 @@ import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 let emu: RunningGoogleEmulator;
 let agent: Agent;
 let dir: string;
 const REDIRECT = 'http://localhost:3000/api/integrations/google/callback';
 
-const req = async (method: string, path: string, opts: { token?: string; json?: unknown; form?: Record<string, string> } = {}) => {
+const req = async (
+  method: string,
+  path: string,
+  opts: { token?: string; json?: unknown; form?: Record<string, string> } = {},
+) => {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -29,13 +36,27 @@ const req = async (method: string, path: string, opts: { token?: string; json?: 
   }
   const res = await fetch(`${emu.baseUrl}${path}`, { method, headers, body, dispatcher: agent, redirect: 'manual' });
   const text = await res.text();
-  return { status: res.status, location: res.headers.get('location'), text, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : null }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return {
+    status: res.status,
+    location: res.headers.get('location'),
+    text,
+    json: text.startsWith('{') ? (JSON.parse(text) as Json) : null,
+  };
 };
 
 /** Clicks through the consent page as `account`; returns the code and its PKCE verifier. */
 async function consent(account: string): Promise<{ code: string; verifier: string }> {
   const verifier = randomBytes(32).toString('base64url');
-  const q = { client_id: emu.app.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid email https://www.googleapis.com/auth/calendar', access_type: 'offline', state: 'st1', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+  const q = {
+    client_id: emu.app.clientId,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'openid email https://www.googleapis.com/auth/calendar',
+    access_type: 'offline',
+    state: 'st1',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  };
   const page = await req('GET', `/o/oauth2/v2/auth?${new URLSearchParams(q).toString()}`);
   expect(page.status).toBe(200);
   expect(page.text).toContain('name="decision" value="allow"');
@@ -47,7 +68,16 @@ async function consent(account: string): Promise<{ code: string; verifier: strin
 }
 
 const redeem = (code: string, verifier?: string) =>
-  req('POST', '/token', { form: { client_id: emu.app.clientId, client_secret: emu.app.clientSecret, redirect_uri: REDIRECT, grant_type: 'authorization_code', code, ...(verifier ? { code_verifier: verifier } : {}) } });
+  req('POST', '/token', {
+    form: {
+      client_id: emu.app.clientId,
+      client_secret: emu.app.clientSecret,
+      redirect_uri: REDIRECT,
+      grant_type: 'authorization_code',
+      code,
+      ...(verifier ? { code_verifier: verifier } : {}),
+    },
+  });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cb-gemu-test-'));
@@ -63,46 +93,97 @@ afterAll(async () => {
 describe('Google emulator', () => {
   it('signs in through the consent page with PKCE; a code works once; revocation ends the refresh token', async () => {
     const first = await consent('adele.vance@contoso.com');
-    expect((await redeem(first.code, 'wrong-verifier-wrong-verifier-wrong-verifier')).json?.error).toBe('invalid_grant');
+    expect((await redeem(first.code, 'wrong-verifier-wrong-verifier-wrong-verifier')).json?.error).toBe(
+      'invalid_grant',
+    );
     // The failed attempt consumed the code: it cannot be redeemed again.
-    expect((await redeem(first.code, first.verifier)).json).toEqual({ error: 'invalid_grant', error_description: 'Bad Request' });
+    expect((await redeem(first.code, first.verifier)).json).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Bad Request',
+    });
     const { code, verifier } = await consent('adele.vance@contoso.com');
     const tok = await redeem(code, verifier);
     expect(tok.status).toBe(200);
-    expect(tok.json).toMatchObject({ token_type: 'Bearer', refresh_token: expect.stringMatching(/^1\/\//), id_token: expect.any(String) });
-    const claims = JSON.parse(Buffer.from(String(tok.json!.id_token).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ email: 'adele.vance@contoso.com', hd: 'contoso.com', iss: emu.baseUrl, aud: emu.app.clientId });
-    const refresh = { client_id: emu.app.clientId, client_secret: emu.app.clientSecret, grant_type: 'refresh_token', refresh_token: String(tok.json!.refresh_token) };
+    expect(tok.json).toMatchObject({
+      token_type: 'Bearer',
+      refresh_token: expect.stringMatching(/^1\/\//),
+      id_token: expect.any(String),
+    });
+    const claims = JSON.parse(Buffer.from(String(tok.json!.id_token).split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(claims).toMatchObject({
+      email: 'adele.vance@contoso.com',
+      hd: 'contoso.com',
+      iss: emu.baseUrl,
+      aud: emu.app.clientId,
+    });
+    const refresh = {
+      client_id: emu.app.clientId,
+      client_secret: emu.app.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: String(tok.json!.refresh_token),
+    };
     const again = await req('POST', '/token', { form: refresh });
     expect(again.status).toBe(200);
-    expect((await req('GET', '/calendar/v3/users/me/calendarList', { token: String(again.json!.access_token) })).status).toBe(200);
-    expect((await req('POST', '/_emulator/revoke', { json: { email: 'adele.vance@contoso.com' } })).json).toMatchObject({ revoked: expect.any(Number) });
-    expect((await req('POST', '/token', { form: refresh })).json).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
-    expect((await req('GET', '/calendar/v3/users/me/calendarList', { token: String(again.json!.access_token) })).status).toBe(401);
+    expect(
+      (await req('GET', '/calendar/v3/users/me/calendarList', { token: String(again.json!.access_token) })).status,
+    ).toBe(200);
+    expect((await req('POST', '/_emulator/revoke', { json: { email: 'adele.vance@contoso.com' } })).json).toMatchObject(
+      { revoked: expect.any(Number) },
+    );
+    expect((await req('POST', '/token', { form: refresh })).json).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Token has been expired or revoked.',
+    });
+    expect(
+      (await req('GET', '/calendar/v3/users/me/calendarList', { token: String(again.json!.access_token) })).status,
+    ).toBe(401);
   });
 
   it('a declined consent redirects with error=access_denied and the state', async () => {
-    const q = { client_id: emu.app.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', state: 'keep-me' };
+    const q = {
+      client_id: emu.app.clientId,
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: 'openid',
+      state: 'keep-me',
+    };
     const back = await req('POST', '/o/oauth2/v2/auth/consent', { form: { ...q, decision: 'deny' } });
     const loc = new URL(back.location!);
     expect([loc.searchParams.get('error'), loc.searchParams.get('state')]).toEqual(['access_denied', 'keep-me']);
   });
 
   it('seeds a series with EXDATEs whose instances skip the excluded weeks, and syncs incrementally', async () => {
-    const token = emu.oauth.mint('megan.bowen@contoso.com', emu.app.clientId, ['https://www.googleapis.com/auth/calendar']);
+    const token = emu.oauth.mint('megan.bowen@contoso.com', emu.app.clientId, [
+      'https://www.googleapis.com/auth/calendar',
+    ]);
     const list = await req('GET', '/calendar/v3/calendars/primary/events?q=Weekly%20team%20sync', { token });
     const master = (list.json!.items as Array<{ id: string; recurrence?: string[] }>).find((e) => e.recurrence)!;
     expect(master.recurrence!.some((l) => l.startsWith('EXDATE;TZID=America/New_York:'))).toBe(true);
-    const inst = await req('GET', `/calendar/v3/calendars/primary/events/${master.id}/instances?maxResults=100`, { token });
+    const inst = await req('GET', `/calendar/v3/calendars/primary/events/${master.id}/instances?maxResults=100`, {
+      token,
+    });
     expect(inst.json!.items).toHaveLength(24); // COUNT=26 minus two EXDATEs
     const full = await req('GET', '/calendar/v3/calendars/primary/events?singleEvents=true&maxResults=2500', { token });
     const syncToken = String(full.json!.nextSyncToken);
-    const made = await req('POST', '/calendar/v3/calendars/primary/events', { token, json: { summary: 'New', start: { dateTime: '2027-01-05T10:00:00Z' }, end: { dateTime: '2027-01-05T11:00:00Z' } } });
+    const made = await req('POST', '/calendar/v3/calendars/primary/events', {
+      token,
+      json: { summary: 'New', start: { dateTime: '2027-01-05T10:00:00Z' }, end: { dateTime: '2027-01-05T11:00:00Z' } },
+    });
     await req('DELETE', `/calendar/v3/calendars/primary/events/${made.json!.id}`, { token });
-    const inc = await req('GET', `/calendar/v3/calendars/primary/events?syncToken=${encodeURIComponent(syncToken)}`, { token });
-    expect(inc.json!.items).toEqual([{ kind: 'calendar#event', etag: expect.any(String), id: made.json!.id, status: 'cancelled' }]);
+    const inc = await req('GET', `/calendar/v3/calendars/primary/events?syncToken=${encodeURIComponent(syncToken)}`, {
+      token,
+    });
+    expect(inc.json!.items).toEqual([
+      { kind: 'calendar#event', etag: expect.any(String), id: made.json!.id, status: 'cancelled' },
+    ]);
     await req('POST', '/_emulator/sync-tokens/invalidate', { json: {} });
-    expect((await req('GET', `/calendar/v3/calendars/primary/events?syncToken=${encodeURIComponent(syncToken)}`, { token })).status).toBe(410);
+    expect(
+      (await req('GET', `/calendar/v3/calendars/primary/events?syncToken=${encodeURIComponent(syncToken)}`, { token }))
+        .status,
+    ).toBe(410);
   });
 
   it('pushes sync then exists messages to a watch channel; channels.stop ends them', async () => {
@@ -113,24 +194,73 @@ describe('Google emulator', () => {
       s.end();
     });
     await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
-    const token = emu.oauth.mint('alex.wilber@contoso.com', emu.app.clientId, ['https://www.googleapis.com/auth/calendar']);
-    const ch = await req('POST', '/calendar/v3/calendars/primary/events/watch', { token, json: { id: 'chan-1', type: 'web_hook', address: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, token: 'secret-state' } });
-    expect(ch.json).toMatchObject({ kind: 'api#channel', id: 'chan-1', resourceId: expect.any(String), expiration: expect.stringMatching(/^\d+$/) });
-    await req('POST', '/calendar/v3/calendars/primary/events', { token, json: { summary: 'Ping', start: { date: '2027-02-01' }, end: { date: '2027-02-02' } } });
+    const token = emu.oauth.mint('alex.wilber@contoso.com', emu.app.clientId, [
+      'https://www.googleapis.com/auth/calendar',
+    ]);
+    const ch = await req('POST', '/calendar/v3/calendars/primary/events/watch', {
+      token,
+      json: {
+        id: 'chan-1',
+        type: 'web_hook',
+        address: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+        token: 'secret-state',
+      },
+    });
+    expect(ch.json).toMatchObject({
+      kind: 'api#channel',
+      id: 'chan-1',
+      resourceId: expect.any(String),
+      expiration: expect.stringMatching(/^\d+$/),
+    });
+    await req('POST', '/calendar/v3/calendars/primary/events', {
+      token,
+      json: { summary: 'Ping', start: { date: '2027-02-01' }, end: { date: '2027-02-02' } },
+    });
     await expect.poll(() => posts.length).toBe(2);
-    expect(posts.map((h) => [h['x-goog-resource-state'], h['x-goog-message-number'], h['x-goog-channel-token']])).toEqual([['sync', '1', 'secret-state'], ['exists', '2', 'secret-state']]);
-    expect((await req('POST', '/calendar/v3/channels/stop', { token, json: { id: 'chan-1', resourceId: ch.json!.resourceId } })).status).toBe(204);
-    expect((await req('POST', '/calendar/v3/channels/stop', { token, json: { id: 'chan-1', resourceId: ch.json!.resourceId } })).status).toBe(404);
+    expect(
+      posts.map((h) => [h['x-goog-resource-state'], h['x-goog-message-number'], h['x-goog-channel-token']]),
+    ).toEqual([
+      ['sync', '1', 'secret-state'],
+      ['exists', '2', 'secret-state'],
+    ]);
+    expect(
+      (
+        await req('POST', '/calendar/v3/channels/stop', {
+          token,
+          json: { id: 'chan-1', resourceId: ch.json!.resourceId },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await req('POST', '/calendar/v3/channels/stop', {
+          token,
+          json: { id: 'chan-1', resourceId: ch.json!.resourceId },
+        })
+      ).status,
+    ).toBe(404);
     await new Promise<void>((ok) => receiver.close(() => ok()));
   });
 
   it('throttles with 403 rateLimitExceeded when asked, and counts requests per route', async () => {
-    const token = emu.oauth.mint('lynne.robbins@contoso.com', emu.app.clientId, ['https://www.googleapis.com/auth/calendar']);
-    expect((await req('PATCH', '/_emulator/faults', { json: { throttle: { enabled: true, requestsPerWindow: 1, windowSeconds: 60 } } })).status).toBe(200);
+    const token = emu.oauth.mint('lynne.robbins@contoso.com', emu.app.clientId, [
+      'https://www.googleapis.com/auth/calendar',
+    ]);
+    expect(
+      (
+        await req('PATCH', '/_emulator/faults', {
+          json: { throttle: { enabled: true, requestsPerWindow: 1, windowSeconds: 60 } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await req('GET', '/calendar/v3/users/me/calendarList', { token })).status).toBe(200);
     const refused = await req('GET', '/calendar/v3/users/me/calendarList', { token });
     expect(refused.status).toBe(403);
-    expect(refused.json!.error.errors[0]).toEqual({ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' });
+    expect(refused.json!.error.errors[0]).toEqual({
+      domain: 'usageLimits',
+      reason: 'rateLimitExceeded',
+      message: 'Rate Limit Exceeded',
+    });
     expect((await req('PATCH', '/_emulator/faults', { json: { throttle: { status: 418 } } })).status).toBe(400);
     await req('PATCH', '/_emulator/faults', { json: { throttle: { enabled: false } } });
     const counts = (await req('GET', '/_emulator/requests')).json!.counters;

@@ -19,7 +19,10 @@ export const GOOGLE_DEMO_APP: GApp = {
   clientId: '000000000000-calbridgeemulatordemo.apps.googleusercontent.com',
   clientSecret: 'GOCSPX-calbridge-emulator-demo-secret',
   name: 'calbridge (emulator demo app)',
-  redirectUris: ['http://localhost:3000/api/integrations/google/callback', 'http://127.0.0.1:3000/api/integrations/google/callback'],
+  redirectUris: [
+    'http://localhost:3000/api/integrations/google/callback',
+    'http://127.0.0.1:3000/api/integrations/google/callback',
+  ],
 };
 
 export interface GoogleEmulatorOptions {
@@ -71,7 +74,10 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   const tls = ensureTlsMaterial(opts.dataDir ?? DEFAULT_DATA_DIR);
   const clock = new EmuClock();
   const store = new GoogleStore(clock.now);
-  const oauth = new OAuthState(clock.now, { autoConsent: opts.autoConsent, accessTokenSeconds: opts.accessTokenSeconds });
+  const oauth = new OAuthState(clock.now, {
+    autoConsent: opts.autoConsent,
+    accessTokenSeconds: opts.accessTokenSeconds,
+  });
   await oauth.init();
   const faults = new GoogleFaults(clock.now, opts.faults ?? {});
   const channels = new Channels(clock.now);
@@ -101,7 +107,11 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     seed();
   };
 
-  const server = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: opts.quiet === false ? { level: 'info' } : false, bodyLimit: 4 * 1024 * 1024 });
+  const server = Fastify({
+    https: { key: tls.key, cert: tls.cert },
+    logger: opts.quiet === false ? { level: 'info' } : false,
+    bodyLimit: 4 * 1024 * 1024,
+  });
   await server.register(formbody);
   let baseUrl = '';
   server.addHook('onResponse', async (req, reply) => {
@@ -120,7 +130,10 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   });
   await server.register((app) => oauthRoutes(app, { state: oauth, users: () => store.users, baseUrl: () => baseUrl }));
   await server.register((app) => calendarRoutes(app, { store, oauth, faults, channels, baseUrl: () => baseUrl }));
-  await server.register((app) => adminRoutes(app, { store, oauth, faults, requestLog, clock, channels, reset, registerApp }), { prefix: '/_emulator' });
+  await server.register(
+    (app) => adminRoutes(app, { store, oauth, faults, requestLog, clock, channels, reset, registerApp }),
+    { prefix: '/_emulator' },
+  );
 
   await server.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   const address = server.server.address();

@@ -23,7 +23,15 @@ export class GoogleStore {
 
   addUser(u: GUser): GUser {
     this.users.set(u.email.toLowerCase(), u);
-    this.calendars.set(u.email.toLowerCase(), { id: u.email.toLowerCase(), owner: u.email.toLowerCase(), summary: u.name, timeZone: u.timeZone, seq: 1, generation: 1, events: new Map() });
+    this.calendars.set(u.email.toLowerCase(), {
+      id: u.email.toLowerCase(),
+      owner: u.email.toLowerCase(),
+      summary: u.name,
+      timeZone: u.timeZone,
+      seq: 1,
+      generation: 1,
+      events: new Map(),
+    });
     return u;
   }
 
@@ -68,9 +76,15 @@ export class GoogleStore {
       const mine = existing?.attendees?.find((a) => a.email.toLowerCase() === cal.id)?.responseStatus;
       const room = this.users.get(cal.id)?.kind === 'room';
       const attendees = (ev.attendees ?? []).map((a) =>
-        a.email.toLowerCase() === cal.id ? { ...a, responseStatus: room ? ('accepted' as const) : (mine ?? a.responseStatus) } : a,
+        a.email.toLowerCase() === cal.id
+          ? { ...a, responseStatus: room ? ('accepted' as const) : (mine ?? a.responseStatus) }
+          : a,
       );
-      this.put(cal, { ...structuredClone(ev), attendees, extendedProperties: ev.extendedProperties?.shared ? { shared: ev.extendedProperties.shared } : undefined });
+      this.put(cal, {
+        ...structuredClone(ev),
+        attendees,
+        extendedProperties: ev.extendedProperties?.shared ? { shared: ev.extendedProperties.shared } : undefined,
+      });
     }
   }
 

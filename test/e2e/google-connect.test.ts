@@ -11,7 +11,8 @@ let auth: { authorization: string };
 let tenantId: string;
 let userId: string;
 
-const inject = (method: 'GET' | 'POST', url: string, body?: object) => h.app.inject({ method, url, headers: auth, ...(body ? { payload: body } : {}) });
+const inject = (method: 'GET' | 'POST', url: string, body?: object) =>
+  h.app.inject({ method, url, headers: auth, ...(body ? { payload: body } : {}) });
 
 async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
   const res = await inject('POST', '/api/integrations/google/connect', { loginHint });
@@ -23,13 +24,20 @@ async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
   return followGoogleAuthorize(h.t.agent, url.toString());
 }
 
-const callback = (q: URLSearchParams) => h.app.inject({ method: 'GET', url: `/api/integrations/google/callback?${q.toString()}` });
-const status = async () => (await inject('GET', '/api/integrations/google/status')).json() as Record<string, unknown> & { status: string };
+const callback = (q: URLSearchParams) =>
+  h.app.inject({ method: 'GET', url: `/api/integrations/google/callback?${q.toString()}` });
+const status = async () =>
+  (await inject('GET', '/api/integrations/google/status')).json() as Record<string, unknown> & { status: string };
 const refreshes = () => h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.route === '/token').length;
 
 async function provider() {
   const conn = (await h.feature.store.get(tenantId, userId, 'GOOGLE'))!;
-  return h.container.providers.forConnection('GOOGLE', { tenantId, userId, connectionId: conn.id, mailbox: conn.accountEmail! });
+  return h.container.providers.forConnection('GOOGLE', {
+    tenantId,
+    userId,
+    connectionId: conn.id,
+    mailbox: conn.accountEmail!,
+  });
 }
 
 beforeAll(async () => {
@@ -61,12 +69,22 @@ describe('Google Calendar connection over the HTTP API', () => {
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe('/settings?connected=google');
     const s = await status();
-    expect(s).toMatchObject({ connected: true, status: 'active', providerTenantId: 'contoso.com', account: { email: LOGIN }, reconnectUrl: null });
+    expect(s).toMatchObject({
+      connected: true,
+      status: 'active',
+      providerTenantId: 'contoso.com',
+      account: { email: LOGIN },
+      reconnectUrl: null,
+    });
     expect(s.scopes).toEqual(expect.arrayContaining(['https://www.googleapis.com/auth/calendar.events', 'openid']));
     const cals = s.calendars as Array<{ isDefault: boolean; isShared: boolean; onlineMeetingProviders: string[] }>;
     expect(cals.filter((c) => c.isDefault && !c.isShared)).toHaveLength(1);
     expect(cals.find((c) => c.isDefault)?.onlineMeetingProviders).toEqual(['googleMeet']);
-    const row = await h.container.database.db.selectFrom('calendar_connections').selectAll().where('provider', '=', 'GOOGLE').executeTakeFirstOrThrow();
+    const row = await h.container.database.db
+      .selectFrom('calendar_connections')
+      .selectAll()
+      .where('provider', '=', 'GOOGLE')
+      .executeTakeFirstOrThrow();
     const secret = (await h.container.vault.load(tenantId, row.id)) as { tokenCache: string };
     const cache = JSON.parse(secret.tokenCache) as { accessToken: string; refreshToken: string };
     expect(cache.refreshToken).toMatch(/^1\/\//);
@@ -84,7 +102,14 @@ describe('Google Calendar connection over the HTTP API', () => {
     const p = await provider();
     expect(p.type).toBe('GOOGLE');
     const start = Date.now() + 7 * 86_400_000;
-    const ev = await p.createEvent({ event: { subject: 'Meet check', start: new Date(start).toISOString(), end: new Date(start + 1_800_000).toISOString(), onlineMeeting: true } });
+    const ev = await p.createEvent({
+      event: {
+        subject: 'Meet check',
+        start: new Date(start).toISOString(),
+        end: new Date(start + 1_800_000).toISOString(),
+        onlineMeeting: true,
+      },
+    });
     expect(ev.onlineMeeting).toMatchObject({ provider: 'googleMeet' });
     expect(ev.onlineMeeting?.joinUrl).toMatch(/^https:\/\/meet\.google\.com\//);
   });
@@ -117,7 +142,12 @@ describe('Google Calendar connection over the HTTP API', () => {
     const form = new URLSearchParams(url.searchParams);
     form.set('decision', 'deny');
     const { fetch } = await import('undici');
-    const denied = await fetch(`${h.t.emu.baseUrl}/o/oauth2/v2/auth/consent`, { method: 'POST', body: form, redirect: 'manual', dispatcher: h.t.agent });
+    const denied = await fetch(`${h.t.emu.baseUrl}/o/oauth2/v2/auth/consent`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      dispatcher: h.t.agent,
+    });
     const back = new URL(denied.headers.get('location')!);
     expect(back.searchParams.get('error')).toBe('access_denied');
     const cb = await callback(back.searchParams);

@@ -60,8 +60,18 @@ const call = async (side: Side, email: string, method: 'GET' | 'POST', url: stri
 
 async function providerOf(side: Side, email: string): Promise<CalendarProvider> {
   const u = side.users.get(email)!;
-  const conn = await container.database.db.selectFrom('calendar_connections').selectAll().where('tenant_id', '=', side.tenantId).where('user_id', '=', u.userId).executeTakeFirstOrThrow();
-  return container.providers.forConnection(side.type, { tenantId: side.tenantId, userId: u.userId, connectionId: conn.id, mailbox: conn.account_email! });
+  const conn = await container.database.db
+    .selectFrom('calendar_connections')
+    .selectAll()
+    .where('tenant_id', '=', side.tenantId)
+    .where('user_id', '=', u.userId)
+    .executeTakeFirstOrThrow();
+  return container.providers.forConnection(side.type, {
+    tenantId: side.tenantId,
+    userId: u.userId,
+    connectionId: conn.id,
+    mailbox: conn.account_email!,
+  });
 }
 
 async function connect(side: Side, email: string): Promise<void> {
@@ -75,7 +85,13 @@ async function connect(side: Side, email: string): Promise<void> {
 
 async function defaultCalendar(side: Side, email: string): Promise<string> {
   const u = side.users.get(email)!;
-  const row = await container.database.db.selectFrom('calendars').select('id').where('tenant_id', '=', side.tenantId).where('user_id', '=', u.userId).where('is_default', '=', true).executeTakeFirstOrThrow();
+  const row = await container.database.db
+    .selectFrom('calendars')
+    .select('id')
+    .where('tenant_id', '=', side.tenantId)
+    .where('user_id', '=', u.userId)
+    .where('is_default', '=', true)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -88,95 +104,189 @@ function seriesAcrossDst(): DateTime {
 }
 
 const SCENARIOS: Array<[string, (s: Side) => Promise<void>]> = [
-  ['connect', async (s) => {
-    for (const email of [ORGANIZER, COLLEAGUE]) await connect(s, email);
-    const st = await call(s, ORGANIZER, 'GET', `/api/integrations/${s.slug}/status`);
-    expect(st.body).toMatchObject({ connected: true, status: 'active' });
-  }],
-  ['sync: recurrence across DST', async (s) => {
-    const p = await providerOf(s, ORGANIZER);
-    const first = seriesAcrossDst();
-    const subject = `Parity DST ${s.slug} ${Date.now()}`;
-    const startLocal = first.toFormat("yyyy-LL-dd'T'HH:mm:ss");
-    await p.createEvent({ event: { subject, start: first.toUTC().toISO()!, end: first.plus({ minutes: 30 }).toUTC().toISO()!, timeZone: 'Europe/Berlin', recurrence: { rrule: 'FREQ=WEEKLY;COUNT=4', timeZone: 'Europe/Berlin', startLocal, exDates: [] } } });
-    await sync.syncCalendar(s.tenantId, await defaultCalendar(s, ORGANIZER), { full: true });
-    const rows = await container.database.db.selectFrom('meetings').select(['start_at', 'event_type']).where('tenant_id', '=', s.tenantId).where('subject', '=', subject).where('event_type', '!=', 'seriesMaster').execute();
-    expect(rows).toHaveLength(4);
-    const locals = rows.map((r) => DateTime.fromJSDate(new Date(r.start_at as unknown as string)).setZone('Europe/Berlin').toFormat('HH:mm'));
-    expect(new Set(locals)).toEqual(new Set(['09:00']));
-    const offsets = new Set(rows.map((r) => DateTime.fromJSDate(new Date(r.start_at as unknown as string)).setZone('Europe/Berlin').offset));
-    expect(offsets.size).toBe(2);
-  }],
-  ['detection', async (s) => {
-    const actor = await container.tenants.authenticate(s.users.get(ORGANIZER)!.auth.authorization);
-    const acme = await container.customers.create(actor, { name: `Acme ${s.slug}`, domains: ['acmecorp.com'], subjectPatterns: [] });
-    const p = await providerOf(s, ORGANIZER);
-    const start = DateTime.now().plus({ days: 9 }).set({ hour: 15, minute: 0, second: 0, millisecond: 0 }).toUTC();
-    const subject = `Parity customer ${s.slug} ${Date.now()}`;
-    await p.createEvent({ event: { subject, start: start.toISO()!, end: start.plus({ hours: 1 }).toISO()!, attendees: [{ email: CUSTOMER, type: 'required' }] } });
-    await sync.syncCalendar(s.tenantId, await defaultCalendar(s, ORGANIZER));
-    const m = await container.database.db.selectFrom('meetings').select(['customer_id']).where('tenant_id', '=', s.tenantId).where('subject', '=', subject).executeTakeFirstOrThrow();
-    expect(m.customer_id).toBe(acme.id);
-  }],
-  ['availability', async (s) => {
-    const day = DateTime.now().plus({ days: 14 }).startOf('day').toUTC();
-    const q = new URLSearchParams({ start: day.toISO()!, end: day.plus({ days: 1 }).toISO()! });
-    q.append('attendees', COLLEAGUE);
-    q.append('attendees', 'nobody@fabrikam-unknown.com');
-    const r = await call(s, ORGANIZER, 'GET', `/api/outlook/calendar/availability?${q.toString()}`);
-    expect(r.status).toBe(200);
-    const byEmail = new Map((r.body.schedules as Json[]).map((x) => [x.email, x.status]));
-    expect(byEmail.get(COLLEAGUE)).toBe('ok');
-    expect(byEmail.get('nobody@fabrikam-unknown.com')).not.toBe('ok');
-  }],
-  ['suggestions', async (s) => {
-    const day = DateTime.now().plus({ days: 16 }).startOf('day').toUTC();
-    const r = await call(s, ORGANIZER, 'POST', '/api/outlook/calendar/findmeetingtimes', { attendees: [{ email: COLLEAGUE }], window: { start: day.toISO(), end: day.plus({ days: 3 }).toISO() }, durationMinutes: 30, workHoursOnly: false });
-    expect(r.status).toBe(200);
-    expect((r.body.suggestions as Json[]).length).toBeGreaterThan(0);
-  }],
-  ['create online meeting via approval', async (s) => {
-    const start = DateTime.now().plus({ days: 20 }).set({ hour: 16, minute: 0, second: 0, millisecond: 0 }).toUTC();
-    const subject = `Parity approval ${s.slug} ${Date.now()}`;
-    const p = await call(s, ORGANIZER, 'POST', '/api/outlook/calendar/events', { subject, start: start.toISO(), end: start.plus({ minutes: 30 }).toISO(), attendees: [{ email: COLLEAGUE }, { email: CUSTOMER }], onlineMeeting: true });
-    expect(p.status).toBe(201);
-    const a = await call(s, COLLEAGUE, 'POST', `/api/proposals/${p.body.id}/approve`);
-    expect(a.status).toBe(200);
-    expect(String(a.body.result.joinUrl)).toMatch(s.type === 'GOOGLE' ? /^https:\/\/meet\.google\.com\// : /^https:\/\//);
-    const ev = await (await providerOf(s, ORGANIZER)).getEvent(a.body.result.providerEventId as string);
-    expect(ev.onlineMeeting?.joinUrl).toBe(a.body.result.joinUrl);
-  }],
-  ['throttling chaos', async (s) => {
-    const p = await providerOf(s, ORGANIZER);
-    const before = s.throttled();
-    s.faults(true);
-    try {
-      const start = DateTime.now().plus({ days: 25 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 }).toUTC();
-      const made = await Promise.all(Array.from({ length: 6 }, (_, i) => p.createEvent({ event: { subject: `Chaos ${i}`, start: start.plus({ hours: i }).toISO()!, end: start.plus({ hours: i, minutes: 30 }).toISO()! } })));
-      const page = await p.listEvents({ start: start.toISO()!, end: start.plus({ days: 1 }).toISO()!, pageSize: 50 });
-      expect(made.every((e) => page.events.some((x) => x.id === e.id))).toBe(true);
-    } finally {
-      s.faults(false);
-    }
-    expect(s.throttled()).toBeGreaterThan(before);
-  }],
-  ['revoked consent', async (s) => {
-    await s.revoke(COLLEAGUE);
-    const err = await (await providerOf(s, COLLEAGUE)).listCalendars().catch((e: unknown) => e);
-    expect(isAppError(err, 'reconnect_required')).toBe(true);
-    expect((await call(s, COLLEAGUE, 'GET', `/api/integrations/${s.slug}/status`)).body.status).toBe('needs_reauth');
-    await connect(s, COLLEAGUE);
-    expect((await call(s, COLLEAGUE, 'GET', `/api/integrations/${s.slug}/status`)).body.status).toBe('active');
-  }],
-  ['disconnect', async (s) => {
-    const r = await call(s, COLLEAGUE, 'POST', `/api/integrations/${s.slug}/disconnect`);
-    expect(r.status).toBe(200);
-    expect(r.body.status).toBe('revoked');
-  }],
+  [
+    'connect',
+    async (s) => {
+      for (const email of [ORGANIZER, COLLEAGUE]) await connect(s, email);
+      const st = await call(s, ORGANIZER, 'GET', `/api/integrations/${s.slug}/status`);
+      expect(st.body).toMatchObject({ connected: true, status: 'active' });
+    },
+  ],
+  [
+    'sync: recurrence across DST',
+    async (s) => {
+      const p = await providerOf(s, ORGANIZER);
+      const first = seriesAcrossDst();
+      const subject = `Parity DST ${s.slug} ${Date.now()}`;
+      const startLocal = first.toFormat("yyyy-LL-dd'T'HH:mm:ss");
+      await p.createEvent({
+        event: {
+          subject,
+          start: first.toUTC().toISO()!,
+          end: first.plus({ minutes: 30 }).toUTC().toISO()!,
+          timeZone: 'Europe/Berlin',
+          recurrence: { rrule: 'FREQ=WEEKLY;COUNT=4', timeZone: 'Europe/Berlin', startLocal, exDates: [] },
+        },
+      });
+      await sync.syncCalendar(s.tenantId, await defaultCalendar(s, ORGANIZER), { full: true });
+      const rows = await container.database.db
+        .selectFrom('meetings')
+        .select(['start_at', 'event_type'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('subject', '=', subject)
+        .where('event_type', '!=', 'seriesMaster')
+        .execute();
+      expect(rows).toHaveLength(4);
+      const locals = rows.map((r) =>
+        DateTime.fromJSDate(new Date(r.start_at as unknown as string))
+          .setZone('Europe/Berlin')
+          .toFormat('HH:mm'),
+      );
+      expect(new Set(locals)).toEqual(new Set(['09:00']));
+      const offsets = new Set(
+        rows.map((r) => DateTime.fromJSDate(new Date(r.start_at as unknown as string)).setZone('Europe/Berlin').offset),
+      );
+      expect(offsets.size).toBe(2);
+    },
+  ],
+  [
+    'detection',
+    async (s) => {
+      const actor = await container.tenants.authenticate(s.users.get(ORGANIZER)!.auth.authorization);
+      const acme = await container.customers.create(actor, {
+        name: `Acme ${s.slug}`,
+        domains: ['acmecorp.com'],
+        subjectPatterns: [],
+      });
+      const p = await providerOf(s, ORGANIZER);
+      const start = DateTime.now().plus({ days: 9 }).set({ hour: 15, minute: 0, second: 0, millisecond: 0 }).toUTC();
+      const subject = `Parity customer ${s.slug} ${Date.now()}`;
+      await p.createEvent({
+        event: {
+          subject,
+          start: start.toISO()!,
+          end: start.plus({ hours: 1 }).toISO()!,
+          attendees: [{ email: CUSTOMER, type: 'required' }],
+        },
+      });
+      await sync.syncCalendar(s.tenantId, await defaultCalendar(s, ORGANIZER));
+      const m = await container.database.db
+        .selectFrom('meetings')
+        .select(['customer_id'])
+        .where('tenant_id', '=', s.tenantId)
+        .where('subject', '=', subject)
+        .executeTakeFirstOrThrow();
+      expect(m.customer_id).toBe(acme.id);
+    },
+  ],
+  [
+    'availability',
+    async (s) => {
+      const day = DateTime.now().plus({ days: 14 }).startOf('day').toUTC();
+      const q = new URLSearchParams({ start: day.toISO()!, end: day.plus({ days: 1 }).toISO()! });
+      q.append('attendees', COLLEAGUE);
+      q.append('attendees', 'nobody@fabrikam-unknown.com');
+      const r = await call(s, ORGANIZER, 'GET', `/api/outlook/calendar/availability?${q.toString()}`);
+      expect(r.status).toBe(200);
+      const byEmail = new Map((r.body.schedules as Json[]).map((x) => [x.email, x.status]));
+      expect(byEmail.get(COLLEAGUE)).toBe('ok');
+      expect(byEmail.get('nobody@fabrikam-unknown.com')).not.toBe('ok');
+    },
+  ],
+  [
+    'suggestions',
+    async (s) => {
+      const day = DateTime.now().plus({ days: 16 }).startOf('day').toUTC();
+      const r = await call(s, ORGANIZER, 'POST', '/api/outlook/calendar/findmeetingtimes', {
+        attendees: [{ email: COLLEAGUE }],
+        window: { start: day.toISO(), end: day.plus({ days: 3 }).toISO() },
+        durationMinutes: 30,
+        workHoursOnly: false,
+      });
+      expect(r.status).toBe(200);
+      expect((r.body.suggestions as Json[]).length).toBeGreaterThan(0);
+    },
+  ],
+  [
+    'create online meeting via approval',
+    async (s) => {
+      const start = DateTime.now().plus({ days: 20 }).set({ hour: 16, minute: 0, second: 0, millisecond: 0 }).toUTC();
+      const subject = `Parity approval ${s.slug} ${Date.now()}`;
+      const p = await call(s, ORGANIZER, 'POST', '/api/outlook/calendar/events', {
+        subject,
+        start: start.toISO(),
+        end: start.plus({ minutes: 30 }).toISO(),
+        attendees: [{ email: COLLEAGUE }, { email: CUSTOMER }],
+        onlineMeeting: true,
+      });
+      expect(p.status).toBe(201);
+      const a = await call(s, COLLEAGUE, 'POST', `/api/proposals/${p.body.id}/approve`);
+      expect(a.status).toBe(200);
+      expect(String(a.body.result.joinUrl)).toMatch(
+        s.type === 'GOOGLE' ? /^https:\/\/meet\.google\.com\// : /^https:\/\//,
+      );
+      const ev = await (await providerOf(s, ORGANIZER)).getEvent(a.body.result.providerEventId as string);
+      expect(ev.onlineMeeting?.joinUrl).toBe(a.body.result.joinUrl);
+    },
+  ],
+  [
+    'throttling chaos',
+    async (s) => {
+      const p = await providerOf(s, ORGANIZER);
+      const before = s.throttled();
+      s.faults(true);
+      try {
+        const start = DateTime.now().plus({ days: 25 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 }).toUTC();
+        const made = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            p.createEvent({
+              event: {
+                subject: `Chaos ${i}`,
+                start: start.plus({ hours: i }).toISO()!,
+                end: start.plus({ hours: i, minutes: 30 }).toISO()!,
+              },
+            }),
+          ),
+        );
+        const page = await p.listEvents({ start: start.toISO()!, end: start.plus({ days: 1 }).toISO()!, pageSize: 50 });
+        expect(made.every((e) => page.events.some((x) => x.id === e.id))).toBe(true);
+      } finally {
+        s.faults(false);
+      }
+      expect(s.throttled()).toBeGreaterThan(before);
+    },
+  ],
+  [
+    'revoked consent',
+    async (s) => {
+      await s.revoke(COLLEAGUE);
+      const err = await (await providerOf(s, COLLEAGUE)).listCalendars().catch((e: unknown) => e);
+      expect(isAppError(err, 'reconnect_required')).toBe(true);
+      expect((await call(s, COLLEAGUE, 'GET', `/api/integrations/${s.slug}/status`)).body.status).toBe('needs_reauth');
+      await connect(s, COLLEAGUE);
+      expect((await call(s, COLLEAGUE, 'GET', `/api/integrations/${s.slug}/status`)).body.status).toBe('active');
+    },
+  ],
+  [
+    'disconnect',
+    async (s) => {
+      const r = await call(s, COLLEAGUE, 'POST', `/api/integrations/${s.slug}/disconnect`);
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe('revoked');
+    },
+  ],
 ];
 
-async function addSide(type: ProviderType, authorize: Side['authorize'], rest: Pick<Side, 'revoke' | 'faults' | 'throttled'>): Promise<Side> {
-  const tenant = await container.tenants.createTenant({ name: `Parity ${type}`, calendarProvider: type, settings: { ownDomains: ['contoso.com'], onlineMeetingByDefault: true } });
+async function addSide(
+  type: ProviderType,
+  authorize: Side['authorize'],
+  rest: Pick<Side, 'revoke' | 'faults' | 'throttled'>,
+): Promise<Side> {
+  const tenant = await container.tenants.createTenant({
+    name: `Parity ${type}`,
+    calendarProvider: type,
+    settings: { ownDomains: ['contoso.com'], onlineMeetingByDefault: true },
+  });
   const users = new Map<string, { userId: string; auth: { authorization: string } }>();
   for (const email of [ORGANIZER, COLLEAGUE]) {
     const k = await container.tenants.createApiKey(tenant.id, email);
@@ -205,11 +315,31 @@ beforeAll(async () => {
   });
   container = await createContainer(config, { database: await createTestDatabase(), migrate: false });
   const publicUrl = () => APP_URL;
-  const outlook = await wireOutlook({ container, config, emulator: { baseUrl: ms.emu.baseUrl, caFile: ms.emu.caFile, close: async () => {} }, publicUrl });
+  const outlook = await wireOutlook({
+    container,
+    config,
+    emulator: { baseUrl: ms.emu.baseUrl, caFile: ms.emu.caFile, close: async () => {} },
+    publicUrl,
+  });
   const google = await wireGoogle({ container, config, emulator: null, publicUrl });
-  closers.push(async () => outlook.close?.(), async () => google.close?.());
+  closers.push(
+    async () => outlook.close?.(),
+    async () => google.close?.(),
+  );
   const scheduling = createSchedulingService(container, { publicUrl });
-  sync = new SyncService(new PgSyncStore(container.database.db), { forTarget: (t) => container.providers.forConnection(t.provider, { tenantId: t.tenantId, userId: t.userId, connectionId: t.connectionId, mailbox: t.mailbox }) }, { windowPastDays: 30, windowFutureDays: 200, now: () => new Date() });
+  sync = new SyncService(
+    new PgSyncStore(container.database.db),
+    {
+      forTarget: (t) =>
+        container.providers.forConnection(t.provider, {
+          tenantId: t.tenantId,
+          userId: t.userId,
+          connectionId: t.connectionId,
+          mailbox: t.mailbox,
+        }),
+    },
+    { windowPastDays: 30, windowFutureDays: 200, now: () => new Date() },
+  );
   const detection = createDetectionRuntime(container, { sync: { sync } });
   closers.push(() => detection.close());
   app = await buildApp({
@@ -218,10 +348,21 @@ beforeAll(async () => {
     customers: container.customers,
     isDatabaseReady: databaseReady(container),
     logStream: new PassThrough(),
-    modules: [...(outlook.modules ?? []), ...(google.modules ?? []), calendarRoutes(scheduling), proposalRoutes(scheduling)],
+    modules: [
+      ...(outlook.modules ?? []),
+      ...(google.modules ?? []),
+      calendarRoutes(scheduling),
+      proposalRoutes(scheduling),
+    ],
     publicPaths: [...(outlook.publicPaths ?? []), ...(google.publicPaths ?? [])],
   });
-  const msAdmin = (path: string) => undiciFetch(`${ms.emu.baseUrl}/_emulator${path}`, { method: 'POST', dispatcher: ms.agent, headers: { 'content-type': 'application/json' }, body: '{}' });
+  const msAdmin = (path: string) =>
+    undiciFetch(`${ms.emu.baseUrl}/_emulator${path}`, {
+      method: 'POST',
+      dispatcher: ms.agent,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
   sides.MICROSOFT = await addSide('MICROSOFT', (url) => followAuthorize(ms.agent, url), {
     revoke: async (email) => {
       const id = ms.emu.directory.getUser(email)!.id;
@@ -229,9 +370,23 @@ beforeAll(async () => {
       await msAdmin(`/users/${id}/expire-tokens`);
     },
     faults: (on) => {
-      ms.emu.faults.update(on ? { seed: 3, throttle: { enabled: true, requestsPerWindow: 3, windowSeconds: 1, concurrentRequests: 4 }, errors: { rate: 0.1, statuses: [503, 504], retryAfterSeconds: 0 } } : { throttle: { enabled: true, requestsPerWindow: 10_000, windowSeconds: 600, concurrentRequests: 4 }, errors: { rate: 0, statuses: [503, 504], retryAfterSeconds: 0 } });
+      ms.emu.faults.update(
+        on
+          ? {
+              seed: 3,
+              throttle: { enabled: true, requestsPerWindow: 3, windowSeconds: 1, concurrentRequests: 4 },
+              errors: { rate: 0.1, statuses: [503, 504], retryAfterSeconds: 0 },
+            }
+          : {
+              throttle: { enabled: true, requestsPerWindow: 10_000, windowSeconds: 600, concurrentRequests: 4 },
+              errors: { rate: 0, statuses: [503, 504], retryAfterSeconds: 0 },
+            },
+      );
     },
-    throttled: () => { const c = ms.emu.requestLog.counts().byStatus; return (c['429'] ?? 0) + (c['503'] ?? 0) + (c['504'] ?? 0); },
+    throttled: () => {
+      const c = ms.emu.requestLog.counts().byStatus;
+      return (c['429'] ?? 0) + (c['503'] ?? 0) + (c['504'] ?? 0);
+    },
   });
   sides.GOOGLE = await addSide('GOOGLE', (url) => followGoogleAuthorize(g.agent, url), {
     revoke: async (email) => {
@@ -239,15 +394,36 @@ beforeAll(async () => {
       g.emu.clock.advance(2 * 3600_000);
     },
     faults: (on) => {
-      g.emu.faults.update(on ? { seed: 3, throttle: { enabled: true, requestsPerWindow: 3, windowSeconds: 1, status: 403 }, errors: { rate: 0.1, statuses: [500, 503] } } : { throttle: { enabled: false }, errors: { rate: 0 } });
+      g.emu.faults.update(
+        on
+          ? {
+              seed: 3,
+              throttle: { enabled: true, requestsPerWindow: 3, windowSeconds: 1, status: 403 },
+              errors: { rate: 0.1, statuses: [500, 503] },
+            }
+          : { throttle: { enabled: false }, errors: { rate: 0 } },
+      );
     },
-    throttled: () => { const c = g.emu.requestLog.counts().byStatus; return (c['403'] ?? 0) + (c['429'] ?? 0) + (c['500'] ?? 0) + (c['503'] ?? 0); },
+    throttled: () => {
+      const c = g.emu.requestLog.counts().byStatus;
+      return (c['403'] ?? 0) + (c['429'] ?? 0) + (c['500'] ?? 0) + (c['503'] ?? 0);
+    },
   });
 }, 120_000);
 
 afterAll(async () => {
-  const rows = SCENARIOS.map(([name]) => `| ${name} | ${table.get(name)?.MICROSOFT ?? 'not run'} | ${table.get(name)?.GOOGLE ?? 'not run'} |`);
-  process.stdout.write(['', '| scenario | Microsoft 365 (emulator) | Google Calendar (emulator) |', '| --- | --- | --- |', ...rows, ''].join('\n'));
+  const rows = SCENARIOS.map(
+    ([name]) => `| ${name} | ${table.get(name)?.MICROSOFT ?? 'not run'} | ${table.get(name)?.GOOGLE ?? 'not run'} |`,
+  );
+  process.stdout.write(
+    [
+      '',
+      '| scenario | Microsoft 365 (emulator) | Google Calendar (emulator) |',
+      '| --- | --- | --- |',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
   await app?.close();
   for (const c of closers.reverse()) await c();
   await container?.close();
@@ -258,16 +434,20 @@ afterAll(async () => {
 
 describe.each(['MICROSOFT', 'GOOGLE'] as const)('parity: %s', (type) => {
   for (const [name, run] of SCENARIOS) {
-    it(name, async () => {
-      const row = table.get(name) ?? {};
-      table.set(name, row);
-      try {
-        await run(sides[type]);
-        row[type] = 'pass';
-      } catch (e) {
-        row[type] = `FAIL: ${((e as Error).message ?? String(e)).split('\n')[0]!.slice(0, 80)}`;
-        throw e;
-      }
-    }, 60_000);
+    it(
+      name,
+      async () => {
+        const row = table.get(name) ?? {};
+        table.set(name, row);
+        try {
+          await run(sides[type]);
+          row[type] = 'pass';
+        } catch (e) {
+          row[type] = `FAIL: ${((e as Error).message ?? String(e)).split('\n')[0]!.slice(0, 80)}`;
+          throw e;
+        }
+      },
+      60_000,
+    );
   }
 });

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { fetch as undiciFetch, type Agent } from 'undici';
-import { startGoogleEmulator, type GoogleEmulatorOptions, type RunningGoogleEmulator } from '../../emulator/google/server.js';
+import {
+  startGoogleEmulator,
+  type GoogleEmulatorOptions,
+  type RunningGoogleEmulator,
+} from '../../emulator/google/server.js';
 import { loadConfig } from '../../src/config/config.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
@@ -38,7 +42,10 @@ export async function startTestGoogleEmulator(opts: GoogleEmulatorOptions = {}):
   };
 }
 
-export function googleAuthSettings(emu: RunningGoogleEmulator, extra: Partial<GoogleAuthSettings> = {}): GoogleAuthSettings {
+export function googleAuthSettings(
+  emu: RunningGoogleEmulator,
+  extra: Partial<GoogleAuthSettings> = {},
+): GoogleAuthSettings {
   return {
     clientId: emu.app.clientId,
     clientSecret: emu.app.clientSecret,
@@ -65,25 +72,38 @@ export class MemoryCache implements TokenCacheStore {
 export async function followGoogleAuthorize(agent: Agent, url: string): Promise<URLSearchParams> {
   const res = await undiciFetch(url, { redirect: 'manual', dispatcher: agent });
   const location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  if (res.status !== 302 || !location)
+    throw new Error(`authorize answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   return new URL(location).searchParams;
 }
 
 /** Signs `login` in through the Google OAuth client (PKCE code flow). */
-export async function googleSignIn(oauth: GoogleOAuthClient, agent: Agent, login: string): Promise<{ tokens: OAuthTokens; cache: MemoryCache }> {
+export async function googleSignIn(
+  oauth: GoogleOAuthClient,
+  agent: Agent,
+  login: string,
+): Promise<{ tokens: OAuthTokens; cache: MemoryCache }> {
   const pkce = await oauth.createPkce();
-  const q = await followGoogleAuthorize(agent, await oauth.authorizeUrl({ state: 'test', codeChallenge: pkce.challenge, loginHint: login }));
+  const q = await followGoogleAuthorize(
+    agent,
+    await oauth.authorizeUrl({ state: 'test', codeChallenge: pkce.challenge, loginHint: login }),
+  );
   const cache = new MemoryCache();
   const tokens = await oauth.redeemCode({ code: q.get('code')!, codeVerifier: pkce.verifier, cache });
   return { tokens, cache };
 }
 
 /** A TokenSource refreshing through the OAuth client when forced. */
-export function googleTokenSource(oauth: GoogleOAuthClient, s: { tokens: OAuthTokens; cache: MemoryCache }): TokenSource {
+export function googleTokenSource(
+  oauth: GoogleOAuthClient,
+  s: { tokens: OAuthTokens; cache: MemoryCache },
+): TokenSource {
   let current = s.tokens.accessToken;
   return async ({ forceRefresh }) => {
     if (!forceRefresh) return current;
-    current = (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh: true })).accessToken;
+    current = (
+      await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh: true })
+    ).accessToken;
     return current;
   };
 }

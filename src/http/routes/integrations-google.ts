@@ -35,7 +35,9 @@ const Status = Type.Object({
   statusReason: Nullable(Type.String()),
   lastError: Nullable(Type.String()),
   calendars: Type.Array(Calendar),
-  reconnectUrl: Nullable(Type.String({ description: 'A fresh sign-in link when the connection must be re-authorised' })),
+  reconnectUrl: Nullable(
+    Type.String({ description: 'A fresh sign-in link when the connection must be re-authorised' }),
+  ),
 });
 
 const ConnectBody = Type.Object(
@@ -71,7 +73,11 @@ export function googleRoutes(service: ConnectionService): RouteModule {
           response: { 200: Type.Object({ authorizeUrl: Type.String(), expiresAt: Type.String() }), ...errors(503) },
         },
       },
-      async (req) => service.connect(actorOf(req), (req.body ?? {}) as { loginHint?: string; prompt?: 'select_account' | 'consent' }),
+      async (req) =>
+        service.connect(
+          actorOf(req),
+          (req.body ?? {}) as { loginHint?: string; prompt?: 'select_account' | 'consent' },
+        ),
     );
     app.get(
       `${BASE}/callback`,
@@ -86,38 +92,61 @@ export function googleRoutes(service: ConnectionService): RouteModule {
       },
       async (req, reply) => {
         const q = req.query as Record<string, string | undefined>;
-        const out = await service.callback({ state: q.state, code: q.code, error: q.error, error_description: q.error_description });
+        const out = await service.callback({
+          state: q.state,
+          code: q.code,
+          error: q.error,
+          error_description: q.error_description,
+        });
         return reply.redirect(out.redirect, 302);
       },
     );
-    app.get(`${BASE}/status`, { schema: { tags, summary: 'The caller’s Google Calendar connection', response: { 200: Status, ...errors() } } }, async (req) => {
-      const actor = actorOf(req);
-      const s = await service.status(actor);
-      const c = s.connection;
-      const reconnect = c && ['needs_reauth', 'revoked'].includes(c.status);
-      return {
-        connected: s.connected,
-        status: s.status,
-        account: c ? { email: c.accountEmail, name: c.accountName } : null,
-        providerTenantId: c?.providerTenantId ?? null,
-        providerUserId: c?.providerUserId ?? null,
-        scopes: c?.scopes ?? [],
-        tokenExpiresAt: c?.tokenExpiresAt ?? null,
-        connectedAt: c?.connectedAt ?? null,
-        statusReason: c?.statusReason ?? null,
-        lastError: c?.lastError ?? null,
-        calendars: s.calendars.map((x) => ({ ...x })),
-        reconnectUrl: reconnect ? (await service.connect(actor, { loginHint: c.accountEmail ?? undefined })).authorizeUrl : null,
-      };
-    });
+    app.get(
+      `${BASE}/status`,
+      { schema: { tags, summary: 'The caller’s Google Calendar connection', response: { 200: Status, ...errors() } } },
+      async (req) => {
+        const actor = actorOf(req);
+        const s = await service.status(actor);
+        const c = s.connection;
+        const reconnect = c && ['needs_reauth', 'revoked'].includes(c.status);
+        return {
+          connected: s.connected,
+          status: s.status,
+          account: c ? { email: c.accountEmail, name: c.accountName } : null,
+          providerTenantId: c?.providerTenantId ?? null,
+          providerUserId: c?.providerUserId ?? null,
+          scopes: c?.scopes ?? [],
+          tokenExpiresAt: c?.tokenExpiresAt ?? null,
+          connectedAt: c?.connectedAt ?? null,
+          statusReason: c?.statusReason ?? null,
+          lastError: c?.lastError ?? null,
+          calendars: s.calendars.map((x) => ({ ...x })),
+          reconnectUrl: reconnect
+            ? (await service.connect(actor, { loginHint: c.accountEmail ?? undefined })).authorizeUrl
+            : null,
+        };
+      },
+    );
     app.get(
       `${BASE}/calendars`,
-      { schema: { tags, summary: 'Re-reads the connected calendars from Google', response: { 200: Type.Object({ calendars: Type.Array(Calendar) }), ...errors(409, 503) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Re-reads the connected calendars from Google',
+          response: { 200: Type.Object({ calendars: Type.Array(Calendar) }), ...errors(409, 503) },
+        },
+      },
       async (req) => ({ calendars: (await service.refreshCalendars(actorOf(req))).map((x) => ({ ...x })) }),
     );
     app.post(
       `${BASE}/disconnect`,
-      { schema: { tags, summary: 'Disconnect: stop watch channels, erase tokens, mark revoked', response: { 200: Type.Object({ status: Type.String() }), ...errors(409) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Disconnect: stop watch channels, erase tokens, mark revoked',
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(409) },
+        },
+      },
       async (req) => ({ status: (await service.disconnect(actorOf(req))).status }),
     );
   };

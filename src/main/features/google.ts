@@ -8,7 +8,14 @@ import { AppError } from '../../domain/errors.js';
 import { GOOGLE_PUBLIC_PATHS, googleRoutes } from '../../http/routes/integrations-google.js';
 import type { OAuthClient } from '../../ports/connections.js';
 import { observeErrors } from '../../providers/decorators/observe.js';
-import { GoogleOAuthClient, createAgent, createGoogleProvider, createGoogleTransport, googleScopes, type GoogleAuthSettings } from '../../providers/google/index.js';
+import {
+  GoogleOAuthClient,
+  createAgent,
+  createGoogleProvider,
+  createGoogleTransport,
+  googleScopes,
+  type GoogleAuthSettings,
+} from '../../providers/google/index.js';
 import type { ProviderContext } from '../../providers/registry.js';
 import { ConnectionService } from '../../services/connections/connection-service.js';
 import { InProcessEventBus } from '../../services/connections/events.js';
@@ -67,7 +74,8 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
   const apiBaseUrl = bundled ? bundled.baseUrl : g.apiBaseUrl;
   const authBaseUrl = bundled ? bundled.baseUrl : g.authBaseUrl;
   // Google's token endpoint lives on its own host; a custom auth base (emulator, proxy) serves both.
-  const tokenBaseUrl = authBaseUrl.replace(/\/+$/, '') === GOOGLE_ACCOUNTS ? 'https://oauth2.googleapis.com' : authBaseUrl;
+  const tokenBaseUrl =
+    authBaseUrl.replace(/\/+$/, '') === GOOGLE_ACCOUNTS ? 'https://oauth2.googleapis.com' : authBaseUrl;
   const agent = createAgent(g.caFile ?? bundled?.caFile ?? null);
   const redirectUri = () => g.redirectUri ?? `${publicUrl().replace(/\/+$/, '')}${GOOGLE_CALLBACK_PATH}`;
   let emulatorApp: { clientId: string; clientSecret: string } | null = null;
@@ -78,7 +86,10 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
       emulatorApp ??= bundled.registerApp({ redirectUris: [base.redirectUri], name: 'calbridge (local server)' });
       return { ...base, ...emulatorApp };
     }
-    throw new AppError('provider_unavailable', 'Google Calendar is not configured on this server: set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URI.');
+    throw new AppError(
+      'provider_unavailable',
+      'Google Calendar is not configured on this server: set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URI.',
+    );
   };
   const oauth = new LazyGoogleOAuthClient(resolve, agent);
   const store = new PgConnectionStore(container.database.db);
@@ -96,10 +107,21 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
   const transport = createGoogleTransport({ agent });
   const factory = (ctx: ProviderContext) =>
     observeErrors(
-      createGoogleProvider({ apiBaseUrl, transport, token: (o) => tokens.accessToken(ctx.tenantId, ctx.connectionId, o), mailbox: ctx.mailbox, roomsEnabled: true }),
+      createGoogleProvider({
+        apiBaseUrl,
+        transport,
+        token: (o) => tokens.accessToken(ctx.tenantId, ctx.connectionId, o),
+        mailbox: ctx.mailbox,
+        roomsEnabled: true,
+      }),
       async () => undefined,
     );
-  const ctxOf = (conn: Connection): ProviderContext => ({ tenantId: conn.tenantId, userId: conn.userId, connectionId: conn.id, mailbox: conn.accountEmail ?? '' });
+  const ctxOf = (conn: Connection): ProviderContext => ({
+    tenantId: conn.tenantId,
+    userId: conn.userId,
+    connectionId: conn.id,
+    mailbox: conn.accountEmail ?? '',
+  });
   const service = new ConnectionService({
     connections: store,
     states: store,
@@ -134,12 +156,23 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
 /** The wired parts per container (tests and other features look them up). */
 export const googleFeatures = new WeakMap<
   object,
-  { service: ConnectionService; tokens: TokenManager; events: InProcessEventBus; store: PgConnectionStore; emulator: BundledGoogle | null }
+  {
+    service: ConnectionService;
+    tokens: TokenManager;
+    events: InProcessEventBus;
+    store: PgConnectionStore;
+    emulator: BundledGoogle | null;
+  }
 >();
 
 registerFeature(wireGoogle);
 
 // Workers and the CLI have no HTTP server: they only need the GOOGLE provider factory (routes are dropped).
 registerProviderWiring(async (container, config) => {
-  await wireGoogle({ container, config, emulator: null, publicUrl: () => config.publicBaseUrl ?? `http://${config.host}:${config.port}` });
+  await wireGoogle({
+    container,
+    config,
+    emulator: null,
+    publicUrl: () => config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
+  });
 });

@@ -20,7 +20,8 @@ export interface GoogleAuthSettings {
 }
 
 const WHY: Record<string, string> = {
-  'calendar.events': 'Create, update and cancel the meetings calbridge schedules, and read events to keep them in sync.',
+  'calendar.events':
+    'Create, update and cancel the meetings calbridge schedules, and read events to keep them in sync.',
   'calendar.events.readonly': 'Read events to keep them in sync (read-only deployments).',
   'calendar.readonly': 'List the user’s calendars and read free/busy of colleagues and rooms.',
   'admin.directory.resource.calendar.readonly': 'List the organisation’s meeting rooms (Workspace resource calendars).',
@@ -31,8 +32,15 @@ const WHY: Record<string, string> = {
 
 /** The scopes calbridge asks each Google user for, with why. */
 export function googleScopes(s: Pick<GoogleAuthSettings, 'readOnly' | 'roomsEnabled'>): ConsentScope[] {
-  const api = [s.readOnly ? 'calendar.events.readonly' : 'calendar.events', 'calendar.readonly', ...(s.roomsEnabled ? ['admin.directory.resource.calendar.readonly'] : [])];
-  return [...api.map((x) => ({ scope: API + x, why: WHY[x] ?? '', adminOnly: false })), ...['openid', 'email', 'profile'].map((x) => ({ scope: x, why: WHY[x] ?? '', adminOnly: false }))];
+  const api = [
+    s.readOnly ? 'calendar.events.readonly' : 'calendar.events',
+    'calendar.readonly',
+    ...(s.roomsEnabled ? ['admin.directory.resource.calendar.readonly'] : []),
+  ];
+  return [
+    ...api.map((x) => ({ scope: API + x, why: WHY[x] ?? '', adminOnly: false })),
+    ...['openid', 'email', 'profile'].map((x) => ({ scope: x, why: WHY[x] ?? '', adminOnly: false })),
+  ];
 }
 
 /** What the TokenCacheStore holds for a Google connection. */
@@ -55,9 +63,18 @@ export function mapGoogleAuthError(e: unknown): AppError {
   const g = e as GaxiosLike;
   const status = g?.response?.status;
   const error = g?.response?.data?.error;
-  if (status === undefined) return new AppError('provider_unavailable', 'Google’s sign-in service cannot be reached.', { details: { provider: 'google' }, cause: e });
+  if (status === undefined)
+    return new AppError('provider_unavailable', 'Google’s sign-in service cannot be reached.', {
+      details: { provider: 'google' },
+      cause: e,
+    });
   const details = { provider: 'google', reason: error ?? 'unknown', status };
-  if (error === 'invalid_grant') return new AppError('reconnect_required', 'Google no longer accepts this sign-in (expired or revoked); connect again.', { details, cause: e });
+  if (error === 'invalid_grant')
+    return new AppError(
+      'reconnect_required',
+      'Google no longer accepts this sign-in (expired or revoked); connect again.',
+      { details, cause: e },
+    );
   if (status >= 500) return new AppError('provider_unavailable', undefined, { details, cause: e });
   return new AppError('oauth_failed', `Google sign-in failed (${error ?? status}).`, { details, cause: e });
 }
@@ -77,7 +94,8 @@ export class GoogleOAuthClient implements OAuthClient {
     private readonly s: GoogleAuthSettings,
     agent: Agent,
   ) {
-    this.fetchImpl = ((url: string | URL, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+    this.fetchImpl = ((url: string | URL, init?: RequestInit) =>
+      undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
   }
 
   get scopes(): ConsentScope[] {
@@ -96,7 +114,11 @@ export class GoogleOAuthClient implements OAuthClient {
       clientId: this.s.clientId,
       clientSecret: this.s.clientSecret,
       redirectUri: this.s.redirectUri,
-      endpoints: { oauth2AuthBaseUrl: `${auth}/o/oauth2/v2/auth`, oauth2TokenUrl: `${token}/token`, oauth2RevokeUrl: `${token}/revoke` },
+      endpoints: {
+        oauth2AuthBaseUrl: `${auth}/o/oauth2/v2/auth`,
+        oauth2TokenUrl: `${token}/token`,
+        oauth2RevokeUrl: `${token}/revoke`,
+      },
       transporterOptions: { fetchImplementation: this.fetchImpl, retry: false },
     });
   }
@@ -106,7 +128,12 @@ export class GoogleOAuthClient implements OAuthClient {
     return { verifier: r.codeVerifier, challenge: r.codeChallenge ?? '' };
   }
 
-  async authorizeUrl(p: { state: string; codeChallenge: string; loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' }): Promise<string> {
+  async authorizeUrl(p: {
+    state: string;
+    codeChallenge: string;
+    loginHint?: string;
+    prompt?: 'select_account' | 'consent' | 'login';
+  }): Promise<string> {
     return this.client().generateAuthUrl({
       access_type: 'offline',
       scope: this.scopes.map((x) => x.scope),
@@ -121,17 +148,29 @@ export class GoogleOAuthClient implements OAuthClient {
   }
 
   adminConsentUrl(): Promise<string> {
-    return Promise.reject(new AppError('bad_request', 'Google Workspace has no admin-consent link; an administrator can trust the app in the Admin console.'));
+    return Promise.reject(
+      new AppError(
+        'bad_request',
+        'Google Workspace has no admin-consent link; an administrator can trust the app in the Admin console.',
+      ),
+    );
   }
 
   private toTokens(c: GoogleCache): OAuthTokens {
-    return { accessToken: c.accessToken, expiresAt: new Date(c.expiresAt).toISOString(), scopes: c.scopes, account: c.account };
+    return {
+      accessToken: c.accessToken,
+      expiresAt: new Date(c.expiresAt).toISOString(),
+      scopes: c.scopes,
+      account: c.account,
+    };
   }
 
   async redeemCode(p: { code: string; codeVerifier: string; cache: TokenCacheStore }): Promise<OAuthTokens> {
     let t;
     try {
-      t = (await this.client().getToken({ code: p.code, codeVerifier: p.codeVerifier, redirect_uri: this.s.redirectUri })).tokens;
+      t = (
+        await this.client().getToken({ code: p.code, codeVerifier: p.codeVerifier, redirect_uri: this.s.redirectUri })
+      ).tokens;
     } catch (e) {
       throw mapGoogleAuthError(e);
     }
@@ -142,17 +181,31 @@ export class GoogleOAuthClient implements OAuthClient {
       accessToken: t.access_token ?? '',
       expiresAt: t.expiry_date ?? Date.now() + 3_600_000,
       scopes: (t.scope ?? '').split(' ').filter(Boolean),
-      account: { providerTenantId: String(c.hd ?? email.split('@')[1] ?? 'gmail.com'), providerUserId: String(c.sub ?? ''), username: email, name: typeof c.name === 'string' ? c.name : null, homeAccountId: String(c.sub ?? email) },
+      account: {
+        providerTenantId: String(c.hd ?? email.split('@')[1] ?? 'gmail.com'),
+        providerUserId: String(c.sub ?? ''),
+        username: email,
+        name: typeof c.name === 'string' ? c.name : null,
+        homeAccountId: String(c.sub ?? email),
+      },
     };
-    if (!cache.refreshToken) throw new AppError('oauth_failed', 'Google returned no refresh token (offline access was not granted).', { details: { provider: 'google', reason: 'no_refresh_token' } });
+    if (!cache.refreshToken)
+      throw new AppError('oauth_failed', 'Google returned no refresh token (offline access was not granted).', {
+        details: { provider: 'google', reason: 'no_refresh_token' },
+      });
     await p.cache.save(JSON.stringify(cache));
     return this.toTokens(cache);
   }
 
-  async acquireSilent(p: { homeAccountId: string; cache: TokenCacheStore; forceRefresh: boolean }): Promise<OAuthTokens> {
+  async acquireSilent(p: {
+    homeAccountId: string;
+    cache: TokenCacheStore;
+    forceRefresh: boolean;
+  }): Promise<OAuthTokens> {
     const raw = await p.cache.load();
     const cache = raw ? (JSON.parse(raw) as GoogleCache) : null;
-    if (!cache?.refreshToken) throw new AppError('reconnect_required', undefined, { details: { provider: 'google', reason: 'no_tokens' } });
+    if (!cache?.refreshToken)
+      throw new AppError('reconnect_required', undefined, { details: { provider: 'google', reason: 'no_tokens' } });
     if (!p.forceRefresh && cache.expiresAt - 60_000 > Date.now()) return this.toTokens(cache);
     const client = this.client();
     client.setCredentials({ refresh_token: cache.refreshToken, expiry_date: 1 });

@@ -40,9 +40,19 @@ function bridge(transport: HttpTransport, limitKey: string): typeof fetch {
     const idempotent = headers[IDEMPOTENT] === '1' ? true : undefined;
     delete headers[IDEMPOTENT];
     const method = (init?.method ?? 'GET').toUpperCase() as 'GET';
-    const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body as unknown as string);
+    const body =
+      typeof init?.body === 'string'
+        ? init.body
+        : init?.body == null
+          ? undefined
+          : String(init.body as unknown as string);
     const res: HttpResponse = await transport({ method, url, headers, body, limitKey, idempotent });
-    const text = res.body === null || res.body === undefined ? null : typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+    const text =
+      res.body === null || res.body === undefined
+        ? null
+        : typeof res.body === 'string'
+          ? res.body
+          : JSON.stringify(res.body);
     const empty = res.status === 204 || res.status === 304;
     return new Response(empty ? null : text, { status: res.status, headers: res.headers });
   }) as typeof fetch;
@@ -59,7 +69,12 @@ export class GoogleCalendarClient {
 
   constructor(private readonly opts: GoogleClientOptions) {
     this.fetch = bridge(opts.transport, opts.limitKey);
-    this.api = calendar({ version: 'v3', rootUrl: `${opts.apiBaseUrl.replace(/\/+$/, '')}/`, retry: false, fetchImplementation: this.fetch });
+    this.api = calendar({
+      version: 'v3',
+      rootUrl: `${opts.apiBaseUrl.replace(/\/+$/, '')}/`,
+      retry: false,
+      fetchImplementation: this.fetch,
+    });
   }
 
   private static errorOf(e: unknown): { status: number; data: unknown } | null {
@@ -72,16 +87,27 @@ export class GoogleCalendarClient {
    * Runs one API call with the token; on a 401, refreshes the token once and resends. Failures become AppErrors.
    * @example await client.call('get', (o) => client.api.events.get({ calendarId: 'primary', eventId }, o))
    */
-  async call<T>(op: string, fn: (options: { headers: Record<string, string> }) => Promise<{ data: T }>, opts: { idempotent?: boolean } = {}): Promise<T> {
+  async call<T>(
+    op: string,
+    fn: (options: { headers: Record<string, string> }) => Promise<{ data: T }>,
+    opts: { idempotent?: boolean } = {},
+  ): Promise<T> {
     let token = await this.opts.token({ forceRefresh: false });
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, ...(opts.idempotent ? { [IDEMPOTENT]: '1' } : {}) };
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${token}`,
+        ...(opts.idempotent ? { [IDEMPOTENT]: '1' } : {}),
+      };
       try {
         return (await fn({ headers })).data;
       } catch (e) {
         if (e instanceof AppError) throw e;
         const err = GoogleCalendarClient.errorOf(e);
-        if (!err) throw new AppError('provider_unavailable', 'Google Calendar cannot be reached.', { details: { provider: 'google', op }, cause: e });
+        if (!err)
+          throw new AppError('provider_unavailable', 'Google Calendar cannot be reached.', {
+            details: { provider: 'google', op },
+            cause: e,
+          });
         if (err.status === 401 && attempt === 0) {
           token = await this.opts.token({ forceRefresh: true, rejected: token });
           continue;

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { isRateLimit, mapGoogleError } from './errors.js';
 
-const body = (code: number, reason: string, domain = 'global', message = 'm') => ({ error: { errors: [{ domain, reason, message }], code, message } });
+const body = (code: number, reason: string, domain = 'global', message = 'm') => ({
+  error: { errors: [{ domain, reason, message }], code, message },
+});
 
 describe('mapGoogleError', () => {
   it.each([

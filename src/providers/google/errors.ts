@@ -11,13 +11,19 @@ export interface GoogleErrorInfo {
 
 /** Reads `{ error: { code, message, errors: [{ domain, reason, message }] } }` (or a bare text body). */
 export function googleErrorInfo(status: number, body: unknown): GoogleErrorInfo {
-  const err = (body as { error?: { message?: unknown; errors?: Array<{ reason?: unknown; domain?: unknown }> } } | null)?.error;
+  const err = (body as { error?: { message?: unknown; errors?: Array<{ reason?: unknown; domain?: unknown }> } } | null)
+    ?.error;
   const first = Array.isArray(err?.errors) ? err.errors[0] : undefined;
   return {
     status,
     reason: typeof first?.reason === 'string' ? first.reason : null,
     domain: typeof first?.domain === 'string' ? first.domain : null,
-    message: typeof err?.message === 'string' ? err.message : typeof body === 'string' && body.length < 300 ? body : `HTTP ${status}`,
+    message:
+      typeof err?.message === 'string'
+        ? err.message
+        : typeof body === 'string' && body.length < 300
+          ? body
+          : `HTTP ${status}`,
   };
 }
 
@@ -32,7 +38,9 @@ function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
   if (isRateLimit(info) || info.status === 429) return 'provider_throttled';
   switch (info.status) {
     case 400:
-      return info.reason === 'invalid' && /conference/i.test(info.message) ? 'online_meeting_unavailable' : 'bad_request';
+      return info.reason === 'invalid' && /conference/i.test(info.message)
+        ? 'online_meeting_unavailable'
+        : 'bad_request';
     case 401:
       return 'reconnect_required';
     case 403:
@@ -58,6 +66,9 @@ function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
 export function mapGoogleError(status: number, body: unknown, context: { op?: string } = {}): AppError {
   const info = googleErrorInfo(status, body);
   const code = codeFor(info, context);
-  const message = code === 'not_found' ? 'The calendar item does not exist (or was deleted).' : `Google Calendar: ${info.message}`;
-  return new AppError(code, message, { details: { provider: 'google', status, reason: info.reason, domain: info.domain } });
+  const message =
+    code === 'not_found' ? 'The calendar item does not exist (or was deleted).' : `Google Calendar: ${info.message}`;
+  return new AppError(code, message, {
+    details: { provider: 'google', status, reason: info.reason, domain: info.domain },
+  });
 }

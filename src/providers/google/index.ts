@@ -1,7 +1,15 @@
 // Factory for the Google Calendar provider: one adapter per connected account, on a shared, decorated transport.
 import type { Agent } from 'undici';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
-import { compose, concurrencyLimit, requestBudget, retry, type HttpTransport, type RetryOptions, type Timing } from '../decorators/index.js';
+import {
+  compose,
+  concurrencyLimit,
+  requestBudget,
+  retry,
+  type HttpTransport,
+  type RetryOptions,
+  type Timing,
+} from '../decorators/index.js';
 import { fetchTransport } from '../microsoft-graph/http.js';
 import { GoogleCalendarClient, googleRateLimits, type TokenSource } from './client.js';
 import { GoogleCalendarAdapter } from './provider.js';

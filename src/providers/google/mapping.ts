@@ -3,13 +3,26 @@
 import { randomUUID } from 'node:crypto';
 import type { calendar_v3 } from '@googleapis/calendar';
 import { DateTime } from 'luxon';
-import type { Attendee, CalendarEvent, EventDraft, Recurrence, ResponseStatus, Sensitivity, ShowAs } from '../../domain/calendar.js';
+import type {
+  Attendee,
+  CalendarEvent,
+  EventDraft,
+  Recurrence,
+  ResponseStatus,
+  Sensitivity,
+  ShowAs,
+} from '../../domain/calendar.js';
 import type { CalendarInfo } from '../../ports/calendar-provider.js';
 
 type GEvent = calendar_v3.Schema$Event;
 type GDateTime = calendar_v3.Schema$EventDateTime;
 
-export const PROP = { externalId: 'calbridgeMeetingId', categories: 'calbridgeCategories', showAs: 'calbridgeShowAs', sensitivity: 'calbridgeSensitivity' } as const;
+export const PROP = {
+  externalId: 'calbridgeMeetingId',
+  categories: 'calbridgeCategories',
+  showAs: 'calbridgeShowAs',
+  sensitivity: 'calbridgeSensitivity',
+} as const;
 
 const HTML = /<[a-z][\s\S]*>/i;
 
@@ -48,7 +61,11 @@ function attendeeOf(a: calendar_v3.Schema$EventAttendee): Attendee {
 }
 
 /** Parses Calendar v3 recurrence lines into calbridge's Recurrence (null when there is no RRULE). */
-export function recurrenceOf(lines: string[] | null | undefined, start: GDateTime | undefined, zone: string): Recurrence | null {
+export function recurrenceOf(
+  lines: string[] | null | undefined,
+  start: GDateTime | undefined,
+  zone: string,
+): Recurrence | null {
   const rule = lines?.find((l) => /^RRULE:/i.test(l));
   if (!rule || !start) return null;
   const tz = start.timeZone ?? zone;
@@ -79,20 +96,30 @@ function parseJson<T>(s: string | undefined, fallback: T): T {
 }
 
 /** A Calendar v3 event in calbridge's terms, as seen from `mailbox`'s calendar. */
-export function googleEventToCalendarEvent(ev: GEvent, ctx: { calendarId: string | null; mailbox: string; calendarTimeZone?: string }): CalendarEvent {
+export function googleEventToCalendarEvent(
+  ev: GEvent,
+  ctx: { calendarId: string | null; mailbox: string; calendarTimeZone?: string },
+): CalendarEvent {
   const zone = ev.start?.timeZone ?? ctx.calendarTimeZone ?? 'UTC';
   const priv = ev.extendedProperties?.private ?? {};
   const me = ctx.mailbox.toLowerCase();
   const attendees = (ev.attendees ?? []).map(attendeeOf);
-  const organizer = ev.organizer?.email ? { email: ev.organizer.email.toLowerCase(), name: ev.organizer.displayName ?? null } : null;
+  const organizer = ev.organizer?.email
+    ? { email: ev.organizer.email.toLowerCase(), name: ev.organizer.displayName ?? null }
+    : null;
   const mine = (ev.attendees ?? []).find((a) => a.self || a.email?.toLowerCase() === me);
   const room = attendees.find((a) => a.type === 'resource');
-  const video = ev.conferenceData?.entryPoints?.find((p) => p.entryPointType === 'video')?.uri ?? ev.hangoutLink ?? null;
+  const video =
+    ev.conferenceData?.entryPoints?.find((p) => p.entryPointType === 'video')?.uri ?? ev.hangoutLink ?? null;
   const orig = ev.originalStartTime ? instant(ev.originalStartTime, zone) : null;
   const start = instant(ev.start ?? undefined, zone);
   const storedShowAs = priv[PROP.showAs] as ShowAs | undefined;
-  const showAs: ShowAs = storedShowAs ?? (ev.transparency === 'transparent' ? 'free' : mine?.responseStatus === 'tentative' ? 'tentative' : 'busy');
-  const sensitivity: Sensitivity = (priv[PROP.sensitivity] as Sensitivity | undefined) ?? (ev.visibility === 'private' ? 'private' : ev.visibility === 'confidential' ? 'confidential' : 'normal');
+  const showAs: ShowAs =
+    storedShowAs ??
+    (ev.transparency === 'transparent' ? 'free' : mine?.responseStatus === 'tentative' ? 'tentative' : 'busy');
+  const sensitivity: Sensitivity =
+    (priv[PROP.sensitivity] as Sensitivity | undefined) ??
+    (ev.visibility === 'private' ? 'private' : ev.visibility === 'confidential' ? 'confidential' : 'normal');
   const popup = ev.reminders?.overrides?.find((r) => r.method === 'popup')?.minutes;
   return {
     id: ev.id ?? '',
@@ -107,12 +134,24 @@ export function googleEventToCalendarEvent(ev: GEvent, ctx: { calendarId: string
     isAllDay: Boolean(ev.start?.date),
     organizer,
     attendees,
-    location: ev.location ? { displayName: ev.location, address: null, roomEmail: room?.email ?? null } : room ? { displayName: room.name ?? room.email, address: null, roomEmail: room.email } : null,
-    onlineMeeting: video ? { provider: 'googleMeet', joinUrl: video, conferenceId: ev.conferenceData?.conferenceId ?? null } : null,
+    location: ev.location
+      ? { displayName: ev.location, address: null, roomEmail: room?.email ?? null }
+      : room
+        ? { displayName: room.name ?? room.email, address: null, roomEmail: room.email }
+        : null,
+    onlineMeeting: video
+      ? { provider: 'googleMeet', joinUrl: video, conferenceId: ev.conferenceData?.conferenceId ?? null }
+      : null,
     showAs,
     sensitivity,
     categories: parseJson<string[]>(priv[PROP.categories], []),
-    type: ev.recurrence?.length ? 'seriesMaster' : ev.recurringEventId ? (orig !== null && orig !== start ? 'exception' : 'occurrence') : 'singleInstance',
+    type: ev.recurrence?.length
+      ? 'seriesMaster'
+      : ev.recurringEventId
+        ? orig !== null && orig !== start
+          ? 'exception'
+          : 'occurrence'
+        : 'singleInstance',
     seriesMasterId: ev.recurringEventId ?? null,
     originalStart: orig,
     recurrence: recurrenceOf(ev.recurrence, ev.start ?? undefined, zone),
@@ -127,13 +166,17 @@ export function googleEventToCalendarEvent(ev: GEvent, ctx: { calendarId: string
 
 function dateTimeOf(at: string, zone: string, allDay: boolean): GDateTime {
   if (allDay) return { date: at.slice(0, 10) };
-  return { dateTime: DateTime.fromISO(at, { zone: 'utc' }).setZone(zone).toISO({ suppressMilliseconds: true })!, timeZone: zone };
+  return {
+    dateTime: DateTime.fromISO(at, { zone: 'utc' }).setZone(zone).toISO({ suppressMilliseconds: true })!,
+    timeZone: zone,
+  };
 }
 
 /** RRULE / EXDATE lines for a Recurrence. */
 export function recurrenceLines(r: Recurrence): string[] {
   const lines = [`RRULE:${r.rrule.replace(/^RRULE:/i, '')}`];
-  if (r.exDates.length) lines.push(`EXDATE;TZID=${r.timeZone}:${r.exDates.map((d) => d.replace(/[-:]/g, '').slice(0, 15)).join(',')}`);
+  if (r.exDates.length)
+    lines.push(`EXDATE;TZID=${r.timeZone}:${r.exDates.map((d) => d.replace(/[-:]/g, '').slice(0, 15)).join(',')}`);
   return lines;
 }
 
@@ -157,16 +200,30 @@ export function draftFields(d: Partial<EventDraft>, opts: { zone?: string; exter
   if (d.end !== undefined) out.end = dateTimeOf(d.end, zone, allDay);
   if (d.location !== undefined) out.location = d.location?.displayName ?? '';
   if (d.attendees !== undefined || d.location?.roomEmail) {
-    const people = (d.attendees ?? []).map((a) => ({ email: a.email.toLowerCase(), ...(a.name ? { displayName: a.name } : {}), ...(a.type === 'optional' ? { optional: true } : {}), ...(a.type === 'resource' ? { resource: true } : {}) }));
+    const people = (d.attendees ?? []).map((a) => ({
+      email: a.email.toLowerCase(),
+      ...(a.name ? { displayName: a.name } : {}),
+      ...(a.type === 'optional' ? { optional: true } : {}),
+      ...(a.type === 'resource' ? { resource: true } : {}),
+    }));
     const room = d.location?.roomEmail?.toLowerCase();
     if (room && !people.some((p) => p.email === room)) people.push({ email: room, resource: true });
     out.attendees = people;
   }
   if (d.showAs !== undefined) out.transparency = d.showAs === 'free' ? 'transparent' : 'opaque';
-  if (d.sensitivity !== undefined) out.visibility = d.sensitivity === 'normal' ? 'default' : d.sensitivity === 'confidential' ? 'confidential' : 'private';
+  if (d.sensitivity !== undefined)
+    out.visibility =
+      d.sensitivity === 'normal' ? 'default' : d.sensitivity === 'confidential' ? 'confidential' : 'private';
   if (d.recurrence !== undefined) out.recurrence = d.recurrence ? recurrenceLines(d.recurrence) : [];
-  if (d.reminderMinutes !== undefined) out.reminders = d.reminderMinutes === null ? { useDefault: true } : { useDefault: false, overrides: [{ method: 'popup', minutes: d.reminderMinutes }] };
-  if (d.onlineMeeting === true) out.conferenceData = { createRequest: { requestId: randomUUID(), conferenceSolutionKey: { type: 'hangoutsMeet' } } };
+  if (d.reminderMinutes !== undefined)
+    out.reminders =
+      d.reminderMinutes === null
+        ? { useDefault: true }
+        : { useDefault: false, overrides: [{ method: 'popup', minutes: d.reminderMinutes }] };
+  if (d.onlineMeeting === true)
+    out.conferenceData = {
+      createRequest: { requestId: randomUUID(), conferenceSolutionKey: { type: 'hangoutsMeet' } },
+    };
   const priv = privateProps(d, opts.externalId);
   if (Object.keys(priv).length) out.extendedProperties = { private: priv };
   return out;
@@ -185,7 +242,11 @@ export function googleCalendarToInfo(c: calendar_v3.Schema$CalendarListEntry, ct
   return {
     id: c.id ?? '',
     name: c.summaryOverride ?? c.summary ?? c.id ?? '',
-    ownerEmail: own ? ctx.mailbox.toLowerCase() : (c.id?.includes('@') && !c.id.endsWith('calendar.google.com') ? c.id.toLowerCase() : null),
+    ownerEmail: own
+      ? ctx.mailbox.toLowerCase()
+      : c.id?.includes('@') && !c.id.endsWith('calendar.google.com')
+        ? c.id.toLowerCase()
+        : null,
     isDefault: Boolean(c.primary),
     isShared: !own,
     canEdit: c.accessRole === 'owner' || c.accessRole === 'writer',
@@ -197,5 +258,8 @@ export function googleCalendarToInfo(c: calendar_v3.Schema$CalendarListEntry, ct
 /** A deterministic Google event id (base32hex) from an idempotency key, so a repeated create finds the first one. */
 export function eventIdFor(transactionId: string, hash: (s: string) => Buffer): string {
   const alphabet = '0123456789abcdefghijklmnopqrstuv';
-  return [...hash(`calbridge:${transactionId}`)].slice(0, 26).map((b) => alphabet[b % 32]).join('');
+  return [...hash(`calbridge:${transactionId}`)]
+    .slice(0, 26)
+    .map((b) => alphabet[b % 32])
+    .join('');
 }

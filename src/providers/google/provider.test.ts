@@ -1,6 +1,11 @@
 // The Google Calendar adapter passes the shared provider contract against the Google emulator, with faults off and on.
 import { providerContract, type ContractHarness } from '../contract.case.js';
-import { googleAuthSettings, googleSignIn, googleTokenSource, startTestGoogleEmulator } from '../../../test/support/google.js';
+import {
+  googleAuthSettings,
+  googleSignIn,
+  googleTokenSource,
+  startTestGoogleEmulator,
+} from '../../../test/support/google.js';
 import type { GoogleFaultPatch } from '../../../emulator/google/faults.js';
 import { GoogleOAuthClient, createGoogleProvider, createGoogleTransport } from './index.js';
 
@@ -13,7 +18,13 @@ async function harness(faults: GoogleFaultPatch | null): Promise<ContractHarness
   const oauth = new GoogleOAuthClient(googleAuthSettings(t.emu), t.agent);
   const transport = createGoogleTransport({ agent: t.agent, retry: { maxRetries: 8, baseDelayMs: 20 } });
   const provider = async (login: string) =>
-    createGoogleProvider({ apiBaseUrl: t.emu.baseUrl, transport, token: googleTokenSource(oauth, await googleSignIn(oauth, t.agent, login)), mailbox: login, roomsEnabled: true });
+    createGoogleProvider({
+      apiBaseUrl: t.emu.baseUrl,
+      transport,
+      token: googleTokenSource(oauth, await googleSignIn(oauth, t.agent, login)),
+      mailbox: login,
+      roomsEnabled: true,
+    });
   const h: ContractHarness = {
     provider: await provider(ORGANIZER),
     organizerEmail: ORGANIZER,

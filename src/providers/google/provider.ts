@@ -28,7 +28,13 @@ import type {
   UpdateEventParams,
 } from '../../ports/calendar-provider.js';
 import type { GoogleCalendarClient } from './client.js';
-import { draftFields, draftToGoogleEvent, eventIdFor, googleCalendarToInfo, googleEventToCalendarEvent } from './mapping.js';
+import {
+  draftFields,
+  draftToGoogleEvent,
+  eventIdFor,
+  googleCalendarToInfo,
+  googleEventToCalendarEvent,
+} from './mapping.js';
 
 export interface GoogleAdapterOptions {
   /** The connected account's address. */
@@ -75,7 +81,12 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     private readonly client: GoogleCalendarClient,
     private readonly opts: GoogleAdapterOptions,
   ) {
-    this.capabilities = { findMeetingTimes: false, rooms: opts.roomsEnabled, subscriptions: true, onlineMeetingProvider: 'googleMeet' };
+    this.capabilities = {
+      findMeetingTimes: false,
+      rooms: opts.roomsEnabled,
+      subscriptions: true,
+      onlineMeetingProvider: 'googleMeet',
+    };
   }
 
   private get api() {
@@ -94,7 +105,9 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     const out: CalendarInfo[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.client.call('calendarList', (o) => this.api.calendarList.list({ maxResults: 250, pageToken }, o));
+      const page = await this.client.call('calendarList', (o) =>
+        this.api.calendarList.list({ maxResults: 250, pageToken }, o),
+      );
       out.push(...(page.items ?? []).map((c) => googleCalendarToInfo(c, { mailbox: this.opts.mailbox })));
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
@@ -106,9 +119,13 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     const entry = await this.client.call('calendarList', (o) => this.api.calendarList.get({ calendarId }, o));
     const allowed = entry.conferenceProperties?.allowedConferenceSolutionTypes ?? [];
     if (!allowed.includes('hangoutsMeet'))
-      throw new AppError('online_meeting_unavailable', 'This calendar cannot host Google Meet conferences (conferenceProperties has no hangoutsMeet).', {
-        details: { allowedConferenceSolutionTypes: allowed },
-      });
+      throw new AppError(
+        'online_meeting_unavailable',
+        'This calendar cannot host Google Meet conferences (conferenceProperties has no hangoutsMeet).',
+        {
+          details: { allowedConferenceSolutionTypes: allowed },
+        },
+      );
   }
 
   async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
@@ -132,19 +149,30 @@ export class GoogleCalendarAdapter implements CalendarProvider {
   }
 
   async getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent> {
-    const ev = await this.client.call('get', (o) => this.api.events.get({ calendarId: this.cal(calendarId), eventId }, o));
-    if (ev.status === 'cancelled') throw new AppError('not_found', 'The calendar item was deleted.', { details: { provider: 'google', status: 200, reason: 'cancelled' } });
+    const ev = await this.client.call('get', (o) =>
+      this.api.events.get({ calendarId: this.cal(calendarId), eventId }, o),
+    );
+    if (ev.status === 'cancelled')
+      throw new AppError('not_found', 'The calendar item was deleted.', {
+        details: { provider: 'google', status: 200, reason: 'cancelled' },
+      });
     return this.toEvent(ev, calendarId ?? null);
   }
 
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
     if (params.changes.onlineMeeting === true) await this.requireMeet('primary');
     let zone = params.changes.timeZone;
-    if (!zone && (params.changes.start !== undefined || params.changes.end !== undefined)) zone = (await this.getEvent(params.eventId)).timeZone;
+    if (!zone && (params.changes.start !== undefined || params.changes.end !== undefined))
+      zone = (await this.getEvent(params.eventId)).timeZone;
     const requestBody = draftFields(params.changes, { zone });
     const headers: Record<string, string> = params.ifMatch ? { 'If-Match': params.ifMatch } : {};
-    const updated = await this.client.call('patch', (o) =>
-      this.api.events.patch({ calendarId: 'primary', eventId: params.eventId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody }, { ...o, headers: { ...o.headers, ...headers } }),
+    const updated = await this.client.call(
+      'patch',
+      (o) =>
+        this.api.events.patch(
+          { calendarId: 'primary', eventId: params.eventId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody },
+          { ...o, headers: { ...o.headers, ...headers } },
+        ),
       // A patch without If-Match gives the same result when sent twice; with If-Match a resend would look like a conflict.
       { idempotent: !params.ifMatch },
     );
@@ -152,7 +180,9 @@ export class GoogleCalendarAdapter implements CalendarProvider {
   }
 
   async deleteEvent(eventId: string): Promise<void> {
-    await this.client.call('delete', (o) => this.api.events.delete({ calendarId: 'primary', eventId, sendUpdates: 'all' }, o));
+    await this.client.call('delete', (o) =>
+      this.api.events.delete({ calendarId: 'primary', eventId, sendUpdates: 'all' }, o),
+    );
   }
 
   async listEvents(params: ListEventsParams): Promise<EventPage> {
@@ -170,36 +200,68 @@ export class GoogleCalendarAdapter implements CalendarProvider {
         o,
       ),
     );
-    return { events: (page.items ?? []).map((e) => this.toEvent(e, params.calendarId ?? null)), nextPageToken: page.nextPageToken ?? null };
+    return {
+      events: (page.items ?? []).map((e) => this.toEvent(e, params.calendarId ?? null)),
+      nextPageToken: page.nextPageToken ?? null,
+    };
   }
 
   async syncChanges(params: SyncChangesParams): Promise<ChangePage> {
-    const cursor: Cursor = params.cursor ? decodeCursor(params.cursor) : { q: { timeMin: params.window.start, timeMax: params.window.end } };
+    const cursor: Cursor = params.cursor
+      ? decodeCursor(params.cursor)
+      : { q: { timeMin: params.window.start, timeMax: params.window.end } };
     const page = await this.client.call('sync', (o) =>
       this.api.events.list(
-        { calendarId: params.calendarId, singleEvents: true, showDeleted: true, maxResults: this.opts.syncPageSize ?? 250, ...cursor.q, pageToken: cursor.pageToken },
+        {
+          calendarId: params.calendarId,
+          singleEvents: true,
+          showDeleted: true,
+          maxResults: this.opts.syncPageSize ?? 250,
+          ...cursor.q,
+          pageToken: cursor.pageToken,
+        },
         o,
       ),
     );
     const changes: EventChange[] = (page.items ?? []).map((e) =>
-      e.status === 'cancelled' ? { kind: 'removed', eventId: e.id ?? '' } : { kind: 'upsert', event: this.toEvent(e, params.calendarId) },
+      e.status === 'cancelled'
+        ? { kind: 'removed', eventId: e.id ?? '' }
+        : { kind: 'upsert', event: this.toEvent(e, params.calendarId) },
     );
     const withMasters = await this.withSeriesMasters(changes, params.calendarId);
-    if (page.nextPageToken) return { changes: withMasters, cursor: encodeCursor({ q: cursor.q, pageToken: page.nextPageToken }), done: false };
-    if (!page.nextSyncToken) throw new AppError('provider_error', 'The last events page carried no nextSyncToken.', { details: { provider: 'google', reason: 'no_sync_token' } });
+    if (page.nextPageToken)
+      return {
+        changes: withMasters,
+        cursor: encodeCursor({ q: cursor.q, pageToken: page.nextPageToken }),
+        done: false,
+      };
+    if (!page.nextSyncToken)
+      throw new AppError('provider_error', 'The last events page carried no nextSyncToken.', {
+        details: { provider: 'google', reason: 'no_sync_token' },
+      });
     return { changes: withMasters, cursor: encodeCursor({ q: { syncToken: page.nextSyncToken } }), done: true };
   }
 
   /** Instances whose series master is not in the page: the masters are read and prepended. */
   private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
     const present = new Set(changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : [])));
-    const missing = [...new Set(changes.flatMap((c) => (c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId) ? [c.event.seriesMasterId] : [])))];
+    const missing = [
+      ...new Set(
+        changes.flatMap((c) =>
+          c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId)
+            ? [c.event.seriesMasterId]
+            : [],
+        ),
+      ),
+    ];
     const masters: EventChange[] = [];
     for (const id of missing) {
-      const ev = await this.client.call('get', (o) => this.api.events.get({ calendarId, eventId: id }, o)).catch((e: unknown) => {
-        if (isAppError(e, 'not_found')) return null;
-        throw e;
-      });
+      const ev = await this.client
+        .call('get', (o) => this.api.events.get({ calendarId, eventId: id }, o))
+        .catch((e: unknown) => {
+          if (isAppError(e, 'not_found')) return null;
+          throw e;
+        });
       if (ev && ev.status !== 'cancelled') masters.push({ kind: 'upsert', event: this.toEvent(ev, calendarId) });
     }
     return [...masters, ...changes];
@@ -210,7 +272,18 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     const range = { start: params.start, end: params.end };
     const res = await this.client.call(
       'freebusy',
-      (o) => this.api.freebusy.query({ requestBody: { timeMin: params.start, timeMax: params.end, timeZone: 'UTC', items: params.schedules.map((id) => ({ id })) } }, o),
+      (o) =>
+        this.api.freebusy.query(
+          {
+            requestBody: {
+              timeMin: params.start,
+              timeMax: params.end,
+              timeZone: 'UTC',
+              items: params.schedules.map((id) => ({ id })),
+            },
+          },
+          o,
+        ),
       { idempotent: true },
     );
     const schedules: ScheduleAvailability[] = params.schedules.map((email) => {
@@ -218,10 +291,25 @@ export class GoogleCalendarAdapter implements CalendarProvider {
       const reason = entry?.errors?.[0]?.reason;
       if (!entry || reason) {
         const why = reason === 'notFound' ? 'not_found' : (reason ?? 'not_returned');
-        return { email, status: 'unknown', reason: why, message: `Google returned no free/busy for ${email} (${why}).` };
+        return {
+          email,
+          status: 'unknown',
+          reason: why,
+          message: `Google returned no free/busy for ${email} (${why}).`,
+        };
       }
-      const items: BusyItem[] = (entry.busy ?? []).map((b) => ({ start: new Date(b.start ?? 0).toISOString(), end: new Date(b.end ?? 0).toISOString(), status: 'busy' }));
-      return { email, status: 'ok', items, workingHours: null, availabilityView: availabilityViewOf(items, range, interval) };
+      const items: BusyItem[] = (entry.busy ?? []).map((b) => ({
+        start: new Date(b.start ?? 0).toISOString(),
+        end: new Date(b.end ?? 0).toISOString(),
+        status: 'busy',
+      }));
+      return {
+        email,
+        status: 'ok',
+        items,
+        workingHours: null,
+        availabilityView: availabilityViewOf(items, range, interval),
+      };
     });
     return { range, intervalMinutes: interval, schedules };
   }
@@ -234,12 +322,18 @@ export class GoogleCalendarAdapter implements CalendarProvider {
   /** calbridge's own engine over Google free/busy (Google has no findMeetingTimes). */
   async findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions> {
     const emails = [this.opts.mailbox, ...params.attendees.map((a) => a.email), ...(params.rooms ?? [])];
-    const fb = await this.getFreeBusy({ schedules: [...new Set(emails)], start: params.window.start, end: params.window.end, intervalMinutes: 15 });
+    const fb = await this.getFreeBusy({
+      schedules: [...new Set(emails)],
+      start: params.window.start,
+      end: params.window.end,
+      intervalMinutes: 15,
+    });
     return suggestMeetingTimes(params, fb, { email: this.opts.mailbox, workingHours: null });
   }
 
   async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {
-    if (!this.opts.roomsEnabled) throw new AppError('permission_denied', 'Room lookup is turned off on this server (GOOGLE_ROOMS_ENABLED=false).');
+    if (!this.opts.roomsEnabled)
+      throw new AppError('permission_denied', 'Room lookup is turned off on this server (GOOGLE_ROOMS_ENABLED=false).');
     interface Resource {
       resourceEmail?: string;
       resourceName?: string;
@@ -256,11 +350,22 @@ export class GoogleCalendarAdapter implements CalendarProvider {
       );
       for (const r of page.items ?? []) {
         if (!r.resourceEmail || (r.resourceCategory && r.resourceCategory !== 'CONFERENCE_ROOM')) continue;
-        out.push({ email: r.resourceEmail.toLowerCase(), name: r.resourceName ?? r.resourceEmail, capacity: r.capacity ?? null, building: r.buildingId ?? null, floor: r.floorName ?? null, roomList: r.buildingId ?? null });
+        out.push({
+          email: r.resourceEmail.toLowerCase(),
+          name: r.resourceName ?? r.resourceEmail,
+          capacity: r.capacity ?? null,
+          building: r.buildingId ?? null,
+          floor: r.floorName ?? null,
+          roomList: r.buildingId ?? null,
+        });
       }
       pageToken = page.nextPageToken;
     } while (pageToken);
-    return out.filter((r) => (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) && (query.building === undefined || r.building === query.building));
+    return out.filter(
+      (r) =>
+        (query.minCapacity === undefined || (r.capacity ?? 0) >= query.minCapacity) &&
+        (query.building === undefined || r.building === query.building),
+    );
   }
 
   /**
@@ -268,22 +373,45 @@ export class GoogleCalendarAdapter implements CalendarProvider {
    * needs to open the channel again: channel id, resource id, calendar, address and channel token (base64url JSON).
    */
   async createSubscription(params: SubscriptionParams, channelId?: string): Promise<SubscriptionInfo> {
-    const id = channelId ?? `cb-${createHash('sha256').update(`${params.calendarId}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 32)}`;
+    const id =
+      channelId ??
+      `cb-${createHash('sha256').update(`${params.calendarId}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 32)}`;
     const ch = await this.client.call('watch', (o) =>
       this.api.events.watch(
-        { calendarId: params.calendarId, requestBody: { id, type: 'web_hook', address: params.notificationUrl, token: params.clientState, expiration: String(Date.parse(params.expiresAt)) } },
+        {
+          calendarId: params.calendarId,
+          requestBody: {
+            id,
+            type: 'web_hook',
+            address: params.notificationUrl,
+            token: params.clientState,
+            expiration: String(Date.parse(params.expiresAt)),
+          },
+        },
         o,
       ),
     );
-    const ref: ChannelRef = { c: ch.id ?? id, r: ch.resourceId ?? '', cal: params.calendarId, a: params.notificationUrl, t: params.clientState };
-    return { id: Buffer.from(JSON.stringify(ref)).toString('base64url'), expiresAt: new Date(Number(ch.expiration)).toISOString() };
+    const ref: ChannelRef = {
+      c: ch.id ?? id,
+      r: ch.resourceId ?? '',
+      cal: params.calendarId,
+      a: params.notificationUrl,
+      t: params.clientState,
+    };
+    return {
+      id: Buffer.from(JSON.stringify(ref)).toString('base64url'),
+      expiresAt: new Date(Number(ch.expiration)).toISOString(),
+    };
   }
 
   /** Google channels cannot be extended: the channel is stopped and opened again under the same ids. */
   async renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo> {
     const ref = this.splitId(id);
     await this.deleteSubscription(id);
-    return this.createSubscription({ calendarId: ref.cal, notificationUrl: ref.a, clientState: ref.t, expiresAt }, ref.c);
+    return this.createSubscription(
+      { calendarId: ref.cal, notificationUrl: ref.a, clientState: ref.t, expiresAt },
+      ref.c,
+    );
   }
 
   async deleteSubscription(id: string): Promise<void> {
