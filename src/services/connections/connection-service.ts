@@ -170,7 +170,9 @@ export class ConnectionService {
       connectionId: conn.id,
       provider: this.provider,
     });
-    return { redirect: `${this.d.settingsPath}?connected=${this.slug}${unsupported ? '&status=unsupported_mailbox' : ''}` };
+    return {
+      redirect: `${this.d.settingsPath}?connected=${this.slug}${unsupported ? '&status=unsupported_mailbox' : ''}`,
+    };
   }
 
   private async adminConsentDone(who: { tenantId: string; userId: string }, q: CallbackQuery) {
@@ -266,7 +268,11 @@ export class ConnectionService {
   /** The caller's connection when usable; otherwise the error its status calls for. */
   async activeConnection(actor: Actor): Promise<Connection> {
     const conn = await this.d.connections.get(actor.tenantId, actor.userId, this.provider);
-    if (!conn) throw new AppError('not_connected', `Connect ${this.d.label ?? 'Outlook'} first (POST /api/integrations/${this.slug}/connect).`);
+    if (!conn)
+      throw new AppError(
+        'not_connected',
+        `Connect ${this.d.label ?? 'Outlook'} first (POST /api/integrations/${this.slug}/connect).`,
+      );
     if (conn.status !== 'active') throw this.d.tokens.statusError(conn);
     return conn;
   }
@@ -298,7 +304,9 @@ export class ConnectionService {
     await this.d.vault.erase(conn.tenantId, conn.id);
     this.d.tokens.forget(conn.id);
     await this.d.connections.setStatus(conn.tenantId, conn.id, 'revoked', { reason: 'disconnected', lastError: null });
-    await this.audit(conn.tenantId, actor.userId, `${this.slug}.disconnected`, conn.id, { subscriptionsDeleted: deleted });
+    await this.audit(conn.tenantId, actor.userId, `${this.slug}.disconnected`, conn.id, {
+      subscriptionsDeleted: deleted,
+    });
     this.d.events.publish({
       type: 'connection.revoked',
       tenantId: conn.tenantId,
