@@ -83,7 +83,7 @@ describe('patternedRecurrenceToRRule', () => {
 
   it('ignores the default-valued fields Graph returns for every pattern and range type', () => {
     // Graph answers with all fields filled: dayOfMonth 0, month 0, index first, endDate 0001-01-01, count 0.
-    const full = {
+    const full: MicrosoftGraph.PatternedRecurrence = {
       pattern: {
         type: 'weekly',
         interval: 1,
@@ -100,7 +100,7 @@ describe('patternedRecurrenceToRRule', () => {
         recurrenceTimeZone: 'Pacific Standard Time',
         numberOfOccurrences: 0,
       },
-    } as const;
+    };
     expect(patternedRecurrenceToRRule(full)).toBe('FREQ=WEEKLY;INTERVAL=1;BYDAY=MO;WKST=SU');
     expect(
       patternedRecurrenceToRRule({ ...full, range: { ...full.range, type: 'endDate', endDate: '2026-06-29' } }),
