@@ -14,7 +14,11 @@ const database = await openBenchDatabase();
 try {
   const m = await signInMailbox(emu, emu.agent, BULK_LOGIN);
   const ids = await insertTarget(database, BULK_LOGIN, m.defaultCalendarId);
-  const sync = new SyncService(new PgSyncStore(database.db), { forTarget: () => m.provider }, { windowPastDays: 190, windowFutureDays: 190, now: () => new Date() });
+  const sync = new SyncService(
+    new PgSyncStore(database.db),
+    { forTarget: () => m.provider },
+    { windowPastDays: 190, windowFutureDays: 190, now: () => new Date() },
+  );
   await sync.syncCalendar(ids.tenantId, ids.calendarId, { full: true });
   await sql`VACUUM ANALYZE meetings`.execute(database.db).catch(() => undefined);
   const r = await sql<{ rows: number; bytes: string; links: string }>`
@@ -22,7 +26,14 @@ try {
            pg_total_relation_size('meetings')::text AS bytes,
            pg_total_relation_size('outlook_calendar_sync')::text AS links`.execute(database.db);
   const x = r.rows[0]!;
-  console.log(JSON.stringify({ rows: x.rows, meetingsBytes: Number(x.bytes), linkBytes: Number(x.links), bytesPerEvent: Math.round((Number(x.bytes) + Number(x.links)) / x.rows) }));
+  console.log(
+    JSON.stringify({
+      rows: x.rows,
+      meetingsBytes: Number(x.bytes),
+      linkBytes: Number(x.links),
+      bytesPerEvent: Math.round((Number(x.bytes) + Number(x.links)) / x.rows),
+    }),
+  );
 } finally {
   await database.close();
   await emu.close();
