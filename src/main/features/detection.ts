@@ -4,6 +4,8 @@ import type { RouteModule } from '../../http/build-app.js';
 import { customerMetricsRoutes } from '../../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../../http/routes/meetings.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
+import { createAgent, createGraphTransport } from '../../providers/microsoft-graph/index.js';
+import { createGraphMailSender } from '../../providers/microsoft-graph/send-mail.js';
 import { MockMailOutbox } from '../../providers/mock/mail.js';
 import { BriefService } from '../../services/briefs/brief-service.js';
 import { DeliveryWorker } from '../../services/metrics/deliveries.js';
@@ -18,6 +20,7 @@ import { PgCustomerStore } from '../../stores/customer-store.js';
 import { PgMeetingQueryStore } from '../../stores/meeting-query-store.js';
 import type { Container } from '../container.js';
 import { registerFeature } from '../server.js';
+import { outlookFeatures } from './outlook.js';
 import type { SyncRuntime } from './sync.js';
 
 export interface DetectionRuntime {
@@ -159,9 +162,41 @@ export function detectionModules(r: DetectionRuntime): RouteModule[] {
 /** The wired runtime per container (tests and other features look it up). */
 export const detectionFeatures = new WeakMap<object, DetectionRuntime>();
 
-registerFeature(async ({ container, config }: { container: Container; config: Config }) => {
+/**
+ * Brief e-mails through Graph `sendMail` from the user's own Outlook connection (when it was granted `Mail.Send`);
+ * null when the Outlook feature is not wired or the user has no usable connection.
+ */
+function graphMailResolver(
+  container: Container,
+  config: Config,
+  emulator: { baseUrl: string; caFile: string } | null,
+): { resolve: MailSenderResolver; close: () => Promise<void> } | null {
+  const outlook = outlookFeatures.get(container);
+  if (!outlook || config.testMode) return null;
+  const ms = config.microsoft;
+  const useEmulator = ms.clientId === null && emulator !== null;
+  const agent = createAgent(ms.caFile ?? (useEmulator ? emulator.caFile : null));
+  const transport = createGraphTransport({ agent });
+  const graphBaseUrl = useEmulator ? emulator.baseUrl : ms.graphBaseUrl;
+  return {
+    resolve: async (tenantId, userId) => {
+      const conn = await outlook.store.get(tenantId, userId, 'MICROSOFT');
+      if (!conn || conn.status !== 'active' || !conn.accountEmail || !conn.scopes.includes('Mail.Send')) return null;
+      return createGraphMailSender({
+        graphBaseUrl,
+        transport,
+        token: (o) => outlook.tokens.accessToken(tenantId, conn.id, o),
+        mailbox: conn.accountEmail,
+      });
+    },
+    close: () => agent.close(),
+  };
+}
+
+registerFeature(async ({ container, config, emulator }) => {
   const sync = (container as Container & { sync?: SyncRuntime }).sync;
-  const runtime = createDetectionRuntime(container, { sync });
+  const graphMail = graphMailResolver(container, config, emulator);
+  const runtime = createDetectionRuntime(container, { sync, ...(graphMail ? { mail: graphMail.resolve } : {}) });
   detectionFeatures.set(container, runtime);
   // With the embedded worker, this process also schedules briefs and works the delivery outbox.
   let running = false;
@@ -181,6 +216,7 @@ registerFeature(async ({ container, config }: { container: Container; config: Co
     close: async () => {
       if (timer) clearInterval(timer);
       await runtime.close();
+      await graphMail?.close();
     },
   };
 });
