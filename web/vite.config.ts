@@ -8,9 +8,6 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   plugins: [react()],
-  // Always the production React build, whatever NODE_ENV the building process runs under (tests set `test`).
-  mode: 'production',
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   base: '/',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
   logLevel: 'warn',

@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await nav('Approvals');
     await card.waitFor();
     await card.getByRole('button', { name: 'Approve and send' }).click();
-    await page.getByText('Approved: the invitation was sent.').waitFor();
+    await page.getByText(/Approved: the invitation was sent/).waitFor();
     const { items } = await apiGet<{
       items: Array<{
         preview: { subject: string };
@@ -251,6 +251,11 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
   }, 180_000);
 
   it('answers each chat command; scheduling only prepares a proposal', async () => {
+    // Back to the demo user (the colleague who approved has no calendar of their own here).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'My calendar' }).waitFor();
     await page.getByRole('button', { name: 'Chat', exact: true }).click();
     const ask = async (text: string, intent: string) => {
       await page.getByLabel('Message').fill(text);

@@ -38,15 +38,19 @@ interface Proposal {
   result?: { joinUrl?: string | null } | null;
 }
 
-function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
-  const [state, setState] = useState<{ busy: boolean; error?: unknown; message?: string }>({ busy: false });
+function ProposalCard({ p, onDone }: { p: Proposal; onDone: (message: string) => void }) {
+  const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const decide = async (what: 'approve' | 'reject') => {
     setState({ busy: true });
     try {
-      if (what === 'approve') await api.post('/api/proposals/{id}/approve', { params: { id: p.id } });
-      else await api.post('/api/proposals/{id}/reject', { params: { id: p.id } });
-      setState({ busy: false, message: what === 'approve' ? 'Approved: the invitation was sent.' : 'Rejected.' });
-      onDone();
+      if (what === 'approve') {
+        const done = await api.post('/api/proposals/{id}/approve', { params: { id: p.id } });
+        const join = done.result?.joinUrl;
+        onDone(`Approved: the invitation was sent for “${p.preview.subject}”.${join ? ` Teams link: ${join}` : ''}`);
+      } else {
+        await api.post('/api/proposals/{id}/reject', { params: { id: p.id } });
+        onDone(`Rejected: “${p.preview.subject}” will not be sent.`);
+      }
     } catch (error) {
       setState({ busy: false, error });
     }
@@ -117,11 +121,6 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
           Reject
         </button>
       </div>
-      {state.message && (
-        <p role="status" className="good">
-          {state.message}
-        </p>
-      )}
       {state.error !== undefined && <ErrorBox error={state.error} />}
     </article>
   );
@@ -129,6 +128,7 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: () => void }) {
 
 export function ApprovalsPage() {
   const { query } = useLocation();
+  const [notice, setNotice] = useState<string | null>(null);
   const proposals = useApi(
     async (signal) =>
       (await api.get('/api/proposals', { query: { status: 'pending' }, signal })).items as unknown as Proposal[],
@@ -137,7 +137,12 @@ export function ApprovalsPage() {
   return (
     <>
       <h1>Approvals</h1>
-      {query.get('created') && (
+      {notice && (
+        <p className="success" role="status">
+          {notice}
+        </p>
+      )}
+      {!notice && query.get('created') && (
         <p className="success" role="status">
           Proposal created. Review it below: nothing is sent until you approve.
         </p>
@@ -148,7 +153,7 @@ export function ApprovalsPage() {
           return pending.length === 0 ? (
             <p>No proposals waiting for approval.</p>
           ) : (
-            pending.map((p) => <ProposalCard key={p.id} p={p} onDone={proposals.reload} />)
+            pending.map((p) => <ProposalCard key={p.id} p={p} onDone={(m) => (setNotice(m), proposals.reload())} />)
           );
         }}
       </Async>
