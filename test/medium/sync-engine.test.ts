@@ -9,7 +9,6 @@ import { PgSyncStore } from '../../src/stores/sync-store.js';
 import { createTestDatabase } from '../support/db.js';
 
 const MAILBOX = 'adele@contoso.com';
-const DAY = 86_400_000;
 let db: Database;
 let world: MockCalendarWorld;
 let provider: MockCalendarAdapter;

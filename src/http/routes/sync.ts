@@ -43,7 +43,7 @@ const Notification = Type.Object(
   },
   { additionalProperties: true },
 );
-const NotificationBatch = Type.Object(
+const _NotificationBatch = Type.Object(
   { value: Type.Array(Notification, { maxItems: 1000 }) },
   { additionalProperties: true },
 );
@@ -155,7 +155,7 @@ export function syncRoutes(d: SyncRouteDeps) {
           const token = (req.query as Static<typeof Validation>).validationToken;
           if (token !== undefined)
             return reply.status(200).header('content-type', 'text/plain; charset=utf-8').send(token);
-          const body = req.body as Static<typeof NotificationBatch> | undefined;
+          const body = req.body as Static<typeof _NotificationBatch> | undefined;
           if (!body || !Array.isArray(body.value))
             throw new AppError('validation_failed', 'Expected { value: [ notifications ] }.');
           let accepted = 0;
