@@ -366,6 +366,18 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
     return target ? { target, clientStateHash: s.subscription_client_state_hash ?? '' } : null;
   }
 
+  async findByCalendarId(calendarId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null> {
+    const s = await this.db
+      .selectFrom('calendar_sync_state')
+      .select(['calendar_id', 'tenant_id', 'subscription_client_state_hash'])
+      .where('calendar_id', '=', calendarId)
+      .where('subscription_id', 'is not', null)
+      .executeTakeFirst();
+    if (!s) return null;
+    const target = await this.getTarget(s.tenant_id, s.calendar_id);
+    return target ? { target, clientStateHash: s.subscription_client_state_hash ?? '' } : null;
+  }
+
   async markNotified(calendarId: string): Promise<void> {
     await this.db
       .updateTable('calendar_sync_state')

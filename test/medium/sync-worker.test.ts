@@ -129,4 +129,27 @@ describe('sync worker', () => {
     expect(await worker.onNotification({ subscriptionId: 'sub-1', clientState: 's3cret' })).toBe('queued');
     expect((await queue.depth()).queued).toBe(1);
   });
+
+  it('accepts a Google push only with the channel token, and ignores the initial sync message', async () => {
+    const store = new PgSyncStore(db.db);
+    await store.saveSubscription(ids.calendarId, {
+      id: 'channel-ref',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      clientStateHash: hashClientState('chan-token'),
+    });
+    expect(await worker.onChannelNotification({ calendarId: ids.calendarId, token: 'forged', state: 'exists' })).toBe(
+      'rejected',
+    );
+    expect(await worker.onChannelNotification({ calendarId: ids.calendarId, token: undefined, state: 'exists' })).toBe(
+      'rejected',
+    );
+    expect(await worker.onChannelNotification({ calendarId: ids.calendarId, token: 'chan-token', state: 'sync' })).toBe(
+      'ignored',
+    );
+    expect((await queue.depth()).queued).toBe(0);
+    expect(
+      await worker.onChannelNotification({ calendarId: ids.calendarId, token: 'chan-token', state: 'exists' }),
+    ).toBe('queued');
+    expect((await queue.depth()).queued).toBe(1);
+  });
 });

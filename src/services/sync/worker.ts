@@ -11,6 +11,8 @@ export interface SubscriptionStore {
     sub: { id: string; expiresAt: string; clientStateHash: string } | null,
   ): Promise<void>;
   findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
+  /** The subscription of a calendar (Google channels are addressed by calendar in the webhook URL). */
+  findByCalendarId(calendarId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
   markNotified(calendarId: string): Promise<void>;
 }
 
@@ -132,10 +134,17 @@ export class SyncWorker {
     }
     const clientState = randomBytes(24).toString('base64url');
     const base = this.opts.publicBaseUrl.replace(/\/$/, '');
+    // Graph posts a body naming the subscription; Google posts headers only, so its URL names the calendar.
+    const urls =
+      t.provider === 'GOOGLE'
+        ? { notificationUrl: `${base}/api/webhooks/google/${t.calendarId}` }
+        : {
+            notificationUrl: `${base}/api/webhooks/microsoft/notifications`,
+            lifecycleNotificationUrl: `${base}/api/webhooks/microsoft/lifecycle`,
+          };
     const sub = await provider.createSubscription({
       calendarId: t.providerCalendarId,
-      notificationUrl: `${base}/api/webhooks/microsoft/notifications`,
-      lifecycleNotificationUrl: `${base}/api/webhooks/microsoft/lifecycle`,
+      ...urls,
       clientState,
       expiresAt,
     });
@@ -167,6 +176,28 @@ export class SyncWorker {
         connectionId: t.connectionId,
         reason: n.lifecycleEvent ?? 'notification',
       },
+      { delaySeconds: this.opts.debounceSeconds },
+    );
+    return 'queued';
+  }
+
+  /**
+   * A Google push (`X-Goog-Channel-Token` carries our client state, `X-Goog-Resource-State` is `sync` on channel
+   * creation and `exists`/`not_exists` on changes): verified like a Graph notification, then a debounced sync.
+   */
+  async onChannelNotification(n: {
+    calendarId: string;
+    token: string | undefined;
+    state: string | undefined;
+  }): Promise<'queued' | 'ignored' | 'rejected'> {
+    const found = await this.subs.findByCalendarId(n.calendarId);
+    if (!found || !n.token || !found.clientStateHash || !clientStateMatches(n.token, found.clientStateHash))
+      return 'rejected';
+    if (n.state === 'sync') return 'ignored';
+    const t = found.target;
+    await this.subs.markNotified(t.calendarId);
+    await this.queue.enqueueSync(
+      { tenantId: t.tenantId, calendarId: t.calendarId, connectionId: t.connectionId, reason: 'notification' },
       { delaySeconds: this.opts.debounceSeconds },
     );
     return 'queued';
