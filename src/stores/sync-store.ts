@@ -223,12 +223,27 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
         .execute();
       removed.push(...del.map((d) => d.id));
     }
-    // Link occurrences and exceptions to their series master (in this or an earlier page).
-    await sql`UPDATE meetings m SET series_master_id = master.id
-      FROM meetings master
-      WHERE m.calendar_id = ${t.calendarId} AND master.calendar_id = ${t.calendarId}
-        AND m.provider_series_master_id = master.provider_event_id
-        AND m.series_master_id IS DISTINCT FROM master.id`.execute(trx);
+    // Link occurrences and exceptions to their series master, touching only this page's rows: its instances (to a
+    // master of this or an earlier page) and instances of earlier pages waiting for a master that arrives now.
+    // Both use the (calendar_id, provider_event_id) and (calendar_id, provider_series_master_id) indexes.
+    const instanceIds = unique.filter((e) => e.seriesMasterId).map((e) => e.id);
+    const masterIds = unique.filter((e) => e.type === 'seriesMaster').map((e) => e.id);
+    if (instanceIds.length) {
+      await sql`UPDATE meetings m SET series_master_id = master.id
+        FROM meetings master
+        WHERE m.calendar_id = ${t.calendarId} AND master.calendar_id = ${t.calendarId}
+          AND m.provider_event_id IN (${sql.join(instanceIds)})
+          AND master.provider_event_id = m.provider_series_master_id
+          AND m.series_master_id IS DISTINCT FROM master.id`.execute(trx);
+    }
+    if (masterIds.length) {
+      await sql`UPDATE meetings m SET series_master_id = master.id
+        FROM meetings master
+        WHERE m.calendar_id = ${t.calendarId} AND master.calendar_id = ${t.calendarId}
+          AND master.provider_event_id IN (${sql.join(masterIds)})
+          AND m.provider_series_master_id = master.provider_event_id
+          AND m.series_master_id IS DISTINCT FROM master.id`.execute(trx);
+    }
     if (page.done && page.fullRound) {
       const stale = await trx
         .deleteFrom('meetings')

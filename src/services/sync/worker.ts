@@ -50,7 +50,10 @@ export class SyncWorker {
     private readonly opts: WorkerOptions,
   ) {}
 
-  /** Handles one queued job. */
+  /**
+   * Handles one queued job: the sync, then the calendar's subscription upkeep. Both run inside the job, which the
+   * queue runs at most once at a time per calendar, so several workers never create duplicate subscriptions.
+   */
   async run(job: SyncJob): Promise<void> {
     const r = await this.sync.syncCalendar(job.tenantId, job.calendarId, { full: job.full });
     this.opts.log(
@@ -64,6 +67,15 @@ export class SyncWorker {
       },
       'calendar synced',
     );
+    const target = await this.store.getTarget(job.tenantId, job.calendarId);
+    if (target) {
+      await this.ensureSubscription(target).catch((e: unknown) =>
+        this.opts.log(
+          { calendarId: job.calendarId, err: e instanceof Error ? e.message : String(e) },
+          'subscription upkeep failed',
+        ),
+      );
+    }
   }
 
   /** Starts consuming jobs and the poll loop. */
@@ -80,26 +92,13 @@ export class SyncWorker {
     this.timer = setTimeout(tick, 200);
   }
 
-  /** Enqueues a sync for every selected calendar (deduplicated per calendar by the queue) and renews subscriptions. */
+  /** Enqueues a sync for every selected calendar (deduplicated per calendar by the queue; the job keeps its subscription). */
   async pollAll(): Promise<number> {
     const targets = await this.store.listTargets({});
     let n = 0;
     for (const t of targets) {
-      if (
-        await this.queue.enqueueSync({
-          tenantId: t.tenantId,
-          calendarId: t.calendarId,
-          connectionId: t.connectionId,
-          reason: 'poll',
-        })
-      )
-        n++;
-      await this.ensureSubscription(t).catch((e: unknown) =>
-        this.opts.log(
-          { calendarId: t.calendarId, err: e instanceof Error ? e.message : String(e) },
-          'subscription upkeep failed',
-        ),
-      );
+      const job = { tenantId: t.tenantId, calendarId: t.calendarId, connectionId: t.connectionId, reason: 'poll' };
+      if (await this.queue.enqueueSync(job)) n++;
     }
     return n;
   }
