@@ -255,7 +255,8 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').fill(apiKey);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { name: 'My calendar' }).waitFor();
+    await nav('My calendar');
+    await page.getByRole('button', { name: /Vendor security review/ }).waitFor();
     await page.getByRole('button', { name: 'Chat', exact: true }).click();
     const ask = async (text: string, intent: string) => {
       await page.getByLabel('Message').fill(text);
