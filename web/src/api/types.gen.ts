@@ -999,6 +999,14 @@ export interface Paths {
       };
     };
   };
+  '/api/webhooks/google/{calendarId}': {
+    post: {
+      params: { calendarId: string };
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
   '/api/webhooks/microsoft/lifecycle': {
     post: {
       params: never;
