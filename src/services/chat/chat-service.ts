@@ -144,13 +144,8 @@ export class ChatService {
   ): Promise<ChatAnswer> {
     switch (cmd.intent) {
       case 'unknown':
-        return {
-          intent: 'unknown',
-          reply:
-            cmd.reason === 'not_understood' || cmd.reason === 'empty'
-              ? `${cmd.help === HELP ? '' : `${cmd.help} `}${HELP}`.trim()
-              : `${cmd.help} ${HELP}`,
-        };
+        // The parser's help already ends with examples; add them only when it does not.
+        return { intent: 'unknown', reply: cmd.help.includes(HELP) ? cmd.help : `${cmd.help} ${HELP}`.trim() };
       case 'ambiguous':
         return {
           intent: 'ambiguous',
