@@ -64,10 +64,24 @@ export async function ensureDemoTenant(container: Container, log: (msg: string) 
     name: 'Acme Corp',
     domains: ['acmecorp.com'],
     subjectPatterns: ['Acme'],
-    stakeholders: [{ email: 'john.doe@acmecorp.com', name: 'John Doe', role: 'VP Operations' }],
+    // People of the bundled emulator's customer organisations, so the demo can schedule with them.
+    stakeholders: [
+      { email: 'wile.coyote@acmecorp.com', name: 'Wile E. Coyote', role: 'VP Operations' },
+      { email: 'road.runner@acmecorp.com', name: 'Road Runner', role: 'CEO' },
+    ],
   });
-  await container.customers.create(actor, { name: 'Globex', domains: ['globex.com'], subjectPatterns: ['Globex'] });
-  await container.customers.create(actor, { name: 'Initech', domains: ['initech.com'], subjectPatterns: ['Initech'] });
+  await container.customers.create(actor, {
+    name: 'Globex',
+    domains: ['globex.com'],
+    subjectPatterns: ['Globex'],
+    stakeholders: [{ email: 'hank.scorpio@globex.com', name: 'Hank Scorpio', role: 'CEO' }],
+  });
+  await container.customers.create(actor, {
+    name: 'Initech',
+    domains: ['initech.com'],
+    subjectPatterns: ['Initech'],
+    stakeholders: [{ email: 'bill.lumbergh@initech.com', name: 'Bill Lumbergh', role: 'VP Engineering' }],
+  });
   mkdirSync(config.dataDir, { recursive: true });
   writeFileSync(keyPath, apiKey + '\n', { mode: 0o600 });
   chmodSync(keyPath, 0o600);
