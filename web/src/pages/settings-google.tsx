@@ -1,0 +1,318 @@
+// Google Calendar on the settings page: connection status, connect through Google's consent page (and back with a
+// banner), reconnect when the grant stopped working, calendars and their sync, disconnect after a confirmation.
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import type { ResponseOf } from '../api/client';
+import { Async, ErrorBox, useApi } from '../components/async';
+import { dateTime, relative } from '../format';
+import { navigate, useLocation } from '../router';
+
+type Status = ResponseOf<'/api/integrations/google/status', 'get'>;
+type Calendar = Status['calendars'][number];
+type SyncRow = ResponseOf<'/api/outlook/calendar/sync-status', 'get'>['calendars'][number];
+
+const STATUS_TEXT: Record<string, string> = {
+  not_connected: 'Not connected',
+  active: 'Connected',
+  needs_reauth: 'Needs sign-in again',
+  revoked: 'Disconnected',
+};
+
+/** What each Google scope is for, in the words of docs/google.md. */
+const SCOPE_WHY: Record<string, string> = {
+  'calendar.events': 'create and update the meetings you approve; read events for sync',
+  'calendar.readonly': 'list your calendars, read free/busy of colleagues and rooms',
+  'admin.directory.resource.calendar.readonly': 'list your organisation’s meeting rooms',
+  openid: 'identify your account',
+  email: 'your address',
+  profile: 'your name',
+};
+const shortScope = (s: string) => s.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '');
+
+/** The answer of Google's redirect back here: `?connected=google` (with `&error=…` when it failed). */
+function GoogleCallbackBanner() {
+  const { query } = useLocation();
+  if (query.get('connected') !== 'google') return null;
+  const err = query.get('error');
+  const text = !err
+    ? 'Google Calendar connected. Your calendar is syncing now.'
+    : err === 'access_denied'
+      ? 'Connecting Google Calendar was cancelled on Google’s consent page.'
+      : `Connecting Google Calendar failed (${err}).`;
+  return (
+    <div className={err ? 'error' : 'success'} role={err ? 'alert' : 'status'}>
+      {text}{' '}
+      <button type="button" className="link" onClick={() => navigate('/settings', { replace: true })}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** One action at a time: its name while running, its error, and a done message. */
+function useAction() {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [done, setDone] = useState<string | null>(null);
+  const run = async (name: string, f: () => Promise<unknown>, message?: string) => {
+    setBusy(name);
+    setError(undefined);
+    setDone(null);
+    try {
+      await f();
+      if (message) setDone(message);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return { busy, error, done, run };
+}
+
+async function connect(prompt?: 'consent' | 'select_account') {
+  const { authorizeUrl } = await api.post('/api/integrations/google/connect', { body: prompt ? { prompt } : {} });
+  window.location.assign(authorizeUrl);
+}
+
+function CalendarTable({ calendars, sync }: { calendars: Calendar[]; sync: SyncRow[] | undefined }) {
+  if (calendars.length === 0) return <p>No calendars were found on this Google account.</p>;
+  const byId = new Map((sync ?? []).map((r) => [r.calendarId, r]));
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>Google calendars and their sync</caption>
+        <thead>
+          <tr>
+            <th scope="col">Calendar</th>
+            <th scope="col">Google Meet</th>
+            <th scope="col">Last sync</th>
+            <th scope="col">Problems</th>
+          </tr>
+        </thead>
+        <tbody>
+          {calendars.map((c) => {
+            const r = byId.get(c.id);
+            return (
+              <tr key={c.id}>
+                <th scope="row">
+                  {c.name}
+                  {c.isDefault && <span className="tag">primary</span>}
+                  {c.isShared && <span className="tag">shared</span>}
+                  {!c.canEdit && <span className="tag">read only</span>}
+                </th>
+                <td>{c.onlineMeetingProviders.includes('hangoutsMeet') ? 'yes' : 'no'}</td>
+                <td>
+                  {!r ? (
+                    'not synced'
+                  ) : r.fullSyncInProgress ? (
+                    <span className="progress" role="status">
+                      First sync in progress: {r.eventsSynced} events
+                    </span>
+                  ) : r.lastSuccessAt ? (
+                    relative(r.lastSuccessAt)
+                  ) : (
+                    'waiting for the first sync'
+                  )}
+                </td>
+                <td>
+                  {r?.lastError ? <span className="bad">⚠ {r.lastError}</span> : <span className="good">✓ none</span>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
+  const a = useAction();
+  const [confirming, setConfirming] = useState(false);
+  const [calendars, setCalendars] = useState<Calendar[]>(s.calendars);
+  const [tick, setTick] = useState(0);
+  const confirmRef = useRef<HTMLDivElement>(null);
+  useEffect(() => setCalendars(s.calendars), [s.calendars]);
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+  const sync = useApi(
+    async (signal) => (s.connected ? (await api.get('/api/outlook/calendar/sync-status', { signal })).calendars : []),
+    [s.connected, tick],
+  );
+  const ids = new Set(calendars.map((c) => c.id));
+  const syncing = (sync.data ?? []).some((r) => ids.has(r.calendarId) && (r.fullSyncInProgress || !r.lastSuccessAt));
+  useEffect(() => {
+    if (!s.connected || !syncing) return;
+    const t = setTimeout(() => setTick((n) => n + 1), 2000);
+    return () => clearTimeout(t);
+  }, [s.connected, syncing, sync.data]);
+  const reconnect = () =>
+    s.reconnectUrl ? window.location.assign(s.reconnectUrl) : void a.run('connect', () => connect('consent'));
+  const disconnect = () =>
+    a.run(
+      'disconnect',
+      async () => {
+        await api.post('/api/integrations/google/disconnect');
+        setConfirming(false);
+        reload();
+      },
+      'Google Calendar disconnected.',
+    );
+  const exists = s.status === 'active' || s.status === 'needs_reauth';
+  return (
+    <section className="card" aria-labelledby="google-h">
+      <h2 id="google-h">Google Calendar</h2>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <span className={s.status === 'active' ? 'pill good' : exists ? 'pill' : 'pill bad'}>
+            {s.status === 'active' ? '● ' : '○ '}
+            {STATUS_TEXT[s.status] ?? s.status}
+          </span>
+        </dd>
+        {s.account && (
+          <>
+            <dt>Connected as</dt>
+            <dd>
+              {s.account.name ?? ''} {s.account.email && <code>{s.account.email}</code>}
+            </dd>
+          </>
+        )}
+        {s.providerTenantId && (
+          <>
+            <dt>Domain</dt>
+            <dd>{s.providerTenantId}</dd>
+          </>
+        )}
+        {s.scopes.length > 0 && (
+          <>
+            <dt>Permissions</dt>
+            <dd>
+              <ul className="scopes">
+                {s.scopes.map((scope) => (
+                  <li key={scope}>
+                    <code>{shortScope(scope)}</code>
+                    {SCOPE_WHY[shortScope(scope)] && ` — ${SCOPE_WHY[shortScope(scope)]}`}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+        {s.connectedAt && (
+          <>
+            <dt>Connected</dt>
+            <dd>{dateTime(s.connectedAt)}</dd>
+          </>
+        )}
+        {(s.lastError || s.statusReason) && (
+          <>
+            <dt>Problem</dt>
+            <dd className="bad">⚠ {s.lastError ?? s.statusReason}</dd>
+          </>
+        )}
+      </dl>
+      {s.status === 'needs_reauth' && (
+        <p className="hint">
+          Google no longer accepts calbridge’s access: sign in again to resume sync and scheduling.
+        </p>
+      )}
+      <div className="actions">
+        {!exists && (
+          <button
+            type="button"
+            className="primary"
+            disabled={a.busy !== null}
+            onClick={() => void a.run('connect', () => connect())}
+          >
+            Connect Google Calendar
+          </button>
+        )}
+        {s.status === 'needs_reauth' && (
+          <button type="button" className="primary" disabled={a.busy !== null} onClick={reconnect}>
+            Reconnect Google Calendar
+          </button>
+        )}
+        {s.connected && (
+          <button
+            type="button"
+            disabled={a.busy !== null}
+            onClick={() =>
+              void a.run(
+                'refresh',
+                async () => {
+                  setCalendars((await api.get('/api/integrations/google/calendars')).calendars);
+                  setTick((n) => n + 1);
+                },
+                'Calendar list refreshed.',
+              )
+            }
+          >
+            Refresh calendars
+          </button>
+        )}
+        {exists && !confirming && (
+          <button type="button" className="danger" disabled={a.busy !== null} onClick={() => setConfirming(true)}>
+            Disconnect Google Calendar
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div
+          id="google-disconnect"
+          className="notice"
+          role="alertdialog"
+          aria-labelledby="google-disconnect-q"
+          tabIndex={-1}
+          ref={confirmRef}
+          onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}
+        >
+          <p id="google-disconnect-q">
+            Disconnect Google Calendar? Synced meetings stay in calbridge; sync and scheduling through Google stop.
+          </p>
+          <div className="actions">
+            <button type="button" className="danger" disabled={a.busy !== null} onClick={() => void disconnect()}>
+              Yes, disconnect
+            </button>
+            <button type="button" disabled={a.busy !== null} onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {a.busy && (
+        <p role="status" className="loading">
+          <span className="spinner" aria-hidden="true" /> {a.busy === 'connect' ? 'Opening Google…' : 'Working…'}
+        </p>
+      )}
+      {a.done && (
+        <p role="status" className="good">
+          {a.done}
+        </p>
+      )}
+      {a.error !== undefined && <ErrorBox error={a.error} />}
+      {s.connected && (
+        <>
+          <h3>Calendars</h3>
+          <CalendarTable calendars={calendars} sync={sync.data} />
+          {sync.error !== undefined && <ErrorBox error={sync.error} retry={sync.reload} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The Google Calendar card of the settings page (mounted by settings.tsx). */
+export function GoogleSettings() {
+  const status = useApi((signal) => api.get('/api/integrations/google/status', { signal }), []);
+  return (
+    <>
+      <GoogleCallbackBanner />
+      <Async state={status} label="Checking your Google Calendar connection…">
+        {(s) => <GoogleConnection s={s} reload={status.reload} />}
+      </Async>
+    </>
+  );
+}
