@@ -1,0 +1,175 @@
+// The connection routes every calendar provider serves under /api/integrations/<slug>: connect, OAuth callback
+// (public), status, calendars and disconnect. Each provider's route file passes its wording and the schema parts
+// that differ (sign-in prompts, callback query, status meanings).
+import type { FastifyInstance } from 'fastify';
+import { Type, type TObject } from 'typebox';
+import type { CallbackQuery, ConnectionService } from '../../services/connections/connection-service.js';
+import { actorOf } from '../auth.js';
+import type { RouteModule } from '../build-app.js';
+import { errors } from '../schemas.js';
+
+/** What differs between providers' connection routes. */
+export interface ConnectionRoutesSpec {
+  /** The path segment: `/api/integrations/<slug>`. */
+  slug: string;
+  /** The OpenAPI summary of each route. */
+  summaries: Record<'connect' | 'callback' | 'status' | 'calendars' | 'disconnect', string>;
+  /** OpenAPI descriptions of the status fields whose meaning is the provider's. */
+  descriptions: Record<'status' | 'providerTenantId' | 'providerUserId', string>;
+  /** The `prompt` values the connect body accepts. */
+  prompts: ReadonlyArray<'select_account' | 'consent' | 'login'>;
+  /** The callback's query schema; the fields it declares that the service knows are passed to it. */
+  callbackQuery: TObject;
+  /** Connection statuses for which the status answer carries a fresh sign-in link. */
+  reconnectStatuses: readonly string[];
+  /** Provider-only routes, registered after the status route (keeps the OpenAPI document's order). */
+  extraRoutes?: (app: FastifyInstance, ctx: { base: string; tags: string[] }) => void;
+}
+
+/** Where a provider's OAuth callback is served (public: reached by the user's browser, no API key). */
+export const callbackPath = (slug: string) => `/api/integrations/${slug}/callback`;
+
+/** The paths of a provider's connection routes that need no API key. */
+export const connectionPublicPaths = (slug: string): RegExp[] => [new RegExp(`^${callbackPath(slug)}$`)];
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A connected calendar, as the status and calendars routes answer it. */
+export const Calendar = Type.Object({
+  id: Type.String(),
+  providerCalendarId: Type.String(),
+  name: Type.String(),
+  ownerEmail: Nullable(Type.String()),
+  isShared: Type.Boolean(),
+  isDefault: Type.Boolean(),
+  canEdit: Type.Boolean(),
+  onlineMeetingProviders: Type.Array(Type.String()),
+});
+
+function statusSchema(d: ConnectionRoutesSpec['descriptions']) {
+  return Type.Object({
+    connected: Type.Boolean(),
+    status: Type.String({ description: d.status }),
+    account: Nullable(Type.Object({ email: Nullable(Type.String()), name: Nullable(Type.String()) })),
+    providerTenantId: Nullable(Type.String({ description: d.providerTenantId })),
+    providerUserId: Nullable(Type.String({ description: d.providerUserId })),
+    scopes: Type.Array(Type.String()),
+    tokenExpiresAt: Nullable(Type.String()),
+    connectedAt: Nullable(Type.String()),
+    statusReason: Nullable(Type.String()),
+    lastError: Nullable(Type.String()),
+    calendars: Type.Array(Calendar),
+    reconnectUrl: Nullable(
+      Type.String({ description: 'A fresh sign-in link when the connection must be re-authorised' }),
+    ),
+  });
+}
+
+const connectBody = (prompts: ConnectionRoutesSpec['prompts']) =>
+  Type.Object(
+    {
+      loginHint: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+      prompt: Type.Optional(Type.Union(prompts.map((p) => Type.Literal(p)))),
+    },
+    { additionalProperties: false },
+  );
+
+/** The callback fields the connection service reads. */
+const SERVICE_CALLBACK_FIELDS = ['state', 'code', 'error', 'error_description', 'admin_consent', 'tenant'] as const;
+
+/**
+ * The route module for one provider's connections, bound to its connection service by the feature wiring.
+ * @example connectionRoutes(service, { slug: 'google', summaries, descriptions, prompts: ['consent'], callbackQuery, reconnectStatuses: ['revoked'] })
+ */
+export function connectionRoutes(service: ConnectionService, spec: ConnectionRoutesSpec): RouteModule {
+  const base = `/api/integrations/${spec.slug}`;
+  const Status = statusSchema(spec.descriptions);
+  const ConnectBody = connectBody(spec.prompts);
+  const callbackFields = SERVICE_CALLBACK_FIELDS.filter((f) => f in spec.callbackQuery.properties);
+  const calendarsOut = <T extends object>(cals: readonly T[]) => cals.map((c) => ({ ...c }));
+  return async (app: FastifyInstance) => {
+    const tags = ['integrations'];
+    app.post(
+      `${base}/connect`,
+      {
+        schema: {
+          tags,
+          summary: spec.summaries.connect,
+          body: Type.Optional(ConnectBody),
+          response: { 200: Type.Object({ authorizeUrl: Type.String(), expiresAt: Type.String() }), ...errors(503) },
+        },
+      },
+      async (req) =>
+        service.connect(
+          actorOf(req),
+          (req.body ?? {}) as { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' },
+        ),
+    );
+    app.get(
+      callbackPath(spec.slug),
+      {
+        schema: {
+          tags,
+          summary: spec.summaries.callback,
+          security: [],
+          querystring: spec.callbackQuery,
+          response: { 302: Type.Null(), 400: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse') },
+        },
+      },
+      async (req, reply) => {
+        const q = req.query as Record<string, string | undefined>;
+        const input: CallbackQuery = Object.fromEntries(callbackFields.map((f) => [f, q[f]]));
+        return reply.redirect((await service.callback(input)).redirect, 302);
+      },
+    );
+    app.get(
+      `${base}/status`,
+      { schema: { tags, summary: spec.summaries.status, response: { 200: Status, ...errors() } } },
+      async (req) => {
+        const actor = actorOf(req);
+        const s = await service.status(actor);
+        const c = s.connection;
+        const reconnect = c && spec.reconnectStatuses.includes(c.status);
+        return {
+          connected: s.connected,
+          status: s.status,
+          account: c ? { email: c.accountEmail, name: c.accountName } : null,
+          providerTenantId: c?.providerTenantId ?? null,
+          providerUserId: c?.providerUserId ?? null,
+          scopes: c?.scopes ?? [],
+          tokenExpiresAt: c?.tokenExpiresAt ?? null,
+          connectedAt: c?.connectedAt ?? null,
+          statusReason: c?.statusReason ?? null,
+          lastError: c?.lastError ?? null,
+          calendars: calendarsOut(s.calendars),
+          reconnectUrl: reconnect
+            ? (await service.connect(actor, { loginHint: c.accountEmail ?? undefined })).authorizeUrl
+            : null,
+        };
+      },
+    );
+    spec.extraRoutes?.(app, { base, tags });
+    app.get(
+      `${base}/calendars`,
+      {
+        schema: {
+          tags,
+          summary: spec.summaries.calendars,
+          response: { 200: Type.Object({ calendars: Type.Array(Calendar) }), ...errors(409, 503) },
+        },
+      },
+      async (req) => ({ calendars: calendarsOut(await service.refreshCalendars(actorOf(req))) }),
+    );
+    app.post(
+      `${base}/disconnect`,
+      {
+        schema: {
+          tags,
+          summary: spec.summaries.disconnect,
+          response: { 200: Type.Object({ status: Type.String() }), ...errors(409) },
+        },
+      },
+      async (req) => ({ status: (await service.disconnect(actorOf(req))).status }),
+    );
+  };
+}
