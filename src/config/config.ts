@@ -62,6 +62,8 @@ export interface Config {
   sync: { pollIntervalSeconds: number; windowPastDays: number; windowFutureDays: number };
   /** Requests per minute per API key. */
   rateLimitPerMinute: number;
+  /** Requests per minute per tenant, all its keys together (checked after the per-key limit). */
+  rateLimitTenantPerMinute: number;
 }
 
 /** A configuration problem; the message names the variable and what is wrong. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowFutureDays: int(env, 'SYNC_WINDOW_FUTURE_DAYS', 365, 1, 3650),
     },
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 3000, 1, 10_000_000),
   };
 }
 
@@ -223,4 +226,5 @@ export const ENV_VARS = [
   'SYNC_WINDOW_PAST_DAYS',
   'SYNC_WINDOW_FUTURE_DAYS',
   'RATE_LIMIT_PER_MINUTE',
+  'RATE_LIMIT_TENANT_PER_MINUTE',
 ] as const;

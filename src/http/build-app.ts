@@ -1,10 +1,11 @@
 // buildApp(deps): the Fastify application (routes, validation, OpenAPI at /docs, errors, auth, rate limits); main/server.ts listens.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
+import { AppError } from '../domain/errors.js';
 import type { CustomerService } from '../services/customers/customer-service.js';
 import type { TenantService } from '../services/tenancy/tenant-service.js';
 import { installAuth } from './auth.js';
@@ -75,6 +76,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (h) => deps.tenants.authenticate(h),
     (path) => publicPaths.some((p) => p.test(path)),
   );
+  // Two limits on /api/, both counted in this process's memory (see SECURITY.md for several processes): per API key
+  // (or per IP on the public paths), then per tenant. The tenant's counter runs only for requests the key's limit let
+  // through, so one key spending past its own budget does not use up its colleagues' share.
+  const tooMany = (scope: 'api_key' | 'tenant', retryAfterSeconds: number) =>
+    new AppError(
+      'rate_limited',
+      `Too many requests for this ${scope === 'tenant' ? 'tenant' : 'API key'}; retry later.`,
+      {
+        details: { scope, retryAfterSeconds },
+      },
+    );
+  const onApi = (req: FastifyRequest) => (req.url ?? '').startsWith('/api/');
   await app.register(rateLimit, {
     global: true,
     max: deps.config.rateLimitPerMinute,
@@ -83,7 +96,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const auth = req.headers.authorization;
       return auth ? `key:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}` : `ip:${req.ip}`;
     },
-    allowList: (req) => !(req.url ?? '').startsWith('/api/'),
+    allowList: (req) => !onApi(req),
+    errorResponseBuilder: (_req, ctx) => tooMany('api_key', Math.max(1, Math.ceil(ctx.ttl / 1000))),
+  });
+  const tenantLimit = app.createRateLimit({
+    max: deps.config.rateLimitTenantPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => `tenant:${req.actor?.tenantId ?? ''}`,
+    allowList: (req) => !onApi(req) || req.actor === null,
+  });
+  const perTenant = async (req: FastifyRequest, reply: FastifyReply) => {
+    const limit = await tenantLimit(req);
+    if (limit.isAllowed || !limit.isExceeded) return;
+    void reply.header('x-ratelimit-scope', 'tenant');
+    throw tooMany('tenant', Math.max(1, limit.ttlInSeconds));
+  };
+  // after the plugin's own onRoute hook, so the tenant check follows the key check on every route
+  app.addHook('onRoute', (route) => {
+    const hooks = route.onRequest;
+    route.onRequest = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), perTenant];
   });
 
   await healthRoutes(app, deps);

@@ -124,7 +124,10 @@ export interface MeetingTimeConstraint {
 export interface MeetingTimeSuggestion extends TimeRange {
   confidence: number;
   organizerAvailability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
-  attendeeAvailability: Array<{ email: string; availability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown' }>;
+  attendeeAvailability: Array<{
+    email: string;
+    availability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+  }>;
   rooms: string[];
   suggestionReason: string;
 }
@@ -161,6 +164,11 @@ export interface SubscriptionParams {
 export interface SubscriptionInfo {
   id: string;
   expiresAt: Instant;
+  /**
+   * Set by a renewal that had to issue a new client state (Google reopens its channels with a new token): the caller
+   * stores its hash in place of the old one. Never persisted in clear.
+   */
+  clientState?: string;
 }
 
 /** What a provider can do beyond the required methods. */

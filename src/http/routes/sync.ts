@@ -180,32 +180,40 @@ export function syncRoutes(d: SyncRouteDeps) {
     }
 
     const GoogleParams = Type.Object({ calendarId: Uuid });
-    app.post(
-      '/api/webhooks/google/:calendarId',
-      {
-        schema: {
-          tags: ['webhooks'],
-          security: [],
-          summary: 'Google Calendar push notifications (events.watch channels)',
-          params: GoogleParams,
+    // Google posts its messages with `Content-Type: application/json; utf-8` and no body (the headers carry all), which
+    // the default JSON parser refuses; in this scope any body is accepted unread.
+    await app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 65_536 }, (_req, _body, done) =>
+        done(null, undefined),
+      );
+      scope.post(
+        '/api/webhooks/google/:calendarId',
+        {
+          schema: {
+            tags: ['webhooks'],
+            security: [],
+            summary: 'Google Calendar push notifications (events.watch channels)',
+            params: GoogleParams,
+          },
         },
-      },
-      async (req, reply) => {
-        const header = (name: string) => {
-          const v = req.headers[name];
-          return typeof v === 'string' ? v : undefined;
-        };
-        const r = await d.worker.onChannelNotification({
-          calendarId: (req.params as Static<typeof GoogleParams>).calendarId,
-          token: header('x-goog-channel-token'),
-          state: header('x-goog-resource-state'),
-        });
-        d.metrics.notifications.inc({ outcome: r });
-        if (r === 'rejected') req.log.warn('Google push dropped: unknown channel or token mismatch');
-        // Google retries non-2xx answers; a rejected push is answered 200 so a forger learns nothing either.
-        return reply.status(200).send({ accepted: r === 'queued' });
-      },
-    );
+        async (req, reply) => {
+          const header = (name: string) => {
+            const v = req.headers[name];
+            return typeof v === 'string' ? v : undefined;
+          };
+          const r = await d.worker.onChannelNotification({
+            calendarId: (req.params as Static<typeof GoogleParams>).calendarId,
+            token: header('x-goog-channel-token'),
+            state: header('x-goog-resource-state'),
+          });
+          d.metrics.notifications.inc({ outcome: r });
+          if (r === 'rejected') req.log.warn('Google push dropped: unknown channel or token mismatch');
+          // Google retries non-2xx answers; a rejected push is answered 200 so a forger learns nothing either.
+          return reply.status(200).send({ accepted: r === 'queued' });
+        },
+      );
+    });
 
     app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
       const q = await d.queue.depth();

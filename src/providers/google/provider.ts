@@ -1,6 +1,6 @@
 // GoogleCalendarAdapter: the CalendarProvider port over Google Calendar API v3 for one connected account.
 // Translation lives in mapping.ts; transport behaviour (retry, limits) wraps the client; this file only orchestrates.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { BusyItem, CalendarEvent, Instant, WorkingHours } from '../../domain/calendar.js';
 import { AppError, isAppError } from '../../domain/errors.js';
@@ -62,13 +62,12 @@ function decodeCursor(s: string): Cursor {
   throw new AppError('sync_cursor_expired', 'The sync cursor is not one this provider issued.');
 }
 
-/** What a subscription id carries (see createSubscription). */
+/** What a subscription id carries (see createSubscription): never the channel token, which is a secret. */
 interface ChannelRef {
   c: string;
   r: string;
   cal: string;
   a: string;
-  t: string;
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
@@ -370,7 +369,8 @@ export class GoogleCalendarAdapter implements CalendarProvider {
 
   /**
    * A watch channel. Google channels cannot be extended or read back, so the subscription id carries what a renewal
-   * needs to open the channel again: channel id, resource id, calendar, address and channel token (base64url JSON).
+   * needs to open the channel again: channel id, resource id, calendar and address (base64url JSON). The channel token
+   * (our client state) is not in it: the caller keeps only its hash.
    */
   async createSubscription(params: SubscriptionParams, channelId?: string): Promise<SubscriptionInfo> {
     const id =
@@ -396,7 +396,6 @@ export class GoogleCalendarAdapter implements CalendarProvider {
       r: ch.resourceId ?? '',
       cal: params.calendarId,
       a: params.notificationUrl,
-      t: params.clientState,
     };
     return {
       id: Buffer.from(JSON.stringify(ref)).toString('base64url'),
@@ -404,14 +403,19 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     };
   }
 
-  /** Google channels cannot be extended: the channel is stopped and opened again under the same ids. */
+  /**
+   * Google channels cannot be extended: the channel is stopped and opened again under the same ids, with a new token
+   * (the old one is not kept anywhere), returned once as `clientState` for the caller to hash.
+   */
   async renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo> {
     const ref = this.splitId(id);
     await this.deleteSubscription(id);
-    return this.createSubscription(
-      { calendarId: ref.cal, notificationUrl: ref.a, clientState: ref.t, expiresAt },
+    const clientState = randomBytes(24).toString('base64url');
+    const info = await this.createSubscription(
+      { calendarId: ref.cal, notificationUrl: ref.a, clientState, expiresAt },
       ref.c,
     );
+    return { ...info, clientState };
   }
 
   async deleteSubscription(id: string): Promise<void> {

@@ -124,7 +124,7 @@ export class SyncWorker {
         await this.subs.saveSubscription(t.calendarId, {
           id: r.id,
           expiresAt: r.expiresAt,
-          clientStateHash: existing?.clientStateHash ?? '',
+          clientStateHash: r.clientState ? hashClientState(r.clientState) : (existing?.clientStateHash ?? ''),
         });
         return;
       } catch {
