@@ -26,23 +26,25 @@ const scaleFor = (events: number) => 1 + Math.round(events / 400);
 
 /**
  * Quick: one mailbox of 2,400 bulk events (+ the seeded year), 50 webhook changes. Full: 10k / 50k / 100k with the
- * ceiling at 50k, 500 webhook changes. `BENCH_SYNC_SIZES=10000,50000` and `BENCH_SYNC_CEILING=50000` override.
+ * ceiling at 50k, 500 webhook changes. `BENCH_SYNC_SIZES=10000,50000` overrides the sizes; `BENCH_SYNC_CEILING` names
+ * the sizes at which the ceiling also runs (a list, or `all`): there throughput, heap growth and RSS get a ratio.
  * @example const results = await run({ quick: true });
  */
 export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const sizes = sizesFrom(process.env.BENCH_SYNC_SIZES, opts.quick ? [2400] : [10_000, 50_000, 100_000]);
-  const ceilingAt = Number(process.env.BENCH_SYNC_CEILING ?? (opts.quick ? sizes[0] : 50_000));
+  const ceilingEnv = process.env.BENCH_SYNC_CEILING?.trim();
+  const ceilingAt = ceilingEnv === 'all' ? sizes : sizesFrom(ceilingEnv, opts.quick ? sizes.slice(0, 1) : [50_000]);
   const results: BenchResult[] = [];
-  const memory: Array<{ size: number; f: RunFigures }> = [];
+  const memory: Array<{ size: number; f: RunFigures; plain: RunFigures | null }> = [];
   let webhooks: WebhookFigures | null = null;
   try {
     for (const size of sizes) {
       const emu = await spawnEmulator({ scale: scaleFor(size) });
       try {
         const ours = await syncWithEngine(emu);
-        memory.push({ size, f: ours });
-        if (size === ceilingAt) {
-          const plain = await syncWithPlainLoop(emu);
+        const plain = ceilingAt.includes(size) ? await syncWithPlainLoop(emu) : null;
+        memory.push({ size, f: ours, plain });
+        if (plain) {
           results.push({
             name: `initial sync: events/s (${size} bulk + seeded, ${ours.events} events)`,
             unit: 'events/s',
@@ -73,23 +75,36 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   } finally {
     await closeBenchTemplate();
   }
-  for (const { size, f } of memory) {
+  // with the ceiling run at the same size, its memory is the reference (same database kind holding the same rows)
+  const ref = (plain: RunFigures | null, pick: (r: RunFigures) => number) =>
+    plain ? { reference: { name: 'plain fetch + INSERT loop', samples: [pick(plain)] } } : {};
+  for (const { size, f, plain } of memory) {
     results.push({
       name: `initial sync memory at ${size} bulk: peak heap`,
       unit: 'MB',
       samples: [f.peakHeapMb],
+      ...ref(plain, (r) => r.peakHeapMb),
       better: 'lower',
     });
     results.push({
       name: `initial sync memory at ${size} bulk: heap growth`,
       unit: 'MB',
       samples: [f.heapGrowthMb],
+      ...ref(plain, (r) => r.heapGrowthMb),
       better: 'lower',
     });
     results.push({
       name: `initial sync memory at ${size} bulk: peak RSS`,
       unit: 'MB',
       samples: [f.peakRssMb],
+      ...ref(plain, (r) => r.peakRssMb),
+      better: 'lower',
+    });
+    results.push({
+      name: `initial sync memory at ${size} bulk: RSS growth`,
+      unit: 'MB',
+      samples: [f.rssGrowthMb],
+      ...ref(plain, (r) => r.rssGrowthMb),
       better: 'lower',
     });
   }
