@@ -64,6 +64,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute per tenant, all its keys together (checked after the per-key limit). */
   rateLimitTenantPerMinute: number;
+  /** Minutes between scheduled re-evaluations of every customer's engagement score; 0 turns them off. */
+  healthReevaluationMinutes: number;
 }
 
 /** A configuration problem; the message names the variable and what is wrong. */
@@ -181,6 +183,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 3000, 1, 10_000_000),
+    healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
   };
 }
 
@@ -227,4 +230,5 @@ export const ENV_VARS = [
   'SYNC_WINDOW_FUTURE_DAYS',
   'RATE_LIMIT_PER_MINUTE',
   'RATE_LIMIT_TENANT_PER_MINUTE',
+  'HEALTH_REEVALUATION_MINUTES',
 ] as const;
