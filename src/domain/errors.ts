@@ -40,6 +40,14 @@ export const ERROR_CODES = {
     kind: 'conflict',
     message: "The organisation's administrator must grant consent before this user can connect.",
   },
+  default_calendar_required: {
+    kind: 'conflict',
+    message: 'A connection always has one default calendar, and it is always synced; choose another default first.',
+  },
+  calendar_not_eligible: {
+    kind: 'conflict',
+    message: 'This calendar cannot be the default (shared, read-only or not synced).',
+  },
   conflict: { kind: 'precondition_failed', message: 'The event was changed by someone else; reload and retry.' },
   proposal_not_pending: { kind: 'conflict', message: 'The proposal is no longer pending.' },
   proposal_expired: { kind: 'conflict', message: 'The proposal has expired.' },

@@ -12,6 +12,10 @@ export interface SyncTarget {
   connectionId: string;
   mailbox: string;
   isShared: boolean;
+  /** The owner's sync preferences (PUT /api/sync/preferences); null or absent → the server's SYNC_* settings. */
+  windowPastDays?: number | null;
+  windowFutureDays?: number | null;
+  pollIntervalSeconds?: number | null;
 }
 
 export interface SyncState {

@@ -147,16 +147,34 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
     calendars: CalendarInfo[],
   ): Promise<ConnectedCalendar[]> {
     await this.db.transaction().execute(async (trx) => {
+      // Serialises with PATCH /api/calendars/:id (one default per connection, a partial unique index).
+      await trx
+        .selectFrom('calendar_connections')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', connectionId)
+        .forUpdate()
+        .execute();
       const keep = calendars.map((c) => c.id);
       let del = trx.deleteFrom('calendars').where('tenant_id', '=', tenantId).where('connection_id', '=', connectionId);
       if (keep.length > 0) del = del.where('provider_calendar_id', 'not in', keep);
       await del.execute();
+      // The default the user chose survives a refresh; otherwise the provider's own default calendar is the default
+      // (someone else's shared calendar never is). Exactly one per connection.
+      const chosen = await trx
+        .selectFrom('calendars')
+        .select('provider_calendar_id')
+        .where('tenant_id', '=', tenantId)
+        .where('connection_id', '=', connectionId)
+        .where('is_default', '=', true)
+        .executeTakeFirst();
+      const providerDefault = calendars.find((c) => c.isDefault && !c.isShared) ?? calendars.find((c) => !c.isShared);
+      const defaultId = chosen?.provider_calendar_id ?? providerDefault?.id ?? null;
       for (const c of calendars) {
         const values = {
           name: c.name,
           owner_email: c.ownerEmail,
           is_shared: c.isShared,
-          is_default: c.isDefault,
           can_edit: c.canEdit,
           online_meeting_providers: c.allowedOnlineMeetingProviders,
         };
@@ -167,6 +185,7 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
             user_id: userId,
             connection_id: connectionId,
             provider_calendar_id: c.id,
+            is_default: false,
             ...values,
           })
           .onConflict((oc) =>
@@ -174,6 +193,14 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
           )
           .execute();
       }
+      if (defaultId && !chosen)
+        await trx
+          .updateTable('calendars')
+          .set({ is_default: true })
+          .where('tenant_id', '=', tenantId)
+          .where('connection_id', '=', connectionId)
+          .where('provider_calendar_id', '=', defaultId)
+          .execute();
     });
     return this.listCalendars(tenantId, connectionId);
   }

@@ -233,6 +233,16 @@ export interface OauthStatesTable {
   created_at: Generated<Date>;
 }
 
+/** A user's own sync settings; absent → the server's SYNC_* configuration. */
+export interface SyncPreferencesTable {
+  tenant_id: string;
+  user_id: string;
+  window_past_days: number;
+  window_future_days: number;
+  poll_interval_seconds: number;
+  updated_at: Generated<Date>;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   tenant_id: string;
@@ -260,6 +270,7 @@ export interface DB {
   meeting_proposals: MeetingProposalsTable;
   oauth_states: OauthStatesTable;
   audit_log: AuditLogTable;
+  sync_preferences: SyncPreferencesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -1,6 +1,7 @@
 // Postgres side of the sync engine: one transaction per page (meetings, link rows, cursor), idempotent upserts.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CalendarEvent, TimeRange } from '../domain/calendar.js';
+import { AppError } from '../domain/errors.js';
 import type { AppliedPage, SyncPage, SyncState, SyncStore, SyncTarget } from '../ports/sync.js';
 import type { DB, NewMeeting } from './schema.js';
 import type { SubscriptionStore } from '../services/sync/worker.js';
@@ -79,7 +80,13 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
     return this.db
       .selectFrom('calendars as c')
       .innerJoin('calendar_connections as cc', 'cc.id', 'c.connection_id')
+      .leftJoin('sync_preferences as p', (j) =>
+        j.onRef('p.user_id', '=', 'c.user_id').onRef('p.tenant_id', '=', 'c.tenant_id'),
+      )
       .select([
+        'p.window_past_days as windowPastDays',
+        'p.window_future_days as windowFutureDays',
+        'p.poll_interval_seconds as pollIntervalSeconds',
         'c.tenant_id as tenantId',
         'c.user_id as userId',
         'c.id as calendarId',
@@ -106,6 +113,28 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
     if (filter.tenantId) q = q.where('c.tenant_id', '=', filter.tenantId);
     if (filter.userId) q = q.where('c.user_id', '=', filter.userId);
     return (await q.orderBy('c.id').execute()).map((r) => ({ ...r, mailbox: r.mailbox ?? '' }));
+  }
+
+  /**
+   * The selected calendars whose poll is due: never attempted, or last attempted at least their owner's poll interval
+   * ago (`defaultSeconds` when the owner set none). `slackSeconds` lets a calendar due just after a tick run at it.
+   */
+  async listDueTargets(now: Date, defaultSeconds: number, slackSeconds = 0): Promise<SyncTarget[]> {
+    const rows = await this.targetQuery()
+      .leftJoin('calendar_sync_state as s', 's.calendar_id', 'c.id')
+      .where((eb) =>
+        eb.or([
+          eb('s.last_attempt_at', 'is', null),
+          eb(
+            's.last_attempt_at',
+            '<=',
+            sql<Date>`${now}::timestamptz - make_interval(secs => coalesce(p.poll_interval_seconds, ${defaultSeconds}::int) - ${slackSeconds}::float8)`,
+          ),
+        ]),
+      )
+      .orderBy('c.id')
+      .execute();
+    return rows.map((r) => ({ ...r, mailbox: r.mailbox ?? '' }));
   }
 
   async getState(calendarId: string): Promise<SyncState> {
@@ -142,7 +171,14 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
   }
 
   async beginFullRound(t: SyncTarget, window: TimeRange): Promise<number> {
-    const r = await this.db
+    return this.db.transaction().execute(async (trx) => {
+      await assertStillSynced(trx, t);
+      return this.beginInTx(trx, t, window);
+    });
+  }
+
+  private async beginInTx(trx: Transaction<DB>, t: SyncTarget, window: TimeRange): Promise<number> {
+    const r = await trx
       .insertInto('calendar_sync_state')
       .values({
         calendar_id: t.calendarId,
@@ -175,6 +211,7 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
 
   private async applyInTx(trx: Transaction<DB>, page: SyncPage): Promise<AppliedPage> {
     const t = page.target;
+    await assertStillSynced(trx, t);
     // Masters first, so occurrences in the same page link to them.
     const upserts = [...page.upserts].sort(
       (a, b) => Number(b.type === 'seriesMaster') - Number(a.type === 'seriesMaster'),
@@ -406,11 +443,20 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
     let q = this.db
       .selectFrom('calendars as c')
       .leftJoin('calendar_sync_state as s', 's.calendar_id', 'c.id')
+      .innerJoin('calendar_connections as cc', 'cc.id', 'c.connection_id')
+      .leftJoin('sync_preferences as p', (j) =>
+        j.onRef('p.user_id', '=', 'c.user_id').onRef('p.tenant_id', '=', 'c.tenant_id'),
+      )
       .select([
         'c.id as calendarId',
         'c.name as name',
         'c.is_shared as isShared',
         'c.selected_for_sync as selected',
+        'c.is_default as isDefault',
+        'c.can_edit as canEdit',
+        'c.connection_id as connectionId',
+        'cc.provider as provider',
+        'p.poll_interval_seconds as pollIntervalSeconds',
         's.last_success_at as lastSuccessAt',
         's.last_attempt_at as lastAttemptAt',
         's.last_error as lastError',
@@ -425,4 +471,20 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
     if (userId) q = q.where('c.user_id', '=', userId);
     return q.orderBy('c.name').execute();
   }
+}
+
+/**
+ * Locks the calendar row for the page's transaction and checks it is still selected: a calendar deselected while its
+ * sync ran gets no rows back (PATCH /api/calendars/:id removed them in its own transaction).
+ */
+async function assertStillSynced(trx: Transaction<DB>, t: SyncTarget): Promise<void> {
+  const live = await trx
+    .selectFrom('calendars')
+    .select('id')
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', t.calendarId)
+    .where('selected_for_sync', '=', true)
+    .forShare()
+    .executeTakeFirst();
+  if (!live) throw new AppError('not_found', 'The calendar is no longer synced.');
 }

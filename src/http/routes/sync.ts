@@ -15,6 +15,7 @@ export interface SyncRouteDeps {
   queue: JobQueue;
   worker: SyncWorker;
   metrics: Metrics;
+  /** The poll interval of users who set none. */
   pollIntervalSeconds: number;
   now: () => Date;
 }
@@ -24,6 +25,11 @@ const CalendarStatus = Type.Object({
   name: Type.String(),
   isShared: Type.Boolean(),
   selected: Type.Boolean(),
+  isDefault: Type.Boolean(),
+  canEdit: Type.Boolean(),
+  provider: Type.Union([Type.Literal('MICROSOFT'), Type.Literal('GOOGLE')]),
+  connectionId: Type.String(),
+  pollIntervalSeconds: Type.Integer({ description: "The owner's poll interval (or the server default)." }),
   lastSuccessAt: Type.Union([Type.String(), Type.Null()]),
   lagSeconds: Type.Union([Type.Number(), Type.Null()]),
   nextRunAt: Type.Union([Type.String(), Type.Null()]),
@@ -73,30 +79,35 @@ export function syncRoutes(d: SyncRouteDeps) {
         const now = d.now().getTime();
         const rows = await d.store.status(actor.tenantId, actor.userId);
         return {
-          calendars: rows.map((r) => ({
-            calendarId: r.calendarId,
-            name: r.name,
-            isShared: r.isShared,
-            selected: r.selected,
-            lastSuccessAt: iso(r.lastSuccessAt),
-            lagSeconds: r.lastSuccessAt
-              ? Math.max(0, Math.round((now - new Date(r.lastSuccessAt).getTime()) / 1000))
-              : null,
-            nextRunAt: r.selected
-              ? new Date(
-                  Math.max(
-                    now,
-                    (r.lastAttemptAt ? new Date(r.lastAttemptAt).getTime() : now) + d.pollIntervalSeconds * 1000,
-                  ),
-                ).toISOString()
-              : null,
-            lastError: r.lastError ?? null,
-            subscriptionExpiresAt: iso(r.subscriptionExpiresAt),
-            lastNotificationAt: iso(r.lastNotificationAt),
-            fullSyncInProgress: r.fullSyncInProgress ?? false,
-            pagesSynced: r.pagesSynced ?? 0,
-            eventsSynced: r.eventsSynced ?? 0,
-          })),
+          calendars: rows.map((r) => {
+            const interval = r.pollIntervalSeconds ?? d.pollIntervalSeconds;
+            return {
+              calendarId: r.calendarId,
+              name: r.name,
+              isShared: r.isShared,
+              selected: r.selected,
+              isDefault: r.isDefault,
+              canEdit: r.canEdit,
+              provider: r.provider,
+              connectionId: r.connectionId,
+              pollIntervalSeconds: interval,
+              lastSuccessAt: iso(r.lastSuccessAt),
+              lagSeconds: r.lastSuccessAt
+                ? Math.max(0, Math.round((now - new Date(r.lastSuccessAt).getTime()) / 1000))
+                : null,
+              nextRunAt: r.selected
+                ? new Date(
+                    Math.max(now, (r.lastAttemptAt ? new Date(r.lastAttemptAt).getTime() : now) + interval * 1000),
+                  ).toISOString()
+                : null,
+              lastError: r.lastError ?? null,
+              subscriptionExpiresAt: iso(r.subscriptionExpiresAt),
+              lastNotificationAt: iso(r.lastNotificationAt),
+              fullSyncInProgress: r.fullSyncInProgress ?? false,
+              pagesSynced: r.pagesSynced ?? 0,
+              eventsSynced: r.eventsSynced ?? 0,
+            };
+          }),
           queue: await d.queue.depth(),
         };
       },

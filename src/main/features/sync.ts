@@ -1,11 +1,14 @@
 // Wires the sync engine: store, provider resolver, pg-boss queue, worker (embedded in the server when configured), routes.
 import { createPgBossQueue } from '../../jobs/pgboss-queue.js';
+import { calendarSettingsRoutes } from '../../http/routes/calendar-settings.js';
 import { syncRoutes } from '../../http/routes/sync.js';
 import type { JobQueue } from '../../ports/jobs.js';
 import type { ProviderResolver } from '../../ports/sync.js';
+import { CalendarSettingsService } from '../../services/sync/calendar-settings.js';
 import { SyncService } from '../../services/sync/sync-service.js';
 import { SyncWorker } from '../../services/sync/worker.js';
 import { Metrics } from '../../services/telemetry/metrics.js';
+import { PgCalendarSettingsStore } from '../../stores/calendar-settings-store.js';
 import { PgSyncStore } from '../../stores/sync-store.js';
 import type { Container } from '../container.js';
 import { registerFeature } from '../server.js';
@@ -16,6 +19,7 @@ export interface SyncRuntime {
   sync: SyncService;
   worker: SyncWorker;
   metrics: Metrics;
+  settings: CalendarSettingsService;
   close(): Promise<void>;
 }
 
@@ -75,8 +79,17 @@ export async function createSyncRuntime(
     metrics.syncEvents.inc({ provider: 'any', kind: 'upsert' }, changed.length);
     metrics.syncEvents.inc({ provider: 'any', kind: 'removed' }, removed.length);
   });
+  const settings = new CalendarSettingsService({
+    store: new PgCalendarSettingsStore(container.database.db),
+    sync: store,
+    providers,
+    queue,
+    defaults: { ...config.sync },
+    meetingsRemoved: (tenantId, ids) => sync.meetingsRemoved(tenantId, ids),
+    log: opts.log,
+  });
   if (opts.startWorker) await worker.start(opts.concurrency ?? 4);
-  return { store, queue, sync, worker, metrics, close: () => worker.stop() };
+  return { store, queue, sync, worker, metrics, settings, close: () => worker.stop() };
 }
 
 registerFeature(async ({ container, config, publicUrl }) => {
@@ -96,6 +109,7 @@ registerFeature(async ({ container, config, publicUrl }) => {
         pollIntervalSeconds: config.sync.pollIntervalSeconds,
         now: () => new Date(),
       }),
+      calendarSettingsRoutes(runtime.settings),
     ],
     publicPaths: [/^\/api\/webhooks\//],
     close: () => runtime.close(),

@@ -49,6 +49,12 @@ export class SyncService {
     this.listeners.push(l);
   }
 
+  /** Tells the listeners that meetings left calbridge outside a sync (a calendar was deselected). */
+  async meetingsRemoved(tenantId: string, removedIds: string[]): Promise<void> {
+    if (removedIds.length === 0) return;
+    for (const l of this.listeners) await l(tenantId, [], removedIds);
+  }
+
   /**
    * Runs one sync of a calendar to the end of the current round (or `maxPages`). A crash at any point leaves the
    * last committed cursor: the next run replays at most one page, idempotently.
@@ -64,6 +70,8 @@ export class SyncService {
     try {
       return await this.run(target, opts);
     } catch (e) {
+      // Deselected or disconnected while it ran: nothing to record on a calendar that is no longer synced.
+      if (isAppError(e, 'not_found') && !(await this.store.getTarget(tenantId, calendarId))) throw e;
       await this.store.recordError(target, e instanceof AppError ? `${e.code}: ${e.message}` : 'internal error');
       throw e;
     }
@@ -74,7 +82,12 @@ export class SyncService {
     opts: { full?: boolean; maxPages?: number; onProgress?: (p: SyncProgress) => void },
   ): Promise<SyncResult> {
     const provider = this.providers.forTarget(target);
-    const wanted = syncWindow(this.options.now(), this.options.windowPastDays, this.options.windowFutureDays);
+    // The owner's preferences when set, else the server's; a changed window starts a full round below.
+    const wanted = syncWindow(
+      this.options.now(),
+      target.windowPastDays ?? this.options.windowPastDays,
+      target.windowFutureDays ?? this.options.windowFutureDays,
+    );
     const state = await this.store.getState(target.calendarId);
     let fullRound = state.fullSyncInProgress;
     const windowMoved = !state.window || state.window.start !== wanted.start || state.window.end !== wanted.end;

@@ -1,8 +1,14 @@
 // The sync worker: runs queued calendar syncs, polls calendars on an interval, keeps change subscriptions alive.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { JobQueue, SyncJob } from '../../ports/jobs.js';
+import { isAppError } from '../../domain/errors.js';
 import type { ProviderResolver, SyncStore, SyncTarget } from '../../ports/sync.js';
 import type { SyncService } from './sync-service.js';
+
+/** Finds the calendars whose poll is due, each by its owner's poll interval. */
+export interface DueTargetStore {
+  listDueTargets(now: Date, defaultSeconds: number, slackSeconds?: number): Promise<SyncTarget[]>;
+}
 
 export interface SubscriptionStore {
   /** Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). */
@@ -17,7 +23,10 @@ export interface SubscriptionStore {
 }
 
 export interface WorkerOptions {
+  /** The poll interval of calendars whose owner set none (SYNC_POLL_INTERVAL_SECONDS). */
   pollIntervalSeconds: number;
+  /** How often the poll loop looks for due calendars; default min(pollIntervalSeconds, 5). */
+  tickSeconds?: number;
   /** Public base URL for change notifications; null → polling only. */
   publicBaseUrl: string | null;
   /** Delay that lets a burst of notifications collapse into one sync. */
@@ -43,7 +52,7 @@ export class SyncWorker {
 
   constructor(
     private readonly sync: SyncService,
-    private readonly store: SyncStore,
+    private readonly store: SyncStore & DueTargetStore,
     private readonly subs: SubscriptionStore,
     private readonly providers: ProviderResolver,
     private readonly queue: JobQueue,
@@ -55,7 +64,17 @@ export class SyncWorker {
    * queue runs at most once at a time per calendar, so several workers never create duplicate subscriptions.
    */
   async run(job: SyncJob): Promise<void> {
-    const r = await this.sync.syncCalendar(job.tenantId, job.calendarId, { full: job.full });
+    const r = await this.sync
+      .syncCalendar(job.tenantId, job.calendarId, { full: job.full })
+      .catch(async (e: unknown) => {
+        // Deselected or disconnected after the job was queued (or while it ran): the job has nothing left to do.
+        if (isAppError(e, 'not_found') && !(await this.store.getTarget(job.tenantId, job.calendarId))) return null;
+        throw e;
+      });
+    if (!r) {
+      this.opts.log({ calendarId: job.calendarId, reason: job.reason }, 'calendar no longer synced: job dropped');
+      return;
+    }
     this.opts.log(
       {
         calendarId: job.calendarId,
@@ -86,15 +105,26 @@ export class SyncWorker {
       this.pollAll()
         .catch((e: unknown) => this.opts.log({ err: e instanceof Error ? e.message : String(e) }, 'poll failed'))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollIntervalSeconds * 1000);
+          if (!this.stopped) this.timer = setTimeout(tick, this.tickSeconds * 1000);
         });
     };
     this.timer = setTimeout(tick, 200);
   }
 
-  /** Enqueues a sync for every selected calendar (deduplicated per calendar by the queue; the job keeps its subscription). */
+  private get tickSeconds(): number {
+    return this.opts.tickSeconds ?? Math.min(this.opts.pollIntervalSeconds, 5);
+  }
+
+  /**
+   * Enqueues a sync for every selected calendar whose poll is due by its owner's interval (deduplicated per calendar
+   * by the queue; the job keeps its subscription). Any sync, notified or polled, resets the calendar's poll clock.
+   */
   async pollAll(): Promise<number> {
-    const targets = await this.store.listTargets({});
+    const targets = await this.store.listDueTargets(
+      this.opts.now(),
+      this.opts.pollIntervalSeconds,
+      this.tickSeconds / 2,
+    );
     let n = 0;
     for (const t of targets) {
       const job = { tenantId: t.tenantId, calendarId: t.calendarId, connectionId: t.connectionId, reason: 'poll' };

@@ -6,6 +6,7 @@ import * as m0003 from './0003_calendars_meetings.js';
 import * as m0004 from './0004_sync_engine.js';
 import * as m0005 from './0005_scheduling.js';
 import * as m0006 from './0006_metrics.js';
+import * as m0007 from './0007_calendar_settings.js';
 import * as m0008 from './0008_google_channel_token.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -15,5 +16,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_sync_engine': m0004,
   '0005_scheduling': m0005,
   '0006_metrics': m0006,
+  '0007_calendar_settings': m0007,
   '0008_google_channel_token': m0008,
 };

@@ -176,6 +176,53 @@ export interface Schemas {
 }
 
 export interface Paths {
+  '/api/calendars': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        items: Array<{
+          id: string;
+          connectionId: string;
+          provider: 'MICROSOFT' | 'GOOGLE';
+          connectionStatus: string;
+          name: string;
+          ownerEmail: string | null;
+          isShared: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          selectedForSync: boolean;
+        }>;
+      };
+    };
+  };
+  '/api/calendars/{calendarId}': {
+    patch: {
+      params: { calendarId: string };
+      query: never;
+      body: {
+        selectedForSync?: boolean;
+        isDefault?: boolean;
+      };
+      response: {
+        calendar: {
+          id: string;
+          connectionId: string;
+          provider: 'MICROSOFT' | 'GOOGLE';
+          connectionStatus: string;
+          name: string;
+          ownerEmail: string | null;
+          isShared: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          selectedForSync: boolean;
+        };
+        removedMeetings: number;
+        syncQueued: boolean;
+      };
+    };
+  };
   '/api/chat': {
     post: {
       params: never;
@@ -831,6 +878,11 @@ export interface Paths {
           name: string;
           isShared: boolean;
           selected: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          provider: 'MICROSOFT' | 'GOOGLE';
+          connectionId: string;
+          pollIntervalSeconds: number;
           lastSuccessAt: string | null;
           lagSeconds: number | null;
           nextRunAt: string | null;
@@ -931,6 +983,63 @@ export interface Paths {
       response: {
         secret: string;
         createdAt: string;
+      };
+    };
+  };
+  '/api/sync/preferences': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        windowPastDays: number;
+        windowFutureDays: number;
+        pollIntervalSeconds: number;
+        custom: boolean;
+        defaults: {
+          windowPastDays: number;
+          windowFutureDays: number;
+          pollIntervalSeconds: number;
+        };
+        updatedAt: string | null;
+      };
+    };
+    put: {
+      params: never;
+      query: never;
+      body: {
+        windowPastDays: number;
+        windowFutureDays: number;
+        pollIntervalSeconds: number;
+      };
+      response: {
+        windowPastDays: number;
+        windowFutureDays: number;
+        pollIntervalSeconds: number;
+        custom: boolean;
+        defaults: {
+          windowPastDays: number;
+          windowFutureDays: number;
+          pollIntervalSeconds: number;
+        };
+        updatedAt: string | null;
+      };
+    };
+    delete: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        windowPastDays: number;
+        windowFutureDays: number;
+        pollIntervalSeconds: number;
+        custom: boolean;
+        defaults: {
+          windowPastDays: number;
+          windowFutureDays: number;
+          pollIntervalSeconds: number;
+        };
+        updatedAt: string | null;
       };
     };
   };
