@@ -165,6 +165,8 @@ export interface ProposalPreview {
   end: Instant;
   timeZone: string;
   organizer: string;
+  /** The organizer's calendar service (its online meetings: Teams or Google Meet); absent on older proposals. */
+  provider?: ProviderType;
   sensitivity: 'normal' | 'private';
   notifiesExternal: boolean;
   attendees: PreviewAttendee[];

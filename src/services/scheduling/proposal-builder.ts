@@ -133,6 +133,7 @@ export async function buildPreview(
     end: p.end,
     timeZone: p.timeZone,
     organizer: c.connection.mailbox,
+    provider: c.connection.provider,
     sensitivity: p.sensitivity,
     notifiesExternal: p.attendees.some((a) => a.external),
     attendees,

@@ -1,6 +1,7 @@
 // Approvals: pending proposals with exactly what will be sent to whom; approve sends, reject discards.
 import { useState } from 'react';
 import { api } from '../api/client';
+import { meetingServiceName } from '../api/provider';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
 import { dateTime, time } from '../format';
@@ -31,6 +32,8 @@ interface Proposal {
     end: string;
     timeZone: string;
     organizer: string;
+    /** The organizer's calendar service; absent on proposals made before it was recorded (then Outlook). */
+    provider?: 'MICROSOFT' | 'GOOGLE';
     notifiesExternal: boolean;
     attendees: PreviewAttendee[];
     completeness?: string;
@@ -40,13 +43,16 @@ interface Proposal {
 
 function ProposalCard({ p, onDone }: { p: Proposal; onDone: (message: string) => void }) {
   const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
+  const service = meetingServiceName(p.preview.provider);
   const decide = async (what: 'approve' | 'reject') => {
     setState({ busy: true });
     try {
       if (what === 'approve') {
         const done = await api.post('/api/proposals/{id}/approve', { params: { id: p.id } });
         const join = done.result?.joinUrl;
-        onDone(`Approved: the invitation was sent for “${p.preview.subject}”.${join ? ` Teams link: ${join}` : ''}`);
+        onDone(
+          `Approved: the invitation was sent for “${p.preview.subject}”.${join ? ` ${service} link: ${join}` : ''}`,
+        );
       } else {
         await api.post('/api/proposals/{id}/reject', { params: { id: p.id } });
         onDone(`Rejected: “${p.preview.subject}” will not be sent.`);
@@ -69,8 +75,8 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: (message: string) =>
         </dd>
         <dt>From</dt>
         <dd>{v.organizer}</dd>
-        <dt>Teams</dt>
-        <dd>{v.teams ? 'Yes, a Teams link is added' : 'No'}</dd>
+        <dt>{service}</dt>
+        <dd>{v.teams ? `Yes, a ${service} link is added` : 'No'}</dd>
         {v.room && (
           <>
             <dt>Room</dt>

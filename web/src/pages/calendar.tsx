@@ -1,9 +1,10 @@
-// My calendar: a week of synced meetings in a chosen time zone, with recurrence marks, customer badges, Teams links,
-// the sanitised body and manual customer association.
+// My calendar: a week of synced meetings in a chosen time zone, with recurrence marks, customer badges, Teams or
+// Google Meet links, the sanitised body and manual customer association.
 import { DateTime } from 'luxon';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { attendeeNames, isRecurring, joinUrl, locationText, meetingsBetween, type Meeting } from '../api/meetings';
+import { meetingServiceOf } from '../api/provider';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
 import { browserZone, dateTime, time } from '../format';
@@ -68,10 +69,10 @@ function Detail({
         )}
         {joinUrl(m) && (
           <>
-            <dt>Teams</dt>
+            <dt>{meetingServiceOf(m)}</dt>
             <dd>
               <a href={joinUrl(m)!} target="_blank" rel="noopener noreferrer">
-                Join Teams meeting
+                Join {meetingServiceOf(m)} meeting
               </a>
             </dd>
           </>
@@ -167,7 +168,7 @@ function Week({
                 {isRecurring(m) && <span aria-label="recurring">↻ </span>}
                 {m.subject || '(no subject)'}
                 {m.customerId && <span className="tag badge-customer">{names.get(m.customerId) ?? 'customer'}</span>}
-                {joinUrl(m) && <span className="tag">Teams</span>}
+                {joinUrl(m) && <span className="tag">{meetingServiceOf(m)}</span>}
                 {m.isCancelled && <span className="tag">cancelled</span>}
               </button>
             ))}

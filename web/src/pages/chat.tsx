@@ -20,7 +20,7 @@ export function ChatPanel({ standalone, onClose }: { standalone?: boolean; onClo
   const [messages, setMessages] = useState<Message[]>([
     {
       who: 'bot',
-      text: 'Try "Find time for a meeting with Acme next week" or "Show my Outlook calendar for this week".',
+      text: 'Try "Find time for a meeting with Acme next week" or "Show my calendar for this week".',
     },
   ]);
   const [text, setText] = useState('');

@@ -1,8 +1,10 @@
 // Meeting scheduler: template, attendees from stakeholders, duration, date range, availability grid (people and rooms),
-// suggested times with confidence, room picker, Teams toggle; "Request approval" creates a proposal (nothing is sent).
+// suggested times with confidence, room picker, Teams or Google Meet toggle; "Request approval" creates a proposal
+// (nothing is sent).
 import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
 import { api, type ResponseOf } from '../api/client';
+import { useMeetingService } from '../api/provider';
 import { ErrorBox, Loading, useApi } from '../components/async';
 import { browserZone, dateTime, time } from '../format';
 import { navigate } from '../router';
@@ -105,6 +107,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   const [to, setTo] = useState(DateTime.now().plus({ days: 8 }).toISODate()!);
   const [room, setRoom] = useState('');
   const [teams, setTeams] = useState(true);
+  const meeting = useMeetingService();
   const [grid, setGrid] = useState<{ busy: boolean; data?: Grid; error?: unknown }>({ busy: false });
   const [sugg, setSugg] = useState<{ busy: boolean; data?: Suggestion[]; reason?: string; error?: unknown }>({
     busy: false,
@@ -306,7 +309,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
           </label>
         </div>
         <label className="switch">
-          <input type="checkbox" checked={teams} onChange={(e) => setTeams(e.target.checked)} /> Teams meeting
+          <input type="checkbox" checked={teams} onChange={(e) => setTeams(e.target.checked)} /> {meeting.name} meeting
         </label>
         <div className="actions">
           <button type="button" onClick={() => void checkGrid()} disabled={grid.busy || everyone.length === 0}>

@@ -101,16 +101,20 @@ function CalendarTable({ calendars, sync }: { calendars: Calendar[]; sync: SyncR
                   {c.isShared && <span className="tag">shared</span>}
                   {!c.canEdit && <span className="tag">read only</span>}
                 </th>
-                <td>{c.onlineMeetingProviders.includes('hangoutsMeet') ? 'yes' : 'no'}</td>
+                <td>
+                  {c.onlineMeetingProviders.some((p) => p === 'googleMeet' || p === 'hangoutsMeet') ? 'yes' : 'no'}
+                </td>
                 <td>
                   {!r ? (
                     'not synced'
-                  ) : r.fullSyncInProgress ? (
+                  ) : r.fullSyncInProgress && !r.lastError ? (
                     <span className="progress" role="status">
                       First sync in progress: {r.eventsSynced} events
                     </span>
                   ) : r.lastSuccessAt ? (
                     relative(r.lastSuccessAt)
+                  ) : r.lastError ? (
+                    'not synced yet'
                   ) : (
                     'waiting for the first sync'
                   )}
@@ -142,7 +146,10 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
     [s.connected, tick],
   );
   const ids = new Set(calendars.map((c) => c.id));
-  const syncing = (sync.data ?? []).some((r) => ids.has(r.calendarId) && (r.fullSyncInProgress || !r.lastSuccessAt));
+  // Poll while a calendar's first sync runs; one that keeps failing shows its error instead of being polled forever.
+  const syncing = (sync.data ?? []).some(
+    (r) => ids.has(r.calendarId) && !r.lastError && (r.fullSyncInProgress || !r.lastSuccessAt),
+  );
   useEffect(() => {
     if (!s.connected || !syncing) return;
     const t = setTimeout(() => setTick((n) => n + 1), 2000);

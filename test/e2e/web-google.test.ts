@@ -1,0 +1,231 @@
+// Browser end to end for a Google-only user: the whole server with its bundled Microsoft and Google emulators, driven
+// through the web app in headless Chromium: demo login, Google consent page, synced Google events in My calendar, a
+// Google Meet QBR through approval (checked in the Google emulator over its Calendar API), disconnect.
+import { fetch as undiciFetch, type Agent } from 'undici';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { googleFeatures } from '../../src/main/features/google.js';
+import { readDemoLink } from '../../src/main/features/web.js';
+import {
+  agentTrusting,
+  chromiumAvailable,
+  nav,
+  openBrowser,
+  startWebServer,
+  waitFor,
+  type BrowserPage,
+  type WebServer,
+} from '../support/browser.js';
+
+const LOGIN = 'adele.vance@contoso.com';
+const hasChromium = chromiumAvailable('web-google');
+
+let web: WebServer;
+let b: BrowserPage;
+let googleBase: string;
+let googleAgent: Agent;
+
+/** The Google emulator over HTTPS (admin API under /_emulator, Calendar API under /calendar/v3). */
+async function google(path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+  return undiciFetch(`${googleBase}${path}`, { ...init, redirect: 'manual', dispatcher: googleAgent });
+}
+
+/** A token for LOGIN's calendar, obtained by a separate OAuth client of the emulator (not calbridge's). */
+async function googleReaderToken(): Promise<string> {
+  const redirectUri = 'http://127.0.0.1:9/test-reader';
+  const appRes = await google('/_emulator/apps', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirectUris: [redirectUri], name: 'test reader' }),
+  });
+  expect(appRes.status).toBe(201);
+  const app = (await appRes.json()) as { clientId: string; clientSecret: string };
+  const consent = await google('/o/oauth2/v2/auth/consent', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'https://www.googleapis.com/auth/calendar.readonly',
+      account: LOGIN,
+      decision: 'allow',
+    }).toString(),
+  });
+  expect(consent.status).toBe(302);
+  const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
+  const tokenRes = await google('/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      redirect_uri: redirectUri,
+    }).toString(),
+  });
+  expect(tokenRes.status).toBe(200);
+  return ((await tokenRes.json()) as { access_token: string }).access_token;
+}
+
+describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
+  beforeAll(async () => {
+    web = await startWebServer();
+    const emu = googleFeatures.get(web.server.container)?.emulator;
+    if (!emu) throw new Error('the bundled Google emulator did not start (GOOGLE_CLIENT_ID set in the environment?)');
+    googleBase = emu.baseUrl;
+    googleAgent = agentTrusting(emu.caFile);
+    b = await openBrowser();
+  }, 240_000);
+
+  afterEach(async (ctx) => {
+    const errors = b?.takeErrors() ?? [];
+    if (errors.length) console.error('page errors:', errors);
+    if (ctx.task.result?.state === 'fail' && b)
+      await b.shot(`google-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  afterAll(async () => {
+    await b?.browser.close();
+    await web?.close();
+    await googleAgent?.close();
+  });
+
+  it('signs in with the demo link and connects Google Calendar through the Google consent page', async () => {
+    const { page } = b;
+    await page.goto(readDemoLink(web.dataDir)!);
+    await page.getByRole('heading', { name: 'My calendar' }).waitFor();
+    await nav(page, 'Settings');
+    const card = page.getByRole('region', { name: 'Google Calendar' });
+    await card.getByText('Not connected').waitFor();
+    await b.shot('google-settings-not-connected-1280');
+    await card.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    // Google's consent page (the emulator's): pick the account, read the scopes, allow.
+    await page.waitForURL((u) => u.href.startsWith(googleBase));
+    await page.getByRole('heading', { name: 'Choose an account' }).waitFor();
+    await expect(page.getByText('https://www.googleapis.com/auth/calendar.events').count()).resolves.toBe(1);
+    await page.getByLabel('Account').selectOption(LOGIN);
+    await b.shot('google-consent-1280');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings' && u.searchParams.get('connected') === 'google');
+    await page.getByText('Google Calendar connected.').waitFor();
+    // The Outlook card's banner does not claim this connection.
+    await expect(page.getByText('Outlook connected').count()).resolves.toBe(0);
+    await card.getByText(/^● Connected$/).waitFor();
+    await card.locator('dl.facts').getByText(LOGIN).waitFor();
+    await card.getByText('calendar.events').waitFor();
+    const status = await web.api<{ status: string; account: { email: string } }>('/api/integrations/google/status');
+    expect(status).toMatchObject({ status: 'active', account: { email: LOGIN } });
+    await waitFor('the first Google sync', async () => {
+      const s = await web.api<{ calendars: Array<{ lastSuccessAt: string | null }> }>(
+        '/api/outlook/calendar/sync-status',
+      );
+      return s.calendars.some((c) => c.lastSuccessAt);
+    });
+    await page.reload();
+    await card.getByRole('table', { name: /Google calendars/ }).waitFor();
+    const primary = card.getByRole('row', { name: /primary/ });
+    await primary.getByRole('cell', { name: /ago|now/ }).waitFor();
+    await expect(primary.getByRole('cell', { name: 'yes', exact: true }).count()).resolves.toBe(1);
+    await b.shot('google-settings-1280');
+  }, 240_000);
+
+  it('shows the synced Google events in My calendar, Meet links named as such', async () => {
+    const { page } = b;
+    await nav(page, 'My calendar');
+    // The seeded weekly team sync (Mondays, with a Meet link) falls in every week of the seed's range.
+    const sync = page.getByRole('button', { name: /Weekly team sync/ }).first();
+    await sync.waitFor();
+    await expect(sync.getByText('Google Meet').count()).resolves.toBe(1);
+    await expect(page.locator('.week').getByText('Teams', { exact: true }).count()).resolves.toBe(0);
+    await sync.click();
+    await page.getByRole('link', { name: 'Join Google Meet meeting' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Join Google Meet meeting' }).getAttribute('href')).toMatch(
+      /^https:\/\/meet\.google\.com\//,
+    );
+    await b.shot('google-calendar-1280');
+  }, 120_000);
+
+  it('schedules a Google Meet QBR through approval; the event exists in the Google emulator', async () => {
+    const { page } = b;
+    await nav(page, 'Customers');
+    await page.getByRole('link', { name: 'Acme Corp' }).click();
+    await page.getByRole('link', { name: 'Schedule meeting' }).click();
+    await page.getByRole('heading', { name: /Schedule a meeting with Acme Corp/ }).waitFor();
+    await page.getByLabel('Template').selectOption({ label: 'Quarterly business review (60 min)' });
+    const meet = page.getByLabel('Google Meet meeting');
+    await meet.waitFor();
+    await meet.check();
+    await page.getByRole('button', { name: 'Show availability (first day)' }).click();
+    await page.locator('table.grid').waitFor();
+    await page.getByRole('button', { name: 'Suggest times' }).click();
+    const first = page.getByRole('radio').first();
+    await first.waitFor();
+    await first.check();
+    await b.shot('google-scheduler-1280');
+    await page.getByRole('button', { name: 'Request approval' }).click();
+    await page.waitForURL((u) => u.pathname === '/approvals');
+    const card = page.locator('article', { hasText: 'quarterly business review' });
+    await card.waitFor();
+    await card.getByText('Yes, a Google Meet link is added').waitFor();
+    await b.shot('google-approvals-1280');
+    // External invitations need a colleague's approval: Megan signs in with her own key and approves.
+    const me = await web.api<{ tenant: { id: string } }>('/api/me');
+    const colleague = await web.server.container.tenants.createApiKey(me.tenant.id, 'megan.bowen@contoso.com');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(colleague.apiKey);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await nav(page, 'Approvals');
+    await card.getByText('Yes, a Google Meet link is added').waitFor();
+    await card.getByRole('button', { name: 'Approve and send' }).click();
+    await page
+      .getByText(/Approved: the invitation was sent.*Google Meet link: https:\/\/meet\.google\.com\//)
+      .waitFor();
+    const { items } = await web.api<{
+      items: Array<{ preview: { subject: string; provider?: string }; result: { providerEventId: string } | null }>;
+    }>('/api/proposals?status=approved');
+    const done = items.find((p) => /quarterly business review/i.test(p.preview.subject))!;
+    expect(done.preview.provider).toBe('GOOGLE');
+    const eventId = done.result!.providerEventId;
+    // Read it back from Google (the emulator) with another OAuth client's token.
+    const token = await googleReaderToken();
+    const res = await google(`/calendar/v3/calendars/primary/events/${encodeURIComponent(eventId)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    const event = (await res.json()) as {
+      summary: string;
+      hangoutLink?: string;
+      conferenceData?: { conferenceSolution?: { key?: { type?: string } } };
+      attendees?: Array<{ email: string }>;
+    };
+    expect(event.summary).toMatch(/quarterly business review/i);
+    expect(event.conferenceData?.conferenceSolution?.key?.type).toBe('hangoutsMeet');
+    expect(event.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\//);
+    expect(event.attendees?.some((a) => a.email.endsWith('@acmecorp.com'))).toBe(true);
+    // Back to the demo user for the last step.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(web.apiKey);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }, 240_000);
+
+  it('disconnects Google Calendar after a confirmation', async () => {
+    const { page } = b;
+    await nav(page, 'Settings');
+    const card = page.getByRole('region', { name: 'Google Calendar' });
+    await card.getByRole('button', { name: 'Disconnect Google Calendar' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.getByText(/Disconnect Google Calendar\?/).waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('alertdialog').count()).resolves.toBe(0);
+    expect((await web.api<{ status: string }>('/api/integrations/google/status')).status).toBe('active');
+    await card.getByRole('button', { name: 'Disconnect Google Calendar' }).click();
+    await b.shot('google-disconnect-confirm-1280');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, disconnect' }).click();
+    await card.getByText('Google Calendar disconnected.').waitFor();
+    await card.getByText(/^○ Disconnected$/).waitFor();
+    await card.getByRole('button', { name: 'Connect Google Calendar' }).waitFor();
+    expect((await web.api<{ status: string }>('/api/integrations/google/status')).status).toBe('revoked');
+    await b.shot('google-settings-disconnected-1280');
+  }, 120_000);
+});

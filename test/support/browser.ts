@@ -1,0 +1,132 @@
+// Browser end-to-end support: the whole server with its bundled emulators (Microsoft 365 and Google) on a fresh
+// database, Debian's Chromium through playwright-core, screenshots, page-error capture and polling.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Agent } from 'undici';
+import { loadConfig } from '../../src/config/config.js';
+import { startServer, type RunningServer } from '../../src/main/server.js';
+import '../../src/main/features.js';
+import { createTestDatabase } from './db.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+export const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
+
+/** True when Debian's Chromium is installed; otherwise warns once, naming the suite and the fix. */
+export function chromiumAvailable(suite: string): boolean {
+  const ok = existsSync(CHROMIUM);
+  if (!ok) console.warn(`${suite} browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+  return ok;
+}
+
+export interface WebServer {
+  server: RunningServer;
+  dataDir: string;
+  /** The demo user's API key. */
+  apiKey: string;
+  /** Calls calbridge's API as the demo user; throws on a non-2xx answer. */
+  api<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Starts the server as `npm start` would on a laptop: demo tenant, bundled emulators, embedded worker. */
+export async function startWebServer(): Promise<WebServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cb-web-'));
+  const config = loadConfig({
+    CALBRIDGE_DATA_DIR: dataDir,
+    CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CALBRIDGE_START_EMULATOR: 'true',
+    CALBRIDGE_EMBEDDED_WORKER: 'true',
+    SYNC_POLL_INTERVAL_SECONDS: '5',
+    RATE_LIMIT_PER_MINUTE: '100000',
+  });
+  const server = await startServer(config, { database: await createTestDatabase() });
+  const apiKey = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();
+  return {
+    server,
+    dataDir,
+    apiKey,
+    async api<T>(path: string, init: { method?: string; body?: unknown } = {}) {
+      const res = await fetch(`${server.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An undici agent trusting an emulator's generated CA (for calling the emulators over HTTPS). */
+export const agentTrusting = (caFile: string) => new Agent({ connect: { ca: readFileSync(caFile, 'utf8') } });
+
+export interface BrowserPage {
+  browser: Browser;
+  page: Page;
+  /** Uncaught page errors and console errors seen since the last call. */
+  takeErrors(): string[];
+  shot(name: string): Promise<void>;
+}
+
+/** Headless Chromium with one 1280×900 page that accepts the servers' self-signed certificates. */
+export async function openBrowser(): Promise<BrowserPage> {
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    // Neither the server nor the emulators serve a favicon; Chromium asks for one on every origin.
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico'))
+      errors.push(`console: ${m.text()} (${m.location().url})`.slice(0, 1500));
+  });
+  page.on('pageerror', (e) => errors.push(`${e.message} ${e.stack ?? ''}`.slice(0, 1500)));
+  page.setDefaultTimeout(30_000);
+  return {
+    browser,
+    page,
+    takeErrors: () => errors.splice(0),
+    shot: async (name) => {
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    },
+  };
+}
+
+/** Polls `f` every second until it returns something truthy. */
+export async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Clicks a link of the app's main navigation. */
+export async function nav(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+}
