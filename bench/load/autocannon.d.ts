@@ -6,7 +6,13 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string;
-      setupRequest?: (req: Request) => Request;
+      setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers: Record<string, string>,
+      ) => void;
     }
     interface Histogram {
       average: number;
