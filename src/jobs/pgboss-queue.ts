@@ -5,6 +5,12 @@ import type { Database } from '../stores/database.js';
 import type { JobQueue, SyncJob } from '../ports/jobs.js';
 
 const SYNC_QUEUE = 'calendar-sync';
+/**
+ * Running sync jobs refresh a heartbeat every half of this; pg-boss's supervisor fails (and so retries) a job whose
+ * heartbeat stopped, e.g. in a SIGKILLed worker, instead of leaving it active until `expireInSeconds` (15 minutes),
+ * which blocked the calendar's next sync that long (stately policy: one active job per calendar).
+ */
+const SYNC_HEARTBEAT_SECONDS = 20;
 
 export interface PgBossQueueOptions {
   /** Concurrent syncs of one mailbox across all workers. */
@@ -35,9 +41,11 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       retryBackoff: true,
       retryDelayMax: 300,
       expireInSeconds: 900,
+      heartbeatSeconds: SYNC_HEARTBEAT_SECONDS,
     })
-    .catch((e: unknown) => {
+    .catch(async (e: unknown) => {
       if (!/exists/i.test(String(e))) throw e;
+      await boss.updateQueue(SYNC_QUEUE, { heartbeatSeconds: SYNC_HEARTBEAT_SECONDS });
     });
   const perMailbox = opts.perMailboxConcurrency ?? 2;
   return {
