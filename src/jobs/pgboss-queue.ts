@@ -17,6 +17,11 @@ export interface PgBossQueueOptions {
   perMailboxConcurrency?: number;
   pollingIntervalSeconds?: number;
   onError?: (err: unknown) => void;
+  /**
+   * Run pg-boss's timekeeper in this process (default true): it turns the schedules of `recurring` jobs into jobs.
+   * Any one process with it on is enough; each schedule sends once per occurrence however many run it.
+   */
+  schedule?: boolean;
 }
 
 /**
@@ -28,9 +33,10 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
   const connectionString = database.pool
     ? (database.pool as unknown as { options: { connectionString: string } }).options.connectionString
     : undefined;
+  const schedule = opts.schedule ?? true;
   const boss = database.pglite
-    ? new PgBoss({ db: fromPglite(database.pglite), schema, supervise: true, schedule: false })
-    : new PgBoss({ connectionString, schema, max: 4, supervise: true, schedule: false });
+    ? new PgBoss({ db: fromPglite(database.pglite), schema, supervise: true, schedule })
+    : new PgBoss({ connectionString, schema, max: 4, supervise: true, schedule });
   boss.on('error', (e: unknown) => opts.onError?.(e));
   await boss.start();
   await boss
@@ -48,6 +54,13 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       await boss.updateQueue(SYNC_QUEUE, { heartbeatSeconds: SYNC_HEARTBEAT_SECONDS });
     });
   const perMailbox = opts.perMailboxConcurrency ?? 2;
+  const recurringQueue = async (name: string) =>
+    boss
+      // stately: one job waits and one runs, so occurrences that pile up behind a long run collapse into one.
+      .createQueue(name, { policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 3600 })
+      .catch((e: unknown) => {
+        if (!/exists/i.test(String(e))) throw e;
+      });
   return {
     async enqueueSync(job: SyncJob, o = {}) {
       const id = await boss.send(SYNC_QUEUE, job, {
@@ -70,6 +83,22 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
           for (const j of jobs) await handler(j.data);
         },
       );
+    },
+    async recurring(name, o, handler) {
+      await recurringQueue(name);
+      if (o.everyMinutes <= 0) {
+        await boss.unschedule(name);
+        return;
+      }
+      // A recurrence rule anchored on the epoch: the same phase in every process, any interval in minutes.
+      await boss.schedule(name, `FREQ=MINUTELY;INTERVAL=${Math.floor(o.everyMinutes)}`, {}, { missed: 'once' });
+      await boss.work(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5 }, async () => {
+        await handler();
+      });
+    },
+    async runRecurringNow(name) {
+      await recurringQueue(name);
+      await boss.send(name, {});
     },
     async depth() {
       // Exact counts (pg-boss's queue statistics are refreshed only by its periodic monitor).

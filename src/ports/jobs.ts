@@ -20,5 +20,13 @@ export interface JobQueue {
   workSync(handler: (job: SyncJob) => Promise<void>, opts?: { concurrency?: number }): Promise<void>;
   /** Jobs waiting or running. */
   depth(): Promise<{ queued: number; active: number }>;
+  /**
+   * A recurring job shared by every process on the database: one schedule (re-registering replaces it) sends a job
+   * every `everyMinutes`; at most one waits and one runs at a time, and a run missed while no process was up happens
+   * once. This process works the job with `handler`. `everyMinutes` 0 removes the schedule and works nothing.
+   */
+  recurring(name: string, opts: { everyMinutes: number }, handler: () => Promise<void>): Promise<void>;
+  /** Sends one run of a recurring job now (collapsed with one already waiting). */
+  runRecurringNow(name: string): Promise<void>;
   stop(): Promise<void>;
 }

@@ -10,6 +10,8 @@ import { MockMailOutbox } from '../../providers/mock/mail.js';
 import { BriefService } from '../../services/briefs/brief-service.js';
 import { DeliveryWorker } from '../../services/metrics/deliveries.js';
 import { HealthWebhookService } from '../../services/metrics/health-webhook.js';
+import { HEALTH_REEVALUATION_JOB, HealthReevaluation } from '../../services/metrics/reevaluation.js';
+import { PgCustomerPager } from '../../stores/customer-pager.js';
 import { MetricsService } from '../../services/metrics/metrics-service.js';
 import { PgMetricsStore } from '../../stores/metrics-store.js';
 import { PgOutboxStore } from '../../stores/webhook-store.js';
@@ -31,6 +33,8 @@ export interface DetectionRuntime {
   deliveries: DeliveryWorker;
   briefs: BriefService;
   outbox: PgOutboxStore;
+  /** Re-scores every customer of every tenant (the recurring `health-reevaluation` job). */
+  reevaluation: HealthReevaluation;
   /** Brief e-mails sent through the mock mail capability (test mode). */
   mockMail: MockMailOutbox;
   /** One scheduler tick: due briefs, due deliveries, meetings a failed hook left undetected. */
@@ -117,6 +121,13 @@ export function createDetectionRuntime(
     canSendMail: async (t, u) => (await mail(t, u)) !== null,
     now,
   });
+  const reevaluation = new HealthReevaluation({
+    customers: new PgCustomerPager(db),
+    evaluate: (tenantId, ids) => webhooks.onMetricsChanged(tenantId, ids),
+    isLoaded: (tenantId) => metrics.hasState(tenantId),
+    forget: (tenantId) => metrics.forget(tenantId),
+    log,
+  });
   detection.onDetected((tenantId, ids) => metrics.applyChanges(tenantId, ids).then(() => undefined));
   metrics.onChange((tenantId, customerIds) => webhooks.onMetricsChanged(tenantId, customerIds).then(() => undefined));
   container.customers.onChange(async (tenantId, before, after) => {
@@ -148,6 +159,7 @@ export function createDetectionRuntime(
     deliveries,
     briefs,
     outbox,
+    reevaluation,
     mockMail,
     tick,
     close: async () => undefined,
@@ -211,6 +223,11 @@ registerFeature(async ({ container, config, emulator }) => {
       }, 15_000)
     : null;
   timer?.unref();
+  // Scores decay with time alone: every HEALTH_REEVALUATION_MINUTES one process re-scores all customers.
+  if (sync && config.embeddedWorker)
+    await sync.queue.recurring(HEALTH_REEVALUATION_JOB, { everyMinutes: config.healthReevaluationMinutes }, () =>
+      runtime.reevaluation.runOnce().then(() => undefined),
+    );
   return {
     modules: detectionModules(runtime),
     close: async () => {

@@ -37,6 +37,8 @@ export interface HealthChangedEvent {
  * caller's time: sync only pays for an insert).
  */
 export class HealthWebhookService {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: HealthWebhookDeps) {}
 
   /** Creates or replaces the tenant's signing secret; the plaintext is returned only here, stored sealed. */
@@ -52,8 +54,26 @@ export class HealthWebhookService {
     return sealed === null ? null : this.deps.sealer.open(sealed, aad(tenantId));
   }
 
-  /** Metrics listener: scores the customers, stores them and enqueues a webhook for each large enough change. */
-  async onMetricsChanged(tenantId: string, customerIds: readonly string[]): Promise<number> {
+  /**
+   * Metrics listener: scores the customers, stores them and enqueues a webhook for each large enough change. Also
+   * the scheduled re-evaluation's step. One tenant's evaluations run one at a time in this process, so the change
+   * path and the schedule never both notify the same crossing.
+   */
+  onMetricsChanged(tenantId: string, customerIds: readonly string[]): Promise<number> {
+    const prev = this.locks.get(tenantId) ?? Promise.resolve();
+    const next = prev.then(
+      () => this.evaluate(tenantId, customerIds),
+      () => this.evaluate(tenantId, customerIds),
+    );
+    const tail = next.catch(() => undefined);
+    this.locks.set(tenantId, tail);
+    void tail.then(() => {
+      if (this.locks.get(tenantId) === tail) this.locks.delete(tenantId);
+    });
+    return next;
+  }
+
+  private async evaluate(tenantId: string, customerIds: readonly string[]): Promise<number> {
     const settings = await this.deps.settings.settings(tenantId);
     const threshold = settings.healthWebhookThreshold ?? DEFAULT_HEALTH_THRESHOLD;
     const url = settings.healthWebhookUrl ?? null;

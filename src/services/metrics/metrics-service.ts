@@ -129,6 +129,11 @@ export class MetricsService {
     return changed;
   }
 
+  /** Whether this process keeps the tenant's metrics in memory (and they are fresh enough to use). */
+  hasState(tenantId: string): boolean {
+    return this.isLoaded(tenantId);
+  }
+
   /** Drops a tenant's state (the next read reloads it). */
   forget(tenantId: string): void {
     this.states.delete(tenantId);
