@@ -103,13 +103,10 @@ describe('scheduled score re-evaluation', () => {
     expect((await f.runtime.reevaluation.runOnce()).enqueued).toBe(0);
     await f.runtime.tick();
     expect(mine()).toHaveLength(1);
-    const stored = await f.container.database.db
-      .selectFrom('customer_health_scores')
-      .select(['score', 'notified_score'])
-      .where('tenant_id', '=', t.tenantId)
-      .where('customer_id', '=', acme)
-      .executeTakeFirstOrThrow();
-    expect(stored).toEqual({ score: decayed, notified_score: decayed });
+    const stored = await sql<{ score: number; notified_score: number }>`
+      SELECT score, notified_score FROM customer_health_scores
+       WHERE tenant_id = ${t.tenantId} AND customer_id = ${acme}`.execute(f.container.database.db);
+    expect(stored.rows).toEqual([{ score: decayed, notified_score: decayed }]);
   });
 
   it('walks every customer of every tenant in bounded pages, and drops metrics it loaded only for the walk', async () => {
@@ -154,12 +151,9 @@ describe('scheduled score re-evaluation', () => {
     expect(seen).toEqual(expect.arrayContaining(ids));
     expect(f.runtime.metrics.hasState(t.tenantId)).toBe(false);
     // Every customer now has a stored score (a baseline for those never scored before).
-    const scored = await f.container.database.db
-      .selectFrom('customer_health_scores')
-      .select('customer_id')
-      .where('tenant_id', '=', t.tenantId)
-      .execute();
-    expect(scored.map((s) => s.customer_id).sort()).toEqual([...ids].sort());
+    const scored = await sql<{ customer_id: string }>`
+      SELECT customer_id FROM customer_health_scores WHERE tenant_id = ${t.tenantId}`.execute(f.container.database.db);
+    expect(scored.rows.map((s) => s.customer_id).sort()).toEqual([...ids].sort());
   });
 
   it('runs as a pg-boss recurring job: one schedule row at the configured interval, worked by this process', async () => {
