@@ -124,9 +124,20 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     });
     await page.reload();
     await card.getByRole('table', { name: /Google calendars/ }).waitFor();
-    const primary = card.getByRole('row', { name: /primary/ });
+    const primary = card.locator('tbody tr', { hasText: LOGIN });
     await primary.getByRole('cell', { name: /ago|now/ }).waitFor();
     await expect(primary.getByRole('cell', { name: 'yes', exact: true }).count()).resolves.toBe(1);
+    await expect(primary.getByRole('radio', { name: /Default for new meetings/ }).isChecked()).resolves.toBe(true);
+    // Rooms come with the calendar list; stop syncing one (after the browser's confirmation).
+    const room = card.locator('tbody tr', { hasText: 'Conf Room Adams' });
+    page.once('dialog', (d) => void d.accept());
+    await room.getByRole('checkbox', { name: 'Sync Conf Room Adams' }).click(); // checked again only by the server's answer
+    await card.getByText(/Stopped syncing “Conf Room Adams”/).waitFor();
+    await room.getByRole('cell', { name: 'not synced' }).waitFor();
+    const rows = await web.api<{ calendars: Array<{ name: string; selected: boolean }> }>(
+      '/api/outlook/calendar/sync-status',
+    );
+    expect(rows.calendars.find((c) => c.name === 'Conf Room Adams')?.selected).toBe(false);
     await b.shot('google-settings-1280');
   }, 240_000);
 

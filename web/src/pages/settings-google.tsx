@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { ResponseOf } from '../api/client';
-import { Async, ErrorBox, useApi } from '../components/async';
+import { Async, ErrorBox, Loading, useApi } from '../components/async';
 import { dateTime, relative } from '../format';
 import { navigate, useLocation } from '../router';
 
@@ -54,13 +54,15 @@ function useAction() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<string | null>(null);
+  /** Runs `f`; the success message is `message`, or what `f` returns when it returns a string. */
   const run = async (name: string, f: () => Promise<unknown>, message?: string) => {
     setBusy(name);
     setError(undefined);
     setDone(null);
     try {
-      await f();
-      if (message) setDone(message);
+      const r = await f();
+      if (message !== undefined) setDone(message);
+      else if (typeof r === 'string') setDone(r);
     } catch (e) {
       setError(e);
     } finally {
@@ -75,59 +77,152 @@ async function connect(prompt?: 'consent' | 'select_account') {
   window.location.assign(authorizeUrl);
 }
 
-function CalendarTable({ calendars, sync }: { calendars: Calendar[]; sync: SyncRow[] | undefined }) {
-  if (calendars.length === 0) return <p>No calendars were found on this Google account.</p>;
-  const byId = new Map((sync ?? []).map((r) => [r.calendarId, r]));
+const hasMeet = (c: Calendar | undefined) =>
+  c?.onlineMeetingProviders.some((p) => p === 'googleMeet' || p === 'hangoutsMeet') ?? false;
+
+/** Why a calendar cannot be the default for new meetings (null: it can). */
+function defaultBlocker(r: SyncRow): string | null {
+  if (r.isShared) return 'shared calendars cannot be the default';
+  if (!r.canEdit) return 'read-only calendars cannot be the default';
+  if (!r.selected) return 'sync this calendar first';
+  return null;
+}
+
+/** The Google calendars: sync on/off, the default for new meetings, Meet support and sync health, per calendar. */
+function CalendarTable({
+  rows,
+  calendars,
+  onChanged,
+  onResync,
+  busy,
+}: {
+  rows: SyncRow[];
+  calendars: Calendar[];
+  onChanged: () => void;
+  onResync: (calendarId: string) => void;
+  busy: boolean;
+}) {
+  const a = useAction();
+  if (rows.length === 0) return <p>No Google calendars are known yet. Refresh the calendar list.</p>;
+  const info = new Map(calendars.map((c) => [c.id, c]));
+  const disabled = busy || a.busy !== null;
+  const patch = (r: SyncRow, body: { selectedForSync?: boolean; isDefault?: boolean }) =>
+    a.run(`patch-${r.calendarId}`, async () => {
+      const out = await api.patch('/api/calendars/{calendarId}', { params: { calendarId: r.calendarId }, body });
+      onChanged();
+      if (body.isDefault) return `New meetings are now created in “${r.name}”.`;
+      if (body.selectedForSync === false)
+        return `Stopped syncing “${r.name}”: ${out.removedMeetings} meeting${out.removedMeetings === 1 ? '' : 's'} removed from calbridge.`;
+      return `Syncing “${r.name}” again${out.syncQueued ? ': a full sync is queued' : ''}.`;
+    });
+  const toggle = (r: SyncRow, on: boolean) => {
+    if (
+      !on &&
+      !window.confirm(
+        `Stop syncing “${r.name}”? Its meetings leave calbridge until you sync it again, and customers you linked to them by hand are forgotten.`,
+      )
+    )
+      return;
+    void patch(r, { selectedForSync: on });
+  };
   return (
-    <div className="table-wrap">
-      <table>
-        <caption>Google calendars and their sync</caption>
-        <thead>
-          <tr>
-            <th scope="col">Calendar</th>
-            <th scope="col">Google Meet</th>
-            <th scope="col">Last sync</th>
-            <th scope="col">Problems</th>
-          </tr>
-        </thead>
-        <tbody>
-          {calendars.map((c) => {
-            const r = byId.get(c.id);
-            return (
-              <tr key={c.id}>
-                <th scope="row">
-                  {c.name}
-                  {c.isDefault && <span className="tag">primary</span>}
-                  {c.isShared && <span className="tag">shared</span>}
-                  {!c.canEdit && <span className="tag">read only</span>}
-                </th>
-                <td>
-                  {c.onlineMeetingProviders.some((p) => p === 'googleMeet' || p === 'hangoutsMeet') ? 'yes' : 'no'}
-                </td>
-                <td>
-                  {!r ? (
-                    'not synced'
-                  ) : r.fullSyncInProgress && !r.lastError ? (
-                    <span className="progress" role="status">
-                      First sync in progress: {r.eventsSynced} events
-                    </span>
-                  ) : r.lastSuccessAt ? (
-                    relative(r.lastSuccessAt)
-                  ) : r.lastError ? (
-                    'not synced yet'
-                  ) : (
-                    'waiting for the first sync'
-                  )}
-                </td>
-                <td>
-                  {r?.lastError ? <span className="bad">⚠ {r.lastError}</span> : <span className="good">✓ none</span>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div className="table-wrap">
+        <table>
+          <caption>Google calendars and their sync</caption>
+          <thead>
+            <tr>
+              <th scope="col">Calendar</th>
+              <th scope="col">Synced</th>
+              <th scope="col">Default</th>
+              <th scope="col">Google Meet</th>
+              <th scope="col">Last sync</th>
+              <th scope="col">Problems</th>
+              <th scope="col">Fix</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => {
+              const blocker = defaultBlocker(r);
+              return (
+                <tr key={r.calendarId}>
+                  <th scope="row">
+                    {r.name}
+                    {r.isDefault && <span className="tag">default</span>}
+                    {r.isShared && <span className="tag">shared</span>}
+                    {!r.canEdit && <span className="tag">read only</span>}
+                  </th>
+                  <td>
+                    <label className="switch">
+                      <input
+                        type="checkbox"
+                        checked={r.selected}
+                        disabled={disabled || (r.isDefault && r.selected)}
+                        onChange={(e) => toggle(r, e.target.checked)}
+                      />
+                      <span className="sr-only">Sync {r.name}</span>
+                      <span aria-hidden="true">{r.selected ? 'yes' : 'no'}</span>
+                    </label>
+                  </td>
+                  <td>
+                    <label className="switch">
+                      <input
+                        type="radio"
+                        name={`google-default-${r.connectionId}`}
+                        checked={r.isDefault}
+                        disabled={disabled || (blocker !== null && !r.isDefault)}
+                        title={blocker && !r.isDefault ? blocker : undefined}
+                        onChange={() => void patch(r, { isDefault: true })}
+                      />
+                      <span className="sr-only">
+                        Default for new meetings: {r.name}
+                        {blocker && !r.isDefault && ` (${blocker})`}
+                      </span>
+                    </label>
+                  </td>
+                  <td>{hasMeet(info.get(r.calendarId)) ? 'yes' : 'no'}</td>
+                  <td>
+                    {!r.selected ? (
+                      'not synced'
+                    ) : r.fullSyncInProgress && !r.lastError ? (
+                      <span className="progress" role="status">
+                        First sync in progress: {r.eventsSynced} events
+                      </span>
+                    ) : r.lastSuccessAt ? (
+                      relative(r.lastSuccessAt)
+                    ) : r.lastError ? (
+                      'not synced yet'
+                    ) : (
+                      'waiting for the first sync'
+                    )}
+                  </td>
+                  <td>
+                    {r.lastError ? <span className="bad">⚠ {r.lastError}</span> : <span className="good">✓ none</span>}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      disabled={disabled || !r.selected}
+                      aria-label={`Resync ${r.name}`}
+                      onClick={() => onResync(r.calendarId)}
+                    >
+                      Resync
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {a.busy && <p role="status">Saving…</p>}
+      {a.done && (
+        <p role="status" className="good">
+          {a.done}
+        </p>
+      )}
+      {a.error !== undefined && <ErrorBox error={a.error} />}
+    </>
   );
 }
 
@@ -145,16 +240,31 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
     async (signal) => (s.connected ? (await api.get('/api/outlook/calendar/sync-status', { signal })).calendars : []),
     [s.connected, tick],
   );
-  const ids = new Set(calendars.map((c) => c.id));
+  // The default calendar first, then own calendars, then shared ones (rooms), each by name.
+  const rows = (sync.data ?? [])
+    .filter((r) => r.provider === 'GOOGLE')
+    .sort(
+      (x, y) =>
+        Number(y.isDefault) - Number(x.isDefault) ||
+        Number(x.isShared) - Number(y.isShared) ||
+        x.name.localeCompare(y.name),
+    );
   // Poll while a calendar's first sync runs; one that keeps failing shows its error instead of being polled forever.
-  const syncing = (sync.data ?? []).some(
-    (r) => ids.has(r.calendarId) && !r.lastError && (r.fullSyncInProgress || !r.lastSuccessAt),
-  );
+  const syncing = rows.some((r) => r.selected && !r.lastError && (r.fullSyncInProgress || !r.lastSuccessAt));
   useEffect(() => {
     if (!s.connected || !syncing) return;
     const t = setTimeout(() => setTick((n) => n + 1), 2000);
     return () => clearTimeout(t);
   }, [s.connected, syncing, sync.data]);
+  const resync = (calendarId: string) =>
+    void a.run(
+      'resync',
+      async () => {
+        await api.post('/api/outlook/calendar/sync', { body: { full: true, calendarId } });
+        setTick((n) => n + 1);
+      },
+      'Full resync queued.',
+    );
   const reconnect = () =>
     s.reconnectUrl ? window.location.assign(s.reconnectUrl) : void a.run('connect', () => connect('consent'));
   const disconnect = () =>
@@ -303,8 +413,19 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
       {s.connected && (
         <>
           <h3>Calendars</h3>
-          <CalendarTable calendars={calendars} sync={sync.data} />
-          {sync.error !== undefined && <ErrorBox error={sync.error} retry={sync.reload} />}
+          {sync.error !== undefined ? (
+            <ErrorBox error={sync.error} retry={sync.reload} />
+          ) : sync.data === undefined ? (
+            <Loading label="Loading sync status…" />
+          ) : (
+            <CalendarTable
+              rows={rows}
+              calendars={calendars}
+              busy={a.busy !== null}
+              onResync={resync}
+              onChanged={() => setTick((n) => n + 1)}
+            />
+          )}
         </>
       )}
     </section>
