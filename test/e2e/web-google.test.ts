@@ -220,6 +220,31 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
   }, 240_000);
 
+  it('chat names Google Meet for a Google user, and scheduling only prepares a proposal', async () => {
+    const { page } = b;
+    await nav(page, 'My calendar');
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    const ask = async (text: string, intent: string) => {
+      await page.getByLabel('Message').fill(text);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const answer = page.locator(`#chat-panel li.bot[data-intent="${intent}"]`).last();
+      await answer.waitFor({ timeout: 60_000 });
+      return (await answer.textContent()) ?? '';
+    };
+    expect(await ask('Show my calendar for this week', 'show_calendar')).toMatch(/Weekly team sync \[Google Meet\]/);
+    const before = (await web.api<{ items: unknown[] }>('/api/proposals?status=pending')).items.length;
+    const reply = await ask('Schedule a Google Meet with acme corp tomorrow at 3pm', 'schedule_meeting');
+    expect(reply).toMatch(/Google Meet meeting proposal/);
+    expect(reply).toMatch(/Nothing has been sent/);
+    const pending = await web.api<{ items: Array<{ preview: { teams: boolean; provider?: string } }> }>(
+      '/api/proposals?status=pending',
+    );
+    expect(pending.items.length).toBe(before + 1);
+    expect(pending.items.some((p) => p.preview.teams && p.preview.provider === 'GOOGLE')).toBe(true);
+    await b.shot('google-chat-1280');
+    await page.getByRole('button', { name: 'Close chat' }).click();
+  }, 180_000);
+
   it('disconnects Google Calendar after a confirmation', async () => {
     const { page } = b;
     await nav(page, 'Settings');

@@ -23,7 +23,7 @@ export interface ChatEvent {
   isAllDay: boolean;
   isCancelled: boolean;
   customerId: string | null;
-  onlineMeeting: { joinUrl?: string | null } | null;
+  onlineMeeting: { joinUrl?: string | null; provider?: string | null } | null;
 }
 export interface ChatProposal {
   id: string;
@@ -33,6 +33,8 @@ export interface ChatProposal {
     start: string;
     end: string;
     teams: boolean;
+    /** The organizer's calendar service: its online meetings are Teams or Google Meet. */
+    provider?: string;
     attendees: Array<{ email: string; name?: string | null }>;
   };
 }
@@ -252,7 +254,7 @@ export class ChatService {
     const people = p.attendees.map((a) => (a.name ? `${a.name} <${a.email}>` : a.email)).join(', ');
     return {
       intent: 'schedule_meeting',
-      reply: `I prepared ${p.teams ? 'a Teams meeting' : 'a meeting'} proposal "${p.subject}" for ${span(p.start, p.end, zone)} (${zone}) with ${people}. Nothing has been sent: review and approve it under Approvals.`,
+      reply: `I prepared ${p.teams ? (p.provider === 'GOOGLE' ? 'a Google Meet meeting' : 'a Teams meeting') : 'a meeting'} proposal "${p.subject}" for ${span(p.start, p.end, zone)} (${zone}) with ${people}. Nothing has been sent: review and approve it under Approvals.`,
       proposalId: proposal.id,
       proposal,
     };
@@ -274,7 +276,7 @@ export class ChatService {
       .slice(0, 30)
       .map(
         (e) =>
-          `• ${e.isAllDay ? `${DateTime.fromISO(e.start).setZone(zone).toFormat('ccc d LLL')}, all day` : span(e.start, e.end, zone)}: ${e.subject || '(no subject)'}${e.onlineMeeting?.joinUrl ? ' [Teams]' : ''}`,
+          `• ${e.isAllDay ? `${DateTime.fromISO(e.start).setZone(zone).toFormat('ccc d LLL')}, all day` : span(e.start, e.end, zone)}: ${e.subject || '(no subject)'}${e.onlineMeeting?.joinUrl ? (e.onlineMeeting.provider === 'googleMeet' ? ' [Google Meet]' : ' [Teams]') : ''}`,
       );
     const more = events.length > 30 ? `\n…and ${events.length - 30} more.` : '';
     return {
@@ -319,9 +321,9 @@ const who = (c: Customer) => c.stakeholders.map((s) => s.name ?? s.email).join('
 
 function explain(e: AppError): string {
   if (e.code === 'not_connected')
-    return 'Outlook is not connected yet: connect it on the Settings page, then ask again.';
+    return 'No calendar is connected yet: connect Outlook or Google Calendar on the Settings page, then ask again.';
   if (e.code === 'reconnect_required')
-    return 'Your Outlook connection needs attention: reconnect it on the Settings page, then ask again.';
+    return 'Your calendar connection needs attention: reconnect it on the Settings page, then ask again.';
   if (e.code === 'unsatisfiable') return `That cannot be scheduled: ${e.message}`;
   return `I could not do that: ${e.message}`;
 }

@@ -26,6 +26,7 @@ describe('parseCommand: intents', () => {
     ['Schedule a Teams meeting with Acme', 'schedule_meeting', true],
     ['schedule a teams meeting with acme corp', 'schedule_meeting', true],
     ['Book a call with Contoso', 'schedule_meeting', false],
+    ['Schedule a Google Meet with Acme', 'schedule_meeting', true],
     ['Set up an online meeting with Fabrikam', 'schedule_meeting', true],
     ['Find time for a meeting with Acme', 'find_time', false],
     ['When can I meet Acme?', 'find_time', false],

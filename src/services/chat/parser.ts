@@ -37,7 +37,8 @@ const FIND =
 const SCHEDULE = /\b(schedule|book|set ?up|arrange|organi[sz]e|plan|create|add|put|invite|meet|meeting|call)\b/i;
 /** "show me next week": a bare "show" with a date also means the calendar. */
 const SHOW_WHEN = /^(show|display|view)( me)?\b/i;
-const TEAMS = /\b(ms |microsoft )?teams\b|\bonline (meeting|call)\b|\bvideo (meeting|call)\b/i;
+/** An online meeting: Teams, Google Meet or just "online"/"video" (the user's provider decides which). */
+const TEAMS = /\b(ms |microsoft )?teams\b|\bgoogle meet\b|\bonline (meeting|call)\b|\bvideo (meeting|call)\b/i;
 
 const compact = (s: string): string => tokenize(s).join('');
 
