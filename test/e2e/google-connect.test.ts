@@ -3,6 +3,7 @@
 // needs_reauth → reconnect, declined consent, disconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.js';
+import { connectedProvider, connectionApi, tenantUser } from '../support/connection-app.js';
 import { followGoogleAuthorize, startGoogleApp, type GoogleTestApp } from '../support/google.js';
 
 const LOGIN = 'megan.bowen@contoso.com';
@@ -10,44 +11,30 @@ let h: GoogleTestApp;
 let auth: { authorization: string };
 let tenantId: string;
 let userId: string;
-
-const inject = (method: 'GET' | 'POST', url: string, body?: object) =>
-  h.app.inject({ method, url, headers: auth, ...(body ? { payload: body } : {}) });
+const api = connectionApi(
+  () => h.app,
+  () => auth,
+  'google',
+);
+const { inject, callback, status } = api;
 
 async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
-  const res = await inject('POST', '/api/integrations/google/connect', { loginHint });
-  expect(res.statusCode).toBe(200);
-  const url = new URL((res.json() as { authorizeUrl: string }).authorizeUrl);
+  const url = await api.connectUrl(loginHint);
   expect(url.origin).toBe(h.t.emu.baseUrl);
-  expect(url.searchParams.get('code_challenge_method')).toBe('S256');
   expect(url.searchParams.get('access_type')).toBe('offline');
   return followGoogleAuthorize(h.t.agent, url.toString());
 }
 
-const callback = (q: URLSearchParams) =>
-  h.app.inject({ method: 'GET', url: `/api/integrations/google/callback?${q.toString()}` });
-const status = async () =>
-  (await inject('GET', '/api/integrations/google/status')).json() as Record<string, unknown> & { status: string };
 const refreshes = () => h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.route === '/token').length;
-
-async function provider() {
-  const conn = (await h.feature.store.get(tenantId, userId, 'GOOGLE'))!;
-  return h.container.providers.forConnection('GOOGLE', {
-    tenantId,
-    userId,
-    connectionId: conn.id,
-    mailbox: conn.accountEmail!,
-  });
-}
+const provider = () => connectedProvider(h, { tenantId, userId }, 'GOOGLE');
 
 beforeAll(async () => {
   h = await startGoogleApp({ minimalSeed: true, accessTokenSeconds: 3600 });
-  const tenant = await h.container.tenants.createTenant({ name: 'Contoso (Google)', calendarProvider: 'GOOGLE' });
-  const { apiKey } = await h.container.tenants.createApiKey(tenant.id, LOGIN);
-  const actor = await h.container.tenants.authenticate(`Bearer ${apiKey}`);
-  tenantId = actor.tenantId;
-  userId = actor.userId;
-  auth = { authorization: `Bearer ${apiKey}` };
+  ({ auth, tenantId, userId } = await tenantUser(
+    h.container,
+    { name: 'Contoso (Google)', calendarProvider: 'GOOGLE' },
+    LOGIN,
+  ));
 });
 afterAll(async () => h?.close());
 

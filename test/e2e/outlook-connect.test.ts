@@ -1,57 +1,40 @@
 // End to end through the HTTP API: connect Outlook against the emulator (state + PKCE), encrypted tokens, calendars,
 // a Teams meeting, silent refresh, revocation → needs_reauth → 409 reconnect_required → reconnect, disconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectedProvider, connectionApi, tenantUser } from '../support/connection-app.js';
 import { followAuthorize } from '../support/microsoft.js';
 import { startOutlookApp, type OutlookTestApp } from '../support/outlook-app.js';
 
 const LOGIN = 'adele.vance@contoso.com';
 let h: OutlookTestApp;
 let auth: { authorization: string };
-
-const inject = (method: 'GET' | 'POST', url: string, body?: object) =>
-  h.app.inject({ method, url, headers: auth, ...(body ? { payload: body } : {}) });
+let tenantId: string;
+let userId: string;
+const api = connectionApi(
+  () => h.app,
+  () => auth,
+  'outlook',
+);
+const { inject, callback, status } = api;
 
 /** POST connect → authorize at the emulator (auto-consent with login_hint) → the callback query. */
 async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
-  const res = await inject('POST', '/api/integrations/outlook/connect', { loginHint });
-  expect(res.statusCode).toBe(200);
-  const url = new URL((res.json() as { authorizeUrl: string }).authorizeUrl);
-  expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+  const url = await api.connectUrl(loginHint);
   expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   return followAuthorize(h.t.agent, url.toString());
 }
 
-const callback = (q: URLSearchParams) =>
-  h.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-const status = async () =>
-  (await inject('GET', '/api/integrations/outlook/status')).json() as Record<string, unknown> & { status: string };
 const tokenCalls = () =>
   h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
-
-function provider() {
-  const s = h.feature.store;
-  return (async () => {
-    const conn = (await s.get(tenantId, userId, 'MICROSOFT'))!;
-    return h.container.providers.forConnection('MICROSOFT', {
-      tenantId,
-      userId,
-      connectionId: conn.id,
-      mailbox: conn.accountEmail!,
-    });
-  })();
-}
-
-let tenantId: string;
-let userId: string;
+const provider = () => connectedProvider(h, { tenantId, userId }, 'MICROSOFT');
 
 beforeAll(async () => {
   h = await startOutlookApp();
-  const tenant = await h.container.tenants.createTenant({ name: 'Contoso', calendarProvider: 'MICROSOFT' });
-  const { apiKey } = await h.container.tenants.createApiKey(tenant.id, LOGIN);
-  const actor = await h.container.tenants.authenticate(`Bearer ${apiKey}`);
-  tenantId = actor.tenantId;
-  userId = actor.userId;
-  auth = { authorization: `Bearer ${apiKey}` };
+  ({ auth, tenantId, userId } = await tenantUser(
+    h.container,
+    { name: 'Contoso', calendarProvider: 'MICROSOFT' },
+    LOGIN,
+  ));
 });
 afterAll(async () => h?.close());
 

@@ -1,34 +1,18 @@
 // Test helpers for Microsoft code against the in-process emulator: start it, sign a user in through MSAL, token sources.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fetch as undiciFetch, type Agent } from 'undici';
+import type { Agent } from 'undici';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/microsoft/server.js';
 import type { TokenSource } from '../../src/providers/microsoft-graph/client.js';
-import { MsalOAuthClient, createAgent, type MicrosoftAuthSettings } from '../../src/providers/microsoft-graph/index.js';
-import type { OAuthTokens, TokenCacheStore } from '../../src/ports/connections.js';
+import { MsalOAuthClient, type MicrosoftAuthSettings } from '../../src/providers/microsoft-graph/index.js';
+import type { OAuthTokens } from '../../src/ports/connections.js';
+import { followAuthorize, MemoryCacheStore, startEmulatorHarness, type EmulatorHarness } from './emulator-harness.js';
 
-export interface TestEmulator {
-  emu: RunningEmulator;
-  agent: Agent;
-  close(): Promise<void>;
-}
+export { followAuthorize, MemoryCacheStore };
+
+export type TestEmulator = EmulatorHarness<RunningEmulator>;
 
 /** The emulator over HTTPS on a free port, with its own data folder and an agent trusting its CA. */
-export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<TestEmulator> {
-  const dir = mkdtempSync(join(tmpdir(), 'cb-emu-'));
-  const emu = await startEmulator({ port: 0, autoConsent: true, quiet: true, dataDir: dir, ...opts });
-  const agent = createAgent(null, emu.caPem);
-  return {
-    emu,
-    agent,
-    close: async () => {
-      await emu.close();
-      await agent.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const startTestEmulator = (opts: EmulatorOptions = {}): Promise<TestEmulator> =>
+  startEmulatorHarness((dataDir) => startEmulator({ port: 0, autoConsent: true, quiet: true, dataDir, ...opts }));
 
 export function authSettings(
   emu: RunningEmulator,
@@ -47,27 +31,6 @@ export function authSettings(
     readOnly: false,
     ...extra,
   };
-}
-
-export class MemoryCacheStore implements TokenCacheStore {
-  value: string | null = null;
-  saves = 0;
-  async load(): Promise<string | null> {
-    return this.value;
-  }
-  async save(serialized: string): Promise<void> {
-    this.value = serialized;
-    this.saves++;
-  }
-}
-
-/** Follows an authorize URL (auto-consent + login_hint) and returns the redirect's query. */
-export async function followAuthorize(agent: Agent, url: string): Promise<URLSearchParams> {
-  const res = await undiciFetch(url, { redirect: 'manual', dispatcher: agent });
-  const location = res.headers.get('location');
-  if (res.status !== 302 || !location)
-    throw new Error(`authorize answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  return new URL(location).searchParams;
 }
 
 /** Signs `login` in through the MSAL client (PKCE code flow); returns the tokens and the account's cache. */

@@ -1,0 +1,121 @@
+// calbridge composed with one provider feature on a test database (no listen), and a client for that provider's
+// connection routes: what the Outlook and Google end-to-end helpers share.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import type { ProviderType } from '../../src/domain/calendar.js';
+import { buildApp } from '../../src/http/build-app.js';
+import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
+import type { FeatureWiring } from '../../src/main/server.js';
+import type { CalendarProvider } from '../../src/ports/calendar-provider.js';
+import type { PgConnectionStore } from '../../src/stores/connection-store.js';
+import { createTestDatabase } from './db.js';
+
+/** calbridge with one feature, on a test database (no listen). */
+export interface ComposedTestApp {
+  app: FastifyInstance;
+  container: Container;
+  config: Config;
+  /** Everything the app logged. */
+  logs: () => string;
+  close(): Promise<void>;
+}
+
+/**
+ * Composes calbridge with the feature `wire` adds, configured by `env` over test defaults. `close` also runs
+ * `closeAlso` (the emulator) before the data folder is removed.
+ */
+export async function composeTestApp(
+  env: Record<string, string>,
+  wire: (ctx: { container: Container; config: Config }) => ReturnType<FeatureWiring>,
+  closeAlso: () => Promise<void>,
+): Promise<ComposedTestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-app-'));
+  const config = loadConfig({
+    CALBRIDGE_DATA_DIR: dir,
+    CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'info',
+    CALBRIDGE_START_EMULATOR: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const database = await createTestDatabase();
+  const container = await createContainer(config, { database, migrate: false });
+  const wired = await wire({ container, config });
+  const stream = new PassThrough();
+  let logged = '';
+  stream.on('data', (c: Buffer) => (logged += c.toString('utf8')));
+  const app = await buildApp({
+    config,
+    tenants: container.tenants,
+    customers: container.customers,
+    isDatabaseReady: databaseReady(container),
+    logStream: stream,
+    modules: wired.modules,
+    publicPaths: wired.publicPaths,
+  });
+  return {
+    app,
+    container,
+    config,
+    logs: () => logged,
+    close: async () => {
+      await app.close();
+      await wired.close?.();
+      await container.close();
+      await closeAlso();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tenant with one user and an API key for `login`; `auth` is the request header carrying the key. */
+export async function tenantUser(
+  container: Container,
+  tenant: { name: string; calendarProvider: ProviderType },
+  login: string,
+): Promise<{ tenantId: string; userId: string; auth: { authorization: string } }> {
+  const { id } = await container.tenants.createTenant(tenant);
+  const { apiKey } = await container.tenants.createApiKey(id, login);
+  const actor = await container.tenants.authenticate(`Bearer ${apiKey}`);
+  return { tenantId: actor.tenantId, userId: actor.userId, auth: { authorization: `Bearer ${apiKey}` } };
+}
+
+/**
+ * The connection routes of provider `slug` as one signed-in user calls them.
+ * @example const api = connectionApi(() => h.app, () => auth, 'google'); await api.callback(q);
+ */
+export function connectionApi(app: () => FastifyInstance, auth: () => { authorization: string }, slug: string) {
+  const base = `/api/integrations/${slug}`;
+  const inject = (method: 'GET' | 'POST', url: string, body?: object) =>
+    app().inject({ method, url, headers: auth(), ...(body ? { payload: body } : {}) });
+  return {
+    inject,
+    /** POST connect (expects 200) and returns the authorize URL. */
+    connectUrl: async (loginHint: string): Promise<URL> => {
+      const res = await inject('POST', `${base}/connect`, { loginHint });
+      expect(res.statusCode).toBe(200);
+      const url = new URL((res.json() as { authorizeUrl: string }).authorizeUrl);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      return url;
+    },
+    /** The public OAuth callback with the query the provider redirected with. */
+    callback: (q: URLSearchParams) => app().inject({ method: 'GET', url: `${base}/callback?${q.toString()}` }),
+    status: async () => (await inject('GET', `${base}/status`)).json() as Record<string, unknown> & { status: string },
+  };
+}
+
+/** The provider the container builds for the user's connection of type `type`. */
+export async function connectedProvider(
+  h: { container: Container; feature: { store: PgConnectionStore } },
+  who: { tenantId: string; userId: string },
+  type: ProviderType,
+): Promise<CalendarProvider> {
+  const conn = (await h.feature.store.get(who.tenantId, who.userId, type))!;
+  return h.container.providers.forConnection(type, { ...who, connectionId: conn.id, mailbox: conn.accountEmail! });
+}
