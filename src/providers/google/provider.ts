@@ -27,6 +27,7 @@ import type {
   SyncChangesParams,
   UpdateEventParams,
 } from '../../ports/calendar-provider.js';
+import { missingSeriesMasterIds } from '../series-masters.js';
 import type { GoogleCalendarClient } from './client.js';
 import {
   draftFields,
@@ -243,16 +244,7 @@ export class GoogleCalendarAdapter implements CalendarProvider {
 
   /** Instances whose series master is not in the page: the masters are read and prepended. */
   private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
-    const present = new Set(changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : [])));
-    const missing = [
-      ...new Set(
-        changes.flatMap((c) =>
-          c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId)
-            ? [c.event.seriesMasterId]
-            : [],
-        ),
-      ),
-    ];
+    const missing = missingSeriesMasterIds(changes);
     const masters: EventChange[] = [];
     for (const id of missing) {
       const ev = await this.client

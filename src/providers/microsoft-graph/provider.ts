@@ -24,6 +24,7 @@ import type {
   SyncChangesParams,
   UpdateEventParams,
 } from '../../ports/calendar-provider.js';
+import { missingSeriesMasterIds } from '../series-masters.js';
 import { checkPart, type GraphClient } from './client.js';
 import {
   CALBRIDGE_PROPERTY_ID,
@@ -197,16 +198,7 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
 
   /** Occurrences and exceptions whose series master is not in the page: the masters are read (batched) and prepended. */
   private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
-    const present = new Set(changes.flatMap((c) => (c.kind === 'upsert' ? [c.event.id] : [])));
-    const missing = [
-      ...new Set(
-        changes.flatMap((c) =>
-          c.kind === 'upsert' && c.event.seriesMasterId && !present.has(c.event.seriesMasterId)
-            ? [c.event.seriesMasterId]
-            : [],
-        ),
-      ),
-    ];
+    const missing = missingSeriesMasterIds(changes);
     if (missing.length === 0) return changes;
     const responses = await this.graph.batch(
       missing.map((id) => ({ method: 'GET' as const, path: `/me/events/${enc(id)}?${EXPAND_EXTERNAL}` })),
