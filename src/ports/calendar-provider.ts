@@ -1,8 +1,6 @@
 // The CalendarProvider port: the one interface every calendar provider (Microsoft, Google, mock) implements.
 // A provider instance is bound to one connected mailbox; ids are that provider's ids.
 import type {
-  Attendee,
-  BusyItem,
   CalendarEvent,
   EventDraft,
   Instant,
@@ -11,6 +9,16 @@ import type {
   TimeRange,
   WorkingHours,
 } from '../domain/calendar.js';
+import type { FreeBusyResult, MeetingTimeConstraint, MeetingTimeSuggestions } from '../domain/scheduling/types.js';
+
+/** The scheduling shapes providers answer in are the domain's own (the scheduling engine reads them as they are). */
+export type {
+  FreeBusyResult,
+  MeetingTimeConstraint,
+  MeetingTimeSuggestion,
+  MeetingTimeSuggestions,
+  ScheduleAvailability,
+} from '../domain/scheduling/types.js';
 
 export interface FreeBusyParams {
   /** Email addresses of people or rooms. */
@@ -19,29 +27,6 @@ export interface FreeBusyParams {
   end: Instant;
   /** Granularity of `availabilityView`, in minutes (default 30). */
   intervalMinutes?: number;
-}
-
-export type ScheduleAvailability =
-  | {
-      email: string;
-      status: 'ok';
-      items: BusyItem[];
-      workingHours: WorkingHours | null;
-      /** One digit per interval: 0 free, 1 tentative, 2 busy, 3 oof, 4 working elsewhere. */
-      availabilityView: string;
-    }
-  | {
-      email: string;
-      status: 'unknown';
-      /** Why the free/busy could not be read (e.g. `external`, `not_found`, `throttled`, `permission_denied`). */
-      reason: string;
-      message: string;
-    };
-
-export interface FreeBusyResult {
-  range: TimeRange;
-  intervalMinutes: number;
-  schedules: ScheduleAvailability[];
 }
 
 export interface CreateEventParams {
@@ -103,39 +88,6 @@ export interface ChangePage {
   cursor: string;
   /** True when this page ends the current round (a delta link / next sync token, not a next page). */
   done: boolean;
-}
-
-export interface MeetingTimeConstraint {
-  attendees: Array<{ email: string; type: Exclude<Attendee['type'], 'resource'> }>;
-  /** Candidate room mailboxes; any one free room satisfies the location constraint. */
-  rooms?: string[];
-  window: TimeRange;
-  durationMinutes: number;
-  maxCandidates?: number;
-  /** 0–100; suggestions below it are dropped. */
-  minimumAttendeePercentage?: number;
-  isOrganizerOptional?: boolean;
-  /** `work` keeps suggestions inside everyone's working hours. */
-  activityDomain?: 'work' | 'personal' | 'unrestricted';
-  /** Organizer time zone (IANA) for working-hours and output. */
-  timeZone?: string;
-}
-
-export interface MeetingTimeSuggestion extends TimeRange {
-  confidence: number;
-  organizerAvailability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
-  attendeeAvailability: Array<{
-    email: string;
-    availability: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
-  }>;
-  rooms: string[];
-  suggestionReason: string;
-}
-
-export interface MeetingTimeSuggestions {
-  suggestions: MeetingTimeSuggestion[];
-  /** Empty when there are suggestions; otherwise e.g. `attendeesUnavailable`, `organizerUnavailable`, `locationsUnavailable`, `unknown`. */
-  emptySuggestionsReason: string;
 }
 
 export interface RoomInfo {

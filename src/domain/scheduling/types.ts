@@ -1,6 +1,5 @@
-// Scheduling input/output shapes owned by the domain; structurally identical to the CalendarProvider port's types.
-// The port (src/ports/calendar-provider.ts) re-states these for providers; domain code may not import ports,
-// so the scheduling code declares them here and a type-level test (types.test.ts) keeps both in step.
+// Scheduling input/output shapes owned by the domain. The CalendarProvider port (src/ports/calendar-provider.ts)
+// imports and re-exports them, so providers answer in exactly the shapes the scheduling engine reads.
 import type { BusyItem, TimeRange, WorkingHours } from '../calendar.js';
 
 /** Availability of one person or room as read from a provider; `unknown` schedules are never treated as free. */
