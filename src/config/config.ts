@@ -62,7 +62,7 @@ export interface Config {
   sync: { pollIntervalSeconds: number; windowPastDays: number; windowFutureDays: number };
   /** Requests per minute per API key. */
   rateLimitPerMinute: number;
-  /** Requests per minute per tenant, all its keys together (checked after the per-key limit). */
+  /** Requests per minute per tenant, all its keys together (checked after the per-key limit); default 5 × per key. */
   rateLimitTenantPerMinute: number;
   /** Minutes between scheduled re-evaluations of every customer's engagement score; 0 turns them off. */
   healthReevaluationMinutes: number;
@@ -141,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
   const msClientId = str(env, 'MICROSOFT_CLIENT_ID');
+  const rateLimitPerMinute = int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000);
   const databaseUrl = url(env, 'DATABASE_URL', null);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -181,8 +182,9 @@ export function loadConfig(env: Env = process.env): Config {
       windowPastDays: int(env, 'SYNC_WINDOW_PAST_DAYS', 90, 0, 3650),
       windowFutureDays: int(env, 'SYNC_WINDOW_FUTURE_DAYS', 365, 1, 3650),
     },
-    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
-    rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 3000, 1, 10_000_000),
+    rateLimitPerMinute,
+    // default: five keys' worth, so raising the per-key limit raises the tenant's with it
+    rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 5 * rateLimitPerMinute, 1, 10_000_000),
     healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
   };
 }

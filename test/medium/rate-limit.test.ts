@@ -107,6 +107,8 @@ describe('rate limit per tenant', () => {
   it('reads RATE_LIMIT_TENANT_PER_MINUTE, larger than the per-key limit by default, and rejects bad values', () => {
     const defaults = loadConfig({});
     expect(defaults.rateLimitTenantPerMinute).toBeGreaterThan(defaults.rateLimitPerMinute);
+    // the default follows a raised per-key limit
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '100000' }).rateLimitTenantPerMinute).toBeGreaterThan(100_000);
     expect(loadConfig({ RATE_LIMIT_TENANT_PER_MINUTE: '42' }).rateLimitTenantPerMinute).toBe(42);
     for (const bad of ['0', '-1', 'many'])
       expect(() => loadConfig({ RATE_LIMIT_TENANT_PER_MINUTE: bad })).toThrow(ConfigError);
