@@ -139,6 +139,11 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     );
     expect(rows.calendars.find((c) => c.name === 'Conf Room Adams')?.selected).toBe(false);
     await b.shot('google-settings-1280');
+    // At phone width the card (its calendar table scrolls inside itself) does not widen the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await b.shot('google-settings-390');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 240_000);
 
   it('shows the synced Google events in My calendar, Meet links named as such', async () => {
@@ -252,8 +257,11 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     await card.getByRole('button', { name: 'Disconnect Google Calendar' }).click();
     const confirm = page.getByRole('alertdialog');
     await confirm.getByText(/Disconnect Google Calendar\?/).waitFor();
-    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    // The confirmation takes focus; Escape closes it and gives focus back to its button.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alertdialog');
+    await page.keyboard.press('Escape');
     await expect(page.getByRole('alertdialog').count()).resolves.toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Disconnect Google Calendar');
     expect((await web.api<{ status: string }>('/api/integrations/google/status')).status).toBe('active');
     await card.getByRole('button', { name: 'Disconnect Google Calendar' }).click();
     await b.shot('google-disconnect-confirm-1280');

@@ -232,10 +232,21 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
   const [calendars, setCalendars] = useState<Calendar[]>(s.calendars);
   const [tick, setTick] = useState(0);
   const confirmRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const disconnectRef = useRef<HTMLButtonElement>(null);
+  // Where focus goes when the confirmation closes: back to its button, or to the heading after a disconnect.
+  const focusAfter = useRef<'button' | 'heading' | null>(null);
   useEffect(() => setCalendars(s.calendars), [s.calendars]);
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
+    else if (focusAfter.current === 'heading') headingRef.current?.focus();
+    else if (focusAfter.current === 'button') disconnectRef.current?.focus();
+    focusAfter.current = null;
   }, [confirming]);
+  const cancelConfirm = () => {
+    focusAfter.current = 'button';
+    setConfirming(false);
+  };
   const sync = useApi(
     async (signal) => (s.connected ? (await api.get('/api/outlook/calendar/sync-status', { signal })).calendars : []),
     [s.connected, tick],
@@ -272,6 +283,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
       'disconnect',
       async () => {
         await api.post('/api/integrations/google/disconnect');
+        focusAfter.current = 'heading';
         setConfirming(false);
         reload();
       },
@@ -280,7 +292,9 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
   const exists = s.status === 'active' || s.status === 'needs_reauth';
   return (
     <section className="card" aria-labelledby="google-h">
-      <h2 id="google-h">Google Calendar</h2>
+      <h2 id="google-h" tabIndex={-1} ref={headingRef}>
+        Google Calendar
+      </h2>
       <dl className="facts">
         <dt>Status</dt>
         <dd>
@@ -371,7 +385,13 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
           </button>
         )}
         {exists && !confirming && (
-          <button type="button" className="danger" disabled={a.busy !== null} onClick={() => setConfirming(true)}>
+          <button
+            type="button"
+            className="danger"
+            ref={disconnectRef}
+            disabled={a.busy !== null}
+            onClick={() => setConfirming(true)}
+          >
             Disconnect Google Calendar
           </button>
         )}
@@ -384,7 +404,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
           aria-labelledby="google-disconnect-q"
           tabIndex={-1}
           ref={confirmRef}
-          onKeyDown={(e) => e.key === 'Escape' && setConfirming(false)}
+          onKeyDown={(e) => e.key === 'Escape' && cancelConfirm()}
         >
           <p id="google-disconnect-q">
             Disconnect Google Calendar? Synced meetings stay in calbridge; sync and scheduling through Google stop.
@@ -393,7 +413,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
             <button type="button" className="danger" disabled={a.busy !== null} onClick={() => void disconnect()}>
               Yes, disconnect
             </button>
-            <button type="button" disabled={a.busy !== null} onClick={() => setConfirming(false)}>
+            <button type="button" disabled={a.busy !== null} onClick={cancelConfirm}>
               Cancel
             </button>
           </div>
