@@ -361,7 +361,10 @@ for (const f of readdirSync(logDir)) {
 // Why a change came late or not at all: the calendar's jobs as pg-boss recorded them.
 const late = [
   ...[...changes.keys()].filter((subj) => !rows.some((r) => r.subject === subj)).map((subj) => ({ subj, lag: null })),
-  ...rows.filter((r) => lagOf(r) > 60).map((r) => ({ subj: r.subject, lag: round(lagOf(r)) })),
+  ...rows
+    .filter((r) => lagOf(r) > 60)
+    .sort((a, b) => lagOf(b) - lagOf(a))
+    .map((r) => ({ subj: r.subject, lag: round(lagOf(r)) })),
 ].slice(0, 8);
 const diagnostics = [];
 for (const d of late) {
@@ -387,6 +390,15 @@ for (const d of late) {
   });
 }
 const duplicates = rows.filter((r) => r.n > 1).length;
+// Syncs the workers finished during the steady phase, by why they ran (for CPU per sync).
+const steadyJobs = Object.fromEntries(
+  (
+    await sql<{ reason: string; n: number }>`SELECT data->>'reason' AS reason, count(*)::int AS n FROM ${bossJobs}
+      WHERE state = 'completed' AND completed_on BETWEEN ${new Date(steadyStart)} AND ${new Date(end)}
+      GROUP BY 1`.execute(db)
+  ).rows.map((r) => [r.reason, Number(r.n)]),
+);
+const steadySyncs = Object.values(steadyJobs).reduce((a, b) => a + b, 0);
 const summary = {
   date: new Date().toISOString(),
   command: `npx tsx bench/scale-out.ts ${process.argv.slice(2).join(' ')}`.trim(),
@@ -409,7 +421,12 @@ const summary = {
     seconds: round(initialSeconds),
     perSecond: round(initialSynced / initialSeconds, 2),
   },
-  steady: { minutes: MINUTES, changesPerSecond: CHANGES_PER_SECOND },
+  steady: {
+    minutes: MINUTES,
+    changesPerSecond: CHANGES_PER_SECOND,
+    syncsCompleted: steadyJobs,
+    syncsPerSecond: round(steadySyncs / (steadyMs / 1000), 2),
+  },
   changes: { made: changes.size, found: rows.length, lost: changes.size - rows.length, duplicates },
   lagSeconds: {
     p50: round(quantile(lag, 0.5)),
@@ -458,7 +475,7 @@ const summary = {
 };
 log(JSON.stringify({ ...summary, timeline: undefined }, null, 2));
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-const base = join(ROOT, `bench/results/scale-out-${MAILBOXES}`);
+const base = join(ROOT, `bench/results/scale-out-${MAILBOXES}${POLL_SECONDS === 300 ? '' : `-poll${POLL_SECONDS}`}`);
 writeFileSync(`${base}.json`, JSON.stringify(summary, null, 2) + '\n');
 writeFileSync(`${base}.md`, markdown(summary));
 log(`wrote ${base}.json and .md`);
@@ -486,7 +503,7 @@ function markdown(x: typeof summary): string {
 | initial sync | ${x.initialSync.calendars} calendars in ${x.initialSync.seconds} s (${x.initialSync.perSecond}/s) |
 | changes made / found / lost / duplicated | ${x.changes.made} / ${x.changes.found} / ${x.changes.lost} / ${x.changes.duplicates} |
 | sync lag p50 / p99 / max | ${l.p50} s / ${l.p99} s / ${l.max} s |
-| Graph requests (setup / steady ${x.steady.minutes} min / total) | ${x.graph.requestsSetup} / ${x.graph.requestsSteady} / ${x.graph.requests} |
+| emulator requests, Graph and sign-in (setup / steady ${x.steady.minutes} min / total) | ${x.graph.requestsSetup} / ${x.graph.requestsSteady} / ${x.graph.requests} |
 | requests per mailbox: max whole run / max in any 10 min / budget | ${x.graph.perMailbox.max} / ${x.graph.perMailbox.maxIn10Minutes} / ${x.graph.perMailbox.budgetPer10Minutes} |
 | 429s (all / in the injected phase) | ${x.graph.byStatus['429'] ?? 0} / ${x.graph.throttled429InInjectedPhase} |
 | subscriptions stored | ${x.subscriptions} |
