@@ -250,6 +250,33 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     await page.getByRole('button', { name: 'Close chat' }).click();
   }, 180_000);
 
+  it('asks to sign in again after Google revokes the grant, and reconnects through the consent page', async () => {
+    const { page } = b;
+    const revoked = await google('/_emulator/revoke', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: LOGIN }),
+    });
+    expect(revoked.status).toBe(200);
+    await nav(page, 'Settings');
+    const card = page.getByRole('region', { name: 'Google Calendar' });
+    // The next call to Google (here: re-reading the calendar list) finds the grant revoked.
+    await card.getByRole('button', { name: 'Refresh calendars' }).click();
+    await card.getByRole('alert').waitFor();
+    // The card re-reads its status on reconnect_required: no page reload needed.
+    await card.getByText(/^○ Needs sign-in again$/).waitFor();
+    expect((await web.api<{ status: string }>('/api/integrations/google/status')).status).toBe('needs_reauth');
+    await b.shot('google-settings-needs-reauth-1280');
+    await card.getByRole('button', { name: 'Reconnect Google Calendar' }).click();
+    await page.waitForURL((u) => u.href.startsWith(googleBase));
+    await expect(page.getByLabel('Account').inputValue()).resolves.toBe(LOGIN);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings' && u.searchParams.get('connected') === 'google');
+    await page.getByText('Google Calendar connected.').waitFor();
+    await card.getByText(/^● Connected$/).waitFor();
+    expect((await web.api<{ status: string }>('/api/integrations/google/status')).status).toBe('active');
+  }, 120_000);
+
   it('disconnects Google Calendar after a confirmation', async () => {
     const { page } = b;
     await nav(page, 'Settings');

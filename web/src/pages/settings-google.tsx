@@ -1,7 +1,7 @@
 // Google Calendar on the settings page: connection status, connect through Google's consent page (and back with a
 // banner), reconnect when the grant stopped working, calendars and their sync, disconnect after a confirmation.
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import type { ResponseOf } from '../api/client';
 import { Async, ErrorBox, Loading, useApi } from '../components/async';
 import { dateTime, relative } from '../format';
@@ -243,6 +243,10 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
     else if (focusAfter.current === 'button') disconnectRef.current?.focus();
     focusAfter.current = null;
   }, [confirming]);
+  // Google refused the grant during an action: re-read the status so the card offers Reconnect.
+  useEffect(() => {
+    if (a.error instanceof ApiError && a.error.code === 'reconnect_required') reload();
+  }, [a.error, reload]);
   const cancelConfirm = () => {
     focusAfter.current = 'button';
     setConfirming(false);
