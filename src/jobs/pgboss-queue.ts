@@ -18,8 +18,9 @@ export interface PgBossQueueOptions {
   pollingIntervalSeconds?: number;
   onError?: (err: unknown) => void;
   /**
-   * Run pg-boss's timekeeper in this process (default true): it turns the schedules of `recurring` jobs into jobs.
-   * Any one process with it on is enough; each schedule sends once per occurrence however many run it.
+   * Run pg-boss's timekeeper in this process (default false): it turns the schedules of `recurring` jobs into jobs.
+   * Any one process with it on is enough; each schedule sends once per occurrence however many run it. Off by
+   * default: its polling shares the connection with the sync queue (PGlite has one), and only one queue needs it.
    */
   schedule?: boolean;
 }
@@ -33,7 +34,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
   const connectionString = database.pool
     ? (database.pool as unknown as { options: { connectionString: string } }).options.connectionString
     : undefined;
-  const schedule = opts.schedule ?? true;
+  const schedule = opts.schedule ?? false;
   const boss = database.pglite
     ? new PgBoss({ db: fromPglite(database.pglite), schema, supervise: true, schedule })
     : new PgBoss({ connectionString, schema, max: 4, supervise: true, schedule });

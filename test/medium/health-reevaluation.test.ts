@@ -157,7 +157,7 @@ describe('scheduled score re-evaluation', () => {
   });
 
   it('runs as a pg-boss recurring job: one schedule row at the configured interval, worked by this process', async () => {
-    const queue = await createPgBossQueue(f.container.database);
+    const queue = await createPgBossQueue(f.container.database, { schedule: true });
     try {
       let runs = 0;
       await queue.recurring(HEALTH_REEVALUATION_JOB, { everyMinutes: 45 }, async () => {

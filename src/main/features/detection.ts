@@ -12,6 +12,8 @@ import { DeliveryWorker } from '../../services/metrics/deliveries.js';
 import { HealthWebhookService } from '../../services/metrics/health-webhook.js';
 import { HEALTH_REEVALUATION_JOB, HealthReevaluation } from '../../services/metrics/reevaluation.js';
 import { PgCustomerPager } from '../../stores/customer-pager.js';
+import { createPgBossQueue } from '../../jobs/pgboss-queue.js';
+import type { JobQueue } from '../../ports/jobs.js';
 import { MetricsService } from '../../services/metrics/metrics-service.js';
 import { PgMetricsStore } from '../../stores/metrics-store.js';
 import { PgOutboxStore } from '../../stores/webhook-store.js';
@@ -223,15 +225,24 @@ registerFeature(async ({ container, config, emulator }) => {
       }, 15_000)
     : null;
   timer?.unref();
-  // Scores decay with time alone: every HEALTH_REEVALUATION_MINUTES one process re-scores all customers.
-  if (sync && config.embeddedWorker)
-    await sync.queue.recurring(HEALTH_REEVALUATION_JOB, { everyMinutes: config.healthReevaluationMinutes }, () =>
+  // Scores decay with time alone: every HEALTH_REEVALUATION_MINUTES one process re-scores all customers. A queue of
+  // its own runs pg-boss's timekeeper (the sync queue does without); 0 minutes removes the schedule.
+  let recurring: JobQueue | null = null;
+  if (config.embeddedWorker) {
+    recurring = await createPgBossQueue(container.database, { schedule: true });
+    await recurring.recurring(HEALTH_REEVALUATION_JOB, { everyMinutes: config.healthReevaluationMinutes }, () =>
       runtime.reevaluation.runOnce().then(() => undefined),
     );
+    if (config.healthReevaluationMinutes === 0) {
+      await recurring.stop();
+      recurring = null;
+    }
+  }
   return {
     modules: detectionModules(runtime),
     close: async () => {
       if (timer) clearInterval(timer);
+      await recurring?.stop();
       await runtime.close();
       await graphMail?.close();
     },
