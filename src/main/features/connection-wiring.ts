@@ -14,7 +14,7 @@ import type { Container } from '../container.js';
 import { registerFeature, registerProviderWiring, type FeatureWiring } from '../server.js';
 
 /** An OAuthClient whose settings are resolved on first use (the server's own URL is known only after listen). */
-export class LazyOAuthClient implements OAuthClient {
+class LazyOAuthClient implements OAuthClient {
   private client: Promise<OAuthClient> | null = null;
   constructor(
     readonly provider: ProviderType,
@@ -52,7 +52,8 @@ export interface ConnectionWiringSpec {
   slug: string;
   /** Its name in messages. */
   label: string;
-  oauth: OAuthClient;
+  /** The provider's OAuth client, created on first use (its settings may need the server's own URL). */
+  oauth: { create: () => Promise<OAuthClient>; scopes: () => ConsentScope[]; adminScopes: () => ConsentScope[] };
   /** The adapter for one connection; `token` reads (and refreshes) the connection's access token. */
   createProvider: (
     ctx: ProviderContext,
@@ -76,7 +77,8 @@ export interface ConnectionWiring {
 
 /** Wires one provider's connections and registers its provider factory on the container. */
 export function wireConnections(spec: ConnectionWiringSpec): ConnectionWiring {
-  const { container, oauth } = spec;
+  const { container } = spec;
+  const oauth = new LazyOAuthClient(spec.provider, spec.oauth.create, spec.oauth);
   const store = new PgConnectionStore(container.database.db);
   const events = new InProcessEventBus();
   const now = () => new Date();

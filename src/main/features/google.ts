@@ -14,13 +14,7 @@ import {
   type GoogleAuthSettings,
 } from '../../providers/google/index.js';
 import type { FeatureWiring } from '../server.js';
-import {
-  LazyOAuthClient,
-  publicUrlOf,
-  registerConnectionFeature,
-  wireConnections,
-  type ConnectionWiring,
-} from './connection-wiring.js';
+import { publicUrlOf, registerConnectionFeature, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const GOOGLE_CALLBACK_PATH = callbackPath('google');
 const GOOGLE_ACCOUNTS = 'https://accounts.google.com';
@@ -61,10 +55,6 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
     );
   };
   const scopes = () => googleScopes({ readOnly: false, roomsEnabled: true });
-  const oauth = new LazyOAuthClient('GOOGLE', async () => new GoogleOAuthClient(await resolve(), agent), {
-    scopes,
-    adminScopes: scopes,
-  });
   const transport = createGoogleTransport({ agent });
   const { service, tokens, events, store } = wireConnections({
     container,
@@ -72,7 +62,7 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
     provider: 'GOOGLE',
     slug: 'google',
     label: 'Google Calendar',
-    oauth,
+    oauth: { create: async () => new GoogleOAuthClient(await resolve(), agent), scopes, adminScopes: scopes },
     createProvider: (ctx, token) =>
       createGoogleProvider({ apiBaseUrl, transport, token, mailbox: ctx.mailbox, roomsEnabled: true }),
     reportProviderErrors: false,

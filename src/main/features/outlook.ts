@@ -15,13 +15,7 @@ import {
   type MicrosoftAuthSettings,
 } from '../../providers/microsoft-graph/index.js';
 import type { FeatureWiring } from '../server.js';
-import {
-  LazyOAuthClient,
-  publicUrlOf,
-  registerConnectionFeature,
-  wireConnections,
-  type ConnectionWiring,
-} from './connection-wiring.js';
+import { publicUrlOf, registerConnectionFeature, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const CALLBACK_PATH = callbackPath('outlook');
 const DEMO_CLIENT_ID = '5c7b1e0a-2f4d-4c3b-9a8e-0ca1b41d9e01';
@@ -78,10 +72,6 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
       'Outlook is not configured on this server: set MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET and MICROSOFT_REDIRECT_URI.',
     );
   };
-  const oauth = new LazyOAuthClient('MICROSOFT', async () => new MsalOAuthClient(await resolve(), agent), {
-    scopes: () => userScopes(ms),
-    adminScopes: () => adminScopes(ms),
-  });
   const transport = createGraphTransport({ agent });
   const { service, tokens, events, store } = wireConnections({
     container,
@@ -89,7 +79,11 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
     provider: 'MICROSOFT',
     slug: 'outlook',
     label: 'Outlook',
-    oauth,
+    oauth: {
+      create: async () => new MsalOAuthClient(await resolve(), agent),
+      scopes: () => userScopes(ms),
+      adminScopes: () => adminScopes(ms),
+    },
     createProvider: (ctx, token) =>
       createMicrosoftProvider({ graphBaseUrl, transport, token, mailbox: ctx.mailbox, roomsEnabled: ms.roomsEnabled }),
     reportProviderErrors: true,
