@@ -3,19 +3,12 @@
 // needs_reauth → reconnect, declined consent, disconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.js';
-import { connectedProvider, connectionApi, tenantUser } from '../support/connection-app.js';
+import { connectionApi } from '../support/connection-app.js';
 import { followGoogleAuthorize, startGoogleApp, type GoogleTestApp } from '../support/google.js';
 
 const LOGIN = 'megan.bowen@contoso.com';
 let h: GoogleTestApp;
-let auth: { authorization: string };
-let tenantId: string;
-let userId: string;
-const api = connectionApi(
-  () => h.app,
-  () => auth,
-  'google',
-);
+const api = connectionApi('google');
 const { inject, callback, status } = api;
 
 async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
@@ -26,15 +19,11 @@ async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
 }
 
 const refreshes = () => h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.route === '/token').length;
-const provider = () => connectedProvider(h, { tenantId, userId }, 'GOOGLE');
+const provider = () => api.provider(h, 'GOOGLE');
 
 beforeAll(async () => {
   h = await startGoogleApp({ minimalSeed: true, accessTokenSeconds: 3600 });
-  ({ auth, tenantId, userId } = await tenantUser(
-    h.container,
-    { name: 'Contoso (Google)', calendarProvider: 'GOOGLE' },
-    LOGIN,
-  ));
+  await api.signUp(h, { name: 'Contoso (Google)', calendarProvider: 'GOOGLE' }, LOGIN);
 });
 afterAll(async () => h?.close());
 
@@ -72,11 +61,11 @@ describe('Google Calendar connection over the HTTP API', () => {
       .selectAll()
       .where('provider', '=', 'GOOGLE')
       .executeTakeFirstOrThrow();
-    const secret = (await h.container.vault.load(tenantId, row.id)) as { tokenCache: string };
+    const secret = (await h.container.vault.load(api.tenantId, row.id)) as { tokenCache: string };
     const cache = JSON.parse(secret.tokenCache) as { accessToken: string; refreshToken: string };
     expect(cache.refreshToken).toMatch(/^1\/\//);
     const raw = JSON.stringify(row);
-    const audit = JSON.stringify(await h.container.audit.list(tenantId, { limit: 100 }));
+    const audit = JSON.stringify(await h.container.audit.list(api.tenantId, { limit: 100 }));
     for (const token of [cache.accessToken, cache.refreshToken]) {
       expect(raw).not.toContain(token);
       expect(audit).not.toContain(token);

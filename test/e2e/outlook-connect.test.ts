@@ -1,20 +1,13 @@
 // End to end through the HTTP API: connect Outlook against the emulator (state + PKCE), encrypted tokens, calendars,
 // a Teams meeting, silent refresh, revocation → needs_reauth → 409 reconnect_required → reconnect, disconnect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedProvider, connectionApi, tenantUser } from '../support/connection-app.js';
+import { connectionApi } from '../support/connection-app.js';
 import { followAuthorize } from '../support/microsoft.js';
 import { startOutlookApp, type OutlookTestApp } from '../support/outlook-app.js';
 
 const LOGIN = 'adele.vance@contoso.com';
 let h: OutlookTestApp;
-let auth: { authorization: string };
-let tenantId: string;
-let userId: string;
-const api = connectionApi(
-  () => h.app,
-  () => auth,
-  'outlook',
-);
+const api = connectionApi('outlook');
 const { inject, callback, status } = api;
 
 /** POST connect → authorize at the emulator (auto-consent with login_hint) → the callback query. */
@@ -26,15 +19,11 @@ async function authorize(loginHint = LOGIN): Promise<URLSearchParams> {
 
 const tokenCalls = () =>
   h.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
-const provider = () => connectedProvider(h, { tenantId, userId }, 'MICROSOFT');
+const provider = () => api.provider(h, 'MICROSOFT');
 
 beforeAll(async () => {
   h = await startOutlookApp();
-  ({ auth, tenantId, userId } = await tenantUser(
-    h.container,
-    { name: 'Contoso', calendarProvider: 'MICROSOFT' },
-    LOGIN,
-  ));
+  await api.signUp(h, { name: 'Contoso', calendarProvider: 'MICROSOFT' }, LOGIN);
 });
 afterAll(async () => h?.close());
 
@@ -83,7 +72,7 @@ describe('Outlook connection over the HTTP API', () => {
     expect(cals.filter((c) => c.isDefault && !c.isShared)).toHaveLength(1);
     // The raw row holds only ciphertext: neither the access token nor the refresh token appears in it.
     const row = await h.container.database.db.selectFrom('calendar_connections').selectAll().executeTakeFirstOrThrow();
-    const secret = (await h.container.vault.load(tenantId, row.id)) as { tokenCache: string };
+    const secret = (await h.container.vault.load(api.tenantId, row.id)) as { tokenCache: string };
     const cache = JSON.parse(secret.tokenCache) as {
       AccessToken: Record<string, { secret: string }>;
       RefreshToken: Record<string, { secret: string }>;
@@ -91,7 +80,7 @@ describe('Outlook connection over the HTTP API', () => {
     const secrets = [...Object.values(cache.AccessToken), ...Object.values(cache.RefreshToken)].map((e) => e.secret);
     expect(secrets.length).toBeGreaterThanOrEqual(2);
     const raw = JSON.stringify(row);
-    const audit = JSON.stringify(await h.container.audit.list(tenantId, { limit: 100 }));
+    const audit = JSON.stringify(await h.container.audit.list(api.tenantId, { limit: 100 }));
     for (const token of secrets) {
       expect(raw).not.toContain(token);
       expect(audit).not.toContain(token);
@@ -187,7 +176,7 @@ describe('Outlook connection over the HTTP API', () => {
     expect(s.status).toBe('needs_reauth');
     expect(String(s.reconnectUrl)).toContain('/oauth2/v2.0/authorize');
     expect(h.feature.events.recent.some((e) => e.type === 'connection.needs_reauth')).toBe(true);
-    expect(JSON.stringify(await h.container.audit.list(tenantId, { limit: 50 }))).toContain('outlook.needs_reauth');
+    expect(JSON.stringify(await h.container.audit.list(api.tenantId, { limit: 50 }))).toContain('outlook.needs_reauth');
     const again = await inject('GET', '/api/integrations/outlook/calendars');
     expect(again.statusCode).toBe(409);
     expect((await callback(await authorize())).headers.location).toBe('/settings?connected=outlook');

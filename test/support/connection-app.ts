@@ -87,16 +87,34 @@ export async function tenantUser(
 }
 
 /**
- * The connection routes of provider `slug` as one signed-in user calls them.
- * @example const api = connectionApi(() => h.app, () => auth, 'google'); await api.callback(q);
+ * The connection routes of provider `slug` as one user calls them. `signUp` creates that user (a tenant, the user and
+ * an API key) on a composed app; the other calls then act as that user on that app.
+ * @example const api = connectionApi('google'); await api.signUp(h, { name: 'Contoso', calendarProvider: 'GOOGLE' }, login);
  */
-export function connectionApi(app: () => FastifyInstance, auth: () => { authorization: string }, slug: string) {
+export function connectionApi(slug: string) {
   const base = `/api/integrations/${slug}`;
+  let app: FastifyInstance | null = null;
+  let user: Awaited<ReturnType<typeof tenantUser>> | null = null;
+  const current = () => {
+    if (!app || !user) throw new Error('connectionApi: call signUp first');
+    return { app, user };
+  };
   const inject = (method: 'GET' | 'POST', url: string, body?: object) =>
-    app().inject({ method, url, headers: auth(), ...(body ? { payload: body } : {}) });
+    current().app.inject({ method, url, headers: current().user.auth, ...(body ? { payload: body } : {}) });
   return {
+    signUp: async (
+      h: { app: FastifyInstance; container: Container },
+      tenant: { name: string; calendarProvider: ProviderType },
+      login: string,
+    ) => {
+      app = h.app;
+      user = await tenantUser(h.container, tenant, login);
+    },
+    get tenantId() {
+      return current().user.tenantId;
+    },
     inject,
-    /** POST connect (expects 200) and returns the authorize URL. */
+    /** POST connect (expects 200 and PKCE with S256) and returns the authorize URL. */
     connectUrl: async (loginHint: string): Promise<URL> => {
       const res = await inject('POST', `${base}/connect`, { loginHint });
       expect(res.statusCode).toBe(200);
@@ -105,8 +123,11 @@ export function connectionApi(app: () => FastifyInstance, auth: () => { authoriz
       return url;
     },
     /** The public OAuth callback with the query the provider redirected with. */
-    callback: (q: URLSearchParams) => app().inject({ method: 'GET', url: `${base}/callback?${q.toString()}` }),
+    callback: (q: URLSearchParams) => current().app.inject({ method: 'GET', url: `${base}/callback?${q.toString()}` }),
     status: async () => (await inject('GET', `${base}/status`)).json() as Record<string, unknown> & { status: string },
+    /** The provider the container builds for this user's connection. */
+    provider: (h: { container: Container; feature: { store: PgConnectionStore } }, type: ProviderType) =>
+      connectedProvider(h, current().user, type),
   };
 }
 
