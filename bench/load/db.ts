@@ -7,6 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/stores/database.js';
 import { migrateToLatest } from '../../src/stores/migrate.js';
+import { insertSyncTarget } from '../../test/support/sync-target.js';
 
 /** The server named by DATABASE_URL (read when a database is opened), or null for embedded PGlite. */
 export const serverUrlNow = (): string | null => process.env.DATABASE_URL?.trim() || null;
@@ -53,38 +54,5 @@ export async function openBenchDatabase(): Promise<Database> {
 }
 
 /** Tenant, user, active connection and one selected calendar: what the sync engine needs to run. */
-export async function insertTarget(
-  database: Database,
-  mailbox: string,
-  providerCalendarId: string,
-): Promise<{ tenantId: string; userId: string; connectionId: string; calendarId: string }> {
-  const db = database.db;
-  const t = await db
-    .insertInto('tenants')
-    .values({ name: `Bench ${mailbox}`, calendar_provider: 'MICROSOFT' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const u = await db
-    .insertInto('users')
-    .values({ tenant_id: t.id, email: mailbox })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const c = await db
-    .insertInto('calendar_connections')
-    .values({ tenant_id: t.id, user_id: u.id, provider: 'MICROSOFT', account_email: mailbox })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const cal = await db
-    .insertInto('calendars')
-    .values({
-      tenant_id: t.id,
-      user_id: u.id,
-      connection_id: c.id,
-      provider_calendar_id: providerCalendarId,
-      name: 'Calendar',
-      is_default: true,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { tenantId: t.id, userId: u.id, connectionId: c.id, calendarId: cal.id };
-}
+export const insertTarget = (database: Database, mailbox: string, providerCalendarId: string) =>
+  insertSyncTarget(database, mailbox, providerCalendarId, `Bench ${mailbox}`);

@@ -2,7 +2,6 @@
 import type { Kysely } from 'kysely';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { expect } from 'vitest';
-import type { Database } from '../../src/stores/database.js';
 import type { DB } from '../../src/stores/schema.js';
 
 export interface GraphEvent {
@@ -41,38 +40,7 @@ export async function graphGet<T>(t: EmulatorAt, token: () => Promise<string>, p
   return JSON.parse(text) as T;
 }
 
-/** Tenant, user, active connection and a selected calendar row for `providerCalendarId`. */
-export async function insertSyncTarget(database: Database, mailbox: string, providerCalendarId: string) {
-  const db = database.db;
-  const t = await db
-    .insertInto('tenants')
-    .values({ name: `T ${mailbox}`, calendar_provider: 'MICROSOFT' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const u = await db
-    .insertInto('users')
-    .values({ tenant_id: t.id, email: mailbox })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const c = await db
-    .insertInto('calendar_connections')
-    .values({ tenant_id: t.id, user_id: u.id, provider: 'MICROSOFT', account_email: mailbox })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const cal = await db
-    .insertInto('calendars')
-    .values({
-      tenant_id: t.id,
-      user_id: u.id,
-      connection_id: c.id,
-      provider_calendar_id: providerCalendarId,
-      name: 'Calendar',
-      is_default: true,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { tenantId: t.id, userId: u.id, connectionId: c.id, calendarId: cal.id };
-}
+export { insertSyncTarget } from './sync-target.js';
 
 const RESPONSE: Record<string, string> = { tentativelyAccepted: 'tentative' };
 const utc = (dt: string) => Date.parse(dt.endsWith('Z') ? dt : `${dt}Z`);
