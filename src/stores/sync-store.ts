@@ -451,6 +451,7 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
         'c.id as calendarId',
         'c.name as name',
         'c.is_shared as isShared',
+        'c.owner_email as ownerEmail',
         'c.selected_for_sync as selected',
         'c.is_default as isDefault',
         'c.can_edit as canEdit',

@@ -1,5 +1,6 @@
 // Browser end to end: the whole server with its bundled emulator, driven through the web app in headless Chromium:
-// demo login, Outlook consent, sync, sanitised hostile body, manual association, a Teams QBR through approval, chat.
+// demo login, Outlook consent, sync, sanitised hostile body, manual association, a Teams QBR through approval, chat,
+// calendar selection, default calendar and sync preferences.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,7 +132,8 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
 
   it('connects Outlook through the emulator consent page and shows the sync', async () => {
     await nav('Settings');
-    await page.getByText('Not connected').waitFor();
+    // The Outlook card (the Google card beside it says "Not connected" as well).
+    await page.locator('section[aria-labelledby="outlook-h"]').getByText('Not connected').waitFor();
     await shot('settings-not-connected-1280');
     await page.getByRole('button', { name: 'Connect Outlook' }).click();
     await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl));
@@ -279,6 +281,137 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     expect(await ask('What is the weather like?', 'unknown')).toMatch(/Try:/);
     await shot('chat-1280');
   }, 180_000);
+
+  it('chooses which calendars sync and the default calendar, and keeps the sync preferences', async () => {
+    // A second own calendar for Adele, made through Graph by a helper app with application permission (as an
+    // administrator's tool would), with one meeting in it.
+    const users = await emulator<Array<{ userPrincipalName: string; tenantId: string }>>('/_emulator/users');
+    const tenantId = users.find((u) => u.userPrincipalName === LOGIN)!.tenantId;
+    const emu = server.emulator!.baseUrl;
+    const post = async (url: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await undiciFetch(url, {
+        method: 'POST',
+        dispatcher: emuAgent,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${url}: ${res.status}`).toBeLessThan(300);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const helper = await post(`${emu}/_emulator/apps`, {
+      displayName: 'e2e admin tool',
+      redirectUris: ['https://localhost/unused'],
+      homeTenantId: tenantId,
+    });
+    await post(`${emu}/_emulator/apps/${String(helper.clientId)}/consent`, {
+      tenantId,
+      roles: ['Calendars.ReadWrite'],
+    });
+    const tokenRes = await undiciFetch(`${emu}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      dispatcher: emuAgent,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: String(helper.clientId),
+        client_secret: String(helper.clientSecret),
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+    const bearer = { authorization: `Bearer ${token}` };
+    const projects = await post(`${emu}/v1.0/users/${LOGIN}/calendars`, { name: 'Projects' }, bearer);
+    const day = new Date().toISOString().slice(0, 10); // today: in the week the calendar page opens on
+    await post(
+      `${emu}/v1.0/users/${LOGIN}/calendars/${String(projects.id)}/events`,
+      {
+        subject: 'Project kickoff',
+        start: { dateTime: `${day}T12:00:00`, timeZone: 'UTC' },
+        end: { dateTime: `${day}T12:30:00`, timeZone: 'UTC' },
+      },
+      bearer,
+    );
+    // calbridge re-reads the connection's calendars; the new one is selected and synced by the poll loop.
+    await apiGet('/api/integrations/outlook/calendars');
+    type Cal = { id: string; name: string; isDefault: boolean; selectedForSync: boolean };
+    const cals = async () => (await apiGet<{ items: Cal[] }>('/api/calendars')).items;
+    const projectsCal = (await cals()).find((c) => c.name === 'Projects')!;
+    const own = (await cals()).find((c) => c.isDefault)!;
+    expect(projectsCal).toMatchObject({ isDefault: false, selectedForSync: true });
+    await waitFor('the new calendar to sync', async () => {
+      const s = await apiGet<{ calendars: Array<{ calendarId: string; lastSuccessAt: string | null }> }>(
+        '/api/outlook/calendar/sync-status',
+      );
+      return s.calendars.find((c) => c.calendarId === projectsCal.id)?.lastSuccessAt;
+    });
+    // (The chat step left the calendar page open: leave it so that it loads afresh.)
+    await nav('Settings');
+    await nav('My calendar');
+    await page.getByRole('button', { name: /Project kickoff/ }).waitFor();
+
+    // The default: the radio of Projects, then back to Adele's own calendar.
+    await nav('Settings');
+    const table = page.getByRole('table', { name: /sync health/ });
+    await table.waitFor();
+    await table.getByRole('radio', { name: 'Default for new meetings: Projects', exact: true }).check();
+    await page.getByText('New meetings are now created in “Projects”.').waitFor();
+    expect((await cals()).filter((c) => c.isDefault).map((c) => c.name)).toEqual(['Projects']);
+    // The default calendar is always synced: its checkbox cannot be unticked.
+    await expect(table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isDisabled()).resolves.toBe(true);
+    await shot('settings-default-1280');
+    await table.getByRole('radio', { name: `Default for new meetings: ${own.name}`, exact: true }).check();
+    await page.getByText(`New meetings are now created in “${own.name}”.`).waitFor();
+    expect((await cals()).filter((c) => c.isDefault).map((c) => c.id)).toEqual([own.id]);
+
+    // Untick Projects (confirmed): reported unselected, its meeting leaves "My calendar", the others stay.
+    page.once('dialog', (d) => void d.accept());
+    await table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).uncheck();
+    await page.getByText('Stopped syncing “Projects”: 1 meeting removed from calbridge.').waitFor();
+    await expect(table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isChecked()).resolves.toBe(false);
+    const status = await apiGet<{ calendars: Array<{ calendarId: string; selected: boolean; nextRunAt: unknown }> }>(
+      '/api/outlook/calendar/sync-status',
+    );
+    expect(status.calendars.find((c) => c.calendarId === projectsCal.id)).toMatchObject({
+      selected: false,
+      nextRunAt: null,
+    });
+    await shot('settings-calendars-1280');
+    await nav('My calendar');
+    await page.getByRole('button', { name: /Vendor security review/ }).waitFor();
+    expect(await page.getByRole('button', { name: /Project kickoff/ }).count()).toBe(0);
+
+    // Sync preferences: a bad value is refused in the form, good ones are saved and still there after a reload.
+    await nav('Settings');
+    const past = page.getByLabel('Past days to sync (days)');
+    const future = page.getByLabel('Future days to sync (days)');
+    const poll = page.getByLabel('Check for changes every (seconds)');
+    await past.waitFor();
+    await poll.fill('2');
+    await page.getByRole('button', { name: 'Save sync preferences' }).click();
+    await page.getByText('Enter 5 to 86,400 seconds.').waitFor();
+    await expect(poll.getAttribute('aria-invalid')).resolves.toBe('true');
+    await past.fill('30');
+    await future.fill('120');
+    await poll.fill('60');
+    await page.getByRole('button', { name: 'Save sync preferences' }).click();
+    await page.getByText(/^Saved\./).waitFor();
+    await page.reload();
+    await past.waitFor();
+    await expect(past.inputValue()).resolves.toBe('30');
+    await expect(future.inputValue()).resolves.toBe('120');
+    await expect(poll.inputValue()).resolves.toBe('60');
+    const prefs = await apiGet<Record<string, unknown>>('/api/sync/preferences');
+    expect(prefs).toMatchObject({ windowPastDays: 30, windowFutureDays: 120, pollIntervalSeconds: 60, custom: true });
+    await page.getByRole('heading', { name: 'Sync preferences' }).scrollIntoViewIfNeeded();
+    await shot('settings-preferences-1280');
+    // The engine syncs with the new window (a new full round), and sync-status shows the new poll interval.
+    await waitFor('a sync in the new window', async () => {
+      const s = await apiGet<{ calendars: Array<{ calendarId: string; pollIntervalSeconds: number }> }>(
+        '/api/outlook/calendar/sync-status',
+      );
+      return s.calendars.find((c) => c.calendarId === own.id)?.pollIntervalSeconds === 60;
+    });
+  }, 240_000);
 
   it('reads at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -877,6 +877,7 @@ export interface Paths {
           calendarId: string;
           name: string;
           isShared: boolean;
+          ownerEmail: string | null;
           selected: boolean;
           isDefault: boolean;
           canEdit: boolean;

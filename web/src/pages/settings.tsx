@@ -1,10 +1,12 @@
-// Calendar integration settings: connection health per mailbox, one-click fixes, connect/disconnect, Teams default.
+// Calendar integration settings: connection health per mailbox, one-click fixes, connect/disconnect, which calendars
+// sync and which is the default, the user's sync preferences, Teams default.
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ResponseOf } from '../api/client';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime, duration, relative } from '../format';
 import { navigate, useLocation } from '../router';
+import { GoogleSettings } from './settings-google';
 
 type Status = ResponseOf<'/api/integrations/outlook/status', 'get'>;
 type SyncStatus = ResponseOf<'/api/outlook/calendar/sync-status', 'get'>;
@@ -20,7 +22,7 @@ const STATUS_TEXT: Record<string, string> = {
 
 function CallbackBanner() {
   const { query } = useLocation();
-  const connected = query.get('connected');
+  const connected = query.get('connected') === 'google' ? null : query.get('connected'); // Google: settings-google
   const err = query.get('error');
   const admin = query.get('admin_consent');
   if (!connected && !admin) return null;
@@ -50,13 +52,14 @@ function useAction() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [done, setDone] = useState<string | null>(null);
+  /** Runs `f`; the success message is `message`, or what `f` returns when it returns a string. */
   const run = async (name: string, f: () => Promise<unknown>, message?: string) => {
     setBusy(name);
     setError(undefined);
     setDone(null);
     try {
-      await f();
-      if (message) setDone(message);
+      const r = await f();
+      if (message ?? typeof r === 'string') setDone(message ?? (r as string));
     } catch (e) {
       setError(e);
     } finally {
@@ -112,8 +115,70 @@ function AdminConsent() {
   );
 }
 
-function SyncTable({ sync, onResync, busy }: { sync: SyncStatus; onResync: (id: string) => void; busy: boolean }) {
+type SyncCalendar = SyncStatus['calendars'][number];
+
+/** A calendar's name as the user tells them apart: shared calendars (often also called "Calendar") name their owner. */
+const calendarLabel = (c: SyncCalendar) =>
+  c.isShared ? `${c.name} (shared by ${c.ownerEmail ?? 'someone else'})` : c.name;
+
+/** Why a calendar cannot be chosen as the default (null: it can). */
+function defaultBlocker(c: SyncCalendar): string | null {
+  if (c.isShared) return 'shared calendars cannot be the default';
+  if (!c.canEdit) return 'read-only calendars cannot be the default';
+  if (!c.selected) return 'sync this calendar first';
+  return null;
+}
+
+/** Sync selection and default calendar per calendar (PATCH /api/calendars/:id), with each calendar's sync health. */
+function SyncTable({
+  sync,
+  onResync,
+  onChanged,
+  busy,
+}: {
+  sync: SyncStatus;
+  onResync: (id: string) => void;
+  onChanged: () => void;
+  busy: boolean;
+}) {
+  const a = useAction();
+  // The change shows at once; the next sync-status (or a failure) replaces it with what the server says.
+  const [pending, setPending] = useState<{ selected: Record<string, boolean>; defaultOf: Record<string, string> }>({
+    selected: {},
+    defaultOf: {},
+  });
+  useEffect(() => setPending({ selected: {}, defaultOf: {} }), [sync]);
   if (sync.calendars.length === 0) return <p>No calendars are synced yet.</p>;
+  const patch = (c: SyncCalendar, body: { selectedForSync?: boolean; isDefault?: boolean }, name: string) =>
+    a.run(name, async () => {
+      setPending((p) => ({
+        selected:
+          body.selectedForSync === undefined ? p.selected : { ...p.selected, [c.calendarId]: body.selectedForSync },
+        defaultOf: body.isDefault ? { ...p.defaultOf, [c.connectionId]: c.calendarId } : p.defaultOf,
+      }));
+      const r = await api
+        .patch('/api/calendars/{calendarId}', { params: { calendarId: c.calendarId }, body })
+        .catch((e: unknown) => {
+          setPending({ selected: {}, defaultOf: {} });
+          throw e;
+        });
+      onChanged();
+      if (body.isDefault) return `New meetings are now created in “${calendarLabel(c)}”.`;
+      if (body.selectedForSync === false)
+        return `Stopped syncing “${calendarLabel(c)}”: ${r.removedMeetings} meeting${r.removedMeetings === 1 ? '' : 's'} removed from calbridge.`;
+      return `Syncing “${calendarLabel(c)}” again${r.syncQueued ? ': a full sync is queued' : ''}.`;
+    });
+  const toggle = (c: SyncCalendar, on: boolean) => {
+    if (
+      !on &&
+      !window.confirm(
+        `Stop syncing “${calendarLabel(c)}”? Its meetings leave calbridge (calendar, customers, metrics) until you sync it again, and customers you linked to them by hand are forgotten.`,
+      )
+    )
+      return;
+    void patch(c, { selectedForSync: on }, `select-${c.calendarId}`);
+  };
+  const disabled = busy || a.busy !== null;
   return (
     <div className="table-wrap">
       <table>
@@ -122,6 +187,7 @@ function SyncTable({ sync, onResync, busy }: { sync: SyncStatus; onResync: (id: 
           <tr>
             <th scope="col">Calendar</th>
             <th scope="col">Synced</th>
+            <th scope="col">Default</th>
             <th scope="col">Last sync (lag)</th>
             <th scope="col">Subscription expires</th>
             <th scope="col">Last notification</th>
@@ -130,44 +196,99 @@ function SyncTable({ sync, onResync, busy }: { sync: SyncStatus; onResync: (id: 
           </tr>
         </thead>
         <tbody>
-          {sync.calendars.map((c) => (
-            <tr key={c.calendarId}>
-              <th scope="row">
-                {c.name}
-                {c.isShared && <span className="tag">shared</span>}
-              </th>
-              <td>
-                <input type="checkbox" checked={c.selected} disabled aria-label={`Sync ${c.name}`} />{' '}
-                {c.selected ? 'yes' : 'no'}
-              </td>
-              <td>
-                {c.fullSyncInProgress ? (
-                  <span className="progress" role="status">
-                    First sync in progress: {c.pagesSynced} pages, {c.eventsSynced} events
-                  </span>
-                ) : (
-                  <>
-                    {dateTime(c.lastSuccessAt)} ({duration(c.lagSeconds)})
-                  </>
-                )}
-              </td>
-              <td>{c.subscriptionExpiresAt ? relative(c.subscriptionExpiresAt) : 'polling'}</td>
-              <td>{c.lastNotificationAt ? relative(c.lastNotificationAt) : '—'}</td>
-              <td>
-                {c.lastError ? <span className="bad">⚠ {c.lastError}</span> : <span className="good">✓ none</span>}
-              </td>
-              <td>
-                <button type="button" disabled={busy} onClick={() => onResync(c.calendarId)}>
-                  Resync
-                </button>
-              </td>
-            </tr>
-          ))}
+          {sync.calendars.map((shown) => {
+            const pendingDefault = pending.defaultOf[shown.connectionId];
+            const c = {
+              ...shown,
+              selected: pending.selected[shown.calendarId] ?? shown.selected,
+              isDefault: pendingDefault ? pendingDefault === shown.calendarId : shown.isDefault,
+            };
+            const blocker = defaultBlocker(c);
+            return (
+              <tr key={c.calendarId} data-calendar-id={c.calendarId}>
+                <th scope="row">
+                  {c.name}
+                  {c.isShared && <span className="tag">shared</span>}
+                  {c.isDefault && <span className="tag">default</span>}
+                </th>
+                <td>
+                  <label className="switch">
+                    <input
+                      type="checkbox"
+                      checked={c.selected}
+                      disabled={disabled || (c.isDefault && c.selected)}
+                      aria-describedby={c.isDefault ? `default-note-${c.calendarId}` : undefined}
+                      onChange={(e) => toggle(c, e.target.checked)}
+                    />
+                    Sync {calendarLabel(c)}
+                  </label>
+                  {c.isDefault && (
+                    <span className="hint" id={`default-note-${c.calendarId}`}>
+                      The default calendar is always synced.
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <label className="switch">
+                    <input
+                      type="radio"
+                      name={`default-${c.connectionId}`}
+                      checked={c.isDefault}
+                      disabled={disabled || (blocker !== null && !c.isDefault)}
+                      aria-describedby={blocker && !c.isDefault ? `default-why-${c.calendarId}` : undefined}
+                      onChange={() => void patch(c, { isDefault: true }, `default-${c.calendarId}`)}
+                    />
+                    Default for new meetings: {calendarLabel(c)}
+                  </label>
+                  {blocker && !c.isDefault && (
+                    <span className="hint" id={`default-why-${c.calendarId}`}>
+                      ({blocker})
+                    </span>
+                  )}
+                </td>
+                <td>
+                  {!c.selected ? (
+                    'not synced'
+                  ) : c.fullSyncInProgress ? (
+                    <span className="progress" role="status">
+                      First sync in progress: {c.pagesSynced} pages, {c.eventsSynced} events
+                    </span>
+                  ) : (
+                    <>
+                      {dateTime(c.lastSuccessAt)} ({duration(c.lagSeconds)})
+                    </>
+                  )}
+                </td>
+                <td>{c.subscriptionExpiresAt ? relative(c.subscriptionExpiresAt) : c.selected ? 'polling' : '—'}</td>
+                <td>{c.lastNotificationAt ? relative(c.lastNotificationAt) : '—'}</td>
+                <td>
+                  {c.lastError ? <span className="bad">⚠ {c.lastError}</span> : <span className="good">✓ none</span>}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    disabled={disabled || !c.selected}
+                    aria-label={`Resync ${calendarLabel(c)}`}
+                    onClick={() => onResync(c.calendarId)}
+                  >
+                    Resync
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      {a.busy && <p role="status">Saving…</p>}
+      {a.done && (
+        <p role="status" className="good">
+          {a.done}
+        </p>
+      )}
+      {a.error !== undefined && <ErrorBox error={a.error} />}
       <p className="hint">
-        Queue: {sync.queue.queued} waiting, {sync.queue.active} running. Choosing which calendars to sync is not
-        available on this server yet; all your own calendars are synced.
+        Queue: {sync.queue.queued} waiting, {sync.queue.active} running. Untick a calendar to stop syncing it; the
+        default calendar is where calbridge creates new meetings.
       </p>
     </div>
   );
@@ -177,7 +298,7 @@ function Connection({ s, reload }: { s: Status; reload: () => void }) {
   const a = useAction();
   const [pollTick, setPollTick] = useState(0);
   const sync = useApi((signal) => api.get('/api/outlook/calendar/sync-status', { signal }), [s.status, pollTick]);
-  const syncing = sync.data?.calendars.some((c) => c.fullSyncInProgress || !c.lastSuccessAt) ?? false;
+  const syncing = sync.data?.calendars.some((c) => c.selected && (c.fullSyncInProgress || !c.lastSuccessAt)) ?? false;
   useEffect(() => {
     if (!s.connected || !syncing) return;
     const t = setTimeout(() => setPollTick((n) => n + 1), 2000);
@@ -291,11 +412,181 @@ function Connection({ s, reload }: { s: Status; reload: () => void }) {
         <>
           <h3>Calendars</h3>
           <Async state={sync} label="Loading sync status…">
-            {(d) => <SyncTable sync={d} busy={a.busy !== null} onResync={(id) => resync(id)} />}
+            {(d) => (
+              <SyncTable
+                sync={{ ...d, calendars: d.calendars.filter((c) => c.provider === 'MICROSOFT') }}
+                busy={a.busy !== null}
+                onResync={(id) => resync(id)}
+                onChanged={() => setPollTick((n) => n + 1)}
+              />
+            )}
           </Async>
         </>
       )}
       {(s.status === 'consent_required' || !s.connected) && <AdminConsent />}
+    </section>
+  );
+}
+
+type Prefs = ResponseOf<'/api/sync/preferences', 'get'>;
+type PrefKey = 'windowPastDays' | 'windowFutureDays' | 'pollIntervalSeconds';
+
+/** The same bounds as the API (PUT /api/sync/preferences answers 400 validation_failed outside them). */
+const PREF_FIELDS: Array<{ key: PrefKey; label: string; unit: string; min: number; max: number; hint: string }> = [
+  {
+    key: 'windowPastDays',
+    label: 'Past days to sync',
+    unit: 'days',
+    min: 0,
+    max: 3650,
+    hint: 'Meetings older than this are not kept.',
+  },
+  {
+    key: 'windowFutureDays',
+    label: 'Future days to sync',
+    unit: 'days',
+    min: 1,
+    max: 3650,
+    hint: 'How far ahead meetings are synced.',
+  },
+  {
+    key: 'pollIntervalSeconds',
+    label: 'Check for changes every',
+    unit: 'seconds',
+    min: 5,
+    max: 86_400,
+    hint: 'Calendars with change notifications update sooner; this is the fallback.',
+  },
+];
+
+function fieldError(f: (typeof PREF_FIELDS)[number], raw: string): string | null {
+  if (raw.trim() === '') return `Enter the ${f.unit}.`;
+  const v = Number(raw);
+  if (!Number.isInteger(v)) return `Enter a whole number of ${f.unit}.`;
+  if (v < f.min || v > f.max) return `Enter ${f.min} to ${f.max.toLocaleString()} ${f.unit}.`;
+  return null;
+}
+
+function PreferencesForm({ prefs, onSaved }: { prefs: Prefs; onSaved: () => void }) {
+  const a = useAction();
+  const initial = (p: Prefs) =>
+    Object.fromEntries(PREF_FIELDS.map((f) => [f.key, String(p[f.key])])) as Record<PrefKey, string>;
+  const [values, setValues] = useState(() => initial(prefs));
+  const [tried, setTried] = useState(false);
+  useEffect(() => setValues(initial(prefs)), [prefs]);
+  const errs = Object.fromEntries(PREF_FIELDS.map((f) => [f.key, fieldError(f, values[f.key])])) as Record<
+    PrefKey,
+    string | null
+  >;
+  const invalid = Object.values(errs).some((e) => e !== null);
+  const dirty = PREF_FIELDS.some((f) => values[f.key] !== String(prefs[f.key]));
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (invalid) return;
+    void a.run(
+      'save',
+      async () => {
+        await api.put('/api/sync/preferences', {
+          body: {
+            windowPastDays: Number(values.windowPastDays),
+            windowFutureDays: Number(values.windowFutureDays),
+            pollIntervalSeconds: Number(values.pollIntervalSeconds),
+          },
+        });
+        setTried(false);
+        onSaved();
+      },
+      'Saved. A changed window resyncs your calendars now.',
+    );
+  };
+  const d = prefs.defaults;
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="syncprefs-h">
+      {PREF_FIELDS.map((f) => {
+        const err = tried || values[f.key] !== String(prefs[f.key]) ? errs[f.key] : null;
+        return (
+          <div className="field" key={f.key}>
+            <label htmlFor={`pref-${f.key}`}>
+              {f.label} ({f.unit})
+            </label>
+            <input
+              id={`pref-${f.key}`}
+              name={f.key}
+              type="number"
+              inputMode="numeric"
+              min={f.min}
+              max={f.max}
+              step={1}
+              required
+              value={values[f.key]}
+              aria-invalid={err ? true : undefined}
+              aria-describedby={`pref-${f.key}-hint${err ? ` pref-${f.key}-err` : ''}`}
+              onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+            />
+            <span className="hint" id={`pref-${f.key}-hint`}>
+              {f.hint} Server default: {d[f.key].toLocaleString()}.
+            </span>
+            {err && (
+              <span className="bad" id={`pref-${f.key}-err`}>
+                {err}
+              </span>
+            )}
+          </div>
+        );
+      })}
+      <p className="hint">
+        {prefs.custom
+          ? `Your own settings${prefs.updatedAt ? `, saved ${dateTime(prefs.updatedAt)}` : ''}.`
+          : 'You are using the server defaults.'}
+      </p>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={a.busy !== null || !dirty}>
+          Save sync preferences
+        </button>
+        {prefs.custom && (
+          <button
+            type="button"
+            disabled={a.busy !== null}
+            onClick={() =>
+              void a.run(
+                'reset',
+                async () => {
+                  await api.delete('/api/sync/preferences');
+                  onSaved();
+                },
+                'Back to the server defaults.',
+              )
+            }
+          >
+            Use server defaults
+          </button>
+        )}
+      </div>
+      {tried && invalid && (
+        <p className="error" role="alert">
+          Fix the highlighted fields, then save again.
+        </p>
+      )}
+      {a.busy && <p role="status">Saving…</p>}
+      {a.done && (
+        <p role="status" className="good">
+          {a.done}
+        </p>
+      )}
+      {a.error !== undefined && <ErrorBox error={a.error} />}
+    </form>
+  );
+}
+
+function SyncPreferences() {
+  const prefs = useApi((signal) => api.get('/api/sync/preferences', { signal }), []);
+  return (
+    <section className="card" aria-labelledby="syncprefs-h">
+      <h2 id="syncprefs-h">Sync preferences</h2>
+      <Async state={prefs} label="Loading your sync preferences…">
+        {(p) => <PreferencesForm prefs={p} onSaved={prefs.reload} />}
+      </Async>
     </section>
   );
 }
@@ -347,6 +638,8 @@ export function SettingsPage() {
       <Async state={status} label="Checking your Outlook connection…">
         {(s) => <Connection s={s} reload={status.reload} />}
       </Async>
+      <GoogleSettings />
+      <SyncPreferences />
       <TeamsDefault />
     </>
   );
