@@ -54,7 +54,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   s = await startSyncServer({ baseUrl: t.emu.baseUrl, caFile: t.emu.caFile, app: t.emu.app }, t.agent, database);
   user = await s.connect(LOGIN);
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   await s?.close();

@@ -138,7 +138,7 @@ beforeAll(async () => {
   const targets = await runtime.store.listTargets({ tenantId: tenant.id });
   target = targets.find((t) => !t.isShared)!;
   expect(target.provider).toBe('GOOGLE');
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();
