@@ -178,6 +178,8 @@ function freeBusy(deps: CalendarDeps, t: AccessToken, body: Record<string, unkno
   return { kind: 'calendar#freeBusy', timeMin: from.toUTC().toISO(), timeMax: to.toUTC().toISO(), calendars };
 }
 
+const ACCESS_ROLES = ['freeBusyReader', 'reader', 'writer', 'owner'];
+
 function calendarListEntry(deps: CalendarDeps, cal: GCalendar, primary: boolean) {
   const u = user(deps, cal.owner);
   return {
@@ -224,9 +226,15 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     need(t, FREEBUSY.concat(READ));
     const own = store.calendar(t.user)!;
     const me = user(deps, t.user);
-    const rooms = [...store.users.values()]
-      .filter((u) => u.kind === 'room' && u.domain === me.domain)
-      .map((u) => store.calendar(u.email)!);
+    // Rooms are listed with freeBusyReader access; `minAccessRole` filters by the caller's role, as Google does.
+    const min = ACCESS_ROLES.indexOf(String((req.query as Q).minAccessRole ?? 'freeBusyReader'));
+    if (min < 0) throw badRequest('Invalid value for minAccessRole');
+    const rooms =
+      min > ACCESS_ROLES.indexOf('freeBusyReader')
+        ? []
+        : [...store.users.values()]
+            .filter((u) => u.kind === 'room' && u.domain === me.domain)
+            .map((u) => store.calendar(u.email)!);
     return {
       kind: 'calendar#calendarList',
       etag: `"${own.seq}"`,

@@ -242,6 +242,20 @@ describe('Google emulator', () => {
     await new Promise<void>((ok) => receiver.close(() => ok()));
   });
 
+  it('lists room calendars as freeBusyReader entries, which minAccessRole=reader leaves out', async () => {
+    const token = emu.oauth.mint('megan.bowen@contoso.com', emu.app.clientId, [
+      'https://www.googleapis.com/auth/calendar',
+    ]);
+    type Entry = { id: string; accessRole: string; primary?: boolean };
+    const all = (await req('GET', '/calendar/v3/users/me/calendarList', { token })).json!.items as Entry[];
+    const rooms = all.filter((c) => c.accessRole === 'freeBusyReader');
+    expect(rooms.length).toBeGreaterThan(0);
+    expect(all.find((c) => c.primary)).toMatchObject({ id: 'megan.bowen@contoso.com', accessRole: 'owner' });
+    const readable = await req('GET', '/calendar/v3/users/me/calendarList?minAccessRole=reader', { token });
+    expect((readable.json!.items as Entry[]).map((c) => c.accessRole)).toEqual(['owner']);
+    expect((await req('GET', '/calendar/v3/users/me/calendarList?minAccessRole=boss', { token })).status).toBe(400);
+  });
+
   it('throttles with 403 rateLimitExceeded when asked, and counts requests per route', async () => {
     const token = emu.oauth.mint('lynne.robbins@contoso.com', emu.app.clientId, [
       'https://www.googleapis.com/auth/calendar',

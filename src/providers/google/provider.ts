@@ -101,12 +101,13 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     return calendarId ?? 'primary';
   }
 
+  /** Calendars whose events this user can read; free/busy-only ones (rooms) are reached through freeBusy instead. */
   async listCalendars(): Promise<CalendarInfo[]> {
     const out: CalendarInfo[] = [];
     let pageToken: string | undefined;
     do {
       const page = await this.client.call('calendarList', (o) =>
-        this.api.calendarList.list({ maxResults: 250, pageToken }, o),
+        this.api.calendarList.list({ maxResults: 250, minAccessRole: 'reader', pageToken }, o),
       );
       out.push(...(page.items ?? []).map((c) => googleCalendarToInfo(c, { mailbox: this.opts.mailbox })));
       pageToken = page.nextPageToken ?? undefined;
