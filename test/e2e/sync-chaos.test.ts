@@ -225,7 +225,16 @@ describe('sync under chaos', () => {
         },
       );
       cleanup.push(() => s.close());
-      await s.connect(LOGIN);
+      const { auth } = await s.connect(LOGIN);
+      // A customer known before the workers sync: only the workers' own detection can link its meetings.
+      const acme = await s.server.container.customers.create(
+        await s.server.container.tenants.authenticate(auth.authorization),
+        { name: 'Acme Corp', domains: ['acmecorp.com'] },
+      );
+      const syncedBefore = await db.db
+        .selectFrom('meetings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const env = {
         ...process.env,
         ...s.env,
@@ -292,6 +301,14 @@ describe('sync under chaos', () => {
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('provider_event_id').distinct().as('d')])
         .executeTakeFirstOrThrow();
       expect(Number(dupes.n)).toBe(Number(dupes.d));
+      // The worker processes matched the synced meetings with acmecorp.com attendees to the customer.
+      expect(Number(syncedBefore.n)).toBe(0);
+      const linked = await db.db
+        .selectFrom('meetings')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('customer_id', '=', acme.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(linked.n)).toBeGreaterThan(0);
     },
     170_000,
   );
