@@ -1,7 +1,9 @@
 // The sync worker on pg-boss: queued jobs run once, bursts collapse, notifications need the right clientState.
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPgBossQueue } from '../../src/jobs/pgboss-queue.js';
 import type { JobQueue, SyncJob } from '../../src/ports/jobs.js';
+import { AppError } from '../../src/domain/errors.js';
 import { MockCalendarAdapter, MockCalendarWorld } from '../../src/providers/mock/index.js';
 import { SyncService } from '../../src/services/sync/sync-service.js';
 import { SyncWorker, hashClientState } from '../../src/services/sync/worker.js';
@@ -151,5 +153,39 @@ describe('sync worker', () => {
       await worker.onChannelNotification({ calendarId: ids.calendarId, token: 'chan-token', state: 'exists' }),
     ).toBe('queued');
     expect((await queue.depth()).queued).toBe(1);
+  });
+
+  it('queues a delayed follow-up job when subscription upkeep is throttled, not for other failures', async () => {
+    const store = new PgSyncStore(db.db);
+    let failure: Error = new Error('validation of the notification URL failed');
+    const providers = {
+      forTarget: () => {
+        const a = new MockCalendarAdapter(world, MAILBOX);
+        a.createSubscription = async () => {
+          throw failure;
+        };
+        return a;
+      },
+    };
+    const sync = new SyncService(store, providers, { windowPastDays: 30, windowFutureDays: 90, now: () => new Date() });
+    const logged: string[] = [];
+    const w = new SyncWorker(sync, store, store, providers, queue, {
+      pollIntervalSeconds: 3600,
+      publicBaseUrl: 'https://calbridge.example',
+      debounceSeconds: 0,
+      now: () => new Date(),
+      log: (_o, m) => logged.push(m),
+    });
+    await w.run({ ...ids, reason: 'poll' });
+    expect(logged).toContain('subscription upkeep failed');
+    expect((await queue.depth()).queued).toBe(0);
+    failure = new AppError('provider_throttled');
+    const before = Date.now();
+    await w.run({ ...ids, reason: 'poll' });
+    const boss = db.schema === 'public' ? 'pgboss' : `${db.schema}_boss`;
+    const queued = await sql<{ reason: string; start_after: Date }>`SELECT data->>'reason' AS reason, start_after
+      FROM ${sql.table(`${boss}.job`)} WHERE state = 'created'`.execute(db.db);
+    expect(queued.rows.map((r) => r.reason)).toEqual(['subscription-retry']);
+    expect(new Date(queued.rows[0]!.start_after).getTime()).toBeGreaterThan(before + 50_000);
   });
 });

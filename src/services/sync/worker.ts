@@ -45,6 +45,8 @@ export function clientStateMatches(received: string, storedHash: string): boolea
 }
 
 const SUBSCRIPTION_MINUTES = 10_080 - 60;
+/** Delay of the follow-up job after a throttled or unavailable subscription upkeep. */
+const SUBSCRIPTION_RETRY_SECONDS = 60;
 
 export class SyncWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -88,12 +90,24 @@ export class SyncWorker {
     );
     const target = await this.store.getTarget(job.tenantId, job.calendarId);
     if (target) {
-      await this.ensureSubscription(target).catch((e: unknown) =>
+      await this.ensureSubscription(target).catch(async (e: unknown) => {
         this.opts.log(
           { calendarId: job.calendarId, err: e instanceof Error ? e.message : String(e) },
           'subscription upkeep failed',
-        ),
-      );
+        );
+        // Throttled or unavailable: try again in a job of its own soon; without a subscription no notification brings
+        // the calendar's next job, so it would otherwise wait for the poll.
+        if (isAppError(e, 'provider_throttled') || isAppError(e, 'provider_unavailable'))
+          await this.queue.enqueueSync(
+            {
+              tenantId: job.tenantId,
+              calendarId: job.calendarId,
+              connectionId: job.connectionId,
+              reason: 'subscription-retry',
+            },
+            { delaySeconds: SUBSCRIPTION_RETRY_SECONDS },
+          );
+      });
     }
   }
 
