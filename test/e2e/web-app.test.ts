@@ -88,7 +88,13 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     apiKey = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();
     emuAgent = new Agent({ connect: { ca: readFileSync(server.emulator!.caFile, 'utf8') } });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    // The browser is where Adele works (Pacific, like her mailbox): the week view and the seeded week then agree
+    // at any hour of the day the test runs (in UTC, Monday morning is still last week in her mailbox).
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'America/Los_Angeles',
+    });
     // A hostile event body that ran script would call alert (or set the flag directly).
     await context.addInitScript(() => {
       (window as unknown as { alert: () => void }).alert = () => {
@@ -321,13 +327,15 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     const { access_token: token } = (await tokenRes.json()) as { access_token: string };
     const bearer = { authorization: `Bearer ${token}` };
     const projects = await post(`${emu}/v1.0/users/${LOGIN}/calendars`, { name: 'Projects' }, bearer);
-    const day = new Date().toISOString().slice(0, 10); // today: in the week the calendar page opens on
+    // Starting a minute ago: in the week the calendar page opens on, in any zone and at any hour.
+    const startAt = new Date(Date.now() - 60_000);
+    const utc = (d: Date) => d.toISOString().slice(0, 19);
     await post(
       `${emu}/v1.0/users/${LOGIN}/calendars/${String(projects.id)}/events`,
       {
         subject: 'Project kickoff',
-        start: { dateTime: `${day}T12:00:00`, timeZone: 'UTC' },
-        end: { dateTime: `${day}T12:30:00`, timeZone: 'UTC' },
+        start: { dateTime: utc(startAt), timeZone: 'UTC' },
+        end: { dateTime: utc(new Date(startAt.getTime() + 30 * 60_000)), timeZone: 'UTC' },
       },
       bearer,
     );
@@ -353,19 +361,20 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await nav('Settings');
     const table = page.getByRole('table', { name: /sync health/ });
     await table.waitFor();
-    await table.getByRole('radio', { name: 'Default for new meetings: Projects', exact: true }).check();
+    // click, not check(): the radio changes only when the server has answered (check() would see no change and fail)
+    await table.getByRole('radio', { name: 'Default for new meetings: Projects', exact: true }).click();
     await page.getByText('New meetings are now created in “Projects”.').waitFor();
     expect((await cals()).filter((c) => c.isDefault).map((c) => c.name)).toEqual(['Projects']);
     // The default calendar is always synced: its checkbox cannot be unticked.
     await expect(table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isDisabled()).resolves.toBe(true);
     await shot('settings-default-1280');
-    await table.getByRole('radio', { name: `Default for new meetings: ${own.name}`, exact: true }).check();
+    await table.getByRole('radio', { name: `Default for new meetings: ${own.name}`, exact: true }).click();
     await page.getByText(`New meetings are now created in “${own.name}”.`).waitFor();
     expect((await cals()).filter((c) => c.isDefault).map((c) => c.id)).toEqual([own.id]);
 
     // Untick Projects (confirmed): reported unselected, its meeting leaves "My calendar", the others stay.
     page.once('dialog', (d) => void d.accept());
-    await table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).uncheck();
+    await table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).click();
     await page.getByText('Stopped syncing “Projects”: 1 meeting removed from calbridge.').waitFor();
     await expect(table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isChecked()).resolves.toBe(false);
     const status = await apiGet<{ calendars: Array<{ calendarId: string; selected: boolean; nextRunAt: unknown }> }>(
@@ -411,6 +420,47 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
       );
       return s.calendars.find((c) => c.calendarId === own.id)?.pollIntervalSeconds === 60;
     });
+  }, 240_000);
+
+  it('rooms after IT approval: admin-consent link through the emulator, sign in again, rooms in the scheduler', async () => {
+    // Before: Place.Read.All is not granted, so the scheduler says why rooms are missing.
+    await page.goto(`${server.url}/schedule`);
+    await page.getByText(/rooms not available — they need your administrator’s approval/).waitFor();
+    await nav('Settings');
+    const card = page.locator('.card', { has: page.getByRole('heading', { name: 'Meeting rooms need IT approval' }) });
+    await card.getByRole('button', { name: 'Get admin-consent link' }).click();
+    const href = await card.getByRole('link', { name: 'admin-consent link' }).getAttribute('href');
+    expect(new URL(href!).pathname).toMatch(/\/adminconsent$/);
+    // The administrator opens the link: the emulator's organisation-wide consent page.
+    await page.goto(href!);
+    await page.getByRole('heading', { name: 'Permissions requested' }).waitFor();
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.waitForURL((u) => u.pathname === '/settings' && u.searchParams.get('admin_consent') === 'granted');
+    await page.getByText(/approved calbridge for the organisation/).waitFor();
+    // The user signs in again to pick the new permission up.
+    await card.getByRole('button', { name: 'Sign in again to use the approval' }).click();
+    await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl) || u.pathname === '/settings');
+    if (page.url().startsWith(server.emulator!.baseUrl)) {
+      if (await page.locator('#login').count()) {
+        const users = await emulator<Array<{ userPrincipalName: string; password: string }>>('/_emulator/users');
+        await page.fill('#login', LOGIN);
+        await page.fill('#password', users.find((u) => u.userPrincipalName === LOGIN)!.password);
+      }
+      await page.getByRole('button', { name: 'Accept' }).click();
+    }
+    await page.waitForURL((u) => u.pathname === '/settings' && u.searchParams.get('connected') === 'outlook');
+    await page.getByText('Outlook connected').waitFor();
+    const status = await apiGet<{ scopes: string[] }>('/api/integrations/outlook/status');
+    expect(status.scopes.some((x) => x.endsWith('Place.Read.All'))).toBe(true);
+    await expect(page.getByRole('heading', { name: 'Meeting rooms need IT approval' }).count()).resolves.toBe(0);
+    // The scheduler now offers the organisation's rooms.
+    const rooms = await apiGet<{ items: Array<{ email: string; name: string }> }>('/api/outlook/calendar/rooms');
+    expect(rooms.items.length).toBeGreaterThan(0);
+    await page.goto(`${server.url}/schedule`);
+    const picker = page.getByLabel('Room');
+    await picker.locator('option', { hasText: rooms.items[0]!.name }).waitFor({ state: 'attached' });
+    expect(await picker.locator('option').count()).toBe(rooms.items.length + 1);
+    await shot('scheduler-rooms-1280');
   }, 240_000);
 
   it('reads at phone width', async () => {

@@ -95,7 +95,13 @@ export interface BrowserPage {
 export async function openBrowser(): Promise<BrowserPage> {
   mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+  // In the zone of the seeded user both browser tests sign in as (Adele, Pacific): "this week" in the web app is then
+  // the week the emulators seeded around, whatever the hour in UTC.
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    timezoneId: 'America/Los_Angeles',
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

@@ -3,11 +3,11 @@
 // (nothing is sent).
 import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
-import { api, type ResponseOf } from '../api/client';
+import { ApiError, api, type ResponseOf } from '../api/client';
 import { useMeetingService } from '../api/provider';
 import { ErrorBox, Loading, useApi } from '../components/async';
 import { browserZone, dateTime, time } from '../format';
-import { navigate } from '../router';
+import { Link, navigate } from '../router';
 
 type Template = ResponseOf<'/api/templates', 'get'>['items'][number];
 type Room = ResponseOf<'/api/outlook/calendar/rooms', 'get'>['items'][number];
@@ -294,7 +294,15 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
           <label className="field">
             Room
             {rooms.error !== undefined ? (
-              <span className="muted">rooms not available</span>
+              <span className="muted">
+                rooms not available
+                {rooms.error instanceof ApiError && rooms.error.code === 'permission_denied' && (
+                  <>
+                    {' '}
+                    — they need your administrator’s approval (<Link to="/settings">Settings</Link>)
+                  </>
+                )}
+              </span>
             ) : (
               <select value={room} onChange={(e) => setRoom(e.target.value)}>
                 <option value="">No room</option>

@@ -74,13 +74,21 @@ async function connect(prompt?: 'consent' | 'select_account') {
   window.location.assign(authorizeUrl);
 }
 
-function AdminConsent() {
+function AdminConsent({ rooms = false }: { rooms?: boolean }) {
   const [link, setLink] = useState<ResponseOf<'/api/integrations/outlook/admin-consent-url', 'get'> | null>(null);
   const a = useAction();
   return (
     <div className="card">
-      <h3>IT approval</h3>
-      <p>If your organisation blocks user consent, an administrator can approve calbridge for everyone.</p>
+      <h3>{rooms ? 'Meeting rooms need IT approval' : 'IT approval'}</h3>
+      {rooms ? (
+        <p>
+          Finding and booking meeting rooms needs the <code>Place.Read.All</code> permission, which only an
+          administrator of your organisation can grant. Send them the link below; once they have approved, sign in again
+          here to use it.
+        </p>
+      ) : (
+        <p>If your organisation blocks user consent, an administrator can approve calbridge for everyone.</p>
+      )}
       {!link && (
         <button
           type="button"
@@ -93,6 +101,11 @@ function AdminConsent() {
         </button>
       )}
       {a.error !== undefined && <ErrorBox error={a.error} />}
+      {rooms && (
+        <button type="button" disabled={a.busy !== null} onClick={() => void a.run('signin', () => connect())}>
+          Sign in again to use the approval
+        </button>
+      )}
       {link && (
         <>
           <p>
@@ -424,6 +437,7 @@ function Connection({ s, reload }: { s: Status; reload: () => void }) {
         </>
       )}
       {(s.status === 'consent_required' || !s.connected) && <AdminConsent />}
+      {s.status === 'active' && !s.scopes.some((x) => x.endsWith('Place.Read.All')) && <AdminConsent rooms />}
     </section>
   );
 }
@@ -615,7 +629,7 @@ function TeamsDefault() {
                 )
               }
             />
-            New meetings are Teams meetings by default
+            New meetings get an online meeting link by default (Teams or Google Meet)
           </label>
         )}
       </Async>
