@@ -1,6 +1,6 @@
 // Scale-out run (not part of npm test or npm run bench): many emulated mailboxes, several `calbridge worker` processes
 // on one PostgreSQL, steady change traffic with throttling on, one worker SIGKILLed and restarted. Prints the figures
-// and writes bench/results/scale-out-<mailboxes>.json and .md.
+// and writes bench/results/scale-out-<mailboxes>[-poll<seconds> unless 300].json and .md.
 //
 // Usage: npx tsx bench/scale-out.ts [--mailboxes 2000] [--minutes 6] [--workers 3] [--rate 5]
 //          [--connect-concurrency 16] [--worker-concurrency 8] [--poll 300]
