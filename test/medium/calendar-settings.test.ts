@@ -1,6 +1,7 @@
 // Calendar settings through the HTTP API on a real database, synced through the mock provider by the real engine:
 // selection decides what syncs (and deselecting removes a calendar's meetings), one default per connection,
 // preferences are validated, honoured by the engine (window) and the poll loop (interval), and scoped by tenant.
+import { AppError } from '../../src/domain/errors.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeRange } from '../../src/domain/calendar.js';
@@ -16,6 +17,8 @@ let container: Container;
 let runtime: SyncRuntime;
 /** Every window the engine asked a provider for, by mailbox. */
 const asked: Array<{ mailbox: string; calendarId: string; window: TimeRange }> = [];
+/** Mailboxes whose provider answers every sync with a throttling error. */
+const throttled = new Set<string>();
 let n = 0;
 
 interface Who {
@@ -123,6 +126,7 @@ beforeAll(async () => {
     const syncChanges = p.syncChanges.bind(p);
     p.syncChanges = (params) => {
       asked.push({ mailbox: ctx.mailbox, calendarId: params.calendarId, window: params.window });
+      if (throttled.has(ctx.mailbox)) throw new AppError('provider_throttled', 'Too many requests.');
       return syncChanges(params);
     };
     return p;
@@ -142,6 +146,7 @@ beforeAll(async () => {
         worker: runtime.worker,
         metrics: runtime.metrics,
         pollIntervalSeconds: config.sync.pollIntervalSeconds,
+        notificationsEnabled: () => false,
         now: () => new Date(),
       }),
       calendarSettingsRoutes(runtime.settings),
@@ -154,6 +159,31 @@ afterAll(async () => {
   await app?.close();
   await runtime?.close();
   await container?.close();
+});
+
+describe('sync health', () => {
+  it('says when the provider throttled a calendar, and that calendars are polled without notifications', async () => {
+    const u = await newUser();
+    throttled.add(u.mailbox);
+    await runtime.sync.syncCalendar(u.tenantId, u.calendars.main).catch(() => undefined);
+    type Status = {
+      notifications: boolean;
+      calendars: Array<{ calendarId: string; throttled: boolean; lastError: string | null }>;
+    };
+    const get = async () => (await call(u, 'GET', '/api/outlook/calendar/sync-status')).json() as Status;
+    const before = await get();
+    expect(before.notifications).toBe(false);
+    expect(before.calendars.find((c) => c.calendarId === u.calendars.main)).toMatchObject({
+      throttled: true,
+      lastError: expect.stringMatching(/^provider_throttled/),
+    });
+    throttled.delete(u.mailbox);
+    await runtime.sync.syncCalendar(u.tenantId, u.calendars.main);
+    expect((await get()).calendars.find((c) => c.calendarId === u.calendars.main)).toMatchObject({
+      throttled: false,
+      lastError: null,
+    });
+  });
 });
 
 describe('calendar selection', () => {

@@ -17,6 +17,8 @@ export interface SyncRouteDeps {
   metrics: Metrics;
   /** The poll interval of users who set none. */
   pollIntervalSeconds: number;
+  /** Whether change notifications can reach this server (a public https URL); otherwise every calendar is polled. */
+  notificationsEnabled: () => boolean;
   now: () => Date;
 }
 
@@ -35,6 +37,7 @@ const CalendarStatus = Type.Object({
   lagSeconds: Type.Union([Type.Number(), Type.Null()]),
   nextRunAt: Type.Union([Type.String(), Type.Null()]),
   lastError: Type.Union([Type.String(), Type.Null()]),
+  throttled: Type.Boolean({ description: 'The last attempt was throttled by the provider (retried automatically).' }),
   subscriptionExpiresAt: Type.Union([Type.String(), Type.Null()]),
   lastNotificationAt: Type.Union([Type.String(), Type.Null()]),
   fullSyncInProgress: Type.Boolean(),
@@ -69,6 +72,9 @@ export function syncRoutes(d: SyncRouteDeps) {
           response: {
             200: Type.Object({
               calendars: Type.Array(CalendarStatus),
+              notifications: Type.Boolean({
+                description: 'Change notifications reach this server; without them calendars are only polled.',
+              }),
               queue: Type.Object({ queued: Type.Integer(), active: Type.Integer() }),
             }),
             ...errors(),
@@ -103,6 +109,7 @@ export function syncRoutes(d: SyncRouteDeps) {
                   ).toISOString()
                 : null,
               lastError: r.lastError ?? null,
+              throttled: r.lastError?.startsWith('provider_throttled') ?? false,
               subscriptionExpiresAt: iso(r.subscriptionExpiresAt),
               lastNotificationAt: iso(r.lastNotificationAt),
               fullSyncInProgress: r.fullSyncInProgress ?? false,
@@ -110,6 +117,7 @@ export function syncRoutes(d: SyncRouteDeps) {
               eventsSynced: r.eventsSynced ?? 0,
             };
           }),
+          notifications: d.notificationsEnabled(),
           queue: await d.queue.depth(),
         };
       },

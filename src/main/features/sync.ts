@@ -93,9 +93,10 @@ export async function createSyncRuntime(
 }
 
 registerFeature(async ({ container, config, publicUrl }) => {
+  const publicBaseUrl = () => config.publicBaseUrl ?? (publicUrl().startsWith('https://') ? publicUrl() : null);
   const runtime = await createSyncRuntime(container, {
     startWorker: config.embeddedWorker,
-    publicBaseUrl: () => config.publicBaseUrl ?? (publicUrl().startsWith('https://') ? publicUrl() : null),
+    publicBaseUrl,
     log: () => undefined,
   });
   (container as Container & { sync?: SyncRuntime }).sync = runtime;
@@ -107,6 +108,7 @@ registerFeature(async ({ container, config, publicUrl }) => {
         worker: runtime.worker,
         metrics: runtime.metrics,
         pollIntervalSeconds: config.sync.pollIntervalSeconds,
+        notificationsEnabled: () => publicBaseUrl() !== null,
         now: () => new Date(),
       }),
       calendarSettingsRoutes(runtime.settings),

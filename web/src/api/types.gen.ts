@@ -888,12 +888,14 @@ export interface Paths {
           lagSeconds: number | null;
           nextRunAt: string | null;
           lastError: string | null;
+          throttled: boolean;
           subscriptionExpiresAt: string | null;
           lastNotificationAt: string | null;
           fullSyncInProgress: boolean;
           pagesSynced: number;
           eventsSynced: number;
         }>;
+        notifications: boolean;
         queue: {
           queued: number;
           active: number;

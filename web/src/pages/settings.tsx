@@ -275,9 +275,38 @@ function SyncTable({
                 <td>{c.subscriptionExpiresAt ? relative(c.subscriptionExpiresAt) : c.selected ? 'polling' : '—'}</td>
                 <td>{c.lastNotificationAt ? relative(c.lastNotificationAt) : '—'}</td>
                 <td>
-                  {c.lastError ? <span className="bad">⚠ {c.lastError}</span> : <span className="good">✓ none</span>}
+                  {c.throttled ? (
+                    <span className="bad">⚠ Throttled by the provider — calbridge retries automatically</span>
+                  ) : c.lastError ? (
+                    <span className="bad">⚠ {c.lastError}</span>
+                  ) : (
+                    <span className="good">✓ none</span>
+                  )}
                 </td>
                 <td>
+                  {sync.notifications &&
+                    c.selected &&
+                    !c.isShared &&
+                    (!c.subscriptionExpiresAt || Date.parse(c.subscriptionExpiresAt) <= Date.now()) && (
+                      <button
+                        type="button"
+                        disabled={disabled}
+                        aria-label={`Resubscribe ${calendarLabel(c)}`}
+                        onClick={() =>
+                          void a.run(
+                            'resubscribe',
+                            async () => {
+                              // A sync job renews or recreates the calendar's change subscription after syncing.
+                              await api.post('/api/outlook/calendar/sync', { body: { calendarId: c.calendarId } });
+                              onChanged();
+                            },
+                            `Renewing the change notifications of “${c.name}”.`,
+                          )
+                        }
+                      >
+                        Resubscribe
+                      </button>
+                    )}{' '}
                   <button
                     type="button"
                     disabled={disabled || !c.selected}
