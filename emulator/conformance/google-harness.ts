@@ -110,11 +110,20 @@ export class GoogleHarness {
   async request(
     method: string,
     path: string,
-    opts: { headers?: Record<string, string>; json?: unknown; form?: string; redirect?: 'manual' } = {},
+    opts: {
+      headers?: Record<string, string>;
+      json?: unknown;
+      form?: string;
+      raw?: { body: string; contentType: string };
+      redirect?: 'manual';
+    } = {},
   ): Promise<HttpResult> {
     const headers: Record<string, string> = { ...opts.headers };
     let body: string | undefined;
-    if (opts.json !== undefined && opts.json !== null) {
+    if (opts.raw) {
+      body = opts.raw.body;
+      headers['content-type'] = opts.raw.contentType;
+    } else if (opts.json !== undefined && opts.json !== null) {
       body = JSON.stringify(opts.json);
       headers['content-type'] = 'application/json';
     } else if (opts.form !== undefined) {

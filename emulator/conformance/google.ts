@@ -1,6 +1,7 @@
 // Conformance runner for the Google corpus (../shared/google-calendar/cases): every case against a freshly reset
 // in-process Google emulator; exchanges, error bodies provoked from the emulator, push notifications, fragments,
 // typed structures, the authorization page and its redirects.
+import { boundaryOf, parseHttpMessage, splitMultipart } from '../google/batch.js';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { loadCases, type CaseOutcome, type ConformanceCase } from './cases.js';
@@ -58,10 +59,48 @@ async function runErrorBody(h: GoogleHarness, c: GoogleCase): Promise<CaseOutcom
       json: { guestsCanModify: true },
     });
   } else if (reason === 'conflict') {
-    return na(
-      c,
-      'the case is a batched events request conflicting with other parts of the same batch; batch requests (POST /batch/calendar/v3) are not emulated',
-    );
+    // Two batched changes of one event: the second conflicts with the first.
+    const ev = await h.request('POST', '/calendar/v3/calendars/primary/events', {
+      headers: auth,
+      json: {
+        summary: 'Batched',
+        start: { dateTime: '2026-03-03T10:00:00Z' },
+        end: { dateTime: '2026-03-03T11:00:00Z' },
+      },
+    });
+    const id = (ev.json as { id: string }).id;
+    const part = (n: number, summary: string) =>
+      [
+        '--b1',
+        'Content-Type: application/http',
+        `Content-ID: <item${n}>`,
+        '',
+        `PATCH /calendar/v3/calendars/primary/events/${id}`,
+        'Content-Type: application/json',
+        '',
+        JSON.stringify({ summary }),
+      ].join('\r\n');
+    const batch = await h.request('POST', '/batch/calendar/v3', {
+      headers: auth,
+      raw: {
+        body: `${part(1, 'First')}\r\n${part(2, 'Second')}\r\n--b1--\r\n`,
+        contentType: 'multipart/mixed; boundary=b1',
+      },
+    });
+    const boundary = boundaryOf(batch.headers['content-type']);
+    if (batch.status !== 200 || !boundary)
+      return fail(c, `batch answered ${batch.status}: ${batch.text.slice(0, 200)}`);
+    const answers = splitMultipart(batch.text, boundary).map((p) => parseHttpMessage(p.body));
+    if (answers.length !== 2 || !answers[0]!.startLine.startsWith('HTTP/1.1 200'))
+      return fail(c, `batch parts: ${answers.map((a) => a.startLine).join(' | ')}`);
+    const second = answers[1]!;
+    let json: unknown;
+    try {
+      json = JSON.parse(second.body) as unknown;
+    } catch {
+      return fail(c, `the conflicting part's body is not JSON: ${second.body.slice(0, 200)}`);
+    }
+    res = { status: Number(second.startLine.split(' ')[1]), json, text: second.body };
   } else return fail(c, `no way to provoke reason '${reason}'`);
   if (res.status !== c.response!.status)
     return fail(c, `status ${res.status}, expected ${c.response!.status}: ${res.text.slice(0, 200)}`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boundaryOf, parseHttpMessage, splitMultipart } from './batch.js';
 import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -254,6 +255,63 @@ describe('Google emulator', () => {
     const readable = await req('GET', '/calendar/v3/users/me/calendarList?minAccessRole=reader', { token });
     expect((readable.json!.items as Entry[]).map((c) => c.accessRole)).toEqual(['owner']);
     expect((await req('GET', '/calendar/v3/users/me/calendarList?minAccessRole=boss', { token })).status).toBe(400);
+  });
+
+  it('runs a multipart batch in order; a second change of the same event conflicts (409)', async () => {
+    const token = emu.oauth.mint('megan.bowen@contoso.com', emu.app.clientId, [
+      'https://www.googleapis.com/auth/calendar',
+    ]);
+    const part = (n: number, line: string, body?: unknown) =>
+      [
+        '--xyz',
+        'Content-Type: application/http',
+        `Content-ID: <p${n}>`,
+        '',
+        line,
+        ...(body === undefined ? [''] : ['Content-Type: application/json', '', JSON.stringify(body)]),
+      ].join('\r\n');
+    const batch = async (parts: string[], contentType = 'multipart/mixed; boundary=xyz') => {
+      const res = await fetch(`${emu.baseUrl}/batch/calendar/v3`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        body: `${parts.join('\r\n')}\r\n--xyz--\r\n`,
+        dispatcher: agent,
+      });
+      const text = await res.text();
+      const b = boundaryOf(res.headers.get('content-type') ?? '');
+      return { status: res.status, text, answers: b ? splitMultipart(text, b) : [] };
+    };
+    const created = await batch([
+      part(1, 'POST /calendar/v3/calendars/primary/events', {
+        summary: 'Batched',
+        start: { dateTime: '2026-03-03T10:00:00Z' },
+        end: { dateTime: '2026-03-03T11:00:00Z' },
+      }),
+      part(2, 'GET /calendar/v3/calendars/primary/events/doesnotexist'),
+    ]);
+    expect(created.status).toBe(200);
+    expect(created.answers.map((a) => a.headers['content-id'])).toEqual(['<response-p1>', '<response-p2>']);
+    const [ok, missing] = created.answers.map((a) => parseHttpMessage(a.body));
+    expect(ok!.startLine).toMatch(/^HTTP\/1\.1 200/);
+    const id = (JSON.parse(ok!.body) as { id: string }).id;
+    expect(missing!.startLine).toMatch(/^HTTP\/1\.1 404/);
+    const path = `/calendar/v3/calendars/primary/events/${id}`;
+    const twice = await batch([
+      part(1, `PATCH ${path}`, { summary: 'One' }),
+      part(2, `PATCH ${path}`, { summary: 'Two' }),
+    ]);
+    const [first, second] = twice.answers.map((a) => parseHttpMessage(a.body));
+    expect(first!.startLine).toMatch(/^HTTP\/1\.1 200/);
+    expect(second!.startLine).toMatch(/^HTTP\/1\.1 409/);
+    expect(JSON.parse(second!.body)).toEqual({
+      error: {
+        errors: [{ domain: 'global', reason: 'conflict', message: 'Conflict' }],
+        code: 409,
+        message: 'Conflict',
+      },
+    });
+    expect((await req('GET', path, { token })).json!.summary).toBe('One');
+    expect((await batch([part(1, `GET ${path}`)], 'application/json')).status).toBe(400);
   });
 
   it('throttles with 403 rateLimitExceeded when asked, and counts requests per route', async () => {

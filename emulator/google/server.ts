@@ -6,6 +6,7 @@ import { EmuClock } from '../common/clock.js';
 import { RequestLog } from '../common/request-log.js';
 import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
 import { adminRoutes, makeApp } from './admin.js';
+import { batchRoutes } from './batch.js';
 import { calendarRoutes } from './calendar.js';
 import { Channels } from './channels.js';
 import { GoogleFaults, type GoogleFaultPatch } from './faults.js';
@@ -130,6 +131,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   });
   await server.register((app) => oauthRoutes(app, { state: oauth, users: () => store.users, baseUrl: () => baseUrl }));
   await server.register((app) => calendarRoutes(app, { store, oauth, faults, channels, baseUrl: () => baseUrl }));
+  await server.register((app) => batchRoutes(app, () => server));
   await server.register(
     (app) => adminRoutes(app, { store, oauth, faults, requestLog, clock, channels, reset, registerApp }),
     { prefix: '/_emulator' },
