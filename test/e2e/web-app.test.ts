@@ -376,7 +376,10 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     page.once('dialog', (d) => void d.accept());
     await table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).click();
     await page.getByText('Stopped syncing “Projects”: 1 meeting removed from calbridge.').waitFor();
-    await expect(table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isChecked()).resolves.toBe(false);
+    // The table shows the server's state once its sync status is read again.
+    await expect
+      .poll(() => table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isChecked(), { timeout: 30_000 })
+      .toBe(false);
     const status = await apiGet<{ calendars: Array<{ calendarId: string; selected: boolean; nextRunAt: unknown }> }>(
       '/api/outlook/calendar/sync-status',
     );
@@ -439,15 +442,14 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await page.getByText(/approved calbridge for the organisation/).waitFor();
     // The user signs in again to pick the new permission up.
     await card.getByRole('button', { name: 'Sign in again to use the approval' }).click();
-    await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl) || u.pathname === '/settings');
-    if (page.url().startsWith(server.emulator!.baseUrl)) {
-      if (await page.locator('#login').count()) {
-        const users = await emulator<Array<{ userPrincipalName: string; password: string }>>('/_emulator/users');
-        await page.fill('#login', LOGIN);
-        await page.fill('#password', users.find((u) => u.userPrincipalName === LOGIN)!.password);
-      }
-      await page.getByRole('button', { name: 'Accept' }).click();
+    await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl));
+    await page.getByRole('button', { name: 'Accept' }).waitFor();
+    if (await page.locator('#login').count()) {
+      const users = await emulator<Array<{ userPrincipalName: string; password: string }>>('/_emulator/users');
+      await page.fill('#login', LOGIN);
+      await page.fill('#password', users.find((u) => u.userPrincipalName === LOGIN)!.password);
     }
+    await page.getByRole('button', { name: 'Accept' }).click();
     await page.waitForURL((u) => u.pathname === '/settings' && u.searchParams.get('connected') === 'outlook');
     await page.getByText('Outlook connected').waitFor();
     const status = await apiGet<{ scopes: string[] }>('/api/integrations/outlook/status');
