@@ -366,7 +366,10 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await page.getByText('New meetings are now created in “Projects”.').waitFor();
     expect((await cals()).filter((c) => c.isDefault).map((c) => c.name)).toEqual(['Projects']);
     // The default calendar is always synced: its checkbox cannot be unticked.
-    await expect(table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isDisabled()).resolves.toBe(true);
+    // (polled: a sync-status read that started before the change may answer after it; the next read corrects it)
+    await expect
+      .poll(() => table.getByRole('checkbox', { name: 'Sync Projects', exact: true }).isDisabled(), { timeout: 30_000 })
+      .toBe(true);
     await shot('settings-default-1280');
     await table.getByRole('radio', { name: `Default for new meetings: ${own.name}`, exact: true }).click();
     await page.getByText(`New meetings are now created in “${own.name}”.`).waitFor();

@@ -155,12 +155,29 @@ function SyncTable({
   busy: boolean;
 }) {
   const a = useAction();
-  // The change shows at once; the next sync-status (or a failure) replaces it with what the server says.
+  // The change shows at once; a sync-status that agrees with it (or a failure) replaces it with what the server says.
   const [pending, setPending] = useState<{ selected: Record<string, boolean>; defaultOf: Record<string, string> }>({
     selected: {},
     defaultOf: {},
   });
-  useEffect(() => setPending({ selected: {}, defaultOf: {} }), [sync]);
+  // A pending change stays shown until the server's state agrees with it: a sync-status read that started before the
+  // change may answer after it.
+  useEffect(
+    () =>
+      setPending((p) => ({
+        selected: Object.fromEntries(
+          Object.entries(p.selected).filter(([id, v]) =>
+            sync.calendars.some((c) => c.calendarId === id && c.selected !== v),
+          ),
+        ),
+        defaultOf: Object.fromEntries(
+          Object.entries(p.defaultOf).filter(([, id]) =>
+            sync.calendars.some((c) => c.calendarId === id && !c.isDefault),
+          ),
+        ),
+      })),
+    [sync],
+  );
   if (sync.calendars.length === 0) return <p>No calendars are synced yet.</p>;
   const patch = (c: SyncCalendar, body: { selectedForSync?: boolean; isDefault?: boolean }, name: string) =>
     a.run(name, async () => {
