@@ -1,22 +1,23 @@
 // Google Calendar on the settings page: connection status, connect through Google's consent page (and back with a
 // banner), reconnect when the grant stopped working, calendars and their sync, disconnect after a confirmation.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { ResponseOf } from '../api/client';
 import { Async, ErrorBox, Loading, useApi } from '../components/async';
-import { dateTime, relative } from '../format';
+import { relative } from '../format';
 import { navigate, useLocation } from '../router';
+import {
+  ActionOutcome,
+  ConnectionFacts,
+  STATUS_TEXT,
+  defaultBlocker,
+  useAction,
+  useCalendarChoices,
+  type SyncRow,
+} from './settings-common';
 
 type Status = ResponseOf<'/api/integrations/google/status', 'get'>;
 type Calendar = Status['calendars'][number];
-type SyncRow = ResponseOf<'/api/outlook/calendar/sync-status', 'get'>['calendars'][number];
-
-const STATUS_TEXT: Record<string, string> = {
-  not_connected: 'Not connected',
-  active: 'Connected',
-  needs_reauth: 'Needs sign-in again',
-  revoked: 'Disconnected',
-};
 
 /** What each Google scope is for, in the words of docs/google.md. */
 const SCOPE_WHY: Record<string, string> = {
@@ -49,29 +50,6 @@ function GoogleCallbackBanner() {
   );
 }
 
-/** One action at a time: its name while running, its error, and a done message. */
-function useAction() {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState<string | null>(null);
-  /** Runs `f`; the success message is `message`, or what `f` returns when it returns a string. */
-  const run = async (name: string, f: () => Promise<unknown>, message?: string) => {
-    setBusy(name);
-    setError(undefined);
-    setDone(null);
-    try {
-      const r = await f();
-      if (message !== undefined) setDone(message);
-      else if (typeof r === 'string') setDone(r);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
-  return { busy, error, done, run };
-}
-
 async function connect(prompt?: 'consent' | 'select_account') {
   const { authorizeUrl } = await api.post('/api/integrations/google/connect', { body: prompt ? { prompt } : {} });
   window.location.assign(authorizeUrl);
@@ -79,14 +57,6 @@ async function connect(prompt?: 'consent' | 'select_account') {
 
 const hasMeet = (c: Calendar | undefined) =>
   c?.onlineMeetingProviders.some((p) => p === 'googleMeet' || p === 'hangoutsMeet') ?? false;
-
-/** Why a calendar cannot be the default for new meetings (null: it can). */
-function defaultBlocker(r: SyncRow): string | null {
-  if (r.isShared) return 'shared calendars cannot be the default';
-  if (!r.canEdit) return 'read-only calendars cannot be the default';
-  if (!r.selected) return 'sync this calendar first';
-  return null;
-}
 
 /** The Google calendars: sync on/off, the default for new meetings, Meet support and sync health, per calendar. */
 function CalendarTable({
@@ -102,29 +72,10 @@ function CalendarTable({
   onResync: (calendarId: string) => void;
   busy: boolean;
 }) {
-  const a = useAction();
+  const { a, shown, toggle, makeDefault } = useCalendarChoices(rows, (c) => c.name, onChanged);
   if (rows.length === 0) return <p>No Google calendars are known yet. Refresh the calendar list.</p>;
   const info = new Map(calendars.map((c) => [c.id, c]));
   const disabled = busy || a.busy !== null;
-  const patch = (r: SyncRow, body: { selectedForSync?: boolean; isDefault?: boolean }) =>
-    a.run(`patch-${r.calendarId}`, async () => {
-      const out = await api.patch('/api/calendars/{calendarId}', { params: { calendarId: r.calendarId }, body });
-      onChanged();
-      if (body.isDefault) return `New meetings are now created in “${r.name}”.`;
-      if (body.selectedForSync === false)
-        return `Stopped syncing “${r.name}”: ${out.removedMeetings} meeting${out.removedMeetings === 1 ? '' : 's'} removed from calbridge.`;
-      return `Syncing “${r.name}” again${out.syncQueued ? ': a full sync is queued' : ''}.`;
-    });
-  const toggle = (r: SyncRow, on: boolean) => {
-    if (
-      !on &&
-      !window.confirm(
-        `Stop syncing “${r.name}”? Its meetings leave calbridge until you sync it again, and customers you linked to them by hand are forgotten.`,
-      )
-    )
-      return;
-    void patch(r, { selectedForSync: on });
-  };
   return (
     <>
       <div className="table-wrap">
@@ -142,7 +93,8 @@ function CalendarTable({
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => {
+            {rows.map((row) => {
+              const r = shown(row);
               const blocker = defaultBlocker(r);
               return (
                 <tr key={r.calendarId}>
@@ -172,7 +124,7 @@ function CalendarTable({
                         checked={r.isDefault}
                         disabled={disabled || (blocker !== null && !r.isDefault)}
                         title={blocker && !r.isDefault ? blocker : undefined}
-                        onChange={() => void patch(r, { isDefault: true })}
+                        onChange={() => makeDefault(r)}
                       />
                       <span className="sr-only">
                         Default for new meetings: {r.name}
@@ -215,13 +167,7 @@ function CalendarTable({
           </tbody>
         </table>
       </div>
-      {a.busy && <p role="status">Saving…</p>}
-      {a.done && (
-        <p role="status" className="good">
-          {a.done}
-        </p>
-      )}
-      {a.error !== undefined && <ErrorBox error={a.error} />}
+      <ActionOutcome a={a} busyText="Saving…" />
     </>
   );
 }
@@ -256,14 +202,18 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
     [s.connected, tick],
   );
   // The default calendar first, then own calendars, then shared ones (rooms), each by name.
-  const rows = (sync.data ?? [])
-    .filter((r) => r.provider === 'GOOGLE')
-    .sort(
-      (x, y) =>
-        Number(y.isDefault) - Number(x.isDefault) ||
-        Number(x.isShared) - Number(y.isShared) ||
-        x.name.localeCompare(y.name),
-    );
+  const rows = useMemo(
+    () =>
+      (sync.data ?? [])
+        .filter((r) => r.provider === 'GOOGLE')
+        .sort(
+          (x, y) =>
+            Number(y.isDefault) - Number(x.isDefault) ||
+            Number(x.isShared) - Number(y.isShared) ||
+            x.name.localeCompare(y.name),
+        ),
+    [sync.data],
+  );
   // Poll while a calendar's first sync runs; one that keeps failing shows its error instead of being polled forever.
   const syncing = rows.some((r) => r.selected && !r.lastError && (r.fullSyncInProgress || !r.lastSuccessAt));
   useEffect(() => {
@@ -299,22 +249,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
       <h2 id="google-h" tabIndex={-1} ref={headingRef}>
         Google Calendar
       </h2>
-      <dl className="facts">
-        <dt>Status</dt>
-        <dd>
-          <span className={s.status === 'active' ? 'pill good' : exists ? 'pill' : 'pill bad'}>
-            {s.status === 'active' ? '● ' : '○ '}
-            {STATUS_TEXT[s.status] ?? s.status}
-          </span>
-        </dd>
-        {s.account && (
-          <>
-            <dt>Connected as</dt>
-            <dd>
-              {s.account.name ?? ''} {s.account.email && <code>{s.account.email}</code>}
-            </dd>
-          </>
-        )}
+      <ConnectionFacts s={s} statusText={STATUS_TEXT} neutral={exists}>
         {s.providerTenantId && (
           <>
             <dt>Domain</dt>
@@ -336,19 +271,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
             </dd>
           </>
         )}
-        {s.connectedAt && (
-          <>
-            <dt>Connected</dt>
-            <dd>{dateTime(s.connectedAt)}</dd>
-          </>
-        )}
-        {(s.lastError || s.statusReason) && (
-          <>
-            <dt>Problem</dt>
-            <dd className="bad">⚠ {s.lastError ?? s.statusReason}</dd>
-          </>
-        )}
-      </dl>
+      </ConnectionFacts>
       {s.status === 'needs_reauth' && (
         <p className="hint">
           Google no longer accepts calbridge’s access: sign in again to resume sync and scheduling.

@@ -7,15 +7,21 @@ import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime, duration, relative } from '../format';
 import { navigate, useLocation } from '../router';
 import { GoogleSettings } from './settings-google';
+import {
+  ActionOutcome,
+  ConnectionFacts,
+  STATUS_TEXT,
+  defaultBlocker,
+  useAction,
+  useCalendarChoices,
+  type SyncRow,
+} from './settings-common';
 
 type Status = ResponseOf<'/api/integrations/outlook/status', 'get'>;
 type SyncStatus = ResponseOf<'/api/outlook/calendar/sync-status', 'get'>;
 
-const STATUS_TEXT: Record<string, string> = {
-  not_connected: 'Not connected',
-  active: 'Connected',
-  needs_reauth: 'Needs sign-in again',
-  revoked: 'Disconnected',
+const OUTLOOK_STATUS_TEXT: Record<string, string> = {
+  ...STATUS_TEXT,
   unsupported_mailbox: 'Mailbox not supported (on-premises Exchange)',
   consent_required: 'Your IT administrator must approve calbridge',
 };
@@ -46,27 +52,6 @@ function CallbackBanner() {
       </button>
     </div>
   );
-}
-
-function useAction() {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState<string | null>(null);
-  /** Runs `f`; the success message is `message`, or what `f` returns when it returns a string. */
-  const run = async (name: string, f: () => Promise<unknown>, message?: string) => {
-    setBusy(name);
-    setError(undefined);
-    setDone(null);
-    try {
-      const r = await f();
-      if (message ?? typeof r === 'string') setDone(message ?? (r as string));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
-  return { busy, error, done, run };
 }
 
 async function connect(prompt?: 'consent' | 'select_account') {
@@ -128,19 +113,8 @@ function AdminConsent({ rooms = false }: { rooms?: boolean }) {
   );
 }
 
-type SyncCalendar = SyncStatus['calendars'][number];
-
 /** A calendar's name as the user tells them apart: shared calendars (often also called "Calendar") name their owner. */
-const calendarLabel = (c: SyncCalendar) =>
-  c.isShared ? `${c.name} (shared by ${c.ownerEmail ?? 'someone else'})` : c.name;
-
-/** Why a calendar cannot be chosen as the default (null: it can). */
-function defaultBlocker(c: SyncCalendar): string | null {
-  if (c.isShared) return 'shared calendars cannot be the default';
-  if (!c.canEdit) return 'read-only calendars cannot be the default';
-  if (!c.selected) return 'sync this calendar first';
-  return null;
-}
+const calendarLabel = (c: SyncRow) => (c.isShared ? `${c.name} (shared by ${c.ownerEmail ?? 'someone else'})` : c.name);
 
 /** Sync selection and default calendar per calendar (PATCH /api/calendars/:id), with each calendar's sync health. */
 function SyncTable({
@@ -154,60 +128,8 @@ function SyncTable({
   onChanged: () => void;
   busy: boolean;
 }) {
-  const a = useAction();
-  // The change shows at once; a sync-status that agrees with it (or a failure) replaces it with what the server says.
-  const [pending, setPending] = useState<{ selected: Record<string, boolean>; defaultOf: Record<string, string> }>({
-    selected: {},
-    defaultOf: {},
-  });
-  // A pending change stays shown until the server's state agrees with it: a sync-status read that started before the
-  // change may answer after it.
-  useEffect(
-    () =>
-      setPending((p) => ({
-        selected: Object.fromEntries(
-          Object.entries(p.selected).filter(([id, v]) =>
-            sync.calendars.some((c) => c.calendarId === id && c.selected !== v),
-          ),
-        ),
-        defaultOf: Object.fromEntries(
-          Object.entries(p.defaultOf).filter(([, id]) =>
-            sync.calendars.some((c) => c.calendarId === id && !c.isDefault),
-          ),
-        ),
-      })),
-    [sync],
-  );
+  const { a, shown, toggle, makeDefault } = useCalendarChoices(sync.calendars, calendarLabel, onChanged);
   if (sync.calendars.length === 0) return <p>No calendars are synced yet.</p>;
-  const patch = (c: SyncCalendar, body: { selectedForSync?: boolean; isDefault?: boolean }, name: string) =>
-    a.run(name, async () => {
-      setPending((p) => ({
-        selected:
-          body.selectedForSync === undefined ? p.selected : { ...p.selected, [c.calendarId]: body.selectedForSync },
-        defaultOf: body.isDefault ? { ...p.defaultOf, [c.connectionId]: c.calendarId } : p.defaultOf,
-      }));
-      const r = await api
-        .patch('/api/calendars/{calendarId}', { params: { calendarId: c.calendarId }, body })
-        .catch((e: unknown) => {
-          setPending({ selected: {}, defaultOf: {} });
-          throw e;
-        });
-      onChanged();
-      if (body.isDefault) return `New meetings are now created in “${calendarLabel(c)}”.`;
-      if (body.selectedForSync === false)
-        return `Stopped syncing “${calendarLabel(c)}”: ${r.removedMeetings} meeting${r.removedMeetings === 1 ? '' : 's'} removed from calbridge.`;
-      return `Syncing “${calendarLabel(c)}” again${r.syncQueued ? ': a full sync is queued' : ''}.`;
-    });
-  const toggle = (c: SyncCalendar, on: boolean) => {
-    if (
-      !on &&
-      !window.confirm(
-        `Stop syncing “${calendarLabel(c)}”? Its meetings leave calbridge (calendar, customers, metrics) until you sync it again, and customers you linked to them by hand are forgotten.`,
-      )
-    )
-      return;
-    void patch(c, { selectedForSync: on }, `select-${c.calendarId}`);
-  };
   const disabled = busy || a.busy !== null;
   return (
     <div className="table-wrap">
@@ -226,13 +148,8 @@ function SyncTable({
           </tr>
         </thead>
         <tbody>
-          {sync.calendars.map((shown) => {
-            const pendingDefault = pending.defaultOf[shown.connectionId];
-            const c = {
-              ...shown,
-              selected: pending.selected[shown.calendarId] ?? shown.selected,
-              isDefault: pendingDefault ? pendingDefault === shown.calendarId : shown.isDefault,
-            };
+          {sync.calendars.map((row) => {
+            const c = shown(row);
             const blocker = defaultBlocker(c);
             return (
               <tr key={c.calendarId} data-calendar-id={c.calendarId}>
@@ -266,7 +183,7 @@ function SyncTable({
                       checked={c.isDefault}
                       disabled={disabled || (blocker !== null && !c.isDefault)}
                       aria-describedby={blocker && !c.isDefault ? `default-why-${c.calendarId}` : undefined}
-                      onChange={() => void patch(c, { isDefault: true }, `default-${c.calendarId}`)}
+                      onChange={() => makeDefault(c)}
                     />
                     Default for new meetings: {calendarLabel(c)}
                   </label>
@@ -338,13 +255,7 @@ function SyncTable({
           })}
         </tbody>
       </table>
-      {a.busy && <p role="status">Saving…</p>}
-      {a.done && (
-        <p role="status" className="good">
-          {a.done}
-        </p>
-      )}
-      {a.error !== undefined && <ErrorBox error={a.error} />}
+      <ActionOutcome a={a} busyText="Saving…" />
       <p className="hint">
         Queue: {sync.queue.queued} waiting, {sync.queue.active} running. Untick a calendar to stop syncing it; the
         default calendar is where calbridge creates new meetings.
@@ -376,41 +287,14 @@ function Connection({ s, reload }: { s: Status; reload: () => void }) {
   return (
     <section className="card" aria-labelledby="outlook-h">
       <h2 id="outlook-h">Outlook / Microsoft 365</h2>
-      <dl className="facts">
-        <dt>Status</dt>
-        <dd>
-          <span className={s.status === 'active' ? 'pill good' : s.connected ? 'pill' : 'pill bad'}>
-            {s.status === 'active' ? '● ' : '○ '}
-            {STATUS_TEXT[s.status] ?? s.status}
-          </span>
-        </dd>
-        {s.account && (
-          <>
-            <dt>Connected as</dt>
-            <dd>
-              {s.account.name ?? ''} {s.account.email && <code>{s.account.email}</code>}
-            </dd>
-          </>
-        )}
+      <ConnectionFacts s={s} statusText={OUTLOOK_STATUS_TEXT} neutral={s.connected}>
         {s.scopes.length > 0 && (
           <>
             <dt>Permissions</dt>
             <dd>{s.scopes.join(', ')}</dd>
           </>
         )}
-        {s.connectedAt && (
-          <>
-            <dt>Connected</dt>
-            <dd>{dateTime(s.connectedAt)}</dd>
-          </>
-        )}
-        {(s.lastError || s.statusReason) && (
-          <>
-            <dt>Problem</dt>
-            <dd className="bad">⚠ {s.lastError ?? s.statusReason}</dd>
-          </>
-        )}
-      </dl>
+      </ConnectionFacts>
       <div className="actions">
         {!s.connected && (
           <button
@@ -460,13 +344,7 @@ function Connection({ s, reload }: { s: Status; reload: () => void }) {
           </>
         )}
       </div>
-      {a.busy && <p role="status">Working…</p>}
-      {a.done && (
-        <p role="status" className="good">
-          {a.done}
-        </p>
-      )}
-      {a.error !== undefined && <ErrorBox error={a.error} />}
+      <ActionOutcome a={a} busyText="Working…" />
       {s.connected && (
         <>
           <h3>Calendars</h3>
@@ -628,13 +506,7 @@ function PreferencesForm({ prefs, onSaved }: { prefs: Prefs; onSaved: () => void
           Fix the highlighted fields, then save again.
         </p>
       )}
-      {a.busy && <p role="status">Saving…</p>}
-      {a.done && (
-        <p role="status" className="good">
-          {a.done}
-        </p>
-      )}
-      {a.error !== undefined && <ErrorBox error={a.error} />}
+      <ActionOutcome a={a} busyText="Saving…" />
     </form>
   );
 }
