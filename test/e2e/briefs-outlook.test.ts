@@ -8,6 +8,7 @@ import '../../src/main/features.js';
 import { detectionFeatures } from '../../src/main/features/detection.js';
 import type { Database } from '../../src/stores/database.js';
 import { createTestDatabase } from '../support/db.js';
+import { waitFor } from '../support/wait.js';
 import { startTestEmulator, type TestEmulator } from '../support/microsoft.js';
 import { startSyncServer, type SyncServer } from '../support/sync-server.js';
 
@@ -30,16 +31,6 @@ let t: TestEmulator;
 let database: Database;
 let s: SyncServer;
 let user: Awaited<ReturnType<SyncServer['connect']>>;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const outbox = async () =>
   (

@@ -18,6 +18,7 @@ import type { SyncTarget } from '../../src/ports/sync.js';
 import type { Database } from '../../src/stores/database.js';
 import { up as migration0008 } from '../../src/stores/migrations/0008_google_channel_token.js';
 import { createTestDatabase } from '../support/db.js';
+import { waitFor } from '../support/wait.js';
 import { followGoogleAuthorize, startTestGoogleEmulator, type TestGoogleEmulator } from '../support/google.js';
 import { freePort } from '../support/sync-server.js';
 
@@ -33,16 +34,6 @@ let url: string;
 let dir: string;
 let logs = '';
 let target: SyncTarget;
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const emulatorChannels = async () =>
   (await (await fetch(`${g.emu.baseUrl}/_emulator/channels`, { dispatcher: g.agent })).json()) as {

@@ -1,125 +1,73 @@
 // Browser end to end: the whole server with its bundled emulator, driven through the web app in headless Chromium:
 // demo login, Outlook consent, sync, sanitised hostile body, manual association, a Teams QBR through approval, chat,
 // calendar selection, default calendar and sync preferences.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch, type Agent } from 'undici';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
 import { readDemoLink } from '../../src/main/features/web.js';
-import { startServer, type RunningServer } from '../../src/main/server.js';
-import '../../src/main/features.js';
-import { createTestDatabase } from '../support/db.js';
+import type { RunningServer } from '../../src/main/server.js';
+import {
+  agentTrusting,
+  chromiumAvailable,
+  nav as navIn,
+  openBrowser,
+  startWebServer,
+  waitFor,
+  type BrowserPage,
+  type WebServer,
+} from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const LOGIN = 'adele.vance@contoso.com';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`web-app browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+const hasChromium = chromiumAvailable('web-app');
 
+let web: WebServer;
+let b: BrowserPage;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let dataDir: string;
 let apiKey: string;
 let emuAgent: Agent;
-const pageErrors: string[] = [];
 
 /** Calls calbridge's API as the demo user. */
-async function apiGet<T>(path: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const apiGet = <T>(path: string): Promise<T> => web.api<T>(path);
 
 async function emulator<T>(path: string): Promise<T> {
   const res = await undiciFetch(`${server.emulator!.baseUrl}${path}`, { dispatcher: emuAgent });
   return (await res.json()) as T;
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-async function nav(label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
-}
+const shot = (name: string): Promise<void> => b.shot(name);
+const nav = (label: string): Promise<void> => navIn(page, label);
 
 describe.skipIf(!hasChromium)('the web app in a browser', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'cb-web-'));
-    const config = loadConfig({
-      CALBRIDGE_DATA_DIR: dataDir,
-      CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CALBRIDGE_START_EMULATOR: 'true',
-      CALBRIDGE_EMBEDDED_WORKER: 'true',
-      SYNC_POLL_INTERVAL_SECONDS: '5',
-      RATE_LIMIT_PER_MINUTE: '100000',
+    web = await startWebServer();
+    ({ server, dataDir, apiKey } = web);
+    emuAgent = agentTrusting(server.emulator!.caFile);
+    // The browser is where Adele works (Pacific, like her mailbox). A hostile event body that ran script would call
+    // alert (or set the flag directly).
+    b = await openBrowser({
+      initScript: () => {
+        (window as unknown as { alert: () => void }).alert = () => {
+          (window as unknown as { __xss: boolean }).__xss = true;
+        };
+      },
     });
-    server = await startServer(config, { database: await createTestDatabase() });
-    apiKey = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();
-    emuAgent = new Agent({ connect: { ca: readFileSync(server.emulator!.caFile, 'utf8') } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    // The browser is where Adele works (Pacific, like her mailbox): the week view and the seeded week then agree
-    // at any hour of the day the test runs (in UTC, Monday morning is still last week in her mailbox).
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1280, height: 900 },
-      timezoneId: 'America/Los_Angeles',
-    });
-    // A hostile event body that ran script would call alert (or set the flag directly).
-    await context.addInitScript(() => {
-      (window as unknown as { alert: () => void }).alert = () => {
-        (window as unknown as { __xss: boolean }).__xss = true;
-      };
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`.slice(0, 1500));
-    });
-    page.on('pageerror', (e) => pageErrors.push(`${e.message} ${e.stack ?? ''}`.slice(0, 1500)));
-    page.setDefaultTimeout(30_000);
+    ({ browser, page } = b);
   }, 240_000);
 
   afterEach(async (ctx) => {
-    if (pageErrors.length) console.error('page errors:', pageErrors.splice(0));
+    const pageErrors = b?.takeErrors() ?? [];
+    if (pageErrors.length) console.error('page errors:', pageErrors);
     if (ctx.task.result?.state === 'fail' && page)
       await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await web?.close();
     await emuAgent?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('signs in with the one-time demo link, which works only once', async () => {

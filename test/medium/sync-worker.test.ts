@@ -10,6 +10,7 @@ import { SyncWorker, hashClientState } from '../../src/services/sync/worker.js';
 import type { Database } from '../../src/stores/database.js';
 import { PgSyncStore } from '../../src/stores/sync-store.js';
 import { createTestDatabase } from '../support/db.js';
+import { waitFor } from '../support/wait.js';
 
 const MAILBOX = 'megan@contoso.com';
 let db: Database;
@@ -17,15 +18,6 @@ let queue: JobQueue;
 let worker: SyncWorker;
 let world: MockCalendarWorld;
 let ids: { tenantId: string; calendarId: string; connectionId: string };
-
-async function waitFor(check: () => Promise<boolean>, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('condition not met in time');
-}
 
 beforeEach(async () => {
   db = await createTestDatabase();
@@ -111,8 +103,11 @@ describe('sync worker', () => {
     for (let i = 0; i < 10; i++) accepted.push(await queue.enqueueSync(job));
     expect(accepted.filter(Boolean).length).toBe(1);
     await worker.start(2);
-    await waitFor(async () => (await count()) === 5);
-    await waitFor(async () => (await queue.depth()).queued === 0 && (await queue.depth()).active === 0);
+    await waitFor('five meetings', async () => (await count()) === 5);
+    await waitFor(
+      'an empty queue',
+      async () => (await queue.depth()).queued === 0 && (await queue.depth()).active === 0,
+    );
     expect(runs.length).toBeGreaterThanOrEqual(1);
     expect(runs.length).toBeLessThanOrEqual(2);
   });

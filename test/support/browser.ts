@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { startServer, type RunningServer } from '../../src/main/server.js';
 import '../../src/main/features.js';
 import { createTestDatabase } from './db.js';
+import { waitFor as waitUntil } from './wait.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -91,8 +92,11 @@ export interface BrowserPage {
   shot(name: string): Promise<void>;
 }
 
-/** Headless Chromium with one 1280×900 page that accepts the servers' self-signed certificates. */
-export async function openBrowser(): Promise<BrowserPage> {
+/**
+ * Headless Chromium with one 1280×900 page that accepts the servers' self-signed certificates; `initScript` runs in
+ * every page before the app's own scripts.
+ */
+export async function openBrowser(opts: { initScript?: () => void } = {}): Promise<BrowserPage> {
   mkdirSync(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   // In the zone of the seeded user both browser tests sign in as (Adele, Pacific): "this week" in the web app is then
@@ -102,6 +106,7 @@ export async function openBrowser(): Promise<BrowserPage> {
     viewport: { width: 1280, height: 900 },
     timezoneId: 'America/Los_Angeles',
   });
+  if (opts.initScript) await context.addInitScript(opts.initScript);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -121,16 +126,9 @@ export async function openBrowser(): Promise<BrowserPage> {
   };
 }
 
-/** Polls `f` every second until it returns something truthy. */
-export async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+/** Polls `f` every second until it returns something truthy (browser steps are slow: two minutes by default). */
+export const waitFor = <T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000) =>
+  waitUntil(what, f, { ms, every: 1000 });
 
 /** Clicks a link of the app's main navigation. */
 export async function nav(page: Page, label: string): Promise<void> {
