@@ -78,36 +78,21 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   // with the ceiling run at the same size, its memory is the reference (same database kind holding the same rows)
   const ref = (plain: RunFigures | null, pick: (r: RunFigures) => number) =>
     plain ? { reference: { name: 'plain fetch + INSERT loop', samples: [pick(plain)] } } : {};
-  for (const { size, f, plain } of memory) {
-    results.push({
-      name: `initial sync memory at ${size} bulk: peak heap`,
-      unit: 'MB',
-      samples: [f.peakHeapMb],
-      ...ref(plain, (r) => r.peakHeapMb),
-      better: 'lower',
-    });
-    results.push({
-      name: `initial sync memory at ${size} bulk: heap growth`,
-      unit: 'MB',
-      samples: [f.heapGrowthMb],
-      ...ref(plain, (r) => r.heapGrowthMb),
-      better: 'lower',
-    });
-    results.push({
-      name: `initial sync memory at ${size} bulk: peak RSS`,
-      unit: 'MB',
-      samples: [f.peakRssMb],
-      ...ref(plain, (r) => r.peakRssMb),
-      better: 'lower',
-    });
-    results.push({
-      name: `initial sync memory at ${size} bulk: RSS growth`,
-      unit: 'MB',
-      samples: [f.rssGrowthMb],
-      ...ref(plain, (r) => r.rssGrowthMb),
-      better: 'lower',
-    });
-  }
+  const MEMORY_FIGURES: Array<[string, (r: RunFigures) => number]> = [
+    ['peak heap', (r) => r.peakHeapMb],
+    ['heap growth', (r) => r.heapGrowthMb],
+    ['peak RSS', (r) => r.peakRssMb],
+    ['RSS growth', (r) => r.rssGrowthMb],
+  ];
+  for (const { size, f, plain } of memory)
+    for (const [what, pick] of MEMORY_FIGURES)
+      results.push({
+        name: `initial sync memory at ${size} bulk: ${what}`,
+        unit: 'MB',
+        samples: [pick(f)],
+        ...ref(plain, pick),
+        better: 'lower',
+      });
   if (webhooks) {
     results.push({
       name: 'webhook: notification → meetings row latency',

@@ -1,7 +1,6 @@
 // Postgres side of the calendar settings: which calendars sync, the default calendar, per-user sync preferences.
 // Every query is scoped by tenant and user: a calendar of another tenant or user is simply not found.
 import type { Kysely, Transaction } from 'kysely';
-import type { ProviderType } from '../domain/calendar.js';
 import type {
   CalendarPatch,
   CalendarSetting,
@@ -165,17 +164,5 @@ export class PgCalendarSettingsStore implements CalendarSettingsStore {
   }
 }
 
-function toSetting(r: {
-  id: string;
-  connectionId: string;
-  provider: ProviderType;
-  connectionStatus: string;
-  name: string;
-  ownerEmail: string | null;
-  isShared: boolean;
-  isDefault: boolean;
-  canEdit: boolean;
-  selectedForSync: boolean;
-}): CalendarSetting {
-  return { ...r };
-}
+/** A row as a setting (a copy: callers change the outcome's `after`). */
+const toSetting = (r: CalendarSetting): CalendarSetting => ({ ...r });
