@@ -148,7 +148,10 @@ describe('registerFaultHooks', () => {
     app = Fastify();
     await app.register(
       async (scope) => {
-        registerFaultHooks(scope, f, (req) => ({ appId: 'app', mailbox: String(req.headers['x-mailbox'] ?? 'm') }));
+        registerFaultHooks(scope, f, (req) => {
+          const mailbox = String(req.headers['x-mailbox'] ?? 'm');
+          return { appId: 'app', mailbox, throttleKey: mailbox === 'unthrottled' ? null : mailbox };
+        });
         scope.get('/thing', handler);
       },
       { prefix: '/v1.0' },
@@ -188,6 +191,17 @@ describe('registerFaultHooks', () => {
     expect((await otherMailbox).statusCode).toBe(200);
     // Slots were released when the responses finished.
     expect((await app.inject({ method: 'GET', url: '/v1.0/thing' })).statusCode).toBe(200);
+  });
+
+  it('does not count a request without a throttle key', async () => {
+    await build(new Faults(() => 0, { throttle: { requestsPerWindow: 1 } }), async () => ({ ok: true }));
+    const headers = { 'x-mailbox': 'unthrottled' };
+    const codes = [];
+    for (let i = 0; i < 3; i++)
+      codes.push((await app.inject({ method: 'GET', url: '/v1.0/thing', headers })).statusCode);
+    expect(codes).toEqual([200, 200, 200]);
+    expect((await app.inject({ method: 'GET', url: '/v1.0/thing' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/v1.0/thing' })).statusCode).toBe(429);
   });
 
   it('injects server errors only under the scope', async () => {

@@ -278,8 +278,11 @@ export function faultsFor(store: object): Faults | undefined {
   return registry.get(store);
 }
 
-/** Who a Graph request is for, for throttling and logs. */
-export type RequestIdentity = (req: FastifyRequest) => { appId: string; mailbox: string };
+/**
+ * Who a Graph request is for: the app, the mailbox its path addresses (for logs: `tenant` outside any mailbox, `none`
+ * for `/me` without a user) and what it counts against for throttling (null: not throttled itself).
+ */
+export type RequestIdentity = (req: FastifyRequest) => { appId: string; mailbox: string; throttleKey: string | null };
 
 /** Installs the fault hooks on the `/v1.0` scope: latency, random errors, throttling (in that order). */
 export function registerFaultHooks(scope: FastifyInstance, faults: Faults, identify: RequestIdentity): void {
@@ -292,7 +295,8 @@ export function registerFaultHooks(scope: FastifyInstance, faults: Faults, ident
       return sendGraphError(req, reply, random);
     }
     const who = identify(req);
-    const admitted = faults.admit(who.appId, who.mailbox);
+    if (who.throttleKey === null) return;
+    const admitted = faults.admit(who.appId, who.throttleKey);
     if (admitted instanceof GraphHttpError) {
       (req as FaultTagged).emuFault = admitted.message.includes('Concurrency')
         ? 'throttle-concurrency'

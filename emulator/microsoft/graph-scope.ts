@@ -19,15 +19,17 @@ function safeDecode(s: string): string {
 
 /** The app id and addressed mailbox of a Graph request (token decoded without verification: only for accounting). */
 export function requestIdentity(directory: Directory): RequestIdentity {
-  return (req: FastifyRequest): { appId: string; mailbox: string } => {
+  return (req: FastifyRequest) => {
     let appId = 'anonymous';
     let oid: string | null = null;
+    let tid = 'unknown';
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       try {
         const claims = decodeJwt(auth.slice(7).trim());
         appId = String(claims.appid ?? claims.azp ?? 'anonymous');
         oid = claims.idtyp === 'app' ? null : typeof claims.oid === 'string' ? claims.oid : null;
+        if (typeof claims.tid === 'string') tid = claims.tid;
       } catch {
         // not a JWT: the handler answers 401
       }
@@ -38,7 +40,12 @@ export function requestIdentity(directory: Directory): RequestIdentity {
       const raw = safeDecode(m[1]).replace(/^'|'$/g, '');
       mailbox = directory.getUser(raw)?.id ?? raw.toLowerCase();
     } else if (!m) mailbox = 'tenant';
-    return { appId, mailbox };
+    // Outlook's limits are per app and mailbox. A request outside any mailbox (subscriptions, places) counts for the
+    // signed-in user, or the organisation for an app-only token — never for the whole app across tenants; a $batch
+    // is not counted itself, its inner requests are (each on its own mailbox).
+    const throttleKey =
+      mailbox !== 'tenant' ? mailbox : /^\/v1\.0\/\$batch(?:[/?]|$)/.test(req.url) ? null : (oid ?? `tenant:${tid}`);
+    return { appId, mailbox, throttleKey };
   };
 }
 
