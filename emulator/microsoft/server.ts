@@ -164,7 +164,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     logger: opts.quiet === false ? { level: 'info' } : false,
     bodyLimit: 8 * 1024 * 1024,
     // Graph ids (long event ids, occurrence ids, URL-encoded addresses) exceed Fastify's default of 100.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
   });
   let baseUrl = '';
   const ctx: GraphContext & { caPem: string; faults: Faults } = {
