@@ -6,17 +6,19 @@ import { instantOf } from './scheduling-http.js';
 import {
   parseDurationMs,
   suggestMeetingTimes,
+  workingWindows,
   type Interval,
   type LocationCandidate,
   type Participant,
   type SuggestInput,
   type Suggestion,
+  type WorkingHoursSpec,
 } from './scheduling.js';
 import { toDateTimeTimeZone } from './time.js';
 
 const DEFAULT_DURATION_MS = 30 * 60_000;
-/** Without timeSlots, suggestions are looked for from now over this span. */
-const DEFAULT_SPAN_MS = 2 * 86_400_000;
+/** Without timeSlots, suggestions are looked for from now through this many of the organizer's working days. */
+const DEFAULT_WORKING_DAYS = 2;
 const DEFAULT_MAX_CANDIDATES = 10;
 const MAX_SPAN_MS = 62 * 86_400_000;
 
@@ -56,7 +58,30 @@ function list(v: unknown, name: string): Json[] {
   return v as Json[];
 }
 
-function timeSlots(tc: Json, nowMs: number): Interval[] {
+/**
+ * The search window of a request without timeSlots: from now through the end of the organizer's next
+ * two working days (days with working time left after now, in the working-hours zone). A fixed span of
+ * calendar days held no working time at all on a Saturday or Sunday, so every suggestion came back empty
+ * on weekends. For `personal` and `unrestricted` every day of the week is a working day.
+ */
+export function defaultWindow(
+  wh: WorkingHoursSpec,
+  domain: 'work' | 'personal' | 'unrestricted',
+  nowMs: number,
+): Interval {
+  const spec: WorkingHoursSpec =
+    domain === 'work'
+      ? wh
+      : { ...wh, daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] };
+  if (domain === 'unrestricted') return { startMs: nowMs, endMs: nowMs + DEFAULT_WORKING_DAYS * 86_400_000 };
+  // Two weeks always hold two working days unless the organizer has none at all.
+  const windows = workingWindows(spec, nowMs, nowMs + 14 * 86_400_000);
+  const picked = windows.slice(0, DEFAULT_WORKING_DAYS);
+  const last = picked[picked.length - 1];
+  return { startMs: nowMs, endMs: last ? last.endMs : nowMs + DEFAULT_WORKING_DAYS * 86_400_000 };
+}
+
+function timeSlots(tc: Json, fallback: Interval): Interval[] {
   const raw = list(tc.timeSlots ?? tc.timeslots, 'timeConstraint.timeSlots');
   const slots = raw.map((s, i) => {
     const startMs = instantOf(s.start, `timeSlots[${i}].start`);
@@ -64,7 +89,7 @@ function timeSlots(tc: Json, nowMs: number): Interval[] {
     if (endMs <= startMs) throw bad(`timeSlots[${i}]: the end must be after the start.`);
     return { startMs, endMs };
   });
-  if (slots.length === 0) return [{ startMs: nowMs, endMs: nowMs + DEFAULT_SPAN_MS }];
+  if (slots.length === 0) return [fallback];
   const span = Math.max(...slots.map((s) => s.endMs)) - Math.min(...slots.map((s) => s.startMs));
   if (span > MAX_SPAN_MS)
     throw new GraphHttpError(
@@ -142,7 +167,8 @@ export function parseFindRequest(
         ? 'work'
         : null;
   if (!activityDomain) throw bad(`Unknown activityDomain '${domainRaw}'.`);
-  const slots = timeSlots(tc, nowMs);
+  const organizerHours = workingHoursOf(ctx, organizer.id).spec;
+  const slots = timeSlots(tc, defaultWindow(organizerHours, activityDomain, nowMs));
   const from = Math.min(...slots.map((s) => s.startMs));
   const to = Math.max(...slots.map((s) => s.endMs));
   let durationMs = DEFAULT_DURATION_MS;
@@ -155,7 +181,7 @@ export function parseFindRequest(
   const lc = obj(body.locationConstraint, 'locationConstraint');
   const suggestLocation = bool(lc.suggestLocation, 'suggestLocation', false);
   return {
-    organizer: { busy: busyItems(ctx, organizer.id, from, to), workingHours: workingHoursOf(ctx, organizer.id).spec },
+    organizer: { busy: busyItems(ctx, organizer.id, from, to), workingHours: organizerHours },
     attendees: list(body.attendees, 'attendees').map((a, i) => participant(ctx, organizer, a, i, from, to)),
     timeSlots: slots,
     activityDomain,

@@ -381,6 +381,29 @@ describe('POST /me/findMeetingTimes', () => {
     ]);
   });
 
+  it("without timeConstraint, searches the organizer's next two working days, whatever day it is asked on", async () => {
+    // Saturday 2026-12-12, Sunday 2026-12-13, Friday 2026-12-11 afternoon (PST working hours 08:00-17:00, Mon-Fri).
+    const cases: [string, string[]][] = [
+      ['2026-12-12T18:00:00Z', ['2026-12-14', '2026-12-15']],
+      ['2026-12-13T23:30:00Z', ['2026-12-14', '2026-12-15']],
+      ['2026-12-11T20:00:00Z', ['2026-12-11', '2026-12-14']],
+    ];
+    for (const [now, days] of cases) {
+      const res = await find(
+        { meetingDuration: 'PT1H', maxCandidates: 100 },
+        { Prefer: `outlook.timezone="${PST}"` },
+        now,
+      );
+      expect(res.statusCode).toBe(200);
+      const got = res.json() as Json;
+      expect(got.emptySuggestionsReason, now).toBe('');
+      const seen = new Set(
+        (got.meetingTimeSuggestions as Json[]).map((s) => String(s.meetingTimeSlot.start.dateTime).slice(0, 10)),
+      );
+      expect([...seen].sort(), now).toEqual(days);
+    }
+  });
+
   it('rejects bad input and missing permissions', async () => {
     expect((await find({ meetingDuration: 'an hour' })).statusCode).toBe(400);
     expect((await find({ minimumAttendeePercentage: 120 })).statusCode).toBe(400);
