@@ -1,5 +1,6 @@
-// Calendar API v3 routes under /calendar/v3: calendarList, events CRUD (etag/If-Match), list/sync, instances,
-// watch/channels.stop, freeBusy; plus the Admin SDK resource-calendar list for rooms.
+// Calendar API v3 routes under /calendar/v3: calendarList, calendars (secondary calendars), acl (sharing), events
+// CRUD (etag/If-Match) on any calendar the caller may use, list/sync, instances, watch/channels.stop, freeBusy;
+// plus the Admin SDK resource-calendar list for rooms.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import {
@@ -7,6 +8,7 @@ import {
   conditionNotMet,
   deleted,
   duplicate,
+  requiredAccessLevel,
   forbidden,
   forbiddenForNonOrganizer,
   timeRangeEmpty,
@@ -19,10 +21,10 @@ import {
 } from './errors.js';
 import type { GoogleFaults } from './faults.js';
 import { listEvents, listInstances } from './list.js';
-import type { GCalendar, GEvent, GUser } from './model.js';
+import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
 import { SCOPE_PREFIX, type AccessToken, type OAuthState } from './oauth.js';
-import { applyBody, eventJson, newEvent } from './serialize.js';
-import { newEventId, isValidEventId, type GoogleStore } from './store.js';
+import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize.js';
+import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
 
 export interface CalendarDeps {
@@ -41,6 +43,8 @@ const WRITE = ['calendar', 'calendar.events'].map((s) => SCOPE_PREFIX + s);
 /** Properties only the organizer may set (guests' copies refuse them). */
 const SHARED = ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const;
 const FREEBUSY = [...READ, SCOPE_PREFIX + 'calendar.freebusy'];
+const CALENDARS = ['calendar', 'calendar.calendars'].map((s) => SCOPE_PREFIX + s);
+const ACLS = ['calendar', 'calendar.acls'].map((s) => SCOPE_PREFIX + s);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,10 +56,16 @@ function need(t: AccessToken, scopes: string[]): void {
   if (!t.scopes.some((s) => scopes.includes(s))) throw insufficientScopes();
 }
 
-function ownCalendar(deps: CalendarDeps, t: AccessToken, id: string): GCalendar {
+/**
+ * The calendar `id` names (`primary`: the caller's own), checked for `need`. A calendar the caller cannot read
+ * (no rule, or free/busy only) is 404, as Google hides it; one it can read but not change is 403 requiredAccessLevel.
+ */
+function calendarFor(deps: CalendarDeps, t: AccessToken, id: string, need: 'reader' | 'writer' | 'owner'): GCalendar {
   const cid = id === 'primary' ? t.user : decodeURIComponent(id).toLowerCase();
   const cal = deps.store.calendar(cid);
-  if (!cal || cal.owner !== t.user) throw notFound();
+  const role = cal ? deps.store.roleOf(cal, t.user) : 'none';
+  if (!cal || !GoogleStore.atLeast(role, 'reader')) throw notFound();
+  if (!GoogleStore.atLeast(role, need)) throw requiredAccessLevel(need === 'owner' ? 'owner' : 'writer');
   return cal;
 }
 
@@ -99,7 +109,7 @@ async function writeEvent(
   const t = req.googleToken!;
   need(t, WRITE);
   const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
-  const cal = ownCalendar(deps, t, calendarId);
+  const cal = calendarFor(deps, t, calendarId, 'writer');
   const current = eventOrInstance(deps, cal, eventId);
   if (current.status === 'cancelled' && !current.recurringEventId) throw deleted();
   checkIfMatch(deps, req, current);
@@ -113,17 +123,18 @@ async function writeEvent(
     conferenceTypes: owner.conferenceTypes,
     conferenceDataVersion: Number(q.conferenceDataVersion ?? 0),
     replace: method === 'PUT',
+    conference: deps.faults.config.conference,
   });
   const body = (req.body ?? {}) as Record<string, unknown>;
-  if (organizer !== cal.owner && SHARED.some((k) => body[k] !== undefined && body[k] !== current[k]))
+  if (organizer !== cal.id && SHARED.some((k) => body[k] !== undefined && body[k] !== current[k]))
     throw forbiddenForNonOrganizer();
-  if (organizer !== cal.owner) {
+  if (organizer !== cal.id) {
     // An attendee can change only their own response (and private properties); the rest is the organizer's.
-    const mine = next.attendees?.find((a) => a.email.toLowerCase() === cal.owner);
+    const mine = next.attendees?.find((a) => a.email.toLowerCase() === cal.id);
     const updated = {
       ...current,
       attendees: current.attendees?.map((a) =>
-        a.email.toLowerCase() === cal.owner && mine ? { ...a, responseStatus: mine.responseStatus } : a,
+        a.email.toLowerCase() === cal.id && mine ? { ...a, responseStatus: mine.responseStatus } : a,
       ),
     };
     deps.store.put(cal, updated);
@@ -133,7 +144,7 @@ async function writeEvent(
       deps.store.put(orgCal, {
         ...orgEv,
         attendees: orgEv.attendees?.map((a) =>
-          a.email.toLowerCase() === cal.owner ? { ...a, responseStatus: mine.responseStatus } : a,
+          a.email.toLowerCase() === cal.id ? { ...a, responseStatus: mine.responseStatus } : a,
         ),
       });
     return eventJson(deps.store, cal, updated);
@@ -168,7 +179,11 @@ function freeBusy(deps: CalendarDeps, t: AccessToken, body: Record<string, unkno
     const cid = key === 'primary' ? t.user : key.toLowerCase();
     const target = deps.store.users.get(cid);
     const cal = deps.store.calendar(cid);
-    const visible = target && cal && (target.domain === me.domain || cid === t.user);
+    // People and rooms of the caller's domain, and any calendar shared with the caller (free/busy or more).
+    const visible =
+      cal &&
+      ((target && (target.domain === me.domain || cid === t.user)) ||
+        GoogleStore.atLeast(deps.store.roleOf(cal, t.user), 'freeBusyReader'));
     if (!visible) {
       calendars[key] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
       continue;
@@ -178,26 +193,57 @@ function freeBusy(deps: CalendarDeps, t: AccessToken, body: Record<string, unkno
   return { kind: 'calendar#freeBusy', timeMin: from.toUTC().toISO(), timeMax: to.toUTC().toISO(), calendars };
 }
 
-const ACCESS_ROLES = ['freeBusyReader', 'reader', 'writer', 'owner'];
-
-function calendarListEntry(deps: CalendarDeps, cal: GCalendar, primary: boolean) {
+/** The caller's calendarList entry for `cal` (its role decides accessRole; only the own primary is `primary`). */
+function calendarListEntry(deps: CalendarDeps, cal: GCalendar, role: AccessRole, caller: string) {
   const u = user(deps, cal.owner);
+  const primary = cal.primary && cal.owner === caller;
+  const rooms = u.kind === 'room';
   return {
     kind: 'calendar#calendarListEntry',
     etag: `"${cal.seq}"`,
     id: cal.id,
-    summary: primary ? cal.id : u.name,
+    summary: primary ? cal.id : cal.primary ? u.name : cal.summary,
+    ...(cal.description !== undefined ? { description: cal.description } : {}),
     timeZone: cal.timeZone,
     colorId: primary ? '14' : '7',
     backgroundColor: primary ? '#9fe1e7' : '#42d692',
     foregroundColor: '#000000',
     selected: true,
-    accessRole: primary ? 'owner' : 'freeBusyReader',
+    accessRole: role,
     defaultReminders: primary ? [{ method: 'popup', minutes: 10 }] : [],
     ...(primary
       ? { notificationSettings: { notifications: [{ type: 'eventCreation', method: 'email' }] }, primary: true }
       : {}),
-    conferenceProperties: { allowedConferenceSolutionTypes: u.conferenceTypes },
+    conferenceProperties: { allowedConferenceSolutionTypes: rooms ? [] : u.conferenceTypes },
+  };
+}
+
+/**
+ * The calendars on the caller's list with the caller's role: their own (primary and secondary), those shared with
+ * them by an ACL rule (a Workspace user's list gains a calendar shared within the domain), and the domain's rooms.
+ */
+function calendarListOf(deps: CalendarDeps, caller: string): Array<{ cal: GCalendar; role: AccessRole }> {
+  const me = user(deps, caller);
+  const out: Array<{ cal: GCalendar; role: AccessRole }> = [];
+  for (const cal of deps.store.calendars.values()) {
+    const owner = deps.store.users.get(cal.owner);
+    const listed =
+      cal.owner === caller || cal.acl.has(`user:${caller}`) || (owner?.kind === 'room' && owner.domain === me.domain);
+    const role = deps.store.roleOf(cal, caller);
+    if (listed && role !== 'none') out.push({ cal, role: owner?.kind === 'room' ? 'freeBusyReader' : role });
+  }
+  const rank = (x: { cal: GCalendar }) => (x.cal.owner === caller ? (x.cal.primary ? 0 : 1) : 2);
+  return out.sort((a, b) => rank(a) - rank(b));
+}
+
+function aclRule(cal: GCalendar, key: string, role: AccessRole) {
+  const value = key.slice('user:'.length);
+  return {
+    kind: 'calendar#aclRule',
+    etag: `"${cal.seq}"`,
+    id: key,
+    scope: { type: 'user', value },
+    role,
   };
 }
 
@@ -225,53 +271,141 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     const t = req.googleToken!;
     need(t, FREEBUSY.concat(READ));
     const own = store.calendar(t.user)!;
-    const me = user(deps, t.user);
-    // Rooms are listed with freeBusyReader access; `minAccessRole` filters by the caller's role, as Google does.
-    const min = ACCESS_ROLES.indexOf(String((req.query as Q).minAccessRole ?? 'freeBusyReader'));
-    if (min < 0) throw badRequest('Invalid value for minAccessRole');
-    const rooms =
-      min > ACCESS_ROLES.indexOf('freeBusyReader')
-        ? []
-        : [...store.users.values()]
-            .filter((u) => u.kind === 'room' && u.domain === me.domain)
-            .map((u) => store.calendar(u.email)!);
+    // `minAccessRole` filters by the caller's role, as Google does (rooms are freeBusyReader).
+    const minRole = String((req.query as Q).minAccessRole ?? 'freeBusyReader') as AccessRole;
+    if (!ACCESS_ROLES.includes(minRole) || minRole === 'none') throw badRequest('Invalid value for minAccessRole');
+    const entries = calendarListOf(deps, t.user).filter((x) => GoogleStore.atLeast(x.role, minRole));
     return {
       kind: 'calendar#calendarList',
       etag: `"${own.seq}"`,
       nextSyncToken: Buffer.from(`cl:${own.seq}`).toString('base64url'),
-      items: [calendarListEntry(deps, own, true), ...rooms.map((r) => calendarListEntry(deps, r, false))],
+      items: entries.map((x) => calendarListEntry(deps, x.cal, x.role, t.user)),
     };
   });
   app.get('/calendar/v3/users/me/calendarList/:calendarId', async (req) => {
     const t = req.googleToken!;
     const id = (req.params as { calendarId: string }).calendarId;
-    const cal = id === 'primary' ? store.calendar(t.user) : store.calendar(decodeURIComponent(id));
-    if (!cal) throw notFound();
-    return calendarListEntry(deps, cal, cal.owner === t.user);
+    const cid = id === 'primary' ? t.user : decodeURIComponent(id).toLowerCase();
+    const entry = calendarListOf(deps, t.user).find((x) => x.cal.id === cid);
+    if (!entry) throw notFound();
+    return calendarListEntry(deps, entry.cal, entry.role, t.user);
+  });
+
+  // calendars: secondary calendars of the caller (the caller owns what it creates).
+  const calendarJson = (cal: GCalendar) => ({
+    kind: 'calendar#calendar',
+    etag: `"${cal.seq}"`,
+    id: cal.id,
+    summary: cal.primary ? cal.id : cal.summary,
+    ...(cal.description !== undefined ? { description: cal.description } : {}),
+    timeZone: cal.timeZone,
+    conferenceProperties: { allowedConferenceSolutionTypes: user(deps, cal.owner).conferenceTypes },
+  });
+  app.post('/calendar/v3/calendars', async (req) => {
+    const t = req.googleToken!;
+    need(t, CALENDARS);
+    const body = (req.body ?? {}) as { summary?: unknown; timeZone?: unknown; description?: unknown };
+    if (typeof body.summary !== 'string' || body.summary === '') throw required('summary');
+    if (
+      body.timeZone !== undefined &&
+      (typeof body.timeZone !== 'string' || !DateTime.local().setZone(body.timeZone).isValid)
+    )
+      throw badRequest('Invalid time zone definition.');
+    const cal = store.createCalendar(
+      t.user,
+      body.summary,
+      body.timeZone as string | undefined,
+      typeof body.description === 'string' ? body.description : undefined,
+    );
+    return calendarJson(cal);
+  });
+  app.get('/calendar/v3/calendars/:calendarId', async (req) => {
+    const t = req.googleToken!;
+    need(t, READ.concat(CALENDARS));
+    return calendarJson(calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader'));
+  });
+  app.delete('/calendar/v3/calendars/:calendarId', async (req, reply) => {
+    const t = req.googleToken!;
+    need(t, CALENDARS);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'owner');
+    // A primary calendar cannot be deleted (calendars.clear empties it instead).
+    if (cal.primary) throw badRequest('The primary calendar cannot be deleted.');
+    store.calendars.delete(cal.id);
+    return reply.code(204).send();
+  });
+
+  // acl: sharing a calendar with a user (writers may read the rules; only owners change them).
+  app.get('/calendar/v3/calendars/:calendarId/acl', async (req) => {
+    const t = req.googleToken!;
+    need(t, ACLS.concat(SCOPE_PREFIX + 'calendar.acls.readonly'));
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'writer');
+    return {
+      kind: 'calendar#acl',
+      etag: `"${cal.seq}"`,
+      nextSyncToken: Buffer.from(`acl:${cal.seq}`).toString('base64url'),
+      items: [
+        aclRule(cal, `user:${cal.owner}`, 'owner'),
+        ...[...cal.acl.entries()].map(([k, role]) => aclRule(cal, k, role)),
+      ],
+    };
+  });
+  app.post('/calendar/v3/calendars/:calendarId/acl', async (req) => {
+    const t = req.googleToken!;
+    need(t, ACLS);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'owner');
+    const body = (req.body ?? {}) as { role?: unknown; scope?: { type?: unknown; value?: unknown } };
+    if (typeof body.role !== 'string' || !ACCESS_ROLES.includes(body.role as AccessRole)) throw required('role');
+    if (!body.scope || typeof body.scope.type !== 'string') throw required('scope');
+    if (body.scope.type !== 'user') throw badRequest('The emulator models ACL rules for users only (scope.type user).');
+    if (typeof body.scope.value !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(body.scope.value))
+      throw required('scope.value');
+    const who = body.scope.value.toLowerCase();
+    const key = `user:${who}`;
+    const role = body.role as AccessRole;
+    if (who !== cal.owner) {
+      if (role === 'none') cal.acl.delete(key);
+      else cal.acl.set(key, role);
+    }
+    return aclRule(cal, key, who === cal.owner ? 'owner' : role);
+  });
+  app.delete('/calendar/v3/calendars/:calendarId/acl/:ruleId', async (req, reply) => {
+    const t = req.googleToken!;
+    need(t, ACLS);
+    const { calendarId, ruleId } = req.params as { calendarId: string; ruleId: string };
+    const cal = calendarFor(deps, t, calendarId, 'owner');
+    if (!cal.acl.delete(decodeURIComponent(ruleId).toLowerCase())) throw notFound();
+    return reply.code(204).send();
   });
 
   app.get('/calendar/v3/calendars/:calendarId/events', async (req) => {
     const t = req.googleToken!;
     need(t, READ);
-    return listEvents(store, ownCalendar(deps, t, (req.params as { calendarId: string }).calendarId), req.query as Q);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader');
+    return listEvents(store, cal, req.query as Q, store.roleOf(cal, t.user));
   });
   app.post('/calendar/v3/calendars/:calendarId/events', async (req) => {
     const t = req.googleToken!;
     need(t, WRITE);
-    const cal = ownCalendar(deps, t, (req.params as { calendarId: string }).calendarId);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'writer');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const q = req.query as Q;
     const id = body.id === undefined ? newEventId() : String(body.id);
     if (!isValidEventId(id)) throw badRequest('Invalid resource id value.');
     if (cal.events.has(id)) throw duplicate();
     const owner = user(deps, cal.owner);
-    const ev = applyBody(newEvent(id, owner, store.now()), body, {
+    const shell = newEvent(id, owner, store.now());
+    // The calendar organizes its events (a secondary calendar by its own id); the caller is the creator.
+    shell.organizer = cal.primary ? shell.organizer : { email: cal.id, displayName: cal.summary };
+    const me = user(deps, t.user);
+    shell.creator = { email: me.email, displayName: me.name };
+    const ev = applyBody(shell, body, {
       supportsAttachments: q.supportsAttachments === 'true',
-      organizer: cal.owner,
+      organizer: cal.id,
       users: store.users,
       conferenceTypes: owner.conferenceTypes,
       conferenceDataVersion: Number(q.conferenceDataVersion ?? 0),
       replace: true,
+      conference: deps.faults.config.conference,
     });
     if (typeof body.iCalUID === 'string') ev.iCalUID = body.iCalUID;
     const saved = store.put(cal, ev);
@@ -281,22 +415,29 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
   app.post('/calendar/v3/calendars/:calendarId/events/watch', async (req) => {
     const t = req.googleToken!;
     need(t, READ);
-    const cal = ownCalendar(deps, t, (req.params as { calendarId: string }).calendarId);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader');
     return deps.channels.watch(cal, t, (req.body ?? {}) as Record<string, unknown>, deps.baseUrl());
   });
   app.get('/calendar/v3/calendars/:calendarId/events/:eventId', async (req) => {
     const t = req.googleToken!;
     need(t, READ);
     const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
-    const cal = ownCalendar(deps, t, calendarId);
+    const cal = calendarFor(deps, t, calendarId, 'reader');
     const e = eventOrInstance(deps, cal, eventId);
+    // A conference still being created finishes after the configured number of reads (then the event changes).
+    const settled = conferenceAfterRead(e);
+    if (settled) {
+      const saved = store.put(cal, settled);
+      if (saved.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, saved);
+      return eventJson(store, cal, saved);
+    }
     return eventJson(store, cal, e);
   });
   app.get('/calendar/v3/calendars/:calendarId/events/:eventId/instances', async (req) => {
     const t = req.googleToken!;
     need(t, READ);
     const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
-    const cal = ownCalendar(deps, t, calendarId);
+    const cal = calendarFor(deps, t, calendarId, 'reader');
     const master = findEvent(cal, eventId);
     if (!master.recurrence) throw badRequest('The event is not a recurring event.');
     if (master.status === 'cancelled') throw deleted();
@@ -308,12 +449,13 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     const t = req.googleToken!;
     need(t, WRITE);
     const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
-    const cal = ownCalendar(deps, t, calendarId);
+    const cal = calendarFor(deps, t, calendarId, 'writer');
     const e = eventOrInstance(deps, cal, eventId);
+    // An event deleted before answers 410 Gone (reason `deleted`); one this calendar never had answers 404.
     if (e.status === 'cancelled') throw deleted();
     checkIfMatch(deps, req, e);
     const gone = store.put(cal, { ...e, status: 'cancelled' });
-    if (e.organizer.email.toLowerCase() === cal.owner) store.fanOut(cal, { ...gone, attendees: [] });
+    if (e.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, { ...gone, attendees: [] });
     return reply.code(204).send();
   });
   app.post('/calendar/v3/channels/stop', async (req, reply) => {

@@ -38,11 +38,19 @@ export const badRequest = (message: string, location?: string) =>
   new GoogleApiError(400, 'invalid', message, location ? { location, locationType: 'parameter' } : {});
 export const required = (field: string) => new GoogleApiError(400, 'required', `Missing ${field}.`);
 export const forbidden = (message = 'Forbidden') => new GoogleApiError(403, 'forbidden', message);
-export type RateReason = 'rateLimitExceeded' | 'userRateLimitExceeded' | 'quotaExceeded';
+/** Throttling (seconds: back off and retry) and limits that last hours (quotaExceeded, dailyLimitExceeded). */
+export type RateReason = 'rateLimitExceeded' | 'userRateLimitExceeded' | 'quotaExceeded' | 'dailyLimitExceeded';
+export const RATE_REASONS: RateReason[] = [
+  'rateLimitExceeded',
+  'userRateLimitExceeded',
+  'quotaExceeded',
+  'dailyLimitExceeded',
+];
 const RATE_MESSAGES: Record<RateReason, string> = {
   rateLimitExceeded: 'Rate Limit Exceeded',
   userRateLimitExceeded: 'User Rate Limit Exceeded',
   quotaExceeded: 'Calendar usage limits exceeded.',
+  dailyLimitExceeded: 'Daily Limit Exceeded. The quota will be reset at midnight Pacific Time (PT).',
 };
 export const rateLimit = (status: 403 | 429, retryAfter?: number, reason: RateReason = 'rateLimitExceeded') =>
   new GoogleApiError(status, reason, RATE_MESSAGES[reason], {
@@ -80,5 +88,10 @@ export const fullSyncRequired = () =>
   });
 export const conditionNotMet = () =>
   new GoogleApiError(412, 'conditionNotMet', 'Precondition Failed', { locationType: 'header', location: 'If-Match' });
+/** A calendar the caller can read but not change (or whose ACL only its owner may change). */
+export const requiredAccessLevel = (level: 'writer' | 'owner') =>
+  new GoogleApiError(403, 'requiredAccessLevel', `You need to have ${level} access to this calendar.`, {
+    domain: 'calendar',
+  });
 export const deleted = () => new GoogleApiError(410, 'deleted', 'Resource has been deleted');
 export const duplicate = () => new GoogleApiError(409, 'duplicate', 'The requested identifier already exists.');

@@ -1,7 +1,8 @@
-// Fault injection for the Calendar API: per-user rate limiting (403 or 429 rateLimitExceeded), random 500/503
-// backend errors and latency, reproducible from a seed.
+// Fault injection for the Calendar API: per-user rate limiting (403 or 429 rateLimitExceeded, or a usage limit such
+// as quotaExceeded / dailyLimitExceeded), random 500/503 backend errors, latency, and Meet creation that stays pending
+// or fails; reproducible from a seed.
 import { createRng, type Rng } from '../common/rng.js';
-import { GoogleApiError, rateLimit, type RateReason } from './errors.js';
+import { GoogleApiError, RATE_REASONS, rateLimit, type RateReason } from './errors.js';
 
 export interface GoogleFaultConfig {
   seed: number;
@@ -17,6 +18,12 @@ export interface GoogleFaultConfig {
   /** Each Calendar API request fails with probability `rate`, status picked from `statuses`. */
   errors: { rate: number; statuses: Array<500 | 503> };
   latency: { fixedMs: number };
+  /**
+   * Meet creation (conferenceData.createRequest): Google creates conferences asynchronously. With `pendingReads` > 0
+   * a new conference answers `pending` to the write and to that many events.get reads, then ends in `outcome`;
+   * `outcome: 'failure'` ends it without entry points (statusCode failure).
+   */
+  conference: { pendingReads: number; outcome: 'success' | 'failure' };
 }
 
 export type GoogleFaultPatch = {
@@ -37,6 +44,7 @@ export const DEFAULT_GOOGLE_FAULTS: GoogleFaultConfig = {
   },
   errors: { rate: 0, statuses: [500, 503] },
   latency: { fixedMs: 0 },
+  conference: { pendingReads: 0, outcome: 'success' },
 };
 
 export class FaultConfigError extends Error {}
@@ -49,8 +57,7 @@ function validate(c: GoogleFaultConfig): GoogleFaultConfig {
   if (!(c.throttle.requestsPerWindow >= 1)) bad('throttle.requestsPerWindow must be >= 1');
   if (!(c.throttle.windowSeconds > 0)) bad('throttle.windowSeconds must be > 0');
   if (c.throttle.status !== 403 && c.throttle.status !== 429) bad('throttle.status must be 403 or 429');
-  if (!['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded'].includes(c.throttle.reason))
-    bad('throttle.reason must be rateLimitExceeded, userRateLimitExceeded or quotaExceeded');
+  if (!RATE_REASONS.includes(c.throttle.reason)) bad(`throttle.reason must be one of ${RATE_REASONS.join(', ')}`);
   if (!(c.errors.rate >= 0 && c.errors.rate <= 1)) bad('errors.rate must be between 0 and 1');
   if (
     !Array.isArray(c.errors.statuses) ||
@@ -59,6 +66,10 @@ function validate(c: GoogleFaultConfig): GoogleFaultConfig {
   )
     bad('errors.statuses must list 500 and/or 503');
   if (!(c.latency.fixedMs >= 0)) bad('latency.fixedMs must be >= 0');
+  if (!(Number.isInteger(c.conference.pendingReads) && c.conference.pendingReads >= 0))
+    bad('conference.pendingReads must be an integer >= 0');
+  if (c.conference.outcome !== 'success' && c.conference.outcome !== 'failure')
+    bad("conference.outcome must be 'success' or 'failure'");
   return c;
 }
 
@@ -84,6 +95,7 @@ export class GoogleFaults {
       throttle: { ...c.throttle, ...patch.throttle },
       errors: { ...c.errors, ...patch.errors },
       latency: { ...c.latency, ...patch.latency },
+      conference: { ...c.conference, ...patch.conference },
     });
     this.rng = createRng(this.config.seed);
     this.windows.clear();

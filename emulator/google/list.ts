@@ -2,7 +2,7 @@
 // (410 fullSyncRequired for an unknown or invalidated token, 400 for parameters that cannot go with a token).
 import { DateTime } from 'luxon';
 import { badRequest, fullSyncRequired, GoogleApiError, timeRangeEmpty, updatedMinTooLongAgo } from './errors.js';
-import type { GCalendar, GEvent } from './model.js';
+import type { AccessRole, GCalendar, GEvent } from './model.js';
 import { instantOf, zoneOf } from './recurrence.js';
 import { eventJson } from './serialize.js';
 import type { GoogleStore } from './store.js';
@@ -77,8 +77,13 @@ function expand(
   return out;
 }
 
-/** Answers events.list for a calendar the caller owns. */
-export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<string, unknown> {
+/** Answers events.list for a calendar the caller may read (`accessRole`: the caller's role on it). */
+export function listEvents(
+  store: GoogleStore,
+  cal: GCalendar,
+  q: Q,
+  accessRole: AccessRole = 'owner',
+): Record<string, unknown> {
   const maxResults = Math.min(2500, Math.max(1, Number(q.maxResults ?? 250) || 250));
   if (q.maxResults !== undefined && !(Number(q.maxResults) >= 1))
     throw badRequest('Invalid value for maxResults', 'maxResults');
@@ -145,7 +150,7 @@ export function listEvents(store: GoogleStore, cal: GCalendar, q: Q): Record<str
     description: '',
     updated: new Date(store.now()).toISOString(),
     timeZone: cal.timeZone,
-    accessRole: 'owner',
+    accessRole,
     defaultReminders: owner?.kind === 'room' ? [] : [{ method: 'popup', minutes: 10 }],
     ...(more
       ? { nextPageToken: encode({ o: offset + maxResults }) }

@@ -63,12 +63,31 @@ export interface GEvent {
   updated: string;
   /** Emulator bookkeeping: change sequence number within its calendar (sync tokens, etags). */
   seq: number;
+  /** Emulator bookkeeping: a Meet still being created (`createRequest.status.statusCode` pending). */
+  pendingConference?: PendingConference;
 }
+
+/** A conference create request that stays `pending` for `readsLeft` more events.get reads, then ends in `outcome`. */
+export interface PendingConference {
+  requestId: string;
+  type: string;
+  readsLeft: number;
+  outcome: 'success' | 'failure';
+}
+
+/** Calendar access roles, weakest first (Calendar v3 `accessRole` / ACL `role`). */
+export const ACCESS_ROLES = ['none', 'freeBusyReader', 'reader', 'writer', 'owner'] as const;
+export type AccessRole = (typeof ACCESS_ROLES)[number];
 
 export interface GCalendar {
   id: string;
   owner: string;
+  /** The owner's primary calendar (id = the owner's address); others are secondary calendars (calendars.insert). */
+  primary: boolean;
   summary: string;
+  description?: string;
+  /** ACL rules for users (`user:<address>` → role); the owner's own rule is implied. */
+  acl: Map<string, AccessRole>;
   timeZone: string;
   /** Change counter; sync tokens carry a value of it. */
   seq: number;

@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { badRequest, GoogleApiError, required } from './errors.js';
-import type { GAttendee, GCalendar, GDateTime, GEvent, GUser } from './model.js';
+import type { GAttendee, GCalendar, GDateTime, GEvent, GUser, PendingConference } from './model.js';
 import { recurrenceProblem } from './recurrence.js';
 import type { GoogleStore } from './store.js';
 
 /** The event as the API returns it to `viewer` (the calendar's owner). */
 export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record<string, unknown> {
-  const { seq: _seq, ...rest } = e;
+  const { seq: _seq, pendingConference: _pending, ...rest } = e;
   const dt = (d: GDateTime): GDateTime => {
     if (!d.dateTime) return d;
     const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(d.dateTime);
@@ -99,6 +99,8 @@ export function applyBody(
     conferenceDataVersion: number;
     replace: boolean;
     supportsAttachments?: boolean;
+    /** How new conferences are created (see GoogleFaultConfig.conference); immediate success when absent. */
+    conference?: { pendingReads: number; outcome: 'success' | 'failure' };
   },
 ): GEvent {
   const e: GEvent = ctx.replace
@@ -156,7 +158,7 @@ export function applyBody(
   const att = attendeesOf(body.attendees, ctx.organizer, ctx.users, base.attendees);
   if (att) e.attendees = att;
   if (body.conferenceData !== undefined && ctx.conferenceDataVersion >= 1)
-    e.conferenceData = conference(body.conferenceData, base, ctx.conferenceTypes, e);
+    e.conferenceData = conference(body.conferenceData, base, ctx.conferenceTypes, e, ctx.conference);
   const durationOk = e.start.date
     ? e.end.date! > e.start.date
     : Date.parse(DateTime.fromISO(e.end.dateTime!, { zone: e.end.timeZone ?? 'utc' }).toISO()!) >=
@@ -174,9 +176,16 @@ function meetCode(): string {
   return `${l()}${l()}${l()}-${l()}${l()}${l()}${l()}-${l()}${l()}${l()}`;
 }
 
-function conference(input: unknown, base: GEvent, allowed: string[], e: GEvent): Record<string, unknown> | undefined {
+function conference(
+  input: unknown,
+  base: GEvent,
+  allowed: string[],
+  e: GEvent,
+  mode: { pendingReads: number; outcome: 'success' | 'failure' } = { pendingReads: 0, outcome: 'success' },
+): Record<string, unknown> | undefined {
   if (input === null) {
     e.hangoutLink = undefined;
+    e.pendingConference = undefined;
     return undefined;
   }
   const cd = input as { createRequest?: { requestId?: string; conferenceSolutionKey?: { type?: string } } };
@@ -187,21 +196,66 @@ function conference(input: unknown, base: GEvent, allowed: string[], e: GEvent):
   if (!allowed.includes(type)) throw badRequest('Invalid conference type value.');
   const prev = base.conferenceData as { createRequest?: { requestId?: string } } | undefined;
   if (prev?.createRequest?.requestId === req.requestId) return base.conferenceData;
+  // Google creates the conference asynchronously: the write can answer `pending` (no entry points yet).
+  const pending: PendingConference = {
+    requestId: req.requestId,
+    type,
+    readsLeft: mode.pendingReads,
+    outcome: mode.outcome,
+  };
+  if (mode.pendingReads > 0) {
+    e.pendingConference = pending;
+    e.hangoutLink = undefined;
+    return {
+      createRequest: { requestId: req.requestId, conferenceSolutionKey: { type }, status: { statusCode: 'pending' } },
+    };
+  }
+  return settledConference(pending, e);
+}
+
+/** The conference data a finished create request leaves on the event (entry points only on success). */
+function settledConference(p: PendingConference, e: GEvent): Record<string, unknown> {
+  e.pendingConference = undefined;
+  const createRequest = {
+    requestId: p.requestId,
+    conferenceSolutionKey: { type: p.type },
+    status: { statusCode: p.outcome },
+  };
+  if (p.outcome === 'failure') {
+    e.hangoutLink = undefined;
+    return { createRequest };
+  }
   const code = meetCode();
   const uri = `https://meet.google.com/${code}`;
   e.hangoutLink = uri;
   return {
-    createRequest: { requestId: req.requestId, conferenceSolutionKey: { type }, status: { statusCode: 'success' } },
+    createRequest,
     entryPoints: [{ entryPointType: 'video', uri, label: `meet.google.com/${code}` }],
     conferenceSolution: {
-      key: { type },
+      key: { type: p.type },
       name: 'Google Meet',
       iconUri:
         'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png',
     },
     conferenceId: code,
-    signature: Buffer.from(`${req.requestId}:${code}`).toString('base64url'),
+    signature: Buffer.from(`${p.requestId}:${code}`).toString('base64url'),
   };
+}
+
+/**
+ * One events.get read of an event whose conference is still pending: counts the read down and, when none are left,
+ * returns the event with the conference finished (success or failure); null while it stays pending.
+ */
+export function conferenceAfterRead(e: GEvent): GEvent | null {
+  const p = e.pendingConference;
+  if (!p) return null;
+  if (p.readsLeft > 0) {
+    p.readsLeft--;
+    return null;
+  }
+  const next = structuredClone(e);
+  next.conferenceData = settledConference(p, next);
+  return next;
 }
 
 /** A new event shell for a calendar owner. */

@@ -2,7 +2,7 @@
 // invitations copied into attendees' calendars, free/busy, and change listeners (push channels).
 import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { GCalendar, GEvent, GUser } from './model.js';
+import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
 import { expandStarts, instanceStamp, instantOf, toGDateTime, zoneOf } from './recurrence.js';
 
 /** base32hex lower-case alphabet of Google event ids. */
@@ -26,6 +26,8 @@ export class GoogleStore {
     this.calendars.set(u.email.toLowerCase(), {
       id: u.email.toLowerCase(),
       owner: u.email.toLowerCase(),
+      primary: true,
+      acl: new Map(),
       summary: u.name,
       timeZone: u.timeZone,
       seq: 1,
@@ -33,6 +35,44 @@ export class GoogleStore {
       events: new Map(),
     });
     return u;
+  }
+
+  /** A secondary calendar owned by `owner` (calendars.insert): a `c_…@group.calendar.google.com` id. */
+  createCalendar(owner: string, summary: string, timeZone?: string, description?: string): GCalendar {
+    const u = this.users.get(owner.toLowerCase())!;
+    const cal: GCalendar = {
+      id: `c_${randomBytes(16).toString('hex')}@group.calendar.google.com`,
+      owner: u.email.toLowerCase(),
+      primary: false,
+      acl: new Map(),
+      summary,
+      ...(description !== undefined ? { description } : {}),
+      timeZone: timeZone ?? u.timeZone,
+      seq: 1,
+      generation: 1,
+      events: new Map(),
+    };
+    this.calendars.set(cal.id, cal);
+    return cal;
+  }
+
+  /**
+   * The role `user` has on `cal`: owner for the owner, else the ACL rule; without a rule, people of the same
+   * Workspace domain see free/busy of each other's primary calendars and of rooms (the Workspace default).
+   */
+  roleOf(cal: GCalendar, user: string): AccessRole {
+    const who = user.toLowerCase();
+    if (cal.owner === who) return 'owner';
+    const rule = cal.acl.get(`user:${who}`);
+    if (rule) return rule;
+    const me = this.users.get(who);
+    const owner = this.users.get(cal.owner);
+    return cal.primary && me && owner && me.domain === owner.domain ? 'freeBusyReader' : 'none';
+  }
+
+  /** Whether `role` is at least `min`. */
+  static atLeast(role: AccessRole, min: AccessRole): boolean {
+    return ACCESS_ROLES.indexOf(role) >= ACCESS_ROLES.indexOf(min);
   }
 
   clear(): void {
