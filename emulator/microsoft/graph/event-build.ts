@@ -6,6 +6,7 @@ import { newICalUid, shortHash } from './ids.js';
 import { NEVER, type CalendarRecord, type GraphEvent, type StoredEvent } from './model.js';
 import { expandSeries } from './recurrence.js';
 import type { MailboxStore } from './store.js';
+import { hasJoinBlock, withJoinBlock, withoutJoinBlock } from './teams-block.js';
 import { graphTimestamp, localToUtcMs, normaliseLocal, requireZone } from './time.js';
 
 type Meta = Pick<StoredEvent, 'startMs' | 'endMs' | 'zone'>;
@@ -323,6 +324,11 @@ export function buildNewEvent(
   const id = store.newId();
   const data = ordered(store, id, ev, owner, now, ev.recurrence ? 'seriesMaster' : 'singleInstance');
   applyOnline(data, cal, owner);
+  if (data.isOnlineMeeting && data.onlineMeeting) {
+    // Exchange writes the join block into the (HTML) body of a new online meeting.
+    data.body = withJoinBlock(data.body, data.onlineMeeting);
+    data.bodyPreview = previewOf(data.body);
+  }
   return { data, meta };
 }
 
@@ -379,7 +385,32 @@ export function patchEvent(
     if (p.isOnlineMeeting === undefined) next.isOnlineMeeting = current.isOnlineMeeting;
     applyOnline(next, cal, owner, current);
   }
+  applyJoinBlock(next, current, p, cal, owner);
   return { data: next, meta };
+}
+
+/**
+ * Keeps the body's Teams join block in step with the online meeting: a replaced body without the block turns the
+ * meeting off (Graph's update-event notes: removing the meeting blob disables the online meeting), even when the
+ * same PATCH says `isOnlineMeeting: true`; a meeting turned on gets the block; one turned off loses it.
+ */
+function applyJoinBlock(
+  next: GraphEvent,
+  current: GraphEvent,
+  p: GraphEvent,
+  cal: CalendarRecord,
+  owner: EmuUser,
+): void {
+  const joinUrl = current.isOnlineMeeting ? current.onlineMeeting?.joinUrl : undefined;
+  if (joinUrl && p.body !== undefined && next.isOnlineMeeting && !hasJoinBlock(next.body, joinUrl)) {
+    next.isOnlineMeeting = false;
+    applyOnline(next, cal, owner, current);
+    return;
+  }
+  if (!joinUrl && next.isOnlineMeeting && next.onlineMeeting) next.body = withJoinBlock(next.body, next.onlineMeeting);
+  else if (joinUrl && !next.isOnlineMeeting && next.body) next.body = withoutJoinBlock(next.body);
+  else return;
+  next.bodyPreview = previewOf(next.body);
 }
 
 /** Keeps the response status of attendees that stay on the meeting. */

@@ -2,7 +2,7 @@
 // Translation lives in mapping*.ts; transport behaviour (retry, limits) wraps the client; this file only orchestrates.
 import { randomUUID } from 'node:crypto';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
-import type { CalendarEvent, Instant, OnlineMeetingProvider, WorkingHours } from '../../domain/calendar.js';
+import type { CalendarEvent, EventDraft, Instant, OnlineMeetingProvider, WorkingHours } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import type {
   CalendarInfo,
@@ -43,6 +43,7 @@ import {
   type GraphDeltaPage,
 } from './mapping.js';
 import { getFreeBusy } from './schedule.js';
+import { findJoinBlock, withJoinBlock } from './teams-block.js';
 
 export interface MicrosoftAdapterOptions {
   /** The connected mailbox's address (tells own calendars from shared ones). */
@@ -142,7 +143,9 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
   }
 
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
-    const patch = changesToGraphPatch(params.changes);
+    let patch = changesToGraphPatch(params.changes); // validates before any request
+    const changes = await this.keepJoinBlock(params.eventId, params.changes);
+    if (changes !== params.changes) patch = changesToGraphPatch(changes);
     if (params.changes.onlineMeeting === true) {
       const current = await this.graph.call<MicrosoftGraph.Event>({
         method: 'GET',
@@ -159,6 +162,23 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       idempotent: true,
     });
     return this.toEvent(updated);
+  }
+
+  /**
+   * A body change of an online meeting carries the meeting's join block over from the current body: Graph turns
+   * the meeting off when a new body lacks it. One extra read per body change (the current body and meeting).
+   */
+  private async keepJoinBlock(eventId: string, changes: Partial<EventDraft>): Promise<Partial<EventDraft>> {
+    if (changes.body === undefined || changes.onlineMeeting === false) return changes;
+    const current = await this.graph.call<MicrosoftGraph.Event>({
+      method: 'GET',
+      path: `/me/events/${enc(eventId)}?$select=id,body,isOnlineMeeting,onlineMeeting`,
+    });
+    const joinUrl = current.onlineMeeting?.joinUrl ?? null;
+    if (!current.isOnlineMeeting || current.body?.contentType?.toLowerCase() !== 'html') return changes;
+    const block = findJoinBlock(current.body.content ?? '', joinUrl);
+    if (block === null) return changes;
+    return { ...changes, body: withJoinBlock(changes.body, block, joinUrl) };
   }
 
   async deleteEvent(eventId: string): Promise<void> {
