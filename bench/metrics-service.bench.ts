@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { BenchResult } from './harness.js';
 import { closeBenchTemplate, openBenchDatabase } from './load/db.js';
 import { DetectionService } from '../src/services/detection/detection-service.js';
-import type { TenantSettingsSource } from '../src/services/detection/ports.js';
+import type { TenantSettingsSource } from '../src/ports/detection.js';
 import { MetricsService } from '../src/services/metrics/metrics-service.js';
 import { PgCustomerStore } from '../src/stores/customer-store.js';
 import type { Database } from '../src/stores/database.js';

@@ -4,10 +4,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
-import type { Config } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
-import type { CustomerService } from '../services/customers/customer-service.js';
-import type { TenantService } from '../services/tenancy/tenant-service.js';
+import type { AppDeps } from './app-deps.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { loggerOptions } from './logging.js';
@@ -17,21 +15,8 @@ import customerRoutes from './routes/customers.js';
 import healthRoutes from './routes/health.js';
 import meRoutes from './routes/me.js';
 
-export interface AppDeps {
-  config: Config;
-  tenants: TenantService;
-  customers: CustomerService;
-  isDatabaseReady: () => Promise<boolean>;
-  /** Captures log output (tests). */
-  logStream?: NodeJS.WritableStream;
-  /** Route modules of features wired by the composition root. */
-  modules?: RouteModule[];
-  /** Paths under /api/ that need no API key (OAuth callbacks, webhooks). */
-  publicPaths?: RegExp[];
-}
-
-/** A feature's routes: registered after the core, with the same deps. */
-export type RouteModule = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
+// The deps types live in app-deps.ts so route modules can name them without importing this file (no cycle).
+export type { AppDeps, RouteModule } from './app-deps.js';
 
 export const API_VERSION = '0.1.0';
 

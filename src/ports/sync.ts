@@ -59,6 +59,53 @@ export interface SyncStore {
   recordError(target: SyncTarget, message: string): Promise<void>;
 }
 
+/** Finds the calendars whose poll is due, each by its owner's poll interval. */
+export interface DueTargetStore {
+  listDueTargets(now: Date, defaultSeconds: number, slackSeconds?: number): Promise<SyncTarget[]>;
+}
+
+export interface SubscriptionStore {
+  /** Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). */
+  saveSubscription(
+    calendarId: string,
+    sub: { id: string; expiresAt: string; clientStateHash: string } | null,
+  ): Promise<void>;
+  findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
+  /** The subscription of a calendar (Google channels are addressed by calendar in the webhook URL). */
+  findByCalendarId(calendarId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
+  markNotified(calendarId: string): Promise<void>;
+}
+
+/** One calendar's stored sync facts, for the sync-status API (lag, next run and throttling are derived from them). */
+export interface CalendarSyncStatusRow {
+  calendarId: string;
+  name: string;
+  isShared: boolean;
+  ownerEmail: string | null;
+  selected: boolean;
+  isDefault: boolean;
+  canEdit: boolean;
+  connectionId: string;
+  provider: ProviderType;
+  /** The owner's poll interval; null → the server default. */
+  pollIntervalSeconds: number | null;
+  lastSuccessAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+  subscriptionExpiresAt: Date | null;
+  lastNotificationAt: Date | null;
+  /** null (like the counters) when the calendar never synced. */
+  fullSyncInProgress: boolean | null;
+  pagesSynced: number | null;
+  eventsSynced: number | null;
+  lastFullSyncAt: Date | null;
+}
+
+export interface SyncStatusSource {
+  /** Per-calendar status scoped by tenant (and user when given), by calendar name. */
+  status(tenantId: string, userId?: string): Promise<CalendarSyncStatusRow[]>;
+}
+
 export interface ProviderResolver {
   forTarget(target: SyncTarget): CalendarProvider;
 }

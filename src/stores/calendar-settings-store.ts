@@ -7,7 +7,7 @@ import type {
   CalendarSettingsStore,
   PatchOutcome,
   SyncPreferences,
-} from '../services/sync/calendar-settings.js';
+} from '../ports/calendar-settings.js';
 import type { DB } from './schema.js';
 
 export class PgCalendarSettingsStore implements CalendarSettingsStore {

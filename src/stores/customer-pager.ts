@@ -1,6 +1,6 @@
 // Every customer of every tenant in keyset pages, for jobs that walk all tenants (score re-evaluation).
 import type { Kysely } from 'kysely';
-import type { CustomerKey, CustomerPager } from '../services/metrics/reevaluation.js';
+import type { CustomerKey, CustomerPager } from '../ports/detection.js';
 import type { DB } from './schema.js';
 
 export class PgCustomerPager implements CustomerPager {

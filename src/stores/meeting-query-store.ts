@@ -10,7 +10,7 @@ import type {
   DetectionWrite,
   MeetingQueryStore,
   MeetingViewer,
-} from '../services/detection/ports.js';
+} from '../ports/detection.js';
 import { isUuid } from './customer-store.js';
 import type { DB } from './schema.js';
 

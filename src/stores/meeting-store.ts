@@ -20,7 +20,7 @@ import type {
   MeetingStore,
   MeetingView,
   TenantPerson,
-} from '../services/scheduling/ports.js';
+} from '../ports/scheduling.js';
 import type { DB, MeetingRow } from './schema.js';
 import { meetingValues } from './sync-store.js';
 

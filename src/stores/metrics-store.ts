@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Attendee, EventType, ResponseStatus } from '../domain/calendar.js';
 import type { DetectionCandidate } from '../domain/detection/types.js';
-import type { MetricRow, MetricsStore } from '../services/detection/ports.js';
+import type { MetricRow, MetricsStore } from '../ports/detection.js';
 import { isUuid } from './customer-store.js';
 import { json } from './meeting-query-store.js';
 import type { DB } from './schema.js';

@@ -8,7 +8,7 @@ import type {
   ProposalRecord,
   ProposalStatus,
   ProposalStore,
-} from '../services/scheduling/ports.js';
+} from '../ports/scheduling.js';
 import type { DB, MeetingProposalsTable } from './schema.js';
 
 /** meeting_proposals with the column of migration 0005. */

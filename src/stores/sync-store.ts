@@ -2,9 +2,18 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CalendarEvent, TimeRange } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
-import type { AppliedPage, SyncPage, SyncState, SyncStore, SyncTarget } from '../ports/sync.js';
+import type {
+  AppliedPage,
+  CalendarSyncStatusRow,
+  DueTargetStore,
+  SubscriptionStore,
+  SyncPage,
+  SyncState,
+  SyncStatusSource,
+  SyncStore,
+  SyncTarget,
+} from '../ports/sync.js';
 import type { DB, NewMeeting } from './schema.js';
-import type { SubscriptionStore } from '../services/sync/worker.js';
 
 /** The meeting row for a provider event (customer fields are never set here). */
 export function meetingValues(t: SyncTarget, e: CalendarEvent, generation: number): NewMeeting {
@@ -73,7 +82,7 @@ const UPDATABLE = [
   'seen_generation',
 ] as const;
 
-export class PgSyncStore implements SyncStore, SubscriptionStore {
+export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore, SyncStatusSource {
   constructor(private readonly db: Kysely<DB>) {}
 
   private targetQuery() {
@@ -439,7 +448,7 @@ export class PgSyncStore implements SyncStore, SubscriptionStore {
   }
 
   /** Per-calendar status for the sync-status API, scoped by tenant (and user when given). */
-  async status(tenantId: string, userId?: string) {
+  async status(tenantId: string, userId?: string): Promise<CalendarSyncStatusRow[]> {
     let q = this.db
       .selectFrom('calendars as c')
       .leftJoin('calendar_sync_state as s', 's.calendar_id', 'c.id')

@@ -1,7 +1,7 @@
 // Postgres repository for meeting templates (soft delete, so defaults a tenant removed are not seeded again).
 import type { ColumnType, Kysely } from 'kysely';
 import { AppError } from '../domain/errors.js';
-import type { TemplateInput, TemplateRecord, TemplateStore } from '../services/scheduling/ports.js';
+import type { TemplateInput, TemplateRecord, TemplateStore } from '../ports/scheduling.js';
 import type { DB, MeetingTemplatesTable } from './schema.js';
 
 /** meeting_templates with the columns of migration 0005. */

@@ -1,13 +1,7 @@
 // Postgres outbox for webhooks and brief e-mails (leased, retried), the sealed webhook secret, and briefs sent.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Attendee, EmailAddress } from '../domain/calendar.js';
-import type {
-  BriefStore,
-  Delivery,
-  DeliveryKind,
-  DeliveryStore,
-  UpcomingCustomerMeeting,
-} from '../services/detection/ports.js';
+import type { BriefStore, Delivery, DeliveryKind, DeliveryStore, UpcomingCustomerMeeting } from '../ports/detection.js';
 import { json } from './meeting-query-store.js';
 import type { DB } from './schema.js';
 

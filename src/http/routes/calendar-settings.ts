@@ -2,11 +2,8 @@
 // default, and the caller's sync preferences (window, poll interval). Scoped by tenant and user.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import {
-  SYNC_PREFERENCE_BOUNDS,
-  type CalendarSetting,
-  type CalendarSettingsService,
-} from '../../services/sync/calendar-settings.js';
+import type { CalendarSetting } from '../../ports/calendar-settings.js';
+import { SYNC_PREFERENCE_BOUNDS, type CalendarSettingsService } from '../../services/sync/calendar-settings.js';
 import { actorOf } from '../auth.js';
 import { errors, Uuid } from '../schemas.js';
 

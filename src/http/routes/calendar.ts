@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
 import { Proposal, proposalView } from './proposals.js';
 

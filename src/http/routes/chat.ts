@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { ChatService } from '../../services/chat/chat-service.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors, Uuid } from '../schemas.js';
 
 const ChatBody = Type.Object(

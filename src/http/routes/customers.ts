@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { actorOf } from '../auth.js';
-import type { AppDeps } from '../build-app.js';
+import type { AppDeps } from '../app-deps.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
 
 const StakeholderInput = Type.Object(

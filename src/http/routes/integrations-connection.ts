@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TObject } from 'typebox';
 import type { CallbackQuery, ConnectionService } from '../../services/connections/connection-service.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors } from '../schemas.js';
 
 /** What differs between providers' connection routes. */

@@ -1,7 +1,7 @@
 // Google Calendar connection routes: connect, OAuth callback (public), status, calendars, disconnect.
 import { Type } from 'typebox';
 import type { ConnectionService } from '../../services/connections/connection-service.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { connectionPublicPaths, connectionRoutes } from './integrations-connection.js';
 
 /** The callback is reached by the user's browser from Google: no API key. */

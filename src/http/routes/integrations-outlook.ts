@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ConnectionService } from '../../services/connections/connection-service.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors } from '../schemas.js';
 import { connectionPublicPaths, connectionRoutes } from './integrations-connection.js';
 

@@ -1,10 +1,10 @@
 // Proposals (pending meeting changes that need a human's approval) and scheduling from a customer's page.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { ProposalRecord } from '../../services/scheduling/ports.js';
+import type { ProposalRecord } from '../../ports/scheduling.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { TemplateService } from '../../services/scheduling/templates.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors, IdParams } from '../schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

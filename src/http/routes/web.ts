@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { AppError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
-import type { RouteModule } from '../build-app.js';
+import type { RouteModule } from '../app-deps.js';
 import { errors, IdParams } from '../schemas.js';
 
 /** Client-side routes answered with index.html (the SPA fallback is this explicit list, so nothing else is shadowed). */

@@ -1,7 +1,7 @@
 // Prep briefs: a scheduled scan enqueues one brief per upcoming customer meeting occurrence, a set time before it.
 import type { TenantSettings } from '../../domain/tenancy.js';
 import type { CustomerStore } from '../../ports/stores.js';
-import type { BriefStore, TenantSettingsSource, UpcomingCustomerMeeting } from '../detection/ports.js';
+import type { BriefStore, TenantSettingsSource, UpcomingCustomerMeeting } from '../../ports/detection.js';
 import type { MetricsService } from '../metrics/metrics-service.js';
 import { openItems, renderBrief, type BriefContent } from './render.js';
 

@@ -5,7 +5,7 @@ import { CustomerIndex } from '../../domain/detection/customer-index.js';
 import { detectWithIndex } from '../../domain/detection/detect.js';
 import type { DetectionResult } from '../../domain/detection/types.js';
 import type { CustomerStore } from '../../ports/stores.js';
-import type { DetectionRow, DetectionStore, DetectionWrite, TenantSettingsSource } from './ports.js';
+import type { DetectionRow, DetectionStore, DetectionWrite, TenantSettingsSource } from '../../ports/detection.js';
 import { toProfile } from './profile.js';
 
 /** Called with the meetings whose detection was (re)written, so metrics can follow. */

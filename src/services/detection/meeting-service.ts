@@ -9,7 +9,7 @@ import type {
   MeetingQueryStore,
   MeetingViewer,
   TenantSettingsSource,
-} from './ports.js';
+} from '../../ports/detection.js';
 
 export interface MeetingServiceDeps {
   detection: DetectionService;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../domain/tenancy.js';
 import type { SecretSealer } from '../../ports/connections.js';
-import type { DeliveryStore, MetricsStore, TenantSettingsSource } from '../detection/ports.js';
+import type { DeliveryStore, MetricsStore, TenantSettingsSource } from '../../ports/detection.js';
 import type { MetricsService } from './metrics-service.js';
 
 /** Default score change (points) beyond which the webhook fires. */

@@ -13,7 +13,7 @@ import {
 import type { CustomerMetrics, MetricsOptions } from '../../domain/metrics/types.js';
 import type { Actor, TenantSettings } from '../../domain/tenancy.js';
 import type { CustomerStore } from '../../ports/stores.js';
-import type { MetricsStore, TenantSettingsSource } from '../detection/ports.js';
+import type { MetricsStore, TenantSettingsSource } from '../../ports/detection.js';
 import { TenantMetricsState } from './tenant-state.js';
 
 export interface MetricsServiceDeps {

@@ -1,16 +1,6 @@
 // Scheduled re-evaluation of engagement scores: recency, trend and upcoming change with time alone, so a customer
 // with no new meetings still decays and crosses the health-webhook threshold. Runs as a recurring job.
-
-/** A customer, as the keyset cursor of the walk over all tenants. */
-export interface CustomerKey {
-  tenantId: string;
-  customerId: string;
-}
-
-/** Every customer of every tenant, in (tenant, customer) order, one page at a time. */
-export interface CustomerPager {
-  customersAfter(after: CustomerKey | null, limit: number): Promise<CustomerKey[]>;
-}
+import type { CustomerKey, CustomerPager } from '../../ports/detection.js';
 
 export interface ReevaluationDeps {
   customers: CustomerPager;

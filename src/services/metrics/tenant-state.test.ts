@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CustomerIndex } from '../../domain/detection/customer-index.js';
 import { computeMetrics, metricsFromAggregate } from '../../domain/metrics/compute.js';
-import type { MetricRow } from '../detection/ports.js';
+import type { MetricRow } from '../../ports/detection.js';
 import { TenantMetricsState } from './tenant-state.js';
 
 const index = CustomerIndex.build(

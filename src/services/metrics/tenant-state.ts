@@ -2,7 +2,7 @@
 import type { CustomerIndex } from '../../domain/detection/customer-index.js';
 import { MetricsAggregator } from '../../domain/metrics/aggregate.js';
 import type { MetricMeeting, MetricsOptions } from '../../domain/metrics/types.js';
-import type { MetricRow } from '../detection/ports.js';
+import type { MetricRow } from '../../ports/detection.js';
 
 /**
  * The same meeting appears once per calendar it is on (organizer's and attendees' copies, shared calendars).

@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor, Tenant } from '../../domain/tenancy.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
 import { providerOfUser, type SchedulingDeps } from './context.js';
-import type { ApprovalResult, CallerConnection, ProposalPayload, ProposalRecord } from './ports.js';
+import type { ApprovalResult, CallerConnection, ProposalPayload, ProposalRecord } from '../../ports/scheduling.js';
 
 /** An `approving` claim older than this is taken over (the process that claimed it died). */
 const STALE_CLAIM_MS = 2 * 60_000;

@@ -12,7 +12,7 @@ import type {
   MeetingStore,
   ProposalStore,
   TemplateStore,
-} from './ports.js';
+} from '../../ports/scheduling.js';
 
 export interface ProviderBinding {
   tenantId: string;

@@ -14,7 +14,7 @@ import type {
   ProposalPayload,
   ProposalPreview,
   ProposalRecord,
-} from './ports.js';
+} from '../../ports/scheduling.js';
 import { sanitizeHtml } from './templates.js';
 
 export interface MeetingInput {

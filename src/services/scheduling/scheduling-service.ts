@@ -29,7 +29,7 @@ import type {
   ProposalPayload,
   ProposalRecord,
   ProposalStatus,
-} from './ports.js';
+} from '../../ports/scheduling.js';
 import { render, type TemplateService } from './templates.js';
 
 export interface CustomerScheduleInput {

@@ -4,7 +4,7 @@ import { JSDOM } from 'jsdom';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { AuditStore } from '../../ports/stores.js';
-import type { TemplateInput, TemplateRecord, TemplateStore } from './ports.js';
+import type { TemplateInput, TemplateRecord, TemplateStore } from '../../ports/scheduling.js';
 
 export const DEFAULT_TEMPLATES: TemplateInput[] = [
   {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { isAppError } from '../../domain/errors.js';
-import { checkPatch, SYNC_PREFERENCE_BOUNDS, type CalendarSetting } from './calendar-settings.js';
+import type { CalendarSetting } from '../../ports/calendar-settings.js';
+import { checkPatch, SYNC_PREFERENCE_BOUNDS } from './calendar-settings.js';
 
 const ENV: Record<keyof typeof SYNC_PREFERENCE_BOUNDS, string> = {
   windowPastDays: 'SYNC_WINDOW_PAST_DAYS',

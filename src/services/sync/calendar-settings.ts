@@ -1,16 +1,15 @@
 // Calendar settings of a user, for every provider: which calendars sync, which is the default (where calbridge
 // creates meetings), and the user's sync preferences (window, poll interval) that the engine and worker honour.
-import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { JobQueue } from '../../ports/jobs.js';
+import type {
+  CalendarPatch,
+  CalendarSetting,
+  CalendarSettingsStore,
+  SyncPreferences,
+} from '../../ports/calendar-settings.js';
 import type { ProviderResolver, SyncStore } from '../../ports/sync.js';
-
-export interface SyncPreferences {
-  windowPastDays: number;
-  windowFutureDays: number;
-  pollIntervalSeconds: number;
-}
 
 /** Bounds of each preference: the same as the SYNC_* variables in src/config/config.ts. */
 export const SYNC_PREFERENCE_BOUNDS = {
@@ -18,49 +17,6 @@ export const SYNC_PREFERENCE_BOUNDS = {
   windowFutureDays: { minimum: 1, maximum: 3650 },
   pollIntervalSeconds: { minimum: 5, maximum: 86_400 },
 } as const satisfies Record<keyof SyncPreferences, { minimum: number; maximum: number }>;
-
-export interface CalendarSetting {
-  id: string;
-  connectionId: string;
-  provider: ProviderType;
-  connectionStatus: string;
-  name: string;
-  ownerEmail: string | null;
-  isShared: boolean;
-  isDefault: boolean;
-  canEdit: boolean;
-  selectedForSync: boolean;
-}
-
-export interface CalendarPatch {
-  selectedForSync?: boolean;
-  isDefault?: boolean;
-}
-
-export interface PatchOutcome {
-  before: CalendarSetting;
-  after: CalendarSetting;
-  /** Meetings removed because the calendar was deselected. */
-  removedMeetingIds: string[];
-  /** The provider change subscription the deselected calendar had (deleted at the provider afterwards). */
-  subscriptionId: string | null;
-}
-
-export interface CalendarSettingsStore {
-  listCalendars(tenantId: string, userId: string): Promise<CalendarSetting[]>;
-  getCalendar(tenantId: string, userId: string, calendarId: string): Promise<CalendarSetting | null>;
-  /** Applies the patch in one transaction (after `check` accepted the current state); null → no such calendar. */
-  applyPatch(
-    tenantId: string,
-    userId: string,
-    calendarId: string,
-    patch: CalendarPatch,
-    check: (before: CalendarSetting) => void,
-  ): Promise<PatchOutcome | null>;
-  getPreferences(tenantId: string, userId: string): Promise<(SyncPreferences & { updatedAt: Date }) | null>;
-  putPreferences(tenantId: string, userId: string, p: SyncPreferences): Promise<void>;
-  deletePreferences(tenantId: string, userId: string): Promise<void>;
-}
 
 export interface CalendarSettingsDeps {
   store: CalendarSettingsStore;

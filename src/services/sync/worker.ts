@@ -2,25 +2,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { JobQueue, SyncJob } from '../../ports/jobs.js';
 import { isAppError } from '../../domain/errors.js';
-import type { ProviderResolver, SyncStore, SyncTarget } from '../../ports/sync.js';
+import type { DueTargetStore, ProviderResolver, SubscriptionStore, SyncStore, SyncTarget } from '../../ports/sync.js';
 import type { SyncService } from './sync-service.js';
-
-/** Finds the calendars whose poll is due, each by its owner's poll interval. */
-export interface DueTargetStore {
-  listDueTargets(now: Date, defaultSeconds: number, slackSeconds?: number): Promise<SyncTarget[]>;
-}
-
-export interface SubscriptionStore {
-  /** Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). */
-  saveSubscription(
-    calendarId: string,
-    sub: { id: string; expiresAt: string; clientStateHash: string } | null,
-  ): Promise<void>;
-  findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
-  /** The subscription of a calendar (Google channels are addressed by calendar in the webhook URL). */
-  findByCalendarId(calendarId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
-  markNotified(calendarId: string): Promise<void>;
-}
 
 export interface WorkerOptions {
   /** The poll interval of calendars whose owner set none (SYNC_POLL_INTERVAL_SECONDS). */

@@ -9,8 +9,8 @@ import type {
   OnlineMeeting,
   ProviderType,
   TimeRange,
-} from '../../domain/calendar.js';
-import type { ConnectionStatus } from '../../domain/connections.js';
+} from '../domain/calendar.js';
+import type { ConnectionStatus } from '../domain/connections.js';
 
 /** The caller's calendar connection with its default calendar. */
 export interface CallerConnection {
