@@ -63,6 +63,16 @@ export const ERROR_CODES = {
   unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
   rate_limited: { kind: 'rate_limited', message: 'Too many requests; retry later.' },
   provider_throttled: { kind: 'rate_limited', message: 'The calendar provider is throttling requests; retry later.' },
+  provider_quota_exceeded: {
+    kind: 'rate_limited',
+    message:
+      "The calendar provider's usage limit for this account or app is used up, and retrying now will not help. Google lifts a calendar usage limit after a few hours and resets the daily project quota at midnight Pacific time; if it keeps happening, ask an administrator to review the API quota and how many events are written.",
+  },
+  event_unreachable: {
+    kind: 'conflict',
+    message:
+      "The provider could not find the event in the calendar it was synced from and did not confirm that it was deleted, so nothing was changed. The calendar may no longer be shared with this connection: refresh the connection's calendars and try again.",
+  },
   provider_unavailable: { kind: 'unavailable', message: 'The calendar provider is unavailable; retry later.' },
   provider_error: { kind: 'unavailable', message: 'The calendar provider answered with an error.' },
   sync_cursor_expired: { kind: 'conflict', message: 'The sync cursor is no longer valid; a full resync is needed.' },

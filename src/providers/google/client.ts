@@ -3,7 +3,7 @@
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { AppError } from '../../domain/errors.js';
 import type { HttpResponse, HttpTransport, TransportDecorator } from '../decorators/http.js';
-import { googleErrorInfo, isRateLimit, mapGoogleError } from './errors.js';
+import { googleErrorInfo, isQuotaLimit, isRateLimit, mapGoogleError } from './errors.js';
 
 /** Supplies the access token; `forceRefresh` after Google rejected `rejected`. */
 export type TokenSource = (opts: { forceRefresh: boolean; rejected?: string }) => Promise<string>;
@@ -23,11 +23,15 @@ const IDEMPOTENT = 'x-calbridge-idempotent';
 
 /**
  * Google answers rate limits with 403 `rateLimitExceeded` as often as with 429: this innermost decorator turns
- * the former into a 429 so the shared retry decorator backs off on both.
+ * the former into a 429 so the shared retry decorator backs off on both. A usage limit that lasts hours
+ * (`quotaExceeded`, `dailyLimitExceeded`) is never retried: it stays (or becomes) a 403.
  */
 export const googleRateLimits: TransportDecorator = (next) => async (req) => {
   const res = await next(req);
-  if (res.status === 403 && isRateLimit(googleErrorInfo(403, res.body))) return { ...res, status: 429 };
+  if (res.status !== 403 && res.status !== 429) return res;
+  const info = googleErrorInfo(res.status, res.body);
+  if (isQuotaLimit(info)) return res.status === 403 ? res : { ...res, status: 403 };
+  if (res.status === 403 && isRateLimit(info)) return { ...res, status: 429 };
   return res;
 };
 

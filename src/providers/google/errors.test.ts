@@ -1,6 +1,6 @@
 // Google error mapping: each documented error body becomes one stable calbridge code, details kept, no token text.
 import { describe, expect, it } from 'vitest';
-import { isRateLimit, mapGoogleError } from './errors.js';
+import { isQuotaLimit, isRateLimit, mapGoogleError } from './errors.js';
 
 const body = (code: number, reason: string, domain = 'global', message = 'm') => ({
   error: { errors: [{ domain, reason, message }], code, message },
@@ -9,10 +9,15 @@ const body = (code: number, reason: string, domain = 'global', message = 'm') =>
 describe('mapGoogleError', () => {
   it.each([
     [403, body(403, 'rateLimitExceeded', 'usageLimits'), {}, 'provider_throttled'],
-    [403, body(403, 'quotaExceeded', 'usageLimits'), {}, 'provider_throttled'],
+    [403, body(403, 'userRateLimitExceeded', 'usageLimits'), {}, 'provider_throttled'],
+    [403, body(403, 'quotaExceeded', 'usageLimits'), {}, 'provider_quota_exceeded'],
+    [403, body(403, 'dailyLimitExceeded', 'usageLimits'), {}, 'provider_quota_exceeded'],
     [429, body(429, 'rateLimitExceeded', 'usageLimits'), {}, 'provider_throttled'],
     [403, body(403, 'forbiddenForNonOrganizer', 'calendar'), {}, 'permission_denied'],
     [404, body(404, 'notFound'), {}, 'not_found'],
+    [404, body(404, 'notFound'), { op: 'delete' }, 'event_unreachable'],
+    [404, body(404, 'notFound'), { op: 'patch' }, 'event_unreachable'],
+    [410, body(410, 'deleted'), { op: 'delete' }, 'not_found'],
     [410, body(410, 'deleted'), {}, 'not_found'],
     [410, body(410, 'fullSyncRequired', 'calendar'), { op: 'sync' }, 'sync_cursor_expired'],
     [412, body(412, 'conditionNotMet'), {}, 'conflict'],
@@ -31,5 +36,16 @@ describe('mapGoogleError', () => {
   it('tells a rate-limit 403 from a permission 403', () => {
     expect(isRateLimit({ status: 403, reason: 'userRateLimitExceeded' })).toBe(true);
     expect(isRateLimit({ status: 403, reason: 'insufficientPermissions' })).toBe(false);
+  });
+
+  it('tells a usage limit that lasts hours from throttling, with advice in the message', () => {
+    expect(isRateLimit({ status: 403, reason: 'quotaExceeded' })).toBe(false);
+    expect(isQuotaLimit({ status: 403, reason: 'quotaExceeded' })).toBe(true);
+    expect(isQuotaLimit({ status: 403, reason: 'dailyLimitExceeded' })).toBe(true);
+    expect(isQuotaLimit({ status: 403, reason: 'rateLimitExceeded' })).toBe(false);
+    const e = mapGoogleError(403, body(403, 'quotaExceeded', 'usageLimits', 'Calendar usage limits exceeded.'));
+    expect(e.message).toMatch(/few hours/);
+    expect(e.message).toContain('Calendar usage limits exceeded.');
+    expect(e.details).toMatchObject({ reason: 'quotaExceeded', domain: 'usageLimits' });
   });
 });

@@ -1,5 +1,5 @@
 // Maps a Google API error response to calbridge's AppError, once, at the adapter edge (status, reason, domain kept).
-import { AppError, type ErrorCode } from '../../domain/errors.js';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../domain/errors.js';
 
 /** What calbridge keeps of a Google error. Never holds the request's token. */
 export interface GoogleErrorInfo {
@@ -27,14 +27,26 @@ export function googleErrorInfo(status: number, body: unknown): GoogleErrorInfo 
   };
 }
 
-const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded']);
+/** Throttling: the request rate is too high for now, and backing off for seconds helps. */
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+/**
+ * Usage limits that last hours: `quotaExceeded` (a calendar usage limit; Calendar goes read-only for the user for
+ * hours) and `dailyLimitExceeded` (the project's daily quota, reset at midnight Pacific time). Never retried.
+ */
+const QUOTA_REASONS = new Set(['quotaExceeded', 'dailyLimitExceeded']);
 
-/** Whether a 403 is Google's rate limit (retried like a 429), rather than a permission problem. */
+/** Whether a 403 is Google's rate limit (retried like a 429), rather than a permission problem or a usage limit. */
 export function isRateLimit(info: Pick<GoogleErrorInfo, 'status' | 'reason'>): boolean {
   return (info.status === 403 || info.status === 429) && info.reason !== null && RATE_REASONS.has(info.reason);
 }
 
+/** Whether the answer is a usage limit that lasts hours (quotaExceeded, dailyLimitExceeded): not to be retried. */
+export function isQuotaLimit(info: Pick<GoogleErrorInfo, 'status' | 'reason'>): boolean {
+  return (info.status === 403 || info.status === 429) && info.reason !== null && QUOTA_REASONS.has(info.reason);
+}
+
 function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
+  if (isQuotaLimit(info)) return 'provider_quota_exceeded';
   if (isRateLimit(info) || info.status === 429) return 'provider_throttled';
   switch (info.status) {
     case 400:
@@ -46,7 +58,9 @@ function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
     case 403:
       return 'permission_denied';
     case 404:
-      return 'not_found';
+      // A write the calendar does not know: the event is elsewhere or the calendar is no longer reachable. Only a
+      // 410 `deleted` confirms that the event is gone.
+      return context.op === 'patch' || context.op === 'delete' ? 'event_unreachable' : 'not_found';
     case 409:
       return 'already_exists';
     case 410:
@@ -67,7 +81,11 @@ export function mapGoogleError(status: number, body: unknown, context: { op?: st
   const info = googleErrorInfo(status, body);
   const code = codeFor(info, context);
   const message =
-    code === 'not_found' ? 'The calendar item does not exist (or was deleted).' : `Google Calendar: ${info.message}`;
+    code === 'not_found'
+      ? 'The calendar item does not exist (or was deleted).'
+      : code === 'provider_quota_exceeded' || code === 'event_unreachable'
+        ? `${ERROR_CODES[code].message} (Google Calendar: ${info.message})`
+        : `Google Calendar: ${info.message}`;
   return new AppError(code, message, {
     details: { provider: 'google', status, reason: info.reason, domain: info.domain },
   });
