@@ -41,6 +41,11 @@ export interface CreateEventParams {
 
 export interface UpdateEventParams {
   eventId: string;
+  /**
+   * The provider calendar the event lives in (the calendar it was synced from or created in). Absent: the mailbox's
+   * default calendar, which is wrong for an event of any other calendar: callers that know the calendar pass it.
+   */
+  calendarId?: string;
   /** Only the fields present are changed. */
   changes: Partial<EventDraft>;
   /** Optimistic concurrency: fail with `conflict` when the event's changeKey differs. */
@@ -141,10 +146,17 @@ export interface CalendarProvider {
   getFreeBusy(params: FreeBusyParams): Promise<FreeBusyResult>;
   /** Creates an event and sends invitations to its attendees. */
   createEvent(params: CreateEventParams): Promise<CalendarEvent>;
-  /** Deletes an event (organizer: cancels it for attendees). Deleting a missing event is `not_found`. */
-  deleteEvent(eventId: string): Promise<void>;
+  /**
+   * Deletes an event of `calendarId` (the provider calendar it lives in; the default calendar when absent; organizer:
+   * cancels it for attendees). `not_found` only when the provider confirms the event is gone (deleted before);
+   * `event_unreachable` when the calendar does not know the event and nothing confirms a deletion (for example the
+   * calendar is no longer shared with this mailbox): nothing was deleted then.
+   */
+  deleteEvent(eventId: string, calendarId?: string): Promise<void>;
 
-  getEvent(eventId: string): Promise<CalendarEvent>;
+  /** Reads an event of `calendarId` (the default calendar when absent). A deleted or unknown event is `not_found`. */
+  getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent>;
+  /** Changes an event of `params.calendarId`; a write the calendar does not know fails as in deleteEvent. */
   updateEvent(params: UpdateEventParams): Promise<CalendarEvent>;
   listCalendars(): Promise<CalendarInfo[]>;
   /** Expanded view: occurrences, not series masters. */

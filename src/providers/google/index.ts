@@ -12,7 +12,7 @@ import {
 } from '../decorators/index.js';
 import { fetchTransport } from '../microsoft-graph/http.js';
 import { GoogleCalendarClient, googleRateLimits, type TokenSource } from './client.js';
-import { GoogleCalendarAdapter } from './provider.js';
+import { GoogleCalendarAdapter, type GoogleAdapterOptions } from './provider.js';
 
 export { GoogleCalendarAdapter } from './provider.js';
 export { GoogleCalendarClient, googleRateLimits } from './client.js';
@@ -52,6 +52,8 @@ export interface GoogleProviderOptions {
   token: TokenSource;
   mailbox: string;
   roomsEnabled: boolean;
+  /** How a Meet still being created is awaited (see GoogleAdapterOptions.conferencePoll). */
+  conferencePoll?: GoogleAdapterOptions['conferencePoll'];
 }
 
 /** A CalendarProvider for one Google account. */
@@ -63,5 +65,9 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     token: o.token,
     limitKey: o.mailbox.toLowerCase(),
   });
-  return new GoogleCalendarAdapter(client, { mailbox: o.mailbox, roomsEnabled: o.roomsEnabled });
+  return new GoogleCalendarAdapter(client, {
+    mailbox: o.mailbox,
+    roomsEnabled: o.roomsEnabled,
+    ...(o.conferencePoll ? { conferencePoll: o.conferencePoll } : {}),
+  });
 }

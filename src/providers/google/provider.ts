@@ -44,7 +44,16 @@ export interface GoogleAdapterOptions {
   roomsEnabled: boolean;
   /** Page size of sync rounds (default 250). */
   syncPageSize?: number;
+  /**
+   * How a Meet that Google is still creating (`conferenceData.createRequest.status.statusCode` pending) is awaited:
+   * the event is read again after each delay (default 250, 500, 1000, 2000, 4000 ms, about 8 s in all).
+   */
+  conferencePoll?: { delaysMs?: number[]; sleep?: (ms: number) => Promise<void> };
 }
+
+const CONFERENCE_POLL_MS = [250, 500, 1000, 2000, 4000];
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const conferenceStatus = (ev: calendar_v3.Schema$Event) => ev.conferenceData?.createRequest?.status?.statusCode;
 
 /** What a sync cursor carries: the query of the round (Google wants it repeated with a page token) or a sync token. */
 interface Cursor {
@@ -136,23 +145,60 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     // 409 duplicate and the first event is read instead. With a transactionId the id is derived from it.
     const id = eventIdFor(params.transactionId ?? randomUUID(), sha);
     const requestBody = draftToGoogleEvent(params.event, { externalId: params.externalId, id });
+    let created: calendar_v3.Schema$Event;
     try {
-      const created = await this.client.call(
+      created = await this.client.call(
         'insert',
         (o) => this.api.events.insert({ calendarId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody }, o),
         { idempotent: true },
       );
-      return this.toEvent(created, params.calendarId ?? null);
     } catch (e) {
-      if (isAppError(e, 'already_exists')) return this.getEvent(id, params.calendarId);
-      throw e;
+      if (!isAppError(e, 'already_exists')) throw e;
+      created = await this.read(id, calendarId);
     }
+    return this.toEvent(await this.settledConference(created, calendarId), params.calendarId ?? null);
   }
 
-  async getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent> {
-    const ev = await this.client.call('get', (o) =>
-      this.api.events.get({ calendarId: this.cal(calendarId), eventId }, o),
-    );
+  /** events.get; `op` 'patch' when the read is part of a write (a 404 is then `event_unreachable`). */
+  private async read(eventId: string, calendarId: string, op = 'get'): Promise<calendar_v3.Schema$Event> {
+    return this.client.call(op, (o) => this.api.events.get({ calendarId, eventId }, o));
+  }
+
+  /**
+   * Google creates a Meet asynchronously: while `createRequest.status.statusCode` is pending the event has no entry
+   * points. The event is read again (a bounded number of times, with growing delays) until the conference succeeded
+   * or failed. A failure is `online_meeting_unavailable` (the event exists without a join link), as a Teams meeting
+   * that could not be created; one still pending after the last read is `provider_unavailable` (retry: a repeated
+   * create with the same transactionId finds the event).
+   */
+  private async settledConference(ev: calendar_v3.Schema$Event, calendarId: string): Promise<calendar_v3.Schema$Event> {
+    const delays = this.opts.conferencePoll?.delaysMs ?? CONFERENCE_POLL_MS;
+    const sleep = this.opts.conferencePoll?.sleep ?? realSleep;
+    let reads = 0;
+    for (const ms of delays) {
+      if (conferenceStatus(ev) !== 'pending') break;
+      await sleep(ms);
+      ev = await this.read(ev.id ?? '', calendarId);
+      reads++;
+    }
+    const details = { provider: 'google', eventId: ev.id ?? null, calendarId, reads };
+    if (conferenceStatus(ev) === 'pending')
+      throw new AppError(
+        'provider_unavailable',
+        'Google is still creating the Meet conference of this event (the event exists); retry shortly.',
+        { details: { ...details, reason: 'conference_pending' } },
+      );
+    if (conferenceStatus(ev) === 'failure')
+      throw new AppError(
+        'online_meeting_unavailable',
+        'Google could not create the Meet conference of this event (conferenceData status failure); the event exists without a join link.',
+        { details: { ...details, statusCode: 'failure' } },
+      );
+    return ev;
+  }
+
+  async getEvent(eventId: string, calendarId?: string, op = 'get'): Promise<CalendarEvent> {
+    const ev = await this.read(eventId, this.cal(calendarId), op);
     if (ev.status === 'cancelled')
       throw new AppError('not_found', 'The calendar item was deleted.', {
         details: { provider: 'google', status: 200, reason: 'cancelled' },
@@ -160,29 +206,35 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     return this.toEvent(ev, calendarId ?? null);
   }
 
+  /** Patches the event in its own calendar (a 404 there is `event_unreachable`, a 410 `not_found`: deleted). */
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
-    if (params.changes.onlineMeeting === true) await this.requireMeet('primary');
+    const calendarId = this.cal(params.calendarId);
+    if (params.changes.onlineMeeting === true) await this.requireMeet(calendarId);
     let zone = params.changes.timeZone;
     if (!zone && (params.changes.start !== undefined || params.changes.end !== undefined))
-      zone = (await this.getEvent(params.eventId)).timeZone;
+      zone = (await this.getEvent(params.eventId, calendarId, 'patch')).timeZone;
     const requestBody = draftFields(params.changes, { zone });
     const headers: Record<string, string> = params.ifMatch ? { 'If-Match': params.ifMatch } : {};
     const updated = await this.client.call(
       'patch',
       (o) =>
         this.api.events.patch(
-          { calendarId: 'primary', eventId: params.eventId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody },
+          { calendarId, eventId: params.eventId, conferenceDataVersion: 1, sendUpdates: 'all', requestBody },
           { ...o, headers: { ...o.headers, ...headers } },
         ),
       // A patch without If-Match gives the same result when sent twice; with If-Match a resend would look like a conflict.
       { idempotent: !params.ifMatch },
     );
-    return this.toEvent(updated, null);
+    return this.toEvent(await this.settledConference(updated, calendarId), params.calendarId ?? null);
   }
 
-  async deleteEvent(eventId: string): Promise<void> {
+  /**
+   * Deletes the event in its own calendar. Google answers 410 `deleted` for an event deleted before (`not_found`:
+   * confirmed gone) and 404 for one the calendar does not know (`event_unreachable`: nothing was deleted).
+   */
+  async deleteEvent(eventId: string, calendarId?: string): Promise<void> {
     await this.client.call('delete', (o) =>
-      this.api.events.delete({ calendarId: 'primary', eventId, sendUpdates: 'all' }, o),
+      this.api.events.delete({ calendarId: this.cal(calendarId), eventId, sendUpdates: 'all' }, o),
     );
   }
 
