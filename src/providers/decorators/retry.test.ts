@@ -1,5 +1,6 @@
 // Unit tests of the retry decorator with a scripted transport and recorded waits (no real sleeping).
 import { describe, expect, it } from 'vitest';
+import { AppError, isAppError } from '../../domain/errors.js';
 import type { HttpRequest, HttpResponse, Timing } from './http.js';
 import { retry, retryAfterMs } from './retry.js';
 
@@ -73,11 +74,37 @@ describe('retry', () => {
     expect(s.calls).toHaveLength(3);
   });
 
-  it('returns the last throttled answer when retries run out, and caps long waits', async () => {
-    const s = scripted([429, 429, 429], { 'retry-after': '600' });
+  it('returns the last throttled answer when retries run out', async () => {
+    const s = scripted([429, 429, 429], { 'retry-after': '3' });
     const t = fakeTiming();
-    const res = await retry({ timing: t.timing, maxRetries: 2, maxDelayMs: 30_000 })(s.transport)(GET);
+    const res = await retry({ timing: t.timing, maxRetries: 2 })(s.transport)(GET);
     expect(res.status).toBe(429);
-    expect(t.waits).toEqual([30_000, 30_000]);
+    expect(t.waits).toEqual([3000, 3000]);
+  });
+
+  it('never retries sooner than Retry-After asks, however long the backoff cap', async () => {
+    const s = scripted([429], { 'retry-after': '45' });
+    const t = fakeTiming();
+    const res = await retry({ timing: t.timing, maxDelayMs: 10_000, maxWaitMs: 60_000 })(s.transport)(GET);
+    expect(res.status).toBe(200);
+    expect(t.waits).toEqual([45_000]);
+  });
+
+  it('does not sleep a Retry-After above the bound: fails at once with the wait in retryAfterSeconds', async () => {
+    const s = scripted([429], { 'retry-after': '600' });
+    const t = fakeTiming();
+    const err = await retry({ timing: t.timing })(s.transport)(GET).catch((e: unknown) => e);
+    expect(isAppError(err, 'provider_throttled')).toBe(true);
+    expect((err as AppError).details).toMatchObject({ status: 429, retryAfterSeconds: 600, host: 'graph.test' });
+    expect(t.waits).toEqual([]);
+    expect(s.calls).toHaveLength(1);
+
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    const u = scripted([503], { 'retry-after': 'Sun, 01 Mar 2026 12:02:00 GMT' });
+    const t2 = fakeTiming(now);
+    const err2 = await retry({ timing: t2.timing, maxWaitMs: 30_000 })(u.transport)(POST).catch((e: unknown) => e);
+    expect(isAppError(err2, 'provider_unavailable')).toBe(true);
+    expect((err2 as AppError).details?.retryAfterSeconds).toBe(120);
+    expect(t2.waits).toEqual([]);
   });
 });

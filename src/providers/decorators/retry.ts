@@ -1,5 +1,8 @@
 // Retry decorator: honours Retry-After (seconds or HTTP date) on 429/503/504, exponential backoff with full jitter
 // for other 5xx and connection resets. Shaped like Microsoft's Graph SDK RetryHandler, as a transport wrapper.
+// A Retry-After is never shortened: a wait longer than `maxWaitMs` is not slept in the request but surfaced as an
+// AppError carrying `retryAfterSeconds`, so a job can be rescheduled for then (src/services/sync/worker.ts).
+import { AppError } from '../../domain/errors.js';
 import {
   realTiming,
   type HttpRequest,
@@ -14,8 +17,13 @@ export interface RetryOptions {
   maxRetries?: number;
   /** First backoff step in ms (default 250); doubles per attempt. */
   baseDelayMs?: number;
-  /** Longest single wait in ms, Retry-After included (default 60 s). */
+  /** Longest backoff step in ms when the server gave no Retry-After (default 60 s). */
   maxDelayMs?: number;
+  /**
+   * Longest Retry-After slept inside the request (default 30 s). A longer one is not shortened: the request fails
+   * at once with `provider_throttled` (429) or `provider_unavailable` (503/504) carrying `retryAfterSeconds`.
+   */
+  maxWaitMs?: number;
   timing?: Timing;
   /** Called before each wait (telemetry, tests). */
   onRetry?: (info: { attempt: number; delayMs: number; status: number | null; url: string }) => void;
@@ -49,6 +57,15 @@ function isNetworkError(e: unknown): boolean {
   );
 }
 
+/** The failure of a request whose server asked for a longer wait than the decorator sleeps. */
+function waitTooLong(req: HttpRequest, res: HttpResponse, waitMs: number): AppError {
+  const retryAfterSeconds = Math.ceil(waitMs / 1000);
+  const code = res.status === 429 ? 'provider_throttled' : 'provider_unavailable';
+  return new AppError(code, `The calendar provider asked to wait ${retryAfterSeconds} s before retrying.`, {
+    details: { status: res.status, retryAfterSeconds, host: new URL(req.url).host, reason: 'retry_after' },
+  });
+}
+
 /**
  * Wraps a transport with retries.
  * @example const t = compose(fetchTransport(agent), retry({ maxRetries: 4 }));
@@ -58,6 +75,7 @@ export function retry(opts: RetryOptions = {}): TransportDecorator {
   const maxRetries = opts.maxRetries ?? 5;
   const base = opts.baseDelayMs ?? 250;
   const maxDelay = opts.maxDelayMs ?? 60_000;
+  const maxWait = opts.maxWaitMs ?? 30_000;
   const backoff = (attempt: number) => Math.round(timing.random() * Math.min(maxDelay, base * 2 ** attempt));
   return (next: HttpTransport) => async (req) => {
     for (let attempt = 0; ; attempt++) {
@@ -72,7 +90,8 @@ export function retry(opts: RetryOptions = {}): TransportDecorator {
       const status = res?.status ?? null;
       const hinted =
         res && RETRY_AFTER_STATUSES.has(res.status) ? retryAfterMs(res.headers.get('retry-after'), timing.now()) : null;
-      const delayMs = Math.min(maxDelay, hinted ?? backoff(attempt));
+      if (res && hinted !== null && hinted > maxWait) throw waitTooLong(req, res, hinted);
+      const delayMs = hinted ?? backoff(attempt);
       opts.onRetry?.({ attempt: attempt + 1, delayMs, status, url: req.url });
       await timing.sleep(delayMs);
     }

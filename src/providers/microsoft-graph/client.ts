@@ -26,6 +26,11 @@ export interface GraphClientOptions {
   batchSize?: number;
   /** Rounds of re-sending throttled batch parts. */
   batchRetries?: number;
+  /**
+   * Longest Retry-After of a batch part slept before re-sending it (default 30 s, as the retry decorator); a longer
+   * one fails the batch with the part's `provider_throttled` / `provider_unavailable` carrying `retryAfterSeconds`.
+   */
+  maxRetryWaitMs?: number;
   timing?: Timing;
 }
 
@@ -150,6 +155,7 @@ export class GraphClient {
       if (res.status >= 400) throw mapGraphError({ status: res.status, body: res.body, headers: res.headers });
       const parts = (res.body as { responses?: BatchPart[] })?.responses ?? [];
       let waitMs = 0;
+      let longest: HttpResponse | null = null;
       const retryIds: number[] = [];
       for (const i of pending) {
         const part = parts.find((p) => p.id === String(i));
@@ -159,9 +165,13 @@ export class GraphClient {
         if (!part || (RETRY_PART.has(r.status) && round < rounds)) {
           retryIds.push(i);
           const hint = retryAfterMs(headers.get('retry-after'), this.timing.now());
-          waitMs = Math.max(waitMs, hint ?? Math.min(8000, 250 * 2 ** round));
+          const wait = hint ?? Math.min(8000, 250 * 2 ** round);
+          if (wait > waitMs) [waitMs, longest] = [wait, r];
         }
       }
+      // Never re-send sooner than asked; a wait longer than the bound is the caller's to schedule.
+      if (round < rounds && longest && waitMs > (this.opts.maxRetryWaitMs ?? 30_000))
+        throw mapGraphError({ status: longest.status, body: longest.body, headers: longest.headers });
       pending = round < rounds ? retryIds : [];
       if (pending.length > 0) await this.timing.sleep(waitMs);
     }

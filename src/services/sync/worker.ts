@@ -16,6 +16,8 @@ export interface WorkerOptions {
   debounceSeconds: number;
   now: () => Date;
   log: (obj: Record<string, unknown>, msg: string) => void;
+  /** Called when a throttled sync is rescheduled for its Retry-After (metrics). */
+  onThrottled?: (info: { calendarId: string; reason: string; retryAfterSeconds: number }) => void;
 }
 
 export const hashClientState = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -27,6 +29,13 @@ export function clientStateMatches(received: string, storedHash: string): boolea
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The wait a throttled or unavailable provider asked for (`details.retryAfterSeconds`), or null. */
+function retryAfterOf(e: unknown): number | null {
+  if (!isAppError(e, 'provider_throttled') && !isAppError(e, 'provider_unavailable')) return null;
+  const s = e.details?.retryAfterSeconds;
+  return typeof s === 'number' && Number.isFinite(s) && s >= 0 ? s : null;
+}
+
 const SUBSCRIPTION_MINUTES = 10_080 - 60;
 /** Delay of the follow-up job after a throttled or unavailable subscription upkeep. */
 const SUBSCRIPTION_RETRY_SECONDS = 60;
@@ -34,6 +43,8 @@ const SUBSCRIPTION_RETRY_SECONDS = 60;
 export class SyncWorker {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Syncs put off because the provider asked for a wait longer than a request sleeps (see `rescheduleThrottled`). */
+  throttledReschedules = 0;
 
   constructor(
     private readonly sync: SyncService,
@@ -54,8 +65,10 @@ export class SyncWorker {
       .catch(async (e: unknown) => {
         // Deselected or disconnected after the job was queued (or while it ran): the job has nothing left to do.
         if (isAppError(e, 'not_found') && !(await this.store.getTarget(job.tenantId, job.calendarId))) return null;
+        if (await this.rescheduleThrottled(job, e)) return 'rescheduled' as const;
         throw e;
       });
+    if (r === 'rescheduled') return;
     if (!r) {
       this.opts.log({ calendarId: job.calendarId, reason: job.reason }, 'calendar no longer synced: job dropped');
       return;
@@ -88,10 +101,43 @@ export class SyncWorker {
               connectionId: job.connectionId,
               reason: 'subscription-retry',
             },
-            { delaySeconds: SUBSCRIPTION_RETRY_SECONDS },
+            { delaySeconds: Math.max(SUBSCRIPTION_RETRY_SECONDS, retryAfterOf(e) ?? 0) },
           );
       });
     }
+  }
+
+  /**
+   * A sync the provider throttled with a Retry-After the transport would not sleep (src/providers/decorators/retry.ts):
+   * the calendar's job is queued again for when the provider asked, and this one ends without an error (a failed job
+   * would be retried by the queue on its own schedule, sooner than asked). Logged and counted.
+   */
+  private async rescheduleThrottled(job: SyncJob, e: unknown): Promise<boolean> {
+    const retryAfterSeconds = retryAfterOf(e);
+    if (retryAfterSeconds === null) return false;
+    const queued = await this.queue.enqueueSync(
+      {
+        tenantId: job.tenantId,
+        calendarId: job.calendarId,
+        connectionId: job.connectionId,
+        full: job.full,
+        reason: 'throttled',
+      },
+      { delaySeconds: Math.max(1, retryAfterSeconds) },
+    );
+    this.throttledReschedules += 1;
+    this.opts.onThrottled?.({ calendarId: job.calendarId, reason: job.reason, retryAfterSeconds });
+    this.opts.log(
+      {
+        calendarId: job.calendarId,
+        reason: job.reason,
+        code: (e as { code?: string }).code,
+        retryAfterSeconds,
+        queued,
+      },
+      'sync throttled: rescheduled after Retry-After',
+    );
+    return true;
   }
 
   /** Starts consuming jobs and the poll loop. */
