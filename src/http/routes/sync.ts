@@ -1,17 +1,16 @@
 // Sync API: status per calendar, manual sync, Graph change-notification webhooks (public), Prometheus /metrics.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { AppError } from '../../domain/errors.js';
 import type { JobQueue } from '../../ports/jobs.js';
-import type { SyncStore } from '../../ports/sync.js';
+import type { SyncStatusSource, SyncStore } from '../../ports/sync.js';
+import { SyncStatusService } from '../../services/sync/sync-status.js';
 import type { Metrics } from '../../services/telemetry/metrics.js';
 import type { SyncWorker } from '../../services/sync/worker.js';
-import type { PgSyncStore } from '../../stores/sync-store.js';
 import { actorOf } from '../auth.js';
 import { errors, Uuid } from '../schemas.js';
 
 export interface SyncRouteDeps {
-  store: SyncStore & Pick<PgSyncStore, 'status'>;
+  store: SyncStore & SyncStatusSource;
   queue: JobQueue;
   worker: SyncWorker;
   metrics: Metrics;
@@ -45,23 +44,11 @@ const CalendarStatus = Type.Object({
   eventsSynced: Type.Integer(),
 });
 
-const Notification = Type.Object(
-  {
-    subscriptionId: Type.String({ maxLength: 200 }),
-    clientState: Type.Optional(Type.String({ maxLength: 256 })),
-    lifecycleEvent: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: true },
-);
-const _NotificationBatch = Type.Object(
-  { value: Type.Array(Notification, { maxItems: 1000 }) },
-  { additionalProperties: true },
-);
 const Validation = Type.Object({ validationToken: Type.Optional(Type.String({ maxLength: 2048 })) });
 
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-
+/** The sync routes; the logic is SyncStatusService's, built here from the deps (the composition root's shape). */
 export function syncRoutes(d: SyncRouteDeps) {
+  const sync = new SyncStatusService(d);
   return async (app: FastifyInstance): Promise<void> => {
     app.get(
       '/api/outlook/calendar/sync-status',
@@ -83,43 +70,7 @@ export function syncRoutes(d: SyncRouteDeps) {
       },
       async (req) => {
         const actor = actorOf(req);
-        const now = d.now().getTime();
-        const rows = await d.store.status(actor.tenantId, actor.userId);
-        return {
-          calendars: rows.map((r) => {
-            const interval = r.pollIntervalSeconds ?? d.pollIntervalSeconds;
-            return {
-              calendarId: r.calendarId,
-              name: r.name,
-              isShared: r.isShared,
-              ownerEmail: r.ownerEmail ?? null,
-              selected: r.selected,
-              isDefault: r.isDefault,
-              canEdit: r.canEdit,
-              provider: r.provider,
-              connectionId: r.connectionId,
-              pollIntervalSeconds: interval,
-              lastSuccessAt: iso(r.lastSuccessAt),
-              lagSeconds: r.lastSuccessAt
-                ? Math.max(0, Math.round((now - new Date(r.lastSuccessAt).getTime()) / 1000))
-                : null,
-              nextRunAt: r.selected
-                ? new Date(
-                    Math.max(now, (r.lastAttemptAt ? new Date(r.lastAttemptAt).getTime() : now) + interval * 1000),
-                  ).toISOString()
-                : null,
-              lastError: r.lastError ?? null,
-              throttled: r.lastError?.startsWith('provider_throttled') ?? false,
-              subscriptionExpiresAt: iso(r.subscriptionExpiresAt),
-              lastNotificationAt: iso(r.lastNotificationAt),
-              fullSyncInProgress: r.fullSyncInProgress ?? false,
-              pagesSynced: r.pagesSynced ?? 0,
-              eventsSynced: r.eventsSynced ?? 0,
-            };
-          }),
-          notifications: d.notificationsEnabled(),
-          queue: await d.queue.depth(),
-        };
+        return sync.status(actor.tenantId, actor.userId);
       },
     );
 
@@ -139,23 +90,7 @@ export function syncRoutes(d: SyncRouteDeps) {
       },
       async (req, reply) => {
         const actor = actorOf(req);
-        const body = req.body as Static<typeof SyncBody>;
-        const targets = (await d.store.listTargets({ tenantId: actor.tenantId, userId: actor.userId })).filter(
-          (t) => !body.calendarId || t.calendarId === body.calendarId,
-        );
-        if (body.calendarId && targets.length === 0) throw new AppError('not_found', 'No such synced calendar.');
-        let queued = 0;
-        for (const t of targets)
-          if (
-            await d.queue.enqueueSync({
-              tenantId: t.tenantId,
-              calendarId: t.calendarId,
-              connectionId: t.connectionId,
-              full: body.full,
-              reason: 'manual',
-            })
-          )
-            queued++;
+        const queued = await sync.requestSync(actor.tenantId, actor.userId, req.body as Static<typeof SyncBody>);
         return reply.status(202).send({ queued });
       },
     );
@@ -176,25 +111,9 @@ export function syncRoutes(d: SyncRouteDeps) {
           const token = (req.query as Static<typeof Validation>).validationToken;
           if (token !== undefined)
             return reply.status(200).header('content-type', 'text/plain; charset=utf-8').send(token);
-          const body = req.body as Static<typeof _NotificationBatch> | undefined;
-          if (!body || !Array.isArray(body.value))
-            throw new AppError('validation_failed', 'Expected { value: [ notifications ] }.');
-          let accepted = 0;
-          for (const n of body.value) {
-            if (typeof n?.subscriptionId !== 'string') continue;
-            const r = await d.worker.onNotification({
-              subscriptionId: n.subscriptionId,
-              clientState: n.clientState,
-              lifecycleEvent: n.lifecycleEvent,
-            });
-            d.metrics.notifications.inc({ outcome: r });
-            if (r === 'queued') accepted++;
-            else
-              req.log.warn(
-                { subscriptionId: n.subscriptionId },
-                'notification dropped: unknown subscription or clientState mismatch',
-              );
-          }
+          const accepted = await sync.intakeGraphNotifications(req.body, (subscriptionId) =>
+            req.log.warn({ subscriptionId }, 'notification dropped: unknown subscription or clientState mismatch'),
+          );
           return reply.status(202).send({ accepted });
         },
       );
@@ -223,12 +142,11 @@ export function syncRoutes(d: SyncRouteDeps) {
             const v = req.headers[name];
             return typeof v === 'string' ? v : undefined;
           };
-          const r = await d.worker.onChannelNotification({
+          const r = await sync.intakeGooglePush({
             calendarId: (req.params as Static<typeof GoogleParams>).calendarId,
             token: header('x-goog-channel-token'),
             state: header('x-goog-resource-state'),
           });
-          d.metrics.notifications.inc({ outcome: r });
           if (r === 'rejected') req.log.warn('Google push dropped: unknown channel or token mismatch');
           // Google retries non-2xx answers; a rejected push is answered 200 so a forger learns nothing either.
           return reply.status(200).send({ accepted: r === 'queued' });
@@ -237,10 +155,8 @@ export function syncRoutes(d: SyncRouteDeps) {
     });
 
     app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-      const q = await d.queue.depth();
-      d.metrics.queueDepth.set({ state: 'queued' }, q.queued);
-      d.metrics.queueDepth.set({ state: 'active' }, q.active);
-      return reply.header('content-type', d.metrics.registry.contentType).send(await d.metrics.registry.metrics());
+      const m = await sync.metricsExposition();
+      return reply.header('content-type', m.contentType).send(m.body);
     });
   };
 }
