@@ -1,10 +1,13 @@
 // export → import round-trips a tenant's calbridge-owned data exactly, including manual associations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTenant, importTenant } from '../../src/services/backup/tenant-backup.js';
+import { TenantBackupService } from '../../src/services/backup/backup-service.js';
+import { PgTenantBackupStore } from '../../src/stores/tenant-backup-store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 
 let t: TestApp;
+const backups = (db: ConstructorParameters<typeof PgTenantBackupStore>[0]) =>
+  new TenantBackupService(new PgTenantBackupStore(db));
 beforeAll(async () => {
   t = await createTestApp();
 });
@@ -91,7 +94,7 @@ describe('tenant backup', () => {
         })
         .execute();
     }
-    const first = await exportTenant(db, a.tenantId);
+    const first = await backups(db).exportTenant(a.tenantId);
     expect(first.customers).toHaveLength(1);
     expect(first.stakeholders[0]).toMatchObject({ email: 'ceo@acmecorp.com', role: 'CEO', customerId });
     expect(first.manualAssociations).toEqual([
@@ -103,15 +106,15 @@ describe('tenant backup', () => {
     // Restore into another database where the same events were synced again (no associations yet).
     const other = await createTestDatabase();
     try {
-      const r = await importTenant(other.db, first);
+      const r = await backups(other.db).importTenant(first);
       expect(r.manualAssociationsApplied).toBe(0);
-      const second = await exportTenant(other.db, a.tenantId);
+      const second = await backups(other.db).exportTenant(a.tenantId);
       const strip = (b: typeof first) => ({ ...b, exportedAt: '' });
       expect(strip(second)).toEqual(strip({ ...first, manualAssociations: [] }));
       // Importing into the original database again is idempotent and keeps associations.
-      const again = await importTenant(db, first);
+      const again = await backups(db).importTenant(first);
       expect(again.manualAssociationsApplied).toBe(2);
-      expect({ ...(await exportTenant(db, a.tenantId)), exportedAt: '' }).toEqual({ ...first, exportedAt: '' });
+      expect({ ...(await backups(db).exportTenant(a.tenantId)), exportedAt: '' }).toEqual({ ...first, exportedAt: '' });
     } finally {
       await other.close();
     }
