@@ -108,7 +108,8 @@ export class Harness {
       port: 0,
       quiet: true,
       autoConsent: true,
-      subscriptions: { retryDelaysMs: [200], validationTimeoutMs: 5000 },
+      // the receiver is plain http on 127.0.0.1: the emulator's explicit loopback mode
+      subscriptions: { retryDelaysMs: [200], validationTimeoutMs: 5000, allowHttpNotifications: true },
     });
     const h = new Harness(emu);
     h.agent = new Agent({ connect: { ca: emu.caPem } });

@@ -24,6 +24,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CALBRIDGE_TEST_MODE: 'maybe' })).toThrow(/CALBRIDGE_TEST_MODE/);
   });
 
+  it('refuses an http PUBLIC_BASE_URL in production (providers refuse http notification URLs)', () => {
+    const env = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://calbridge.example.com' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(/PUBLIC_BASE_URL must be an https URL when NODE_ENV=production/);
+    expect(loadConfig({ ...env, PUBLIC_BASE_URL: 'https://calbridge.example.com/' }).publicBaseUrl).toBe(
+      'https://calbridge.example.com',
+    );
+    // development and tests keep plain http (loopback receivers of the emulator)
+    expect(loadConfig({ PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }).publicBaseUrl).toBe('http://127.0.0.1:3000');
+  });
+
   it('does not start the emulator when Microsoft credentials are configured', () => {
     expect(loadConfig({ MICROSOFT_CLIENT_ID: 'abc' }).startEmulator).toBe(false);
   });

@@ -143,6 +143,12 @@ export function loadConfig(env: Env = process.env): Config {
   const msClientId = str(env, 'MICROSOFT_CLIENT_ID');
   const rateLimitPerMinute = int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000);
   const databaseUrl = url(env, 'DATABASE_URL', null);
+  const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', null);
+  if (/^production$/i.test(str(env, 'NODE_ENV') ?? '') && publicBaseUrl?.startsWith('http:')) {
+    throw new ConfigError(
+      `PUBLIC_BASE_URL must be an https URL when NODE_ENV=production, got "${publicBaseUrl}": Microsoft Graph and Google refuse http notification URLs, so change subscriptions would fail`,
+    );
+  }
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: str(env, 'HOST') ?? '127.0.0.1',
@@ -152,7 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKey,
     previousEncryptionKeys,
     logLevel,
-    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', null),
+    publicBaseUrl,
     testMode: bool(env, 'CALBRIDGE_TEST_MODE', false),
     embeddedWorker: bool(env, 'CALBRIDGE_EMBEDDED_WORKER', true),
     startEmulator: bool(env, 'CALBRIDGE_START_EMULATOR', msClientId === null),
@@ -207,6 +213,7 @@ export const ENV_VARS = [
   'CALBRIDGE_PREVIOUS_ENCRYPTION_KEYS',
   'LOG_LEVEL',
   'PUBLIC_BASE_URL',
+  'NODE_ENV',
   'CALBRIDGE_TEST_MODE',
   'CALBRIDGE_EMBEDDED_WORKER',
   'CALBRIDGE_START_EMULATOR',

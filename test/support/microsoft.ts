@@ -10,9 +10,21 @@ export { followAuthorize, MemoryCacheStore };
 
 export type TestEmulator = EmulatorHarness<RunningEmulator>;
 
-/** The emulator over HTTPS on a free port, with its own data folder and an agent trusting its CA. */
+/**
+ * The emulator over HTTPS on a free port, with its own data folder and an agent trusting its CA. Subscriptions may
+ * use plain http loopback receivers (the emulator's explicit `allowHttpNotifications` mode; Graph requires https).
+ */
 export const startTestEmulator = (opts: EmulatorOptions = {}): Promise<TestEmulator> =>
-  startEmulatorHarness((dataDir) => startEmulator({ port: 0, autoConsent: true, quiet: true, dataDir, ...opts }));
+  startEmulatorHarness((dataDir) =>
+    startEmulator({
+      port: 0,
+      autoConsent: true,
+      quiet: true,
+      dataDir,
+      ...opts,
+      subscriptions: { allowHttpNotifications: true, ...opts.subscriptions },
+    }),
+  );
 
 export function authSettings(
   emu: RunningEmulator,

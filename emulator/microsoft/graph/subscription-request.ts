@@ -40,8 +40,8 @@ export interface CreateRequest {
   notificationContentType: string;
 }
 
-/** Parses a POST /subscriptions body; throws Graph's 400 errors. */
-export function parseCreateRequest(body: unknown): CreateRequest {
+/** Parses a POST /subscriptions body; throws Graph's 400 errors. `allowHttpLoopback`: see parseWebhookUrl. */
+export function parseCreateRequest(body: unknown, opts: { allowHttpLoopback?: boolean } = {}): CreateRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
   const b = body as Record<string, unknown>;
   for (const k of Object.keys(b)) {
@@ -53,8 +53,9 @@ export function parseCreateRequest(body: unknown): CreateRequest {
       );
   }
   const changeTypes = parseChangeTypes(b.changeType);
-  const notificationUrl = parseWebhookUrl(b.notificationUrl, 'notificationUrl', true) as string;
-  const lifecycleNotificationUrl = parseWebhookUrl(b.lifecycleNotificationUrl, 'lifecycleNotificationUrl', false);
+  const http = opts.allowHttpLoopback ?? false;
+  const notificationUrl = parseWebhookUrl(b.notificationUrl, 'notificationUrl', true, http) as string;
+  const lifecycleNotificationUrl = parseWebhookUrl(b.lifecycleNotificationUrl, 'lifecycleNotificationUrl', false, http);
   if (typeof b.resource !== 'string' || !b.resource.trim()) throw bad("The 'resource' property is required.");
   const clientState = optString(b.clientState, 'clientState');
   if (clientState !== null && clientState.length > 128) throw bad('clientState must not exceed 128 characters.');
@@ -95,8 +96,14 @@ function parseChangeTypes(v: unknown): Set<ChangeType> {
   return out;
 }
 
-/** https anywhere; plain http only for loopback hosts (local test receivers). */
-function parseWebhookUrl(v: unknown, name: string, required: boolean): string | null {
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Graph accepts https notification URLs only: http is a 400 InvalidRequest "NotificationUrl scheme='http' is not
+ * supported." (as Graph answers). With `allowHttpLoopback` (the emulator's explicit dev/test mode), plain http is
+ * accepted for loopback hosts only, so local receivers need no certificate; any other http URL is still refused.
+ */
+function parseWebhookUrl(v: unknown, name: string, required: boolean, allowHttpLoopback: boolean): string | null {
   if (v === undefined || v === null) {
     if (required) throw bad(`The '${name}' property is required.`);
     return null;
@@ -108,11 +115,10 @@ function parseWebhookUrl(v: unknown, name: string, required: boolean): string | 
   } catch {
     throw bad(`Invalid ${name} '${v}': not an absolute URL.`);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
-    throw bad(`Invalid ${name} '${v}': the URL must use https (http is accepted only for localhost).`);
-  }
-  return v;
+  if (u.protocol === 'https:') return v;
+  if (u.protocol === 'http:' && allowHttpLoopback && LOOPBACK.has(u.hostname)) return v;
+  const label = name.charAt(0).toUpperCase() + name.slice(1);
+  throw bad(`${label} scheme='${u.protocol.replace(/:$/, '')}' is not supported.`);
 }
 
 function optString(v: unknown, name: string): string | null {

@@ -64,10 +64,11 @@ describe('SubscriptionEngine', () => {
   let engine: SubscriptionEngine;
   let hook: Receiver;
   let life: Receiver;
+  let directory: Directory;
 
   beforeEach(async () => {
     now = Date.parse('2026-01-01T00:00:00Z');
-    const directory = new Directory();
+    directory = new Directory();
     directory.addTenant({ id: TENANT, displayName: 'Contoso', domains: ['contoso.com'] });
     for (const [id, name] of [
       [ALICE, 'alice'],
@@ -93,6 +94,8 @@ describe('SubscriptionEngine', () => {
       retryDelaysMs: [10, 10],
       validationTimeoutMs: 2000,
       calendarExists: (_userId, calendarId) => calendarId.startsWith('cal-'),
+      // the receivers are plain http on 127.0.0.1
+      allowHttpNotifications: true,
     });
     hook = await receiver();
     life = await receiver();
@@ -138,6 +141,42 @@ describe('SubscriptionEngine', () => {
     hook.mode = 'error';
     await expect(create()).rejects.toMatchObject({ status: 400, code: 'ValidationError' });
     expect(engine.subscriptions.size).toBe(0);
+  });
+
+  it('refuses http notification URLs as Graph does, unless the explicit loopback mode is on', async () => {
+    const strict = new SubscriptionEngine({ directory, clock: () => now, validationTimeoutMs: 2000 });
+    try {
+      const body = (over: Record<string, unknown>) => ({
+        changeType: 'created',
+        notificationUrl: hook.url,
+        resource: 'me/events',
+        expirationDateTime: new Date(now + 3600_000).toISOString(),
+        ...over,
+      });
+      const err = await strict.create(delegated(ALICE), body({})).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GraphHttpError);
+      expect(err).toMatchObject({
+        status: 400,
+        code: 'InvalidRequest',
+        message: "NotificationUrl scheme='http' is not supported.",
+      });
+      await expect(
+        strict.create(
+          delegated(ALICE),
+          body({ notificationUrl: 'https://127.0.0.1:9/x', lifecycleNotificationUrl: life.url }),
+        ),
+      ).rejects.toMatchObject({ status: 400, message: "LifecycleNotificationUrl scheme='http' is not supported." });
+      expect(hook.posts).toHaveLength(0); // refused before any validation request
+      expect(strict.subscriptions.size).toBe(0);
+    } finally {
+      await strict.close();
+    }
+    // the loopback mode is for loopback receivers only
+    await expect(create({ notificationUrl: 'http://calbridge.example/hook' })).rejects.toMatchObject({
+      status: 400,
+      message: "NotificationUrl scheme='http' is not supported.",
+    });
+    expect((await create()).notificationUrl).toBe(hook.url);
   });
 
   it('rejects bad requests with 4xx codes', async () => {
@@ -288,7 +327,12 @@ describe('rich notifications (includeResourceData)', () => {
       password: 'x',
     });
     const now = Date.now();
-    const engine = new SubscriptionEngine({ directory, clock: () => now, retryDelaysMs: [] });
+    const engine = new SubscriptionEngine({
+      directory,
+      clock: () => now,
+      retryDelaysMs: [],
+      allowHttpNotifications: true,
+    });
     const hook = await receiver();
     try {
       const base = {

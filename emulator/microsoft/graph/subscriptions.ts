@@ -39,6 +39,11 @@ export interface SubscriptionEngineOptions {
   random?: () => number;
   /** Whether a mailbox has a calendar (for `…/calendars/{id}/events`); unknown calendars are a 404. */
   calendarExists?: (userId: string, calendarId: string) => boolean;
+  /**
+   * Accept plain http notification URLs on loopback hosts (localhost, 127.0.0.1, [::1]): an explicit mode for local
+   * receivers in tests and development. Off by default: like Graph, only https URLs are accepted.
+   */
+  allowHttpNotifications?: boolean;
 }
 
 const bad = (message: string) => new GraphHttpError(400, 'InvalidRequest', message);
@@ -60,8 +65,8 @@ export class SubscriptionEngine {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly deliveries: DeliveryRecord[] = [];
   readonly client: WebhookClient;
-  private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem' | 'calendarExists'>> &
-    Pick<SubscriptionEngineOptions, 'calendarExists'>;
+  private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem' | 'calendarExists' | 'allowHttpNotifications'>> &
+    Pick<SubscriptionEngineOptions, 'calendarExists' | 'allowHttpNotifications'>;
   private readonly queues = new Map<string, Promise<void>>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly signer = new ValidationTokenSigner();
@@ -99,7 +104,7 @@ export class SubscriptionEngine {
 
   /** Validates a create request, runs the validation handshake(s) and stores the subscription. */
   async create(p: Principal, body: unknown): Promise<SubscriptionRecord> {
-    const r = parseCreateRequest(body);
+    const r = parseCreateRequest(body, { allowHttpLoopback: this.o.allowHttpNotifications ?? false });
     const expiresAt = this.grantExpiry(r.expirationDateTime);
     const target = this.authorize(p, r.resource);
     for (const url of [r.notificationUrl, r.lifecycleNotificationUrl]) {
