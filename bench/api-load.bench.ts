@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
-import type { SyncRuntime } from '../src/main/features/sync.js';
-import { buildServerApp } from '../src/main/server.js';
-import '../src/main/features.js';
+import { createRuntime } from '../src/main/runtime.js';
 import { followAuthorize } from '../test/support/microsoft.js';
 import type { BenchResult, Floor } from './harness.js';
 import type { LoadResult, Spec } from './load/autocannon-child.js';
@@ -111,7 +109,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     MICROSOFT_CA_FILE: emu.caFile,
     MICROSOFT_ROOMS_ENABLED: 'false',
   });
-  const server = await buildServerApp(config, { database, allowEmulator: false });
+  const rt = await createRuntime(config, { database });
+  const server = Object.assign(rt, { app: await rt.http() });
   const trivial = Fastify();
   trivial.get('/healthz', async () => ({ status: 'ok' }));
   const results: BenchResult[] = [];
@@ -145,7 +144,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       const cb = await app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
       if (cb.statusCode !== 302 || !String(cb.headers.location).includes('connected=outlook'))
         throw new Error(`connect of ${email} failed: ${cb.statusCode} ${String(cb.headers.location)}`);
-      await (container as typeof container & { sync: SyncRuntime }).sync.sync.syncUser(tenant.id, k.userId, {
+      await rt.sync.sync.syncUser(tenant.id, k.userId, {
         full: true,
       });
       keys.push(k.apiKey);

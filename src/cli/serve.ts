@@ -1,16 +1,32 @@
-// `calbridge serve`: runs the service until SIGINT/SIGTERM, then shuts down gracefully.
+// `calbridge serve [--worker|--no-worker]`: the HTTP service, with the background jobs embedded unless --no-worker.
+// Without provider credentials (the demo) the development wiring adds the bundled emulators; a production start never
+// loads it.
 import type { Config } from '../config/config.js';
-import { startServer } from '../main/server.js';
+import { createRuntime, type DevWiring } from '../main/runtime.js';
+import type { Out } from '../main/cli.js';
 
-export async function runServe(config: Config): Promise<void> {
-  const server = await startServer(config);
+/** Whether this start is the offline demo: bundled emulators instead of a provider's real endpoints. */
+export const isDevStart = (config: Config) => !config.testMode && config.startEmulator;
+
+export async function runServe(config: Config, o: { worker?: boolean }, out: Out): Promise<void> {
+  let dev: DevWiring | null = null;
+  if (isDevStart(config)) dev = await (await import('../main/dev/index.js')).createDevWiring(config);
+  const rt = await createRuntime(config, { dev });
+  const url = await rt.listen();
+  const embedded = o.worker ?? config.embeddedWorker;
+  const jobs = embedded ? await rt.jobs.start() : [];
+  out(
+    embedded
+      ? `calbridge serve listening on ${url}; jobs in this process: ${jobs.join(', ')}`
+      : `calbridge serve listening on ${url}; no jobs in this process (--no-worker): run \`calbridge worker\``,
+    { event: 'started', role: embedded ? 'serve+worker' : 'serve', url, jobs },
+  );
   const stop = (signal: string) => {
-    server.app.log.info({ signal }, 'shutting down');
-    server
-      .close()
+    rt.log.info({ signal }, 'shutting down');
+    rt.close()
       .then(() => process.exit(0))
       .catch((e: unknown) => {
-        server.app.log.error({ err: e }, 'shutdown failed');
+        rt.log.error({ err: e }, 'shutdown failed');
         process.exit(1);
       });
   };

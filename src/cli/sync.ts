@@ -1,12 +1,10 @@
-// `calbridge sync --user <id|email> [--full]`: syncs a user's calendars in the foreground with a progress bar.
+// `calbridge sync --user <id|email> [--full]`: syncs a user's calendars in the foreground with a progress bar; every
+// synced page goes through customer detection and the metrics update exactly as in a worker (the same runtime).
 import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 import type { Out } from '../main/cli.js';
-import { createContainer } from '../main/container.js';
-import { applyFeatureProviders } from '../main/server.js';
-import { SyncService } from '../services/sync/sync-service.js';
-import { PgSyncStore } from '../stores/sync-store.js';
+import { createRuntime } from '../main/runtime.js';
 import { isUuid } from '../stores/customer-store.js';
 
 export async function runSync(
@@ -15,10 +13,9 @@ export async function runSync(
   out: Out,
   json: boolean,
 ): Promise<void> {
-  const container = await createContainer(config);
+  const rt = await createRuntime(config);
   try {
-    await applyFeatureProviders(container, config);
-    const db = container.database.db;
+    const db = rt.container.database.db;
     let q = db.selectFrom('users').select(['id', 'tenant_id', 'email']);
     q = isUuid(o.user) ? q.where('id', '=', o.user) : q.where('email', '=', o.user.toLowerCase());
     if (o.tenant)
@@ -30,24 +27,7 @@ export async function runSync(
     if (users.length > 1)
       throw new AppError('validation_failed', `${o.user} exists in several tenants: pass --tenant.`);
     const user = users[0]!;
-    const store = new PgSyncStore(db);
-    const sync = new SyncService(
-      store,
-      {
-        forTarget: (t) =>
-          container.providers.forConnection(t.provider, {
-            tenantId: t.tenantId,
-            userId: t.userId,
-            connectionId: t.connectionId,
-            mailbox: t.mailbox,
-          }),
-      },
-      {
-        windowPastDays: config.sync.windowPastDays,
-        windowFutureDays: config.sync.windowFutureDays,
-        now: () => new Date(),
-      },
-    );
+    const sync = rt.sync.sync;
     const bar =
       json || !process.stderr.isTTY
         ? null
@@ -75,6 +55,6 @@ export async function runSync(
       { calendars: results.map(({ changedMeetingIds: _c, removedMeetingIds: _r, ...rest }) => rest), seconds },
     );
   } finally {
-    await container.close();
+    await rt.close();
   }
 }

@@ -1,31 +1,47 @@
-// `calbridge worker`: a sync worker process (several may run against one PostgreSQL; pg-boss shares the work).
-// Each synced page is run through customer detection and the metrics update here, as in the server's embedded worker.
-import pino from 'pino';
+// `calbridge worker`: every background job (see src/main/jobs.ts), in a process of its own; several workers share the
+// work through PostgreSQL. `--metrics-port` serves this process's Prometheus /metrics.
+import { createServer } from 'node:http';
 import type { Config } from '../config/config.js';
-import { createContainer } from '../main/container.js';
-import { applyFeatureProviders } from '../main/server.js';
-import { createDetectionRuntime } from '../main/features/detection.js';
-import { createSyncRuntime } from '../main/features/sync.js';
+import type { Out } from '../main/cli.js';
+import { createRuntime } from '../main/runtime.js';
 
-export async function runWorker(config: Config, opts: { concurrency: number }): Promise<void> {
-  const log = pino({ level: config.logLevel });
-  const container = await createContainer(config);
-  await applyFeatureProviders(container, config);
-  const runtime = await createSyncRuntime(container, {
-    startWorker: true,
-    publicBaseUrl: () => config.publicBaseUrl,
-    log: (o, m) => log.info(o, m),
+export async function runWorker(
+  config: Config,
+  opts: { concurrency: number; metricsPort?: number },
+  out: Out,
+): Promise<void> {
+  const rt = await createRuntime(config);
+  const jobs = await rt.jobs.start({ concurrency: opts.concurrency });
+  let metricsUrl: string | null = null;
+  const metricsServer =
+    opts.metricsPort === undefined
+      ? null
+      : createServer((req, res) => {
+          if (req.url !== '/metrics') {
+            res.writeHead(404).end();
+            return;
+          }
+          rt.metrics.registry
+            .metrics()
+            .then((text) => res.writeHead(200, { 'content-type': rt.metrics.registry.contentType }).end(text))
+            .catch(() => res.writeHead(500).end());
+        });
+  if (metricsServer) {
+    await new Promise<void>((resolve) => metricsServer.listen(opts.metricsPort, config.host, resolve));
+    const a = metricsServer.address();
+    metricsUrl = a && typeof a === 'object' ? `http://${config.host}:${a.port}/metrics` : null;
+  }
+  out(`calbridge worker started (concurrency ${opts.concurrency}); jobs: ${jobs.join(', ')}`, {
+    event: 'started',
+    role: 'worker',
+    jobs,
     concurrency: opts.concurrency,
+    metricsUrl,
   });
-  // Without this hook, meetings synced by worker processes would never be matched to customers.
-  const detection = createDetectionRuntime(container, { sync: runtime, log: (o, m) => log.warn(o, m) });
-  log.info({ concurrency: opts.concurrency }, 'worker started');
   const stop = (signal: string) => {
-    log.info({ signal }, 'worker stopping');
-    runtime
-      .close()
-      .then(() => detection.close())
-      .then(() => container.close())
+    rt.log.info({ signal }, 'worker stopping');
+    metricsServer?.close();
+    rt.close()
       .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };

@@ -66,6 +66,8 @@ export interface Config {
   rateLimitTenantPerMinute: number;
   /** Minutes between scheduled re-evaluations of every customer's engagement score; 0 turns them off. */
   healthReevaluationMinutes: number;
+  /** Seconds between passes of a worker's interval jobs (webhook and e-mail deliveries, prep briefs). */
+  jobTickSeconds: number;
 }
 
 /** A configuration problem; the message names the variable and what is wrong. */
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     // default: five keys' worth, so raising the per-key limit raises the tenant's with it
     rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 5 * rateLimitPerMinute, 1, 10_000_000),
     healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
+    jobTickSeconds: int(env, 'CALBRIDGE_JOB_TICK_SECONDS', 15, 1, 3600),
   };
 }
 
@@ -234,6 +237,7 @@ export const ENV_VARS = [
   'GOOGLE_AUTH_BASE_URL',
   'GOOGLE_API_BASE_URL',
   'GOOGLE_CA_FILE',
+  'CALBRIDGE_JOB_TICK_SECONDS',
   'SYNC_POLL_INTERVAL_SECONDS',
   'SYNC_WINDOW_PAST_DAYS',
   'SYNC_WINDOW_FUTURE_DAYS',

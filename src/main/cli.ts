@@ -10,7 +10,6 @@ import { runExport, runImport } from '../cli/backup.js';
 import { runServe } from '../cli/serve.js';
 import { runSync } from '../cli/sync.js';
 import { runWorker } from '../cli/worker.js';
-import './features.js';
 
 /** Prints a result: one JSON object with --json, else readable lines. */
 export type Out = (human: string, json: Record<string, unknown>) => void;
@@ -29,9 +28,12 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('run the HTTP service (and, embedded, a sync worker)')
-    .action(async () => {
-      await runServe(loadConfig());
+    .description('run the HTTP service; with --worker (the default of the embedded setup) also every background job')
+    .option('--worker', 'run every background job in this process too (default: CALBRIDGE_EMBEDDED_WORKER, true)')
+    .option('--no-worker', 'HTTP only: background jobs run in `calbridge worker` processes (scale-out)')
+    .addOption(json)
+    .action(async (o: { worker?: boolean; json?: boolean }) => {
+      await runServe(loadConfig(), { worker: o.worker }, makeOut(!!o.json));
     });
   program
     .command('migrate')
@@ -65,13 +67,20 @@ export function buildProgram(): Command {
     );
   program
     .command('worker')
-    .description('run a sync worker (several workers share the work through PostgreSQL)')
+    .description(
+      'run every background job: sync, notifications, subscriptions, detection, deliveries, briefs, health, tokens, retention (several workers share the work through PostgreSQL)',
+    )
     .option('--concurrency <n>', 'calendars synced at once by this worker', '4')
-    .action(async (o: { concurrency: string }) => {
+    .option('--metrics-port <n>', "serve this worker's Prometheus /metrics on this port (0 = any free port)")
+    .addOption(json)
+    .action(async (o: { concurrency: string; metricsPort?: string; json?: boolean }) => {
       const n = Number.parseInt(o.concurrency, 10);
       if (!Number.isInteger(n) || n < 1 || n > 64)
         throw new CommanderError(2, 'calbridge.usage', '--concurrency must be 1 to 64');
-      await runWorker(loadConfig(), { concurrency: n });
+      const m = o.metricsPort === undefined ? undefined : Number.parseInt(o.metricsPort, 10);
+      if (m !== undefined && (!Number.isInteger(m) || m < 0 || m > 65535))
+        throw new CommanderError(2, 'calbridge.usage', '--metrics-port must be 0 to 65535');
+      await runWorker(loadConfig(), { concurrency: n, metricsPort: m }, makeOut(!!o.json));
     });
   program
     .command('sync')

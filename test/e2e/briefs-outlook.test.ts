@@ -3,9 +3,6 @@
 // emulator's outbox over HTTP exactly once, with the HTML sanitised.
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// Every feature registers in the server's order (sync before detection) before detection.js is imported below.
-import '../../src/main/features.js';
-import { detectionFeatures } from '../../src/main/features/detection.js';
 import type { Database } from '../../src/stores/database.js';
 import { createTestDatabase } from '../support/db.js';
 import { waitFor } from '../support/wait.js';
@@ -104,7 +101,7 @@ describe('prep brief through Graph sendMail', () => {
     );
 
     // One scheduler tick (the embedded timer may tick as well: delivery stays exactly once).
-    const runtime = detectionFeatures.get(s.server.container)!;
+    const runtime = s.server.detection;
     await runtime.tick();
     const [brief] = await waitFor('the brief in the emulator outbox', async () => {
       const found = await briefsFor(SUBJECT);

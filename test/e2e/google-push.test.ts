@@ -11,9 +11,8 @@ import { sql } from 'kysely';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import type { SyncRuntime } from '../../src/main/features/sync.js';
-import { buildServerApp } from '../../src/main/server.js';
-import '../../src/main/features.js';
+import type { SyncRuntime } from '../../src/main/wiring/sync.js';
+import { createRuntime, type Runtime } from '../../src/main/runtime.js';
 import type { SyncTarget } from '../../src/ports/sync.js';
 import type { Database } from '../../src/stores/database.js';
 import { up as migration0008 } from '../../src/stores/migrations/0008_google_channel_token.js';
@@ -28,7 +27,7 @@ type Delivery = { channelId: string; state: string; status: number | null };
 
 let g: TestGoogleEmulator;
 let database: Database;
-let server: Awaited<ReturnType<typeof buildServerApp>>;
+let server: Runtime & { app: Awaited<ReturnType<Runtime['http']>> };
 let runtime: SyncRuntime;
 let url: string;
 let dir: string;
@@ -109,9 +108,11 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const logStream = new PassThrough();
   logStream.on('data', (c: Buffer) => (logs += c.toString('utf8')));
-  server = await buildServerApp(config, { database, allowEmulator: false, logStream });
+  const rt = await createRuntime(config, { database, logStream });
+  server = Object.assign(rt, { app: await rt.http() });
   url = await server.listen();
-  runtime = (server.container as unknown as { sync: SyncRuntime }).sync;
+  await rt.jobs.start();
+  runtime = rt.sync;
 
   const tenant = await server.container.tenants.createTenant({ name: 'Push', calendarProvider: 'GOOGLE' });
   const { apiKey } = await server.container.tenants.createApiKey(tenant.id, LOGIN);

@@ -5,23 +5,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderType } from '../../src/domain/calendar.js';
 import { isAppError } from '../../src/domain/errors.js';
 import { loadConfig } from '../../src/config/config.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { calendarRoutes } from '../../src/http/routes/calendar.js';
-import { proposalRoutes } from '../../src/http/routes/proposals.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import { createDetectionRuntime } from '../../src/main/features/detection.js';
-import { wireGoogle } from '../../src/main/features/google.js';
-import { wireOutlook } from '../../src/main/features/outlook.js';
-import { createSchedulingService } from '../../src/main/features/scheduling.js';
+import type { Container } from '../../src/main/container.js';
+import { createRuntime, type Runtime } from '../../src/main/runtime.js';
 import type { CalendarProvider } from '../../src/ports/calendar-provider.js';
-import { SyncService } from '../../src/services/sync/sync-service.js';
-import { PgSyncStore } from '../../src/stores/sync-store.js';
+import type { SyncService } from '../../src/services/sync/sync-service.js';
 import { createTestDatabase } from '../support/db.js';
 import { followGoogleAuthorize, startTestGoogleEmulator, type TestGoogleEmulator } from '../support/google.js';
 import { followAuthorize, startTestEmulator, type TestEmulator } from '../support/microsoft.js';
@@ -46,7 +40,8 @@ interface Side {
 let ms: TestEmulator;
 let g: TestGoogleEmulator;
 let container: Container;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: FastifyInstance;
+let runtime: Runtime;
 let sync: SyncService;
 let dir: string;
 const closers: Array<() => Promise<void>> = [];
@@ -312,50 +307,22 @@ beforeAll(async () => {
     GOOGLE_AUTH_BASE_URL: g.emu.baseUrl,
     GOOGLE_API_BASE_URL: g.emu.baseUrl,
     GOOGLE_CA_FILE: g.emu.caFile,
+    SYNC_WINDOW_PAST_DAYS: '30',
+    SYNC_WINDOW_FUTURE_DAYS: '200',
   });
-  container = await createContainer(config, { database: await createTestDatabase(), migrate: false });
-  const publicUrl = () => APP_URL;
-  const outlook = await wireOutlook({
-    container,
-    config,
-    emulator: { baseUrl: ms.emu.baseUrl, caFile: ms.emu.caFile, close: async () => {} },
-    publicUrl,
-  });
-  const google = await wireGoogle({ container, config, emulator: null, publicUrl });
-  closers.push(
-    async () => outlook.close?.(),
-    async () => google.close?.(),
-  );
-  const scheduling = createSchedulingService(container, { publicUrl });
-  sync = new SyncService(
-    new PgSyncStore(container.database.db),
-    {
-      forTarget: (t) =>
-        container.providers.forConnection(t.provider, {
-          tenantId: t.tenantId,
-          userId: t.userId,
-          connectionId: t.connectionId,
-          mailbox: t.mailbox,
-        }),
-    },
-    { windowPastDays: 30, windowFutureDays: 200, now: () => new Date() },
-  );
-  const detection = createDetectionRuntime(container, { sync: { sync } });
-  closers.push(() => detection.close());
-  app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
+  runtime = await createRuntime(config, {
+    database: await createTestDatabase(),
     logStream: new PassThrough(),
-    modules: [
-      ...(outlook.modules ?? []),
-      ...(google.modules ?? []),
-      calendarRoutes(scheduling),
-      proposalRoutes(scheduling),
-    ],
-    publicPaths: [...(outlook.publicPaths ?? []), ...(google.publicPaths ?? [])],
+    dev: {
+      emulators: { microsoft: { baseUrl: ms.emu.baseUrl, caFile: ms.emu.caFile }, google: null },
+      demo: null,
+      close: async () => undefined,
+    },
+    publicUrl: () => APP_URL,
   });
+  container = runtime.container;
+  sync = runtime.sync.sync;
+  app = await runtime.http();
   const msAdmin = (path: string) =>
     undiciFetch(`${ms.emu.baseUrl}/_emulator${path}`, {
       method: 'POST',
@@ -424,9 +391,8 @@ afterAll(async () => {
       '',
     ].join('\n'),
   );
-  await app?.close();
   for (const c of closers.reverse()) await c();
-  await container?.close();
+  await runtime?.close();
   await ms?.close();
   await g?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// E2E harness for scheduling: calbridge (Outlook + scheduling features) against the in-process Microsoft 365 emulator,
+// E2E harness for scheduling: calbridge (createRuntime) against the in-process Microsoft 365 emulator,
 // users connected through the public connect API with the emulator's auto-consent; a movable clock for expiry.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,13 +8,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../../src/config/config.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { calendarRoutes } from '../../src/http/routes/calendar.js';
-import { proposalRoutes } from '../../src/http/routes/proposals.js';
-import { templateRoutes } from '../../src/http/routes/templates.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import { wireOutlook } from '../../src/main/features/outlook.js';
-import { createSchedulingService } from '../../src/main/features/scheduling.js';
+import type { Container } from '../../src/main/container.js';
+import { createRuntime } from '../../src/main/runtime.js';
 import type { EmulatorOptions } from '../../emulator/microsoft/server.js';
 import { createTestDatabase } from '../support/db.js';
 import { followAuthorize, startTestEmulator, type TestEmulator } from '../support/microsoft.js';
@@ -57,30 +52,20 @@ export async function startSchedulingE2E(
     RATE_LIMIT_PER_MINUTE: '100000',
   });
   const database = await createTestDatabase();
-  const container = await createContainer(config, { database, migrate: false });
-  const publicUrl = () => 'http://127.0.0.1:3999';
-  const outlook = await wireOutlook({
-    container,
-    config,
-    emulator: { baseUrl: t.emu.baseUrl, caFile: t.emu.caFile, close: async () => {} },
-    publicUrl,
-  });
   const clock = { offsetMs: 0 };
-  const service = createSchedulingService(container, { publicUrl, now: () => new Date(Date.now() + clock.offsetMs) });
-  const app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
+  const runtime = await createRuntime(config, {
+    database,
     logStream: new PassThrough(),
-    modules: [
-      ...(outlook.modules ?? []),
-      calendarRoutes(service),
-      proposalRoutes(service),
-      templateRoutes(service.templates),
-    ],
-    publicPaths: outlook.publicPaths,
+    clock: { now: () => new Date(Date.now() + clock.offsetMs) },
+    dev: {
+      emulators: { microsoft: { baseUrl: t.emu.baseUrl, caFile: t.emu.caFile }, google: null },
+      demo: null,
+      close: async () => undefined,
+    },
+    publicUrl: () => 'http://127.0.0.1:3999',
   });
+  const { container } = runtime;
+  const app = await runtime.http();
   const tenant = await container.tenants.createTenant({
     name: 'Contoso',
     calendarProvider: 'MICROSOFT',
@@ -143,9 +128,7 @@ export async function startSchedulingE2E(
     user,
     eventsIn,
     close: async () => {
-      await app.close();
-      await outlook.close?.();
-      await container.close();
+      await runtime.close();
       await t.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -4,8 +4,7 @@
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readDemoLink } from '../../src/main/features/web.js';
-import type { RunningServer } from '../../src/main/server.js';
+import { readDemoLink } from '../../src/main/dev/index.js';
 import {
   agentTrusting,
   chromiumAvailable,
@@ -22,7 +21,7 @@ const hasChromium = chromiumAvailable('web-app');
 
 let web: WebServer;
 let b: BrowserPage;
-let server: RunningServer;
+let server: WebServer['server'];
 let browser: Browser;
 let page: Page;
 let dataDir: string;

@@ -3,8 +3,7 @@
 // Google Meet QBR through approval (checked in the Google emulator over its Calendar API), disconnect.
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { googleFeatures } from '../../src/main/features/google.js';
-import { readDemoLink } from '../../src/main/features/web.js';
+import { readDemoLink } from '../../src/main/dev/index.js';
 import {
   agentTrusting,
   chromiumAvailable,
@@ -71,7 +70,7 @@ async function googleReaderToken(): Promise<string> {
 describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
   beforeAll(async () => {
     web = await startWebServer();
-    const emu = googleFeatures.get(web.server.container)?.emulator;
+    const emu = web.server.google.emulator;
     if (!emu) throw new Error('the bundled Google emulator did not start (GOOGLE_CLIENT_ID set in the environment?)');
     googleBase = emu.baseUrl;
     googleAgent = agentTrusting(emu.caFile);

@@ -1,6 +1,6 @@
 // Prep briefs: exactly once per occurrence with concurrent workers and restarts; content and sanitised HTML.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDetectionRuntime } from '../../src/main/features/detection.js';
+import { createDetectionRuntime } from '../../src/main/wiring/detection.js';
 import { MockMailOutbox } from '../../src/providers/mock/mail.js';
 import type { MailSenderResolver } from '../../src/ports/mail.js';
 import { openItems } from '../../src/services/briefs/render.js';
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** A worker process: its own services over the shared database. */
-const worker = () => createDetectionRuntime(f.container, { now: () => f.clock.now, mail });
+const worker = () => createDetectionRuntime(f.container, { clock: { now: () => f.clock.now }, mail });
 
 async function acmeMeeting(start: string, body = ''): Promise<string> {
   const c = await f.app.inject({
@@ -121,7 +121,7 @@ describe('prep briefs', () => {
       { healthWebhookUrl: 'http://127.0.0.1:9/unused' },
     );
     await acmeMeeting('2026-03-02T12:10:00Z');
-    const w = createDetectionRuntime(f.container, { now: () => f.clock.now, mail: async () => null });
+    const w = createDetectionRuntime(f.container, { clock: { now: () => f.clock.now }, mail: async () => null });
     expect(await w.briefs.runDue()).toBe(1);
     const [d] = await w.outbox.deliveries(t.tenantId);
     expect(d).toMatchObject({ kind: 'brief_webhook', payload: { event: { type: 'meeting.prep_brief' } } });

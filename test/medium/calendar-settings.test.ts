@@ -5,16 +5,15 @@ import { AppError } from '../../src/domain/errors.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeRange } from '../../src/domain/calendar.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import { createSyncRuntime, type SyncRuntime } from '../../src/main/features/sync.js';
+import type { Container } from '../../src/main/container.js';
+import type { SyncRuntime } from '../../src/main/wiring/sync.js';
 import { PgConnectionStore } from '../../src/stores/connection-store.js';
-import { createTestDatabase } from '../support/db.js';
-import { testConfig } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 
 let app: FastifyInstance;
 let container: Container;
 let runtime: SyncRuntime;
+let test: TestApp;
 /** Every window the engine asked a provider for, by mailbox. */
 const asked: Array<{ mailbox: string; calendarId: string; window: TimeRange }> = [];
 /** Mailboxes whose provider answers every sync with a throttling error. */
@@ -113,13 +112,14 @@ const call = (who: Who, method: 'GET' | 'PATCH' | 'PUT' | 'DELETE', url: string,
   app.inject({ method, url, headers: who.auth, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 beforeAll(async () => {
-  const config = testConfig({
+  const env = {
     LOG_LEVEL: 'warn',
     SYNC_WINDOW_PAST_DAYS: '10',
     SYNC_WINDOW_FUTURE_DAYS: '30',
     SYNC_POLL_INTERVAL_SECONDS: '600',
-  });
-  container = await createContainer(config, { database: await createTestDatabase(), migrate: false });
+  };
+  test = await createTestApp(env);
+  container = test.container;
   const forConnection = container.providers.forConnection.bind(container.providers);
   container.providers.forConnection = (type, ctx) => {
     const p = forConnection(type, ctx);
@@ -131,34 +131,13 @@ beforeAll(async () => {
     };
     return p;
   };
-  runtime = await createSyncRuntime(container, { startWorker: false, publicBaseUrl: () => null, log: () => undefined });
-  const { syncRoutes } = await import('../../src/http/routes/sync.js');
-  const { calendarSettingsRoutes } = await import('../../src/http/routes/calendar-settings.js');
-  app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
-    modules: [
-      syncRoutes({
-        store: runtime.store,
-        queue: runtime.queue,
-        worker: runtime.worker,
-        metrics: runtime.metrics,
-        pollIntervalSeconds: config.sync.pollIntervalSeconds,
-        notificationsEnabled: () => false,
-        now: () => new Date(),
-      }),
-      calendarSettingsRoutes(runtime.settings),
-    ],
-  });
+  runtime = test.runtime.sync;
+  app = test.app;
   await app.ready();
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await runtime?.close();
-  await container?.close();
+  await test?.close();
 });
 
 describe('sync health', () => {

@@ -5,7 +5,9 @@ import type { Attendee } from '../../src/domain/calendar.js';
 import type { TenantSettings } from '../../src/domain/tenancy.js';
 import { buildApp } from '../../src/http/build-app.js';
 import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import { createDetectionRuntime, detectionModules, type DetectionRuntime } from '../../src/main/features/detection.js';
+import { createDetectionRuntime, type DetectionRuntime } from '../../src/main/wiring/detection.js';
+import { customerMetricsRoutes } from '../../src/http/routes/customer-metrics.js';
+import { meetingRoutes } from '../../src/http/routes/meetings.js';
 import { testConfig } from '../support/app.js';
 import { createTestDatabase } from '../support/db.js';
 
@@ -51,13 +53,16 @@ export async function createFixture(opts: { now?: Date } = {}): Promise<Fixture>
   const config = testConfig();
   const database = await createTestDatabase();
   const container = await createContainer(config, { database, migrate: false });
-  const runtime = createDetectionRuntime(container, { now: () => clock.now });
+  const runtime = createDetectionRuntime(container, { clock: { now: () => clock.now } });
   const app = await buildApp({
     config,
     tenants: container.tenants,
     customers: container.customers,
     isDatabaseReady: databaseReady(container),
-    modules: detectionModules(runtime),
+    modules: [
+      meetingRoutes(runtime.meetings),
+      customerMetricsRoutes({ metrics: runtime.metrics, webhooks: runtime.webhooks }),
+    ],
     logStream: new PassThrough().resume(),
   });
   await app.ready();

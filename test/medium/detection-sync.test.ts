@@ -1,6 +1,6 @@
 // Detection and metrics follow the sync engine: provider changes (mock provider) → meetings → customer → metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDetectionRuntime } from '../../src/main/features/detection.js';
+import { createDetectionRuntime } from '../../src/main/wiring/detection.js';
 import { MockCalendarAdapter, MockCalendarWorld } from '../../src/providers/mock/index.js';
 import { SyncService } from '../../src/services/sync/sync-service.js';
 import { PgSyncStore } from '../../src/stores/sync-store.js';
@@ -49,7 +49,7 @@ describe('detection after sync', () => {
         now: () => f.clock.now,
       },
     );
-    const runtime = createDetectionRuntime(f.container, { sync: { sync }, now: () => f.clock.now });
+    const runtime = createDetectionRuntime(f.container, { sync: { sync }, clock: { now: () => f.clock.now } });
     const acme = await f.container.customers.create(
       { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
       { name: 'Acme', domains: ['acmecorp.com'] },

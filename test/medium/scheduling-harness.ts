@@ -1,14 +1,10 @@
 // Test harness for scheduling medium tests: the app with the scheduling feature on the mock provider, a fake clock,
 // a tenant with a CSM and a manager (each with a connection and a default calendar) and a mock world.
-import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TenantSettings } from '../../src/domain/tenancy.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import { createSchedulingService } from '../../src/main/features/scheduling.js';
+import type { Container } from '../../src/main/container.js';
 import { PgConnectionStore } from '../../src/stores/connection-store.js';
-import { testConfig } from '../support/app.js';
-import { createTestDatabase } from '../support/db.js';
+import { createTestApp } from '../support/app.js';
 
 export interface Person {
   userId: string;
@@ -33,26 +29,12 @@ export interface SchedulingHarness {
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const;
 
 export async function startSchedulingHarness(settings: TenantSettings = {}): Promise<SchedulingHarness> {
-  const config = testConfig({ RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn' });
-  const database = await createTestDatabase();
-  const container = await createContainer(config, { database, migrate: false });
   const clock = { now: new Date('2026-05-01T12:00:00Z') };
-  const service = createSchedulingService(container, {
-    publicUrl: () => 'http://calbridge.test',
-    now: () => clock.now,
-  });
-  const { calendarRoutes } = await import('../../src/http/routes/calendar.js');
-  const { proposalRoutes } = await import('../../src/http/routes/proposals.js');
-  const { templateRoutes } = await import('../../src/http/routes/templates.js');
-  const app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
-    logStream: new PassThrough(),
-    modules: [calendarRoutes(service), proposalRoutes(service), templateRoutes(service.templates)],
-  });
-  await app.ready();
+  const t = await createTestApp(
+    { RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn' },
+    { clock: { now: () => clock.now }, publicUrl: () => 'http://calbridge.test' },
+  );
+  const { app, container } = t;
   const tenant = await container.tenants.createTenant({
     name: 'Contoso',
     calendarProvider: 'MICROSOFT',
@@ -110,8 +92,7 @@ export async function startSchedulingHarness(settings: TenantSettings = {}): Pro
     loner,
     connections,
     close: async () => {
-      await app.close();
-      await container.close();
+      await t.close();
     },
   };
 }

@@ -1,16 +1,17 @@
-// Builds the HTTP app on a fresh test database, with a captured log, for tier-2/3 tests.
+// Builds calbridge through the composition root (createRuntime) on a fresh test database, with a captured log.
 import { PassThrough } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
+import type { Container } from '../../src/main/container.js';
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/main/runtime.js';
 import { createTestDatabase } from './db.js';
 
 export interface TestApp {
   app: FastifyInstance;
+  runtime: Runtime;
   container: Container;
   config: Config;
   /** Everything the app logged so far. */
@@ -33,24 +34,27 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * calbridge as `createRuntime` builds it (every route, no jobs running unless `runtime.jobs.start()`), in test mode
+ * on a fresh database, logs captured.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  overrides: Omit<RuntimeOverrides, 'database' | 'logStream'> = {},
+): Promise<TestApp> {
   const config = testConfig(env);
   const database = await createTestDatabase();
-  const container = await createContainer(config, { database, migrate: false });
   let captured = '';
   const stream = new PassThrough();
   stream.on('data', (c: Buffer) => (captured += c.toString('utf8')));
-  const app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
-    logStream: stream,
-  });
+  const runtime = await createRuntime(config, { ...overrides, database, logStream: stream });
+  const { container } = runtime;
+  const app = await runtime.http();
   await app.ready();
   let n = 0;
   return {
     app,
+    runtime,
     container,
     config,
     logs: () => captured,
@@ -60,9 +64,6 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       const k = await container.tenants.createApiKey(t.id, `user${n}@tenant${n}.example`);
       return { tenantId: t.id, userId: k.userId, apiKey: k.apiKey, auth: { authorization: `Bearer ${k.apiKey}` } };
     },
-    async close() {
-      await app.close();
-      await container.close();
-    },
+    close: () => runtime.close(),
   };
 }

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Agent } from 'undici';
 import { loadConfig } from '../../src/config/config.js';
-import { startServer, type RunningServer } from '../../src/main/server.js';
-import '../../src/main/features.js';
+import { createDevWiring } from '../../src/main/dev/index.js';
+import { createRuntime, type Runtime } from '../../src/main/runtime.js';
 import { createTestDatabase } from './db.js';
 import { waitFor as waitUntil } from './wait.js';
 
@@ -25,15 +25,20 @@ export const CHROMIUM_ARGS = [
 ];
 export const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
-/** True when Debian's Chromium is installed; otherwise warns once, naming the suite and the fix. */
+/**
+ * True when Debian's Chromium is installed; otherwise warns once, naming the suite and the fix — or, under CI (CI
+ * set, as .ci/run does), throws: there the browser tests must run, not skip.
+ */
 export function chromiumAvailable(suite: string): boolean {
-  const ok = existsSync(CHROMIUM);
-  if (!ok) console.warn(`${suite} browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-  return ok;
+  if (existsSync(CHROMIUM)) return true;
+  const what = `${suite} browser tests: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+  if (process.env.CI) throw new Error(`CI is set, so a missing browser fails instead of skipping: ${what}`);
+  console.warn(`*** SKIPPED ${what}`);
+  return false;
 }
 
 export interface WebServer {
-  server: RunningServer;
+  server: Runtime & { url: string; emulator: { baseUrl: string; caFile: string } | null };
   dataDir: string;
   /** The demo user's API key. */
   apiKey: string;
@@ -56,7 +61,10 @@ export async function startWebServer(): Promise<WebServer> {
     SYNC_POLL_INTERVAL_SECONDS: '5',
     RATE_LIMIT_PER_MINUTE: '100000',
   });
-  const server = await startServer(config, { database: await createTestDatabase() });
+  const dev = await createDevWiring(config);
+  const rt = await createRuntime(config, { database: await createTestDatabase(), dev });
+  const server = Object.assign(rt, { url: await rt.listen(), emulator: dev.emulators.microsoft });
+  await rt.jobs.start();
   const apiKey = readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim();
   return {
     server,

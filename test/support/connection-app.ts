@@ -1,5 +1,5 @@
-// calbridge composed with one provider feature on a test database (no listen), and a client for that provider's
-// connection routes: what the Outlook and Google end-to-end helpers share.
+// calbridge built by createRuntime on a test database (no listen), and a client for one provider's connection routes:
+// what the Outlook and Google end-to-end helpers share.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +9,16 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import type { ProviderType } from '../../src/domain/calendar.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import type { FeatureWiring } from '../../src/main/server.js';
+import type { Container } from '../../src/main/container.js';
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/main/runtime.js';
 import type { CalendarProvider } from '../../src/ports/calendar-provider.js';
 import type { PgConnectionStore } from '../../src/stores/connection-store.js';
 import { createTestDatabase } from './db.js';
 
-/** calbridge with one feature, on a test database (no listen). */
+/** calbridge on a test database (no listen). */
 export interface ComposedTestApp {
   app: FastifyInstance;
+  runtime: Runtime;
   container: Container;
   config: Config;
   /** Everything the app logged. */
@@ -27,12 +27,12 @@ export interface ComposedTestApp {
 }
 
 /**
- * Composes calbridge with the feature `wire` adds, configured by `env` over test defaults. `close` also runs
- * `closeAlso` (the emulator) before the data folder is removed.
+ * Builds calbridge through createRuntime, configured by `env` over test defaults, with `overrides` (emulator
+ * endpoints, public URL). `close` also runs `closeAlso` (the emulator) before the data folder is removed.
  */
 export async function composeTestApp(
   env: Record<string, string>,
-  wire: (ctx: { container: Container; config: Config }) => ReturnType<FeatureWiring>,
+  overrides: Omit<RuntimeOverrides, 'database' | 'logStream'>,
   closeAlso: () => Promise<void>,
 ): Promise<ComposedTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'cb-app-'));
@@ -45,29 +45,19 @@ export async function composeTestApp(
     ...env,
   });
   const database = await createTestDatabase();
-  const container = await createContainer(config, { database, migrate: false });
-  const wired = await wire({ container, config });
   const stream = new PassThrough();
   let logged = '';
   stream.on('data', (c: Buffer) => (logged += c.toString('utf8')));
-  const app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
-    logStream: stream,
-    modules: wired.modules,
-    publicPaths: wired.publicPaths,
-  });
+  const runtime = await createRuntime(config, { ...overrides, database, logStream: stream });
+  const app = await runtime.http();
   return {
     app,
-    container,
+    runtime,
+    container: runtime.container,
     config,
     logs: () => logged,
     close: async () => {
-      await app.close();
-      await wired.close?.();
-      await container.close();
+      await runtime.close();
       await closeAlso();
       rmSync(dir, { recursive: true, force: true });
     },

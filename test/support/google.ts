@@ -5,7 +5,7 @@ import {
   type GoogleEmulatorOptions,
   type RunningGoogleEmulator,
 } from '../../emulator/google/server.js';
-import { googleFeatures, wireGoogle } from '../../src/main/features/google.js';
+import type { GoogleWiring } from '../../src/main/wiring/google.js';
 import type { OAuthTokens } from '../../src/ports/connections.js';
 import type { TokenSource } from '../../src/providers/google/client.js';
 import { GoogleOAuthClient, type GoogleAuthSettings } from '../../src/providers/google/index.js';
@@ -82,15 +82,15 @@ export async function startGoogleApp(emulatorOpts: GoogleEmulatorOptions = {}): 
       GOOGLE_API_BASE_URL: t.emu.baseUrl,
       GOOGLE_CA_FILE: t.emu.caFile,
     },
-    ({ container, config }) => wireGoogle({ container, config, emulator: null, publicUrl: () => GOOGLE_APP_URL }),
+    { publicUrl: () => GOOGLE_APP_URL },
     () => t.close(),
   );
-  return { ...composed, t, feature: googleFeatures.get(composed.container)! };
+  return { ...composed, t, feature: composed.runtime.google };
 }
 
 export const GOOGLE_APP_URL = 'http://127.0.0.1:3998';
 
 export interface GoogleTestApp extends ComposedTestApp {
   t: TestGoogleEmulator;
-  feature: NonNullable<ReturnType<typeof googleFeatures.get>>;
+  feature: GoogleWiring;
 }

@@ -1,5 +1,5 @@
-// Composes calbridge with the Outlook feature against an in-process emulator and a test database (no listen).
-import { outlookFeatures, wireOutlook } from '../../src/main/features/outlook.js';
+// calbridge (createRuntime) against an in-process Microsoft emulator, as the dev wiring bundles it, on a test database.
+import type { OutlookWiring } from '../../src/main/wiring/outlook.js';
 import { composeTestApp, type ComposedTestApp } from './connection-app.js';
 import { startTestEmulator, type TestEmulator } from './microsoft.js';
 
@@ -7,7 +7,7 @@ export const PUBLIC_URL = 'http://127.0.0.1:3999';
 
 export interface OutlookTestApp extends ComposedTestApp {
   t: TestEmulator;
-  feature: NonNullable<ReturnType<typeof outlookFeatures.get>>;
+  feature: OutlookWiring;
 }
 
 export async function startOutlookApp(
@@ -17,14 +17,15 @@ export async function startOutlookApp(
   const t = await startTestEmulator(emulatorOpts);
   const composed = await composeTestApp(
     env,
-    ({ container, config }) =>
-      wireOutlook({
-        container,
-        config,
-        emulator: { baseUrl: t.emu.baseUrl, caFile: t.emu.caFile, close: async () => {} },
-        publicUrl: () => PUBLIC_URL,
-      }),
+    {
+      dev: {
+        emulators: { microsoft: { baseUrl: t.emu.baseUrl, caFile: t.emu.caFile }, google: null },
+        demo: null,
+        close: async () => undefined,
+      },
+      publicUrl: () => PUBLIC_URL,
+    },
     () => t.close(),
   );
-  return { ...composed, t, feature: outlookFeatures.get(composed.container)! };
+  return { ...composed, t, feature: composed.runtime.outlook };
 }

@@ -1,4 +1,5 @@
-// The whole calbridge server (every feature, embedded sync worker) against an emulator at a URL, listening on loopback.
+// The whole calbridge server (createRuntime, jobs embedded unless CALBRIDGE_EMBEDDED_WORKER=false) against an emulator
+// at a URL, listening on loopback.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import type { SyncRuntime } from '../../src/main/features/sync.js';
-import { buildServerApp } from '../../src/main/server.js';
+import { createRuntime, type Runtime } from '../../src/main/runtime.js';
+import type { SyncRuntime } from '../../src/main/wiring/sync.js';
 import type { Database } from '../../src/stores/database.js';
-import '../../src/main/features.js';
 import { followAuthorize } from './microsoft.js';
 
 export interface EmulatorAt {
@@ -47,7 +47,7 @@ export interface SyncServer {
   url: string;
   config: Config;
   env: Record<string, string>;
-  server: Awaited<ReturnType<typeof buildServerApp>>;
+  server: Runtime & { app: Awaited<ReturnType<Runtime['http']>> };
   runtime: SyncRuntime;
   database: Database;
   /** Creates a tenant and a user (API key) and connects `login`'s Outlook through the real connect flow. */
@@ -82,9 +82,11 @@ export async function startSyncServer(
     ...env,
   };
   const config = loadConfig(fullEnv);
-  const server = await buildServerApp(config, { database, allowEmulator: false });
+  const rt = await createRuntime(config, { database });
+  const server = Object.assign(rt, { app: await rt.http() });
   const url = await server.listen();
-  const runtime = (server.container as unknown as { sync: SyncRuntime }).sync;
+  if (config.embeddedWorker) await rt.jobs.start();
+  const runtime = rt.sync;
   let n = 0;
   return {
     url,

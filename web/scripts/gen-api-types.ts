@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** Where the generated types live. */
@@ -143,8 +144,7 @@ function renderRaw(doc: OpenApiDoc): string {
 export async function serverOpenApi(): Promise<OpenApiDoc> {
   const { loadConfig } = await import('../../src/config/config.js');
   const { openDatabase } = await import('../../src/stores/database.js');
-  const { buildServerApp } = await import('../../src/main/server.js');
-  await import('../../src/main/features.js');
+  const { createRuntime } = await import('../../src/main/runtime.js');
   const dir = mkdtempSync(join(tmpdir(), 'cb-openapi-'));
   const config = loadConfig({
     CALBRIDGE_DATA_DIR: dir,
@@ -154,12 +154,13 @@ export async function serverOpenApi(): Promise<OpenApiDoc> {
     CALBRIDGE_EMBEDDED_WORKER: 'false',
   });
   const database = await openDatabase({ url: null, dataDir: null });
-  const server = await buildServerApp(config, { database, allowEmulator: false });
+  const runtime = await createRuntime(config, { database, migrate: true, logStream: new PassThrough().resume() });
   try {
-    await server.app.ready();
-    return server.app.swagger() as OpenApiDoc;
+    const app = await runtime.http();
+    await app.ready();
+    return app.swagger() as OpenApiDoc;
   } finally {
-    await server.close();
+    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

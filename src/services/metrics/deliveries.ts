@@ -1,4 +1,5 @@
 // Delivers the outbox: signed webhooks (health changes, briefs) and brief e-mails, with leases and backoff retries.
+import { isAppError } from '../../domain/errors.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
 import type { Delivery, DeliveryStore } from '../detection/ports.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
@@ -29,12 +30,15 @@ export const retryDelaySeconds = (attempt: number): number => Math.min(3600, 30 
 export class DeliveryWorker {
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
-  /** Claims and delivers up to `limit` due deliveries; returns how many were sent and failed. */
-  async runOnce(limit = 20): Promise<{ sent: number; failed: number }> {
+  /** Claims and delivers up to `limit` due deliveries; `failures` says which failed and why (a code, never the body). */
+  async runOnce(
+    limit = 20,
+  ): Promise<{ sent: number; failed: number; failures: Array<{ tenantId: string; kind: string; code: string }> }> {
     const now = this.deps.now();
     const claimed = await this.deps.deliveries.claimDue(now, limit, this.deps.leaseSeconds ?? 120);
     let sent = 0;
     let failed = 0;
+    const failures: Array<{ tenantId: string; kind: string; code: string }> = [];
     for (const d of claimed) {
       try {
         await this.deliver(d);
@@ -42,13 +46,18 @@ export class DeliveryWorker {
         sent++;
       } catch (e) {
         failed++;
+        failures.push({
+          tenantId: d.tenantId,
+          kind: d.kind,
+          code: e instanceof Permanent ? 'delivery_refused' : isAppError(e) ? e.code : 'delivery_failed',
+        });
         const message = e instanceof Error ? e.message : String(e);
         const giveUp = e instanceof Permanent || d.attempts >= (this.deps.maxAttempts ?? 8);
         const retryAt = giveUp ? null : new Date(this.deps.now().getTime() + retryDelaySeconds(d.attempts) * 1000);
         await this.deps.deliveries.markFailed(d.id, message, retryAt);
       }
     }
-    return { sent, failed };
+    return { sent, failed, failures };
   }
 
   private async deliver(d: Delivery): Promise<void> {

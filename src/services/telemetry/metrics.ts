@@ -58,6 +58,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly jobRuns = new Counter({
+    name: 'calbridge_job_runs_total',
+    help: 'Background job runs by job and outcome',
+    labelNames: ['job', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly jobFailures = new Counter({
+    name: 'calbridge_job_failures_total',
+    help: 'Failed background work (sync, detection, delivery, brief, token refresh, retention) by job and error code',
+    labelNames: ['job', 'code'],
+    registers: [this.registry],
+  });
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'calbridge_' });
   }

@@ -1,5 +1,5 @@
 // What the Outlook and Google features wire alike: an OAuth client resolved on first use, the token manager, the
-// connection service and the provider factory bound to each connection's tokens; and the worker/CLI registration.
+// connection service and the provider factory bound to each connection's tokens.
 import type { ProviderType } from '../../domain/calendar.js';
 import type { Connection } from '../../domain/connections.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
@@ -10,8 +10,8 @@ import { ConnectionService } from '../../services/connections/connection-service
 import { InProcessEventBus } from '../../services/connections/events.js';
 import { TokenManager } from '../../services/connections/token-manager.js';
 import { PgConnectionStore, subscriptionIdsOf } from '../../stores/connection-store.js';
+import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
-import { registerFeature, registerProviderWiring, type FeatureWiring } from '../server.js';
 
 /** An OAuthClient whose settings are resolved on first use (the server's own URL is known only after listen). */
 class LazyOAuthClient implements OAuthClient {
@@ -47,6 +47,7 @@ export const publicUrlOf = (publicUrl: () => string, path: string) => `${publicU
 export interface ConnectionWiringSpec {
   container: Container;
   publicUrl: () => string;
+  clock: Clock;
   provider: ProviderType;
   /** Its name in routes, audit actions and redirects. */
   slug: string;
@@ -81,7 +82,7 @@ export function wireConnections(spec: ConnectionWiringSpec): ConnectionWiring {
   const oauth = new LazyOAuthClient(spec.provider, spec.oauth.create, spec.oauth);
   const store = new PgConnectionStore(container.database.db);
   const events = new InProcessEventBus();
-  const now = () => new Date();
+  const now = () => spec.clock.now();
   const tokens = new TokenManager({
     connections: store,
     vault: container.vault,
@@ -129,20 +130,4 @@ export function wireConnections(spec: ConnectionWiringSpec): ConnectionWiring {
   });
   container.providers.register(spec.provider, factory);
   return { service, tokens, events, store, factory };
-}
-
-/**
- * Registers a connection feature with the server, and its provider factory for workers and the CLI (no HTTP server:
- * routes are dropped).
- */
-export function registerConnectionFeature(wire: FeatureWiring): void {
-  registerFeature(wire);
-  registerProviderWiring(async (container, config) => {
-    await wire({
-      container,
-      config,
-      emulator: null,
-      publicUrl: () => config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
-    });
-  });
 }

@@ -1,6 +1,5 @@
-// Google Calendar feature wiring: Google OAuth client, token manager, connection service, the GOOGLE provider factory
-// and routes. Without GOOGLE_CLIENT_ID (and with the bundled emulators on) the Google emulator runs in-process too.
-import { join } from 'node:path';
+// Google Calendar wiring: Google OAuth client, token manager, connection service, the GOOGLE provider factory and
+// routes. Without GOOGLE_CLIENT_ID the bundled Google emulator (started by the dev wiring) is used.
 import type { Config } from '../../config/config.js';
 import { AppError } from '../../domain/errors.js';
 import { callbackPath } from '../../http/routes/integrations-connection.js';
@@ -13,27 +12,41 @@ import {
   googleScopes,
   type GoogleAuthSettings,
 } from '../../providers/google/index.js';
-import type { FeatureWiring } from '../server.js';
-import { publicUrlOf, registerConnectionFeature, wireConnections, type ConnectionWiring } from './connection-wiring.js';
+import type { RouteModule } from '../../http/build-app.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Container } from '../container.js';
+import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const GOOGLE_CALLBACK_PATH = callbackPath('google');
 const GOOGLE_ACCOUNTS = 'https://accounts.google.com';
 
-interface BundledGoogle {
+/** The bundled Google emulator (dev wiring): its URL, CA, and app registration for our redirect URI. */
+export interface BundledGoogle {
   baseUrl: string;
   caFile: string;
   registerApp(a: { redirectUris: string[]; name?: string }): { clientId: string; clientSecret: string };
   close(): Promise<void>;
 }
 
-/** Wires the Google feature; exported for tests that compose the app themselves. */
-export const wireGoogle: FeatureWiring = async ({ container, config, emulator, publicUrl }) => {
+export interface GoogleWiring extends Omit<ConnectionWiring, 'factory'> {
+  /** The bundled emulator in use, if any. */
+  emulator: BundledGoogle | null;
+  modules: RouteModule[];
+  publicPaths: RegExp[];
+  close(): Promise<void>;
+}
+
+/** Wires Google connections on the container (registers the GOOGLE provider factory). */
+export function createGoogle(o: {
+  container: Container;
+  config: Config;
+  emulator: BundledGoogle | null;
+  publicUrl: () => string;
+  clock: Clock;
+}): GoogleWiring {
+  const { container, config, publicUrl } = o;
   const g: Config['google'] = config.google;
-  let bundled: BundledGoogle | null = null;
-  if (g.clientId === null && emulator !== null) {
-    const { startGoogleEmulator } = await import('../../../emulator/google/server.js');
-    bundled = await startGoogleEmulator({ port: 0, dataDir: join(config.dataDir, 'emulator'), quiet: true });
-  }
+  const bundled = g.clientId === null ? o.emulator : null;
   const apiBaseUrl = bundled ? bundled.baseUrl : g.apiBaseUrl;
   const authBaseUrl = bundled ? bundled.baseUrl : g.authBaseUrl;
   // Google's token endpoint lives on its own host; a custom auth base (emulator, proxy) serves both.
@@ -59,6 +72,7 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
   const { service, tokens, events, store } = wireConnections({
     container,
     publicUrl,
+    clock: o.clock,
     provider: 'GOOGLE',
     slug: 'google',
     label: 'Google Calendar',
@@ -69,21 +83,14 @@ export const wireGoogle: FeatureWiring = async ({ container, config, emulator, p
     allowedTenants: [],
     defaultAdminTenant: '',
   });
-  googleFeatures.set(container, { service, tokens, events, store, emulator: bundled });
   return {
+    service,
+    tokens,
+    events,
+    store,
+    emulator: bundled,
     modules: [googleRoutes(service)],
     publicPaths: GOOGLE_PUBLIC_PATHS,
-    close: async () => {
-      await agent.close();
-      await bundled?.close();
-    },
+    close: () => agent.close(),
   };
-};
-
-/** The wired parts per container (tests and other features look them up). */
-export const googleFeatures = new WeakMap<
-  object,
-  Omit<ConnectionWiring, 'factory'> & { emulator: BundledGoogle | null }
->();
-
-registerConnectionFeature(wireGoogle);
+}

@@ -1,5 +1,5 @@
-// Outlook feature wiring: MSAL client, token manager, connection service, the MICROSOFT provider factory and routes.
-// Without MICROSOFT_CLIENT_ID the bundled emulator's app is used, so `npm start` shows the whole flow offline.
+// Outlook wiring: MSAL client, token manager, connection service, the MICROSOFT provider factory and routes.
+// Without MICROSOFT_CLIENT_ID the bundled emulator's app is used (dev wiring), so `npm start` shows the whole flow offline.
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Config } from '../../config/config.js';
 import { AppError } from '../../domain/errors.js';
@@ -14,8 +14,10 @@ import {
   userScopes,
   type MicrosoftAuthSettings,
 } from '../../providers/microsoft-graph/index.js';
-import type { FeatureWiring } from '../server.js';
-import { publicUrlOf, registerConnectionFeature, wireConnections, type ConnectionWiring } from './connection-wiring.js';
+import type { RouteModule } from '../../http/build-app.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Container } from '../container.js';
+import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const CALLBACK_PATH = callbackPath('outlook');
 const DEMO_CLIENT_ID = '5c7b1e0a-2f4d-4c3b-9a8e-0ca1b41d9e01';
@@ -46,8 +48,27 @@ async function emulatorApp(baseUrl: string, agent: Agent, redirectUri: string): 
   return (await res.json()) as EmuApp;
 }
 
-/** Wires the Outlook feature; exported for tests that compose the app themselves. */
-export const wireOutlook: FeatureWiring = async ({ container, config, emulator, publicUrl }) => {
+/** An emulator serving the identity platform and Graph (the bundled one in development). */
+export interface EmulatorEndpoint {
+  baseUrl: string;
+  caFile: string;
+}
+
+export interface OutlookWiring extends Omit<ConnectionWiring, 'factory'> {
+  modules: RouteModule[];
+  publicPaths: RegExp[];
+  close(): Promise<void>;
+}
+
+/** Wires Outlook connections on the container (registers the MICROSOFT provider factory). */
+export function createOutlook(o: {
+  container: Container;
+  config: Config;
+  emulator: EmulatorEndpoint | null;
+  publicUrl: () => string;
+  clock: Clock;
+}): OutlookWiring {
+  const { container, config, emulator, publicUrl } = o;
   const ms: Config['microsoft'] = config.microsoft;
   const useEmulator = ms.clientId === null && emulator !== null;
   const authorityHost = useEmulator ? emulator.baseUrl : ms.authorityHost;
@@ -76,6 +97,7 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
   const { service, tokens, events, store } = wireConnections({
     container,
     publicUrl,
+    clock: o.clock,
     provider: 'MICROSOFT',
     slug: 'outlook',
     label: 'Outlook',
@@ -90,11 +112,13 @@ export const wireOutlook: FeatureWiring = async ({ container, config, emulator, 
     allowedTenants: ms.allowedTenants,
     defaultAdminTenant: ms.authorityTenant,
   });
-  outlookFeatures.set(container, { service, tokens, events, store });
-  return { modules: [outlookRoutes(service)], publicPaths: OUTLOOK_PUBLIC_PATHS, close: () => agent.close() };
-};
-
-/** The wired parts per container (tests and other features look them up). */
-export const outlookFeatures = new WeakMap<object, Omit<ConnectionWiring, 'factory'>>();
-
-registerConnectionFeature(wireOutlook);
+  return {
+    service,
+    tokens,
+    events,
+    store,
+    modules: [outlookRoutes(service)],
+    publicPaths: OUTLOOK_PUBLIC_PATHS,
+    close: () => agent.close(),
+  };
+}

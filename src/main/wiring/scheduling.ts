@@ -1,4 +1,4 @@
-// Wires scheduling: stores, the SchedulingService (provider per caller connection via the registry) and its routes.
+// Builds scheduling: stores, the SchedulingService (provider per caller connection via the registry) and its routes.
 import { calendarRoutes } from '../../http/routes/calendar.js';
 import { proposalRoutes } from '../../http/routes/proposals.js';
 import { templateRoutes } from '../../http/routes/templates.js';
@@ -8,13 +8,14 @@ import { TemplateService } from '../../services/scheduling/templates.js';
 import { PgMeetingStore, PgSchedulingLookup } from '../../stores/meeting-store.js';
 import { PgProposalStore } from '../../stores/proposal-store.js';
 import { PgTemplateStore } from '../../stores/template-store.js';
+import type { RouteModule } from '../../http/build-app.js';
+import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
-import { registerFeature, type FeatureWiring } from '../server.js';
 
 /** Builds the scheduling service on a container; `now` is injectable for tests (proposal expiry). */
 export function createSchedulingService(
   container: Container,
-  opts: { publicUrl: () => string; now?: () => Date },
+  opts: { publicUrl: () => string; clock: Clock },
 ): SchedulingService {
   const db = container.database.db;
   const base = () => opts.publicUrl().replace(/\/+$/, '');
@@ -28,14 +29,12 @@ export function createSchedulingService(
     audit: container.audit,
     providerFor: (type, ctx) => container.providers.forConnection(type, ctx),
     connectUrl: (p) => `${base()}/api/integrations/${p === 'GOOGLE' ? 'google' : 'outlook'}/connect`,
-    now: opts.now ?? (() => new Date()),
+    now: () => opts.clock.now(),
   };
   return new SchedulingService(deps, new TemplateService(deps.templates, container.audit));
 }
 
-export const wireScheduling: FeatureWiring = async ({ container, publicUrl }) => {
-  const service = createSchedulingService(container, { publicUrl });
-  return { modules: [calendarRoutes(service), proposalRoutes(service), templateRoutes(service.templates)] };
-};
-
-registerFeature(wireScheduling);
+/** The scheduling routes: calendar, proposals, templates. */
+export function schedulingModules(service: SchedulingService): RouteModule[] {
+  return [calendarRoutes(service), proposalRoutes(service), templateRoutes(service.templates)];
+}

@@ -10,10 +10,8 @@ import { MockMailOutbox } from '../../providers/mock/mail.js';
 import { BriefService } from '../../services/briefs/brief-service.js';
 import { DeliveryWorker } from '../../services/metrics/deliveries.js';
 import { HealthWebhookService } from '../../services/metrics/health-webhook.js';
-import { HEALTH_REEVALUATION_JOB, HealthReevaluation } from '../../services/metrics/reevaluation.js';
+import { HealthReevaluation } from '../../services/metrics/reevaluation.js';
 import { PgCustomerPager } from '../../stores/customer-pager.js';
-import { createPgBossQueue } from '../../jobs/pgboss-queue.js';
-import type { JobQueue } from '../../ports/jobs.js';
 import { MetricsService } from '../../services/metrics/metrics-service.js';
 import { PgMetricsStore } from '../../stores/metrics-store.js';
 import { PgOutboxStore } from '../../stores/webhook-store.js';
@@ -22,9 +20,9 @@ import { MeetingService } from '../../services/detection/meeting-service.js';
 import type { TenantSettingsSource } from '../../services/detection/ports.js';
 import { PgCustomerStore } from '../../stores/customer-store.js';
 import { PgMeetingQueryStore } from '../../stores/meeting-query-store.js';
+import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
-import { registerFeature } from '../server.js';
-import { outlookFeatures } from './outlook.js';
+import type { ConnectionWiring } from './connection-wiring.js';
 import type { SyncRuntime } from './sync.js';
 
 export interface DetectionRuntime {
@@ -61,13 +59,15 @@ export function createDetectionRuntime(
   container: Container,
   opts: {
     sync?: Pick<SyncRuntime, 'sync'>;
-    now?: () => Date;
+    clock: Clock;
     log?: (o: Record<string, unknown>, m: string) => void;
+    /** Called once per failed detection after a synced page (the job-failure counter). */
+    onFailure?: (tenantId: string, err: unknown) => void;
     post?: HttpPost;
     mail?: MailSenderResolver;
-  } = {},
+  },
 ): DetectionRuntime {
-  const now = opts.now ?? (() => new Date());
+  const now = () => opts.clock.now();
   const log = opts.log ?? (() => undefined);
   const db = container.database.db;
   const store = new PgMeetingQueryStore(db);
@@ -146,7 +146,7 @@ export function createDetectionRuntime(
       // The sync page is committed already: never fail the sync for detection.
       failed.add(tenantId);
       metrics.forget(tenantId);
-      log({ tenantId, err: e instanceof Error ? e.message : String(e) }, 'detection after sync failed');
+      opts.onFailure?.(tenantId, e);
     }
   });
   const tick = async () => {
@@ -173,20 +173,16 @@ export function detectionModules(r: DetectionRuntime): RouteModule[] {
   return [meetingRoutes(r.meetings), customerMetricsRoutes({ metrics: r.metrics, webhooks: r.webhooks })];
 }
 
-/** The wired runtime per container (tests and other features look it up). */
-export const detectionFeatures = new WeakMap<object, DetectionRuntime>();
-
 /**
  * Brief e-mails through Graph `sendMail` from the user's own Outlook connection (when it was granted `Mail.Send`);
- * null when the Outlook feature is not wired or the user has no usable connection.
+ * null in test mode (the mock outbox sends them).
  */
-function graphMailResolver(
-  container: Container,
+export function graphMailResolver(
+  outlook: Pick<ConnectionWiring, 'store' | 'tokens'>,
   config: Config,
   emulator: { baseUrl: string; caFile: string } | null,
 ): { resolve: MailSenderResolver; close: () => Promise<void> } | null {
-  const outlook = outlookFeatures.get(container);
-  if (!outlook || config.testMode) return null;
+  if (config.testMode) return null;
   const ms = config.microsoft;
   const useEmulator = ms.clientId === null && emulator !== null;
   const agent = createAgent(ms.caFile ?? (useEmulator ? emulator.caFile : null));
@@ -206,45 +202,3 @@ function graphMailResolver(
     close: () => agent.close(),
   };
 }
-
-registerFeature(async ({ container, config, emulator }) => {
-  const sync = (container as Container & { sync?: SyncRuntime }).sync;
-  const graphMail = graphMailResolver(container, config, emulator);
-  const runtime = createDetectionRuntime(container, { sync, ...(graphMail ? { mail: graphMail.resolve } : {}) });
-  detectionFeatures.set(container, runtime);
-  // With the embedded worker, this process also schedules briefs and works the delivery outbox.
-  let running = false;
-  const timer = config.embeddedWorker
-    ? setInterval(() => {
-        if (running) return;
-        running = true;
-        runtime
-          .tick()
-          .catch(() => undefined)
-          .finally(() => (running = false));
-      }, 15_000)
-    : null;
-  timer?.unref();
-  // Scores decay with time alone: every HEALTH_REEVALUATION_MINUTES one process re-scores all customers. A queue of
-  // its own runs pg-boss's timekeeper (the sync queue does without); 0 minutes removes the schedule.
-  let recurring: JobQueue | null = null;
-  if (config.embeddedWorker) {
-    recurring = await createPgBossQueue(container.database, { schedule: true });
-    await recurring.recurring(HEALTH_REEVALUATION_JOB, { everyMinutes: config.healthReevaluationMinutes }, () =>
-      runtime.reevaluation.runOnce().then(() => undefined),
-    );
-    if (config.healthReevaluationMinutes === 0) {
-      await recurring.stop();
-      recurring = null;
-    }
-  }
-  return {
-    modules: detectionModules(runtime),
-    close: async () => {
-      if (timer) clearInterval(timer);
-      await recurring?.stop();
-      await runtime.close();
-      await graphMail?.close();
-    },
-  };
-});

@@ -1,0 +1,161 @@
+// Development-only wiring, never loaded by a production start: the bundled Microsoft and Google emulators (state kept
+// in the data dir), the web app's Vite build on first start, the demo tenant and its one-time web login link.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../../config/config.js';
+import { AppError } from '../../domain/errors.js';
+import { startGoogleEmulator } from '../../../emulator/google/server.js';
+import { startEmulator } from '../../../emulator/microsoft/server.js';
+import type { Container } from '../container.js';
+import type { DevWiring } from '../runtime.js';
+import { isBuildFresh, STAMP, WEB_DIR, type DemoLogin } from '../wiring/web.js';
+
+const LOGIN_TTL_MS = 15 * 60_000;
+
+/**
+ * Builds the web app into a temporary folder and swaps it into web/dist (so concurrent servers never serve a
+ * half-written build). Returns the dist folder.
+ */
+export async function buildWebApp(webDir = WEB_DIR): Promise<string> {
+  const dist = join(webDir, 'dist');
+  const tmp = join(webDir, `.dist-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch {
+    throw new AppError(
+      'internal',
+      'The web app is not built and Vite is not installed: run `npm ci` (with dev dependencies).',
+    );
+  }
+  try {
+    await vite.build({
+      configFile: join(webDir, 'vite.config.ts'),
+      root: webDir,
+      logLevel: 'warn',
+      build: { outDir: tmp, emptyOutDir: true },
+    });
+    writeFileSync(join(tmp, STAMP), new Date().toISOString());
+    const old = `${dist}.old-${process.pid}`;
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(tmp, dist);
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (isBuildFresh(webDir)) return dist; // another process finished the same build first
+    throw e;
+  }
+  return dist;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+/** One-time demo login: a random token (15 minutes) whose link is written to a 0600 file, never to the log. */
+export function demoLogin(dataDir: string, now: () => number = Date.now): DemoLogin & { linkFile: string } {
+  let current: { hash: Buffer; expires: number } | null = null;
+  const keyFile = join(dataDir, 'demo-api-key');
+  const linkFile = join(dataDir, 'demo-login-link');
+  return {
+    linkFile,
+    issue(baseUrl: string): string | null {
+      if (!existsSync(keyFile)) return null;
+      const token = randomBytes(24).toString('base64url');
+      current = { hash: sha(token), expires: now() + LOGIN_TTL_MS };
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(linkFile, `${baseUrl.replace(/\/+$/, '')}/#login=${token}\n`, { mode: 0o600 });
+      return linkFile;
+    },
+    async redeem(token: string): Promise<string | null> {
+      const c = current;
+      if (!c || now() > c.expires || !timingSafeEqual(c.hash, sha(token))) return null;
+      current = null;
+      rmSync(linkFile, { force: true });
+      return (await readFile(keyFile, 'utf8')).trim() || null;
+    },
+  };
+}
+
+/** Reads the current demo login link (tests and the CLI). */
+export const readDemoLink = (dataDir: string): string | null => {
+  const f = join(dataDir, 'demo-login-link');
+  return existsSync(f) ? readFileSync(f, 'utf8').trim() : null;
+};
+
+/**
+ * Creates the demo tenant and user on the first embedded start and writes the user's API key to
+ * `<dataDir>/demo-api-key` (mode 0600).
+ */
+export async function ensureDemoTenant(container: Container, log: (msg: string) => void): Promise<void> {
+  const { config } = container;
+  const keyPath = join(config.dataDir, 'demo-api-key');
+  if (config.databaseUrl || existsSync(keyPath)) return;
+  const tenant = await container.tenants.createTenant({
+    name: 'Contoso (demo)',
+    calendarProvider: 'MICROSOFT',
+    settings: { ownDomains: ['contoso.com'], onlineMeetingByDefault: true, allowSelfApprovalInternal: true },
+  });
+  const { apiKey } = await container.tenants.createApiKey(tenant.id, 'adele.vance@contoso.com');
+  const actor = await container.tenants.authenticate(`Bearer ${apiKey}`);
+  await container.customers.create(actor, {
+    name: 'Acme Corp',
+    domains: ['acmecorp.com'],
+    subjectPatterns: ['Acme'],
+    // People of the bundled emulator's customer organisations, so the demo can schedule with them.
+    stakeholders: [
+      { email: 'wile.coyote@acmecorp.com', name: 'Wile E. Coyote', role: 'VP Operations' },
+      { email: 'road.runner@acmecorp.com', name: 'Road Runner', role: 'CEO' },
+    ],
+  });
+  await container.customers.create(actor, {
+    name: 'Globex',
+    domains: ['globex.com'],
+    subjectPatterns: ['Globex'],
+    stakeholders: [{ email: 'hank.scorpio@globex.com', name: 'Hank Scorpio', role: 'CEO' }],
+  });
+  await container.customers.create(actor, {
+    name: 'Initech',
+    domains: ['initech.com'],
+    subjectPatterns: ['Initech'],
+    stakeholders: [{ email: 'bill.lumbergh@initech.com', name: 'Bill Lumbergh', role: 'VP Engineering' }],
+  });
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(keyPath, apiKey + '\n', { mode: 0o600 });
+  chmodSync(keyPath, 0o600);
+  log(
+    `Demo tenant created. Its API key is in ${keyPath} (mode 0600): curl -H "Authorization: Bearer $(cat ${keyPath})" …/api/me`,
+  );
+}
+
+/**
+ * The development wiring of `npm start`: both bundled emulators in this process (one data dir, so one CA, and their
+ * state persisted there), the Vite build of the web app, the demo tenant and its login link.
+ */
+export async function createDevWiring(config: Config): Promise<DevWiring> {
+  const dataDir = join(config.dataDir, 'emulator');
+  const wantMicrosoft = config.startEmulator && config.microsoft.clientId === null;
+  const wantGoogle = config.startEmulator && config.google.clientId === null;
+  const ms = wantMicrosoft
+    ? await startEmulator({ port: config.emulatorPort, dataDir, autoConsent: false, quiet: true })
+    : null;
+  const google = wantGoogle ? await startGoogleEmulator({ port: 0, dataDir, quiet: true }) : null;
+  const demo = config.databaseUrl ? null : demoLogin(config.dataDir);
+  return {
+    emulators: {
+      microsoft: ms ? { baseUrl: ms.baseUrl, caFile: ms.caFile } : null,
+      google,
+    },
+    buildWeb: () => buildWebApp(),
+    demo,
+    onStarted: async (container, log) => {
+      await ensureDemoTenant(container, log);
+      if (ms) log(`Microsoft 365 emulator at ${ms.baseUrl} (CA: ${ms.caFile})`);
+      if (google) log(`Google Calendar emulator at ${google.baseUrl}`);
+    },
+    close: async () => {
+      await google?.close();
+      await ms?.close();
+    },
+  };
+}

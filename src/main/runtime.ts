@@ -1,0 +1,211 @@
+// The composition root: createRuntime builds everything once, top to bottom — stores, providers, services, jobs and
+// the HTTP app — from a Config and a few overrides (tests: database, clock, log stream, outbound HTTP; development:
+// the bundled emulators). `calbridge serve`, `calbridge worker`, `calbridge sync` and the tests all start here.
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { buildApp, type RouteModule } from '../http/build-app.js';
+import { loggerOptions } from '../http/logging.js';
+import { customerMetricsRoutes } from '../http/routes/customer-metrics.js';
+import { meetingRoutes } from '../http/routes/meetings.js';
+import { isAppError } from '../domain/errors.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { HttpPost, MailSenderResolver } from '../ports/mail.js';
+import type { SchedulingService } from '../services/scheduling/scheduling-service.js';
+import { Metrics } from '../services/telemetry/metrics.js';
+import type { Database } from '../stores/database.js';
+import { createContainer, databaseReady, type Container } from './container.js';
+import { createJobs, type Jobs } from './jobs.js';
+import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from './wiring/detection.js';
+import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
+import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
+import { createSchedulingService, schedulingModules } from './wiring/scheduling.js';
+import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
+import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
+
+/** What the development wiring (src/main/dev) adds; a production start passes none. */
+export interface DevWiring {
+  emulators: { microsoft: EmulatorEndpoint | null; google: BundledGoogle | null };
+  /** Builds web/dist when it is older than its sources. */
+  buildWeb?: () => Promise<string>;
+  demo: DemoLogin | null;
+  /** After the HTTP service listens: the demo tenant, the emulators' addresses. */
+  onStarted?: (container: Container, log: (msg: string) => void) => Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  /** A database already open and migrated (tests). */
+  database?: Database;
+  /** Run migrations on start (default true). */
+  migrate?: boolean;
+  clock?: Clock;
+  /** Where every log line goes (tests capture it); default stdout. */
+  logStream?: NodeJS.WritableStream;
+  dev?: DevWiring | null;
+  /** Outbound webhook POSTs (default: fetch with a 10 s timeout). */
+  post?: HttpPost;
+  /** Who sends brief e-mails (default: Graph sendMail from the user's Outlook, or the mock outbox in test mode). */
+  mail?: MailSenderResolver;
+  /** This server's URL before (or without) listening. */
+  publicUrl?: () => string;
+}
+
+export interface Runtime {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  container: Container;
+  outlook: OutlookWiring;
+  google: GoogleWiring;
+  sync: SyncRuntime;
+  detection: DetectionRuntime;
+  scheduling: SchedulingService;
+  /** The background jobs; `jobs.start()` makes this process a worker. */
+  jobs: Jobs;
+  dev: DevWiring | null;
+  /** The HTTP app (built on first call). */
+  http(): Promise<FastifyInstance>;
+  /** Builds the HTTP app if needed and listens on config.host:config.port; resolves to its URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The stable code of an error, for logs and the failure counter (never its message: it may quote a body). */
+export const errorCode = (e: unknown): string => (isAppError(e) ? e.code : 'internal');
+
+/**
+ * Builds calbridge.
+ * @example const rt = await createRuntime(loadConfig()); const url = await rt.listen(); await rt.jobs.start(); … await rt.close();
+ */
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const clock = overrides.clock ?? systemClock;
+  const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions, overrides.logStream ?? process.stdout);
+  const metrics = new Metrics();
+  const dev = overrides.dev ?? null;
+
+  // Stores, the token vault, tenants, customers and the provider registry.
+  const container = await createContainer(config, {
+    ...(overrides.database ? { database: overrides.database } : {}),
+    migrate: overrides.migrate ?? !overrides.database,
+  });
+
+  // Where this server is reached: PUBLIC_BASE_URL, else the address it listens on.
+  let listenUrl = '';
+  const publicUrl = () => config.publicBaseUrl ?? (overrides.publicUrl?.() || listenUrl);
+  // Change notifications need an https URL the provider can reach (or one the operator configured).
+  const notificationUrl = () => config.publicBaseUrl ?? (publicUrl().startsWith('https://') ? publicUrl() : null);
+
+  // Provider connections: each registers its adapter factory with the registry.
+  const outlook = createOutlook({
+    container,
+    config,
+    emulator: dev?.emulators.microsoft ?? null,
+    publicUrl,
+    clock,
+  });
+  const google = createGoogle({ container, config, emulator: dev?.emulators.google ?? null, publicUrl, clock });
+
+  // Sync, then detection and metrics hooked on every synced page, wherever sync runs.
+  const warnJob = (job: string) => (o: Record<string, unknown>, m: string) => log.warn({ job, ...o }, m);
+  const sync = await createSyncRuntime(container, {
+    publicBaseUrl: notificationUrl,
+    log: (o, m) => log.info(o, m),
+    clock,
+    metrics,
+    onJobFailure: (job, e) => {
+      metrics.jobFailures.inc({ job: 'calendar-sync', code: errorCode(e) });
+      log.warn(
+        { job: 'calendar-sync', tenantId: job.tenantId, connectionId: job.connectionId, code: errorCode(e) },
+        'calendar sync failed',
+      );
+    },
+  });
+  const graphMail = overrides.mail ? null : graphMailResolver(outlook, config, dev?.emulators.microsoft ?? null);
+  const detection = createDetectionRuntime(container, {
+    sync,
+    clock,
+    log: warnJob('health-reevaluation'),
+    ...(overrides.post ? { post: overrides.post } : {}),
+    ...(overrides.mail ? { mail: overrides.mail } : graphMail ? { mail: graphMail.resolve } : {}),
+    onFailure: (tenantId, e) => {
+      metrics.jobFailures.inc({ job: 'detection', code: errorCode(e) });
+      log.warn({ job: 'detection', tenantId, code: errorCode(e) }, 'detection after sync failed');
+    },
+  });
+  const scheduling = createSchedulingService(container, { publicUrl, clock });
+
+  const jobs = createJobs({ config, clock, log, metrics, container, sync, detection, outlook, google });
+
+  let app: FastifyInstance | null = null;
+  const http = async (): Promise<FastifyInstance> => {
+    if (app) return app;
+    const web = webModules({
+      container,
+      config,
+      scheduling,
+      distDir: webAppLoader(dev?.buildWeb),
+      demo: dev?.demo ?? null,
+    });
+    const modules: RouteModule[] = [
+      ...outlook.modules,
+      ...google.modules,
+      ...syncModules(sync, {
+        pollIntervalSeconds: config.sync.pollIntervalSeconds,
+        notificationsEnabled: () => notificationUrl() !== null,
+        clock,
+      }),
+      meetingRoutes(detection.meetings),
+      customerMetricsRoutes({ metrics: detection.metrics, webhooks: detection.webhooks }),
+      ...schedulingModules(scheduling),
+      ...web.modules,
+    ];
+    app = await buildApp({
+      config,
+      tenants: container.tenants,
+      customers: container.customers,
+      isDatabaseReady: databaseReady(container),
+      logStream: overrides.logStream,
+      modules,
+      publicPaths: [...outlook.publicPaths, ...google.publicPaths, /^\/api\/webhooks\//, ...web.publicPaths],
+    });
+    return app;
+  };
+
+  let closed = false;
+  return {
+    config,
+    clock,
+    log,
+    metrics,
+    container,
+    outlook,
+    google,
+    sync,
+    detection,
+    scheduling,
+    jobs,
+    dev,
+    http,
+    listen: async () => {
+      const a = await http();
+      listenUrl = await a.listen({ port: config.port, host: config.host });
+      await dev?.onStarted?.(container, (m) => log.info(m));
+      return listenUrl;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app?.close();
+      await jobs.stop();
+      await sync.close();
+      await detection.close();
+      await graphMail?.close();
+      await outlook.close();
+      await google.close();
+      await dev?.close();
+      await container.close();
+    },
+  };
+}
