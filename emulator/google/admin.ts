@@ -2,7 +2,7 @@
 // consent revocation, sync-token invalidation, push deliveries.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { EmuClock } from '../common/clock.js';
+import { applyClockRequest, clockAnswer, type EmuClock } from '../common/clock.js';
 import type { RequestLog } from '../common/request-log.js';
 import type { Channels } from './channels.js';
 import { FaultConfigError, type GoogleFaultPatch, type GoogleFaults } from './faults.js';
@@ -27,6 +27,7 @@ export async function adminRoutes(app: FastifyInstance, d: AdminDeps): Promise<v
     provider: 'google',
     users: d.store.users.size,
     now: new Date(d.clock.now()).toISOString(),
+    clockOffsetMs: d.clock.offset,
   }));
   app.get('/users', async () =>
     [...d.store.users.values()].map((u) => ({
@@ -61,6 +62,12 @@ export async function adminRoutes(app: FastifyInstance, d: AdminDeps): Promise<v
   app.post('/requests/reset', async () => {
     d.requestLog.reset();
     return { ok: true };
+  });
+  app.get('/clock', async () => clockAnswer(d.clock));
+  // {advanceMs} | {now: ISO 8601 or epoch ms} | {offsetMs}, as the Microsoft emulator's.
+  app.post('/clock', async (req, reply) => {
+    const r = applyClockRequest(d.clock, req.body);
+    return r.ok ? r.answer : reply.code(400).send({ error: r.message });
   });
   app.post('/clock/advance', async (req, reply) => {
     const ms = Number((req.body as { ms?: number } | null)?.ms);

@@ -23,6 +23,7 @@ function describe(emu: RunningGoogleEmulator): string {
     `OpenID discovery:   ${emu.baseUrl}/.well-known/openid-configuration`,
     `Calendar API root:  ${emu.baseUrl}/calendar/v3/`,
     `Admin API:          ${emu.baseUrl}/_emulator/health`,
+    ...(emu.stateFile ? [`State file:         ${emu.stateFile}${emu.restored ? ' (loaded)' : ' (new)'}`] : []),
     ``,
     `Demo OAuth client`,
     `  client id:        ${emu.app.clientId}`,
@@ -46,7 +47,9 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     .option('--json', 'print one JSON line (baseUrl, caFile, app, users) first', false)
     .option('--data-dir <dir>', 'folder for the CA and server certificate', './data/emulator')
     .option('--faults <file>', 'JSON file with fault settings')
-    .option('--verbose', 'log every request', false);
+    .option('--verbose', 'log every request', false)
+    .option('--persist', 'keep the state in <data-dir>/google-state.json and load it on the next start', false)
+    .option('--now <instant>', 'start the emulator clock at this instant (ISO 8601, e.g. 2026-12-12T10:00:00Z)');
   program.parse(args, { from: 'user' });
   const o = program.opts<{
     port: number;
@@ -57,6 +60,8 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     dataDir: string;
     faults?: string;
     verbose: boolean;
+    persist: boolean;
+    now?: string;
   }>();
   const faults = o.faults ? (JSON.parse(readFileSync(o.faults, 'utf8')) as GoogleFaultPatch) : undefined;
   const emu = await startGoogleEmulator({
@@ -67,6 +72,8 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     dataDir: o.dataDir,
     faults,
     quiet: !o.verbose,
+    persist: o.persist,
+    ...(o.now !== undefined ? { now: o.now } : {}),
   });
   process.stdout.write(
     o.json

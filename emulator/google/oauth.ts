@@ -2,7 +2,7 @@
 // token endpoint (authorization_code, refresh_token; invalid_grant on revocation), revoke, userinfo, discovery, JWKS.
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { GApp, GUser } from './model.js';
 
 export const SCOPE_PREFIX = 'https://www.googleapis.com/auth/';
@@ -51,6 +51,16 @@ export interface AccessToken {
 
 const rand = (n = 24) => randomBytes(n).toString('base64url');
 
+/** What a restarted emulator needs of OAuthState (apps, grants, codes, unexpired access tokens, the ID-token key). */
+export interface OAuthStateJson {
+  apps: GApp[];
+  /** Every grant, with its refresh token (if offline). */
+  grants: Grant[];
+  codes: Array<[string, PendingCode]>;
+  tokens: Array<[string, AccessToken]>;
+  key: { privateJwk: JWK; jwk: JWK };
+}
+
 /** OAuth state: apps, grants, codes, tokens. */
 export class OAuthState {
   apps = new Map<string, GApp>();
@@ -70,9 +80,46 @@ export class OAuthState {
     this.accessTokenSeconds = opts.accessTokenSeconds ?? 3599;
   }
 
-  async init(): Promise<void> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256');
+  /** Creates the ID-token signing key, or takes the one of a saved state (then loads that state too). */
+  async init(saved?: OAuthStateJson): Promise<void> {
+    if (saved) {
+      const privateKey = await importJWK(saved.key.privateJwk, 'RS256', { extractable: true });
+      if (privateKey instanceof Uint8Array) throw new Error('the saved ID-token key is not an RSA key');
+      this.key = { privateKey, jwk: saved.key.jwk };
+      this.load(saved);
+      return;
+    }
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     this.key = { privateKey, jwk: { ...(await exportJWK(publicKey)), kid: 'emu-1', alg: 'RS256', use: 'sig' } };
+  }
+
+  /** The state as JSON (expired codes and access tokens left out). Needs init() first. */
+  async toJSON(): Promise<OAuthStateJson> {
+    return { ...this.snapshot(), key: { privateJwk: await exportJWK(this.key.privateKey), jwk: this.key.jwk } };
+  }
+
+  /** toJSON() without the key (synchronous; the key does not change after init()). */
+  snapshot(): Omit<OAuthStateJson, 'key'> {
+    const now = this.now();
+    return {
+      apps: [...this.apps.values()],
+      grants: [...this.grants.values()],
+      codes: [...this.codes].filter(([, c]) => c.expiresAt > now),
+      tokens: [...this.tokens].filter(([, t]) => t.expiresAt > now),
+    };
+  }
+
+  /** Replaces apps, grants, codes and tokens with those of toJSON() (refresh tokens map to their grants again). */
+  load(json: Omit<OAuthStateJson, 'key'>): void {
+    this.reset();
+    this.apps.clear();
+    for (const a of json.apps) this.apps.set(a.clientId, a);
+    for (const g of json.grants) {
+      this.grants.set(g.id, g);
+      if (g.refreshToken) this.refresh.set(g.refreshToken, g);
+    }
+    for (const [k, c] of json.codes) this.codes.set(k, c);
+    for (const [k, t] of json.tokens) this.tokens.set(k, t);
   }
 
   reset(): void {
@@ -341,15 +388,13 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
       const idToken = g.scopes.includes('openid')
         ? await deps.state.idToken(deps.baseUrl(), user, clientId!, null)
         : undefined;
-      return reply
-        .header('cache-control', 'no-store')
-        .send({
-          access_token: access.token,
-          expires_in: access.expiresIn,
-          scope: g.scopes.join(' '),
-          token_type: 'Bearer',
-          ...(idToken ? { id_token: idToken } : {}),
-        });
+      return reply.header('cache-control', 'no-store').send({
+        access_token: access.token,
+        expires_in: access.expiresIn,
+        scope: g.scopes.join(' '),
+        token_type: 'Bearer',
+        ...(idToken ? { id_token: idToken } : {}),
+      });
     }
     return tokenError(reply, 400, 'unsupported_grant_type', 'Invalid grant_type: ' + (b.grant_type ?? ''));
   });

@@ -2,8 +2,9 @@
 // (with faults), the Admin SDK room list, and the admin API under /_emulator.
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { EmuClock } from '../common/clock.js';
+import { EmuClock, initialClockOffset } from '../common/clock.js';
 import { RequestLog } from '../common/request-log.js';
+import { StateFile, mayChangeState, persistDelay, stateFilePath, type PersistOption } from '../common/state-file.js';
 import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
 import { adminRoutes, makeApp } from './admin.js';
 import { batchRoutes } from './batch.js';
@@ -12,6 +13,7 @@ import { Channels } from './channels.js';
 import { GoogleFaults, type GoogleFaultPatch } from './faults.js';
 import type { GApp } from './model.js';
 import { OAuthState, oauthRoutes } from './oauth.js';
+import { GOOGLE_STATE_FILE, checkGoogleState, googleState, loadGoogleState, type GoogleState } from './persistence.js';
 import { seedGoogle } from './seed.js';
 import { GoogleStore } from './store.js';
 
@@ -39,6 +41,22 @@ export interface GoogleEmulatorOptions {
   minimalSeed?: boolean;
   quiet?: boolean;
   apps?: Array<Partial<GApp> & Pick<GApp, 'redirectUris'>>;
+  /**
+   * Keep the state in `dataDir` (default off): on start, `google-state.json` there is loaded instead of seeding
+   * (seed and minimalSeed are then ignored); changes are written to it shortly after they happen and on close.
+   * State: users, calendars and events (sync tokens stay valid), apps, grants with refresh tokens, unexpired codes
+   * and access tokens, the ID-token key, push channels and the clock offset. Configuration (faults, token
+   * lifetime, auto-consent) comes from the options on every start. `{ file, delayMs }` picks another file name
+   * (relative to dataDir) or write delay (default 500 ms).
+   */
+  persist?: PersistOption;
+  /**
+   * Start the emulator clock at this instant (ISO 8601 or epoch ms); it runs on from there. Wins over
+   * `clockOffsetMs` and over a saved clock offset. `POST /_emulator/reset` goes back to this offset.
+   */
+  now?: string | number | Date;
+  /** Start the emulator clock this many ms off real time (see `now`). */
+  clockOffsetMs?: number;
 }
 
 export interface RunningGoogleEmulator {
@@ -55,6 +73,12 @@ export interface RunningGoogleEmulator {
   requestLog: RequestLog;
   clock: EmuClock;
   server: FastifyInstance;
+  /** The state file with `persist`, else null. */
+  stateFile: string | null;
+  /** True when this start loaded the state file instead of seeding. */
+  restored: boolean;
+  /** Writes the state file now (with `persist`; a no-op without): after changing state in-process. */
+  saveState(): void;
   reset(): Promise<void>;
   registerApp(a: Partial<GApp> & Pick<GApp, 'redirectUris'>): GApp;
   close(): Promise<void>;
@@ -72,14 +96,22 @@ function urlHost(host: string): string {
  * // OAuth: `${g.baseUrl}/o/oauth2/v2/auth`, token `${g.baseUrl}/token`; Calendar: `${g.baseUrl}/calendar/v3/`
  */
 export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Promise<RunningGoogleEmulator> {
-  const tls = ensureTlsMaterial(opts.dataDir ?? DEFAULT_DATA_DIR);
-  const clock = new EmuClock();
+  const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
+  const tls = ensureTlsMaterial(dataDir);
+  const statePath = stateFilePath(opts.persist, dataDir, GOOGLE_STATE_FILE);
+  const raw = statePath
+    ? new StateFile<unknown>({ path: statePath, snapshot: () => null, collections: true }).read()
+    : undefined;
+  const saved = raw === undefined ? undefined : checkGoogleState(raw, statePath!);
+  const clock = new EmuClock(Date.now, initialClockOffset(opts));
+  if (saved && opts.now === undefined && opts.clockOffsetMs === undefined) clock.setOffset(saved.clockOffsetMs);
   const store = new GoogleStore(clock.now);
   const oauth = new OAuthState(clock.now, {
     autoConsent: opts.autoConsent,
     accessTokenSeconds: opts.accessTokenSeconds,
   });
-  await oauth.init();
+  await oauth.init(saved?.oauth);
+  const oauthKey = saved?.oauth.key ?? (await oauth.toJSON()).key;
   const faults = new GoogleFaults(clock.now, opts.faults ?? {});
   const channels = new Channels(clock.now);
   store.onChange((id) => channels.changed(id));
@@ -96,8 +128,15 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     oauth.apps.set(GOOGLE_DEMO_APP.clientId, GOOGLE_DEMO_APP);
     for (const a of extraApps) oauth.apps.set(a.clientId, a);
   };
-  seed();
-  for (const a of opts.apps ?? []) registerApp(a);
+  if (saved) {
+    loadGoogleState(saved, { store, channels });
+    extraApps.push(...(saved.registeredApps ?? []));
+    oauth.apps.set(GOOGLE_DEMO_APP.clientId, GOOGLE_DEMO_APP);
+  } else {
+    seed();
+  }
+  // With a saved state, apps of the options that it holds already (same client id) are not registered again.
+  for (const a of opts.apps ?? []) if (!(saved && a.clientId && oauth.apps.has(a.clientId))) registerApp(a);
   const reset = async () => {
     store.clear();
     oauth.reset();
@@ -114,6 +153,22 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     bodyLimit: 4 * 1024 * 1024,
   });
   await server.register(formbody);
+  let stateFile: StateFile<GoogleState> | null = null;
+  if (statePath) {
+    const file = new StateFile<GoogleState>({
+      path: statePath,
+      delayMs: persistDelay(opts.persist),
+      collections: true,
+      snapshot: () => googleState({ clock, registeredApps: () => [...extraApps], store, oauth, oauthKey, channels }),
+    });
+    stateFile = file;
+    // Cheap change detection: every request that may change state (and every calendar change made in-process).
+    server.addHook('onResponse', async (req) => {
+      if (mayChangeState(req.method, req.url)) file.markDirty();
+    });
+    store.onChange(() => file.markDirty());
+    if (!saved) file.markDirty();
+  }
   let baseUrl = '';
   server.addHook('onResponse', async (req, reply) => {
     if (req.url.startsWith('/_emulator')) return;
@@ -157,11 +212,15 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     requestLog,
     clock,
     server,
+    stateFile: statePath,
+    restored: saved !== undefined,
+    saveState: () => stateFile?.save(),
     reset,
     registerApp,
     close: async () => {
       await server.close();
       await channels.close();
+      stateFile?.close();
     },
   };
 }

@@ -1,9 +1,9 @@
 // The emulator's admin API under /_emulator: health, reset, faults, request log, apps, revocation, clock, snapshots.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { EmuClock } from '../common/clock.js';
+import { applyClockRequest, clockAnswer, type EmuClock } from '../common/clock.js';
 import type { RequestLog } from '../common/request-log.js';
-import type { EmuApp, EmuTenant, EmuUser } from './contracts.js';
-import type { Directory } from './directory.js';
+import type { EmuApp } from './contracts.js';
+import { directorySnapshot, loadDirectory, type Directory, type DirectorySnapshot } from './directory.js';
 import { DEFAULT_FAULTS, FaultConfigError, mergeFaults, type FaultPatch, type Faults } from './faults.js';
 import type { MailboxStore, StoreSnapshot } from './graph/store.js';
 import { APPLICATION_PERMISSIONS, DELEGATED_PERMISSIONS, parseScopes } from './identity/scopes.js';
@@ -31,34 +31,6 @@ const obj = (props: Record<string, unknown>, required: string[] = []) => ({
   properties: props,
   required,
 });
-
-interface DirectorySnapshot {
-  tenants: Array<Omit<EmuTenant, 'adminConsents'> & { adminConsents: Record<string, string[]> }>;
-  users: EmuUser[];
-  apps: EmuApp[];
-}
-
-function directorySnapshot(d: Directory): DirectorySnapshot {
-  return {
-    tenants: [...d.tenants.values()].map((t) => ({
-      ...t,
-      adminConsents: Object.fromEntries([...t.adminConsents].map(([k, v]) => [k, [...v]])),
-    })),
-    users: [...d.users.values()],
-    apps: [...d.apps.values()],
-  };
-}
-
-function loadDirectory(d: Directory, s: DirectorySnapshot): void {
-  d.tenants.clear();
-  d.users.clear();
-  d.apps.clear();
-  for (const t of s.tenants) {
-    d.addTenant({ ...t, adminConsents: new Map(Object.entries(t.adminConsents).map(([k, v]) => [k, new Set(v)])) });
-  }
-  for (const u of s.users) d.addUser(u);
-  for (const a of s.apps) d.addApp(a);
-}
 
 function registerIdentityAdmin(app: FastifyInstance, deps: AdminDeps): void {
   const { directory, identity } = deps;
@@ -277,11 +249,11 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
     requestLog.reset();
     return reply.status(204).send();
   });
-  app.post<{ Body: { advanceMs: number } }>(
-    '/clock',
-    { schema: { body: obj({ advanceMs: { type: 'number' } }, ['advanceMs']) } },
-    async (req) => ({ now: new Date(clock.advance(req.body.advanceMs)).toISOString(), offsetMs: clock.offset }),
-  );
+  app.get('/clock', async () => clockAnswer(clock));
+  app.post('/clock', async (req, reply) => {
+    const r = applyClockRequest(clock, req.body);
+    return r.ok ? r.answer : fail(reply, 400, 'BadRequest', r.message);
+  });
   app.post<{ Body: { userId?: string } | undefined }>(
     '/delta/invalidate',
     { schema: { body: { ...obj({ userId: { type: 'string' } }), nullable: true } } },

@@ -57,3 +57,33 @@ export class Directory {
     return undefined;
   }
 }
+
+/** The directory as JSON (admin snapshots, the state file). */
+export interface DirectorySnapshot {
+  tenants: Array<Omit<EmuTenant, 'adminConsents'> & { adminConsents: Record<string, string[]> }>;
+  users: EmuUser[];
+  apps: EmuApp[];
+}
+
+export function directorySnapshot(d: Directory): DirectorySnapshot {
+  return {
+    tenants: [...d.tenants.values()].map((t) => ({
+      ...t,
+      adminConsents: Object.fromEntries([...t.adminConsents].map(([k, v]) => [k, [...v]])),
+    })),
+    users: [...d.users.values()],
+    apps: [...d.apps.values()],
+  };
+}
+
+/** Replaces the directory's tenants, users and apps with a snapshot's. */
+export function loadDirectory(d: Directory, s: DirectorySnapshot): void {
+  d.tenants.clear();
+  d.users.clear();
+  d.apps.clear();
+  for (const t of s.tenants) {
+    d.addTenant({ ...t, adminConsents: new Map(Object.entries(t.adminConsents).map(([k, v]) => [k, new Set(v)])) });
+  }
+  for (const u of s.users) d.addUser(u);
+  for (const a of s.apps) d.addApp(a);
+}

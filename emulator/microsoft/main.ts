@@ -24,6 +24,8 @@ interface CliOptions {
   dataDir: string;
   faults?: string;
   verbose: boolean;
+  persist: boolean;
+  now?: string;
 }
 
 function describe(emu: RunningEmulator): string {
@@ -35,6 +37,7 @@ function describe(emu: RunningEmulator): string {
     `Authority (MSAL):   ${emu.baseUrl}/common   knownAuthorities: ['${host}']`,
     `Graph base URL:     ${emu.baseUrl}/v1.0`,
     `Admin API:          ${emu.baseUrl}/_emulator/health`,
+    ...(emu.stateFile ? [`State file:         ${emu.stateFile}${emu.restored ? ' (loaded)' : ' (new)'}`] : []),
     ``,
     `Demo app`,
     `  client id:        ${emu.app.clientId}`,
@@ -65,7 +68,9 @@ export async function runEmulatorCli(args: string[]): Promise<void> {
     .option('--json', 'print one JSON line (baseUrl, caFile, app, users) first', false)
     .option('--data-dir <dir>', 'folder for the CA and server certificate', './data/emulator')
     .option('--faults <file>', 'JSON file with fault settings (see README, "Fault injection")')
-    .option('--verbose', 'log every request', false);
+    .option('--verbose', 'log every request', false)
+    .option('--persist', 'keep the state in <data-dir>/microsoft-state.json and load it on the next start', false)
+    .option('--now <instant>', 'start the emulator clock at this instant (ISO 8601, e.g. 2026-12-12T10:00:00Z)');
   program.parse(args, { from: 'user' });
   const o = program.opts<CliOptions>();
   let faults;
@@ -85,6 +90,8 @@ export async function runEmulatorCli(args: string[]): Promise<void> {
     dataDir: o.dataDir,
     faults,
     quiet: !o.verbose,
+    persist: o.persist,
+    ...(o.now !== undefined ? { now: o.now } : {}),
   });
   if (o.json) {
     const line = { baseUrl: emu.baseUrl, caFile: emu.caFile, app: emu.app, users: emu.users };

@@ -1,8 +1,9 @@
 // The Microsoft 365 emulator's HTTPS server: identity platform, Graph routes under /v1.0 with faults, admin API.
 import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { EmuClock } from '../common/clock.js';
+import { EmuClock, initialClockOffset } from '../common/clock.js';
 import { RequestLog } from '../common/request-log.js';
+import { StateFile, mayChangeState, persistDelay, stateFilePath, type PersistOption } from '../common/state-file.js';
 import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
 import { adminRoutes } from './admin.js';
 import type { EmuApp, GraphContext } from './contracts.js';
@@ -16,9 +17,23 @@ import {
   type EngineSettings,
 } from './graph/subscription-engine-registry.js';
 import { identityRoutes } from './identity/routes.js';
-import { IdentityState, createSigningKey, type TokenLifetimes } from './identity/state.js';
+import {
+  IdentityState,
+  createSigningKey,
+  exportSigningKey,
+  importSigningKey,
+  type TokenLifetimes,
+} from './identity/state.js';
 import { createAuthenticate } from './identity/tokens.js';
 import { loadAdminModules, loadRouteModules, loadSeed, minimalSeed, type SeedFn } from './modules.js';
+import {
+  MICROSOFT_STATE_FILE,
+  checkMicrosoftState,
+  loadMicrosoftState,
+  microsoftState,
+  savedSubscriptions,
+  type MicrosoftState,
+} from './persistence.js';
 
 /** The demo app every emulator has (fixed, so that configs and docs can name it). */
 export const DEMO_APP = {
@@ -56,6 +71,22 @@ export interface EmulatorOptions {
   minimalSeed?: boolean;
   /** Subscription engine settings (e.g. short webhook timeouts in tests). */
   subscriptions?: EngineSettings;
+  /**
+   * Keep the state in `dataDir` (default off): on start, `microsoft-state.json` there is loaded instead of seeding
+   * (seed, scale and minimalSeed are then ignored); changes are written to it shortly after they happen and on
+   * close. State: directory, registered apps, mailboxes (with change feeds: delta tokens stay valid), mail, the
+   * token signing key, codes, refresh tokens, consents, revocations, subscriptions and the clock offset.
+   * Configuration (faults, token lifetimes, auto-consent) comes from the options on every start.
+   * `{ file, delayMs }` picks another file name (relative to dataDir) or write delay (default 500 ms).
+   */
+  persist?: PersistOption;
+  /**
+   * Start the emulator clock at this instant (ISO 8601 or epoch ms); it runs on from there. Wins over
+   * `clockOffsetMs` and over a saved clock offset. `POST /_emulator/reset` goes back to this offset.
+   */
+  now?: string | number | Date;
+  /** Start the emulator clock this many ms off real time (see `now`). */
+  clockOffsetMs?: number;
 }
 
 export interface RunningEmulator {
@@ -73,6 +104,12 @@ export interface RunningEmulator {
   identity: IdentityState;
   clock: EmuClock;
   server: FastifyInstance;
+  /** The state file with `persist`, else null. */
+  stateFile: string | null;
+  /** True when this start loaded the state file instead of seeding. */
+  restored: boolean;
+  /** Writes the state file now (with `persist`; a no-op without): after changing state in-process. */
+  saveState(): void;
   /** Re-seeds directory, mailboxes and identity state (apps registered later are kept). */
   reset(): Promise<void>;
   registerApp(input: Partial<EmuApp> & Pick<EmuApp, 'redirectUris'>): EmuApp;
@@ -113,6 +150,17 @@ class Apps {
     return this.directory.addApp(app);
   }
 
+  /** Apps registered besides the demo app. */
+  registered(): EmuApp[] {
+    return [...this.extra];
+  }
+
+  /** Replaces the apps registered besides the demo app (from a state file). */
+  load(apps: EmuApp[]): void {
+    this.extra.length = 0;
+    this.extra.push(...apps);
+  }
+
   /** Puts every registration (back) into the directory after a (re)seed. */
   restore(): void {
     this.demo.homeTenantId = this.defaultTenant();
@@ -121,12 +169,14 @@ class Apps {
   }
 }
 
-/** Everything an emulator instance holds, before any HTTP. */
-async function createState(opts: EmulatorOptions) {
-  const clock = new EmuClock();
+/** Everything an emulator instance holds, before any HTTP: seeded, or loaded from a saved state. */
+async function createState(opts: EmulatorOptions, saved: MicrosoftState | undefined) {
+  const clock = new EmuClock(Date.now, initialClockOffset(opts));
+  if (saved && opts.now === undefined && opts.clockOffsetMs === undefined) clock.setOffset(saved.clockOffsetMs);
   const directory = new Directory();
   const store = new MailboxStore({ directory, clock: clock.now });
-  const identity = new IdentityState(await createSigningKey(), clock.now, {
+  const signingKey = saved ? await importSigningKey(saved.signingKey) : await createSigningKey();
+  const identity = new IdentityState(signingKey, clock.now, {
     lifetimes: opts.tokenLifetimes,
     autoConsent: opts.autoConsent,
   });
@@ -142,9 +192,27 @@ async function createState(opts: EmulatorOptions) {
     await seedFn({ directory, store, seed: opts.seed ?? 1, scale: opts.scale ?? 1, clock: clock.now });
     apps.restore();
   };
-  await seed();
-  for (const a of opts.apps ?? []) apps.register(a);
-  return { clock, directory, store, identity, faults, initialFaults, apps, seed, requestLog: new RequestLog() };
+  if (saved) {
+    loadMicrosoftState(saved, { directory, store, identity });
+    apps.load(saved.registeredApps ?? []);
+    apps.restore();
+  } else {
+    await seed();
+  }
+  // With a saved state, apps of the options that it holds already (same client id) are not registered again.
+  for (const a of opts.apps ?? []) if (!(saved && a.clientId && directory.apps.has(a.clientId))) apps.register(a);
+  return {
+    clock,
+    directory,
+    store,
+    identity,
+    signingKeyJson: saved?.signingKey ?? (await exportSigningKey(signingKey)),
+    faults,
+    initialFaults,
+    apps,
+    seed,
+    requestLog: new RequestLog(),
+  };
 }
 
 /**
@@ -156,8 +224,17 @@ async function createState(opts: EmulatorOptions) {
  * await emu.close();
  */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const tls = ensureTlsMaterial(opts.dataDir ?? DEFAULT_DATA_DIR);
-  const st = await createState(opts);
+  const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
+  const tls = ensureTlsMaterial(dataDir);
+  const statePath = stateFilePath(opts.persist, dataDir, MICROSOFT_STATE_FILE);
+  let stateFile: StateFile<MicrosoftState> | null = null;
+  const saved = statePath
+    ? (() => {
+        const raw = new StateFile<unknown>({ path: statePath, snapshot: () => null }).read();
+        return raw === undefined ? undefined : checkMicrosoftState(raw, statePath);
+      })()
+    : undefined;
+  const st = await createState(opts, saved);
   const { clock, directory, store, identity, faults, requestLog, apps } = st;
   const server: FastifyInstance = Fastify({
     https: { key: tls.key, cert: tls.cert },
@@ -178,6 +255,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   };
   if (opts.subscriptions) configureSubscriptionEngine(store, opts.subscriptions);
   const engine = subscriptionEngine(ctx);
+  for (const s of saved ? savedSubscriptions(saved) : []) engine.subscriptions.set(s.id, s);
   engine.webhookFaults = faults.config.webhook;
   faults.onChange((c) => (engine.webhookFaults = c.webhook));
 
@@ -193,6 +271,30 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     await st.seed();
   };
   const registerApp = (input: Partial<EmuApp> & Pick<EmuApp, 'redirectUris'>) => apps.register(input);
+
+  if (statePath) {
+    const file = new StateFile<MicrosoftState>({
+      path: statePath,
+      delayMs: persistDelay(opts.persist),
+      snapshot: () =>
+        microsoftState({
+          clock,
+          signingKey: st.signingKeyJson,
+          directory,
+          registeredApps: () => apps.registered(),
+          store,
+          identity,
+          subscriptions: () => engine,
+        }),
+    });
+    stateFile = file;
+    // Cheap change detection: every request that may change state (and every mailbox change made in-process).
+    server.addHook('onResponse', async (req) => {
+      if (mayChangeState(req.method, req.url)) file.markDirty();
+    });
+    store.onChange(() => file.markDirty());
+    if (!saved) file.markDirty();
+  }
 
   const identify = requestIdentity(directory);
   logRequests(server, requestLog, clock, identify);
@@ -229,10 +331,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     identity,
     clock,
     server,
+    stateFile: statePath,
+    restored: saved !== undefined,
+    saveState: () => stateFile?.save(),
     reset,
     registerApp,
     close: async () => {
       await server.close();
+      stateFile?.close();
     },
   };
 }

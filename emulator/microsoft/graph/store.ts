@@ -538,10 +538,14 @@ export class MailboxStore {
 
   // ---- snapshots -------------------------------------------------------------------------------------------
 
-  /** A JSON-serialisable snapshot of every mailbox and the room metadata (change feeds are not kept). */
-  toJSON(): StoreSnapshot {
+  /**
+   * A JSON-serialisable snapshot of every mailbox and the room metadata. Change feeds are kept only with
+   * `changeFeed` (the emulator's state file: a restarted emulator goes on accepting the delta tokens it issued).
+   */
+  toJSON(opts: { changeFeed?: boolean } = {}): StoreSnapshot {
     return {
       version: 1,
+      ...(opts.changeFeed ? { generation: this.generation } : {}),
       rooms: [...this.rooms.values()],
       mailboxes: [...this.boxes.values()].map((b) => ({
         userId: b.userId,
@@ -551,13 +555,18 @@ export class MailboxStore {
         seq: b.seq,
         epoch: b.epoch,
         events: [...b.events.values()],
+        ...(opts.changeFeed ? { minSeq: b.minSeq, changes: b.changes } : {}),
       })),
     };
   }
 
-  /** Replaces the whole store with a snapshot from toJSON(); tokens issued before are no longer valid. */
-  load(json: StoreSnapshot): void {
-    this.generation += 1;
+  /**
+   * Replaces the whole store with a snapshot from toJSON(); tokens issued before are no longer valid. With
+   * `resume` (a fresh store loading its own saved state with the change feed) delta tokens stay valid.
+   */
+  load(json: StoreSnapshot, opts: { resume?: boolean } = {}): void {
+    const resume = opts.resume === true && json.generation !== undefined;
+    this.generation = resume ? json.generation! : this.generation + 1;
     this.boxes.clear();
     this.meetings.clear();
     this.rooms.clear();
@@ -574,10 +583,10 @@ export class MailboxStore {
         exceptions: new Map(),
         maxDurationMs: 0,
         settings: m.settings,
-        changes: [],
-        seq: m.seq + 1,
-        minSeq: m.seq + 1,
-        epoch: m.epoch + 1,
+        changes: resume && m.changes ? m.changes : [],
+        seq: resume ? m.seq : m.seq + 1,
+        minSeq: resume ? (m.minSeq ?? m.seq) : m.seq + 1,
+        epoch: resume ? m.epoch : m.epoch + 1,
         transactionIds: new Map(),
       };
       this.boxes.set(m.userId, b);
@@ -602,6 +611,8 @@ export function instanceId(i: EventInstance): string {
 /** Snapshot format of MailboxStore.toJSON(). */
 export interface StoreSnapshot {
   version: 1;
+  /** With toJSON({ changeFeed: true }): the store generation folded into delta tokens. */
+  generation?: number;
   rooms: RoomInfo[];
   mailboxes: Array<{
     userId: string;
@@ -611,5 +622,8 @@ export interface StoreSnapshot {
     seq: number;
     epoch: number;
     events: StoredEvent[];
+    /** With toJSON({ changeFeed: true }). */
+    minSeq?: number;
+    changes?: ChangeRecord[];
   }>;
 }

@@ -1,6 +1,6 @@
 // Identity platform state: signing key, token lifetimes, authorization codes, refresh tokens, consents, revocations.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
 import type { Clock } from '../contracts.js';
 
 /** Token lifetimes in seconds (tests shorten them). */
@@ -62,6 +62,35 @@ export async function createSigningKey(): Promise<SigningKey> {
   return { kid, privateKey, publicJwk: { ...jwk, kid, use: 'sig', alg: 'RS256', x5t: kid } };
 }
 
+/** A signing key as JSON (private and public JWK), for the emulator's state file. */
+export interface SigningKeyJson {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+export async function exportSigningKey(key: SigningKey): Promise<SigningKeyJson> {
+  return { kid: key.kid, privateJwk: await exportJWK(key.privateKey), publicJwk: key.publicJwk };
+}
+
+/** The key back from exportSigningKey(): tokens it signed before still verify. */
+export async function importSigningKey(json: SigningKeyJson): Promise<SigningKey> {
+  const privateKey = await importJWK(json.privateJwk, 'RS256', { extractable: true });
+  if (privateKey instanceof Uint8Array) throw new Error('the saved signing key is not an RSA key');
+  return { kid: json.kid, privateKey, publicJwk: json.publicJwk };
+}
+
+/** What a restarted emulator needs of IdentityState (not its configuration: lifetimes and flags come from options). */
+export interface IdentityStateJson {
+  codes: Array<[string, AuthCode]>;
+  refreshTokens: Array<[string, RefreshGrant]>;
+  userConsents: Array<[string, string[]]>;
+  appRoleGrants: Array<[string, string[]]>;
+  accessValidFrom: Array<[string, number]>;
+  refreshValidFrom: Array<[string, number]>;
+  globalAccessValidFrom: number;
+}
+
 /** Everything the identity endpoints remember; `reset()` forgets all but the signing key and lifetimes. */
 export class IdentityState {
   lifetimes: TokenLifetimes;
@@ -99,6 +128,33 @@ export class IdentityState {
     this.accessValidFrom.clear();
     this.refreshValidFrom.clear();
     this.globalAccessValidFrom = 0;
+  }
+
+  /** Codes (unexpired), refresh tokens, consents, app role grants and revocations as JSON. */
+  toJSON(): IdentityStateJson {
+    const now = this.clock();
+    const sets = (m: Map<string, Set<string>>) => [...m].map(([k, v]): [string, string[]] => [k, [...v]]);
+    return {
+      codes: [...this.codes].filter(([, c]) => c.expiresAt > now),
+      refreshTokens: [...this.refreshTokens],
+      userConsents: sets(this.userConsents),
+      appRoleGrants: sets(this.appRoleGrants),
+      accessValidFrom: [...this.accessValidFrom],
+      refreshValidFrom: [...this.refreshValidFrom],
+      globalAccessValidFrom: this.globalAccessValidFrom,
+    };
+  }
+
+  /** Replaces codes, tokens, consents and revocations with those of toJSON(). */
+  load(json: IdentityStateJson): void {
+    this.reset();
+    for (const [k, v] of json.codes) this.codes.set(k, v);
+    for (const [k, v] of json.refreshTokens) this.refreshTokens.set(k, v);
+    for (const [k, v] of json.userConsents) this.userConsents.set(k, new Set(v));
+    for (const [k, v] of json.appRoleGrants) this.appRoleGrants.set(k, new Set(v));
+    for (const [k, v] of json.accessValidFrom) this.accessValidFrom.set(k, v);
+    for (const [k, v] of json.refreshValidFrom) this.refreshValidFrom.set(k, v);
+    this.globalAccessValidFrom = json.globalAccessValidFrom;
   }
 
   newCode(code: Omit<AuthCode, 'expiresAt' | 'redeemed'>): string {
