@@ -19,6 +19,17 @@ export interface ContractHarness {
   noOnlineMeetings?: CalendarProvider;
   /** Makes every sync cursor issued so far invalid (delta-token invalidation). */
   expireCursors?: () => Promise<void>;
+  /**
+   * Makes a non-default calendar the organizer may write to ready and names it: the colleague's default calendar
+   * shared with the organizer for writing (`sharedBy: 'colleague'`, a delegate), or one of the organizer's own
+   * secondary calendars (`sharedBy: null`) where the deployment's permissions do not allow writing to shared ones.
+   */
+  writableCalendar?: () => Promise<{ id: string; sharedBy: 'colleague' | null }>;
+  /**
+   * Makes new online meetings stay pending for `pendingReads` reads, then end in `outcome`, for a provider that
+   * creates them asynchronously (Google Meet); `{ pendingReads: 0, outcome: 'success' }` restores the default.
+   */
+  conferenceCreation?: (mode: { pendingReads: number; outcome: 'success' | 'failure' }) => Promise<void>;
   cleanup: () => Promise<void>;
 }
 
@@ -139,6 +150,62 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       await h.provider.deleteEvent(created.id);
       expect(isAppError(await h.provider.getEvent(created.id).catch((e: unknown) => e), 'not_found')).toBe(true);
       expect(isAppError(await h.provider.deleteEvent(created.id).catch((e: unknown) => e), 'not_found')).toBe(true);
+    });
+
+    caseIt('write to a non-default calendar', async () => {
+      if (!h.writableCalendar) throw new Error('harness has no writable non-default calendar');
+      const target = await h.writableCalendar();
+      const calendarId = target.id;
+      const cal = (await h.provider.listCalendars()).find((c) => c.id === calendarId);
+      expect(cal).toMatchObject({ isDefault: false, canEdit: true, isShared: target.sharedBy !== null });
+      const d = draft();
+      const created = await h.provider.createEvent({ calendarId, event: d });
+      expect((await h.provider.getEvent(created.id, calendarId)).subject).toBe(d.subject);
+      const updated = await h.provider.updateEvent({
+        eventId: created.id,
+        calendarId,
+        changes: { subject: `${d.subject} (renamed)` },
+        ifMatch: created.changeKey!,
+      });
+      expect(updated.subject).toBe(`${d.subject} (renamed)`);
+      // The change landed in that calendar (the colleague's own view of it when shared), not in the default one.
+      const inTarget = () =>
+        target.sharedBy === 'colleague'
+          ? h.colleague.provider.listEvents({ start: d.start, end: d.end, pageSize: 50 })
+          : h.provider.listEvents({ calendarId, start: d.start, end: d.end, pageSize: 50 });
+      const seen = await inTarget();
+      expect(seen.events.filter((e) => e.id === created.id).map((e) => e.subject)).toEqual([`${d.subject} (renamed)`]);
+      const defaultId = (await h.provider.listCalendars()).find((c) => c.isDefault)!.id;
+      const inDefault = await h.provider.listEvents({
+        calendarId: defaultId,
+        start: d.start,
+        end: d.end,
+        pageSize: 50,
+      });
+      expect(inDefault.events.some((e) => e.subject.startsWith(d.subject))).toBe(false);
+      await h.provider.deleteEvent(created.id, calendarId);
+      expect((await inTarget()).events.some((e) => e.id === created.id)).toBe(false);
+      expect(isAppError(await h.provider.getEvent(created.id, calendarId).catch((e: unknown) => e), 'not_found')).toBe(
+        true,
+      );
+      // Deleted before: the provider confirms it is gone.
+      const again = await h.provider.deleteEvent(created.id, calendarId).catch((e: unknown) => e);
+      expect(isAppError(again, 'not_found'), String(again)).toBe(true);
+    });
+
+    caseIt('conference pending', async () => {
+      if (!h.conferenceCreation) throw new Error('harness cannot make conference creation pending');
+      try {
+        await h.conferenceCreation({ pendingReads: 2, outcome: 'success' });
+        const created = await h.provider.createEvent({ event: draft({ onlineMeeting: true }) });
+        expect(created.onlineMeeting?.joinUrl).toMatch(/^https:\/\//);
+        expect((await h.provider.getEvent(created.id)).onlineMeeting?.joinUrl).toBe(created.onlineMeeting?.joinUrl);
+        await h.conferenceCreation({ pendingReads: 1, outcome: 'failure' });
+        const err = await h.provider.createEvent({ event: draft({ onlineMeeting: true }) }).catch((e: unknown) => e);
+        expect(isAppError(err, 'online_meeting_unavailable'), String(err)).toBe(true);
+      } finally {
+        await h.conferenceCreation({ pendingReads: 0, outcome: 'success' });
+      }
     });
 
     caseIt('lists events of a range in pages', async () => {

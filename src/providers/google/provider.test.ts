@@ -24,6 +24,7 @@ async function harness(faults: GoogleFaultPatch | null): Promise<ContractHarness
       token: googleTokenSource(oauth, await googleSignIn(oauth, t.agent, login)),
       mailbox: login,
       roomsEnabled: true,
+      conferencePoll: { delaysMs: [50, 100, 200, 400, 800] },
     });
   const h: ContractHarness = {
     provider: await provider(ORGANIZER),
@@ -33,6 +34,14 @@ async function harness(faults: GoogleFaultPatch | null): Promise<ContractHarness
     roomEmail: 'rainier@contoso.com',
     noOnlineMeetings: await provider(NO_MEET),
     expireCursors: async () => t.emu.store.invalidateSyncTokens(),
+    // An ACL rule on the colleague's primary calendar (the organizer's calendar list then holds it, role writer).
+    writableCalendar: async () => {
+      t.emu.store.calendar(COLLEAGUE)!.acl.set(`user:${ORGANIZER}`, 'writer');
+      return { id: COLLEAGUE, sharedBy: 'colleague' };
+    },
+    conferenceCreation: async (mode) => {
+      t.emu.faults.update({ conference: mode });
+    },
     cleanup: () => t.close(),
   };
   if (faults) t.emu.faults.update(faults);

@@ -39,6 +39,12 @@ async function harness(faults: FaultPatch | null, seed: number): Promise<Contrac
     roomEmail: special.room,
     noOnlineMeetings: await provider(special.noTeams),
     expireCursors: async () => t.emu.store.invalidateDeltaTokens(),
+    // calbridge asks Graph for Calendars.Read.Shared, not ReadWrite.Shared: writes go to an own secondary calendar
+    // here (writes to a calendar shared for writing are covered in shared-calendar-writes.test.ts).
+    writableCalendar: async () => {
+      const owner = t.emu.directory.getUser(ORGANIZER)!.id;
+      return { id: t.emu.store.createCalendar(owner, { name: 'Contract secondary' }).id, sharedBy: null };
+    },
     cleanup: () => t.close(),
   };
   if (faults) t.emu.faults.update(faults);
@@ -46,6 +52,8 @@ async function harness(faults: FaultPatch | null, seed: number): Promise<Contrac
 }
 
 const SKIPS = {
+  'conference pending':
+    'Graph creates the Teams meeting within the event create and has no pending state to wait for; a calendar that cannot host Teams is refused before the create (requireTeams).',
   'creates, renews and deletes a change subscription':
     'Graph (and the emulator) validate the notification URL with a handshake before creating a subscription; the contract URL (port 9) cannot answer it. Covered with a live receiver in microsoft-subscriptions.test.ts.',
 };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { CalendarEvent, EventDraft, Instant, OnlineMeetingProvider, WorkingHours } from '../../domain/calendar.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, isAppError } from '../../domain/errors.js';
 import type {
   CalendarInfo,
   CalendarProvider,
@@ -84,6 +84,37 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     return calendarId ? `/me/calendars/${enc(calendarId)}` : '/me/calendar';
   }
 
+  /**
+   * An event addressed through the calendar it lives in: `/me/calendars/{id}/events/{id}` reaches events of calendars
+   * shared with the mailbox too (where `/me/events/{id}` answers 404); `/me/events/{id}` without a calendar.
+   */
+  private eventPath(eventId: string, calendarId?: string): string {
+    return calendarId ? `/me/calendars/${enc(calendarId)}/events/${enc(eventId)}` : `/me/events/${enc(eventId)}`;
+  }
+
+  /**
+   * Graph answers 404 both for an event deleted before and for one it cannot reach (a calendar no longer shared or
+   * gone). A 404 on a write is `not_found` (confirmed gone) only when the calendar itself can still be read;
+   * otherwise `event_unreachable`: nothing was changed.
+   */
+  private async confirmGone(e: unknown, eventId: string, calendarId: string | undefined): Promise<never> {
+    if (!isAppError(e, 'not_found') || !calendarId) throw e;
+    const reachable = await this.graph
+      .call({ method: 'GET', path: `${this.calendarPath(calendarId)}?$select=id` })
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (isAppError(err, 'not_found') || isAppError(err, 'permission_denied')) return false;
+          throw err;
+        },
+      );
+    if (reachable) throw e;
+    throw new AppError('event_unreachable', undefined, {
+      details: { provider: 'microsoft', eventId, calendarId, reason: 'calendar_unreachable' },
+      cause: e,
+    });
+  }
+
   private toEvent(ev: MicrosoftGraph.Event, calendarId?: string | null): CalendarEvent {
     return graphEventToCalendarEvent(ev, { calendarId: calendarId ?? null });
   }
@@ -136,43 +167,59 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       : event;
   }
 
-  async getEvent(eventId: string): Promise<CalendarEvent> {
+  async getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent> {
     return this.toEvent(
-      await this.graph.call({ method: 'GET', path: `/me/events/${enc(eventId)}?${EXPAND_EXTERNAL}` }),
+      await this.graph.call({ method: 'GET', path: `${this.eventPath(eventId, calendarId)}?${EXPAND_EXTERNAL}` }),
+      calendarId,
     );
   }
 
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
+    try {
+      return await this.patchEvent(params);
+    } catch (e) {
+      return this.confirmGone(e, params.eventId, params.calendarId);
+    }
+  }
+
+  private async patchEvent(params: UpdateEventParams): Promise<CalendarEvent> {
     let patch = changesToGraphPatch(params.changes); // validates before any request
-    const changes = await this.keepJoinBlock(params.eventId, params.changes);
+    const changes = await this.keepJoinBlock(params.eventId, params.changes, params.calendarId);
     if (changes !== params.changes) patch = changesToGraphPatch(changes);
     if (params.changes.onlineMeeting === true) {
-      const current = await this.graph.call<MicrosoftGraph.Event>({
-        method: 'GET',
-        path: `/me/events/${enc(params.eventId)}?$select=id,calendar&$expand=calendar($select=id)`,
-      });
-      await this.requireTeams((current as { calendar?: { id?: string } }).calendar?.id);
+      if (params.calendarId) await this.requireTeams(params.calendarId);
+      else {
+        const current = await this.graph.call<MicrosoftGraph.Event>({
+          method: 'GET',
+          path: `/me/events/${enc(params.eventId)}?$select=id,calendar&$expand=calendar($select=id)`,
+        });
+        await this.requireTeams((current as { calendar?: { id?: string } }).calendar?.id);
+      }
     }
     const updated = await this.graph.call<MicrosoftGraph.Event>({
       method: 'PATCH',
-      path: `/me/events/${enc(params.eventId)}?${EXPAND_EXTERNAL}`,
+      path: `${this.eventPath(params.eventId, params.calendarId)}?${EXPAND_EXTERNAL}`,
       body: patch,
       headers: params.ifMatch ? { 'If-Match': changeKeyToEtag(params.ifMatch) } : {},
       // Re-applying the same field values is harmless (with If-Match, a re-sent write that had landed reports conflict).
       idempotent: true,
     });
-    return this.toEvent(updated);
+    return this.toEvent(updated, params.calendarId);
   }
 
   /**
    * A body change of an online meeting carries the meeting's join block over from the current body: Graph turns
    * the meeting off when a new body lacks it. One extra read per body change (the current body and meeting).
    */
-  private async keepJoinBlock(eventId: string, changes: Partial<EventDraft>): Promise<Partial<EventDraft>> {
+  private async keepJoinBlock(
+    eventId: string,
+    changes: Partial<EventDraft>,
+    calendarId: string | undefined,
+  ): Promise<Partial<EventDraft>> {
     if (changes.body === undefined || changes.onlineMeeting === false) return changes;
     const current = await this.graph.call<MicrosoftGraph.Event>({
       method: 'GET',
-      path: `/me/events/${enc(eventId)}?$select=id,body,isOnlineMeeting,onlineMeeting`,
+      path: `${this.eventPath(eventId, calendarId)}?$select=id,body,isOnlineMeeting,onlineMeeting`,
     });
     const joinUrl = current.onlineMeeting?.joinUrl ?? null;
     if (!current.isOnlineMeeting || current.body?.contentType?.toLowerCase() !== 'html') return changes;
@@ -181,8 +228,12 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     return { ...changes, body: withJoinBlock(changes.body, block, joinUrl) };
   }
 
-  async deleteEvent(eventId: string): Promise<void> {
-    await this.graph.call({ method: 'DELETE', path: `/me/events/${enc(eventId)}` });
+  async deleteEvent(eventId: string, calendarId?: string): Promise<void> {
+    try {
+      await this.graph.call({ method: 'DELETE', path: this.eventPath(eventId, calendarId) });
+    } catch (e) {
+      await this.confirmGone(e, eventId, calendarId);
+    }
   }
 
   async listEvents(params: ListEventsParams): Promise<EventPage> {

@@ -8,8 +8,17 @@ export interface MockMailbox {
   name: string;
   kind: 'user' | 'room';
   workingHours: WorkingHours | null;
-  calendars: Map<string, { id: string; name: string; isDefault: boolean; teams: boolean }>;
+  calendars: Map<string, MockCalendar>;
   room?: RoomInfo;
+}
+
+export interface MockCalendar {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  teams: boolean;
+  /** Other mailboxes this calendar is shared with, and whether they may write. */
+  sharedWith?: Map<string, 'read' | 'write'>;
 }
 
 export interface StoredEvent {
@@ -33,6 +42,11 @@ export class MockCalendarWorld {
   private ids = 0;
   /** Cursors older than this sequence are rejected (simulates an expired delta token). */
   minValidCursor = 0;
+  /**
+   * How online meetings come out: `outcome: 'failure'` creates the event without a meeting and reports it, as a
+   * provider whose meeting service failed (Google answers a conference create request `failure`).
+   */
+  conference: { pendingReads: number; outcome: 'success' | 'failure' } = { pendingReads: 0, outcome: 'success' };
 
   constructor(readonly now: () => Date = () => new Date()) {}
 
@@ -80,6 +94,32 @@ export class MockCalendarWorld {
     };
     this.mailboxes.set(key, mb);
     return mb;
+  }
+
+  /** A further (non-default) calendar of `mailbox`. */
+  addCalendar(mailbox: string, name: string, opts: { teams?: boolean } = {}): MockCalendar {
+    const mb = this.mailboxes.get(mailbox.toLowerCase())!;
+    const cal: MockCalendar = { id: this.nextId('cal'), name, isDefault: false, teams: opts.teams ?? true };
+    mb.calendars.set(cal.id, cal);
+    return cal;
+  }
+
+  /** Shares `owner`'s calendar with another mailbox (read or write), as a delegate sees it. */
+  shareCalendar(owner: string, calendarId: string, withMailbox: string, role: 'read' | 'write'): void {
+    const cal = this.mailboxes.get(owner.toLowerCase())!.calendars.get(calendarId)!;
+    (cal.sharedWith ??= new Map()).set(withMailbox.toLowerCase(), role);
+  }
+
+  /** The calendar `calendarId` as `mailbox` may use it: its owner and whether `mailbox` may write; null if neither. */
+  access(mailbox: string, calendarId: string): { owner: string; calendar: MockCalendar; canEdit: boolean } | null {
+    for (const mb of this.mailboxes.values()) {
+      const cal = mb.calendars.get(calendarId);
+      if (!cal) continue;
+      if (mb.email === mailbox) return { owner: mb.email, calendar: cal, canEdit: true };
+      const role = cal.sharedWith?.get(mailbox);
+      return role ? { owner: mb.email, calendar: cal, canEdit: role === 'write' } : null;
+    }
+    return null;
   }
 
   defaultCalendar(mailbox: string): string {

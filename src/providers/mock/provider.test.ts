@@ -21,6 +21,14 @@ providerContract('mock', async () => {
     expireCursors: async () => {
       world.minValidCursor = world.currentSeq + 1;
     },
+    writableCalendar: async () => {
+      const id = world.defaultCalendar('megan@contoso.com');
+      world.shareCalendar('megan@contoso.com', id, 'adele@contoso.com', 'write');
+      return { id, sharedBy: 'colleague' as const };
+    },
+    conferenceCreation: async (mode) => {
+      world.conference = mode;
+    },
     cleanup: async () => {},
   };
 });

@@ -60,39 +60,57 @@ export class MockCalendarAdapter implements CalendarProvider {
     if (!world.mailboxes.has(mailbox)) world.addMailbox(mailbox);
   }
 
-  private own(eventId: string): StoredEvent {
+  /**
+   * The event `eventId` of `calendarId` (without one: of any own calendar, like Graph's `/me/events/{id}`). A
+   * calendar this mailbox cannot use makes a write `event_unreachable` (nothing confirms a deletion), a read
+   * `not_found`; a deleted or unknown event of a usable calendar is `not_found`.
+   */
+  private inCalendar(eventId: string, calendarId: string | undefined, write: boolean): StoredEvent {
+    const access = calendarId ? this.world.access(this.mailbox, calendarId) : null;
+    if (calendarId && !access) {
+      if (write)
+        throw new AppError('event_unreachable', undefined, { details: { provider: 'mock', eventId, calendarId } });
+      throw new AppError('not_found', 'The event does not exist.');
+    }
+    if (write && access && !access.canEdit)
+      throw new AppError('permission_denied', 'The calendar is shared with this mailbox read-only.');
     const s = this.world.events.get(eventId);
-    if (!s || s.deleted || s.mailbox !== this.mailbox) throw new AppError('not_found', 'The event does not exist.');
+    const owner = access?.owner ?? this.mailbox;
+    if (!s || s.deleted || s.mailbox !== owner || (calendarId && s.event.calendarId !== calendarId))
+      throw new AppError('not_found', 'The event does not exist.');
     return s;
   }
 
   async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
+    const calendarId = params.calendarId ?? this.world.defaultCalendar(this.mailbox);
+    const access = this.world.access(this.mailbox, calendarId);
+    if (!access) throw new AppError('not_found', 'No such calendar.');
+    if (!access.canEdit) throw new AppError('permission_denied', 'The calendar is shared with this mailbox read-only.');
+    const owner = access.owner;
     if (params.transactionId) {
       for (const s of this.world.events.values()) {
-        if (s.mailbox === this.mailbox && s.transactionId === params.transactionId && !s.deleted)
+        if (s.mailbox === owner && s.transactionId === params.transactionId && !s.deleted)
           return structuredClone(s.event);
       }
     }
     const d = params.event;
     if (!(new Date(d.end) > new Date(d.start)))
       throw new AppError('validation_failed', 'The event must end after it starts.');
-    const mb = this.world.mailboxes.get(this.mailbox)!;
-    const calendarId = params.calendarId ?? this.world.defaultCalendar(this.mailbox);
-    const cal = mb.calendars.get(calendarId);
-    if (!cal) throw new AppError('not_found', 'No such calendar.');
+    const cal = access.calendar;
     if (d.onlineMeeting && !cal.teams) throw new AppError('online_meeting_unavailable');
+    const meetingFails = Boolean(d.onlineMeeting) && this.world.conference.outcome === 'failure';
     const id = this.world.nextId('evt');
     const event = eventFromDraft(this.world, d, {
       id,
       calendarId,
-      organizer: this.mailbox,
+      organizer: owner,
       iCalUId: `uid-${id}`,
       externalId: params.externalId ?? null,
-      teams: cal.teams,
+      teams: cal.teams && !meetingFails,
     });
     for (const a of event.attendees) {
       const other = this.world.mailboxes.get(a.email);
-      if (!other || other.email === this.mailbox) continue;
+      if (!other || other.email === owner) continue;
       if (other.kind === 'room') {
         a.response = this.isFree(other.email, { start: event.start, end: event.end }) ? 'accepted' : 'declined';
       }
@@ -105,15 +123,20 @@ export class MockCalendarAdapter implements CalendarProvider {
         externalId: null,
       });
     }
-    return structuredClone(this.world.put(this.mailbox, event, params.transactionId ?? null).event);
+    const stored = this.world.put(owner, event, params.transactionId ?? null);
+    if (meetingFails)
+      throw new AppError('online_meeting_unavailable', 'The online meeting could not be created; the event exists.', {
+        details: { provider: 'mock', eventId: id, calendarId },
+      });
+    return structuredClone(stored.event);
   }
 
-  async getEvent(eventId: string): Promise<CalendarEvent> {
-    return structuredClone(this.own(eventId).event);
+  async getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent> {
+    return structuredClone(this.inCalendar(eventId, calendarId, false).event);
   }
 
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
-    const s = this.own(params.eventId);
+    const s = this.inCalendar(params.eventId, params.calendarId, true);
     if (params.ifMatch !== undefined && params.ifMatch !== s.event.changeKey) throw new AppError('conflict');
     const c = params.changes;
     const next: CalendarEvent = { ...structuredClone(s.event) };
@@ -138,43 +161,61 @@ export class MockCalendarAdapter implements CalendarProvider {
     if (c.onlineMeeting === false) next.onlineMeeting = null;
     if (!(new Date(next.end) > new Date(next.start)))
       throw new AppError('validation_failed', 'The event must end after it starts.');
-    this.propagate(s.event, (copy) => ({
+    this.propagate(s, (copy) => ({
       ...copy,
       subject: next.subject,
       start: next.start,
       end: next.end,
       location: next.location,
     }));
-    return structuredClone(this.world.put(this.mailbox, next, s.transactionId).event);
+    return structuredClone(this.world.put(s.mailbox, next, s.transactionId).event);
   }
 
-  async deleteEvent(eventId: string): Promise<void> {
-    const s = this.own(eventId);
-    this.propagate(s.event, (copy) => ({ ...copy, isCancelled: true, subject: `Canceled: ${copy.subject}` }));
+  async deleteEvent(eventId: string, calendarId?: string): Promise<void> {
+    const s = this.inCalendar(eventId, calendarId, true);
+    this.propagate(s, (copy) => ({ ...copy, isCancelled: true, subject: `Canceled: ${copy.subject}` }));
     this.world.remove(eventId);
   }
 
   /** Applies an organizer change to the attendees' copies (same iCalUId in other mailboxes). */
-  private propagate(event: CalendarEvent, f: (copy: CalendarEvent) => CalendarEvent): void {
-    if (event.organizer?.email !== this.mailbox) return;
+  private propagate(stored: StoredEvent, f: (copy: CalendarEvent) => CalendarEvent): void {
+    const event = stored.event;
+    if (event.organizer?.email !== stored.mailbox) return;
     for (const s of [...this.world.events.values()]) {
-      if (s.deleted || s.mailbox === this.mailbox || s.event.iCalUId !== event.iCalUId) continue;
+      if (s.deleted || s.mailbox === stored.mailbox || s.event.iCalUId !== event.iCalUId) continue;
       this.world.put(s.mailbox, f(structuredClone(s.event)));
     }
   }
 
+  /** Own calendars, then those other mailboxes share with this one. */
   async listCalendars(): Promise<CalendarInfo[]> {
-    const mb = this.world.mailboxes.get(this.mailbox)!;
-    return [...mb.calendars.values()].map((c) => ({
-      id: c.id,
-      name: c.name,
-      ownerEmail: this.mailbox,
-      isDefault: c.isDefault,
-      isShared: false,
-      canEdit: true,
-      allowedOnlineMeetingProviders: c.teams ? ['teamsForBusiness'] : [],
-      defaultOnlineMeetingProvider: c.teams ? 'teamsForBusiness' : null,
-    }));
+    const out: CalendarInfo[] = [];
+    for (const mb of this.world.mailboxes.values()) {
+      for (const c of mb.calendars.values()) {
+        const own = mb.email === this.mailbox;
+        const role = own ? 'write' : c.sharedWith?.get(this.mailbox);
+        if (!role) continue;
+        out.push({
+          id: c.id,
+          name: c.name,
+          ownerEmail: mb.email,
+          isDefault: own && c.isDefault,
+          isShared: !own,
+          canEdit: role === 'write',
+          allowedOnlineMeetingProviders: c.teams ? ['teamsForBusiness'] : [],
+          defaultOnlineMeetingProvider: c.teams ? 'teamsForBusiness' : null,
+        });
+      }
+    }
+    return out.sort((a, b) => Number(a.isShared) - Number(b.isShared));
+  }
+
+  /** The mailbox holding `calendarId` (this one's own, or the owner of a calendar shared with it). */
+  private ownerOf(calendarId: string | undefined): string {
+    if (!calendarId) return this.mailbox;
+    const access = this.world.access(this.mailbox, calendarId);
+    if (!access) throw new AppError('not_found', 'No such calendar.');
+    return access.owner;
   }
 
   /** Current events of a mailbox overlapping the range, series expanded into occurrences. */
@@ -203,7 +244,7 @@ export class MockCalendarAdapter implements CalendarProvider {
   }
 
   async listEvents(params: ListEventsParams): Promise<EventPage> {
-    const all = this.expanded(this.mailbox, params, params.calendarId);
+    const all = this.expanded(this.ownerOf(params.calendarId), params, params.calendarId);
     const offset = params.pageToken ? Number.parseInt(params.pageToken, 10) || 0 : 0;
     const size = Math.min(Math.max(params.pageSize ?? PAGE, 1), 500);
     const events = all.slice(offset, offset + size).map((e) => structuredClone(e));
@@ -219,9 +260,10 @@ export class MockCalendarAdapter implements CalendarProvider {
     }
     // A cursor that ended a round starts the next round at the current sequence.
     if (c.offset === 0 && c.upto <= c.since) c.upto = this.world.currentSeq;
+    const owner = this.ownerOf(c.cal);
     const changes: EventChange[] = [];
     for (const s of this.world.events.values()) {
-      if (s.mailbox !== this.mailbox || s.event.calendarId !== c.cal || s.seq <= c.since || s.seq > c.upto) continue;
+      if (s.mailbox !== owner || s.event.calendarId !== c.cal || s.seq <= c.since || s.seq > c.upto) continue;
       if (s.deleted) {
         if (c.since > 0) changes.push({ kind: 'removed', eventId: s.event.id });
         continue;
