@@ -92,7 +92,9 @@ export function sendEventPage(
   if (q.skip + pageSize < entry.items.length) {
     body['@odata.nextLink'] = selfUrl(ctx, req, { $skip: String(q.skip + pageSize) });
   }
-  const applied = prefs.applied(q.top === null ? ['maxpagesize', 'timezone', 'body'] : ['timezone', 'body']);
+  const applied = prefs.applied(
+    q.top === null ? ['maxpagesize', 'timezone', 'body', 'idtype'] : ['timezone', 'body', 'idtype'],
+  );
   if (applied) void reply.header('Preference-Applied', applied);
   return reply
     .status(200)

@@ -5,7 +5,7 @@ import type { EventInstance } from './model.js';
 import { instanceId, type MailboxStore } from './store.js';
 
 /** One item of a delta page: a current instance, or the id of one that left the view. */
-export type DeltaItem = { kind: 'upsert'; inst: EventInstance } | { kind: 'removed'; id: string };
+export type DeltaItem = { kind: 'upsert'; inst: EventInstance } | { kind: 'removed'; id: string; moves?: number };
 
 /** What a $deltatoken carries (opaque to clients). */
 export interface DeltaState {
@@ -140,12 +140,15 @@ export class DeltaEngine {
 
   /** What changed in the window since `prev.seq`: current instances as upserts, vanished ones as removals. */
   private changesSince(prev: DeltaState): DeltaItem[] {
-    const touched = new Map<string, { prevMaster?: import('./model.js').StoredEvent }>();
+    const touched = new Map<string, { prevMaster?: import('./model.js').StoredEvent; moves?: number }>();
     for (const c of this.store.changesSince(prev.userId, prev.seq)) {
       if (c.calendarId !== prev.calendarId) continue;
       const t = touched.get(c.eventId);
-      if (!t) touched.set(c.eventId, { prevMaster: c.prev });
-      else if (!t.prevMaster && c.prev) t.prevMaster = c.prev;
+      if (!t) touched.set(c.eventId, { prevMaster: c.prev, moves: c.moves });
+      else {
+        if (!t.prevMaster && c.prev) t.prevMaster = c.prev;
+        t.moves = c.moves; // the last change in this calendar names the id the client last saw here
+      }
     }
     const out: DeltaItem[] = [];
     const { startMs, endMs } = prev;
@@ -168,7 +171,7 @@ export class DeltaEngine {
         (curLive.endMs > startMs || (curLive.startMs === curLive.endMs && curLive.startMs >= startMs))
       ) {
         out.push({ kind: 'upsert', inst: { ev: curLive, startMs: curLive.startMs, endMs: curLive.endMs } });
-      } else out.push({ kind: 'removed', id });
+      } else out.push({ kind: 'removed', id, ...(info.moves ? { moves: info.moves } : {}) });
     }
     return out;
   }

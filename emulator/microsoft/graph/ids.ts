@@ -73,6 +73,36 @@ export function parseOccurrenceId(id: string): { masterId: string; originalStart
   return { masterId: raw.slice(0, bar), originalStartMs: ms };
 }
 
+const MOVED_PREFIX = 'AAMkMv';
+
+/**
+ * The default-format (REST) id of an event moved `moves` times to another calendar. Graph's default ids change
+ * when an item moves to another folder; its immutable ids (`Prefer: IdType="ImmutableId"`) do not. The emulator
+ * keeps each event under one key, its immutable id, which is also its default id until its first move; after a
+ * move the default id is this derivation (reversible: parseMovedItemId), so an older default id no longer
+ * resolves. Ids of the usual shape keep their length ("AAMkA…AAM<moves>=").
+ */
+export function movedItemId(key: string, moves: number): string {
+  if (moves <= 0) return key;
+  const m = Buffer.alloc(3);
+  m.writeUIntBE(Math.min(moves, 0xffffff), 0, 3);
+  if (/^AAMkA[\w-]{62}AAA=$/.test(key)) return `AAMkA${key.slice(5, 67)}AAM${m.toString('base64url')}=`;
+  return `${MOVED_PREFIX}${b64url(Buffer.from(`${key}|${moves}`, 'utf8'))}`;
+}
+
+/** Decodes a moved item's default id to its key and move count; null when the id is not one. */
+export function parseMovedItemId(id: string): { key: string; moves: number } | null {
+  const short = /^AAMkA([\w-]{62})AAM([\w-]{4})=$/.exec(id);
+  if (short) return { key: `AAMkA${short[1]}AAA=`, moves: Buffer.from(short[2]!, 'base64url').readUIntBE(0, 3) };
+  if (!id.startsWith(MOVED_PREFIX)) return null;
+  const raw = Buffer.from(id.slice(MOVED_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString(
+    'utf8',
+  );
+  const bar = raw.lastIndexOf('|');
+  const moves = Number(raw.slice(bar + 1));
+  return bar < 0 || !Number.isInteger(moves) || moves <= 0 ? null : { key: raw.slice(0, bar), moves };
+}
+
 /** Short stable hash (hex) of a string, for deterministic derived ids. */
 export function shortHash(s: string, len = 12): string {
   return createHash('sha256').update(s).digest('hex').slice(0, len);

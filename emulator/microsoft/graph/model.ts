@@ -21,6 +21,8 @@ export interface StoredEvent {
   cancelledStarts?: number[];
   /** Exception only: the original start (epoch ms) of the occurrence it replaces. */
   originalStartMs?: number;
+  /** Times the event moved to another calendar: its default-format id is `movedItemId(data.id, moves)`. */
+  moves?: number;
 }
 
 /** A calendar permission (sharing entry). */
@@ -107,6 +109,8 @@ export interface ChangeRecord {
   changeType: 'created' | 'updated' | 'deleted';
   /** Series masters: the event as it was before this change (to find vanished occurrences). */
   prev?: StoredEvent;
+  /** The event's move count at this change (its default-format id then), when it had moved. */
+  moves?: number;
 }
 
 /** What `store.onChange` listeners receive. */
@@ -115,6 +119,8 @@ export interface ChangeNotice {
   calendarId: string;
   eventId: string;
   changeType: 'created' | 'updated' | 'deleted';
+  /** The event's move count at this change, when it had moved (default-format ids: movedItemId). */
+  moves?: number;
 }
 
 /** One instance in a calendar view: a stored event, or a virtual occurrence of a series. */

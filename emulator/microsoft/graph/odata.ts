@@ -251,16 +251,19 @@ export interface Preferences {
   /** Requested zone: label as the client wrote it, IANA for arithmetic. */
   timeZone: { label: string; iana: string } | null;
   bodyText: boolean;
+  /** `IdType="ImmutableId"`: item ids that survive moves between calendars (outlook-immutable-id). */
+  immutableIds: boolean;
   /** Preference-Applied header value, or null. */
-  applied: (keys: Array<'maxpagesize' | 'timezone' | 'body'>) => string | null;
+  applied: (keys: Array<'maxpagesize' | 'timezone' | 'body' | 'idtype'>) => string | null;
 }
 
-/** Parses `Prefer` headers (odata.maxpagesize, outlook.timezone, outlook.body-content-type). */
+/** Parses `Prefer` headers (odata.maxpagesize, outlook.timezone, outlook.body-content-type, IdType). */
 export function parsePrefer(header: string | string[] | undefined): Preferences {
   const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
   let maxPageSize: number | null = null;
   let timeZone: Preferences['timeZone'] = null;
   let bodyText = false;
+  let immutableIds = false;
   const parts: Record<string, string> = {};
   for (const item of raw.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
     const m = /^\s*([\w.-]+)\s*=\s*"?([^"]*)"?\s*$/.exec(item);
@@ -277,12 +280,16 @@ export function parsePrefer(header: string | string[] | undefined): Preferences 
     } else if (key === 'outlook.body-content-type' && /^(text|html)$/i.test(val)) {
       bodyText = val.toLowerCase() === 'text';
       parts.body = `outlook.body-content-type="${val.toLowerCase()}"`;
+    } else if (key === 'idtype' && /^immutableid$/i.test(val)) {
+      immutableIds = true;
+      parts.idtype = 'IdType="ImmutableId"';
     }
   }
   return {
     maxPageSize,
     timeZone,
     bodyText,
+    immutableIds,
     applied: (keys) => {
       const v = keys.map((k) => parts[k]).filter(Boolean);
       return v.length ? v.join(', ') : null;

@@ -1,4 +1,5 @@
 // Renders stored events, occurrences and calendars as Graph JSON: time zones, $select, @odata annotations.
+import { movedItemId } from './ids.js';
 import type { Getter, Preferences } from './odata.js';
 import { occurrenceData } from './meetings.js';
 import type { CalendarRecord, EventInstance, GraphEvent } from './model.js';
@@ -54,7 +55,7 @@ export const EVENT_PROPERTIES: ReadonlySet<string> = new Set([
 
 /** How to render: requested zone, body type, $select, extended-property expansion. */
 export interface RenderOptions {
-  prefs: Pick<Preferences, 'timeZone' | 'bodyText'>;
+  prefs: Pick<Preferences, 'timeZone' | 'bodyText'> & Partial<Pick<Preferences, 'immutableIds'>>;
   select?: string[] | null;
   /** Ids of single-value extended properties to include ($expand), lower-case; null = none. */
   extendedIds?: Set<string> | 'all' | null;
@@ -106,6 +107,13 @@ export function renderEvent(inst: EventInstance, opts: RenderOptions): Record<st
     else if (k === 'body' && opts.prefs.bodyText && v && (v as { contentType?: string }).contentType === 'html') {
       out[k] = { contentType: 'text', content: previewOf(v as { contentType: 'html'; content: string }) };
     } else out[k] = v;
+  }
+  // A moved event has a new default-format id; immutable ids (the keys) do not change. (Occurrence ids stay
+  // derived from the series key: a limitation, see docs/fidelity.md.)
+  const moves = inst.ev.moves ?? 0;
+  if (moves > 0 && !opts.prefs.immutableIds) {
+    if (!inst.occurrence && typeof out.id === 'string') out.id = movedItemId(out.id, moves);
+    if (typeof out.seriesMasterId === 'string') out.seriesMasterId = movedItemId(out.seriesMasterId, moves);
   }
   // `uid`: one identifier for the whole series (master, occurrences, exceptions), unlike a per-item id.
   if (!sel || sel.has('uid')) out.uid = seriesUid(inst, data);

@@ -1,7 +1,15 @@
 // In-memory mailboxes of the emulated Graph calendar surface: calendars, permissions, events, settings, change feed.
 import type { Clock, EmuUser } from '../contracts.js';
 import type { Directory } from '../directory.js';
-import { cryptoBytes, newChangeKey, newItemId, occurrenceId, parseOccurrenceId, type IdBytes } from './ids.js';
+import {
+  cryptoBytes,
+  newChangeKey,
+  newItemId,
+  occurrenceId,
+  parseMovedItemId,
+  parseOccurrenceId,
+  type IdBytes,
+} from './ids.js';
 import type {
   CalendarPermissionRecord,
   CalendarRecord,
@@ -241,9 +249,22 @@ export class MailboxStore {
     return this.boxes.get(userId)?.events.get(eventId);
   }
 
-  /** A stored event or a virtual occurrence of a series, by id. */
-  resolveInstance(userId: string, eventId: string): EventInstance | undefined {
-    const ev = this.getEvent(userId, eventId);
+  /**
+   * A stored event by the id a client sent: its immutable id (the key) or its current default-format id. A moved
+   * event's earlier default id (which is its key) no longer resolves for a client without `Prefer:
+   * IdType="ImmutableId"` (Graph's default ids change on a move; outlook-immutable-id).
+   */
+  eventByClientId(userId: string, id: string, opts: { immutableIds?: boolean } = {}): StoredEvent | undefined {
+    const ev = this.getEvent(userId, id);
+    if (ev) return ev.moves && !opts.immutableIds ? undefined : ev;
+    const moved = parseMovedItemId(id);
+    const target = moved ? this.getEvent(userId, moved.key) : undefined;
+    return target && (target.moves ?? 0) === moved!.moves ? target : undefined;
+  }
+
+  /** A stored event or a virtual occurrence of a series, by the id a client sent (see eventByClientId). */
+  resolveInstance(userId: string, eventId: string, opts: { immutableIds?: boolean } = {}): EventInstance | undefined {
+    const ev = this.eventByClientId(userId, eventId, opts);
     if (ev) return { ev, startMs: ev.startMs, endMs: ev.endMs };
     const occ = parseOccurrenceId(eventId);
     if (!occ) return undefined;
@@ -439,6 +460,30 @@ export class MailboxStore {
     return ev;
   }
 
+  /**
+   * Moves an event (a single instance or a series master with its exceptions) to another calendar of the mailbox,
+   * as a user does in Outlook: the old calendar records a deletion, the new one a creation, and the event's
+   * default-format id changes (its immutable id, the key, does not). Graph v1.0 has no move action for events.
+   */
+  moveEvent(userId: string, eventId: string, calendarId: string): StoredEvent {
+    const b = this.box(userId);
+    const ev = b.events.get(eventId);
+    if (!ev || ev.data.type === 'exception') throw new Error(`no single event or series master ${eventId}`);
+    if (!b.calendars.has(calendarId)) throw new Error(`no calendar ${calendarId}`);
+    if (ev.calendarId === calendarId) return ev;
+    const exceptions = [...(b.exceptions.get(eventId)?.values() ?? [])].map((id) => b.events.get(id)!).filter(Boolean);
+    for (const x of [...exceptions, ev]) {
+      const before: StoredEvent = { ...x, data: { ...x.data } };
+      this.record(b, before, 'deleted', x.data.type === 'seriesMaster' ? before : undefined);
+      x.calendarId = calendarId;
+      x.moves = (x.moves ?? 0) + 1;
+      x.data = { ...x.data, changeKey: this.newChangeKey(), lastModifiedDateTime: graphTimestamp(this.clock()) };
+      x.version += 1;
+      this.record(b, x, 'created');
+    }
+    return ev;
+  }
+
   /** Marks an occurrence of a series as deleted (it vanishes from views) and records a master update. */
   cancelOccurrence(master: StoredEvent, originalStartMs: number): void {
     const cancelled = [...(master.cancelledStarts ?? []), originalStartMs];
@@ -480,13 +525,20 @@ export class MailboxStore {
       calendarId: ev.calendarId,
       changeType,
       ...(prev ? { prev } : {}),
+      ...(ev.moves ? { moves: ev.moves } : {}),
     });
     if (b.changes.length > MAX_CHANGES) {
       const drop = b.changes.length - MAX_CHANGES / 2;
       b.minSeq = b.changes[drop - 1]!.seq;
       b.changes.splice(0, drop);
     }
-    const notice: ChangeNotice = { userId: b.userId, calendarId: ev.calendarId, eventId: ev.data.id!, changeType };
+    const notice: ChangeNotice = {
+      userId: b.userId,
+      calendarId: ev.calendarId,
+      eventId: ev.data.id!,
+      changeType,
+      ...(ev.moves ? { moves: ev.moves } : {}),
+    };
     for (const l of this.listeners) {
       try {
         l(notice);

@@ -68,5 +68,6 @@ function toMailboxChange(store: StoreFeed, n: ChangeNotice): MailboxChange {
     itemId: n.eventId,
     changeType: n.changeType,
     changeKey,
+    ...(n.moves ? { moves: n.moves } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Subscription records and their JSON shapes: the subscription resource and change-notification items.
 import { randomBytes } from 'node:crypto';
+import { movedItemId } from './ids.js';
 import type { SubscriptionTarget } from './subscription-resource.js';
 
 export type ChangeType = 'created' | 'updated' | 'deleted';
@@ -19,6 +20,8 @@ export interface MailboxChange {
   changeType: ChangeType;
   /** Change key of the item after the change (for `@odata.etag`); null for deletions. */
   changeKey: string | null;
+  /** Events that moved between calendars: their move count then (default-format id: movedItemId). */
+  moves?: number;
 }
 
 export interface SubscriptionRecord {
@@ -40,6 +43,8 @@ export interface SubscriptionRecord {
   encryptionCertificateId: string | null;
   notificationContentType: string;
   reauthorizationSent: boolean;
+  /** Created with `Prefer: IdType="ImmutableId"`: notifications name items by their immutable ids. */
+  immutableIds?: boolean;
   stats: { delivered: number; failed: number; dropped: number; lastStatus: number | null; lastAt: number | null };
 }
 
@@ -86,13 +91,16 @@ export function subscriptionJson(s: SubscriptionRecord): Record<string, unknown>
 /** One change-notification item for subscription `s` about change `c`. */
 export function changeNotification(s: SubscriptionRecord, c: MailboxChange): Record<string, unknown> {
   const segment = c.kind === 'event' ? 'Events' : 'Messages';
-  const path = `Users/${c.userId}/${segment}/${c.itemId}`;
+  // Default-format ids change when an event moves; a subscription created with the IdType preference gets the
+  // immutable ones (outlook-immutable-id, "Immutable ID with change notifications").
+  const itemId = c.moves && !s.immutableIds ? movedItemId(c.itemId, c.moves) : c.itemId;
+  const path = `Users/${c.userId}/${segment}/${itemId}`;
   const resourceData: Record<string, unknown> = {
     '@odata.type': c.kind === 'event' ? '#Microsoft.Graph.Event' : '#Microsoft.Graph.Message',
     '@odata.id': path,
   };
   if (c.changeKey) resourceData['@odata.etag'] = `W/"${c.changeKey}"`;
-  resourceData.id = c.itemId;
+  resourceData.id = itemId;
   return {
     id: randomBytes(9).toString('base64url'),
     subscriptionId: s.id,

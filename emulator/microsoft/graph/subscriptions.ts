@@ -102,8 +102,11 @@ export class SubscriptionEngine {
     this.client.faults = f;
   }
 
-  /** Validates a create request, runs the validation handshake(s) and stores the subscription. */
-  async create(p: Principal, body: unknown): Promise<SubscriptionRecord> {
+  /**
+   * Validates a create request, runs the validation handshake(s) and stores the subscription. `immutableIds`: the
+   * request carried `Prefer: IdType="ImmutableId"` (notifications then name items by immutable ids).
+   */
+  async create(p: Principal, body: unknown, opts: { immutableIds?: boolean } = {}): Promise<SubscriptionRecord> {
     const r = parseCreateRequest(body, { allowHttpLoopback: this.o.allowHttpNotifications ?? false });
     const expiresAt = this.grantExpiry(r.expirationDateTime);
     const target = this.authorize(p, r.resource);
@@ -123,6 +126,7 @@ export class SubscriptionEngine {
       tenantId: p.tenantId,
       target,
       reauthorizationSent: false,
+      ...(opts.immutableIds ? { immutableIds: true } : {}),
       stats: { delivered: 0, failed: 0, dropped: 0, lastStatus: null, lastAt: null },
     };
     this.subscriptions.set(rec.id, rec);

@@ -43,7 +43,11 @@ export interface GraphCall {
   idempotent?: boolean;
 }
 
-const PREFER_UTC = 'outlook.timezone="UTC"';
+/**
+ * On every call: times in UTC, and immutable item ids (an event's default id changes when it moves to another
+ * calendar; the immutable one stays for its lifetime in the mailbox: outlook-immutable-id).
+ */
+const PREFER_UTC = 'outlook.timezone="UTC", IdType="ImmutableId"';
 const RETRY_PART = new Set([429, 503, 504]);
 
 export class GraphClient {

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphContext } from '../../contracts.js';
 import { DeltaEngine, syncStateNotFound } from '../delta-sync.js';
+import { movedItemId } from '../ids.js';
 import { calendarOr404, resolveMailbox } from '../mailbox-access.js';
 import { parsePrefer } from '../odata.js';
 import { both, json, param } from '../route-helpers.js';
@@ -46,10 +47,15 @@ export default async function deltaRoutes(app: FastifyInstance, ctx: GraphContex
       else body['@odata.deltaLink'] = `${base}?$deltatoken=${engine.deltaToken(page.state)}`;
       body.value = page.items.map((it) =>
         it.kind === 'removed'
-          ? { '@odata.type': '#microsoft.graph.event', id: it.id, '@removed': { reason: 'deleted' } }
+          ? {
+              '@odata.type': '#microsoft.graph.event',
+              // the id the client knew: a moved event's default-format id, or its immutable id
+              id: it.moves && !prefs.immutableIds ? movedItemId(it.id, it.moves) : it.id,
+              '@removed': { reason: 'deleted' },
+            }
           : renderEvent(it.inst, { prefs, withType: true }),
       );
-      const applied = prefs.applied(['maxpagesize', 'timezone', 'body']);
+      const applied = prefs.applied(['maxpagesize', 'timezone', 'body', 'idtype']);
       if (applied) void reply.header('Preference-Applied', applied);
       return json(reply, 200, body);
     });

@@ -12,6 +12,7 @@ import {
 } from '../mailbox-access.js';
 import { cancelEvent, createEvent, deleteEvent, respond, updateEvent, type Response } from '../meetings.js';
 import type { EventInstance } from '../model.js';
+import { parsePrefer } from '../odata.js';
 import { both, ifMatch, json, objectBody, param } from '../route-helpers.js';
 import { eventsContext, renderEvent } from '../serialize.js';
 import { readWindow } from '../window.js';
@@ -33,7 +34,8 @@ function findInstance(
   need: Need,
 ): EventInstance {
   const scoped = calScope === null ? null : calendarOr404(ctx, acc, calScope, 'read');
-  const inst = ctx.store.resolveInstance(acc.owner.id, param(req, 'eventId'));
+  const { immutableIds } = parsePrefer(req.headers.prefer);
+  const inst = ctx.store.resolveInstance(acc.owner.id, param(req, 'eventId'), { immutableIds });
   if (!inst || (scoped && scoped.id !== inst.ev.calendarId)) throw errors.itemNotFound();
   const cal = ctx.store.getCalendar(acc.owner.id, inst.ev.calendarId)!;
   if (!canUseCalendar(ctx, acc, cal, need)) throw errors.denied();
@@ -65,7 +67,7 @@ function sendOne(
     body['calendar@odata.associationLink'] = `${cal}/$ref`;
     body['calendar@odata.navigationLink'] = cal;
   }
-  const applied = prefs.applied(['timezone', 'body']);
+  const applied = prefs.applied(['timezone', 'body', 'idtype']);
   if (applied) void reply.header('Preference-Applied', applied);
   if (status === 201)
     void reply.header('Location', `${ctx.baseUrl()}/v1.0/users('${acc.owner.id}')/events('${String(body.id)}')`);

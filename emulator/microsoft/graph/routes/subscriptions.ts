@@ -24,7 +24,9 @@ export default async function subscriptionRoutes(app: FastifyInstance, ctx: Grap
     '/subscriptions',
     handle(async (req, reply) => {
       const p = await ctx.authenticate(req.headers.authorization);
-      const rec = await engine.create(p, req.body);
+      const immutableIds = /\bIdType\s*=\s*"?ImmutableId"?/i.test(String(req.headers.prefer ?? ''));
+      const rec = await engine.create(p, req.body, { immutableIds });
+      if (immutableIds) void reply.header('Preference-Applied', 'IdType="ImmutableId"');
       return reply.status(201).send({ '@odata.context': `${context()}/$entity`, ...engine.toGraph(rec) });
     }),
   );
