@@ -4,7 +4,7 @@ import type { EventDraft } from '../../domain/calendar.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor, Tenant } from '../../domain/tenancy.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
-import { providerOfUser, type SchedulingDeps } from './context.js';
+import { providerCalendarOf, providerOfUser, type SchedulingDeps } from './context.js';
 import type { ApprovalResult, CallerConnection, ProposalPayload, ProposalRecord } from '../../ports/scheduling.js';
 
 /** An `approving` claim older than this is taken over (the process that claimed it died). */
@@ -76,9 +76,13 @@ async function perform(
     return { action: 'create', meetingId, providerEventId: event.id, joinUrl: event.onlineMeeting?.joinUrl ?? null };
   }
   const eventId = p.providerEventId!;
+  // The calendar the event lives in (proposals made before it was stored carry ''): every write names it.
+  const calendarId = p.providerCalendarId || (await providerCalendarOf(d, rec.tenantId, conn.id, p.calendarId));
   if (rec.kind === 'delete') {
-    await provider.deleteEvent(eventId).catch((e: unknown) => {
-      if (!isAppError(e, 'not_found')) throw e; // already gone: a retried approval
+    await provider.deleteEvent(eventId, calendarId).catch((e: unknown) => {
+      // Only a provider that confirms the event is gone (a retried approval) counts as done; event_unreachable
+      // (the calendar does not know the event) is shown to the user and the meeting stays.
+      if (!isAppError(e, 'not_found')) throw e;
     });
     await d.meetings.recordDeleted(rec.tenantId, p.meetingId);
     return { action: 'delete', meetingId: p.meetingId, providerEventId: eventId, joinUrl: null };
@@ -87,7 +91,12 @@ async function perform(
   const changes: Partial<EventDraft> = {};
   for (const f of p.changedFields)
     (changes as Record<string, unknown>)[f] = (draft as unknown as Record<string, unknown>)[f];
-  const event = await provider.updateEvent({ eventId, changes, ...(p.ifMatch ? { ifMatch: p.ifMatch } : {}) });
+  const event = await provider.updateEvent({
+    eventId,
+    calendarId,
+    changes,
+    ...(p.ifMatch ? { ifMatch: p.ifMatch } : {}),
+  });
   await d.meetings.recordUpdated(rec.tenantId, p.meetingId, event);
   return {
     action: 'update',

@@ -109,6 +109,24 @@ export async function targetCalendar(d: SchedulingDeps, c: CallerContext, calend
   return cal;
 }
 
+/**
+ * The provider id of the calendar a meeting lives in (calbridge calendar id → the id the provider knows), so every
+ * write names the event's calendar. A calendar the connection no longer lists is `event_unreachable`.
+ */
+export async function providerCalendarOf(
+  d: SchedulingDeps,
+  tenantId: string,
+  connectionId: string,
+  calendarId: string,
+): Promise<string> {
+  const cal = (await d.lookup.calendarsOf(tenantId, connectionId)).find((x) => x.id === calendarId);
+  if (!cal)
+    throw new AppError('event_unreachable', undefined, {
+      details: { calendarId, reason: 'calendar_not_on_connection' },
+    });
+  return cal.providerCalendarId;
+}
+
 /** Domains that count as internal: the tenant's own domains and the caller's mailbox domain. */
 export function internalDomains(tenant: Tenant, mailbox: string): Set<string> {
   const own = new Set((tenant.settings.ownDomains ?? []).map((x) => x.toLowerCase()));

@@ -1,6 +1,6 @@
 // SchedulingService: the one entry point the calendar, proposal and customer-schedule routes call.
 import type { Customer } from '../../domain/customers.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { RoomInfo } from '../../ports/calendar-provider.js';
 import { approveOnce, assertMayApprove, draftOf } from './approval.js';
@@ -17,6 +17,7 @@ import {
   callerContext,
   internalDomains,
   isExternal,
+  providerCalendarOf,
   targetCalendar,
   type CallerContext,
   type SchedulingDeps,
@@ -236,7 +237,7 @@ export class SchedulingService {
     return {
       meetingId: m.id,
       calendarId: m.calendarId!,
-      providerCalendarId: '',
+      providerCalendarId: await providerCalendarOf(this.d, c.tenant.id, c.connection.id, m.calendarId!),
       subject: content.subject,
       bodyHtml: ch.bodyHtml !== undefined ? content.bodyHtml : '',
       start,
@@ -267,7 +268,11 @@ export class SchedulingService {
       return { status: 'proposed', proposal: await saveProposal(this.d, c, kind, payload, m.customerId, m.id) };
     }
     if (kind === 'delete') {
-      await c.provider.deleteEvent(payload.providerEventId!);
+      // A not_found is the provider confirming the event is gone (deleted elsewhere): the meeting goes too. Any
+      // other failure (event_unreachable: the calendar does not know the event) leaves both as they are.
+      await c.provider.deleteEvent(payload.providerEventId!, payload.providerCalendarId).catch((e: unknown) => {
+        if (!isAppError(e, 'not_found')) throw e;
+      });
       await this.d.meetings.recordDeleted(c.tenant.id, m.id);
     } else {
       const draft = draftOf(payload) as unknown as Record<string, unknown>;
@@ -275,6 +280,7 @@ export class SchedulingService {
       for (const f of payload.changedFields) changes[f] = draft[f];
       const ev = await c.provider.updateEvent({
         eventId: payload.providerEventId!,
+        calendarId: payload.providerCalendarId,
         changes,
         ...(payload.ifMatch ? { ifMatch: payload.ifMatch } : {}),
       });
