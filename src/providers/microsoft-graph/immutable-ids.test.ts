@@ -47,7 +47,7 @@ describe('immutable ids (emulator)', () => {
     const window = { start: new Date(start.getTime() - 86_400_000).toISOString(), end: end.toISOString() };
     const listed = await provider.listEvents({ calendarId: projects, ...window });
     expect(listed.events.map((e) => e.id)).toEqual([created.id]);
-    const page = await provider.syncChanges({ calendarId: projects, window });
+    const page = await provider.syncChanges({ calendarId: projects, window, cursor: null });
     expect(page.changes).toEqual([
       expect.objectContaining({ kind: 'upsert', event: expect.objectContaining({ id: created.id }) }),
     ]);
