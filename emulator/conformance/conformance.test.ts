@@ -1,14 +1,10 @@
 // Replays the shared Graph conformance corpus (../shared/graph-conformance/cases) against the emulator, one test per case.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCases, type CaseOutcome } from './cases.js';
+import { corpusAvailable, GRAPH_CASES as CASES } from './corpus.js';
 import { runConformance } from './runner.js';
 
-const CASES = resolve(import.meta.dirname, '../../../shared/graph-conformance/cases');
-const present = existsSync(CASES);
-
-if (!present) {
+if (!corpusAvailable('graph-conformance', 'Graph conformance replay (emulator/conformance/conformance.test.ts)')) {
   describe.skip(`Graph conformance corpus: folder ${CASES} is absent, nothing to replay`, () => {
     it('needs the shared corpus', () => undefined);
   });

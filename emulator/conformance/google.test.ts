@@ -1,13 +1,10 @@
 // Replays the shared Google corpus (../shared/google-calendar/cases) against the Google emulator, one test per case.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCases, type CaseOutcome } from './cases.js';
+import { corpusAvailable, GOOGLE_CASES as CASES } from './corpus.js';
 import { runConformance } from './runner.js';
 
-const CASES = resolve(import.meta.dirname, '../../../shared/google-calendar/cases');
-
-if (!existsSync(CASES)) {
+if (!corpusAvailable('google-calendar', 'Google conformance replay (emulator/conformance/google.test.ts)')) {
   describe.skip(`Google conformance corpus: folder ${CASES} is absent, nothing to replay`, () => {
     it('needs the shared corpus', () => undefined);
   });

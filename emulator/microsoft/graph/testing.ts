@@ -131,14 +131,14 @@ export async function buildTestApp(
   return { app, ctx, store, directory, clock };
 }
 
-/** Reads a conformance case from the shared corpus (never copied into the repo). */
+/** Reads a conformance case from the shared corpus (never copied into the repo; tests check corpusAvailable first). */
 export async function conformanceCase(id: string): Promise<{
   request: { url: string; body: unknown } | null;
   response: { status: number | null; body: unknown } | null;
 }> {
   const { readFile } = await import('node:fs/promises');
-  const raw = await readFile(new URL(`../../../../shared/graph-conformance/cases/${id}.json`, import.meta.url), 'utf8');
-  return JSON.parse(raw) as never;
+  const { corpusPath } = await import('../../conformance/corpus.js');
+  return JSON.parse(await readFile(corpusPath('graph-conformance', 'cases', `${id}.json`), 'utf8')) as never;
 }
 
 /**

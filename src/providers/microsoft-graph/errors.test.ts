@@ -1,6 +1,6 @@
 // Tests for the Graph error → AppError mapping: every status/code rule, Retry-After forms, token safety, corpus samples.
-import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { corpusAvailable, graphCase } from '../../../emulator/conformance/corpus.js';
 import { isInvalidTokenError, mapGraphError, parseRetryAfter, readGraphError } from './errors.js';
 
 const graphBody = (code: string, message = 'msg', requestId = 'req-1') => ({
@@ -120,30 +120,27 @@ describe('isInvalidTokenError', () => {
   });
 });
 
-describe('conformance corpus error samples', () => {
-  const dir = new URL('../../../../shared/graph-conformance/cases/', import.meta.url);
-  if (!existsSync(dir))
-    console.warn(`Graph conformance corpus not found at ${dir.pathname}: corpus error samples skipped.`);
+const hasCorpus = corpusAvailable(
+  'graph-conformance',
+  'Graph error mapping of the corpus error samples (src/providers/microsoft-graph/errors.test.ts)',
+);
+
+describe.skipIf(!hasCorpus)('conformance corpus error samples', () => {
   const load = (id: string) =>
-    JSON.parse(readFileSync(new URL(`${id}.json`, dir), 'utf8')) as {
-      response: { status: number | null; headers: Record<string, string> | null; body: unknown };
-    };
-  it.skipIf(!existsSync(dir))(
-    'maps the throttling sample to provider_throttled with its Retry-After and request id',
-    () => {
-      const { response } = load('concept-throttling-1');
-      const err = mapGraphError({ status: response.status ?? 0, headers: response.headers, body: response.body });
-      expect(err.code).toBe('provider_throttled');
-      expect(err.details).toMatchObject({
-        status: 429,
-        graphCode: 'TooManyRequests',
-        graphInnerCode: '429',
-        requestId: '94fb3b52-452a-4535-a601-69e0a90e3aa2',
-        retryAfterSeconds: 3,
-      });
-    },
-  );
-  it.skipIf(!existsSync(dir))('reads both error-body samples (requestId and request-id)', () => {
+    graphCase<{ response: { status: number | null; headers: Record<string, string> | null; body: unknown } }>(id);
+  it('maps the throttling sample to provider_throttled with its Retry-After and request id', () => {
+    const { response } = load('concept-throttling-1');
+    const err = mapGraphError({ status: response.status ?? 0, headers: response.headers, body: response.body });
+    expect(err.code).toBe('provider_throttled');
+    expect(err.details).toMatchObject({
+      status: 429,
+      graphCode: 'TooManyRequests',
+      graphInnerCode: '429',
+      requestId: '94fb3b52-452a-4535-a601-69e0a90e3aa2',
+      retryAfterSeconds: 3,
+    });
+  });
+  it('reads both error-body samples (requestId and request-id)', () => {
     for (const id of ['concept-errors-1', 'concept-errors-contrib-1']) {
       const info = readGraphError({ status: 416, body: load(id).response.body });
       expect(info).toMatchObject({

@@ -1,10 +1,12 @@
 // Maps every response example of the shared Graph conformance corpus that holds events, calendars, schedules, meeting
 // times, places, working hours, subscriptions or recurrence fragments, and checks each kept field against the source.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { findIana } from 'windows-iana';
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
+import { corpusAvailable, GRAPH_CASES as CASES } from '../../../emulator/conformance/corpus.js';
 import {
   graphCalendarToInfo,
   graphEventToCalendarEvent,
@@ -18,8 +20,6 @@ import {
 } from './mapping.js';
 import { normalizePatternedRecurrence, patternedRecurrenceToRRule, rruleToPatternedRecurrence } from './recurrence.js';
 
-const CASES = new URL('../../../../shared/graph-conformance/cases/', import.meta.url);
-
 interface Case {
   id: string;
   kind: string;
@@ -30,14 +30,15 @@ interface Case {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const cases: Case[] = existsSync(CASES)
+const cases: Case[] = corpusAvailable(
+  'graph-conformance',
+  'Graph mapping over the conformance corpus (src/providers/microsoft-graph/mapping-conformance.test.ts)',
+)
   ? readdirSync(CASES)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((f) => JSON.parse(readFileSync(new URL(f, CASES), 'utf8')) as Case)
+      .map((f) => JSON.parse(readFileSync(join(CASES, f), 'utf8')) as Case)
   : [];
-if (cases.length === 0)
-  console.warn(`Graph conformance corpus not found at ${CASES.pathname}: conformance mapping tests skipped.`);
 
 /** Independent oracle: a Graph wall time in a Windows or IANA zone → instant, straight through windows-iana + luxon. */
 function expectedInstant(dt: { dateTime: string; timeZone: string }): string {

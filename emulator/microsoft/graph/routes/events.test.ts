@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MailboxStore } from '../store.js';
+import { corpusAvailable, NO_CORPUS } from '../../../conformance/corpus.js';
 import { OTHER_TENANT, TENANT, appTokenFor, buildTestApp, conformanceCase, shapeDiff, tokenFor } from '../testing.js';
 import events from './events.js';
 import reminders from './reminders.js';
+
+// The tests that compare with the shared corpus skip without it (saying so once, failing under CI).
+const hasCorpus = corpusAvailable(
+  'graph-conformance',
+  'event routes against the documented shapes (emulator/microsoft/graph/routes/events.test.ts, 5 tests)',
+);
 
 const ADELE = 'a0000000-0000-4000-8000-000000000001';
 const MEGAN = 'a0000000-0000-4000-8000-000000000002';
@@ -31,7 +38,8 @@ async function post(body: Record<string, unknown>, user = ADELE, headers: Record
 }
 
 describe('create and read', () => {
-  it('creates an event with the documented shape (user-post-events-4)', async () => {
+  it('creates an event with the documented shape (user-post-events-4)', async ({ skip }) => {
+    skip(!hasCorpus, NO_CORPUS);
     const doc = await conformanceCase('user-post-events-4');
     const r = await post(doc.request!.body as Record<string, unknown>, ADELE, {
       prefer: 'outlook.timezone="Pacific Standard Time"',
@@ -58,7 +66,8 @@ describe('create and read', () => {
     expect(ny.headers['preference-applied']).toContain('America/New_York');
   });
 
-  it('matches the shape of a documented GET with $select (event-get-contrib-2)', async () => {
+  it('matches the shape of a documented GET with $select (event-get-contrib-2)', async ({ skip }) => {
+    skip(!hasCorpus, NO_CORPUS);
     const doc = await conformanceCase('event-get-contrib-2');
     const id = (await post(lunch({ attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }] }))).json()
       .id as string;
@@ -103,7 +112,8 @@ describe('create and read', () => {
 });
 
 describe('documented representations', () => {
-  it('answers a POST without Prefer in the event zone (calendar-post-events-2)', async () => {
+  it('answers a POST without Prefer in the event zone (calendar-post-events-2)', async ({ skip }) => {
+    skip(!hasCorpus, NO_CORPUS);
     const doc = await conformanceCase('calendar-post-events-2');
     const r = await post(doc.request!.body as Record<string, unknown>);
     expect(shapeDiff(doc.response!.body, r.json())).toEqual([]);
@@ -113,7 +123,8 @@ describe('documented representations', () => {
     expect(got['calendar@odata.navigationLink']).toContain(`/calendars('`);
   });
 
-  it('fills every documented property of location, recurrence and onlineMeeting', async () => {
+  it('fills every documented property of location, recurrence and onlineMeeting', async ({ skip }) => {
+    skip(!hasCorpus, NO_CORPUS);
     const keys = async (id: string) =>
       Object.keys(((await conformanceCase(id)) as unknown as { data: object }).data).sort();
     const r = (
@@ -391,7 +402,8 @@ describe('meetings across mailboxes', () => {
     expect(own.statusCode).toBe(400);
   });
 
-  it('records a proposed new time on the organizer copy and lists reminders', async () => {
+  it('records a proposed new time on the organizer copy and lists reminders', async ({ skip }) => {
+    skip(!hasCorpus, NO_CORPUS);
     const org = (await post(lunch({ attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }] }))).json();
     const copy = (await app.inject({ method: 'GET', url: '/v1.0/me/events', headers: auth(MEGAN) })).json().value[0];
     const proposal = {
