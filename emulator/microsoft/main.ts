@@ -21,6 +21,7 @@ interface CliOptions {
   scale: number;
   autoConsent: boolean;
   json: boolean;
+  allowHttpNotifications: boolean;
   dataDir: string;
   faults?: string;
   verbose: boolean;
@@ -70,6 +71,11 @@ export async function runEmulatorCli(args: string[]): Promise<void> {
     .option('--faults <file>', 'JSON file with fault settings (see README, "Fault injection")')
     .option('--verbose', 'log every request', false)
     .option('--persist', 'keep the state in <data-dir>/microsoft-state.json and load it on the next start', false)
+    .option(
+      '--allow-http-notifications',
+      'accept http:// notification URLs on loopback hosts (local development; Graph requires https)',
+      false,
+    )
     .option('--now <instant>', 'start the emulator clock at this instant (ISO 8601, e.g. 2026-12-12T10:00:00Z)');
   program.parse(args, { from: 'user' });
   const o = program.opts<CliOptions>();
@@ -91,6 +97,7 @@ export async function runEmulatorCli(args: string[]): Promise<void> {
     faults,
     quiet: !o.verbose,
     persist: o.persist,
+    ...(o.allowHttpNotifications ? { subscriptions: { allowHttpNotifications: true } } : {}),
     ...(o.now !== undefined ? { now: o.now } : {}),
   });
   if (o.json) {

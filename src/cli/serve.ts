@@ -19,7 +19,16 @@ export async function runServe(config: Config, o: { worker?: boolean }, out: Out
     embedded
       ? `calbridge serve listening on ${url}; jobs in this process: ${jobs.join(', ')}`
       : `calbridge serve listening on ${url}; no jobs in this process (--no-worker): run \`calbridge worker\``,
-    { event: 'started', role: embedded ? 'serve+worker' : 'serve', url, jobs },
+    {
+      event: 'started',
+      role: embedded ? 'serve+worker' : 'serve',
+      url,
+      jobs,
+      emulators: {
+        microsoft: rt.dev?.emulators.microsoft?.baseUrl ?? null,
+        google: rt.dev?.emulators.google?.baseUrl ?? null,
+      },
+    },
   );
   const stop = (signal: string) => {
     rt.log.info({ signal }, 'shutting down');

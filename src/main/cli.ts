@@ -111,14 +111,20 @@ export function buildProgram(): Command {
     .action(async (o: { file: string; json?: boolean }) => runImport(loadConfig(), o, makeOut(!!o.json)));
   program
     .command('emulator')
-    .description('run the Microsoft 365 emulator (Graph calendar API + identity platform)')
-    .option('--port <n>', 'port (0 = any free port)', '8443')
+    .description('run the Microsoft 365 emulator (Graph calendar API + identity platform), or the Google one')
+    .addOption(
+      new Option('--provider <provider>', 'which emulator').choices(['microsoft', 'google']).default('microsoft'),
+    )
+    .option('--port <n>', 'port (0 = any free port; default 8443, Google 8444)')
     .option('--host <host>', 'host', '127.0.0.1')
     .option('--seed <n>', 'seed of the generated data', '1')
     .option('--scale <n>', 'size multiplier of the seeded data', '1')
     .option('--auto-consent', 'skip the consent page for a login_hint of a seeded user')
     .option('--data-dir <dir>', 'where the CA and certificates are kept')
     .option('--faults <file>', 'fault-injection config (JSON)')
+    .option('--persist', 'keep its state in the data dir across restarts')
+    .option('--now <instant>', 'start its clock at this instant (ISO 8601)')
+    .option('--allow-http-notifications', 'Microsoft: accept http:// notification URLs on loopback hosts')
     .addOption(json)
     .action(async (o: Record<string, string | boolean | undefined>) => runEmulatorCommand(o));
   return program;

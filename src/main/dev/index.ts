@@ -128,6 +128,35 @@ export async function ensureDemoTenant(container: Container, log: (msg: string) 
   );
 }
 
+const PORTS_FILE = 'ports.json';
+
+function savedPorts(dataDir: string): { microsoft: number; google: number } {
+  try {
+    const p = JSON.parse(readFileSync(join(dataDir, PORTS_FILE), 'utf8')) as { microsoft?: unknown; google?: unknown };
+    const port = (v: unknown) =>
+      Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536 ? (v as number) : 0;
+    return { microsoft: port(p.microsoft), google: port(p.google) };
+  } catch {
+    return { microsoft: 0, google: 0 };
+  }
+}
+
+function savePorts(dataDir: string, ports: { microsoft: number; google: number }): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, PORTS_FILE), JSON.stringify(ports) + '\n');
+}
+
+/** Starts on the port of the previous run when it is still free, else on any free port. */
+async function onSavedPort<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
+  if (port === 0) return start(0);
+  try {
+    return await start(port);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    return start(0);
+  }
+}
+
 /**
  * The development wiring of `npm start`: both bundled emulators in this process (one data dir, so one CA, and their
  * state persisted there), the Vite build of the web app, the demo tenant and its login link.
@@ -136,10 +165,27 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
   const dataDir = join(config.dataDir, 'emulator');
   const wantMicrosoft = config.startEmulator && config.microsoft.clientId === null;
   const wantGoogle = config.startEmulator && config.google.clientId === null;
+  // State (apps, grants, consents, mailboxes, subscriptions) is kept in the data dir, so a restarted `npm start`
+  // finds its connected mailboxes working. calbridge runs on plain http on loopback here: the emulator's explicit
+  // loopback mode accepts its http notification URL (Graph itself, and the emulator otherwise, require https).
+  // The ports are kept too: tokens and the connection's cached account name the emulator's host and port.
+  const ports = savedPorts(dataDir);
   const ms = wantMicrosoft
-    ? await startEmulator({ port: config.emulatorPort, dataDir, autoConsent: false, quiet: true })
+    ? await onSavedPort(config.emulatorPort || ports.microsoft, (port) =>
+        startEmulator({
+          port,
+          dataDir,
+          autoConsent: false,
+          quiet: true,
+          persist: true,
+          subscriptions: { allowHttpNotifications: true },
+        }),
+      )
     : null;
-  const google = wantGoogle ? await startGoogleEmulator({ port: 0, dataDir, quiet: true }) : null;
+  const google = wantGoogle
+    ? await onSavedPort(ports.google, (port) => startGoogleEmulator({ port, dataDir, quiet: true, persist: true }))
+    : null;
+  savePorts(dataDir, { microsoft: ms?.port ?? ports.microsoft, google: google?.port ?? ports.google });
   const demo = config.databaseUrl ? null : demoLogin(config.dataDir);
   return {
     emulators: {

@@ -1,0 +1,256 @@
+// Journey, topology A: `npm start` on a fresh data dir — embedded PostgreSQL (PGlite) and the bundled emulators, every
+// job in the one process — driven only over HTTP, as a newcomer, the platform and a meeting's organizer would. Then a
+// restart of `npm start`: the connected mailbox keeps working with no reconnect.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, calbridgeJson, cleanEnv, freePort, Proc, trusting, until, webhookReceiver } from './support.js';
+import {
+  ACME_CONTACT,
+  ADELE,
+  connectOutlook,
+  customerByName,
+  detectedMeetings,
+  inMinutes,
+  INITECH_CONTACT,
+  MEGAN,
+  meetingsOf,
+  microsoftEmulator,
+} from './steps.js';
+
+interface Started {
+  event: 'started';
+  url: string;
+  jobs: string[];
+  emulators: { microsoft: string | null; google: string | null };
+}
+
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let server: Proc | null = null;
+let started: Started;
+let api: ReturnType<typeof apiClient>;
+let agent: Agent;
+let emu: ReturnType<typeof microsoftEmulator>;
+let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+let secret: string | null = null;
+let megan: Awaited<ReturnType<ReturnType<typeof microsoftEmulator>['personGraph']>>;
+const subject = `Acme renewal check-in ${Date.now()}`;
+let organizerEventId = '';
+
+async function startNpm(): Promise<void> {
+  server = Proc.npm('npm start', ['start', '--', '--json'], env);
+  started = await server.line<Started>((l) => l.event === 'started', 180_000);
+  api = apiClient(started.url, readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim());
+  agent = trusting(join(dataDir, 'emulator', 'ca.pem'));
+  emu = microsoftEmulator(started.emulators.microsoft!, agent);
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'cb-journey-a-'));
+  const port = await freePort();
+  receiver = await webhookReceiver(() => secret);
+  env = cleanEnv({
+    CALBRIDGE_DATA_DIR: dataDir,
+    PORT: String(port),
+    // Change notifications reach this loopback URL (the bundled emulator's explicit loopback mode allows http).
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    CALBRIDGE_JOB_TICK_SECONDS: '1',
+    // Polls are far apart: what the test sees within seconds comes through change notifications.
+    SYNC_POLL_INTERVAL_SECONDS: '3600',
+    LOG_LEVEL: 'warn',
+  });
+  await startNpm();
+}, 240_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await receiver?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () => {
+  it('starts with every background job in the process', () => {
+    expect(started.jobs).toEqual([
+      'calendar-sync',
+      'sync-poll',
+      'detection',
+      'outbox-deliveries',
+      'prep-briefs',
+      'health-reevaluation',
+      'token-refresh',
+      'retention',
+    ]);
+    expect(started.emulators.microsoft).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('connects the demo mailbox through the consent page; the initial sync detects the demo customers', async () => {
+    await connectOutlook(api, started.url, emu, agent, ADELE);
+    const acme = (await customerByName(api, 'Acme Corp'))!;
+    const past = await detectedMeetings(api, acme.id, 'past');
+    for (const m of past) {
+      expect(m.customer.customerId).toBe(acme.id);
+      expect(['domain', 'stakeholder', 'subject']).toContain(m.customer.reason);
+    }
+  }, 180_000);
+
+  it('a customer created after the sync gets its meetings with reasons, with no other step', async () => {
+    const old = (await customerByName(api, 'Initech'))!;
+    await api.ok('DELETE', `/api/customers/${old.id}`);
+    const created = await api.ok<{ id: string }>('POST', '/api/customers', {
+      name: 'Initech (new)',
+      domains: ['initech.com'],
+    });
+    const past = await detectedMeetings(api, created.id, 'past', 60_000);
+    expect(past.every((m) => m.customer.reason === 'domain')).toBe(true);
+  }, 120_000);
+
+  it("follows an organizer's new, changed and cancelled meeting through change notifications; metrics move, a signed webhook and one prep brief go out", async () => {
+    secret = (await api.ok<{ secret: string }>('POST', '/api/settings/webhook-secret')).secret;
+    await api.ok('PATCH', '/api/settings', {
+      healthWebhookUrl: receiver.url,
+      healthWebhookThreshold: 0,
+      prepBriefMinutesBefore: 30,
+    });
+    const initech = (await customerByName(api, 'Initech (new)'))!;
+    const before = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
+    // The mailbox's change subscription exists once the first sync round is done.
+    await until(
+      'the change subscription of the mailbox',
+      async () =>
+        (
+          await api.ok<{ calendars: Array<{ isShared: boolean; subscriptionExpiresAt: string | null }> }>(
+            'GET',
+            '/api/outlook/calendar/sync-status',
+          )
+        ).calendars.find((c) => !c.isShared && c.subscriptionExpiresAt),
+      60_000,
+    );
+    megan = await emu.personGraph(MEGAN);
+    const created = await megan<{ id: string }>('POST', 'me/events', {
+      subject,
+      start: { dateTime: inMinutes(15), timeZone: 'UTC' },
+      end: { dateTime: inMinutes(45), timeZone: 'UTC' },
+      attendees: [ADELE, ACME_CONTACT, INITECH_CONTACT].map((address) => ({
+        type: 'required',
+        emailAddress: { address },
+      })),
+    });
+    organizerEventId = created.id;
+    const acme = (await customerByName(api, 'Acme Corp'))!;
+    const seen = await until(
+      'the new meeting in calbridge',
+      async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === subject),
+      30_000,
+    ).catch(async (e: unknown) => {
+      console.log(JSON.stringify(await api.ok('GET', '/api/outlook/calendar/sync-status'), null, 1).slice(0, 3000));
+      console.log(server!.tail(40));
+      throw e;
+    });
+    expect(seen.customer.reason).toBeTruthy();
+
+    const after = await until(
+      'the metrics to move',
+      async () => {
+        const m = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
+        return m.score !== before.score ? m : null;
+      },
+      30_000,
+    );
+    expect(after.score).not.toBe(before.score);
+    const health = await until(
+      'a signed health-signal webhook',
+      async () =>
+        receiver.received.find((r) => r.body.type === 'customer.health_changed' && r.body.customerId === initech.id),
+      30_000,
+    );
+    expect(health.verified).toBe(true);
+
+    // The organizer renames it: calbridge shows the new subject within seconds.
+    await megan('PATCH', `me/events/${organizerEventId}`, { subject: `${subject} (moved agenda)` });
+    await until(
+      'the renamed meeting',
+      async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === `${subject} (moved agenda)`),
+      30_000,
+    );
+
+    // One prep brief before the meeting (Graph sendMail from Adele's mailbox, or the platform webhook), never two.
+    const briefs = async () => [
+      ...(await emu.outbox()).filter((m) => m.subject.includes(subject)),
+      ...receiver.received.filter((r) => r.body.type === 'meeting.prep_brief'),
+    ];
+    await until('the prep brief', async () => ((await briefs()).length > 0 ? true : null), 30_000);
+    await new Promise((r) => setTimeout(r, 4000)); // several more job ticks
+    expect(await briefs()).toHaveLength(1);
+
+    // The organizer cancels it: calbridge no longer lists it as an upcoming meeting.
+    await megan('POST', `me/events/${organizerEventId}/cancel`, { comment: 'Sorry, cancelled.' });
+    await until(
+      'the cancelled meeting gone from upcoming',
+      async () => {
+        const m = (await meetingsOf(api, acme.id, 'upcoming')).find((x) => x.subject.startsWith(subject));
+        return !m || m.isCancelled ? true : null;
+      },
+      30_000,
+    );
+    // Every delivery reached the receiver once.
+    const ids = receiver.received.map((r) => r.body.deliveryId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+  }, 240_000);
+
+  it('after a restart of npm start the connected mailbox keeps working, and a proposal approved by a colleague creates the Teams meeting', async () => {
+    const me = await api.ok<{ tenant: { id: string } }>('GET', '/api/me');
+    await server!.stop();
+    // The operator adds a colleague while the service is down (the embedded database has one process at a time).
+    const { apiKey: approverKey } = await calbridgeJson<{ apiKey: string }>(
+      ['create-api-key', '--tenant', me.tenant.id, '--user', MEGAN],
+      env,
+    );
+    await startNpm();
+    const status = await api.ok<{ status: string }>('GET', '/api/integrations/outlook/status');
+    expect(status.status).toBe('active');
+
+    // The mailbox still syncs: a new meeting by the organizer arrives with no reconnect and no manual sync.
+    const again = `${subject} after restart`;
+    const acme = (await customerByName(api, 'Acme Corp'))!;
+    await megan('POST', 'me/events', {
+      subject: again,
+      start: { dateTime: inMinutes(60 * 24), timeZone: 'UTC' },
+      end: { dateTime: inMinutes(60 * 24 + 30), timeZone: 'UTC' },
+      attendees: [ADELE, ACME_CONTACT].map((address) => ({ type: 'required', emailAddress: { address } })),
+    });
+    await until(
+      'the meeting made after the restart',
+      async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === again),
+      60_000,
+    );
+
+    // A QBR with the customer: proposed by Adele, approved by Megan, created in Adele's Outlook with a Teams link.
+    const proposal = await api.ok<{ id: string; status: string }>('POST', `/api/customers/${acme.id}/schedule`, {
+      start: `${inMinutes(60 * 48)}Z`,
+      durationMinutes: 30,
+      subject: `QBR ${subject}`,
+      attendees: [{ email: ACME_CONTACT }],
+      onlineMeeting: true,
+    });
+    expect(proposal.status).toBe('pending');
+    const approver = apiClient(started.url, approverKey);
+    const approved = await approver.ok<{ status: string; result: { providerEventId: string; joinUrl: string } }>(
+      'POST',
+      `/api/proposals/${proposal.id}/approve`,
+    );
+    expect(approved.status).toBe('approved');
+    expect(approved.result.joinUrl).toMatch(/^https:\/\//);
+    const adele = await emu.personGraph(ADELE);
+    const event = await adele<{ subject: string; isOnlineMeeting: boolean; onlineMeeting: { joinUrl: string } }>(
+      'GET',
+      `me/events/${approved.result.providerEventId}`,
+    );
+    expect(event.subject).toBe(`QBR ${subject}`);
+    expect(event.isOnlineMeeting).toBe(true);
+    expect(event.onlineMeeting.joinUrl).toBe(approved.result.joinUrl);
+  }, 300_000);
+});

@@ -1,0 +1,163 @@
+// The steps of the journey, the same on every topology: what a user, the platform and the meeting's organizer do,
+// each over HTTP only (calbridge's REST API, the emulators' OAuth pages and Graph API, a webhook receiver).
+import { createHash, randomBytes } from 'node:crypto';
+import { fetch as undiciFetch, type Agent } from 'undici';
+import { expect } from 'vitest';
+import { apiClient, consentThroughPage, until } from './support.js';
+
+export const ADELE = 'adele.vance@contoso.com';
+export const MEGAN = 'megan.bowen@contoso.com';
+export const ACME_CONTACT = 'wile.coyote@acmecorp.com';
+export const INITECH_CONTACT = 'bill.lumbergh@initech.com';
+
+type Api = ReturnType<typeof apiClient>;
+
+export interface Customer {
+  id: string;
+  name: string;
+  domains: string[];
+}
+export interface CustomerMeeting {
+  id: string;
+  subject: string;
+  start: string;
+  isCancelled: boolean;
+  customer: { customerId: string | null; reason: string | null; confidence: number | null };
+}
+
+/** The Microsoft emulator as seen from outside: its users' passwords, and Graph as a given person. */
+export function microsoftEmulator(baseUrl: string, agent: Agent) {
+  const json = async <T>(res: Awaited<ReturnType<typeof undiciFetch>>, what: string): Promise<T> => {
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${what} answered ${res.status}: ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : null) as T;
+  };
+  const password = async (upn: string) => {
+    const users = await json<Array<{ userPrincipalName: string; password: string }>>(
+      await undiciFetch(`${baseUrl}/_emulator/users`, { dispatcher: agent }),
+      'users',
+    );
+    return users.find((u) => u.userPrincipalName.toLowerCase() === upn.toLowerCase())!.password;
+  };
+  /** Signs `upn` in to an app of our own through the emulator's consent page; Graph as that person. */
+  const personGraph = async (upn: string) => {
+    const redirect = 'http://127.0.0.1:9/journey-callback';
+    const app = await json<{ clientId: string; clientSecret: string }>(
+      await undiciFetch(`${baseUrl}/_emulator/apps`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ displayName: `journey ${upn}`, redirectUris: [redirect] }),
+      }),
+      'register app',
+    );
+    const verifier = randomBytes(32).toString('base64url');
+    const authorize = new URL(`${baseUrl}/common/oauth2/v2.0/authorize`);
+    for (const [k, v] of Object.entries({
+      client_id: app.clientId,
+      response_type: 'code',
+      redirect_uri: redirect,
+      scope: 'https://graph.microsoft.com/Calendars.ReadWrite offline_access openid',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+      login_hint: upn,
+    }))
+      authorize.searchParams.set(k, v);
+    const back = await consentThroughPage(
+      agent,
+      authorize.toString(),
+      { login: upn, password: await password(upn), action: 'accept' },
+      redirect,
+    );
+    const token = await json<{ access_token: string }>(
+      await undiciFetch(`${baseUrl}/common/oauth2/v2.0/token`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          code: back.searchParams.get('code') ?? '',
+          redirect_uri: redirect,
+          code_verifier: verifier,
+        }).toString(),
+      }),
+      'token',
+    );
+    return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> =>
+      json<T>(
+        await undiciFetch(`${baseUrl}/v1.0/${path}`, {
+          method,
+          dispatcher: agent,
+          headers: {
+            authorization: `Bearer ${token.access_token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+        `${method} ${path}`,
+      );
+  };
+  const outbox = async () =>
+    (
+      await json<{ value: Array<{ subject: string; senderAddress: string }> }>(
+        await undiciFetch(`${baseUrl}/_emulator/outbox`, { dispatcher: agent }),
+        'outbox',
+      )
+    ).value;
+  return { password, personGraph, outbox };
+}
+
+/** Connects `login`'s Outlook through the emulator's sign-in and consent page, as the person does in a browser. */
+export async function connectOutlook(
+  api: Api,
+  calbridgeUrl: string,
+  emu: ReturnType<typeof microsoftEmulator>,
+  agent: Agent,
+  login: string,
+): Promise<void> {
+  const { authorizeUrl } = await api.ok<{ authorizeUrl: string }>('POST', '/api/integrations/outlook/connect', {
+    loginHint: login,
+  });
+  const back = await consentThroughPage(
+    agent,
+    authorizeUrl,
+    { login, password: await emu.password(login), action: 'accept' },
+    `${calbridgeUrl}/api/integrations/outlook/callback`,
+  );
+  const cb = await fetch(back, { redirect: 'manual' });
+  expect(cb.status).toBe(302);
+  expect(cb.headers.get('location')).toContain('connected=outlook');
+  const status = await api.ok<{ status: string; account?: { email?: string } }>(
+    'GET',
+    '/api/integrations/outlook/status',
+  );
+  expect(status.status).toBe('active');
+}
+
+export const customerByName = async (api: Api, name: string) =>
+  (await api.ok<{ items: Customer[] }>('GET', '/api/customers?limit=100')).items.find((c) => c.name === name);
+
+export const meetingsOf = async (api: Api, customerId: string, when: 'past' | 'upcoming') =>
+  (await api.ok<{ items: CustomerMeeting[] }>('GET', `/api/customers/${customerId}/meetings?when=${when}&limit=200`))
+    .items;
+
+/** Waits until the customer has meetings of `when`, each with a detection reason; returns them. */
+export async function detectedMeetings(api: Api, customerId: string, when: 'past' | 'upcoming', timeoutMs = 90_000) {
+  return until(
+    `meetings detected for ${customerId} (${when})`,
+    async () => {
+      const items = await meetingsOf(api, customerId, when);
+      return items.length > 0 ? items : null;
+    },
+    timeoutMs,
+  );
+}
+
+/** An ISO instant `minutes` from now, on the minute. */
+export const inMinutes = (minutes: number) => {
+  const d = new Date(Date.now() + minutes * 60_000);
+  d.setUTCSeconds(0, 0);
+  return d.toISOString().slice(0, 19);
+};
