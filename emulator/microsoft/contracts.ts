@@ -59,17 +59,3 @@ export type Authenticate = (authorizationHeader: string | undefined) => Promise<
 
 /** Clock in epoch milliseconds; tests may move it. */
 export type Clock = () => number;
-
-/**
- * What every Graph route module receives. Route modules are Fastify plugins registered under `/v1.0`:
- * `export default async function routes(app: FastifyInstance, ctx: GraphContext): Promise<void>`.
- * The store type is the Graph surface's own (emulator/microsoft/graph/store.ts).
- */
-export interface GraphContext {
-  authenticate: Authenticate;
-  directory: import('./directory.js').Directory;
-  store: import('./graph/store.js').MailboxStore;
-  /** Public base URL without trailing slash, e.g. `https://127.0.0.1:8443`; used in @odata links. */
-  baseUrl: () => string;
-  clock: Clock;
-}

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { decodeJwt } from 'jose';
 import type { EmuClock } from '../common/clock.js';
 import type { RequestLog } from '../common/request-log.js';
-import type { GraphContext } from './contracts.js';
+import type { GraphContext } from './graph/context.js';
 import type { Directory } from './directory.js';
 import { registerFaultHooks, type FaultTagged, type Faults, type RequestIdentity } from './faults.js';
 import { GraphHttpError, sendGraphError } from './graph/errors.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createRng } from '../common/rng.js';
-import type { GraphContext } from './contracts.js';
+import type { GraphContext } from './graph/context.js';
 import type { Directory } from './directory.js';
 import type { MailboxStore } from './graph/store.js';
 

@@ -1,7 +1,8 @@
 // $batch: payload validation, dependsOn ordering and 424, per-mailbox 429, inner requests run through the server.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GraphContext, Principal } from '../contracts.js';
+import type { Principal } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { Directory } from '../directory.js';
 import { parseBatch, rounds } from './batch.js';
 import { GraphHttpError, sendGraphError } from './errors.js';

@@ -1,6 +1,6 @@
 // Paged event collections: filter/sort once per mailbox version (cached), then O(page) per page with absolute nextLinks.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import type { EventInstance } from './model.js';
 import { parsePrefer, parseQuery, type Preferences, type QueryOptions } from './odata.js';
 import { EVENT_PROPERTIES, instanceGetter, renderEvent } from './serialize.js';

@@ -1,5 +1,6 @@
 // findMeetingTimes request handling: parses Graph's request body, gathers free/busy from the store, formats suggestions.
-import type { EmuUser, GraphContext } from '../contracts.js';
+import type { EmuUser } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { GraphHttpError } from './errors.js';
 import { busyItems, resolveTarget, workingHoursOf } from './freebusy-source.js';
 import { instantOf } from './scheduling-http.js';

@@ -1,5 +1,6 @@
 // Adapts the mailbox store to the pure scheduling maths: who may see what, busy items, working hours.
-import type { EmuUser, GraphContext, Principal } from '../contracts.js';
+import type { EmuUser, Principal } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { GraphHttpError } from './errors.js';
 import type { BusyItem, FreeBusyStatus, WorkingHoursSpec } from './scheduling.js';
 import { resolveZone } from './time.js';

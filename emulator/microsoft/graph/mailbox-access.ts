@@ -1,6 +1,7 @@
 // Who may touch which mailbox: route user resolution, on-premises mailboxes, delegated/app scopes, sharing roles.
 import type { FastifyRequest } from 'fastify';
-import type { EmuUser, GraphContext, Principal } from '../contracts.js';
+import type { EmuUser, Principal } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { GraphHttpError } from './errors.js';
 import type { CalendarRecord, CalendarRole } from './model.js';
 

@@ -3,8 +3,18 @@ import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { EmuUser } from '../contracts.js';
 import { shortHash } from './ids.js';
 import type { StoredEvent } from './model.js';
-import type { MailboxStore } from './store.js';
 import { graphTimestamp } from './time.js';
+
+/**
+ * The part of the mailbox store this file uses. MailboxStore (store.ts) has it; naming it here keeps store.ts and
+ * this file from importing each other.
+ */
+export interface MailHolder {
+  readonly clock: () => number;
+  newId(prefix?: string): string;
+  newChangeKey(): string;
+  readonly messages: Map<string, MailMessage[]>;
+}
 
 /** One message of a mailbox; `eventId` is the attendee's calendar copy a meeting request points at. */
 export interface MailMessage {
@@ -56,12 +66,7 @@ export function inboxFolderId(userId: string): string {
 }
 
 /** Delivers a meeting request for `org` (the organizer's event) to `user`, pointing at the user's copy `copyId`. */
-export function recordMeetingRequest(
-  store: MailboxStore,
-  user: EmuUser,
-  org: StoredEvent,
-  copyId: string,
-): MailMessage {
+export function recordMeetingRequest(store: MailHolder, user: EmuUser, org: StoredEvent, copyId: string): MailMessage {
   const at = graphTimestamp(store.clock()).replace(/\.\d+Z$/, 'Z');
   const id = store.newId();
   const changeKey = store.newChangeKey();
@@ -110,11 +115,11 @@ export function recordMeetingRequest(
 }
 
 /** The messages of a mailbox, newest first. */
-export function listMessages(store: MailboxStore, userId: string): MailMessage[] {
+export function listMessages(store: MailHolder, userId: string): MailMessage[] {
   return [...(store.messages.get(userId) ?? [])].sort((a, b) => b.receivedDateTime.localeCompare(a.receivedDateTime));
 }
 
 /** One message of a mailbox by id, or undefined. */
-export function getMessage(store: MailboxStore, userId: string, id: string): MailMessage | undefined {
+export function getMessage(store: MailHolder, userId: string, id: string): MailMessage | undefined {
   return store.messages.get(userId)?.find((m) => m.id === id);
 }

@@ -1,7 +1,7 @@
 // sendMail: JSON and MIME parsing, Exchange's validation errors, the route's permissions and outbox.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GraphContext } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { Directory } from '../directory.js';
 import { GraphHttpError } from './errors.js';
 import { outboxFor } from './outbox.js';

@@ -1,5 +1,5 @@
 // One subscription engine per emulator instance (keyed by its mailbox store), wired to the store's change feed.
-import type { GraphContext } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import type { ChangeNotice } from './model.js';
 import { SubscriptionEngine, type MailboxChange, type SubscriptionEngineOptions } from './subscriptions.js';
 

@@ -1,6 +1,7 @@
 // Test harness for the calendar routes: a small directory, a store and a Fastify app with a fake authenticate.
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { EmuUser, GraphContext, Principal } from '../contracts.js';
+import type { EmuUser, Principal } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { Directory } from '../directory.js';
 import { GraphHttpError, sendGraphError } from './errors.js';
 import { MailboxStore } from './store.js';

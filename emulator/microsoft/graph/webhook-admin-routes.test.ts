@@ -1,7 +1,7 @@
 // Webhook admin routes: fault documents are validated and applied, lifecycle triggers reach the subscription.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GraphContext } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { Directory } from '../directory.js';
 import { outboxFor } from './outbox.js';
 import { existingSubscriptionEngine } from './subscription-engine-registry.js';

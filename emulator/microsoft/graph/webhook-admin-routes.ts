@@ -1,6 +1,6 @@
 // Emulator-only admin routes (no /v1.0 prefix) for webhooks and mail: faults, lifecycle triggers, deliveries, outbox.
 import type { FastifyInstance } from 'fastify';
-import type { GraphContext } from '../contracts.js';
+import type { GraphContext } from './context.js';
 import { faultsFor } from '../faults.js';
 import { outboxFor } from './outbox.js';
 import { subscriptionEngine } from './subscription-engine-registry.js';

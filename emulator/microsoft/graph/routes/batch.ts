@@ -1,6 +1,6 @@
 // POST /v1.0/$batch: runs up to 20 inner requests through the same server (app.inject) with the caller's token.
 import type { FastifyInstance } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import {
   failedDependency,
   mailboxOf,

@@ -1,6 +1,6 @@
 // Graph routes: calendarView of the default or a given calendar (expanded occurrences and exceptions).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { readOptions, sendEventPage } from '../collection.js';
 import { calendarOr404, resolveMailbox } from '../mailbox-access.js';
 import { both, param } from '../route-helpers.js';

@@ -1,6 +1,6 @@
 // Graph routes: calendars (list, get, create, update, delete, default) and calendar permissions (sharing).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { GraphHttpError } from '../errors.js';
 import {
   calendarOr404,

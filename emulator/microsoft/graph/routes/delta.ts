@@ -1,6 +1,6 @@
 // Graph routes: calendarView/delta — full sync with $skiptoken pages, then $deltatoken incremental rounds.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { DeltaEngine, syncStateNotFound } from '../delta-sync.js';
 import { movedItemId } from '../ids.js';
 import { calendarOr404, resolveMailbox } from '../mailbox-access.js';

@@ -1,6 +1,6 @@
 // Graph routes: events of a mailbox or calendar — list, create, get, update, delete, respond, cancel, instances.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { readOptions, sendEventPage, extendedExpand } from '../collection.js';
 import {
   calendarOr404,

@@ -1,7 +1,8 @@
 // Graph sendMail (/me/sendMail, /users/{id}/sendMail): JSON or MIME, recorded in the emulator's outbox.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { EmuUser, GraphContext, Principal } from '../../contracts.js';
+import type { EmuUser, Principal } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { GraphHttpError, sendGraphError } from '../errors.js';
 import { outboxFor } from '../outbox.js';
 import { parseJsonSendMail, parseMimeSendMail } from '../sendmail.js';

@@ -1,7 +1,7 @@
 // Graph routes: mailboxSettings (GET/PATCH, single properties such as workingHours) and supportedTimeZones.
 import type { FastifyInstance } from 'fastify';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { errors, resolveMailbox, type MailboxAccess } from '../mailbox-access.js';
 import type { MailboxSettingsRecord } from '../model.js';
 import { both, json, objectBody, param } from '../route-helpers.js';

@@ -1,6 +1,6 @@
 // Graph routes: a mailbox's messages (read only) — the meeting requests invitations deliver, with $expand=event.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { errors, resolveMailbox } from '../mailbox-access.js';
 import { getMessage, listMessages, type MailMessage } from '../messages.js';
 import { parsePrefer, type Preferences } from '../odata.js';

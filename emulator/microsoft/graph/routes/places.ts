@@ -1,6 +1,7 @@
 // Graph Places API (rooms, room lists) and the older /me/findRooms and /me/findRoomLists functions.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { GraphContext, Principal } from '../../contracts.js';
+import type { Principal } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { GraphHttpError } from '../errors.js';
 import { requireScope } from '../freebusy-source.js';
 import { placeFilter, TenantPlaces, type GraphRoom } from '../places-model.js';

@@ -1,6 +1,6 @@
 // Graph route: reminderView(startDateTime=…,endDateTime=…) — the reminders of events starting in a window.
 import type { FastifyInstance } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { errors, resolveMailbox } from '../mailbox-access.js';
 import { parsePrefer } from '../odata.js';
 import { both, json } from '../route-helpers.js';

@@ -1,6 +1,7 @@
 // Graph scheduling actions: calendar/getSchedule (free/busy of users and rooms) and findMeetingTimes.
 import type { FastifyInstance } from 'fastify';
-import type { EmuUser, GraphContext, Principal } from '../../contracts.js';
+import type { EmuUser, Principal } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { GraphHttpError } from '../errors.js';
 import { busyItems, pathUser, requireScope, resolveTarget, workingHoursOf } from '../freebusy-source.js';
 import { availabilityView, type BusyItem } from '../scheduling.js';

@@ -1,6 +1,6 @@
 // Graph /subscriptions routes (create, list, get, renew, delete, reauthorize) on the shared subscription engine.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { GraphContext } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { GraphHttpError, sendGraphError } from '../errors.js';
 import { subscriptionEngine } from '../subscription-engine-registry.js';
 

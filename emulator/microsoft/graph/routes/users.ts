@@ -1,6 +1,7 @@
 // Graph routes: the signed-in user's profile (/me) and other users' profiles (/users/{id | userPrincipalName}).
 import type { FastifyInstance } from 'fastify';
-import type { EmuUser, GraphContext } from '../../contracts.js';
+import type { EmuUser } from '../../contracts.js';
+import type { GraphContext } from '../context.js';
 import { GraphHttpError } from '../errors.js';
 import { errors } from '../mailbox-access.js';
 import { json, param } from '../route-helpers.js';
