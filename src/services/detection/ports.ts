@@ -1,4 +1,3 @@
 // Moved: the ports of detection, metrics, the health webhook and briefs live in src/ports/detection.ts. This re-export
-// serves the importers not moved yet (the composition root in src/main, services/metrics/deliveries.ts); delete it
-// when nothing imports it.
-export type * from '../../ports/detection.js';
+// serves src/main/wiring/detection.ts until the composition root imports src/ports/detection.js; delete it then.
+export type { TenantSettingsSource } from '../../ports/detection.js';

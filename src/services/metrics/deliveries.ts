@@ -1,7 +1,7 @@
 // Delivers the outbox: signed webhooks (health changes, briefs) and brief e-mails, with leases and backoff retries.
 import { isAppError } from '../../domain/errors.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
-import type { Delivery, DeliveryStore } from '../detection/ports.js';
+import type { Delivery, DeliveryStore } from '../../ports/detection.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 
 export interface DeliveryWorkerDeps {
