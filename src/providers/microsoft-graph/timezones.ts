@@ -192,7 +192,24 @@ export function wallTimeToInstant(dateTime: string, zone: string): Instant {
       details: { reason: 'malformed_datetime', value: dateTime.slice(0, 64) },
     });
   }
-  return local.toUTC().toISO() as Instant;
+  return laterOfFold(local).toUTC().toISO() as Instant;
+}
+
+/**
+ * A wall time in the repeated hour of a DST change names two instants, and luxon picks one by the zone's offset at
+ * the time the code runs (so a test passed in winter and failed in summer). Take the later one — standard time, as
+ * Windows reads such a time — whatever today's date. A time in the skipped hour stays as luxon moves it.
+ */
+function laterOfFold(local: DateTime): DateTime {
+  const ms = local.toMillis();
+  const wallMs = ms + local.offset * 60_000;
+  const offsets = new Set([local.offset, local.zone.offset(ms - 86_400_000), local.zone.offset(ms + 86_400_000)]);
+  let later = ms;
+  for (const o of offsets) {
+    const t = wallMs - o * 60_000;
+    if (t > later && local.zone.offset(t) === o) later = t;
+  }
+  return later === ms ? local : DateTime.fromMillis(later, { zone: local.zone });
 }
 
 /** Converts a Graph dateTimeTimeZone (zone in any form Graph uses) to a UTC instant. */
