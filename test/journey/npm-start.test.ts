@@ -14,10 +14,10 @@ import {
   customerByName,
   detectedMeetings,
   inMinutes,
-  INITECH_CONTACT,
   MEGAN,
   meetingsOf,
   microsoftEmulator,
+  organizerJourney,
 } from './steps.js';
 
 interface Started {
@@ -38,7 +38,6 @@ let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
 let secret: string | null = null;
 let megan: Awaited<ReturnType<ReturnType<typeof microsoftEmulator>['personGraph']>>;
 const subject = `Acme renewal check-in ${Date.now()}`;
-let organizerEventId = '';
 
 async function startNpm(): Promise<void> {
   server = Proc.npm('npm start', ['start', '--', '--json'], env);
@@ -108,97 +107,8 @@ describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () =
   }, 120_000);
 
   it("follows an organizer's new, changed and cancelled meeting through change notifications; metrics move, a signed webhook and one prep brief go out", async () => {
-    secret = (await api.ok<{ secret: string }>('POST', '/api/settings/webhook-secret')).secret;
-    await api.ok('PATCH', '/api/settings', {
-      healthWebhookUrl: receiver.url,
-      healthWebhookThreshold: 0,
-      prepBriefMinutesBefore: 30,
-    });
-    const initech = (await customerByName(api, 'Initech (new)'))!;
-    const before = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
-    // The mailbox's change subscription exists once the first sync round is done.
-    await until(
-      'the change subscription of the mailbox',
-      async () =>
-        (
-          await api.ok<{ calendars: Array<{ isShared: boolean; subscriptionExpiresAt: string | null }> }>(
-            'GET',
-            '/api/outlook/calendar/sync-status',
-          )
-        ).calendars.find((c) => !c.isShared && c.subscriptionExpiresAt),
-      60_000,
-    );
     megan = await emu.personGraph(MEGAN);
-    const created = await megan<{ id: string }>('POST', 'me/events', {
-      subject,
-      start: { dateTime: inMinutes(15), timeZone: 'UTC' },
-      end: { dateTime: inMinutes(45), timeZone: 'UTC' },
-      attendees: [ADELE, ACME_CONTACT, INITECH_CONTACT].map((address) => ({
-        type: 'required',
-        emailAddress: { address },
-      })),
-    });
-    organizerEventId = created.id;
-    const acme = (await customerByName(api, 'Acme Corp'))!;
-    const seen = await until(
-      'the new meeting in calbridge',
-      async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === subject),
-      30_000,
-    ).catch(async (e: unknown) => {
-      console.log(JSON.stringify(await api.ok('GET', '/api/outlook/calendar/sync-status'), null, 1).slice(0, 3000));
-      console.log(server!.tail(40));
-      throw e;
-    });
-    expect(seen.customer.reason).toBeTruthy();
-
-    const after = await until(
-      'the metrics to move',
-      async () => {
-        const m = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
-        return m.score !== before.score ? m : null;
-      },
-      30_000,
-    );
-    expect(after.score).not.toBe(before.score);
-    const health = await until(
-      'a signed health-signal webhook',
-      async () =>
-        receiver.received.find((r) => r.body.type === 'customer.health_changed' && r.body.customerId === initech.id),
-      30_000,
-    );
-    expect(health.verified).toBe(true);
-
-    // The organizer renames it: calbridge shows the new subject within seconds.
-    await megan('PATCH', `me/events/${organizerEventId}`, { subject: `${subject} (moved agenda)` });
-    await until(
-      'the renamed meeting',
-      async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === `${subject} (moved agenda)`),
-      30_000,
-    );
-
-    // One prep brief before the meeting (Graph sendMail from Adele's mailbox, or the platform webhook), never two.
-    const briefs = async () => [
-      ...(await emu.outbox()).filter((m) => m.subject.includes(subject)),
-      ...receiver.received.filter((r) => r.body.type === 'meeting.prep_brief'),
-    ];
-    await until('the prep brief', async () => ((await briefs()).length > 0 ? true : null), 30_000);
-    await new Promise((r) => setTimeout(r, 4000)); // several more job ticks
-    expect(await briefs()).toHaveLength(1);
-
-    // The organizer cancels it: calbridge no longer lists it as an upcoming meeting.
-    await megan('POST', `me/events/${organizerEventId}/cancel`, { comment: 'Sorry, cancelled.' });
-    await until(
-      'the cancelled meeting gone from upcoming',
-      async () => {
-        const m = (await meetingsOf(api, acme.id, 'upcoming')).find((x) => x.subject.startsWith(subject));
-        return !m || m.isCancelled ? true : null;
-      },
-      30_000,
-    );
-    // Every delivery reached the receiver once.
-    const ids = receiver.received.map((r) => r.body.deliveryId);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    await organizerJourney({ api, emu, megan, receiver, setSecret: (v) => (secret = v), subject });
   }, 240_000);
 
   it('after a restart of npm start the connected mailbox keeps working, and a proposal approved by a colleague creates the Teams meeting', async () => {

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { expect } from 'vitest';
-import { apiClient, consentThroughPage, until } from './support.js';
+import { apiClient, consentThroughPage, until, webhookReceiver } from './support.js';
 
 export const ADELE = 'adele.vance@contoso.com';
 export const MEGAN = 'megan.bowen@contoso.com';
@@ -19,6 +19,7 @@ export interface Customer {
 }
 export interface CustomerMeeting {
   id: string;
+  calendarId: string | null;
   subject: string;
   start: string;
   isCancelled: boolean;
@@ -161,3 +162,109 @@ export const inMinutes = (minutes: number) => {
   d.setUTCSeconds(0, 0);
   return d.toISOString().slice(0, 19);
 };
+
+/**
+ * The organizer's side: Megan invites the user and two customers to a meeting in 15 minutes, renames it, cancels it.
+ * calbridge must show each change within seconds (change notifications), move the metrics, send a signed health
+ * webhook, and exactly one prep brief.
+ */
+export async function organizerJourney(o: {
+  api: Api;
+  emu: ReturnType<typeof microsoftEmulator>;
+  megan: Awaited<ReturnType<ReturnType<typeof microsoftEmulator>['personGraph']>>;
+  receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+  setSecret: (s: string) => void;
+  subject: string;
+}): Promise<void> {
+  const { api, emu, megan, receiver, setSecret, subject } = o;
+  setSecret((await api.ok<{ secret: string }>('POST', '/api/settings/webhook-secret')).secret);
+  await api.ok('PATCH', '/api/settings', {
+    healthWebhookUrl: receiver.url,
+    healthWebhookThreshold: 0,
+    prepBriefMinutesBefore: 30,
+  });
+  const initech = (await customerByName(api, 'Initech (new)'))!;
+  const before = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
+  // The mailbox's change subscription exists once the first sync round is done.
+  await until(
+    'the change subscription of the mailbox',
+    async () =>
+      (
+        await api.ok<{ calendars: Array<{ isShared: boolean; subscriptionExpiresAt: string | null }> }>(
+          'GET',
+          '/api/outlook/calendar/sync-status',
+        )
+      ).calendars.find((c) => !c.isShared && c.subscriptionExpiresAt),
+    60_000,
+  );
+  const created = await megan<{ id: string }>('POST', 'me/events', {
+    subject,
+    start: { dateTime: inMinutes(15), timeZone: 'UTC' },
+    end: { dateTime: inMinutes(45), timeZone: 'UTC' },
+    attendees: [ADELE, ACME_CONTACT, INITECH_CONTACT].map((address) => ({
+      type: 'required',
+      emailAddress: { address },
+    })),
+  });
+  const organizerEventId = created.id;
+  const acme = (await customerByName(api, 'Acme Corp'))!;
+  const seen = await until(
+    'the new meeting in calbridge',
+    async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === subject),
+    30_000,
+  ).catch(async (e: unknown) => {
+    // What calbridge knows of the mailbox's sync, to tell a missing notification from a slow job.
+    const status = await api.ok('GET', '/api/outlook/calendar/sync-status');
+    throw new Error(`${(e as Error).message}; sync-status: ${JSON.stringify(status).slice(0, 2000)}`);
+  });
+  expect(seen.customer.reason).toBeTruthy();
+
+  const after = await until(
+    'the metrics to move',
+    async () => {
+      const m = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
+      return m.score !== before.score ? m : null;
+    },
+    30_000,
+  );
+  expect(after.score).not.toBe(before.score);
+  const health = await until(
+    'a signed health-signal webhook',
+    async () =>
+      receiver.received.find((r) => r.body.type === 'customer.health_changed' && r.body.customerId === initech.id),
+    30_000,
+  );
+  expect(health.verified).toBe(true);
+
+  // The organizer renames it: calbridge shows the new subject within seconds.
+  await megan('PATCH', `me/events/${organizerEventId}`, { subject: `${subject} (moved agenda)` });
+  await until(
+    'the renamed meeting',
+    async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === `${subject} (moved agenda)`),
+    30_000,
+  );
+
+  // One prep brief before the meeting (Graph sendMail from Adele's mailbox, or the platform webhook), never two.
+  const briefs = async () => [
+    ...(await emu.outbox()).filter((m) => m.subject.includes(subject)),
+    ...receiver.received.filter((r) => r.body.type === 'meeting.prep_brief'),
+  ];
+  await until('the prep brief', async () => ((await briefs()).length > 0 ? true : null), 30_000);
+  await new Promise((r) => setTimeout(r, 4000)); // several more job ticks
+  expect(await briefs()).toHaveLength(1);
+
+  // The organizer cancels it: calbridge no longer lists it as an upcoming meeting.
+  await megan('POST', `me/events/${organizerEventId}/cancel`, { comment: 'Sorry, cancelled.' });
+  await until(
+    'the cancelled meeting gone from upcoming',
+    async () => {
+      const m = (await meetingsOf(api, acme.id, 'upcoming')).find((x) => x.subject.startsWith(subject));
+      return !m || m.isCancelled ? true : null;
+    },
+    30_000,
+  );
+  // Every delivery reached the receiver once.
+  const ids = receiver.received.map((r) => r.body.deliveryId);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(receiver.received.every((r) => r.verified)).toBe(true);
+}
