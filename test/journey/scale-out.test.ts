@@ -217,7 +217,6 @@ describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emul
       name: 'Acme Corp',
       domains: ['acmecorp.com'],
     });
-    await api.ok('POST', '/api/customers', { name: 'Initech (new)', domains: ['initech.com'] });
     await connectOutlook(api, url, emu, msAgent, ADELE);
     // A worker dies in the middle of the first sync round; a new one takes its place.
     await new Promise((r) => setTimeout(r, 1500));
@@ -225,6 +224,13 @@ describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emul
     workers[0] = startWorker(3);
     const past = await detectedMeetings(api, acme.id, 'past', 180_000);
     expect(past.every((m) => m.customer.customerId === acme.id && m.customer.reason)).toBe(true);
+    // A customer created through the HTTP process after the workers built their customer index: its past meetings
+    // are detected, and the organizer's new meeting below is matched to it by a worker.
+    const initech = await api.ok<{ id: string }>('POST', '/api/customers', {
+      name: 'Initech (new)',
+      domains: ['initech.com'],
+    });
+    await detectedMeetings(api, initech.id, 'past', 60_000);
     // Nothing twice: each synced meeting is listed once per calendar it is in.
     const keys = past.map((m) => `${m.calendarId}|${m.subject}|${m.start}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -20,6 +20,7 @@ import { MeetingService } from '../../services/detection/meeting-service.js';
 import type { TenantSettingsSource } from '../../services/detection/ports.js';
 import { PgCustomerStore } from '../../stores/customer-store.js';
 import { PgMeetingQueryStore } from '../../stores/meeting-query-store.js';
+import { PgTenantRevisions } from '../../stores/revision-store.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 import type { ConnectionWiring } from './connection-wiring.js';
@@ -75,7 +76,9 @@ export function createDetectionRuntime(
   const settings: TenantSettingsSource = {
     settings: async (tenantId) => (await container.tenantStore.getTenant(tenantId))?.settings ?? {},
   };
-  const detection = new DetectionService({ store, customers: customerStore, settings });
+  // Revisions tell this process when another one changed the tenant's customers or meetings.
+  const revisions = new PgTenantRevisions(db);
+  const detection = new DetectionService({ store, customers: customerStore, settings, revisions });
   const meetings = new MeetingService({
     detection,
     store,
@@ -90,6 +93,7 @@ export function createDetectionRuntime(
     settings,
     index: (t) => detection.indexFor(t),
     now,
+    revisions,
   });
   const outbox = new PgOutboxStore(db);
   const webhooks = new HealthWebhookService({

@@ -4,6 +4,7 @@ import { affectedMeetings, diffCustomer, isEmptyChange } from '../../domain/dete
 import { CustomerIndex } from '../../domain/detection/customer-index.js';
 import { detectWithIndex } from '../../domain/detection/detect.js';
 import type { DetectionResult } from '../../domain/detection/types.js';
+import type { TenantRevisions } from '../../ports/revisions.js';
 import type { CustomerStore } from '../../ports/stores.js';
 import type { DetectionRow, DetectionStore, DetectionWrite, TenantSettingsSource } from '../../ports/detection.js';
 import { toProfile } from './profile.js';
@@ -15,6 +16,8 @@ export interface DetectionServiceDeps {
   store: DetectionStore;
   customers: Pick<CustomerStore, 'listAll'>;
   settings: TenantSettingsSource;
+  /** Customer revisions shared by every process (omitted: this process alone changes customers). */
+  revisions?: TenantRevisions;
 }
 
 const PAGE = 1000;
@@ -42,7 +45,7 @@ const sameResult = (row: DetectionRow, r: DetectionResult): boolean =>
  * customers.onChange((t, before, after) => detection.onCustomerChanged(t, before, after));
  */
 export class DetectionService {
-  private readonly indexes = new Map<string, { domainsKey: string; index: Promise<CustomerIndex> }>();
+  private readonly indexes = new Map<string, { domainsKey: string; revision: number; index: Promise<CustomerIndex> }>();
   private readonly listeners: DetectedListener[] = [];
 
   constructor(private readonly deps: DetectionServiceDeps) {}
@@ -51,16 +54,24 @@ export class DetectionService {
     this.listeners.push(l);
   }
 
-  /** The tenant's index (built on first use; rebuilt when the tenant's own domains change). */
+  /**
+   * The tenant's index (built on first use; rebuilt when the tenant's own domains change, or when another process
+   * changed the tenant's customers: its revision moved).
+   */
   async indexFor(tenantId: string): Promise<CustomerIndex> {
-    const own = (await this.deps.settings.settings(tenantId)).ownDomains ?? [];
+    const [settings, revisions] = await Promise.all([
+      this.deps.settings.settings(tenantId),
+      this.deps.revisions ? this.deps.revisions.read(tenantId) : Promise.resolve(null),
+    ]);
+    const own = settings.ownDomains ?? [];
     const domainsKey = [...own].sort().join(',');
+    const revision = revisions?.customers ?? 0;
     const cached = this.indexes.get(tenantId);
-    if (cached && cached.domainsKey === domainsKey) return cached.index;
+    if (cached && cached.domainsKey === domainsKey && cached.revision === revision) return cached.index;
     const index = this.deps.customers
       .listAll(tenantId)
       .then((all) => CustomerIndex.build(all.map(toProfile), { tenantDomains: own }));
-    this.indexes.set(tenantId, { domainsKey, index });
+    this.indexes.set(tenantId, { domainsKey, revision, index });
     index.catch(() => {
       if (this.indexes.get(tenantId)?.index === index) this.indexes.delete(tenantId);
     });
@@ -91,6 +102,8 @@ export class DetectionService {
    * Returns the number of meetings whose detection was rewritten.
    */
   async onCustomerChanged(tenantId: string, before: Customer | null, after: Customer | null): Promise<number> {
+    // Other processes (workers detecting synced pages) rebuild their index at their next use.
+    await this.deps.revisions?.bump(tenantId, 'customers');
     const index = await this.indexFor(tenantId);
     if (after) index.upsert(toProfile(after));
     else if (before) index.remove(before.id);

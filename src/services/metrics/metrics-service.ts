@@ -12,6 +12,7 @@ import {
 } from '../../domain/metrics/score.js';
 import type { CustomerMetrics, MetricsOptions } from '../../domain/metrics/types.js';
 import type { Actor, TenantSettings } from '../../domain/tenancy.js';
+import type { TenantRevisions } from '../../ports/revisions.js';
 import type { CustomerStore } from '../../ports/stores.js';
 import type { MetricsStore, TenantSettingsSource } from '../../ports/detection.js';
 import { TenantMetricsState } from './tenant-state.js';
@@ -25,10 +26,15 @@ export interface MetricsServiceDeps {
   now: () => Date;
   options?: Partial<MetricsOptions>;
   /**
-   * Reload a tenant's state when it is older than this (ms of real time; default 5 minutes): in a deployment
-   * where sync runs in other processes, this process's hooks do not see those changes.
+   * Reload a tenant's state when it is older than this (ms of real time; default 5 minutes): a backstop for changes
+   * no revision records (time passing is handled by `asOf`).
    */
   stateTtlMs?: number;
+  /**
+   * Meeting revisions shared by every process: a change applied here bumps it, and a state loaded before another
+   * process's change is reloaded at the next read (omitted: this process alone changes meetings).
+   */
+  revisions?: TenantRevisions;
 }
 
 export type Trend = 'up' | 'down' | 'flat';
@@ -71,7 +77,10 @@ export function trendOf(m: CustomerMetrics): Trend {
  * tenant is serialised, so a load never races an update.
  */
 export class MetricsService {
-  private readonly states = new Map<string, { loadedAt: number; state: Promise<TenantMetricsState> }>();
+  private readonly states = new Map<
+    string,
+    { loadedAt: number; revision: number; state: Promise<TenantMetricsState> }
+  >();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly listeners: MetricsChanged[] = [];
 
@@ -97,10 +106,13 @@ export class MetricsService {
     return s !== undefined && Date.now() - s.loadedAt <= (this.deps.stateTtlMs ?? 300_000);
   }
 
-  private state(tenantId: string): Promise<TenantMetricsState> {
-    if (this.isLoaded(tenantId)) return this.states.get(tenantId)!.state;
+  /** The tenant's state: kept while fresh and no other process changed the tenant's meetings since it was loaded. */
+  private async state(tenantId: string): Promise<TenantMetricsState> {
+    const revision = this.deps.revisions ? (await this.deps.revisions.read(tenantId)).meetings : 0;
+    const kept = this.states.get(tenantId);
+    if (kept && this.isLoaded(tenantId) && kept.revision === revision) return kept.state;
     const state = this.load(tenantId);
-    this.states.set(tenantId, { loadedAt: Date.now(), state });
+    this.states.set(tenantId, { loadedAt: Date.now(), revision, state });
     state.catch(() => this.states.delete(tenantId));
     return state;
   }
@@ -116,9 +128,11 @@ export class MetricsService {
   async applyChanges(tenantId: string, meetingIds: readonly string[]): Promise<string[]> {
     if (meetingIds.length === 0) return [];
     const changed = await this.serial(tenantId, async () => {
-      const loaded = this.isLoaded(tenantId);
+      const before = this.states.get(tenantId);
       const state = await this.state(tenantId);
+      const loaded = this.states.get(tenantId) === before && before !== undefined;
       const rows = await this.deps.store.metricRows(tenantId, meetingIds);
+      await this.recordChange(tenantId);
       // A fresh load already holds these rows; their customers still need their scores looked at.
       if (!loaded) return [...new Set(rows.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
       const present = new Set(rows.map((r) => r.id));
@@ -127,6 +141,17 @@ export class MetricsService {
     });
     if (changed.length > 0) for (const l of this.listeners) await l(tenantId, changed);
     return changed;
+  }
+
+  /**
+   * Bumps the meetings revision for the other processes; this process's state, which is about to hold the change,
+   * takes the new revision when nobody else bumped in between (else it is reloaded at its next read).
+   */
+  private async recordChange(tenantId: string): Promise<void> {
+    if (!this.deps.revisions) return;
+    const next = await this.deps.revisions.bump(tenantId, 'meetings');
+    const kept = this.states.get(tenantId);
+    if (kept && kept.revision === next - 1) kept.revision = next;
   }
 
   /** Whether this process keeps the tenant's metrics in memory (and they are fresh enough to use). */
