@@ -2,16 +2,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 import { createContainer } from '../main/container.js';
-import { exportTenant, importTenant, type TenantBackup } from '../services/backup/tenant-backup.js';
+import type { TenantBackup } from '../services/backup/backup-service.js';
 import { isUuid } from '../stores/customer-store.js';
 
 export async function runExport(config: Config, o: { tenant: string; out?: string }, out: Out): Promise<void> {
   if (!isUuid(o.tenant)) throw new AppError('not_found', `No tenant ${o.tenant}.`);
   const c = await createContainer(config);
   try {
-    const backup = await exportTenant(c.database.db, o.tenant);
+    const backup = await c.backups.exportTenant(o.tenant);
     const text = JSON.stringify(backup, null, 2) + '\n';
     if (o.out) {
       writeFileSync(o.out, text, { mode: 0o600 });
@@ -39,7 +39,7 @@ export async function runImport(config: Config, o: { file: string }, out: Out): 
   }
   const c = await createContainer(config);
   try {
-    const r = await importTenant(c.database.db, backup);
+    const r = await c.backups.importTenant(backup);
     out(
       `Imported tenant ${backup.tenant.id}: ${r.customers} customers, ${r.manualAssociationsApplied} manual associations applied.`,
       { tenantId: backup.tenant.id, ...r },

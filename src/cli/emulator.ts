@@ -9,11 +9,6 @@ export async function runEmulatorCommand(o: Record<string, string | boolean | un
     const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     args.push(...(v === true ? [flag] : [flag, String(v)]));
   }
-  if (o.provider === 'google') {
-    const { runGoogleEmulatorCli } = await import('../../emulator/google/main.js');
-    await runGoogleEmulatorCli(args);
-    return;
-  }
-  const { runEmulatorCli } = await import('../../emulator/microsoft/main.js');
-  await runEmulatorCli(args);
+  const { runBundledEmulatorCli } = await import('../main/dev/emulator-cli.js');
+  await runBundledEmulatorCli(o.provider === 'google' ? 'google' : 'microsoft', args);
 }

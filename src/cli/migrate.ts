@@ -1,7 +1,7 @@
 // `calbridge migrate`: applies pending migrations.
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 import { openDatabase } from '../stores/database.js';
 import { migrateToLatest } from '../stores/migrate.js';
 

@@ -1,6 +1,6 @@
 // `calbridge rotate-key`: a new key (embedded key file) or the configured new key; re-encrypts every stored token.
 import type { Config } from '../config/config.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 import { createContainer } from '../main/container.js';
 import { pruneKeyFile, rotateKeyFile } from '../stores/crypto/keyring.js';
 

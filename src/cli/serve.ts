@@ -3,7 +3,7 @@
 // loads it.
 import type { Config } from '../config/config.js';
 import { createRuntime, type DevWiring } from '../main/runtime.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 
 /** Whether this start is the offline demo: bundled emulators instead of a provider's real endpoints. */
 export const isDevStart = (config: Config) => !config.testMode && config.startEmulator;

@@ -3,7 +3,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { Config } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 import { createRuntime } from '../main/runtime.js';
 import { isUuid } from '../stores/customer-store.js';
 

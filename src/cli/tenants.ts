@@ -1,6 +1,6 @@
 // `calbridge create-tenant` and `calbridge create-api-key`.
 import type { Config } from '../config/config.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 import { createContainer } from '../main/container.js';
 import { isUuid } from '../stores/customer-store.js';
 import { AppError } from '../domain/errors.js';

@@ -2,7 +2,7 @@
 // work through PostgreSQL. `--metrics-port` serves this process's Prometheus /metrics.
 import { createServer } from 'node:http';
 import type { Config } from '../config/config.js';
-import type { Out } from '../main/cli.js';
+import type { Out } from './out.js';
 import { createRuntime } from '../main/runtime.js';
 
 export async function runWorker(

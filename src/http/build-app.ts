@@ -16,7 +16,6 @@ import healthRoutes from './routes/health.js';
 import meRoutes from './routes/me.js';
 
 // The deps types live in app-deps.ts so route modules can name them without importing this file (no cycle).
-export type { AppDeps, RouteModule } from './app-deps.js';
 
 export const API_VERSION = '0.1.0';
 

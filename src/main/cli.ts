@@ -11,12 +11,8 @@ import { runServe } from '../cli/serve.js';
 import { runSync } from '../cli/sync.js';
 import { runWorker } from '../cli/worker.js';
 
-/** Prints a result: one JSON object with --json, else readable lines. */
-export type Out = (human: string, json: Record<string, unknown>) => void;
-
-function makeOut(json: boolean): Out {
-  return (human, obj) => process.stdout.write(json ? JSON.stringify(obj) + '\n' : human + '\n');
-}
+import { makeOut } from '../cli/out.js';
+export type { Out } from '../cli/out.js';
 
 export function buildProgram(): Command {
   const program = new Command('calbridge')

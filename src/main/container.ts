@@ -5,6 +5,7 @@ import { decodeKey } from '../config/config.js';
 import { compileRegex, keywordTokens } from '../domain/detection/patterns.js';
 import { MockCalendarWorld } from '../providers/mock/index.js';
 import { ProviderRegistry } from '../providers/registry.js';
+import { TenantBackupService } from '../services/backup/backup-service.js';
 import { CustomerService } from '../services/customers/customer-service.js';
 import { TenantService } from '../services/tenancy/tenant-service.js';
 import { PgAuditStore } from '../stores/audit-store.js';
@@ -12,6 +13,7 @@ import { Keyring, loadOrCreateKeyFile } from '../stores/crypto/keyring.js';
 import { PgCustomerStore } from '../stores/customer-store.js';
 import { isReachable, openDatabase, type Database } from '../stores/database.js';
 import { migrateToLatest } from '../stores/migrate.js';
+import { PgTenantBackupStore } from '../stores/tenant-backup-store.js';
 import { PgTenantStore } from '../stores/tenant-store.js';
 import { PgTokenVault } from '../stores/token-vault.js';
 
@@ -26,6 +28,8 @@ export interface Container {
   tenantStore: PgTenantStore;
   tenants: TenantService;
   customers: CustomerService;
+  /** Tenant export and import (`calbridge export` / `import`). */
+  backups: TenantBackupService;
   providers: ProviderRegistry;
   mockWorld: MockCalendarWorld;
   close(): Promise<void>;
@@ -87,6 +91,7 @@ export async function createContainer(
     tenantStore,
     tenants,
     customers,
+    backups: new TenantBackupService(new PgTenantBackupStore(database.db)),
     providers,
     mockWorld,
     close: () => database.close(),

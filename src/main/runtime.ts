@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { buildApp, type RouteModule } from '../http/build-app.js';
+import type { RouteModule } from '../http/app-deps.js';
+import { buildApp } from '../http/build-app.js';
 import { loggerOptions } from '../http/logging.js';
 import { customerMetricsRoutes } from '../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../http/routes/meetings.js';

@@ -1,6 +1,6 @@
 // Wires customer detection, meeting metrics, the health webhook and prep briefs onto the container, sync and routes.
 import type { Config } from '../../config/config.js';
-import type { RouteModule } from '../../http/build-app.js';
+import type { RouteModule } from '../../http/app-deps.js';
 import { customerMetricsRoutes } from '../../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../../http/routes/meetings.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
@@ -17,7 +17,7 @@ import { PgMetricsStore } from '../../stores/metrics-store.js';
 import { PgOutboxStore } from '../../stores/webhook-store.js';
 import { DetectionService } from '../../services/detection/detection-service.js';
 import { MeetingService } from '../../services/detection/meeting-service.js';
-import type { TenantSettingsSource } from '../../services/detection/ports.js';
+import type { TenantSettingsSource } from '../../ports/detection.js';
 import { PgCustomerStore } from '../../stores/customer-store.js';
 import { PgMeetingQueryStore } from '../../stores/meeting-query-store.js';
 import { PgTenantRevisions } from '../../stores/revision-store.js';

@@ -12,7 +12,7 @@ import {
   googleScopes,
   type GoogleAuthSettings,
 } from '../../providers/google/index.js';
-import type { RouteModule } from '../../http/build-app.js';
+import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';

@@ -14,7 +14,7 @@ import {
   userScopes,
   type MicrosoftAuthSettings,
 } from '../../providers/microsoft-graph/index.js';
-import type { RouteModule } from '../../http/build-app.js';
+import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';

@@ -8,7 +8,7 @@ import { TemplateService } from '../../services/scheduling/templates.js';
 import { PgMeetingStore, PgSchedulingLookup } from '../../stores/meeting-store.js';
 import { PgProposalStore } from '../../stores/proposal-store.js';
 import { PgTemplateStore } from '../../stores/template-store.js';
-import type { RouteModule } from '../../http/build-app.js';
+import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 

@@ -2,7 +2,7 @@
 import { createPgBossQueue } from '../../jobs/pgboss-queue.js';
 import { calendarSettingsRoutes } from '../../http/routes/calendar-settings.js';
 import { syncRoutes } from '../../http/routes/sync.js';
-import type { RouteModule } from '../../http/build-app.js';
+import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { JobQueue, SyncJob } from '../../ports/jobs.js';
 import type { ProviderResolver } from '../../ports/sync.js';

@@ -8,7 +8,7 @@ import { webRoutes, WEB_PUBLIC_PATHS } from '../../http/routes/web.js';
 import { ChatService, type ChatBackend } from '../../services/chat/chat-service.js';
 import { RuleBasedIntentParser } from '../../services/chat/parser.js';
 import type { Config } from '../../config/config.js';
-import type { RouteModule } from '../../http/build-app.js';
+import type { RouteModule } from '../../http/app-deps.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import type { Container } from '../container.js';
 
