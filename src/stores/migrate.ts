@@ -1,6 +1,5 @@
 // Runs the versioned migrations (on start and by `calbridge migrate`).
-import { sql, type Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { MIGRATIONS } from './migrations/index.js';
 
 export interface MigrateResult {

@@ -1,5 +1,5 @@
 // The ordered list of migrations. Append only: a shipped migration never changes.
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import * as m0001 from './0001_tenants_google.js';
 import * as m0002 from './0002_provider_microsoft.js';
 import * as m0003 from './0003_calendars_meetings.js';
