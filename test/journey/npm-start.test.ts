@@ -6,7 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, calbridgeJson, cleanEnv, freePort, Proc, trusting, until, webhookReceiver } from './support.js';
+import { JOB_NAMES } from '../../src/main/jobs.js';
+import {
+  apiClient,
+  calbridgeJson,
+  cleanEnv,
+  consentThroughPage,
+  freePort,
+  Proc,
+  trusting,
+  until,
+  webhookReceiver,
+} from './support.js';
 import {
   ACME_CONTACT,
   ADELE,
@@ -36,6 +47,9 @@ let agent: Agent;
 let emu: ReturnType<typeof microsoftEmulator>;
 let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
 let secret: string | null = null;
+let approver: ReturnType<typeof apiClient>;
+let googleUserKey = '';
+const GOOGLE_USER = 'alex.wilber@contoso.com';
 let megan: Awaited<ReturnType<ReturnType<typeof microsoftEmulator>['personGraph']>>;
 const subject = `Acme renewal check-in ${Date.now()}`;
 
@@ -67,21 +81,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await receiver?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () => {
   it('starts with every background job in the process', () => {
-    expect(started.jobs).toEqual([
-      'calendar-sync',
-      'sync-poll',
-      'detection',
-      'outbox-deliveries',
-      'prep-briefs',
-      'health-reevaluation',
-      'token-refresh',
-      'retention',
-    ]);
+    expect(started.jobs).toEqual([...JOB_NAMES]);
     expect(started.emulators.microsoft).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
@@ -119,6 +124,9 @@ describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () =
       ['create-api-key', '--tenant', me.tenant.id, '--user', MEGAN],
       env,
     );
+    googleUserKey = (
+      await calbridgeJson<{ apiKey: string }>(['create-api-key', '--tenant', me.tenant.id, '--user', GOOGLE_USER], env)
+    ).apiKey;
     await startNpm();
     const status = await api.ok<{ status: string }>('GET', '/api/integrations/outlook/status');
     expect(status.status).toBe('active');
@@ -147,7 +155,7 @@ describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () =
       onlineMeeting: true,
     });
     expect(proposal.status).toBe('pending');
-    const approver = apiClient(started.url, approverKey);
+    approver = apiClient(started.url, approverKey);
     const approved = await approver.ok<{ status: string; result: { providerEventId: string; joinUrl: string } }>(
       'POST',
       `/api/proposals/${proposal.id}/approve`,
@@ -163,4 +171,55 @@ describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () =
     expect(event.isOnlineMeeting).toBe(true);
     expect(event.onlineMeeting.joinUrl).toBe(approved.result.joinUrl);
   }, 300_000);
+
+  it("a Google user of the same tenant: the bundled Google emulator's consent page, sync, detection, a Meet proposal", async () => {
+    const alex = apiClient(started.url, googleUserKey);
+    const { authorizeUrl } = await alex.ok<{ authorizeUrl: string }>('POST', '/api/integrations/google/connect', {
+      loginHint: GOOGLE_USER,
+    });
+    const back = await consentThroughPage(
+      agent,
+      authorizeUrl,
+      { account: GOOGLE_USER, decision: 'allow' },
+      `${started.url}/api/integrations/google/callback`,
+    );
+    const cb = await fetch(back, { redirect: 'manual' });
+    expect(cb.headers.get('location')).toContain('connected=google');
+    const status = await alex.ok<{ calendars: Array<{ provider: string; lastSuccessAt: string | null }> }>(
+      'GET',
+      '/api/outlook/calendar/sync-status',
+    );
+    expect(status.calendars.some((c) => c.provider === 'GOOGLE')).toBe(true);
+    await until(
+      'the Google calendar synced',
+      async () =>
+        (
+          await alex.ok<{ calendars: Array<{ provider: string; lastSuccessAt: string | null }> }>(
+            'GET',
+            '/api/outlook/calendar/sync-status',
+          )
+        ).calendars.find((c) => c.provider === 'GOOGLE' && c.lastSuccessAt),
+      90_000,
+    );
+    const acme = (await customerByName(alex, 'Acme Corp'))!;
+    const proposal = await alex.ok<{ id: string; status: string }>('POST', `/api/customers/${acme.id}/schedule`, {
+      start: `${inMinutes(60 * 72)}Z`,
+      durationMinutes: 30,
+      subject: `Google QBR ${subject}`,
+      attendees: [{ email: ACME_CONTACT }],
+      onlineMeeting: true,
+    });
+    const approved = await approver.ok<{ status: string; result: { joinUrl: string } }>(
+      'POST',
+      `/api/proposals/${proposal.id}/approve`,
+    );
+    expect(approved.status).toBe('approved');
+    expect(approved.result.joinUrl).toMatch(/^https:\/\/meet\.google\.com\//);
+    // Synced back from Google and detected for the customer, like every meeting.
+    await until(
+      'the Google meeting listed for the customer',
+      async () => (await meetingsOf(alex, acme.id, 'upcoming')).find((m) => m.subject === `Google QBR ${subject}`),
+      60_000,
+    );
+  }, 240_000);
 });

@@ -193,7 +193,7 @@ afterAll(async () => {
     await c.query(`DROP SCHEMA IF EXISTS ${schema}_boss CASCADE`);
     await c.end();
   }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emulators on PostgreSQL', () => {

@@ -9,6 +9,8 @@ export const ADELE = 'adele.vance@contoso.com';
 export const MEGAN = 'megan.bowen@contoso.com';
 export const ACME_CONTACT = 'wile.coyote@acmecorp.com';
 export const INITECH_CONTACT = 'bill.lumbergh@initech.com';
+/** A customer's domain no seeded meeting uses. */
+export const WONKA_DOMAIN = 'wonka.example';
 
 type Api = ReturnType<typeof apiClient>;
 
@@ -183,8 +185,13 @@ export async function organizerJourney(o: {
     healthWebhookThreshold: 0,
     prepBriefMinutesBefore: 30,
   });
-  const initech = (await customerByName(api, 'Initech (new)'))!;
-  const before = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
+  // A new customer with no meeting yet: score 0, and its first evaluation below becomes the webhook's baseline.
+  const wonka = await api.ok<{ id: string }>('POST', '/api/customers', {
+    name: `Wonka ${subject.slice(-6)}`,
+    domains: [WONKA_DOMAIN],
+  });
+  const score = async () => (await api.ok<{ score: number }>('GET', `/api/customers/${wonka.id}/health-signals`)).score;
+  expect(await score()).toBe(0);
   // The mailbox's change subscription exists once the first sync round is done.
   await until(
     'the change subscription of the mailbox',
@@ -201,46 +208,30 @@ export async function organizerJourney(o: {
     subject,
     start: { dateTime: inMinutes(15), timeZone: 'UTC' },
     end: { dateTime: inMinutes(45), timeZone: 'UTC' },
-    attendees: [ADELE, ACME_CONTACT, INITECH_CONTACT].map((address) => ({
+    attendees: [ADELE, `charlie.bucket@${WONKA_DOMAIN}`].map((address) => ({
       type: 'required',
       emailAddress: { address },
     })),
   });
   const organizerEventId = created.id;
-  const acme = (await customerByName(api, 'Acme Corp'))!;
   const seen = await until(
     'the new meeting in calbridge',
-    async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === subject),
+    async () => (await meetingsOf(api, wonka.id, 'upcoming')).find((m) => m.subject === subject),
     30_000,
   ).catch(async (e: unknown) => {
     // What calbridge knows of the mailbox's sync, to tell a missing notification from a slow job.
     const status = await api.ok('GET', '/api/outlook/calendar/sync-status');
     throw new Error(`${(e as Error).message}; sync-status: ${JSON.stringify(status).slice(0, 2000)}`);
   });
-  expect(seen.customer.reason).toBeTruthy();
-
-  const after = await until(
-    'the metrics to move',
-    async () => {
-      const m = await api.ok<{ score: number }>('GET', `/api/customers/${initech.id}/health-signals`);
-      return m.score !== before.score ? m : null;
-    },
-    30_000,
-  );
-  expect(after.score).not.toBe(before.score);
-  const health = await until(
-    'a signed health-signal webhook',
-    async () =>
-      receiver.received.find((r) => r.body.type === 'customer.health_changed' && r.body.customerId === initech.id),
-    30_000,
-  );
-  expect(health.verified).toBe(true);
+  expect(seen.customer.reason).toBe('domain');
+  // The metrics move: a meeting coming up within 30 days.
+  const withMeeting = await until('the metrics to move', async () => ((await score()) > 0 ? score() : null), 30_000);
 
   // The organizer renames it: calbridge shows the new subject within seconds.
   await megan('PATCH', `me/events/${organizerEventId}`, { subject: `${subject} (moved agenda)` });
   await until(
     'the renamed meeting',
-    async () => (await meetingsOf(api, acme.id, 'upcoming')).find((m) => m.subject === `${subject} (moved agenda)`),
+    async () => (await meetingsOf(api, wonka.id, 'upcoming')).find((m) => m.subject === `${subject} (moved agenda)`),
     30_000,
   );
 
@@ -253,16 +244,28 @@ export async function organizerJourney(o: {
   await new Promise((r) => setTimeout(r, 4000)); // several more job ticks
   expect(await briefs()).toHaveLength(1);
 
-  // The organizer cancels it: calbridge no longer lists it as an upcoming meeting.
+  // The organizer cancels it: calbridge no longer lists it as an upcoming meeting, the score falls back, and the
+  // platform gets a signed health-signal webhook about it.
   await megan('POST', `me/events/${organizerEventId}/cancel`, { comment: 'Sorry, cancelled.' });
   await until(
     'the cancelled meeting gone from upcoming',
     async () => {
-      const m = (await meetingsOf(api, acme.id, 'upcoming')).find((x) => x.subject.startsWith(subject));
+      const m = (await meetingsOf(api, wonka.id, 'upcoming')).find((x) => x.subject.startsWith(subject));
       return !m || m.isCancelled ? true : null;
     },
     30_000,
   );
+  expect(await until('the score to fall', async () => ((await score()) < withMeeting ? true : null), 30_000)).toBe(
+    true,
+  );
+  const health = await until(
+    'a signed health-signal webhook',
+    async () =>
+      receiver.received.find((r) => r.body.type === 'customer.health_changed' && r.body.customerId === wonka.id),
+    30_000,
+  );
+  expect(health.verified).toBe(true);
+  expect(health.body).toMatchObject({ previousScore: withMeeting });
   // Every delivery reached the receiver once.
   const ids = receiver.received.map((r) => r.body.deliveryId);
   expect(new Set(ids).size).toBe(ids.length);
