@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../../src/main/jobs.js';
+import { journeysRunHere } from './once.js';
 import {
   apiClient,
   calbridgeJson,
@@ -62,6 +63,7 @@ async function startNpm(): Promise<void> {
 }
 
 beforeAll(async () => {
+  if (!journeysRunHere) return;
   dataDir = mkdtempSync(join(tmpdir(), 'cb-journey-a-'));
   const port = await freePort();
   receiver = await webhookReceiver(() => secret);
@@ -84,7 +86,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
-describe('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () => {
+describe.skipIf(!journeysRunHere)('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () => {
   it('starts with every background job in the process', () => {
     expect(started.jobs).toEqual([...JOB_NAMES]);
     expect(started.emulators.microsoft).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
