@@ -1,4 +1,4 @@
-// buildApp(deps): the Fastify application (routes, validation, OpenAPI at /docs, errors, auth, rate limits); main/server.ts listens.
+// buildApp(deps): the Fastify application (routes, validation, OpenAPI at /docs, errors, auth, rate limits); the composition root (main/runtime.ts) builds and listens.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';

@@ -196,6 +196,8 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
     demo,
     onStarted: async (container, log) => {
       await ensureDemoTenant(container, log);
+      // The web app's build, off the start path: the first page is usually asked for after it finished.
+      if (!isBuildFresh()) buildWebApp().catch((e: unknown) => log(`web app build failed: ${String(e)}`));
       if (ms) log(`Microsoft 365 emulator at ${ms.baseUrl} (CA: ${ms.caFile})`);
       if (google) log(`Google Calendar emulator at ${google.baseUrl}`);
     },
