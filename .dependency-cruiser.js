@@ -88,6 +88,16 @@ export default {
       to: { path: '^emulator/' },
     },
     {
+      name: 'dev-wiring-only-for-dev-starts',
+      severity: 'error',
+      comment:
+        'src/main/dev/ (bundled emulators, demo tenant, Vite build) is loaded only where a development start or the ' +
+        'emulator command decides to: the serve and emulator commands. The runtime and a production start never ' +
+        'import it.',
+      from: { path: '^src/', pathNot: ['^src/main/dev/', '^src/cli/(serve|emulator)\\.ts$', TEST] },
+      to: { path: '^src/main/dev/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment:

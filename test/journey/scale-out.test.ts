@@ -2,7 +2,7 @@
 // the standalone `calbridge emulator` (Microsoft and Google) on the machine's PostgreSQL server — set up with the CLI as
 // an operator would and driven only over HTTP. One worker is SIGKILLed in the middle: nothing is lost or sent twice.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,9 +199,14 @@ afterAll(async () => {
 
 describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emulators on PostgreSQL', () => {
   it('the HTTP process runs no job; each worker runs every job of the embedded mode', async () => {
-    const s = await serve.line<{ event: string; jobs: string[]; role: string }>((l) => l.event === 'started');
+    const s = await serve.line<{ event: string; jobs: string[]; role: string; emulators: object }>(
+      (l) => l.event === 'started',
+    );
     expect(s.role).toBe('serve');
     expect(s.jobs).toEqual([]);
+    // A production start (provider credentials configured) loads no development wiring: no bundled emulator, no demo.
+    expect(s.emulators).toEqual({ microsoft: null, google: null });
+    expect(existsSync(join(dir, 'data', 'demo-api-key'))).toBe(false);
     for (const w of workers) {
       const started = await w.line<{ event: string; jobs: string[]; role: string }>(
         (l) => l.event === 'started',
