@@ -40,11 +40,15 @@ export function toHttpError(
     validation?: Array<{ instancePath?: string; message?: string; params?: unknown }>;
   };
   if (fe?.validation) {
-    const problems = fe.validation.map((v) => ({
-      path: `${fe.validationContext ?? ''}${v.instancePath ?? ''}`,
-      message: v.message ?? 'invalid',
-      params: v.params,
-    }));
+    const problems = fe.validation.map((v) => {
+      // An unknown key is named in the path (`body/engagementWeights/bogus`), not only in params.
+      const extra = (v.params as { additionalProperty?: unknown } | undefined)?.additionalProperty;
+      return {
+        path: `${fe.validationContext ?? ''}${v.instancePath ?? ''}${typeof extra === 'string' ? `/${extra}` : ''}`,
+        message: v.message ?? 'invalid',
+        params: v.params,
+      };
+    });
     return {
       status: 400,
       body: body(

@@ -130,9 +130,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     log: warnJob('health-reevaluation'),
     ...(overrides.post ? { post: overrides.post } : {}),
     ...(overrides.mail ? { mail: overrides.mail } : graphMail ? { mail: graphMail.resolve } : {}),
-    onFailure: (tenantId, e) => {
+    onFailure: (tenantId, e, after) => {
       metrics.jobFailures.inc({ job: 'detection', code: errorCode(e) });
-      log.warn({ job: 'detection', tenantId, code: errorCode(e) }, 'detection after sync failed');
+      log.warn(
+        { job: 'detection', tenantId, code: errorCode(e) },
+        after === 'sync' ? 'detection after sync failed' : 'detection after a customer change failed; retried later',
+      );
     },
   });
   const scheduling = createSchedulingService(container, { publicUrl, clock });

@@ -1,10 +1,18 @@
 // The caller: who am I, my tenant and its settings.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { SCORE_FACTORS } from '../../domain/metrics/score.js';
 import { actorOf } from '../auth.js';
 import type { AppDeps } from '../app-deps.js';
 import { errors } from '../schemas.js';
 
+/** One optional weight per score factor; any other key is refused (it would be stored and never used). */
+const EngagementWeights = Type.Object(
+  Object.fromEntries(SCORE_FACTORS.map((f) => [f, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))])),
+  { additionalProperties: false },
+);
+
+/** Closed at every level: an unknown key is 400 validation_failed naming it (never stored). */
 const Settings = Type.Object(
   {
     onlineMeetingByDefault: Type.Optional(Type.Boolean()),
@@ -13,9 +21,7 @@ const Settings = Type.Object(
     allowSelfApprovalInternal: Type.Optional(Type.Boolean()),
     ownDomains: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 253 }), { maxItems: 50 })),
     sharedCalendarVisibility: Type.Optional(Type.Union([Type.Literal('owner'), Type.Literal('team')])),
-    engagementWeights: Type.Optional(
-      Type.Record(Type.String({ maxLength: 40 }), Type.Number({ minimum: 0, maximum: 100 })),
-    ),
+    engagementWeights: Type.Optional(EngagementWeights),
     healthWebhookThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     healthWebhookUrl: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()])),
     prepBriefMinutesBefore: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),

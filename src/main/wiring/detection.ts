@@ -62,8 +62,13 @@ export function createDetectionRuntime(
     sync?: Pick<SyncRuntime, 'sync'>;
     clock: Clock;
     log?: (o: Record<string, unknown>, m: string) => void;
-    /** Called once per failed detection after a synced page (the job-failure counter). */
-    onFailure?: (tenantId: string, err: unknown) => void;
+    /**
+     * Called once per failed detection after a synced page, and once per failed detection after a customer change
+     * (the change is committed; it is retried): the job-failure counter and the log.
+     */
+    onFailure?: (tenantId: string, err: unknown, after: 'sync' | 'customer-change') => void;
+    /** First delay before failed customer-change detections are retried (ms, default 30 s; doubles up to 10 min). */
+    customerRetryMs?: number;
     post?: HttpPost;
     mail?: MailSenderResolver;
   },
@@ -139,6 +144,31 @@ export function createDetectionRuntime(
   container.customers.onChange(async (tenantId, before, after) => {
     await detection.onCustomerChanged(tenantId, before, after);
   });
+  // A customer change is committed before detection follows it: a detection that fails is reported, its index and
+  // metrics state dropped (rebuilt from the database at next use), and CustomerService retries it from here with the
+  // customer as it is then (a timer doubling from customerRetryMs, and every tick); the change's request still succeeds.
+  const firstRetryMs = opts.customerRetryMs ?? 30_000;
+  let retryDelay = firstRetryMs;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+  const retryCustomerChanges = async () => {
+    retryTimer = null;
+    const left = await container.customers.retryFailedListeners().catch(() => 1);
+    if (left === 0) retryDelay = firstRetryMs;
+    else scheduleRetry();
+  };
+  const scheduleRetry = () => {
+    if (retryTimer || closed) return;
+    retryTimer = setTimeout(() => void retryCustomerChanges(), retryDelay);
+    retryTimer.unref();
+    retryDelay = Math.min(retryDelay * 2, 600_000);
+  };
+  container.customers.onListenerFailure((tenantId, e) => {
+    detection.invalidate(tenantId);
+    metrics.forget(tenantId);
+    opts.onFailure?.(tenantId, e, 'customer-change');
+    scheduleRetry();
+  });
   const failed = new Set<string>();
   opts.sync?.sync.onMeetingsChanged(async (tenantId, changed, removed) => {
     try {
@@ -150,10 +180,11 @@ export function createDetectionRuntime(
       // The sync page is committed already: never fail the sync for detection.
       failed.add(tenantId);
       metrics.forget(tenantId);
-      opts.onFailure?.(tenantId, e);
+      opts.onFailure?.(tenantId, e, 'sync');
     }
   });
   const tick = async () => {
+    if (container.customers.pendingListenerCalls > 0) await container.customers.retryFailedListeners();
     await briefs.runDue();
     while ((await deliveries.runOnce()).sent > 0);
   };
@@ -168,7 +199,11 @@ export function createDetectionRuntime(
     reevaluation,
     mockMail,
     tick,
-    close: async () => undefined,
+    close: async () => {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+    },
   };
 }
 

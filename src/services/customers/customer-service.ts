@@ -11,6 +11,23 @@ export type CustomerChangeListener = (
   after: Customer | null,
 ) => Promise<void>;
 
+/** Told when a change listener threw: the change stays committed and the call is kept for a retry. */
+export type CustomerListenerFailure = (tenantId: string, err: unknown) => void;
+
+/** Attempts of one failed listener call (the first included) before it is dropped. */
+const MAX_LISTENER_ATTEMPTS = 5;
+/** Failed listener calls kept for a retry; beyond it a failure is only reported. */
+const MAX_PENDING_LISTENER_CALLS = 10_000;
+
+interface PendingListenerCall {
+  listener: CustomerChangeListener;
+  tenantId: string;
+  customerId: string;
+  /** The customer before the first change the listener missed. */
+  before: Customer | null;
+  attempts: number;
+}
+
 /** Validates a subject pattern; throws AppError('unsafe_pattern') when it is not accepted. */
 export type PatternValidator = (pattern: string) => void;
 
@@ -53,6 +70,9 @@ function normalizeStakeholder(s: { email: string; name?: string | null; role?: s
 
 export class CustomerService {
   private listeners: CustomerChangeListener[] = [];
+  private failureHandlers: CustomerListenerFailure[] = [];
+  /** Listener calls that threw, by listener, tenant and customer (a later change of the customer joins its entry). */
+  private readonly pending = new Map<string, PendingListenerCall>();
 
   constructor(
     private readonly customers: CustomerStore,
@@ -64,8 +84,80 @@ export class CustomerService {
     this.listeners.push(listener);
   }
 
+  /** Hears of every listener call that threw (to log it and schedule `retryFailedListeners`). */
+  onListenerFailure(handler: CustomerListenerFailure): void {
+    this.failureHandlers.push(handler);
+  }
+
+  /**
+   * Tells the listeners of a committed change. A listener that throws never fails the request (the change is
+   * committed, and a client retrying it would duplicate it): the failure is reported and the call is kept for
+   * `retryFailedListeners`. A later change of the same customer is passed to that listener as one change from the
+   * state before the first one it missed.
+   */
   private async changed(tenantId: string, before: Customer | null, after: Customer | null) {
-    for (const l of this.listeners) await l(tenantId, before, after);
+    const customerId = (after ?? before)?.id;
+    if (!customerId) return;
+    for (const [i, listener] of this.listeners.entries()) {
+      const key = `${i}:${tenantId}:${customerId}`;
+      const missed = this.pending.get(key);
+      this.pending.delete(key);
+      await this.call(
+        key,
+        {
+          listener,
+          tenantId,
+          customerId,
+          before: missed ? missed.before : before,
+          attempts: missed?.attempts ?? 0,
+        },
+        after,
+      );
+    }
+  }
+
+  private async call(key: string, c: PendingListenerCall, after: Customer | null): Promise<void> {
+    if (!c.before && !after) return; // created and deleted since: nothing for the listener to follow
+    try {
+      await c.listener(c.tenantId, c.before, after);
+    } catch (e) {
+      for (const h of this.failureHandlers) {
+        try {
+          h(c.tenantId, e);
+        } catch {
+          // a reporter that fails must not fail the committed change either
+        }
+      }
+      if (c.attempts + 1 < MAX_LISTENER_ATTEMPTS && this.pending.size < MAX_PENDING_LISTENER_CALLS)
+        this.pending.set(key, { ...c, attempts: c.attempts + 1 });
+    }
+  }
+
+  /**
+   * Calls again every listener call that threw, with each customer as it is now (null when deleted since).
+   * Resolves to how many calls are still waiting for a retry.
+   */
+  async retryFailedListeners(): Promise<number> {
+    for (const key of [...this.pending.keys()]) {
+      const c = this.pending.get(key);
+      if (!c) continue;
+      let now: Customer | null;
+      try {
+        now = await this.customers.get(c.tenantId, c.customerId);
+      } catch {
+        continue; // still waiting
+      }
+      // A change of the customer made meanwhile took the call over (with this `before`).
+      if (this.pending.get(key) !== c) continue;
+      this.pending.delete(key);
+      await this.call(key, c, now);
+    }
+    return this.pending.size;
+  }
+
+  /** Listener calls waiting for a retry. */
+  get pendingListenerCalls(): number {
+    return this.pending.size;
   }
 
   list(actor: Actor, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]> {

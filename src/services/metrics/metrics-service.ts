@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import { computeMetrics, customerMetricsFromAggregate } from '../../domain/metrics/compute.js';
 import { DAY_MS, WEEK_MS, summarizeWindow, weekLabel, weekStartMs } from '../../domain/metrics/occurrence.js';
 import {
+  DEFAULT_SCORE_OPTIONS,
   SCORE_FACTORS,
   engagementScore,
   type EngagementScore,
@@ -51,17 +52,22 @@ export interface HealthSignals {
 /** Called with the customers whose metrics changed (the health webhook listens). */
 export type MetricsChanged = (tenantId: string, customerIds: string[]) => Promise<void>;
 
-/** The score options a tenant's settings give (unknown factor names are rejected). */
+/**
+ * The score options a tenant's settings give. Settings are checked at write; what an older version stored is read
+ * leniently so it never fails a request or a job: unknown factor names and weights that are not numbers from 0 to 100
+ * are ignored, and weights that leave no factor above zero fall back to the defaults.
+ */
 export function scoreOptionsOf(settings: TenantSettings): Partial<ScoreOptions> {
   const w = settings.engagementWeights;
-  if (!w) return {};
-  const unknown = Object.keys(w).filter((k) => !SCORE_FACTORS.includes(k as ScoreFactorName));
-  if (unknown.length > 0) {
-    throw new AppError('validation_failed', `Unknown engagement factors: ${unknown.join(', ')}`, {
-      details: { field: 'engagementWeights', unknown },
-    });
+  if (!w || typeof w !== 'object') return {};
+  const weights: Partial<Record<ScoreFactorName, number>> = {};
+  for (const f of SCORE_FACTORS) {
+    const v = (w as Record<string, unknown>)[f];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100) weights[f] = v;
   }
-  return { weights: w as ScoreOptions['weights'] };
+  const merged = SCORE_FACTORS.map((f) => weights[f] ?? DEFAULT_SCORE_OPTIONS.weights[f]);
+  if (merged.every((x) => x === 0)) return {};
+  return { weights: weights as ScoreOptions['weights'] };
 }
 
 /** Trend of the shortest window: more meetings than the window before, fewer, or the same. */

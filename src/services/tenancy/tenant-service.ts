@@ -4,6 +4,7 @@ import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
 import type { AuditStore, TenantStore } from '../../ports/stores.js';
+import { checkSettingsPatch } from './settings.js';
 
 /** SHA-256 of an API key: keys are 256-bit random, so a fast hash is enough and only the hash is stored. */
 export function hashApiKey(key: string): string {
@@ -23,6 +24,7 @@ export class TenantService {
   }): Promise<Tenant> {
     const name = input.name.trim();
     if (!name) throw new AppError('validation_failed', 'A tenant needs a name.');
+    if (input.settings) checkSettingsPatch(input.settings);
     const tenant = await this.tenants.createTenant({ ...input, name });
     await this.audit.record({
       tenantId: tenant.id,
@@ -40,7 +42,9 @@ export class TenantService {
     return t;
   }
 
+  /** Merges a patch into the tenant's settings; each field of the patch is checked first (validation_failed). */
   async updateSettings(actor: Actor, patch: TenantSettings): Promise<Tenant> {
+    checkSettingsPatch(patch);
     const t = await this.getTenant(actor.tenantId);
     const updated = await this.tenants.updateSettings(t.id, { ...t.settings, ...patch });
     await this.audit.record({
