@@ -1,15 +1,10 @@
-// Shared set-up of the detection / metrics / brief medium tests: the core app plus the detection feature on a fresh DB.
-import { PassThrough } from 'node:stream';
+// Shared set-up of the detection / metrics / brief medium tests: calbridge from createRuntime on a fresh DB, a fake clock.
 import type { FastifyInstance } from 'fastify';
 import type { Attendee } from '../../src/domain/calendar.js';
 import type { TenantSettings } from '../../src/domain/tenancy.js';
-import { buildApp } from '../../src/http/build-app.js';
-import { createContainer, databaseReady, type Container } from '../../src/main/container.js';
-import { createDetectionRuntime, type DetectionRuntime } from '../../src/main/wiring/detection.js';
-import { customerMetricsRoutes } from '../../src/http/routes/customer-metrics.js';
-import { meetingRoutes } from '../../src/http/routes/meetings.js';
-import { testConfig } from '../support/app.js';
-import { createTestDatabase } from '../support/db.js';
+import type { Container } from '../../src/main/container.js';
+import type { DetectionRuntime } from '../../src/main/wiring/detection.js';
+import { createTestApp } from '../support/app.js';
 
 export interface Fixture {
   app: FastifyInstance;
@@ -50,22 +45,9 @@ let seq = 0;
 
 export async function createFixture(opts: { now?: Date } = {}): Promise<Fixture> {
   const clock = { now: opts.now ?? new Date('2026-03-02T12:00:00Z') };
-  const config = testConfig();
-  const database = await createTestDatabase();
-  const container = await createContainer(config, { database, migrate: false });
-  const runtime = createDetectionRuntime(container, { clock: { now: () => clock.now } });
-  const app = await buildApp({
-    config,
-    tenants: container.tenants,
-    customers: container.customers,
-    isDatabaseReady: databaseReady(container),
-    modules: [
-      meetingRoutes(runtime.meetings),
-      customerMetricsRoutes({ metrics: runtime.metrics, webhooks: runtime.webhooks }),
-    ],
-    logStream: new PassThrough().resume(),
-  });
-  await app.ready();
+  const t = await createTestApp({}, { clock: { now: () => clock.now } });
+  const { app, container } = t;
+  const runtime = t.runtime.detection;
   const db = container.database.db;
   return {
     app,
@@ -152,10 +134,6 @@ export async function createFixture(opts: { now?: Date } = {}): Promise<Fixture>
       };
       return tenant;
     },
-    async close() {
-      await app.close();
-      await runtime.close();
-      await container.close();
-    },
+    close: () => t.close(),
   };
 }
