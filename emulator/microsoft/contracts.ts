@@ -52,6 +52,8 @@ export interface Principal {
   appId: string;
   /** Delegated scopes (`scp`) or application roles (`roles`). */
   scopes: Set<string>;
+  /** When the access token of the request expires (epoch ms, its `exp` claim); absent when not known. */
+  tokenExpiresAt?: number;
 }
 
 /** Authenticates a Graph request from its Authorization header; throws a GraphHttpError (401) when invalid. */

@@ -43,6 +43,15 @@ export interface SubscriptionRecord {
   encryptionCertificateId: string | null;
   notificationContentType: string;
   reauthorizationSent: boolean;
+  /**
+   * When the access token that created the subscription, or last renewed or reauthorized it, expires (epoch ms);
+   * null or absent when the caller's token carried no expiry. Challenges follow it (see SubscriptionEngine.sweep).
+   */
+  authorizedUntil?: number | null;
+  /** When the last token challenge (`reauthorizationRequired` for the token) was sent, or null. */
+  challengedAt?: number | null;
+  /** A token challenge is unanswered: once `authorizedUntil` has passed, change notifications are dropped. */
+  challengeOpen?: boolean;
   /** Created with `Prefer: IdType="ImmutableId"`: notifications name items by their immutable ids. */
   immutableIds?: boolean;
   stats: { delivered: number; failed: number; dropped: number; lastStatus: number | null; lastAt: number | null };
@@ -50,9 +59,15 @@ export interface SubscriptionRecord {
 
 /** One delivery attempt series, recorded for tests and the admin API. */
 export interface DeliveryRecord {
+  /** The subscription of the (first) notification in the POST. */
   subscriptionId: string;
   kind: 'change' | 'lifecycle';
+  /** The lifecycle event, or the change type of the (first) change notification. */
   event: string;
+  /** Notifications in the POST (change notifications are batched per notification URL); 1 for lifecycle ones. */
+  count?: number;
+  /** Why a change notification was not sent: `reauthorizationPending` (a token challenge is unanswered). */
+  reason?: string;
   url: string;
   ok: boolean;
   status: number;

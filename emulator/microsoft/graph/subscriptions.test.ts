@@ -96,6 +96,8 @@ describe('SubscriptionEngine', () => {
       calendarExists: (_userId, calendarId) => calendarId.startsWith('cal-'),
       // the receivers are plain http on 127.0.0.1
       allowHttpNotifications: true,
+      // one POST per change here; batching is tested over HTTPS in subscription-lifecycle.test.ts
+      batchWindowMs: 0,
     });
     hook = await receiver();
     life = await receiver();
@@ -195,9 +197,13 @@ describe('SubscriptionEngine', () => {
     await expect(create({ resource: 'me/calendars/unknown/events' })).rejects.toMatchObject({ status: 404 });
   });
 
-  it('caps the lifetime at the maximum and renews only expirationDateTime', async () => {
-    const rec = await create({ expirationDateTime: new Date(now + 30 * 86_400_000).toISOString() });
-    expect(rec.expiresAt).toBe(now + 10_080 * 60_000);
+  it('refuses a lifetime beyond the maximum and renews only expirationDateTime', async () => {
+    await expect(create({ expirationDateTime: new Date(now + 30 * 86_400_000).toISOString() })).rejects.toMatchObject({
+      status: 400,
+      code: 'ExtensionError',
+    });
+    const rec = await create({ expirationDateTime: new Date(now + 10_070 * 60_000).toISOString() });
+    expect(rec.expiresAt).toBe(now + 10_070 * 60_000);
     const p = delegated(ALICE);
     engine.renew(p, rec.id, { expirationDateTime: new Date(now + 7200_000).toISOString() });
     expect(rec.expiresAt).toBe(now + 7200_000);

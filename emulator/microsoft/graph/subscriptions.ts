@@ -26,15 +26,30 @@ export interface SubscriptionEngineOptions {
   directory: Directory;
   clock: Clock;
   caPem?: string;
-  /** Longest lifetime granted, in minutes (Outlook events: 10,080 = 7 days). Longer requests are capped. */
+  /**
+   * Longest lifetime, in minutes (Outlook events: 10,070, under 7 days). A create or renewal asking for more is refused
+   * with Graph's 400 ExtensionError "Subscription expiration can only be N minutes in the future."
+   */
   maxLifetimeMinutes?: number;
   validationTimeoutMs?: number;
   deliveryTimeoutMs?: number;
   retryDelaysMs?: number[];
   /** A `missed` lifecycle event is sent after this many notifications of a subscription were lost. */
   missedAfterFailures?: number;
-  /** `reauthorizationRequired` is sent this long before expiry (once per expiry time). */
+  /**
+   * `reauthorizationRequired` is sent this long before the subscription expires (once per expiry time), and this long
+   * before the access token that created, renewed or last reauthorized it expires (the token challenge).
+   */
   reauthorizationLeadMs?: number;
+  /** An unanswered token challenge is sent again after this long (Graph: every 15 minutes within the last hour). */
+  reauthorizationRepeatMs?: number;
+  /**
+   * Change notifications for one notification URL that happen within this window go out in one POST (Graph batches
+   * notifications of close changes, across subscriptions); 0 posts each notification on its own.
+   */
+  batchWindowMs?: number;
+  /** Most notifications in one POST; a fuller batch goes out at once. */
+  maxBatchSize?: number;
   sweepIntervalMs?: number;
   random?: () => number;
   /** Whether a mailbox has a calendar (for `…/calendars/{id}/events`); unknown calendars are a 404. */
@@ -68,17 +83,21 @@ export class SubscriptionEngine {
   private readonly o: Required<Omit<SubscriptionEngineOptions, 'caPem' | 'calendarExists' | 'allowHttpNotifications'>> &
     Pick<SubscriptionEngineOptions, 'calendarExists' | 'allowHttpNotifications'>;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly batches = new Map<string, { items: PendingNotification[]; timer: NodeJS.Timeout }>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly signer = new ValidationTokenSigner();
 
   constructor(opts: SubscriptionEngineOptions) {
     this.o = {
-      maxLifetimeMinutes: 10_080,
+      maxLifetimeMinutes: 10_070,
       validationTimeoutMs: 10_000,
       deliveryTimeoutMs: 3_000,
       retryDelaysMs: [1_000, 4_000, 16_000],
       missedAfterFailures: 1,
       reauthorizationLeadMs: 10 * 60_000,
+      reauthorizationRepeatMs: 15 * 60_000,
+      batchWindowMs: 50,
+      maxBatchSize: 100,
       sweepIntervalMs: 1_000,
       random: Math.random,
       ...opts,
@@ -126,6 +145,9 @@ export class SubscriptionEngine {
       tenantId: p.tenantId,
       target,
       reauthorizationSent: false,
+      authorizedUntil: p.tokenExpiresAt ?? null,
+      challengedAt: null,
+      challengeOpen: false,
       ...(opts.immutableIds ? { immutableIds: true } : {}),
       stats: { delivered: 0, failed: 0, dropped: 0, lastStatus: null, lastAt: null },
     };
@@ -146,7 +168,7 @@ export class SubscriptionEngine {
     return rec;
   }
 
-  /** PATCH: only `expirationDateTime` can change. */
+  /** PATCH: only `expirationDateTime` can change; a renewal also reauthorizes (the caller's token counts from now). */
   renew(p: Principal, id: string, body: unknown): SubscriptionRecord {
     const rec = this.get(p, id);
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw bad('The request body must be a JSON object.');
@@ -157,6 +179,7 @@ export class SubscriptionEngine {
     if (other.length) throw bad(`Only expirationDateTime can be updated; '${other[0]}' cannot.`);
     rec.expiresAt = this.grantExpiry(b.expirationDateTime);
     rec.reauthorizationSent = false;
+    this.answerChallenge(rec, p);
     return rec;
   }
 
@@ -165,24 +188,49 @@ export class SubscriptionEngine {
     this.subscriptions.delete(rec.id);
   }
 
-  /** POST /subscriptions/{id}/reauthorize: re-checks the caller's access and clears a pending reauthorization. */
+  /**
+   * POST /subscriptions/{id}/reauthorize: re-checks the caller's access and answers pending challenges; deliveries
+   * paused by an unanswered token challenge resume (what changed meanwhile is not sent again).
+   */
   reauthorize(p: Principal, id: string): void {
     const rec = this.get(p, id);
     this.authorize(p, rec.resource);
     rec.reauthorizationSent = false;
+    this.answerChallenge(rec, p);
   }
 
-  /** Fans a mailbox change out to every matching subscription. */
+  /**
+   * Whether change notifications of `s` are held back: a token challenge went out, is unanswered, and the token it is
+   * about has expired. Graph drops what happens meanwhile (concepts/change-notifications-lifecycle-events.md).
+   */
+  paused(s: SubscriptionRecord, now = this.o.clock()): boolean {
+    return !!s.challengeOpen && s.authorizedUntil != null && now >= s.authorizedUntil;
+  }
+
+  /** Fans a mailbox change out to every matching subscription (batched per notification URL). */
   handleChange(c: MailboxChange): void {
+    this.sweep(); // challenges due by now go out first, so a paused subscription is known
     const now = this.o.clock();
     for (const s of this.subscriptions.values()) {
       if (s.expiresAt <= now || !s.changeTypes.has(c.changeType) || !matches(s.target, c)) continue;
       const notification = changeNotification(s, c);
-      this.enqueue(s.notificationUrl, async () => {
-        if (!this.subscriptions.has(s.id)) return; // deleted while queued: Graph stops delivering
-        const body = s.includeResourceData ? await this.richPayload(s, notification) : { value: [notification] };
-        await this.client.notify(s.notificationUrl, body, (r) => this.recordChange(s, c.changeType, body, r));
-      });
+      if (this.paused(s, now)) {
+        s.stats.dropped += 1;
+        this.record({
+          subscriptionId: s.id,
+          kind: 'change',
+          event: c.changeType,
+          url: s.notificationUrl,
+          body: { value: [notification] },
+          ok: false,
+          status: 0,
+          attempts: 0,
+          dropped: true,
+          reason: 'reauthorizationPending',
+        });
+        continue;
+      }
+      this.buffer({ s, changeType: c.changeType, notification });
     }
   }
 
@@ -212,28 +260,44 @@ export class SubscriptionEngine {
     return true;
   }
 
-  /** Removes expired subscriptions and sends due `reauthorizationRequired` events. */
+  /**
+   * Removes expired subscriptions and sends due `reauthorizationRequired` events: once before the subscription expires,
+   * and before the access token behind it expires (`authorizedUntil`), again every `reauthorizationRepeatMs` while
+   * unanswered. Only subscriptions with a lifecycle URL are challenged (and so only they pause).
+   */
   sweep(): void {
     const now = this.o.clock();
+    const lead = this.o.reauthorizationLeadMs;
     for (const s of [...this.subscriptions.values()]) {
-      if (s.expiresAt <= now) this.subscriptions.delete(s.id);
-      else if (
-        !s.reauthorizationSent &&
-        s.lifecycleNotificationUrl &&
-        s.expiresAt - now <= this.o.reauthorizationLeadMs
-      ) {
+      if (s.expiresAt <= now) {
+        this.subscriptions.delete(s.id);
+        continue;
+      }
+      if (!s.lifecycleNotificationUrl) continue;
+      const tokenDue =
+        s.authorizedUntil != null &&
+        now >= s.authorizedUntil - lead &&
+        (s.challengedAt == null || now - s.challengedAt >= this.o.reauthorizationRepeatMs);
+      if (tokenDue) {
+        s.challengedAt = now;
+        s.challengeOpen = true;
+        this.triggerLifecycle(s.id, 'reauthorizationRequired');
+      } else if (!s.reauthorizationSent && s.expiresAt - now <= lead) {
         this.triggerLifecycle(s.id, 'reauthorizationRequired');
       }
     }
   }
 
-  /** Resolves when every queued delivery has finished (for tests). */
+  /** Resolves when every queued delivery has finished, pending batches sent at once (for tests). */
   async idle(): Promise<void> {
+    for (const url of [...this.batches.keys()]) this.flush(url);
     while (this.queues.size) await Promise.all([...this.queues.values()]);
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    for (const b of this.batches.values()) clearTimeout(b.timer);
+    this.batches.clear();
     await this.client.close();
   }
 
@@ -242,24 +306,90 @@ export class SubscriptionEngine {
     return subscriptionJson(s);
   }
 
-  /** includeResourceData: the resource data encrypted for the app's certificate, plus validation tokens. */
-  private async richPayload(s: SubscriptionRecord, n: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const cert = parseEncryptionCertificate(s.encryptionCertificate ?? '');
-    const encryptedContent = encryptResourceData(cert, s.encryptionCertificateId ?? '', n.resourceData);
-    const token = await this.signer.sign(s.tenantId, s.applicationId, this.o.clock());
-    return { value: [{ ...n, encryptedContent }], validationTokens: [token] };
+  /** A token challenge answered by `p` (reauthorize or renewal): the subscription is authorized until its token expires. */
+  private answerChallenge(s: SubscriptionRecord, p: Principal): void {
+    s.authorizedUntil = p.tokenExpiresAt ?? null;
+    s.challengeOpen = false;
   }
 
-  private recordChange(s: SubscriptionRecord, event: string, body: unknown, r: PostResult): void {
-    this.record({ subscriptionId: s.id, kind: 'change', event, url: s.notificationUrl, body, ...r });
-    s.stats.lastAt = this.o.clock();
-    s.stats.lastStatus = r.status;
-    if (r.ok) s.stats.delivered += 1;
-    else if (r.dropped) s.stats.dropped += 1;
-    else {
-      s.stats.failed += 1;
-      if (s.stats.failed % this.o.missedAfterFailures === 0 && this.subscriptions.has(s.id))
-        this.triggerLifecycle(s.id, 'missed');
+  /** Holds a notification for its URL's batch (sent when the window closes or the batch is full). */
+  private buffer(item: PendingNotification): void {
+    const url = item.s.notificationUrl;
+    if (this.o.batchWindowMs <= 0) {
+      this.deliver(url, [item]);
+      return;
+    }
+    let b = this.batches.get(url);
+    if (!b) {
+      const timer = setTimeout(() => this.flush(url), this.o.batchWindowMs);
+      timer.unref();
+      b = { items: [], timer };
+      this.batches.set(url, b);
+    }
+    b.items.push(item);
+    if (b.items.length >= this.o.maxBatchSize) this.flush(url);
+  }
+
+  private flush(url: string): void {
+    const b = this.batches.get(url);
+    if (!b) return;
+    this.batches.delete(url);
+    clearTimeout(b.timer);
+    this.deliver(url, b.items);
+  }
+
+  /** One POST carrying `items` (subscriptions deleted while they waited are left out, as Graph stops delivering). */
+  private deliver(url: string, items: PendingNotification[]): void {
+    this.enqueue(url, async () => {
+      const live = items.filter((i) => this.subscriptions.has(i.s.id));
+      if (!live.length) return;
+      const body = await this.payload(live);
+      await this.client.notify(url, body, (r) => this.recordChanges(url, live, body, r));
+    });
+  }
+
+  /**
+   * A changeNotificationCollection: includeResourceData items carry the resource data encrypted for their app's
+   * certificate, and the collection one validation token per app and tenant among them.
+   */
+  private async payload(items: PendingNotification[]): Promise<Record<string, unknown>> {
+    const value: Array<Record<string, unknown>> = [];
+    const tokens = new Map<string, Promise<string>>();
+    for (const { s, notification: n } of items) {
+      if (!s.includeResourceData) {
+        value.push(n);
+        continue;
+      }
+      const cert = parseEncryptionCertificate(s.encryptionCertificate ?? '');
+      const encryptedContent = encryptResourceData(cert, s.encryptionCertificateId ?? '', n.resourceData);
+      value.push({ ...n, encryptedContent });
+      const key = `${s.tenantId}/${s.applicationId}`;
+      if (!tokens.has(key)) tokens.set(key, this.signer.sign(s.tenantId, s.applicationId, this.o.clock()));
+    }
+    return tokens.size ? { value, validationTokens: await Promise.all(tokens.values()) } : { value };
+  }
+
+  private recordChanges(url: string, items: PendingNotification[], body: unknown, r: PostResult): void {
+    const first = items[0]!;
+    this.record({
+      subscriptionId: first.s.id,
+      kind: 'change',
+      event: first.changeType,
+      count: items.length,
+      url,
+      body,
+      ...r,
+    });
+    for (const s of new Set(items.map((i) => i.s))) {
+      s.stats.lastAt = this.o.clock();
+      s.stats.lastStatus = r.status;
+      if (r.ok) s.stats.delivered += 1;
+      else if (r.dropped) s.stats.dropped += 1;
+      else {
+        s.stats.failed += 1;
+        if (s.stats.failed % this.o.missedAfterFailures === 0 && this.subscriptions.has(s.id))
+          this.triggerLifecycle(s.id, 'missed');
+      }
     }
   }
 
@@ -278,13 +408,21 @@ export class SubscriptionEngine {
     });
   }
 
+  /** The requested expiry, refused beyond the maximum lifetime as Graph does (400 ExtensionError, not capped). */
   private grantExpiry(v: unknown): number {
     if (typeof v !== 'string') throw bad("The 'expirationDateTime' property is required.");
     const ms = Date.parse(v);
     if (!Number.isFinite(ms)) throw bad(`Invalid expirationDateTime '${v}'.`);
     const now = this.o.clock();
     if (ms <= now) throw bad('Subscription expiration must be in the future.');
-    return Math.min(ms, now + this.o.maxLifetimeMinutes * 60_000);
+    const max = this.o.maxLifetimeMinutes;
+    if (ms > now + max * 60_000)
+      throw new GraphHttpError(
+        400,
+        'ExtensionError',
+        `Subscription expiration can only be ${max} minutes in the future.`,
+      );
+    return ms;
   }
 
   /** Resolves the resource and checks the caller may subscribe to it. */
@@ -306,6 +444,13 @@ export class SubscriptionEngine {
     if (calendar && this.o.calendarExists && !this.o.calendarExists(target.userId, calendar)) throw notFound(resource);
     return target;
   }
+}
+
+/** A change notification waiting for its URL's batch. */
+interface PendingNotification {
+  s: SubscriptionRecord;
+  changeType: ChangeType;
+  notification: Record<string, unknown>;
 }
 
 function visibleTo(s: SubscriptionRecord, p: Principal): boolean {

@@ -4,13 +4,13 @@ import type { GraphContext } from './context.js';
 import { faultsFor } from '../faults.js';
 import { outboxFor } from './outbox.js';
 import { subscriptionEngine } from './subscription-engine-registry.js';
-import { LIFECYCLE_EVENTS, type LifecycleEvent } from './subscriptions.js';
+import { graphTimestamp, LIFECYCLE_EVENTS, type LifecycleEvent } from './subscriptions.js';
 import type { FaultRule, WebhookFaults } from './webhook-delivery.js';
 
 /**
  * Register at the root of the emulator server (not under /v1.0):
  * `PUT|GET /_emulator/webhook-faults`, `POST /_emulator/subscriptions/{id}/lifecycle {event}`,
- * `GET /_emulator/subscriptions`, `GET /_emulator/deliveries`, `GET|DELETE /_emulator/outbox`.
+ * `GET /_emulator/subscriptions` (with stats and the token challenge), `GET /_emulator/deliveries`, `GET|DELETE /_emulator/outbox`.
  */
 export default async function webhookAdminRoutes(app: FastifyInstance, ctx: GraphContext): Promise<void> {
   const engine = subscriptionEngine(ctx);
@@ -46,6 +46,10 @@ export default async function webhookAdminRoutes(app: FastifyInstance, ctx: Grap
       ...engine.toGraph(s),
       tenantId: s.tenantId,
       stats: s.stats,
+      // The token challenge: until when the last token authorized it, and whether a challenge is unanswered.
+      authorizedUntil: s.authorizedUntil != null ? graphTimestamp(s.authorizedUntil) : null,
+      reauthorizationPending: !!s.challengeOpen,
+      paused: engine.paused(s),
     })),
   }));
   app.get('/_emulator/deliveries', async () => ({ value: engine.deliveries }));

@@ -169,6 +169,7 @@ export function createAuthenticate(state: IdentityState): Authenticate {
               .split(' ')
               .filter(Boolean),
       ),
+      ...(typeof payload.exp === 'number' ? { tokenExpiresAt: payload.exp * 1000 } : {}),
     };
     return principal;
   };
