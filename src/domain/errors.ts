@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   bad_request: { kind: 'bad_request', message: 'The request is not valid.' },
   unsupported_media_type: { kind: 'unsupported_media', message: 'The request content type is not supported.' },
   payload_too_large: { kind: 'too_large', message: 'The request body is too large.' },
+  notification_batch_too_large: {
+    kind: 'too_large',
+    message: 'The notification batch holds more notifications than are accepted in one request; nothing was processed.',
+  },
   unauthenticated: { kind: 'unauthenticated', message: 'A valid API key is required (Authorization: Bearer <key>).' },
   forbidden: { kind: 'forbidden', message: 'This action is not allowed for the caller.' },
   not_found: { kind: 'not_found', message: 'The resource does not exist.' },

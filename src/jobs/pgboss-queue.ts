@@ -2,9 +2,11 @@
 import { sql } from 'kysely';
 import { PgBoss, fromPglite } from 'pg-boss';
 import type { Database } from '../stores/database.js';
-import type { JobQueue, SyncJob } from '../ports/jobs.js';
+import type { JobQueue, NotificationBatch, SyncJob } from '../ports/jobs.js';
 
 const SYNC_QUEUE = 'calendar-sync';
+/** Received Graph notification batches, one job per POST (the webhook answers once it is stored). */
+export const NOTIFICATION_QUEUE = 'graph-notifications';
 /**
  * Running sync jobs refresh a heartbeat every half of this; pg-boss's supervisor fails (and so retries) a job whose
  * heartbeat stopped, e.g. in a SIGKILLed worker, instead of leaving it active until `expireInSeconds` (15 minutes),
@@ -54,6 +56,19 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       if (!/exists/i.test(String(e))) throw e;
       await boss.updateQueue(SYNC_QUEUE, { heartbeatSeconds: SYNC_HEARTBEAT_SECONDS });
     });
+  await boss
+    // standard: every batch is a job of its own; a failed one is retried (its processing is idempotent).
+    .createQueue(NOTIFICATION_QUEUE, {
+      policy: 'standard',
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 300,
+    })
+    .catch((e: unknown) => {
+      if (!/exists/i.test(String(e))) throw e;
+    });
   const perMailbox = opts.perMailboxConcurrency ?? 2;
   const recurringQueue = async (name: string) =>
     boss
@@ -78,6 +93,22 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
           batchSize: 1,
           localConcurrency: o.concurrency ?? 4,
           groupConcurrency: perMailbox,
+          pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1,
+        },
+        async (jobs) => {
+          for (const j of jobs) await handler(j.data);
+        },
+      );
+    },
+    async enqueueNotifications(batch: NotificationBatch) {
+      await boss.send(NOTIFICATION_QUEUE, batch);
+    },
+    async workNotifications(handler, o = {}) {
+      await boss.work<NotificationBatch>(
+        NOTIFICATION_QUEUE,
+        {
+          batchSize: 1,
+          localConcurrency: o.concurrency ?? 2,
           pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1,
         },
         async (jobs) => {

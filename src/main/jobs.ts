@@ -21,6 +21,9 @@ import { isAppError } from '../domain/errors.js';
  * - `calendar-sync`: queued delta syncs (polls, change notifications, manual, outbound), each followed by its
  *   calendar's subscription upkeep (create, renew, recreate);
  * - `sync-poll`: queues the calendars whose poll is due;
+ * - `graph-notifications`: Graph change and lifecycle notification batches the webhook stored (and answered 202):
+ *   each is verified (subscription, clientState hash) and queues its calendar's sync, or marks a subscription for
+ *   reauthorization or re-creation, which that sync job then does;
  * - `detection`: customer detection and the metrics update on every synced page (runs inside `calendar-sync`);
  * - `outbox-deliveries`: signed health-signal and brief webhooks, brief e-mails, with retries;
  * - `prep-briefs`: queues the prep brief of each customer meeting that starts soon, once;
@@ -31,6 +34,7 @@ import { isAppError } from '../domain/errors.js';
 export const JOB_NAMES = [
   'calendar-sync',
   'sync-poll',
+  'graph-notifications',
   'detection',
   'outbox-deliveries',
   'prep-briefs',
@@ -129,6 +133,23 @@ export function createJobs(d: {
       running = true;
       // calendar-sync, sync-poll (detection runs inside each synced page)
       await d.sync.worker.start(opts.concurrency ?? 4);
+      // graph-notifications: a batch that fails is counted, logged and retried by the queue
+      await d.sync.queue.workNotifications(async (batch) => {
+        try {
+          const r = await d.sync.worker.processNotifications(batch);
+          metrics.notifications.inc({ outcome: 'queued' }, r.queued);
+          metrics.notifications.inc({ outcome: 'rejected' }, r.rejected);
+          if (r.rejected > 0)
+            log.warn(
+              { job: 'graph-notifications', rejected: r.rejected, subscriptionIds: r.rejectedSubscriptions },
+              'notifications dropped: unknown subscription or clientState mismatch',
+            );
+          ok('graph-notifications');
+        } catch (e) {
+          failed('graph-notifications', e, { items: batch.items.length });
+          throw e;
+        }
+      });
       // outbox-deliveries, prep-briefs
       timer = setInterval(() => {
         if (busy) return;

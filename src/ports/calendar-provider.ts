@@ -135,6 +135,11 @@ export interface ProviderCapabilities {
   rooms: boolean;
   /** Push notifications for changes (Graph subscriptions / Google watch channels). */
   subscriptions: boolean;
+  /**
+   * Subscriptions can be reauthorized without a renewal (`reauthorizeSubscription`): the provider pauses deliveries
+   * until it is answered (Graph `reauthorizationRequired` lifecycle notifications).
+   */
+  subscriptionReauthorization: boolean;
   onlineMeetingProvider: OnlineMeetingProvider | null;
 }
 
@@ -169,5 +174,10 @@ export interface CalendarProvider {
   listRooms(query?: RoomQuery): Promise<RoomInfo[]>;
   createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo>;
   renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo>;
+  /**
+   * Answers a reauthorization challenge with the connection's current access token, without changing the expiry
+   * (only when `capabilities.subscriptionReauthorization`). `not_found` when the subscription is gone.
+   */
+  reauthorizeSubscription?(id: string): Promise<void>;
   deleteSubscription(id: string): Promise<void>;
 }

@@ -10,6 +10,24 @@ export interface SyncJob {
   reason: string;
 }
 
+/** One received Graph notification, reduced to what its verification needs (no resource data is kept). */
+export interface ReceivedNotification {
+  subscriptionId: string;
+  /** SHA-256 (hex) of the clientState it carried, or null without one: the secret itself is never stored. */
+  clientStateHash: string | null;
+  /**
+   * Set on lifecycle notifications (`reauthorizationRequired`, `subscriptionRemoved`, `missed`); an unknown event is
+   * kept as sent and only queues a sync.
+   */
+  lifecycleEvent?: string;
+}
+
+/** One POST of Graph notifications as it was received (stored with one insert, processed after the 202). */
+export interface NotificationBatch {
+  receivedAt: string;
+  items: ReceivedNotification[];
+}
+
 export interface JobQueue {
   /**
    * Enqueues a calendar sync. At most one sync per calendar waits and one runs, so a burst of notifications
@@ -20,6 +38,13 @@ export interface JobQueue {
   workSync(handler: (job: SyncJob) => Promise<void>, opts?: { concurrency?: number }): Promise<void>;
   /** Jobs waiting or running. */
   depth(): Promise<{ queued: number; active: number }>;
+  /** Stores a received batch of notifications durably, as one job (one insert). */
+  enqueueNotifications(batch: NotificationBatch): Promise<void>;
+  /** Starts processing stored notification batches in this process; a batch whose handler throws is retried. */
+  workNotifications(
+    handler: (batch: NotificationBatch) => Promise<void>,
+    opts?: { concurrency?: number },
+  ): Promise<void>;
   /**
    * A recurring job shared by every process on the database: one schedule (re-registering replaces it) sends a job
    * every `everyMinutes`; at most one waits and one runs at a time, and a run missed while no process was up happens

@@ -27,6 +27,8 @@ export interface SyncState {
   lastError: string | null;
   subscriptionId: string | null;
   subscriptionExpiresAt: string | null;
+  /** When the provider asked to reauthorize the subscription (not answered yet), or null. */
+  subscriptionReauthorizeRequestedAt: string | null;
 }
 
 export interface SyncPage {
@@ -65,7 +67,10 @@ export interface DueTargetStore {
 }
 
 export interface SubscriptionStore {
-  /** Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). */
+  /**
+   * Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). A pending
+   * reauthorization request is cleared: a created or renewed subscription is authorized by the token that saved it.
+   */
   saveSubscription(
     calendarId: string,
     sub: { id: string; expiresAt: string; clientStateHash: string } | null,
@@ -74,6 +79,10 @@ export interface SubscriptionStore {
   /** The subscription of a calendar (Google channels are addressed by calendar in the webhook URL). */
   findByCalendarId(calendarId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
   markNotified(calendarId: string): Promise<void>;
+  /** Marks the calendar's subscription as asked to be reauthorized (kept until answered). */
+  requestReauthorization(calendarId: string): Promise<void>;
+  /** Clears a reauthorization request made at or before `requestedAt` (a later one stays). */
+  reauthorizationAnswered(calendarId: string, requestedAt: string): Promise<void>;
 }
 
 /** One calendar's stored sync facts, for the sync-status API (lag, next run and throttling are derived from them). */

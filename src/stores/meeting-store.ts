@@ -174,7 +174,7 @@ export class PgMeetingStore implements MeetingStore {
         .insertInto('outlook_calendar_sync')
         .values(v)
         .onConflict((oc) =>
-          oc.column('outlook_event_id').doUpdateSet({
+          oc.columns(['tenant_id', 'calendar_id', 'outlook_event_id']).doUpdateSet({
             meeting_id: v.meeting_id,
             change_key: v.change_key,
             sync_direction: 'outbound',
@@ -199,7 +199,7 @@ export class PgMeetingStore implements MeetingStore {
         .values(v)
         .onConflict((oc) =>
           oc
-            .column('google_event_id')
+            .columns(['tenant_id', 'calendar_id', 'google_event_id'])
             .doUpdateSet({ meeting_id: v.meeting_id, etag: v.etag, sync_direction: 'outbound', last_synced_at: now }),
         )
         .execute();
@@ -235,12 +235,16 @@ export class PgMeetingStore implements MeetingStore {
         await trx
           .updateTable('google_calendar_sync')
           .set({ etag: e.changeKey, sync_direction: 'outbound', last_synced_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('meeting_id', '=', meetingId)
           .where('google_event_id', '=', e.id)
           .execute();
       } else {
         await trx
           .updateTable('outlook_calendar_sync')
           .set({ change_key: e.changeKey, sync_direction: 'outbound', last_synced_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('meeting_id', '=', meetingId)
           .where('outlook_event_id', '=', e.id)
           .execute();
       }

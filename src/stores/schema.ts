@@ -159,6 +159,8 @@ export interface CalendarSyncStateTable {
   subscription_id: string | null;
   subscription_expires_at: NullableTimestamp;
   subscription_client_state_hash: string | null;
+  /** The provider asked to reauthorize the subscription (Graph reauthorizationRequired); cleared once answered. */
+  subscription_reauthorize_requested_at: NullableTimestamp;
   last_success_at: NullableTimestamp;
   last_attempt_at: NullableTimestamp;
   last_notification_at: NullableTimestamp;

@@ -162,6 +162,7 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
         lastError: null,
         subscriptionId: null,
         subscriptionExpiresAt: null,
+        subscriptionReauthorizeRequestedAt: null,
       };
     }
     return {
@@ -176,6 +177,7 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
       lastError: r.last_error,
       subscriptionId: r.subscription_id,
       subscriptionExpiresAt: toIso(r.subscription_expires_at),
+      subscriptionReauthorizeRequestedAt: toIso(r.subscription_reauthorize_requested_at),
     };
   }
 
@@ -348,8 +350,9 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
             ical_uid: e.iCalUId,
           })),
         )
+        // A provider event is (tenant, connection, calendar, provider id): migration 0009.
         .onConflict((oc) =>
-          oc.column('outlook_event_id').doUpdateSet((eb) => ({
+          oc.columns(['tenant_id', 'calendar_id', 'outlook_event_id']).doUpdateSet((eb) => ({
             meeting_id: eb.ref('excluded.meeting_id'),
             last_synced_at: now,
             change_key: eb.ref('excluded.change_key'),
@@ -374,7 +377,7 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
           })),
         )
         .onConflict((oc) =>
-          oc.column('google_event_id').doUpdateSet((eb) => ({
+          oc.columns(['tenant_id', 'calendar_id', 'google_event_id']).doUpdateSet((eb) => ({
             meeting_id: eb.ref('excluded.meeting_id'),
             last_synced_at: now,
             etag: eb.ref('excluded.etag'),
@@ -407,6 +410,7 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
       subscription_id: sub?.id ?? null,
       subscription_expires_at: sub?.expiresAt ?? null,
       subscription_client_state_hash: sub?.clientStateHash ?? null,
+      subscription_reauthorize_requested_at: null,
       updated_at: new Date(),
     };
     await this.db
@@ -444,6 +448,23 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
       .updateTable('calendar_sync_state')
       .set({ last_notification_at: new Date() })
       .where('calendar_id', '=', calendarId)
+      .execute();
+  }
+
+  async requestReauthorization(calendarId: string): Promise<void> {
+    await this.db
+      .updateTable('calendar_sync_state')
+      .set({ subscription_reauthorize_requested_at: new Date() })
+      .where('calendar_id', '=', calendarId)
+      .execute();
+  }
+
+  async reauthorizationAnswered(calendarId: string, requestedAt: string): Promise<void> {
+    await this.db
+      .updateTable('calendar_sync_state')
+      .set({ subscription_reauthorize_requested_at: null })
+      .where('calendar_id', '=', calendarId)
+      .where('subscription_reauthorize_requested_at', '<=', new Date(requestedAt))
       .execute();
   }
 

@@ -94,6 +94,8 @@ export class GoogleCalendarAdapter implements CalendarProvider {
       findMeetingTimes: false,
       rooms: opts.roomsEnabled,
       subscriptions: true,
+      // Watch channels have no reauthorization: they live until they expire or are stopped.
+      subscriptionReauthorization: false,
       onlineMeetingProvider: 'googleMeet',
     };
   }

@@ -59,6 +59,20 @@ const CAL_SELECT =
   '$select=id,name,owner,isDefaultCalendar,canEdit,allowedOnlineMeetingProviders,defaultOnlineMeetingProvider';
 const enc = encodeURIComponent;
 
+/**
+ * Graph refuses an Outlook event subscription expiring more than 10,070 minutes ahead (400 ExtensionError
+ * "Subscription expiration can only be 10070 minutes in the future."; the documentation says 10,080). Requests are kept
+ * under it with a margin for clock skew between this server and Graph.
+ */
+export const GRAPH_MAX_SUBSCRIPTION_MINUTES = 10_070;
+const SUBSCRIPTION_SKEW_MINUTES = 15;
+
+/** `expiresAt`, or the latest expiry Graph accepts when it asks for more. */
+function withinGraphMaximum(expiresAt: Instant): string {
+  const latest = Date.now() + (GRAPH_MAX_SUBSCRIPTION_MINUTES - SUBSCRIPTION_SKEW_MINUTES) * 60_000;
+  return new Date(Math.min(new Date(expiresAt).getTime(), latest)).toISOString();
+}
+
 interface Collection<T> {
   value?: T[];
   '@odata.nextLink'?: string;
@@ -76,6 +90,7 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       findMeetingTimes: true,
       rooms: opts.roomsEnabled,
       subscriptions: true,
+      subscriptionReauthorization: true,
       onlineMeetingProvider: 'teamsForBusiness',
     };
   }
@@ -340,7 +355,7 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     const sub = await this.graph.call<MicrosoftGraph.Subscription>({
       method: 'POST',
       path: '/subscriptions',
-      body: subscriptionParamsToGraph(params),
+      body: subscriptionParamsToGraph({ ...params, expiresAt: withinGraphMaximum(params.expiresAt) }),
     });
     return graphSubscriptionToInfo(sub);
   }
@@ -349,10 +364,15 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     const sub = await this.graph.call<MicrosoftGraph.Subscription>({
       method: 'PATCH',
       path: `/subscriptions/${enc(id)}`,
-      body: { expirationDateTime: new Date(expiresAt).toISOString() },
+      body: { expirationDateTime: withinGraphMaximum(expiresAt) },
       idempotent: true,
     });
     return graphSubscriptionToInfo(sub);
+  }
+
+  /** POST /subscriptions/{id}/reauthorize (204): answers a `reauthorizationRequired` challenge; the expiry stays. */
+  async reauthorizeSubscription(id: string): Promise<void> {
+    await this.graph.call({ method: 'POST', path: `/subscriptions/${enc(id)}/reauthorize`, idempotent: true });
   }
 
   async deleteSubscription(id: string): Promise<void> {

@@ -49,6 +49,7 @@ export class MockCalendarAdapter implements CalendarProvider {
     findMeetingTimes: false,
     rooms: true,
     subscriptions: true,
+    subscriptionReauthorization: true,
     onlineMeetingProvider: 'teamsForBusiness',
   };
 
@@ -350,6 +351,10 @@ export class MockCalendarAdapter implements CalendarProvider {
     if (!s) throw new AppError('not_found', 'No such subscription.');
     s.expiresAt = expiresAt;
     return { id, expiresAt };
+  }
+
+  async reauthorizeSubscription(id: string) {
+    if (!this.world.subscriptions.has(id)) throw new AppError('not_found', 'No such subscription.');
   }
 
   async deleteSubscription(id: string) {

@@ -1,9 +1,10 @@
 // Unit tests of the sync API's logic: status derived from stored facts, manual syncs, notification intake.
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../domain/errors.js';
-import type { SyncJob } from '../../ports/jobs.js';
+import type { NotificationBatch, SyncJob } from '../../ports/jobs.js';
 import type { CalendarSyncStatusRow, SyncTarget } from '../../ports/sync.js';
-import { SyncStatusService, type SyncStatusDeps } from './sync-status.js';
+import { MAX_NOTIFICATIONS_PER_BATCH, SyncStatusService, type SyncStatusDeps } from './sync-status.js';
+import { hashClientState } from './worker.js';
 
 const NOW = new Date('2026-05-04T12:00:00Z');
 
@@ -41,8 +42,9 @@ const target = (calendarId: string): SyncTarget => ({
   isShared: false,
 });
 
-function setup(rows: CalendarSyncStatusRow[], outcomes: Record<string, 'queued' | 'rejected'> = {}) {
+function setup(rows: CalendarSyncStatusRow[]) {
   const enqueued: SyncJob[] = [];
+  const stored: NotificationBatch[] = [];
   const counted: string[] = [];
   const gauges: Record<string, number> = {};
   const deps: SyncStatusDeps = {
@@ -56,9 +58,11 @@ function setup(rows: CalendarSyncStatusRow[], outcomes: Record<string, 'queued' 
         return true;
       },
       depth: async () => ({ queued: 2, active: 1 }),
+      enqueueNotifications: async (batch) => {
+        stored.push(batch);
+      },
     },
     worker: {
-      onNotification: async (n) => outcomes[n.subscriptionId] ?? 'rejected',
       onChannelNotification: async (n) => (n.state === 'sync' ? 'ignored' : 'queued'),
     },
     metrics: {
@@ -70,7 +74,7 @@ function setup(rows: CalendarSyncStatusRow[], outcomes: Record<string, 'queued' 
     notificationsEnabled: () => true,
     now: () => NOW,
   };
-  return { service: new SyncStatusService(deps), enqueued, counted, gauges };
+  return { service: new SyncStatusService(deps), enqueued, stored, counted, gauges };
 }
 
 describe('SyncStatusService.status', () => {
@@ -116,22 +120,39 @@ describe('SyncStatusService.requestSync', () => {
 });
 
 describe('SyncStatusService notification intake', () => {
-  it('counts every Graph notification and reports the dropped ones', async () => {
-    const { service, counted } = setup([], { good: 'queued' });
-    const dropped: string[] = [];
-    const accepted = await service.intakeGraphNotifications(
-      { value: [{ subscriptionId: 'good', clientState: 's' }, { subscriptionId: 'bad' }, { nothing: 1 }, null] },
-      (id) => dropped.push(id),
-    );
-    expect(accepted).toBe(1);
-    expect(dropped).toEqual(['bad']);
-    expect(counted).toEqual(['queued', 'rejected']);
+  it('stores a Graph batch as one job, keeping the clientState only as its hash and no resource data', async () => {
+    const { service, stored, enqueued } = setup([]);
+    const accepted = await service.intakeGraphNotifications({
+      value: [
+        { subscriptionId: 'good', clientState: 's', resourceData: { id: 'x' } },
+        { subscriptionId: 'life', clientState: 's', lifecycleEvent: 'missed' },
+        { subscriptionId: 'bad' },
+        { nothing: 1 },
+        null,
+      ],
+    });
+    expect(accepted).toBe(3);
+    expect(enqueued).toEqual([]);
+    expect(stored).toEqual([
+      {
+        receivedAt: NOW.toISOString(),
+        items: [
+          { subscriptionId: 'good', clientStateHash: hashClientState('s') },
+          { subscriptionId: 'life', clientStateHash: hashClientState('s'), lifecycleEvent: 'missed' },
+          { subscriptionId: 'bad', clientStateHash: null },
+        ],
+      },
+    ]);
   });
 
-  it('refuses a body without a value array', async () => {
-    const { service } = setup([]);
-    const e = await service.intakeGraphNotifications({}, () => undefined).catch((x: unknown) => x);
+  it('refuses a body without a value array, and more than the batch maximum, storing nothing', async () => {
+    const { service, stored } = setup([]);
+    const e = await service.intakeGraphNotifications({}).catch((x: unknown) => x);
     expect(isAppError(e, 'validation_failed')).toBe(true);
+    const big = { value: Array.from({ length: MAX_NOTIFICATIONS_PER_BATCH + 1 }, () => ({ subscriptionId: 'x' })) };
+    const tooMany = await service.intakeGraphNotifications(big).catch((x: unknown) => x);
+    expect(isAppError(tooMany, 'notification_batch_too_large')).toBe(true);
+    expect(stored).toEqual([]);
   });
 
   it('counts a Google push by its outcome', async () => {

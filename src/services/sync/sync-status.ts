@@ -2,15 +2,23 @@
 // and the Prometheus exposition (with the queue depth read at scrape time). Routes in http/routes/sync.ts call it.
 import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
-import type { JobQueue } from '../../ports/jobs.js';
+import type { JobQueue, ReceivedNotification } from '../../ports/jobs.js';
 import type { SyncStatusSource, SyncStore } from '../../ports/sync.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { SyncWorker } from './worker.js';
+import { hashClientState, type SyncWorker } from './worker.js';
+
+/**
+ * Most notifications accepted in one POST. Graph documents no maximum for a changeNotificationCollection; a POST of
+ * more is refused (413 notification_batch_too_large) before anything is stored or looked up.
+ */
+export const MAX_NOTIFICATIONS_PER_BATCH = 1_000;
+/** Longest subscription id or clientState kept (Graph: GUIDs, and clientState at most 128 characters). */
+const MAX_FIELD_LENGTH = 256;
 
 export interface SyncStatusDeps {
   store: Pick<SyncStore, 'listTargets'> & SyncStatusSource;
-  queue: Pick<JobQueue, 'enqueueSync' | 'depth'>;
-  worker: Pick<SyncWorker, 'onNotification' | 'onChannelNotification'>;
+  queue: Pick<JobQueue, 'enqueueSync' | 'depth' | 'enqueueNotifications'>;
+  worker: Pick<SyncWorker, 'onChannelNotification'>;
   metrics: Pick<Metrics, 'notifications' | 'queueDepth' | 'registry'>;
   /** The poll interval of users who set none. */
   pollIntervalSeconds: number;
@@ -55,8 +63,8 @@ export interface SyncStatusReport {
 /** A Graph change or lifecycle notification as posted (only `subscriptionId` is required to act on it). */
 export interface GraphNotification {
   subscriptionId?: unknown;
-  clientState?: string;
-  lifecycleEvent?: string;
+  clientState?: unknown;
+  lifecycleEvent?: unknown;
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -131,26 +139,34 @@ export class SyncStatusService {
   }
 
   /**
-   * A batch of Graph change or lifecycle notifications (`{ value: [...] }`): each is verified by the worker, which only
-   * enqueues a debounced sync. `onDropped` hears of each one with an unknown subscription or a wrong clientState.
+   * A POST of Graph change or lifecycle notifications (`{ value: [...] }`), acknowledged before any of it is processed:
+   * its shape and size are checked, what verification needs is kept (the clientState only as its hash, no resource
+   * data) and stored with one insert; the worker's `graph-notifications` job verifies each and queues the syncs.
+   * Returns how many were stored; items without a subscription id are ignored. A batch of more than
+   * MAX_NOTIFICATIONS_PER_BATCH is refused whole (`notification_batch_too_large`), nothing stored.
    */
-  async intakeGraphNotifications(body: unknown, onDropped: (subscriptionId: string) => void): Promise<number> {
+  async intakeGraphNotifications(body: unknown): Promise<number> {
     const batch = body as { value?: unknown } | null | undefined;
-    if (!batch || !Array.isArray(batch.value))
+    if (!batch || typeof batch !== 'object' || !Array.isArray(batch.value))
       throw new AppError('validation_failed', 'Expected { value: [ notifications ] }.');
-    let accepted = 0;
-    for (const n of batch.value as Array<GraphNotification | null | undefined>) {
-      if (typeof n?.subscriptionId !== 'string') continue;
-      const r = await this.d.worker.onNotification({
-        subscriptionId: n.subscriptionId,
-        clientState: n.clientState,
-        lifecycleEvent: n.lifecycleEvent,
+    if (batch.value.length > MAX_NOTIFICATIONS_PER_BATCH)
+      throw new AppError('notification_batch_too_large', undefined, {
+        details: { max: MAX_NOTIFICATIONS_PER_BATCH, received: batch.value.length },
       });
-      this.d.metrics.notifications.inc({ outcome: r });
-      if (r === 'queued') accepted++;
-      else onDropped(n.subscriptionId);
+    const items: ReceivedNotification[] = [];
+    for (const n of batch.value as Array<GraphNotification | null | undefined>) {
+      const id = n?.subscriptionId;
+      if (typeof id !== 'string' || !id || id.length > MAX_FIELD_LENGTH) continue;
+      const clientState = typeof n?.clientState === 'string' ? n.clientState.slice(0, MAX_FIELD_LENGTH) : '';
+      const event = typeof n?.lifecycleEvent === 'string' ? n.lifecycleEvent.slice(0, 64) : '';
+      items.push({
+        subscriptionId: id,
+        clientStateHash: clientState ? hashClientState(clientState) : null,
+        ...(event ? { lifecycleEvent: event } : {}),
+      });
     }
-    return accepted;
+    if (items.length) await this.d.queue.enqueueNotifications({ receivedAt: this.d.now().toISOString(), items });
+    return items.length;
   }
 
   /** A Google push for one calendar, verified by the worker: `queued`, `ignored` (channel creation) or `rejected`. */

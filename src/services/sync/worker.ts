@@ -1,6 +1,6 @@
 // The sync worker: runs queued calendar syncs, polls calendars on an interval, keeps change subscriptions alive.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { JobQueue, SyncJob } from '../../ports/jobs.js';
+import type { JobQueue, NotificationBatch, ReceivedNotification, SyncJob } from '../../ports/jobs.js';
 import { isAppError } from '../../domain/errors.js';
 import type { DueTargetStore, ProviderResolver, SubscriptionStore, SyncStore, SyncTarget } from '../../ports/sync.js';
 import type { SyncService } from './sync-service.js';
@@ -24,9 +24,14 @@ export const hashClientState = (s: string) => createHash('sha256').update(s).dig
 
 /** Constant-time comparison of a received clientState with the stored hash. */
 export function clientStateMatches(received: string, storedHash: string): boolean {
-  const a = Buffer.from(hashClientState(received), 'hex');
+  return clientStateHashMatches(hashClientState(received), storedHash);
+}
+
+/** Constant-time comparison of the hash of a received clientState (kept instead of the secret) with the stored hash. */
+export function clientStateHashMatches(receivedHash: string, storedHash: string): boolean {
+  const a = Buffer.from(receivedHash, 'hex');
   const b = Buffer.from(storedHash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The wait a throttled or unavailable provider asked for (`details.retryAfterSeconds`), or null. */
@@ -36,7 +41,18 @@ function retryAfterOf(e: unknown): number | null {
   return typeof s === 'number' && Number.isFinite(s) && s >= 0 ? s : null;
 }
 
-const SUBSCRIPTION_MINUTES = 10_080 - 60;
+/**
+ * Lifetime asked of a new or renewed subscription: Graph refuses more than 10,070 minutes for Outlook events (the
+ * adapter also keeps requests under it); an hour less leaves room for clock skew.
+ */
+const SUBSCRIPTION_MINUTES = 10_070 - 60;
+/** Renewed when less than this is left (a lifecycle challenge may renew earlier). */
+const RENEW_WITHIN_MS = 24 * 3600_000;
+/**
+ * Jobs queued by a lifecycle notification answer the provider before they sync: the sync then fetches what happened
+ * while deliveries were paused (reauthorizationRequired) or the subscription was gone (subscriptionRemoved).
+ */
+const UPKEEP_FIRST = new Set(['reauthorizationRequired', 'subscriptionRemoved']);
 /** Delay of the follow-up job after a throttled or unavailable subscription upkeep. */
 const SUBSCRIPTION_RETRY_SECONDS = 60;
 
@@ -60,6 +76,8 @@ export class SyncWorker {
    * queue runs at most once at a time per calendar, so several workers never create duplicate subscriptions.
    */
   async run(job: SyncJob): Promise<void> {
+    const upkeepFirst = UPKEEP_FIRST.has(job.reason);
+    if (upkeepFirst) await this.upkeep(job);
     const r = await this.sync
       .syncCalendar(job.tenantId, job.calendarId, { full: job.full })
       .catch(async (e: unknown) => {
@@ -84,27 +102,31 @@ export class SyncWorker {
       },
       'calendar synced',
     );
+    if (!upkeepFirst) await this.upkeep(job);
+  }
+
+  /** The calendar's subscription upkeep; its failures are logged (and retried soon when the provider was busy). */
+  private async upkeep(job: SyncJob): Promise<void> {
     const target = await this.store.getTarget(job.tenantId, job.calendarId);
-    if (target) {
-      await this.ensureSubscription(target).catch(async (e: unknown) => {
-        this.opts.log(
-          { calendarId: job.calendarId, err: e instanceof Error ? e.message : String(e) },
-          'subscription upkeep failed',
+    if (!target) return;
+    await this.ensureSubscription(target).catch(async (e: unknown) => {
+      this.opts.log(
+        { calendarId: job.calendarId, err: e instanceof Error ? e.message : String(e) },
+        'subscription upkeep failed',
+      );
+      // Throttled or unavailable: try again in a job of its own soon; without a subscription no notification brings
+      // the calendar's next job, so it would otherwise wait for the poll.
+      if (isAppError(e, 'provider_throttled') || isAppError(e, 'provider_unavailable'))
+        await this.queue.enqueueSync(
+          {
+            tenantId: job.tenantId,
+            calendarId: job.calendarId,
+            connectionId: job.connectionId,
+            reason: 'subscription-retry',
+          },
+          { delaySeconds: Math.max(SUBSCRIPTION_RETRY_SECONDS, retryAfterOf(e) ?? 0) },
         );
-        // Throttled or unavailable: try again in a job of its own soon; without a subscription no notification brings
-        // the calendar's next job, so it would otherwise wait for the poll.
-        if (isAppError(e, 'provider_throttled') || isAppError(e, 'provider_unavailable'))
-          await this.queue.enqueueSync(
-            {
-              tenantId: job.tenantId,
-              calendarId: job.calendarId,
-              connectionId: job.connectionId,
-              reason: 'subscription-retry',
-            },
-            { delaySeconds: Math.max(SUBSCRIPTION_RETRY_SECONDS, retryAfterOf(e) ?? 0) },
-          );
-      });
-    }
+    });
   }
 
   /**
@@ -176,7 +198,12 @@ export class SyncWorker {
     return n;
   }
 
-  /** Creates or renews the change subscription of an own calendar (shared calendars are polled). */
+  /**
+   * Creates, renews or reauthorizes the change subscription of an own calendar (shared calendars are polled). A
+   * pending reauthorization request (a `reauthorizationRequired` lifecycle notification) is answered whatever the
+   * expiry: with `reauthorizeSubscription` where the provider has it (a renewal also reauthorizes); a subscription the
+   * provider no longer knows is created anew.
+   */
   async ensureSubscription(t: SyncTarget): Promise<void> {
     if (!this.opts.publicBaseUrl || t.isShared) return;
     const provider = this.providers.forTarget(t);
@@ -184,13 +211,23 @@ export class SyncWorker {
     const state = await this.store.getState(t.calendarId);
     const now = this.opts.now().getTime();
     const expiresAt = new Date(now + SUBSCRIPTION_MINUTES * 60_000).toISOString();
-    if (
-      state.subscriptionId &&
-      state.subscriptionExpiresAt &&
-      Date.parse(state.subscriptionExpiresAt) - now > 24 * 3600_000
-    )
-      return;
-    if (state.subscriptionId) {
+    const requested = state.subscriptionReauthorizeRequestedAt;
+    const lasting = !!state.subscriptionExpiresAt && Date.parse(state.subscriptionExpiresAt) - now > RENEW_WITHIN_MS;
+    let gone = false;
+    if (state.subscriptionId && requested && lasting && provider.reauthorizeSubscription) {
+      try {
+        await provider.reauthorizeSubscription(state.subscriptionId);
+        await this.subs.reauthorizationAnswered(t.calendarId, requested);
+        this.opts.log({ calendarId: t.calendarId }, 'subscription reauthorized');
+        return;
+      } catch (e) {
+        if (!isAppError(e, 'not_found')) throw e;
+        this.opts.log({ calendarId: t.calendarId }, 'subscription to reauthorize is gone: creating a new one');
+        gone = true;
+      }
+    }
+    if (state.subscriptionId && !requested && lasting) return;
+    if (state.subscriptionId && !gone) {
       try {
         const r = await provider.renewSubscription(state.subscriptionId, expiresAt);
         const existing = await this.subs.findBySubscriptionId(state.subscriptionId);
@@ -227,20 +264,58 @@ export class SyncWorker {
     });
   }
 
-  /** A change notification: verified, then only a debounced sync is enqueued (the webhook answers at once). */
+  /**
+   * A stored batch of Graph notifications (the webhook answered 202 once it was stored): each distinct notification is
+   * verified by its subscription and clientState hash, then only queues work, the provider is never called here:
+   * - a change, or `missed`: a debounced sync of the calendar;
+   * - `reauthorizationRequired`: the subscription is marked, and the calendar's job answers it (upkeep first);
+   * - `subscriptionRemoved`: the subscription is forgotten, and the calendar's job creates a new one, then syncs.
+   * Idempotent: a retried batch queues the same (collapsed) jobs again.
+   */
+  async processNotifications(
+    batch: NotificationBatch,
+  ): Promise<{ queued: number; rejected: number; rejectedSubscriptions: string[] }> {
+    const outcome = new Map<string, 'queued' | 'rejected'>();
+    let queued = 0;
+    let rejected = 0;
+    const rejectedSubscriptions = new Set<string>();
+    for (const n of batch.items) {
+      const key = `${n.subscriptionId}\u0000${n.clientStateHash ?? ''}\u0000${n.lifecycleEvent ?? ''}`;
+      let r = outcome.get(key);
+      if (!r) {
+        r = await this.onReceived(n);
+        outcome.set(key, r);
+      }
+      if (r === 'queued') queued++;
+      else {
+        rejected++;
+        rejectedSubscriptions.add(n.subscriptionId);
+      }
+    }
+    return { queued, rejected, rejectedSubscriptions: [...rejectedSubscriptions] };
+  }
+
+  /** A change or lifecycle notification with its clientState as received (hashed here); see processNotifications. */
   async onNotification(n: {
     subscriptionId: string;
     clientState: string | undefined;
     lifecycleEvent?: string;
   }): Promise<'queued' | 'rejected'> {
+    return this.onReceived({
+      subscriptionId: n.subscriptionId,
+      clientStateHash: n.clientState ? hashClientState(n.clientState) : null,
+      ...(n.lifecycleEvent ? { lifecycleEvent: n.lifecycleEvent } : {}),
+    });
+  }
+
+  private async onReceived(n: ReceivedNotification): Promise<'queued' | 'rejected'> {
     const found = await this.subs.findBySubscriptionId(n.subscriptionId);
-    if (!found || !n.clientState || !clientStateMatches(n.clientState, found.clientStateHash)) return 'rejected';
+    if (!found || !n.clientStateHash || !clientStateHashMatches(n.clientStateHash, found.clientStateHash))
+      return 'rejected';
     const t = found.target;
     await this.subs.markNotified(t.calendarId);
-    if (n.lifecycleEvent === 'subscriptionRemoved' || n.lifecycleEvent === 'reauthorizationRequired') {
-      if (n.lifecycleEvent === 'subscriptionRemoved') await this.subs.saveSubscription(t.calendarId, null);
-      await this.ensureSubscription(t).catch(() => undefined);
-    }
+    if (n.lifecycleEvent === 'reauthorizationRequired') await this.subs.requestReauthorization(t.calendarId);
+    if (n.lifecycleEvent === 'subscriptionRemoved') await this.subs.saveSubscription(t.calendarId, null);
     await this.queue.enqueueSync(
       {
         tenantId: t.tenantId,

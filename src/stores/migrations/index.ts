@@ -8,6 +8,8 @@ import * as m0005 from './0005_scheduling.js';
 import * as m0006 from './0006_metrics.js';
 import * as m0007 from './0007_calendar_settings.js';
 import * as m0008 from './0008_google_channel_token.js';
+import * as m0009 from './0009_provider_event_identity.js';
+import * as m0010 from './0010_subscription_reauthorization.js';
 import * as m0012 from './0012_tenant_revisions.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,5 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_metrics': m0006,
   '0007_calendar_settings': m0007,
   '0008_google_channel_token': m0008,
+  '0009_provider_event_identity': m0009,
+  '0010_subscription_reauthorization': m0010,
   '0012_tenant_revisions': m0012,
 };
