@@ -57,7 +57,8 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       await boss.updateQueue(SYNC_QUEUE, { heartbeatSeconds: SYNC_HEARTBEAT_SECONDS });
     });
   await boss
-    // standard: every batch is a job of its own; a failed one is retried (its processing is idempotent).
+    // standard: every batch is a job of its own; a failed one is retried (its processing is idempotent). A processed
+    // batch is kept an hour (not pg-boss's week): a busy mailbox posts many.
     .createQueue(NOTIFICATION_QUEUE, {
       policy: 'standard',
       retryLimit: 5,
@@ -65,6 +66,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       retryBackoff: true,
       retryDelayMax: 300,
       expireInSeconds: 300,
+      deleteAfterSeconds: 3600,
     })
     .catch((e: unknown) => {
       if (!/exists/i.test(String(e))) throw e;
