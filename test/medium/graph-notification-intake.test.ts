@@ -25,8 +25,8 @@ interface EmulatorSubscription {
 }
 
 beforeAll(async () => {
-  // Notifications of changes within 400 ms of each other share a POST (Graph batches close changes too).
-  t = await startTestEmulator({ minimalSeed: true, subscriptions: { batchWindowMs: 400 } });
+  // Notifications of changes within 1.5 s of each other share a POST (Graph batches close changes too).
+  t = await startTestEmulator({ minimalSeed: true, subscriptions: { batchWindowMs: 1500 } });
   database = await createTestDatabase();
   // The worker is started by the test: first only the HTTP service receives notifications.
   s = await startSyncServer({ baseUrl: t.emu.baseUrl, caFile: t.emu.caFile, app: t.emu.app }, t.agent, database, {

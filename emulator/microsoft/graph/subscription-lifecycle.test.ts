@@ -96,6 +96,11 @@ async function subscribe(bearer: string, hook: Receiver, life: Receiver | null, 
 }
 
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+/** Waits until `probe` holds (deliveries are asynchronous), at most 10 s; a last settle shows nothing more came. */
+async function until(probe: () => boolean): Promise<void> {
+  for (const end = Date.now() + 10_000; !probe() && Date.now() < end;) await settle(50);
+  await settle();
+}
 const lifecycleEvents = (r: Receiver) => r.posts.flatMap((p) => p.value.map((n) => n.lifecycleEvent));
 const created = (r: Receiver) => r.posts.flatMap((p) => p.value.filter((n) => n.changeType === 'created'));
 
@@ -144,12 +149,13 @@ describe('subscription lifecycle (HTTPS)', () => {
     expect(lifecycleEvents(life)).toEqual([]);
     emu.clock.advance(2 * MINUTE); // 9 minutes left: challenged (the subscription itself has days left)
     await sweep();
+    await until(() => lifecycleEvents(life).length > 0);
     expect(lifecycleEvents(life)).toEqual(['reauthorizationRequired']);
     expect(life.posts[0]!.value[0]).toMatchObject({ subscriptionId: id, clientState: 'secret' });
 
     // Until the token expires, changes still flow.
     expect((await graph('POST', '/me/events', await token(), event('Before expiry'))).status).toBe(201);
-    await settle();
+    await until(() => created(hook).length > 0);
     expect(created(hook)).toHaveLength(1);
 
     // The token expired and the challenge is unanswered: changes are dropped, not queued.
@@ -172,20 +178,21 @@ describe('subscription lifecycle (HTTPS)', () => {
     expect((await graph('POST', `/subscriptions/${id}/reauthorize`, first)).status).toBe(401);
     emu.clock.advance(5 * MINUTE);
     await sweep();
+    await until(() => lifecycleEvents(life).length > 1);
     expect(lifecycleEvents(life)).toEqual(['reauthorizationRequired', 'reauthorizationRequired']);
 
     // Reauthorized with a current token: 204, and changes flow again (what happened meanwhile is not resent).
     const fresh = await token();
     expect((await graph('POST', `/subscriptions/${id}/reauthorize`, fresh)).status).toBe(204);
     expect((await graph('POST', '/me/events', fresh, event('After reauthorization'))).status).toBe(201);
-    await settle();
+    await until(() => created(hook).length > 1);
     expect(created(hook)).toHaveLength(2);
     const sent = created(hook).map((n) => (n.resourceData as { id: string }).id);
     expect(new Set(sent).size).toBe(2);
   });
 
   it('sends the notifications of close changes to one URL in one POST, across subscriptions', async () => {
-    await start({ batchWindowMs: 400 });
+    await start({ batchWindowMs: 1500 });
     const hook = await receiver();
     receivers.push(hook);
     const [adele, other] = [emu.users[0]!, emu.users[1]!];
@@ -197,7 +204,7 @@ describe('subscription lifecycle (HTTPS)', () => {
       graph('POST', '/me/events', b, event('Three')),
     ]);
     expect(writes.map((w) => w.status)).toEqual([201, 201, 201]);
-    await settle(800);
+    await until(() => hook.posts.length > 0);
     expect(hook.posts).toHaveLength(1);
     const batch = hook.posts[0]!.value;
     expect(batch).toHaveLength(3);
