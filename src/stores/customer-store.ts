@@ -23,6 +23,13 @@ const toCustomer = (r: CustomerRow, stakeholders: StakeholderRow[]): Customer =>
   updatedAt: r.updated_at.toISOString(),
 });
 
+/** PostgreSQL's foreign_key_violation: the row referenced (here the customer) is gone. */
+const FOREIGN_KEY_VIOLATION = '23503';
+const isForeignKeyViolation = (e: unknown): boolean => {
+  const x = e as { code?: string; cause?: { code?: string } } | null;
+  return x?.code === FOREIGN_KEY_VIOLATION || x?.cause?.code === FOREIGN_KEY_VIOLATION;
+};
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids that are not UUIDs can match nothing; checking first avoids a database cast error. */
 export const isUuid = (id: string): boolean => UUID.test(id);
@@ -132,6 +139,8 @@ export class PgCustomerStore implements CustomerStore {
     input: { email: string; name?: string | null; role?: string | null },
   ) {
     if (!(await this.get(tenantId, customerId))) return null;
+    // A deletion of the customer may commit between that read and this insert: the insert then fails on the
+    // customer reference, which is the same answer as no customer.
     const row = await this.db
       .insertInto('stakeholders')
       .values({
@@ -145,8 +154,12 @@ export class PgCustomerStore implements CustomerStore {
         oc.columns(['customer_id', 'email']).doUpdateSet({ name: input.name ?? null, role: input.role ?? null }),
       )
       .returningAll()
-      .executeTakeFirstOrThrow();
-    return toStakeholder(row);
+      .executeTakeFirstOrThrow()
+      .catch((e: unknown) => {
+        if (isForeignKeyViolation(e)) return null;
+        throw e;
+      });
+    return row ? toStakeholder(row) : null;
   }
 
   async removeStakeholder(tenantId: string, customerId: string, stakeholderId: string) {

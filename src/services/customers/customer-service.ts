@@ -56,7 +56,13 @@ function normalizeInput(input: Partial<CustomerInput>, validatePattern: PatternV
     out.subjectPatterns = patterns;
   }
   if (input.stakeholders !== undefined) {
-    out.stakeholders = input.stakeholders.map((s) => normalizeStakeholder(s));
+    // One stakeholder per address (addresses compare case-insensitively): a later entry's name or role wins.
+    const byEmail = new Map<string, ReturnType<typeof normalizeStakeholder>>();
+    for (const s of input.stakeholders.map((x) => normalizeStakeholder(x))) {
+      const prev = byEmail.get(s.email);
+      byEmail.set(s.email, prev ? { email: s.email, name: s.name ?? prev.name, role: s.role ?? prev.role } : s);
+    }
+    out.stakeholders = [...byEmail.values()];
   }
   return out;
 }
