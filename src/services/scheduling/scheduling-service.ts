@@ -94,6 +94,8 @@ export class SchedulingService {
   async proposeCreate(actor: Actor, input: MeetingInput): Promise<ProposalRecord> {
     const c = await this.ctx(actor);
     const customer = input.customerId ? await this.d.customers.get(actor, input.customerId) : null;
+    // A template of the caller's tenant only (another tenant's id is not_found, like any other id).
+    if (input.templateId) await this.templates.resolve(actor, { id: input.templateId });
     return this.propose(c, input, customer);
   }
 
