@@ -640,7 +640,13 @@ export interface Paths {
             ownDomains?: Array<string>;
             sharedCalendarVisibility?: 'owner' | 'team';
             engagementWeights?: {
-              [key: string]: number;
+              recency?: number;
+              frequency?: number;
+              breadth?: number;
+              executive?: number;
+              attendance?: number;
+              trend?: number;
+              upcoming?: number;
             };
             healthWebhookThreshold?: number;
             healthWebhookUrl?: string | null;
@@ -954,7 +960,13 @@ export interface Paths {
         ownDomains?: Array<string>;
         sharedCalendarVisibility?: 'owner' | 'team';
         engagementWeights?: {
-          [key: string]: number;
+          recency?: number;
+          frequency?: number;
+          breadth?: number;
+          executive?: number;
+          attendance?: number;
+          trend?: number;
+          upcoming?: number;
         };
         healthWebhookThreshold?: number;
         healthWebhookUrl?: string | null;
@@ -969,7 +981,13 @@ export interface Paths {
         ownDomains?: Array<string>;
         sharedCalendarVisibility?: 'owner' | 'team';
         engagementWeights?: {
-          [key: string]: number;
+          recency?: number;
+          frequency?: number;
+          breadth?: number;
+          executive?: number;
+          attendance?: number;
+          trend?: number;
+          upcoming?: number;
         };
         healthWebhookThreshold?: number;
         healthWebhookUrl?: string | null;
