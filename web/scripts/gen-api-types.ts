@@ -1,4 +1,5 @@
 // Generates web/src/api/types.gen.ts from the server's OpenAPI document (what /docs/json serves): `npx tsx web/scripts/gen-api-types.ts`.
+// Deprecated operations (the /api/outlook/calendar aliases) are left out, so the web app can only call canonical paths.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ type Schema = {
   description?: string;
 };
 interface Operation {
+  deprecated?: boolean;
   parameters?: Array<{ in: string; name: string; required?: boolean; schema?: Schema }>;
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
@@ -130,7 +132,7 @@ function renderRaw(doc: OpenApiDoc): string {
     out.push(`  ${key(ident(name))}: ${tsType(s, '  ')};`);
   out.push('}', '', 'export interface Paths {');
   for (const [path, ops] of Object.entries(doc.paths ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const methods = METHODS.filter((m) => ops[m]);
+    const methods = METHODS.filter((m) => ops[m] && !ops[m].deprecated);
     if (!methods.length) continue;
     out.push(`  ${JSON.stringify(path)}: {`);
     for (const m of methods) out.push(`    ${m}: ${operationType(ops[m]!, '    ')};`);

@@ -1,14 +1,14 @@
-// The Outlook calendar REST API (provider-neutral): events from the synced table, proposals for changes, availability,
-// suggested times and rooms. Thin: schema, auth, one service call.
+// The calendar REST API (provider-neutral, at /api/calendar; /api/outlook/calendar is its deprecated alias): events from
+// the synced table, proposals for changes, availability, suggested times and rooms. Thin: schema, auth, one service call.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
+import { aliasedRoutes, CALENDAR_PREFIXES } from '../route-aliases.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
 import { Proposal, proposalView } from './proposals.js';
 
-const BASE = '/api/outlook/calendar';
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -153,9 +153,10 @@ const Room = Type.Object({
 export function calendarRoutes(service: SchedulingService): RouteModule {
   return async (app: FastifyInstance) => {
     app.addSchema(Event);
+    const cal = aliasedRoutes(app, CALENDAR_PREFIXES);
     const tags = ['calendar'];
-    app.get(
-      `${BASE}/events`,
+    cal.get(
+      '/events',
       {
         schema: {
           tags,
@@ -179,8 +180,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         return { ...(await service.listEvents(actorOf(req), { ...q, limit, offset })), limit, offset };
       },
     );
-    app.post(
-      `${BASE}/events`,
+    cal.post(
+      '/events',
       {
         schema: {
           tags,
@@ -194,8 +195,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           .status(201)
           .send(proposalView(await service.proposeCreate(actorOf(req), req.body as Static<typeof CreateBody>))),
     );
-    app.put(
-      `${BASE}/events/:id`,
+    cal.put(
+      '/events/:id',
       {
         schema: {
           tags,
@@ -219,8 +220,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
       },
     );
-    app.delete(
-      `${BASE}/events/:id`,
+    cal.delete(
+      '/events/:id',
       {
         schema: {
           tags,
@@ -236,8 +237,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
       },
     );
-    app.get(
-      `${BASE}/availability`,
+    cal.get(
+      '/availability',
       {
         schema: {
           tags,
@@ -270,8 +271,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         });
       },
     );
-    app.post(
-      `${BASE}/findmeetingtimes`,
+    cal.post(
+      '/findmeetingtimes',
       {
         schema: {
           tags,
@@ -295,8 +296,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         });
       },
     );
-    app.get(
-      `${BASE}/rooms`,
+    cal.get(
+      '/rooms',
       {
         schema: {
           tags,

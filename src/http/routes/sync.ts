@@ -7,6 +7,7 @@ import { SyncStatusService } from '../../services/sync/sync-status.js';
 import type { Metrics } from '../../services/telemetry/metrics.js';
 import type { SyncWorker } from '../../services/sync/worker.js';
 import { actorOf } from '../auth.js';
+import { aliasedRoutes, CALENDAR_PREFIXES } from '../route-aliases.js';
 import { errors, Uuid } from '../schemas.js';
 
 export interface SyncRouteDeps {
@@ -52,8 +53,9 @@ const NOTIFICATION_BODY_LIMIT = 2 * 1_048_576;
 export function syncRoutes(d: SyncRouteDeps) {
   const sync = new SyncStatusService(d);
   return async (app: FastifyInstance): Promise<void> => {
-    app.get(
-      '/api/outlook/calendar/sync-status',
+    const cal = aliasedRoutes(app, CALENDAR_PREFIXES);
+    cal.get(
+      '/sync-status',
       {
         schema: {
           tags: ['sync'],
@@ -80,8 +82,8 @@ export function syncRoutes(d: SyncRouteDeps) {
       { calendarId: Type.Optional(Uuid), full: Type.Optional(Type.Boolean()) },
       { additionalProperties: false },
     );
-    app.post(
-      '/api/outlook/calendar/sync',
+    cal.post(
+      '/sync',
       {
         schema: {
           tags: ['sync'],

@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox';
 import { AppError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
+import { aliasedRoutes, CALENDAR_PREFIXES } from '../route-aliases.js';
 import { errors, IdParams } from '../schemas.js';
 
 /** Client-side routes answered with index.html (the SPA fallback is this explicit list, so nothing else is shadowed). */
@@ -88,8 +89,8 @@ export function webRoutes(d: WebRouteDeps): RouteModule {
             .send(await index()),
         );
     });
-    app.get(
-      '/api/outlook/calendar/events/:id/body',
+    aliasedRoutes(app, CALENDAR_PREFIXES).get(
+      '/events/:id/body',
       {
         schema: {
           tags: ['calendar'],

@@ -1,7 +1,7 @@
 // Synced meetings as the calendar page reads them: the typed list plus the loosely typed extra fields it carries.
 import { api, type ResponseOf } from './client';
 
-type EventView = ResponseOf<'/api/outlook/calendar/events', 'get'>['items'][number];
+type EventView = ResponseOf<'/api/calendar/events', 'get'>['items'][number];
 
 /** CalendarEventView allows more properties than it names; these are the ones the page shows. */
 export interface Meeting extends EventView {
@@ -20,7 +20,7 @@ export interface Meeting extends EventView {
 export async function meetingsBetween(start: string, end: string, signal?: AbortSignal): Promise<Meeting[]> {
   const out: Meeting[] = [];
   for (let offset = 0; ; offset += 200) {
-    const page = await api.get('/api/outlook/calendar/events', { query: { start, end, limit: 200, offset }, signal });
+    const page = await api.get('/api/calendar/events', { query: { start, end, limit: 200, offset }, signal });
     out.push(...(page.items as Meeting[]));
     if (page.items.length < 200 || out.length >= page.total) return out;
   }

@@ -176,6 +176,234 @@ export interface Schemas {
 }
 
 export interface Paths {
+  '/api/calendar/availability': {
+    get: {
+      params: never;
+      query: {
+        start: string;
+        end: string;
+        attendees?: Array<string>;
+        rooms?: Array<string>;
+        granularity?: number;
+        timeZone?: string;
+      };
+      body: never;
+      response: {
+        range: {
+          start: string;
+          end: string;
+        };
+        timeZone: string;
+        slotMinutes: number;
+        schedules: Array<{
+          email: string;
+          status: string;
+          kind: string;
+          [key: string]: unknown;
+        }>;
+        grid: {
+          [key: string]: unknown;
+        };
+        completeness: {
+          total: number;
+          current: number;
+          text: string;
+          [key: string]: unknown;
+        };
+      };
+    };
+  };
+  '/api/calendar/events': {
+    get: {
+      params: never;
+      query: {
+        limit?: number;
+        offset?: number;
+        start?: string;
+        end?: string;
+        calendarId?: string;
+        customerId?: string;
+      };
+      body: never;
+      response: {
+        items: Array<Schemas['CalendarEventView']>;
+        total: number;
+        limit: number;
+        offset: number;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        subject: string;
+        bodyHtml?: string;
+        start: string;
+        end: string;
+        timeZone?: string;
+        attendees: Array<{
+          email: string;
+          name?: string | null;
+          type?: 'required' | 'optional';
+        }>;
+        room?: string | null;
+        onlineMeeting?: boolean;
+        reminderMinutes?: number | null;
+        calendarId?: string;
+        customerId?: string | null;
+        templateId?: string | null;
+      };
+      response: Schemas['Proposal'];
+    };
+  };
+  '/api/calendar/events/{id}': {
+    put: {
+      params: { id: string };
+      query: never;
+      body: {
+        subject?: string;
+        bodyHtml?: string;
+        start?: string;
+        end?: string;
+        attendees?: Array<{
+          email: string;
+          name?: string | null;
+          type?: 'required' | 'optional';
+        }>;
+        room?: string | null;
+        onlineMeeting?: boolean;
+        reminderMinutes?: number | null;
+      };
+      response: {
+        status: 'applied' | 'proposed';
+        event?: Schemas['CalendarEventView'] | (null | null);
+        proposal?: Schemas['Proposal'];
+      };
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        status: 'applied' | 'proposed';
+        event?: Schemas['CalendarEventView'] | (null | null);
+        proposal?: Schemas['Proposal'];
+      };
+    };
+  };
+  '/api/calendar/events/{id}/body': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        contentType: string;
+        content: string;
+      };
+    };
+  };
+  '/api/calendar/findmeetingtimes': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        attendees: Array<{
+          email: string;
+          type?: 'required' | 'optional';
+        }>;
+        rooms?: Array<string>;
+        window: {
+          start: string;
+          end: string;
+        };
+        durationMinutes: number;
+        minimumAttendeePercentage?: number;
+        maxCandidates?: number;
+        isOrganizerOptional?: boolean;
+        workHoursOnly?: boolean;
+        timeZone?: string;
+      };
+      response: {
+        engine: string;
+        emptySuggestionsReason: string;
+        suggestions: Array<{
+          start: string;
+          end: string;
+          confidence: number;
+          organizerAvailability: string;
+          rooms: Array<string>;
+          suggestionReason: string;
+          [key: string]: unknown;
+        }>;
+      };
+    };
+  };
+  '/api/calendar/rooms': {
+    get: {
+      params: never;
+      query: { minCapacity?: number; building?: string };
+      body: never;
+      response: {
+        items: Array<{
+          email: string;
+          name: string;
+          capacity: number | null;
+          building: string | null;
+          floor: string | null;
+          roomList: string | null;
+        }>;
+      };
+    };
+  };
+  '/api/calendar/sync': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        calendarId?: string;
+        full?: boolean;
+      };
+      response: {
+        queued: number;
+      };
+    };
+  };
+  '/api/calendar/sync-status': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        calendars: Array<{
+          calendarId: string;
+          name: string;
+          isShared: boolean;
+          ownerEmail: string | null;
+          selected: boolean;
+          isDefault: boolean;
+          canEdit: boolean;
+          provider: 'MICROSOFT' | 'GOOGLE';
+          connectionId: string;
+          pollIntervalSeconds: number;
+          lastSuccessAt: string | null;
+          lagSeconds: number | null;
+          nextRunAt: string | null;
+          lastError: string | null;
+          throttled: boolean;
+          subscriptionExpiresAt: string | null;
+          lastNotificationAt: string | null;
+          fullSyncInProgress: boolean;
+          pagesSynced: number;
+          eventsSynced: number;
+        }>;
+        notifications: boolean;
+        queue: {
+          queued: number;
+          active: number;
+        };
+      };
+    };
+  };
   '/api/calendars': {
     get: {
       params: never;
@@ -679,234 +907,6 @@ export interface Paths {
       query: never;
       body: never;
       response: Schemas['CustomerMeeting'];
-    };
-  };
-  '/api/outlook/calendar/availability': {
-    get: {
-      params: never;
-      query: {
-        start: string;
-        end: string;
-        attendees?: Array<string>;
-        rooms?: Array<string>;
-        granularity?: number;
-        timeZone?: string;
-      };
-      body: never;
-      response: {
-        range: {
-          start: string;
-          end: string;
-        };
-        timeZone: string;
-        slotMinutes: number;
-        schedules: Array<{
-          email: string;
-          status: string;
-          kind: string;
-          [key: string]: unknown;
-        }>;
-        grid: {
-          [key: string]: unknown;
-        };
-        completeness: {
-          total: number;
-          current: number;
-          text: string;
-          [key: string]: unknown;
-        };
-      };
-    };
-  };
-  '/api/outlook/calendar/events': {
-    get: {
-      params: never;
-      query: {
-        limit?: number;
-        offset?: number;
-        start?: string;
-        end?: string;
-        calendarId?: string;
-        customerId?: string;
-      };
-      body: never;
-      response: {
-        items: Array<Schemas['CalendarEventView']>;
-        total: number;
-        limit: number;
-        offset: number;
-      };
-    };
-    post: {
-      params: never;
-      query: never;
-      body: {
-        subject: string;
-        bodyHtml?: string;
-        start: string;
-        end: string;
-        timeZone?: string;
-        attendees: Array<{
-          email: string;
-          name?: string | null;
-          type?: 'required' | 'optional';
-        }>;
-        room?: string | null;
-        onlineMeeting?: boolean;
-        reminderMinutes?: number | null;
-        calendarId?: string;
-        customerId?: string | null;
-        templateId?: string | null;
-      };
-      response: Schemas['Proposal'];
-    };
-  };
-  '/api/outlook/calendar/events/{id}': {
-    put: {
-      params: { id: string };
-      query: never;
-      body: {
-        subject?: string;
-        bodyHtml?: string;
-        start?: string;
-        end?: string;
-        attendees?: Array<{
-          email: string;
-          name?: string | null;
-          type?: 'required' | 'optional';
-        }>;
-        room?: string | null;
-        onlineMeeting?: boolean;
-        reminderMinutes?: number | null;
-      };
-      response: {
-        status: 'applied' | 'proposed';
-        event?: Schemas['CalendarEventView'] | (null | null);
-        proposal?: Schemas['Proposal'];
-      };
-    };
-    delete: {
-      params: { id: string };
-      query: never;
-      body: never;
-      response: {
-        status: 'applied' | 'proposed';
-        event?: Schemas['CalendarEventView'] | (null | null);
-        proposal?: Schemas['Proposal'];
-      };
-    };
-  };
-  '/api/outlook/calendar/events/{id}/body': {
-    get: {
-      params: { id: string };
-      query: never;
-      body: never;
-      response: {
-        contentType: string;
-        content: string;
-      };
-    };
-  };
-  '/api/outlook/calendar/findmeetingtimes': {
-    post: {
-      params: never;
-      query: never;
-      body: {
-        attendees: Array<{
-          email: string;
-          type?: 'required' | 'optional';
-        }>;
-        rooms?: Array<string>;
-        window: {
-          start: string;
-          end: string;
-        };
-        durationMinutes: number;
-        minimumAttendeePercentage?: number;
-        maxCandidates?: number;
-        isOrganizerOptional?: boolean;
-        workHoursOnly?: boolean;
-        timeZone?: string;
-      };
-      response: {
-        engine: string;
-        emptySuggestionsReason: string;
-        suggestions: Array<{
-          start: string;
-          end: string;
-          confidence: number;
-          organizerAvailability: string;
-          rooms: Array<string>;
-          suggestionReason: string;
-          [key: string]: unknown;
-        }>;
-      };
-    };
-  };
-  '/api/outlook/calendar/rooms': {
-    get: {
-      params: never;
-      query: { minCapacity?: number; building?: string };
-      body: never;
-      response: {
-        items: Array<{
-          email: string;
-          name: string;
-          capacity: number | null;
-          building: string | null;
-          floor: string | null;
-          roomList: string | null;
-        }>;
-      };
-    };
-  };
-  '/api/outlook/calendar/sync': {
-    post: {
-      params: never;
-      query: never;
-      body: {
-        calendarId?: string;
-        full?: boolean;
-      };
-      response: {
-        queued: number;
-      };
-    };
-  };
-  '/api/outlook/calendar/sync-status': {
-    get: {
-      params: never;
-      query: never;
-      body: never;
-      response: {
-        calendars: Array<{
-          calendarId: string;
-          name: string;
-          isShared: boolean;
-          ownerEmail: string | null;
-          selected: boolean;
-          isDefault: boolean;
-          canEdit: boolean;
-          provider: 'MICROSOFT' | 'GOOGLE';
-          connectionId: string;
-          pollIntervalSeconds: number;
-          lastSuccessAt: string | null;
-          lagSeconds: number | null;
-          nextRunAt: string | null;
-          lastError: string | null;
-          throttled: boolean;
-          subscriptionExpiresAt: string | null;
-          lastNotificationAt: string | null;
-          fullSyncInProgress: boolean;
-          pagesSynced: number;
-          eventsSynced: number;
-        }>;
-        notifications: boolean;
-        queue: {
-          queued: number;
-          active: number;
-        };
-      };
     };
   };
   '/api/proposals': {

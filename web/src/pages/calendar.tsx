@@ -31,10 +31,7 @@ function Detail({
   customers: Array<{ id: string; name: string }>;
   onChanged: () => void;
 }) {
-  const body = useApi(
-    (signal) => api.get('/api/outlook/calendar/events/{id}/body', { params: { id: m.id }, signal }),
-    [m.id],
-  );
+  const body = useApi((signal) => api.get('/api/calendar/events/{id}/body', { params: { id: m.id }, signal }), [m.id]);
   const [choice, setChoice] = useState(m.customerId ?? '');
   const [state, setState] = useState<{ busy: boolean; error?: unknown; saved?: boolean }>({ busy: false });
   const save = async () => {

@@ -10,8 +10,8 @@ import { browserZone, dateTime, time } from '../format';
 import { Link, navigate } from '../router';
 
 type Template = ResponseOf<'/api/templates', 'get'>['items'][number];
-type Room = ResponseOf<'/api/outlook/calendar/rooms', 'get'>['items'][number];
-type Suggestion = ResponseOf<'/api/outlook/calendar/findmeetingtimes', 'post'>['suggestions'][number];
+type Room = ResponseOf<'/api/calendar/rooms', 'get'>['items'][number];
+type Suggestion = ResponseOf<'/api/calendar/findmeetingtimes', 'post'>['suggestions'][number];
 interface Grid {
   timeZone: string;
   slots: Array<{ start: string; local: string }>;
@@ -93,10 +93,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
     async (signal): Promise<Template[]> => (await api.get('/api/templates', { signal })).items,
     [],
   );
-  const rooms = useApi(
-    async (signal): Promise<Room[]> => (await api.get('/api/outlook/calendar/rooms', { signal })).items,
-    [],
-  );
+  const rooms = useApi(async (signal): Promise<Room[]> => (await api.get('/api/calendar/rooms', { signal })).items, []);
   const [templateId, setTemplateId] = useState('');
   const [subject, setSubject] = useState('');
   const [subjectEdited, setSubjectEdited] = useState(false);
@@ -142,7 +139,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   const checkGrid = async () => {
     setGrid({ busy: true });
     try {
-      const d = await api.get('/api/outlook/calendar/availability', {
+      const d = await api.get('/api/calendar/availability', {
         query: {
           attendees: everyone,
           rooms: room ? [room] : [],
@@ -161,7 +158,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
     setSugg({ busy: true });
     setChosen(null);
     try {
-      const d = await api.post('/api/outlook/calendar/findmeetingtimes', {
+      const d = await api.post('/api/calendar/findmeetingtimes', {
         body: {
           attendees: everyone.map((email) => ({ email, type: 'required' as const })),
           ...(room ? { rooms: [room] } : {}),
@@ -197,7 +194,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
           },
         });
       else
-        await api.post('/api/outlook/calendar/events', {
+        await api.post('/api/calendar/events', {
           body: {
             ...(templateId ? { templateId } : {}),
             subject,

@@ -7,7 +7,7 @@ import type { ResponseOf } from '../api/client';
 import { ErrorBox } from '../components/async';
 import { dateTime } from '../format';
 
-export type SyncRow = ResponseOf<'/api/outlook/calendar/sync-status', 'get'>['calendars'][number];
+export type SyncRow = ResponseOf<'/api/calendar/sync-status', 'get'>['calendars'][number];
 
 /** Connection states both providers have, in the user's words. */
 export const STATUS_TEXT: Record<string, string> = {

@@ -198,7 +198,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
     setConfirming(false);
   };
   const sync = useApi(
-    async (signal) => (s.connected ? (await api.get('/api/outlook/calendar/sync-status', { signal })).calendars : []),
+    async (signal) => (s.connected ? (await api.get('/api/calendar/sync-status', { signal })).calendars : []),
     [s.connected, tick],
   );
   // The default calendar first, then own calendars, then shared ones (rooms), each by name.
@@ -225,7 +225,7 @@ function GoogleConnection({ s, reload }: { s: Status; reload: () => void }) {
     void a.run(
       'resync',
       async () => {
-        await api.post('/api/outlook/calendar/sync', { body: { full: true, calendarId } });
+        await api.post('/api/calendar/sync', { body: { full: true, calendarId } });
         setTick((n) => n + 1);
       },
       'Full resync queued.',

@@ -18,7 +18,7 @@ import {
 } from './settings-common';
 
 type Status = ResponseOf<'/api/integrations/outlook/status', 'get'>;
-type SyncStatus = ResponseOf<'/api/outlook/calendar/sync-status', 'get'>;
+type SyncStatus = ResponseOf<'/api/calendar/sync-status', 'get'>;
 
 const OUTLOOK_STATUS_TEXT: Record<string, string> = {
   ...STATUS_TEXT,
@@ -231,7 +231,7 @@ function SyncTable({
                             'resubscribe',
                             async () => {
                               // A sync job renews or recreates the calendar's change subscription after syncing.
-                              await api.post('/api/outlook/calendar/sync', { body: { calendarId: c.calendarId } });
+                              await api.post('/api/calendar/sync', { body: { calendarId: c.calendarId } });
                               onChanged();
                             },
                             `Renewing the change notifications of “${c.name}”.`,
@@ -267,7 +267,7 @@ function SyncTable({
 function Connection({ s, reload }: { s: Status; reload: () => void }) {
   const a = useAction();
   const [pollTick, setPollTick] = useState(0);
-  const sync = useApi((signal) => api.get('/api/outlook/calendar/sync-status', { signal }), [s.status, pollTick]);
+  const sync = useApi((signal) => api.get('/api/calendar/sync-status', { signal }), [s.status, pollTick]);
   const syncing = sync.data?.calendars.some((c) => c.selected && (c.fullSyncInProgress || !c.lastSuccessAt)) ?? false;
   useEffect(() => {
     if (!s.connected || !syncing) return;
@@ -279,7 +279,7 @@ function Connection({ s, reload }: { s: Status; reload: () => void }) {
       'resync',
       async () =>
         api
-          .post('/api/outlook/calendar/sync', { body: { full: true, ...(calendarId ? { calendarId } : {}) } })
+          .post('/api/calendar/sync', { body: { full: true, ...(calendarId ? { calendarId } : {}) } })
           .then(() => setPollTick((n) => n + 1)),
       'Full resync queued.',
     );
