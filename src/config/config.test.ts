@@ -35,6 +35,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }).publicBaseUrl).toBe('http://127.0.0.1:3000');
   });
 
+  it('permits loopback webhook receivers by default only for the offline demo (bundled emulators, not production)', () => {
+    expect(loadConfig({}).allowLoopbackWebhooks).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).allowLoopbackWebhooks).toBe(false);
+    expect(loadConfig({ MICROSOFT_CLIENT_ID: 'abc' }).allowLoopbackWebhooks).toBe(false);
+    expect(loadConfig({ CALBRIDGE_START_EMULATOR: 'false' }).allowLoopbackWebhooks).toBe(false);
+    expect(loadConfig({ CALBRIDGE_TEST_MODE: 'true' }).allowLoopbackWebhooks).toBe(false);
+    const prod = { NODE_ENV: 'production', MICROSOFT_CLIENT_ID: 'abc' };
+    expect(loadConfig({ ...prod, CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS: 'true' }).allowLoopbackWebhooks).toBe(true);
+    expect(loadConfig({ CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS: 'false' }).allowLoopbackWebhooks).toBe(false);
+    expect(() => loadConfig({ CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS: 'sometimes' })).toThrow(
+      /CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS/,
+    );
+  });
+
   it('does not start the emulator when Microsoft credentials are configured', () => {
     expect(loadConfig({ MICROSOFT_CLIENT_ID: 'abc' }).startEmulator).toBe(false);
   });

@@ -68,6 +68,11 @@ export interface Config {
   healthReevaluationMinutes: number;
   /** Seconds between passes of a worker's interval jobs (webhook and e-mail deliveries, prep briefs). */
   jobTickSeconds: number;
+  /**
+   * Tenants' webhook URLs may name loopback receivers (127.0.0.0/8, ::1, localhost) over http or https; never other
+   * private ranges. Off by default; on by default for the offline demo (bundled emulators, not production).
+   */
+  allowLoopbackWebhooks: boolean;
 }
 
 /** A configuration problem; the message names the variable and what is wrong. */
@@ -146,11 +151,14 @@ export function loadConfig(env: Env = process.env): Config {
   const rateLimitPerMinute = int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000);
   const databaseUrl = url(env, 'DATABASE_URL', null);
   const publicBaseUrl = url(env, 'PUBLIC_BASE_URL', null);
-  if (/^production$/i.test(str(env, 'NODE_ENV') ?? '') && publicBaseUrl?.startsWith('http:')) {
+  const production = /^production$/i.test(str(env, 'NODE_ENV') ?? '');
+  if (production && publicBaseUrl?.startsWith('http:')) {
     throw new ConfigError(
       `PUBLIC_BASE_URL must be an https URL when NODE_ENV=production, got "${publicBaseUrl}": Microsoft Graph and Google refuse http notification URLs, so change subscriptions would fail`,
     );
   }
+  const testMode = bool(env, 'CALBRIDGE_TEST_MODE', false);
+  const startEmulator = bool(env, 'CALBRIDGE_START_EMULATOR', msClientId === null);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: str(env, 'HOST') ?? '127.0.0.1',
@@ -161,9 +169,9 @@ export function loadConfig(env: Env = process.env): Config {
     previousEncryptionKeys,
     logLevel,
     publicBaseUrl,
-    testMode: bool(env, 'CALBRIDGE_TEST_MODE', false),
+    testMode,
     embeddedWorker: bool(env, 'CALBRIDGE_EMBEDDED_WORKER', true),
-    startEmulator: bool(env, 'CALBRIDGE_START_EMULATOR', msClientId === null),
+    startEmulator,
     emulatorPort: int(env, 'CALBRIDGE_EMULATOR_PORT', 0, 0, 65535),
     microsoft: {
       clientId: msClientId,
@@ -195,6 +203,8 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 5 * rateLimitPerMinute, 1, 10_000_000),
     healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
     jobTickSeconds: int(env, 'CALBRIDGE_JOB_TICK_SECONDS', 15, 1, 3600),
+    // the offline demo (what `isDevStart` in src/cli/serve.ts starts) posts its webhooks to local receivers
+    allowLoopbackWebhooks: bool(env, 'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS', startEmulator && !testMode && !production),
   };
 }
 
@@ -244,4 +254,5 @@ export const ENV_VARS = [
   'RATE_LIMIT_PER_MINUTE',
   'RATE_LIMIT_TENANT_PER_MINUTE',
   'HEALTH_REEVALUATION_MINUTES',
+  'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS',
 ] as const;

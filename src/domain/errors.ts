@@ -65,6 +65,11 @@ export const ERROR_CODES = {
   },
   room_unavailable: { kind: 'unprocessable', message: 'The room is no longer free at that time.' },
   unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
+  webhook_url_not_allowed: {
+    kind: 'bad_request',
+    message:
+      'The webhook URL is not allowed: calbridge sends webhooks only over https to public addresses (no loopback, private, link-local or reserved address, no redirect).',
+  },
   rate_limited: { kind: 'rate_limited', message: 'Too many requests; retry later.' },
   provider_throttled: { kind: 'rate_limited', message: 'The calendar provider is throttling requests; retry later.' },
   provider_quota_exceeded: {

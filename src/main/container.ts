@@ -77,7 +77,7 @@ export async function createContainer(
   const vault = new PgTokenVault(database.db, keyring);
   const audit = new PgAuditStore(database.db);
   const tenantStore = new PgTenantStore(database.db);
-  const tenants = new TenantService(tenantStore, audit);
+  const tenants = new TenantService(tenantStore, audit, { allowLoopback: config.allowLoopbackWebhooks });
   const customers = new CustomerService(new PgCustomerStore(database.db), audit, validateSubjectPattern);
   const mockWorld = new MockCalendarWorld();
   const providers = new ProviderRegistry({ testMode: config.testMode, mockWorld, factories: {} });

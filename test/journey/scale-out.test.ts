@@ -150,6 +150,8 @@ beforeAll(async () => {
     CALBRIDGE_JOB_TICK_SECONDS: '1',
     SYNC_POLL_INTERVAL_SECONDS: '3600',
     LOG_LEVEL: 'warn',
+    // the health webhook's receiver is an http loopback server (production refuses both)
+    CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS: 'true',
     MICROSOFT_CLIENT_ID: msApp.clientId,
     MICROSOFT_CLIENT_SECRET: msApp.clientSecret,
     MICROSOFT_REDIRECT_URI: `${url}/api/integrations/outlook/callback`,

@@ -30,6 +30,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'debug',
     CALBRIDGE_TEST_MODE: 'true',
     CALBRIDGE_START_EMULATOR: 'false',
+    // tests receive webhooks on http://127.0.0.1 (those that check the refusal turn it off)
+    CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS: 'true',
     ...env,
   });
 }

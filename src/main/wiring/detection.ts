@@ -25,6 +25,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 import type { ConnectionWiring } from './connection-wiring.js';
 import type { SyncRuntime } from './sync.js';
+import { createWebhookPost } from './webhook-post.js';
 
 export interface DetectionRuntime {
   detection: DetectionService;
@@ -42,18 +43,6 @@ export interface DetectionRuntime {
   tick(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** POSTs with undici's fetch (10 s timeout); the answer body is not read. */
-const postJson: HttpPost = async (url, init) => {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: init.headers,
-    body: init.body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.body?.cancel();
-  return { status: res.status };
-};
 
 /** Builds the detection runtime on a container and hooks it to customer changes and (when given) the sync engine. */
 export function createDetectionRuntime(
@@ -117,10 +106,12 @@ export function createDetectionRuntime(
       const email = await outbox.userEmail(tenantId, userId);
       return email ? mockMail.senderFor(email) : null;
     });
+  // Tenants choose the webhook URLs: the default poster refuses what is not https to a public address (SSRF).
+  const guarded = opts.post ? null : createWebhookPost({ allowLoopback: container.config.allowLoopbackWebhooks });
   const deliveries = new DeliveryWorker({
     deliveries: outbox,
     secretOf: (t) => webhooks.secretOf(t),
-    post: opts.post ?? postJson,
+    post: opts.post ?? guarded!.post,
     mail,
     now,
   });
@@ -203,6 +194,7 @@ export function createDetectionRuntime(
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
+      await guarded?.close();
     },
   };
 }

@@ -52,7 +52,9 @@ export class DeliveryWorker {
           code: e instanceof Permanent ? 'delivery_refused' : isAppError(e) ? e.code : 'delivery_failed',
         });
         const message = e instanceof Error ? e.message : String(e);
-        const giveUp = e instanceof Permanent || d.attempts >= (this.deps.maxAttempts ?? 8);
+        // A URL the policy refuses stays refused: no retry (webhook_url_not_allowed).
+        const refused = e instanceof Permanent || isAppError(e, 'webhook_url_not_allowed');
+        const giveUp = refused || d.attempts >= (this.deps.maxAttempts ?? 8);
         const retryAt = giveUp ? null : new Date(this.deps.now().getTime() + retryDelaySeconds(d.attempts) * 1000);
         await this.deps.deliveries.markFailed(d.id, message, retryAt);
       }

@@ -3,6 +3,7 @@
 import { AppError } from '../../domain/errors.js';
 import { SCORE_FACTORS, resolveScoreOptions, type ScoreFactorName } from '../../domain/metrics/score.js';
 import type { TenantSettings } from '../../domain/tenancy.js';
+import { checkWebhookUrl, type WebhookUrlPolicy } from './webhook-url.js';
 
 /** The keys a tenant's settings may hold (TenantSettings); readers ignore any other stored key. */
 export const SETTINGS_KEYS: ReadonlyArray<keyof TenantSettings> = [
@@ -49,11 +50,17 @@ export function checkEngagementWeights(weights: unknown): void {
 }
 
 /**
- * Checks a settings patch before it is stored; throws AppError('validation_failed') with `details.field`.
+ * Checks a settings patch before it is stored; throws AppError('validation_failed') with `details.field`, or
+ * AppError('webhook_url_not_allowed') for a webhook URL outside the policy (https to public addresses).
  * Unknown keys are refused; every known key is checked by what its readers need.
  */
-export function checkSettingsPatch(patch: TenantSettings): void {
+export function checkSettingsPatch(patch: TenantSettings, policy: WebhookUrlPolicy): void {
   const unknown = Object.keys(patch).filter((k) => !SETTINGS_KEYS.includes(k as keyof TenantSettings));
   if (unknown.length) invalid(unknown[0]!, `Unknown settings: ${unknown.join(', ')}`, { unknown });
   checkEngagementWeights(patch.engagementWeights);
+  const url = patch.healthWebhookUrl;
+  if (url !== undefined && url !== null) {
+    if (typeof url !== 'string' || url.length > 2000) invalid('healthWebhookUrl', 'healthWebhookUrl must be a URL.');
+    checkWebhookUrl(url, policy, 'healthWebhookUrl');
+  }
 }

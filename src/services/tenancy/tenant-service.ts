@@ -5,6 +5,7 @@ import { AppError } from '../../domain/errors.js';
 import type { Actor, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
 import type { AuditStore, TenantStore } from '../../ports/stores.js';
 import { checkSettingsPatch } from './settings.js';
+import type { WebhookUrlPolicy } from './webhook-url.js';
 
 /** SHA-256 of an API key: keys are 256-bit random, so a fast hash is enough and only the hash is stored. */
 export function hashApiKey(key: string): string {
@@ -15,6 +16,8 @@ export class TenantService {
   constructor(
     private readonly tenants: TenantStore,
     private readonly audit: AuditStore,
+    /** Which webhook URLs a tenant may set (default: https to public addresses only). */
+    private readonly webhookUrls: WebhookUrlPolicy = { allowLoopback: false },
   ) {}
 
   async createTenant(input: {
@@ -24,7 +27,7 @@ export class TenantService {
   }): Promise<Tenant> {
     const name = input.name.trim();
     if (!name) throw new AppError('validation_failed', 'A tenant needs a name.');
-    if (input.settings) checkSettingsPatch(input.settings);
+    if (input.settings) checkSettingsPatch(input.settings, this.webhookUrls);
     const tenant = await this.tenants.createTenant({ ...input, name });
     await this.audit.record({
       tenantId: tenant.id,
@@ -44,7 +47,7 @@ export class TenantService {
 
   /** Merges a patch into the tenant's settings; each field of the patch is checked first (validation_failed). */
   async updateSettings(actor: Actor, patch: TenantSettings): Promise<Tenant> {
-    checkSettingsPatch(patch);
+    checkSettingsPatch(patch, this.webhookUrls);
     const t = await this.getTenant(actor.tenantId);
     const updated = await this.tenants.updateSettings(t.id, { ...t.settings, ...patch });
     await this.audit.record({
