@@ -40,6 +40,8 @@ export interface RuntimeOverrides {
   database?: Database;
   /** Run migrations on start (default true). */
   migrate?: boolean;
+  /** Close the database with the runtime (default true; false when several runtimes share one, as in tests). */
+  closeDatabase?: boolean;
   clock?: Clock;
   /** Where every log line goes (tests capture it); default stdout. */
   logStream?: NodeJS.WritableStream;
@@ -209,7 +211,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await outlook.close();
       await google.close();
       await dev?.close();
-      await container.close();
+      if (overrides.closeDatabase !== false) await container.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Prep briefs: exactly once per occurrence with concurrent workers and restarts; content and sanitised HTML.
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDetectionRuntime } from '../../src/main/wiring/detection.js';
+import { createRuntime, type Runtime } from '../../src/main/runtime.js';
 import { MockMailOutbox } from '../../src/providers/mock/mail.js';
 import type { MailSenderResolver } from '../../src/ports/mail.js';
 import { openItems } from '../../src/services/briefs/render.js';
@@ -23,12 +24,25 @@ beforeEach(async () => {
   };
   t = await f.newTenant({ ownDomains: ['own.example'], prepBriefMinutesBefore: 30 });
 });
+const workers: Runtime[] = [];
 afterAll(async () => {
+  for (const w of workers) await w.close();
   await f.close();
 });
 
-/** A worker process: its own services over the shared database. */
-const worker = () => createDetectionRuntime(f.container, { clock: { now: () => f.clock.now }, mail });
+/** A worker process: its own runtime (createRuntime, as `calbridge worker` builds it) over the shared database. */
+async function worker(sender: MailSenderResolver = mail) {
+  const rt = await createRuntime(f.container.config, {
+    database: f.container.database,
+    migrate: false,
+    closeDatabase: false,
+    clock: { now: () => f.clock.now },
+    mail: sender,
+    logStream: new PassThrough().resume(),
+  });
+  workers.push(rt);
+  return { ...rt.detection, tick: () => rt.jobs.tick() };
+}
 
 async function acmeMeeting(start: string, body = ''): Promise<string> {
   const c = await f.app.inject({
@@ -68,14 +82,14 @@ describe('prep briefs', () => {
       ownResponse: 'accepted',
     });
     await f.runtime.detection.detectMeetings(t.tenantId, [copy]);
-    const [a, b] = [worker(), worker()];
+    const [a, b] = await Promise.all([worker(), worker()]);
     const enqueued = await Promise.all([a.briefs.runDue(), b.briefs.runDue(), a.briefs.runDue(), b.briefs.runDue()]);
     expect(enqueued.reduce((x, y) => x + y, 0)).toBe(1);
     await Promise.all([a.deliveries.runOnce(), b.deliveries.runOnce(), a.deliveries.runOnce()]);
     expect(outbox.sent).toHaveLength(1);
     // A restart: new processes, the same database, later in the same window.
     f.clock.now = new Date('2026-03-02T12:10:00Z');
-    const c = worker();
+    const c = await worker();
     expect(await c.briefs.runDue()).toBe(0);
     await c.tick();
     expect(outbox.sent).toHaveLength(1);
@@ -84,7 +98,7 @@ describe('prep briefs', () => {
 
   it('is not sent before the configured lead time, then sent once it is due', async () => {
     await acmeMeeting('2026-03-02T14:00:00Z');
-    const w = worker();
+    const w = await worker();
     await w.tick();
     expect(outbox.sent).toHaveLength(0);
     f.clock.now = new Date('2026-03-02T13:29:00Z');
@@ -100,7 +114,7 @@ describe('prep briefs', () => {
       '<p>Agenda</p><p>- [ ] Send <b>pricing</b> sheet</p><p>TODO: intro to CFO</p><p>Action: <img src=x onerror="alert(1)">renewal date</p>' +
       '<script>alert("x")</script><p>Notes <a href="javascript:alert(1)">link</a></p>';
     await acmeMeeting('2026-03-02T12:15:00Z', body);
-    await worker().tick();
+    await (await worker()).tick();
     expect(outbox.sent).toHaveLength(1);
     const m = outbox.sent[0]!;
     expect(m.to).toEqual([expect.stringMatching(/@own\d*\.example$/)]);
@@ -121,7 +135,7 @@ describe('prep briefs', () => {
       { healthWebhookUrl: 'http://127.0.0.1:9/unused' },
     );
     await acmeMeeting('2026-03-02T12:10:00Z');
-    const w = createDetectionRuntime(f.container, { clock: { now: () => f.clock.now }, mail: async () => null });
+    const w = await worker(async () => null);
     expect(await w.briefs.runDue()).toBe(1);
     const [d] = await w.outbox.deliveries(t.tenantId);
     expect(d).toMatchObject({ kind: 'brief_webhook', payload: { event: { type: 'meeting.prep_brief' } } });

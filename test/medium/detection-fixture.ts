@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Attendee } from '../../src/domain/calendar.js';
 import type { TenantSettings } from '../../src/domain/tenancy.js';
 import type { Container } from '../../src/main/container.js';
+import type { Runtime } from '../../src/main/runtime.js';
 import type { DetectionRuntime } from '../../src/main/wiring/detection.js';
 import { createTestApp } from '../support/app.js';
 
@@ -10,6 +11,8 @@ export interface Fixture {
   app: FastifyInstance;
   container: Container;
   runtime: DetectionRuntime;
+  /** The whole runtime (sync engine, jobs) the fixture's app was built from. */
+  rt: Runtime;
   clock: { now: Date };
   newTenant(settings?: TenantSettings): Promise<TestTenant>;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export async function createFixture(opts: { now?: Date } = {}): Promise<Fixture>
     app,
     container,
     runtime,
+    rt: t.runtime,
     clock,
     async newTenant(settings = {}) {
       seq += 1;

@@ -1,9 +1,6 @@
 // Detection and metrics follow the sync engine: provider changes (mock provider) → meetings → customer → metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDetectionRuntime } from '../../src/main/wiring/detection.js';
-import { MockCalendarAdapter, MockCalendarWorld } from '../../src/providers/mock/index.js';
-import { SyncService } from '../../src/services/sync/sync-service.js';
-import { PgSyncStore } from '../../src/stores/sync-store.js';
+import { MockCalendarAdapter } from '../../src/providers/mock/index.js';
 import { createFixture, type Fixture } from './detection-fixture.js';
 
 const MAILBOX = 'adele@own.example';
@@ -20,7 +17,8 @@ describe('detection after sync', () => {
   it('detects synced meetings, keeps a manual association across later syncs, and updates metrics on removal', async () => {
     const t = await f.newTenant({ ownDomains: ['own.example'] });
     const db = f.container.database.db;
-    const world = new MockCalendarWorld(() => f.clock.now);
+    // The mock world the runtime's provider registry serves in test mode.
+    const world = f.container.mockWorld;
     world.addMailbox(MAILBOX);
     const provider = new MockCalendarAdapter(world, MAILBOX);
     const conn = await db
@@ -40,16 +38,9 @@ describe('detection after sync', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const sync = new SyncService(
-      new PgSyncStore(db),
-      { forTarget: () => provider },
-      {
-        windowPastDays: 60,
-        windowFutureDays: 60,
-        now: () => f.clock.now,
-      },
-    );
-    const runtime = createDetectionRuntime(f.container, { sync: { sync }, clock: { now: () => f.clock.now } });
+    // The runtime's own sync engine: detection and metrics run on its synced pages, as in a worker.
+    const sync = f.rt.sync.sync;
+    const runtime = f.runtime;
     const acme = await f.container.customers.create(
       { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
       { name: 'Acme', domains: ['acmecorp.com'] },
