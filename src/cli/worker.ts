@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { Config } from '../config/config.js';
 import type { Out } from './out.js';
 import { createRuntime } from '../main/runtime.js';
+import { metricsAccess } from '../services/telemetry/metrics-access.js';
 
 export async function runWorker(
   config: Config,
@@ -17,8 +18,18 @@ export async function runWorker(
     opts.metricsPort === undefined
       ? null
       : createServer((req, res) => {
-          if (req.url !== '/metrics') {
+          // The same rule as the service's /metrics: METRICS_TOKEN when set, else loopback clients only.
+          const access = metricsAccess({
+            token: config.metricsToken,
+            authorization: req.headers.authorization,
+            remoteAddress: req.socket.remoteAddress,
+          });
+          if (req.url !== '/metrics' || access === 'hidden') {
             res.writeHead(404).end();
+            return;
+          }
+          if (access === 'unauthenticated') {
+            res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
             return;
           }
           rt.metrics.registry

@@ -49,6 +49,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads METRICS_TOKEN, refusing a short one', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken).toBe('metrics-token-0123456789');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+
   it('does not start the emulator when Microsoft credentials are configured', () => {
     expect(loadConfig({ MICROSOFT_CLIENT_ID: 'abc' }).startEmulator).toBe(false);
   });

@@ -73,6 +73,11 @@ export interface Config {
    * private ranges. Off by default; on by default for the offline demo (bundled emulators, not production).
    */
   allowLoopbackWebhooks: boolean;
+  /**
+   * Bearer token `/metrics` requires (of every client); unset → `/metrics` answers loopback clients only (127.0.0.0/8,
+   * ::1) and is 404 to others.
+   */
+  metricsToken: string | null;
 }
 
 /** A configuration problem; the message names the variable and what is wrong. */
@@ -157,6 +162,9 @@ export function loadConfig(env: Env = process.env): Config {
       `PUBLIC_BASE_URL must be an https URL when NODE_ENV=production, got "${publicBaseUrl}": Microsoft Graph and Google refuse http notification URLs, so change subscriptions would fail`,
     );
   }
+  const metricsToken = str(env, 'METRICS_TOKEN');
+  if (metricsToken !== null && (metricsToken.length < 16 || /\s/.test(metricsToken)))
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters without spaces (a random secret)');
   const testMode = bool(env, 'CALBRIDGE_TEST_MODE', false);
   const startEmulator = bool(env, 'CALBRIDGE_START_EMULATOR', msClientId === null);
   return {
@@ -205,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobTickSeconds: int(env, 'CALBRIDGE_JOB_TICK_SECONDS', 15, 1, 3600),
     // the offline demo (what `isDevStart` in src/cli/serve.ts starts) posts its webhooks to local receivers
     allowLoopbackWebhooks: bool(env, 'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS', startEmulator && !testMode && !production),
+    metricsToken,
   };
 }
 
@@ -255,4 +264,5 @@ export const ENV_VARS = [
   'RATE_LIMIT_TENANT_PER_MINUTE',
   'HEALTH_REEVALUATION_MINUTES',
   'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS',
+  'METRICS_TOKEN',
 ] as const;

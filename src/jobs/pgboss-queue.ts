@@ -134,11 +134,15 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       await recurringQueue(name);
       await boss.send(name, {});
     },
-    async depth() {
-      // Exact counts (pg-boss's queue statistics are refreshed only by its periodic monitor).
+    async depth(scope) {
+      // Exact counts (pg-boss's queue statistics are refreshed only by its periodic monitor); a tenant's are those
+      // whose job data names it (SyncJob.tenantId).
+      const tenant = scope ? sql`AND data->>'tenantId' = ${scope.tenantId}` : sql``;
       const r = await sql<{ state: string; n: number }>`
         SELECT state::text AS state, count(*)::int AS n FROM ${sql.table(`${schema}.job`)}
-        WHERE name = ${SYNC_QUEUE} AND state IN ('created', 'retry', 'active') GROUP BY state`.execute(database.db);
+        WHERE name = ${SYNC_QUEUE} AND state IN ('created', 'retry', 'active') ${tenant} GROUP BY state`.execute(
+        database.db,
+      );
       const by = Object.fromEntries(r.rows.map((x) => [x.state, Number(x.n)]));
       return { queued: (by.created ?? 0) + (by.retry ?? 0), active: by.active ?? 0 };
     },

@@ -36,8 +36,8 @@ export interface JobQueue {
   enqueueSync(job: SyncJob, opts?: { delaySeconds?: number }): Promise<boolean>;
   /** Starts processing sync jobs in this process. */
   workSync(handler: (job: SyncJob) => Promise<void>, opts?: { concurrency?: number }): Promise<void>;
-  /** Jobs waiting or running. */
-  depth(): Promise<{ queued: number; active: number }>;
+  /** Sync jobs waiting or running: all of them, or those of one tenant's calendars (what the tenant may see). */
+  depth(scope?: { tenantId: string }): Promise<{ queued: number; active: number }>;
   /** Stores a received batch of notifications durably, as one job (one insert). */
   enqueueNotifications(batch: NotificationBatch): Promise<void>;
   /** Starts processing stored notification batches in this process; a batch whose handler throws is retried. */

@@ -6,6 +6,9 @@ import type { SyncStatusSource, SyncStore } from '../../ports/sync.js';
 import { SyncStatusService } from '../../services/sync/sync-status.js';
 import type { Metrics } from '../../services/telemetry/metrics.js';
 import type { SyncWorker } from '../../services/sync/worker.js';
+import { AppError } from '../../domain/errors.js';
+import { metricsAccess } from '../../services/telemetry/metrics-access.js';
+import type { AppDeps } from '../app-deps.js';
 import { actorOf } from '../auth.js';
 import { aliasedRoutes, CALENDAR_PREFIXES } from '../route-aliases.js';
 import { errors, Uuid } from '../schemas.js';
@@ -52,7 +55,7 @@ const NOTIFICATION_BODY_LIMIT = 2 * 1_048_576;
 /** The sync routes; the logic is SyncStatusService's, built here from the deps (the composition root's shape). */
 export function syncRoutes(d: SyncRouteDeps) {
   const sync = new SyncStatusService(d);
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (app: FastifyInstance, deps: AppDeps): Promise<void> => {
     const cal = aliasedRoutes(app, CALENDAR_PREFIXES);
     cal.get(
       '/sync-status',
@@ -66,7 +69,10 @@ export function syncRoutes(d: SyncRouteDeps) {
               notifications: Type.Boolean({
                 description: 'Change notifications reach this server; without them calendars are only polled.',
               }),
-              queue: Type.Object({ queued: Type.Integer(), active: Type.Integer() }),
+              queue: Type.Object(
+                { queued: Type.Integer(), active: Type.Integer() },
+                { description: "Syncs of the tenant's calendars waiting or running (never other tenants')." },
+              ),
             }),
             ...errors(),
           },
@@ -159,7 +165,16 @@ export function syncRoutes(d: SyncRouteDeps) {
       );
     });
 
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    // Server-wide figures: METRICS_TOKEN's bearer token when configured, else loopback clients only (404 to others).
+    app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+      const access = metricsAccess({
+        token: deps.config.metricsToken,
+        authorization: req.headers.authorization,
+        remoteAddress: req.socket.remoteAddress,
+      });
+      if (access === 'hidden') throw new AppError('route_not_found', 'No route GET /metrics');
+      if (access === 'unauthenticated')
+        throw new AppError('unauthenticated', 'The metrics token is required (Authorization: Bearer <METRICS_TOKEN>).');
       const m = await sync.metricsExposition();
       return reply.header('content-type', m.contentType).send(m.body);
     });

@@ -47,6 +47,7 @@ function setup(rows: CalendarSyncStatusRow[]) {
   const stored: NotificationBatch[] = [];
   const counted: string[] = [];
   const gauges: Record<string, number> = {};
+  const depthScopes: Array<{ tenantId: string } | undefined> = [];
   const deps: SyncStatusDeps = {
     store: {
       status: async () => rows,
@@ -57,7 +58,10 @@ function setup(rows: CalendarSyncStatusRow[]) {
         enqueued.push(job);
         return true;
       },
-      depth: async () => ({ queued: 2, active: 1 }),
+      depth: async (scope) => {
+        depthScopes.push(scope);
+        return { queued: 2, active: 1 };
+      },
       enqueueNotifications: async (batch) => {
         stored.push(batch);
       },
@@ -74,7 +78,7 @@ function setup(rows: CalendarSyncStatusRow[]) {
     notificationsEnabled: () => true,
     now: () => NOW,
   };
-  return { service: new SyncStatusService(deps), enqueued, stored, counted, gauges };
+  return { service: new SyncStatusService(deps), enqueued, stored, counted, gauges, depthScopes };
 }
 
 describe('SyncStatusService.status', () => {
@@ -101,6 +105,12 @@ describe('SyncStatusService.status', () => {
       pagesSynced: 0,
     });
     expect(report.calendars[1]).toMatchObject({ nextRunAt: null, lagSeconds: null, pollIntervalSeconds: 300 });
+  });
+
+  it("reads the queue figures of the caller's tenant only", async () => {
+    const { service, depthScopes } = setup([]);
+    await service.status('tenant-a', 'u');
+    expect(depthScopes).toEqual([{ tenantId: 'tenant-a' }]);
   });
 });
 

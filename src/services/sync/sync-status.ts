@@ -113,7 +113,8 @@ export class SyncStatusService {
         };
       }),
       notifications: this.d.notificationsEnabled(),
-      queue: await this.d.queue.depth(),
+      // the tenant's own syncs only: the server-wide queue is operator data (/metrics)
+      queue: await this.d.queue.depth({ tenantId }),
     };
   }
 
