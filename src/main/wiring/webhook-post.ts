@@ -52,7 +52,7 @@ export function guardedLookup(policy: WebhookUrlPolicy, resolveAll: ResolveAll =
   }) as LookupFunction;
 }
 
-/** The guarded HttpPost and the agent behind it (close it on shutdown). */
+/** The guarded HttpPost and the agent behind it (close it on shutdown: connections are dropped at once). */
 export function createWebhookPost(o: WebhookPostOptions): { post: HttpPost; close: () => Promise<void> } {
   const timeoutMs = o.timeoutMs ?? 5_000;
   const policy: WebhookUrlPolicy = { allowLoopback: o.allowLoopback };
@@ -78,5 +78,6 @@ export function createWebhookPost(o: WebhookPostOptions): { post: HttpPost; clos
     await res.body.dump({ limit: 4_096 }).catch(() => undefined);
     return { status: res.statusCode };
   };
-  return { post, close: () => agent.close() };
+  // On shutdown a delivery in flight is cut (its lease expires and it is retried); waiting for it would hold the exit.
+  return { post, close: () => agent.destroy() };
 }
