@@ -30,7 +30,7 @@ export interface DevWiring {
   /** Builds web/dist when it is older than its sources. */
   buildWeb?: () => Promise<string>;
   demo: DemoLogin | null;
-  /** After the HTTP service listens: the demo tenant, the emulators' addresses. */
+  /** Just before the HTTP service listens: the demo tenant, the emulators' addresses, the web build warm-up. */
   onStarted?: (container: Container, log: (msg: string) => void) => Promise<void>;
   close(): Promise<void>;
 }
@@ -196,8 +196,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     http,
     listen: async () => {
       const a = await http();
-      listenUrl = await a.listen({ port: config.port, host: config.host });
+      // The demo tenant exists before the first request (and before the web login link is written on listen).
       await dev?.onStarted?.(container, (m) => log.info(m));
+      listenUrl = await a.listen({ port: config.port, host: config.host });
       return listenUrl;
     },
     close: async () => {
