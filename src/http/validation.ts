@@ -5,14 +5,11 @@
 import { Ajv, type AnySchema, type SchemaValidateFunction } from 'ajv';
 import addFormatsPkg from 'ajv-formats';
 import type { FastifyServerOptions } from 'fastify';
+import { isWellFormedText } from '../domain/text.js';
 
 const addFormats = addFormatsPkg as unknown as (ajv: Ajv) => Ajv;
 
-/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether a string can be stored and sent as UTF-8 text: no NUL, no unpaired surrogate. */
-export const isWellFormedText = (s: string): boolean => !s.includes('\u0000') && !UNPAIRED_SURROGATE.test(s);
+export { isWellFormedText };
 
 const KEYWORD = 'wellFormedText';
 const MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates';

@@ -194,6 +194,23 @@ describe('NUL characters and unpaired surrogates', () => {
     expect(tried).toBeGreaterThan(10);
   });
 
+  it('never make the public Graph webhook (no body schema) answer 5xx: such items are ignored', async () => {
+    for (const value of [
+      [{ subscriptionId: 'ab\u0000c', clientState: 'x' }],
+      [{ subscriptionId: 'a\ud800b' }],
+      [{ subscriptionId: 'life', lifecycleEvent: 'missed\u0000' }],
+    ]) {
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/webhooks/microsoft/notifications',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ value }),
+      });
+      expect(r.statusCode, r.body).toBe(202);
+      expect(r.json()).toEqual({ accepted: 0 });
+    }
+  });
+
   it('name the field in the error', async () => {
     const r = await s.app.inject({
       method: 'POST',

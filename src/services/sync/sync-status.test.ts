@@ -155,6 +155,22 @@ describe('SyncStatusService notification intake', () => {
     ]);
   });
 
+  it('ignores items whose stored text would hold a NUL or an unpaired surrogate (jsonb refuses them)', async () => {
+    const { service, stored } = setup([]);
+    const accepted = await service.intakeGraphNotifications({
+      value: [
+        { subscriptionId: 'a\u0000b' },
+        { subscriptionId: 'c\ud800' },
+        { subscriptionId: 'life', lifecycleEvent: 'missed\u0000' },
+        // a pair cut in two by the 64-character limit
+        { subscriptionId: 'cut', lifecycleEvent: `${'m'.repeat(63)}😀` },
+        { subscriptionId: 'ok', clientState: 'state\u0000\udc00' },
+      ],
+    });
+    expect(accepted).toBe(1);
+    expect(stored[0]!.items).toEqual([{ subscriptionId: 'ok', clientStateHash: hashClientState('state\u0000\udc00') }]);
+  });
+
   it('refuses a body without a value array, and more than the batch maximum, storing nothing', async () => {
     const { service, stored } = setup([]);
     const e = await service.intakeGraphNotifications({}).catch((x: unknown) => x);

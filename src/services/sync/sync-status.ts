@@ -2,6 +2,7 @@
 // and the Prometheus exposition (with the queue depth read at scrape time). Routes in http/routes/sync.ts call it.
 import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
+import { isWellFormedText } from '../../domain/text.js';
 import type { JobQueue, ReceivedNotification } from '../../ports/jobs.js';
 import type { SyncStatusSource, SyncStore } from '../../ports/sync.js';
 import type { Metrics } from '../telemetry/metrics.js';
@@ -160,6 +161,9 @@ export class SyncStatusService {
       if (typeof id !== 'string' || !id || id.length > MAX_FIELD_LENGTH) continue;
       const clientState = typeof n?.clientState === 'string' ? n.clientState.slice(0, MAX_FIELD_LENGTH) : '';
       const event = typeof n?.lifecycleEvent === 'string' ? n.lifecycleEvent.slice(0, 64) : '';
+      // What is stored (jsonb) must be text PostgreSQL takes: an item with a NUL or an unpaired surrogate (sent, or
+      // made by the cut above) is ignored like one without a subscription id; the clientState is only hashed.
+      if (!isWellFormedText(id) || !isWellFormedText(event)) continue;
       items.push({
         subscriptionId: id,
         clientStateHash: clientState ? hashClientState(clientState) : null,
