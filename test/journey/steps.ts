@@ -217,7 +217,7 @@ export async function organizerJourney(o: {
   const seen = await until(
     'the new meeting in calbridge',
     async () => (await meetingsOf(api, wonka.id, 'upcoming')).find((m) => m.subject === subject),
-    30_000,
+    60_000,
   ).catch(async (e: unknown) => {
     // What calbridge knows of the mailbox's sync, to tell a missing notification from a slow job.
     const status = await api.ok('GET', '/api/outlook/calendar/sync-status');
@@ -225,14 +225,14 @@ export async function organizerJourney(o: {
   });
   expect(seen.customer.reason).toBe('domain');
   // The metrics move: a meeting coming up within 30 days.
-  const withMeeting = await until('the metrics to move', async () => ((await score()) > 0 ? score() : null), 30_000);
+  const withMeeting = await until('the metrics to move', async () => ((await score()) > 0 ? score() : null), 60_000);
 
   // The organizer renames it: calbridge shows the new subject within seconds.
   await megan('PATCH', `me/events/${organizerEventId}`, { subject: `${subject} (moved agenda)` });
   await until(
     'the renamed meeting',
     async () => (await meetingsOf(api, wonka.id, 'upcoming')).find((m) => m.subject === `${subject} (moved agenda)`),
-    30_000,
+    60_000,
   );
 
   // One prep brief before the meeting (Graph sendMail from Adele's mailbox, or the platform webhook), never two.
@@ -240,7 +240,7 @@ export async function organizerJourney(o: {
     ...(await emu.outbox()).filter((m) => m.subject.includes(subject)),
     ...receiver.received.filter((r) => r.body.type === 'meeting.prep_brief'),
   ];
-  await until('the prep brief', async () => ((await briefs()).length > 0 ? true : null), 30_000);
+  await until('the prep brief', async () => ((await briefs()).length > 0 ? true : null), 60_000);
   await new Promise((r) => setTimeout(r, 4000)); // several more job ticks
   expect(await briefs()).toHaveLength(1);
 
@@ -253,7 +253,7 @@ export async function organizerJourney(o: {
       const m = (await meetingsOf(api, wonka.id, 'upcoming')).find((x) => x.subject.startsWith(subject));
       return !m || m.isCancelled ? true : null;
     },
-    30_000,
+    60_000,
   );
   expect(await until('the score to fall', async () => ((await score()) < withMeeting ? true : null), 30_000)).toBe(
     true,
@@ -262,7 +262,7 @@ export async function organizerJourney(o: {
     'a signed health-signal webhook',
     async () =>
       receiver.received.find((r) => r.body.type === 'customer.health_changed' && r.body.customerId === wonka.id),
-    30_000,
+    60_000,
   );
   expect(health.verified).toBe(true);
   expect(health.body).toMatchObject({ previousScore: withMeeting });
