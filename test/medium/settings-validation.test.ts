@@ -2,6 +2,7 @@
 // settings stored by an older version with keys the reader does not know are ignored, and a customer change is never
 // answered with an error after it was committed because a change listener failed (the listener is retried).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp } from '../support/app.js';
 import { createFixture, type Fixture, type TestTenant } from './detection-fixture.js';
 
 let f: Fixture;
@@ -130,5 +131,37 @@ describe('a customer change listener that throws', () => {
     expect(calls.at(-1)).toEqual({ before: null, after: 'Globex Inc' });
     expect(await f.container.customers.retryFailedListeners()).toBe(0);
     expect(calls).toHaveLength(3);
+  });
+});
+
+describe('in the runtime', () => {
+  it('a failed customer-change listener is logged at warn with its tenant and counted, and the write succeeds', async () => {
+    const app = await createTestApp();
+    try {
+      const a = await app.newTenant();
+      app.container.customers.onChange(async () => {
+        throw new Error('index store down');
+      });
+      const c = await app.app.inject({
+        method: 'POST',
+        url: '/api/customers',
+        headers: a.auth,
+        payload: { name: 'Umbrella' },
+      });
+      expect(c.statusCode, c.body).toBe(201);
+      const line = app
+        .logs()
+        .split('\n')
+        .find((l) => l.includes('detection after a customer change failed'));
+      expect(line).toBeDefined();
+      expect(JSON.parse(line!)).toMatchObject({ level: 40, job: 'detection', tenantId: a.tenantId, code: 'internal' });
+      expect(line).not.toContain('index store down');
+      expect(await app.runtime.metrics.registry.getSingleMetricAsString('calbridge_job_failures_total')).toContain(
+        'job="detection",code="internal"',
+      );
+      expect(app.container.customers.pendingListenerCalls).toBe(1);
+    } finally {
+      await app.close();
+    }
   });
 });
