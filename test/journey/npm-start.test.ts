@@ -1,7 +1,7 @@
 // Journey, topology A: `npm start` on a fresh data dir — embedded PostgreSQL (PGlite) and the bundled emulators, every
 // job in the one process — driven only over HTTP, as a newcomer, the platform and a meeting's organizer would. Then a
 // restart of `npm start`: the connected mailbox keeps working with no reconnect.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
@@ -14,6 +14,7 @@ import {
   cleanEnv,
   consentThroughPage,
   freePort,
+  removeDir,
   Proc,
   trusting,
   until,
@@ -83,7 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await receiver?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  if (dataDir) removeDir(dataDir);
 });
 
 describe.skipIf(!journeysRunHere)('journey A: npm start (PGlite, bundled emulators, embedded jobs)', () => {

@@ -2,7 +2,7 @@
 // the standalone `calbridge emulator` (Microsoft and Google) on the machine's PostgreSQL server — set up with the CLI as
 // an operator would and driven only over HTTP. One worker is SIGKILLed in the middle: nothing is lost or sent twice.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   cleanEnv,
   consentThroughPage,
   freePort,
+  removeDir,
   Proc,
   trusting,
   until,
@@ -196,7 +197,7 @@ afterAll(async () => {
     await c.query(`DROP SCHEMA IF EXISTS ${schema}_boss CASCADE`);
     await c.end();
   }
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  if (dir) removeDir(dir);
 });
 
 describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emulators on PostgreSQL', () => {

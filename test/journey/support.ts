@@ -2,7 +2,7 @@
 // processes and talks to them only over HTTP, as a user's browser, a platform back end and the providers would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -129,8 +129,21 @@ export class Proc {
     const t = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
     await done;
     clearTimeout(t);
-    // npm exits when its child does; make sure nothing of the group is left.
-    if (this.group) this.signal('SIGKILL');
+    // npm exits when its child does; make sure nothing of the group is left, and wait until it is gone (a process
+    // still writing its state would race the test's clean-up of the data dir).
+    if (this.group && this.child.pid !== undefined) {
+      const pid = this.child.pid;
+      const alive = () => {
+        try {
+          process.kill(-pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (alive()) process.kill(-pid, 'SIGKILL');
+      for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
@@ -288,5 +301,14 @@ export async function until<T>(what: string, probe: () => Promise<T | null | und
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Removes a test's folder; a failure to clean up is reported, never a test failure. */
+export function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (e) {
+    console.warn(`could not remove ${dir}: ${(e as Error).message}`);
   }
 }
