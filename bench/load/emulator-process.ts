@@ -40,6 +40,8 @@ export async function spawnEmulator(
     '0',
     '--json',
     '--auto-consent',
+    // calbridge's webhook receiver in the benches is plain http on 127.0.0.1: the emulator's explicit loopback mode
+    '--allow-http-notifications',
     '--data-dir',
     dir,
   ];

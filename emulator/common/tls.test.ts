@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ensureTlsMaterial } from './tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emu-tls-'));
@@ -33,6 +33,27 @@ describe('ensureTlsMaterial', () => {
     expect(again.caPem).toBe(tls.caPem);
     expect(again.cert).toBe(tls.cert);
     expect(statSync(tls.caFile).mtimeMs).toBe(before);
+  });
+
+  it('makes new ones when the kept ones are not valid at this instant (made under another clock)', () => {
+    const other = mkdtempSync(join(tmpdir(), 'emu-tls-clock-'));
+    try {
+      const first = ensureTlsMaterial(other, { years: 1 });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      // Two years later: the kept certificate has expired.
+      vi.setSystemTime(Date.now() + 2 * 366 * 86_400_000);
+      const later = ensureTlsMaterial(other, { years: 1 });
+      expect(later.caPem).not.toBe(first.caPem);
+      expect(Date.parse(new X509Certificate(later.cert).validTo)).toBeGreaterThan(Date.now());
+      // Back to today: those are not valid yet, so they are made anew once more.
+      vi.useRealTimers();
+      const today = ensureTlsMaterial(other, { years: 1 });
+      expect(today.caPem).not.toBe(later.caPem);
+      expect(Date.parse(new X509Certificate(today.cert).validFrom)).toBeLessThanOrEqual(Date.now());
+    } finally {
+      vi.useRealTimers();
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('lets a TLS client that trusts only the CA connect to 127.0.0.1', async () => {

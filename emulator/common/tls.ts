@@ -76,6 +76,17 @@ function createServerCert(
   return { cert, keys };
 }
 
+/** Whether a PEM certificate is valid at this instant. */
+function validNow(pem: string): boolean {
+  try {
+    const { notBefore, notAfter } = forge.pki.certificateFromPem(pem).validity;
+    const now = Date.now();
+    return notBefore.getTime() <= now && now <= notAfter.getTime();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Returns the emulator's CA and server certificate from `dataDir`, generating them on first use.
  * Generation takes a second or two (two RSA 2048 keys); later calls only read the files.
@@ -89,12 +100,14 @@ export function ensureTlsMaterial(dataDir: string = DEFAULT_DATA_DIR, opts: { ye
   const path = (f: string) => join(dir, f);
   const caFile = path(FILES.ca);
   if ([FILES.ca, FILES.cert, FILES.key].every((f) => existsSync(path(f)))) {
-    return {
+    const kept = {
       caFile,
       caPem: readFileSync(caFile, 'utf8'),
       key: readFileSync(path(FILES.key), 'utf8'),
       cert: readFileSync(path(FILES.cert), 'utf8'),
     };
+    // Made under another clock (expired, or not yet valid after the clock moved back): made anew below.
+    if (validNow(kept.cert) && validNow(kept.caPem)) return kept;
   }
   mkdirSync(dir, { recursive: true });
   const years = opts.years ?? 5;

@@ -1,4 +1,7 @@
 // Conformance harness: an in-process emulator, delegated tokens for seeded users, an HTTPS client, a webhook receiver.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, fetch } from 'undici';
@@ -108,6 +111,8 @@ export class Harness {
       port: 0,
       quiet: true,
       autoConsent: true,
+      // Its own CA: a shared ./data/emulator made under another clock (CI's faketime pass) may not be valid now.
+      dataDir: mkdtempSync(join(tmpdir(), 'emu-conformance-')),
       // the receiver is plain http on 127.0.0.1: the emulator's explicit loopback mode
       subscriptions: { retryDelaysMs: [200], validationTimeoutMs: 5000, allowHttpNotifications: true },
     });
