@@ -178,7 +178,9 @@ export async function organizerJourney(o: {
   setSecret: (s: string) => void;
   subject: string;
 }): Promise<void> {
-  const { api, emu, megan, receiver, setSecret, subject } = o;
+  const { api, emu, megan, receiver, setSecret } = o;
+  // Unique per attempt (CI runs a failed test once more): a retry never finds the first attempt's meeting.
+  const subject = `${o.subject} ${randomBytes(3).toString('hex')}`;
   setSecret((await api.ok<{ secret: string }>('POST', '/api/settings/webhook-secret')).secret);
   await api.ok('PATCH', '/api/settings', {
     healthWebhookUrl: receiver.url,
