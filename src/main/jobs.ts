@@ -44,6 +44,9 @@ export const JOB_NAMES = [
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
+/** The stable code of an error, for logs and the failure counter (never its message: it may quote a body). */
+export const errorCode = (e: unknown): string => (isAppError(e) ? e.code : 'internal');
+
 export interface Jobs {
   readonly names: readonly JobName[];
   /** Starts every job in this process; resolves to the names started. */
@@ -73,7 +76,7 @@ export function createJobs(d: {
 }): Jobs {
   const { config, log, metrics } = d;
   const failed = (job: JobName, e: unknown, o: Record<string, unknown> = {}, knownCode?: string) => {
-    const code = knownCode ?? (isAppError(e) ? e.code : 'internal');
+    const code = knownCode ?? errorCode(e);
     metrics.jobFailures.inc({ job, code });
     metrics.jobRuns.inc({ job, outcome: 'error' });
     log.warn({ job, code, ...o }, `${job} failed`);

@@ -9,14 +9,13 @@ import { buildApp } from '../http/build-app.js';
 import { loggerOptions } from '../http/logging.js';
 import { customerMetricsRoutes } from '../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../http/routes/meetings.js';
-import { isAppError } from '../domain/errors.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { HttpPost, MailSenderResolver } from '../ports/mail.js';
 import type { SchedulingService } from '../services/scheduling/scheduling-service.js';
 import { Metrics } from '../services/telemetry/metrics.js';
 import type { Database } from '../stores/database.js';
 import { createContainer, databaseReady, type Container } from './container.js';
-import { createJobs, type Jobs } from './jobs.js';
+import { createJobs, errorCode, type Jobs } from './jobs.js';
 import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from './wiring/detection.js';
 import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
@@ -74,9 +73,6 @@ export interface Runtime {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
-
-/** The stable code of an error, for logs and the failure counter (never its message: it may quote a body). */
-export const errorCode = (e: unknown): string => (isAppError(e) ? e.code : 'internal');
 
 /**
  * Builds calbridge.
