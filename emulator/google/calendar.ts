@@ -24,6 +24,7 @@ import { listEvents, listInstances } from './list.js';
 import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
 import { SCOPE_PREFIX, type AccessToken, type OAuthState } from './oauth.js';
 import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize.js';
+import { settingsRoutes } from './settings.js';
 import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
 
@@ -42,7 +43,14 @@ const READ = ['calendar', 'calendar.readonly', 'calendar.events', 'calendar.even
 const WRITE = ['calendar', 'calendar.events'].map((s) => SCOPE_PREFIX + s);
 /** Properties only the organizer may set (guests' copies refuse them). */
 const SHARED = ['guestsCanInviteOthers', 'guestsCanModify', 'guestsCanSeeOtherGuests'] as const;
-const FREEBUSY = [...READ, SCOPE_PREFIX + 'calendar.freebusy'];
+/** freebusy.query: the read scopes of the Calendar v3 discovery document (not calendar.events or events.readonly). */
+const FREEBUSY = ['calendar', 'calendar.readonly', 'calendar.freebusy', 'calendar.events.freebusy'].map(
+  (s) => SCOPE_PREFIX + s,
+);
+/** calendarList.list / get (discovery document): calendar.events alone does not list calendars. */
+const CALENDAR_LIST = ['calendar', 'calendar.readonly', 'calendar.calendarlist', 'calendar.calendarlist.readonly'].map(
+  (s) => SCOPE_PREFIX + s,
+);
 const CALENDARS = ['calendar', 'calendar.calendars'].map((s) => SCOPE_PREFIX + s);
 const ACLS = ['calendar', 'calendar.acls'].map((s) => SCOPE_PREFIX + s);
 
@@ -269,7 +277,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
 
   app.get('/calendar/v3/users/me/calendarList', async (req) => {
     const t = req.googleToken!;
-    need(t, FREEBUSY.concat(READ));
+    need(t, CALENDAR_LIST);
     const own = store.calendar(t.user)!;
     // `minAccessRole` filters by the caller's role, as Google does (rooms are freeBusyReader).
     const minRole = String((req.query as Q).minAccessRole ?? 'freeBusyReader') as AccessRole;
@@ -284,6 +292,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
   });
   app.get('/calendar/v3/users/me/calendarList/:calendarId', async (req) => {
     const t = req.googleToken!;
+    need(t, CALENDAR_LIST);
     const id = (req.params as { calendarId: string }).calendarId;
     const cid = id === 'primary' ? t.user : decodeURIComponent(id).toLowerCase();
     const entry = calendarListOf(deps, t.user).find((x) => x.cal.id === cid);
@@ -470,6 +479,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     need(t, FREEBUSY);
     return freeBusy(deps, t, (req.body ?? {}) as Record<string, unknown>);
   });
+  await settingsRoutes(app, deps);
   app.get('/admin/directory/v1/customer/:customer/resources/calendars', async (req) => {
     const t = req.googleToken!;
     const me = user(deps, t.user);

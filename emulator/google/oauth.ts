@@ -16,6 +16,8 @@ const KNOWN_SCOPES = new Set([
     'calendar.events',
     'calendar.events.readonly',
     'calendar.freebusy',
+    'calendar.settings.readonly',
+    'gmail.send',
     'admin.directory.resource.calendar.readonly',
     'userinfo.email',
     'userinfo.profile',

@@ -11,6 +11,7 @@ import { batchRoutes } from './batch.js';
 import { calendarRoutes } from './calendar.js';
 import { Channels } from './channels.js';
 import { GoogleFaults, type GoogleFaultPatch } from './faults.js';
+import { GmailOutbox, gmailAdminRoutes, gmailRoutes } from './gmail.js';
 import type { GApp } from './model.js';
 import { OAuthState, oauthRoutes } from './oauth.js';
 import { GOOGLE_STATE_FILE, checkGoogleState, googleState, loadGoogleState, type GoogleState } from './persistence.js';
@@ -71,6 +72,8 @@ export interface RunningGoogleEmulator {
   faults: GoogleFaults;
   channels: Channels;
   requestLog: RequestLog;
+  /** What Gmail `messages.send` sent (also at `GET /_emulator/outbox`). */
+  outbox: GmailOutbox;
   clock: EmuClock;
   server: FastifyInstance;
   /** The state file with `persist`, else null. */
@@ -116,6 +119,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   const channels = new Channels(clock.now);
   store.onChange((id) => channels.changed(id));
   const requestLog = new RequestLog();
+  const outbox = new GmailOutbox();
   const extraApps: GApp[] = [];
   const registerApp = (a: Partial<GApp> & Pick<GApp, 'redirectUris'>) => {
     const app = makeApp(a);
@@ -144,6 +148,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     faults.reset(opts.faults ?? {});
     clock.reset();
     requestLog.reset();
+    outbox.clear();
     seed();
   };
 
@@ -186,6 +191,8 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   });
   await server.register((app) => oauthRoutes(app, { state: oauth, users: () => store.users, baseUrl: () => baseUrl }));
   await server.register((app) => calendarRoutes(app, { store, oauth, faults, channels, baseUrl: () => baseUrl }));
+  await server.register((app) => gmailRoutes(app, { oauth, faults, outbox, now: clock.now }));
+  await server.register((app) => gmailAdminRoutes(app, outbox), { prefix: '/_emulator' });
   await server.register((app) => batchRoutes(app, () => server));
   await server.register(
     (app) => adminRoutes(app, { store, oauth, faults, requestLog, clock, channels, reset, registerApp }),
@@ -210,6 +217,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     faults,
     channels,
     requestLog,
+    outbox,
     clock,
     server,
     stateFile: statePath,
