@@ -71,6 +71,8 @@ export class GoogleHarness {
       dataDir: dir,
       apps: DOC_APPS,
       now: CORPUS_NOW,
+      // The local receiver is plain http on loopback.
+      allowHttpNotifications: true,
     });
     const h = new GoogleHarness(emu, new Agent({ connect: { ca: emu.caPem } }), dir);
     await h.receiver.start();

@@ -1,12 +1,21 @@
 // Push channels (events.watch / channels.stop): a `sync` message at creation, then `exists` on every change of the
-// watched calendar, with the X-Goog-* headers; delivery is fire-and-forget and failures are counted.
+// watched calendar, with the X-Goog-* headers; delivery is fire-and-forget and failures are counted. The address must
+// be https (400 push.webhookUrlNotHttps) unless the explicit loopback mode allows http on a loopback host; a channel id
+// is unique within the project (the OAuth client) for good: a second watch with it, also after channels.stop, is 400
+// channelIdNotUnique.
 import { createHash } from 'node:crypto';
 import { Agent, fetch } from 'undici';
-import { badRequest, duplicate, required } from './errors.js';
+import { badRequest, channelIdNotUnique, required, webhookUrlNotHttps } from './errors.js';
 import type { GCalendar, GChannel } from './model.js';
 import type { AccessToken } from './oauth.js';
 
 const MAX_TTL_MS = 30 * 86_400_000;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export interface ChannelOptions {
+  /** Accept http:// addresses on loopback hosts (the emulator's explicit dev/test mode; Google requires https). */
+  allowHttpNotifications?: boolean;
+}
 
 export interface Delivery {
   channelId: string;
@@ -18,13 +27,33 @@ export interface Delivery {
 export class Channels {
   readonly active = new Map<string, GChannel>();
   readonly deliveries: Delivery[] = [];
+  /** Channel ids used before, per project (`<clientId> <id>`): never accepted again. */
+  private readonly used = new Set<string>();
   private readonly agent = new Agent({ connect: { rejectUnauthorized: false } });
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly opts: ChannelOptions = {},
+  ) {}
 
   clear(): void {
     this.active.clear();
+    this.used.clear();
     this.deliveries.length = 0;
+  }
+
+  /** The address as Google checks it: https, or http on loopback in the explicit loopback mode. */
+  private checkAddress(address: unknown): string {
+    if (typeof address !== 'string' || address === '') throw required('address');
+    let u: URL;
+    try {
+      u = new URL(address);
+    } catch {
+      throw webhookUrlNotHttps(address);
+    }
+    if (u.protocol === 'https:') return address;
+    if (u.protocol === 'http:' && this.opts.allowHttpNotifications && LOOPBACK.has(u.hostname)) return address;
+    throw webhookUrlNotHttps(address);
   }
 
   /** Stable id of a watched resource (the same calendar always gets the same resourceId). */
@@ -36,10 +65,12 @@ export class Channels {
     if (typeof body.id !== 'string' || body.id === '') throw required('id');
     if (body.id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(body.id)) throw badRequest('Invalid channel id.');
     if (body.type !== 'web_hook' && body.type !== 'webhook') throw badRequest('Invalid channel type.');
-    if (typeof body.address !== 'string' || !/^https?:\/\//.test(body.address)) throw required('address');
+    const address = this.checkAddress(body.address);
     if (body.token !== undefined && (typeof body.token !== 'string' || body.token.length > 256))
       throw badRequest('Invalid channel token.');
-    if (this.active.has(body.id)) throw duplicate();
+    const key = `${t.clientId} ${body.id}`;
+    if (this.active.has(body.id) || this.used.has(key)) throw channelIdNotUnique();
+    this.used.add(key);
     const now = this.now();
     const asked = body.expiration === undefined ? now + 7 * 86_400_000 : Number(body.expiration);
     const ch: GChannel = {
@@ -47,7 +78,7 @@ export class Channels {
       resourceId: this.resourceIdOf(cal.id),
       resourceUri: `${baseUrl}/calendar/v3/calendars/${encodeURIComponent(cal.id)}/events?alt=json`,
       calendarId: cal.id,
-      address: body.address,
+      address,
       ...(body.token !== undefined ? { token: body.token } : {}),
       expiration: Math.min(Math.max(asked, now + 60_000), now + MAX_TTL_MS),
       messageNumber: 1,

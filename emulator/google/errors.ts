@@ -11,6 +11,10 @@ export class GoogleApiError extends Error {
       location?: string;
       locationType?: string;
       headers?: Record<string, string>;
+      /** `error.status` (the canonical code name), sent by Google's front end for authentication and scope errors. */
+      status?: string;
+      /** `errors[0].message` when it differs from the top-level message. */
+      itemMessage?: string;
     } = {},
   ) {
     super(message);
@@ -20,11 +24,18 @@ export class GoogleApiError extends Error {
     const item: Record<string, string> = {
       domain: this.extra.domain ?? 'global',
       reason: this.reason,
-      message: this.message,
+      message: this.extra.itemMessage ?? this.message,
     };
     if (this.extra.locationType) item.locationType = this.extra.locationType;
     if (this.extra.location) item.location = this.extra.location;
-    return { error: { errors: [item], code: this.status, message: this.message } };
+    return {
+      error: {
+        errors: [item],
+        code: this.status,
+        message: this.message,
+        ...(this.extra.status ? { status: this.extra.status } : {}),
+      },
+    };
   }
 }
 
@@ -76,10 +87,37 @@ export const updatedMinTooLongAgo = () =>
     locationType: 'parameter',
     location: 'updatedMin',
   });
-export const unauthorized = () =>
-  new GoogleApiError(401, 'authError', 'Invalid Credentials', { location: 'Authorization', locationType: 'header' });
+const CREDENTIAL_HELP =
+  'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+/**
+ * 401 from Google's front end: no Authorization header (`required`, "Login Required.") or a token it does not accept
+ * (`authError`, "Invalid Credentials"); both with `status: UNAUTHENTICATED` and a `WWW-Authenticate` challenge.
+ */
+export const unauthorized = (missing = false) =>
+  new GoogleApiError(
+    401,
+    missing ? 'required' : 'authError',
+    missing
+      ? `Request is missing required authentication credential. ${CREDENTIAL_HELP}`
+      : `Request had invalid authentication credentials. ${CREDENTIAL_HELP}`,
+    {
+      location: 'Authorization',
+      locationType: 'header',
+      status: 'UNAUTHENTICATED',
+      itemMessage: missing ? 'Login Required.' : 'Invalid Credentials',
+      headers: {
+        'www-authenticate': missing
+          ? 'Bearer realm="https://accounts.google.com/"'
+          : 'Bearer realm="https://accounts.google.com/", error="invalid_token"',
+      },
+    },
+  );
+/** 403 for a token whose scopes do not cover the method (`status: PERMISSION_DENIED`, as Google's front end sends). */
 export const insufficientScopes = () =>
-  new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
+  new GoogleApiError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.', {
+    status: 'PERMISSION_DENIED',
+    itemMessage: 'Insufficient Permission',
+  });
 export const fullSyncRequired = () =>
   new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
     domain: 'calendar',
@@ -95,3 +133,8 @@ export const requiredAccessLevel = (level: 'writer' | 'owner') =>
   });
 export const deleted = () => new GoogleApiError(410, 'deleted', 'Resource has been deleted');
 export const duplicate = () => new GoogleApiError(409, 'duplicate', 'The requested identifier already exists.');
+/** A watch whose address is not https (push notifications are delivered over HTTPS only). */
+export const webhookUrlNotHttps = (address: string) =>
+  new GoogleApiError(400, 'push.webhookUrlNotHttps', `WebHook callback must be HTTPS: ${address}`);
+/** A watch reusing a channel id the project has used before (ids are unique per project, also after stop). */
+export const channelIdNotUnique = () => new GoogleApiError(400, 'channelIdNotUnique', 'Channel id not unique');

@@ -118,7 +118,15 @@ export function listEvents(
     const to = max ?? DateTime.fromMillis(store.now()).plus({ years: 2 });
     window = [from.toMillis(), to.toMillis()];
     const showDeleted = q.showDeleted === 'true';
-    let base = [...cal.events.values()].filter((e) => showDeleted || updatedMin !== null || e.status !== 'cancelled');
+    // Without showDeleted, deleted events are left out, but cancelled instances of a live series stay when the series
+    // is not expanded (singleEvents false): the client needs them to show the series right.
+    let base = [...cal.events.values()].filter(
+      (e) =>
+        showDeleted ||
+        updatedMin !== null ||
+        e.status !== 'cancelled' ||
+        (!single && e.recurringEventId !== undefined && cal.events.get(e.recurringEventId)?.status !== 'cancelled'),
+    );
     if (updatedMin) base = base.filter((e) => Date.parse(e.updated) >= updatedMin.toMillis());
     if (single) base = base.filter((e) => !e.recurringEventId);
     if (q.iCalUID) base = base.filter((e) => e.iCalUID === q.iCalUID);
@@ -163,7 +171,9 @@ export function listEvents(
             se: single,
           } satisfies SyncToken),
         }),
-    items: page.map((e) => eventJson(store, cal, e)),
+    items: page.map((e) =>
+      eventJson(store, cal, e, { idOnlyWhenDeleted: q.syncToken !== undefined && q.showDeleted !== 'true' }),
+    ),
   };
 }
 

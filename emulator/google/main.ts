@@ -49,7 +49,12 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     .option('--faults <file>', 'JSON file with fault settings')
     .option('--verbose', 'log every request', false)
     .option('--persist', 'keep the state in <data-dir>/google-state.json and load it on the next start', false)
-    .option('--now <instant>', 'start the emulator clock at this instant (ISO 8601, e.g. 2026-12-12T10:00:00Z)');
+    .option('--now <instant>', 'start the emulator clock at this instant (ISO 8601, e.g. 2026-12-12T10:00:00Z)')
+    .option(
+      '--allow-http-notifications',
+      'accept http:// watch addresses on loopback hosts (Google requires https)',
+      false,
+    );
   program.parse(args, { from: 'user' });
   const o = program.opts<{
     port: number;
@@ -62,6 +67,7 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     verbose: boolean;
     persist: boolean;
     now?: string;
+    allowHttpNotifications: boolean;
   }>();
   const faults = o.faults ? (JSON.parse(readFileSync(o.faults, 'utf8')) as GoogleFaultPatch) : undefined;
   const emu = await startGoogleEmulator({
@@ -73,6 +79,7 @@ export async function runGoogleEmulatorCli(args: string[]): Promise<void> {
     faults,
     quiet: !o.verbose,
     persist: o.persist,
+    allowHttpNotifications: o.allowHttpNotifications,
     ...(o.now !== undefined ? { now: o.now } : {}),
   });
   process.stdout.write(

@@ -63,6 +63,11 @@ export interface GEvent {
   updated: string;
   /** Emulator bookkeeping: change sequence number within its calendar (sync tokens, etags). */
   seq: number;
+  /**
+   * Emulator bookkeeping: deleted through this calendar (events.delete here), so its details stay readable and it can
+   * be restored (undeleted) by writing status confirmed; a copy cancelled by its organizer has only its id.
+   */
+  deletedHere?: boolean;
   /** Emulator bookkeeping: a Meet still being created (`createRequest.status.statusCode` pending). */
   pendingConference?: PendingConference;
 }

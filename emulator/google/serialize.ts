@@ -7,8 +7,13 @@ import { recurrenceProblem } from './recurrence.js';
 import type { GoogleStore } from './store.js';
 
 /** The event as the API returns it to `viewer` (the calendar's owner). */
-export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record<string, unknown> {
-  const { seq: _seq, pendingConference: _pending, ...rest } = e;
+export function eventJson(
+  store: GoogleStore,
+  cal: GCalendar,
+  e: GEvent,
+  opts: { idOnlyWhenDeleted?: boolean } = {},
+): Record<string, unknown> {
+  const { seq: _seq, pendingConference: _pending, deletedHere: _deletedHere, ...rest } = e;
   const dt = (d: GDateTime): GDateTime => {
     if (!d.dateTime) return d;
     const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(d.dateTime);
@@ -19,8 +24,10 @@ export function eventJson(store: GoogleStore, cal: GCalendar, e: GEvent): Record
     return { ...d, dateTime: shown.toISO({ suppressMilliseconds: true })! };
   };
   const self = (x: { email: string } | undefined) => (x && x.email.toLowerCase() === cal.id ? { ...x, self: true } : x);
-  // A deleted event is reported by id only (cancelled instances keep their fields: they are exceptions).
-  if (e.status === 'cancelled' && !e.recurringEventId)
+  // A deleted event is reported by id only (cancelled instances keep their fields: they are exceptions), except one
+  // deleted through this calendar, whose details stay so it can be restored — not in an incremental sync that did not
+  // ask for showDeleted (`idOnlyWhenDeleted`).
+  if (e.status === 'cancelled' && !e.recurringEventId && (!e.deletedHere || opts.idOnlyWhenDeleted))
     return { kind: 'calendar#event', etag: store.etag(e), id: e.id, status: 'cancelled' };
   return {
     kind: 'calendar#event',

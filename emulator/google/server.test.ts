@@ -82,7 +82,8 @@ const redeem = (code: string, verifier?: string) =>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cb-gemu-test-'));
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, seed: 3 });
+  // The push test's receiver is plain http on loopback: the explicit loopback mode (Google requires https).
+  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, seed: 3, allowHttpNotifications: true });
   agent = new Agent({ connect: { ca: emu.caPem } });
 });
 afterAll(async () => {

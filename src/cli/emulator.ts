@@ -5,7 +5,7 @@ export async function runEmulatorCommand(o: Record<string, string | boolean | un
   for (const [k, v] of Object.entries(o)) {
     if (k === 'provider' || v === undefined || v === false) continue;
     // Options only the Microsoft emulator has.
-    if (o.provider === 'google' && (k === 'scale' || k === 'allowHttpNotifications')) continue;
+    if (o.provider === 'google' && k === 'scale') continue;
     const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     args.push(...(v === true ? [flag] : [flag, String(v)]));
   }

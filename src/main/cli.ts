@@ -120,7 +120,10 @@ export function buildProgram(): Command {
     .option('--faults <file>', 'fault-injection config (JSON)')
     .option('--persist', 'keep its state in the data dir across restarts')
     .option('--now <instant>', 'start its clock at this instant (ISO 8601)')
-    .option('--allow-http-notifications', 'Microsoft: accept http:// notification URLs on loopback hosts')
+    .option(
+      '--allow-http-notifications',
+      'accept http:// notification URLs on loopback hosts (both providers require https)',
+    )
     .addOption(json)
     .action(async (o: Record<string, string | boolean | undefined>) => runEmulatorCommand(o));
   return program;

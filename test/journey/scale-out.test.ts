@@ -129,7 +129,7 @@ beforeAll(async () => {
   // After the first emulator made the data dir's CA: both then serve certificates of that one CA.
   const g = Proc.calbridge(
     'google emulator',
-    ['emulator', '--provider', 'google', '--port', '0', '--json', '--data-dir', emuDir],
+    ['emulator', '--provider', 'google', '--port', '0', '--json', '--data-dir', emuDir, '--allow-http-notifications'],
     emuEnv,
   );
   procs.push(g);

@@ -17,9 +17,14 @@ export const followGoogleAuthorize = followAuthorize;
 
 export type TestGoogleEmulator = EmulatorHarness<RunningGoogleEmulator>;
 
-/** The Google emulator over HTTPS on a free port, with its own data folder and an agent trusting its CA. */
+/**
+ * The Google emulator over HTTPS on a free port, with its own data folder and an agent trusting its CA. Tests use plain
+ * http loopback receivers: the emulator's explicit `allowHttpNotifications` mode (Google requires https).
+ */
 export const startTestGoogleEmulator = (opts: GoogleEmulatorOptions = {}): Promise<TestGoogleEmulator> =>
-  startEmulatorHarness((dataDir) => startGoogleEmulator({ port: 0, autoConsent: true, quiet: true, dataDir, ...opts }));
+  startEmulatorHarness((dataDir) =>
+    startGoogleEmulator({ port: 0, autoConsent: true, quiet: true, dataDir, allowHttpNotifications: true, ...opts }),
+  );
 
 export function googleAuthSettings(
   emu: RunningGoogleEmulator,

@@ -183,7 +183,9 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
       )
     : null;
   const google = wantGoogle
-    ? await onSavedPort(ports.google, (port) => startGoogleEmulator({ port, dataDir, quiet: true, persist: true }))
+    ? await onSavedPort(ports.google, (port) =>
+        startGoogleEmulator({ port, dataDir, quiet: true, persist: true, allowHttpNotifications: true }),
+      )
     : null;
   savePorts(dataDir, { microsoft: ms?.port ?? ports.microsoft, google: google?.port ?? ports.google });
   const demo = config.databaseUrl ? null : demoLogin(config.dataDir);

@@ -1,0 +1,380 @@
+// The Google emulator as the Calendar API v3 reference and Google's OAuth 2.0 pages describe it, beyond the shared
+// examples: the front end's error bodies, push channel errors, conditional requests, calendarList incremental sync,
+// deleted events (kept details, undelete, cancelled instances), and the token and revocation endpoints' errors.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+let emu: RunningGoogleEmulator;
+let agent: Agent;
+let dir: string;
+
+const ADELE = 'adele.vance@contoso.com';
+const MEGAN = 'megan.bowen@contoso.com';
+const CALENDAR = 'https://www.googleapis.com/auth/calendar';
+const tokenOf = (user: string, scopes = [CALENDAR], clientId = emu.app.clientId) =>
+  emu.oauth.mint(user, clientId, scopes);
+
+async function raw(
+  method: string,
+  path: string,
+  opts: { token?: string | null; json?: unknown; headers?: Record<string, string>; form?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.json);
+  }
+  if (opts.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(opts.form).toString();
+  }
+  const res = await fetch(`${emu.baseUrl}${path}`, { method, headers, body, dispatcher: agent });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: (text.startsWith('{') ? JSON.parse(text) : null) as Json | null,
+  };
+}
+
+const call = (user: string, method: string, path: string, json?: unknown, headers?: Record<string, string>) =>
+  raw(method, `/calendar/v3${path}`, { token: tokenOf(user), json, headers });
+
+let slot = 0;
+const at = () => {
+  // Within events.list's default window (a year back, two ahead of the emulator clock).
+  const start = Math.ceil(emu.clock.now() / 3_600_000) * 3_600_000 + 10 * 86_400_000 + slot++ * 3_600_000;
+  return {
+    start: { dateTime: new Date(start).toISOString() },
+    end: { dateTime: new Date(start + 1_800_000).toISOString() },
+  };
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cb-gemu-fidelity-'));
+  // Google's rules, not the loopback mode: watch addresses must be https.
+  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true });
+  agent = new Agent({ connect: { ca: emu.caPem } });
+});
+afterAll(async () => {
+  await emu?.close();
+  await agent?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Google emulator: error bodies of the front end', () => {
+  it('answers 401 required without credentials and 401 authError for a bad token, with status UNAUTHENTICATED', async () => {
+    const none = await raw('GET', '/calendar/v3/users/me/calendarList', { token: null });
+    expect(none.status).toBe(401);
+    expect(none.json!.error).toMatchObject({
+      code: 401,
+      status: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/^Request is missing required authentication credential\./),
+      errors: [
+        {
+          domain: 'global',
+          reason: 'required',
+          message: 'Login Required.',
+          location: 'Authorization',
+          locationType: 'header',
+        },
+      ],
+    });
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+    const bad = await raw('GET', '/calendar/v3/users/me/calendarList', { token: 'ya29.not-a-token' });
+    expect(bad.status).toBe(401);
+    expect(bad.json!.error).toMatchObject({
+      code: 401,
+      status: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/^Request had invalid authentication credentials\./),
+      errors: [{ reason: 'authError', message: 'Invalid Credentials', location: 'Authorization' }],
+    });
+    expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('answers 403 insufficientPermissions with status PERMISSION_DENIED for a token without a calendar scope', async () => {
+    const t = tokenOf(ADELE, ['https://www.googleapis.com/auth/calendar.freebusy']);
+    const res = await raw('GET', '/calendar/v3/calendars/primary/events', { token: t });
+    expect(res.status).toBe(403);
+    expect(res.json!.error).toEqual({
+      code: 403,
+      status: 'PERMISSION_DENIED',
+      message: 'Request had insufficient authentication scopes.',
+      errors: [{ domain: 'global', reason: 'insufficientPermissions', message: 'Insufficient Permission' }],
+    });
+  });
+});
+
+describe('Google emulator: push channel errors', () => {
+  it('refuses a watch address that is not https (400 push.webhookUrlNotHttps)', async () => {
+    const res = await call(ADELE, 'POST', '/calendars/primary/events/watch', {
+      id: 'http-channel-1',
+      type: 'web_hook',
+      address: 'http://127.0.0.1:9/hook',
+    });
+    expect(res.status).toBe(400);
+    expect(res.json!.error.errors[0]).toMatchObject({
+      domain: 'global',
+      reason: 'push.webhookUrlNotHttps',
+      message: 'WebHook callback must be HTTPS: http://127.0.0.1:9/hook',
+    });
+    expect(emu.channels.active.has('http-channel-1')).toBe(false);
+  });
+
+  it('refuses a channel id the project used before, also after channels.stop (400 channelIdNotUnique)', async () => {
+    const body = { id: 'reused-channel-1', type: 'web_hook', address: 'https://127.0.0.1:9/hook' };
+    const first = await call(ADELE, 'POST', '/calendars/primary/events/watch', body);
+    expect(first.status).toBe(200);
+    const twice = await call(ADELE, 'POST', '/calendars/primary/events/watch', body);
+    expect(twice.status).toBe(400);
+    expect(twice.json!.error.errors[0]).toMatchObject({ reason: 'channelIdNotUnique' });
+    const stop = await call(ADELE, 'POST', '/channels/stop', { id: body.id, resourceId: first.json!.resourceId });
+    expect(stop.status).toBe(204);
+    const afterStop = await call(ADELE, 'POST', '/calendars/primary/events/watch', body);
+    expect(afterStop.status).toBe(400);
+    expect(afterStop.json!.error.errors[0].reason).toBe('channelIdNotUnique');
+    // Ids are unique within a project: another OAuth client may use the same one.
+    const other = emu.registerApp({ redirectUris: ['https://other.example/cb'] });
+    const elsewhere = await raw('POST', '/calendar/v3/calendars/primary/events/watch', {
+      token: tokenOf(ADELE, [CALENDAR], other.clientId),
+      json: body,
+    });
+    expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe('Google emulator: conditional requests', () => {
+  it('answers 304 without a body when If-None-Match names the current etag (events.get, events.list)', async () => {
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', { summary: 'Etag', ...at() });
+    const etag = String(made.json!.etag);
+    const path = `/calendars/primary/events/${String(made.json!.id)}`;
+    const same = await call(ADELE, 'GET', path, undefined, { 'if-none-match': etag });
+    expect(same.status).toBe(304);
+    expect(same.text).toBe('');
+    expect(same.headers.get('etag')).toBe(etag);
+    const changed = await call(ADELE, 'PATCH', path, { summary: 'Etag changed' });
+    const fresh = await call(ADELE, 'GET', path, undefined, { 'if-none-match': etag });
+    expect(fresh.status).toBe(200);
+    expect(fresh.json).toMatchObject({ summary: 'Etag changed', etag: changed.json!.etag });
+    const list = await call(ADELE, 'GET', '/calendars/primary/events');
+    const again = await call(ADELE, 'GET', '/calendars/primary/events', undefined, {
+      'if-none-match': String(list.json!.etag),
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers 304 for calendars.get and calendarList.get with their etag; a stale If-Match write is 412', async () => {
+    const cal = await call(ADELE, 'GET', '/calendars/primary');
+    expect(
+      (await call(ADELE, 'GET', '/calendars/primary', undefined, { 'if-none-match': String(cal.json!.etag) })).status,
+    ).toBe(304);
+    const entry = await call(ADELE, 'GET', '/users/me/calendarList/primary');
+    const cond = await call(ADELE, 'GET', '/users/me/calendarList/primary', undefined, {
+      'if-none-match': String(entry.json!.etag),
+    });
+    expect(cond.status).toBe(304);
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', { summary: 'If-Match', ...at() });
+    const path = `/calendars/primary/events/${String(made.json!.id)}`;
+    await call(ADELE, 'PATCH', path, { summary: 'someone else' });
+    const stale = await call(ADELE, 'PATCH', path, { summary: 'mine' }, { 'if-match': String(made.json!.etag) });
+    expect(stale.status).toBe(412);
+    expect(stale.json!.error.errors[0].reason).toBe('conditionNotMet');
+  });
+});
+
+describe('Google emulator: calendarList incremental sync', () => {
+  it('a syncToken gives the entries added or changed since, and removed ones as deleted: true', async () => {
+    const full = await call(MEGAN, 'GET', '/users/me/calendarList');
+    expect(full.status).toBe(200);
+    const token = String(full.json!.nextSyncToken);
+    const quiet = await call(MEGAN, 'GET', `/users/me/calendarList?syncToken=${token}`);
+    expect(quiet.status).toBe(200);
+    expect(quiet.json!.items).toEqual([]);
+    // Adele shares her primary calendar with Megan as reader, and Megan creates a calendar of her own.
+    await call(ADELE, 'POST', '/calendars/primary/acl', { role: 'reader', scope: { type: 'user', value: MEGAN } });
+    const own = await call(MEGAN, 'POST', '/calendars', { summary: 'Sync me' });
+    const inc = await call(MEGAN, 'GET', `/users/me/calendarList?syncToken=${token}`);
+    expect(inc.status).toBe(200);
+    expect((inc.json!.items as Json[]).map((e) => [e.id, e.accessRole, e.deleted ?? false]).sort()).toEqual(
+      [
+        [ADELE, 'reader', false],
+        [String(own.json!.id), 'owner', false],
+      ].sort(),
+    );
+    const next = String(inc.json!.nextSyncToken);
+    // The share is removed and the calendar deleted: both come back as deleted entries.
+    await call(ADELE, 'DELETE', `/calendars/primary/acl/${encodeURIComponent(`user:${MEGAN}`)}`);
+    await call(MEGAN, 'DELETE', `/calendars/${encodeURIComponent(String(own.json!.id))}`);
+    const gone = await call(MEGAN, 'GET', `/users/me/calendarList?syncToken=${next}`);
+    expect((gone.json!.items as Json[]).map((e) => [e.id, e.deleted]).sort()).toEqual(
+      [
+        [ADELE, true],
+        [String(own.json!.id), true],
+      ].sort(),
+    );
+  });
+
+  it('answers 410 fullSyncRequired for a token it cannot use, 400 for minAccessRole with a token, and pages', async () => {
+    const expired = await call(MEGAN, 'GET', '/users/me/calendarList?syncToken=CNDHzIWDx70CENDHzIWDx70CGAU=');
+    expect(expired.status).toBe(410);
+    expect(expired.json!.error.errors[0]).toMatchObject({
+      domain: 'calendar',
+      reason: 'fullSyncRequired',
+      location: 'syncToken',
+    });
+    const token = String((await call(MEGAN, 'GET', '/users/me/calendarList')).json!.nextSyncToken);
+    // Another user's token is not this user's list.
+    expect((await call(ADELE, 'GET', `/users/me/calendarList?syncToken=${token}`)).status).toBe(410);
+    const withRole = await call(MEGAN, 'GET', `/users/me/calendarList?syncToken=${token}&minAccessRole=reader`);
+    expect(withRole.status).toBe(400);
+    const a = await call(ADELE, 'POST', '/calendars', { summary: 'Page A' });
+    await call(ADELE, 'POST', '/calendars', { summary: 'Page B' });
+    const first = await call(ADELE, 'GET', '/users/me/calendarList?maxResults=1&minAccessRole=owner');
+    expect(first.json!.items).toHaveLength(1);
+    expect(first.json!.nextPageToken).toEqual(expect.any(String));
+    expect(first.json!.nextSyncToken).toBeUndefined();
+    const ids: string[] = [String(first.json!.items[0].id)];
+    let page = first;
+    while (page.json!.nextPageToken) {
+      page = await call(
+        ADELE,
+        'GET',
+        `/users/me/calendarList?maxResults=1&minAccessRole=owner&pageToken=${String(page.json!.nextPageToken)}`,
+      );
+      ids.push(...(page.json!.items as Json[]).map((e) => String(e.id)));
+    }
+    expect(ids).toContain(String(a.json!.id));
+    expect(page.json!.nextSyncToken).toEqual(expect.any(String));
+  });
+});
+
+describe('Google emulator: deleted and cancelled events', () => {
+  it("keeps a deleted event's details on its organizer's calendar and restores it on status confirmed", async () => {
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Undelete me',
+      location: 'Room 1',
+      attendees: [{ email: MEGAN }],
+      ...at(),
+    });
+    const id = String(made.json!.id);
+    const sync = String((await call(ADELE, 'GET', '/calendars/primary/events')).json!.nextSyncToken);
+    expect((await call(ADELE, 'DELETE', `/calendars/primary/events/${id}`)).status).toBe(204);
+    const got = await call(ADELE, 'GET', `/calendars/primary/events/${id}`);
+    expect(got.status).toBe(200);
+    expect(got.json).toMatchObject({ id, status: 'cancelled', summary: 'Undelete me', location: 'Room 1' });
+    // An incremental sync without showDeleted reports the deletion by id only.
+    const inc = await call(ADELE, 'GET', `/calendars/primary/events?syncToken=${sync}`);
+    expect((inc.json!.items as Json[]).find((e) => e.id === id)).toEqual({
+      kind: 'calendar#event',
+      etag: expect.any(String),
+      id,
+      status: 'cancelled',
+    });
+    // The attendee's copy was cancelled by the organizer: id only.
+    expect((await call(MEGAN, 'GET', `/calendars/primary/events/${id}`)).json).toMatchObject({
+      id,
+      status: 'cancelled',
+    });
+    expect((await call(MEGAN, 'GET', `/calendars/primary/events/${id}`)).json!.summary).toBeUndefined();
+    // A write other than a restore is 410 deleted; status confirmed restores it, for the attendee too.
+    expect((await call(ADELE, 'PATCH', `/calendars/primary/events/${id}`, { summary: 'x' })).status).toBe(410);
+    const back = await call(ADELE, 'PATCH', `/calendars/primary/events/${id}`, { status: 'confirmed' });
+    expect(back.status).toBe(200);
+    expect(back.json).toMatchObject({ id, status: 'confirmed', summary: 'Undelete me' });
+    const listed = await call(ADELE, 'GET', '/calendars/primary/events');
+    expect((listed.json!.items as Json[]).some((e) => e.id === id)).toBe(true);
+    expect((await call(MEGAN, 'GET', `/calendars/primary/events/${id}`)).json).toMatchObject({
+      status: 'confirmed',
+      summary: 'Undelete me',
+    });
+  });
+
+  it('lists cancelled instances of a live series without showDeleted when singleEvents is false', async () => {
+    const series = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Weekly',
+      start: { dateTime: '2031-07-07T10:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2031-07-07T10:30:00', timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+    });
+    const master = String(series.json!.id);
+    const window = 'timeMin=2031-07-01T00:00:00Z&timeMax=2031-08-15T00:00:00Z';
+    const instances = await call(ADELE, 'GET', `/calendars/primary/events/${master}/instances?${window}`);
+    const second = String(instances.json!.items[1].id);
+    expect((await call(ADELE, 'DELETE', `/calendars/primary/events/${second}`)).status).toBe(204);
+    const masters = await call(ADELE, 'GET', `/calendars/primary/events?${window}`);
+    const ids = (masters.json!.items as Json[]).map((e) => [e.id, e.status]);
+    expect(ids).toContainEqual([master, 'confirmed']);
+    expect(ids).toContainEqual([second, 'cancelled']);
+    // Expanded (singleEvents) without showDeleted, the cancelled instance is left out.
+    const single = await call(ADELE, 'GET', `/calendars/primary/events?${window}&singleEvents=true`);
+    expect((single.json!.items as Json[]).map((e) => e.id)).not.toContain(second);
+  });
+});
+
+describe('Google emulator: OAuth token and revocation endpoints', () => {
+  const client = () => ({ client_id: emu.app.clientId, client_secret: emu.app.clientSecret });
+
+  it('names the missing parameter (invalid_request) and tells an unknown client from a wrong secret', async () => {
+    const noCode = await raw('POST', '/token', {
+      form: { ...client(), grant_type: 'authorization_code', redirect_uri: emu.app.redirectUris[0]! },
+    });
+    expect(noCode.status).toBe(400);
+    expect(noCode.json).toEqual({ error: 'invalid_request', error_description: 'Missing required parameter: code' });
+    const noRedirect = await raw('POST', '/token', {
+      form: { ...client(), grant_type: 'authorization_code', code: '4/x' },
+    });
+    expect(noRedirect.json).toEqual({
+      error: 'invalid_request',
+      error_description: 'Missing required parameter: redirect_uri',
+    });
+    const noRefresh = await raw('POST', '/token', { form: { ...client(), grant_type: 'refresh_token' } });
+    expect(noRefresh.json).toEqual({
+      error: 'invalid_request',
+      error_description: 'Missing required parameter: refresh_token',
+    });
+    const unknown = await raw('POST', '/token', {
+      form: {
+        client_id: 'nobody.apps.googleusercontent.com',
+        client_secret: 'x',
+        grant_type: 'refresh_token',
+        refresh_token: '1//x',
+      },
+    });
+    expect(unknown.status).toBe(401);
+    expect(unknown.json).toEqual({ error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+    const wrong = await raw('POST', '/token', {
+      form: { client_id: emu.app.clientId, client_secret: 'wrong', grant_type: 'refresh_token', refresh_token: '1//x' },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toEqual({ error: 'invalid_client', error_description: 'Unauthorized' });
+    const grant = await raw('POST', '/token', { form: { ...client(), grant_type: 'password' } });
+    expect(grant.json).toEqual({ error: 'unsupported_grant_type', error_description: 'Invalid grant_type: password' });
+  });
+
+  it('revokes by access token (the grant ends) and answers 400 invalid_token for a token already revoked', async () => {
+    const t = tokenOf(ADELE);
+    expect((await raw('GET', '/calendar/v3/users/me/calendarList', { token: t })).status).toBe(200);
+    const ok = await raw('POST', `/revoke?token=${encodeURIComponent(t)}`, { form: {} });
+    expect(ok.status).toBe(200);
+    expect((await raw('GET', '/calendar/v3/users/me/calendarList', { token: t })).status).toBe(401);
+    const again = await raw('POST', '/revoke', { form: { token: t } });
+    expect(again.status).toBe(400);
+    expect(again.json).toEqual({ error: 'invalid_token', error_description: 'Token expired or revoked' });
+    const none = await raw('POST', '/revoke', { form: {} });
+    expect(none.status).toBe(400);
+    expect(none.json!.error).toBe('invalid_request');
+    // GET works too.
+    const viaGet = await raw('GET', `/revoke?token=${encodeURIComponent(tokenOf(MEGAN))}`);
+    expect(viaGet.status).toBe(200);
+  });
+});
