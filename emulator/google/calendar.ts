@@ -27,6 +27,7 @@ import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize
 import { settingsRoutes } from './settings.js';
 import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
+import { calendarListPage } from './list-sync.js';
 
 export interface CalendarDeps {
   store: GoogleStore;
@@ -105,6 +106,18 @@ function checkIfMatch(deps: CalendarDeps, req: FastifyRequest, e: GEvent): void 
   if (im && im !== '*' && im !== deps.store.etag(e)) throw conditionNotMet();
 }
 
+/**
+ * Conditional retrieval (the version-resources guide): the resource's ETag header, and true (answer 304 without a
+ * body) when If-None-Match names its current etag.
+ */
+function notModified(req: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+  void reply.header('etag', etag);
+  const inm = req.headers['if-none-match'];
+  if (!inm) return false;
+  const tags = inm.split(',').map((x) => x.trim().replace(/^W\//, ''));
+  return tags.includes('*') || tags.includes(etag);
+}
+
 function user(deps: CalendarDeps, email: string): GUser {
   return deps.store.users.get(email)!;
 }
@@ -118,8 +131,12 @@ async function writeEvent(
   need(t, WRITE);
   const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
   const cal = calendarFor(deps, t, calendarId, 'writer');
-  const current = eventOrInstance(deps, cal, eventId);
-  if (current.status === 'cancelled' && !current.recurringEventId) throw deleted();
+  const found = eventOrInstance(deps, cal, eventId);
+  const body0 = (req.body ?? {}) as Record<string, unknown>;
+  // A deleted event can only be restored (undeleted): by its own calendar, writing status confirmed or tentative.
+  const restore = found.deletedHere === true && (body0.status === 'confirmed' || body0.status === 'tentative');
+  if (found.status === 'cancelled' && !found.recurringEventId && !restore) throw deleted();
+  const current: GEvent = restore ? { ...found, deletedHere: undefined } : found;
   checkIfMatch(deps, req, current);
   const q = req.query as Q;
   const owner = user(deps, cal.owner);
@@ -260,7 +277,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
   app.addHook('onRequest', async (req, reply) => {
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const t = token ? deps.oauth.lookup(token) : null;
-    if (!t) return sendGoogleError(reply, unauthorized());
+    if (!t) return sendGoogleError(reply, unauthorized(req.headers.authorization === undefined));
     req.googleToken = t;
     await deps.faults.delay();
     const fault = deps.faults.check(t.user);
@@ -275,29 +292,43 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     return sendGoogleError(reply, new GoogleApiError(500, 'backendError', 'Backend Error'));
   });
 
-  app.get('/calendar/v3/users/me/calendarList', async (req) => {
+  app.get('/calendar/v3/users/me/calendarList', async (req, reply) => {
     const t = req.googleToken!;
     need(t, CALENDAR_LIST);
     const own = store.calendar(t.user)!;
-    // `minAccessRole` filters by the caller's role, as Google does (rooms are freeBusyReader).
-    const minRole = String((req.query as Q).minAccessRole ?? 'freeBusyReader') as AccessRole;
-    if (!ACCESS_ROLES.includes(minRole) || minRole === 'none') throw badRequest('Invalid value for minAccessRole');
-    const entries = calendarListOf(deps, t.user).filter((x) => GoogleStore.atLeast(x.role, minRole));
+    // minAccessRole filters by the caller's role (rooms are freeBusyReader); a syncToken gives the entries changed since.
+    const all = calendarListOf(deps, t.user);
+    const page = calendarListPage(
+      req.query as Q,
+      t.user,
+      own.generation,
+      all.map((x) => ({ id: x.cal.id, role: x.role })),
+    );
+    const byId = new Map(all.map((x) => [x.cal.id, x]));
+    const etag = `"${own.seq}"`;
+    if (notModified(req, reply, etag)) return reply.code(304).send();
     return {
       kind: 'calendar#calendarList',
-      etag: `"${own.seq}"`,
-      nextSyncToken: Buffer.from(`cl:${own.seq}`).toString('base64url'),
-      items: entries.map((x) => calendarListEntry(deps, x.cal, x.role, t.user)),
+      etag,
+      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : { nextSyncToken: page.nextSyncToken }),
+      items: page.items.map((x) => {
+        const entry = byId.get(x.id);
+        return entry && !x.deleted
+          ? calendarListEntry(deps, entry.cal, entry.role, t.user)
+          : { kind: 'calendar#calendarListEntry', etag: `"${own.seq}"`, id: x.id, deleted: true };
+      }),
     };
   });
-  app.get('/calendar/v3/users/me/calendarList/:calendarId', async (req) => {
+  app.get('/calendar/v3/users/me/calendarList/:calendarId', async (req, reply) => {
     const t = req.googleToken!;
     need(t, CALENDAR_LIST);
     const id = (req.params as { calendarId: string }).calendarId;
     const cid = id === 'primary' ? t.user : decodeURIComponent(id).toLowerCase();
     const entry = calendarListOf(deps, t.user).find((x) => x.cal.id === cid);
     if (!entry) throw notFound();
-    return calendarListEntry(deps, entry.cal, entry.role, t.user);
+    const json = calendarListEntry(deps, entry.cal, entry.role, t.user);
+    if (notModified(req, reply, json.etag)) return reply.code(304).send();
+    return json;
   });
 
   // calendars: secondary calendars of the caller (the caller owns what it creates).
@@ -328,10 +359,12 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     );
     return calendarJson(cal);
   });
-  app.get('/calendar/v3/calendars/:calendarId', async (req) => {
+  app.get('/calendar/v3/calendars/:calendarId', async (req, reply) => {
     const t = req.googleToken!;
     need(t, READ.concat(CALENDARS));
-    return calendarJson(calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader'));
+    const json = calendarJson(calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader'));
+    if (notModified(req, reply, json.etag)) return reply.code(304).send();
+    return json;
   });
   app.delete('/calendar/v3/calendars/:calendarId', async (req, reply) => {
     const t = req.googleToken!;
@@ -386,11 +419,13 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     return reply.code(204).send();
   });
 
-  app.get('/calendar/v3/calendars/:calendarId/events', async (req) => {
+  app.get('/calendar/v3/calendars/:calendarId/events', async (req, reply) => {
     const t = req.googleToken!;
     need(t, READ);
     const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader');
-    return listEvents(store, cal, req.query as Q, store.roleOf(cal, t.user));
+    const json = listEvents(store, cal, req.query as Q, store.roleOf(cal, t.user));
+    if (notModified(req, reply, String(json.etag))) return reply.code(304).send();
+    return json;
   });
   app.post('/calendar/v3/calendars/:calendarId/events', async (req) => {
     const t = req.googleToken!;
@@ -427,7 +462,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'reader');
     return deps.channels.watch(cal, t, (req.body ?? {}) as Record<string, unknown>, deps.baseUrl());
   });
-  app.get('/calendar/v3/calendars/:calendarId/events/:eventId', async (req) => {
+  app.get('/calendar/v3/calendars/:calendarId/events/:eventId', async (req, reply) => {
     const t = req.googleToken!;
     need(t, READ);
     const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
@@ -435,12 +470,14 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     const e = eventOrInstance(deps, cal, eventId);
     // A conference still being created finishes after the configured number of reads (then the event changes).
     const settled = conferenceAfterRead(e);
+    let current = e;
     if (settled) {
-      const saved = store.put(cal, settled);
-      if (saved.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, saved);
-      return eventJson(store, cal, saved);
+      current = store.put(cal, settled);
+      if (current.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, current);
     }
-    return eventJson(store, cal, e);
+    const json = eventJson(store, cal, current);
+    if (notModified(req, reply, String(json.etag))) return reply.code(304).send();
+    return json;
   });
   app.get('/calendar/v3/calendars/:calendarId/events/:eventId/instances', async (req) => {
     const t = req.googleToken!;
@@ -463,7 +500,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     // An event deleted before answers 410 Gone (reason `deleted`); one this calendar never had answers 404.
     if (e.status === 'cancelled') throw deleted();
     checkIfMatch(deps, req, e);
-    const gone = store.put(cal, { ...e, status: 'cancelled' });
+    const gone = store.put(cal, { ...e, status: 'cancelled', ...(e.recurringEventId ? {} : { deletedHere: true }) });
     if (e.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, { ...gone, attendees: [] });
     return reply.code(204).send();
   });

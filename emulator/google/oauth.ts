@@ -190,10 +190,12 @@ export class OAuthState {
     return t;
   }
 
-  /** Revokes the grant behind an access or refresh token; false when unknown. */
+  /** Revokes the grant behind an access or refresh token; false when unknown, expired or already revoked. */
   revokeToken(token: string): boolean {
-    const g = this.refresh.get(token) ?? this.grants.get(this.tokens.get(token)?.grantId ?? '');
-    if (!g) return false;
+    const access = this.tokens.get(token);
+    if (access && access.expiresAt <= this.now()) return false;
+    const g = this.refresh.get(token) ?? this.grants.get(access?.grantId ?? '');
+    if (!g || g.revoked) return false;
     g.revoked = true;
     return true;
   }
@@ -347,16 +349,27 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
     const [bid, bsecret] = basic ? Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent) : [];
     const clientId = b.client_id ?? bid;
     const secret = b.client_secret ?? bsecret;
-    const client = clientId ? deps.state.apps.get(clientId) : undefined;
-    if (!client || client.clientSecret !== secret) return tokenError(reply, 401, 'invalid_client', 'Unauthorized');
+    // Google's token endpoint: the grant type first, then the client (unknown: "not found"; wrong secret:
+    // "Unauthorized"), then each grant's required parameters (400 invalid_request "Missing required parameter: …").
+    if (b.grant_type !== 'authorization_code' && b.grant_type !== 'refresh_token')
+      return tokenError(reply, 400, 'unsupported_grant_type', 'Invalid grant_type: ' + (b.grant_type ?? ''));
+    if (!clientId) return tokenError(reply, 400, 'invalid_request', 'Could not determine client ID from request.');
+    const client = deps.state.apps.get(clientId);
+    if (!client) return tokenError(reply, 401, 'invalid_client', 'The OAuth client was not found.');
+    if (client.clientSecret !== secret) return tokenError(reply, 401, 'invalid_client', 'Unauthorized');
+    const missing = (b.grant_type === 'authorization_code' ? ['code', 'redirect_uri'] : ['refresh_token']).find(
+      (k) => !b[k],
+    );
+    if (missing) return tokenError(reply, 400, 'invalid_request', `Missing required parameter: ${missing}`);
     if (b.grant_type === 'authorization_code') {
       const c = b.code ? deps.state.takeCode(b.code) : null;
       if (!c || c.grant.clientId !== clientId) return tokenError(reply, 400, 'invalid_grant', 'Bad Request');
       if (c.redirectUri !== b.redirect_uri) return tokenError(reply, 400, 'redirect_uri_mismatch', 'Bad Request');
       if (c.challenge) {
         const v = b.code_verifier ?? '';
+        if (!v) return tokenError(reply, 400, 'invalid_grant', 'Missing code verifier.');
         const computed = c.method === 'S256' ? createHash('sha256').update(v).digest('base64url') : v;
-        if (!v || computed !== c.challenge) return tokenError(reply, 400, 'invalid_grant', 'Invalid code verifier.');
+        if (computed !== c.challenge) return tokenError(reply, 400, 'invalid_grant', 'Invalid code verifier.');
       }
       const offline = c.grant.scopes.includes('__offline');
       const grant = {
@@ -400,11 +413,16 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
     }
     return tokenError(reply, 400, 'unsupported_grant_type', 'Invalid grant_type: ' + (b.grant_type ?? ''));
   });
-  app.post('/revoke', async (req, reply) => {
+  // Revocation (POST, also GET; token in the query or the form): revoking an access or a refresh token ends the whole
+  // grant. An unknown, expired or already revoked token is 400 invalid_token; no token is 400 invalid_request.
+  const revoke = async (req: { body?: unknown; query: unknown }, reply: FastifyReply) => {
     const token = ((req.body ?? {}) as Q).token ?? (req.query as Q).token;
-    if (!token || !deps.state.revokeToken(token)) return tokenError(reply, 400, 'invalid_token', 'Bad Request');
-    return reply.code(200).send({});
-  });
+    if (!token) return tokenError(reply, 400, 'invalid_request', 'Bad Request');
+    if (!deps.state.revokeToken(token)) return tokenError(reply, 400, 'invalid_token', 'Token expired or revoked');
+    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send({});
+  };
+  app.post('/revoke', revoke);
+  app.get('/revoke', revoke);
   const userinfo = async (req: { headers: { authorization?: string } }, reply: FastifyReply) => {
     const t = deps.state.lookup(/^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
     if (!t) return reply.code(401).send({ error: 'invalid_request', error_description: 'Invalid Credentials' });

@@ -58,6 +58,11 @@ export interface GoogleEmulatorOptions {
   now?: string | number | Date;
   /** Start the emulator clock this many ms off real time (see `now`). */
   clockOffsetMs?: number;
+  /**
+   * Accept http:// watch addresses on loopback hosts (default off: Google answers 400 push.webhookUrlNotHttps to any
+   * address that is not https). For a calbridge served on plain http on loopback (npm start, tests).
+   */
+  allowHttpNotifications?: boolean;
 }
 
 export interface RunningGoogleEmulator {
@@ -116,7 +121,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   await oauth.init(saved?.oauth);
   const oauthKey = saved?.oauth.key ?? (await oauth.toJSON()).key;
   const faults = new GoogleFaults(clock.now, opts.faults ?? {});
-  const channels = new Channels(clock.now);
+  const channels = new Channels(clock.now, { allowHttpNotifications: opts.allowHttpNotifications });
   store.onChange((id) => channels.changed(id));
   const requestLog = new RequestLog();
   const outbox = new GmailOutbox();
