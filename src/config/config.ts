@@ -64,6 +64,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute per tenant, all its keys together (checked after the per-key limit); default 5 × per key. */
   rateLimitTenantPerMinute: number;
+  /** Failed authentications one client address may make per minute before it is refused (429) until the minute ends. */
+  authFailuresPerMinute: number;
   /** Minutes between scheduled re-evaluations of every customer's engagement score; 0 turns them off. */
   healthReevaluationMinutes: number;
   /** Seconds between passes of a worker's interval jobs (webhook and e-mail deliveries, prep briefs). */
@@ -209,6 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute,
     // default: five keys' worth, so raising the per-key limit raises the tenant's with it
     rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 5 * rateLimitPerMinute, 1, 10_000_000),
+    authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
     jobTickSeconds: int(env, 'CALBRIDGE_JOB_TICK_SECONDS', 15, 1, 3600),
     // the offline demo (what `isDevStart` in src/cli/serve.ts starts) posts its webhooks to local receivers
@@ -262,6 +265,7 @@ export const ENV_VARS = [
   'SYNC_WINDOW_FUTURE_DAYS',
   'RATE_LIMIT_PER_MINUTE',
   'RATE_LIMIT_TENANT_PER_MINUTE',
+  'AUTH_FAILURES_PER_MINUTE',
   'HEALTH_REEVALUATION_MINUTES',
   'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS',
   'METRICS_TOKEN',

@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import type { AppDeps } from './app-deps.js';
-import { installAuth } from './auth.js';
+import { AuthFailureLimiter, installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { loggerOptions } from './logging.js';
 import { schemaController } from './validation.js';
@@ -59,9 +59,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app,
     (h) => deps.tenants.authenticate(h),
     (path) => publicPaths.some((p) => p.test(path)),
+    new AuthFailureLimiter(deps.config.authFailuresPerMinute, 60_000),
   );
   // Two limits on /api/, both counted in this process's memory (see SECURITY.md for several processes): per API key
-  // (or per IP on the public paths), then per tenant. The tenant's counter runs only for requests the key's limit let
+  // (or per IP on the public paths), then per tenant. Both are keyed on what the client cannot choose: the key that
+  // authentication verified (the auth hook runs first), else the address; a made-up Authorization header on a public
+  // path counts against its address. Failed authentications are limited per address by the auth hook itself. The tenant's counter runs only for requests the key's limit let
   // through, so one key spending past its own budget does not use up its colleagues' share.
   const tooMany = (scope: 'api_key' | 'tenant', retryAfterSeconds: number) =>
     new AppError(
@@ -76,10 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     max: deps.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => {
-      const auth = req.headers.authorization;
-      return auth ? `key:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}` : `ip:${req.ip}`;
-    },
+    keyGenerator: (req) => (req.actor ? `key:${req.actor.apiKeyId}` : `ip:${req.ip}`),
     allowList: (req) => !onApi(req),
     errorResponseBuilder: (_req, ctx) => tooMany('api_key', Math.max(1, Math.ceil(ctx.ttl / 1000))),
   });

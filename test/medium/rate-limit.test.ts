@@ -115,3 +115,47 @@ describe('rate limit per tenant', () => {
     expect(() => loadConfig({ RATE_LIMIT_TENANT_PER_MINUTE: 'many' })).toThrow(/RATE_LIMIT_TENANT_PER_MINUTE/);
   });
 });
+
+// Issue 17, hole 5: the limits are keyed on what the client cannot choose — the address, and the key only once it is
+// verified — and failed authentications are limited per address.
+describe('limits a client cannot side-step', () => {
+  it('counts requests to a public path against the address, whatever Authorization header each one invents', async () => {
+    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+    const publicPath = '/api/integrations/outlook/callback?state=x&code=y';
+    for (let i = 0; i < LIMIT; i++)
+      expect((await get({ authorization: `Bearer made-up-${i}` }, publicPath)).statusCode).not.toBe(429);
+    const res = await get({ authorization: 'Bearer yet-another-one' }, publicPath);
+    expectRateLimited(res, 'api_key');
+  });
+
+  it('refuses an address after AUTH_FAILURES_PER_MINUTE failed authentications, even with a valid key, for the minute', async () => {
+    h = await createTestApp({ AUTH_FAILURES_PER_MINUTE: '4', RATE_LIMIT_PER_MINUTE: '1000' });
+    const a = await h.newTenant('A');
+    for (let i = 0; i < 4; i++) expect((await get({ authorization: `Bearer guess-${i}` })).statusCode).toBe(401);
+    const refused = await get({ authorization: 'Bearer guess-5' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toMatchObject({ code: 'rate_limited', details: { scope: 'auth_failures' } });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers['x-ratelimit-scope']).toBe('auth_failures');
+    // the guessed key is not even checked now: a right one from the same address waits out the minute too
+    expect((await get(a.auth)).statusCode).toBe(429);
+    // another address is unaffected
+    const other = await h.app.inject({
+      method: 'GET',
+      url: '/api/customers',
+      headers: a.auth,
+      remoteAddress: '10.1.2.3',
+    });
+    expect(other.statusCode).toBe(200);
+  });
+
+  it('keys an authenticated caller on its verified key: a changed header spelling does not open a new budget', async () => {
+    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+    const a = await h.newTenant('A');
+    const key = a.auth.authorization!.replace(/^Bearer\s+/i, '');
+    const spellings = [`Bearer ${key}`, `bearer ${key}`, `BEARER ${key}`, `Bearer   ${key}`, `Bearer ${key} `];
+    for (let i = 0; i < LIMIT; i++)
+      expect((await get({ authorization: spellings[i % spellings.length]! })).statusCode).toBe(200);
+    expectRateLimited(await get({ authorization: `bEaReR ${key}` }), 'api_key');
+  });
+});

@@ -59,6 +59,7 @@ export async function startWebServer(): Promise<WebServer> {
     CALBRIDGE_START_EMULATOR: 'true',
     CALBRIDGE_EMBEDDED_WORKER: 'true',
     SYNC_POLL_INTERVAL_SECONDS: '5',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
     RATE_LIMIT_PER_MINUTE: '100000',
   });
   const dev = await createDevWiring(config);

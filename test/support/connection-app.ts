@@ -42,6 +42,7 @@ export async function composeTestApp(
     LOG_LEVEL: 'info',
     CALBRIDGE_START_EMULATOR: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
     ...env,
   });
   const database = await createTestDatabase();
