@@ -173,6 +173,10 @@ export interface CalendarProvider {
   findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions>;
   listRooms(query?: RoomQuery): Promise<RoomInfo[]>;
   createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo>;
+  /**
+   * Extends a subscription. The returned id is the one to keep: it may differ from `id` (Google channels cannot be
+   * extended, so a new channel with a new id replaces the stopped one).
+   */
   renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo>;
   /**
    * Answers a reauthorization challenge with the connection's current access token, without changing the expiry

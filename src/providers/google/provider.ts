@@ -419,10 +419,9 @@ export class GoogleCalendarAdapter implements CalendarProvider {
    * needs to open the channel again: channel id, resource id, calendar and address (base64url JSON). The channel token
    * (our client state) is not in it: the caller keeps only its hash.
    */
-  async createSubscription(params: SubscriptionParams, channelId?: string): Promise<SubscriptionInfo> {
-    const id =
-      channelId ??
-      `cb-${createHash('sha256').update(`${params.calendarId}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 32)}`;
+  async createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo> {
+    // A fresh id on every watch: Google never accepts a channel id twice within a project.
+    const id = `cb-${randomUUID().replace(/-/g, '')}`;
     const ch = await this.client.call('watch', (o) =>
       this.api.events.watch(
         {
@@ -451,17 +450,16 @@ export class GoogleCalendarAdapter implements CalendarProvider {
   }
 
   /**
-   * Google channels cannot be extended: the channel is stopped and opened again under the same ids, with a new token
-   * (the old one is not kept anywhere), returned once as `clientState` for the caller to hash.
+   * Google channels cannot be extended: the channel is stopped and a new one opened for the same calendar and address,
+   * under a new channel id (Google refuses an id used before, also after channels.stop: 400 channelIdNotUnique) and a
+   * new token (the old one is not kept anywhere), returned once as `clientState` for the caller to hash. The returned
+   * subscription id differs from the old one.
    */
   async renewSubscription(id: string, expiresAt: Instant): Promise<SubscriptionInfo> {
     const ref = this.splitId(id);
     await this.deleteSubscription(id);
     const clientState = randomBytes(24).toString('base64url');
-    const info = await this.createSubscription(
-      { calendarId: ref.cal, notificationUrl: ref.a, clientState, expiresAt },
-      ref.c,
-    );
+    const info = await this.createSubscription({ calendarId: ref.cal, notificationUrl: ref.a, clientState, expiresAt });
     return { ...info, clientState };
   }
 
