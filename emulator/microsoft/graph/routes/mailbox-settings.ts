@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import type { GraphContext } from '../context.js';
 import { errors, resolveMailbox, type MailboxAccess } from '../mailbox-access.js';
+import { automaticReplies, localeInfo, workingHours } from '../mailbox-settings-patch.js';
 import type { MailboxSettingsRecord } from '../model.js';
 import { both, json, objectBody, param } from '../route-helpers.js';
 import { resolveZone } from '../time.js';
@@ -18,22 +19,13 @@ const ORDER = [
   'timeFormat',
   'delegateMeetingMessageDeliveryOptions',
 ] as const;
-const DAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?$/;
-
 function ctxUrl(ctx: GraphContext, acc: MailboxAccess, tail = ''): string {
   const who = acc.userSegment === 'me' ? 'Me' : `users('${acc.owner.id}')`;
   return `${ctx.baseUrl()}/v1.0/$metadata#${who}/mailboxSettings${tail}`;
 }
 
-function normTime(t: string): string {
-  const [h, m, s] = t.split(':');
-  const [sec, frac] = (s ?? '00').split('.');
-  return `${h}:${m}:${sec ?? '00'}.${(frac ?? '').padEnd(7, '0')}`;
-}
-
-/** Validates a mailboxSettings PATCH body into a partial record (400 on bad values). */
-function validatePatch(body: Record<string, unknown>): Partial<MailboxSettingsRecord> {
+/** Validates a mailboxSettings PATCH body against the current settings into a partial record (400 on bad values). */
+function validatePatch(body: Record<string, unknown>, current: MailboxSettingsRecord): Partial<MailboxSettingsRecord> {
   const out: Partial<MailboxSettingsRecord> = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === 'timeZone') {
@@ -44,40 +36,14 @@ function validatePatch(body: Record<string, unknown>): Partial<MailboxSettingsRe
         );
       out.timeZone = v;
     } else if (k === 'workingHours') {
-      const wh = v as Partial<MailboxSettingsRecord['workingHours']> | null;
-      if (!wh || typeof wh !== 'object') throw errors.badRequest('Invalid workingHours.');
-      const next: Partial<MailboxSettingsRecord['workingHours']> = {};
-      if (wh.daysOfWeek !== undefined) {
-        if (
-          !Array.isArray(wh.daysOfWeek) ||
-          wh.daysOfWeek.some((d) => typeof d !== 'string' || !DAYS.has(d.toLowerCase()))
-        )
-          throw errors.badRequest('Invalid daysOfWeek in workingHours.');
-        next.daysOfWeek = wh.daysOfWeek.map((d) => d.toLowerCase());
-      }
-      for (const t of ['startTime', 'endTime'] as const) {
-        if (wh[t] === undefined) continue;
-        if (typeof wh[t] !== 'string' || !TIME.test(wh[t])) throw errors.badRequest(`Invalid ${t} in workingHours.`);
-        next[t] = normTime(wh[t]);
-      }
-      if (wh.timeZone !== undefined) {
-        const tz = wh.timeZone as { name?: unknown; '@odata.type'?: unknown };
-        const custom = tz?.['@odata.type'] === '#microsoft.graph.customTimeZone';
-        if (!tz || typeof tz.name !== 'string' || (!custom && !resolveZone(tz.name)))
-          throw errors.badRequest('Invalid timeZone in workingHours.', 'ErrorInvalidTimeZone');
-        next.timeZone = tz as { name: string };
-      }
-      out.workingHours = next as MailboxSettingsRecord['workingHours'];
+      out.workingHours = workingHours(v, current.workingHours);
     } else if (k === 'dateFormat' || k === 'timeFormat' || k === 'delegateMeetingMessageDeliveryOptions') {
       if (typeof v !== 'string') throw errors.badRequest(`Invalid value for ${k}.`);
       out[k] = v;
     } else if (k === 'language') {
-      const l = v as { locale?: unknown };
-      if (!l || typeof l.locale !== 'string') throw errors.badRequest('Invalid language.');
-      out.language = { locale: l.locale, displayName: l.locale };
+      out.language = localeInfo(v);
     } else if (k === 'automaticRepliesSetting') {
-      if (!v || typeof v !== 'object') throw errors.badRequest('Invalid automaticRepliesSetting.');
-      out.automaticRepliesSetting = v as Record<string, unknown>;
+      out.automaticRepliesSetting = automaticReplies(v, current.automaticRepliesSetting);
     } else if (k !== '@odata.context') {
       throw errors.badRequest(
         `Property '${k}' does not exist or is read-only on type 'microsoft.graph.mailboxSettings'.`,
@@ -113,11 +79,11 @@ export default async function mailboxSettingsRoutes(app: FastifyInstance, ctx: G
 
   both(app, 'PATCH', '/mailboxSettings', async (req, reply, user) => {
     const acc = await resolveMailbox(ctx, req, user, 'write', 'settings');
-    const patch = validatePatch(objectBody(req));
+    const patch = validatePatch(objectBody(req), ctx.store.getSettings(acc.owner.id));
     const s = ctx.store.updateSettings(acc.owner.id, patch);
-    const body: Record<string, unknown> = {
-      '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/mailboxSettings`,
-    };
+    // The answer names the settings the PATCH changed, each whole (a changed automaticRepliesSetting comes back
+    // with its other properties, as user-update-mailboxsettings.md shows).
+    const body: Record<string, unknown> = { '@odata.context': ctxUrl(ctx, acc) };
     for (const k of ORDER) if (k in patch) body[k] = s[k];
     return json(reply, 200, body);
   });
