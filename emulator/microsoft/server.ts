@@ -242,7 +242,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     logger: opts.quiet === false ? { level: 'info' } : false,
     bodyLimit: 8 * 1024 * 1024,
     // Graph ids (long event ids, occurrence ids, URL-encoded addresses) exceed Fastify's default of 100.
-    routerOptions: { maxParamLength: 500 },
+    // Graph matches path segments without regard to case (the docs write both `getSchedule` and `getschedule`,
+    // `calendarView` and `calendarview`); parameters keep their case (ids are case-sensitive).
+    routerOptions: { maxParamLength: 500, caseSensitive: false },
   });
   let baseUrl = '';
   const ctx: GraphContext & { caPem: string; faults: Faults } = {

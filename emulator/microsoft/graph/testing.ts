@@ -108,7 +108,8 @@ export async function buildTestApp(
       };
     },
   };
-  const app = Fastify();
+  // As the server: path segments match without regard to case, long ids fit in a parameter.
+  const app = Fastify({ routerOptions: { maxParamLength: 500, caseSensitive: false } });
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof GraphHttpError) return sendGraphError(req, reply, err);
     const status = (err as { statusCode?: number }).statusCode ?? 500;

@@ -16,6 +16,66 @@ interface PageQuery {
   $top?: string;
   $skip?: string;
   $filter?: string;
+  $select?: string;
+  $count?: string;
+}
+
+/** Properties a room or room list has (what `$select` may name). */
+const PLACE_PROPERTIES = new Set([
+  'id',
+  'displayName',
+  'address',
+  'geoCoordinates',
+  'phone',
+  'emailAddress',
+  'nickname',
+  'building',
+  'floorNumber',
+  'floorLabel',
+  'label',
+  'capacity',
+  'bookingType',
+  'audioDeviceName',
+  'videoDeviceName',
+  'displayDeviceName',
+  'displayDevice',
+  'isManaged',
+  'isWheelChairAccessible',
+  'tags',
+]);
+
+/** The `$select` list of a request (null without one); an unknown property is a 400, as in Graph. */
+function selection(req: FastifyRequest): string[] | null {
+  const raw = (req.query as PageQuery).$select;
+  if (raw === undefined || raw.trim() === '') return null;
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const n of names) {
+    const known = [...PLACE_PROPERTIES].find((p) => p.toLowerCase() === n.toLowerCase());
+    if (!known)
+      throw new GraphHttpError(
+        400,
+        'RequestBroker--ParseUri',
+        `Could not find a property named '${n}' on type 'microsoft.graph.place'.`,
+      );
+  }
+  return names.map((n) => [...PLACE_PROPERTIES].find((p) => p.toLowerCase() === n.toLowerCase())!);
+}
+
+/** An item reduced to the selected properties (its id is always kept). */
+function project<T extends object>(item: T, select: string[] | null): Partial<T> {
+  if (!select) return item;
+  const src = item as Record<string, unknown>;
+  const out: Record<string, unknown> = { id: src.id };
+  for (const k of select) if (k in src) out[k] = src[k];
+  return out as Partial<T>;
+}
+
+/** `…#places/microsoft.graph.room` with the `$select` list appended as Graph does: `…room(displayName,phone)`. */
+function selectedContext(context: string, select: string[] | null): string {
+  return select ? `${context}(${select.join(',')})` : context;
 }
 
 function intParam(v: string | undefined, name: string, dflt: number, max: number): number {
@@ -24,22 +84,33 @@ function intParam(v: string | undefined, name: string, dflt: number, max: number
   return Math.min(Number(v), max);
 }
 
-/** Applies $filter, $skip and $top; adds an @odata.nextLink when more remain. */
+/**
+ * Answers a list: `@odata.context` (with the `$select` list), `@odata.count` for `$count=true` (the count of
+ * every matching place, not of the page), then `$filter`, `$skip`, `$top` and `$select` applied to the items,
+ * and an `@odata.nextLink` when more remain.
+ */
 function page<T extends object>(
   ctx: GraphContext,
   req: FastifyRequest,
+  context: string,
   items: T[],
-): { value: T[]; '@odata.nextLink'?: string } {
+): Record<string, unknown> {
   const q = req.query as PageQuery;
+  const select = selection(req);
+  if (q.$count !== undefined && q.$count !== 'true' && q.$count !== 'false')
+    throw new GraphHttpError(400, 'BadRequest', `Invalid value '${q.$count}' for query option '$count'.`);
   const filtered = q.$filter ? items.filter(placeFilter(q.$filter)) : items;
   const top = intParam(q.$top, '$top', PAGE, 999);
   const skip = intParam(q.$skip, '$skip', 0, Number.MAX_SAFE_INTEGER);
-  const value = filtered.slice(skip, skip + top);
-  if (skip + top >= filtered.length) return { value };
+  const out: Record<string, unknown> = { '@odata.context': selectedContext(context, select) };
+  if (q.$count === 'true') out['@odata.count'] = filtered.length;
+  out.value = filtered.slice(skip, skip + top).map((i) => project(i, select));
+  if (skip + top >= filtered.length) return out;
   const url = new URL(`${ctx.baseUrl()}${req.url}`);
   url.searchParams.set('$skip', String(skip + top));
   url.searchParams.set('$top', String(top));
-  return { value, '@odata.nextLink': url.toString() };
+  out['@odata.nextLink'] = url.toString();
+  return out;
 }
 
 async function placesFor(
@@ -61,14 +132,11 @@ export default async function placesRoutes(app: FastifyInstance, ctx: GraphConte
 
   const listRooms = graphHandler(async (req, reply) => {
     const { places } = await placesFor(ctx, req, PLACE_SCOPES);
-    return reply.send({ '@odata.context': `${meta()}#places/microsoft.graph.room`, ...page(ctx, req, places.rooms) });
+    return reply.send(page(ctx, req, `${meta()}#places/microsoft.graph.room`, places.rooms));
   });
   const listRoomLists = graphHandler(async (req, reply) => {
     const { places } = await placesFor(ctx, req, PLACE_SCOPES);
-    return reply.send({
-      '@odata.context': `${meta()}#places/microsoft.graph.roomList`,
-      ...page(ctx, req, places.roomLists),
-    });
+    return reply.send(page(ctx, req, `${meta()}#places/microsoft.graph.roomList`, places.roomLists));
   });
   const roomsOfList = graphHandler(async (req, reply) => {
     const { places } = await placesFor(ctx, req, PLACE_SCOPES);
@@ -76,33 +144,34 @@ export default async function placesRoutes(app: FastifyInstance, ctx: GraphConte
     const rooms = places.roomsOf(id);
     if (!rooms) throw notFound(id);
     const context = `${meta()}#places('${encodeURIComponent(id)}')/microsoft.graph.roomList/rooms`;
-    return reply.send({ '@odata.context': context, ...page(ctx, req, rooms) });
+    return reply.send(page(ctx, req, context, rooms));
   });
   const getPlace = graphHandler(async (req, reply) => {
     const { places } = await placesFor(ctx, req, PLACE_SCOPES);
     const id = (req.params as { id: string }).id;
+    const select = selection(req);
+    const context = select ? `${meta()}#places(${select.join(',')})/$entity` : `${meta()}#places/$entity`;
     const room = places.findRoom(id);
     if (room)
       return reply.send({
-        '@odata.context': `${meta()}#places/$entity`,
+        '@odata.context': context,
         '@odata.type': '#microsoft.graph.room',
-        ...room,
+        ...project(room, select),
       });
     const list = places.findList(id);
     if (list)
       return reply.send({
-        '@odata.context': `${meta()}#places/$entity`,
+        '@odata.context': context,
         '@odata.type': '#microsoft.graph.roomList',
-        ...list,
+        ...project(list, select),
       });
     throw notFound(id);
   });
 
-  for (const suffix of ['room', 'Room']) app.get(`/places/microsoft.graph.${suffix}`, listRooms);
-  for (const suffix of ['roomlist', 'roomList', 'RoomList']) {
-    app.get(`/places/microsoft.graph.${suffix}`, listRoomLists);
-    app.get(`/places/:id/microsoft.graph.${suffix}/rooms`, roomsOfList);
-  }
+  // The router matches segments without regard to case (microsoft.graph.roomlist, microsoft.graph.roomList).
+  app.get('/places/microsoft.graph.room', listRooms);
+  app.get('/places/microsoft.graph.roomList', listRoomLists);
+  app.get('/places/:id/microsoft.graph.roomList/rooms', roomsOfList);
   app.get('/places/:id', getPlace);
 
   const emailOf = (r: { displayName: string; emailAddress: string }) => ({

@@ -20,9 +20,21 @@ interface ScheduleBody {
   availabilityViewInterval?: unknown;
 }
 
-function parseScheduleBody(body: ScheduleBody | null) {
-  if (!body || typeof body !== 'object')
-    throw new GraphHttpError(400, 'ErrorInvalidRequest', 'The request body is required.');
+/** The action's parameters by name without regard to case (the free/busy guide sends `Schedules`, `StartTime`). */
+function parameters(raw: unknown): ScheduleBody | null {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const names: Array<keyof ScheduleBody> = ['schedules', 'startTime', 'endTime', 'availabilityViewInterval'];
+  const out: ScheduleBody = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const name = names.find((n) => n.toLowerCase() === k.toLowerCase());
+    if (name) out[name] = v;
+  }
+  return out;
+}
+
+function parseScheduleBody(raw: unknown) {
+  const body = parameters(raw);
+  if (!body) throw new GraphHttpError(400, 'ErrorInvalidRequest', 'The request body is required.');
   const schedules = body.schedules;
   if (
     !Array.isArray(schedules) ||
@@ -84,7 +96,7 @@ function getSchedule(
   ctx: GraphContext,
   p: Principal,
   viewer: EmuUser | null,
-  body: ScheduleBody | null,
+  body: unknown,
   zone: { iana: string; label: string },
 ) {
   const { schedules, startMs, endMs, interval } = parseScheduleBody(body);
@@ -117,7 +129,7 @@ export default async function schedulingRoutes(app: FastifyInstance, ctx: GraphC
     const owner = pathUser(ctx, p, (req.params as { user?: string }).user);
     const zone = preferredZone(req);
     const viewer = p.kind === 'delegated' ? owner : null;
-    const value = getSchedule(ctx, p, viewer, req.body as ScheduleBody | null, zone);
+    const value = getSchedule(ctx, p, viewer, req.body, zone);
     if (zone.applied) void reply.header('Preference-Applied', zone.applied);
     return reply.send({
       '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`,
