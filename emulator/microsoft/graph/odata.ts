@@ -66,9 +66,20 @@ const OPS: Record<string, (c: number) => boolean> = {
  * Compiles the common Graph $filter forms: comparisons (`eq ne gt ge lt le`) on paths, `and`/`or`/`not`,
  * parentheses, `contains|startswith|endswith(path,'x')`, and `path/any(v:v eq 'x')`.
  */
-export function compileFilter(src: string): Predicate {
+export function compileFilter(src: string, known?: (property: string) => boolean): Predicate {
   const toks = tokenize(src);
   let p = 0;
+  /** Range variables of the enclosing any() lambdas (`a` in `attendees/any(a: a/type eq 'required')`). */
+  const lambdaVars: string[] = [];
+  const checkPath = (parts: string[]) => {
+    const first = parts[0] ?? '';
+    if (known && !lambdaVars.includes(first) && !known(first))
+      throw new GraphHttpError(
+        400,
+        'RequestBroker--ParseUri',
+        `Could not find a property named '${first}' on type 'microsoft.graph.event'.`,
+      );
+  };
   const peek = () => toks[p];
   const next = () => {
     const t = toks[p++];
@@ -108,6 +119,7 @@ export function compileFilter(src: string): Predicate {
       const lit = String(literal()).toLowerCase();
       expect(')');
       const parts = path.v.split('/');
+      checkPath(parts);
       return (g) => {
         const v = g(parts);
         if (typeof v !== 'string') return false;
@@ -120,9 +132,12 @@ export function compileFilter(src: string): Predicate {
       expect('(');
       const v = next().v;
       expect(':');
+      lambdaVars.push(v);
       const body = orExpr();
+      lambdaVars.pop();
       expect(')');
       const parts = anyMatch[1]!.split('/');
+      checkPath(parts);
       const drill = (el: unknown, rest: string[]) =>
         rest.reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[k]), el);
       return (g) => {
@@ -135,6 +150,7 @@ export function compileFilter(src: string): Predicate {
     if (op.t !== 'op') throw badFilter(`expected a comparison operator after '${t.v}'.`);
     const lit = literal();
     const parts = t.v.split('/');
+    checkPath(parts);
     return (g) => OPS[op.v]!(compareValues(g(parts), lit));
   };
   const andExpr = (): Predicate => {
@@ -211,6 +227,14 @@ function intParam(v: string | undefined, name: string, max: number): number | nu
   return Math.min(Number(v), max);
 }
 
+/** Navigation properties a $filter may reach (`singleValueExtendedProperties/any(ep: …)`) besides the selectable. */
+const FILTERABLE_NAVIGATION = ['singlevalueextendedproperties', 'multivalueextendedproperties'];
+
+function known(name: string, selectable: ReadonlySet<string>): boolean {
+  const lower = name.toLowerCase();
+  return FILTERABLE_NAVIGATION.includes(lower) || [...selectable].some((s) => s.toLowerCase() === lower);
+}
+
 /** Reads $select/$filter/$orderby/$top/$skip/$count/$expand from a query object (with or without `$`). */
 export function parseQuery(q: Record<string, string | undefined>, selectable: ReadonlySet<string>): QueryOptions {
   const get = (k: string) => q[`$${k}`] ?? q[k];
@@ -236,7 +260,8 @@ export function parseQuery(q: Record<string, string | undefined>, selectable: Re
     throw new GraphHttpError(400, 'BadRequest', `Invalid value '${count}' for query option '$count'.`);
   return {
     select,
-    filter: f ? compileFilter(f) : null,
+    // A property the resource does not have is a 400 in Graph, not a filter that matches nothing.
+    filter: f ? compileFilter(f, (name) => known(name, selectable)) : null,
     orderBy: o ? compileOrderBy(o) : null,
     top: intParam(get('top'), '$top', 1000),
     skip: intParam(get('skip'), '$skip', Number.MAX_SAFE_INTEGER) ?? 0,
