@@ -32,13 +32,14 @@ export function parseBatch(body: unknown): BatchRequest[] {
   if (requests.length === 0) throw bad('Invalid batch payload format: the "requests" array is empty.');
   if (requests.length > MAX_BATCH_REQUESTS)
     throw bad(`The number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
-  const ids = new Set<string>();
+  // Ids are not case-sensitive and must be unique (json-batching.md): `a` and `A` name the same request.
+  const ids = new Map<string, string>();
   const out = requests.map((raw): BatchRequest => {
     const r = (raw ?? {}) as Record<string, unknown>;
     const id = typeof r.id === 'number' ? String(r.id) : r.id;
     if (typeof id !== 'string' || !id) throw bad('Each batch request needs an "id".');
-    if (ids.has(id)) throw bad(`Batch request id '${id}' is used more than once.`);
-    ids.add(id);
+    if (ids.has(id.toLowerCase())) throw bad(`Batch request id '${id}' is used more than once.`);
+    ids.set(id.toLowerCase(), id);
     const method = typeof r.method === 'string' ? r.method.toUpperCase() : '';
     if (!METHODS.has(method)) throw bad(`Batch request id : ${id} has an invalid method.`);
     if (typeof r.url !== 'string' || !r.url || /^[a-z]+:\/\//i.test(r.url)) {
@@ -67,8 +68,12 @@ export function parseBatch(body: unknown): BatchRequest[] {
     };
   });
   for (const r of out) {
-    for (const d of r.dependsOn)
-      if (!ids.has(d) || d === r.id) throw bad(`Batch request id : ${r.id} depends on an unknown request '${d}'.`);
+    r.dependsOn = r.dependsOn.map((d) => {
+      const target = ids.get(d.toLowerCase());
+      if (target === undefined || target === r.id)
+        throw bad(`Batch request id : ${r.id} depends on an unknown request '${d}'.`);
+      return target;
+    });
   }
   return out;
 }
