@@ -70,7 +70,14 @@ export default async function calendarRoutes(app: FastifyInstance, ctx: GraphCon
     });
     return json(reply, 200, {
       '@odata.context': `${ctx.baseUrl()}/v1.0/$metadata#users('${acc.owner.id}')/calendars`,
-      value: [...cals.map((c) => renderCalendar(c, selectOf(req), viewFor(ctx, acc, c))), ...shared],
+      // Each calendar of the list carries its @odata.id, as in the user-list-calendars example.
+      value: [
+        ...cals.map((c) => ({
+          '@odata.id': odataId(ctx, acc, c),
+          ...renderCalendar(c, selectOf(req), viewFor(ctx, acc, c)),
+        })),
+        ...shared,
+      ],
     });
   });
 
