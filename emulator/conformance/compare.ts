@@ -269,6 +269,9 @@ export function compareEchoedValues(
   for (const [path, docValue] of scalarPaths(docRequest)) {
     if (docValue === null || at(docResponse, path) !== docValue) continue;
     if (READ_ONLY.has(String(path[0]).toLowerCase())) continue;
+    // An annotation in a request body (a PATCH that sends back the @odata.context it read) is not data the
+    // service stores: its answer carries its own annotation.
+    if (path.some((p) => typeof p === 'string' && p.startsWith('@odata.'))) continue;
     const sentValue = at(sent, path);
     const got = at(actual, path);
     if (sentValue !== undefined && got !== sentValue) {

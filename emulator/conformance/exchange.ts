@@ -56,7 +56,7 @@ export async function runExchange(h: Harness, c: ConformanceCase, reps: Represen
     if (query.some(([k]) => /^\$(skiptoken|deltatoken)$/i.test(k)))
       target = await deltaChain(h, path, query, window, headers);
     const sent = prepareBody(h, c);
-    if (/getSchedule$/i.test(path)) await busyEvents(h, sent);
+    if (/getSchedule$/i.test(path)) await busyEvents(h, sent, docBody);
     const res = await h.graph(req.method, target, {
       headers,
       ...(req.bodyRaw !== undefined ? { raw: req.bodyRaw } : sent !== undefined && sent !== null ? { body: sent } : {}),
@@ -336,22 +336,32 @@ function windowOf(query: Array<[string, string]>, body: unknown): Window {
 }
 
 /** getSchedule: each scheduled person gets a busy event inside the asked window (so scheduleItems are not empty). */
-async function busyEvents(h: Harness, body: unknown): Promise<void> {
-  if (!isObj(body) || !Array.isArray(body.schedules) || !isObj(body.startTime)) return;
-  const start = String(body.startTime.dateTime).slice(0, 19);
+async function busyEvents(h: Harness, sent: unknown, docBody: unknown): Promise<void> {
+  // Action parameters are matched without regard to case (the free/busy guide writes Schedules, StartTime).
+  const body = isObj(sent) ? Object.fromEntries(Object.entries(sent).map(([k, v]) => [k.toLowerCase(), v])) : {};
+  if (!Array.isArray(body.schedules) || !isObj(body.starttime)) return;
+  const startTime = body.starttime;
+  const start = String(startTime.dateTime).slice(0, 19);
   const at = new Date(Date.parse(`${start}Z`) + 3600_000).toISOString().slice(0, 19);
-  for (const address of body.schedules) {
+  const documented = isObj(docBody) && Array.isArray(docBody.value) ? docBody.value : [];
+  for (const [i, address] of body.schedules.entries()) {
     const user = typeof address === 'string' ? h.emu.directory.getUser(address) : undefined;
     if (!user || user.kind !== 'user') continue;
     const token = user.id === h.me.id ? h.token : await h.mint(user);
+    // The person's working hours as documented (e.g. in a custom time zone) are set first.
+    const info = documented[i];
+    if (isObj(info) && isObj(info.workingHours)) {
+      const res = await h.graph('PATCH', 'me/mailboxSettings', { body: { workingHours: info.workingHours }, token });
+      if (res.status !== 200) throw new SetupError(`setup (PATCH documented workingHours) got ${res.status}`);
+    }
     await createEvent(
       h,
       eventInput({
         subject: 'Busy',
-        start: { dateTime: at, timeZone: String(body.startTime.timeZone ?? 'UTC') },
+        start: { dateTime: at, timeZone: String(startTime.timeZone ?? 'UTC') },
         end: {
           dateTime: new Date(Date.parse(`${at}Z`) + 3600_000).toISOString().slice(0, 19),
-          timeZone: String(body.startTime.timeZone ?? 'UTC'),
+          timeZone: String(startTime.timeZone ?? 'UTC'),
         },
       }),
       { token },
