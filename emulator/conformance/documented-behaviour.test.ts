@@ -158,6 +158,26 @@ describe('OData query options on events (concepts/query-parameters.md)', () => {
   });
 });
 
+describe('error bodies and request ids (concepts/errors.md)', () => {
+  it('names every answer by request-id and client-request-id headers, the same values as the innerError', async () => {
+    const miss = await h.graph('GET', 'me/events/AAMkAGNoSuchEvent=', {
+      headers: { 'client-request-id': 'cb-trace-7' },
+    });
+    expect(miss.status).toBe(404);
+    const inner = json(miss).error.innerError as Json;
+    expect(miss.headers['request-id']).toBe(inner['request-id']);
+    expect(miss.headers['client-request-id']).toBe('cb-trace-7');
+    expect(inner['client-request-id']).toBe('cb-trace-7');
+    expect(inner.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    const unknownSegment = await h.graph('GET', 'me/nothingHere');
+    expect(unknownSegment.status).toBe(404);
+    expect(unknownSegment.headers['request-id']).toBe((json(unknownSegment).error.innerError as Json)['request-id']);
+    const ok = await h.graph('GET', 'me/calendar');
+    expect(ok.headers['request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.headers['client-request-id']).toBe(ok.headers['request-id']);
+  });
+});
+
 describe('JSON batching (concepts/json-batching.md)', () => {
   it('treats request ids without regard to case: a repeat is a 400, dependsOn finds its request', async () => {
     const dup = await h.graph('POST', '$batch', {

@@ -6,7 +6,7 @@ import type { RequestLog } from '../common/request-log.js';
 import type { GraphContext } from './graph/context.js';
 import type { Directory } from './directory.js';
 import { registerFaultHooks, type FaultTagged, type Faults, type RequestIdentity } from './faults.js';
-import { GraphHttpError, sendGraphError } from './graph/errors.js';
+import { GraphHttpError, requestIds, sendGraphError } from './graph/errors.js';
 import type { RouteModule } from './modules.js';
 
 function safeDecode(s: string): string {
@@ -116,6 +116,12 @@ export async function registerGraphScope(
 ): Promise<void> {
   await server.register(
     async (graph) => {
+      // Every Graph answer names its request: request-id, and client-request-id (the caller's, or the same id);
+      // an error's innerError carries the same values.
+      graph.addHook('onRequest', async (req, reply) => {
+        const ids = requestIds(req);
+        void reply.header('request-id', ids.requestId).header('client-request-id', ids.clientRequestId);
+      });
       registerFaultHooks(graph, deps.faults, deps.identify);
       graph.setErrorHandler(graphErrorHandler);
       graph.setNotFoundHandler((req, reply) => {

@@ -19,8 +19,13 @@ export class GraphHttpError extends Error {
  * The JSON body Graph sends with an error status. A 429 also carries the throttling sample's innerError fields
  * (`code` and `status` "429", `message` "Please retry after"), as the throttling guidance documents.
  */
-export function graphErrorBody(code: string, message: string, clientRequestId?: string, status?: number) {
-  const requestId = randomUUID();
+export function graphErrorBody(
+  code: string,
+  message: string,
+  clientRequestId?: string,
+  status?: number,
+  requestId: string = randomUUID(),
+) {
   const throttled = status === 429 ? { code: '429', message: 'Please retry after', status: '429' } : {};
   return {
     error: {
@@ -36,19 +41,34 @@ export function graphErrorBody(code: string, message: string, clientRequestId?: 
   };
 }
 
+/** What a request is known by: Graph's request-id, and the client-request-id the caller sent (or the same id). */
+export interface RequestIds {
+  requestId: string;
+  clientRequestId: string;
+}
+
+const idsOf = new WeakMap<FastifyRequest, RequestIds>();
+
+/** The ids of `req`, made on first use; the same ids go into its response headers and an error's innerError. */
+export function requestIds(req: FastifyRequest): RequestIds {
+  let ids = idsOf.get(req);
+  if (!ids) {
+    const requestId = randomUUID();
+    const sent = req.headers['client-request-id'];
+    ids = { requestId, clientRequestId: typeof sent === 'string' && sent ? sent : requestId };
+    idsOf.set(req, ids);
+  }
+  return ids;
+}
+
 /** Sends a Graph error on `reply`. */
 export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: GraphHttpError): FastifyReply {
-  const clientRequestId = req.headers['client-request-id'];
+  const { requestId, clientRequestId } = requestIds(req);
   for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
   return reply
     .status(err.status)
     .header('content-type', 'application/json')
     .send(
-      graphErrorBody(
-        err.code,
-        err.message,
-        typeof clientRequestId === 'string' ? clientRequestId : undefined,
-        err.status,
-      ),
+      graphErrorBody(err.code, err.message, clientRequestId, err.status, requestId),
     );
 }
