@@ -25,6 +25,7 @@ import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser 
 import { SCOPE_PREFIX, type AccessToken, type OAuthState } from './oauth.js';
 import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize.js';
 import { settingsRoutes } from './settings.js';
+import { colorsRoutes } from './colors.js';
 import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
 import { calendarListPage } from './list-sync.js';
@@ -517,6 +518,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     return freeBusy(deps, t, (req.body ?? {}) as Record<string, unknown>);
   });
   await settingsRoutes(app, deps);
+  await colorsRoutes(app);
   app.get('/admin/directory/v1/customer/:customer/resources/calendars', async (req) => {
     const t = req.googleToken!;
     const me = user(deps, t.user);

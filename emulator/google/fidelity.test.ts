@@ -378,3 +378,44 @@ describe('Google emulator: OAuth token and revocation endpoints', () => {
     expect(viaGet.status).toBe(200);
   });
 });
+
+describe('Google emulator: settings sync and colors', () => {
+  it('pages settings and a syncToken gives only the settings changed since (410 for a token it cannot use)', async () => {
+    const first = await call(MEGAN, 'GET', '/users/me/settings?maxResults=5');
+    expect(first.status).toBe(200);
+    expect(first.json!.items).toHaveLength(5);
+    expect(first.json!.nextSyncToken).toBeUndefined();
+    const ids = (first.json!.items as Json[]).map((s) => String(s.id));
+    let page = first;
+    while (page.json!.nextPageToken) {
+      page = await call(MEGAN, 'GET', `/users/me/settings?maxResults=5&pageToken=${String(page.json!.nextPageToken)}`);
+      ids.push(...(page.json!.items as Json[]).map((s) => String(s.id)));
+    }
+    expect(ids).toContain('timezone');
+    const token = String(page.json!.nextSyncToken);
+    expect((await call(MEGAN, 'GET', `/users/me/settings?syncToken=${token}`)).json!.items).toEqual([]);
+    // The user changes their time zone (in Google Calendar's settings page).
+    emu.store.users.get(MEGAN)!.timeZone = 'Asia/Tokyo';
+    const inc = await call(MEGAN, 'GET', `/users/me/settings?syncToken=${token}`);
+    expect(inc.json!.items).toEqual([
+      { kind: 'calendar#setting', etag: expect.any(String), id: 'timezone', value: 'Asia/Tokyo' },
+    ]);
+    const bad = await call(MEGAN, 'GET', '/users/me/settings?syncToken=not-a-token');
+    expect(bad.status).toBe(410);
+    expect(bad.json!.error.errors[0].reason).toBe('fullSyncRequired');
+    expect((await call(ADELE, 'GET', `/users/me/settings?syncToken=${token}`)).status).toBe(410);
+  });
+
+  it('serves the calendar and event color palettes the list entries and events refer to', async () => {
+    const res = await call(ADELE, 'GET', '/colors');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      kind: 'calendar#colors',
+      updated: '2012-02-14T00:00:00.000Z',
+      calendar: { '1': { background: '#ac725e', foreground: '#1d1d1d' }, '24': { background: '#a47ae2' } },
+      event: { '1': { background: '#a4bdfc' }, '11': { background: '#dc2127' } },
+    });
+    const entry = await call(ADELE, 'GET', '/users/me/calendarList/primary');
+    expect(res.json!.calendar[String(entry.json!.colorId)].background).toBe(entry.json!.backgroundColor);
+  });
+});

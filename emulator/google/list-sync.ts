@@ -78,3 +78,38 @@ export function calendarListPage(
   const token: ListToken = { u: caller, g: generation, e: shown.map((x) => [x.id, ACCESS_ROLES.indexOf(x.role)]) };
   return { items: page, nextSyncToken: encode(token) };
 }
+
+interface VersionToken {
+  u: string;
+  /** The entries then: [id, version (etag)]. */
+  e: Array<[string, string]>;
+}
+
+/**
+ * settings.list paging and sync: `entries` are the caller's settings now with their etags. With a syncToken, only the
+ * settings whose etag changed since (410 fullSyncRequired for a token of another user or one that does not decode).
+ */
+export function versionedPage<T extends { id: string; etag: string }>(
+  q: Q,
+  caller: string,
+  entries: T[],
+): { items: T[]; nextPageToken?: string; nextSyncToken?: string } {
+  const maxResults = q.maxResults === undefined ? 100 : Number(q.maxResults);
+  if (!Number.isInteger(maxResults) || maxResults < 1) throw badRequest('Invalid value for maxResults', 'maxResults');
+  const size = Math.min(250, maxResults);
+  let items = entries;
+  if (q.syncToken !== undefined) {
+    const t = decode<VersionToken>(q.syncToken);
+    if (!t || t.u !== caller || !Array.isArray(t.e)) throw fullSyncRequired();
+    const before = new Map(t.e);
+    items = entries.filter((x) => before.get(x.id) !== x.etag);
+  }
+  const offset = q.pageToken ? (decode<{ o: number }>(q.pageToken)?.o ?? -1) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid page token.', 'pageToken');
+  const page = items.slice(offset, offset + size);
+  if (offset + size < items.length) return { items: page, nextPageToken: encode({ o: offset + size }) };
+  return {
+    items: page,
+    nextSyncToken: encode({ u: caller, e: entries.map((x) => [x.id, x.etag]) } satisfies VersionToken),
+  };
+}

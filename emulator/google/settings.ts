@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { insufficientScopes, notFound } from './errors.js';
+import { versionedPage } from './list-sync.js';
 import type { GUser } from './model.js';
 import { SCOPE_PREFIX, type AccessToken } from './oauth.js';
 import type { GoogleStore } from './store.js';
@@ -46,12 +47,19 @@ export async function settingsRoutes(app: FastifyInstance, deps: { store: Google
     return deps.store.users.get(t.user)!;
   };
   app.get('/calendar/v3/users/me/settings', async (req) => {
-    const all = settingsOf(caller(req.googleToken));
+    const user = caller(req.googleToken);
+    const all = settingsOf(user);
+    // Paging (maxResults, pageToken) and incremental sync: a syncToken gives only the settings changed since.
+    const page = versionedPage(
+      req.query as Record<string, string | undefined>,
+      user.email.toLowerCase(),
+      all.map(([id, value]) => settingJson(id, value)),
+    );
     return {
       kind: 'calendar#settings',
       etag: etag(all.map(([k, v]) => `${k}=${v}`).join('&')),
-      nextSyncToken: Buffer.from(`settings:${etag(JSON.stringify(all))}`).toString('base64url'),
-      items: all.map(([id, value]) => settingJson(id, value)),
+      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : { nextSyncToken: page.nextSyncToken }),
+      items: page.items,
     };
   });
   app.get('/calendar/v3/users/me/settings/:setting', async (req) => {
