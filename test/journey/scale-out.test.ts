@@ -57,16 +57,8 @@ async function serverUp(): Promise<boolean> {
   });
 }
 
-// Opt-in for now (JOURNEY_B=1): in CI rehearsals it failed 1 run in 3 — a second worker exiting at start when both
-// start at once, and a sync job of the SIGKILLed worker waiting out its heartbeat and retry backoff longer than the
-// test's waits. Until those are understood it must not decide whether a change lands.
-const optedIn = process.env.JOURNEY_B === '1';
-if (journeysRunHere && !optedIn)
-  console.warn(
-    '*** SKIPPED journey B (scale-out on PostgreSQL): opt in with JOURNEY_B=1 (see the comment in the file)',
-  );
-const up = journeysRunHere && optedIn && (await serverUp());
-if (journeysRunHere && optedIn && !up) {
+const up = journeysRunHere && (await serverUp());
+if (journeysRunHere && !up) {
   const what = `journey B (scale-out on PostgreSQL): no PostgreSQL server at ${SERVER_URL}`;
   if (process.env.CI) throw new Error(`CI is set, so a missing server fails instead of skipping: ${what}`);
   console.warn(`*** SKIPPED ${what} (start it: pg_ctlcluster --skip-systemctl-redirect <version> main start)`);
