@@ -374,6 +374,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     // A primary calendar cannot be deleted (calendars.clear empties it instead).
     if (cal.primary) throw badRequest('The primary calendar cannot be deleted.');
     store.calendars.delete(cal.id);
+    deps.channels.gone(cal.id);
     return reply.code(204).send();
   });
 

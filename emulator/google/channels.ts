@@ -116,7 +116,19 @@ export class Channels {
     }
   }
 
-  private send(ch: GChannel, state: 'sync' | 'exists'): void {
+  /**
+   * The watched calendar was deleted: each of its channels gets a `not_exists` message and ends (the resource it
+   * watched is gone).
+   */
+  gone(calendarId: string): void {
+    for (const ch of [...this.active.values()]) {
+      if (ch.calendarId !== calendarId) continue;
+      this.active.delete(ch.id);
+      if (ch.expiration > this.now()) this.send(ch, 'not_exists');
+    }
+  }
+
+  private send(ch: GChannel, state: Delivery['state']): void {
     const number = ch.messageNumber++;
     const headers: Record<string, string> = {
       'content-type': 'application/json; utf-8',

@@ -419,3 +419,22 @@ describe('Google emulator: settings sync and colors', () => {
     expect(res.json!.calendar[String(entry.json!.colorId)].background).toBe(entry.json!.backgroundColor);
   });
 });
+
+describe('Google emulator: a watched calendar that is deleted', () => {
+  it('sends not_exists to its channels and ends them', async () => {
+    const made = await call(ADELE, 'POST', '/calendars', { summary: 'Watched then deleted' });
+    const id = String(made.json!.id);
+    const ch = await call(ADELE, 'POST', `/calendars/${encodeURIComponent(id)}/events/watch`, {
+      id: 'gone-channel-1',
+      type: 'web_hook',
+      address: 'https://127.0.0.1:9/hook',
+    });
+    expect(ch.status).toBe(200);
+    expect((await call(ADELE, 'DELETE', `/calendars/${encodeURIComponent(id)}`)).status).toBe(204);
+    expect(emu.channels.deliveries.filter((d) => d.channelId === 'gone-channel-1').map((d) => d.state)).toEqual([
+      'sync',
+      'not_exists',
+    ]);
+    expect(emu.channels.active.has('gone-channel-1')).toBe(false);
+  });
+});
