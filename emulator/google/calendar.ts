@@ -506,6 +506,46 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     if (e.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, { ...gone, attendees: [] });
     return reply.code(204).send();
   });
+  // events.move: the event changes calendar and organizer (same id); only whole events, not instances, can move.
+  // The source keeps an attendee copy when its calendar is invited, else a cancelled event with only its id.
+  app.post('/calendar/v3/calendars/:calendarId/events/:eventId/move', async (req) => {
+    const t = req.googleToken!;
+    need(t, WRITE);
+    const { calendarId, eventId } = req.params as { calendarId: string; eventId: string };
+    const destination = (req.query as Q).destination;
+    if (!destination)
+      throw new GoogleApiError(400, 'required', 'Required parameter: destination', {
+        location: 'destination',
+        locationType: 'parameter',
+      });
+    const from = calendarFor(deps, t, calendarId, 'writer');
+    const e = from.events.get(eventId);
+    if (!e && /^.+_\d{8}(T\d{6}Z)?$/.test(eventId))
+      throw new GoogleApiError(400, 'cannotChangeOrganizerOfInstance', 'Cannot change the organizer of an instance.', {
+        domain: 'calendar',
+      });
+    if (!e) throw notFound();
+    if (e.recurringEventId)
+      throw new GoogleApiError(400, 'cannotChangeOrganizerOfInstance', 'Cannot change the organizer of an instance.', {
+        domain: 'calendar',
+      });
+    if (e.status === 'cancelled') throw deleted();
+    const to = calendarFor(deps, t, destination, 'writer');
+    if (to.id === from.id) return eventJson(store, from, e);
+    const there = to.events.get(e.id);
+    if (there && there.status !== 'cancelled') throw duplicate();
+    const organizer = to.primary
+      ? { email: to.id, displayName: user(deps, to.owner).name }
+      : { email: to.id, displayName: to.summary };
+    const exceptions = [...from.events.values()].filter((x) => x.recurringEventId === e.id);
+    const moved = store.put(to, { ...structuredClone(e), organizer, deletedHere: undefined });
+    for (const x of exceptions) store.put(to, { ...structuredClone(x), organizer });
+    const invited = (e.attendees ?? []).some((a) => a.email.toLowerCase() === from.id);
+    for (const x of [e, ...exceptions])
+      store.put(from, invited ? { ...x, organizer } : { ...x, status: 'cancelled', deletedHere: undefined });
+    store.fanOut(to, moved);
+    return eventJson(store, to, moved);
+  });
   app.post('/calendar/v3/channels/stop', async (req, reply) => {
     const body = (req.body ?? {}) as { id?: string; resourceId?: string };
     if (!body.id) throw required('id');

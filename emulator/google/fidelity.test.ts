@@ -438,3 +438,50 @@ describe('Google emulator: a watched calendar that is deleted', () => {
     expect(emu.channels.active.has('gone-channel-1')).toBe(false);
   });
 });
+
+describe('Google emulator: events.move', () => {
+  it('moves an event to another calendar (new organizer, same id) and leaves a cancelled event behind', async () => {
+    const target = await call(ADELE, 'POST', '/calendars', { summary: 'Move target' });
+    const dest = String(target.json!.id);
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', { summary: 'Moving', ...at() });
+    const id = String(made.json!.id);
+    const sync = String((await call(ADELE, 'GET', '/calendars/primary/events')).json!.nextSyncToken);
+    const moved = await call(
+      ADELE,
+      'POST',
+      `/calendars/primary/events/${id}/move?destination=${encodeURIComponent(dest)}`,
+    );
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ id, summary: 'Moving', organizer: { email: dest, self: true } });
+    expect((await call(ADELE, 'GET', `/calendars/${encodeURIComponent(dest)}/events/${id}`)).json!.summary).toBe(
+      'Moving',
+    );
+    // The original organizer is not an attendee: a cancelled event with only its id stays behind.
+    const left = await call(ADELE, 'GET', `/calendars/primary/events/${id}`);
+    expect(left.json).toEqual({ kind: 'calendar#event', etag: expect.any(String), id, status: 'cancelled' });
+    const inc = await call(ADELE, 'GET', `/calendars/primary/events?syncToken=${sync}`);
+    expect((inc.json!.items as Json[]).map((e) => [e.id, e.status])).toContainEqual([id, 'cancelled']);
+  });
+
+  it('needs a destination and moves whole events only (not an instance)', async () => {
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Series',
+      start: { dateTime: '2031-09-01T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2031-09-01T09:30:00', timeZone: 'UTC' },
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+    });
+    const id = String(made.json!.id);
+    const none = await call(ADELE, 'POST', `/calendars/primary/events/${id}/move`);
+    expect(none.status).toBe(400);
+    expect(none.json!.error.errors[0]).toMatchObject({ reason: 'required', location: 'destination' });
+    const instance = await call(
+      ADELE,
+      'POST',
+      `/calendars/primary/events/${id}_20310902T090000Z/move?destination=${MEGAN}`,
+    );
+    expect(instance.status).toBe(400);
+    expect(instance.json!.error.errors[0].reason).toBe('cannotChangeOrganizerOfInstance');
+    // A calendar the caller cannot write is refused (Megan's primary is free/busy only to Adele).
+    expect((await call(ADELE, 'POST', `/calendars/primary/events/${id}/move?destination=${MEGAN}`)).status).toBe(404);
+  });
+});
