@@ -485,3 +485,60 @@ describe('Google emulator: events.move', () => {
     expect((await call(ADELE, 'POST', `/calendars/primary/events/${id}/move?destination=${MEGAN}`)).status).toBe(404);
   });
 });
+
+describe('Google emulator: refresh tokens on later authorizations', () => {
+  const REDIRECT = () => emu.app.redirectUris[0]!;
+  async function codeFor(user: string, prompt?: string): Promise<string> {
+    const q = new URLSearchParams({
+      client_id: emu.app.clientId,
+      redirect_uri: REDIRECT(),
+      response_type: 'code',
+      scope: `openid email ${CALENDAR}`,
+      access_type: 'offline',
+      ...(prompt ? { prompt } : {}),
+    });
+    const page = await raw('GET', `/o/oauth2/v2/auth?${q.toString()}`);
+    expect(page.status).toBe(200);
+    const back = await fetch(`${emu.baseUrl}/o/oauth2/v2/auth/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...Object.fromEntries(q), account: user, decision: 'allow' }).toString(),
+      dispatcher: agent,
+      redirect: 'manual',
+    });
+    return new URL(back.headers.get('location')!).searchParams.get('code')!;
+  }
+  const redeem = async (code: string) =>
+    (
+      await raw('POST', '/token', {
+        form: {
+          client_id: emu.app.clientId,
+          client_secret: emu.app.clientSecret,
+          redirect_uri: REDIRECT(),
+          grant_type: 'authorization_code',
+          code,
+        },
+      })
+    ).json!;
+
+  it('returns a refresh token on the first offline exchange only, unless prompt=consent asks again', async () => {
+    const user = 'nestor.wilke@contoso.com';
+    const first = await redeem(await codeFor(user));
+    expect(first.refresh_token).toEqual(expect.stringMatching(/^1\/\//));
+    const second = await redeem(await codeFor(user));
+    expect(second.access_token).toEqual(expect.any(String));
+    expect(second.refresh_token).toBeUndefined();
+    // The first refresh token still works.
+    const refreshed = await raw('POST', '/token', {
+      form: {
+        client_id: emu.app.clientId,
+        client_secret: emu.app.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: String(first.refresh_token),
+      },
+    });
+    expect(refreshed.status).toBe(200);
+    const forced = await redeem(await codeFor(user, 'consent'));
+    expect(forced.refresh_token).toEqual(expect.stringMatching(/^1\/\//));
+  });
+});

@@ -40,6 +40,8 @@ interface PendingCode {
   challenge: string | null;
   method: string;
   nonce: string | null;
+  /** The authorization request asked for the consent screen (`prompt=consent`). */
+  consent?: boolean;
   expiresAt: number;
 }
 
@@ -170,9 +172,17 @@ export class OAuthState {
     return this.issueAccess(grant).token;
   }
 
-  saveGrant(grant: Grant, offline: boolean): string | null {
+  /**
+   * Keeps a grant; with `offline`, gives it a refresh token — unless `consent` is false and the user already has a
+   * live refresh token for this client: Google returns one on the first exchange after consent only (the older one
+   * keeps working), so a client that needs a new one asks again with prompt=consent.
+   */
+  saveGrant(grant: Grant, offline: boolean, consent = true): string | null {
+    const held = [...this.grants.values()].some(
+      (g) => g.user === grant.user && g.clientId === grant.clientId && g.refreshToken !== null && !g.revoked,
+    );
     this.grants.set(grant.id, grant);
-    if (!offline) return null;
+    if (!offline || (held && !consent)) return null;
     grant.refreshToken = `1//${rand(40)}`;
     this.refresh.set(grant.refreshToken, grant);
     return grant.refreshToken;
@@ -300,6 +310,7 @@ async function finish(reply: FastifyReply, q: Q, deps: OAuthDeps, email: string,
       challenge: q.code_challenge ?? null,
       method: q.code_challenge_method ?? 'plain',
       nonce: q.nonce ?? null,
+      consent: (q.prompt ?? '').split(/[\s+]+/).includes('consent'),
     },
   );
   const u = new URL(q.redirect_uri!);
@@ -379,7 +390,8 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
         refreshToken: null,
         revoked: false,
       };
-      const refreshToken = deps.state.saveGrant(grant, offline);
+      // A code from before this field (a restored state) counts as consented.
+      const refreshToken = deps.state.saveGrant(grant, offline, c.consent ?? true);
       const access = deps.state.issueAccess(grant);
       const user = deps.users().get(grant.user)!;
       const idToken = grant.scopes.includes('openid')
