@@ -20,7 +20,7 @@ import {
   unauthorized,
 } from './errors.js';
 import type { GoogleFaults } from './faults.js';
-import { listEvents, listInstances } from './list.js';
+import { listEvents, listInstances, maxAttendeesOf } from './list.js';
 import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
 import { SCOPE_PREFIX, type AccessToken, type OAuthState } from './oauth.js';
 import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize.js';
@@ -29,6 +29,7 @@ import { colorsRoutes } from './colors.js';
 import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
 import { calendarListPage } from './list-sync.js';
+import { checkParams } from './params.js';
 
 export interface CalendarDeps {
   store: GoogleStore;
@@ -287,6 +288,8 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
       return sendGoogleError(reply, fault.error);
     }
   });
+  // Enumerations and ranges of the discovery document, checked before the method (400 invalidParameter).
+  app.addHook('preHandler', async (req) => checkParams(req.method, req.routeOptions.url, req.query));
   app.setErrorHandler((err, _req, reply: FastifyReply) => {
     if (err instanceof GoogleApiError) return sendGoogleError(reply, err);
     if ((err as { statusCode?: number }).statusCode === 400) return sendGoogleError(reply, badRequest('Parse Error'));
@@ -477,7 +480,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
       current = store.put(cal, settled);
       if (current.organizer.email.toLowerCase() === cal.id) store.fanOut(cal, current);
     }
-    const json = eventJson(store, cal, current);
+    const json = eventJson(store, cal, current, { maxAttendees: maxAttendeesOf(req.query as Q) });
     if (notModified(req, reply, String(json.etag))) return reply.code(304).send();
     return json;
   });

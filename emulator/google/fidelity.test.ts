@@ -542,3 +542,75 @@ describe('Google emulator: refresh tokens on later authorizations', () => {
     expect(forced.refresh_token).toEqual(expect.stringMatching(/^1\/\//));
   });
 });
+
+describe('Google emulator: events.list and events.get parameters', () => {
+  it('filters by shared extended properties, event types and free text over attendees and organizer', async () => {
+    const tag = `t${Date.now().toString(36)}`;
+    const a = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Shared prop',
+      extendedProperties: { shared: { deal: tag }, private: { mine: tag } },
+      attendees: [{ email: 'wile.coyote@acmecorp.com', displayName: `Wile ${tag}` }],
+      ...at(),
+    });
+    await call(ADELE, 'POST', '/calendars/primary/events', { summary: 'Other', ...at() });
+    const ids = async (query: string) =>
+      ((await call(ADELE, 'GET', `/calendars/primary/events?${query}`)).json!.items as Json[]).map((e) => e.id);
+    expect(await ids(`sharedExtendedProperty=deal%3D${tag}`)).toEqual([a.json!.id]);
+    // A shared constraint does not match a private property of the same name and value.
+    expect(await ids(`sharedExtendedProperty=mine%3D${tag}`)).toEqual([]);
+    expect(await ids(`q=${tag}`)).toEqual([a.json!.id]);
+    expect(await ids(`q=acmecorp.com%20${tag}`)).toEqual([a.json!.id]);
+    expect(await ids(`q=${tag}&eventTypes=focusTime`)).toEqual([]);
+    expect(await ids(`q=${tag}&eventTypes=default&eventTypes=focusTime`)).toEqual([a.json!.id]);
+  });
+
+  it('cuts attendees to the caller with maxAttendees and says so with attendeesOmitted', async () => {
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Many guests',
+      attendees: [{ email: ADELE }, { email: MEGAN }, { email: 'wile.coyote@acmecorp.com' }],
+      ...at(),
+    });
+    const id = String(made.json!.id);
+    const got = await call(ADELE, 'GET', `/calendars/primary/events/${id}?maxAttendees=1`);
+    expect(got.json!.attendeesOmitted).toBe(true);
+    expect(got.json!.attendees).toEqual([expect.objectContaining({ email: ADELE, self: true })]);
+    const all = await call(ADELE, 'GET', `/calendars/primary/events/${id}?maxAttendees=3`);
+    expect(all.json!.attendees).toHaveLength(3);
+    expect(all.json!.attendeesOmitted).toBeUndefined();
+    const listed = await call(ADELE, 'GET', `/calendars/primary/events?q=Many%20guests&maxAttendees=2`);
+    expect((listed.json!.items as Json[]).find((e) => e.id === id)).toMatchObject({ attendeesOmitted: true });
+  });
+
+  it('refuses showDeleted=false with a syncToken and values outside the documented enumerations and ranges', async () => {
+    const token = String((await call(ADELE, 'GET', '/calendars/primary/events')).json!.nextSyncToken);
+    const sd = await call(ADELE, 'GET', `/calendars/primary/events?syncToken=${token}&showDeleted=false`);
+    expect(sd.status).toBe(400);
+    expect(sd.json!.error.errors[0].location).toBe('showDeleted');
+    const order = await call(ADELE, 'GET', '/calendars/primary/events?orderBy=start');
+    expect(order.status).toBe(400);
+    expect(order.json!.error.errors[0]).toEqual({
+      domain: 'global',
+      reason: 'invalidParameter',
+      message: "Invalid value 'start'. Values must match the following regular expression: 'startTime|updated'",
+      locationType: 'parameter',
+      location: 'orderBy',
+    });
+    const cdv = await call(ADELE, 'POST', '/calendars/primary/events?conferenceDataVersion=2', { ...at() });
+    expect(cdv.status).toBe(400);
+    expect(cdv.json!.error.errors[0]).toMatchObject({
+      reason: 'invalidParameter',
+      message: "Invalid value '2'. Values must be within the range: [0, 1]",
+      location: 'conferenceDataVersion',
+    });
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', { summary: 'Keep', ...at() });
+    const del = await call(ADELE, 'DELETE', `/calendars/primary/events/${String(made.json!.id)}?sendUpdates=everyone`);
+    expect(del.status).toBe(400);
+    expect(del.json!.error.errors[0].location).toBe('sendUpdates');
+    expect((await call(ADELE, 'GET', `/calendars/primary/events/${String(made.json!.id)}`)).json!.status).toBe(
+      'confirmed',
+    );
+    const role = await call(ADELE, 'GET', '/users/me/calendarList?minAccessRole=admin');
+    expect(role.status).toBe(400);
+    expect(role.json!.error.errors[0]).toMatchObject({ reason: 'invalidParameter', location: 'minAccessRole' });
+  });
+});

@@ -27,6 +27,17 @@ function decode<T>(s: string): T | null {
   }
 }
 
+/** A query parameter that may be repeated (Fastify gives an array then). */
+const many = (v: unknown): string[] => (v === undefined ? [] : ([] as string[]).concat(v as string | string[]));
+
+/** `maxAttendees` (at least 1): more attendees than that are cut to the caller's own entry. */
+export function maxAttendeesOf(q: Q): number | undefined {
+  if (q.maxAttendees === undefined) return undefined;
+  const n = Number(q.maxAttendees);
+  if (!Number.isInteger(n) || n < 1) throw badRequest('Invalid value for maxAttendees', 'maxAttendees');
+  return n;
+}
+
 const NOT_WITH_SYNC = [
   'iCalUID',
   'orderBy',
@@ -91,7 +102,9 @@ export function listEvents(
   let items: GEvent[];
   let window: [number, number] | null;
   if (q.syncToken !== undefined) {
-    const bad = NOT_WITH_SYNC.find((p) => q[p] !== undefined);
+    // All deletions since the token are always in the result: showDeleted may not be false with a token.
+    const bad =
+      NOT_WITH_SYNC.find((p) => q[p] !== undefined) ?? (q.showDeleted === 'false' ? 'showDeleted' : undefined);
     if (bad)
       throw new GoogleApiError(400, 'invalid', `Invalid parameter: ${bad} cannot be used together with syncToken.`, {
         locationType: 'parameter',
@@ -130,22 +143,38 @@ export function listEvents(
     if (updatedMin) base = base.filter((e) => Date.parse(e.updated) >= updatedMin.toMillis());
     if (single) base = base.filter((e) => !e.recurringEventId);
     if (q.iCalUID) base = base.filter((e) => e.iCalUID === q.iCalUID);
-    for (const p of ([] as string[]).concat(
-      (q.privateExtendedProperty as unknown as string[] | string | undefined) ?? [],
-    )) {
-      const [k, v] = p.split('=');
-      base = base.filter((e) => e.extendedProperties?.private?.[k!] === v);
+    // Extended property constraints (propertyName=value, repeatable, all must match), private and shared apart.
+    for (const kind of ['private', 'shared'] as const)
+      for (const p of many(q[`${kind}ExtendedProperty`])) {
+        const at = p.indexOf('=');
+        const [k, v] = at < 0 ? [p, ''] : [p.slice(0, at), p.slice(at + 1)];
+        base = base.filter((e) => e.extendedProperties?.[kind]?.[k] === v);
+      }
+    // Free text: summary, description, location, attendees' and the organizer's names and addresses.
+    if (q.q) {
+      const terms = q.q.toLowerCase().split(/\s+/).filter(Boolean);
+      const text = (e: GEvent) =>
+        [
+          e.summary,
+          e.description,
+          e.location,
+          e.organizer.email,
+          e.organizer.displayName,
+          ...(e.attendees ?? []).flatMap((a) => [a.email, a.displayName]),
+        ]
+          .filter(Boolean)
+          .join(' ')
+          .toLowerCase();
+      base = base.filter((e) => terms.every((term) => text(e).includes(term)));
     }
-    if (q.q)
-      base = base.filter((e) =>
-        `${e.summary ?? ''} ${e.description ?? ''} ${e.location ?? ''}`.toLowerCase().includes(q.q!.toLowerCase()),
-      );
     const inRange = (e: GEvent) => e.recurrence !== undefined || store.overlaps(cal, e, from, to);
     items = expand(store, cal, base.filter(inRange), single, from, to, showDeleted);
     if (single) items = items.filter((e) => store.overlaps(cal, e, from, to));
     if (q.orderBy === 'updated') items.sort((a, b) => a.updated.localeCompare(b.updated));
     else items.sort((a, b) => store.startMs(cal, a) - store.startMs(cal, b) || a.id.localeCompare(b.id));
   }
+  const types = many(q.eventTypes);
+  if (types.length > 0) items = items.filter((e) => types.includes(e.eventType));
   const offset = q.pageToken ? (decode<{ o: number }>(q.pageToken)?.o ?? -1) : 0;
   if (offset < 0) throw badRequest('Invalid page token.', 'pageToken');
   const page = items.slice(offset, offset + maxResults);
@@ -172,7 +201,10 @@ export function listEvents(
           } satisfies SyncToken),
         }),
     items: page.map((e) =>
-      eventJson(store, cal, e, { idOnlyWhenDeleted: q.syncToken !== undefined && q.showDeleted !== 'true' }),
+      eventJson(store, cal, e, {
+        idOnlyWhenDeleted: q.syncToken !== undefined && q.showDeleted !== 'true',
+        maxAttendees: maxAttendeesOf(q),
+      }),
     ),
   };
 }
@@ -194,6 +226,6 @@ export function listInstances(store: GoogleStore, cal: GCalendar, master: GEvent
     accessRole: 'owner',
     defaultReminders: [{ method: 'popup', minutes: 10 }],
     ...(offset + maxResults < all.length ? { nextPageToken: encode({ o: offset + maxResults }) } : {}),
-    items: page.map((e) => eventJson(store, cal, e)),
+    items: page.map((e) => eventJson(store, cal, e, { maxAttendees: maxAttendeesOf(q) })),
   };
 }

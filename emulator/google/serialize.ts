@@ -11,7 +11,7 @@ export function eventJson(
   store: GoogleStore,
   cal: GCalendar,
   e: GEvent,
-  opts: { idOnlyWhenDeleted?: boolean } = {},
+  opts: { idOnlyWhenDeleted?: boolean; maxAttendees?: number } = {},
 ): Record<string, unknown> {
   const { seq: _seq, pendingConference: _pending, deletedHere: _deletedHere, ...rest } = e;
   const dt = (d: GDateTime): GDateTime => {
@@ -23,7 +23,8 @@ export function eventJson(
     const shown = d.timeZone ? parsed.setZone(d.timeZone) : parsed;
     return { ...d, dateTime: shown.toISO({ suppressMilliseconds: true })! };
   };
-  const self = (x: { email: string } | undefined) => (x && x.email.toLowerCase() === cal.id ? { ...x, self: true } : x);
+  const self = <T extends { email: string }>(x: T): T | (T & { self: true }) =>
+    x.email.toLowerCase() === cal.id ? { ...x, self: true as const } : x;
   // A deleted event is reported by id only (cancelled instances keep their fields: they are exceptions), except one
   // deleted through this calendar, whose details stay so it can be restored — not in an incremental sync that did not
   // ask for showDeleted (`idOnlyWhenDeleted`).
@@ -39,8 +40,24 @@ export function eventJson(
     htmlLink: `https://calendar.google.com/calendar/event?eid=${Buffer.from(`${e.id} ${cal.id}`).toString('base64url')}`,
     creator: self(e.creator),
     organizer: self(e.organizer),
-    ...(e.attendees ? { attendees: e.attendees.map((a) => self(a)) } : {}),
+    ...attendeesShown(e, cal, opts.maxAttendees, self),
   };
+}
+
+/**
+ * The attendees as shown: all of them, or — when there are more than `maxAttendees` — only the calendar's own entry,
+ * with `attendeesOmitted: true`.
+ */
+function attendeesShown(
+  e: GEvent,
+  cal: GCalendar,
+  max: number | undefined,
+  self: <T extends { email: string }>(x: T) => T | (T & { self: true }),
+): { attendees?: GAttendee[]; attendeesOmitted?: true } {
+  if (!e.attendees) return {};
+  if (max === undefined || e.attendees.length <= max) return { attendees: e.attendees.map((a) => self(a)) };
+  const mine = e.attendees.filter((a) => a.email.toLowerCase() === cal.id).map((a) => self(a));
+  return { ...(mine.length > 0 ? { attendees: mine } : {}), attendeesOmitted: true };
 }
 
 function checkDateTime(dt: unknown, field: string): GDateTime {
