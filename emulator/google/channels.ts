@@ -72,7 +72,14 @@ export class Channels {
     if (this.active.has(body.id) || this.used.has(key)) throw channelIdNotUnique();
     this.used.add(key);
     const now = this.now();
-    const asked = body.expiration === undefined ? now + 7 * 86_400_000 : Number(body.expiration);
+    // `expiration` (ms since the epoch) or `params.ttl` (seconds, the push guide's optional property); a week by default.
+    const ttl = Number((body.params as { ttl?: unknown } | undefined)?.ttl);
+    const asked =
+      body.expiration !== undefined
+        ? Number(body.expiration)
+        : Number.isFinite(ttl) && ttl > 0
+          ? now + ttl * 1000
+          : now + 7 * 86_400_000;
     const ch: GChannel = {
       id: body.id,
       resourceId: this.resourceIdOf(cal.id),

@@ -614,3 +614,83 @@ describe('Google emulator: events.list and events.get parameters', () => {
     expect(role.json!.error.errors[0]).toMatchObject({ reason: 'invalidParameter', location: 'minAccessRole' });
   });
 });
+
+describe('Google emulator: more documented parameters', () => {
+  it('opens a channel for params.ttl seconds when no expiration is given', async () => {
+    const now = emu.clock.now();
+    const ch = await call(ADELE, 'POST', '/calendars/primary/events/watch', {
+      id: 'ttl-channel-1',
+      type: 'web_hook',
+      address: 'https://127.0.0.1:9/hook',
+      params: { ttl: '3600' },
+    });
+    expect(ch.status).toBe(200);
+    const expiration = Number(ch.json!.expiration);
+    expect(expiration).toBeGreaterThanOrEqual(now + 3_600_000);
+    expect(expiration).toBeLessThan(now + 3_700_000);
+  });
+
+  it('events.instances with originalStart returns that one instance', async () => {
+    const made = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Daily',
+      start: { dateTime: '2031-10-01T09:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2031-10-01T09:30:00', timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=5'],
+    });
+    const id = String(made.json!.id);
+    const one = await call(
+      ADELE,
+      'GET',
+      `/calendars/primary/events/${id}/instances?originalStart=${encodeURIComponent('2031-10-03T09:00:00+02:00')}`,
+    );
+    expect(one.status).toBe(200);
+    expect((one.json!.items as Json[]).map((e) => e.id)).toEqual([`${id}_20311003T070000Z`]);
+  });
+
+  it('names a missing authorization parameter, and refuses a refresh token of another client (unauthorized_client)', async () => {
+    const page = await raw('GET', `/o/oauth2/v2/auth?response_type=code&scope=openid&client_id=${emu.app.clientId}`);
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('invalid_request');
+    expect(page.text).toContain('Missing required parameter: redirect_uri');
+    const noClient = await raw('GET', '/o/oauth2/v2/auth?response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fx');
+    expect(noClient.text).toContain('Missing required parameter: client_id');
+    // A refresh token issued to the demo app, presented by another registered client.
+    const q = new URLSearchParams({
+      client_id: emu.app.clientId,
+      redirect_uri: emu.app.redirectUris[0]!,
+      response_type: 'code',
+      scope: CALENDAR,
+      access_type: 'offline',
+      prompt: 'consent',
+    });
+    await raw('GET', `/o/oauth2/v2/auth?${q.toString()}`);
+    const back = await fetch(`${emu.baseUrl}/o/oauth2/v2/auth/consent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...Object.fromEntries(q), account: MEGAN, decision: 'allow' }).toString(),
+      dispatcher: agent,
+      redirect: 'manual',
+    });
+    const code = new URL(back.headers.get('location')!).searchParams.get('code')!;
+    const tok = await raw('POST', '/token', {
+      form: {
+        client_id: emu.app.clientId,
+        client_secret: emu.app.clientSecret,
+        redirect_uri: emu.app.redirectUris[0]!,
+        grant_type: 'authorization_code',
+        code,
+      },
+    });
+    const other = emu.registerApp({ redirectUris: ['https://other.example/cb2'] });
+    const wrong = await raw('POST', '/token', {
+      form: {
+        client_id: other.clientId,
+        client_secret: other.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: String(tok.json!.refresh_token),
+      },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toEqual({ error: 'unauthorized_client', error_description: 'Unauthorized' });
+  });
+});

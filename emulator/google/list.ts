@@ -213,7 +213,17 @@ export function listEvents(
 export function listInstances(store: GoogleStore, cal: GCalendar, master: GEvent, q: Q): Record<string, unknown> {
   const min = parseTime(q.timeMin, 'timeMin') ?? instantOf(master.start, zoneOf(master.start, cal.timeZone));
   const max = parseTime(q.timeMax, 'timeMax') ?? DateTime.fromMillis(store.now()).plus({ years: 2 });
-  const all = store.instances(cal, master, min, max, q.showDeleted === 'true');
+  // originalStart: only the instance that was originally at that time (moved or not), whatever the range.
+  const original = parseTime(q.originalStart, 'originalStart');
+  let all = original
+    ? store.instances(cal, master, original, original.plus({ minutes: 1 }), q.showDeleted === 'true')
+    : store.instances(cal, master, min, max, q.showDeleted === 'true');
+  if (original)
+    all = all.filter(
+      (e) =>
+        e.originalStartTime !== undefined &&
+        instantOf(e.originalStartTime, zoneOf(e.originalStartTime, cal.timeZone)).toMillis() === original.toMillis(),
+    );
   const maxResults = Math.min(2500, Math.max(1, Number(q.maxResults ?? 250) || 250));
   const offset = q.pageToken ? (decode<{ o: number }>(q.pageToken)?.o ?? 0) : 0;
   const page = all.slice(offset, offset + maxResults);

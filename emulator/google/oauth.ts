@@ -267,9 +267,12 @@ export interface OAuthDeps {
 type Q = Record<string, string | undefined>;
 
 function validateAuthorize(q: Q, deps: OAuthDeps): { app: GApp; scopes: string[] } | string {
-  const app = q.client_id ? deps.state.apps.get(q.client_id) : undefined;
+  // Google's error page names a missing parameter before judging the client or the redirect URI.
+  const missing = ['client_id', 'redirect_uri', 'response_type'].find((k) => !q[k]);
+  if (missing) return `Error 400: invalid_request. Missing required parameter: ${missing}`;
+  const app = deps.state.apps.get(q.client_id!);
   if (!app) return 'Error 401: invalid_client. The OAuth client was not found.';
-  if (!q.redirect_uri || !app.redirectUris.includes(q.redirect_uri)) return 'Error 400: redirect_uri_mismatch.';
+  if (!app.redirectUris.includes(q.redirect_uri!)) return 'Error 400: redirect_uri_mismatch.';
   if (q.response_type !== 'code') return 'Error 400: invalid_request. Unsupported response_type.';
   const scopes = (q.scope ?? '').split(/[\s+]+/).filter(Boolean);
   if (scopes.length === 0) return 'Error 400: invalid_request. Missing required parameter: scope';
@@ -408,8 +411,9 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
     }
     if (b.grant_type === 'refresh_token') {
       const g = b.refresh_token ? deps.state.grantOfRefresh(b.refresh_token) : null;
-      if (!g || g.clientId !== clientId)
-        return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      if (!g) return tokenError(reply, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      // A refresh token belongs to the client it was issued to; another client is not authorized to use it.
+      if (g.clientId !== clientId) return tokenError(reply, 401, 'unauthorized_client', 'Unauthorized');
       const access = deps.state.issueAccess(g);
       const user = deps.users().get(g.user)!;
       const idToken = g.scopes.includes('openid')
