@@ -24,7 +24,7 @@ import { listEvents, listInstances, maxAttendeesOf } from './list.js';
 import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
 import { SCOPE_PREFIX, type AccessToken, type OAuthState } from './oauth.js';
 import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize.js';
-import { settingsRoutes } from './settings.js';
+import { SETTINGS_SCOPES, settingsOf, settingsRoutes } from './settings.js';
 import { colorsRoutes } from './colors.js';
 import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
@@ -333,6 +333,31 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     const json = calendarListEntry(deps, entry.cal, entry.role, t.user);
     if (notModified(req, reply, json.etag)) return reply.code(304).send();
     return json;
+  });
+
+  // calendarList.watch and settings.watch: channels on the caller's list or settings; after every request the watched
+  // collections are compared with what their channels last saw, and a change is an `exists` message.
+  const listSnapshot = (who: string) => JSON.stringify(calendarListOf(deps, who).map((x) => [x.cal.id, x.role]));
+  const settingsSnapshot = (who: string) => {
+    const u = store.users.get(who);
+    return u ? JSON.stringify(settingsOf(u)) : null;
+  };
+  app.post('/calendar/v3/users/me/calendarList/watch', async (req) => {
+    const t = req.googleToken!;
+    need(t, CALENDAR_LIST);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    return deps.channels.watchCollection('calendarList', t, body, deps.baseUrl(), listSnapshot(t.user));
+  });
+  app.post('/calendar/v3/users/me/settings/watch', async (req) => {
+    const t = req.googleToken!;
+    need(t, SETTINGS_SCOPES);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    return deps.channels.watchCollection('settings', t, body, deps.baseUrl(), settingsSnapshot(t.user) ?? '');
+  });
+  // Before the answer goes out (onSend), so a client sees the message no later than the answer of its change.
+  app.addHook('onSend', async (_req, _reply, payload) => {
+    deps.channels.recheck((ch) => (ch.kind === 'settings' ? settingsSnapshot(ch.owner) : listSnapshot(ch.owner)));
+    return payload;
   });
 
   // calendars: secondary calendars of the caller (the caller owns what it creates).

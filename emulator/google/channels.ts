@@ -61,7 +61,64 @@ export class Channels {
     return createHash('sha256').update(`events:${calendarId}`).digest('base64url').slice(0, 27);
   }
 
+  /** events.watch: a channel on the events of `cal`. */
   watch(cal: GCalendar, t: AccessToken, body: Record<string, unknown>, baseUrl: string) {
+    return this.open(
+      {
+        calendarId: cal.id,
+        resourceId: this.resourceIdOf(cal.id),
+        resourceUri: `${baseUrl}/calendar/v3/calendars/${encodeURIComponent(cal.id)}/events?alt=json`,
+      },
+      t,
+      body,
+    );
+  }
+
+  /**
+   * calendarList.watch and settings.watch: a channel on the caller's list or settings. `snapshot` is the watched
+   * collection now; recheck() compares it after each request and sends `exists` when it changed.
+   */
+  watchCollection(
+    kind: 'calendarList' | 'settings',
+    t: AccessToken,
+    body: Record<string, unknown>,
+    baseUrl: string,
+    snapshot: string,
+  ) {
+    return this.open(
+      {
+        calendarId: `${kind}:${t.user}`,
+        resourceId: createHash('sha256').update(`${kind}:${t.user}`).digest('base64url').slice(0, 27),
+        resourceUri: `${baseUrl}/calendar/v3/users/me/${kind}?alt=json`,
+        kind,
+        snapshot,
+      },
+      t,
+      body,
+    );
+  }
+
+  /** Sends `exists` on each collection channel whose collection changed (`snapshotOf` gives it now). */
+  recheck(snapshotOf: (ch: GChannel) => string | null): void {
+    const now = this.now();
+    for (const ch of [...this.active.values()]) {
+      if (!ch.kind) continue;
+      if (ch.expiration <= now) {
+        this.active.delete(ch.id);
+        continue;
+      }
+      const snap = snapshotOf(ch);
+      if (snap === null || snap === ch.snapshot) continue;
+      ch.snapshot = snap;
+      this.send(ch, 'exists');
+    }
+  }
+
+  private open(
+    target: Pick<GChannel, 'calendarId' | 'resourceId' | 'resourceUri' | 'kind' | 'snapshot'>,
+    t: AccessToken,
+    body: Record<string, unknown>,
+  ) {
     if (typeof body.id !== 'string' || body.id === '') throw required('id');
     if (body.id.length > 64 || !/^[A-Za-z0-9\-_+/=]+$/.test(body.id)) throw badRequest('Invalid channel id.');
     if (body.type !== 'web_hook' && body.type !== 'webhook') throw badRequest('Invalid channel type.');
@@ -82,9 +139,7 @@ export class Channels {
           : now + 7 * 86_400_000;
     const ch: GChannel = {
       id: body.id,
-      resourceId: this.resourceIdOf(cal.id),
-      resourceUri: `${baseUrl}/calendar/v3/calendars/${encodeURIComponent(cal.id)}/events?alt=json`,
-      calendarId: cal.id,
+      ...target,
       address,
       ...(body.token !== undefined ? { token: body.token } : {}),
       expiration: Math.min(Math.max(asked, now + 60_000), now + MAX_TTL_MS),

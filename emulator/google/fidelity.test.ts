@@ -694,3 +694,41 @@ describe('Google emulator: more documented parameters', () => {
     expect(wrong.json).toEqual({ error: 'unauthorized_client', error_description: 'Unauthorized' });
   });
 });
+
+describe('Google emulator: calendarList and settings channels', () => {
+  const states = (id: string) => emu.channels.deliveries.filter((d) => d.channelId === id).map((d) => d.state);
+
+  it('calendarList.watch notifies when the list changes (a calendar shared, one created), not on event changes', async () => {
+    const ch = await call(MEGAN, 'POST', '/users/me/calendarList/watch', {
+      id: 'list-channel-1',
+      type: 'web_hook',
+      address: 'https://127.0.0.1:9/hook',
+    });
+    expect(ch.status).toBe(200);
+    expect(ch.json).toMatchObject({
+      kind: 'api#channel',
+      id: 'list-channel-1',
+      resourceUri: expect.stringContaining('/users/me/calendarList'),
+    });
+    await call(MEGAN, 'POST', '/calendars/primary/events', { summary: 'Not a list change', ...at() });
+    expect(states('list-channel-1')).toEqual(['sync']);
+    await call(ADELE, 'POST', '/calendars/primary/acl', { role: 'reader', scope: { type: 'user', value: MEGAN } });
+    expect(states('list-channel-1')).toEqual(['sync', 'exists']);
+    await call(ADELE, 'DELETE', `/calendars/primary/acl/${encodeURIComponent(`user:${MEGAN}`)}`);
+    expect(states('list-channel-1')).toEqual(['sync', 'exists', 'exists']);
+    const stop = await call(MEGAN, 'POST', '/channels/stop', { id: 'list-channel-1', resourceId: ch.json!.resourceId });
+    expect(stop.status).toBe(204);
+  });
+
+  it('settings.watch notifies when a setting changes', async () => {
+    const ch = await call(ADELE, 'POST', '/users/me/settings/watch', {
+      id: 'settings-channel-1',
+      type: 'web_hook',
+      address: 'https://127.0.0.1:9/hook',
+    });
+    expect(ch.status).toBe(200);
+    emu.store.users.get(ADELE)!.timeZone = 'America/Chicago';
+    await call(ADELE, 'GET', '/users/me/settings/timezone');
+    expect(states('settings-channel-1')).toEqual(['sync', 'exists']);
+  });
+});

@@ -111,6 +111,10 @@ export interface GChannel {
   expiration: number;
   messageNumber: number;
   owner: string;
+  /** A channel on the owner's calendar list or settings (calendarId is then `<kind>:<owner>`), not on events. */
+  kind?: 'calendarList' | 'settings';
+  /** What the watched collection held when last notified (collection channels). */
+  snapshot?: string;
 }
 
 /** An OAuth client registration. */
