@@ -732,3 +732,19 @@ describe('Google emulator: calendarList and settings channels', () => {
     expect(states('settings-channel-1')).toEqual(['sync', 'exists']);
   });
 });
+
+describe('Google emulator: paths the API does not have', () => {
+  it("answers Google's JSON 404 notFound for users/<someone else>/… and other unknown Calendar paths", async () => {
+    for (const path of [`/users/${encodeURIComponent(MEGAN)}/calendarList`, '/calendar/primary/events']) {
+      const res = await call(ADELE, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.json, path).toEqual({
+        error: {
+          errors: [{ domain: 'global', reason: 'notFound', message: 'Not Found' }],
+          code: 404,
+          message: 'Not Found',
+        },
+      });
+    }
+  });
+});

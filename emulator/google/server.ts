@@ -9,6 +9,7 @@ import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
 import { adminRoutes, makeApp } from './admin.js';
 import { batchRoutes } from './batch.js';
 import { calendarRoutes } from './calendar.js';
+import { notFound, sendGoogleError } from './errors.js';
 import { Channels } from './channels.js';
 import { GoogleFaults, type GoogleFaultPatch } from './faults.js';
 import { GmailOutbox, gmailAdminRoutes, gmailRoutes } from './gmail.js';
@@ -196,6 +197,14 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   });
   await server.register((app) => oauthRoutes(app, { state: oauth, users: () => store.users, baseUrl: () => baseUrl }));
   await server.register((app) => calendarRoutes(app, { store, oauth, faults, channels, baseUrl: () => baseUrl }));
+  // A path the Calendar API does not have (a typo, `users/<someone>/…` instead of `users/me/…`) is Google's JSON 404.
+  server.setNotFoundHandler((req, reply) =>
+    req.url.startsWith('/calendar/v3/')
+      ? sendGoogleError(reply, notFound())
+      : reply
+          .code(404)
+          .send({ message: `Route ${req.method}:${req.url} not found`, error: 'Not Found', statusCode: 404 }),
+  );
   await server.register((app) => gmailRoutes(app, { oauth, faults, outbox, now: clock.now }));
   await server.register((app) => gmailAdminRoutes(app, outbox), { prefix: '/_emulator' });
   await server.register((app) => batchRoutes(app, () => server));
