@@ -19,7 +19,7 @@ import { createJobs, errorCode, type Jobs } from './jobs.js';
 import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from './wiring/detection.js';
 import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
-import { createSchedulingService, schedulingModules } from './wiring/scheduling.js';
+import { createSchedulingService, createWorkingHoursService, schedulingModules } from './wiring/scheduling.js';
 import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
 import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
 
@@ -122,12 +122,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
   const graphMail = overrides.mail ? null : graphMailResolver(outlook, config, dev?.emulators.microsoft ?? null);
+  // Brief e-mails from the user's own mailbox: Outlook (Graph sendMail) or, for a Google user, Gmail messages.send.
+  const userMail: MailSenderResolver | null = graphMail
+    ? async (tenantId, userId) => (await graphMail.resolve(tenantId, userId)) ?? google.mailSender(tenantId, userId)
+    : null;
   const detection = createDetectionRuntime(container, {
     sync,
     clock,
     log: warnJob('health-reevaluation'),
     ...(overrides.post ? { post: overrides.post } : {}),
-    ...(overrides.mail ? { mail: overrides.mail } : graphMail ? { mail: graphMail.resolve } : {}),
+    ...(overrides.mail ? { mail: overrides.mail } : userMail ? { mail: userMail } : {}),
     onFailure: (tenantId, e, after) => {
       metrics.jobFailures.inc({ job: 'detection', code: errorCode(e) });
       log.warn(
@@ -137,6 +141,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
   const scheduling = createSchedulingService(container, { publicUrl, clock });
+  const workingHours = createWorkingHoursService(container, { publicUrl, clock });
 
   const jobs = createJobs({ config, clock, log, metrics, container, sync, detection, outlook, google });
 
@@ -160,7 +165,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       }),
       meetingRoutes(detection.meetings),
       customerMetricsRoutes({ metrics: detection.metrics, webhooks: detection.webhooks }),
-      ...schedulingModules(scheduling),
+      ...schedulingModules(scheduling, workingHours),
       ...web.modules,
     ];
     app = await buildApp({

@@ -141,6 +141,12 @@ export interface ProviderCapabilities {
    */
   subscriptionReauthorization: boolean;
   onlineMeetingProvider: OnlineMeetingProvider | null;
+  /**
+   * Who keeps the user's working hours: `provider` (Outlook mailbox settings, changed in Outlook) or `calbridge`
+   * (Google: its API has none; the user sets them in calbridge, `PUT /api/calendar/working-hours`, and
+   * `getWorkingHours` and the user's own free/busy answer them).
+   */
+  workingHoursSource: 'provider' | 'calbridge';
 }
 
 export interface CalendarProvider {

@@ -245,6 +245,17 @@ export interface SyncPreferencesTable {
   updated_at: Generated<Date>;
 }
 
+export interface WorkingHoursTable {
+  tenant_id: string;
+  user_id: string;
+  /** Comma-separated lower-case day names. */
+  days_of_week: string;
+  start_time: string;
+  end_time: string;
+  time_zone: string;
+  updated_at: Generated<Date>;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   tenant_id: string;
@@ -273,6 +284,7 @@ export interface DB {
   oauth_states: OauthStatesTable;
   audit_log: AuditLogTable;
   sync_preferences: SyncPreferencesTable;
+  working_hours: WorkingHoursTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

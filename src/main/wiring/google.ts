@@ -14,11 +14,16 @@ import {
 } from '../../providers/google/index.js';
 import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
+import type { MailSenderResolver } from '../../ports/mail.js';
+import { createGmailMailSender } from '../../providers/google/send-mail.js';
+import { PgWorkingHoursStore } from '../../stores/working-hours-store.js';
 import type { Container } from '../container.js';
 import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const GOOGLE_CALLBACK_PATH = callbackPath('google');
 const GOOGLE_ACCOUNTS = 'https://accounts.google.com';
+const GOOGLE_APIS = 'https://www.googleapis.com';
+const GMAIL_SEND = 'https://www.googleapis.com/auth/gmail.send';
 
 /** The bundled Google emulator (dev wiring): its URL, CA, and app registration for our redirect URI. */
 export interface BundledGoogle {
@@ -29,6 +34,11 @@ export interface BundledGoogle {
 }
 
 export interface GoogleWiring extends Omit<ConnectionWiring, 'factory'> {
+  /**
+   * Gmail `messages.send` as the user's active Google connection when it was granted `gmail.send` (prep briefs by
+   * mail); null otherwise.
+   */
+  mailSender: MailSenderResolver;
   /** The bundled emulator in use, if any. */
   emulator: BundledGoogle | null;
   modules: RouteModule[];
@@ -69,6 +79,10 @@ export function createGoogle(o: {
   };
   const scopes = () => googleScopes({ readOnly: false, roomsEnabled: true });
   const transport = createGoogleTransport({ agent });
+  const workingHours = new PgWorkingHoursStore(container.database.db);
+  // Gmail lives on its own host in production; an emulator or proxy at a custom API base serves it there too.
+  const gmailBaseUrl =
+    apiBaseUrl.replace(/\/+$/, '') === GOOGLE_APIS ? 'https://gmail.googleapis.com' : apiBaseUrl.replace(/\/+$/, '');
   const { service, tokens, events, store } = wireConnections({
     container,
     publicUrl,
@@ -78,16 +92,35 @@ export function createGoogle(o: {
     label: 'Google Calendar',
     oauth: { create: async () => new GoogleOAuthClient(await resolve(), agent), scopes, adminScopes: scopes },
     createProvider: (ctx, token) =>
-      createGoogleProvider({ apiBaseUrl, transport, token, mailbox: ctx.mailbox, roomsEnabled: true }),
+      createGoogleProvider({
+        apiBaseUrl,
+        transport,
+        token,
+        mailbox: ctx.mailbox,
+        roomsEnabled: true,
+        // Google's API has no working hours: the adapter answers the ones the user keeps in calbridge.
+        workingHours: async () => (await workingHours.get(ctx.tenantId, ctx.userId))?.hours ?? null,
+      }),
     reportProviderErrors: false,
     allowedTenants: [],
     defaultAdminTenant: '',
   });
+  const mailSender: MailSenderResolver = async (tenantId, userId) => {
+    const conn = await store.get(tenantId, userId, 'GOOGLE');
+    if (!conn || conn.status !== 'active' || !conn.accountEmail || !conn.scopes.includes(GMAIL_SEND)) return null;
+    return createGmailMailSender({
+      gmailBaseUrl,
+      transport,
+      token: (t) => tokens.accessToken(tenantId, conn.id, t),
+      mailbox: conn.accountEmail,
+    });
+  };
   return {
     service,
     tokens,
     events,
     store,
+    mailSender,
     emulator: bundled,
     modules: [googleRoutes(service)],
     publicPaths: GOOGLE_PUBLIC_PATHS,

@@ -2,24 +2,24 @@
 import { calendarRoutes } from '../../http/routes/calendar.js';
 import { proposalRoutes } from '../../http/routes/proposals.js';
 import { templateRoutes } from '../../http/routes/templates.js';
+import { workingHoursRoutes } from '../../http/routes/working-hours.js';
 import type { SchedulingDeps } from '../../services/scheduling/context.js';
 import { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { TemplateService } from '../../services/scheduling/templates.js';
+import { WorkingHoursService } from '../../services/scheduling/working-hours.js';
 import { PgMeetingStore, PgSchedulingLookup } from '../../stores/meeting-store.js';
 import { PgProposalStore } from '../../stores/proposal-store.js';
 import { PgTemplateStore } from '../../stores/template-store.js';
+import { PgWorkingHoursStore } from '../../stores/working-hours-store.js';
 import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 
-/** Builds the scheduling service on a container; `now` is injectable for tests (proposal expiry). */
-export function createSchedulingService(
-  container: Container,
-  opts: { publicUrl: () => string; clock: Clock },
-): SchedulingService {
+/** What the scheduling services are built from, on a container. */
+function schedulingDeps(container: Container, opts: { publicUrl: () => string; clock: Clock }): SchedulingDeps {
   const db = container.database.db;
   const base = () => opts.publicUrl().replace(/\/+$/, '');
-  const deps: SchedulingDeps = {
+  return {
     lookup: new PgSchedulingLookup(db),
     meetings: new PgMeetingStore(db),
     proposals: new PgProposalStore(db),
@@ -31,10 +31,31 @@ export function createSchedulingService(
     connectUrl: (p) => `${base()}/api/integrations/${p === 'GOOGLE' ? 'google' : 'outlook'}/connect`,
     now: () => opts.clock.now(),
   };
+}
+
+/** Builds the scheduling service on a container; `now` is injectable for tests (proposal expiry). */
+export function createSchedulingService(
+  container: Container,
+  opts: { publicUrl: () => string; clock: Clock },
+): SchedulingService {
+  const deps = schedulingDeps(container, opts);
   return new SchedulingService(deps, new TemplateService(deps.templates, container.audit));
 }
 
-/** The scheduling routes: calendar, proposals, templates. */
-export function schedulingModules(service: SchedulingService): RouteModule[] {
-  return [calendarRoutes(service), proposalRoutes(service), templateRoutes(service.templates)];
+/** The caller's working hours (kept by calbridge for Google users, read from Outlook for Outlook users). */
+export function createWorkingHoursService(
+  container: Container,
+  opts: { publicUrl: () => string; clock: Clock },
+): WorkingHoursService {
+  return new WorkingHoursService(schedulingDeps(container, opts), new PgWorkingHoursStore(container.database.db));
+}
+
+/** The scheduling routes: calendar, working hours (when given), proposals, templates. */
+export function schedulingModules(service: SchedulingService, hours?: WorkingHoursService): RouteModule[] {
+  return [
+    calendarRoutes(service),
+    ...(hours ? [workingHoursRoutes(hours)] : []),
+    proposalRoutes(service),
+    templateRoutes(service.templates),
+  ];
 }

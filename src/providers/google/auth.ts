@@ -24,6 +24,7 @@ const WHY: Record<string, string> = {
     'Create, update and cancel the meetings calbridge schedules, and read events to keep them in sync.',
   'calendar.events.readonly': 'Read events to keep them in sync (read-only deployments).',
   'calendar.readonly': 'List the user’s calendars and read free/busy of colleagues and rooms.',
+  'gmail.send': 'Send meeting preparation briefs from the user’s own mailbox (send only: no mail is read).',
   'admin.directory.resource.calendar.readonly': 'List the organisation’s meeting rooms (Workspace resource calendars).',
   openid: 'Identify the account (Google user id).',
   email: 'Read the account’s address.',
@@ -35,6 +36,8 @@ export function googleScopes(s: Pick<GoogleAuthSettings, 'readOnly' | 'roomsEnab
   const api = [
     s.readOnly ? 'calendar.events.readonly' : 'calendar.events',
     'calendar.readonly',
+    // Prep briefs by mail, as Outlook's Mail.Send (not in the read-only tier, as on Outlook).
+    ...(s.readOnly ? [] : ['gmail.send']),
     ...(s.roomsEnabled ? ['admin.directory.resource.calendar.readonly'] : []),
   ];
   return [

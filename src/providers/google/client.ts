@@ -121,6 +121,23 @@ export class GoogleCalendarClient {
     }
   }
 
+  /**
+   * A JSON POST on another Google API (Gmail `messages.send`), with the same token, transport and error mapping. Not
+   * retried by the transport unless the caller says it is idempotent.
+   */
+  async postJson<T>(op: string, url: string, body: unknown): Promise<T> {
+    return this.call(op, async ({ headers }) => {
+      const res = await this.fetch(url, {
+        method: 'POST',
+        headers: { ...headers, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const data = (await res.json().catch(() => null)) as unknown;
+      if (!res.ok) throw { response: { status: res.status, data } };
+      return { data: data as T };
+    });
+  }
+
   /** A plain GET on another Google API (the Admin SDK's room list), with the same token, transport and mapping. */
   async directoryGet<T>(path: string): Promise<T> {
     const url = `${this.opts.directoryBaseUrl.replace(/\/+$/, '')}${path}`;

@@ -14,7 +14,7 @@ import { fetchTransport } from '../microsoft-graph/http.js';
 import { GoogleCalendarClient, googleRateLimits, type TokenSource } from './client.js';
 import { GoogleCalendarAdapter, type GoogleAdapterOptions } from './provider.js';
 
-export { GoogleCalendarAdapter } from './provider.js';
+export { GoogleCalendarAdapter, defaultGoogleWorkingHours } from './provider.js';
 export { GoogleCalendarClient, googleRateLimits } from './client.js';
 export { GoogleOAuthClient, googleScopes, type GoogleAuthSettings } from './auth.js';
 export { createAgent } from '../microsoft-graph/http.js';
@@ -54,6 +54,8 @@ export interface GoogleProviderOptions {
   roomsEnabled: boolean;
   /** How a Meet still being created is awaited (see GoogleAdapterOptions.conferencePoll). */
   conferencePoll?: GoogleAdapterOptions['conferencePoll'];
+  /** The user's working hours kept by calbridge (see GoogleAdapterOptions.workingHours). */
+  workingHours?: GoogleAdapterOptions['workingHours'];
 }
 
 /** A CalendarProvider for one Google account. */
@@ -69,5 +71,6 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     mailbox: o.mailbox,
     roomsEnabled: o.roomsEnabled,
     ...(o.conferencePoll ? { conferencePoll: o.conferencePoll } : {}),
+    ...(o.workingHours ? { workingHours: o.workingHours } : {}),
   });
 }

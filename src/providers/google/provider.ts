@@ -49,6 +49,21 @@ export interface GoogleAdapterOptions {
    * the event is read again after each delay (default 250, 500, 1000, 2000, 4000 ms, about 8 s in all).
    */
   conferencePoll?: { delaysMs?: number[]; sleep?: (ms: number) => Promise<void> };
+  /**
+   * The user's working hours as calbridge keeps them (Google's API has none: they live in the Calendar web UI only);
+   * null → Monday to Friday, 09:00–17:00 in the user's Google Calendar time zone (settings `timezone`).
+   */
+  workingHours?: () => Promise<WorkingHours | null>;
+}
+
+/** What a Google user without working hours in calbridge gets: the usual work week in their Calendar time zone. */
+export function defaultGoogleWorkingHours(timeZone: string): WorkingHours {
+  return {
+    daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+    startTime: '09:00:00',
+    endTime: '17:00:00',
+    timeZone,
+  };
 }
 
 const CONFERENCE_POLL_MS = [250, 500, 1000, 2000, 4000];
@@ -97,6 +112,8 @@ export class GoogleCalendarAdapter implements CalendarProvider {
       // Watch channels have no reauthorization: they live until they expire or are stopped.
       subscriptionReauthorization: false,
       onlineMeetingProvider: 'googleMeet',
+      // Google Calendar's working hours are not in its API: calbridge keeps them per user.
+      workingHoursSource: 'calbridge',
     };
   }
 
@@ -332,6 +349,9 @@ export class GoogleCalendarAdapter implements CalendarProvider {
         ),
       { idempotent: true },
     );
+    const own = params.schedules.some((e) => e.toLowerCase() === this.opts.mailbox.toLowerCase())
+      ? await this.getWorkingHours()
+      : null;
     const schedules: ScheduleAvailability[] = params.schedules.map((email) => {
       const entry = res.calendars?.[email] ?? res.calendars?.[email.toLowerCase()];
       const reason = entry?.errors?.[0]?.reason;
@@ -353,16 +373,30 @@ export class GoogleCalendarAdapter implements CalendarProvider {
         email,
         status: 'ok',
         items,
-        workingHours: null,
+        // The connected user's working hours (Google's free/busy carries none; other people's are unknown to it).
+        workingHours: email.toLowerCase() === this.opts.mailbox.toLowerCase() ? own : null,
         availabilityView: availabilityViewOf(items, range, interval),
       };
     });
     return { range, intervalMinutes: interval, schedules };
   }
 
-  /** Google Calendar exposes no working hours through the API. */
+  /**
+   * Google Calendar exposes no working hours through its API (settings has the time zone, week start, hidden weekends —
+   * not working hours): the hours calbridge keeps for the user, else the default in the user's Calendar time zone
+   * (`users/me/settings/timezone`; UTC when Google does not say).
+   */
   async getWorkingHours(): Promise<WorkingHours | null> {
-    return null;
+    const kept = (await this.opts.workingHours?.()) ?? null;
+    if (kept) return kept;
+    const tz = await this.client
+      .call('settings', (o) => this.api.settings.get({ setting: 'timezone' }, o))
+      .catch((e: unknown) => {
+        // A grant without a settings scope: the hours stay unknown rather than guessed in a wrong zone.
+        if (isAppError(e, 'permission_denied')) return null;
+        throw e;
+      });
+    return tz ? defaultGoogleWorkingHours(tz.value || 'UTC') : null;
   }
 
   /** calbridge's own engine over Google free/busy (Google has no findMeetingTimes). */
@@ -374,7 +408,9 @@ export class GoogleCalendarAdapter implements CalendarProvider {
       end: params.window.end,
       intervalMinutes: 15,
     });
-    return suggestMeetingTimes(params, fb, { email: this.opts.mailbox, workingHours: null });
+    const mine = fb.schedules.find((s) => s.email.toLowerCase() === this.opts.mailbox.toLowerCase());
+    const workingHours = mine?.status === 'ok' ? mine.workingHours : await this.getWorkingHours();
+    return suggestMeetingTimes(params, fb, { email: this.opts.mailbox, workingHours });
   }
 
   async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {

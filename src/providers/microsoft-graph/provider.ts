@@ -91,6 +91,7 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       rooms: opts.roomsEnabled,
       subscriptions: true,
       subscriptionReauthorization: true,
+      workingHoursSource: 'provider',
       onlineMeetingProvider: 'teamsForBusiness',
     };
   }

@@ -50,6 +50,7 @@ export class MockCalendarAdapter implements CalendarProvider {
     rooms: true,
     subscriptions: true,
     subscriptionReauthorization: true,
+    workingHoursSource: 'provider',
     onlineMeetingProvider: 'teamsForBusiness',
   };
 

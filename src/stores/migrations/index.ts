@@ -11,6 +11,7 @@ import * as m0008 from './0008_google_channel_token.js';
 import * as m0009 from './0009_provider_event_identity.js';
 import * as m0010 from './0010_subscription_reauthorization.js';
 import * as m0012 from './0012_tenant_revisions.js';
+import * as m0014 from './0014_working_hours.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_provider_event_identity': m0009,
   '0010_subscription_reauthorization': m0010,
   '0012_tenant_revisions': m0012,
+  '0014_working_hours': m0014,
 };
