@@ -2,6 +2,7 @@
 // CRUD (etag/If-Match) on any calendar the caller may use, list/sync, instances, watch/channels.stop, freeBusy;
 // plus the Admin SDK resource-calendar list for rooms.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import {
   badRequest,
@@ -21,11 +22,11 @@ import {
 } from './errors.js';
 import type { GoogleFaults } from './faults.js';
 import { listEvents, listInstances, maxAttendeesOf } from './list.js';
-import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
+import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser, type ListPref } from './model.js';
 import { SCOPE_PREFIX, type AccessToken, type OAuthState } from './oauth.js';
 import { applyBody, conferenceAfterRead, eventJson, newEvent } from './serialize.js';
 import { SETTINGS_SCOPES, settingsOf, settingsRoutes } from './settings.js';
-import { colorsRoutes } from './colors.js';
+import { COLORS, colorsRoutes } from './colors.js';
 import { GoogleStore, newEventId, isValidEventId } from './store.js';
 import type { Channels } from './channels.js';
 import { calendarListPage } from './list-sync.js';
@@ -221,23 +222,40 @@ function freeBusy(deps: CalendarDeps, t: AccessToken, body: Record<string, unkno
 }
 
 /** The caller's calendarList entry for `cal` (its role decides accessRole; only the own primary is `primary`). */
+/** What changes a calendar list entry for its user: their role and their own settings (not calendar properties). */
+function entryVersion(role: AccessRole, pref: ListPref): string {
+  return createHash('sha1')
+    .update(JSON.stringify([role, pref]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
 function calendarListEntry(deps: CalendarDeps, cal: GCalendar, role: AccessRole, caller: string) {
   const u = user(deps, cal.owner);
   const primary = cal.primary && cal.owner === caller;
   const rooms = u.kind === 'room';
+  const pref = deps.store.listPref(caller, cal.id);
+  const colorId = pref.colorId ?? (primary ? '14' : '7');
+  const summary = primary ? cal.id : cal.primary ? u.name : cal.summary;
+  const etag = createHash('sha1')
+    .update(JSON.stringify([entryVersion(role, pref), summary, cal.timeZone, cal.description ?? null]))
+    .digest('hex')
+    .slice(0, 16);
   return {
     kind: 'calendar#calendarListEntry',
-    etag: `"${cal.seq}"`,
+    etag: `"${etag}"`,
     id: cal.id,
-    summary: primary ? cal.id : cal.primary ? u.name : cal.summary,
+    summary,
+    ...(pref.summaryOverride !== undefined ? { summaryOverride: pref.summaryOverride } : {}),
     ...(cal.description !== undefined ? { description: cal.description } : {}),
     timeZone: cal.timeZone,
-    colorId: primary ? '14' : '7',
-    backgroundColor: primary ? '#9fe1e7' : '#42d692',
+    colorId,
+    backgroundColor: COLORS.calendar[colorId]?.background ?? '#42d692',
     foregroundColor: '#000000',
-    selected: true,
+    ...(pref.hidden ? { hidden: true } : {}),
+    ...((pref.selected ?? !pref.hidden) ? { selected: true } : {}),
     accessRole: role,
-    defaultReminders: primary ? [{ method: 'popup', minutes: 10 }] : [],
+    defaultReminders: pref.defaultReminders ?? (primary ? [{ method: 'popup', minutes: 10 }] : []),
     ...(primary
       ? { notificationSettings: { notifications: [{ type: 'eventCreation', method: 'email' }] }, primary: true }
       : {}),
@@ -254,8 +272,14 @@ function calendarListOf(deps: CalendarDeps, caller: string): Array<{ cal: GCalen
   const out: Array<{ cal: GCalendar; role: AccessRole }> = [];
   for (const cal of deps.store.calendars.values()) {
     const owner = deps.store.users.get(cal.owner);
+    const pref = deps.store.listPref(caller, cal.id);
+    // calendarList.delete takes an entry off the list; calendarList.insert puts a calendar the user may see on it.
     const listed =
-      cal.owner === caller || cal.acl.has(`user:${caller}`) || (owner?.kind === 'room' && owner.domain === me.domain);
+      !pref.removed &&
+      (cal.owner === caller ||
+        cal.acl.has(`user:${caller}`) ||
+        (owner?.kind === 'room' && owner.domain === me.domain) ||
+        pref.inserted === true);
     const role = deps.store.roleOf(cal, caller);
     if (listed && role !== 'none') out.push({ cal, role: owner?.kind === 'room' ? 'freeBusyReader' : role });
   }
@@ -306,10 +330,16 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
       req.query as Q,
       t.user,
       own.generation,
-      all.map((x) => ({ id: x.cal.id, role: x.role })),
+      all.map((x) => {
+        const pref = store.listPref(t.user, x.cal.id);
+        return { id: x.cal.id, role: x.role, version: entryVersion(x.role, pref), hidden: pref.hidden === true };
+      }),
     );
     const byId = new Map(all.map((x) => [x.cal.id, x]));
-    const etag = `"${own.seq}"`;
+    const etag = `"${createHash('sha1')
+      .update(JSON.stringify(all.map((x) => calendarListEntry(deps, x.cal, x.role, t.user).etag)))
+      .digest('hex')
+      .slice(0, 16)}"`;
     if (notModified(req, reply, etag)) return reply.code(304).send();
     return {
       kind: 'calendar#calendarList',
@@ -319,7 +349,7 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
         const entry = byId.get(x.id);
         return entry && !x.deleted
           ? calendarListEntry(deps, entry.cal, entry.role, t.user)
-          : { kind: 'calendar#calendarListEntry', etag: `"${own.seq}"`, id: x.id, deleted: true };
+          : { kind: 'calendar#calendarListEntry', etag, id: x.id, deleted: true };
       }),
     };
   });
@@ -335,9 +365,83 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     return json;
   });
 
+  // calendarList insert, patch, update and delete: the caller's own settings of their list (the calendar is unchanged).
+  const listEntryOf = (t: AccessToken, id: string) => {
+    const cid = id === 'primary' ? t.user : decodeURIComponent(id).toLowerCase();
+    const entry = calendarListOf(deps, t.user).find((x) => x.cal.id === cid);
+    if (!entry) throw notFound();
+    return entry;
+  };
+  const writePref = (t: AccessToken, calId: string, body: Record<string, unknown>, base: ListPref): ListPref => {
+    const next: ListPref = { ...base };
+    if (body.summaryOverride !== undefined) {
+      if (body.summaryOverride !== null && typeof body.summaryOverride !== 'string')
+        throw badRequest('Invalid value for summaryOverride');
+      next.summaryOverride = body.summaryOverride ?? undefined;
+    }
+    if (body.colorId !== undefined) {
+      if (typeof body.colorId !== 'string' || !COLORS.calendar[body.colorId]) throw badRequest('Invalid color id.');
+      next.colorId = body.colorId;
+    }
+    for (const k of ['hidden', 'selected'] as const)
+      if (body[k] !== undefined) {
+        if (typeof body[k] !== 'boolean') throw badRequest(`Invalid value for ${k}`);
+        next[k] = body[k] as boolean;
+      }
+    if (body.defaultReminders !== undefined) {
+      const r = body.defaultReminders as Array<{ method?: unknown; minutes?: unknown }>;
+      if (
+        !Array.isArray(r) ||
+        r.some((x) => !['email', 'popup'].includes(String(x?.method)) || !Number.isInteger(x?.minutes))
+      )
+        throw badRequest('Invalid value for defaultReminders');
+      next.defaultReminders = r.map((x) => ({ method: String(x.method), minutes: Number(x.minutes) }));
+    }
+    store.setListPref(t.user, calId, next);
+    return next;
+  };
+  const CALENDAR_LIST_WRITE = ['calendar', 'calendar.calendarlist'].map((x) => SCOPE_PREFIX + x);
+  app.post('/calendar/v3/users/me/calendarList', async (req) => {
+    const t = req.googleToken!;
+    need(t, CALENDAR_LIST_WRITE);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.id !== 'string' || body.id === '') throw required('id');
+    const cal = store.calendar(body.id.toLowerCase());
+    const role = cal ? store.roleOf(cal, t.user) : 'none';
+    if (!cal || role === 'none') throw notFound();
+    const base = store.listPref(t.user, cal.id);
+    writePref(t, cal.id, body, { ...base, inserted: true, removed: undefined });
+    const entry = listEntryOf(t, cal.id);
+    return calendarListEntry(deps, entry.cal, entry.role, t.user);
+  });
+  const updateEntry = async (req: FastifyRequest, replace: boolean) => {
+    const t = req.googleToken!;
+    need(t, CALENDAR_LIST_WRITE);
+    const entry = listEntryOf(t, (req.params as { calendarId: string }).calendarId);
+    const base = store.listPref(t.user, entry.cal.id);
+    const kept: ListPref = { inserted: base.inserted };
+    writePref(t, entry.cal.id, (req.body ?? {}) as Record<string, unknown>, replace ? kept : base);
+    return calendarListEntry(deps, entry.cal, entry.role, t.user);
+  };
+  app.patch('/calendar/v3/users/me/calendarList/:calendarId', async (req) => updateEntry(req, false));
+  app.put('/calendar/v3/users/me/calendarList/:calendarId', async (req) => updateEntry(req, true));
+  app.delete('/calendar/v3/users/me/calendarList/:calendarId', async (req, reply) => {
+    const t = req.googleToken!;
+    need(t, CALENDAR_LIST_WRITE);
+    const entry = listEntryOf(t, (req.params as { calendarId: string }).calendarId);
+    // The primary calendar cannot leave its owner's list.
+    if (entry.cal.primary && entry.cal.owner === t.user)
+      throw badRequest('The primary calendar cannot be removed from the calendar list.');
+    store.setListPref(t.user, entry.cal.id, { removed: true });
+    return reply.code(204).send();
+  });
+
   // calendarList.watch and settings.watch: channels on the caller's list or settings; after every request the watched
   // collections are compared with what their channels last saw, and a change is an `exists` message.
-  const listSnapshot = (who: string) => JSON.stringify(calendarListOf(deps, who).map((x) => [x.cal.id, x.role]));
+  const listSnapshot = (who: string) =>
+    JSON.stringify(
+      calendarListOf(deps, who).map((x) => [x.cal.id, entryVersion(x.role, store.listPref(who, x.cal.id))]),
+    );
   const settingsSnapshot = (who: string) => {
     const u = store.users.get(who);
     return u ? JSON.stringify(settingsOf(u)) : null;

@@ -748,3 +748,47 @@ describe('Google emulator: paths the API does not have', () => {
     }
   });
 });
+
+describe('Google emulator: calendarList insert, patch, update and delete', () => {
+  const SCOTT = 'nestor.wilke@contoso.com';
+  it("keeps each user's own settings of their list and reports them to sync", async () => {
+    const before = String((await call(SCOTT, 'GET', '/users/me/calendarList')).json!.nextSyncToken);
+    // A colleague's calendar, visible as free/busy within the domain, put on the list.
+    const added = await call(SCOTT, 'POST', '/users/me/calendarList', { id: ADELE, colorId: '3' });
+    expect(added.status).toBe(200);
+    expect(added.json).toMatchObject({
+      id: ADELE,
+      accessRole: 'freeBusyReader',
+      colorId: '3',
+      backgroundColor: '#f83a22',
+    });
+    const patched = await call(SCOTT, 'PATCH', `/users/me/calendarList/${encodeURIComponent(ADELE)}`, {
+      summaryOverride: 'Adele (busy times)',
+      hidden: true,
+    });
+    expect(patched.json).toMatchObject({ summaryOverride: 'Adele (busy times)', hidden: true, colorId: '3' });
+    expect(patched.json!.selected).toBeUndefined();
+    const ids = async (q = '') =>
+      ((await call(SCOTT, 'GET', `/users/me/calendarList${q}`)).json!.items as Json[]).map((e) => e.id);
+    expect(await ids()).not.toContain(ADELE);
+    expect(await ids('?showHidden=true')).toContain(ADELE);
+    const inc = await call(SCOTT, 'GET', `/users/me/calendarList?syncToken=${before}`);
+    expect((inc.json!.items as Json[]).map((e) => [e.id, e.hidden])).toEqual([[ADELE, true]]);
+    const next = String(inc.json!.nextSyncToken);
+    // update replaces the user's settings: the override and the colour go.
+    const replaced = await call(SCOTT, 'PUT', `/users/me/calendarList/${encodeURIComponent(ADELE)}`, { hidden: false });
+    expect(replaced.json!.summaryOverride).toBeUndefined();
+    expect(replaced.json!.colorId).toBe('7');
+    expect((await call(SCOTT, 'DELETE', `/users/me/calendarList/${encodeURIComponent(ADELE)}`)).status).toBe(204);
+    expect(await ids('?showHidden=true')).not.toContain(ADELE);
+    expect((await call(SCOTT, 'GET', `/users/me/calendarList/${encodeURIComponent(ADELE)}`)).status).toBe(404);
+    const gone = await call(SCOTT, 'GET', `/users/me/calendarList?syncToken=${next}`);
+    expect((gone.json!.items as Json[]).map((e) => [e.id, e.deleted])).toEqual([[ADELE, true]]);
+  });
+
+  it('refuses to take the primary calendar off its list, an unknown calendar and an unknown colour', async () => {
+    expect((await call(SCOTT, 'DELETE', '/users/me/calendarList/primary')).status).toBe(400);
+    expect((await call(SCOTT, 'POST', '/users/me/calendarList', { id: 'nobody@nowhere.example' })).status).toBe(404);
+    expect((await call(SCOTT, 'PATCH', '/users/me/calendarList/primary', { colorId: '99' })).status).toBe(400);
+  });
+});

@@ -11,8 +11,8 @@ interface ListToken {
   u: string;
   /** Generation of the caller's primary calendar (invalidateSyncTokens ends every token). */
   g: number;
-  /** The entries then: [calendar id, index of the access role]. */
-  e: Array<[string, number]>;
+  /** The entries then: [calendar id, version (access role and the user's own settings of the entry)]. */
+  e: Array<[string, string]>;
 }
 
 const encode = (x: unknown) => Buffer.from(JSON.stringify(x)).toString('base64url');
@@ -27,6 +27,9 @@ function decode<T>(s: string): T | null {
 export interface ListEntry {
   id: string;
   role: AccessRole;
+  /** Changes when the entry changes for the user (role, their own settings); not with calendar properties. */
+  version: string;
+  hidden?: boolean;
 }
 
 /**
@@ -59,23 +62,26 @@ export function calendarListPage(
     const before = new Map(t.e);
     const now = new Set(entries.map((x) => x.id));
     items = [
-      ...entries.filter((x) => before.get(x.id) !== ACCESS_ROLES.indexOf(x.role)),
+      ...entries.filter((x) => before.get(x.id) !== x.version),
       ...[...before.keys()]
         .filter((id) => !now.has(id))
-        .map((id) => ({ id, role: 'none' as const, deleted: true as const })),
+        .map((id) => ({ id, role: 'none' as const, version: '', deleted: true as const })),
     ];
   } else {
     const min = (q.minAccessRole ?? 'freeBusyReader') as AccessRole;
     if (!ACCESS_ROLES.includes(min) || min === 'none')
       throw badRequest('Invalid value for minAccessRole', 'minAccessRole');
-    items = entries.filter((x) => ACCESS_ROLES.indexOf(x.role) >= ACCESS_ROLES.indexOf(min));
+    // Hidden entries only with showHidden (an incremental result always has them).
+    items = entries.filter(
+      (x) => ACCESS_ROLES.indexOf(x.role) >= ACCESS_ROLES.indexOf(min) && (!x.hidden || q.showHidden === 'true'),
+    );
     shown = items;
   }
   const offset = q.pageToken ? (decode<{ o: number }>(q.pageToken)?.o ?? -1) : 0;
   if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid page token.', 'pageToken');
   const page = items.slice(offset, offset + size);
   if (offset + size < items.length) return { items: page, nextPageToken: encode({ o: offset + size }) };
-  const token: ListToken = { u: caller, g: generation, e: shown.map((x) => [x.id, ACCESS_ROLES.indexOf(x.role)]) };
+  const token: ListToken = { u: caller, g: generation, e: shown.map((x) => [x.id, x.version]) };
   return { items: page, nextSyncToken: encode(token) };
 }
 

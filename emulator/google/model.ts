@@ -80,6 +80,19 @@ export interface PendingConference {
   outcome: 'success' | 'failure';
 }
 
+/** A user's own settings of one calendar list entry (calendarList insert, patch, update, delete). */
+export interface ListPref {
+  /** Put on the list by calendarList.insert (a calendar the user may see that is not listed by itself). */
+  inserted?: boolean;
+  /** Taken off the list by calendarList.delete. */
+  removed?: boolean;
+  hidden?: boolean;
+  selected?: boolean;
+  summaryOverride?: string;
+  colorId?: string;
+  defaultReminders?: Array<{ method: string; minutes: number }>;
+}
+
 /** Calendar access roles, weakest first (Calendar v3 `accessRole` / ACL `role`). */
 export const ACCESS_ROLES = ['none', 'freeBusyReader', 'reader', 'writer', 'owner'] as const;
 export type AccessRole = (typeof ACCESS_ROLES)[number];

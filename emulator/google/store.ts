@@ -2,7 +2,7 @@
 // invitations copied into attendees' calendars, free/busy, and change listeners (push channels).
 import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser } from './model.js';
+import { ACCESS_ROLES, type AccessRole, type GCalendar, type GEvent, type GUser, type ListPref } from './model.js';
 import { expandStarts, instanceStamp, instantOf, toGDateTime, zoneOf } from './recurrence.js';
 
 /** base32hex lower-case alphabet of Google event ids. */
@@ -17,6 +17,8 @@ export const isValidEventId = (id: string) => /^[a-v0-9]{5,1024}$/.test(id);
 export class GoogleStore {
   readonly users = new Map<string, GUser>();
   readonly calendars = new Map<string, GCalendar>();
+  /** Each user's own settings of their calendar list entries: user → calendar id → settings. */
+  readonly listPrefs = new Map<string, Map<string, ListPref>>();
   private listeners: Array<(calendarId: string) => void> = [];
 
   constructor(readonly now: () => number) {}
@@ -78,6 +80,18 @@ export class GoogleStore {
   clear(): void {
     this.users.clear();
     this.calendars.clear();
+    this.listPrefs.clear();
+  }
+
+  /** The user's settings of a calendar list entry ({} when none). */
+  listPref(user: string, calendarId: string): ListPref {
+    return this.listPrefs.get(user.toLowerCase())?.get(calendarId.toLowerCase()) ?? {};
+  }
+
+  setListPref(user: string, calendarId: string, pref: ListPref): void {
+    const who = user.toLowerCase();
+    if (!this.listPrefs.has(who)) this.listPrefs.set(who, new Map());
+    this.listPrefs.get(who)!.set(calendarId.toLowerCase(), pref);
   }
 
   onChange(fn: (calendarId: string) => void): void {
