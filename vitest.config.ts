@@ -1,10 +1,14 @@
 // Test runner configuration: unit tests beside the code, medium tests in test/medium, end-to-end in test/e2e.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: one worker on the 2-core CI machine, where most test files
+    // spend their time waiting on HTTP, timers and child processes rather than on the CPU. Two at least.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // CI machines are shared and loaded; a test that fails once is run once more there, and the run summary
