@@ -471,8 +471,49 @@ export async function calendarRoutes(app: FastifyInstance, deps: CalendarDeps): 
     id: cal.id,
     summary: cal.primary ? cal.id : cal.summary,
     ...(cal.description !== undefined ? { description: cal.description } : {}),
+    ...(cal.location !== undefined ? { location: cal.location } : {}),
     timeZone: cal.timeZone,
     conferenceProperties: { allowedConferenceSolutionTypes: user(deps, cal.owner).conferenceTypes },
+  });
+  // calendars.patch / update: the calendar's own properties, by its owner (update replaces: summary is required).
+  // The primary calendar's time zone is its owner's (settings `timezone` follows it).
+  const writeCalendar = (req: FastifyRequest, replace: boolean) => {
+    const t = req.googleToken!;
+    need(t, CALENDARS);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'owner');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (replace && (typeof body.summary !== 'string' || body.summary === '')) throw required('summary');
+    for (const k of ['summary', 'description', 'location', 'timeZone'] as const)
+      if (body[k] !== undefined && typeof body[k] !== 'string') throw badRequest(`Invalid value for ${k}`);
+    if (typeof body.timeZone === 'string' && !DateTime.local().setZone(body.timeZone).isValid)
+      throw badRequest('Invalid time zone definition.');
+    if (typeof body.summary === 'string' && body.summary !== '') cal.summary = body.summary;
+    for (const k of ['description', 'location'] as const)
+      if (typeof body[k] === 'string') cal[k] = body[k] as string;
+      else if (replace) cal[k] = undefined;
+    if (typeof body.timeZone === 'string') {
+      cal.timeZone = body.timeZone;
+      const owner = store.users.get(cal.owner);
+      if (cal.primary && owner) owner.timeZone = body.timeZone;
+    }
+    cal.seq++;
+    return calendarJson(cal);
+  };
+  app.patch('/calendar/v3/calendars/:calendarId', async (req) => writeCalendar(req, false));
+  app.put('/calendar/v3/calendars/:calendarId', async (req) => writeCalendar(req, true));
+  // calendars.clear: deletes every event of a primary calendar (its owner only); invitations sent are cancelled.
+  app.post('/calendar/v3/calendars/:calendarId/clear', async (req, reply) => {
+    const t = req.googleToken!;
+    need(t, CALENDARS);
+    const cal = calendarFor(deps, t, (req.params as { calendarId: string }).calendarId, 'owner');
+    if (!cal.primary) throw badRequest('Only a primary calendar can be cleared; delete a secondary calendar instead.');
+    for (const e of [...cal.events.values()]) {
+      if (e.status === 'cancelled') continue;
+      const gone = store.put(cal, { ...e, status: 'cancelled', ...(e.recurringEventId ? {} : { deletedHere: true }) });
+      if (!e.recurringEventId && e.organizer.email.toLowerCase() === cal.id)
+        store.fanOut(cal, { ...gone, attendees: [] });
+    }
+    return reply.code(204).send();
   });
   app.post('/calendar/v3/calendars', async (req) => {
     const t = req.googleToken!;

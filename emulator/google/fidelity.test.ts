@@ -792,3 +792,39 @@ describe('Google emulator: calendarList insert, patch, update and delete', () =>
     expect((await call(SCOTT, 'PATCH', '/users/me/calendarList/primary', { colorId: '99' })).status).toBe(400);
   });
 });
+
+describe('Google emulator: calendars patch, update and clear', () => {
+  it("changes a calendar's own properties (owner only) and clears a primary calendar", async () => {
+    const made = await call(MEGAN, 'POST', '/calendars', { summary: 'Props' });
+    const path = `/calendars/${encodeURIComponent(String(made.json!.id))}`;
+    const etag = String((await call(MEGAN, 'GET', path)).json!.etag);
+    const patched = await call(MEGAN, 'PATCH', path, { location: 'Berlin', timeZone: 'Europe/Berlin' });
+    expect(patched.json).toMatchObject({ summary: 'Props', location: 'Berlin', timeZone: 'Europe/Berlin' });
+    expect((await call(MEGAN, 'GET', path, undefined, { 'if-none-match': etag })).status).toBe(200);
+    expect((await call(MEGAN, 'PUT', path, { location: 'x' })).status).toBe(400);
+    const put = await call(MEGAN, 'PUT', path, { summary: 'Renamed' });
+    expect(put.json).toMatchObject({ summary: 'Renamed' });
+    expect(put.json!.location).toBeUndefined();
+    // A writer may not change the calendar itself.
+    await call(MEGAN, 'POST', `${path}/acl`, { role: 'writer', scope: { type: 'user', value: ADELE } });
+    const writer = await call(ADELE, 'PATCH', path, { summary: 'Not mine' });
+    expect(writer.status).toBe(403);
+    expect(writer.json!.error.errors[0].reason).toBe('requiredAccessLevel');
+    // The primary calendar's time zone is its owner's.
+    await call(MEGAN, 'PATCH', '/calendars/primary', { timeZone: 'Australia/Sydney' });
+    expect((await call(MEGAN, 'GET', '/users/me/settings/timezone')).json!.value).toBe('Australia/Sydney');
+    // clear: every event of the primary calendar goes; the invitations it sent are cancelled.
+    const ev = await call(MEGAN, 'POST', '/calendars/primary/events', {
+      summary: 'To clear',
+      attendees: [{ email: ADELE }],
+      ...at(),
+    });
+    expect((await call(MEGAN, 'POST', `${path}/clear`)).status).toBe(400);
+    expect((await call(MEGAN, 'POST', '/calendars/primary/clear')).status).toBe(204);
+    const left = await call(MEGAN, 'GET', '/calendars/primary/events');
+    expect(left.json!.items).toEqual([]);
+    expect((await call(ADELE, 'GET', `/calendars/primary/events/${String(ev.json!.id)}`)).json!.status).toBe(
+      'cancelled',
+    );
+  });
+});

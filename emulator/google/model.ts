@@ -104,6 +104,8 @@ export interface GCalendar {
   primary: boolean;
   summary: string;
   description?: string;
+  /** Geographic location of the calendar as free-form text (calendars.patch/update). */
+  location?: string;
   /** ACL rules for users (`user:<address>` → role); the owner's own rule is implied. */
   acl: Map<string, AccessRole>;
   timeZone: string;
