@@ -91,6 +91,21 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+  write_access_not_granted: {
+    kind: 'forbidden',
+    message:
+      'This calendar connection was granted read-only access (free/busy and reading): calbridge can show availability and meetings but cannot create, change or cancel events. To let calbridge write, an administrator turns off the read-only setting (MICROSOFT_READ_ONLY / GOOGLE_READ_ONLY) and the user reconnects to grant the write permission named in details.missingScope.',
+  },
+  calendar_not_writable: {
+    kind: 'forbidden',
+    message:
+      "The calendar is shared with this connection without edit rights (read or free/busy only), so calbridge cannot create, change or cancel its events. Ask the calendar's owner for edit rights (Outlook: 'Can edit' or delegate; Google: 'Make changes to events'), then refresh the connection's calendars.",
+  },
+  calendar_access_lost: {
+    kind: 'conflict',
+    message:
+      "The calendar is no longer shared with this connection (its owner removed the share, reduced it to free/busy only, or deleted the calendar). calbridge stopped syncing it and kept its meetings; the connection and its other calendars are unaffected. Ask the owner to share it again and refresh the connection's calendars, or deselect it to remove its meetings.",
+  },
 
 /** Everything calbridge throws on purpose. `details` must never hold secrets (tokens, keys). */
 export class AppError extends Error {

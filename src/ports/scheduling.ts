@@ -21,6 +21,8 @@ export interface CallerConnection {
   status: ConnectionStatus;
   statusReason: string | null;
   mailbox: string;
+  /** Delegated scopes the user granted (read-only tier: no write scope); absent or empty when unknown. */
+  scopes?: string[];
 }
 
 export interface CalendarRef {

@@ -263,7 +263,7 @@ export class PgSchedulingLookup implements ConnectionLookup {
   async forUser(tenantId: string, userId: string, preferred: ProviderType): Promise<CallerConnection | null> {
     const rows = await this.db
       .selectFrom('calendar_connections')
-      .select(['id', 'tenant_id', 'user_id', 'provider', 'status', 'status_reason', 'account_email'])
+      .select(['id', 'tenant_id', 'user_id', 'provider', 'status', 'status_reason', 'account_email', 'scopes'])
       .where('tenant_id', '=', tenantId)
       .where('user_id', '=', userId)
       .where('status', '!=', 'revoked')
@@ -278,6 +278,7 @@ export class PgSchedulingLookup implements ConnectionLookup {
       status: r.status,
       statusReason: r.status_reason,
       mailbox: (r.account_email ?? '').toLowerCase(),
+      scopes: r.scopes ?? [],
     };
   }
 

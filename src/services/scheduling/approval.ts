@@ -4,7 +4,7 @@ import type { EventDraft } from '../../domain/calendar.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor, Tenant } from '../../domain/tenancy.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
-import { providerCalendarOf, providerOfUser, type SchedulingDeps } from './context.js';
+import { assertWritesGranted, providerCalendarOf, providerOfUser, type SchedulingDeps } from './context.js';
 import type { ApprovalResult, CallerConnection, ProposalPayload, ProposalRecord } from '../../ports/scheduling.js';
 
 /** An `approving` claim older than this is taken over (the process that claimed it died). */
@@ -56,6 +56,12 @@ async function perform(
   provider: CalendarProvider,
 ): Promise<ApprovalResult> {
   const p = rec.payload;
+  // A connection reconnected with the read-only tier since the proposal was made: the proposal stays pending.
+  assertWritesGranted(
+    d,
+    conn,
+    (await d.lookup.calendarsOf(rec.tenantId, conn.id)).find((c) => c.id === p.calendarId) ?? null,
+  );
   if (rec.kind === 'create') {
     await checkRoom(provider, p);
     const event = await provider.createEvent({

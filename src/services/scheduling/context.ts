@@ -2,6 +2,7 @@
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
 import type { ProviderType } from '../../domain/calendar.js';
 import type { Customer } from '../../domain/customers.js';
+import { missingWriteScope } from '../../domain/connections.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, Tenant, User } from '../../domain/tenancy.js';
 import type { AuditStore } from '../../ports/stores.js';
@@ -67,6 +68,38 @@ export function assertUsable(d: SchedulingDeps, conn: CallerConnection | null): 
   });
 }
 
+/**
+ * Throws `write_access_not_granted` when the connection's grant does not allow writing to `cal` (or to any calendar:
+ * the read-only tier of free/busy and reading), before a proposal exists: the provider would refuse the write after
+ * the user had approved it. Reads never call this. `details.missingScope` names the permission to grant.
+ */
+export function assertWritesGranted(d: SchedulingDeps, conn: CallerConnection, cal: CalendarRef | null): void {
+  const missing = missingWriteScope(conn.provider, conn.scopes, cal);
+  if (!missing) return;
+  const details = {
+    connectionId: conn.id,
+    provider: conn.provider,
+    grantedScopes: conn.scopes ?? [],
+    missingScope: missing,
+    connectUrl: d.connectUrl(conn.provider),
+  };
+  if (missing === 'Calendars.ReadWrite.Shared')
+    throw new AppError(
+      'write_access_not_granted',
+      "Writing to a calendar someone shared with you needs the Microsoft Graph permission Calendars.ReadWrite.Shared, which this connection was not granted (calbridge asks Outlook users for Calendars.Read.Shared: shared calendars are read). Book the meeting in your own calendar and invite the calendar's owner instead.",
+      { details: { ...details, calendarId: cal?.id ?? null } },
+    );
+  throw new AppError('write_access_not_granted', undefined, { details });
+}
+
+/** Throws `calendar_not_writable` for a calendar shared with the connection without edit rights. */
+export function assertCalendarWritable(cal: CalendarRef): void {
+  if (cal.canEdit) return;
+  throw new AppError('calendar_not_writable', undefined, {
+    details: { calendarId: cal.id, name: cal.name, isShared: cal.isShared },
+  });
+}
+
 /** The provider bound to `userId`'s connection (checked usable). */
 export async function providerOfUser(
   d: SchedulingDeps,
@@ -104,8 +137,8 @@ export async function targetCalendar(d: SchedulingDeps, c: CallerContext, calend
         : 'Your connection has no calendar yet; refresh its calendars.',
     );
   }
-  if (!cal.canEdit)
-    throw new AppError('forbidden', 'You cannot create events in this calendar.', { details: { calendarId: cal.id } });
+  assertCalendarWritable(cal);
+  assertWritesGranted(d, c.connection, cal);
   return cal;
 }
 

@@ -14,6 +14,8 @@ import {
   type FindTimesRequest,
 } from './availability.js';
 import {
+  assertCalendarWritable,
+  assertWritesGranted,
   callerContext,
   internalDomains,
   isExternal,
@@ -214,6 +216,10 @@ export class SchedulingService {
     if (ch.subject !== undefined) changed.push('subject');
     if (ch.bodyHtml !== undefined) changed.push('body');
     if (ch.start !== undefined) changed.push('start');
+    // Refused before a proposal exists: the provider would refuse the write after the approval.
+    const cal = (await this.d.lookup.calendarsOf(c.tenant.id, c.connection.id)).find((x) => x.id === m.calendarId);
+    if (cal) assertCalendarWritable(cal);
+    assertWritesGranted(this.d, c.connection, cal ?? null);
     if (ch.end !== undefined) changed.push('end');
     if (ch.attendees !== undefined || ch.room !== undefined) changed.push('attendees');
     if (ch.room !== undefined) changed.push('location');
