@@ -59,6 +59,11 @@ export interface SyncStore {
   /** Stores one page of changes and its cursor atomically; idempotent when replayed. */
   applyPage(page: SyncPage): Promise<AppliedPage>;
   recordError(target: SyncTarget, message: string): Promise<void>;
+  /**
+   * Marks the calendar lost to its connection (the provider no longer serves it): it leaves the sync targets until a
+   * calendar refresh lists it again. Its meetings stay.
+   */
+  markAccessLost(target: SyncTarget, reason: string, at: Date): Promise<void>;
 }
 
 /** Finds the calendars whose poll is due, each by its owner's poll interval. */
@@ -94,6 +99,9 @@ export interface CalendarSyncStatusRow {
   selected: boolean;
   isDefault: boolean;
   canEdit: boolean;
+  /** When the calendar was marked lost (see SyncStore.markAccessLost), and the provider's answer; null otherwise. */
+  accessLostAt?: Date | null;
+  accessLostReason?: string | null;
   connectionId: string;
   provider: ProviderType;
   /** The owner's poll interval; null → the server default. */

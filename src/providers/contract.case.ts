@@ -30,6 +30,12 @@ export interface ContractHarness {
    * creates them asynchronously (Google Meet); `{ pendingReads: 0, outcome: 'success' }` restores the default.
    */
   conferenceCreation?: (mode: { pendingReads: number; outcome: 'success' | 'failure' }) => Promise<void>;
+  /**
+   * Sets the organizer's rights on a calendar of the colleague, as its owner does in Outlook or Google Calendar (read:
+   * Graph `read` / Google `reader`; freeBusy: Graph `freeBusyRead` / Google `freeBusyReader`; none: the share removed),
+   * and names that calendar.
+   */
+  shareColleagueCalendar?: (role: 'read' | 'freeBusy' | 'none') => Promise<string>;
   cleanup: () => Promise<void>;
 }
 
@@ -368,6 +374,34 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       if (!h.roomEmail) throw new Error('harness has no room');
       const rooms = await h.provider.listRooms();
       expect(rooms.map((r) => r.email.toLowerCase())).toContain(h.roomEmail.toLowerCase());
+    });
+
+    caseIt('a shared calendar follows its share: read, free/busy only, removed', async () => {
+      if (!h.shareColleagueCalendar) throw new Error('harness cannot share a calendar of the colleague');
+      const s = slot();
+      const window = { start: iso(Date.parse(s.start) - DAY), end: iso(Date.parse(s.start) + 30 * DAY) };
+      const id = await h.shareColleagueCalendar('read');
+      const listed = async () => (await h.provider.listCalendars()).find((c) => c.id === id);
+      // Read rights: listed as shared and not editable, and its events sync.
+      expect(await listed()).toMatchObject({ isShared: true, canEdit: false });
+      const seeded = await h.colleague.provider.createEvent({ calendarId: id, event: draft({ ...s }) });
+      const full = await drain(h.provider, id, window, null);
+      expect(full.changes.some((c) => c.kind === 'upsert' && c.event.id === seeded.id)).toBe(true);
+      // Free/busy only: not a calendar to sync any more, while free/busy of its owner still answers.
+      await h.shareColleagueCalendar('freeBusy');
+      expect(await listed()).toBeUndefined();
+      const fb = await h.provider.getFreeBusy({ schedules: [h.colleague.email], start: s.start, end: s.end });
+      expect(fb.schedules[0]?.status).toBe('ok');
+      // Removed: its sync is refused (403) or the calendar is not found (404), never an empty success.
+      await h.shareColleagueCalendar('none');
+      expect(await listed()).toBeUndefined();
+      let lost: unknown;
+      for (let i = 0; i < 3; i++) {
+        lost = await drain(h.provider, id, window, full.cursor).catch((e: unknown) => e);
+        if (!isAppError(lost, 'provider_unavailable')) break; // injected backend errors (faults on) outlasting retries
+      }
+      expect(isAppError(lost, 'permission_denied') || isAppError(lost, 'not_found'), String(lost)).toBe(true);
+      await h.colleague.provider.deleteEvent(seeded.id, id);
     });
 
     caseIt('creates, renews and deletes a change subscription', async () => {

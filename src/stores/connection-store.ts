@@ -189,7 +189,10 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
             ...values,
           })
           .onConflict((oc) =>
-            oc.columns(['connection_id', 'provider_calendar_id']).doUpdateSet({ ...values, updated_at: new Date() }),
+            // Listed again (re-shared): a calendar marked lost syncs again.
+            oc
+              .columns(['connection_id', 'provider_calendar_id'])
+              .doUpdateSet({ ...values, access_lost_at: null, access_lost_reason: null, updated_at: new Date() }),
           )
           .execute();
       }

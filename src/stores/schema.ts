@@ -70,6 +70,9 @@ export interface CalendarsTable {
   selected_for_sync: Generated<boolean>;
   can_edit: Generated<boolean>;
   online_meeting_providers: ColumnType<string[], string[] | undefined, string[]>;
+  /** Set when the provider stopped serving the calendar to this connection (share removed); no syncs while set. */
+  access_lost_at: Date | null;
+  access_lost_reason: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

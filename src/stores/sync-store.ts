@@ -106,7 +106,17 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
         'c.is_shared as isShared',
       ])
       .where('c.selected_for_sync', '=', true)
+      .where('c.access_lost_at', 'is', null)
       .where('cc.status', '=', 'active');
+  }
+
+  async markAccessLost(t: SyncTarget, reason: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('calendars')
+      .set({ access_lost_at: at, access_lost_reason: reason, updated_at: new Date() })
+      .where('tenant_id', '=', t.tenantId)
+      .where('id', '=', t.calendarId)
+      .execute();
   }
 
   async getTarget(tenantId: string, calendarId: string): Promise<SyncTarget | null> {
@@ -485,6 +495,8 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
         'c.selected_for_sync as selected',
         'c.is_default as isDefault',
         'c.can_edit as canEdit',
+        'c.access_lost_at as accessLostAt',
+        'c.access_lost_reason as accessLostReason',
         'c.connection_id as connectionId',
         'cc.provider as provider',
         'p.poll_interval_seconds as pollIntervalSeconds',

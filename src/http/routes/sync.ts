@@ -33,6 +33,21 @@ const CalendarStatus = Type.Object({
   selected: Type.Boolean(),
   isDefault: Type.Boolean(),
   canEdit: Type.Boolean(),
+  accessLost: Type.Union(
+    [
+      Type.Object({
+        code: Type.Literal('calendar_access_lost'),
+        since: Type.String(),
+        providerAnswer: Type.Union([Type.String(), Type.Null()]),
+        message: Type.String(),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'Set when the provider stopped serving the calendar to this connection (its owner removed the share): it is no longer synced and its meetings are kept; a calendar refresh that lists it again resumes it.',
+    },
+  ),
   provider: Type.Union([Type.Literal('MICROSOFT'), Type.Literal('GOOGLE')]),
   connectionId: Type.String(),
   pollIntervalSeconds: Type.Integer({ description: "The owner's poll interval (or the server default)." }),

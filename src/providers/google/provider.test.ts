@@ -15,6 +15,7 @@ const NO_MEET = 'nestor.wilke@contoso.com';
 
 async function harness(faults: GoogleFaultPatch | null): Promise<ContractHarness> {
   const t = await startTestGoogleEmulator({ minimalSeed: true });
+  let shared: string | undefined;
   const oauth = new GoogleOAuthClient(googleAuthSettings(t.emu), t.agent);
   const transport = createGoogleTransport({ agent: t.agent, retry: { maxRetries: 8, baseDelayMs: 20 } });
   const provider = async (login: string) =>
@@ -41,6 +42,13 @@ async function harness(faults: GoogleFaultPatch | null): Promise<ContractHarness
     },
     conferenceCreation: async (mode) => {
       t.emu.faults.update({ conference: mode });
+    },
+    shareColleagueCalendar: async (role) => {
+      // A calendar of the colleague's other than the primary one (which the domain sees as free/busy by default).
+      shared ??= t.emu.store.createCalendar(COLLEAGUE, 'Colleague shared').id;
+      const roles = { read: 'reader', freeBusy: 'freeBusyReader', none: 'none' } as const;
+      t.emu.store.calendar(shared)!.acl.set(`user:${ORGANIZER}`, roles[role]);
+      return shared;
     },
     cleanup: () => t.close(),
   };

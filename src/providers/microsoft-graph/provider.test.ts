@@ -45,6 +45,19 @@ async function harness(faults: FaultPatch | null, seed: number): Promise<Contrac
       const owner = t.emu.directory.getUser(ORGANIZER)!.id;
       return { id: t.emu.store.createCalendar(owner, { name: 'Contract secondary' }).id, sharedBy: null };
     },
+    shareColleagueCalendar: async (role) => {
+      const megan = t.emu.directory.getUser(COLLEAGUE)!.id;
+      const calId = t.emu.store.defaultCalendar(megan).id;
+      const roles = { read: 'read', freeBusy: 'freeBusyRead' } as const;
+      if (role !== 'none') t.emu.store.sharePermission(megan, calId, ORGANIZER, roles[role]);
+      else {
+        const perm = t.emu.store
+          .getCalendar(megan, calId)!
+          .permissions.find((p) => p.emailAddress.address?.toLowerCase() === ORGANIZER.toLowerCase());
+        if (perm) t.emu.store.deletePermission(megan, calId, perm.id);
+      }
+      return calId;
+    },
     cleanup: () => t.close(),
   };
   if (faults) t.emu.faults.update(faults);

@@ -4,6 +4,7 @@ import { MockCalendarWorld, createMockProvider } from './index.js';
 
 providerContract('mock', async () => {
   const world = new MockCalendarWorld();
+  let shared: string | undefined;
   world.addMailbox('adele@contoso.com');
   world.addMailbox('megan@contoso.com');
   world.addMailbox('noteams@contoso.com', { teams: false });
@@ -28,6 +29,13 @@ providerContract('mock', async () => {
     },
     conferenceCreation: async (mode) => {
       world.conference = mode;
+    },
+    shareColleagueCalendar: async (role) => {
+      shared ??= world.addCalendar('megan@contoso.com', 'Megan shared').id;
+      const cal = world.mailboxes.get('megan@contoso.com')!.calendars.get(shared)!;
+      if (role === 'read') world.shareCalendar('megan@contoso.com', cal.id, 'adele@contoso.com', 'read');
+      else cal.sharedWith?.delete('adele@contoso.com'); // the mock has no free/busy-only share
+      return cal.id;
     },
     cleanup: async () => {},
   };

@@ -72,9 +72,45 @@ export class SyncService {
     } catch (e) {
       // Deselected or disconnected while it ran: nothing to record on a calendar that is no longer synced.
       if (isAppError(e, 'not_found') && !(await this.store.getTarget(tenantId, calendarId))) throw e;
+      const lost = await this.accessLost(target, e);
+      if (lost) {
+        const d = lost.details ?? {};
+        const reason = [d.status, d.providerCode].filter((x) => x !== null && x !== undefined).join(' ');
+        await this.store.markAccessLost(target, reason, this.options.now());
+        await this.store.recordError(target, `${lost.code}: ${lost.message}`);
+        throw lost;
+      }
       await this.store.recordError(target, e instanceof AppError ? `${e.code}: ${e.message}` : 'internal error');
       throw e;
     }
+  }
+
+  /**
+   * A sync of a shared calendar that the provider refuses (403) or does not find (404), and that the connection's
+   * calendar list no longer holds: the owner removed the share (or reduced it to free/busy, or deleted the calendar).
+   * That calendar alone is lost (`calendar_access_lost`); a calendar still listed keeps its error and is retried.
+   */
+  private async accessLost(target: SyncTarget, e: unknown): Promise<AppError | null> {
+    if (!target.isShared || !isAppError(e)) return null;
+    if (e.code !== 'permission_denied' && e.code !== 'not_found') return null;
+    const listed = await this.providers
+      .forTarget(target)
+      .listCalendars()
+      .then(
+        (cals) => cals.some((c) => c.id === target.providerCalendarId),
+        () => true, // cannot confirm: keep syncing
+      );
+    if (listed) return null;
+    const d = e.details ?? {};
+    return new AppError('calendar_access_lost', undefined, {
+      details: {
+        calendarId: target.calendarId,
+        connectionId: target.connectionId,
+        status: d.status ?? null,
+        providerCode: d.graphCode ?? d.reason ?? e.code,
+      },
+      cause: e,
+    });
   }
 
   private async run(

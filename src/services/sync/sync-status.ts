@@ -1,7 +1,7 @@
 // The sync API's logic: per-calendar sync status, manual syncs, the intake of Graph and Google change notifications,
 // and the Prometheus exposition (with the queue depth read at scrape time). Routes in http/routes/sync.ts call it.
 import type { ProviderType } from '../../domain/calendar.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError, ERROR_CODES } from '../../domain/errors.js';
 import { isWellFormedText } from '../../domain/text.js';
 import type { JobQueue, ReceivedNotification } from '../../ports/jobs.js';
 import type { SyncStatusSource, SyncStore } from '../../ports/sync.js';
@@ -37,6 +37,11 @@ export interface CalendarSyncStatus {
   selected: boolean;
   isDefault: boolean;
   canEdit: boolean;
+  /**
+   * The provider stopped serving this calendar to the connection (its owner removed the share): it is no longer
+   * synced, its meetings are kept. `code` is `calendar_access_lost`; `message` says what the user can do. Null otherwise.
+   */
+  accessLost: { code: 'calendar_access_lost'; since: string; providerAnswer: string | null; message: string } | null;
   provider: ProviderType;
   connectionId: string;
   /** The owner's poll interval (or the server default). */
@@ -92,6 +97,14 @@ export class SyncStatusService {
           selected: r.selected,
           isDefault: r.isDefault,
           canEdit: r.canEdit,
+          accessLost: r.accessLostAt
+            ? {
+                code: 'calendar_access_lost' as const,
+                since: new Date(r.accessLostAt).toISOString(),
+                providerAnswer: r.accessLostReason ?? null,
+                message: ERROR_CODES.calendar_access_lost.message,
+              }
+            : null,
           provider: r.provider,
           connectionId: r.connectionId,
           pollIntervalSeconds: interval,
@@ -99,11 +112,12 @@ export class SyncStatusService {
           lagSeconds: r.lastSuccessAt
             ? Math.max(0, Math.round((now - new Date(r.lastSuccessAt).getTime()) / 1000))
             : null,
-          nextRunAt: r.selected
-            ? new Date(
-                Math.max(now, (r.lastAttemptAt ? new Date(r.lastAttemptAt).getTime() : now) + interval * 1000),
-              ).toISOString()
-            : null,
+          nextRunAt:
+            r.selected && !r.accessLostAt
+              ? new Date(
+                  Math.max(now, (r.lastAttemptAt ? new Date(r.lastAttemptAt).getTime() : now) + interval * 1000),
+                ).toISOString()
+              : null,
           lastError: r.lastError ?? null,
           throttled: r.lastError?.startsWith('provider_throttled') ?? false,
           subscriptionExpiresAt: iso(r.subscriptionExpiresAt),

@@ -84,9 +84,17 @@ export class SyncWorker {
         // Deselected or disconnected after the job was queued (or while it ran): the job has nothing left to do.
         if (isAppError(e, 'not_found') && !(await this.store.getTarget(job.tenantId, job.calendarId))) return null;
         if (await this.rescheduleThrottled(job, e)) return 'rescheduled' as const;
+        // The share was removed: the calendar is marked lost (sync-status shows it); nothing to retry.
+        if (isAppError(e, 'calendar_access_lost')) {
+          this.opts.log(
+            { calendarId: job.calendarId, reason: job.reason, code: e.code, status: e.details?.status },
+            'calendar access lost: sync stopped for this calendar',
+          );
+          return 'stopped' as const;
+        }
         throw e;
       });
-    if (r === 'rescheduled') return;
+    if (r === 'rescheduled' || r === 'stopped') return;
     if (!r) {
       this.opts.log({ calendarId: job.calendarId, reason: job.reason }, 'calendar no longer synced: job dropped');
       return;

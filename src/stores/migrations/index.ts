@@ -12,6 +12,7 @@ import * as m0009 from './0009_provider_event_identity.js';
 import * as m0010 from './0010_subscription_reauthorization.js';
 import * as m0012 from './0012_tenant_revisions.js';
 import * as m0014 from './0014_working_hours.js';
+import * as m0015 from './0015_calendar_access_lost.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_subscription_reauthorization': m0010,
   '0012_tenant_revisions': m0012,
   '0014_working_hours': m0014,
+  '0015_calendar_access_lost': m0015,
 };
