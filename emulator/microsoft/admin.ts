@@ -179,6 +179,20 @@ function registerApps(app: FastifyInstance, deps: AdminDeps): void {
       };
     },
   );
+  app.delete<{ Params: { clientId: string }; Querystring: { tenantId: string } }>(
+    '/apps/:clientId/consent',
+    { schema: { querystring: obj({ tenantId: { type: 'string' } }, ['tenantId']) } },
+    async (req, reply) => {
+      const a = directory.apps.get(req.params.clientId.toLowerCase());
+      const t = directory.getTenant(req.query.tenantId);
+      if (!a) return fail(reply, 404, 'AppNotFound', `No app '${req.params.clientId}'.`);
+      if (!t) return fail(reply, 404, 'TenantNotFound', `No tenant '${req.query.tenantId}'.`);
+      const hadAdminConsent = t.adminConsents.delete(a.clientId);
+      const users = [...directory.users.values()].filter((u) => u.tenantId === t.id).map((u) => u.id);
+      const userConsentsRemoved = identity.revokeAppConsent(a.clientId, users);
+      return { tenantId: t.id, clientId: a.clientId, adminConsentRemoved: hadAdminConsent, userConsentsRemoved };
+    },
+  );
 }
 
 function registerFaultsAdmin(app: FastifyInstance, deps: AdminDeps): void {

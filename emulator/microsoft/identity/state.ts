@@ -208,6 +208,17 @@ export class IdentityState {
       for (const key of [...this.userConsents.keys()]) if (key.endsWith(`|${userId}`)) this.userConsents.delete(key);
   }
 
+  /**
+   * An administrator removes the app's permission grants in a tenant (Entra: deleting its oauth2PermissionGrants or
+   * its service principal): the tenant's admin consent and every user consent of the tenant's users. Refresh tokens
+   * are not revoked, but redeeming one now fails with AADSTS65001 (`consent_required`). Returns the users affected.
+   */
+  revokeAppConsent(clientId: string, userIds: readonly string[]): number {
+    let n = 0;
+    for (const id of userIds) if (this.userConsents.delete(`${clientId}|${id}`)) n++;
+    return n;
+  }
+
   /** Makes the user's current access tokens invalid (refresh tokens keep working). */
   expireUserTokens(userId: string): void {
     this.accessValidFrom.set(userId, this.clock());

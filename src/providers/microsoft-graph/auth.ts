@@ -93,7 +93,15 @@ export function mapMsalError(e: unknown, stage: 'redeem' | 'silent'): AppError {
         'bad_token',
       ].includes(e.errorCode) ||
       /AADSTS(50173|700082|70000|65001|70043|50076|50079)\b/.test(text));
-  if (grantGone) return new AppError('reconnect_required', undefined, { details, cause: e });
+  if (grantGone) {
+    // AADSTS65001 / suberror consent_required on a refresh: the grant itself is gone (an administrator removed the
+    // app's consent, or the user withdrew it), not just the token; reconnecting asks for consent again.
+    const consentRevoked = e.subError === 'consent_required' || /AADSTS65001\b/.test(text);
+    return new AppError('reconnect_required', undefined, {
+      details: consentRevoked ? { ...details, reason: 'consent_revoked' } : details,
+      cause: e,
+    });
+  }
   return new AppError('oauth_failed', `The Microsoft sign-in failed (${aadsts ?? e.errorCode}).`, {
     details,
     cause: e,

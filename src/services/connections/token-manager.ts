@@ -157,7 +157,10 @@ export class TokenManager {
     if (conn.status === 'needs_reauth') return;
     await this.d.connections.setStatus(conn.tenantId, conn.id, 'needs_reauth', {
       reason,
-      lastError: `The authorisation was lost (${reason}); the user must reconnect.`,
+      lastError:
+        reason === 'consent_revoked'
+          ? 'The consent given to calbridge was withdrawn (by an administrator of the organisation or by the user); the user must reconnect to grant it again, and where the organisation requires it an administrator grants consent first.'
+          : `The authorisation was lost (${reason}); the user must reconnect.`,
     });
     await this.d.audit.record({
       tenantId: conn.tenantId,
