@@ -86,11 +86,6 @@ export const ERROR_CODES = {
   provider_error: { kind: 'unavailable', message: 'The calendar provider answered with an error.' },
   sync_cursor_expired: { kind: 'conflict', message: 'The sync cursor is no longer valid; a full resync is needed.' },
   permission_denied: { kind: 'forbidden', message: 'The provider denied access to this resource.' },
-  database_unavailable: { kind: 'unavailable', message: 'The database is not reachable.' },
-  internal: { kind: 'internal', message: 'An internal error occurred.' },
-} as const satisfies Record<string, { kind: ErrorKind; message: string }>;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
   write_access_not_granted: {
     kind: 'forbidden',
     message:
@@ -106,6 +101,11 @@ export type ErrorCode = keyof typeof ERROR_CODES;
     message:
       "The calendar is no longer shared with this connection (its owner removed the share, reduced it to free/busy only, or deleted the calendar). calbridge stopped syncing it and kept its meetings; the connection and its other calendars are unaffected. Ask the owner to share it again and refresh the connection's calendars, or deselect it to remove its meetings.",
   },
+  database_unavailable: { kind: 'unavailable', message: 'The database is not reachable.' },
+  internal: { kind: 'internal', message: 'An internal error occurred.' },
+} as const satisfies Record<string, { kind: ErrorKind; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Everything calbridge throws on purpose. `details` must never hold secrets (tokens, keys). */
 export class AppError extends Error {

@@ -208,6 +208,10 @@ export class SchedulingService {
     ch: EventChangeInput,
     ifMatch: string | null,
   ): Promise<ProposalPayload> {
+    // Refused before a proposal exists: the provider would refuse the write after the approval.
+    const cal = (await this.d.lookup.calendarsOf(c.tenant.id, c.connection.id)).find((x) => x.id === m.calendarId);
+    if (cal) assertCalendarWritable(cal);
+    assertWritesGranted(this.d, c.connection, cal ?? null);
     const changed: string[] = [];
     const roomEmail = m.location?.roomEmail ?? null;
     const keepAttendees = m.attendees
@@ -216,10 +220,6 @@ export class SchedulingService {
     if (ch.subject !== undefined) changed.push('subject');
     if (ch.bodyHtml !== undefined) changed.push('body');
     if (ch.start !== undefined) changed.push('start');
-    // Refused before a proposal exists: the provider would refuse the write after the approval.
-    const cal = (await this.d.lookup.calendarsOf(c.tenant.id, c.connection.id)).find((x) => x.id === m.calendarId);
-    if (cal) assertCalendarWritable(cal);
-    assertWritesGranted(this.d, c.connection, cal ?? null);
     if (ch.end !== undefined) changed.push('end');
     if (ch.attendees !== undefined || ch.room !== undefined) changed.push('attendees');
     if (ch.room !== undefined) changed.push('location');
