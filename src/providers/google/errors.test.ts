@@ -1,6 +1,6 @@
 // Google error mapping: each documented error body becomes one stable calbridge code, details kept, no token text.
 import { describe, expect, it } from 'vitest';
-import { isQuotaLimit, isRateLimit, mapGoogleError } from './errors.js';
+import { isMissingScope, isQuotaLimit, isRateLimit, mapGoogleError } from './errors.js';
 
 const body = (code: number, reason: string, domain = 'global', message = 'm') => ({
   error: { errors: [{ domain, reason, message }], code, message },
@@ -47,5 +47,23 @@ describe('mapGoogleError', () => {
     expect(e.message).toMatch(/few hours/);
     expect(e.message).toContain('Calendar usage limits exceeded.');
     expect(e.details).toMatchObject({ reason: 'quotaExceeded', domain: 'usageLimits' });
+  });
+
+  it('names the missing scope of a 403 insufficientPermissions: a write is write_access_not_granted', () => {
+    const b = body(403, 'insufficientPermissions', 'global', 'Request had insufficient authentication scopes.');
+    expect(isMissingScope({ status: 403, reason: 'insufficientPermissions' })).toBe(true);
+    for (const op of ['insert', 'patch', 'delete'])
+      expect(mapGoogleError(403, b, { op })).toMatchObject({
+        code: 'write_access_not_granted',
+        details: { missingScope: 'https://www.googleapis.com/auth/calendar.events', action: 'reconnect' },
+      });
+    expect(mapGoogleError(403, b, { op: 'gmail.send' })).toMatchObject({
+      code: 'permission_denied',
+      details: { missingScope: 'https://www.googleapis.com/auth/gmail.send', action: 'reconnect' },
+    });
+    expect(mapGoogleError(403, b, { op: 'list' })).toMatchObject({
+      code: 'permission_denied',
+      details: { missingScope: null },
+    });
   });
 });

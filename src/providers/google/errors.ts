@@ -45,7 +45,22 @@ export function isQuotaLimit(info: Pick<GoogleErrorInfo, 'status' | 'reason'>): 
   return (info.status === 403 || info.status === 429) && info.reason !== null && QUOTA_REASONS.has(info.reason);
 }
 
+/** Adapter operations that change events: a missing scope there is the read-only tier. */
+const WRITE_OPS = new Set(['insert', 'patch', 'delete']);
+/** The scope to ask for, per operation refused with `insufficientPermissions`. */
+const SCOPE_OF_OP: Record<string, string> = {
+  'gmail.send': 'https://www.googleapis.com/auth/gmail.send',
+  settings: 'https://www.googleapis.com/auth/calendar.readonly',
+};
+const WRITE_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
+
+/** A 403 for a token whose scopes do not cover the method (Google's reason `insufficientPermissions`). */
+export function isMissingScope(info: Pick<GoogleErrorInfo, 'status' | 'reason'>): boolean {
+  return info.status === 403 && info.reason === 'insufficientPermissions';
+}
+
 function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
+  if (isMissingScope(info) && context.op && WRITE_OPS.has(context.op)) return 'write_access_not_granted';
   if (isQuotaLimit(info)) return 'provider_quota_exceeded';
   if (isRateLimit(info) || info.status === 429) return 'provider_throttled';
   switch (info.status) {
@@ -80,6 +95,27 @@ function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {
 export function mapGoogleError(status: number, body: unknown, context: { op?: string } = {}): AppError {
   const info = googleErrorInfo(status, body);
   const code = codeFor(info, context);
+  if (isMissingScope(info)) {
+    // The grant lacks a scope (read-only tier, or a scope the user unticked on Google's consent screen): say which,
+    // and that reconnecting with it granted is the way to get it.
+    const missingScope = code === 'write_access_not_granted' ? WRITE_SCOPE : (SCOPE_OF_OP[context.op ?? ''] ?? null);
+    return new AppError(
+      code,
+      code === 'write_access_not_granted'
+        ? undefined
+        : `Google did not grant calbridge the access this needs${missingScope ? ` (${missingScope})` : ''}: reconnect Google Calendar and allow it.`,
+      {
+        details: {
+          provider: 'google',
+          status,
+          reason: info.reason,
+          domain: info.domain,
+          missingScope,
+          action: 'reconnect',
+        },
+      },
+    );
+  }
   const message =
     code === 'not_found'
       ? 'The calendar item does not exist (or was deleted).'
