@@ -40,8 +40,8 @@ describe('ensureTlsMaterial', () => {
     try {
       const first = ensureTlsMaterial(other, { years: 1 });
       vi.useFakeTimers({ toFake: ['Date'] });
-      // Two years later: the kept certificate has expired.
-      vi.setSystemTime(Date.now() + 2 * 366 * 86_400_000);
+      // Three years later: the kept certificate has expired.
+      vi.setSystemTime(Date.now() + 3 * 366 * 86_400_000);
       const later = ensureTlsMaterial(other, { years: 1 });
       expect(later.caPem).not.toBe(first.caPem);
       expect(Date.parse(new X509Certificate(later.cert).validTo)).toBeGreaterThan(Date.now());
@@ -50,6 +50,22 @@ describe('ensureTlsMaterial', () => {
       const today = ensureTlsMaterial(other, { years: 1 });
       expect(today.caPem).not.toBe(later.caPem);
       expect(Date.parse(new X509Certificate(today.cert).validFrom)).toBeLessThanOrEqual(Date.now());
+    } finally {
+      vi.useRealTimers();
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps material made under a clock a few months ahead (a time-pinned run) for a run at the real time beside it', () => {
+    const other = mkdtempSync(join(tmpdir(), 'emu-tls-ahead-'));
+    try {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 120 * 86_400_000);
+      const ahead = ensureTlsMaterial(other);
+      vi.useRealTimers();
+      const now = ensureTlsMaterial(other);
+      expect(now.caPem).toBe(ahead.caPem);
+      expect(now.cert).toBe(ahead.cert);
     } finally {
       vi.useRealTimers();
       rmSync(other, { recursive: true, force: true });

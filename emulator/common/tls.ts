@@ -1,5 +1,5 @@
 // Local certificate authority and server certificate for the emulator's HTTPS endpoints (generated once, reused).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import forge from 'node-forge';
 
@@ -17,6 +17,13 @@ export interface TlsMaterial {
 
 const FILES = { ca: 'ca.pem', caKey: 'ca-key.pem', cert: 'server.pem', key: 'server-key.pem' } as const;
 
+/**
+ * How far back certificates are valid from: two years, so material made under a clock moved forward (the time-pinned
+ * test runs, up to a few months ahead) still serves at the real time, and a run beside it never replaces the files
+ * another one is reading.
+ */
+const BACKDATE_MS = 2 * 365 * 24 * 3600_000;
+
 /** The default data folder, relative to the current directory. */
 export const DEFAULT_DATA_DIR = './data/emulator';
 
@@ -30,7 +37,7 @@ function createCa(years: number): { cert: forge.pki.Certificate; keys: forge.pki
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  cert.validity.notBefore = new Date(Date.now() - BACKDATE_MS);
   cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 3600_000);
   const attrs = [
     { name: 'commonName', value: 'calbridge emulator local CA' },
@@ -55,7 +62,7 @@ function createServerCert(
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  cert.validity.notBefore = new Date(Date.now() - BACKDATE_MS);
   cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 3600_000);
   cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
   cert.setIssuer(ca.cert.subject.attributes);
@@ -119,9 +126,16 @@ export function ensureTlsMaterial(dataDir: string = DEFAULT_DATA_DIR, opts: { ye
     key: forge.pki.privateKeyToPem(server.keys.privateKey),
     cert: forge.pki.certificateToPem(server.cert),
   };
-  writeFileSync(path(FILES.caKey), forge.pki.privateKeyToPem(ca.keys.privateKey), { mode: 0o600 });
-  writeFileSync(path(FILES.key), material.key, { mode: 0o600 });
-  writeFileSync(path(FILES.cert), material.cert);
-  writeFileSync(caFile, material.caPem);
+  // Each file whole or not at all (written aside, then renamed): a process starting beside this one reads either the
+  // old material or the new, never half a file.
+  const put = (f: string, text: string, mode?: number) => {
+    const tmp = `${path(f)}.${process.pid}.tmp`;
+    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
+    renameSync(tmp, path(f));
+  };
+  put(FILES.caKey, forge.pki.privateKeyToPem(ca.keys.privateKey), 0o600);
+  put(FILES.key, material.key, 0o600);
+  put(FILES.cert, material.cert);
+  put(FILES.ca, material.caPem);
   return material;
 }
