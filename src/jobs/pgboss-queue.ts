@@ -30,6 +30,8 @@ export interface PgBossQueueOptions {
   pollingIntervalSeconds?: number;
   /** Longest a sync job may run before it is failed (and retried). */
   syncJobTimeoutSeconds?: number;
+  /** A running sync's expiry is kept this far ahead (default 20 s): a dead worker's job expires within it. */
+  syncHeartbeatSeconds?: number;
   /** How often pg-boss's maintenance (expiry, archive) runs, shared by all processes on the database. */
   maintenanceIntervalSeconds?: number;
   onError?: (err: unknown) => void;
@@ -101,6 +103,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     ? (database.pool as unknown as { options: { connectionString: string } }).options.connectionString
     : undefined;
   const timeoutSeconds = opts.syncJobTimeoutSeconds ?? DEFAULT_SYNC_JOB_TIMEOUT_SECONDS;
+  const heartbeatSeconds = opts.syncHeartbeatSeconds ?? SYNC_HEARTBEAT_SECONDS;
   const pollMs = (opts.pollingIntervalSeconds ?? 1) * 1000;
   const onError = (e: unknown) => opts.onError?.(e);
   const common = {
@@ -176,7 +179,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
         )
         UPDATE ${job} j SET state = 'active', started_on = now(),
           retry_count = CASE WHEN j.started_on IS NOT NULL THEN j.retry_count + 1 ELSE j.retry_count END,
-          expire_in = LEAST(${SYNC_HEARTBEAT_SECONDS}::int, ${timeoutSeconds}::int) * interval '1 second'
+          expire_in = LEAST(${heartbeatSeconds}::int, ${timeoutSeconds}::int) * interval '1 second'
         FROM next WHERE j.name = ${SYNC_QUEUE} AND j.id = next.id
         RETURNING j.id, j.started_on::text AS started, j.data`.execute(trx);
       const row = r.rows[0];
@@ -185,7 +188,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
   const mine = (run: Running) =>
     sql`j.name = ${SYNC_QUEUE} AND j.id = ${run.id} AND j.state = 'active' AND j.started_on = ${run.started}::timestamptz`;
   const beat = (run: Running) =>
-    sql`UPDATE ${job} j SET expire_in = LEAST(now() - j.started_on + ${SYNC_HEARTBEAT_SECONDS}::int * interval '1 second',
+    sql`UPDATE ${job} j SET expire_in = LEAST(now() - j.started_on + ${heartbeatSeconds}::int * interval '1 second',
           ${timeoutSeconds}::int * interval '1 second')
         WHERE ${mine(run)}`.execute(database.db);
   const complete = (run: Running) =>
@@ -213,10 +216,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     });
   const runOne = async (run: Running, data: SyncJob, handler: (job: SyncJob) => Promise<void>) => {
     inFlight.add(run);
-    const heartbeat = setInterval(
-      () => void beat(run).catch(onError),
-      Math.max(1000, (SYNC_HEARTBEAT_SECONDS * 1000) / 2),
-    );
+    const heartbeat = setInterval(() => void beat(run).catch(onError), Math.max(1000, (heartbeatSeconds * 1000) / 2));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`sync job exceeded ${timeoutSeconds} s`)), timeoutSeconds * 1000);
