@@ -157,33 +157,42 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     started: string;
   }
   /**
-   * Takes the oldest ready sync job whose calendar has none running and whose mailbox has fewer than `perMailbox`
-   * running, across all workers: one fetch at a time on the database (a transaction-scoped advisory lock), so the
-   * counts the next fetch reads include this one's (each statement of a transaction sees what committed before it).
+   * Takes up to `limit` ready sync jobs, oldest first, at most one per calendar and none of a calendar with one
+   * running, and no more of a mailbox than its free share of `perMailbox` (counting what runs on every worker). One
+   * fetch at a time on the database (a transaction-scoped advisory lock), so the counts the next fetch reads include
+   * this one's (each statement of a transaction sees what committed before it). A process fetches for all its free
+   * slots at once: the lock is taken about once per round, not per slot.
    */
-  const fetchSync = async (): Promise<{ run: Running; data: SyncJob } | null> =>
+  const fetchSync = async (limit: number): Promise<Array<{ run: Running; data: SyncJob }>> =>
     database.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`${schema}.${SYNC_QUEUE}.fetch`}))`.execute(trx);
       const r = await sql<{ id: string; started: string; data: SyncJob }>`
-        WITH next AS (
-          SELECT j.id FROM ${job} j
+        WITH running AS MATERIALIZED (
+          SELECT COALESCE(singleton_key, '') AS calendar, COALESCE(data->>'connectionId', '') AS mailbox
+          FROM ${job} WHERE name = ${SYNC_QUEUE} AND state = 'active'
+        ), busy AS MATERIALIZED (
+          SELECT mailbox, count(*)::int AS n FROM running GROUP BY mailbox
+        ), ready AS (
+          SELECT DISTINCT ON (COALESCE(j.singleton_key, '')) j.id, j.priority, j.created_on,
+            COALESCE(j.data->>'connectionId', '') AS mailbox
+          FROM ${job} j
           WHERE j.name = ${SYNC_QUEUE} AND j.state < 'active' AND j.start_after < now()
-            AND NOT EXISTS (SELECT 1 FROM ${job} a
-              WHERE a.name = ${SYNC_QUEUE} AND a.state = 'active'
-                AND COALESCE(a.singleton_key, '') = COALESCE(j.singleton_key, ''))
-            AND (SELECT count(*) FROM ${job} a WHERE a.name = ${SYNC_QUEUE} AND a.state = 'active'
-              AND a.data->>'connectionId' = j.data->>'connectionId') < ${perMailbox}::int
-          ORDER BY j.priority DESC, j.created_on, j.id
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED
+            AND COALESCE(j.singleton_key, '') NOT IN (SELECT calendar FROM running)
+          ORDER BY COALESCE(j.singleton_key, ''), j.priority DESC, j.created_on, j.id
+        ), ranked AS (
+          SELECT r.id, r.priority, r.created_on, COALESCE(b.n, 0)
+            + row_number() OVER (PARTITION BY r.mailbox ORDER BY r.priority DESC, r.created_on, r.id) AS nth
+          FROM ready r LEFT JOIN busy b ON b.mailbox = r.mailbox
+        ), next AS (
+          SELECT id FROM ranked WHERE nth <= ${perMailbox}::int ORDER BY priority DESC, created_on, id
+          LIMIT ${limit}::int
         )
         UPDATE ${job} j SET state = 'active', started_on = now(),
           retry_count = CASE WHEN j.started_on IS NOT NULL THEN j.retry_count + 1 ELSE j.retry_count END,
           expire_in = LEAST(${heartbeatSeconds}::int, ${timeoutSeconds}::int) * interval '1 second'
-        FROM next WHERE j.name = ${SYNC_QUEUE} AND j.id = next.id
+        FROM next WHERE j.name = ${SYNC_QUEUE} AND j.id = next.id AND j.state < 'active'
         RETURNING j.id, j.started_on::text AS started, j.data`.execute(trx);
-      const row = r.rows[0];
-      return row ? { run: { id: row.id, started: row.started }, data: row.data } : null;
+      return r.rows.map((row) => ({ run: { id: row.id, started: row.started }, data: row.data }));
     });
   const mine = (run: Running) =>
     sql`j.name = ${SYNC_QUEUE} AND j.id = ${run.id} AND j.state = 'active' AND j.started_on = ${run.started}::timestamptz`;
@@ -201,14 +210,27 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     await boss.fail(SYNC_QUEUE, run.id, { message: e.message, name: e.name });
   };
   let stopping = false;
-  const loops: Array<Promise<void>> = [];
+  const dispatchers: Array<Promise<void>> = [];
   const inFlight = new Set<Running>();
+  const runs = new Set<Promise<void>>();
+  /** Wakes sleeping dispatchers (a slot was freed, or stop); one that is not asleep looks again at once. */
   const wakers = new Set<() => void>();
+  let kicked = false;
+  const kick = () => {
+    kicked = true;
+    for (const w of [...wakers]) w();
+  };
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (kicked) {
+        kicked = false;
+        resolve();
+        return;
+      }
       const wake = () => {
         clearTimeout(t);
         wakers.delete(wake);
+        kicked = false;
         resolve();
       };
       const t = setTimeout(wake, ms);
@@ -234,16 +256,29 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       inFlight.delete(run);
     }
   };
-  const syncLoop = async (handler: (job: SyncJob) => Promise<void>) => {
+  /** Keeps `slots` syncs running in this process: fetches for the free ones, then sleeps until one frees or a poll. */
+  const dispatch = async (slots: number, handler: (job: SyncJob) => Promise<void>) => {
+    let mine = 0;
     while (!stopping) {
-      let got: Awaited<ReturnType<typeof fetchSync>> = null;
-      try {
-        got = await fetchSync();
-        if (got) await runOne(got.run, got.data, handler);
-      } catch (e) {
-        onError(e);
+      const free = slots - mine;
+      if (free > 0) {
+        try {
+          for (const { run, data } of await fetchSync(free)) {
+            mine++;
+            const p = runOne(run, data, handler)
+              .catch(onError)
+              .finally(() => {
+                mine--;
+                runs.delete(p);
+                kick();
+              });
+            runs.add(p);
+          }
+        } catch (e) {
+          onError(e);
+        }
       }
-      if (!got && !stopping) await sleep(pollMs);
+      if (!stopping) await sleep(pollMs);
     }
   };
 
@@ -294,7 +329,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       return id !== null;
     },
     async workSync(handler, o = {}) {
-      for (let i = 0; i < (o.concurrency ?? 4); i++) loops.push(syncLoop(handler));
+      dispatchers.push(dispatch(o.concurrency ?? 4, handler));
     },
     async enqueueNotifications(batch: NotificationBatch) {
       await boss.send(NOTIFICATION_QUEUE, batch);
@@ -348,12 +383,17 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     async stop() {
       stopping = true;
       if (scheduleTimer) clearInterval(scheduleTimer);
-      for (const wake of [...wakers]) wake();
       // Running syncs get 10 s to finish; those still running then are failed (so retried), as pg-boss does with its
       // own workers' jobs.
-      const drained = Promise.all(loops).then(() => true);
-      const late = await Promise.race([drained, new Promise<false>((r) => setTimeout(() => r(false), 10_000))]);
-      if (!late)
+      kick();
+      await Promise.all(dispatchers);
+      let grace: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all([...runs]).then(() => true),
+        new Promise<false>((r) => (grace = setTimeout(() => r(false), 10_000))),
+      ]);
+      clearTimeout(grace);
+      if (!finished)
         for (const run of [...inFlight]) await fail(run, new Error('worker shut down while active')).catch(onError);
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
