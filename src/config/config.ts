@@ -71,6 +71,11 @@ export interface Config {
   /** Seconds between passes of a worker's interval jobs (webhook and e-mail deliveries, prep briefs). */
   jobTickSeconds: number;
   /**
+   * Longest one calendar sync job may run before the queue fails it into a retry. A worker that dies mid-sync is
+   * noticed sooner, by its missing heartbeat (ADR 0016).
+   */
+  syncJobTimeoutSeconds: number;
+  /**
    * Tenants' webhook URLs may name loopback receivers (127.0.0.0/8, ::1, localhost) over http or https; never other
    * private ranges. Off by default; on by default for the offline demo (bundled emulators, not production).
    */
@@ -214,6 +219,8 @@ export function loadConfig(env: Env = process.env): Config {
     authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
     jobTickSeconds: int(env, 'CALBRIDGE_JOB_TICK_SECONDS', 15, 1, 3600),
+    // pg-boss 10 refuses expiries of 24 hours or more
+    syncJobTimeoutSeconds: int(env, 'CALBRIDGE_SYNC_JOB_TIMEOUT_SECONDS', 900, 60, 86_399),
     // the offline demo (what `isDevStart` in src/cli/serve.ts starts) posts its webhooks to local receivers
     allowLoopbackWebhooks: bool(env, 'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS', startEmulator && !testMode && !production),
     metricsToken,
@@ -260,6 +267,7 @@ export const ENV_VARS = [
   'GOOGLE_API_BASE_URL',
   'GOOGLE_CA_FILE',
   'CALBRIDGE_JOB_TICK_SECONDS',
+  'CALBRIDGE_SYNC_JOB_TIMEOUT_SECONDS',
   'SYNC_POLL_INTERVAL_SECONDS',
   'SYNC_WINDOW_PAST_DAYS',
   'SYNC_WINDOW_FUTURE_DAYS',

@@ -240,8 +240,9 @@ describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emul
       domains: ['initech.com'],
     });
     await detectedMeetings(api, initech.id, 'past', 60_000);
-    // The killed worker's job is not lost: once its heartbeat lapses pg-boss runs it again (with backoff), and the
-    // queue drains with every calendar synced and the mailbox's change subscription in place.
+    // The killed worker's job is not lost: once its heartbeat lapses (20 s), pg-boss's maintenance (every 10 s) fails
+    // it into a retry (5–10 s backoff) that another worker runs, and the queue drains with every calendar synced and
+    // the mailbox's change subscription in place.
     await until(
       'the killed job retried and the queue drained',
       async () => {

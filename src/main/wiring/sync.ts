@@ -61,6 +61,7 @@ export async function createSyncRuntime(
     now,
   });
   const queue = await createPgBossQueue(container.database, {
+    syncJobTimeoutSeconds: config.syncJobTimeoutSeconds,
     onError: (e) => opts.log({ err: e instanceof Error ? e.message : String(e) }, 'job queue error'),
   });
   // Every sync job, wherever it runs, is timed and counted by outcome; a failure is reported once.
