@@ -30,6 +30,8 @@ export interface GoogleConfig {
   redirectUri: string | null;
   /** OAuth endpoints base (authorize/token), e.g. `https://accounts.google.com`. */
   authBaseUrl: string;
+  /** Request read-only scopes (free/busy and reading, no writes and no mail), as MICROSOFT_READ_ONLY on Outlook. */
+  readOnly: boolean;
   /** Calendar API root, e.g. `https://www.googleapis.com`. */
   apiBaseUrl: string;
   caFile: string | null;
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       authBaseUrl: url(env, 'GOOGLE_AUTH_BASE_URL', 'https://accounts.google.com')!,
       apiBaseUrl: url(env, 'GOOGLE_API_BASE_URL', 'https://www.googleapis.com')!,
       caFile: str(env, 'GOOGLE_CA_FILE'),
+      readOnly: bool(env, 'GOOGLE_READ_ONLY', false),
     },
     sync: {
       pollIntervalSeconds: int(env, 'SYNC_POLL_INTERVAL_SECONDS', 120, 5, 86_400),
@@ -260,6 +263,7 @@ export const ENV_VARS = [
   'MICROSOFT_ALLOWED_TENANTS',
   'MICROSOFT_ROOMS_ENABLED',
   'MICROSOFT_READ_ONLY',
+  'GOOGLE_READ_ONLY',
   'GOOGLE_CLIENT_ID',
   'GOOGLE_CLIENT_SECRET',
   'GOOGLE_REDIRECT_URI',

@@ -409,3 +409,59 @@ describe('read-only tier (Outlook, MICROSOFT_READ_ONLY)', () => {
     expect(w.body.error.details.connectUrl).toBeTruthy();
   });
 });
+
+describe('read-only tier (Google, GOOGLE_READ_ONLY)', () => {
+  const url = 'http://127.0.0.1:3994';
+  let s: Side;
+  beforeAll(async () => {
+    const app = g.emu.registerApp({ redirectUris: [`${url}/api/integrations/google/callback`] });
+    const r = await newRuntime(
+      {
+        GOOGLE_CLIENT_ID: app.clientId,
+        GOOGLE_CLIENT_SECRET: app.clientSecret,
+        GOOGLE_REDIRECT_URI: `${url}/api/integrations/google/callback`,
+        GOOGLE_AUTH_BASE_URL: g.emu.baseUrl,
+        GOOGLE_API_BASE_URL: g.emu.baseUrl,
+        GOOGLE_CA_FILE: g.emu.caFile,
+        GOOGLE_READ_ONLY: 'true',
+      },
+      url,
+    );
+    s = await addSide('GOOGLE', r, {
+      authorize: sides.GOOGLE.authorize,
+      sharedCalendar: sides.GOOGLE.sharedCalendar,
+      share: sides.GOOGLE.share,
+      revokeConsent: sides.GOOGLE.revokeConsent,
+    });
+    await connect(s, ORGANIZER);
+  }, 60_000);
+
+  it('asks Google for read-only scopes; reads and free/busy work; writes answer write_access_not_granted', async () => {
+    const st = await call(s, ORGANIZER, 'GET', '/api/integrations/google/status');
+    const scopes = st.body.scopes as string[];
+    expect(scopes, JSON.stringify(scopes)).toContain('https://www.googleapis.com/auth/calendar.events.readonly');
+    expect(scopes).not.toContain('https://www.googleapis.com/auth/calendar.events');
+    expect(scopes).not.toContain('https://www.googleapis.com/auth/gmail.send');
+
+    const cals = await call(s, ORGANIZER, 'GET', '/api/integrations/google/calendars');
+    const own = (cals.body.calendars as Json[]).find((c) => c.isDefault)!;
+    await s.runtime.sync.sync.syncCalendar(s.tenantId, own.id, { full: true });
+    expect((await call(s, ORGANIZER, 'GET', '/api/calendar/events?limit=5')).status).toBe(200);
+    const q = new URLSearchParams({ start: day(3).toISO()!, end: day(4).toISO()! });
+    q.append('attendees', COLLEAGUE);
+    const fb = await call(s, ORGANIZER, 'GET', `/api/calendar/availability?${q.toString()}`);
+    expect(fb.status, JSON.stringify(fb.body)).toBe(200);
+
+    const w = await call(s, ORGANIZER, 'POST', '/api/calendar/events', {
+      subject: 'Not on the read-only tier',
+      start: day(6).toISO(),
+      end: day(6).plus({ minutes: 30 }).toISO(),
+      attendees: [],
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(403);
+    expect(w.body.error.code).toBe('write_access_not_granted');
+    expect(w.body.error.details).toMatchObject({ provider: 'GOOGLE' });
+    expect(String(w.body.error.details.missingScope)).toMatch(/calendar\.events$/);
+    expect(w.body.error.details.connectUrl).toBeTruthy();
+  });
+});

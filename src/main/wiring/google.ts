@@ -66,7 +66,7 @@ export function createGoogle(o: {
   const redirectUri = () => g.redirectUri ?? publicUrlOf(publicUrl, GOOGLE_CALLBACK_PATH);
   let emulatorApp: { clientId: string; clientSecret: string } | null = null;
   const resolve = async (): Promise<GoogleAuthSettings> => {
-    const base = { redirectUri: redirectUri(), authBaseUrl, tokenBaseUrl, roomsEnabled: true, readOnly: false };
+    const base = { redirectUri: redirectUri(), authBaseUrl, tokenBaseUrl, roomsEnabled: true, readOnly: g.readOnly };
     if (g.clientId && g.clientSecret) return { ...base, clientId: g.clientId, clientSecret: g.clientSecret };
     if (bundled) {
       emulatorApp ??= bundled.registerApp({ redirectUris: [base.redirectUri], name: 'calbridge (local server)' });
@@ -77,7 +77,7 @@ export function createGoogle(o: {
       'Google Calendar is not configured on this server: set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URI.',
     );
   };
-  const scopes = () => googleScopes({ readOnly: false, roomsEnabled: true });
+  const scopes = () => googleScopes({ readOnly: g.readOnly, roomsEnabled: true });
   const transport = createGoogleTransport({ agent });
   const workingHours = new PgWorkingHoursStore(container.database.db);
   // Gmail lives on its own host in production; an emulator or proxy at a custom API base serves it there too.
