@@ -64,6 +64,11 @@ export const ERROR_CODES = {
     message: 'The mailbox cannot create online meetings with the requested provider.',
   },
   room_unavailable: { kind: 'unprocessable', message: 'The room is no longer free at that time.' },
+  limit_exceeded: {
+    kind: 'unprocessable',
+    message:
+      'The request exceeds a stated limit (details.limit names it, details.max is the limit, details.got what was asked); narrow it.',
+  },
   unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
   webhook_url_not_allowed: {
     kind: 'bad_request',

@@ -2,6 +2,7 @@
 // the synced table, proposals for changes, availability, suggested times and rooms. Thin: schema, auth, one service call.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { SCHEDULING_LIMITS as LIMITS } from '../../domain/scheduling/limits.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -13,6 +14,10 @@ const Email = Type.String({ format: 'email', maxLength: 320 });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Loose = { additionalProperties: true } as const;
+/** A list capped by a stated limit: checked by the service (422 limit_exceeded), so not by the schema (400). */
+const capped = (max: number, what: string) => ({
+  description: `At most ${max} ${what}; more answer 422 limit_exceeded (docs/scheduling.md, "Limits").`,
+});
 
 const AttendeeIn = Type.Object(
   {
@@ -59,7 +64,7 @@ const CreateBody = Type.Object(
     start: Instant,
     end: Instant,
     timeZone: Type.Optional(Type.String({ maxLength: 64 })),
-    attendees: Type.Array(AttendeeIn, { maxItems: 500 }),
+    attendees: Type.Array(AttendeeIn, capped(LIMITS.meetingAttendees, 'attendees')),
     room: Type.Optional(Nullable(Email)),
     onlineMeeting: Type.Optional(Type.Boolean()),
     reminderMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 40_320 }))),
@@ -76,7 +81,7 @@ const ChangeBody = Type.Object(
     bodyHtml: Type.Optional(Type.String({ maxLength: 100_000 })),
     start: Type.Optional(Instant),
     end: Type.Optional(Instant),
-    attendees: Type.Optional(Type.Array(AttendeeIn, { maxItems: 500 })),
+    attendees: Type.Optional(Type.Array(AttendeeIn, capped(LIMITS.meetingAttendees, 'attendees'))),
     room: Type.Optional(Nullable(Email)),
     onlineMeeting: Type.Optional(Type.Boolean()),
     reminderMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 40_320 }))),
@@ -92,9 +97,12 @@ const Outcome = Type.Object({
 
 const AvailabilityQuery = Type.Object({
   start: Instant,
-  end: Instant,
-  attendees: Type.Optional(Type.Array(Email, { maxItems: 100 })),
-  rooms: Type.Optional(Type.Array(Email, { maxItems: 50 })),
+  end: Type.String({
+    format: 'date-time',
+    description: `ISO-8601 instant with offset, at most ${LIMITS.availabilityDays} days after start (422 limit_exceeded)`,
+  }),
+  attendees: Type.Optional(Type.Array(Email, capped(LIMITS.availabilityAttendees, 'people'))),
+  rooms: Type.Optional(Type.Array(Email, capped(LIMITS.availabilityRooms, 'rooms'))),
   granularity: Type.Optional(
     Type.Integer({ minimum: 5, maximum: 1440, default: 30, description: 'Slot length in minutes' }),
   ),
@@ -110,10 +118,16 @@ const FindBody = Type.Object(
         { email: Email, type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])) },
         { additionalProperties: false },
       ),
-      { maxItems: 100 },
+      capped(LIMITS.suggestionAttendees, 'attendees'),
     ),
-    rooms: Type.Optional(Type.Array(Email, { maxItems: 50 })),
-    window: Type.Object({ start: Instant, end: Instant }, { additionalProperties: false }),
+    rooms: Type.Optional(Type.Array(Email, capped(LIMITS.suggestionRooms, 'rooms'))),
+    window: Type.Object(
+      { start: Instant, end: Instant },
+      {
+        additionalProperties: false,
+        description: `At most ${LIMITS.suggestionWindowDays} days long (422 limit_exceeded)`,
+      },
+    ),
     durationMinutes: Type.Integer({ minimum: 5, maximum: 1440 }),
     minimumAttendeePercentage: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
     maxCandidates: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
@@ -186,6 +200,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         schema: {
           tags,
           summary: 'Propose a new meeting (nothing is sent until the proposal is approved)',
+          description: `A meeting lasts at most ${LIMITS.meetingDays} days and has at most ${LIMITS.meetingAttendees} attendees; beyond, 422 limit_exceeded.`,
           body: CreateBody,
           response: { 201: Type.Ref('Proposal'), ...errors(409, 422) },
         },
@@ -243,6 +258,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         schema: {
           tags,
           summary: 'Free/busy of people and rooms plus an availability grid (unknown is never free)',
+          description: `At most ${LIMITS.availabilityDays} days, ${LIMITS.availabilityAttendees} people and ${LIMITS.availabilityRooms} rooms per request, and at most ${LIMITS.providerCallsPerOperation} calls to the provider; beyond, 422 limit_exceeded.`,
           querystring: AvailabilityQuery,
           response: {
             200: Type.Object({
@@ -255,7 +271,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
               grid: Type.Object({}, Loose),
               completeness: Type.Object({ total: Type.Integer(), current: Type.Integer(), text: Type.String() }, Loose),
             }),
-            ...errors(409),
+            ...errors(409, 422),
           },
         },
       },
@@ -303,7 +319,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           tags,
           summary: 'Meeting rooms (building and capacity filters)',
           querystring: RoomsQuery,
-          response: { 200: Type.Object({ items: Type.Array(Room) }), ...errors(409) },
+          description: `Listing rooms makes at most ${LIMITS.providerCallsPerOperation} calls to the provider (422 limit_exceeded beyond).`,
+          response: { 200: Type.Object({ items: Type.Array(Room) }), ...errors(409, 422) },
         },
       },
       async (req) => ({ items: await service.rooms(actorOf(req), req.query as Static<typeof RoomsQuery>) }),

@@ -1,6 +1,7 @@
 // Proposals (pending meeting changes that need a human's approval) and scheduling from a customer's page.
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { ProposalRecord } from '../../ports/scheduling.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
@@ -83,7 +84,9 @@ const ScheduleBody = Type.Object(
           },
           { additionalProperties: false },
         ),
-        { maxItems: 500 },
+        {
+          description: `Replaces the stakeholders picked from the customer; at most ${SCHEDULING_LIMITS.meetingAttendees} (422 limit_exceeded beyond, also when the customer has more stakeholders and none are given).`,
+        },
       ),
     ),
     subject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),

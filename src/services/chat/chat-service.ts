@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { TimeRange } from '../../domain/calendar.js';
 import type { Customer } from '../../domain/customers.js';
 import { AppError, isAppError } from '../../domain/errors.js';
+import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { Actor } from '../../domain/tenancy.js';
 import { DEFAULT_TEMPLATES, HELP } from './parser.js';
 import type { FindTimeCommand, IntentParser, ParsedCommand, ScheduleMeetingCommand } from './types.js';
@@ -92,6 +93,7 @@ const ANSWERABLE = new Set([
   'not_connected',
   'online_meeting_unavailable',
   'room_unavailable',
+  'limit_exceeded',
   'reconnect_required',
   'unsatisfiable',
   'not_found',
@@ -301,12 +303,18 @@ function templateOf(
   return templates.find((t) => (t.key ?? '').toLowerCase() === want || t.name.toLowerCase() === want) ?? null;
 }
 
-/** Where to look: the period the user named (a whole day for an exact time), else the next 7 days from now. */
+/**
+ * Where to look: the period the user named (a whole day for an exact time), else the next 7 days from now; a period
+ * longer than the suggestion window limit is searched from its start for as long as the limit allows.
+ */
 function windowOf(cmd: FindTimeCommand | ScheduleMeetingCommand, now: Date, zone: string): TimeRange {
   const from = DateTime.fromJSDate(now).setZone(zone);
   if (!cmd.when) return { start: from.toUTC().toISO()!, end: from.plus({ days: 7 }).endOf('day').toUTC().toISO()! };
   const start = DateTime.max(DateTime.fromISO(cmd.when.range.start), from);
-  const end = DateTime.fromISO(cmd.when.range.end);
+  const end = DateTime.min(
+    DateTime.fromISO(cmd.when.range.end),
+    start.plus({ days: SCHEDULING_LIMITS.suggestionWindowDays }),
+  );
   if (end <= start) throw new AppError('bad_request', `${cmd.when.text} is already over: name a future period.`);
   return { start: start.toUTC().toISO()!, end: end.toUTC().toISO()! };
 }

@@ -9,6 +9,7 @@ import {
   rangeToInterval,
   type AvailabilityGrid,
 } from '../../domain/scheduling/freebusy.js';
+import { checkCount, checkSpanDays } from '../../domain/scheduling/limits.js';
 import { suggestMeetingTimes } from '../../domain/scheduling/suggest.js';
 import type {
   FreeBusyResult,
@@ -21,7 +22,6 @@ import type { CallerContext, SchedulingDeps } from './context.js';
 
 /** A synced calendar older than this is not trusted for free/busy (fail closed). */
 export const STALE_SYNC_MS = 30 * 60_000;
-const MAX_RANGE_MS = 62 * 86_400_000;
 
 export interface AvailabilityQuery {
   attendees: string[];
@@ -42,9 +42,10 @@ export interface AvailabilityAnswer {
   completeness: AvailabilityGrid['completeness'];
 }
 
+/** A valid range (end after start) no longer than the availability limit: free/busy is never read for more. */
 function checkRange(range: TimeRange): void {
-  const { start, end } = rangeToInterval(range);
-  if (end - start > MAX_RANGE_MS) throw new AppError('bad_request', 'The range may span at most 62 days.');
+  rangeToInterval(range);
+  checkSpanDays('availabilityDays', range.start, range.end, 'The availability range is too long');
 }
 
 const unknown = (email: string, reason: string, message: string): ScheduleAvailability => ({
@@ -132,6 +133,9 @@ export async function availability(
   const timeZone = q.timeZone ?? c.user.timeZone;
   checkZone(timeZone);
   const range = { start: new Date(q.start).toISOString(), end: new Date(q.end).toISOString() };
+  checkRange(range);
+  checkCount('availabilityAttendees', new Set(q.attendees.map((a) => a.toLowerCase())).size, 'Too many attendees');
+  checkCount('availabilityRooms', new Set(q.rooms.map((r) => r.toLowerCase())).size, 'Too many rooms');
   const rooms = new Set(q.rooms.map((r) => r.toLowerCase()));
   const fb = await readFreeBusy(d, c, [...q.attendees, ...q.rooms], range, q.slotMinutes);
   const grid = buildAvailabilityGrid({
@@ -174,7 +178,10 @@ export type FindTimesAnswer = MeetingTimeSuggestions & { engine: 'provider' | 'c
  * fail-closed free/busy. No suggestion at all is `unsatisfiable` with Graph's emptySuggestionsReason.
  */
 export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTimesRequest): Promise<FindTimesAnswer> {
-  checkRange(r.window);
+  rangeToInterval(r.window);
+  checkSpanDays('suggestionWindowDays', r.window.start, r.window.end, 'The search window is too long');
+  checkCount('suggestionAttendees', new Set(r.attendees.map((a) => a.email.toLowerCase())).size, 'Too many attendees');
+  checkCount('suggestionRooms', new Set((r.rooms ?? []).map((x) => x.toLowerCase())).size, 'Too many rooms');
   if (Date.parse(r.window.end) <= d.now().getTime()) {
     throw new AppError('unsatisfiable', 'The window has already passed.', { details: { reason: 'windowInPast' } });
   }

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Customer } from '../../domain/customers.js';
 import { AppError } from '../../domain/errors.js';
 import { summarizeCompleteness } from '../../domain/scheduling/freebusy.js';
+import { checkCount, checkSpanDays, SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { FreeBusyResult } from '../../domain/scheduling/types.js';
 import { internalDomains, isExternal, type CallerContext, type SchedulingDeps } from './context.js';
 import { opaqueRef, redact } from './privacy.js';
@@ -33,6 +34,20 @@ export interface MeetingInput {
 }
 
 const DEFAULT_TTL_HOURS = 72;
+const DAY_MS = 86_400_000;
+
+/**
+ * The stated limits of a meeting that is created or changed (422 `limit_exceeded`), checked before any provider call:
+ * its duration when it is new (`'new'`) or its times change, its attendees when it is new or they change.
+ */
+export function checkMeetingLimits(
+  m: { start: string; end: string; attendees: readonly unknown[] },
+  changed: readonly string[] | 'new',
+): void {
+  const touched = (f: string) => changed === 'new' || changed.includes(f);
+  if (touched('start') || touched('end')) checkSpanDays('meetingDays', m.start, m.end, 'The meeting is too long');
+  if (touched('attendees')) checkCount('meetingAttendees', m.attendees.length, 'Too many attendees');
+}
 
 export function attendeesOf(c: CallerContext, list: MeetingInput['attendees']): ProposalAttendee[] {
   const internal = internalDomains(c.tenant, c.connection.mailbox);
@@ -83,8 +98,11 @@ export async function buildPreview(
   const emails = p.attendees.map((a) => a.email);
   const schedules = [...emails, ...(p.room ? [p.room.email] : [])];
   let fb: FreeBusyResult | null = null;
+  // A meeting longer than a new one may be (an older event being changed) is previewed without free/busy: reading it
+  // over months would fan out into many provider calls.
+  const readable = Date.parse(p.end) - Date.parse(p.start) <= SCHEDULING_LIMITS.meetingDays * DAY_MS;
   try {
-    if (kind !== 'delete')
+    if (kind !== 'delete' && readable)
       fb = await c.provider.getFreeBusy({ schedules, start: p.start, end: p.end, intervalMinutes: 15 });
   } catch {
     fb = null; // the preview still shows the attendees; their availability is unknown

@@ -24,7 +24,14 @@ import {
   type CallerContext,
   type SchedulingDeps,
 } from './context.js';
-import { attendeesOf, contentOf, newMeetingId, saveProposal, type MeetingInput } from './proposal-builder.js';
+import {
+  attendeesOf,
+  checkMeetingLimits,
+  contentOf,
+  newMeetingId,
+  saveProposal,
+  type MeetingInput,
+} from './proposal-builder.js';
 import type {
   ApprovalResult,
   MeetingQuery,
@@ -104,6 +111,7 @@ export class SchedulingService {
   private async propose(c: CallerContext, input: MeetingInput, customer: Customer | null): Promise<ProposalRecord> {
     if (!(Date.parse(input.end) > Date.parse(input.start)))
       throw new AppError('bad_request', 'The meeting must end after it starts.');
+    checkMeetingLimits(input, 'new');
     const cal = await targetCalendar(this.d, c, input.calendarId);
     const room = input.room ? await this.roomOf(c, input.room) : null;
     const { subject, bodyHtml, sensitivity } = contentOf(c, input, customer);
@@ -269,6 +277,7 @@ export class SchedulingService {
     kind: 'update' | 'delete',
     payload: ProposalPayload,
   ): Promise<ChangeOutcome> {
+    checkMeetingLimits(payload, payload.changedFields);
     const internal = internalDomains(c.tenant, c.connection.mailbox);
     const everyone = [...m.attendees.map((a) => a.email), ...payload.attendees.map((a) => a.email)];
     const notifiesExternal = everyone.some((e) => e !== payload.room?.email && isExternal(e, internal));
