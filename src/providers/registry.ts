@@ -1,5 +1,6 @@
 // Chooses the CalendarProvider for a connection: by the connection's (or tenant's) provider type, or the mock in test mode.
 import type { ProviderType } from '../domain/calendar.js';
+import type { CallBudget } from '../domain/scheduling/limits.js';
 import { AppError } from '../domain/errors.js';
 import type { CalendarProvider } from '../ports/calendar-provider.js';
 import { createMockProvider, type MockCalendarWorld } from './mock/index.js';
@@ -11,6 +12,8 @@ export interface ProviderContext {
   connectionId: string;
   /** The mailbox address of the connection. */
   mailbox: string;
+  /** Provider calls the operation this provider serves may make (a scheduling request); unbounded without one (sync). */
+  callBudget?: CallBudget;
 }
 
 export type ProviderFactory = (ctx: ProviderContext) => CalendarProvider;

@@ -98,6 +98,7 @@ export function createGoogle(o: {
         token,
         mailbox: ctx.mailbox,
         roomsEnabled: true,
+        budget: ctx.callBudget,
         // Google's API has no working hours: the adapter answers the ones the user keeps in calbridge.
         workingHours: async () => (await workingHours.get(ctx.tenantId, ctx.userId))?.hours ?? null,
       }),

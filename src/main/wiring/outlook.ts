@@ -107,7 +107,14 @@ export function createOutlook(o: {
       adminScopes: () => adminScopes(ms),
     },
     createProvider: (ctx, token) =>
-      createMicrosoftProvider({ graphBaseUrl, transport, token, mailbox: ctx.mailbox, roomsEnabled: ms.roomsEnabled }),
+      createMicrosoftProvider({
+        graphBaseUrl,
+        transport,
+        token,
+        mailbox: ctx.mailbox,
+        roomsEnabled: ms.roomsEnabled,
+        budget: ctx.callBudget,
+      }),
     reportProviderErrors: true,
     allowedTenants: ms.allowedTenants,
     defaultAdminTenant: ms.authorityTenant,

@@ -3,6 +3,7 @@ import { calendarRoutes } from '../../http/routes/calendar.js';
 import { proposalRoutes } from '../../http/routes/proposals.js';
 import { templateRoutes } from '../../http/routes/templates.js';
 import { workingHoursRoutes } from '../../http/routes/working-hours.js';
+import { CallBudget } from '../../domain/scheduling/limits.js';
 import type { SchedulingDeps } from '../../services/scheduling/context.js';
 import { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { TemplateService } from '../../services/scheduling/templates.js';
@@ -27,7 +28,8 @@ function schedulingDeps(container: Container, opts: { publicUrl: () => string; c
     tenants: container.tenants,
     customers: container.customers,
     audit: container.audit,
-    providerFor: (type, ctx) => container.providers.forConnection(type, ctx),
+    // Every scheduling operation gets a provider of its own with a budget of provider calls (SCHEDULING_LIMITS).
+    providerFor: (type, ctx) => container.providers.forConnection(type, { ...ctx, callBudget: new CallBudget() }),
     connectUrl: (p) => `${base()}/api/integrations/${p === 'GOOGLE' ? 'google' : 'outlook'}/connect`,
     now: () => opts.clock.now(),
   };

@@ -2,6 +2,7 @@
 // budget, concurrency) through a fetch bridge; bearer token refreshed once on a 401; errors mapped once.
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { AppError } from '../../domain/errors.js';
+import type { CallBudget } from '../../domain/scheduling/limits.js';
 import type { HttpResponse, HttpTransport, TransportDecorator } from '../decorators/http.js';
 import { googleErrorInfo, isQuotaLimit, isRateLimit, mapGoogleError } from './errors.js';
 
@@ -17,6 +18,8 @@ export interface GoogleClientOptions {
   token: TokenSource;
   /** Whom requests are accounted to (per-user limits). */
   limitKey: string;
+  /** Spent before every HTTP call: the most calls this client makes; none: unbounded. */
+  budget?: CallBudget;
 }
 
 const IDEMPOTENT = 'x-calbridge-idempotent';
@@ -98,6 +101,7 @@ export class GoogleCalendarClient {
   ): Promise<T> {
     let token = await this.opts.token({ forceRefresh: false });
     for (let attempt = 0; ; attempt++) {
+      this.opts.budget?.spend(1);
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token}`,
         ...(opts.idempotent ? { [IDEMPOTENT]: '1' } : {}),

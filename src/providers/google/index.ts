@@ -1,5 +1,6 @@
 // Factory for the Google Calendar provider: one adapter per connected account, on a shared, decorated transport.
 import type { Agent } from 'undici';
+import type { CallBudget } from '../../domain/scheduling/limits.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
 import {
   compose,
@@ -56,6 +57,8 @@ export interface GoogleProviderOptions {
   conferencePoll?: GoogleAdapterOptions['conferencePoll'];
   /** The user's working hours kept by calbridge (see GoogleAdapterOptions.workingHours). */
   workingHours?: GoogleAdapterOptions['workingHours'];
+  /** Provider calls this provider may make in all (one scheduling operation); none: unbounded. */
+  budget?: CallBudget;
 }
 
 /** A CalendarProvider for one Google account. */
@@ -66,6 +69,7 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     transport: o.transport,
     token: o.token,
     limitKey: o.mailbox.toLowerCase(),
+    budget: o.budget,
   });
   return new GoogleCalendarAdapter(client, {
     mailbox: o.mailbox,

@@ -2,6 +2,7 @@
 // errors mapped once through mapGraphError, absolute @odata links kept on Graph's origin, and JSON $batch with
 // per-part retry of throttled/unavailable parts.
 import { AppError } from '../../domain/errors.js';
+import type { CallBudget } from '../../domain/scheduling/limits.js';
 import {
   realTiming,
   type HttpRequest,
@@ -32,6 +33,8 @@ export interface GraphClientOptions {
    */
   maxRetryWaitMs?: number;
   timing?: Timing;
+  /** Spent before every HTTP call (a $batch by its parts): the most calls this client makes; none: unbounded. */
+  budget?: CallBudget;
 }
 
 export interface GraphCall {
@@ -97,6 +100,7 @@ export class GraphClient {
       weight,
       idempotent: call.idempotent,
     });
+    this.opts.budget?.spend(weight);
     let token = await this.opts.token({ forceRefresh: false });
     let res = await this.opts.transport(req(token));
     if (res.status === 401 && isInvalidTokenError({ status: 401, body: res.body, headers: res.headers })) {
@@ -118,6 +122,8 @@ export class GraphClient {
    * Retry-After) until they succeed or the rounds run out — never dropped. Results are in the order of `calls`.
    */
   async batch(calls: GraphCall[]): Promise<HttpResponse[]> {
+    // Refused before any part is sent when the parts alone would spend more than the budget left.
+    this.opts.budget?.ensure(calls.length);
     const results: Array<HttpResponse | null> = calls.map(() => null);
     for (let start = 0; start < calls.length; start += this.batchSize) {
       const ids = calls.slice(start, start + this.batchSize).map((_, i) => start + i);

@@ -1,5 +1,6 @@
 // Factory for the Microsoft Graph provider: one adapter per connected mailbox, on a shared, decorated transport.
 import type { Agent } from 'undici';
+import type { CallBudget } from '../../domain/scheduling/limits.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
 import {
   compose,
@@ -49,6 +50,8 @@ export interface MicrosoftProviderOptions {
   mailbox: string;
   roomsEnabled: boolean;
   timing?: Timing;
+  /** Provider calls this provider may make in all (one scheduling operation); none: unbounded. */
+  budget?: CallBudget;
 }
 
 /** A CalendarProvider for one mailbox. */
@@ -59,6 +62,7 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     token: o.token,
     limitKey: o.mailbox.toLowerCase(),
     timing: o.timing,
+    budget: o.budget,
   });
   return new MicrosoftCalendarAdapter(graph, { mailbox: o.mailbox, roomsEnabled: o.roomsEnabled });
 }

@@ -2,6 +2,7 @@
 // pieces stitched per person; anything unreadable is `unknown`, never free.
 import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import { AppError } from '../../domain/errors.js';
+import { limitExceeded, SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { FreeBusyParams, FreeBusyResult, ScheduleAvailability } from '../../ports/calendar-provider.js';
 import type { GraphClient } from './client.js';
 import { mapGraphError } from './errors.js';
@@ -37,6 +38,9 @@ export async function getFreeBusy(graph: GraphClient, params: FreeBusyParams): P
   for (let i = 0; i < emails.length; i += MAX_SCHEDULES) groups.push(emails.slice(i, i + MAX_SCHEDULES));
   const spans = timeChunks(params.start, params.end, interval);
   const jobs = groups.flatMap((group) => spans.map((span) => ({ group, span })));
+  // However it is called, one free/busy read never sends more getSchedule calls than an operation may make.
+  if (jobs.length > SCHEDULING_LIMITS.providerCallsPerOperation)
+    throw limitExceeded('providerCallsPerOperation', jobs.length, 'Free/busy would need too many getSchedule calls');
   const responses = await graph.batch(
     jobs.map((j) => ({
       method: 'POST' as const,
