@@ -62,7 +62,7 @@ describe('Outlook connection over the HTTP API', () => {
     expect(s.scopes).toEqual(
       expect.arrayContaining([
         'Calendars.ReadWrite',
-        'Calendars.Read.Shared',
+        'Calendars.ReadWrite.Shared',
         'Mail.Send',
         'MailboxSettings.Read',
         'User.Read',

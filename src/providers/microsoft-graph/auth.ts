@@ -32,6 +32,8 @@ const WHY: Record<string, string> = {
     'Create, update and cancel the meetings calbridge schedules, and read events to keep them in sync.',
   'Calendars.Read': 'Read events to keep them in sync (read-only deployments).',
   'Calendars.Read.Shared': 'Read calendars teammates shared with the user (team views, delegates).',
+  'Calendars.ReadWrite.Shared':
+    'Read calendars teammates shared with the user, and book meetings in those they let the user edit (delegates).',
   'Mail.Send': 'Send meeting follow-ups and preparation briefs from the user’s mailbox.',
   'MailboxSettings.Read': 'Read the user’s time zone and working hours for scheduling.',
   'User.Read': 'Sign the user in and read their name and address.',
@@ -45,7 +47,7 @@ const WHY: Record<string, string> = {
 export function userScopes(s: Pick<MicrosoftAuthSettings, 'readOnly'>): ConsentScope[] {
   const graph = s.readOnly
     ? ['Calendars.Read', 'Calendars.Read.Shared', 'MailboxSettings.Read', 'User.Read']
-    : ['Calendars.ReadWrite', 'Calendars.Read.Shared', 'Mail.Send', 'MailboxSettings.Read', 'User.Read'];
+    : ['Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'Mail.Send', 'MailboxSettings.Read', 'User.Read'];
   return [...graph, 'offline_access', 'openid', 'profile'].map((scope) => ({
     scope,
     why: WHY[scope] ?? '',
@@ -166,6 +168,14 @@ export class MsalOAuthClient implements OAuthClient {
     return this.scopes.map((s) => qualify(s.scope));
   }
 
+  /**
+   * What a silent refresh asks for: one permission every tier holds. Entra answers with every Graph permission the
+   * user (or an administrator) consented to for the app, so nothing granted is lost; asking for the whole current set
+   * instead would fail with AADSTS65001 for each connection made before a permission was added to it (e.g.
+   * Calendars.ReadWrite.Shared), which must keep working until its user reconnects.
+   */
+  private readonly silentScopes = [qualify('User.Read')];
+
   /** The discovery document, fetched once per process and handed to every MSAL instance (no per-connection fetch). */
   private authorityMetadata(): Promise<string> {
     this.metadata ??= this.network
@@ -261,7 +271,7 @@ export class MsalOAuthClient implements OAuthClient {
       const app = await this.app(p.cache);
       const account = await app.getTokenCache().getAccountByHomeId(p.homeAccountId);
       if (!account) throw new AppError('reconnect_required', undefined, { details: { reason: 'no_tokens' } });
-      const r = await app.acquireTokenSilent({ account, scopes: this.requestScopes, forceRefresh: p.forceRefresh });
+      const r = await app.acquireTokenSilent({ account, scopes: this.silentScopes, forceRefresh: p.forceRefresh });
       return toTokens(r);
     } catch (e) {
       throw mapMsalError(e, 'silent');

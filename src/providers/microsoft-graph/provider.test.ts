@@ -39,8 +39,8 @@ async function harness(faults: FaultPatch | null, seed: number): Promise<Contrac
     roomEmail: special.room,
     noOnlineMeetings: await provider(special.noTeams),
     expireCursors: async () => t.emu.store.invalidateDeltaTokens(),
-    // calbridge asks Graph for Calendars.Read.Shared, not ReadWrite.Shared: writes go to an own secondary calendar
-    // here (writes to a calendar shared for writing are covered in shared-calendar-writes.test.ts).
+    // Writes go to an own secondary calendar here (writes to a calendar shared for writing, which need
+    // Calendars.ReadWrite.Shared, are covered in shared-calendar-writes.test.ts and test/e2e/permissions.test.ts).
     writableCalendar: async () => {
       const owner = t.emu.directory.getUser(ORGANIZER)!.id;
       return { id: t.emu.store.createCalendar(owner, { name: 'Contract secondary' }).id, sharedBy: null };

@@ -86,7 +86,7 @@ export function assertWritesGranted(d: SchedulingDeps, conn: CallerConnection, c
   if (missing === 'Calendars.ReadWrite.Shared')
     throw new AppError(
       'write_access_not_granted',
-      "Writing to a calendar someone shared with you needs the Microsoft Graph permission Calendars.ReadWrite.Shared, which this connection was not granted (calbridge asks Outlook users for Calendars.Read.Shared: shared calendars are read). Book the meeting in your own calendar and invite the calendar's owner instead.",
+      "Writing to a calendar someone shared with you needs the Microsoft Graph permission Calendars.ReadWrite.Shared, which this connection was not granted (it was made before calbridge asked for it, or with the read-only setting). Reconnect Outlook to grant it, or book the meeting in your own calendar and invite the calendar's owner.",
       { details: { ...details, calendarId: cal?.id ?? null } },
     );
   throw new AppError('write_access_not_granted', undefined, { details });
