@@ -42,7 +42,10 @@ export interface AuditEntry {
 
 export interface AuditStore {
   record(entry: AuditEntry): Promise<void>;
-  list(tenantId: string, opts: { limit: number; action?: string }): Promise<Array<AuditEntry & { id: number; createdAt: string }>>;
+  list(
+    tenantId: string,
+    opts: { limit: number; action?: string },
+  ): Promise<Array<AuditEntry & { id: number; createdAt: string }>>;
 }
 
 /** Opaque secret material of one connection (OAuth tokens, MSAL cache), encrypted at rest by the vault. */

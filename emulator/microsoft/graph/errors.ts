@@ -68,7 +68,5 @@ export function sendGraphError(req: FastifyRequest, reply: FastifyReply, err: Gr
   return reply
     .status(err.status)
     .header('content-type', 'application/json')
-    .send(
-      graphErrorBody(err.code, err.message, clientRequestId, err.status, requestId),
-    );
+    .send(graphErrorBody(err.code, err.message, clientRequestId, err.status, requestId));
 }
