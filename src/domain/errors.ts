@@ -58,6 +58,11 @@ export const ERROR_CODES = {
   invalid_state: { kind: 'bad_request', message: 'The OAuth state is invalid, expired or already used.' },
   oauth_failed: { kind: 'bad_request', message: 'The authorisation with the provider failed.' },
   tenant_not_allowed: { kind: 'forbidden', message: 'This organisation is not allowed to connect.' },
+  account_mismatch: {
+    kind: 'forbidden',
+    message:
+      'The account signed in at the provider is not the account of the calbridge user who started the connection (details.expected, details.got); nothing was connected. Sign in with your own account, or start the connection with allowOtherAccount: true.',
+  },
   unsatisfiable: { kind: 'unprocessable', message: 'The request cannot be satisfied.' },
   online_meeting_unavailable: {
     kind: 'unprocessable',

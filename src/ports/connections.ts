@@ -48,16 +48,25 @@ export interface OAuthStateRecord {
   nonceHash: string;
   verifierCiphertext: string;
   redirectAfter: string | null;
+  /** The initiator allowed signing in with an account other than their own (`allowOtherAccount` at connect). */
+  allowOtherAccount: boolean;
   expiresAt: Instant;
 }
+
+/** Why a state cannot be used; `wrong_provider`: it was issued for another provider's callback (and is left unused). */
+export type StateRejection = 'unknown' | 'used' | 'expired' | 'wrong_provider';
 
 export interface OAuthStateStore {
   create(input: Omit<OAuthStateRecord, 'id'>): Promise<void>;
   /**
-   * Marks the state with this hash used, atomically, when it is unused and not expired at `now`.
-   * Returns the record, or why it cannot be used.
+   * Marks the state with this hash used, atomically, when it was issued for `provider` and is unused and not expired
+   * at `now`. Returns the record, or why it cannot be used; a state of another provider is not marked used.
    */
-  consume(nonceHash: string, now: Date): Promise<OAuthStateRecord | { rejected: 'unknown' | 'used' | 'expired' }>;
+  consume(
+    nonceHash: string,
+    now: Date,
+    provider: ProviderType,
+  ): Promise<OAuthStateRecord | { rejected: StateRejection }>;
 }
 
 /** Encrypts small secrets bound to a purpose (PKCE verifiers bound to their state). PgTokenVault implements it. */

@@ -3,7 +3,13 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ProviderType } from '../domain/calendar.js';
 import type { ConnectedCalendar, Connection, ConnectionStatus } from '../domain/connections.js';
 import type { CalendarInfo } from '../ports/calendar-provider.js';
-import type { ConnectionInput, ConnectionStore, OAuthStateRecord, OAuthStateStore } from '../ports/connections.js';
+import type {
+  ConnectionInput,
+  ConnectionStore,
+  OAuthStateRecord,
+  OAuthStateStore,
+  StateRejection,
+} from '../ports/connections.js';
 import type { CalendarRow, ConnectionRow, DB, OauthStatesTable } from './schema.js';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -51,6 +57,7 @@ function toState(r: Selectable<OauthStatesTable>): OAuthStateRecord {
     nonceHash: r.nonce_hash,
     verifierCiphertext: r.verifier_ciphertext,
     redirectAfter: r.redirect_after,
+    allowOtherAccount: r.allow_other_account,
     expiresAt: iso(r.expires_at)!,
   };
 }
@@ -230,20 +237,26 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
         nonce_hash: input.nonceHash,
         verifier_ciphertext: input.verifierCiphertext,
         redirect_after: input.redirectAfter,
+        allow_other_account: input.allowOtherAccount,
         expires_at: input.expiresAt,
       })
       .execute();
   }
 
-  /** The callback knows no tenant yet: the state's hash (unguessable) is the lookup key; the row yields the tenant. */
+  /**
+   * The callback knows no tenant yet: the state's hash (unguessable) is the lookup key; the row yields the tenant. Only
+   * the callback of the provider the state was issued for spends it.
+   */
   async consume(
     nonceHash: string,
     now: Date,
-  ): Promise<OAuthStateRecord | { rejected: 'unknown' | 'used' | 'expired' }> {
+    provider: ProviderType,
+  ): Promise<OAuthStateRecord | { rejected: StateRejection }> {
     const row = await this.db
       .updateTable('oauth_states')
       .set({ used_at: now })
       .where('nonce_hash', '=', nonceHash)
+      .where('provider', '=', provider)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now)
       .returningAll()
@@ -251,10 +264,11 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
     if (row) return toState(row);
     const existing = await this.db
       .selectFrom('oauth_states')
-      .select(['used_at', sql<boolean>`expires_at <= ${now}`.as('expired')])
+      .select(['used_at', 'provider', sql<boolean>`expires_at <= ${now}`.as('expired')])
       .where('nonce_hash', '=', nonceHash)
       .executeTakeFirst();
     if (!existing) return { rejected: 'unknown' };
+    if (existing.provider !== provider) return { rejected: 'wrong_provider' };
     return { rejected: existing.used_at ? 'used' : 'expired' };
   }
 }

@@ -233,6 +233,8 @@ export interface OauthStatesTable {
   nonce_hash: string;
   verifier_ciphertext: string;
   redirect_after: string | null;
+  /** The initiator allowed signing in with another account than their own (migration 16). */
+  allow_other_account: Generated<boolean>;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
   created_at: Generated<Date>;

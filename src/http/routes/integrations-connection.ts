@@ -70,6 +70,12 @@ const connectBody = (prompts: ConnectionRoutesSpec['prompts']) =>
     {
       loginHint: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
       prompt: Type.Optional(Type.Union(prompts.map((p) => Type.Literal(p)))),
+      allowOtherAccount: Type.Optional(
+        Type.Boolean({
+          description:
+            "Accept a sign-in with an account other than the caller's own (their calbridge address or the account already connected); without it such a sign-in is refused with 403 account_mismatch and nothing is stored.",
+        }),
+      ),
     },
     { additionalProperties: false },
   );
@@ -102,7 +108,11 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
       async (req) =>
         service.connect(
           actorOf(req),
-          (req.body ?? {}) as { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' },
+          (req.body ?? {}) as {
+            loginHint?: string;
+            prompt?: 'select_account' | 'consent' | 'login';
+            allowOtherAccount?: boolean;
+          },
         ),
     );
     app.get(

@@ -120,6 +120,7 @@ export function wireConnections(spec: ConnectionWiringSpec): ConnectionWiring {
     events,
     now,
     providerFor: (conn) => factory(ctxOf(conn)),
+    userEmail: async (who) => (await container.tenants.getUser(who)).email,
     subscriptionIds: (conn) => subscriptionIdsOf(container.database.db, conn.tenantId, conn.id),
     allowedTenants: spec.allowedTenants,
     defaultAdminTenant: spec.defaultAdminTenant,

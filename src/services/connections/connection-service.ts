@@ -30,6 +30,8 @@ export interface ConnectionServiceDeps {
   providerFor: (conn: Connection) => CalendarProvider;
   /** Subscription ids to delete at disconnect. */
   subscriptionIds?: (conn: Connection) => Promise<string[]>;
+  /** The address of the calbridge user who started a flow: the account they may connect unless they allowed another. */
+  userEmail: (who: { tenantId: string; userId: string }) => Promise<string | null>;
   /** Entra tenant ids allowed to connect; empty = any. */
   allowedTenants: string[];
   /** The tenant segment for admin consent when the organisation is unknown (`organizations`). */
@@ -68,6 +70,7 @@ export class ConnectionService {
   private async newState(
     actor: Pick<Actor, 'tenantId' | 'userId'>,
     verifier: string,
+    allowOtherAccount = false,
   ): Promise<{ nonce: string; expiresAt: string }> {
     const nonce = newNonce();
     const hash = hashNonce(nonce);
@@ -79,25 +82,33 @@ export class ConnectionService {
       nonceHash: hash,
       verifierCiphertext: this.d.sealer.seal(verifier, hash),
       redirectAfter: null,
+      allowOtherAccount,
       expiresAt,
     });
     return { nonce, expiresAt };
   }
 
-  /** Starts the sign-in: a single-use state bound to the caller and a PKCE pair whose verifier is sealed. */
+  /**
+   * Starts the sign-in: a single-use state bound to the caller and to this provider, and a PKCE pair whose verifier is
+   * sealed. The callback accepts only the caller's own account (their calbridge address, or the account already
+   * connected) unless `allowOtherAccount` is set here.
+   */
   async connect(
     actor: Actor,
-    opts: { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login' } = {},
+    opts: { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login'; allowOtherAccount?: boolean } = {},
   ): Promise<ConnectResult> {
     const pkce = await this.d.oauth.createPkce();
-    const { nonce, expiresAt } = await this.newState(actor, pkce.verifier);
+    const allowOther = opts.allowOtherAccount === true;
+    const { nonce, expiresAt } = await this.newState(actor, pkce.verifier, allowOther);
     const authorizeUrl = await this.d.oauth.authorizeUrl({
       state: nonce,
       codeChallenge: pkce.challenge,
       loginHint: opts.loginHint,
       prompt: opts.prompt,
     });
-    await this.audit(actor.tenantId, actor.userId, `${this.slug}.connect_started`, undefined, {});
+    await this.audit(actor.tenantId, actor.userId, `${this.slug}.connect_started`, undefined, {
+      ...(allowOther ? { allowOtherAccount: true } : {}),
+    });
     return { authorizeUrl, expiresAt };
   }
 
@@ -114,14 +125,16 @@ export class ConnectionService {
   }
 
   /**
-   * The OAuth redirect. A bad, reused or expired state is `invalid_state` (nothing else happens); provider-side
-   * failures are recorded on the connection and the browser is sent to the settings page with the outcome.
+   * The OAuth redirect. A bad, reused or expired state, or one issued for another provider's callback (left unused),
+   * is `invalid_state` (nothing else happens); provider-side failures are recorded on the connection and the browser
+   * is sent to the settings page with the outcome. An account other than the initiator's is `account_mismatch` and
+   * nothing is stored, unless the initiator allowed it.
    */
   async callback(q: CallbackQuery): Promise<{ redirect: string }> {
     if (!q.state || !isWellFormedNonce(q.state))
       throw new AppError('invalid_state', undefined, { details: { reason: 'malformed' } });
     const hash = hashNonce(q.state);
-    const rec = await this.d.states.consume(hash, this.d.now());
+    const rec = await this.d.states.consume(hash, this.d.now(), this.provider);
     if ('rejected' in rec) throw new AppError('invalid_state', undefined, { details: { reason: rec.rejected } });
     const verifier = this.d.sealer.open(rec.verifierCiphertext, hash);
     const who = { tenantId: rec.tenantId, userId: rec.userId };
@@ -142,6 +155,7 @@ export class ConnectionService {
       await this.audit(who.tenantId, who.userId, `${this.slug}.tenant_rejected`, undefined, { providerTenantId: tid });
       throw new AppError('tenant_not_allowed', undefined, { details: { providerTenantId: tid } });
     }
+    if (!rec.allowOtherAccount) await this.assertOwnAccount(who, tokens.account.username);
     const conn = await this.d.connections.upsert({
       ...who,
       provider: this.provider,
@@ -173,6 +187,25 @@ export class ConnectionService {
     return {
       redirect: `${this.d.settingsPath}?connected=${this.slug}${unsupported ? '&status=unsupported_mailbox' : ''}`,
     };
+  }
+
+  /**
+   * The signed-in account must be the initiator's: their calbridge address, or the account of their existing
+   * connection (a reconnect). Otherwise `account_mismatch` (audited); the tokens just redeemed are dropped unstored.
+   */
+  private async assertOwnAccount(who: { tenantId: string; userId: string }, username: string): Promise<void> {
+    const got = username.trim().toLowerCase();
+    const expected = (await this.d.userEmail(who).catch(() => null))?.trim().toLowerCase() ?? null;
+    const existing = await this.d.connections.get(who.tenantId, who.userId, this.provider);
+    const accepted = [expected, existing?.accountEmail?.trim().toLowerCase() ?? null];
+    if (got && accepted.includes(got)) return;
+    const label = this.d.label ?? 'Outlook';
+    await this.audit(who.tenantId, who.userId, `${this.slug}.account_mismatch`, existing?.id, { expected, got });
+    throw new AppError(
+      'account_mismatch',
+      `The ${label} sign-in was made as ${got || 'an unnamed account'}, but this connection was started for ${expected ?? 'another account'}: nothing was connected. Sign in as ${expected ?? 'your own account'}, or start again with allowOtherAccount: true to connect a different account to your calbridge user.`,
+      { details: { expected, got: got || null, provider: this.provider } },
+    );
   }
 
   private async adminConsentDone(who: { tenantId: string; userId: string }, q: CallbackQuery) {

@@ -13,6 +13,7 @@ import * as m0010 from './0010_subscription_reauthorization.js';
 import * as m0012 from './0012_tenant_revisions.js';
 import * as m0014 from './0014_working_hours.js';
 import * as m0015 from './0015_calendar_access_lost.js';
+import * as m0016 from './0016_oauth_state_account.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_tenant_revisions': m0012,
   '0014_working_hours': m0014,
   '0015_calendar_access_lost': m0015,
+  '0016_oauth_state_account': m0016,
 };
