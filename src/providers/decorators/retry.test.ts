@@ -65,6 +65,24 @@ describe('retry', () => {
     expect(post.calls).toHaveLength(1);
   });
 
+  it('with added jitter waits every whole step, however small the random part (never a quick burst)', async () => {
+    const zero = (t: ReturnType<typeof fakeTiming>) => ({ ...t.timing, random: () => 0 });
+    const full = fakeTiming();
+    await retry({ timing: zero(full), baseDelayMs: 100, maxRetries: 4 })(scripted([429, 429, 429, 429]).transport)(GET);
+    expect(full.waits).toEqual([0, 0, 0, 0]);
+    const added = fakeTiming();
+    const s = scripted([429, 429, 429, 429, 429]);
+    const res = await retry({ timing: zero(added), baseDelayMs: 100, maxRetries: 4, maxDelayMs: 700, jitter: 'added' })(
+      s.transport,
+    )(GET);
+    expect(res.status).toBe(429);
+    // 100, 200, 400, then capped at maxDelayMs: at least 1,400 ms in all before giving up.
+    expect(added.waits).toEqual([100, 200, 400, 700]);
+    const half = fakeTiming();
+    await retry({ timing: half.timing, baseDelayMs: 100, jitter: 'added' })(scripted([503, 500]).transport)(GET);
+    expect(half.waits).toEqual([150, 250]);
+  });
+
   it('retries connection resets for idempotent requests and gives up after maxRetries', async () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     const s = scripted([reset, reset, reset]);

@@ -1,5 +1,6 @@
-// Retry decorator: honours Retry-After (seconds or HTTP date) on 429/503/504, exponential backoff with full jitter
-// for other 5xx and connection resets. Shaped like Microsoft's Graph SDK RetryHandler, as a transport wrapper.
+// Retry decorator: honours Retry-After (seconds or HTTP date) on 429/503/504, exponential backoff with jitter (full,
+// or added on top of the whole step as Google documents) for other 5xx and connection resets. Shaped like Microsoft's
+// Graph SDK RetryHandler, as a transport wrapper.
 // A Retry-After is never shortened: a wait longer than `maxWaitMs` is not slept in the request but surfaced as an
 // AppError carrying `retryAfterSeconds`, so a job can be rescheduled for then (src/services/sync/worker.ts).
 import { AppError } from '../../domain/errors.js';
@@ -24,6 +25,14 @@ export interface RetryOptions {
    * at once with `provider_throttled` (429) or `provider_unavailable` (503/504) carrying `retryAfterSeconds`.
    */
   maxWaitMs?: number;
+  /**
+   * How a backoff step is randomised. `full` (default, as Graph's SDK): a random wait up to the step, so a wait may be
+   * close to zero. `added` (Google's truncated exponential backoff: 2^n s plus up to 1 s): the whole step plus a
+   * random part of up to one base step, so the waits of `maxRetries` retries add up to at least
+   * `baseDelayMs × (2^maxRetries − 1)` (steps capped at `maxDelayMs`) and outlast a rate-limit window of that length
+   * instead of being spent inside it.
+   */
+  jitter?: 'full' | 'added';
   timing?: Timing;
   /** Called before each wait (telemetry, tests). */
   onRetry?: (info: { attempt: number; delayMs: number; status: number | null; url: string }) => void;
@@ -76,7 +85,12 @@ export function retry(opts: RetryOptions = {}): TransportDecorator {
   const base = opts.baseDelayMs ?? 250;
   const maxDelay = opts.maxDelayMs ?? 60_000;
   const maxWait = opts.maxWaitMs ?? 30_000;
-  const backoff = (attempt: number) => Math.round(timing.random() * Math.min(maxDelay, base * 2 ** attempt));
+  const backoff = (attempt: number) => {
+    const step = Math.min(maxDelay, base * 2 ** attempt);
+    return opts.jitter === 'added'
+      ? Math.min(maxDelay, step + Math.round(timing.random() * base))
+      : Math.round(timing.random() * step);
+  };
   return (next: HttpTransport) => async (req) => {
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse | null = null;

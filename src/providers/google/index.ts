@@ -36,8 +36,10 @@ export interface GoogleTransportOptions {
 export function createGoogleTransport(o: GoogleTransportOptions): HttpTransport {
   return compose(
     fetchTransport(o.agent),
-    // Google sends no Retry-After on rate limits and asks for exponential backoff: more, longer steps than Graph.
-    retry({ maxRetries: 8, baseDelayMs: 500, ...o.retry, timing: o.retry?.timing ?? o.timing }),
+    // Google sends no Retry-After on rate limits and asks for exponential backoff: more, longer steps than Graph, each
+    // waited whole with the jitter added (2^n steps + random), so 8 retries span at least 255 base steps and outlast
+    // the sliding rate-limit window rather than being spent inside it (full jitter can retry almost at once).
+    retry({ maxRetries: 8, baseDelayMs: 500, jitter: 'added', ...o.retry, timing: o.retry?.timing ?? o.timing }),
     requestBudget({ requests: o.budget, timing: o.timing }),
     concurrencyLimit(o.concurrency ?? 4),
     googleRateLimits,

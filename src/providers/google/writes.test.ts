@@ -1,5 +1,6 @@
 // The Google adapter against the Google emulator: writes go to the event's own calendar (secondary or shared by ACL),
-// only a 410 confirms a deletion, a Meet still being created is awaited, and a usage limit is not retried.
+// only a 410 confirms a deletion, a Meet still being created is awaited, a usage limit is not retried and a rate
+// limit is outwaited.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,5 +171,32 @@ describe('Google adapter writes', () => {
     const p = providerFor(ADELE, [], 40);
     await p.listCalendars();
     await expect(p.listCalendars()).resolves.toBeDefined();
+  });
+
+  it('outwaits a rate-limit window with its retries, even when every random part of the backoff is zero', async () => {
+    // One request a second for Adele. The retries wait 20, 40, … 640 ms whole (1,260 ms in all) plus their random
+    // part; with full jitter and a zero random part, the six retries would all be refused inside the same second.
+    emu.faults.update({
+      throttle: { enabled: true, requestsPerWindow: 1, windowSeconds: 1, status: 403, reason: 'rateLimitExceeded' },
+    });
+    try {
+      const timing = { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+      const p = createGoogleProvider({
+        apiBaseUrl: emu.baseUrl,
+        transport: createGoogleTransport({
+          agent,
+          retry: { maxRetries: 6, baseDelayMs: 20, timing: { ...timing, random: () => 0 } },
+        }),
+        token: async () => emu.oauth.mint(ADELE, emu.app.clientId, SCOPES),
+        mailbox: ADELE,
+        roomsEnabled: false,
+      });
+      await p.listCalendars();
+      emu.requestLog.reset();
+      await expect(p.listCalendars()).resolves.toBeDefined();
+      expect(emu.requestLog.list({ limit: 100 }).length).toBeGreaterThan(1);
+    } finally {
+      emu.faults.reset();
+    }
   });
 });
