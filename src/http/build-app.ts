@@ -10,7 +10,7 @@ import { AuthFailureLimiter, installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { loggerOptions } from './logging.js';
 import { schemaController } from './validation.js';
-import { ErrorResponse } from './schemas.js';
+import { ErrorResponse, addStandardErrors } from './schemas.js';
 import customerRoutes from './routes/customers.js';
 import healthRoutes from './routes/health.js';
 import meRoutes from './routes/me.js';
@@ -36,6 +36,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addSchema(ErrorResponse);
   installErrorHandling(app);
+  // Every documented route declares the errors the server answers on it whatever its handler does (400, 401, 413,
+  // 415, 429, 500 as they apply): OpenAPI lists every status a route can answer (test/e2e/openapi-truth.test.ts).
+  app.addHook('onRoute', function (route) {
+    addStandardErrors(route, this.hasContentTypeParser('application/json'));
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -35,7 +35,7 @@ function adminConsentRoute(service: ConnectionService) {
               expiresAt: Type.String(),
               scopes: Type.Array(Type.Object({ scope: Type.String(), why: Type.String(), adminOnly: Type.Boolean() })),
             }),
-            ...errors(),
+            ...errors(503),
           },
         },
       },

@@ -145,7 +145,7 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
           tags,
           summary: 'Approve: performs the proposal exactly once (repeats return the same result)',
           params: IdParams,
-          response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 412, 422) },
+          response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 412, 422, 503) },
         },
       },
       async (req) =>

@@ -133,6 +133,20 @@ export function syncRoutes(d: SyncRouteDeps) {
             security: [],
             summary: `Microsoft Graph ${kind === 'notifications' ? 'change' : 'lifecycle'} notifications`,
             querystring: Validation,
+            response: {
+              200: {
+                description: 'The subscription validation: the validationToken echoed as text.',
+                content: { 'text/plain': { schema: Type.String() } },
+              },
+              202: Type.Object(
+                { accepted: Type.Integer() },
+                { description: 'The batch is stored; the worker verifies each notification and queues the syncs.' },
+              ),
+              400: Type.Ref('ErrorResponse', { description: 'The body is not `{ value: [ notifications ] }`.' }),
+              413: Type.Ref('ErrorResponse', {
+                description: `A body over ${NOTIFICATION_BODY_LIMIT} bytes (payload_too_large) or more notifications than one batch may hold (notification_batch_too_large); nothing was processed.`,
+              }),
+            },
           },
         },
         async (req, reply) => {
@@ -161,6 +175,15 @@ export function syncRoutes(d: SyncRouteDeps) {
             security: [],
             summary: 'Google Calendar push notifications (events.watch channels)',
             params: GoogleParams,
+            response: {
+              200: Type.Object(
+                { accepted: Type.Boolean() },
+                {
+                  description:
+                    'Every push of a well-formed calendar id is answered 200 (Google retries other answers); accepted says whether a sync was queued.',
+                },
+              ),
+            },
           },
         },
         async (req, reply) => {

@@ -382,6 +382,12 @@ export interface Paths {
           selected: boolean;
           isDefault: boolean;
           canEdit: boolean;
+          accessLost: {
+            code: 'calendar_access_lost';
+            since: string;
+            providerAnswer: string | null;
+            message: string;
+          } | null;
           provider: 'MICROSOFT' | 'GOOGLE';
           connectionId: string;
           pollIntervalSeconds: number;
@@ -401,6 +407,61 @@ export interface Paths {
           queued: number;
           active: number;
         };
+      };
+    };
+  };
+  '/api/calendar/working-hours': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        workingHours: {
+          daysOfWeek: Array<'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday'>;
+          startTime: string;
+          endTime: string;
+          timeZone: string;
+        } | null;
+        source: 'provider' | 'calbridge' | 'default';
+        editable: boolean;
+        updatedAt: string | null;
+      };
+    };
+    put: {
+      params: never;
+      query: never;
+      body: {
+        daysOfWeek: Array<'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday'>;
+        startTime: string;
+        endTime: string;
+        timeZone: string;
+      };
+      response: {
+        workingHours: {
+          daysOfWeek: Array<'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday'>;
+          startTime: string;
+          endTime: string;
+          timeZone: string;
+        } | null;
+        source: 'provider' | 'calbridge' | 'default';
+        editable: boolean;
+        updatedAt: string | null;
+      };
+    };
+    delete: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        workingHours: {
+          daysOfWeek: Array<'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday'>;
+          startTime: string;
+          endTime: string;
+          timeZone: string;
+        } | null;
+        source: 'provider' | 'calbridge' | 'default';
+        editable: boolean;
+        updatedAt: string | null;
       };
     };
   };
@@ -687,6 +748,7 @@ export interface Paths {
       body: {
         loginHint?: string;
         prompt?: 'select_account' | 'consent';
+        allowOtherAccount?: boolean;
       };
       response: {
         authorizeUrl: string;
@@ -794,6 +856,7 @@ export interface Paths {
       body: {
         loginHint?: string;
         prompt?: 'select_account' | 'consent' | 'login';
+        allowOtherAccount?: boolean;
       };
       response: {
         authorizeUrl: string;
@@ -1134,7 +1197,9 @@ export interface Paths {
       params: { calendarId: string };
       query: never;
       body: never;
-      response: null;
+      response: {
+        accepted: boolean;
+      };
     };
   };
   '/api/webhooks/microsoft/lifecycle': {
