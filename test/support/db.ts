@@ -19,7 +19,17 @@ export async function createTestDatabase(opts: { target?: string; migrate?: bool
   if (serverUrl) {
     const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const database = await openDatabase({ url: serverUrl, dataDir: null, schema, poolSize: 4 });
-    if (migrate) await migrateToLatest(database.db, opts.target);
+    // The catalog lookups of the migrator can fail with "schema … does not exist" while another test drops its schema
+    // at the same moment (runs side by side on one server): such a failure is tried again, twice at most.
+    for (let attempt = 1; migrate; attempt++) {
+      try {
+        await migrateToLatest(database.db, opts.target);
+        break;
+      } catch (e) {
+        if (attempt >= 3 || !/does not exist/.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
     const close = database.close;
     return {
       ...database,
