@@ -124,11 +124,32 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     : new PgBoss({ ...common, connectionString, max: 4 });
   boss.on('error', onError);
   await boss.start();
+  /**
+   * pg-boss 10's `create_queue` inserts the queue row, then attaches a new partition to the job table, which adds
+   * the partition's foreign-key triggers on the queue table: two processes creating different queues at once each
+   * hold a row lock the other's trigger creation waits for, and PostgreSQL kills one with "deadlock detected" (seen
+   * when `serve --no-worker` and two workers start together on a fresh database). Creation is serialized across
+   * processes with a session advisory lock and skipped when the queue exists; PGlite has one process and one
+   * connection, so no lock there.
+   */
+  const createQueue = async (name: string, options: PgBoss.Queue) => {
+    if (await boss.getQueue(name)) return;
+    if (database.pglite) return boss.createQueue(name, options);
+    const key = `${schema}.calbridge-create-queue`;
+    await database.db.connection().execute(async (conn) => {
+      await sql`SELECT pg_advisory_lock(hashtext(${key}))`.execute(conn);
+      try {
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+      }
+    });
+  };
   const job = sql.table(`${schema}.job`);
   const scheduleTable = sql.table(`${schema}.schedule`);
   // Retries back off exponentially from 5 s with jitter: 5–10 s, 10–20, 20–40, 40–80, 80–160 s, then failed. pg-boss
   // 10 has no cap on the delay (pg-boss 12's retryDelayMax 300); with 5 retries the longest is 160 s anyway.
-  await boss.createQueue(SYNC_QUEUE, {
+  await createQueue(SYNC_QUEUE, {
     name: SYNC_QUEUE,
     policy: 'stately',
     retryLimit: 5,
@@ -137,7 +158,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     expireInSeconds: timeoutSeconds,
   });
   // standard: every batch is a job of its own; a failed one is retried (its processing is idempotent).
-  await boss.createQueue(NOTIFICATION_QUEUE, {
+  await createQueue(NOTIFICATION_QUEUE, {
     name: NOTIFICATION_QUEUE,
     policy: 'standard',
     retryLimit: 5,
@@ -148,7 +169,7 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
   const perMailbox = opts.perMailboxConcurrency ?? 2;
   const recurringQueue = async (name: string) =>
     // stately: one job waits and one runs, so occurrences that pile up behind a long run collapse into one.
-    boss.createQueue(name, { name, policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 3600 });
+    createQueue(name, { name, policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 3600 });
 
   // ---- calendar-sync: our fetch, heartbeat and completion on pg-boss's job table --------------------------------
   interface Running {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPgBossQueue, pgliteExecutor } from '../../src/jobs/pgboss-queue.js';
 import type { JobQueue, SyncJob } from '../../src/ports/jobs.js';
 import type { Database } from '../../src/stores/database.js';
+import { openDatabase } from '../../src/stores/database.js';
 import { createTestDatabase } from '../support/db.js';
 import { waitFor } from '../support/wait.js';
 
@@ -168,4 +169,39 @@ describe('pg-boss queue', () => {
     expect(old.rows.map((r) => Number(r.version))).toEqual([46]);
     if (db.schema !== 'public') await sql`DROP SCHEMA ${sql.id(`${s}_v46`)} CASCADE`.execute(db.db);
   });
+
+  // Seen in CI: `serve --no-worker` and two workers started together on a fresh database, and one worker died with
+  // "deadlock detected" inside pg-boss's create_queue. Each "process" here has its own pool on the same schema.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'sets up the same queues from several processes at once without a deadlock',
+    async () => {
+      const processes = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          openDatabase({ url: process.env.DATABASE_URL!, dataDir: null, schema: db.schema, poolSize: 4 }),
+        ),
+      );
+      try {
+        const names = ['token-refresh', 'retention', 'prep-briefs', 'health-reevaluation', 'sync-poll'];
+        const started = await Promise.all(
+          processes.map(async (p, i) => {
+            const q = await createPgBossQueue(p);
+            queues.push(q);
+            // Each process registers the recurring jobs in its own order, as roles do.
+            const order = i % 2 ? [...names].reverse() : names;
+            await Promise.all(order.map((n) => q.recurring(n, { everyMinutes: 5 }, async () => undefined)));
+            return q;
+          }),
+        );
+        expect(started).toHaveLength(4);
+        const made = await sql<{
+          name: string;
+        }>`SELECT name FROM ${sql.table(`${bossSchema()}.queue`)} ORDER BY name`.execute(db.db);
+        expect(made.rows.map((r) => r.name)).toEqual([...names, 'calendar-sync', 'graph-notifications'].sort());
+      } finally {
+        for (const q of queues.splice(0)) await q.stop();
+        for (const p of processes) await p.close();
+      }
+    },
+    60_000,
+  );
 });
