@@ -151,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && /(?:^|[/\\])(cli\.ts|calbridge(\.js)?)$/.test(process.argv[1]);
+const isEntry = process.argv[1] && /(?:^|[/\\])(cli\.[jt]s|calbridge(\.js)?)$/.test(process.argv[1]);
 if (isEntry) {
   const code = await main(process.argv.slice(2));
   // Long-running commands (serve, emulator) keep the process alive; the others exit with their code.

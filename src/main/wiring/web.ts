@@ -12,8 +12,15 @@ import type { RouteModule } from '../../http/app-deps.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import type { Container } from '../container.js';
 
+/** The package's root: the nearest folder above this file with a package.json (sources and dist/ alike). */
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** The web app's folder (sources) and where its build is cached. */
-export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../web');
+export const WEB_DIR = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'web');
 export const DIST_DIR = join(WEB_DIR, 'dist');
 export const STAMP = '.calbridge-build';
 
