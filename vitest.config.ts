@@ -1,10 +1,27 @@
 // Test runner configuration: unit tests beside the code, medium tests in test/medium, end-to-end in test/e2e.
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // The package's entry points (package.json "exports" → dist/) resolve to the sources, for the examples' tests.
+  resolve: {
+    alias: [
+      { find: /^calbridge\/providers\/(microsoft|google|mock)$/, replacement: here('./src/entry/providers-$1.ts') },
+      { find: /^calbridge\/(ports|oauth|vault)$/, replacement: here('./src/entry/$1.ts') },
+      { find: /^calbridge\/emulator$/, replacement: here('./emulator/index.ts') },
+    ],
+  },
   test: {
-    include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'emulator/**/*.test.ts',
+      'test/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'examples/**/*.test.ts',
+    ],
     pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on the 2-core CI machine, where most test files
     // spend their time waiting on HTTP, timers and child processes rather than on the CPU. Two at least.
