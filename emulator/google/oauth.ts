@@ -1,6 +1,6 @@
 // Google OAuth 2.0 / OpenID Connect: authorization (consent page or auto-consent with login_hint, PKCE S256/plain),
 // token endpoint (authorization_code, refresh_token; invalid_grant on revocation), revoke, userinfo, discovery, JWKS.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type webcrypto } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { GApp, GUser } from './model.js';
@@ -74,7 +74,7 @@ export class OAuthState {
   private refresh = new Map<string, Grant>();
   autoConsent: boolean;
   accessTokenSeconds: number;
-  key!: { privateKey: CryptoKey; jwk: JWK };
+  key!: { privateKey: webcrypto.CryptoKey; jwk: JWK };
 
   constructor(
     readonly now: () => number,
