@@ -27,7 +27,35 @@ import { meetingValues } from './sync-store.js';
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 const BUSY = new Set(['busy', 'tentative', 'oof', 'workingElsewhere']);
 
-function toView(r: MeetingRow): MeetingView {
+/** The columns a MeetingView needs; the body is read as its first BODY_PREFIX characters (enough for a preview). */
+const BODY_PREFIX = 16_384;
+const VIEW_COLUMNS = [
+  'id',
+  'user_id',
+  'calendar_id',
+  'provider',
+  'provider_event_id',
+  'provider_change_key',
+  'ical_uid',
+  'subject',
+  'start_at',
+  'end_at',
+  'time_zone',
+  'is_all_day',
+  'organizer',
+  'attendees',
+  'location',
+  'online_meeting',
+  'show_as',
+  'sensitivity',
+  'is_cancelled',
+  'event_type',
+  'customer_id',
+  'origin',
+] as const;
+type ViewRow = Pick<MeetingRow, (typeof VIEW_COLUMNS)[number] | 'body'>;
+
+function toView(r: ViewRow): MeetingView {
   return {
     id: r.id,
     userId: r.user_id,
@@ -72,10 +100,20 @@ export class PgMeetingStore implements MeetingStore {
     if (q.end) base = base.where('start_at', '<', new Date(q.end));
     if (q.calendarId) base = base.where('calendar_id', '=', q.calendarId);
     if (q.customerId) base = base.where('customer_id', '=', q.customerId);
-    const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('start_at').orderBy('id').limit(q.limit).offset(q.offset).execute(),
-      base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-    ]);
+    // Only the columns the view shows, and of an HTML body only its beginning (bodies can be large and the list
+    // shows a 255-character preview).
+    const rows = await base
+      .select(VIEW_COLUMNS)
+      .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
+      .orderBy('start_at')
+      .orderBy('id')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    // A short page (not past the end) is the last one: the total is known without counting.
+    if (rows.length < q.limit && (rows.length > 0 || q.offset === 0))
+      return { items: rows.map(toView), total: q.offset + rows.length };
+    const count = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
     return { items: rows.map(toView), total: Number(count.n) };
   }
 

@@ -339,6 +339,36 @@ describe('proposals', () => {
 });
 
 describe('events API', () => {
+  it('pages through a range with the right total on every page, and previews a long body', async () => {
+    const day = '2026-05-12';
+    const long = `<p>${'Notes on the renewal. '.repeat(2000)}</p>`;
+    const ids: string[] = [];
+    for (const [i, hh] of ['09', '10', '11'].entries()) {
+      const p = await propose({
+        subject: `Paging ${i}`,
+        bodyHtml: i === 0 ? long : '<p>Short</p>',
+        attendees: [{ email: 'megan@contoso.com' }],
+        room: null,
+        start: at(`${hh}:00`, day),
+        end: at(`${hh}:30`, day),
+      });
+      const a = await call(h.csm, 'POST', `/api/proposals/${p.body.id}/approve`);
+      ids.push(a.body.result.meetingId as string);
+    }
+    const page = (offset: number) =>
+      call(h.csm, 'GET', `/api/calendar/events?start=${day}T00:00:00Z&end=${day}T23:59:00Z&limit=2&offset=${offset}`);
+    const first = await page(0);
+    expect(first.body).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(first.body.items.map((e: { id: string }) => e.id)).toEqual(ids.slice(0, 2));
+    expect(first.body.items[0].bodyPreview).toMatch(/^Notes on the renewal\. Notes/);
+    expect(first.body.items[0].bodyPreview.length).toBe(255);
+    const last = await page(2);
+    expect(last.body).toMatchObject({ total: 3, offset: 2 });
+    expect(last.body.items.map((e: { id: string }) => e.id)).toEqual(ids.slice(2));
+    const past = await page(4);
+    expect(past.body).toMatchObject({ total: 3, offset: 4, items: [] });
+  });
+
   it('lists synced meetings with range and customer filters and paging; internal changes apply directly', async () => {
     const p = await propose({
       attendees: [{ email: 'megan@contoso.com' }],
