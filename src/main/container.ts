@@ -1,5 +1,6 @@
 // The composition root: opens the database, runs migrations, builds stores, services and the provider registry.
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../ports/clock.js';
 import type { Config } from '../config/config.js';
 import { decodeKey } from '../config/config.js';
 import { compileRegex, keywordTokens } from '../domain/detection/patterns.js';
@@ -63,7 +64,7 @@ export function loadKeyring(config: Config): { keyring: Keyring; keyFile: string
  */
 export async function createContainer(
   config: Config,
-  opts: { database?: Database; migrate?: boolean } = {},
+  opts: { database?: Database; migrate?: boolean; clock?: Clock } = {},
 ): Promise<Container> {
   const database =
     opts.database ??
@@ -77,7 +78,12 @@ export async function createContainer(
   const vault = new PgTokenVault(database.db, keyring);
   const audit = new PgAuditStore(database.db);
   const tenantStore = new PgTenantStore(database.db);
-  const tenants = new TenantService(tenantStore, audit, { allowLoopback: config.allowLoopbackWebhooks });
+  const tenants = new TenantService(
+    tenantStore,
+    audit,
+    { allowLoopback: config.allowLoopbackWebhooks },
+    opts.clock ?? systemClock,
+  );
   const customers = new CustomerService(new PgCustomerStore(database.db), audit, validateSubjectPattern);
   const mockWorld = new MockCalendarWorld();
   const providers = new ProviderRegistry({ testMode: config.testMode, mockWorld, factories: {} });

@@ -88,6 +88,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const container = await createContainer(config, {
     ...(overrides.database ? { database: overrides.database } : {}),
     migrate: overrides.migrate ?? !overrides.database,
+    clock,
   });
 
   // Where this server is reached: PUBLIC_BASE_URL, else the address it listens on.

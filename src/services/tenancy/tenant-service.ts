@@ -4,6 +4,7 @@ import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
 import type { AuditStore, TenantStore } from '../../ports/stores.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
 import { checkSettingsPatch } from './settings.js';
 import type { WebhookUrlPolicy } from './webhook-url.js';
 
@@ -12,12 +13,23 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/**
+ * How long a verified API key's caller is remembered in this process: requests within it skip the key lookup. A key
+ * revoked in the database stops working in every process within this time.
+ */
+export const CALLER_CACHE_MS = 10_000;
+/** Callers remembered at most (the cache starts afresh beyond). */
+const CALLER_CACHE_SIZE = 10_000;
+
 export class TenantService {
+  private readonly callers = new Map<string, { actor: Actor; until: number }>();
+
   constructor(
     private readonly tenants: TenantStore,
     private readonly audit: AuditStore,
     /** Which webhook URLs a tenant may set (default: https to public addresses only). */
     private readonly webhookUrls: WebhookUrlPolicy = { allowLoopback: false },
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async createTenant(input: {
@@ -109,8 +121,15 @@ export class TenantService {
   async authenticate(authorization: string | undefined): Promise<Actor> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!m) throw new AppError('unauthenticated');
-    const actor = await this.tenants.findActorByKeyHash(hashApiKey(m[1]!));
+    const hash = hashApiKey(m[1]!);
+    const now = this.clock.now().getTime();
+    const known = this.callers.get(hash);
+    if (known && known.until > now) return known.actor;
+    this.callers.delete(hash);
+    const actor = await this.tenants.findActorByKeyHash(hash);
     if (!actor) throw new AppError('unauthenticated');
+    if (this.callers.size >= CALLER_CACHE_SIZE) this.callers.clear();
+    this.callers.set(hash, { actor, until: now + CALLER_CACHE_MS });
     return actor;
   }
 }
