@@ -32,7 +32,8 @@ describe.skipIf(!!serverUrl)('the packed calbridge package', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'calbridge-pack-'));
     if (!isBuildFresh()) await buildWebApp();
-    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], root);
+    // The same build script as the Dockerfile's (npm run build: a clean dist/ from tsconfig.build.json).
+    run('npm', ['run', 'build', '--silent'], root);
     const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], root)) as [
       { filename: string },
     ];
@@ -140,6 +141,25 @@ describe.skipIf(!!serverUrl)('the packed calbridge package', () => {
     expect(out).toContain('worker');
   });
 
+  it('builds the image with scripts that exist and deploys commands the built calbridge has', () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const used = [...dockerfile.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
+    expect(used).toEqual(expect.arrayContaining(['build', 'build:web']));
+    for (const name of used) expect(scripts[name], `npm run ${name}`).toBeDefined();
+    const render = readFileSync(join(root, 'render.yaml'), 'utf8');
+    const commands = [...render.matchAll(/(?:dockerCommand|preDeployCommand): node bin\/calbridge\.js ([\w-]+)/g)].map(
+      (m) => m[1]!,
+    );
+    expect(commands.sort()).toEqual(['migrate', 'serve', 'worker']);
+    for (const c of commands) {
+      const help = run(process.execPath, [join(consumer, 'node_modules', '.bin', 'calbridge'), c, '--help'], consumer);
+      expect(help).toContain(`Usage: calbridge ${c}`);
+    }
+  });
+
   it('type-checks a TypeScript consumer against the shipped .d.ts', () => {
     writeFileSync(
       join(consumer, 'consumer.ts'),
@@ -208,9 +228,10 @@ describe.skipIf(!!serverUrl)('the packed calbridge package', () => {
     expect(lint).toMatch(/All good/);
     const types = run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii'], root);
     // attw exits non-zero on any problem outside the ignored CommonJS and node10 resolutions (run() throws then).
-    for (const entry of Object.keys(pkg.exports).filter((k) => !k.endsWith('.json')))
-      expect(types).toContain(
-        `"${entry === '.' ? 'calbridge' : `calbridge/${entry.slice(2)}`}"\nnode16 (from ESM): 🟢 (ESM)`,
-      );
+    const flat = types.replace(/\s+/g, ' ');
+    for (const entry of Object.keys(pkg.exports).filter((k) => !k.endsWith('.json'))) {
+      const name = entry === '.' ? 'calbridge' : `calbridge/${entry.slice(2)}`;
+      expect(flat).toContain(`"${name}" node16 (from ESM): 🟢 (ESM) bundler: 🟢`);
+    }
   }, 120_000);
 });
