@@ -1,19 +1,17 @@
 // The Google emulator's calendars beyond the primary one: secondary calendars (calendars.insert/delete), sharing by
 // ACL with calendarList accessRole, events written through a shared calendar, Meet creation that stays pending, and
 // usage limits that are not throttling.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
+import type { RunningGoogleEmulator } from './server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from './testing.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 
 const ADELE = 'adele.vance@contoso.com';
 const MEGAN = 'megan.bowen@contoso.com';
@@ -39,14 +37,11 @@ const at = (h: number) => ({
 const calPath = (id: string) => `/calendars/${encodeURIComponent(id)}`;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-gemu-cals-'));
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator();
+  ({ emu, agent } = harness);
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 afterEach(() => {
   emu.faults.reset();

@@ -1,19 +1,17 @@
 // The Google emulator as the Calendar API v3 reference and Google's OAuth 2.0 pages describe it, beyond the shared
 // examples: the front end's error bodies, push channel errors, conditional requests, calendarList incremental sync,
 // deleted events (kept details, undelete, cancelled instances), and the token and revocation endpoints' errors.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
+import type { RunningGoogleEmulator } from './server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from './testing.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 
 const ADELE = 'adele.vance@contoso.com';
 const MEGAN = 'megan.bowen@contoso.com';
@@ -61,15 +59,12 @@ const at = () => {
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-gemu-fidelity-'));
   // Google's rules, not the loopback mode: watch addresses must be https.
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator();
+  ({ emu, agent } = harness);
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('Google emulator: error bodies of the front end', () => {

@@ -1,11 +1,9 @@
 // The Google emulator's parity surfaces: Calendar settings (the time zone; no working hours), Gmail messages.send
 // with its outbox, and scopes enforced per method as the Calendar v3 discovery document lists them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
+import type { RunningGoogleEmulator } from './server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from './testing.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -14,7 +12,7 @@ const S = 'https://www.googleapis.com/auth/';
 const LYNNE = 'lynne.robbins@contoso.com';
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 
 async function call(token: string, method: string, path: string, json?: unknown) {
   const res = await fetch(`${emu.baseUrl}${path}`, {
@@ -38,14 +36,11 @@ const insufficient = (r: { status: number; json: Json | null }) => {
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-gemu-parity-'));
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator();
+  ({ emu, agent } = harness);
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('Google emulator: settings', () => {

@@ -3,20 +3,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundaryOf, parseHttpMessage, splitMultipart } from './batch.js';
-import { startGoogleEmulator, type RunningGoogleEmulator } from './server.js';
+import type { RunningGoogleEmulator } from './server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from './testing.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 const REDIRECT = 'http://localhost:3000/api/integrations/google/callback';
 
 const req = async (
@@ -81,15 +79,12 @@ const redeem = (code: string, verifier?: string) =>
   });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-gemu-test-'));
   // The push test's receiver is plain http on loopback: the explicit loopback mode (Google requires https).
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, seed: 3, allowHttpNotifications: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator({ seed: 3, allowHttpNotifications: true, minimalSeed: false });
+  ({ emu, agent } = harness);
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('Google emulator', () => {

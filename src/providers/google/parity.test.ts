@@ -1,12 +1,10 @@
 // The Google adapter against the Google emulator, where Google users lagged Outlook users: working hours (Google's
 // API has none: calbridge's, or a default in the Calendar time zone), prep-brief mail through Gmail, and the
 // read-only scope tier (reads and free/busy work, writes say what is missing).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type RunningGoogleEmulator } from '../../../emulator/google/server.js';
+import type { RunningGoogleEmulator } from '../../../emulator/google/server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from '../../../emulator/google/testing.js';
 import type { WorkingHours } from '../../domain/calendar.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
 import { createGoogleProvider, createGoogleTransport } from './index.js';
@@ -19,7 +17,7 @@ const READ_ONLY = ['openid', 'email', `${S}calendar.readonly`, `${S}calendar.fre
 
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 
 const transport = () => createGoogleTransport({ agent, retry: { maxRetries: 2, baseDelayMs: 1 } });
 function providerFor(scopes: string[], kept: WorkingHours | null = null): CalendarProvider {
@@ -41,14 +39,11 @@ const errorOf = (p: Promise<unknown>) =>
 const WEEK = { start: '2031-03-03T00:00:00Z', end: '2031-03-08T00:00:00Z' }; // Monday to Friday
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-google-parity-'));
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator();
+  ({ emu, agent } = harness);
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 describe('Google working hours', () => {

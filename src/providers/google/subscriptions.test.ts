@@ -1,11 +1,9 @@
 // The Google adapter's watch channels against the Google emulator: Google never accepts a channel id twice in a
 // project (also after channels.stop), so a renewal stops the channel and opens a new one under a new id.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type RunningGoogleEmulator } from '../../../emulator/google/server.js';
+import type { RunningGoogleEmulator } from '../../../emulator/google/server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from '../../../emulator/google/testing.js';
 import { isAppError } from '../../domain/errors.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
 import { createGoogleProvider, createGoogleTransport } from './index.js';
@@ -15,14 +13,13 @@ const DAY = 86_400_000;
 
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 let provider: CalendarProvider;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-google-subs-'));
   // Google's rules (no loopback http mode): addresses must be https.
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator();
+  ({ emu, agent } = harness);
   const token = emu.oauth.mint(ADELE, emu.app.clientId, ['https://www.googleapis.com/auth/calendar']);
   provider = createGoogleProvider({
     apiBaseUrl: emu.baseUrl,
@@ -33,9 +30,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 const channelIds = () => [...emu.channels.active.values()].filter((c) => c.calendarId === ADELE).map((c) => c.id);

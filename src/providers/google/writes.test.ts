@@ -1,12 +1,10 @@
 // The Google adapter against the Google emulator: writes go to the event's own calendar (secondary or shared by ACL),
 // only a 410 confirms a deletion, a Meet still being created is awaited, a usage limit is not retried and a rate
 // limit is outwaited.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGoogleEmulator, type RunningGoogleEmulator } from '../../../emulator/google/server.js';
+import type { RunningGoogleEmulator } from '../../../emulator/google/server.js';
+import { startGoogleTestEmulator, type GoogleTestEmulator } from '../../../emulator/google/testing.js';
 import type { EventDraft } from '../../domain/calendar.js';
 import { isAppError } from '../../domain/errors.js';
 import type { CalendarProvider } from '../../ports/calendar-provider.js';
@@ -18,7 +16,7 @@ const SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar'];
 
 let emu: RunningGoogleEmulator;
 let agent: Agent;
-let dir: string;
+let harness: GoogleTestEmulator;
 let slot = 0;
 
 /** A provider for `login` whose Meet polling records its sleeps instead of waiting. */
@@ -64,14 +62,11 @@ const errorOf = (p: Promise<unknown>) =>
   );
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cb-google-writes-'));
-  emu = await startGoogleEmulator({ port: 0, dataDir: dir, quiet: true, minimalSeed: true, autoConsent: true });
-  agent = new Agent({ connect: { ca: emu.caPem } });
+  harness = await startGoogleTestEmulator({ autoConsent: true });
+  ({ emu, agent } = harness);
 });
 afterAll(async () => {
-  await emu?.close();
-  await agent?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await harness?.close();
 });
 afterEach(() => {
   emu.faults.reset();
