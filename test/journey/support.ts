@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { createCalbridgeClient } from '../../src/client/index.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'bin', 'calbridge.js');
@@ -161,27 +162,33 @@ export async function calbridgeJson<T>(args: string[], env: NodeJS.ProcessEnv): 
 export const trusting = (caFile: string) => new Agent({ connect: { ca: readFileSync(caFile, 'utf8') } });
 
 /** The calbridge REST API as a platform back end calls it with an API key. */
+/**
+ * The platform's view of the API: calbridge/client (the package's REST client) with one API key. Retries are off so
+ * every answer the journey checks is the first one.
+ */
 export function apiClient(baseUrl: string, apiKey: string) {
+  const client = createCalbridgeClient({ baseUrl, apiKey, retries: 0 });
+  // Journeys name concrete paths (ids filled in): the client's untyped `request` sends them as they are.
+  const request = client.request as unknown as (
+    method: string,
+    path: string,
+    init: { body?: unknown },
+  ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    const r = await request(method.toLowerCase(), path, body === undefined ? {} : { body });
+    return { status: r.response.status, body: (r.data ?? r.error ?? null) as T };
   };
   return {
     call,
-    /** The answer body; throws unless 2xx. */
+    /** The answer body; throws unless 2xx (CalbridgeApiError, with the stable code). */
     async ok<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const r = await call<T>(method, path, body);
-      if (r.status < 200 || r.status >= 300)
-        throw new Error(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 400)}`);
-      return r.body;
+      return client.ok<T>(
+        request(method.toLowerCase(), path, body === undefined ? {} : { body }) as Promise<{
+          data?: T;
+          error?: unknown;
+          response: Response;
+        }>,
+      );
     },
   };
 }
