@@ -9,6 +9,8 @@ export interface TenantStore {
   updateSettings(id: string, settings: TenantSettings): Promise<Tenant>;
   createUser(input: { tenantId: string; email: string; displayName?: string | null; timeZone?: string }): Promise<User>;
   getUser(tenantId: string, userId: string): Promise<User | null>;
+  /** The user and their tenant, read together. */
+  getCaller(tenantId: string, userId: string): Promise<{ user: User; tenant: Tenant } | null>;
   findUserByEmail(tenantId: string, email: string): Promise<User | null>;
   listUsers(tenantId: string): Promise<User[]>;
   /** Stores only the hash of the key. */

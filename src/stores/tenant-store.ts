@@ -75,6 +75,43 @@ export class PgTenantStore implements TenantStore {
     return row ? toUser(row) : null;
   }
 
+  /** The user and their tenant in one statement (what every `/api/me` asks). */
+  async getCaller(tenantId: string, userId: string) {
+    const row = await this.db
+      .selectFrom('users as u')
+      .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+      .select([
+        'u.id as user_id',
+        'u.email',
+        'u.display_name',
+        'u.time_zone',
+        't.name as tenant_name',
+        't.calendar_provider',
+        't.settings',
+        't.created_at as tenant_created_at',
+      ])
+      .where('u.tenant_id', '=', tenantId)
+      .where('u.id', '=', userId)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      user: toUser({
+        id: row.user_id,
+        tenant_id: tenantId,
+        email: row.email,
+        display_name: row.display_name,
+        time_zone: row.time_zone,
+      } as UserRow),
+      tenant: toTenant({
+        id: tenantId,
+        name: row.tenant_name,
+        calendar_provider: row.calendar_provider,
+        settings: row.settings,
+        created_at: row.tenant_created_at,
+      } as TenantRow),
+    };
+  }
+
   async findUserByEmail(tenantId: string, email: string) {
     const row = await this.db
       .selectFrom('users')

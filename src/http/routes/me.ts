@@ -46,8 +46,7 @@ export default async function meRoutes(app: FastifyInstance, deps: AppDeps): Pro
     { schema: { tags: ['tenant'], summary: 'The calling user and tenant', response: { 200: Me, ...errors() } } },
     async (req) => {
       const actor = actorOf(req);
-      const [user, tenant] = await Promise.all([deps.tenants.getUser(actor), deps.tenants.getTenant(actor.tenantId)]);
-      return { user, tenant };
+      return deps.tenants.getCaller(actor);
     },
   );
   app.patch(

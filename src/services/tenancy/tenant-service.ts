@@ -91,6 +91,13 @@ export class TenantService {
     return u;
   }
 
+  /** The caller's user and tenant (one read). */
+  async getCaller(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<{ user: User; tenant: Tenant }> {
+    const c = await this.tenants.getCaller(actor.tenantId, actor.userId);
+    if (!c) throw new AppError('not_found', 'No such user.');
+    return c;
+  }
+
   listUsers(tenantId: string): Promise<User[]> {
     return this.tenants.listUsers(tenantId);
   }
