@@ -3,6 +3,7 @@
 // It adds what every caller would otherwise write: the API key, retries on 429 and 503 that honour Retry-After,
 // errors as one class carrying the stable code, and a pager for the offset-paged lists.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
+import { retryAfterMs as parseRetryAfter } from '../domain/retry-after.js';
 import type { components, paths } from './api.gen.js';
 
 export type { components, paths };
@@ -46,13 +47,7 @@ export type CalbridgeClient = Client<paths> & {
 const RETRIED = new Set([429, 503]);
 
 /** The wait a Retry-After asks for (seconds or an HTTP date), or null when there is none. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
+export const retryAfterMs = (header: string | null, now = Date.now()): number | null => parseRetryAfter(header, now);
 
 export function createCalbridgeClient(o: CalbridgeClientOptions): CalbridgeClient {
   const retries = o.retries ?? 3;

@@ -4,6 +4,7 @@
 // A Retry-After is never shortened: a wait longer than `maxWaitMs` is not slept in the request but surfaced as an
 // AppError carrying `retryAfterSeconds`, so a job can be rescheduled for then (src/services/sync/worker.ts).
 import { AppError } from '../../domain/errors.js';
+import { retryAfterMs } from '../../domain/retry-after.js';
 import {
   realTiming,
   type HttpRequest,
@@ -38,16 +39,9 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; status: number | null; url: string }) => void;
 }
 
-const RETRY_AFTER_STATUSES = new Set([429, 503, 504]);
+export { retryAfterMs };
 
-/** `Retry-After` in ms: delta-seconds (fractions allowed) or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(value: string | null, now: number): number | null {
-  if (value === null || value.trim() === '') return null;
-  const v = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
+const RETRY_AFTER_STATUSES = new Set([429, 503, 504]);
 
 /** Whether a failure may be retried: 429/503 always (the server did not act), anything else only for idempotent requests. */
 function retriable(req: HttpRequest, status: number | null): boolean {
