@@ -68,6 +68,10 @@ export interface Config {
   rateLimitTenantPerMinute: number;
   /** Failed authentications one client address may make per minute before it is refused (429) until the minute ends. */
   authFailuresPerMinute: number;
+  /** A browser session ends after this many minutes without a request (SESSION_IDLE_MINUTES, default 8 hours). */
+  sessionIdleMinutes: number;
+  /** A browser session ends this many hours after sign-in whatever its use (SESSION_MAX_HOURS, default 7 days). */
+  sessionMaxHours: number;
   /** Minutes between scheduled re-evaluations of every customer's engagement score; 0 turns them off. */
   healthReevaluationMinutes: number;
   /** Seconds between passes of a worker's interval jobs (webhook and e-mail deliveries, prep briefs). */
@@ -220,6 +224,8 @@ export function loadConfig(env: Env = process.env): Config {
     // default: five keys' worth, so raising the per-key limit raises the tenant's with it
     rateLimitTenantPerMinute: int(env, 'RATE_LIMIT_TENANT_PER_MINUTE', 5 * rateLimitPerMinute, 1, 10_000_000),
     authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 480, 5, 43_200),
+    sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 168, 1, 8_760),
     healthReevaluationMinutes: int(env, 'HEALTH_REEVALUATION_MINUTES', 60, 0, 10_080),
     jobTickSeconds: int(env, 'CALBRIDGE_JOB_TICK_SECONDS', 15, 1, 3600),
     // pg-boss 10 refuses expiries of 24 hours or more
@@ -278,6 +284,8 @@ export const ENV_VARS = [
   'RATE_LIMIT_PER_MINUTE',
   'RATE_LIMIT_TENANT_PER_MINUTE',
   'AUTH_FAILURES_PER_MINUTE',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_MAX_HOURS',
   'HEALTH_REEVALUATION_MINUTES',
   'CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS',
   'METRICS_TOKEN',

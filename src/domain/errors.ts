@@ -28,6 +28,11 @@ export const ERROR_CODES = {
   },
   unauthenticated: { kind: 'unauthenticated', message: 'A valid API key is required (Authorization: Bearer <key>).' },
   forbidden: { kind: 'forbidden', message: 'This action is not allowed for the caller.' },
+  role_required: { kind: 'forbidden', message: 'Your role in this organisation does not allow this action.' },
+  csrf_failed: {
+    kind: 'forbidden',
+    message: 'A signed-in browser write needs the X-CSRF-Token header of the session (GET /api/auth/session).',
+  },
   not_found: { kind: 'not_found', message: 'The resource does not exist.' },
   route_not_found: { kind: 'not_found', message: 'No such route.' },
   already_exists: { kind: 'conflict', message: 'The resource already exists.' },

@@ -32,17 +32,37 @@ export interface Tenant {
   createdAt: string;
 }
 
+/**
+ * What a user may do in their tenant, each including the one below: `member` (own calendar, own proposals, customers),
+ * `approver` (also approves other people's proposals, per the tenant's approval policy), `admin` (also tenant settings,
+ * detection rules, users and roles, API keys, the audit trail).
+ */
+export type Role = 'member' | 'approver' | 'admin';
+export const ROLES: readonly Role[] = ['member', 'approver', 'admin'];
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+
+/** True when `role` includes everything `needed` allows. */
+export function roleIncludes(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
 export interface User {
   id: string;
   tenantId: string;
   email: string;
   displayName: string | null;
   timeZone: string;
+  role: Role;
+  status: UserStatus;
 }
 
-/** The authenticated caller of the API: a user of one tenant. */
+/** The authenticated caller of the API: a user of one tenant, by API key or by browser session. */
 export interface Actor {
   tenantId: string;
   userId: string;
-  apiKeyId: string;
+  role: Role;
+  /** The API key used (null for a browser session). */
+  apiKeyId: string | null;
+  /** The browser session used (null for an API key). */
+  sessionId: string | null;
 }

@@ -1,11 +1,13 @@
 // buildApp(deps): the Fastify application (routes, validation, OpenAPI at /docs, errors, auth, rate limits); the composition root (main/runtime.ts) builds and listens.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import type { AppDeps } from './app-deps.js';
+import { installAccess } from './access.js';
 import { AuthFailureLimiter, installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { loggerOptions } from './logging.js';
@@ -14,6 +16,7 @@ import { ErrorResponse, addStandardErrors } from './schemas.js';
 import customerRoutes from './routes/customers.js';
 import healthRoutes from './routes/health.js';
 import meRoutes from './routes/me.js';
+import authRoutes from './routes/auth.js';
 
 const reqIdPrefix = randomBytes(5).toString('hex');
 let reqCounter = 0;
@@ -83,10 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(cookie);
   const publicPaths = deps.publicPaths ?? [];
   installAuth(
     app,
-    (h) => deps.tenants.authenticate(h),
+    { apiKey: (h) => deps.tenants.authenticate(h), session: (t) => deps.sessions.authenticate(t) },
     (path) => publicPaths.some((p) => p.test(path)),
     new AuthFailureLimiter(deps.config.authFailuresPerMinute, 60_000),
   );
@@ -108,7 +112,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     max: deps.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (req) => (req.actor ? `key:${req.actor.apiKeyId}` : `ip:${req.ip}`),
+    keyGenerator: (req) =>
+      req.actor
+        ? req.actor.apiKeyId
+          ? `key:${req.actor.apiKeyId}`
+          : `session:${req.actor.sessionId}`
+        : `ip:${req.ip}`,
     allowList: (req) => !onApi(req),
     errorResponseBuilder: (_req, ctx) => tooMany('api_key', Math.max(1, Math.ceil(ctx.ttl / 1000))),
   });
@@ -129,9 +138,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const hooks = route.onRequest;
     route.onRequest = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), perTenant];
   });
+  // each /api/ route's role check (src/http/access.ts), after the rate limits
+  installAccess(app, deps.access);
 
   await healthRoutes(app, deps);
   await meRoutes(app, deps);
+  await authRoutes(app, deps);
   await customerRoutes(app, deps);
   for (const m of deps.modules ?? []) await m(app, deps);
   return app;

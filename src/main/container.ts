@@ -9,6 +9,8 @@ import { ProviderRegistry } from '../providers/registry.js';
 import { TenantBackupService } from '../services/backup/backup-service.js';
 import { CustomerService } from '../services/customers/customer-service.js';
 import { TenantService } from '../services/tenancy/tenant-service.js';
+import { SessionService } from '../services/tenancy/session-service.js';
+import { PgSessionStore } from '../stores/session-store.js';
 import { PgAuditStore } from '../stores/audit-store.js';
 import { Keyring, loadOrCreateKeyFile } from '../stores/crypto/keyring.js';
 import { PgCustomerStore } from '../stores/customer-store.js';
@@ -28,6 +30,8 @@ export interface Container {
   audit: PgAuditStore;
   tenantStore: PgTenantStore;
   tenants: TenantService;
+  /** Browser sessions (sign-in cookies). */
+  sessions: SessionService;
   customers: CustomerService;
   /** Tenant export and import (`calbridge export` / `import`). */
   backups: TenantBackupService;
@@ -84,6 +88,12 @@ export async function createContainer(
     { allowLoopback: config.allowLoopbackWebhooks },
     opts.clock ?? systemClock,
   );
+  const sessions = new SessionService(
+    new PgSessionStore(database.db),
+    audit,
+    { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
+    opts.clock ?? systemClock,
+  );
   const customers = new CustomerService(new PgCustomerStore(database.db), audit, validateSubjectPattern);
   const mockWorld = new MockCalendarWorld();
   const providers = new ProviderRegistry({ testMode: config.testMode, mockWorld, factories: {} });
@@ -96,6 +106,7 @@ export async function createContainer(
     audit,
     tenantStore,
     tenants,
+    sessions,
     customers,
     backups: new TenantBackupService(new PgTenantBackupStore(database.db)),
     providers,

@@ -172,6 +172,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     app = await buildApp({
       config,
       tenants: container.tenants,
+      sessions: container.sessions,
       customers: container.customers,
       isDatabaseReady: databaseReady(container),
       logStream: overrides.logStream,

@@ -1,13 +1,20 @@
 // Persistence ports used by the services. Implementations live in src/stores; signatures use domain types only.
 import type { Customer, CustomerInput, Stakeholder } from '../domain/customers.js';
 import type { ProviderType } from '../domain/calendar.js';
-import type { Actor, Tenant, TenantSettings, User } from '../domain/tenancy.js';
+import type { Actor, Role, Tenant, TenantSettings, User, UserStatus } from '../domain/tenancy.js';
 
 export interface TenantStore {
   createTenant(input: { name: string; calendarProvider: ProviderType; settings?: TenantSettings }): Promise<Tenant>;
   getTenant(id: string): Promise<Tenant | null>;
   updateSettings(id: string, settings: TenantSettings): Promise<Tenant>;
-  createUser(input: { tenantId: string; email: string; displayName?: string | null; timeZone?: string }): Promise<User>;
+  createUser(input: {
+    tenantId: string;
+    email: string;
+    displayName?: string | null;
+    timeZone?: string;
+    role?: Role;
+    status?: UserStatus;
+  }): Promise<User>;
   getUser(tenantId: string, userId: string): Promise<User | null>;
   /** The user and their tenant, read together. */
   getCaller(tenantId: string, userId: string): Promise<{ user: User; tenant: Tenant } | null>;
@@ -59,4 +66,42 @@ export interface TokenVault {
   erase(tenantId: string, connectionId: string): Promise<void>;
   /** Re-encrypts every ciphertext with the current key; returns how many were rewritten. */
   reencryptAll(): Promise<number>;
+}
+
+/** A browser session as stored (never its token, only the token's hash). */
+export interface SessionRecord {
+  id: string;
+  tenantId: string;
+  userId: string;
+  csrfToken: string;
+  provider: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface SessionStore {
+  create(input: {
+    tenantId: string;
+    userId: string;
+    tokenHash: string;
+    csrfToken: string;
+    provider: string | null;
+    userAgent: string | null;
+    ip: string | null;
+    now: Date;
+    expiresAt: Date;
+  }): Promise<SessionRecord>;
+  /** The session with this token hash and its user's role and status (revoked ones included; the caller decides). */
+  findByTokenHash(tokenHash: string): Promise<{ session: SessionRecord; role: Role; status: UserStatus } | null>;
+  touch(id: string, at: Date): Promise<void>;
+  /** Revokes one session of the tenant; false when there is none (or it was revoked already). */
+  revoke(tenantId: string, id: string, at: Date): Promise<boolean>;
+  /** Revokes every live session of a user, but `exceptId`; the number revoked. */
+  revokeAllOfUser(tenantId: string, userId: string, at: Date, exceptId?: string): Promise<number>;
+  /** The user's sessions that are neither revoked nor past their absolute expiry, newest first. */
+  listLive(tenantId: string, userId: string, now: Date): Promise<SessionRecord[]>;
 }

@@ -22,7 +22,28 @@ export interface UsersTable {
   email: string;
   display_name: string | null;
   time_zone: Generated<string>;
+  /** admin | approver | member (migration 17). */
+  role: ColumnType<'admin' | 'approver' | 'member', 'admin' | 'approver' | 'member' | undefined>;
+  /** invited | active | deactivated (migration 17). */
+  status: ColumnType<'invited' | 'active' | 'deactivated', 'invited' | 'active' | 'deactivated' | undefined>;
+  deactivated_at: NullableTimestamp;
   created_at: Generated<Date>;
+}
+
+/** A browser session (migration 17): only the hash of the cookie's token is stored. */
+export interface SessionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  token_hash: string;
+  csrf_token: string;
+  provider: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
 }
 
 export interface ApiKeysTable {
@@ -276,6 +297,7 @@ export interface DB {
   tenants: TenantsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
+  sessions: SessionsTable;
   calendar_connections: CalendarConnectionsTable;
   calendars: CalendarsTable;
   customers: CustomersTable;

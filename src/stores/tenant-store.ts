@@ -1,6 +1,6 @@
 // Postgres repository for tenants, users and API keys.
 import type { Kysely } from 'kysely';
-import type { Actor, Tenant, TenantSettings, User } from '../domain/tenancy.js';
+import type { Actor, Role, Tenant, TenantSettings, User, UserStatus } from '../domain/tenancy.js';
 import type { TenantStore } from '../ports/stores.js';
 import type { DB, TenantRow, UserRow } from './schema.js';
 
@@ -18,6 +18,8 @@ const toUser = (r: UserRow): User => ({
   email: r.email,
   displayName: r.display_name,
   timeZone: r.time_zone,
+  role: r.role,
+  status: r.status,
 });
 
 export class PgTenantStore implements TenantStore {
@@ -51,7 +53,14 @@ export class PgTenantStore implements TenantStore {
     return toTenant(row);
   }
 
-  async createUser(input: { tenantId: string; email: string; displayName?: string | null; timeZone?: string }) {
+  async createUser(input: {
+    tenantId: string;
+    email: string;
+    displayName?: string | null;
+    timeZone?: string;
+    role?: Role;
+    status?: UserStatus;
+  }) {
     const row = await this.db
       .insertInto('users')
       .values({
@@ -59,6 +68,8 @@ export class PgTenantStore implements TenantStore {
         email: input.email.toLowerCase(),
         display_name: input.displayName ?? null,
         time_zone: input.timeZone ?? 'UTC',
+        ...(input.role ? { role: input.role } : {}),
+        ...(input.status ? { status: input.status } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -85,6 +96,8 @@ export class PgTenantStore implements TenantStore {
         'u.email',
         'u.display_name',
         'u.time_zone',
+        'u.role',
+        'u.status',
         't.name as tenant_name',
         't.calendar_provider',
         't.settings',
@@ -101,6 +114,8 @@ export class PgTenantStore implements TenantStore {
         email: row.email,
         display_name: row.display_name,
         time_zone: row.time_zone,
+        role: row.role,
+        status: row.status,
       } as UserRow),
       tenant: toTenant({
         id: tenantId,
@@ -141,12 +156,17 @@ export class PgTenantStore implements TenantStore {
   }
 
   async findActorByKeyHash(keyHash: string): Promise<Actor | null> {
+    // A deactivated user's keys stop working with the user (they are also revoked when the user is deactivated).
     const row = await this.db
-      .selectFrom('api_keys')
-      .select(['id', 'tenant_id', 'user_id'])
-      .where('key_hash', '=', keyHash)
-      .where('revoked_at', 'is', null)
+      .selectFrom('api_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.user_id')
+      .select(['k.id', 'k.tenant_id', 'k.user_id', 'u.role'])
+      .where('k.key_hash', '=', keyHash)
+      .where('k.revoked_at', 'is', null)
+      .where('u.status', '=', 'active')
       .executeTakeFirst();
-    return row ? { tenantId: row.tenant_id, userId: row.user_id, apiKeyId: row.id } : null;
+    return row
+      ? { tenantId: row.tenant_id, userId: row.user_id, role: row.role, apiKeyId: row.id, sessionId: null }
+      : null;
   }
 }

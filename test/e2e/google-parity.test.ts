@@ -112,7 +112,9 @@ describe('prep briefs of a Google user', () => {
       {
         tenantId: api.tenantId,
         userId: (await h.container.tenants.authenticate(auth.authorization)).userId,
-        apiKeyId: '',
+        apiKeyId: null,
+        sessionId: null,
+        role: 'admin',
       },
       { ownDomains: ['contoso.com'], prepBriefMinutesBefore: 30 },
     );

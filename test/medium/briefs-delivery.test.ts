@@ -131,7 +131,7 @@ describe('prep briefs', () => {
 
   it('falls back to the platform webhook when the user cannot send mail', async () => {
     await f.container.tenants.updateSettings(
-      { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
+      { tenantId: t.tenantId, userId: t.userId, apiKeyId: null, sessionId: null, role: 'admin' },
       { healthWebhookUrl: 'http://127.0.0.1:9/unused' },
     );
     await acmeMeeting('2026-03-02T12:10:00Z');

@@ -220,7 +220,7 @@ describe('detection through the API', () => {
     // Owner visibility (default): the colleague's shared-calendar meeting is hidden; with `team` it shows.
     expect((await f.app.inject({ url: `/api/meetings/${sharedId}`, headers: t.auth })).statusCode).toBe(404);
     await f.container.tenants.updateSettings(
-      { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
+      { tenantId: t.tenantId, userId: t.userId, apiKeyId: null, sessionId: null, role: 'admin' },
       { sharedCalendarVisibility: 'team' },
     );
     expect((await page('when=upcoming')).items.map((m) => m.id)).toEqual([ids[3], ids[4], sharedId, ids[5]]);

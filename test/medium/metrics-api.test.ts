@@ -128,7 +128,7 @@ describe('metrics through the API', () => {
     const quiet = await customer({ name: 'Quiet', domains: ['quiet.example'] });
     await seed([{ start: '2026-03-04T10:00:00Z', attendees: ['x@acmecorp.com'] }]);
     await f.container.tenants.updateSettings(
-      { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
+      { tenantId: t.tenantId, userId: t.userId, apiKeyId: null, sessionId: null, role: 'admin' },
       {
         engagementWeights: { recency: 0, frequency: 0, breadth: 0, executive: 0, attendance: 0, trend: 0, upcoming: 1 },
       },
@@ -184,7 +184,7 @@ describe('metrics through the API', () => {
       .execute();
     await f.runtime.detection.detectMeetings(t.tenantId, ids.slice(0, 8));
     await f.runtime.meetings.associate(
-      { tenantId: t.tenantId, userId: t.userId, apiKeyId: '' },
+      { tenantId: t.tenantId, userId: t.userId, apiKeyId: null, sessionId: null, role: 'admin' },
       ids[9]!,
       customers[2]!,
     );

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
-import type { Actor, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
+import type { Actor, Role, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
 import type { AuditStore, TenantStore } from '../../ports/stores.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import { checkSettingsPatch } from './settings.js';
@@ -73,16 +73,26 @@ export class TenantService {
     return updated;
   }
 
-  /** The user with this email in the tenant, created when missing. */
+  /**
+   * The user with this email in the tenant, created when missing: with `role`, else as the tenant's admin when it is
+   * the tenant's first user (someone must be able to manage it), else as a member.
+   */
   async ensureUser(
     tenantId: string,
     email: string,
-    opts: { displayName?: string; timeZone?: string } = {},
+    opts: { displayName?: string; timeZone?: string; role?: Role } = {},
   ): Promise<User> {
     await this.getTenant(tenantId);
     const existing = await this.tenants.findUserByEmail(tenantId, email);
     if (existing) return existing;
-    return this.tenants.createUser({ tenantId, email, displayName: opts.displayName ?? null, timeZone: opts.timeZone });
+    const role = opts.role ?? ((await this.tenants.listUsers(tenantId)).length === 0 ? 'admin' : 'member');
+    return this.tenants.createUser({
+      tenantId,
+      email,
+      displayName: opts.displayName ?? null,
+      timeZone: opts.timeZone,
+      role,
+    });
   }
 
   async getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User> {
@@ -107,8 +117,12 @@ export class TenantService {
    * only its hash is stored.
    * @example const { apiKey } = await tenants.createApiKey(tenantId, 'csm@contoso.com');
    */
-  async createApiKey(tenantId: string, userEmail: string): Promise<{ apiKey: string; userId: string; keyId: string }> {
-    const user = await this.ensureUser(tenantId, userEmail);
+  async createApiKey(
+    tenantId: string,
+    userEmail: string,
+    opts: { role?: Role } = {},
+  ): Promise<{ apiKey: string; userId: string; keyId: string }> {
+    const user = await this.ensureUser(tenantId, userEmail, opts);
     const secret = randomBytes(32).toString('base64url');
     const prefix = secret.slice(0, 6);
     const apiKey = `cbk_${prefix}_${secret.slice(6)}`;

@@ -14,6 +14,7 @@ import * as m0012 from './0012_tenant_revisions.js';
 import * as m0014 from './0014_working_hours.js';
 import * as m0015 from './0015_calendar_access_lost.js';
 import * as m0016 from './0016_oauth_state_account.js';
+import * as m0017 from './0017_people.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_working_hours': m0014,
   '0015_calendar_access_lost': m0015,
   '0016_oauth_state_account': m0016,
+  '0017_people': m0017,
 };

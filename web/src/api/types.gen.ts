@@ -176,6 +176,57 @@ export interface Schemas {
 }
 
 export interface Paths {
+  '/api/auth/session': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        via: 'session' | 'api_key';
+        userId: string;
+        tenantId: string;
+        role: 'member' | 'approver' | 'admin';
+        csrfToken: string | null;
+        expiresAt: string | null;
+      };
+    };
+  };
+  '/api/auth/sessions': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        sessions: Array<{
+          id: string;
+          current: boolean;
+          provider: string | null;
+          userAgent: string | null;
+          createdAt: string;
+          lastSeenAt: string;
+          expiresAt: string;
+        }>;
+      };
+    };
+  };
+  '/api/auth/signout': {
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/auth/signout-everywhere': {
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        ended: number;
+      };
+    };
+  };
   '/api/calendar/availability': {
     get: {
       params: never;
