@@ -1,9 +1,8 @@
 // Migrations apply from empty, are idempotent, and the enum path GOOGLE → GOOGLE,MICROSOFT works on an old database.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/db.js';
+import { createTestDatabase, migrateRetrying } from '../../test/support/db.js';
 import type { Database } from './database.js';
-import { migrateToLatest } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 const open: Database[] = [];
@@ -20,9 +19,9 @@ describe('migrations', () => {
   it('apply from empty and are idempotent', async () => {
     const d = await createTestDatabase({ migrate: false });
     open.push(d);
-    const first = await migrateToLatest(d.db);
+    const first = await migrateRetrying(d.db);
     expect(first.applied).toEqual(Object.keys(MIGRATIONS).sort());
-    const second = await migrateToLatest(d.db);
+    const second = await migrateRetrying(d.db);
     expect(second.applied).toEqual([]);
     expect(await enumValues(d)).toEqual(['GOOGLE', 'MICROSOFT']);
     const cols = await sql<{ column_name: string; data_type: string; character_maximum_length: number | null }>`
@@ -49,7 +48,7 @@ describe('migrations', () => {
     await expect(
       d.db.insertInto('tenants').values({ name: 'Too early', calendar_provider: 'MICROSOFT' }).execute(),
     ).rejects.toThrow();
-    const r = await migrateToLatest(d.db);
+    const r = await migrateRetrying(d.db);
     expect(r.applied[0]).toBe('0002_provider_microsoft');
     expect(await enumValues(d)).toEqual(['GOOGLE', 'MICROSOFT']);
     await d.db.insertInto('tenants').values({ name: 'New Microsoft tenant', calendar_provider: 'MICROSOFT' }).execute();

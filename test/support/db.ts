@@ -19,17 +19,7 @@ export async function createTestDatabase(opts: { target?: string; migrate?: bool
   if (serverUrl) {
     const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const database = await openDatabase({ url: serverUrl, dataDir: null, schema, poolSize: 4 });
-    // The catalog lookups of the migrator can fail with "schema … does not exist" while another test drops its schema
-    // at the same moment (runs side by side on one server): such a failure is tried again, twice at most.
-    for (let attempt = 1; migrate; attempt++) {
-      try {
-        await migrateToLatest(database.db, opts.target);
-        break;
-      } catch (e) {
-        if (attempt >= 3 || !/does not exist/.test(String(e))) throw e;
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
+    if (migrate) await migrateRetrying(database.db, opts.target);
     const close = database.close;
     return {
       ...database,
@@ -57,4 +47,23 @@ export async function createTestDatabase(opts: { target?: string; migrate?: bool
   }
   const clone = (await template.clone()) as PGlite;
   return openDatabase({ url: null, dataDir: null, pglite: clone });
+}
+
+/**
+ * migrateToLatest, tried again (twice at most) when the migrator's catalog lookups fail with "schema … does not exist"
+ * because another test on the same server drops its schema at that moment. The migrations run in one transaction, so
+ * a failed attempt leaves nothing behind and the next one reports every migration it applies.
+ */
+export async function migrateRetrying(
+  db: Parameters<typeof migrateToLatest>[0],
+  target?: Parameters<typeof migrateToLatest>[1],
+): ReturnType<typeof migrateToLatest> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateToLatest(db, target);
+    } catch (e) {
+      if (attempt >= 3 || !/does not exist/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
