@@ -4,6 +4,7 @@ import type { Out } from './out.js';
 import { createContainer } from '../main/container.js';
 import { isUuid } from '../stores/customer-store.js';
 import { AppError } from '../domain/errors.js';
+import type { Role } from '../domain/tenancy.js';
 
 export async function runCreateTenant(
   config: Config,
@@ -19,13 +20,23 @@ export async function runCreateTenant(
   }
 }
 
-export async function runCreateApiKey(config: Config, o: { tenant: string; user: string }, out: Out): Promise<void> {
+export async function runCreateApiKey(
+  config: Config,
+  o: { tenant: string; user: string; role?: Role },
+  out: Out,
+): Promise<void> {
   if (!isUuid(o.tenant)) throw new AppError('not_found', `No tenant ${o.tenant}.`);
   if (!/^[^\s@]+@[^\s@]+$/.test(o.user)) throw new AppError('validation_failed', `Not an email address: ${o.user}`);
   const c = await createContainer(config);
   try {
-    const k = await c.tenants.createApiKey(o.tenant, o.user);
-    out(`API key for ${o.user} (shown once): ${k.apiKey}`, { apiKey: k.apiKey, userId: k.userId, tenantId: o.tenant });
+    const k = await c.tenants.createApiKey(o.tenant, o.user, o.role ? { role: o.role } : {});
+    const user = await c.tenants.getUser({ tenantId: o.tenant, userId: k.userId });
+    out(`API key for ${o.user} (${user.role}, shown once): ${k.apiKey}`, {
+      apiKey: k.apiKey,
+      userId: k.userId,
+      tenantId: o.tenant,
+      role: user.role,
+    });
   } finally {
     await c.close();
   }

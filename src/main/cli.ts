@@ -57,8 +57,14 @@ export function buildProgram(): Command {
     .description('issue an API key for a user of a tenant (the user is created when missing)')
     .requiredOption('--tenant <id>', 'tenant id')
     .requiredOption('--user <email>', 'user email')
+    .addOption(
+      new Option(
+        '--role <role>',
+        "role of a user created now (default: admin for a tenant's first user, else member)",
+      ).choices(['member', 'approver', 'admin']),
+    )
     .addOption(json)
-    .action(async (o: { tenant: string; user: string; json?: boolean }) =>
+    .action(async (o: { tenant: string; user: string; role?: 'member' | 'approver' | 'admin'; json?: boolean }) =>
       runCreateApiKey(loadConfig(), o, makeOut(!!o.json)),
     );
   program

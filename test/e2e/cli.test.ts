@@ -50,8 +50,25 @@ describe('calbridge CLI', () => {
 
     const k = await run(['create-api-key', '--tenant', tenantId, '--user', 'csm@acme.example', '--json']);
     expect(k.code, k.stderr).toBe(0);
-    const { apiKey } = JSON.parse(k.stdout.trim()) as { apiKey: string };
+    const { apiKey, role } = JSON.parse(k.stdout.trim()) as { apiKey: string; role: string };
     expect(apiKey).toMatch(/^cbk_/);
+    // the tenant's first user manages it; the next ones are members unless --role says otherwise
+    expect(role).toBe('admin');
+    const mem = await run(['create-api-key', '--tenant', tenantId, '--user', 'member@acme.example', '--json']);
+    expect(JSON.parse(mem.stdout.trim())).toMatchObject({ role: 'member' });
+    const a = await run([
+      'create-api-key',
+      '--tenant',
+      tenantId,
+      '--user',
+      'approver@acme.example',
+      '--role',
+      'approver',
+      '--json',
+    ]);
+    expect(JSON.parse(a.stdout.trim())).toMatchObject({ role: 'approver' });
+    const bad = await run(['create-api-key', '--tenant', tenantId, '--user', 'x@acme.example', '--role', 'root']);
+    expect(bad.code).toBe(2);
 
     const r = await run(['rotate-key', '--json']);
     expect(r.code, r.stderr).toBe(0);
