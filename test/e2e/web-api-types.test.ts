@@ -37,6 +37,13 @@ describe('serving the web app', () => {
       '/settings?connected=outlook',
       '/customers/0b6f0a5e-0000-4000-8000-000000000000',
       '/chat',
+      '/signin?error=signin_failed',
+      '/admin/users',
+      '/approvals/0b6f0a5e-0000-4000-8000-000000000000',
+      // the same app under /app: where sign-in returns and e-mailed links point
+      '/app',
+      '/app/signin?error=signin_not_allowed',
+      '/app/approvals/0b6f0a5e-0000-4000-8000-000000000000',
     ]) {
       const res = await s.app.inject({ url });
       expect(res.statusCode, url).toBe(200);

@@ -10,6 +10,7 @@ import {
   chromiumAvailable,
   nav as navIn,
   openBrowser,
+  signInWithKey,
   startWebServer,
   waitFor,
   type BrowserPage,
@@ -182,12 +183,13 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await card.waitFor();
     await expect(card.getByText('Yes, a Teams link is added').count()).resolves.toBe(1);
     await shot('approvals-1280');
-    // Invitations to external people need a second person's approval: a colleague signs in with their own key.
+    // Invitations to external people need a second person's approval: a colleague with the approver role signs in
+    // with their own key.
     const me = await apiGet<{ tenant: { id: string } }>('/api/me');
-    const colleague = await server.container.tenants.createApiKey(me.tenant.id, 'megan.bowen@contoso.com');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').fill(colleague.apiKey);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const colleague = await server.container.tenants.createApiKey(me.tenant.id, 'megan.bowen@contoso.com', {
+      role: 'approver',
+    });
+    await signInWithKey(page, colleague.apiKey);
     await nav('Approvals');
     await card.waitFor();
     await card.getByRole('button', { name: 'Approve and send' }).click();
@@ -207,9 +209,7 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
 
   it('answers each chat command; scheduling only prepares a proposal', async () => {
     // Back to the demo user (the colleague who approved has no calendar of their own here).
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').fill(apiKey);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signInWithKey(page, apiKey);
     await nav('My calendar');
     await page.getByRole('button', { name: /Vendor security review/ }).waitFor();
     await page.getByRole('button', { name: 'Chat', exact: true }).click();

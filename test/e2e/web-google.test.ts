@@ -9,6 +9,7 @@ import {
   chromiumAvailable,
   nav,
   openBrowser,
+  signInWithKey,
   startWebServer,
   waitFor,
   type BrowserPage,
@@ -183,10 +184,10 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     await b.shot('google-approvals-1280');
     // External invitations need a colleague's approval: Megan signs in with her own key and approves.
     const me = await web.api<{ tenant: { id: string } }>('/api/me');
-    const colleague = await web.server.container.tenants.createApiKey(me.tenant.id, 'megan.bowen@contoso.com');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').fill(colleague.apiKey);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const colleague = await web.server.container.tenants.createApiKey(me.tenant.id, 'megan.bowen@contoso.com', {
+      role: 'approver',
+    });
+    await signInWithKey(page, colleague.apiKey);
     await nav(page, 'Approvals');
     await card.getByText('Yes, a Google Meet link is added').waitFor();
     await card.getByRole('button', { name: 'Approve and send' }).click();
@@ -216,9 +217,7 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     expect(event.hangoutLink).toMatch(/^https:\/\/meet\.google\.com\//);
     expect(event.attendees?.some((a) => a.email.endsWith('@acmecorp.com'))).toBe(true);
     // Back to the demo user for the last step.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('API key').fill(web.apiKey);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signInWithKey(page, web.apiKey);
   }, 240_000);
 
   it('chat names Google Meet for a Google user, and scheduling only prepares a proposal', async () => {

@@ -143,3 +143,12 @@ export const waitFor = <T>(what: string, f: () => Promise<T | null | undefined |
 export async function nav(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
 }
+
+/** Signs out, then in again with an API key: the sign-in page's secondary way in (the demo, machines). */
+export async function signInWithKey(page: Page, key: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('Use an API key instead').click();
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}

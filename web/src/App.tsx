@@ -1,13 +1,19 @@
-// The app shell: API-key gate, navigation, page routing and the chat panel.
-import { useEffect, useState, type FormEvent } from 'react';
-import { apiKey, onUnauthenticated, request } from './api/client';
+// The app shell: who is signed in (session cookie or API key), the sign-in page, navigation with the approvals badge,
+// page routing and the chat panel.
+import { useCallback, useEffect, useState } from 'react';
+import { apiKey, onUnauthenticated, request, setCsrfToken, type Session } from './api/client';
+import { Loading } from './components/async';
+import { AdminPage } from './pages/admin';
+import { ApprovalPage } from './pages/approval';
 import { ChatPanel } from './pages/chat';
 import { ApprovalsPage } from './pages/approvals';
 import { CalendarPage } from './pages/calendar';
 import { CustomerPage, CustomersPage } from './pages/customers';
 import { SchedulerPage } from './pages/scheduler';
 import { SettingsPage } from './pages/settings';
+import { safeReturnTo, SignInPage } from './pages/signin';
 import { Link, match, navigate, useLocation } from './router';
+import { SessionContext, type Who } from './session';
 
 const NAV = [
   { to: '/calendar', label: 'My calendar' },
@@ -17,71 +23,33 @@ const NAV = [
   { to: '/settings', label: 'Settings' },
 ];
 
-/** Asks for the API key once per tab; a one-time demo login link (#login=…) is redeemed without showing the key. */
-function KeyGate({ onKey }: { onKey: () => void }) {
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+/** How many proposals wait for the caller's approval: re-read on every navigation and every 30 s; null hides it. */
+function usePendingCount(path: string, signedIn: boolean): number | null {
+  const [count, setCount] = useState<number | null>(null);
+  const [tick, setTick] = useState(0);
   useEffect(() => {
-    const token = new URLSearchParams(window.location.hash.slice(1)).get('login');
-    if (!token) return;
-    window.history.replaceState(null, '', window.location.pathname + window.location.search);
-    setBusy(true);
-    request<{ apiKey: string }>('post', '/api/web/demo-login', { body: { token } }).then(
-      (r) => {
-        apiKey.set(r.apiKey);
-        onKey();
-      },
-      () => {
-        setBusy(false);
-        setError('That login link was already used or has expired. Enter an API key instead.');
-      },
+    const t = window.setInterval(() => setTick((n) => n + 1), 30_000);
+    const refresh = () => setTick((n) => n + 1);
+    window.addEventListener('calbridge:approvals-changed', refresh);
+    return () => {
+      window.clearInterval(t);
+      window.removeEventListener('calbridge:approvals-changed', refresh);
+    };
+  }, []);
+  useEffect(() => {
+    if (!signedIn) return setCount(null);
+    const ctl = new AbortController();
+    request<{ count?: number; items?: unknown[] }>('get', '/api/approvals/pending', {
+      signal: ctl.signal,
+      quiet: true,
+    }).then(
+      (r) => setCount(typeof r?.count === 'number' ? r.count : Array.isArray(r?.items) ? r.items.length : null),
+      // not deployed yet (404) or not allowed: no badge
+      () => !ctl.signal.aborted && setCount(null),
     );
-  }, [onKey]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    apiKey.set(value);
-    try {
-      await request('get', '/api/me');
-      onKey();
-    } catch {
-      apiKey.clear();
-      setError('This API key was not accepted.');
-      setBusy(false);
-    }
-  };
-  return (
-    <main className="gate">
-      <h1>calbridge</h1>
-      <form onSubmit={(e) => void submit(e)} className="card">
-        <label className="field">
-          API key
-          <input
-            type="password"
-            autoComplete="off"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            required
-            autoFocus
-          />
-        </label>
-        <p className="hint">
-          Kept in this browser tab only (session storage). On a local demo, use the one-time link printed by the server
-          at start.
-        </p>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy || !value.trim()}>
-          {busy ? 'Checking…' : 'Continue'}
-        </button>
-      </form>
-    </main>
-  );
+    return () => ctl.abort();
+  }, [path, tick, signedIn]);
+  return count;
 }
 
 function Page() {
@@ -91,6 +59,9 @@ function Page() {
   }, [path]);
   const customer = match('/customers/:id', path);
   if (customer) return <CustomerPage id={customer.id!} />;
+  const approval = match('/approvals/:id', path);
+  if (approval) return <ApprovalPage id={approval.id!} />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminPage path={path} />;
   switch (path.replace(/\/+$/, '')) {
     case '/calendar':
       return <CalendarPage />;
@@ -116,22 +87,96 @@ function Page() {
   }
 }
 
+let booted = false;
+
+/** Reads how this browser is signed in; null when nobody is (401). */
+async function loadWho(): Promise<Who | null> {
+  try {
+    const session = await request<Session>('get', '/api/auth/session', { quiet: true });
+    const me = await request<{ user: { email: string; displayName: string | null } }>('get', '/api/me', {
+      quiet: true,
+    }).catch(() => null);
+    return { ...session, email: me?.user.email ?? null, displayName: me?.user.displayName ?? null };
+  } catch {
+    return null;
+  }
+}
+
 export function App() {
-  const [hasKey, setHasKey] = useState(() => apiKey.get() !== null);
+  // undefined: still finding out; null: nobody is signed in
+  const [who, setWho] = useState<Who | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
   const [chatOpen, setChatOpen] = useState(false);
-  const { path } = useLocation();
-  useEffect(() => {
-    const off = onUnauthenticated(() => {
-      apiKey.clear();
-      setHasKey(false);
-    });
-    return () => {
-      off();
-    };
+  const { path, query } = useLocation();
+  const pending = usePendingCount(path, !!who);
+
+  const refresh = useCallback(async () => {
+    const w = await loadWho();
+    setCsrfToken(w?.via === 'session' ? w.csrfToken : null);
+    setWho(w);
   }, []);
-  if (!hasKey) return <KeyGate onKey={() => setHasKey(true)} />;
+
+  useEffect(() => {
+    // (once per page load: React's strict mode runs effects twice in development)
+    if (booted) return;
+    booted = true;
+    // A one-time demo login link (#login=…) is redeemed for the demo's API key without showing it.
+    const token = new URLSearchParams(window.location.hash.slice(1)).get('login');
+    if (!token) {
+      void refresh();
+      return;
+    }
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    request<{ apiKey: string }>('post', '/api/web/demo-login', { body: { token }, quiet: true }).then(
+      (r) => {
+        apiKey.set(r.apiKey);
+        void refresh();
+      },
+      () => {
+        setNotice('That login link was already used or has expired. Sign in, or enter an API key.');
+        void refresh();
+      },
+    );
+  }, [refresh]);
+
+  useEffect(
+    () =>
+      onUnauthenticated(() => {
+        apiKey.clear();
+        setCsrfToken(null);
+        setWho(null);
+        const here = window.location.pathname.replace(/^\/app(?=\/|$)/, '') + window.location.search;
+        if (!here.startsWith('/signin')) navigate(`/signin?returnTo=${encodeURIComponent(here)}`, { replace: true });
+      }),
+    [],
+  );
+
+  const onSignInPage = path.replace(/\/+$/, '') === '/signin';
+  useEffect(() => {
+    if (who === null && !onSignInPage) {
+      const here = path + (query.size ? `?${query.toString()}` : '');
+      const returnTo = path === '/' || path === '' ? '' : `?returnTo=${encodeURIComponent(here)}`;
+      navigate(`/signin${returnTo}`, { replace: true });
+    } else if (who && onSignInPage) navigate(safeReturnTo(query.get('returnTo')), { replace: true });
+  }, [who, onSignInPage, path, query]);
+
+  const signOut = async () => {
+    if (who?.via === 'session') await request('post', '/api/auth/signout', { quiet: true }).catch(() => undefined);
+    apiKey.clear();
+    setCsrfToken(null);
+    setWho(null);
+    navigate('/signin', { replace: true });
+  };
+
+  if (who === undefined) return <Loading label="Loading calbridge…" />;
+  if (!who) {
+    if (!onSignInPage) return <Loading label="Loading calbridge…" />;
+    return <SignInPage notice={notice} onSignedIn={() => (setNotice(null), void refresh())} />;
+  }
+  if (onSignInPage) return <Loading label="Signing in…" />;
+  const nav = who.role === 'admin' ? [...NAV, { to: '/admin/users', label: 'Admin' }] : NAV;
   return (
-    <>
+    <SessionContext.Provider value={who}>
       <a className="skip" href="#main">
         Skip to content
       </a>
@@ -139,10 +184,22 @@ export function App() {
         <span className="brand">calbridge</span>
         <nav aria-label="Main">
           <ul>
-            {NAV.map((n) => (
+            {nav.map((n) => (
               <li key={n.to}>
-                <Link to={n.to} aria-current={path.startsWith(n.to) ? 'page' : undefined}>
+                <Link
+                  to={n.to}
+                  aria-current={
+                    path.startsWith(n.to) || (n.label === 'Admin' && path.startsWith('/admin')) ? 'page' : undefined
+                  }
+                >
                   {n.label}
+                  {n.to === '/approvals' && pending !== null && pending > 0 && (
+                    <span className="count-badge" data-testid="approvals-badge">
+                      {' '}
+                      <span aria-hidden="true">{pending}</span>
+                      <span className="sr-only">({pending} waiting for you)</span>
+                    </span>
+                  )}
                 </Link>
               </li>
             ))}
@@ -157,7 +214,11 @@ export function App() {
         >
           {chatOpen ? 'Close chat' : 'Chat'}
         </button>
-        <button type="button" className="link" onClick={() => (apiKey.clear(), setHasKey(false))}>
+        <span className="who" data-testid="signed-in-as">
+          <span className="who-name">{who.displayName ?? who.email ?? 'Signed in'}</span>{' '}
+          <span className="tag role">{who.role}</span>
+        </span>
+        <button type="button" className="link" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
@@ -167,6 +228,6 @@ export function App() {
         </main>
         {chatOpen && <ChatPanel onClose={() => setChatOpen(false)} />}
       </div>
-    </>
+    </SessionContext.Provider>
   );
 }

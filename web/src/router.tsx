@@ -1,5 +1,14 @@
-// A tiny history-API router: the current path, <Link>, navigate(); enough for a handful of pages.
+// A tiny history-API router: the current path, <Link>, navigate(); enough for a handful of pages. The app is served
+// both at the root (/calendar, the demo link) and under /app (/app/calendar: sign-in returns and e-mailed links); the
+// router works on paths without that base and puts it back on every link.
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+/** '/app' when the page was opened under /app, else ''. */
+export const BASE = /^\/app(\/|$)/.test(window.location.pathname) ? '/app' : '';
+/** The browser path of an in-app path (`/calendar` → `/app/calendar` under /app). */
+export const href = (to: string): string => (to.startsWith('/') ? BASE + to : to);
+/** The in-app path of a browser path (the base removed). */
+const strip = (p: string): string => (BASE && p.startsWith(BASE) ? p.slice(BASE.length) || '/' : p);
 
 const subscribers = new Set<() => void>();
 const notify = () => subscribers.forEach((f) => f());
@@ -9,12 +18,12 @@ function subscribe(f: () => void) {
   subscribers.add(f);
   return () => subscribers.delete(f);
 }
-const snapshot = () => window.location.pathname + window.location.search;
+const snapshot = () => strip(window.location.pathname) + window.location.search;
 
 /** Goes to `to` (path + query) without reloading; `replace` keeps history clean for redirects. */
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
-  if (opts.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+  if (opts.replace) window.history.replaceState(null, '', href(to));
+  else window.history.pushState(null, '', href(to));
   notify();
   window.scrollTo(0, 0);
 }
@@ -49,5 +58,5 @@ export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: stri
     e.preventDefault();
     navigate(to);
   };
-  return <a href={to} onClick={click} {...rest} />;
+  return <a href={href(to)} onClick={click} {...rest} />;
 }

@@ -19,8 +19,15 @@ export const CLIENT_ROUTES = [
   '/customers/:id',
   '/schedule',
   '/approvals',
+  '/approvals/:id',
   '/settings',
   '/chat',
+  '/signin',
+  '/admin',
+  '/admin/:tab',
+  // the same app under /app: where sign-in returns and what e-mailed links (/app/approvals/<id>) open
+  '/app',
+  '/app/*',
 ];
 /** The demo login is reached before the browser has an API key. */
 export const WEB_PUBLIC_PATHS = [/^\/api\/web\/demo-login$/];

@@ -1,4 +1,6 @@
-// Typed REST client: paths and shapes from types.gen.ts (generated from the OpenAPI document), Bearer API key, stable error codes.
+// Typed REST client: paths and shapes from types.gen.ts (generated from the OpenAPI document), stable error codes. A
+// browser signed in with Microsoft or Google is authenticated by its session cookie (same origin) and sends the
+// session's CSRF token on every write; the demo and machines use an API key (Bearer) kept in this tab.
 import type { Paths } from './types.gen';
 
 /** An API failure with the server's stable code (or `network_error` / `not_available`). */
@@ -39,6 +41,22 @@ export const apiKey = {
   clear: () => sessionStorage.removeItem(KEY),
 };
 
+/** How the browser is signed in (GET /api/auth/session). */
+export interface Session {
+  via: 'session' | 'api_key';
+  userId: string;
+  tenantId: string;
+  role: 'member' | 'approver' | 'admin';
+  csrfToken: string | null;
+  expiresAt: string | null;
+}
+
+let csrfToken: string | null = null;
+/** Remembers the session's CSRF token (sent as X-CSRF-Token on writes); null when signed in with an API key. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
 const listeners = new Set<() => void>();
 /** Called when the server answers 401 (the key is wrong or was revoked). */
 export function onUnauthenticated(f: () => void): () => void {
@@ -56,7 +74,14 @@ function fillPath(path: string, params: Record<string, string> | undefined): str
 export async function request<T>(
   method: string,
   path: string,
-  opts: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal } = {},
+  opts: {
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+    signal?: AbortSignal;
+    /** A 401 is expected (is anyone signed in?): do not send the app to the sign-in page. */
+    quiet?: boolean;
+  } = {},
 ): Promise<T> {
   const url = new URL(fillPath(path, opts.params), window.location.origin);
   for (const [k, v] of Object.entries(opts.query ?? {}))
@@ -66,11 +91,14 @@ export async function request<T>(
   const key = apiKey.get();
   if (key) headers.authorization = `Bearer ${key}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const write = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+  if (write && csrfToken && !key) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
     res = await fetch(url, {
       method: method.toUpperCase(),
       headers,
+      credentials: 'same-origin',
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
@@ -83,7 +111,7 @@ export async function request<T>(
   const data: unknown = text ? safeJson(text) : null;
   if (!res.ok) {
     const err = (data as { error?: { code?: string; message?: string; requestId?: string } } | null)?.error;
-    if (res.status === 401) listeners.forEach((f) => f());
+    if (res.status === 401 && !opts.quiet) listeners.forEach((f) => f());
     throw new ApiError(
       res.status,
       err?.code ?? `http_${res.status}`,

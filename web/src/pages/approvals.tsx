@@ -5,7 +5,8 @@ import { meetingServiceName } from '../api/provider';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
 import { dateTime, time } from '../format';
-import { useLocation } from '../router';
+import { approvalsChanged } from '../session';
+import { Link, useLocation } from '../router';
 
 interface PreviewAttendee {
   email: string;
@@ -15,7 +16,7 @@ interface PreviewAttendee {
   localStart?: string | null;
   availability?: string;
 }
-interface Proposal {
+export interface Proposal {
   id: string;
   kind: string;
   status: string;
@@ -41,7 +42,21 @@ interface Proposal {
   result?: { joinUrl?: string | null } | null;
 }
 
-function ProposalCard({ p, onDone }: { p: Proposal; onDone: (message: string) => void }) {
+/**
+ * One proposal with exactly what will be sent; Approve / Reject unless `canDecide` is false (the caller may not
+ * approve it); `linked` adds a link to the proposal's own page.
+ */
+export function ProposalCard({
+  p,
+  onDone,
+  canDecide = true,
+  linked = true,
+}: {
+  p: Proposal;
+  onDone: (message: string) => void;
+  canDecide?: boolean;
+  linked?: boolean;
+}) {
   const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const service = meetingServiceName(p.preview.provider);
   const decide = async (what: 'approve' | 'reject') => {
@@ -50,11 +65,13 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: (message: string) =>
       if (what === 'approve') {
         const done = await api.post('/api/proposals/{id}/approve', { params: { id: p.id } });
         const join = done.result?.joinUrl;
+        approvalsChanged();
         onDone(
           `Approved: the invitation was sent for “${p.preview.subject}”.${join ? ` ${service} link: ${join}` : ''}`,
         );
       } else {
         await api.post('/api/proposals/{id}/reject', { params: { id: p.id } });
+        approvalsChanged();
         onDone(`Rejected: “${p.preview.subject}” will not be sent.`);
       }
     } catch (error) {
@@ -119,14 +136,21 @@ function ProposalCard({ p, onDone }: { p: Proposal; onDone: (message: string) =>
       <h3>Message</h3>
       <SafeHtml html={v.bodyHtml} />
       {p.error && <p className="error">Last attempt failed: {p.error}</p>}
-      <div className="actions">
-        <button type="button" className="primary" disabled={state.busy} onClick={() => void decide('approve')}>
-          Approve and send
-        </button>
-        <button type="button" className="danger" disabled={state.busy} onClick={() => void decide('reject')}>
-          Reject
-        </button>
-      </div>
+      {canDecide && p.status === 'pending' && (
+        <div className="actions">
+          <button type="button" className="primary" disabled={state.busy} onClick={() => void decide('approve')}>
+            Approve and send
+          </button>
+          <button type="button" className="danger" disabled={state.busy} onClick={() => void decide('reject')}>
+            Reject
+          </button>
+        </div>
+      )}
+      {linked && (
+        <p>
+          <Link to={`/approvals/${encodeURIComponent(p.id)}`}>Open this proposal’s page</Link>
+        </p>
+      )}
       {state.error !== undefined && <ErrorBox error={state.error} />}
     </article>
   );

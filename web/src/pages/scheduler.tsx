@@ -1,6 +1,7 @@
 // Meeting scheduler: template, attendees from stakeholders, duration, date range, availability grid (people and rooms),
 // suggested times with confidence, room picker, Teams or Google Meet toggle; "Request approval" creates a proposal
 // (nothing is sent).
+import { PolicySummary, useApprovalPolicy } from './approval';
 import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
 import { ApiError, api, type ResponseOf } from '../api/client';
@@ -93,6 +94,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
     async (signal): Promise<Template[]> => (await api.get('/api/templates', { signal })).items,
     [],
   );
+  const policy = useApprovalPolicy();
   const rooms = useApi(async (signal): Promise<Room[]> => (await api.get('/api/calendar/rooms', { signal })).items, []);
   const [templateId, setTemplateId] = useState('');
   const [subject, setSubject] = useState('');
@@ -361,6 +363,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
               </ul>
             </fieldset>
           )}
+          {policy.data ? <PolicySummary policy={policy.data} title="Who approves it (approval policy)" /> : null}
           <button
             type="button"
             className="primary"
