@@ -33,6 +33,14 @@ export const ERROR_CODES = {
     kind: 'forbidden',
     message: 'A signed-in browser write needs the X-CSRF-Token header of the session (GET /api/auth/session).',
   },
+  last_admin: {
+    kind: 'conflict',
+    message: 'The organisation must keep at least one active admin: make someone else admin first.',
+  },
+  user_not_active: {
+    kind: 'conflict',
+    message: 'The user is not active (invited and not yet signed in, or deactivated).',
+  },
   not_found: { kind: 'not_found', message: 'The resource does not exist.' },
   route_not_found: { kind: 'not_found', message: 'No such route.' },
   already_exists: { kind: 'conflict', message: 'The resource already exists.' },

@@ -19,6 +19,7 @@ import { createJobs, errorCode, type Jobs } from './jobs.js';
 import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from './wiring/detection.js';
 import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
+import { createPeople } from './wiring/people.js';
 import { createSchedulingService, createWorkingHoursService, schedulingModules } from './wiring/scheduling.js';
 import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
 import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
@@ -144,6 +145,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const scheduling = createSchedulingService(container, { publicUrl, clock });
   const workingHours = createWorkingHoursService(container, { publicUrl, clock });
 
+  // Users, API keys and the audit trail (deactivating a user stops their connections of either provider).
+  const people = createPeople(container, {
+    connections: { outlook: outlook.service, google: google.service },
+    clock,
+  });
+
   const jobs = createJobs({ config, clock, log, metrics, container, sync, detection, outlook, google });
 
   let app: FastifyInstance | null = null;
@@ -168,6 +175,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       customerMetricsRoutes({ metrics: detection.metrics, webhooks: detection.webhooks }),
       ...schedulingModules(scheduling, workingHours),
       ...web.modules,
+      ...people.modules,
     ];
     app = await buildApp({
       config,

@@ -23,6 +23,36 @@ export interface TenantStore {
   /** Stores only the hash of the key. */
   createApiKey(input: { tenantId: string; userId: string; keyHash: string; prefix: string }): Promise<{ id: string }>;
   findActorByKeyHash(keyHash: string): Promise<Actor | null>;
+  /**
+   * Changes a user's role or status. With `keepAdmin`, refuses ('last_admin', nothing changed) when the change would
+   * leave the tenant without an active admin; changes to one tenant's admins are serialised, so two admins demoting
+   * each other at once cannot both succeed. null when the tenant has no such user.
+   */
+  changeUser(
+    tenantId: string,
+    userId: string,
+    patch: { role?: Role; status?: UserStatus; deactivatedAt?: Date | null },
+  ): Promise<User | 'last_admin' | null>;
+  /** Deletes a user (their rows in other tables go with them); refuses like changeUser for the last active admin. */
+  deleteUser(tenantId: string, userId: string): Promise<boolean | 'last_admin'>;
+  /** The ids of every calendar connection of the user (any status). */
+  connectionIdsOf(tenantId: string, userId: string): Promise<string[]>;
+  listApiKeys(tenantId: string): Promise<ApiKeyRecord[]>;
+  /** Revokes one key of the tenant; false when there is none or it was revoked already. */
+  revokeApiKey(tenantId: string, keyId: string, at: Date): Promise<ApiKeyRecord | null>;
+  /** Revokes every live key of a user; the number revoked. */
+  revokeApiKeysOfUser(tenantId: string, userId: string, at: Date): Promise<number>;
+}
+
+/** An API key as listed (never the key or its hash). */
+export interface ApiKeyRecord {
+  id: string;
+  prefix: string;
+  userId: string;
+  userEmail: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
 }
 
 export interface CustomerStore {
@@ -49,12 +79,24 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Which audit entries to read: all filters combine; `before` is the keyset cursor (entries with a smaller id). */
+export interface AuditQuery {
+  limit: number;
+  action?: string;
+  actor?: string;
+  targetType?: string;
+  /** Entries at or after this instant. */
+  since?: Date;
+  /** Entries before this instant. */
+  until?: Date;
+  /** Only entries older than this id (the previous page's last). */
+  before?: number;
+}
+
 export interface AuditStore {
   record(entry: AuditEntry): Promise<void>;
-  list(
-    tenantId: string,
-    opts: { limit: number; action?: string },
-  ): Promise<Array<AuditEntry & { id: number; createdAt: string }>>;
+  /** The tenant's entries matching the query, newest first (by id). */
+  list(tenantId: string, opts: AuditQuery): Promise<Array<AuditEntry & { id: number; createdAt: string }>>;
 }
 
 /** Opaque secret material of one connection (OAuth tokens, MSAL cache), encrypted at rest by the vault. */

@@ -1,6 +1,6 @@
 // Postgres repository for the audit log.
 import type { Kysely } from 'kysely';
-import type { AuditEntry, AuditStore } from '../ports/stores.js';
+import type { AuditEntry, AuditQuery, AuditStore } from '../ports/stores.js';
 import type { DB } from './schema.js';
 
 export class PgAuditStore implements AuditStore {
@@ -20,12 +20,17 @@ export class PgAuditStore implements AuditStore {
       .execute();
   }
 
-  async list(tenantId: string, opts: { limit: number; action?: string }) {
+  async list(tenantId: string, opts: AuditQuery) {
     let q = this.db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
     if (opts.action) q = q.where('action', '=', opts.action);
+    if (opts.actor) q = q.where('actor', '=', opts.actor);
+    if (opts.targetType) q = q.where('target_type', '=', opts.targetType);
+    if (opts.since) q = q.where('created_at', '>=', opts.since);
+    if (opts.until) q = q.where('created_at', '<', opts.until);
+    if (opts.before !== undefined) q = q.where('id', '<', opts.before);
     const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
     return rows.map((r) => ({
-      id: r.id,
+      id: Number(r.id),
       tenantId: r.tenant_id,
       actor: r.actor,
       action: r.action,

@@ -1,7 +1,7 @@
 // Postgres repository for tenants, users and API keys.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Actor, Role, Tenant, TenantSettings, User, UserStatus } from '../domain/tenancy.js';
-import type { TenantStore } from '../ports/stores.js';
+import type { ApiKeyRecord, TenantStore } from '../ports/stores.js';
 import type { DB, TenantRow, UserRow } from './schema.js';
 
 const toTenant = (r: TenantRow): Tenant => ({
@@ -160,13 +160,150 @@ export class PgTenantStore implements TenantStore {
     const row = await this.db
       .selectFrom('api_keys as k')
       .innerJoin('users as u', 'u.id', 'k.user_id')
-      .select(['k.id', 'k.tenant_id', 'k.user_id', 'u.role'])
+      .select(['k.id', 'k.tenant_id', 'k.user_id', 'k.last_used_at', 'u.role'])
       .where('k.key_hash', '=', keyHash)
       .where('k.revoked_at', 'is', null)
       .where('u.status', '=', 'active')
       .executeTakeFirst();
-    return row
-      ? { tenantId: row.tenant_id, userId: row.user_id, role: row.role, apiKeyId: row.id, sessionId: null }
-      : null;
+    if (!row) return null;
+    // "last used" to the minute: written at most once a minute per key (and once per caller-cache miss at most)
+    const now = new Date();
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_EVERY_MS)
+      await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    return { tenantId: row.tenant_id, userId: row.user_id, role: row.role, apiKeyId: row.id, sessionId: null };
+  }
+
+  /**
+   * Runs `change` with the tenant's row locked (changes to a tenant's admins one at a time), then refuses when no
+   * active admin would be left: the transaction is rolled back and 'last_admin' returned.
+   */
+  private async guardingAdmins<T>(
+    tenantId: string,
+    change: (trx: Transaction<DB>) => Promise<T>,
+  ): Promise<T | 'last_admin'> {
+    const LastAdmin = Symbol('last_admin');
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        await sql`SELECT 1 FROM tenants WHERE id = ${tenantId} FOR UPDATE`.execute(trx);
+        const before = await this.activeAdmins(trx, tenantId);
+        const result = await change(trx);
+        if (before > 0 && (await this.activeAdmins(trx, tenantId)) === 0) throw LastAdmin;
+        return result;
+      });
+    } catch (e) {
+      if (e === LastAdmin) return 'last_admin';
+      throw e;
+    }
+  }
+
+  private async activeAdmins(trx: Transaction<DB>, tenantId: string): Promise<number> {
+    const r = await trx
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('role', '=', 'admin')
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async changeUser(
+    tenantId: string,
+    userId: string,
+    patch: { role?: Role; status?: UserStatus; deactivatedAt?: Date | null },
+  ): Promise<User | 'last_admin' | null> {
+    const result = await this.guardingAdmins(tenantId, async (trx) => {
+      const row = await trx
+        .updateTable('users')
+        .set({
+          ...(patch.role ? { role: patch.role } : {}),
+          ...(patch.status ? { status: patch.status } : {}),
+          ...(patch.deactivatedAt !== undefined ? { deactivated_at: patch.deactivatedAt } : {}),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toUser(row) : null;
+    });
+    return result;
+  }
+
+  async deleteUser(tenantId: string, userId: string): Promise<boolean | 'last_admin'> {
+    return this.guardingAdmins(tenantId, async (trx) => {
+      const r = await trx
+        .deleteFrom('users')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
+  }
+
+  async connectionIdsOf(tenantId: string, userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('calendar_connections')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  private keys(tenantId: string) {
+    return this.db
+      .selectFrom('api_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.user_id')
+      .select(['k.id', 'k.prefix', 'k.user_id', 'u.email', 'k.created_at', 'k.last_used_at', 'k.revoked_at'])
+      .where('k.tenant_id', '=', tenantId);
+  }
+
+  async listApiKeys(tenantId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.keys(tenantId).orderBy('k.created_at', 'desc').orderBy('k.id').execute();
+    return rows.map(toKey);
+  }
+
+  async revokeApiKey(tenantId: string, keyId: string, at: Date): Promise<ApiKeyRecord | null> {
+    const r = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', keyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return null;
+    const row = await this.keys(tenantId).where('k.id', '=', keyId).executeTakeFirst();
+    return row ? toKey(row) : null;
+  }
+
+  async revokeApiKeysOfUser(tenantId: string, userId: string, at: Date): Promise<number> {
+    const r = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 }
+
+const LAST_USED_EVERY_MS = 60_000;
+
+const toKey = (r: {
+  id: string;
+  prefix: string;
+  user_id: string;
+  email: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}): ApiKeyRecord => ({
+  id: r.id,
+  prefix: r.prefix,
+  userId: r.user_id,
+  userEmail: r.email,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+});

@@ -97,6 +97,7 @@ export function createDetectionRuntime(
     settings,
     sealer: container.vault,
     now,
+    audit: container.audit,
   });
   const mockMail = new MockMailOutbox(now);
   const mail: MailSenderResolver =

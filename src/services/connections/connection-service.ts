@@ -317,9 +317,12 @@ export class ConnectionService {
     return { connected: conn.status === 'active', status: conn.status, connection: conn, calendars };
   }
 
-  /** Deletes subscriptions (best effort), erases the tokens, marks the connection revoked. */
-  async disconnect(actor: Actor): Promise<Connection> {
-    const conn = await this.d.connections.get(actor.tenantId, actor.userId, this.provider);
+  /**
+   * Deletes subscriptions (best effort), erases the tokens, marks the connection revoked. `userId`: another user's
+   * connection of the caller's tenant (an admin deactivating or deleting them); audited with the caller as actor.
+   */
+  async disconnect(actor: Actor, userId: string = actor.userId): Promise<Connection> {
+    const conn = await this.d.connections.get(actor.tenantId, userId, this.provider);
     if (!conn) throw new AppError('not_connected');
     let deleted = 0;
     if (conn.status === 'active' && this.d.subscriptionIds) {
@@ -339,6 +342,7 @@ export class ConnectionService {
     await this.d.connections.setStatus(conn.tenantId, conn.id, 'revoked', { reason: 'disconnected', lastError: null });
     await this.audit(conn.tenantId, actor.userId, `${this.slug}.disconnected`, conn.id, {
       subscriptionsDeleted: deleted,
+      ...(userId !== actor.userId ? { userId } : {}),
     });
     this.d.events.publish({
       type: 'connection.revoked',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../domain/tenancy.js';
 import type { SecretSealer } from '../../ports/connections.js';
 import type { DeliveryStore, MetricsStore, TenantSettingsSource } from '../../ports/detection.js';
+import type { AuditStore } from '../../ports/stores.js';
 import type { MetricsService } from './metrics-service.js';
 
 /** Default score change (points) beyond which the webhook fires. */
@@ -17,6 +18,8 @@ export interface HealthWebhookDeps {
   settings: TenantSettingsSource;
   sealer: SecretSealer;
   now: () => Date;
+  /** Where a rotation of the signing secret is recorded (never the secret). */
+  audit?: AuditStore;
 }
 
 export interface HealthChangedEvent {
@@ -45,6 +48,13 @@ export class HealthWebhookService {
   async rotateSecret(actor: Actor): Promise<{ secret: string; createdAt: string }> {
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     await this.deps.deliveries.saveSecret(actor.tenantId, this.deps.sealer.seal(secret, aad(actor.tenantId)));
+    await this.deps.audit?.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'tenant.webhook_secret_rotated',
+      targetType: 'tenant',
+      targetId: actor.tenantId,
+    });
     return { secret, createdAt: this.deps.now().toISOString() };
   }
 

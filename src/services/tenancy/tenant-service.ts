@@ -123,19 +123,42 @@ export class TenantService {
     opts: { role?: Role } = {},
   ): Promise<{ apiKey: string; userId: string; keyId: string }> {
     const user = await this.ensureUser(tenantId, userEmail, opts);
+    const { apiKey, keyId } = await this.issueApiKey('system', user);
+    return { apiKey, userId: user.id, keyId };
+  }
+
+  /** A new key for `user`, audited with who issued it (an admin, or `system` for the CLI and the demo). */
+  async issueApiKey(
+    by: Pick<Actor, 'userId'> | 'system',
+    user: Pick<User, 'id' | 'tenantId'>,
+  ): Promise<{ apiKey: string; keyId: string }> {
     const secret = randomBytes(32).toString('base64url');
     const prefix = secret.slice(0, 6);
     const apiKey = `cbk_${prefix}_${secret.slice(6)}`;
-    const { id } = await this.tenants.createApiKey({ tenantId, userId: user.id, keyHash: hashApiKey(apiKey), prefix });
+    const { id } = await this.tenants.createApiKey({
+      tenantId: user.tenantId,
+      userId: user.id,
+      keyHash: hashApiKey(apiKey),
+      prefix,
+    });
     await this.audit.record({
-      tenantId,
-      actor: 'system',
+      tenantId: user.tenantId,
+      actor: by === 'system' ? 'system' : by.userId,
       action: 'api_key.created',
       targetType: 'api_key',
       targetId: id,
       details: { userId: user.id, prefix },
     });
-    return { apiKey, userId: user.id, keyId: id };
+    return { apiKey, keyId: id };
+  }
+
+  /**
+   * Forgets the remembered callers of a user in this process (their keys revoked, role changed, user deactivated or
+   * deleted): the next request looks the key up again. Other processes forget within CALLER_CACHE_MS.
+   */
+  forgetCallers(tenantId: string, userId: string): void {
+    for (const [hash, c] of this.callers)
+      if (c.actor.tenantId === tenantId && c.actor.userId === userId) this.callers.delete(hash);
   }
 
   /** The caller behind an `Authorization: Bearer <key>` value; `unauthenticated` when missing or wrong. */

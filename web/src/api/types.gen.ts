@@ -2,6 +2,30 @@
 // Regenerate with `npx tsx web/scripts/gen-api-types.ts`; test/e2e/web-api-types.test.ts fails when it drifts.
 
 export interface Schemas {
+  ApiKey: {
+    id: string;
+    prefix: string;
+    user: {
+      id: string;
+      email: string;
+    };
+    createdAt: string;
+    lastUsedAt: string | null;
+    revokedAt: string | null;
+  };
+  AuditEntry: {
+    id: string;
+    createdAt: string;
+    actor: string;
+    action: string;
+    targetType: string | null;
+    targetId: string | null;
+    details: {
+      [key: string]: {
+        [key: string]: unknown;
+      };
+    };
+  };
   CalendarEventView: {
     id: string;
     calendarId: string | null;
@@ -173,9 +197,72 @@ export interface Schemas {
     createdAt: string;
     updatedAt: string;
   };
+  User: {
+    id: string;
+    email: string;
+    displayName: string | null;
+    role: 'member' | 'approver' | 'admin';
+    status: 'invited' | 'active' | 'deactivated';
+  };
 }
 
 export interface Paths {
+  '/api/api-keys': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        apiKeys: Array<Schemas['ApiKey']>;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        userId: string;
+      };
+      response: {
+        apiKey: string;
+        key: Schemas['ApiKey'];
+      };
+    };
+  };
+  '/api/api-keys/{id}': {
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['ApiKey'];
+    };
+  };
+  '/api/audit': {
+    get: {
+      params: never;
+      query: {
+        action?: string;
+        actor?: string;
+        targetType?: string;
+        since?: string;
+        until?: string;
+        limit?: number;
+        cursor?: string;
+      };
+      body: never;
+      response: {
+        entries: Array<Schemas['AuditEntry']>;
+        nextCursor: string | null;
+      };
+    };
+  };
+  '/api/audit/export': {
+    get: {
+      params: never;
+      query: { action?: string; actor?: string; targetType?: string; since?: string; until?: string };
+      body: never;
+      response: null;
+    };
+  };
   '/api/auth/session': {
     get: {
       params: never;
@@ -1229,6 +1316,72 @@ export interface Paths {
       query: never;
       body: never;
       response: null;
+    };
+  };
+  '/api/users': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        users: Array<Schemas['User']>;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        email: string;
+        displayName?: string | null;
+        role: 'member' | 'approver' | 'admin';
+      };
+      response: Schemas['User'];
+    };
+  };
+  '/api/users/{id}': {
+    patch: {
+      params: { id: string };
+      query: never;
+      body: {
+        role: 'member' | 'approver' | 'admin';
+      };
+      response: Schemas['User'];
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/users/{id}/deactivate': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        user: Schemas['User'];
+        sessionsRevoked: number;
+        apiKeysRevoked: number;
+      };
+    };
+  };
+  '/api/users/{id}/reactivate': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['User'];
+    };
+  };
+  '/api/users/{id}/sessions': {
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        ended: number;
+      };
     };
   };
   '/api/web/demo-login': {
