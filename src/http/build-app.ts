@@ -44,6 +44,13 @@ class AccessLog extends LogController {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True when the auth hook lets requests to this /api/ path through without a caller. */
+    isPublicPath(path: string): boolean;
+  }
+}
+
 // The deps types live in app-deps.ts so route modules can name them without importing this file (no cycle).
 
 export const API_VERSION = '0.1.0';
@@ -88,12 +95,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(cookie);
   const publicPaths = deps.publicPaths ?? [];
+  const isPublicPath = (path: string) => publicPaths.some((p) => p.test(path));
   installAuth(
     app,
     { apiKey: (h) => deps.tenants.authenticate(h), session: (t) => deps.sessions.authenticate(t) },
-    (path) => publicPaths.some((p) => p.test(path)),
+    isPublicPath,
     new AuthFailureLimiter(deps.config.authFailuresPerMinute, 60_000),
   );
+  // what the auth hook lets through without a caller (the role matrix test checks it against ROUTE_ACCESS)
+  app.decorate('isPublicPath', isPublicPath);
   // Two limits on /api/, both counted in this process's memory (see SECURITY.md for several processes): per API key
   // (or per IP on the public paths), then per tenant. Both are keyed on what the client cannot choose: the key that
   // authentication verified (the auth hook runs first), else the address; a made-up Authorization header on a public
