@@ -53,7 +53,8 @@ async function idsOfTenantA(): Promise<string[]> {
   const ids = new Set<string>();
   for (const op of ops.filter((o) => o.method === 'GET' && !o.path.includes('{') && o.path.startsWith('/api/'))) {
     const r = await s.app.inject({ url: op.path, headers: a.auth });
-    if (r.statusCode !== 200) continue;
+    // JSON answers only (the audit export is JSON lines)
+    if (r.statusCode !== 200 || !String(r.headers['content-type']).startsWith('application/json')) continue;
     const walk = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(walk);
       else if (v && typeof v === 'object') {
