@@ -5,6 +5,7 @@ import { api, ApiError, request } from '../api/client';
 import { Async, ErrorBox, Loading, useApi } from '../components/async';
 import { dateTime } from '../format';
 import { Link } from '../router';
+import { useSession } from '../session';
 import { ProposalCard, type Proposal } from './approvals';
 
 /** A camelCase key as words: `selfApproveInternal` → "Self approve internal". */
@@ -28,6 +29,7 @@ function value(v: unknown): string {
 }
 
 interface Policy {
+  eligibleApprovers?: Array<{ userId: string; email: string; displayName: string | null }>;
   approvers?: { kind?: string; userIds?: string[]; users?: Array<{ email: string; displayName?: string | null }> };
   selfApproveInternal?: boolean;
   selfApproveExternal?: boolean;
@@ -43,7 +45,16 @@ function approversText(a: Policy['approvers']): string {
   return value(a);
 }
 
-const KNOWN = ['approvers', 'selfApproveInternal', 'selfApproveExternal', 'expiryHours', 'tenantId', 'updatedAt', 'id'];
+const KNOWN = [
+  'eligibleApprovers',
+  'approvers',
+  'selfApproveInternal',
+  'selfApproveExternal',
+  'expiryHours',
+  'tenantId',
+  'updatedAt',
+  'id',
+];
 
 /** The approval policy: who may approve, self-approval, expiry (and any further field the server states). */
 export function PolicySummary({ policy, title = 'Approval policy' }: { policy: unknown; title?: string }) {
@@ -56,6 +67,16 @@ export function PolicySummary({ policy, title = 'Approval policy' }: { policy: u
       <dl className="facts">
         <dt>Who may approve</dt>
         <dd>{approversText(p.approvers)}</dd>
+        {p.eligibleApprovers && (
+          <>
+            <dt>Approvers now</dt>
+            <dd>
+              {p.eligibleApprovers.length
+                ? p.eligibleApprovers.map((a) => a.displayName ?? a.email).join(', ')
+                : 'nobody yet: an admin gives someone the approver role'}
+            </dd>
+          </>
+        )}
         {p.selfApproveInternal !== undefined && (
           <>
             <dt>Organizers approve their own internal meetings</dt>
@@ -103,6 +124,8 @@ const STATUS: Record<string, string> = {
 };
 
 export function ApprovalPage({ id }: { id: string }) {
+  const who = useSession();
+  const own = (p: Proposal) => !!who.email && p.preview.organizer.toLowerCase() === who.email.toLowerCase();
   const [notice, setNotice] = useState<string | null>(null);
   const proposal = useApi(
     async (signal) => (await api.get('/api/proposals/{id}', { params: { id }, signal })) as unknown as Proposal,
@@ -162,6 +185,7 @@ export function ApprovalPage({ id }: { id: string }) {
                 p={p}
                 linked={false}
                 canDecide={canDecide}
+                canReject={canDecide || own(p)}
                 onDone={(m) => {
                   setNotice(m);
                   proposal.reload();

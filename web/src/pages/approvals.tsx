@@ -1,6 +1,6 @@
 // Approvals: pending proposals with exactly what will be sent to whom; approve sends, reject discards.
 import { useState } from 'react';
-import { api } from '../api/client';
+import { api, request } from '../api/client';
 import { meetingServiceName } from '../api/provider';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
@@ -50,11 +50,15 @@ export function ProposalCard({
   p,
   onDone,
   canDecide = true,
+  canReject = canDecide,
   linked = true,
 }: {
   p: Proposal;
   onDone: (message: string) => void;
+  /** May approve it. */
   canDecide?: boolean;
+  /** May reject it (an organizer may always withdraw their own). */
+  canReject?: boolean;
   linked?: boolean;
 }) {
   const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
@@ -136,15 +140,22 @@ export function ProposalCard({
       <h3>Message</h3>
       <SafeHtml html={v.bodyHtml} />
       {p.error && <p className="error">Last attempt failed: {p.error}</p>}
-      {canDecide && p.status === 'pending' && (
+      {(canDecide || canReject) && p.status === 'pending' && (
         <div className="actions">
-          <button type="button" className="primary" disabled={state.busy} onClick={() => void decide('approve')}>
-            Approve and send
-          </button>
-          <button type="button" className="danger" disabled={state.busy} onClick={() => void decide('reject')}>
-            Reject
-          </button>
+          {canDecide && (
+            <button type="button" className="primary" disabled={state.busy} onClick={() => void decide('approve')}>
+              Approve and send
+            </button>
+          )}
+          {canReject && (
+            <button type="button" className="danger" disabled={state.busy} onClick={() => void decide('reject')}>
+              {canDecide ? 'Reject' : 'Withdraw (reject)'}
+            </button>
+          )}
         </div>
+      )}
+      {!canDecide && p.status === 'pending' && (
+        <p className="hint">Another person approves this proposal (see the approval policy on its page).</p>
       )}
       {linked && (
         <p>
@@ -156,6 +167,19 @@ export function ProposalCard({
   );
 }
 
+/** The pending proposals the caller may approve; null when the server cannot say (no such route yet). */
+export function useWaitingForMe(deps: unknown[] = []) {
+  return useApi(async (signal) => {
+    try {
+      const r = await request<{ items?: Proposal[] }>('get', '/api/approvals/pending', { signal, quiet: true });
+      return r.items ?? [];
+    } catch (e) {
+      if (e instanceof DOMException) throw e;
+      return null;
+    }
+  }, deps);
+}
+
 export function ApprovalsPage() {
   const { query } = useLocation();
   const [notice, setNotice] = useState<string | null>(null);
@@ -164,6 +188,14 @@ export function ApprovalsPage() {
       (await api.get('/api/proposals', { query: { status: 'pending' }, signal })).items as unknown as Proposal[],
     [],
   );
+  const waiting = useWaitingForMe();
+  const done = (m: string) => {
+    setNotice(m);
+    proposals.reload();
+    waiting.reload();
+  };
+  const forMe = waiting.data ?? [];
+  const forMeIds = new Set(forMe.map((p) => p.id));
   return (
     <>
       <h1>Approvals</h1>
@@ -174,16 +206,36 @@ export function ApprovalsPage() {
       )}
       {!notice && query.get('created') && (
         <p className="success" role="status">
-          Proposal created. Review it below: nothing is sent until you approve.
+          Proposal created. Review it below: nothing is sent until it is approved.
         </p>
+      )}
+      {forMe.length > 0 && (
+        <section aria-labelledby="waiting-h">
+          <h2 id="waiting-h">Waiting for your approval</h2>
+          {forMe.map((p) => (
+            <ProposalCard key={p.id} p={p} onDone={done} />
+          ))}
+        </section>
       )}
       <Async state={proposals} label="Loading proposals…">
         {(items) => {
-          const pending = items.filter((p) => p.status === 'pending');
-          return pending.length === 0 ? (
-            <p>No proposals waiting for approval.</p>
-          ) : (
-            pending.map((p) => <ProposalCard key={p.id} p={p} onDone={(m) => (setNotice(m), proposals.reload())} />)
+          // (a proposal waiting for me is shown once, above)
+          const pending = items.filter((p) => p.status === 'pending' && !forMeIds.has(p.id));
+          if (pending.length === 0) return forMe.length ? null : <p>No proposals waiting for approval.</p>;
+          return (
+            <section aria-labelledby="mine-h">
+              {forMe.length > 0 && <h2 id="mine-h">Other pending proposals</h2>}
+              {pending.map((p) => (
+                <ProposalCard
+                  key={p.id}
+                  p={p}
+                  // when the server says who may approve, only those get Approve; anyone listed here may reject
+                  canDecide={waiting.data === null}
+                  canReject
+                  onDone={done}
+                />
+              ))}
+            </section>
           );
         }}
       </Async>
