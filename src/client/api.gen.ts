@@ -321,6 +321,298 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/approval-policy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's approval policy: who approves proposals, self-approval, expiry (readable by everyone) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApprovalPolicy'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    /** Replace the approval policy (admins; audited). Named approvers must be active users (422 approver_unknown) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description role: users whose role includes approver (approver, admin); named: these users; manager: the organizer's manager in the directory (Microsoft Graph), falling back to role when unknown. */
+            approvers:
+              | {
+                  /** @enum {string} */
+                  kind: 'role';
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'named';
+                  userIds: string[];
+                }
+              | {
+                  /** @enum {string} */
+                  kind: 'manager';
+                };
+            /** @description Organizers may approve their own meetings that invite nobody outside the tenant. */
+            selfApproveInternal: boolean;
+            /** @description Organizers may approve their own meetings that invite people outside the tenant. */
+            selfApproveExternal: boolean;
+            /** @description Hours a proposal waits for a decision (default 72). */
+            expiryHours: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApprovalPolicy'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/approvals/pending': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The pending proposals you may approve now (the approvals badge: count and items, newest first) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              count: number;
+              items: components['schemas']['Proposal'][];
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/audit': {
     parameters: {
       query?: never;
@@ -7257,7 +7549,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Approve: performs the proposal exactly once (repeats return the same result) */
+    /** Approve: performs the proposal exactly once (repeats return the same result). Only the approvers the tenant's approval policy names (403 not_an_approver), the organizer only when self-approval is allowed for the meeting (403 self_approval_not_allowed) */
     post: {
       parameters: {
         query?: never;
@@ -7403,7 +7695,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Reject a pending proposal */
+    /** Reject a pending proposal: its approvers under the tenant's policy (403 not_an_approver otherwise), or its organizer (withdraw) */
     post: {
       parameters: {
         query?: never;
@@ -7435,6 +7727,15 @@ export interface paths {
         };
         /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -9779,6 +10080,34 @@ export interface components {
       /** Format: date-time */
       revokedAt: string | null;
     };
+    ApprovalPolicy: {
+      /** @description role: users whose role includes approver (approver, admin); named: these users; manager: the organizer's manager in the directory (Microsoft Graph), falling back to role when unknown. */
+      approvers:
+        | {
+            /** @enum {string} */
+            kind: 'role';
+          }
+        | {
+            /** @enum {string} */
+            kind: 'named';
+            userIds: string[];
+          }
+        | {
+            /** @enum {string} */
+            kind: 'manager';
+          };
+      /** @description Organizers may approve their own meetings that invite nobody outside the tenant. */
+      selfApproveInternal: boolean;
+      /** @description Organizers may approve their own meetings that invite people outside the tenant. */
+      selfApproveExternal: boolean;
+      /** @description Hours a proposal waits for a decision (default 72). */
+      expiryHours: number;
+      eligibleApprovers: {
+        userId: string;
+        email: string;
+        displayName: string | null;
+      }[];
+    };
     AuditEntry: {
       /** @description Increases with every entry of the server */
       id: string;
@@ -9951,6 +10280,18 @@ export interface components {
         })[];
       } & {
         [key: string]: unknown;
+      };
+      /** @description Who may approve it now under the tenant's approval policy (the organizer when allowed). */
+      approvers?: {
+        userId: string;
+        email: string;
+        displayName: string | null;
+      }[];
+      approval?: {
+        rule: 'role' | 'named' | 'manager';
+        /** @description true: the manager rule fell back to role (manager unknown) */
+        fallback: boolean;
+        organizerMayApprove: boolean;
       };
       result: {
         meetingId: string | null;

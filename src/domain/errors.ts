@@ -29,7 +29,15 @@ export const ERROR_CODES = {
   unauthenticated: { kind: 'unauthenticated', message: 'A valid API key is required (Authorization: Bearer <key>).' },
   forbidden: { kind: 'forbidden', message: 'This action is not allowed for the caller.' },
   role_required: { kind: 'forbidden', message: 'Your role in this organisation does not allow this action.' },
-  csrf_failed: {
+  not_an_approver: {
+    kind: 'forbidden',
+    message:
+      "The tenant's approval policy does not name you as an approver of this proposal (details.approvers lists who may; GET /api/approval-policy shows the policy).",
+  },  self_approval_not_allowed: {
+    kind: 'forbidden',
+    message:
+      "The tenant's approval policy does not let organizers approve their own proposal of this kind (details.reason); another approver must approve it. You may still reject (withdraw) it.",
+  },  csrf_failed: {
     kind: 'forbidden',
     message: 'A signed-in browser write needs the X-CSRF-Token header of the session (GET /api/auth/session).',
   },
@@ -87,7 +95,14 @@ export const ERROR_CODES = {
     message:
       'The request exceeds a stated limit (details.limit names it, details.max is the limit, details.got what was asked); narrow it.',
   },
-  unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
+  domain_not_verified: {
+    kind: 'unprocessable',
+    message:
+      "An own domain must be the domain of one of the tenant's users or connected mailboxes (details.domain names the one refused); nothing was changed.",
+  },  approver_unknown: {
+    kind: 'unprocessable',
+    message: 'A named approver is not an active user of this tenant (details.userId); nothing was changed.',
+  },  unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
   webhook_url_not_allowed: {
     kind: 'bad_request',
     message:

@@ -1,4 +1,5 @@
 // Tenants, users and who is calling: the multi-tenant frame every query is scoped by.
+import type { StoredApprovalPolicy } from './approval-policy.js';
 import type { ProviderType } from './calendar.js';
 
 export interface TenantSettings {
@@ -22,6 +23,8 @@ export interface TenantSettings {
   /** Minutes before a customer meeting to deliver the prep brief. */
   prepBriefMinutesBefore?: number;
   proposalTtlHours?: number;
+  /** Who approves proposals and whether organizers may approve external meetings (PUT /api/approval-policy). */
+  approvalPolicy?: StoredApprovalPolicy;
 }
 
 export interface Tenant {

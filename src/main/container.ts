@@ -17,6 +17,7 @@ import { PgCustomerStore } from '../stores/customer-store.js';
 import { isReachable, openDatabase, type Database } from '../stores/database.js';
 import { migrateToLatest } from '../stores/migrate.js';
 import { PgTenantBackupStore } from '../stores/tenant-backup-store.js';
+import { verifiedDomainsOf } from '../stores/verified-domains.js';
 import { PgTenantStore } from '../stores/tenant-store.js';
 import { PgTokenVault } from '../stores/token-vault.js';
 
@@ -87,6 +88,7 @@ export async function createContainer(
     audit,
     { allowLoopback: config.allowLoopbackWebhooks },
     opts.clock ?? systemClock,
+    (tenantId) => verifiedDomainsOf(database.db, tenantId),
   );
   const sessions = new SessionService(
     new PgSessionStore(database.db),

@@ -101,7 +101,10 @@ export function createJobs(d: {
       let r;
       do {
         r = await d.detection.deliveries.runOnce();
-        for (const f of r.failures) failed('outbox-deliveries', null, { tenantId: f.tenantId, kind: f.kind }, f.code);
+        for (const f of r.failures) {
+          metrics.deliveryFailures.inc({ kind: f.kind, code: f.code });
+          failed('outbox-deliveries', null, { tenantId: f.tenantId, kind: f.kind }, f.code);
+        }
       } while (r.sent > 0);
       ok('outbox-deliveries');
     } catch (e) {

@@ -142,6 +142,8 @@ export interface ProposalPayload {
   ifMatch: string | null;
   /** update: which fields change (the rest are kept). */
   changedFields: string[];
+  /** The organizer's manager's e-mail found in the directory when the proposal was made (manager approval rule). */
+  managerEmail?: string | null;
 }
 
 export interface PreviewAttendee {

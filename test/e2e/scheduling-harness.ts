@@ -8,8 +8,9 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../../src/config/config.js';
+import type { Role } from '../../src/domain/tenancy.js';
 import type { Container } from '../../src/main/container.js';
-import { createRuntime } from '../../src/main/runtime.js';
+import { createRuntime, type Runtime } from '../../src/main/runtime.js';
 import type { EmulatorOptions } from '../../emulator/microsoft/server.js';
 import { createTestDatabase } from '../support/db.js';
 import { followAuthorize, startTestEmulator, type TestEmulator } from '../support/microsoft.js';
@@ -22,14 +23,15 @@ export interface Caller {
 
 export interface SchedulingE2E {
   t: TestEmulator;
+  runtime: Runtime;
   app: FastifyInstance;
   container: Container;
   tenantId: string;
   clock: { offsetMs: number };
-  /** A calbridge user of the tenant, connected to their Outlook mailbox through the connect API. */
-  connect(email: string): Promise<Caller>;
+  /** A calbridge user of the tenant (`role` when new), connected to their Outlook mailbox through the connect API. */
+  connect(email: string, role?: Role): Promise<Caller>;
   /** A calbridge user without a connection (e.g. an approver). */
-  user(email: string): Promise<Caller>;
+  user(email: string, role?: Role): Promise<Caller>;
   /** Non-cancelled events of an emulator mailbox whose subject is `subject`. */
   eventsIn(
     upn: string,
@@ -41,6 +43,7 @@ export interface SchedulingE2E {
 export async function startSchedulingE2E(
   settings: Record<string, unknown> = {},
   emu: EmulatorOptions = {},
+  env: Record<string, string> = {},
 ): Promise<SchedulingE2E> {
   const t = await startTestEmulator(emu);
   const dir = mkdtempSync(join(tmpdir(), 'cb-sched-'));
@@ -50,6 +53,7 @@ export async function startSchedulingE2E(
     LOG_LEVEL: 'warn',
     CALBRIDGE_START_EMULATOR: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
   });
   const database = await createTestDatabase();
   const clock = { offsetMs: 0 };
@@ -86,12 +90,12 @@ export async function startSchedulingE2E(
       });
     }
   };
-  const user = async (email: string): Promise<Caller> => {
-    const k = await container.tenants.createApiKey(tenant.id, email);
+  const user = async (email: string, role?: Role): Promise<Caller> => {
+    const k = await container.tenants.createApiKey(tenant.id, email, role ? { role } : {});
     return { userId: k.userId, email, auth: { authorization: `Bearer ${k.apiKey}` } };
   };
-  const connect = async (email: string): Promise<Caller> => {
-    const c = await user(email);
+  const connect = async (email: string, role?: Role): Promise<Caller> => {
+    const c = await user(email, role);
     const res = await app.inject({
       method: 'POST',
       url: '/api/integrations/outlook/connect',
@@ -120,6 +124,7 @@ export async function startSchedulingE2E(
   };
   return {
     t,
+    runtime,
     app,
     container,
     tenantId: tenant.id,

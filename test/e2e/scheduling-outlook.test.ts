@@ -16,7 +16,8 @@ const ROOM = 'rainier@contoso.com';
 beforeAll(async () => {
   h = await startSchedulingE2E({ onlineMeetingByDefault: true });
   adele = await h.connect('adele.vance@contoso.com');
-  megan = await h.connect('megan.bowen@contoso.com');
+  // Megan approves Adele's proposals: the default approval policy names users whose role includes approver.
+  megan = await h.connect('megan.bowen@contoso.com', 'approver');
   day = mondayAfter(h.t.emu.clock.now(), 3);
 }, 120_000);
 afterAll(async () => h?.close());

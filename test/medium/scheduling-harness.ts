@@ -52,8 +52,13 @@ export async function startSchedulingHarness(settings: TenantSettings = {}): Pro
     workingHours: null,
     room: { name: 'Baker', capacity: 4, building: '2', floor: '2', roomList: null },
   });
-  const person = async (email: string, zone: string, connect: boolean): Promise<Person> => {
-    const k = await container.tenants.createApiKey(tenant.id, email);
+  const person = async (
+    email: string,
+    zone: string,
+    connect: boolean,
+    role?: 'approver' | 'member',
+  ): Promise<Person> => {
+    const k = await container.tenants.createApiKey(tenant.id, email, role ? { role } : {});
     if (!connect) return { userId: k.userId, email, auth: { authorization: `Bearer ${k.apiKey}` }, connectionId: null };
     world.addMailbox(email, {
       workingHours: { daysOfWeek: [...WEEKDAYS], startTime: '09:00:00', endTime: '17:00:00', timeZone: zone },
@@ -80,7 +85,8 @@ export async function startSchedulingHarness(settings: TenantSettings = {}): Pro
     return { userId: k.userId, email, auth: { authorization: `Bearer ${k.apiKey}` }, connectionId: conn.id };
   };
   const csm = await person('adele@contoso.com', 'America/Los_Angeles', true);
-  const manager = await person('megan@contoso.com', 'America/New_York', true);
+  // The manager approves the CSM's proposals: the default approval policy names users whose role includes approver.
+  const manager = await person('megan@contoso.com', 'America/New_York', true, 'approver');
   const loner = await person('nobody@contoso.com', 'UTC', false);
   return {
     app,

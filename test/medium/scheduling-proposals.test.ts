@@ -223,6 +223,7 @@ describe('proposals', () => {
     const p = await propose();
     const r = await call(h.csm, 'POST', `/api/proposals/${p.body.id}/approve`);
     expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe('self_approval_not_allowed');
     expect(r.body.error.details.reason).toBe('external_attendees_need_second_approver');
   });
 

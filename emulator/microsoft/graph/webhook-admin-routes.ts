@@ -10,7 +10,7 @@ import type { FaultRule, WebhookFaults } from './webhook-delivery.js';
 /**
  * Register at the root of the emulator server (not under /v1.0):
  * `PUT|GET /_emulator/webhook-faults`, `POST /_emulator/subscriptions/{id}/lifecycle {event}`,
- * `GET /_emulator/subscriptions` (with stats and the token challenge), `GET /_emulator/deliveries`, `GET|DELETE /_emulator/outbox`.
+ * `GET /_emulator/subscriptions` (with stats and the token challenge), `GET /_emulator/deliveries`, `GET|DELETE /_emulator/outbox` (`?to=` one recipient).
  */
 export default async function webhookAdminRoutes(app: FastifyInstance, ctx: GraphContext): Promise<void> {
   const engine = subscriptionEngine(ctx);
@@ -53,7 +53,16 @@ export default async function webhookAdminRoutes(app: FastifyInstance, ctx: Grap
     })),
   }));
   app.get('/_emulator/deliveries', async () => ({ value: engine.deliveries }));
-  app.get('/_emulator/outbox', async () => ({ value: outbox }));
+  // `?to=<address>`: what one mailbox received (to, cc or bcc), as its owner would read it.
+  app.get('/_emulator/outbox', async (req) => {
+    const to = (req.query as { to?: string }).to?.toLowerCase();
+    if (!to) return { value: outbox };
+    const received = (m: (typeof outbox)[number]) =>
+      [...m.toRecipients, ...m.ccRecipients, ...m.bccRecipients].some(
+        (r) => r.emailAddress.address.toLowerCase() === to,
+      );
+    return { value: outbox.filter(received) };
+  });
   app.delete('/_emulator/outbox', async (_req, reply) => {
     outbox.length = 0;
     return reply.status(204).send();

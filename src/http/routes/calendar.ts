@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
 import { aliasedRoutes, CALENDAR_PREFIXES } from '../route-aliases.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
-import { Proposal, proposalView } from './proposals.js';
+import { Proposal, proposalView, proposalViews } from './proposals.js';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
@@ -205,10 +205,11 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           response: { 201: Type.Ref('Proposal'), ...errors(409, 422) },
         },
       },
-      async (req, reply) =>
-        reply
-          .status(201)
-          .send(proposalView(await service.proposeCreate(actorOf(req), req.body as Static<typeof CreateBody>))),
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const rec = await service.proposeCreate(actor, req.body as Static<typeof CreateBody>);
+        return reply.status(201).send((await proposalViews(service, actor, [rec]))[0]);
+      },
     );
     cal.put(
       '/events/:id',

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
+import type { Approvers } from '../../domain/approval-policy.js';
+import type { Actor } from '../../domain/tenancy.js';
 import type { ProposalRecord } from '../../ports/scheduling.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
@@ -42,6 +44,18 @@ export const Proposal = Type.Object(
       },
       { additionalProperties: true },
     ),
+    approvers: Type.Optional(
+      Type.Array(Type.Object({ userId: Type.String(), email: Type.String(), displayName: Nullable(Type.String()) }), {
+        description: "Who may approve it now under the tenant's approval policy (the organizer when allowed).",
+      }),
+    ),
+    approval: Type.Optional(
+      Type.Object({
+        rule: Type.Union([Type.Literal('role'), Type.Literal('named'), Type.Literal('manager')]),
+        fallback: Type.Boolean({ description: 'true: the manager rule fell back to role (manager unknown)' }),
+        organizerMayApprove: Type.Boolean(),
+      }),
+    ),
     result: Nullable(
       Type.Object({
         meetingId: Nullable(Type.String()),
@@ -54,10 +68,21 @@ export const Proposal = Type.Object(
   { $id: 'Proposal' },
 );
 
-/** The API view of a proposal (the internal payload stays internal). */
-export function proposalView(p: ProposalRecord) {
+/** The API view of a proposal (the internal payload stays internal), with who may approve it when known. */
+export function proposalView(p: ProposalRecord, a?: Approvers) {
   const { payload: _payload, tenantId: _t, userId: _u, updatedAt: _x, ...rest } = p;
-  return rest;
+  if (!a) return rest;
+  return {
+    ...rest,
+    approvers: a.users.map((u) => ({ userId: u.id, email: u.email, displayName: u.displayName })),
+    approval: { rule: a.rule, fallback: a.fallback, organizerMayApprove: a.organizerMayApprove },
+  };
+}
+
+/** Views of proposals with their approvers (one read of the tenant and its users). */
+export async function proposalViews(service: SchedulingService, actor: Actor, recs: ProposalRecord[]) {
+  const approvers = await service.approversOf(actor, recs);
+  return recs.map((r) => proposalView(r, approvers.get(r.id)));
 }
 
 const ListQuery = Type.Intersect([
@@ -114,16 +139,14 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
       },
       async (req) => {
         const q = req.query as Static<typeof ListQuery>;
-        return {
-          items: (
-            await service.listProposals(actorOf(req), {
-              status: q.status,
-              mine: q.mine,
-              limit: q.limit ?? 50,
-              offset: q.offset ?? 0,
-            })
-          ).map(proposalView),
-        };
+        const actor = actorOf(req);
+        const recs = await service.listProposals(actor, {
+          status: q.status,
+          mine: q.mine,
+          limit: q.limit ?? 50,
+          offset: q.offset ?? 0,
+        });
+        return { items: await proposalViews(service, actor, recs) };
       },
     );
     app.get(
@@ -136,32 +159,45 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
           response: { 200: Type.Ref('Proposal'), ...errors() },
         },
       },
-      async (req) => proposalView(await service.getProposal(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+      async (req) => {
+        const actor = actorOf(req);
+        const rec = await service.getProposal(actor, (req.params as Static<typeof IdParams>).id);
+        return (await proposalViews(service, actor, [rec]))[0];
+      },
     );
     app.post(
       '/api/proposals/:id/approve',
       {
         schema: {
           tags,
-          summary: 'Approve: performs the proposal exactly once (repeats return the same result)',
+          summary:
+            "Approve: performs the proposal exactly once (repeats return the same result). Only the approvers the tenant's approval policy names (403 not_an_approver), the organizer only when self-approval is allowed for the meeting (403 self_approval_not_allowed)",
           params: IdParams,
           response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 412, 422, 503) },
         },
       },
-      async (req) =>
-        proposalView((await service.approve(actorOf(req), (req.params as Static<typeof IdParams>).id)).proposal),
+      async (req) => {
+        const actor = actorOf(req);
+        const { proposal } = await service.approve(actor, (req.params as Static<typeof IdParams>).id);
+        return (await proposalViews(service, actor, [proposal]))[0];
+      },
     );
     app.post(
       '/api/proposals/:id/reject',
       {
         schema: {
           tags,
-          summary: 'Reject a pending proposal',
+          summary:
+            "Reject a pending proposal: its approvers under the tenant's policy (403 not_an_approver otherwise), or its organizer (withdraw)",
           params: IdParams,
-          response: { 200: Type.Ref('Proposal'), ...errors(409) },
+          response: { 200: Type.Ref('Proposal'), ...errors(403, 409) },
         },
       },
-      async (req) => proposalView(await service.reject(actorOf(req), (req.params as Static<typeof IdParams>).id)),
+      async (req) => {
+        const actor = actorOf(req);
+        const rec = await service.reject(actor, (req.params as Static<typeof IdParams>).id);
+        return (await proposalViews(service, actor, [rec]))[0];
+      },
     );
     app.post(
       '/api/customers/:id/schedule',
@@ -174,18 +210,15 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
           response: { 201: Type.Ref('Proposal'), ...errors(409, 422) },
         },
       },
-      async (req, reply) =>
-        reply
-          .status(201)
-          .send(
-            proposalView(
-              await service.scheduleForCustomer(
-                actorOf(req),
-                (req.params as Static<typeof IdParams>).id,
-                req.body as Static<typeof ScheduleBody>,
-              ),
-            ),
-          ),
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const rec = await service.scheduleForCustomer(
+          actor,
+          (req.params as Static<typeof IdParams>).id,
+          req.body as Static<typeof ScheduleBody>,
+        );
+        return reply.status(201).send((await proposalViews(service, actor, [rec]))[0]);
+      },
     );
   };
 }

@@ -1,15 +1,19 @@
 // Builds scheduling: stores, the SchedulingService (provider per caller connection via the registry) and its routes.
+import { approvalRoutes } from '../../http/routes/approvals.js';
 import { calendarRoutes } from '../../http/routes/calendar.js';
 import { proposalRoutes } from '../../http/routes/proposals.js';
 import { templateRoutes } from '../../http/routes/templates.js';
 import { workingHoursRoutes } from '../../http/routes/working-hours.js';
 import { CallBudget } from '../../domain/scheduling/limits.js';
 import type { SchedulingDeps } from '../../services/scheduling/context.js';
+import { ApprovalNotices } from '../../services/scheduling/approval-notices.js';
+import { ApprovalPolicyService } from '../../services/scheduling/approval-policy-service.js';
 import { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { TemplateService } from '../../services/scheduling/templates.js';
 import { WorkingHoursService } from '../../services/scheduling/working-hours.js';
 import { PgMeetingStore, PgSchedulingLookup } from '../../stores/meeting-store.js';
 import { PgProposalStore } from '../../stores/proposal-store.js';
+import { PgOutboxStore } from '../../stores/webhook-store.js';
 import { PgTemplateStore } from '../../stores/template-store.js';
 import { PgWorkingHoursStore } from '../../stores/working-hours-store.js';
 import type { RouteModule } from '../../http/app-deps.js';
@@ -32,6 +36,12 @@ function schedulingDeps(container: Container, opts: { publicUrl: () => string; c
     providerFor: (type, ctx) => container.providers.forConnection(type, { ...ctx, callBudget: new CallBudget() }),
     connectUrl: (p) => `${base()}/api/integrations/${p === 'GOOGLE' ? 'google' : 'outlook'}/connect`,
     now: () => opts.clock.now(),
+    // Approval e-mails and proposal webhooks go through the outbox the delivery job works (retries, signing).
+    notices: new ApprovalNotices({
+      outbox: new PgOutboxStore(db),
+      publicUrl: opts.publicUrl,
+      now: () => opts.clock.now(),
+    }),
   };
 }
 
@@ -41,7 +51,15 @@ export function createSchedulingService(
   opts: { publicUrl: () => string; clock: Clock },
 ): SchedulingService {
   const deps = schedulingDeps(container, opts);
-  return new SchedulingService(deps, new TemplateService(deps.templates, container.audit));
+  const policies = new ApprovalPolicyService({
+    tenants: {
+      getTenant: (id) => container.tenantStore.getTenant(id),
+      updateSettings: (id, settings) => container.tenantStore.updateSettings(id, settings),
+      listUsers: (id) => container.tenants.listUsers(id),
+    },
+    audit: container.audit,
+  });
+  return new SchedulingService(deps, new TemplateService(deps.templates, container.audit), policies);
 }
 
 /** The caller's working hours (kept by calbridge for Google users, read from Outlook for Outlook users). */
@@ -58,6 +76,7 @@ export function schedulingModules(service: SchedulingService, hours?: WorkingHou
     calendarRoutes(service),
     ...(hours ? [workingHoursRoutes(hours)] : []),
     proposalRoutes(service),
+    approvalRoutes(service, service.policies),
     templateRoutes(service.templates),
   ];
 }

@@ -1,4 +1,5 @@
-// Delivers the outbox: signed webhooks (health changes, briefs) and brief e-mails, with leases and backoff retries.
+// Delivers the outbox: signed webhooks (health changes, briefs, proposal events) and brief and approval e-mails,
+// with leases and backoff retries.
 import { isAppError } from '../../domain/errors.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
 import type { Delivery, DeliveryStore } from '../../ports/detection.js';
@@ -63,7 +64,7 @@ export class DeliveryWorker {
   }
 
   private async deliver(d: Delivery): Promise<void> {
-    if (d.kind === 'brief_email') {
+    if (d.kind === 'brief_email' || d.kind === 'approval_email') {
       const p = d.payload as { userId: string; to: string[]; subject: string; html: string; text: string };
       const sender = await this.deps.mail(d.tenantId, p.userId);
       if (!sender) throw new Permanent('the user has no mailbox that can send mail');

@@ -112,16 +112,6 @@ async function perform(
   };
 }
 
-/** Who may approve: anyone else in the tenant; the creator only for internal-only meetings when the tenant allows it. */
-export function assertMayApprove(tenant: Tenant, actor: Actor, rec: ProposalRecord): void {
-  if (rec.createdBy !== actor.userId) return;
-  const internalOnly = !rec.preview.notifiesExternal;
-  if (internalOnly && tenant.settings.allowSelfApprovalInternal === true) return;
-  throw new AppError('forbidden', 'Another person must approve this proposal.', {
-    details: { reason: internalOnly ? 'self_approval_disabled' : 'external_attendees_need_second_approver' },
-  });
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function notPending(rec: ProposalRecord): AppError {
@@ -199,6 +189,11 @@ async function execute(
     },
   });
   const record = (await d.proposals.get(tenant.id, rec.id))!;
+  // The platform webhook hears of it once: only the approval that performed the proposal gets here.
+  if (d.notices) {
+    const organizer = await d.tenants.getUser({ tenantId: tenant.id, userId: rec.userId }).catch(() => null);
+    await d.notices.decided(tenant, record, organizer, 'approved').catch(() => undefined);
+  }
   return { record, result };
 }
 

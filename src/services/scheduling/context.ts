@@ -6,6 +6,7 @@ import { missingWriteScope } from '../../domain/connections.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, Tenant, User } from '../../domain/tenancy.js';
 import type { AuditStore } from '../../ports/stores.js';
+import type { ApprovalNotices } from './approval-notices.js';
 import type {
   CalendarRef,
   CallerConnection,
@@ -31,6 +32,7 @@ export interface SchedulingDeps {
   tenants: {
     getTenant(id: string): Promise<Tenant>;
     getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User>;
+    listUsers(tenantId: string): Promise<User[]>;
   };
   customers: { get(actor: Actor, id: string): Promise<Customer> };
   audit: AuditStore;
@@ -38,6 +40,10 @@ export interface SchedulingDeps {
   /** Where a user (re)connects their calendar for this provider. */
   connectUrl(provider: ProviderType): string;
   now(): Date;
+  /** Tells approvers of new proposals and the platform webhook of decisions (absent: nobody is told). */
+  notices?: ApprovalNotices;
+  /** The organizer's manager's e-mail from the directory (Graph `/users/{id}/manager`); null when unknown. */
+  managerOf?(tenantId: string, userId: string): Promise<string | null>;
 }
 
 /** The resolved caller: tenant, user, connection and the provider bound to it. */

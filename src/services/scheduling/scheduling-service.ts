@@ -3,7 +3,15 @@ import type { Customer } from '../../domain/customers.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { RoomInfo } from '../../ports/calendar-provider.js';
-import { approveOnce, assertMayApprove, draftOf } from './approval.js';
+import {
+  approversOf,
+  assertMayDecide,
+  policyOf,
+  type ApprovalSubject,
+  type Approvers,
+} from '../../domain/approval-policy.js';
+import { approveOnce, draftOf } from './approval.js';
+import type { ApprovalPolicyService } from './approval-policy-service.js';
 import {
   availability,
   findTimes,
@@ -75,6 +83,8 @@ export class SchedulingService {
   constructor(
     private readonly d: SchedulingDeps,
     readonly templates: TemplateService,
+    /** The tenant's approval policy (GET/PUT /api/approval-policy). */
+    readonly policies: ApprovalPolicyService,
   ) {}
 
   private ctx(actor: Actor): Promise<CallerContext> {
@@ -134,7 +144,27 @@ export class SchedulingService {
       ifMatch: null,
       changedFields: [],
     };
-    return saveProposal(this.d, c, 'create', payload, customer?.id ?? null, null);
+    payload.managerEmail = await this.managerEmail(c);
+    return this.announce(c, await saveProposal(this.d, c, 'create', payload, customer?.id ?? null, null));
+  }
+
+  /** The organizer's manager from the directory, when the tenant's approvers are managers (null when unknown). */
+  private async managerEmail(c: CallerContext): Promise<string | null> {
+    if (policyOf(c.tenant.settings).approvers.kind !== 'manager' || !this.d.managerOf) return null;
+    return this.d.managerOf(c.tenant.id, c.actor.userId).catch(() => null);
+  }
+
+  /** Tells the new proposal's approvers (e-mail, webhook); never fails the request that made it. */
+  private async announce(c: CallerContext, rec: ProposalRecord): Promise<ProposalRecord> {
+    if (!this.d.notices) return rec;
+    try {
+      const users = await this.d.tenants.listUsers(c.tenant.id);
+      const approvers = approversOf(policyOf(c.tenant.settings), users, subjectOf(rec));
+      await this.d.notices.requested(c.tenant, rec, users.find((u) => u.id === rec.userId) ?? null, approvers);
+    } catch {
+      // the proposal stands; its approvers still see it in GET /api/approvals/pending
+    }
+    return rec;
   }
 
   private async roomOf(c: CallerContext, email: string): Promise<{ email: string; name: string | null }> {
@@ -282,7 +312,9 @@ export class SchedulingService {
     const everyone = [...m.attendees.map((a) => a.email), ...payload.attendees.map((a) => a.email)];
     const notifiesExternal = everyone.some((e) => e !== payload.room?.email && isExternal(e, internal));
     if (notifiesExternal || c.tenant.settings.allowSelfApprovalInternal !== true) {
-      return { status: 'proposed', proposal: await saveProposal(this.d, c, kind, payload, m.customerId, m.id) };
+      payload.managerEmail = await this.managerEmail(c);
+      const proposal = await saveProposal(this.d, c, kind, payload, m.customerId, m.id);
+      return { status: 'proposed', proposal: await this.announce(c, proposal) };
     }
     if (kind === 'delete') {
       // A not_found is the provider confirming the event is gone (deleted elsewhere): the meeting goes too. Any
@@ -343,7 +375,13 @@ export class SchedulingService {
     if (rec.status === 'expired')
       throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
     const tenant = await this.d.tenants.getTenant(actor.tenantId);
-    assertMayApprove(tenant, actor, rec);
+    const users = await this.d.tenants.listUsers(actor.tenantId);
+    assertMayDecide(
+      approversOf(policyOf(tenant.settings), users, subjectOf(rec)),
+      subjectOf(rec),
+      actor.userId,
+      'approve',
+    );
     const { record, result } = await approveOnce(this.d, tenant, actor, id);
     return { proposal: record, result };
   }
@@ -353,6 +391,14 @@ export class SchedulingService {
     if (rec.status === 'expired')
       throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
     if (rec.status === 'rejected') return rec;
+    const tenant = await this.d.tenants.getTenant(actor.tenantId);
+    const users = await this.d.tenants.listUsers(actor.tenantId);
+    assertMayDecide(
+      approversOf(policyOf(tenant.settings), users, subjectOf(rec)),
+      subjectOf(rec),
+      actor.userId,
+      'reject',
+    );
     if (!(await this.d.proposals.reject(actor.tenantId, id, actor.userId, this.d.now()))) {
       throw new AppError('proposal_not_pending', undefined, { details: { status: rec.status } });
     }
@@ -362,8 +408,55 @@ export class SchedulingService {
       action: 'proposal.rejected',
       targetType: 'meeting_proposal',
       targetId: id,
-      details: { rejectedBy: actor.userId },
+      details: { rejectedBy: actor.userId, withdrawn: actor.userId === rec.userId },
     });
-    return (await this.d.proposals.get(actor.tenantId, id))!;
+    const rejected = (await this.d.proposals.get(actor.tenantId, id))!;
+    await this.d.notices
+      ?.decided(tenant, rejected, users.find((u) => u.id === rec.userId) ?? null, 'rejected')
+      .catch(() => undefined);
+    return rejected;
+  }
+
+  /** Who may approve each proposal now, under the tenant's current policy. */
+  async approversOf(actor: Actor, recs: readonly ProposalRecord[]): Promise<Map<string, Approvers>> {
+    const out = new Map<string, Approvers>();
+    if (recs.length === 0) return out;
+    const [tenant, users] = await Promise.all([
+      this.d.tenants.getTenant(actor.tenantId),
+      this.d.tenants.listUsers(actor.tenantId),
+    ]);
+    for (const r of recs) out.set(r.id, approversOf(policyOf(tenant.settings), users, subjectOf(r)));
+    return out;
+  }
+
+  /** The pending proposals the caller may approve now (not expired), newest first: the approvals badge. */
+  async pendingApprovals(actor: Actor): Promise<{ items: ProposalRecord[]; approvers: Map<string, Approvers> }> {
+    const now = this.d.now().getTime();
+    const pending = (
+      await this.d.proposals.list(actor.tenantId, { status: 'pending', limit: PENDING_SCAN, offset: 0 })
+    ).filter((r) => Date.parse(r.expiresAt) > now);
+    const approvers = await this.approversOf(actor, pending);
+    const items = pending.filter((r) => mayApprove(approvers.get(r.id)!, r, actor.userId));
+    return { items, approvers };
+  }
+}
+
+/** Pending proposals looked at for the approvals badge at most (newest first). */
+const PENDING_SCAN = 500;
+
+function subjectOf(rec: ProposalRecord): ApprovalSubject {
+  return {
+    organizerId: rec.userId,
+    notifiesExternal: rec.preview.notifiesExternal,
+    managerEmail: rec.payload.managerEmail ?? null,
+  };
+}
+
+function mayApprove(a: Approvers, rec: ProposalRecord, userId: string): boolean {
+  try {
+    assertMayDecide(a, subjectOf(rec), userId, 'approve');
+    return true;
+  } catch {
+    return false;
   }
 }

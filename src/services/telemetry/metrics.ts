@@ -71,6 +71,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly deliveryFailures = new Counter({
+    name: 'calbridge_delivery_failures_total',
+    help: 'Failed outbox delivery attempts (webhooks, brief and approval e-mails) by kind and error code',
+    labelNames: ['kind', 'code'],
+    registers: [this.registry],
+  });
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'calbridge_' });
   }

@@ -18,6 +18,7 @@ export const SETTINGS_KEYS: ReadonlyArray<keyof TenantSettings> = [
   'healthWebhookUrl',
   'prepBriefMinutesBefore',
   'proposalTtlHours',
+  'approvalPolicy',
 ];
 
 const invalid = (field: string, message: string, details: Record<string, unknown> = {}): never => {

@@ -30,6 +30,8 @@ export class TenantService {
     /** Which webhook URLs a tenant may set (default: https to public addresses only). */
     private readonly webhookUrls: WebhookUrlPolicy = { allowLoopback: false },
     private readonly clock: Clock = systemClock,
+    /** The tenant's verified domains: its users' and connected mailboxes' (own domains must be among them). */
+    private readonly verifiedDomains?: (tenantId: string) => Promise<Set<string>>,
   ) {}
 
   async createTenant(input: {
@@ -61,6 +63,7 @@ export class TenantService {
   async updateSettings(actor: Actor, patch: TenantSettings): Promise<Tenant> {
     checkSettingsPatch(patch, this.webhookUrls);
     const t = await this.getTenant(actor.tenantId);
+    if (patch.ownDomains !== undefined) await this.checkOwnDomains(t.id, patch.ownDomains);
     const updated = await this.tenants.updateSettings(t.id, { ...t.settings, ...patch });
     await this.audit.record({
       tenantId: t.id,
@@ -71,6 +74,24 @@ export class TenantService {
       details: { keys: Object.keys(patch) },
     });
     return updated;
+  }
+
+  /**
+   * Own domains turn a meeting with their people internal (no second approver): each must be a domain someone in the
+   * tenant has, a user's or a connected mailbox's, compared exactly (`com` or a domain nobody has is refused).
+   */
+  private async checkOwnDomains(tenantId: string, domains: readonly string[]): Promise<void> {
+    if (!this.verifiedDomains || domains.length === 0) return;
+    const verified = await this.verifiedDomains(tenantId);
+    for (const d of domains) {
+      const domain = d.trim().toLowerCase();
+      if (!verified.has(domain))
+        throw new AppError(
+          'domain_not_verified',
+          `${domain} is not the domain of any user or connected mailbox of this tenant (known: ${[...verified].sort().join(', ') || 'none'}).`,
+          { details: { field: 'ownDomains', domain, verified: [...verified].sort() } },
+        );
+    }
   }
 
   /**

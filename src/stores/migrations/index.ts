@@ -16,6 +16,7 @@ import * as m0015 from './0015_calendar_access_lost.js';
 import * as m0016 from './0016_oauth_state_account.js';
 import * as m0017 from './0017_people.js';
 import * as m0019 from './0019_audit_keyset.js';
+import * as m0020 from './0020_approval_deliveries.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_oauth_state_account': m0016,
   '0017_people': m0017,
   '0019_audit_keyset': m0019,
+  '0020_approval_deliveries': m0020,
 };

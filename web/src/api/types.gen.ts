@@ -13,6 +13,27 @@ export interface Schemas {
     lastUsedAt: string | null;
     revokedAt: string | null;
   };
+  ApprovalPolicy: {
+    approvers:
+      | {
+          kind: 'role';
+        }
+      | {
+          kind: 'named';
+          userIds: Array<string>;
+        }
+      | {
+          kind: 'manager';
+        };
+    selfApproveInternal: boolean;
+    selfApproveExternal: boolean;
+    expiryHours: number;
+    eligibleApprovers: Array<{
+      userId: string;
+      email: string;
+      displayName: string | null;
+    }>;
+  };
   AuditEntry: {
     id: string;
     createdAt: string;
@@ -177,6 +198,16 @@ export interface Schemas {
       }>;
       [key: string]: unknown;
     };
+    approvers?: Array<{
+      userId: string;
+      email: string;
+      displayName: string | null;
+    }>;
+    approval?: {
+      rule: 'role' | 'named' | 'manager';
+      fallback: boolean;
+      organizerMayApprove: boolean;
+    };
     result: {
       meetingId: string | null;
       providerEventId: string | null;
@@ -234,6 +265,46 @@ export interface Paths {
       query: never;
       body: never;
       response: Schemas['ApiKey'];
+    };
+  };
+  '/api/approval-policy': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: Schemas['ApprovalPolicy'];
+    };
+    put: {
+      params: never;
+      query: never;
+      body: {
+        approvers:
+          | {
+              kind: 'role';
+            }
+          | {
+              kind: 'named';
+              userIds: Array<string>;
+            }
+          | {
+              kind: 'manager';
+            };
+        selfApproveInternal: boolean;
+        selfApproveExternal: boolean;
+        expiryHours: number;
+      };
+      response: Schemas['ApprovalPolicy'];
+    };
+  };
+  '/api/approvals/pending': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        count: number;
+        items: Array<Schemas['Proposal']>;
+      };
     };
   };
   '/api/audit': {
