@@ -134,6 +134,21 @@ describe('users', () => {
     // still an admin, still active
     const me = (await h.container.tenantStore.getUser(tenantId, admin.userId))!;
     expect(me).toMatchObject({ role: 'admin', status: 'active' });
+
+    // two admins demoting each other at once: exactly one succeeds, one admin is left
+    const other = await person('co-admin@contoso.com', 'admin');
+    const [x, y] = await Promise.all([
+      call('PATCH', `/api/users/${other.userId}`, admin, { role: 'member' }),
+      call('PATCH', `/api/users/${admin.userId}`, other, { role: 'member' }),
+    ]);
+    expect([x.statusCode, y.statusCode].sort()).toEqual([200, 409]);
+    const admins = (await h.container.tenantStore.listUsers(tenantId)).filter(
+      (u) => u.role === 'admin' && u.status === 'active',
+    );
+    expect(admins).toHaveLength(1);
+    // put the test's admin back if it was the one demoted
+    if (admins[0]!.id !== admin.userId)
+      expect((await call('PATCH', `/api/users/${admin.userId}`, other, { role: 'admin' })).statusCode).toBe(200);
   });
 
   it('deactivates: key and session refused at once, Outlook stopped and its tokens erased, data kept', async () => {
