@@ -817,6 +817,82 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/callback/{provider}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** OpenID Connect redirect from Microsoft or Google (public): starts the session and redirects */
+    get: {
+      parameters: {
+        query?: {
+          state?: string;
+          code?: string;
+          error?: string;
+          error_description?: string;
+          error_subcode?: string;
+          client_info?: string;
+          scope?: string;
+          session_state?: string;
+          authuser?: string;
+          hd?: string;
+          prompt?: string;
+          iss?: string;
+        };
+        header?: never;
+        path: {
+          provider: 'microsoft' | 'google';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description To the identity provider, or back to the app (on failure /app/signin?error=<code>) */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/session': {
     parameters: {
       query?: never;
@@ -965,6 +1041,75 @@ export interface paths {
         };
         /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/signin/{provider}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sign in with Microsoft or Google: redirects to the identity provider (OpenID Connect, PKCE)
+     * @description Public. `returnTo` is a path on this server to come back to after signing in (default /app). The flow is bound to this browser by a 10-minute cookie; on failure the browser is sent to /app/signin?error=<code>.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A same-origin path */
+          returnTo?: string;
+        };
+        header?: never;
+        path: {
+          provider: 'microsoft' | 'google';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description To the identity provider, or back to the app (on failure /app/signin?error=<code>) */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
           headers: {
             [name: string]: unknown;
           };
@@ -4552,7 +4697,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** OAuth redirect from Google (public); redirects to the settings page */
+    /**
+     * OAuth redirect from Google (public); redirects to the settings page
+     * @description A flow started with a browser session must come back in the same session: otherwise 403 connect_session_mismatch.
+     */
     get: {
       parameters: {
         query?: {
@@ -5182,7 +5330,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** OAuth redirect from Microsoft (public); redirects to the settings page */
+    /**
+     * OAuth redirect from Microsoft (public); redirects to the settings page
+     * @description A flow started with a browser session must come back in the same session: otherwise 403 connect_session_mismatch.
+     */
     get: {
       parameters: {
         query?: {
@@ -5648,6 +5799,11 @@ export interface paths {
                   healthWebhookUrl?: string | null;
                   prepBriefMinutesBefore?: number;
                   proposalTtlHours?: number;
+                  /** @description Who may sign in with Microsoft or Google: allowed Entra tenant ids and Google domains */
+                  signIn?: {
+                    microsoftTenantIds?: string[];
+                    googleDomains?: string[];
+                  };
                 };
               };
             };
@@ -7849,6 +8005,11 @@ export interface paths {
             healthWebhookUrl?: string | null;
             prepBriefMinutesBefore?: number;
             proposalTtlHours?: number;
+            /** @description Who may sign in with Microsoft or Google: allowed Entra tenant ids and Google domains */
+            signIn?: {
+              microsoftTenantIds?: string[];
+              googleDomains?: string[];
+            };
           };
         };
       };
@@ -7880,6 +8041,11 @@ export interface paths {
               healthWebhookUrl?: string | null;
               prepBriefMinutesBefore?: number;
               proposalTtlHours?: number;
+              /** @description Who may sign in with Microsoft or Google: allowed Entra tenant ids and Google domains */
+              signIn?: {
+                microsoftTenantIds?: string[];
+                googleDomains?: string[];
+              };
             };
           };
         };

@@ -77,6 +77,24 @@ export const ERROR_CODES = {
   proposal_not_pending: { kind: 'conflict', message: 'The proposal is no longer pending.' },
   proposal_expired: { kind: 'conflict', message: 'The proposal has expired.' },
   invalid_state: { kind: 'bad_request', message: 'The OAuth state is invalid, expired or already used.' },
+  signin_state_invalid: {
+    kind: 'bad_request',
+    message: 'The sign-in link is invalid, expired, already used, or was started in another browser: sign in again.',
+  },
+  signin_failed: {
+    kind: 'bad_request',
+    message:
+      'The identity provider did not complete the sign-in, or its answer did not pass the checks: sign in again.',
+  },
+  signin_not_allowed: {
+    kind: 'forbidden',
+    message: 'No organisation on this server allows sign-in from this account (Microsoft tenant or Google domain).',
+  },
+  signin_user_deactivated: { kind: 'forbidden', message: 'This user is deactivated in the organisation.' },
+  connect_session_mismatch: {
+    kind: 'forbidden',
+    message: 'This calendar connection was started in another signed-in browser session: start it again here.',
+  },
   oauth_failed: { kind: 'bad_request', message: 'The authorisation with the provider failed.' },
   tenant_not_allowed: { kind: 'forbidden', message: 'This organisation is not allowed to connect.' },
   account_mismatch: {

@@ -25,6 +25,19 @@ export interface TenantSettings {
   proposalTtlHours?: number;
   /** Who approves proposals and whether organizers may approve external meetings (PUT /api/approval-policy). */
   approvalPolicy?: StoredApprovalPolicy;
+  /** Who may sign in with Microsoft or Google (OpenID Connect) into this tenant. */
+  signIn?: SignInAllowList;
+}
+
+/**
+ * The tenant's sign-in allow-list: a Microsoft sign-in is accepted when the ID token's `tid` is listed, a Google one
+ * when its verified `hd` (Workspace domain) is listed; the person is then found (or created as a member) by address.
+ */
+export interface SignInAllowList {
+  /** Entra ID tenant ids (GUIDs). */
+  microsoftTenantIds?: string[];
+  /** Google Workspace domains (the `hd` claim). */
+  googleDomains?: string[];
 }
 
 export interface Tenant {

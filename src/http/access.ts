@@ -72,6 +72,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/users/:id/deactivate': 'admin',
   'POST /api/users/:id/reactivate': 'admin',
   'DELETE /api/users/:id/sessions': 'admin',
+  'GET /api/auth/signin/:provider': 'public',
+  'GET /api/auth/callback/:provider': 'public',
   'GET /api/auth/session': 'member',
   'GET /api/auth/sessions': 'member',
   'POST /api/auth/signout': 'member',

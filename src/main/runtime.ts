@@ -20,6 +20,7 @@ import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from
 import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
 import { createPeople } from './wiring/people.js';
+import { createSignIn } from './wiring/signin.js';
 import { createSchedulingService, createWorkingHoursService, schedulingModules } from './wiring/scheduling.js';
 import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
 import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
@@ -142,6 +143,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       );
     },
   });
+  const signIn = createSignIn(container, { microsoft: outlook.signIn, google: google.signIn, clock });
   const scheduling = createSchedulingService(container, { publicUrl, clock });
   const workingHours = createWorkingHoursService(container, { publicUrl, clock });
 
@@ -164,6 +166,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       demo: dev?.demo ?? null,
     });
     const modules: RouteModule[] = [
+      ...signIn.modules,
       ...outlook.modules,
       ...google.modules,
       ...syncModules(sync, {
@@ -185,7 +188,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       isDatabaseReady: databaseReady(container),
       logStream: overrides.logStream,
       modules,
-      publicPaths: [...outlook.publicPaths, ...google.publicPaths, /^\/api\/webhooks\//, ...web.publicPaths],
+      publicPaths: [
+        ...signIn.publicPaths,
+        ...outlook.publicPaths,
+        ...google.publicPaths,
+        /^\/api\/webhooks\//,
+        ...web.publicPaths,
+      ],
     });
     return app;
   };

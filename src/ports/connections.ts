@@ -50,6 +50,8 @@ export interface OAuthStateRecord {
   redirectAfter: string | null;
   /** The initiator allowed signing in with an account other than their own (`allowOtherAccount` at connect). */
   allowOtherAccount: boolean;
+  /** The browser session that started the flow (null for an API key): the callback must come back in it. */
+  sessionId: string | null;
   expiresAt: Instant;
 }
 

@@ -58,6 +58,7 @@ function toState(r: Selectable<OauthStatesTable>): OAuthStateRecord {
     verifierCiphertext: r.verifier_ciphertext,
     redirectAfter: r.redirect_after,
     allowOtherAccount: r.allow_other_account,
+    sessionId: r.session_id,
     expiresAt: iso(r.expires_at)!,
   };
 }
@@ -238,6 +239,7 @@ export class PgConnectionStore implements ConnectionStore, OAuthStateStore {
         verifier_ciphertext: input.verifierCiphertext,
         redirect_after: input.redirectAfter,
         allow_other_account: input.allowOtherAccount,
+        session_id: input.sessionId,
         expires_at: input.expiresAt,
       })
       .execute();

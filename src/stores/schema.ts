@@ -256,6 +256,8 @@ export interface OauthStatesTable {
   redirect_after: string | null;
   /** The initiator allowed signing in with another account than their own (migration 16). */
   allow_other_account: Generated<boolean>;
+  /** The browser session that started the flow, when it was started with one (migration 18). */
+  session_id: string | null;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
   created_at: Generated<Date>;
@@ -309,9 +311,24 @@ export interface DB {
   meeting_templates: MeetingTemplatesTable;
   meeting_proposals: MeetingProposalsTable;
   oauth_states: OauthStatesTable;
+  signin_flows: SigninFlowsTable;
   audit_log: AuditLogTable;
   sync_preferences: SyncPreferencesTable;
   working_hours: WorkingHoursTable;
+}
+
+/** A sign-in (OpenID Connect) in progress (migration 18). */
+export interface SigninFlowsTable {
+  id: Generated<string>;
+  state_hash: string;
+  browser_hash: string;
+  provider: string;
+  nonce: string;
+  verifier_ciphertext: string;
+  return_to: string | null;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -1,9 +1,10 @@
 // The connection routes every calendar provider serves under /api/integrations/<slug>: connect, OAuth callback
 // (public), status, calendars and disconnect. Each provider's route file passes its wording and the schema parts
 // that differ (sign-in prompts, callback query, status meanings).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TObject } from 'typebox';
 import type { CallbackQuery, ConnectionService } from '../../services/connections/connection-service.js';
+import { SESSION_COOKIE } from '../../services/tenancy/session-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
 import { errors } from '../schemas.js';
@@ -93,8 +94,14 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
   const ConnectBody = connectBody(spec.prompts);
   const callbackFields = SERVICE_CALLBACK_FIELDS.filter((f) => f in spec.callbackQuery.properties);
   const calendarsOut = <T extends object>(cals: readonly T[]) => cals.map((c) => ({ ...c }));
-  return async (app: FastifyInstance) => {
+  return async (app: FastifyInstance, deps) => {
     const tags = ['integrations'];
+    // The public callback authenticates no one; it reads the browser's session (if any) to match the flow's.
+    const browserSession = async (req: FastifyRequest): Promise<string | null> => {
+      const token = req.cookies?.[SESSION_COOKIE];
+      if (!token) return null;
+      return (await deps.sessions.authenticate(token).catch(() => null))?.session.id ?? null;
+    };
     app.post(
       `${base}/connect`,
       {
@@ -123,13 +130,15 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
           summary: spec.summaries.callback,
           security: [],
           querystring: spec.callbackQuery,
+          description:
+            'A flow started with a browser session must come back in the same session: otherwise 403 connect_session_mismatch.',
           response: { 302: Type.Null(), 400: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse') },
         },
       },
       async (req, reply) => {
         const q = req.query as Record<string, string | undefined>;
         const input: CallbackQuery = Object.fromEntries(callbackFields.map((f) => [f, q[f]]));
-        return reply.redirect((await service.callback(input)).redirect, 302);
+        return reply.redirect((await service.callback(input, { sessionId: await browserSession(req) })).redirect, 302);
       },
     );
     app.get(

@@ -26,6 +26,35 @@ const Settings = Type.Object(
     healthWebhookUrl: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 2000 }), Type.Null()])),
     prepBriefMinutesBefore: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
     proposalTtlHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 720 })),
+    signIn: Type.Optional(
+      Type.Object(
+        {
+          microsoftTenantIds: Type.Optional(
+            Type.Array(
+              Type.String({
+                pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$',
+                description: 'An Entra ID tenant id (the ID token `tid`)',
+              }),
+              { maxItems: 50 },
+            ),
+          ),
+          googleDomains: Type.Optional(
+            Type.Array(
+              Type.String({
+                minLength: 3,
+                maxLength: 253,
+                description: 'A Google Workspace domain (the ID token `hd`)',
+              }),
+              { maxItems: 50 },
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'Who may sign in with Microsoft or Google: allowed Entra tenant ids and Google domains',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

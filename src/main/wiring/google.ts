@@ -18,6 +18,9 @@ import type { MailSenderResolver } from '../../ports/mail.js';
 import { createGmailMailSender } from '../../providers/google/send-mail.js';
 import { PgWorkingHoursStore } from '../../stores/working-hours-store.js';
 import type { Container } from '../container.js';
+import { fetch as undiciFetch } from 'undici';
+import { SIGNIN_CALLBACK_PATH } from '../../http/routes/auth-signin.js';
+import type { OidcSource } from '../../services/tenancy/signin-service.js';
 import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const GOOGLE_CALLBACK_PATH = callbackPath('google');
@@ -34,6 +37,8 @@ export interface BundledGoogle {
 }
 
 export interface GoogleWiring extends Omit<ConnectionWiring, 'factory'> {
+  /** "Sign in with Google" (OpenID Connect) with the same OAuth client, or null when Google is not configured. */
+  signIn: OidcSource | null;
   /**
    * Gmail `messages.send` as the user's active Google connection when it was granted `gmail.send` (prep briefs by
    * mail); null otherwise.
@@ -77,6 +82,26 @@ export function createGoogle(o: {
       'Google Calendar is not configured on this server: set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URI.',
     );
   };
+  // Sign-in uses the same OAuth client with its own redirect URI (the bundled emulator registers one for it).
+  let signInApp: { clientId: string; clientSecret: string } | null = null;
+  const signIn: OidcSource | null =
+    (g.clientId && g.clientSecret) || bundled
+      ? async () => {
+          const redirectUri = publicUrlOf(publicUrl, `${SIGNIN_CALLBACK_PATH}/google`);
+          const app =
+            g.clientId && g.clientSecret
+              ? { clientId: g.clientId, clientSecret: g.clientSecret }
+              : (signInApp ??= bundled!.registerApp({ redirectUris: [redirectUri], name: 'calbridge sign-in' }));
+          return {
+            clientId: app.clientId,
+            clientSecret: app.clientSecret,
+            redirectUri,
+            issuer: authBaseUrl.replace(/\/+$/, ''),
+            fetch: (url, init) =>
+              undiciFetch(url, { ...init, dispatcher: agent } as never) as unknown as Promise<Response>,
+          };
+        }
+      : null;
   const scopes = () => googleScopes({ readOnly: g.readOnly, roomsEnabled: true });
   const transport = createGoogleTransport({ agent });
   const workingHours = new PgWorkingHoursStore(container.database.db);
@@ -125,6 +150,7 @@ export function createGoogle(o: {
     emulator: bundled,
     modules: [googleRoutes(service)],
     publicPaths: GOOGLE_PUBLIC_PATHS,
+    signIn,
     close: () => agent.close(),
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../../config/config.js';
 import { AppError } from '../../domain/errors.js';
 import { callbackPath } from '../../http/routes/integrations-connection.js';
 import { outlookRoutes, OUTLOOK_PUBLIC_PATHS } from '../../http/routes/integrations-outlook.js';
+import { SIGNIN_CALLBACK_PATH } from '../../http/routes/auth-signin.js';
 import {
   MsalOAuthClient,
   adminScopes,
@@ -17,6 +18,7 @@ import {
 import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
+import type { OidcSource } from '../../services/tenancy/signin-service.js';
 import { publicUrlOf, wireConnections, type ConnectionWiring } from './connection-wiring.js';
 
 export const CALLBACK_PATH = callbackPath('outlook');
@@ -57,6 +59,8 @@ export interface EmulatorEndpoint {
 export interface OutlookWiring extends Omit<ConnectionWiring, 'factory'> {
   modules: RouteModule[];
   publicPaths: RegExp[];
+  /** "Sign in with Microsoft" (OpenID Connect) with the same app registration, or null when Outlook is not configured. */
+  signIn: OidcSource | null;
   close(): Promise<void>;
 }
 
@@ -93,6 +97,28 @@ export function createOutlook(o: {
       'Outlook is not configured on this server: set MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET and MICROSOFT_REDIRECT_URI.',
     );
   };
+  // Sign-in uses the same app registration with its own redirect URI (the bundled emulator registers one for it).
+  const signInRedirect = () => publicUrlOf(publicUrl, `${SIGNIN_CALLBACK_PATH}/microsoft`);
+  const authority = authorityHost.replace(/\/+$/, '');
+  const signIn: OidcSource | null =
+    (ms.clientId && ms.clientSecret) || useEmulator
+      ? async () => {
+          const redirectUri = signInRedirect();
+          const app =
+            ms.clientId && ms.clientSecret
+              ? { clientId: ms.clientId, clientSecret: ms.clientSecret }
+              : await emulatorApp(emulator!.baseUrl, agent, redirectUri);
+          return {
+            clientId: app.clientId,
+            clientSecret: app.clientSecret,
+            redirectUri,
+            issuer: `${authority}/${ms.authorityTenant}/v2.0`,
+            issuerFor: (tid) => `${authority}/${tid}/v2.0`,
+            fetch: (url, init) =>
+              undiciFetch(url, { ...init, dispatcher: agent } as never) as unknown as Promise<Response>,
+          };
+        }
+      : null;
   const transport = createGraphTransport({ agent });
   const { service, tokens, events, store } = wireConnections({
     container,
@@ -126,6 +152,7 @@ export function createOutlook(o: {
     store,
     modules: [outlookRoutes(service)],
     publicPaths: OUTLOOK_PUBLIC_PATHS,
+    signIn,
     close: () => agent.close(),
   };
 }

@@ -68,7 +68,7 @@ export class ConnectionService {
   }
 
   private async newState(
-    actor: Pick<Actor, 'tenantId' | 'userId'>,
+    actor: Pick<Actor, 'tenantId' | 'userId' | 'sessionId'>,
     verifier: string,
     allowOtherAccount = false,
   ): Promise<{ nonce: string; expiresAt: string }> {
@@ -83,6 +83,7 @@ export class ConnectionService {
       verifierCiphertext: this.d.sealer.seal(verifier, hash),
       redirectAfter: null,
       allowOtherAccount,
+      sessionId: actor.sessionId ?? null,
       expiresAt,
     });
     return { nonce, expiresAt };
@@ -128,14 +129,26 @@ export class ConnectionService {
    * The OAuth redirect. A bad, reused or expired state, or one issued for another provider's callback (left unused),
    * is `invalid_state` (nothing else happens); provider-side failures are recorded on the connection and the browser
    * is sent to the settings page with the outcome. An account other than the initiator's is `account_mismatch` and
-   * nothing is stored, unless the initiator allowed it.
+   * nothing is stored, unless the initiator allowed it. A flow started with a browser session must come back with the
+   * same session (`browser`), else `connect_session_mismatch` (403) and nothing happens.
    */
-  async callback(q: CallbackQuery): Promise<{ redirect: string }> {
+  async callback(
+    q: CallbackQuery,
+    browser: { sessionId: string | null } = { sessionId: null },
+  ): Promise<{ redirect: string }> {
     if (!q.state || !isWellFormedNonce(q.state))
       throw new AppError('invalid_state', undefined, { details: { reason: 'malformed' } });
     const hash = hashNonce(q.state);
     const rec = await this.d.states.consume(hash, this.d.now(), this.provider);
     if ('rejected' in rec) throw new AppError('invalid_state', undefined, { details: { reason: rec.rejected } });
+    // A flow started in a browser session completes only in that session: a link passed to someone else (or opened
+    // signed out) connects nothing.
+    if (rec.sessionId && rec.sessionId !== browser.sessionId) {
+      await this.audit(rec.tenantId, rec.userId, `${this.slug}.session_mismatch`, undefined, {
+        callbackSession: browser.sessionId ? 'other' : 'none',
+      });
+      throw new AppError('connect_session_mismatch', undefined, { details: { provider: this.provider } });
+    }
     const verifier = this.d.sealer.open(rec.verifierCiphertext, hash);
     const who = { tenantId: rec.tenantId, userId: rec.userId };
     if (verifier === ADMIN_CONSENT_MARKER) return this.adminConsentDone(who, q);

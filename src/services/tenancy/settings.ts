@@ -19,6 +19,7 @@ export const SETTINGS_KEYS: ReadonlyArray<keyof TenantSettings> = [
   'prepBriefMinutesBefore',
   'proposalTtlHours',
   'approvalPolicy',
+  'signIn',
 ];
 
 const invalid = (field: string, message: string, details: Record<string, unknown> = {}): never => {
@@ -50,6 +51,29 @@ export function checkEngagementWeights(weights: unknown): void {
   }
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** Checks the sign-in allow-list: Entra tenant ids are GUIDs, Google domains are host names with a dot. */
+export function checkSignIn(signIn: unknown): void {
+  if (signIn === undefined) return;
+  if (!signIn || typeof signIn !== 'object' || Array.isArray(signIn))
+    invalid('signIn', 'signIn must be an object with microsoftTenantIds and/or googleDomains.');
+  const o = signIn as Record<string, unknown>;
+  const unknown = Object.keys(o).filter((k) => k !== 'microsoftTenantIds' && k !== 'googleDomains');
+  if (unknown.length) invalid('signIn', `Unknown signIn keys: ${unknown.join(', ')}`, { unknown });
+  const list = (key: string, ok: RegExp, what: string) => {
+    const v = o[key];
+    if (v === undefined) return;
+    if (!Array.isArray(v) || v.length > 50)
+      invalid(`signIn.${key}`, `signIn.${key} must be a list of at most 50 ${what}.`);
+    const bad = (v as unknown[]).filter((x) => typeof x !== 'string' || !ok.test(x));
+    if (bad.length) invalid(`signIn.${key}`, `signIn.${key} holds values that are not ${what}.`, { invalid: bad });
+  };
+  list('microsoftTenantIds', GUID, 'Entra tenant ids (GUIDs)');
+  list('googleDomains', DOMAIN, 'domain names');
+}
+
 /**
  * Checks a settings patch before it is stored; throws AppError('validation_failed') with `details.field`, or
  * AppError('webhook_url_not_allowed') for a webhook URL outside the policy (https to public addresses).
@@ -59,6 +83,7 @@ export function checkSettingsPatch(patch: TenantSettings, policy: WebhookUrlPoli
   const unknown = Object.keys(patch).filter((k) => !SETTINGS_KEYS.includes(k as keyof TenantSettings));
   if (unknown.length) invalid(unknown[0]!, `Unknown settings: ${unknown.join(', ')}`, { unknown });
   checkEngagementWeights(patch.engagementWeights);
+  checkSignIn(patch.signIn);
   const url = patch.healthWebhookUrl;
   if (url !== undefined && url !== null) {
     if (typeof url !== 'string' || url.length > 2000) invalid('healthWebhookUrl', 'healthWebhookUrl must be a URL.');

@@ -15,6 +15,7 @@ import * as m0014 from './0014_working_hours.js';
 import * as m0015 from './0015_calendar_access_lost.js';
 import * as m0016 from './0016_oauth_state_account.js';
 import * as m0017 from './0017_people.js';
+import * as m0018 from './0018_signin.js';
 import * as m0019 from './0019_audit_keyset.js';
 import * as m0020 from './0020_approval_deliveries.js';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015_calendar_access_lost': m0015,
   '0016_oauth_state_account': m0016,
   '0017_people': m0017,
+  '0018_signin': m0018,
   '0019_audit_keyset': m0019,
   '0020_approval_deliveries': m0020,
 };

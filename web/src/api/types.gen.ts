@@ -334,6 +334,27 @@ export interface Paths {
       response: null;
     };
   };
+  '/api/auth/callback/{provider}': {
+    get: {
+      params: { provider: 'microsoft' | 'google' };
+      query: {
+        state?: string;
+        code?: string;
+        error?: string;
+        error_description?: string;
+        error_subcode?: string;
+        client_info?: string;
+        scope?: string;
+        session_state?: string;
+        authuser?: string;
+        hd?: string;
+        prompt?: string;
+        iss?: string;
+      };
+      body: never;
+      response: null;
+    };
+  };
   '/api/auth/session': {
     get: {
       params: never;
@@ -365,6 +386,14 @@ export interface Paths {
           expiresAt: string;
         }>;
       };
+    };
+  };
+  '/api/auth/signin/{provider}': {
+    get: {
+      params: { provider: 'microsoft' | 'google' };
+      query: { returnTo?: string };
+      body: never;
+      response: null;
     };
   };
   '/api/auth/signout': {
@@ -1152,6 +1181,10 @@ export interface Paths {
             healthWebhookUrl?: string | null;
             prepBriefMinutesBefore?: number;
             proposalTtlHours?: number;
+            signIn?: {
+              microsoftTenantIds?: Array<string>;
+              googleDomains?: Array<string>;
+            };
           };
         };
       };
@@ -1244,6 +1277,10 @@ export interface Paths {
         healthWebhookUrl?: string | null;
         prepBriefMinutesBefore?: number;
         proposalTtlHours?: number;
+        signIn?: {
+          microsoftTenantIds?: Array<string>;
+          googleDomains?: Array<string>;
+        };
       };
       response: {
         onlineMeetingByDefault?: boolean;
@@ -1265,6 +1302,10 @@ export interface Paths {
         healthWebhookUrl?: string | null;
         prepBriefMinutesBefore?: number;
         proposalTtlHours?: number;
+        signIn?: {
+          microsoftTenantIds?: Array<string>;
+          googleDomains?: Array<string>;
+        };
       };
     };
   };

@@ -1,0 +1,30 @@
+// Wires sign-in with Microsoft and Google (OpenID Connect) on the container: the providers' client settings come from
+// the Outlook and Google wiring (same app registrations, own redirect URIs), flows and people from PgSignInStore.
+import { signInRoutes, SIGNIN_PUBLIC_PATHS } from '../../http/routes/auth-signin.js';
+import type { RouteModule } from '../../http/app-deps.js';
+import type { Clock } from '../../ports/clock.js';
+import { SignInService, type OidcSource } from '../../services/tenancy/signin-service.js';
+import { PgSignInStore } from '../../stores/signin-store.js';
+import type { Container } from '../container.js';
+
+export interface SignInWiring {
+  service: SignInService;
+  modules: RouteModule[];
+  publicPaths: RegExp[];
+}
+
+export function createSignIn(
+  container: Container,
+  o: { microsoft: OidcSource | null; google: OidcSource | null; clock: Clock },
+): SignInWiring {
+  const service = new SignInService({
+    providers: { microsoft: o.microsoft, google: o.google },
+    store: new PgSignInStore(container.database.db),
+    tenants: container.tenantStore,
+    sessions: container.sessions,
+    sealer: container.vault,
+    audit: container.audit,
+    clock: o.clock,
+  });
+  return { service, modules: [signInRoutes(service)], publicPaths: SIGNIN_PUBLIC_PATHS };
+}
