@@ -128,6 +128,58 @@ export async function ensureDemoTenant(container: Container, log: (msg: string) 
   );
 }
 
+/** The demo's people besides Adele (the tenant's admin): Megan approves other people's meetings with customers. */
+export const DEMO_APPROVER = 'megan.bowen@contoso.com';
+/** The bundled emulators' people sign in with this password on the Microsoft login page. */
+const DEMO_PASSWORD = 'Passw0rd!';
+
+/**
+ * Lets the bundled emulators' people sign in to the demo tenant ("Sign in with Microsoft" / "Sign in with Google"): its
+ * allow-list holds the Microsoft emulator's tenant id and the Google emulator's domain, and Megan is there as an
+ * approver, so a meeting with a customer one person proposes can be approved by another. Run on every start (a demo
+ * data folder from before sign-in existed gets it too); changes nothing when all is in place.
+ */
+export async function ensureDemoSignIn(
+  container: Container,
+  o: { microsoftTenantId: string | null; googleDomain: string | null },
+): Promise<void> {
+  const keyPath = join(container.config.dataDir, 'demo-api-key');
+  if (container.config.databaseUrl || !existsSync(keyPath)) return;
+  let actor;
+  try {
+    actor = await container.tenants.authenticate(`Bearer ${readFileSync(keyPath, 'utf8').trim()}`);
+  } catch {
+    return;
+  }
+  const tenant = await container.tenants.getTenant(actor.tenantId);
+  const want = {
+    microsoftTenantIds: o.microsoftTenantId ? [o.microsoftTenantId] : [],
+    googleDomains: o.googleDomain ? [o.googleDomain] : [],
+  };
+  const have = tenant.settings.signIn ?? {};
+  const missing =
+    want.microsoftTenantIds.some((t) => !(have.microsoftTenantIds ?? []).includes(t)) ||
+    want.googleDomains.some((d) => !(have.googleDomains ?? []).includes(d));
+  if (missing)
+    await container.tenants.updateSettings(actor, {
+      signIn: {
+        microsoftTenantIds: [...new Set([...(have.microsoftTenantIds ?? []), ...want.microsoftTenantIds])],
+        googleDomains: [...new Set([...(have.googleDomains ?? []), ...want.googleDomains])],
+      },
+    });
+  await container.tenants.ensureUser(tenant.id, DEMO_APPROVER, { role: 'approver', displayName: 'Megan Bowen' });
+}
+
+/** The log line of `npm start` with the sign-in links and the demo people. */
+export function signInHint(baseUrl: string, o: { microsoft: boolean; google: boolean }): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  const links = [
+    ...(o.microsoft ? [`${base}/api/auth/signin/microsoft`] : []),
+    ...(o.google ? [`${base}/api/auth/signin/google`] : []),
+  ];
+  return `Sign in: ${links.join(' or ')} (the emulator's login page lists the demo people: adele.vance@contoso.com is the admin, ${DEMO_APPROVER} the approver; Microsoft password ${DEMO_PASSWORD})`;
+}
+
 const PORTS_FILE = 'ports.json';
 
 function savedPorts(dataDir: string): { microsoft: number; google: number } {
@@ -188,7 +240,22 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
       )
     : null;
   savePorts(dataDir, { microsoft: ms?.port ?? ports.microsoft, google: google?.port ?? ports.google });
-  const demo = config.databaseUrl ? null : demoLogin(config.dataDir);
+  const oneTime = config.databaseUrl ? null : demoLogin(config.dataDir);
+  let log: ((msg: string) => void) | null = null;
+  // The sign-in link is printed with the one-time link, once the server's address is known.
+  const demo: DemoLogin | null = oneTime
+    ? {
+        redeem: (t) => oneTime.redeem(t),
+        issue: (url) => {
+          const file = oneTime.issue(url);
+          if (ms || google) log?.(signInHint(url, { microsoft: ms !== null, google: google !== null }));
+          return file;
+        },
+      }
+    : null;
+  const microsoftTenantId = ms
+    ? ([...ms.directory.tenants.values()].find((t) => t.domains.includes('contoso.com'))?.id ?? null)
+    : null;
   return {
     emulators: {
       microsoft: ms ? { baseUrl: ms.baseUrl, caFile: ms.caFile } : null,
@@ -196,12 +263,14 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
     },
     buildWeb: () => buildWebApp(),
     demo,
-    onStarted: async (container, log) => {
-      await ensureDemoTenant(container, log);
+    onStarted: async (container, logLine) => {
+      log = logLine;
+      await ensureDemoTenant(container, logLine);
+      await ensureDemoSignIn(container, { microsoftTenantId, googleDomain: google ? 'contoso.com' : null });
       // The web app's build, off the start path: the first page is usually asked for after it finished.
-      if (!isBuildFresh()) buildWebApp().catch((e: unknown) => log(`web app build failed: ${String(e)}`));
-      if (ms) log(`Microsoft 365 emulator at ${ms.baseUrl} (CA: ${ms.caFile})`);
-      if (google) log(`Google Calendar emulator at ${google.baseUrl}`);
+      if (!isBuildFresh()) buildWebApp().catch((e: unknown) => logLine(`web app build failed: ${String(e)}`));
+      if (ms) logLine(`Microsoft 365 emulator at ${ms.baseUrl} (CA: ${ms.caFile})`);
+      if (google) logLine(`Google Calendar emulator at ${google.baseUrl}`);
     },
     close: async () => {
       await google?.close();
