@@ -187,7 +187,14 @@ describe('users', () => {
     expect(back.statusCode).toBe(200);
     expect(back.json()).toMatchObject({ status: 'active' });
     expect((await call('GET', '/api/me', adele)).statusCode).toBe(401);
-    expect((await call('GET', '/api/me', { cookie: await browser(adele.userId) })).statusCode).toBe(200);
+    const again = await browser(adele.userId);
+    expect((await call('GET', '/api/me', { cookie: again })).statusCode).toBe(200);
+
+    // an admin ends her sessions: the cookie is refused on its next request
+    const ended = await call('DELETE', `/api/users/${adele.userId}/sessions`, admin);
+    expect(ended.statusCode).toBe(200);
+    expect(ended.json()).toEqual({ ended: 1 });
+    expect((await call('GET', '/api/me', { cookie: again })).statusCode).toBe(401);
   });
 
   it('deletes: tokens erased from the vault at once, personal rows gone, a record kept in the audit trail', async () => {
