@@ -284,7 +284,8 @@ async function addSide(
   });
   const users = new Map<string, { userId: string; auth: { authorization: string } }>();
   for (const email of [ORGANIZER, COLLEAGUE]) {
-    const k = await container.tenants.createApiKey(tenant.id, email);
+    // The colleague approves the organizer's proposals: the default approval policy names approvers by role.
+    const k = await container.tenants.createApiKey(tenant.id, email, email === COLLEAGUE ? { role: 'approver' } : {});
     users.set(email, { userId: k.userId, auth: { authorization: `Bearer ${k.apiKey}` } });
   }
   return { type, slug: type === 'GOOGLE' ? 'google' : 'outlook', tenantId: tenant.id, users, authorize, ...rest };

@@ -124,7 +124,7 @@ describe.skipIf(!journeysRunHere)('journey A: npm start (PGlite, bundled emulato
     await server!.stop();
     // The operator adds a colleague while the service is down (the embedded database has one process at a time).
     const { apiKey: approverKey } = await calbridgeJson<{ apiKey: string }>(
-      ['create-api-key', '--tenant', me.tenant.id, '--user', MEGAN],
+      ['create-api-key', '--tenant', me.tenant.id, '--user', MEGAN, '--role', 'approver'],
       env,
     );
     googleUserKey = (

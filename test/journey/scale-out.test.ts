@@ -176,7 +176,7 @@ beforeAll(async () => {
     env,
   );
   const meganKey = await calbridgeJson<{ apiKey: string }>(
-    ['create-api-key', '--tenant', tenantId, '--user', MEGAN],
+    ['create-api-key', '--tenant', tenantId, '--user', MEGAN, '--role', 'approver'],
     env,
   );
   serve = Proc.calbridge('serve', ['serve', '--no-worker', '--json'], env);
