@@ -294,4 +294,36 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     expect((await web.api<{ status: string }>('/api/integrations/google/status')).status).toBe('revoked');
     await b.shot('google-settings-disconnected-1280');
   }, 120_000);
+
+  it('signs in with Google from the sign-in page in a new browser; sign-out ends the session', async () => {
+    // The admin lets the Google Workspace domain contoso.com sign in (settings.signIn).
+    const me = await web.api<{ tenant: { settings: { signIn?: { googleDomains?: string[] } } } }>('/api/me');
+    const domains = me.tenant.settings.signIn?.googleDomains ?? [];
+    if (!domains.includes('contoso.com'))
+      await web.api('/api/settings', {
+        method: 'PATCH',
+        body: { signIn: { ...me.tenant.settings.signIn, googleDomains: [...domains, 'contoso.com'] } },
+      });
+    const ctx = await b.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await ctx.newPage();
+      const url = web.server.url;
+      await page.goto(`${url}/app/customers`);
+      await page.waitForURL((u) => u.pathname === '/app/signin' && u.searchParams.get('returnTo') === '/customers');
+      await page.getByRole('link', { name: 'Sign in with Google' }).click();
+      await page.waitForURL((u) => u.href.startsWith(googleBase));
+      await page.getByLabel('Account').selectOption(LOGIN);
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((u) => u.pathname === '/app/customers');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      const session = await page.evaluate(async () => (await fetch('/api/auth/session')).json());
+      expect(session).toMatchObject({ via: 'session' });
+      const cookie = (await ctx.cookies(url)).map((c) => `${c.name}=${c.value}`).join('; ');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((u) => u.pathname.endsWith('/signin'));
+      expect((await fetch(`${url}/api/auth/session`, { headers: { cookie } })).status).toBe(401);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
 });
