@@ -30,6 +30,8 @@ export interface EmuUser {
   mailbox: 'exchangeOnline' | 'onPremises';
   /** Password for the consent page (emulator only). */
   password: string;
+  /** The user's manager (object id), served at `GET /users/{id}/manager`; absent: no manager. */
+  managerId?: string;
 }
 
 /** A registered application (app registration). */

@@ -144,7 +144,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
   const signIn = createSignIn(container, { microsoft: outlook.signIn, google: google.signIn, clock });
-  const scheduling = createSchedulingService(container, { publicUrl, clock });
+  const scheduling = createSchedulingService(container, {
+    publicUrl,
+    clock,
+    ...(graphMail ? { managerOf: graphMail.managerOf } : {}),
+  });
   const workingHours = createWorkingHoursService(container, { publicUrl, clock });
 
   // Users, API keys and the audit trail (deactivating a user stops their connections of either provider).

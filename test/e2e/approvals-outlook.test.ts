@@ -285,6 +285,26 @@ describe('self-approval', () => {
   });
 });
 
+describe('manager policy', () => {
+  it("the organizer's manager from the directory (Graph /me/manager) approves; unknown managers fall back to role", async () => {
+    const patti = await h.connect('patti.fernandez@contoso.com'); // a member; the CSMs' manager in the directory
+    expect((await policy({ approvers: { kind: 'manager' } })).status).toBe(200);
+    const p = await propose();
+    expect(p.approval).toEqual({ rule: 'manager', fallback: false, organizerMayApprove: false });
+    expect(p.approvers.map((a: Json) => a.userId)).toEqual([patti.userId]);
+    const byRole = await call(megan, 'POST', `/api/proposals/${p.id}/approve`);
+    expect(byRole.status).toBe(403);
+    expect(byRole.body.error.code).toBe('not_an_approver');
+    expect((await call(patti, 'GET', '/api/approvals/pending')).body.items.map((x: Json) => x.id)).toEqual([p.id]);
+    expect((await call(patti, 'POST', `/api/proposals/${p.id}/approve`)).status).toBe(200);
+    // Patti has no manager in the directory: her proposal goes to the approvers by role.
+    const own = await propose(patti);
+    expect(own.approval).toEqual({ rule: 'role', fallback: true, organizerMayApprove: false });
+    expect(own.approvers.map((a: Json) => a.userId).sort()).toEqual([adele.userId, megan.userId].sort());
+    await call(patti, 'POST', `/api/proposals/${own.id}/reject`);
+  });
+});
+
 describe('ownDomains', () => {
   it('refuses a domain nobody in the tenant has: the same key cannot turn an external meeting internal', async () => {
     expect((await policy({ selfApproveInternal: true, selfApproveExternal: false })).status).toBe(200);

@@ -213,6 +213,8 @@ export function seedEmulator(args: {
     ),
   ) as [EmuUser, EmuUser, EmuUser];
   people.push(...csms, patti, nestor, isaiah);
+  // Patti manages the customer success managers (Graph /users/{id}/manager).
+  for (const c of csms) c.managerId = patti!.id;
   const rooms = ROOMS.map((r) => {
     const mail = `${r.alias}@contoso.com`;
     const u = directory.addUser({

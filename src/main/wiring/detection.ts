@@ -5,6 +5,7 @@ import { customerMetricsRoutes } from '../../http/routes/customer-metrics.js';
 import { meetingRoutes } from '../../http/routes/meetings.js';
 import type { HttpPost, MailSenderResolver } from '../../ports/mail.js';
 import { createAgent, createGraphTransport } from '../../providers/microsoft-graph/index.js';
+import { graphManagerEmail } from '../../providers/microsoft-graph/manager.js';
 import { createGraphMailSender } from '../../providers/microsoft-graph/send-mail.js';
 import { MockMailOutbox } from '../../providers/mock/mail.js';
 import { BriefService } from '../../services/briefs/brief-service.js';
@@ -213,7 +214,12 @@ export function graphMailResolver(
   outlook: Pick<ConnectionWiring, 'store' | 'tokens'>,
   config: Config,
   emulator: { baseUrl: string; caFile: string } | null,
-): { resolve: MailSenderResolver; close: () => Promise<void> } | null {
+): {
+  resolve: MailSenderResolver;
+  /** The user's manager's e-mail from the directory (Graph /me/manager), null when unknown. */
+  managerOf: (tenantId: string, userId: string) => Promise<string | null>;
+  close: () => Promise<void>;
+} | null {
   if (config.testMode) return null;
   const ms = config.microsoft;
   const useEmulator = ms.clientId === null && emulator !== null;
@@ -225,6 +231,16 @@ export function graphMailResolver(
       const conn = await outlook.store.get(tenantId, userId, 'MICROSOFT');
       if (!conn || conn.status !== 'active' || !conn.accountEmail || !conn.scopes.includes('Mail.Send')) return null;
       return createGraphMailSender({
+        graphBaseUrl,
+        transport,
+        token: (o) => outlook.tokens.accessToken(tenantId, conn.id, o),
+        mailbox: conn.accountEmail,
+      });
+    },
+    managerOf: async (tenantId, userId) => {
+      const conn = await outlook.store.get(tenantId, userId, 'MICROSOFT');
+      if (!conn || conn.status !== 'active' || !conn.accountEmail) return null;
+      return graphManagerEmail({
         graphBaseUrl,
         transport,
         token: (o) => outlook.tokens.accessToken(tenantId, conn.id, o),

@@ -20,8 +20,15 @@ import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
 
+export interface SchedulingOptions {
+  publicUrl: () => string;
+  clock: Clock;
+  /** The organizer's manager from the directory (the manager approval rule); absent: unknown (approvers by role). */
+  managerOf?: (tenantId: string, userId: string) => Promise<string | null>;
+}
+
 /** What the scheduling services are built from, on a container. */
-function schedulingDeps(container: Container, opts: { publicUrl: () => string; clock: Clock }): SchedulingDeps {
+function schedulingDeps(container: Container, opts: SchedulingOptions): SchedulingDeps {
   const db = container.database.db;
   const base = () => opts.publicUrl().replace(/\/+$/, '');
   return {
@@ -42,14 +49,12 @@ function schedulingDeps(container: Container, opts: { publicUrl: () => string; c
       publicUrl: opts.publicUrl,
       now: () => opts.clock.now(),
     }),
+    ...(opts.managerOf ? { managerOf: opts.managerOf } : {}),
   };
 }
 
 /** Builds the scheduling service on a container; `now` is injectable for tests (proposal expiry). */
-export function createSchedulingService(
-  container: Container,
-  opts: { publicUrl: () => string; clock: Clock },
-): SchedulingService {
+export function createSchedulingService(container: Container, opts: SchedulingOptions): SchedulingService {
   const deps = schedulingDeps(container, opts);
   const policies = new ApprovalPolicyService({
     tenants: {
