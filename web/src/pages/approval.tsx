@@ -6,7 +6,7 @@ import { Async, ErrorBox, Loading, useApi } from '../components/async';
 import { dateTime } from '../format';
 import { Link } from '../router';
 import { useSession } from '../session';
-import { ProposalCard, type Proposal } from './approvals';
+import { mayApprove, ProposalCard, type Proposal } from './approvals';
 
 /** A camelCase key as words: `selfApproveInternal` → "Self approve internal". */
 const words = (k: string): string => {
@@ -170,7 +170,8 @@ export function ApprovalPage({ id }: { id: string }) {
       <Async state={proposal} label="Loading the proposal…">
         {(p) => {
           if (mine.data === undefined) return <Loading label="Loading the proposal…" />;
-          const canDecide = p.status === 'pending' && (!mine.data.known || mine.data.ids.has(p.id));
+          const canDecide =
+            p.status === 'pending' && mayApprove(p, who.userId, !mine.data.known || mine.data.ids.has(p.id));
           return (
             <>
               <p className="status-line" role="status" data-status={p.status}>

@@ -5,7 +5,7 @@ import { meetingServiceName } from '../api/provider';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
 import { dateTime, time } from '../format';
-import { approvalsChanged } from '../session';
+import { approvalsChanged, useSession } from '../session';
 import { Link, useLocation } from '../router';
 
 interface PreviewAttendee {
@@ -40,7 +40,13 @@ export interface Proposal {
     completeness?: string;
   };
   result?: { joinUrl?: string | null } | null;
+  /** Who may approve it now under the tenant's policy (servers before the policy do not say). */
+  approvers?: Array<{ userId: string; email: string; displayName: string | null }>;
 }
+
+/** Whether `userId` may approve `p`: as the proposal says, else `fallback`. */
+export const mayApprove = (p: Proposal, userId: string, fallback: boolean): boolean =>
+  p.approvers ? p.approvers.some((a) => a.userId === userId) : fallback;
 
 /**
  * One proposal with exactly what will be sent; Approve / Reject unless `canDecide` is false (the caller may not
@@ -106,6 +112,12 @@ export function ProposalCard({
         )}
         <dt>Expires</dt>
         <dd>{dateTime(p.expiresAt)}</dd>
+        {p.approvers && (
+          <>
+            <dt>Approvers</dt>
+            <dd>{p.approvers.length ? p.approvers.map((a) => a.displayName ?? a.email).join(', ') : 'nobody yet'}</dd>
+          </>
+        )}
       </dl>
       {v.notifiesExternal && (
         <p className="notice" role="note">
@@ -181,6 +193,7 @@ export function useWaitingForMe(deps: unknown[] = []) {
 }
 
 export function ApprovalsPage() {
+  const who = useSession();
   const { query } = useLocation();
   const [notice, setNotice] = useState<string | null>(null);
   const proposals = useApi(
@@ -230,7 +243,7 @@ export function ApprovalsPage() {
                   key={p.id}
                   p={p}
                   // when the server says who may approve, only those get Approve; anyone listed here may reject
-                  canDecide={waiting.data === null}
+                  canDecide={mayApprove(p, who.userId, waiting.data === null)}
                   canReject
                   onDone={done}
                 />
