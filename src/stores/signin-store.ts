@@ -1,23 +1,11 @@
 // Postgres repository for sign-in (OpenID Connect): flows in progress (spent once), the tenants whose allow-list
 // admits a Microsoft tenant id or a Google hosted domain, and the people found or created by a sign-in.
 import { sql, type Kysely } from 'kysely';
-import type { User } from '../domain/tenancy.js';
+import type { Role, User, UserStatus } from '../domain/tenancy.js';
+import type { FlowRejection, SignInFlow, SignInProvider, SignInStore } from '../ports/signin.js';
 import type { DB, UserRow } from './schema.js';
 
-export type SignInProvider = 'microsoft' | 'google';
-
-export interface SignInFlow {
-  stateHash: string;
-  browserHash: string;
-  provider: SignInProvider;
-  nonce: string;
-  verifierCiphertext: string;
-  returnTo: string | null;
-  expiresAt: Date;
-}
-
-/** Why a flow cannot be used; `wrong_provider`: it was started for the other provider (and is left unused). */
-export type FlowRejection = 'unknown' | 'used' | 'expired' | 'wrong_provider';
+export type { SignInProvider };
 
 const toUser = (r: UserRow): User => ({
   id: r.id,
@@ -29,7 +17,7 @@ const toUser = (r: UserRow): User => ({
   status: r.status,
 });
 
-export class PgSignInStore {
+export class PgSignInStore implements SignInStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async createFlow(f: SignInFlow, now: Date): Promise<void> {
@@ -62,7 +50,7 @@ export class PgSignInStore {
     browserHash: string,
     provider: SignInProvider,
     now: Date,
-  ): Promise<SignInFlow | { rejected: FlowRejection | 'other_browser' }> {
+  ): Promise<SignInFlow | { rejected: FlowRejection }> {
     const row = await this.db
       .updateTable('signin_flows')
       .set({ used_at: now })
@@ -124,6 +112,28 @@ export class PgSignInStore {
       .where('email', '=', email.toLowerCase())
       .execute();
     return rows.map(toUser);
+  }
+
+  /** A user created by a first sign-in. */
+  async createUser(input: {
+    tenantId: string;
+    email: string;
+    displayName: string | null;
+    role: Role;
+    status: UserStatus;
+  }): Promise<User> {
+    const row = await this.db
+      .insertInto('users')
+      .values({
+        tenant_id: input.tenantId,
+        email: input.email.toLowerCase(),
+        display_name: input.displayName,
+        role: input.role,
+        status: input.status,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
   }
 
   /** An invited user who signs in for the first time becomes active. */

@@ -20,7 +20,6 @@ export function createSignIn(
   const service = new SignInService({
     providers: { microsoft: o.microsoft, google: o.google },
     store: new PgSignInStore(container.database.db),
-    tenants: container.tenantStore,
     sessions: container.sessions,
     sealer: container.vault,
     audit: container.audit,

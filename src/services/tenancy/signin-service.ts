@@ -11,8 +11,7 @@ import type { User } from '../../domain/tenancy.js';
 import type { AuditStore } from '../../ports/stores.js';
 import type { SecretSealer } from '../../ports/connections.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
-import type { PgSignInStore, SignInProvider } from '../../stores/signin-store.js';
-import type { PgTenantStore } from '../../stores/tenant-store.js';
+import type { SignInProvider, SignInStore } from '../../ports/signin.js';
 import type { SessionService, StartedSession } from './session-service.js';
 
 export type { SignInProvider };
@@ -73,8 +72,7 @@ export class SignInService {
   constructor(
     private readonly d: {
       providers: Record<SignInProvider, OidcSource | null>;
-      store: PgSignInStore;
-      tenants: PgTenantStore;
+      store: SignInStore;
       sessions: SessionService;
       sealer: SecretSealer;
       audit: AuditStore;
@@ -304,7 +302,7 @@ export class SignInService {
     }
     const tenantId = tenantIds[0]!;
     const name = typeof claims.name === 'string' ? claims.name.slice(0, 200) : null;
-    const user = await this.d.tenants.createUser({
+    const user = await this.d.store.createUser({
       tenantId,
       email,
       displayName: name,
