@@ -1,10 +1,17 @@
 // The tenant's approval policy: who may approve a proposal, whether organizers may approve their own internal or
 // external meetings, and how long a proposal waits. Pure rules; the services load users and settings.
 import { AppError } from './errors.js';
-import { roleIncludes, type Role, type TenantSettings, type UserStatus } from './tenancy.js';
+import {
+  roleIncludes,
+  type ApproverRule,
+  type Role,
+  type StoredApprovalPolicy,
+  type TenantSettings,
+  type UserStatus,
+} from './tenancy.js';
 
-/** Who approves: users whose role includes approver, named users, or the organizer's manager (directory). */
-export type ApproverRule = { kind: 'role' } | { kind: 'named'; userIds: string[] } | { kind: 'manager' };
+// The stored shapes live in tenancy.ts (tenant settings hold them); named here too for the policy's users.
+export type { ApproverRule, StoredApprovalPolicy };
 
 export interface ApprovalPolicy {
   approvers: ApproverRule;
@@ -14,12 +21,6 @@ export interface ApprovalPolicy {
   selfApproveExternal: boolean;
   /** Hours a proposal waits for a decision before it expires. */
   expiryHours: number;
-}
-
-/** What tenant settings store under `approvalPolicy` (the other two fields are the older settings). */
-export interface StoredApprovalPolicy {
-  approvers: ApproverRule;
-  selfApproveExternal?: boolean;
 }
 
 export const DEFAULT_EXPIRY_HOURS = 72;

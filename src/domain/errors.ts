@@ -33,11 +33,13 @@ export const ERROR_CODES = {
     kind: 'forbidden',
     message:
       "The tenant's approval policy does not name you as an approver of this proposal (details.approvers lists who may; GET /api/approval-policy shows the policy).",
-  },  self_approval_not_allowed: {
+  },
+  self_approval_not_allowed: {
     kind: 'forbidden',
     message:
       "The tenant's approval policy does not let organizers approve their own proposal of this kind (details.reason); another approver must approve it. You may still reject (withdraw) it.",
-  },  csrf_failed: {
+  },
+  csrf_failed: {
     kind: 'forbidden',
     message: 'A signed-in browser write needs the X-CSRF-Token header of the session (GET /api/auth/session).',
   },
@@ -117,10 +119,12 @@ export const ERROR_CODES = {
     kind: 'unprocessable',
     message:
       "An own domain must be the domain of one of the tenant's users or connected mailboxes (details.domain names the one refused); nothing was changed.",
-  },  approver_unknown: {
+  },
+  approver_unknown: {
     kind: 'unprocessable',
     message: 'A named approver is not an active user of this tenant (details.userId); nothing was changed.',
-  },  unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
+  },
+  unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
   webhook_url_not_allowed: {
     kind: 'bad_request',
     message:

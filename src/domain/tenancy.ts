@@ -1,6 +1,14 @@
 // Tenants, users and who is calling: the multi-tenant frame every query is scoped by.
-import type { StoredApprovalPolicy } from './approval-policy.js';
 import type { ProviderType } from './calendar.js';
+
+/** Who approves: users whose role includes approver, named users, or the organizer's manager (directory). */
+export type ApproverRule = { kind: 'role' } | { kind: 'named'; userIds: string[] } | { kind: 'manager' };
+
+/** What tenant settings store under `approvalPolicy` (the other two fields are the older settings). */
+export interface StoredApprovalPolicy {
+  approvers: ApproverRule;
+  selfApproveExternal?: boolean;
+}
 
 export interface TenantSettings {
   /** Create online meetings (Teams / Meet) by default. */
@@ -23,10 +31,10 @@ export interface TenantSettings {
   /** Minutes before a customer meeting to deliver the prep brief. */
   prepBriefMinutesBefore?: number;
   proposalTtlHours?: number;
-  /** Who approves proposals and whether organizers may approve external meetings (PUT /api/approval-policy). */
-  approvalPolicy?: StoredApprovalPolicy;
   /** Who may sign in with Microsoft or Google (OpenID Connect) into this tenant. */
   signIn?: SignInAllowList;
+  /** Who approves proposals and whether organizers may approve external meetings (PUT /api/approval-policy). */
+  approvalPolicy?: StoredApprovalPolicy;
 }
 
 /**

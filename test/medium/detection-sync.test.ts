@@ -70,7 +70,11 @@ describe('detection after sync', () => {
     expect(byEvent.get(e2.id)).toMatchObject({ customer_id: globex.id, customer_match_reason: 'subject' });
     const m1 = byEvent.get(e1.id)!.id;
     // Manual: the Acme meeting is "not a customer meeting"; a provider update and a sync keep that.
-    await runtime.meetings.associate({ tenantId: t.tenantId, userId: t.userId, apiKeyId: null, sessionId: null, role: 'admin' }, m1, null);
+    await runtime.meetings.associate(
+      { tenantId: t.tenantId, userId: t.userId, apiKeyId: null, sessionId: null, role: 'admin' },
+      m1,
+      null,
+    );
     await provider.updateEvent({ eventId: e1.id, changes: { subject: 'Sync (moved)' } });
     await sync.syncCalendar(t.tenantId, cal.id, { full: false });
     const after = await db

@@ -18,8 +18,8 @@ export const SETTINGS_KEYS: ReadonlyArray<keyof TenantSettings> = [
   'healthWebhookUrl',
   'prepBriefMinutesBefore',
   'proposalTtlHours',
-  'approvalPolicy',
   'signIn',
+  'approvalPolicy',
 ];
 
 const invalid = (field: string, message: string, details: Record<string, unknown> = {}): never => {
