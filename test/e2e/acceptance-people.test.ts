@@ -273,23 +273,23 @@ describe.skipIf(!hasChromium)('people in the browser: sign-in, approvals, admin 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     const table = page.getByRole('table', { name: 'People of this organisation' });
-    await table.getByText(MEMBER).waitFor();
-    // Change the member's role.
-    await table.getByLabel(`Role of ${MEMBER}`).selectOption('approver');
-    await page.getByText(`${MEMBER} is now approver.`).waitFor();
-    // Invite someone.
-    await page.getByLabel('E-mail').fill('lynne.robbins@contoso.com');
+    await table.getByText(ORGANIZER).waitFor();
+    // Invite someone, change their role, then delete them (confirmed).
+    const LYNNE = 'lynne.robbins@contoso.com';
+    await page.getByLabel('E-mail').fill(LYNNE);
     await page.getByRole('button', { name: 'Invite' }).click();
-    await page.getByText('Invited lynne.robbins@contoso.com as member.').waitFor();
-    await table.getByText('lynne.robbins@contoso.com').waitFor();
-    // Delete, confirmed.
-    page.once('dialog', (d) => void d.accept());
-    await table.getByRole('button', { name: 'Delete lynne.robbins@contoso.com' }).click();
-    await page.getByText('lynne.robbins@contoso.com was deleted.').waitFor();
+    await page.getByText(`Invited ${LYNNE} as member.`).waitFor();
+    await table.getByText(LYNNE).waitFor();
+    await table.getByLabel(`Role of ${LYNNE}`).selectOption('approver');
+    await page.getByText(`${LYNNE} is now approver.`).waitFor();
+    const { users } = await web.api<{ users: Array<{ email: string; role: string; status: string }> }>('/api/users');
+    expect(users.find((u) => u.email === LYNNE)).toMatchObject({ role: 'approver', status: 'invited' });
     await b.shot('admin-users-1280');
-    const { users } = await web.api<{ users: Array<{ email: string; role: string }> }>('/api/users');
-    expect(users.find((u) => u.email === MEMBER)?.role).toBe('approver');
-    expect(users.some((u) => u.email === 'lynne.robbins@contoso.com')).toBe(false);
+    page.once('dialog', (d) => void d.accept());
+    await table.getByRole('button', { name: `Delete ${LYNNE}` }).click();
+    await page.getByText(`${LYNNE} was deleted.`).waitFor();
+    const after = await web.api<{ users: Array<{ email: string }> }>('/api/users');
+    expect(after.users.some((u) => u.email === LYNNE)).toBe(false);
 
     // An API key: shown once, works, revoked.
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'API keys' }).click();

@@ -1,8 +1,9 @@
 // Admin pages (admins only; the server enforces the role, the app only hides what a person cannot use): users
 // (invite, role, deactivate, delete), API keys (created and shown once, revoked) and the audit trail (filters, JSON
 // lines export).
-import { useState, type FormEvent } from 'react';
-import { request } from '../api/client';
+import { useState, type FormEvent, type MouseEvent } from 'react';
+import { api, apiKey } from '../api/client';
+import type { Schemas } from '../api/types.gen';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime } from '../format';
 import { Link, navigate, useLocation } from '../router';
@@ -10,15 +11,6 @@ import { useSession } from '../session';
 
 type Role = 'member' | 'approver' | 'admin';
 const ROLES: Role[] = ['member', 'approver', 'admin'];
-
-/** A list answer, whatever the collection is called. */
-function itemsOf<T>(r: unknown): T[] {
-  if (Array.isArray(r)) return r as T[];
-  const o = (r ?? {}) as Record<string, unknown>;
-  for (const k of ['items', 'users', 'keys', 'apiKeys', 'entries', 'events'])
-    if (Array.isArray(o[k])) return o[k] as T[];
-  return [];
-}
 
 const TABS = [
   { to: '/admin/users', label: 'Users' },
@@ -56,16 +48,10 @@ export function AdminPage({ path }: { path: string }) {
   );
 }
 
-interface User {
-  id: string;
-  email: string;
-  displayName: string | null;
-  role: Role;
-  status: 'invited' | 'active' | 'deactivated';
-}
+type User = Schemas['User'];
 
 const userStatus = (u: User): string => u.status;
-const loadUsers = (signal: AbortSignal) => request<unknown>('get', '/api/users', { signal }).then(itemsOf<User>);
+const loadUsers = async (signal: AbortSignal): Promise<User[]> => (await api.get('/api/users', { signal })).users;
 
 function UsersPage() {
   const who = useSession();
@@ -92,7 +78,7 @@ function UsersPage() {
   const invite = (e: FormEvent) => {
     e.preventDefault();
     void act(
-      () => request('post', '/api/users', { body: { email: email.trim(), role } }),
+      () => api.post('/api/users', { body: { email: email.trim(), role } }),
       `Invited ${email.trim()} as ${role}.`,
     ).then(() => setEmail(''));
   };
@@ -156,8 +142,9 @@ function UsersPage() {
                           onChange={(e) =>
                             void act(
                               () =>
-                                request('patch', `/api/users/${encodeURIComponent(u.id)}`, {
-                                  body: { role: e.target.value },
+                                api.patch('/api/users/{id}', {
+                                  params: { id: u.id },
+                                  body: { role: e.target.value as Role },
                                 }),
                               `${u.email} is now ${e.target.value}.`,
                             )
@@ -177,7 +164,7 @@ function UsersPage() {
                             aria-label={`Reactivate ${u.email}`}
                             onClick={() =>
                               void act(
-                                () => request('post', `/api/users/${encodeURIComponent(u.id)}/reactivate`),
+                                () => api.post('/api/users/{id}/reactivate', { params: { id: u.id } }),
                                 `${u.email} was reactivated.`,
                               )
                             }
@@ -192,7 +179,7 @@ function UsersPage() {
                             onClick={() =>
                               window.confirm(`Deactivate ${u.email}? Their sessions and API keys stop working.`) &&
                               void act(
-                                () => request('post', `/api/users/${encodeURIComponent(u.id)}/deactivate`),
+                                () => api.post('/api/users/{id}/deactivate', { params: { id: u.id } }),
                                 `${u.email} was deactivated.`,
                               )
                             }
@@ -210,7 +197,7 @@ function UsersPage() {
                               `Delete ${u.email}? Their calendar connections and personal data are removed; this cannot be undone.`,
                             ) &&
                             void act(
-                              () => request('delete', `/api/users/${encodeURIComponent(u.id)}`),
+                              () => api.delete('/api/users/{id}', { params: { id: u.id } }),
                               `${u.email} was deleted.`,
                             )
                           }
@@ -230,17 +217,10 @@ function UsersPage() {
   );
 }
 
-interface ApiKeyRow {
-  id: string;
-  prefix: string;
-  user: { id: string; email: string };
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+type ApiKeyRow = Schemas['ApiKey'];
 
 function ApiKeysPage() {
-  const keys = useApi((signal) => request<unknown>('get', '/api/api-keys', { signal }).then(itemsOf<ApiKeyRow>), []);
+  const keys = useApi(async (signal): Promise<ApiKeyRow[]> => (await api.get('/api/api-keys', { signal })).apiKeys, []);
   const users = useApi(loadUsers, []);
   const [userId, setUserId] = useState('');
   const [created, setCreated] = useState<{ key: string; email: string } | null>(null);
@@ -255,9 +235,7 @@ function ApiKeysPage() {
     setError(undefined);
     setNotice(null);
     try {
-      const r = await request<{ apiKey: string; key: ApiKeyRow }>('post', '/api/api-keys', {
-        body: { userId: forUser },
-      });
+      const r = await api.post('/api/api-keys', { body: { userId: forUser } });
       setCreated({ key: r.apiKey, email: r.key?.user?.email ?? '' });
       keys.reload();
     } catch (err) {
@@ -271,7 +249,7 @@ function ApiKeysPage() {
     setBusy(true);
     setError(undefined);
     try {
-      await request('delete', `/api/api-keys/${encodeURIComponent(k.id)}`);
+      await api.delete('/api/api-keys/{id}', { params: { id: k.id } });
       setNotice('The key was revoked.');
       keys.reload();
     } catch (err) {
@@ -377,18 +355,27 @@ function ApiKeysPage() {
   );
 }
 
-interface AuditRow {
-  id: string;
-  createdAt: string;
-  actor: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: Record<string, unknown>;
-}
+type AuditRow = Schemas['AuditEntry'];
 
 const FILTERS = ['action', 'actor', 'targetType', 'since', 'until'] as const;
 type Filter = (typeof FILTERS)[number];
+
+/**
+ * The export link works by itself with a session cookie; signed in with an API key (kept in this tab, not a cookie)
+ * the file is fetched with the key and saved from memory.
+ */
+async function exportWithKey(e: MouseEvent<HTMLAnchorElement>, url: string): Promise<void> {
+  const key = apiKey.get();
+  if (!key) return;
+  e.preventDefault();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  if (!res.ok) return;
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = 'audit.jsonl';
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
 
 function AuditPage() {
   const { query } = useLocation();
@@ -404,7 +391,8 @@ function AuditPage() {
   const users = useApi(loadUsers, []);
   const emailOf = (id: string) => users.data?.find((u) => u.id === id)?.email ?? id;
   const rows = useApi(
-    (signal) => request<unknown>('get', '/api/audit', { signal, query: { ...q, limit: 200 } }).then(itemsOf<AuditRow>),
+    async (signal): Promise<AuditRow[]> =>
+      (await api.get('/api/audit', { signal, query: { ...q, limit: 200 } })).entries,
     [key],
   );
   const exportUrl = `/api/audit/export${Object.keys(q).length ? `?${new URLSearchParams(q).toString()}` : ''}`;
@@ -450,7 +438,7 @@ function AuditPage() {
           <input type="datetime-local" {...field('until')} />
         </label>
         <button type="submit">Filter</button>
-        <a className="button" href={exportUrl} download="audit.jsonl">
+        <a className="button" href={exportUrl} download="audit.jsonl" onClick={(e) => void exportWithKey(e, exportUrl)}>
           Export JSON lines
         </a>
       </form>
