@@ -326,4 +326,37 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
       await ctx.close();
     }
   }, 120_000);
+  it('lists where the person is signed in; sign out everywhere ends every browser of theirs', async () => {
+    const url = web.server.url;
+    const signIn = async () => {
+      const ctx = await b.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(`${url}/app/signin`);
+      await page.getByRole('link', { name: 'Sign in with Google' }).click();
+      await page.waitForURL((u) => u.href.startsWith(googleBase));
+      await page.getByLabel('Account').selectOption(LOGIN);
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      const cookie = (await ctx.cookies(url)).map((c) => `${c.name}=${c.value}`).join('; ');
+      return { ctx, page, cookie };
+    };
+    // (the previous test let contoso.com sign in)
+    const first = await signIn();
+    const second = await signIn();
+    try {
+      await first.page.goto(`${url}/app/settings`);
+      const rows = first.page.getByTestId('session-row');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBeGreaterThanOrEqual(2);
+      await expect.poll(async () => await rows.filter({ hasText: 'this browser' }).count()).toBe(1);
+      expect((await fetch(`${url}/api/auth/session`, { headers: { cookie: second.cookie } })).status).toBe(200);
+      await first.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await first.page.waitForURL((u) => u.pathname.endsWith('/signin'));
+      for (const c of [first.cookie, second.cookie])
+        expect((await fetch(`${url}/api/auth/session`, { headers: { cookie: c } })).status).toBe(401);
+    } finally {
+      await first.ctx.close();
+      await second.ctx.close();
+    }
+  }, 180_000);
 });

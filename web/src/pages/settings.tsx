@@ -1,11 +1,12 @@
 // Calendar integration settings: connection health per mailbox, one-click fixes, connect/disconnect, which calendars
-// sync and which is the default, the user's sync preferences, Teams default.
+// sync and which is the default, the user's sync preferences, Teams default (admins), where you are signed in.
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ResponseOf } from '../api/client';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime, duration, relative } from '../format';
 import { navigate, useLocation } from '../router';
+import { hasRole, useSession } from '../session';
 import { GoogleSettings } from './settings-google';
 import {
   ActionOutcome,
@@ -526,16 +527,18 @@ function SyncPreferences() {
 function TeamsDefault() {
   const me = useApi((signal) => api.get('/api/me', { signal }), []);
   const a = useAction();
+  const isAdmin = hasRole(useSession().role, 'admin');
   return (
     <section className="card" aria-labelledby="prefs-h">
       <h2 id="prefs-h">Meeting defaults</h2>
+      {!isAdmin && <p className="muted">Your organisation&apos;s admins set these for everyone.</p>}
       <Async state={me}>
         {(m) => (
           <label className="switch">
             <input
               type="checkbox"
               checked={m.tenant.settings.onlineMeetingByDefault ?? false}
-              disabled={a.busy !== null}
+              disabled={a.busy !== null || !isAdmin}
               onChange={(e) =>
                 void a.run(
                   'teams',
@@ -561,6 +564,62 @@ function TeamsDefault() {
   );
 }
 
+/** Where the person is signed in (browser sessions), and "sign out everywhere" (this browser too). */
+function Sessions() {
+  const who = useSession();
+  const list = useApi((signal) => api.get('/api/auth/sessions', { signal }), []);
+  const a = useAction();
+  const everywhere = () =>
+    void a.run('everywhere', async () => {
+      await api.post('/api/auth/signout-everywhere');
+      navigate('/signin', { replace: true });
+      window.location.reload();
+    });
+  return (
+    <section className="card" aria-labelledby="sessions-h">
+      <h2 id="sessions-h">Where you are signed in</h2>
+      {who.via !== 'session' ? (
+        <p className="muted">You are using an API key in this tab; browser sign-ins are listed when you sign in.</p>
+      ) : (
+        <Async state={list}>
+          {(l) => (
+            <>
+              <table>
+                <caption className="sr-only">Your browser sessions</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Signed in</th>
+                    <th scope="col">With</th>
+                    <th scope="col">Browser</th>
+                    <th scope="col">Last used</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {l.sessions.map((x) => (
+                    <tr key={x.id} data-testid="session-row">
+                      <td>
+                        {dateTime(x.createdAt)}
+                        {x.current && <span className="tag"> this browser</span>}
+                      </td>
+                      <td>{x.provider ?? '—'}</td>
+                      <td>{x.userAgent ?? '—'}</td>
+                      <td>{relative(x.lastSeenAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <button type="button" disabled={a.busy !== null} onClick={everywhere}>
+                Sign out everywhere
+              </button>
+            </>
+          )}
+        </Async>
+      )}
+      {a.error !== undefined && <ErrorBox error={a.error} />}
+    </section>
+  );
+}
+
 export function SettingsPage() {
   const status = useApi((signal) => api.get('/api/integrations/outlook/status', { signal }), []);
   return (
@@ -573,6 +632,7 @@ export function SettingsPage() {
       <GoogleSettings />
       <SyncPreferences />
       <TeamsDefault />
+      <Sessions />
     </>
   );
 }
