@@ -1,5 +1,5 @@
-// Google OAuth 2.0 / OpenID Connect: authorization (consent page or auto-consent with login_hint, PKCE S256/plain),
-// token endpoint (authorization_code, refresh_token; invalid_grant on revocation), revoke, userinfo, discovery, JWKS.
+// Google OAuth 2.0 / OpenID Connect: authorization (consent page, auto-consent with login_hint, prompt=none over an
+// earlier grant; PKCE S256/plain), token endpoint (authorization_code, refresh_token; invalid_grant on revocation), revoke, userinfo, discovery, JWKS.
 import { createHash, randomBytes, type webcrypto } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
@@ -210,6 +210,14 @@ export class OAuthState {
     return true;
   }
 
+  /** Every scope the user has granted this client and not revoked (what `prompt=none` may hand out silently). */
+  grantedScopes(email: string, clientId: string): Set<string> {
+    const out = new Set<string>();
+    for (const g of this.grants.values())
+      if (g.user === email.toLowerCase() && g.clientId === clientId && !g.revoked) for (const s of g.scopes) out.add(s);
+    return out;
+  }
+
   /** Revokes every grant of a user (the user removed the app's access). Returns how many. */
   revokeUser(email: string): number {
     let n = 0;
@@ -334,6 +342,22 @@ export async function oauthRoutes(app: FastifyInstance, deps: OAuthDeps): Promis
         .type('text/html')
         .send(`<!doctype html><p>${esc(v)}</p>`);
     const hinted = q.login_hint ? deps.users().get(q.login_hint.toLowerCase()) : undefined;
+    // prompt=none: no page at all. A code when the (hinted) user already granted this client every scope asked for,
+    // else back to the redirect URI with interaction_required (no account to pick silently) or consent_required.
+    const prompts = (q.prompt ?? '').split(/[\s+]+/).filter(Boolean);
+    if (prompts.includes('none')) {
+      const refuse = (error: string) => {
+        const u = new URL(q.redirect_uri!);
+        u.searchParams.set('error', error);
+        if (q.state !== undefined) u.searchParams.set('state', q.state);
+        return reply.redirect(u.toString(), 302);
+      };
+      if (prompts.length > 1) return refuse('invalid_request');
+      if (hinted?.kind !== 'user') return refuse('interaction_required');
+      const granted = deps.state.grantedScopes(hinted.email, q.client_id!);
+      if (!v.scopes.every((s) => granted.has(s))) return refuse('consent_required');
+      return finish(reply, q, deps, hinted.email, v.scopes);
+    }
     if (deps.state.autoConsent && hinted?.kind === 'user' && q.prompt !== 'select_account')
       return finish(reply, q, deps, hinted.email, v.scopes);
     return reply.type('text/html').send(consentPage(q, v.scopes, people()));

@@ -44,6 +44,9 @@ export const DEMO_APP = {
   redirectUris: [
     'http://localhost:3000/api/integrations/outlook/callback',
     'http://127.0.0.1:3000/api/integrations/outlook/callback',
+    // calbridge's sign-in uses the same app registration as its calendar connect
+    'http://localhost:3000/api/auth/callback/microsoft',
+    'http://127.0.0.1:3000/api/auth/callback/microsoft',
   ],
 } as const;
 

@@ -893,6 +893,93 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/connect/{provider}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Connects the signed-in person's calendar without a second consent page (after a sign-in with connect=1)
+     * @description For a browser session: starts the calendar connect of the provider for the signed-in person with their address as login hint and prompt=none, and redirects to the provider, which answers at once because the sign-in already asked for the calendar scopes (a person already connected goes straight on). The connect callback then stores the connection and goes on to `returnTo` (default /settings?connected=<slug>); when the provider needs a page after all (consent_required, interaction_required) the callback lands on /settings?connected=<slug>&error=<code>, and the person connects from there. With an API key: 400 bad_request.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A same-origin path */
+          returnTo?: string;
+        };
+        header?: never;
+        path: {
+          provider: 'microsoft' | 'google';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description To the identity provider (the silent connect); to returnTo or the settings page when already connected; to /settings?connected=<slug>&error=<code> when the connect cannot start */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/session': {
     parameters: {
       query?: never;
@@ -1092,6 +1179,8 @@ export interface paths {
         query?: {
           /** @description A same-origin path */
           returnTo?: string;
+          /** @description Sign in and connect the calendar with one consent: the request also asks for the calendar scopes, and after signing in the browser goes to GET /api/auth/connect/{provider}. */
+          connect?: '1' | '0';
         };
         header?: never;
         path: {

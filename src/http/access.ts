@@ -74,6 +74,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /api/users/:id/sessions': 'admin',
   'GET /api/auth/signin/:provider': 'public',
   'GET /api/auth/callback/:provider': 'public',
+  'GET /api/auth/connect/:provider': 'member',
   'GET /api/auth/session': 'member',
   'GET /api/auth/sessions': 'member',
   'POST /api/auth/signout': 'member',

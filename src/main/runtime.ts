@@ -143,7 +143,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       );
     },
   });
-  const signIn = createSignIn(container, { microsoft: outlook.signIn, google: google.signIn, clock });
+  const signIn = createSignIn(container, {
+    microsoft: outlook.signIn,
+    google: google.signIn,
+    clock,
+    connect: {
+      microsoft: { service: outlook.service, slug: 'outlook' },
+      google: { service: google.service, slug: 'google' },
+    },
+  });
   const scheduling = createSchedulingService(container, {
     publicUrl,
     clock,

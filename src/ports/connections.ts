@@ -123,7 +123,7 @@ export interface OAuthClient {
     state: string;
     codeChallenge: string;
     loginHint?: string;
-    prompt?: 'select_account' | 'consent' | 'login';
+    prompt?: 'select_account' | 'consent' | 'login' | 'none';
   }): Promise<string>;
   adminConsentUrl(p: { tenant: string; state: string }): Promise<string>;
   redeemCode(p: { code: string; codeVerifier: string; cache: TokenCacheStore }): Promise<OAuthTokens>;

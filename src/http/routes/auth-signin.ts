@@ -1,17 +1,24 @@
 // Sign-in with Microsoft and Google (OpenID Connect): GET /api/auth/signin/:provider sends the browser to the identity
 // provider with a flow bound to it by a short-lived cookie; GET /api/auth/callback/:provider completes it, starts the
 // session (its cookie) and sends the browser on. Both are public and answer browsers: a failure lands on the web app's
-// sign-in page with the error's stable code (/app/signin?error=<code>), never raw JSON.
+// sign-in page with the error's stable code (/app/signin?error=<code>), never raw JSON. With `connect=1` the sign-in
+// also asks for the calendar scopes, and GET /api/auth/connect/:provider (a signed-in browser) then starts the
+// calendar connect with prompt=none: the provider answers without a second page because consent exists.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, isAppError } from '../../domain/errors.js';
+import type { ConnectionService } from '../../services/connections/connection-service.js';
 import {
+  safeReturnTo,
+  SIGNIN_CONNECT_PATH,
   SIGNIN_COOKIE,
   SIGNIN_PROVIDERS,
   type SignInProvider,
   type SignInService,
 } from '../../services/tenancy/signin-service.js';
+import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
+import { errors } from '../schemas.js';
 import { isLoopbackHost, setSessionCookie } from '../session-cookie.js';
 
 export const SIGNIN_PATH = '/api/auth/signin';
@@ -57,9 +64,19 @@ function failed(req: FastifyRequest, reply: FastifyReply, e: unknown): FastifyRe
   return reply.redirect(`${SIGNIN_ERROR_PAGE}?error=${encodeURIComponent(err.code)}`, 302);
 }
 
-/** The route module, bound to the sign-in service by the composition root. */
-export function signInRoutes(service: SignInService): RouteModule {
-  return async (app: FastifyInstance) => {
+/** A provider's calendar connect, for "sign in and connect my calendar". */
+export interface SignInConnector {
+  service: ConnectionService;
+  /** Its slug under /api/integrations (outlook, google). */
+  slug: string;
+}
+
+/** The route module, bound to the sign-in service (and the providers' connects) by the composition root. */
+export function signInRoutes(
+  service: SignInService,
+  connectors: Partial<Record<SignInProvider, SignInConnector>> = {},
+): RouteModule {
+  return async (app: FastifyInstance, deps) => {
     app.get(
       `${SIGNIN_PATH}/:provider`,
       {
@@ -72,15 +89,24 @@ export function signInRoutes(service: SignInService): RouteModule {
           params: Provider,
           querystring: Type.Object({
             returnTo: Type.Optional(Type.String({ maxLength: 1000, description: 'A same-origin path' })),
+            connect: Type.Optional(
+              Type.Union([Type.Literal('1'), Type.Literal('0')], {
+                description:
+                  'Sign in and connect the calendar with one consent: the request also asks for the calendar scopes, and after signing in the browser goes to GET /api/auth/connect/{provider}.',
+              }),
+            ),
           }),
           response: Redirect,
         },
       },
       async (req, reply) => {
         const { provider } = req.params as { provider: SignInProvider };
-        const { returnTo } = req.query as { returnTo?: string };
+        const { returnTo, connect } = req.query as { returnTo?: string; connect?: '1' | '0' };
         try {
-          const started = await service.start(provider, { returnTo });
+          const started = await service.start(provider, {
+            returnTo,
+            connect: connect === '1' && connectors[provider] !== undefined,
+          });
           void reply.setCookie(SIGNIN_COOKIE, started.browserBinding, {
             ...cookieOptions(req),
             maxAge: started.maxAgeSeconds,
@@ -119,6 +145,60 @@ export function signInRoutes(service: SignInService): RouteModule {
           return reply.redirect(done.returnTo, 302);
         } catch (e) {
           return failed(req, reply, e);
+        }
+      },
+    );
+    app.get(
+      `${SIGNIN_CONNECT_PATH}/:provider`,
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            "Connects the signed-in person's calendar without a second consent page (after a sign-in with connect=1)",
+          description:
+            'For a browser session: starts the calendar connect of the provider for the signed-in person with their address as login hint and prompt=none, and redirects to the provider, which answers at once because the sign-in already asked for the calendar scopes (a person already connected goes straight on). The connect callback then stores the connection and goes on to `returnTo` (default /settings?connected=<slug>); when the provider needs a page after all (consent_required, interaction_required) the callback lands on /settings?connected=<slug>&error=<code>, and the person connects from there. With an API key: 400 bad_request.',
+          params: Provider,
+          querystring: Type.Object({
+            returnTo: Type.Optional(Type.String({ maxLength: 1000, description: 'A same-origin path' })),
+          }),
+          response: {
+            302: Type.Null({
+              description:
+                'To the identity provider (the silent connect); to returnTo or the settings page when already connected; to /settings?connected=<slug>&error=<code> when the connect cannot start',
+            }),
+            ...errors(),
+          },
+        },
+      },
+      async (req, reply) => {
+        const { provider } = req.params as { provider: SignInProvider };
+        const actor = actorOf(req);
+        if (!actor.sessionId)
+          throw new AppError(
+            'bad_request',
+            'This route is for a signed-in browser; with an API key use POST /api/integrations/<provider>/connect.',
+          );
+        const connector = connectors[provider];
+        const slug = connector?.slug ?? provider;
+        void reply.header('cache-control', 'no-store');
+        try {
+          if (!connector)
+            throw new AppError('provider_unavailable', `Connecting ${provider} is not configured on this server.`);
+          const returnTo = safeReturnTo((req.query as { returnTo?: string }).returnTo) ?? undefined;
+          // Already connected: nothing to ask the provider (Google would not issue a second refresh token silently).
+          if ((await connector.service.status(actor)).connected)
+            return reply.redirect(returnTo ?? `/settings?connected=${slug}`, 302);
+          const user = await deps.tenants.getUser(actor);
+          const started = await connector.service.connect(actor, {
+            loginHint: user.email,
+            prompt: 'none',
+            ...(returnTo ? { redirectAfter: returnTo } : {}),
+          });
+          return reply.redirect(started.authorizeUrl, 302);
+        } catch (e) {
+          const err = isAppError(e) ? e : new AppError('provider_unavailable');
+          if (!isAppError(e)) req.log.error({ err: e }, 'connect after sign-in failed unexpectedly');
+          return reply.redirect(`/settings?connected=${slug}&error=${encodeURIComponent(err.code)}`, 302);
         }
       },
     );

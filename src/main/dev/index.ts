@@ -177,7 +177,7 @@ export function signInHint(baseUrl: string, o: { microsoft: boolean; google: boo
     ...(o.microsoft ? [`${base}/api/auth/signin/microsoft`] : []),
     ...(o.google ? [`${base}/api/auth/signin/google`] : []),
   ];
-  return `Sign in: ${links.join(' or ')} (the emulator's login page lists the demo people: adele.vance@contoso.com is the admin, ${DEMO_APPROVER} the approver; Microsoft password ${DEMO_PASSWORD})`;
+  return `Sign in: ${links.join(' or ')} (the emulator's login page lists the demo people: adele.vance@contoso.com is the admin, ${DEMO_APPROVER} the approver; Microsoft password ${DEMO_PASSWORD}; add ?connect=1 to also connect the calendar with the same consent)`;
 }
 
 const PORTS_FILE = 'ports.json';

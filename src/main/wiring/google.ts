@@ -69,34 +69,43 @@ export function createGoogle(o: {
     authBaseUrl.replace(/\/+$/, '') === GOOGLE_ACCOUNTS ? 'https://oauth2.googleapis.com' : authBaseUrl;
   const agent = createAgent(g.caFile ?? bundled?.caFile ?? null);
   const redirectUri = () => g.redirectUri ?? publicUrlOf(publicUrl, GOOGLE_CALLBACK_PATH);
-  let emulatorApp: { clientId: string; clientSecret: string } | null = null;
+  const signInRedirect = () => publicUrlOf(publicUrl, `${SIGNIN_CALLBACK_PATH}/google`);
+  // In the emulator one OAuth client carries the connect's and the sign-in's redirect URIs (as in production), so a
+  // grant made at sign-in covers the connect.
+  let emulatorApp: { clientId: string; clientSecret: string; uris: string } | null = null;
+  const sharedEmulatorApp = () => {
+    const uris = [redirectUri(), signInRedirect()];
+    if (emulatorApp?.uris !== uris.join(' '))
+      emulatorApp = {
+        ...bundled!.registerApp({ redirectUris: uris, name: 'calbridge (local server)' }),
+        uris: uris.join(' '),
+      };
+    return { clientId: emulatorApp.clientId, clientSecret: emulatorApp.clientSecret };
+  };
   const resolve = async (): Promise<GoogleAuthSettings> => {
     const base = { redirectUri: redirectUri(), authBaseUrl, tokenBaseUrl, roomsEnabled: true, readOnly: g.readOnly };
     if (g.clientId && g.clientSecret) return { ...base, clientId: g.clientId, clientSecret: g.clientSecret };
     if (bundled) {
-      emulatorApp ??= bundled.registerApp({ redirectUris: [base.redirectUri], name: 'calbridge (local server)' });
-      return { ...base, ...emulatorApp };
+      return { ...base, ...sharedEmulatorApp() };
     }
     throw new AppError(
       'provider_unavailable',
       'Google Calendar is not configured on this server: set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URI.',
     );
   };
-  // Sign-in uses the same OAuth client with its own redirect URI (the bundled emulator registers one for it).
-  let signInApp: { clientId: string; clientSecret: string } | null = null;
+  // Sign-in uses the same OAuth client with its own redirect URI.
   const signIn: OidcSource | null =
     (g.clientId && g.clientSecret) || bundled
       ? async () => {
-          const redirectUri = publicUrlOf(publicUrl, `${SIGNIN_CALLBACK_PATH}/google`);
+          const redirectUri = signInRedirect();
           const app =
-            g.clientId && g.clientSecret
-              ? { clientId: g.clientId, clientSecret: g.clientSecret }
-              : (signInApp ??= bundled!.registerApp({ redirectUris: [redirectUri], name: 'calbridge sign-in' }));
+            g.clientId && g.clientSecret ? { clientId: g.clientId, clientSecret: g.clientSecret } : sharedEmulatorApp();
           return {
             clientId: app.clientId,
             clientSecret: app.clientSecret,
             redirectUri,
             issuer: authBaseUrl.replace(/\/+$/, ''),
+            connectScopes: scopes().map((x) => x.scope),
             fetch: (url, init) =>
               undiciFetch(url, { ...init, dispatcher: agent } as never) as unknown as Promise<Response>,
           };

@@ -12,6 +12,7 @@ import {
   createAgent,
   createGraphTransport,
   createMicrosoftProvider,
+  userRequestScopes,
   userScopes,
   type MicrosoftAuthSettings,
 } from '../../providers/microsoft-graph/index.js';
@@ -30,18 +31,21 @@ interface EmuApp {
   redirectUris: string[];
 }
 
-/** The emulator's demo app when it accepts our redirect URI; otherwise an app registered for it via the admin API. */
-async function emulatorApp(baseUrl: string, agent: Agent, redirectUri: string): Promise<EmuApp> {
+/**
+ * The emulator's app accepting all our redirect URIs (the calendar connect's and the sign-in's: one app registration,
+ * as in production, so a consent given at sign-in covers the connect): the demo app when it does, another registered
+ * one, or a new one registered via the admin API.
+ */
+async function emulatorApp(baseUrl: string, agent: Agent, redirectUris: string[]): Promise<EmuApp> {
   const apps = (await (await undiciFetch(`${baseUrl}/_emulator/apps`, { dispatcher: agent })).json()) as EmuApp[];
-  const usable =
-    apps.find((a) => a.clientId === DEMO_CLIENT_ID && a.redirectUris.includes(redirectUri)) ??
-    apps.find((a) => a.redirectUris.includes(redirectUri));
+  const covers = (a: EmuApp) => redirectUris.every((u) => a.redirectUris.includes(u));
+  const usable = apps.find((a) => a.clientId === DEMO_CLIENT_ID && covers(a)) ?? apps.find(covers);
   if (usable) return usable;
   const res = await undiciFetch(`${baseUrl}/_emulator/apps`, {
     method: 'POST',
     dispatcher: agent,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName: 'calbridge (local server)', redirectUris: [redirectUri] }),
+    body: JSON.stringify({ displayName: 'calbridge (local server)', redirectUris }),
   });
   if (res.status !== 201)
     throw new AppError('provider_unavailable', 'The bundled emulator refused to register the app.', {
@@ -79,6 +83,20 @@ export function createOutlook(o: {
   const graphBaseUrl = useEmulator ? emulator.baseUrl : ms.graphBaseUrl;
   const agent = createAgent(ms.caFile ?? (useEmulator ? emulator.caFile : null));
   const redirectUri = () => ms.redirectUri ?? publicUrlOf(publicUrl, CALLBACK_PATH);
+  const signInRedirect = () => publicUrlOf(publicUrl, `${SIGNIN_CALLBACK_PATH}/microsoft`);
+  // One emulator app for the connect and the sign-in (looked up again if the public URL changes).
+  const emuApps = new Map<string, Promise<EmuApp>>();
+  const sharedEmulatorApp = (): Promise<EmuApp> => {
+    const uris = [redirectUri(), signInRedirect()];
+    const key = uris.join(' ');
+    let found = emuApps.get(key);
+    if (!found) {
+      found = emulatorApp(emulator!.baseUrl, agent, uris);
+      found.catch(() => emuApps.delete(key));
+      emuApps.set(key, found);
+    }
+    return found;
+  };
   const resolve = async (): Promise<MicrosoftAuthSettings> => {
     const base = {
       authorityHost,
@@ -89,7 +107,7 @@ export function createOutlook(o: {
     };
     if (ms.clientId && ms.clientSecret) return { ...base, clientId: ms.clientId, clientSecret: ms.clientSecret };
     if (useEmulator) {
-      const app = await emulatorApp(emulator.baseUrl, agent, base.redirectUri);
+      const app = await sharedEmulatorApp();
       return { ...base, clientId: app.clientId, clientSecret: app.clientSecret };
     }
     throw new AppError(
@@ -97,8 +115,7 @@ export function createOutlook(o: {
       'Outlook is not configured on this server: set MICROSOFT_CLIENT_ID, MICROSOFT_CLIENT_SECRET and MICROSOFT_REDIRECT_URI.',
     );
   };
-  // Sign-in uses the same app registration with its own redirect URI (the bundled emulator registers one for it).
-  const signInRedirect = () => publicUrlOf(publicUrl, `${SIGNIN_CALLBACK_PATH}/microsoft`);
+  // Sign-in uses the same app registration with its own redirect URI (in the emulator, one app carries both).
   const authority = authorityHost.replace(/\/+$/, '');
   const signIn: OidcSource | null =
     (ms.clientId && ms.clientSecret) || useEmulator
@@ -107,13 +124,14 @@ export function createOutlook(o: {
           const app =
             ms.clientId && ms.clientSecret
               ? { clientId: ms.clientId, clientSecret: ms.clientSecret }
-              : await emulatorApp(emulator!.baseUrl, agent, redirectUri);
+              : await sharedEmulatorApp();
           return {
             clientId: app.clientId,
             clientSecret: app.clientSecret,
             redirectUri,
             issuer: `${authority}/${ms.authorityTenant}/v2.0`,
             issuerFor: (tid) => `${authority}/${tid}/v2.0`,
+            connectScopes: userRequestScopes(ms),
             fetch: (url, init) =>
               undiciFetch(url, { ...init, dispatcher: agent } as never) as unknown as Promise<Response>,
           };

@@ -135,7 +135,7 @@ export class GoogleOAuthClient implements OAuthClient {
     state: string;
     codeChallenge: string;
     loginHint?: string;
-    prompt?: 'select_account' | 'consent' | 'login';
+    prompt?: 'select_account' | 'consent' | 'login' | 'none';
   }): Promise<string> {
     return this.client().generateAuthUrl({
       access_type: 'offline',
@@ -144,8 +144,9 @@ export class GoogleOAuthClient implements OAuthClient {
       code_challenge: p.codeChallenge,
       code_challenge_method: CodeChallengeMethod.S256,
       include_granted_scopes: true,
-      // Google issues a refresh token only with consent; `login` has no Google equivalent.
-      prompt: p.prompt === 'select_account' ? 'select_account consent' : 'consent',
+      // Google issues a refresh token only with consent; `login` has no Google equivalent. `none` (no page: the user
+      // granted these scopes to this client before, e.g. at sign-in) gets one when the client holds no live one.
+      prompt: p.prompt === 'none' ? 'none' : p.prompt === 'select_account' ? 'select_account consent' : 'consent',
       ...(p.loginHint ? { login_hint: p.loginHint } : {}),
     });
   }

@@ -65,6 +65,11 @@ export function adminScopes(s: Pick<MicrosoftAuthSettings, 'readOnly' | 'roomsEn
 const OIDC = new Set(['offline_access', 'openid', 'profile']);
 const qualify = (scope: string) => (OIDC.has(scope) ? scope : `${GRAPH}/${scope}`);
 
+/** The user scopes as the authorize request names them (Graph permissions qualified with the resource). */
+export function userRequestScopes(s: Pick<MicrosoftAuthSettings, 'readOnly'>): string[] {
+  return userScopes(s).map((x) => qualify(x.scope));
+}
+
 const CONSENT_CODES = /AADSTS(65001|90094|900941|90008|65004)\b/;
 
 /** One MSAL failure → the AppError the services act on (never includes tokens). */
@@ -217,7 +222,7 @@ export class MsalOAuthClient implements OAuthClient {
     state: string;
     codeChallenge: string;
     loginHint?: string;
-    prompt?: 'select_account' | 'consent' | 'login';
+    prompt?: 'select_account' | 'consent' | 'login' | 'none';
   }): Promise<string> {
     const app = await this.app();
     return app.getAuthCodeUrl({

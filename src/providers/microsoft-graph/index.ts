@@ -17,7 +17,7 @@ import { MicrosoftCalendarAdapter } from './provider.js';
 
 export { MicrosoftCalendarAdapter } from './provider.js';
 export { GraphClient } from './client.js';
-export { MsalOAuthClient, adminScopes, userScopes, type MicrosoftAuthSettings } from './auth.js';
+export { MsalOAuthClient, adminScopes, userRequestScopes, userScopes, type MicrosoftAuthSettings } from './auth.js';
 export { createAgent } from './http.js';
 
 export interface GraphTransportOptions {

@@ -71,6 +71,7 @@ export class ConnectionService {
     actor: Pick<Actor, 'tenantId' | 'userId' | 'sessionId'>,
     verifier: string,
     allowOtherAccount = false,
+    redirectAfter: string | null = null,
   ): Promise<{ nonce: string; expiresAt: string }> {
     const nonce = newNonce();
     const hash = hashNonce(nonce);
@@ -81,7 +82,7 @@ export class ConnectionService {
       provider: this.provider,
       nonceHash: hash,
       verifierCiphertext: this.d.sealer.seal(verifier, hash),
-      redirectAfter: null,
+      redirectAfter,
       allowOtherAccount,
       sessionId: actor.sessionId ?? null,
       expiresAt,
@@ -96,11 +97,18 @@ export class ConnectionService {
    */
   async connect(
     actor: Actor,
-    opts: { loginHint?: string; prompt?: 'select_account' | 'consent' | 'login'; allowOtherAccount?: boolean } = {},
+    opts: {
+      loginHint?: string;
+      /** `none` (internal: not offered by the connect route) answers without a page when consent exists. */
+      prompt?: 'select_account' | 'consent' | 'login' | 'none';
+      allowOtherAccount?: boolean;
+      /** Internal: a same-origin path the browser goes to after a successful connect (instead of the settings page). */
+      redirectAfter?: string;
+    } = {},
   ): Promise<ConnectResult> {
     const pkce = await this.d.oauth.createPkce();
     const allowOther = opts.allowOtherAccount === true;
-    const { nonce, expiresAt } = await this.newState(actor, pkce.verifier, allowOther);
+    const { nonce, expiresAt } = await this.newState(actor, pkce.verifier, allowOther, opts.redirectAfter ?? null);
     const authorizeUrl = await this.d.oauth.authorizeUrl({
       state: nonce,
       codeChallenge: pkce.challenge,
@@ -197,6 +205,7 @@ export class ConnectionService {
       connectionId: conn.id,
       provider: this.provider,
     });
+    if (rec.redirectAfter && !unsupported) return { redirect: rec.redirectAfter };
     return {
       redirect: `${this.d.settingsPath}?connected=${this.slug}${unsupported ? '&status=unsupported_mailbox' : ''}`,
     };

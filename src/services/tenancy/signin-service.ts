@@ -16,6 +16,8 @@ import type { SessionService, StartedSession } from './session-service.js';
 
 export type { SignInProvider };
 export const SIGNIN_PROVIDERS: readonly SignInProvider[] = ['microsoft', 'google'];
+/** Where a sign-in with `connect` sends the browser once the session exists: the silent calendar connect. */
+export const SIGNIN_CONNECT_PATH = '/api/auth/connect';
 /** The cookie binding a sign-in in progress to the browser that started it. */
 export const SIGNIN_COOKIE = 'cb_signin';
 export const SIGNIN_FLOW_TTL_MS = 10 * 60_000;
@@ -35,6 +37,11 @@ export interface OidcClientSettings {
   issuerFor?: (tenantId: string) => string;
   /** HTTP for discovery, JWKS and the token endpoint (a private CA for the emulators). */
   fetch?: oidc.CustomFetch;
+  /**
+   * The scopes the calendar connect of this provider asks for, with the same client: a sign-in with `connect` asks
+   * for them too, so one consent screen covers signing in and connecting the calendar.
+   */
+  connectScopes?: string[];
 }
 
 export type OidcSource = () => Promise<OidcClientSettings>;
@@ -144,11 +151,13 @@ export class SignInService {
 
   /**
    * Starts a sign-in: the provider's authorize URL (code flow, PKCE S256, state, nonce) and the value of the cookie
-   * that binds the flow to this browser. `returnTo` must be a same-origin path (else validation_failed).
+   * that binds the flow to this browser. `returnTo` must be a same-origin path (else validation_failed). With
+   * `connect`, the request also asks for the calendar connect's scopes (one consent screen for both), and after the
+   * sign-in the browser goes to SIGNIN_CONNECT_PATH/<provider>, which connects the calendar without a second page.
    */
   async start(
     provider: SignInProvider,
-    opts: { returnTo?: string } = {},
+    opts: { returnTo?: string; connect?: boolean } = {},
   ): Promise<{ url: string; browserBinding: string; maxAgeSeconds: number }> {
     const returnTo = opts.returnTo === undefined ? null : safeReturnTo(opts.returnTo);
     if (opts.returnTo !== undefined && opts.returnTo !== '' && returnTo === null)
@@ -163,6 +172,9 @@ export class SignInService {
     const browserBinding = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const stateHash = sha256(state);
+    const after = opts.connect
+      ? `${SIGNIN_CONNECT_PATH}/${provider}${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`
+      : returnTo;
     await this.d.store.createFlow(
       {
         stateHash,
@@ -170,14 +182,14 @@ export class SignInService {
         provider,
         nonce,
         verifierCiphertext: this.d.sealer.seal(verifier, `signin:${stateHash}`),
-        returnTo,
+        returnTo: after,
         expiresAt: new Date(now.getTime() + SIGNIN_FLOW_TTL_MS),
       },
       now,
     );
     const params: Record<string, string> = {
       redirect_uri: s.redirectUri,
-      scope: 'openid profile email',
+      scope: [...new Set(['openid', 'profile', 'email', ...(opts.connect ? (s.connectScopes ?? []) : [])])].join(' '),
       state,
       nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
@@ -188,6 +200,8 @@ export class SignInService {
     // Microsoft sends the signed-in user's tenant id back with the code (client_info), so the callback can check it
     // against the allow-lists and validate the ID token against that tenant's own issuer.
     if (provider === 'microsoft') params.client_info = '1';
+    // Google: the grant adds to what the person granted this client before (the connect then asks for no more).
+    if (provider === 'google' && opts.connect) params.include_granted_scopes = 'true';
     const url = oidc.buildAuthorizationUrl(config, params);
     return { url: url.href, browserBinding, maxAgeSeconds: SIGNIN_FLOW_TTL_MS / 1000 };
   }

@@ -355,6 +355,14 @@ export interface Paths {
       response: null;
     };
   };
+  '/api/auth/connect/{provider}': {
+    get: {
+      params: { provider: 'microsoft' | 'google' };
+      query: { returnTo?: string };
+      body: never;
+      response: null;
+    };
+  };
   '/api/auth/session': {
     get: {
       params: never;
@@ -391,7 +399,7 @@ export interface Paths {
   '/api/auth/signin/{provider}': {
     get: {
       params: { provider: 'microsoft' | 'google' };
-      query: { returnTo?: string };
+      query: { returnTo?: string; connect?: '1' | '0' };
       body: never;
       response: null;
     };

@@ -33,9 +33,12 @@ export function safeReturnTo(raw: string | null): string {
   return v;
 }
 
-/** The server's sign-in URL for a provider; it sends the browser back to `/app<returnTo>`. */
-export const signInUrl = (provider: 'microsoft' | 'google', returnTo: string): string =>
-  `/api/auth/signin/${provider}?returnTo=${encodeURIComponent(`/app${returnTo}`)}`;
+/**
+ * The server's sign-in URL for a provider; it sends the browser back to `/app<returnTo>`. With `connect`, the same
+ * consent also connects the person's calendar (Outlook or Google Calendar) before coming back.
+ */
+export const signInUrl = (provider: 'microsoft' | 'google', returnTo: string, connect = false): string =>
+  `/api/auth/signin/${provider}?returnTo=${encodeURIComponent(`/app${returnTo}`)}${connect ? '&connect=1' : ''}`;
 
 export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; notice?: string | null }) {
   const { query } = useLocation();
@@ -44,6 +47,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [connect, setConnect] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -74,13 +78,17 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
           </p>
         )}
         <div className="signin-buttons">
-          <a className="button primary" href={signInUrl('microsoft', returnTo)}>
+          <a className="button primary" href={signInUrl('microsoft', returnTo, connect)}>
             Sign in with Microsoft
           </a>
-          <a className="button primary" href={signInUrl('google', returnTo)}>
+          <a className="button primary" href={signInUrl('google', returnTo, connect)}>
             Sign in with Google
           </a>
         </div>
+        <label className="switch">
+          <input type="checkbox" checked={connect} onChange={(e) => setConnect(e.target.checked)} /> Sign in and connect
+          my calendar (Outlook or Google Calendar) with one consent
+        </label>
         <p className="hint">You stay signed in in this browser (new tabs too) until you sign out.</p>
       </section>
       <details className="card">
