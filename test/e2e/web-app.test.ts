@@ -4,6 +4,7 @@
 import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, violations } from '../support/a11y.js';
 import { readDemoLink } from '../../src/main/dev/index.js';
 import {
   agentTrusting,
@@ -414,6 +415,42 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     expect(await picker.locator('option').count()).toBe(rooms.items.length + 1);
     await shot('scheduler-rooms-1280');
   }, 240_000);
+
+  it('has no serious or critical accessibility violations (axe-core, WCAG A/AA) on its pages', async () => {
+    // signed out: the sign-in page, in a fresh context
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const fresh = await ctx.newPage();
+      await fresh.goto(`${server.url}/app/signin`);
+      await fresh.getByRole('link', { name: 'Sign in with Microsoft' }).waitFor();
+      await expectAccessible(fresh, 'sign-in page');
+    } finally {
+      await ctx.close();
+    }
+    // signed in as the demo's admin, with the data the tests above made
+    for (const path of [
+      '/calendar',
+      '/customers',
+      '/schedule',
+      '/approvals',
+      '/settings',
+      '/admin/users',
+      '/admin/api-keys',
+      '/admin/audit',
+    ]) {
+      await page.goto(`${server.url}/app${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectAccessible(page, path);
+    }
+    // The check itself can fail: an image without a text alternative and an unnamed button are reported.
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = '/nowhere.png';
+      document.querySelector('main')!.append(img, document.createElement('button'));
+    });
+    expect((await violations(page)).map((v) => v.id)).toEqual(expect.arrayContaining(['image-alt', 'button-name']));
+  }, 180_000);
 
   it('reads at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
