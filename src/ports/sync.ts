@@ -75,11 +75,14 @@ export interface SubscriptionStore {
   /**
    * Saves the subscription of a calendar with the hash of its clientState (the secret itself is not stored). A pending
    * reauthorization request is cleared: a created or renewed subscription is authorized by the token that saved it.
+   * With `expectedId`, saves only while the calendar's stored subscription is still that one (null: none), so two
+   * renewals of one calendar at once cannot both win; resolves true when it saved.
    */
   saveSubscription(
     calendarId: string,
     sub: { id: string; expiresAt: string; clientStateHash: string } | null,
-  ): Promise<void>;
+    expectedId?: string | null,
+  ): Promise<boolean>;
   findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;
   /** The subscription of a calendar (Google channels are addressed by calendar in the webhook URL). */
   findByCalendarId(calendarId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null>;

@@ -413,9 +413,10 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
   async saveSubscription(
     calendarId: string,
     sub: { id: string; expiresAt: string; clientStateHash: string } | null,
-  ): Promise<void> {
+    expectedId?: string | null,
+  ): Promise<boolean> {
     const t = await this.db.selectFrom('calendars').select('tenant_id').where('id', '=', calendarId).executeTakeFirst();
-    if (!t) return;
+    if (!t) return false;
     const set = {
       subscription_id: sub?.id ?? null,
       subscription_expires_at: sub?.expiresAt ?? null,
@@ -423,11 +424,18 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
       subscription_reauthorize_requested_at: null,
       updated_at: new Date(),
     };
-    await this.db
+    const saved = await this.db
       .insertInto('calendar_sync_state')
       .values({ calendar_id: calendarId, tenant_id: t.tenant_id, ...set })
-      .onConflict((oc) => oc.column('calendar_id').doUpdateSet(set))
-      .execute();
+      .onConflict((oc) => {
+        const update = oc.column('calendar_id').doUpdateSet(set);
+        return expectedId === undefined
+          ? update
+          : update.where(sql<boolean>`calendar_sync_state.subscription_id IS NOT DISTINCT FROM ${expectedId}`);
+      })
+      .returning('calendar_id')
+      .executeTakeFirst();
+    return saved !== undefined;
   }
 
   async findBySubscriptionId(subscriptionId: string): Promise<{ target: SyncTarget; clientStateHash: string } | null> {

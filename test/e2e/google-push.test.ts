@@ -239,4 +239,21 @@ describe('Google push channel token', () => {
     expect(await stored(token)).toBe(false);
     expect(await push(token)).toEqual({ status: 200, body: { accepted: true } });
   });
+  it('two upkeeps of one calendar at once leave one live channel, the one stored', async () => {
+    await database.db
+      .updateTable('calendar_sync_state')
+      .set({ subscription_expires_at: new Date(Date.now() + 3600_000) })
+      .where('calendar_id', '=', target.calendarId)
+      .execute();
+    // both read the same channel, both renew it: one stores its channel, the other drops its own
+    await Promise.all([runtime.worker.ensureSubscription(target), runtime.worker.ensureSubscription(target)]);
+    const chans = (await emulatorChannels()).channels.filter((c) =>
+      c.address.endsWith(`/api/webhooks/google/${target.calendarId}`),
+    );
+    expect(chans).toHaveLength(1);
+    const stored = JSON.parse(Buffer.from((await syncState()).subscription_id!, 'base64url').toString('utf8')) as {
+      c: string;
+    };
+    expect(chans[0]!.id).toBe(stored.c);
+  });
 });

@@ -4,6 +4,7 @@ import type { JobQueue, NotificationBatch, ReceivedNotification, SyncJob } from 
 import { isAppError } from '../../domain/errors.js';
 import type { DueTargetStore, ProviderResolver, SubscriptionStore, SyncStore, SyncTarget } from '../../ports/sync.js';
 import type { SyncService } from './sync-service.js';
+import type { CalendarProvider } from '../../ports/calendar-provider.js';
 
 export interface WorkerOptions {
   /** The poll interval of calendars whose owner set none (SYNC_POLL_INTERVAL_SECONDS). */
@@ -239,14 +240,20 @@ export class SyncWorker {
       try {
         const r = await provider.renewSubscription(state.subscriptionId, expiresAt);
         const existing = await this.subs.findBySubscriptionId(state.subscriptionId);
-        await this.subs.saveSubscription(t.calendarId, {
-          id: r.id,
-          expiresAt: r.expiresAt,
-          clientStateHash: r.clientState ? hashClientState(r.clientState) : (existing?.clientStateHash ?? ''),
-        });
+        const saved = await this.subs.saveSubscription(
+          t.calendarId,
+          {
+            id: r.id,
+            expiresAt: r.expiresAt,
+            clientStateHash: r.clientState ? hashClientState(r.clientState) : (existing?.clientStateHash ?? ''),
+          },
+          state.subscriptionId,
+        );
+        if (!saved && r.id !== state.subscriptionId) await this.dropOrphan(provider, t, r.id);
         return;
       } catch {
-        // Gone or not renewable: create a new one below.
+        // Gone or not renewable (or renewed by another job at the same moment): create a new one below, which keeps
+        // itself only when no other job has stored one meanwhile.
       }
     }
     const clientState = randomBytes(24).toString('base64url');
@@ -265,11 +272,22 @@ export class SyncWorker {
       clientState,
       expiresAt,
     });
-    await this.subs.saveSubscription(t.calendarId, {
-      id: sub.id,
-      expiresAt: sub.expiresAt,
-      clientStateHash: hashClientState(clientState),
-    });
+    const saved = await this.subs.saveSubscription(
+      t.calendarId,
+      { id: sub.id, expiresAt: sub.expiresAt, clientStateHash: hashClientState(clientState) },
+      state.subscriptionId,
+    );
+    if (!saved) await this.dropOrphan(provider, t, sub.id);
+  }
+
+  /**
+   * Another job renewed or created the calendar's subscription while this one did (two syncs of one calendar, or a
+   * sync and a direct upkeep): the one stored wins, and this job's own new subscription is deleted at the provider so
+   * no second channel keeps notifying.
+   */
+  private async dropOrphan(provider: CalendarProvider, t: SyncTarget, id: string): Promise<void> {
+    this.opts.log({ calendarId: t.calendarId }, 'subscription renewed by another job at the same time: dropping ours');
+    await provider.deleteSubscription(id).catch(() => undefined);
   }
 
   /**
