@@ -308,7 +308,12 @@ describe.skipIf(!up)('journey B: serve --no-worker + 2 workers + standalone emul
     );
     const gApprover = apiClient(
       url,
-      (await calbridgeJson<{ apiKey: string }>(['create-api-key', '--tenant', gTenant, '--user', MEGAN], env)).apiKey,
+      (
+        await calbridgeJson<{ apiKey: string }>(
+          ['create-api-key', '--tenant', gTenant, '--user', MEGAN, '--role', 'approver'],
+          env,
+        )
+      ).apiKey,
     );
     await gUser.ok('PATCH', '/api/settings', { ownDomains: ['contoso.com'] });
     const acme = await gUser.ok<{ id: string }>('POST', '/api/customers', {
