@@ -115,7 +115,7 @@ async function emulatorFigures(quick: boolean): Promise<BenchResult[]> {
     const from = Math.ceil((h.t.emu.clock.now() + 7 * DAY) / DAY) * DAY;
     seedEmulator(h, from);
     const organizer = await h.connect(PEOPLE[0]!);
-    const approver = await h.user('bench.approver@contoso.com');
+    const approver = await h.user('bench.approver@contoso.com', 'approver');
     const q = new URLSearchParams({
       start: new Date(from).toISOString(),
       end: new Date(from + 14 * DAY).toISOString(),
