@@ -3,19 +3,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Role, User, UserStatus } from '../domain/tenancy.js';
 import type { FlowRejection, SignInFlow, SignInProvider, SignInStore } from '../ports/signin.js';
-import type { DB, UserRow } from './schema.js';
+import type { DB } from './schema.js';
+import { toUser } from './tenant-store.js';
 
 export type { SignInProvider };
-
-const toUser = (r: UserRow): User => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  email: r.email,
-  displayName: r.display_name,
-  timeZone: r.time_zone,
-  role: r.role,
-  status: r.status,
-});
 
 export class PgSignInStore implements SignInStore {
   constructor(private readonly db: Kysely<DB>) {}

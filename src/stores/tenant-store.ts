@@ -12,7 +12,8 @@ const toTenant = (r: TenantRow): Tenant => ({
   createdAt: r.created_at.toISOString(),
 });
 
-const toUser = (r: UserRow): User => ({
+/** A users row as the domain's User (shared by the stores that read users). */
+export const toUser = (r: UserRow): User => ({
   id: r.id,
   tenantId: r.tenant_id,
   email: r.email,
