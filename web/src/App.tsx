@@ -1,6 +1,8 @@
 // The app shell: who is signed in (session cookie or API key), the sign-in page, navigation with the approvals badge,
-// page routing and the chat panel.
-import { useCallback, useEffect, useState } from 'react';
+// page routing (unknown paths: the in-app Page not found), page titles, focus on navigation, the live region for
+// announcements and the chat panel.
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiKey, onUnauthenticated, request, setCsrfToken, type Session } from './api/client';
 import { Loading } from './components/async';
 import { AdminPage } from './pages/admin';
@@ -9,11 +11,15 @@ import { ChatPanel } from './pages/chat';
 import { ApprovalsPage } from './pages/approvals';
 import { CalendarPage } from './pages/calendar';
 import { CustomerPage, CustomersPage } from './pages/customers';
+import { NotFoundPage } from './pages/not-found';
 import { SchedulerPage } from './pages/scheduler';
 import { SettingsPage } from './pages/settings';
 import { safeReturnTo, SignInPage } from './pages/signin';
-import { Link, match, navigate, useLocation } from './router';
+import { match, navigate, useLocation } from './router';
 import { SessionContext, type Who } from './session';
+import { announce, LiveRegion } from './shell/announce';
+import { Header } from './shell/header';
+import { documentTitle, focusPageHeading, titleFor } from './shell/page';
 
 const NAV = [
   { to: '/calendar', label: 'My calendar' },
@@ -23,33 +29,42 @@ const NAV = [
   { to: '/settings', label: 'Settings' },
 ];
 
-/** How many proposals wait for the caller's approval: re-read on every navigation and every 30 s; null hides it. */
+/**
+ * How many proposals wait for the caller's approval: a query (key '/api/approvals/pending') re-read every 30 s, on
+ * navigation and whenever approvalsChanged() invalidates it; null hides the badge (not allowed, not deployed).
+ */
 function usePendingCount(path: string, signedIn: boolean): number | null {
-  const [count, setCount] = useState<number | null>(null);
-  const [tick, setTick] = useState(0);
+  const q = useQuery({
+    queryKey: ['/api/approvals/pending', { badge: true }],
+    queryFn: ({ signal }) =>
+      request<{ count?: number; items?: unknown[] }>('get', '/api/approvals/pending', { signal, quiet: true }),
+    enabled: signedIn,
+    refetchInterval: 30_000,
+    retry: false,
+  });
+  const { refetch } = q;
   useEffect(() => {
-    const t = window.setInterval(() => setTick((n) => n + 1), 30_000);
-    const refresh = () => setTick((n) => n + 1);
-    window.addEventListener('calbridge:approvals-changed', refresh);
-    return () => {
-      window.clearInterval(t);
-      window.removeEventListener('calbridge:approvals-changed', refresh);
-    };
-  }, []);
+    if (signedIn) void refetch();
+  }, [path, signedIn, refetch]);
+  if (!signedIn || q.isError || !q.data) return null;
+  const r = q.data;
+  return typeof r.count === 'number' ? r.count : Array.isArray(r.items) ? r.items.length : null;
+}
+
+/** Names the page in document.title; after an in-app navigation moves focus to its heading and announces it. */
+function usePageChange(path: string): void {
+  const first = useRef(true);
   useEffect(() => {
-    if (!signedIn) return setCount(null);
-    const ctl = new AbortController();
-    request<{ count?: number; items?: unknown[] }>('get', '/api/approvals/pending', {
-      signal: ctl.signal,
-      quiet: true,
-    }).then(
-      (r) => setCount(typeof r?.count === 'number' ? r.count : Array.isArray(r?.items) ? r.items.length : null),
-      // not deployed yet (404) or not allowed: no badge
-      () => !ctl.signal.aborted && setCount(null),
-    );
-    return () => ctl.abort();
-  }, [path, tick, signedIn]);
-  return count;
+    const title = titleFor(path);
+    document.title = documentTitle(title);
+    if (first.current) {
+      // the first page of a visit: the browser reads the title, focus stays at the top
+      first.current = false;
+      return;
+    }
+    announce(title);
+    return focusPageHeading();
+  }, [path]);
 }
 
 function Page() {
@@ -78,12 +93,7 @@ function Page() {
     case '':
       return null;
     default:
-      return (
-        <>
-          <h1>Page not found</h1>
-          <Link to="/calendar">Go to your calendar</Link>
-        </>
-      );
+      return <NotFoundPage path={path} />;
   }
 }
 
@@ -109,6 +119,7 @@ export function App() {
   const [chatOpen, setChatOpen] = useState(false);
   const { path, query } = useLocation();
   const pending = usePendingCount(path, !!who);
+  usePageChange(path);
 
   const refresh = useCallback(async () => {
     const w = await loadWho();
@@ -180,54 +191,22 @@ export function App() {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <header className="top">
-        <span className="brand">calbridge</span>
-        <nav aria-label="Main">
-          <ul>
-            {nav.map((n) => (
-              <li key={n.to}>
-                <Link
-                  to={n.to}
-                  aria-current={
-                    path.startsWith(n.to) || (n.label === 'Admin' && path.startsWith('/admin')) ? 'page' : undefined
-                  }
-                >
-                  {n.label}
-                  {n.to === '/approvals' && pending !== null && pending > 0 && (
-                    <span className="count-badge" data-testid="approvals-badge">
-                      {' '}
-                      <span aria-hidden="true">{pending}</span>
-                      <span className="sr-only">({pending} waiting for you)</span>
-                    </span>
-                  )}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <button
-          type="button"
-          className="chat-toggle"
-          aria-expanded={chatOpen}
-          aria-controls="chat-panel"
-          onClick={() => setChatOpen((o) => !o)}
-        >
-          {chatOpen ? 'Close chat' : 'Chat'}
-        </button>
-        <span className="who" data-testid="signed-in-as">
-          <span className="who-name">{who.displayName ?? who.email ?? 'Signed in'}</span>{' '}
-          <span className="tag role">{who.role}</span>
-        </span>
-        <button type="button" className="link" onClick={() => void signOut()}>
-          Sign out
-        </button>
-      </header>
+      <Header
+        nav={nav}
+        path={path}
+        pending={pending}
+        who={{ name: who.displayName ?? who.email ?? 'Signed in', role: who.role }}
+        chatOpen={chatOpen}
+        onToggleChat={() => setChatOpen((o) => !o)}
+        onSignOut={() => void signOut()}
+      />
       <div className={chatOpen ? 'layout with-chat' : 'layout'}>
         <main id="main" tabIndex={-1}>
           <Page />
         </main>
         {chatOpen && <ChatPanel onClose={() => setChatOpen(false)} />}
       </div>
+      <LiveRegion />
     </SessionContext.Provider>
   );
 }

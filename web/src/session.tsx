@@ -21,5 +21,5 @@ const RANK = { member: 0, approver: 1, admin: 2 } as const;
 /** True when `role` includes `needed` (admin ⊇ approver ⊇ member). */
 export const hasRole = (role: Session['role'], needed: Session['role']): boolean => RANK[role] >= RANK[needed];
 
-/** Asks the shell to re-read the approvals badge (after an approval or a rejection). */
-export const approvalsChanged = (): void => void window.dispatchEvent(new Event('calbridge:approvals-changed'));
+/** After a proposal was made, approved, rejected or changed: the approvals list, badge and meetings are re-read. */
+export { approvalsChanged } from './query';
