@@ -134,6 +134,19 @@ const FindBody = Type.Object(
     isOrganizerOptional: Type.Optional(Type.Boolean()),
     workHoursOnly: Type.Optional(Type.Boolean({ default: true })),
     timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+    spread: Type.Optional(
+      Type.Boolean({
+        description:
+          "true: up to maxCandidates (default 5) suggestions spread across days and parts of the day, best first, picked from a larger pool the provider ranks; false (default): the provider's own order (by confidence, then time)",
+      }),
+    ),
+    customerId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'The customer the meeting is with: reasons name its domains after it ("Acme\'s calendars aren\'t visible")',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -145,7 +158,8 @@ const Suggestion = Type.Object(
     confidence: Type.Number(),
     organizerAvailability: Type.String(),
     rooms: Type.Array(Type.String()),
-    suggestionReason: Type.String(),
+    suggestionReason: Type.String({ description: "The provider's own reason (Graph's words)" }),
+    reason: Type.String({ description: 'Why this time is suggested, in plain words' }),
   },
   Loose,
 );

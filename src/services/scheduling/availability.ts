@@ -10,6 +10,7 @@ import {
   type AvailabilityGrid,
 } from '../../domain/scheduling/freebusy.js';
 import { checkCount, checkSpanDays } from '../../domain/scheduling/limits.js';
+import { plainReason, SPREAD_DEFAULT, SPREAD_POOL, spreadSuggestions } from '../../domain/scheduling/spread.js';
 import { suggestMeetingTimes } from '../../domain/scheduling/suggest.js';
 import type {
   FreeBusyResult,
@@ -18,7 +19,7 @@ import type {
   ScheduleAvailability,
 } from '../../domain/scheduling/types.js';
 import type { RoomInfo } from '../../ports/calendar-provider.js';
-import type { CallerContext, SchedulingDeps } from './context.js';
+import { internalDomains, type CallerContext, type SchedulingDeps } from './context.js';
 
 /** A synced calendar older than this is not trusted for free/busy (fail closed). */
 export const STALE_SYNC_MS = 30 * 60_000;
@@ -169,9 +170,20 @@ export interface FindTimesRequest {
   /** true (default): inside working hours only. */
   workHoursOnly?: boolean;
   timeZone?: string;
+  /**
+   * true: up to `maxCandidates` (default 5) suggestions spread across days and parts of the day, picked from a larger
+   * pool the provider or engine ranks (see domain/scheduling/spread.ts). false (default): the provider's order.
+   */
+  spread?: boolean;
+  /** The customer the meeting is with: its domains are named after it in the reasons ("Acme's calendars…"). */
+  customerId?: string;
 }
 
-export type FindTimesAnswer = MeetingTimeSuggestions & { engine: 'provider' | 'calbridge' };
+export type FindTimesAnswer = Omit<MeetingTimeSuggestions, 'suggestions'> & {
+  engine: 'provider' | 'calbridge';
+  /** Each suggestion with `reason`: why it is offered, in plain words. */
+  suggestions: Array<MeetingTimeSuggestions['suggestions'][number] & { reason: string }>;
+};
 
 /**
  * Graph's findMeetingTimes when the provider has one (and no privacy buffer applies), else calbridge's engine on
@@ -197,12 +209,16 @@ export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTime
     },
     durationMinutes: r.durationMinutes,
     ...(r.minimumAttendeePercentage !== undefined ? { minimumAttendeePercentage: r.minimumAttendeePercentage } : {}),
-    ...(r.maxCandidates !== undefined ? { maxCandidates: r.maxCandidates } : {}),
+    ...(r.spread
+      ? { maxCandidates: SPREAD_POOL }
+      : r.maxCandidates !== undefined
+        ? { maxCandidates: r.maxCandidates }
+        : {}),
     ...(r.isOrganizerOptional !== undefined ? { isOrganizerOptional: r.isOrganizerOptional } : {}),
     activityDomain: r.workHoursOnly === false ? 'unrestricted' : 'work',
     timeZone,
   };
-  let answer: FindTimesAnswer;
+  let answer: MeetingTimeSuggestions & { engine: FindTimesAnswer['engine'] };
   if (c.provider.capabilities.findMeetingTimes && bufferOf(c) === 0) {
     answer = { ...(await c.provider.findMeetingTimes(constraint)), engine: 'provider' };
   } else {
@@ -216,6 +232,7 @@ export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTime
       engine: 'calbridge',
     };
   }
+  if (r.spread) answer.suggestions = spreadSuggestions(answer.suggestions, r.maxCandidates ?? SPREAD_DEFAULT, timeZone);
   if (answer.suggestions.length === 0) {
     throw new AppError(
       'unsatisfiable',
@@ -225,7 +242,27 @@ export async function findTimes(d: SchedulingDeps, c: CallerContext, r: FindTime
       },
     );
   }
-  return answer;
+  const ctx = await reasonContext(d, c, r);
+  return { ...answer, suggestions: answer.suggestions.map((s) => ({ ...s, reason: plainReason(s, ctx) })) };
+}
+
+/** Names for the reasons: colleagues and stakeholders by e-mail, the customer's domains by its name. */
+async function reasonContext(d: SchedulingDeps, c: CallerContext, r: FindTimesRequest) {
+  const names = new Map<string, string>();
+  const organisations = new Map<string, string>();
+  const users = await d.tenants.listUsers(c.tenant.id).catch(() => []);
+  for (const u of users) if (u.displayName) names.set(u.email.toLowerCase(), u.displayName);
+  if (r.customerId) {
+    const customer = await d.customers.get(c.actor, r.customerId);
+    for (const dom of customer.domains) organisations.set(dom.toLowerCase(), customer.name);
+    for (const s of customer.stakeholders) if (s.name) names.set(s.email.toLowerCase(), s.name);
+  }
+  return {
+    organizer: c.connection.mailbox,
+    internalDomains: [...internalDomains(c.tenant, c.connection.mailbox)],
+    names,
+    organisations,
+  };
 }
 
 export async function rooms(c: CallerContext, q: { minCapacity?: number; building?: string }): Promise<RoomInfo[]> {
