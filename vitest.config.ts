@@ -15,12 +15,32 @@ export default defineConfig({
     ],
   },
   test: {
-    include: [
-      'src/**/*.test.ts',
-      'emulator/**/*.test.ts',
-      'test/**/*.test.ts',
-      'bench/**/*.test.ts',
-      'examples/**/*.test.ts',
+    // Two projects: the server side in Node, and the web app's unit and component tests (web/src/**/*.test.ts(x))
+    // in happy-dom with Testing Library. `vitest run <file>` picks the right one by the file's path.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: [
+            'src/**/*.test.ts',
+            'emulator/**/*.test.ts',
+            'test/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'examples/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['web/src/test-setup.ts'],
+          testTimeout: 10_000,
+        },
+      },
     ],
     pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on the 2-core CI machine, where most test files

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string | null = null,
+    /** The error's details (validation_failed: `problems` with each field's path). */
+    readonly details: Record<string, unknown> | null = null,
   ) {
     super(message);
   }
@@ -110,13 +112,18 @@ export async function request<T>(
   const text = await res.text();
   const data: unknown = text ? safeJson(text) : null;
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string; requestId?: string } } | null)?.error;
+    const err = (
+      data as {
+        error?: { code?: string; message?: string; requestId?: string; details?: Record<string, unknown> };
+      } | null
+    )?.error;
     if (res.status === 401 && !opts.quiet) listeners.forEach((f) => f());
     throw new ApiError(
       res.status,
       err?.code ?? `http_${res.status}`,
       err?.message ?? res.statusText,
       err?.requestId ?? null,
+      err?.details ?? null,
     );
   }
   return data as T;

@@ -1,6 +1,8 @@
 // Loading and error states: useApi() runs a request and re-runs it on reload(); <Async> renders its three states.
+// Errors are shown in plain words (components/error-box.tsx, web/src/errors.ts).
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { errorSentence } from '../errors';
+import { ErrorBox } from './error-box';
 
 export interface AsyncState<T> {
   data: T | undefined;
@@ -28,29 +30,12 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkno
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
-/** A human message for an error, with the request id when the server gave one. */
+/** An error in plain words with its next step (web/src/errors.ts); never the code or the request id. */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) {
-    if (e.notAvailable) return 'This feature is not available on this server yet.';
-    return `${e.message}${e.requestId ? ` (code ${e.code}, request ${e.requestId})` : ` (${e.code})`}`;
-  }
-  return e instanceof Error ? e.message : String(e);
+  return errorSentence(e);
 }
 
-export function ErrorBox({ error, retry }: { error: unknown; retry?: () => void }) {
-  const na = error instanceof ApiError && error.notAvailable;
-  return (
-    <div className={na ? 'notice' : 'error'} role={na ? 'status' : 'alert'}>
-      <span>{na ? 'Not available: ' : 'Error: '}</span>
-      {errorText(error)}
-      {retry && !na && (
-        <button type="button" className="link" onClick={retry}>
-          Retry
-        </button>
-      )}
-    </div>
-  );
-}
+export { ErrorBox };
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (

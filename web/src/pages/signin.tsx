@@ -20,9 +20,9 @@ const ERRORS: Record<string, string> = {
   rate_limited: 'Too many sign-in attempts. Wait a minute and try again.',
 };
 
-/** A readable message for a sign-in error code (unknown codes are shown as they are). */
+/** A readable message for a sign-in error code (an unknown code is never shown as it is). */
 export function signInError(code: string): string {
-  return ERRORS[code] ?? `Sign-in did not succeed (${code}). Please try again.`;
+  return Object.hasOwn(ERRORS, code) ? ERRORS[code]! : 'Sign-in did not succeed. Please try again.';
 }
 
 /** Where to go after signing in: an in-app path only (never another site). */
