@@ -86,8 +86,17 @@ export interface CustomerMeetingView {
   customer: CustomerLink;
 }
 
+/** A meeting as the rules preview reads it: what detection needs, plus when, and the copy key. */
+export interface PreviewRow extends DetectionRow {
+  start: string;
+  /** Copies of one meeting on several calendars share it (iCalUId + occurrence start; else the id). */
+  occurrenceKey: string;
+}
+
 export interface MeetingQueryStore {
   getMeeting(viewer: MeetingViewer, meetingId: string): Promise<CustomerMeetingView | null>;
+  /** Every meeting the viewer sees (no series masters), newest first, at most `limit`. */
+  previewRows(viewer: MeetingViewer, limit: number): Promise<PreviewRow[]>;
   /** `when`: meetings starting before `now` (newest first) or at/after it (soonest first). */
   listCustomerMeetings(
     viewer: MeetingViewer,
@@ -126,6 +135,14 @@ export interface MetricsStore {
     tenantId: string,
     scores: ReadonlyArray<{ customerId: string; score: number; notified: number }>,
   ): Promise<void>;
+  /** Records each customer's score as the snapshot of UTC day `day` (YYYY-MM-DD); a later one that day replaces it. */
+  saveSnapshots(
+    tenantId: string,
+    day: string,
+    scores: ReadonlyArray<{ customerId: string; score: number }>,
+  ): Promise<void>;
+  /** A customer's daily snapshots from `fromDay` on (YYYY-MM-DD), oldest first. */
+  scoreHistory(tenantId: string, customerId: string, fromDay: string): Promise<Array<{ day: string; score: number }>>;
 }
 
 /** A customer, as the keyset cursor of the walk over all tenants (the health re-evaluation). */

@@ -10,6 +10,7 @@ import type {
   DetectionWrite,
   MeetingQueryStore,
   MeetingViewer,
+  PreviewRow,
 } from '../ports/detection.js';
 import { isUuid } from './customer-store.js';
 import type { DB } from './schema.js';
@@ -210,6 +211,20 @@ export class PgMeetingQueryStore implements DetectionStore, MeetingQueryStore {
       this.db,
     );
     return r.rows[0] ? toView(r.rows[0]) : null;
+  }
+
+  async previewRows(viewer: MeetingViewer, limit: number): Promise<PreviewRow[]> {
+    const r = await sql<RawDetection & { start_at: Date; ical_uid: string | null; original_start: Date | null }>`
+      SELECT m.id, m.subject, m.organizer, m.attendees, m.manual_customer, m.customer_id, m.customer_match_reason,
+        m.customer_candidates, m.start_at, m.ical_uid, m.original_start
+      FROM meetings m LEFT JOIN calendars c ON c.id = m.calendar_id
+      WHERE m.tenant_id = ${viewer.tenantId}::uuid AND m.event_type <> 'seriesMaster' AND ${visible(viewer)}
+      ORDER BY m.start_at DESC, m.id LIMIT ${limit}`.execute(this.db);
+    return r.rows.map((x) => {
+      const start = new Date(x.start_at).toISOString();
+      const occurrence = x.original_start ? new Date(x.original_start).toISOString() : start;
+      return { ...toDetectionRow(x), start, occurrenceKey: x.ical_uid ? `${x.ical_uid}|${occurrence}` : x.id };
+    });
   }
 
   async listCustomerMeetings(

@@ -54,6 +54,13 @@ interface ScoresDB extends DB {
     notified_score: number;
     updated_at: Date;
   };
+  customer_score_history: {
+    tenant_id: string;
+    customer_id: string;
+    day: string;
+    score: number;
+    updated_at: Date;
+  };
 }
 
 export class PgMetricsStore implements MetricsStore {
@@ -106,5 +113,33 @@ export class PgMetricsStore implements MetricsStore {
       WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = v.customer_id AND c.tenant_id = ${tenantId}::uuid)
       ON CONFLICT (tenant_id, customer_id) DO UPDATE
         SET score = excluded.score, notified_score = excluded.notified_score, updated_at = now()`.execute(this.db);
+  }
+
+  async saveSnapshots(
+    tenantId: string,
+    day: string,
+    scores: ReadonlyArray<{ customerId: string; score: number }>,
+  ): Promise<void> {
+    if (scores.length === 0) return;
+    const values = sql.join(scores.map((s) => sql`(${s.customerId}::uuid, ${s.score}::int)`));
+    await sql`INSERT INTO customer_score_history (tenant_id, customer_id, day, score)
+      SELECT ${tenantId}::uuid, v.customer_id, ${day}::date, v.score FROM (VALUES ${values}) AS v(customer_id, score)
+      WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = v.customer_id AND c.tenant_id = ${tenantId}::uuid)
+      ON CONFLICT (tenant_id, customer_id, day) DO UPDATE SET score = excluded.score, updated_at = now()`.execute(
+      this.db,
+    );
+  }
+
+  async scoreHistory(
+    tenantId: string,
+    customerId: string,
+    fromDay: string,
+  ): Promise<Array<{ day: string; score: number }>> {
+    if (!isUuid(customerId)) return [];
+    const r = await sql<{ day: string; score: number }>`SELECT to_char(day, 'YYYY-MM-DD') AS day, score
+      FROM customer_score_history
+      WHERE tenant_id = ${tenantId}::uuid AND customer_id = ${customerId}::uuid AND day >= ${fromDay}::date
+      ORDER BY day`.execute(this.db);
+    return r.rows.map((x) => ({ day: x.day, score: Number(x.score) }));
   }
 }

@@ -9,6 +9,9 @@ import { errors, IdParams } from '../schemas.js';
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const MeetingRef = Type.Union([Type.Object({ meetingId: Type.String(), start: Type.String() }), Type.Null()]);
 const Trend = Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('flat')]);
+const Band = Type.Union([Type.Literal('healthy'), Type.Literal('at_risk'), Type.Literal('critical')], {
+  description: 'Health band of the score: healthy from 70, at_risk from 40, critical below (docs/engagement-score.md)',
+});
 
 const Window = Type.Object({
   days: Type.Integer(),
@@ -59,6 +62,7 @@ const HealthSignals = Type.Object({
   customerId: Type.String(),
   asOf: Type.String(),
   score: Type.Integer({ minimum: 0, maximum: 100 }),
+  band: Band,
   trend: Trend,
   factors: Type.Array(
     Type.Object({
@@ -66,6 +70,7 @@ const HealthSignals = Type.Object({
       value: NullableNumber,
       weight: Type.Number(),
       contribution: Type.Number(),
+      maxContribution: Type.Number({ description: 'Points the factor gives at full value (0 when it does not apply)' }),
       explanation: Type.String(),
     }),
   ),
@@ -74,7 +79,29 @@ const HealthSignals = Type.Object({
 
 const Scores = Type.Object({
   items: Type.Array(
-    Type.Object({ customerId: Type.String(), name: Type.String(), score: Type.Integer(), trend: Trend }),
+    Type.Object({
+      customerId: Type.String(),
+      name: Type.String(),
+      score: Type.Integer(),
+      band: Band,
+      trend: Trend,
+      lastContact: Type.Union([Type.String(), Type.Null()], { description: 'Start of the last held meeting' }),
+    }),
+  ),
+});
+
+const HistoryQuery = Type.Object(
+  { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Days back, today included (90)' })) },
+  { additionalProperties: false },
+);
+const ScoreHistory = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      day: Type.String({ description: 'UTC day, YYYY-MM-DD' }),
+      score: Type.Integer({ minimum: 0, maximum: 100 }),
+      band: Band,
+    }),
+    { description: 'Oldest first; days without an evaluation are absent; the last item is today, scored now' },
   ),
 });
 
@@ -113,6 +140,24 @@ export function customerMetricsRoutes(deps: CustomerMetricsRouteDeps) {
         const s = await deps.metrics.healthSignals(actorOf(req), (req.params as Static<typeof IdParams>).id);
         return { ...s.metrics, trend: s.trend };
       },
+    );
+    app.get(
+      '/api/customers/:id/score-history',
+      {
+        schema: {
+          tags,
+          summary: 'Engagement score per day (stored daily snapshots, today live)',
+          params: IdParams,
+          querystring: HistoryQuery,
+          response: { 200: ScoreHistory, ...errors() },
+        },
+      },
+      async (req) =>
+        deps.metrics.scoreHistory(
+          actorOf(req),
+          (req.params as Static<typeof IdParams>).id,
+          (req.query as Static<typeof HistoryQuery>).days ?? 90,
+        ),
     );
     app.get(
       '/api/customers/:id/health-signals',

@@ -61,6 +61,34 @@ const CustomerMeetingsQuery = Type.Intersect([
   Type.Object({ when: Type.Optional(Type.Union([Type.Literal('past'), Type.Literal('upcoming')])) }),
 ]);
 
+const PreviewBody = Type.Object(
+  {
+    domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253 }), { maxItems: 50 })),
+    subjectPatterns: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
+    stakeholders: Type.Optional(
+      Type.Array(
+        Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }, { additionalProperties: false }),
+        {
+          maxItems: 500,
+        },
+      ),
+    ),
+    customerId: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+const PreviewReason = Type.Union([Type.Literal('domain'), Type.Literal('stakeholder'), Type.Literal('subject')]);
+const RulesPreview = Type.Object({
+  matches: Type.Integer({ description: 'Synced meetings you can see that the rules would match (copies once)' }),
+  byReason: Type.Object({ domain: Type.Integer(), stakeholder: Type.Integer(), subject: Type.Integer() }),
+  keptByHand: Type.Integer({ description: 'Matches a person set by hand to another customer or to none: kept so' }),
+  sample: Type.Array(
+    Type.Object({ id: Type.String(), subject: Type.String(), start: Type.String(), reason: PreviewReason }),
+    { description: 'The newest matches (at most 5)' },
+  ),
+  capped: Type.Boolean({ description: 'More meetings exist than a preview reads (20,000)' }),
+});
+
 /** Routes for customer meetings (one service call each). */
 export function meetingRoutes(meetings: MeetingService) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -96,6 +124,18 @@ export function meetingRoutes(meetings: MeetingService) {
         schema: { tags, summary: 'Return a meeting to automatic detection', params: IdParams, response: one },
       },
       async (req) => meetings.clearAssociation(actorOf(req), (req.params as Static<typeof IdParams>).id),
+    );
+    app.post(
+      '/api/customers/preview',
+      {
+        schema: {
+          tags: ['customers'],
+          summary: "How many synced meetings a customer's draft rules would match (nothing is stored)",
+          body: PreviewBody,
+          response: { 200: RulesPreview, ...errors() },
+        },
+      },
+      async (req) => meetings.preview(actorOf(req), req.body as Static<typeof PreviewBody>),
     );
     app.get(
       '/api/customers/:id/meetings',

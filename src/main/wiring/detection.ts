@@ -81,6 +81,7 @@ export function createDetectionRuntime(
     customers: customerStore,
     settings,
     now,
+    drafts: container.customers,
   });
   const metrics = new MetricsService({
     store: new PgMetricsStore(db),

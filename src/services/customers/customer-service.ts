@@ -52,7 +52,16 @@ function normalizeInput(input: Partial<CustomerInput>, validatePattern: PatternV
   }
   if (input.subjectPatterns !== undefined) {
     const patterns = [...new Set(input.subjectPatterns.map((p) => p.trim()).filter(Boolean))];
-    for (const p of patterns) validatePattern(p);
+    for (const p of patterns) {
+      try {
+        validatePattern(p);
+      } catch (e) {
+        // The field the pattern came from, so a form shows the error at it.
+        if (e instanceof AppError)
+          throw new AppError(e.code, e.message, { details: { ...e.details, field: 'subjectPatterns' }, cause: e });
+        throw e;
+      }
+    }
     out.subjectPatterns = patterns;
   }
   if (input.stakeholders !== undefined) {
@@ -164,6 +173,14 @@ export class CustomerService {
   /** Listener calls waiting for a retry. */
   get pendingListenerCalls(): number {
     return this.pending.size;
+  }
+
+  /**
+   * A customer's rules as create and update would store them (trimmed, lower-cased, deduplicated), validated the same
+   * way (`validation_failed` / `unsafe_pattern` with `details.field`), without storing anything: the live preview.
+   */
+  draft(input: Partial<CustomerInput>): Partial<CustomerInput> {
+    return normalizeInput(input, this.validatePattern);
   }
 
   list(actor: Actor, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]> {

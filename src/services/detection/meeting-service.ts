@@ -1,7 +1,11 @@
 // Customer meetings for the API: read with candidates, list per customer, associate by hand or return to detection.
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
+import type { CustomerInput } from '../../domain/customers.js';
+import { CustomerIndex } from '../../domain/detection/customer-index.js';
+import { detectWithIndex } from '../../domain/detection/detect.js';
 import type { CustomerStore } from '../../ports/stores.js';
+import { toSubjectPattern } from './profile.js';
 import type { DetectionService } from './detection-service.js';
 import type {
   CustomerMeetingView,
@@ -18,6 +22,32 @@ export interface MeetingServiceDeps {
   customers: Pick<CustomerStore, 'get'>;
   settings: TenantSettingsSource;
   now: () => Date;
+  /** Validates and normalises a customer's rules as create/update would (CustomerService.draft). */
+  drafts: { draft(input: Partial<CustomerInput>): Partial<CustomerInput> };
+}
+
+/** Most meetings a preview reads (the viewer's newest); beyond it the count says `capped`. */
+export const PREVIEW_SCAN_LIMIT = 20_000;
+
+/** Draft rules of a customer being created or edited. */
+export interface CustomerDraft {
+  domains?: string[];
+  subjectPatterns?: string[];
+  stakeholders?: Array<{ email: string }>;
+  /** The customer being edited: its stored stakeholders count too. */
+  customerId?: string;
+}
+
+export interface RulesPreview {
+  /** Synced meetings (copies on several calendars once) the rules would match. */
+  matches: number;
+  byReason: { domain: number; stakeholder: number; subject: number };
+  /** Matching meetings a person set by hand to another customer or to "not a customer": they stay as set. */
+  keptByHand: number;
+  /** The newest matches (at most 5). */
+  sample: Array<{ id: string; subject: string; start: string; reason: 'domain' | 'stakeholder' | 'subject' }>;
+  /** True when more meetings exist than the preview reads. */
+  capped: boolean;
 }
 
 const notFound = () => new AppError('not_found', 'No such meeting.');
@@ -61,6 +91,64 @@ export class MeetingService {
     if (!(await this.deps.store.clearManual(actor.tenantId, meetingId))) throw notFound();
     await this.deps.detection.detectMeetings(actor.tenantId, [meetingId]);
     return this.get(actor, meetingId);
+  }
+
+  /**
+   * How many of the meetings the actor sees the draft rules would match, on their own (other customers' rules do
+   * not compete here). Validation is the customer's own: the same codes and `details.field` as create and update.
+   */
+  async preview(actor: Actor, draft: CustomerDraft): Promise<RulesPreview> {
+    const n = this.deps.drafts.draft({
+      domains: draft.domains ?? [],
+      subjectPatterns: draft.subjectPatterns ?? [],
+      stakeholders: draft.stakeholders ?? [],
+    });
+    const existing = draft.customerId ? await this.deps.customers.get(actor.tenantId, draft.customerId) : null;
+    if (draft.customerId && !existing) {
+      throw new AppError('not_found', 'No such customer.', { details: { field: 'customerId' } });
+    }
+    const id = existing?.id ?? 'draft';
+    const stakeholders = new Map<string, string | null>();
+    for (const s of existing?.stakeholders ?? []) stakeholders.set(s.email, s.role);
+    for (const s of n.stakeholders ?? []) if (!stakeholders.has(s.email)) stakeholders.set(s.email, s.role ?? null);
+    const settings = await this.deps.settings.settings(actor.tenantId);
+    const index = CustomerIndex.build(
+      [
+        {
+          id,
+          name: existing?.name ?? 'draft',
+          domains: n.domains ?? [],
+          subjectPatterns: (n.subjectPatterns ?? []).map(toSubjectPattern),
+          stakeholders: [...stakeholders].map(([email, role]) => ({ email, role })),
+        },
+      ],
+      { tenantDomains: settings.ownDomains ?? [] },
+    );
+    const rows = await this.deps.queries.previewRows(await this.viewer(actor), PREVIEW_SCAN_LIMIT + 1);
+    const capped = rows.length > PREVIEW_SCAN_LIMIT;
+    const out: RulesPreview = {
+      matches: 0,
+      byReason: { domain: 0, stakeholder: 0, subject: 0 },
+      keptByHand: 0,
+      sample: [],
+      capped,
+    };
+    const seen = new Set<string>();
+    for (const row of rows.slice(0, PREVIEW_SCAN_LIMIT)) {
+      if (seen.has(row.occurrenceKey)) continue;
+      const r = detectWithIndex(row, index);
+      if (r.customerId === null || r.reason === 'none' || r.reason === 'manual' || r.reason === 'manual_none') continue;
+      seen.add(row.occurrenceKey);
+      if (row.manual && row.customerId !== existing?.id) {
+        out.keptByHand++;
+        continue;
+      }
+      out.matches++;
+      out.byReason[r.reason]++;
+      if (out.sample.length < 5)
+        out.sample.push({ id: row.id, subject: row.subject, start: row.start, reason: r.reason });
+    }
+    return out;
   }
 
   async listForCustomer(

@@ -89,10 +89,12 @@ export class HealthWebhookService {
     const url = settings.healthWebhookUrl ?? null;
     const last = await this.deps.scores.lastScores(tenantId, customerIds);
     const save: Array<{ customerId: string; score: number; notified: number }> = [];
+    const snapshots: Array<{ customerId: string; score: number }> = [];
     let enqueued = 0;
     for (const customerId of customerIds) {
       const s = await this.deps.metrics.scoreOf(tenantId, customerId, settings);
       const prev = last.get(customerId);
+      snapshots.push({ customerId, score: s.score });
       let notified = prev?.notified ?? s.score;
       if (prev && Math.abs(s.score - prev.notified) > threshold && url) {
         const event: HealthChangedEvent = {
@@ -113,6 +115,8 @@ export class HealthWebhookService {
         save.push({ customerId, score: s.score, notified });
     }
     await this.deps.scores.saveScores(tenantId, save);
+    // The day's snapshot for the score-over-time chart: every evaluation rewrites today's.
+    await this.deps.scores.saveSnapshots(tenantId, this.deps.now().toISOString().slice(0, 10), snapshots);
     return enqueued;
   }
 }

@@ -16,6 +16,7 @@ import type { Actor, TenantSettings } from '../../domain/tenancy.js';
 import type { TenantRevisions } from '../../ports/revisions.js';
 import type { CustomerStore } from '../../ports/stores.js';
 import type { MetricsStore, TenantSettingsSource } from '../../ports/detection.js';
+import { healthBand, type HealthBand } from '../../domain/metrics/band.js';
 import { TenantMetricsState } from './tenant-state.js';
 
 export interface MetricsServiceDeps {
@@ -44,10 +45,26 @@ export interface HealthSignals {
   customerId: string;
   asOf: string;
   score: number;
+  band: HealthBand;
   trend: Trend;
-  factors: EngagementScore['factors'];
+  /** Each factor with `maxContribution`: the points it gives at full value (0 when it does not apply). */
+  factors: Array<EngagementScore['factors'][number] & { maxContribution: number }>;
   metrics: CustomerMetrics;
 }
+
+/** One row of the customer list: score, band, trend and the last held meeting. */
+export interface CustomerScore {
+  customerId: string;
+  name: string;
+  score: number;
+  band: HealthBand;
+  trend: Trend;
+  /** Start of the last held meeting, null when none. */
+  lastContact: string | null;
+}
+
+/** Longest score history the API returns (days). */
+export const MAX_HISTORY_DAYS = 365;
 
 /** Called with the customers whose metrics changed (the health webhook listens). */
 export type MetricsChanged = (tenantId: string, customerIds: string[]) => Promise<void>;
@@ -187,12 +204,17 @@ export class MetricsService {
     const s = settings ?? (await this.deps.settings.settings(tenantId));
     const metrics = await this.metricsOf(tenantId, customerId);
     const score = engagementScore(metrics, scoreOptionsOf(s));
+    const applicable = score.factors.reduce((sum, f) => sum + (f.value === null ? 0 : f.weight), 0);
     return {
       customerId,
       asOf: metrics.asOf,
       score: score.score,
+      band: healthBand(score.score),
       trend: trendOf(metrics),
-      factors: score.factors,
+      factors: score.factors.map((f) => ({
+        ...f,
+        maxContribution: f.value === null || applicable === 0 ? 0 : Math.round((10_000 * f.weight) / applicable) / 100,
+      })),
       metrics,
     };
   }
@@ -209,16 +231,42 @@ export class MetricsService {
     return this.scoreOf(actor.tenantId, customerId);
   }
 
-  /** Score and trend of every customer of the tenant, best first (the customer list page). */
-  async scores(actor: Actor): Promise<Array<{ customerId: string; name: string; score: number; trend: Trend }>> {
+  /** Score, band, trend and last contact of every customer of the tenant, best first (the customer list page). */
+  async scores(actor: Actor): Promise<CustomerScore[]> {
     const settings = await this.deps.settings.settings(actor.tenantId);
     const customers = await this.deps.customers.listAll(actor.tenantId);
-    const out = [];
+    const out: CustomerScore[] = [];
     for (const c of customers) {
       const s = await this.scoreOf(actor.tenantId, c.id, settings);
-      out.push({ customerId: c.id, name: c.name, score: s.score, trend: s.trend });
+      out.push({
+        customerId: c.id,
+        name: c.name,
+        score: s.score,
+        band: s.band,
+        trend: s.trend,
+        lastContact: s.metrics.lastMeeting?.start ?? null,
+      });
     }
     return out.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The customer's score per UTC day over the last `days` days, oldest first: the stored daily snapshots (written
+   * whenever scores are evaluated) with today's from the score as it is now, so the series always ends today.
+   */
+  async scoreHistory(
+    actor: Actor,
+    customerId: string,
+    days: number,
+  ): Promise<{ items: Array<{ day: string; score: number; band: HealthBand }> }> {
+    await this.requireCustomer(actor, customerId);
+    const now = this.deps.now();
+    const today = now.toISOString().slice(0, 10);
+    const from = new Date(now.getTime() - (Math.min(days, MAX_HISTORY_DAYS) - 1) * DAY_MS).toISOString().slice(0, 10);
+    const stored = await this.deps.store.scoreHistory(actor.tenantId, customerId, from);
+    const current = await this.scoreOf(actor.tenantId, customerId);
+    const items = [...stored.filter((x) => x.day < today), { day: today, score: current.score }];
+    return { items: items.map((x) => ({ ...x, band: healthBand(x.score) })) };
   }
 
   private async requireCustomer(actor: Actor, customerId: string): Promise<void> {

@@ -1,0 +1,211 @@
+// Managing customers through the API: the live preview of draft rules (tenant- and user-scoped, copies once, manual
+// choices kept), field-level validation errors, the list's band and last contact, factor maxima, the score history.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, type Fixture, type TestTenant } from './detection-fixture.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await createFixture({ now: new Date('2026-03-02T12:00:00Z') });
+});
+afterAll(async () => {
+  await f.close();
+});
+
+async function post(t: TestTenant, url: string, payload: unknown) {
+  return f.app.inject({ method: 'POST', url, headers: t.auth, payload: payload as Record<string, unknown> });
+}
+
+async function customer(t: TestTenant, body: Record<string, unknown>): Promise<string> {
+  const r = await post(t, '/api/customers', body);
+  expect(r.statusCode, r.body).toBe(201);
+  return (r.json() as { id: string }).id;
+}
+
+interface Preview {
+  matches: number;
+  byReason: { domain: number; stakeholder: number; subject: number };
+  keptByHand: number;
+  sample: Array<{ id: string; subject: string; reason: string }>;
+  capped: boolean;
+}
+
+describe('POST /api/customers/preview', () => {
+  it('counts the meetings the caller sees that the draft rules match, copies once, by reason', async () => {
+    const t = await f.newTenant({ ownDomains: ['own.example'] });
+    const other = await f.newTenant({ ownDomains: ['own.example'] });
+    const colleague = await t.colleague();
+    // Two copies of one meeting (same iCalUId and start), one more domain meeting, a subject-only one, one
+    // internal, one of a colleague (private calendar) and one of another tenant.
+    await t.meeting({
+      start: '2026-02-20T10:00:00Z',
+      subject: 'Sync',
+      iCalUId: 'u1',
+      attendees: ['jane@acmecorp.com'],
+    });
+    await t.meeting({
+      start: '2026-02-20T10:00:00Z',
+      subject: 'Sync',
+      iCalUId: 'u1',
+      attendees: ['jane@acmecorp.com'],
+    });
+    await t.meeting({ start: '2026-02-25T10:00:00Z', subject: 'Kickoff', attendees: ['bo@eu.acmecorp.com'] });
+    await t.meeting({ start: '2026-02-26T10:00:00Z', subject: 'Acme QBR prep', attendees: ['x@gmail.com'] });
+    await t.meeting({ start: '2026-02-27T10:00:00Z', subject: 'Standup', attendees: ['me2@own.example'] });
+    await t.meeting({ start: '2026-02-27T10:00:00Z', userId: colleague.userId, attendees: ['z@acmecorp.com'] });
+    await other.meeting({ start: '2026-02-27T10:00:00Z', attendees: ['jane@acmecorp.com'] });
+
+    const byDomain = await post(t, '/api/customers/preview', { domains: ['AcmeCorp.com'] });
+    expect(byDomain.statusCode, byDomain.body).toBe(200);
+    expect(byDomain.json()).toMatchObject({
+      matches: 2,
+      byReason: { domain: 2, stakeholder: 0, subject: 0 },
+      keptByHand: 0,
+      capped: false,
+    });
+    // Newest first.
+    expect((byDomain.json() as Preview).sample.map((s) => s.subject)).toEqual(['Kickoff', 'Sync']);
+
+    const all = (
+      await post(t, '/api/customers/preview', {
+        domains: ['acmecorp.com'],
+        subjectPatterns: ['QBR'],
+        stakeholders: [{ email: 'X@gmail.com' }],
+      })
+    ).json() as Preview;
+    expect(all).toMatchObject({ matches: 3, byReason: { domain: 2, stakeholder: 1, subject: 0 } });
+    const subjectOnly = (await post(t, '/api/customers/preview', { subjectPatterns: ['/qbr|kickoff/'] })).json();
+    expect(subjectOnly).toMatchObject({ matches: 2, byReason: { subject: 2 } });
+    // Nothing was stored.
+    expect((await f.app.inject({ url: '/api/customers', headers: t.auth })).json()).toEqual({ items: [] });
+    // Another tenant sees only its own meeting.
+    expect((await post(other, '/api/customers/preview', { domains: ['acmecorp.com'] })).json()).toMatchObject({
+      matches: 1,
+    });
+  });
+
+  it('keeps meetings set by hand out of the count, and an edited customer brings its stakeholders', async () => {
+    const t = await f.newTenant({ ownDomains: ['own.example'] });
+    const m1 = await t.meeting({ start: '2026-02-20T10:00:00Z', attendees: ['jane@acmecorp.com'] });
+    await t.meeting({ start: '2026-02-21T10:00:00Z', attendees: ['pat@gmail.com'] });
+    const acme = await customer(t, {
+      name: 'Acme',
+      domains: ['acmecorp.com'],
+      stakeholders: [{ email: 'pat@gmail.com' }],
+    });
+    await f.runtime.detection.detectMeetings(t.tenantId, [m1]);
+    const none = await post(t, `/api/meetings/${m1}/customer`, { customerId: null });
+    expect(none.statusCode, none.body).toBe(200);
+    const p = (await post(t, '/api/customers/preview', { domains: ['acmecorp.com'], customerId: acme })).json();
+    expect(p).toMatchObject({ matches: 1, keptByHand: 1, byReason: { stakeholder: 1, domain: 0 } });
+    const missing = await post(t, '/api/customers/preview', { customerId: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error).toMatchObject({ code: 'not_found', details: { field: 'customerId' } });
+  });
+
+  it('answers 4xx with a stable code and the field, for the preview as for create and update', async () => {
+    const t = await f.newTenant();
+    const badDomain = await post(t, '/api/customers/preview', { domains: ['not a domain'] });
+    expect(badDomain.statusCode).toBe(400);
+    expect(badDomain.json().error).toMatchObject({ code: 'validation_failed', details: { field: 'domains' } });
+    const badRegex = await post(t, '/api/customers/preview', { subjectPatterns: ['/(a)\\1/'] });
+    expect(badRegex.statusCode).toBe(400);
+    expect(badRegex.json().error).toMatchObject({ code: 'unsafe_pattern', details: { field: 'subjectPatterns' } });
+    const badEmail = await post(t, '/api/customers/preview', { stakeholders: [{ email: 'nobody' }] });
+    expect(badEmail.json().error).toMatchObject({ code: 'validation_failed', details: { field: 'email' } });
+    const schema = await post(t, '/api/customers/preview', { domains: [''] });
+    expect(schema.statusCode).toBe(400);
+    expect(schema.json().error.code).toBe('validation_failed');
+    expect(schema.json().error.details.problems[0].path).toBe('body/domains/0');
+    const created = await post(t, '/api/customers', { name: 'Acme', subjectPatterns: ['/(?=x)/'] });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().error).toMatchObject({ code: 'unsafe_pattern', details: { field: 'subjectPatterns' } });
+    const id = await customer(t, { name: 'Acme' });
+    const patched = await f.app.inject({
+      method: 'PATCH',
+      url: `/api/customers/${id}`,
+      headers: t.auth,
+      payload: { domains: ['acme corp'] },
+    });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().error).toMatchObject({ code: 'validation_failed', details: { field: 'domains' } });
+  });
+});
+
+describe('scores, factors and the score over time', () => {
+  it('lists band and last contact, gives each factor its maximum, and keeps one snapshot per day', async () => {
+    const t = await f.newTenant({ ownDomains: ['own.example'] });
+    const other = await f.newTenant();
+    const acme = await customer(t, {
+      name: 'Acme',
+      domains: ['acmecorp.com'],
+      stakeholders: [{ email: 'jane@acmecorp.com', role: 'VP Sales' }],
+    });
+    const quiet = await customer(t, { name: 'Quiet', domains: ['quiet.example'] });
+    const ids = [];
+    for (const day of [3, 10, 20]) {
+      ids.push(
+        await t.meeting({
+          start: new Date(Date.UTC(2026, 1, day, 10)).toISOString(),
+          attendees: ['jane@acmecorp.com', 'bo@acmecorp.com'],
+        }),
+      );
+    }
+    ids.push(await t.meeting({ start: '2026-03-05T10:00:00Z', attendees: ['jane@acmecorp.com'] }));
+    // Detection → metrics → score evaluation (as after a sync) stores today's snapshot.
+    await f.runtime.detection.detectMeetings(t.tenantId, ids);
+
+    const scores = (await f.app.inject({ url: '/api/customers/scores', headers: t.auth })).json() as {
+      items: Array<{ customerId: string; score: number; band: string; lastContact: string | null }>;
+    };
+    const a = scores.items.find((x) => x.customerId === acme)!;
+    expect(a.lastContact).toBe('2026-02-20T10:00:00.000Z');
+    expect(a.band).toBe(a.score >= 70 ? 'healthy' : a.score >= 40 ? 'at_risk' : 'critical');
+    expect(scores.items.find((x) => x.customerId === quiet)).toMatchObject({
+      score: expect.any(Number),
+      band: 'critical',
+      lastContact: null,
+    });
+
+    const h = (await f.app.inject({ url: `/api/customers/${acme}/health-signals`, headers: t.auth })).json() as {
+      score: number;
+      band: string;
+      factors: Array<{ name: string; value: number | null; contribution: number; maxContribution: number }>;
+    };
+    // Maxima are each factor's share of the weights that apply, and add up to 100.
+    const sum = h.factors.reduce((s, x) => s + x.maxContribution, 0);
+    expect(Math.abs(sum - 100)).toBeLessThan(0.05);
+    for (const x of h.factors) expect(x.contribution).toBeLessThanOrEqual(x.maxContribution + 0.001);
+    expect(h.factors.find((x) => x.name === 'recency')!.maxContribution).toBeGreaterThan(0);
+
+    const day1 = await f.container.database.db
+      .selectFrom('customer_score_history' as never)
+      .select(['day' as never, 'score' as never])
+      .where('customer_id' as never, '=', acme as never)
+      .execute();
+    expect(day1).toHaveLength(1);
+
+    // Two days later the scheduled re-evaluation scores again: a second day is stored, and the history ends today.
+    const saved = f.clock.now;
+    try {
+      f.clock.now = new Date('2026-03-04T12:00:00Z');
+      await f.runtime.webhooks.onMetricsChanged(t.tenantId, [acme, quiet]);
+      const hist = await f.app.inject({ url: `/api/customers/${acme}/score-history?days=30`, headers: t.auth });
+      expect(hist.statusCode, hist.body).toBe(200);
+      const items = (hist.json() as { items: Array<{ day: string; score: number; band: string }> }).items;
+      expect(items.map((x) => x.day)).toEqual(['2026-03-02', '2026-03-04']);
+      expect(items[0]!.score).toBe(h.score);
+      for (const x of items) expect(['healthy', 'at_risk', 'critical']).toContain(x.band);
+      const short = await f.app.inject({ url: `/api/customers/${acme}/score-history?days=1`, headers: t.auth });
+      expect((short.json() as { items: unknown[] }).items).toHaveLength(1);
+    } finally {
+      f.clock.now = saved;
+    }
+    // Another tenant's customer is not found; a bad range is a 400.
+    expect((await f.app.inject({ url: `/api/customers/${acme}/score-history`, headers: other.auth })).statusCode).toBe(
+      404,
+    );
+    const bad = await f.app.inject({ url: `/api/customers/${acme}/score-history?days=0`, headers: t.auth });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('validation_failed');
+  });
+});
