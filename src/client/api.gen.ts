@@ -1608,6 +1608,8 @@ export interface paths {
           end?: string;
           calendarId?: string;
           customerId?: string;
+          /** @description merged (default): copies of one meeting (same iCalUId and start) in several of your calendars are one item with `alsoIn`; all: every copy is its own item. */
+          copies?: 'merged' | 'all';
         };
         header?: never;
         path?: never;
@@ -2282,6 +2284,13 @@ export interface paths {
             /** @default true */
             workHoursOnly?: boolean;
             timeZone?: string;
+            /** @description true: up to maxCandidates (default 5) suggestions spread across days and parts of the day, best first, picked from a larger pool the provider ranks; false (default): the provider's own order (by confidence, then time) */
+            spread?: boolean;
+            /**
+             * Format: uuid
+             * @description The customer the meeting is with: reasons name its domains after it ("Acme's calendars aren't visible")
+             */
+            customerId?: string;
           };
         };
       };
@@ -2301,7 +2310,10 @@ export interface paths {
                 confidence: number;
                 organizerAvailability: string;
                 rooms: string[];
+                /** @description The provider's own reason (Graph's words) */
                 suggestionReason: string;
+                /** @description Why this time is suggested, in plain words */
+                reason: string;
               } & {
                 [key: string]: unknown;
               })[];
@@ -3692,6 +3704,136 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** How many synced meetings a customer's draft rules would match (nothing is stored) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            domains?: string[];
+            subjectPatterns?: string[];
+            stakeholders?: {
+              email: string;
+            }[];
+            /** Format: uuid */
+            customerId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Synced meetings you can see that the rules would match (copies once) */
+              matches: number;
+              byReason: {
+                domain: number;
+                stakeholder: number;
+                subject: number;
+              };
+              /** @description Matches a person set by hand to another customer or to none: kept so */
+              keptByHand: number;
+              /** @description The newest matches (at most 5) */
+              sample: {
+                id: string;
+                subject: string;
+                start: string;
+                reason: 'domain' | 'stakeholder' | 'subject';
+              }[];
+              /** @description More meetings exist than a preview reads (20,000) */
+              capped: boolean;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/scores': {
     parameters: {
       query?: never;
@@ -3720,7 +3862,11 @@ export interface paths {
                 customerId: string;
                 name: string;
                 score: number;
+                /** @description Health band of the score: healthy from 70, at_risk from 40, critical below (docs/engagement-score.md) */
+                band: 'healthy' | 'at_risk' | 'critical';
                 trend: 'up' | 'down' | 'flat';
+                /** @description Start of the last held meeting */
+                lastContact: string | null;
               }[];
             };
           };
@@ -4068,12 +4214,16 @@ export interface paths {
               customerId: string;
               asOf: string;
               score: number;
+              /** @description Health band of the score: healthy from 70, at_risk from 40, critical below (docs/engagement-score.md) */
+              band: 'healthy' | 'at_risk' | 'critical';
               trend: 'up' | 'down' | 'flat';
               factors: {
                 name: string;
                 value: number | null;
                 weight: number;
                 contribution: number;
+                /** @description Points the factor gives at full value (0 when it does not apply) */
+                maxContribution: number;
                 explanation: string;
               }[];
               metrics: components['schemas']['CustomerMetrics'];
@@ -4448,6 +4598,101 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/score-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Engagement score per day (stored daily snapshots, today live) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Days back, today included (90) */
+          days?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Oldest first; days without an evaluation are absent; the last item is today, scored now */
+              items: {
+                /** @description UTC day, YYYY-MM-DD */
+                day: string;
+                score: number;
+                /** @description Health band of the score: healthy from 70, at_risk from 40, critical below (docs/engagement-score.md) */
+                band: 'healthy' | 'at_risk' | 'critical';
+              }[];
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -5953,6 +6198,192 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/me/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's time zone and 12/24-hour clock (from the mailbox until chosen) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description IANA time zone the web app shows times in. */
+              timeZone: string;
+              timeFormat: '12h' | '24h';
+              /** @description user: chosen in calbridge (kept; the mailbox never overwrites it); mailbox: read from the connected mailbox (Outlook mailboxSettings timeZone/timeFormat, Google Calendar settings timezone/format24HourTime); default: neither known (UTC, 24-hour). */
+              source: 'user' | 'mailbox' | 'default';
+              updatedAt: string | null;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    /** Choose the caller's time zone and/or 12/24-hour clock (remembered per user) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description An IANA time zone. */
+            timeZone?: string;
+            timeFormat?: '12h' | '24h';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description IANA time zone the web app shows times in. */
+              timeZone: string;
+              timeFormat: '12h' | '24h';
+              /** @description user: chosen in calbridge (kept; the mailbox never overwrites it); mailbox: read from the connected mailbox (Outlook mailboxSettings timeZone/timeFormat, Google Calendar settings timezone/format24HourTime); default: neither known (UTC, 24-hour). */
+              source: 'user' | 'mailbox' | 'default';
+              updatedAt: string | null;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/meetings/{id}': {
     parameters: {
       query?: never;
@@ -6415,6 +6846,8 @@ export interface paths {
           end?: string;
           calendarId?: string;
           customerId?: string;
+          /** @description merged (default): copies of one meeting (same iCalUId and start) in several of your calendars are one item with `alsoIn`; all: every copy is its own item. */
+          copies?: 'merged' | 'all';
         };
         header?: never;
         path?: never;
@@ -7108,6 +7541,13 @@ export interface paths {
             /** @default true */
             workHoursOnly?: boolean;
             timeZone?: string;
+            /** @description true: up to maxCandidates (default 5) suggestions spread across days and parts of the day, best first, picked from a larger pool the provider ranks; false (default): the provider's own order (by confidence, then time) */
+            spread?: boolean;
+            /**
+             * Format: uuid
+             * @description The customer the meeting is with: reasons name its domains after it ("Acme's calendars aren't visible")
+             */
+            customerId?: string;
           };
         };
       };
@@ -7127,7 +7567,10 @@ export interface paths {
                 confidence: number;
                 organizerAvailability: string;
                 rooms: string[];
+                /** @description The provider's own reason (Graph's words) */
                 suggestionReason: string;
+                /** @description Why this time is suggested, in plain words */
+                reason: string;
               } & {
                 [key: string]: unknown;
               })[];
@@ -7782,7 +8225,141 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change a pending proposal before approval (time, attendees, subject, message): only its requester or one of its approvers under the tenant's policy (403 forbidden), only while pending (409 proposal_not_pending, proposal_expired); the preview is rebuilt */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            start?: string;
+            /**
+             * Format: date-time
+             * @description Default: the new start plus the current duration
+             */
+            end?: string;
+            /** @description Replaces the attendees */
+            attendees?: {
+              /** Format: email */
+              email: string;
+              name?: string | null;
+              type?: 'required' | 'optional';
+            }[];
+            subject?: string;
+            /** @description The message (sanitised like a new one) */
+            bodyHtml?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Proposal'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/proposals/{id}/approve': {
@@ -7940,7 +8517,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Reject a pending proposal: its approvers under the tenant's policy (403 not_an_approver otherwise), or its organizer (withdraw) */
+    /** Reject a pending proposal, optionally with a reason the requester sees: its approvers under the tenant's policy (403 not_an_approver otherwise), or its organizer (withdraw) */
     post: {
       parameters: {
         query?: never;
@@ -7950,7 +8527,14 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Why it is rejected; the requester sees it on the proposal */
+            reason?: string;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -10393,6 +10977,15 @@ export interface components {
       customerId: string | null;
       origin: string;
       changeKey: string | null;
+      /** @description Other copies of this meeting in the caller's synced calendars (same iCalUId and start, e.g. their own calendar and a colleague's shared one): the list shows the meeting once, under the copy in the caller's own calendar. Absent with `copies=all` and when there is no other copy. */
+      alsoIn?: {
+        /** @description The copy's meeting id */
+        id: string;
+        calendarId: string | null;
+        calendarName: string | null;
+        ownerEmail: string | null;
+        isShared: boolean;
+      }[];
     } & {
       [key: string]: unknown;
     };
@@ -10518,6 +11111,8 @@ export interface components {
       decidedAt: string | null;
       expiresAt: string;
       error: string | null;
+      /** @description Why it was rejected, as its approver wrote it (shown to the requester) */
+      decisionReason?: string | null;
       createdAt: string;
       preview: {
         subject: string;

@@ -62,6 +62,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /api/integrations/outlook/disconnect': 'member',
   'GET /api/integrations/outlook/status': 'member',
   'GET /api/me': 'member',
+  'GET /api/me/preferences': 'member',
+  'PUT /api/me/preferences': 'member',
   'GET /api/api-keys': 'admin',
   'POST /api/api-keys': 'admin',
   'DELETE /api/api-keys/:id': 'admin',

@@ -21,7 +21,12 @@ import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/go
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
 import { createPeople } from './wiring/people.js';
 import { createSignIn } from './wiring/signin.js';
-import { createSchedulingService, createWorkingHoursService, schedulingModules } from './wiring/scheduling.js';
+import {
+  createPreferencesService,
+  createSchedulingService,
+  createWorkingHoursService,
+  schedulingModules,
+} from './wiring/scheduling.js';
 import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
 import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
 
@@ -158,6 +163,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     ...(graphMail ? { managerOf: graphMail.managerOf } : {}),
   });
   const workingHours = createWorkingHoursService(container, { publicUrl, clock });
+  const preferences = createPreferencesService(container, { publicUrl, clock });
 
   // Users, API keys and the audit trail (deactivating a user stops their connections of either provider).
   const people = createPeople(container, {
@@ -188,7 +194,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       }),
       meetingRoutes(detection.meetings),
       customerMetricsRoutes({ metrics: detection.metrics, webhooks: detection.webhooks }),
-      ...schedulingModules(scheduling, workingHours),
+      ...schedulingModules(scheduling, workingHours, preferences),
       ...web.modules,
       ...people.modules,
     ];

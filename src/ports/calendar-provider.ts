@@ -176,6 +176,11 @@ export interface CalendarProvider {
   syncChanges(params: SyncChangesParams): Promise<ChangePage>;
   /** The mailbox owner's working hours (null when the provider has none). */
   getWorkingHours(): Promise<WorkingHours | null>;
+  /**
+   * The mailbox owner's display preferences: IANA time zone and 12/24-hour clock (Graph mailboxSettings
+   * timeZone/timeFormat; Google Calendar settings timezone/format24HourTime); null fields when the provider does not say.
+   */
+  getMailboxPreferences?(): Promise<{ timeZone: string | null; timeFormat: '12h' | '24h' | null }>;
   findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions>;
   listRooms(query?: RoomQuery): Promise<RoomInfo[]>;
   createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo>;

@@ -77,6 +77,20 @@ export interface MeetingView {
   eventType: string;
   customerId: string | null;
   origin: string;
+  /**
+   * The other copies of this meeting the caller's calendars hold (same iCalUId and start, e.g. their own calendar and
+   * a colleague's shared one), listed once under the copy in their own calendar. Only in merged listings.
+   */
+  alsoIn?: MeetingCopy[];
+}
+
+/** Another synced copy of a meeting: its id and the calendar it is in. */
+export interface MeetingCopy {
+  id: string;
+  calendarId: string | null;
+  calendarName: string | null;
+  ownerEmail: string | null;
+  isShared: boolean;
 }
 
 export interface MeetingQuery {
@@ -84,6 +98,8 @@ export interface MeetingQuery {
   end?: Instant;
   calendarId?: string;
   customerId?: string;
+  /** `merged` (default): copies of one meeting (same iCalUId and start) listed once; `all`: every copy. */
+  copies?: 'merged' | 'all';
   limit: number;
   offset: number;
 }

@@ -91,15 +91,8 @@ export class PgMeetingStore implements MeetingStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async list(tenantId: string, userId: string, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
-    let base = this.db
-      .selectFrom('meetings')
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('event_type', '!=', 'seriesMaster');
-    if (q.start) base = base.where('end_at', '>', new Date(q.start));
-    if (q.end) base = base.where('start_at', '<', new Date(q.end));
-    if (q.calendarId) base = base.where('calendar_id', '=', q.calendarId);
-    if (q.customerId) base = base.where('customer_id', '=', q.customerId);
+    const base = this.filtered(tenantId, userId, q);
+    if (q.copies !== 'all') return this.listMerged(tenantId, base, q);
     // Only the columns the view shows, and of an HTML body only its beginning (bodies can be large and the list
     // shows a 255-character preview).
     const rows = await base
@@ -115,6 +108,84 @@ export class PgMeetingStore implements MeetingStore {
       return { items: rows.map(toView), total: q.offset + rows.length };
     const count = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
     return { items: rows.map(toView), total: Number(count.n) };
+  }
+
+  /**
+   * One row per meeting: copies with the same iCalUId and start (the caller's own calendar and a shared one both
+   * synced) are one entry, the copy in an own (not shared) calendar first, the default calendar before others; the
+   * rest are listed in `alsoIn`. Paging and the total count merged entries.
+   */
+  private async listMerged(
+    tenantId: string,
+    base: ReturnType<PgMeetingStore['filtered']>,
+    q: MeetingQuery,
+  ): Promise<{ items: MeetingView[]; total: number }> {
+    const copyKey = sql`coalesce(ical_uid, id::text), start_at`;
+    const ranked = base
+      .select(VIEW_COLUMNS)
+      .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
+      .select(
+        sql<number>`row_number() over (partition by ${copyKey} order by
+          coalesce((select c.is_shared from calendars c where c.id = meetings.calendar_id), false),
+          coalesce((select c.is_default from calendars c where c.id = meetings.calendar_id), false) desc,
+          created_at, id)`.as('copy_rank'),
+      )
+      .select(
+        sql<unknown>`json_agg(json_build_object('id', id, 'calendarId', calendar_id)) over (partition by ${copyKey})`.as(
+          'copy_list',
+        ),
+      );
+    const merged = this.db.selectFrom(ranked.as('r')).where('r.copy_rank', '=', 1);
+    const rows = await merged.selectAll().orderBy('start_at').orderBy('id').limit(q.limit).offset(q.offset).execute();
+    const total =
+      rows.length < q.limit && (rows.length > 0 || q.offset === 0)
+        ? q.offset + rows.length
+        : Number((await merged.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
+    const copiesOf = (r: (typeof rows)[number]) =>
+      json<Array<{ id: string; calendarId: string | null }>>(r.copy_list).filter((c) => c.id !== r.id);
+    const calendarIds = [...new Set(rows.flatMap((r) => copiesOf(r).map((c) => c.calendarId)))].filter(
+      (x): x is string => x !== null,
+    );
+    const calendars = calendarIds.length
+      ? await this.db
+          .selectFrom('calendars')
+          .select(['id', 'name', 'owner_email', 'is_shared'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', calendarIds)
+          .execute()
+      : [];
+    const byId = new Map(calendars.map((c) => [c.id, c]));
+    const items = rows.map((r) => {
+      const view = toView(r);
+      const others = copiesOf(r);
+      if (others.length === 0) return view;
+      view.alsoIn = others.map((c) => {
+        const cal = c.calendarId ? byId.get(c.calendarId) : undefined;
+        return {
+          id: c.id,
+          calendarId: c.calendarId,
+          calendarName: cal?.name ?? null,
+          ownerEmail: cal?.owner_email ?? null,
+          isShared: cal?.is_shared ?? false,
+        };
+      });
+      return view;
+    });
+    return { items, total };
+  }
+
+  /** The caller's meetings in the query's range, calendar and customer (series masters excluded). */
+  private filtered(tenantId: string, userId: string, q: MeetingQuery) {
+    let base = this.db
+      .selectFrom('meetings')
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('event_type', '!=', 'seriesMaster');
+    if (q.start) base = base.where('end_at', '>', new Date(q.start));
+    if (q.end) base = base.where('start_at', '<', new Date(q.end));
+    if (q.calendarId) base = base.where('calendar_id', '=', q.calendarId);
+    if (q.customerId) base = base.where('customer_id', '=', q.customerId);
+    return base;
   }
 
   async get(tenantId: string, id: string): Promise<MeetingView | null> {

@@ -22,6 +22,11 @@ export interface UsersTable {
   email: string;
   display_name: string | null;
   time_zone: Generated<string>;
+  /** 12h | 24h, or null when not known yet (migration 21). */
+  time_format: ColumnType<'12h' | '24h' | null, '12h' | '24h' | null | undefined>;
+  /** Where time_zone and time_format came from: the mailbox, or the person's own choice (migration 21). */
+  preferences_source: ColumnType<'mailbox' | 'user' | null, 'mailbox' | 'user' | null | undefined>;
+  preferences_updated_at: ColumnType<Date | null, Date | null | undefined>;
   /** admin | approver | member (migration 17). */
   role: ColumnType<'admin' | 'approver' | 'member', 'admin' | 'approver' | 'member' | undefined>;
   /** invited | active | deactivated (migration 17). */

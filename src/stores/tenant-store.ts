@@ -95,7 +95,11 @@ export class PgTenantStore implements TenantStore {
       .select([
         'u.id as user_id',
         'u.email',
-        'u.display_name',
+        // No name of their own yet: the connected mailbox's (Graph displayName, Google profile name).
+        sql<string | null>`coalesce(u.display_name, (
+          select c.account_name from calendar_connections c
+          where c.tenant_id = u.tenant_id and c.user_id = u.id and c.account_name is not null
+          order by c.connected_at desc limit 1))`.as('display_name'),
         'u.time_zone',
         'u.role',
         'u.status',

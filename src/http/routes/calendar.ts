@@ -43,6 +43,23 @@ const Event = Type.Object(
     customerId: Nullable(Type.String()),
     origin: Type.String(),
     changeKey: Nullable(Type.String()),
+    alsoIn: Type.Optional(
+      Type.Array(
+        Type.Object({
+          id: Type.String({ description: "The copy's meeting id" }),
+          calendarId: Nullable(Type.String()),
+          calendarName: Nullable(Type.String()),
+          ownerEmail: Nullable(Type.String()),
+          isShared: Type.Boolean(),
+        }),
+        {
+          description:
+            "Other copies of this meeting in the caller's synced calendars (same iCalUId and start, e.g. their own " +
+            "calendar and a colleague's shared one): the list shows the meeting once, under the copy in the caller's " +
+            'own calendar. Absent with `copies=all` and when there is no other copy.',
+        },
+      ),
+    ),
   },
   { ...Loose, $id: 'CalendarEventView' },
 );
@@ -54,6 +71,13 @@ const ListQuery = Type.Intersect([
     end: Type.Optional(Instant),
     calendarId: Type.Optional(Uuid),
     customerId: Type.Optional(Uuid),
+    copies: Type.Optional(
+      Type.Union([Type.Literal('merged'), Type.Literal('all')], {
+        description:
+          'merged (default): copies of one meeting (same iCalUId and start) in several of your calendars are one ' +
+          'item with `alsoIn`; all: every copy is its own item.',
+      }),
+    ),
   }),
 ]);
 

@@ -1,6 +1,8 @@
 // Builds scheduling: stores, the SchedulingService (provider per caller connection via the registry) and its routes.
 import { approvalRoutes } from '../../http/routes/approvals.js';
+import { preferencesRoutes } from '../../http/routes/preferences.js';
 import { calendarRoutes } from '../../http/routes/calendar.js';
+import { directoryRoutes } from '../../http/routes/directory.js';
 import { proposalRoutes } from '../../http/routes/proposals.js';
 import { templateRoutes } from '../../http/routes/templates.js';
 import { workingHoursRoutes } from '../../http/routes/working-hours.js';
@@ -8,10 +10,12 @@ import { CallBudget } from '../../domain/scheduling/limits.js';
 import type { SchedulingDeps } from '../../services/scheduling/context.js';
 import { ApprovalNotices } from '../../services/scheduling/approval-notices.js';
 import { ApprovalPolicyService } from '../../services/scheduling/approval-policy-service.js';
+import { PreferencesService } from '../../services/scheduling/preferences.js';
 import { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { TemplateService } from '../../services/scheduling/templates.js';
 import { WorkingHoursService } from '../../services/scheduling/working-hours.js';
 import { PgMeetingStore, PgSchedulingLookup } from '../../stores/meeting-store.js';
+import { PgPreferencesStore } from '../../stores/preferences-store.js';
 import { PgProposalStore } from '../../stores/proposal-store.js';
 import { PgOutboxStore } from '../../stores/webhook-store.js';
 import { PgTemplateStore } from '../../stores/template-store.js';
@@ -75,12 +79,26 @@ export function createWorkingHoursService(
   return new WorkingHoursService(schedulingDeps(container, opts), new PgWorkingHoursStore(container.database.db));
 }
 
-/** The scheduling routes: calendar, working hours (when given), proposals, templates. */
-export function schedulingModules(service: SchedulingService, hours?: WorkingHoursService): RouteModule[] {
+/** The caller's display preferences (time zone, 12/24-hour clock), read from the mailbox until chosen. */
+export function createPreferencesService(
+  container: Container,
+  opts: { publicUrl: () => string; clock: Clock },
+): PreferencesService {
+  return new PreferencesService(schedulingDeps(container, opts), new PgPreferencesStore(container.database.db));
+}
+
+/** The scheduling routes: calendar, working hours and preferences (when given), proposals, templates. */
+export function schedulingModules(
+  service: SchedulingService,
+  hours?: WorkingHoursService,
+  preferences?: PreferencesService,
+): RouteModule[] {
   return [
     calendarRoutes(service),
     ...(hours ? [workingHoursRoutes(hours)] : []),
+    ...(preferences ? [preferencesRoutes(preferences)] : []),
     proposalRoutes(service),
+    directoryRoutes(service),
     approvalRoutes(service, service.policies),
     templateRoutes(service.templates),
   ];

@@ -399,6 +399,20 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     return tz ? defaultGoogleWorkingHours(tz.value || 'UTC') : null;
   }
 
+  /** The user's Google Calendar settings `timezone` and `format24HourTime` (null when the grant cannot read them). */
+  async getMailboxPreferences(): Promise<{ timeZone: string | null; timeFormat: '12h' | '24h' | null }> {
+    const read = (setting: string) =>
+      this.client
+        .call('settings', (o) => this.api.settings.get({ setting }, o))
+        .then((r) => r.value ?? null)
+        .catch((e: unknown) => {
+          if (isAppError(e, 'permission_denied') || isAppError(e, 'not_found')) return null;
+          throw e;
+        });
+    const [zone, h24] = await Promise.all([read('timezone'), read('format24HourTime')]);
+    return { timeZone: zone || null, timeFormat: h24 === 'true' ? '24h' : h24 === 'false' ? '12h' : null };
+  }
+
   /** calbridge's own engine over Google free/busy (Google has no findMeetingTimes). */
   async findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions> {
     const emails = [this.opts.mailbox, ...params.attendees.map((a) => a.email), ...(params.rooms ?? [])];

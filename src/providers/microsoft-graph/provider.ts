@@ -43,6 +43,7 @@ import {
   type GraphDeltaPage,
 } from './mapping.js';
 import { getFreeBusy } from './schedule.js';
+import { resolveTimeZone } from './timezones.js';
 import { findJoinBlock, withJoinBlock } from './teams-block.js';
 
 export interface MicrosoftAdapterOptions {
@@ -308,6 +309,17 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       path: '/me/mailboxSettings/workingHours',
     });
     return wh && wh.daysOfWeek ? graphWorkingHoursToDomain(wh) : null;
+  }
+
+  async getMailboxPreferences(): Promise<{ timeZone: string | null; timeFormat: '12h' | '24h' | null }> {
+    const s = await this.graph.call<MicrosoftGraph.MailboxSettings>({
+      method: 'GET',
+      path: '/me/mailboxSettings?$select=timeZone,timeFormat',
+    });
+    const zone = s?.timeZone ? resolveTimeZone(s.timeZone, '') : null;
+    // Outlook's time formats are .NET patterns: 'HH:mm' is the 24-hour clock, 'h:mm tt' the 12-hour one.
+    const format = s?.timeFormat ? (/H/.test(s.timeFormat) ? '24h' : /h/.test(s.timeFormat) ? '12h' : null) : null;
+    return { timeZone: zone?.iana || null, timeFormat: format };
   }
 
   async findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions> {

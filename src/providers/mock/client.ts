@@ -8,6 +8,8 @@ export interface MockMailbox {
   name: string;
   kind: 'user' | 'room';
   workingHours: WorkingHours | null;
+  /** The mailbox's clock (Graph mailboxSettings timeFormat); unknown when absent. */
+  timeFormat?: '12h' | '24h';
   calendars: Map<string, MockCalendar>;
   room?: RoomInfo;
 }

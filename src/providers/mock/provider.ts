@@ -315,6 +315,12 @@ export class MockCalendarAdapter implements CalendarProvider {
     return this.world.mailboxes.get(this.mailbox)?.workingHours ?? null;
   }
 
+  /** The mailbox's zone (that of its working hours) and clock. */
+  async getMailboxPreferences() {
+    const mb = this.world.mailboxes.get(this.mailbox);
+    return { timeZone: mb?.workingHours?.timeZone ?? null, timeFormat: mb?.timeFormat ?? null };
+  }
+
   async findMeetingTimes(params: MeetingTimeConstraint) {
     const emails = [this.mailbox, ...params.attendees.map((a) => a.email), ...(params.rooms ?? [])];
     const fb = await this.getFreeBusy({

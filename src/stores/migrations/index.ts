@@ -19,6 +19,7 @@ import * as m0018 from './0018_signin.js';
 import * as m0019 from './0019_audit_keyset.js';
 import * as m0020 from './0020_approval_deliveries.js';
 import * as m0022 from './0022_customer_score_history.js';
+import * as m0021 from './0021_user_preferences.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0019_audit_keyset': m0019,
   '0020_approval_deliveries': m0020,
   '0022_customer_score_history': m0022,
+  '0021_user_preferences': m0021,
 };

@@ -61,6 +61,13 @@ export interface Schemas {
     customerId: string | null;
     origin: string;
     changeKey: string | null;
+    alsoIn?: Array<{
+      id: string;
+      calendarId: string | null;
+      calendarName: string | null;
+      ownerEmail: string | null;
+      isShared: boolean;
+    }>;
     [key: string]: unknown;
   };
   Customer: {
@@ -159,6 +166,14 @@ export interface Schemas {
       stakeholdersMet: number;
     }>;
   };
+  DirectoryPerson: {
+    email: string;
+    name: string | null;
+    kind: 'colleague' | 'stakeholder';
+    customerId: string | null;
+    customerName: string | null;
+    role: string | null;
+  };
   ErrorResponse: {
     error: {
       code: string;
@@ -182,6 +197,7 @@ export interface Schemas {
     decidedAt: string | null;
     expiresAt: string;
     error: string | null;
+    decisionReason?: string | null;
     createdAt: string;
     preview: {
       subject: string;
@@ -469,6 +485,7 @@ export interface Paths {
         end?: string;
         calendarId?: string;
         customerId?: string;
+        copies?: 'merged' | 'all';
       };
       body: never;
       response: {
@@ -568,6 +585,8 @@ export interface Paths {
         isOrganizerOptional?: boolean;
         workHoursOnly?: boolean;
         timeZone?: string;
+        spread?: boolean;
+        customerId?: string;
       };
       response: {
         engine: string;
@@ -579,6 +598,7 @@ export interface Paths {
           organizerAvailability: string;
           rooms: Array<string>;
           suggestionReason: string;
+          reason: string;
           [key: string]: unknown;
         }>;
       };
@@ -854,12 +874,14 @@ export interface Paths {
         customerId: string;
         asOf: string;
         score: number;
+        band: 'healthy' | 'at_risk' | 'critical';
         trend: 'up' | 'down' | 'flat';
         factors: Array<{
           name: string;
           value: number | null;
           weight: number;
           contribution: number;
+          maxContribution: number;
           explanation: string;
         }>;
         metrics: Schemas['CustomerMetrics'];
@@ -910,6 +932,20 @@ export interface Paths {
       response: Schemas['Proposal'];
     };
   };
+  '/api/customers/{id}/score-history': {
+    get: {
+      params: { id: string };
+      query: { days?: number };
+      body: never;
+      response: {
+        items: Array<{
+          day: string;
+          score: number;
+          band: 'healthy' | 'at_risk' | 'critical';
+        }>;
+      };
+    };
+  };
   '/api/customers/{id}/stakeholders': {
     post: {
       params: { id: string };
@@ -936,6 +972,36 @@ export interface Paths {
       response: null;
     };
   };
+  '/api/customers/preview': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        domains?: Array<string>;
+        subjectPatterns?: Array<string>;
+        stakeholders?: Array<{
+          email: string;
+        }>;
+        customerId?: string;
+      };
+      response: {
+        matches: number;
+        byReason: {
+          domain: number;
+          stakeholder: number;
+          subject: number;
+        };
+        keptByHand: number;
+        sample: Array<{
+          id: string;
+          subject: string;
+          start: string;
+          reason: 'domain' | 'stakeholder' | 'subject';
+        }>;
+        capped: boolean;
+      };
+    };
+  };
   '/api/customers/scores': {
     get: {
       params: never;
@@ -946,8 +1012,20 @@ export interface Paths {
           customerId: string;
           name: string;
           score: number;
+          band: 'healthy' | 'at_risk' | 'critical';
           trend: 'up' | 'down' | 'flat';
+          lastContact: string | null;
         }>;
+      };
+    };
+  };
+  '/api/directory/people': {
+    get: {
+      params: never;
+      query: { q: string; limit?: number };
+      body: never;
+      response: {
+        items: Array<Schemas['DirectoryPerson']>;
       };
     };
   };
@@ -1198,6 +1276,33 @@ export interface Paths {
       };
     };
   };
+  '/api/me/preferences': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        timeZone: string;
+        timeFormat: '12h' | '24h';
+        source: 'user' | 'mailbox' | 'default';
+        updatedAt: string | null;
+      };
+    };
+    put: {
+      params: never;
+      query: never;
+      body: {
+        timeZone?: string;
+        timeFormat?: '12h' | '24h';
+      };
+      response: {
+        timeZone: string;
+        timeFormat: '12h' | '24h';
+        source: 'user' | 'mailbox' | 'default';
+        updatedAt: string | null;
+      };
+    };
+  };
   '/api/meetings/{id}': {
     get: {
       params: { id: string };
@@ -1244,6 +1349,22 @@ export interface Paths {
       body: never;
       response: Schemas['Proposal'];
     };
+    patch: {
+      params: { id: string };
+      query: never;
+      body: {
+        start?: string;
+        end?: string;
+        attendees?: Array<{
+          email: string;
+          name?: string | null;
+          type?: 'required' | 'optional';
+        }>;
+        subject?: string;
+        bodyHtml?: string;
+      };
+      response: Schemas['Proposal'];
+    };
   };
   '/api/proposals/{id}/approve': {
     post: {
@@ -1257,7 +1378,9 @@ export interface Paths {
     post: {
       params: { id: string };
       query: never;
-      body: never;
+      body: {
+        reason?: string;
+      };
       response: Schemas['Proposal'];
     };
   };
