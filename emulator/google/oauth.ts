@@ -305,6 +305,7 @@ function consentPage(q: Q, scopes: string[], users: GUser[]): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Sign in - Google Accounts (emulator)</title></head><body>
 <h1>Choose an account</h1><form method="post" action="/o/oauth2/v2/auth/consent">${hidden}
 <p><label>Account <select name="account">${options}</select></label></p>
+<p><small>This is calbridge's Google emulator, not Google: choose any demo account above (no password needed).</small></p>
 <p>calbridge wants to:</p><ul>${scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>
 <button type="submit" name="decision" value="allow">Allow</button> <button type="submit" name="decision" value="deny">Cancel</button></form></body></html>`;
 }

@@ -159,6 +159,10 @@ function renderConsent(
       .filter((u) => u.kind === 'user')
       .slice(0, 50)
       .map((u) => u.userPrincipalName),
+    demoAccounts: users
+      .filter((u) => u.kind === 'user')
+      .slice(0, 12)
+      .map((u) => ({ login: u.userPrincipalName, name: u.displayName ?? u.userPrincipalName, password: u.password })),
     error: extra.error,
     needAdminApproval: extra.admin,
   });

@@ -77,6 +77,11 @@ describe('consent page', () => {
     expect(html).toContain('<li>Calendars.ReadWrite</li>');
     const fields = formFields(html);
     expect(fields.client_id).toBe(emu.app.clientId);
+    // It is an emulator: the page lists the demo accounts with their passwords.
+    const demo = html.slice(html.indexOf('id="demo-accounts"'));
+    expect(demo).toContain('Demo accounts (emulator)');
+    expect(demo).toContain(`<code>${user().userPrincipalName}</code>`);
+    expect(demo).toContain(`<code>${user().password}</code>`);
 
     const wrong = await submit({ ...fields, login: user().userPrincipalName, password: 'wrong', action: 'accept' });
     expect(wrong.status).toBe(200);

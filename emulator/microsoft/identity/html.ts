@@ -34,6 +34,11 @@ export interface ConsentPageInput {
   login: string;
   /** Suggestions for the sign-in name. */
   knownUsers: string[];
+  /**
+   * The emulator's demo accounts and their passwords, shown on the page (it is an emulator: the seeded users are
+   * public test data, and a person trying calbridge should not have to look them up in the admin API).
+   */
+  demoAccounts?: Array<{ login: string; name: string; password: string }>;
   error?: string;
   /** When set, consent is impossible for the user: the page only offers to go back. */
   needAdminApproval?: string;
@@ -85,8 +90,23 @@ ${hiddenFields(p.hidden)}
 <div class="buttons">
 <button type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
 <button type="submit" name="action" value="accept" class="primary">Accept</button>
-</div></form>`,
+</div></form>
+${demoAccounts(p.demoAccounts ?? [])}`,
   );
+}
+
+/** The demo accounts' table: sign-in name, name and password (this is an emulator, not Microsoft). */
+function demoAccounts(accounts: Array<{ login: string; name: string; password: string }>): string {
+  if (accounts.length === 0) return '';
+  const rows = accounts
+    .map(
+      (a) =>
+        `<tr><td><code>${escapeHtml(a.login)}</code></td><td>${escapeHtml(a.name)}</td><td><code>${escapeHtml(a.password)}</code></td></tr>`,
+    )
+    .join('');
+  return `<section id="demo-accounts" aria-labelledby="demo-h"><h2 id="demo-h" style="font-size:1.1em;margin-top:24px">Demo accounts (emulator)</h2>
+<p class="muted">This sign-in page belongs to calbridge's Microsoft emulator, not to Microsoft. Its seeded people and their passwords:</p>
+<table style="border-collapse:collapse;font-size:.9em"><thead><tr><th scope="col" style="text-align:left">Sign-in name</th><th scope="col" style="text-align:left">Name</th><th scope="col" style="text-align:left">Password</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function scopeListOrNone(scopes: string[]): string {
