@@ -97,11 +97,14 @@ export interface MeetingQueryStore {
   getMeeting(viewer: MeetingViewer, meetingId: string): Promise<CustomerMeetingView | null>;
   /** Every meeting the viewer sees (no series masters), newest first, at most `limit`. */
   previewRows(viewer: MeetingViewer, limit: number): Promise<PreviewRow[]>;
-  /** `when`: meetings starting before `now` (newest first) or at/after it (soonest first). */
+  /**
+   * `when`: meetings starting before `now` (newest first) or at/after it (soonest first). `match`: the customer's
+   * meetings (default), or `candidate`: those where the customer is a detection candidate but not the customer.
+   */
   listCustomerMeetings(
     viewer: MeetingViewer,
     customerId: string,
-    q: { when: 'past' | 'upcoming'; now: Date; limit: number; offset: number },
+    q: { when: 'past' | 'upcoming'; match?: 'customer' | 'candidate'; now: Date; limit: number; offset: number },
   ): Promise<{ items: CustomerMeetingView[]; total: number }>;
 }
 

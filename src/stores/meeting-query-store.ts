@@ -230,9 +230,14 @@ export class PgMeetingQueryStore implements DetectionStore, MeetingQueryStore {
   async listCustomerMeetings(
     viewer: MeetingViewer,
     customerId: string,
-    q: { when: 'past' | 'upcoming'; now: Date; limit: number; offset: number },
+    q: { when: 'past' | 'upcoming'; match?: 'customer' | 'candidate'; now: Date; limit: number; offset: number },
   ): Promise<{ items: CustomerMeetingView[]; total: number }> {
-    const where = sql`m.tenant_id = ${viewer.tenantId}::uuid AND m.customer_id = ${customerId}::uuid
+    const which =
+      q.match === 'candidate'
+        ? sql`m.customer_candidates @> ${JSON.stringify([{ customerId }])}::jsonb
+          AND m.customer_id IS DISTINCT FROM ${customerId}::uuid`
+        : sql`m.customer_id = ${customerId}::uuid`;
+    const where = sql`m.tenant_id = ${viewer.tenantId}::uuid AND ${which}
       AND m.event_type <> 'seriesMaster' AND ${visible(viewer)}
       AND ${q.when === 'past' ? sql`m.start_at < ${q.now}` : sql`m.start_at >= ${q.now}`}`;
     const order = q.when === 'past' ? sql`m.start_at DESC, m.id` : sql`m.start_at ASC, m.id`;

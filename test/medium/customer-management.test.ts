@@ -131,6 +131,48 @@ describe('POST /api/customers/preview', () => {
   });
 });
 
+describe("a customer's possible meetings (match=candidate)", () => {
+  it('lists what was corrected away with "not this customer", and "this is <customer>" brings it back', async () => {
+    const t = await f.newTenant({ ownDomains: ['own.example'] });
+    const acme = await customer(t, { name: 'Acme', domains: ['acmecorp.com'] });
+    const m1 = await t.meeting({ start: '2026-02-20T10:00:00Z', subject: 'Kickoff', attendees: ['jane@acmecorp.com'] });
+    const m2 = await t.meeting({ start: '2026-02-21T10:00:00Z', subject: 'Review', attendees: ['bo@acmecorp.com'] });
+    await f.runtime.detection.detectMeetings(t.tenantId, [m1, m2]);
+    const list = async (match: string) =>
+      (
+        (
+          await f.app.inject({
+            url: `/api/customers/${acme}/meetings?when=past&match=${match}`,
+            headers: t.auth,
+          })
+        ).json() as { items: Array<{ id: string; customer: { reason: string; manual: boolean } }> }
+      ).items.map((x) => [x.id, x.customer.reason, x.customer.manual]);
+    expect(await list('customer')).toEqual([
+      [m2, 'domain', false],
+      [m1, 'domain', false],
+    ]);
+    expect(await list('candidate')).toEqual([]);
+    expect((await post(t, `/api/meetings/${m1}/customer`, { customerId: null })).statusCode).toBe(200);
+    expect(await list('customer')).toEqual([[m2, 'domain', false]]);
+    expect(await list('candidate')).toEqual([[m1, 'manual_none', true]]);
+    // Re-detection after a rule change keeps the correction.
+    await f.app.inject({
+      method: 'PATCH',
+      url: `/api/customers/${acme}`,
+      headers: t.auth,
+      payload: { domains: ['acmecorp.com', 'acme.io'] },
+    });
+    await f.runtime.detection.detectMeetings(t.tenantId, [m1, m2]);
+    expect(await list('candidate')).toEqual([[m1, 'manual_none', true]]);
+    expect((await post(t, `/api/meetings/${m1}/customer`, { customerId: acme })).statusCode).toBe(200);
+    expect(await list('candidate')).toEqual([]);
+    expect(await list('customer')).toEqual([
+      [m2, 'domain', false],
+      [m1, 'manual', true],
+    ]);
+  });
+});
+
 describe('scores, factors and the score over time', () => {
   it('lists band and last contact, gives each factor its maximum, and keeps one snapshot per day', async () => {
     const t = await f.newTenant({ ownDomains: ['own.example'] });

@@ -58,7 +58,16 @@ const AssociateBody = Type.Object(
 );
 const CustomerMeetingsQuery = Type.Intersect([
   Paging,
-  Type.Object({ when: Type.Optional(Type.Union([Type.Literal('past'), Type.Literal('upcoming')])) }),
+  Type.Object({
+    when: Type.Optional(Type.Union([Type.Literal('past'), Type.Literal('upcoming')])),
+    match: Type.Optional(
+      Type.Union([Type.Literal('customer'), Type.Literal('candidate')], {
+        description:
+          "customer (default): the customer's meetings; candidate: meetings that match the customer's rules but " +
+          'count for another customer or none (e.g. after "not this customer"), to say "this is <customer>"',
+      }),
+    ),
+  }),
 ]);
 
 const PreviewBody = Type.Object(
@@ -155,6 +164,7 @@ export function meetingRoutes(meetings: MeetingService) {
         const q = req.query as Static<typeof CustomerMeetingsQuery>;
         return meetings.listForCustomer(actorOf(req), (req.params as Static<typeof IdParams>).id, {
           when: q.when ?? 'upcoming',
+          match: q.match ?? 'customer',
           limit: q.limit ?? 50,
           offset: q.offset ?? 0,
         });

@@ -154,7 +154,7 @@ export class MeetingService {
   async listForCustomer(
     actor: Actor,
     customerId: string,
-    q: { when: 'past' | 'upcoming'; limit: number; offset: number },
+    q: { when: 'past' | 'upcoming'; match?: 'customer' | 'candidate'; limit: number; offset: number },
   ): Promise<{ items: CustomerMeetingView[]; total: number }> {
     if (!(await this.deps.customers.get(actor.tenantId, customerId))) {
       throw new AppError('not_found', 'No such customer.');
