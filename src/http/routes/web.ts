@@ -1,9 +1,13 @@
-// Serves the web app: hashed assets under /assets/, index.html for the client routes (never /api, /docs, /healthz,
-// /readyz or /metrics), a strict Content-Security-Policy, and the one-time demo login (POST /api/web/demo-login).
+// Serves the web app: hashed assets under /assets/ (immutable for a year), index.html for the client routes (never
+// /api, /docs, /healthz, /readyz or /metrics; no-cache), both compressed (brotli or gzip: the build's precompressed
+// .br/.gz files, else compressed here once and kept), the app with a 404 for unknown paths a browser asks for (the
+// app shows its own Page not found; API clients keep the JSON 404), a strict Content-Security-Policy, and the
+// one-time demo login (POST /api/web/demo-login).
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { extname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { AppError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
@@ -63,6 +67,108 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+/** Content types of the files a Vite build writes. */
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.txt': 'text/plain; charset=utf-8',
+};
+const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.html', '.json', '.map', '.svg', '.txt', '.ico']);
+
+type Encoding = 'br' | 'gzip' | null;
+/** The best encoding the client accepts (brotli before gzip); q=0 refuses one. */
+export function chooseEncoding(accept: string | string[] | undefined): Encoding {
+  const header = Array.isArray(accept) ? accept.join(',') : (accept ?? '');
+  const ok = new Map<string, number>();
+  for (const part of header.toLowerCase().split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    ok.set(name.trim(), q === undefined ? 1 : Number(q));
+  }
+  const accepts = (enc: string) => (ok.get(enc) ?? (ok.has('*') ? ok.get('*')! : 0)) > 0;
+  if (accepts('br')) return 'br';
+  if (accepts('gzip')) return 'gzip';
+  return null;
+}
+
+/**
+ * The web app's files in memory, as sent: each file once per encoding (read from the build's .br/.gz when it wrote
+ * them, else compressed on first use). Keyed by the dist folder, so a rebuild into a new folder starts afresh.
+ */
+class Files {
+  private dir = '';
+  private readonly cache = new Map<string, Promise<Buffer | null>>();
+
+  get(dir: string, file: string, encoding: Encoding): Promise<Buffer | null> {
+    if (dir !== this.dir) {
+      this.dir = dir;
+      this.cache.clear();
+    }
+    const key = `${file}\0${encoding ?? ''}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      hit = this.load(dir, file, encoding);
+      this.cache.set(key, hit);
+      // a missing file is not remembered (a build may still be writing it)
+      void hit.then((b) => b === null && this.cache.delete(key));
+    }
+    return hit;
+  }
+
+  private async load(dir: string, file: string, encoding: Encoding): Promise<Buffer | null> {
+    const path = join(dir, file);
+    if (encoding) {
+      const pre = await readFile(`${path}.${encoding === 'br' ? 'br' : 'gz'}`).catch(() => null);
+      if (pre) return pre;
+    }
+    const raw = await readFile(path).catch(() => null);
+    if (!raw || !encoding) return raw;
+    return encoding === 'br'
+      ? brotli(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } })
+      : gzipped(raw, { level: 9 });
+  }
+}
+
+/** Sends one of the app's files, compressed when the client accepts it and the type is worth compressing. */
+async function sendFile(
+  files: Files,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  dir: string,
+  file: string,
+): Promise<FastifyReply | null> {
+  const ext = extname(file).toLowerCase();
+  const encoding = COMPRESSIBLE.has(ext) ? chooseEncoding(req.headers['accept-encoding']) : null;
+  const body = await files.get(dir, file, encoding);
+  if (!body) return null;
+  if (COMPRESSIBLE.has(ext)) void reply.header('vary', 'accept-encoding');
+  if (encoding) void reply.header('content-encoding', encoding);
+  return reply.type(TYPES[ext] ?? 'application/octet-stream').send(body);
+}
+
+/** Paths a browser may be sent the app for when nothing else answers them. */
+const NOT_APP = /^\/(api|docs|assets|healthz|readyz|metrics)(\/|$)/;
+/** True when the request is a browser asking for a page (not an API client, not an asset). */
+const wantsPage = (req: FastifyRequest): boolean =>
+  (req.method === 'GET' || req.method === 'HEAD') &&
+  !NOT_APP.test(req.url.split('?')[0] ?? '') &&
+  /\btext\/html\b/.test(String(req.headers.accept ?? ''));
+
 function securityHeaders(reply: FastifyReply): FastifyReply {
   return reply
     .header('content-security-policy', CSP)
@@ -73,28 +179,34 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
 
 export function webRoutes(d: WebRouteDeps): RouteModule {
   return async (app: FastifyInstance) => {
+    const files = new Files();
     await app.register(async (scope) => {
-      await scope.register(fastifyStatic, { root: '/', serve: false, decorateReply: true });
       scope.get('/assets/*', { schema: { hide: true } }, async (req, reply) => {
         const dir = join(await d.distDir(), 'assets');
         const file = (req.params as { '*': string })['*'];
-        if (!/^[\w.-]+$/.test(file)) throw new AppError('not_found', 'No such asset.');
+        if (!/^[\w.-]+$/.test(file) || /\.(br|gz)$/.test(file)) throw new AppError('not_found', 'No such asset.');
         securityHeaders(reply).header('cache-control', 'public, max-age=31536000, immutable');
-        return reply.sendFile(file, dir, { cacheControl: false });
+        const sent = await sendFile(files, req, reply, dir, file);
+        if (!sent) {
+          void reply.header('cache-control', 'no-store');
+          throw new AppError('not_found', 'No such asset.');
+        }
+        return sent;
       });
-      let cached: { dir: string; html: string } | null = null;
-      const index = async () => {
-        const dir = await d.distDir();
-        if (cached?.dir !== dir) cached = { dir, html: await readFile(join(dir, 'index.html'), 'utf8') };
-        return cached.html;
+      const page = async (req: FastifyRequest, reply: FastifyReply, status: number) => {
+        securityHeaders(reply).header('cache-control', 'no-cache').status(status);
+        const sent = await sendFile(files, req, reply, await d.distDir(), 'index.html');
+        if (!sent) throw new AppError('internal', 'The web app is not built.');
+        return sent;
       };
       for (const url of CLIENT_ROUTES)
-        scope.get(url, { schema: { hide: true } }, async (_req, reply) =>
-          securityHeaders(reply)
-            .header('cache-control', 'no-cache')
-            .type('text/html; charset=utf-8')
-            .send(await index()),
-        );
+        scope.get(url, { schema: { hide: true } }, async (req, reply) => page(req, reply, 200));
+      // Anything else: a browser asking for a page gets the app (it shows Page not found) with a 404; everyone else,
+      // and every /api path, the JSON route_not_found the not-found handler gives.
+      scope.get('/*', { schema: { hide: true } }, async (req, reply) => {
+        if (wantsPage(req)) return page(req, reply, 404);
+        throw new AppError('route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`);
+      });
     });
     aliasedRoutes(app, CALENDAR_PREFIXES).get(
       '/events/:id/body',
