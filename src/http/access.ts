@@ -93,6 +93,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/proposals/:id': 'member',
   'POST /api/proposals/:id/approve': 'member',
   'POST /api/proposals/:id/reject': 'member',
+  'PATCH /api/proposals/:id': 'member',
+  'GET /api/directory/people': 'member',
   'PATCH /api/settings': 'admin',
   'POST /api/settings/webhook-secret': 'admin',
   'GET /api/sync/preferences': 'member',

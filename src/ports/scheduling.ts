@@ -215,6 +215,8 @@ export interface ProposalRecord {
   decidedAt: Instant | null;
   expiresAt: Instant;
   error: string | null;
+  /** The reason its approver gave when rejecting it (null otherwise). */
+  decisionReason: string | null;
   result: ApprovalResult | null;
   createdAt: Instant;
   updatedAt: Instant;
@@ -252,8 +254,15 @@ export interface ProposalStore {
   release(tenantId: string, id: string, error: string): Promise<void>;
   /** approving → failed: the proposal cannot succeed as written (the event changed or is gone). */
   fail(tenantId: string, id: string, error: string): Promise<void>;
-  /** pending → rejected; false when it was not pending. */
-  reject(tenantId: string, id: string, decidedBy: string, now: Date): Promise<boolean>;
+  /** pending → rejected with the approver's reason (null: none given); false when it was not pending. */
+  reject(tenantId: string, id: string, decidedBy: string, now: Date, reason?: string | null): Promise<boolean>;
+  /** Replaces the payload and preview of a pending proposal; null when it is no longer pending. */
+  revise(
+    tenantId: string,
+    id: string,
+    change: { payload: ProposalPayload; preview: ProposalPreview },
+    now: Date,
+  ): Promise<ProposalRecord | null>;
   /** pending and past its expiry → expired; true when it changed. */
   expire(tenantId: string, id: string, now: Date): Promise<boolean>;
 }

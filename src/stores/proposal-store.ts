@@ -32,6 +32,7 @@ interface Row {
   decided_at: Date | null;
   expires_at: Date;
   error: string | null;
+  decision_reason?: string | null;
   result: unknown;
   created_at: Date;
   updated_at: Date;
@@ -55,6 +56,7 @@ function toRecord(r: Row): ProposalRecord {
     decidedAt: r.decided_at ? r.decided_at.toISOString() : null,
     expiresAt: r.expires_at.toISOString(),
     error: r.error,
+    decisionReason: r.decision_reason ?? null,
     result: r.result == null ? null : json<ApprovalResult>(r.result),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -166,10 +168,33 @@ export class PgProposalStore implements ProposalStore {
       .execute();
   }
 
-  async reject(tenantId: string, id: string, decidedBy: string, now: Date): Promise<boolean> {
+  async revise(
+    tenantId: string,
+    id: string,
+    change: { payload: ProposalPayload; preview: ProposalPreview },
+    now: Date,
+  ): Promise<ProposalRecord | null> {
     const r = await this.db
       .updateTable('meeting_proposals')
-      .set({ status: 'rejected', decided_by: decidedBy, decided_at: now, updated_at: now })
+      .set({ payload: JSON.stringify(change.payload), preview: JSON.stringify(change.preview), updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    return r ? toRecord(r as Row) : null;
+  }
+
+  async reject(tenantId: string, id: string, decidedBy: string, now: Date, reason?: string | null): Promise<boolean> {
+    const r = await this.db
+      .updateTable('meeting_proposals')
+      .set({
+        status: 'rejected',
+        decided_by: decidedBy,
+        decided_at: now,
+        updated_at: now,
+        decision_reason: reason ?? null,
+      })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .where('status', '=', 'pending')

@@ -247,6 +247,8 @@ export interface MeetingProposalsTable {
   decided_at: NullableTimestamp;
   expires_at: Timestamp;
   error: string | null;
+  /** Why it was rejected (migration 23). */
+  decision_reason: Generated<string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -26,6 +26,9 @@ export const Proposal = Type.Object(
     decidedAt: Nullable(Type.String()),
     expiresAt: Type.String(),
     error: Nullable(Type.String()),
+    decisionReason: Type.Optional(
+      Nullable(Type.String({ description: 'Why it was rejected, as its approver wrote it (shown to the requester)' })),
+    ),
     createdAt: Type.String(),
     preview: Type.Object(
       {
@@ -123,6 +126,40 @@ const ScheduleBody = Type.Object(
   { additionalProperties: false },
 );
 
+const ReviseBody = Type.Object(
+  {
+    start: Type.Optional(Type.String({ format: 'date-time' })),
+    end: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Default: the new start plus the current duration' }),
+    ),
+    attendees: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            email: Email,
+            name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+            type: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('optional')])),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: SCHEDULING_LIMITS.meetingAttendees, description: 'Replaces the attendees' },
+      ),
+    ),
+    subject: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    bodyHtml: Type.Optional(Type.String({ maxLength: 20_000, description: 'The message (sanitised like a new one)' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const RejectBody = Type.Object(
+  {
+    reason: Type.Optional(
+      Type.String({ maxLength: 1000, description: 'Why it is rejected; the requester sees it on the proposal' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export function proposalRoutes(service: SchedulingService): RouteModule {
   return async (app: FastifyInstance) => {
     app.addSchema(Proposal);
@@ -182,20 +219,51 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
         return (await proposalViews(service, actor, [proposal]))[0];
       },
     );
+    app.patch(
+      '/api/proposals/:id',
+      {
+        schema: {
+          tags,
+          summary:
+            "Change a pending proposal before approval (time, attendees, subject, message): only its requester or one of its approvers under the tenant's policy (403 forbidden), only while pending (409 proposal_not_pending, proposal_expired); the preview is rebuilt",
+          params: IdParams,
+          body: ReviseBody,
+          response: { 200: Type.Ref('Proposal'), ...errors(403, 409, 422) },
+        },
+      },
+      async (req) => {
+        const actor = actorOf(req);
+        const rec = await service.reviseProposal(
+          actor,
+          (req.params as Static<typeof IdParams>).id,
+          req.body as Static<typeof ReviseBody>,
+        );
+        return (await proposalViews(service, actor, [rec]))[0];
+      },
+    );
     app.post(
       '/api/proposals/:id/reject',
       {
         schema: {
           tags,
           summary:
-            "Reject a pending proposal: its approvers under the tenant's policy (403 not_an_approver otherwise), or its organizer (withdraw)",
+            "Reject a pending proposal, optionally with a reason the requester sees: its approvers under the tenant's policy (403 not_an_approver otherwise), or its organizer (withdraw)",
           params: IdParams,
+          body: RejectBody,
           response: { 200: Type.Ref('Proposal'), ...errors(403, 409) },
+        },
+        // a reject without a body (the calls made before reasons existed) is a reject without a reason
+        preValidation: async (req) => {
+          if (req.body === undefined || req.body === null) req.body = {};
         },
       },
       async (req) => {
         const actor = actorOf(req);
-        const rec = await service.reject(actor, (req.params as Static<typeof IdParams>).id);
+        const rec = await service.reject(
+          actor,
+          (req.params as Static<typeof IdParams>).id,
+          (req.body as Static<typeof RejectBody> | undefined)?.reason ?? null,
+        );
         return (await proposalViews(service, actor, [rec]))[0];
       },
     );

@@ -34,7 +34,10 @@ export interface SchedulingDeps {
     getUser(actor: Pick<Actor, 'tenantId' | 'userId'>): Promise<User>;
     listUsers(tenantId: string): Promise<User[]>;
   };
-  customers: { get(actor: Actor, id: string): Promise<Customer> };
+  customers: {
+    get(actor: Actor, id: string): Promise<Customer>;
+    list(actor: Actor, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]>;
+  };
   audit: AuditStore;
   providerFor(type: ProviderType, ctx: ProviderBinding): CalendarProvider;
   /** Where a user (re)connects their calendar for this provider. */

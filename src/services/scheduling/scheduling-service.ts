@@ -34,6 +34,7 @@ import {
 } from './context.js';
 import {
   attendeesOf,
+  buildPreview,
   checkMeetingLimits,
   contentOf,
   newMeetingId,
@@ -48,6 +49,7 @@ import type {
   ProposalRecord,
   ProposalStatus,
 } from '../../ports/scheduling.js';
+import { searchDirectory, type DirectoryPerson } from './directory.js';
 import { render, type TemplateService } from './templates.js';
 
 export interface CustomerScheduleInput {
@@ -63,6 +65,16 @@ export interface CustomerScheduleInput {
   onlineMeeting?: boolean;
   calendarId?: string;
   timeZone?: string;
+}
+
+/** What may change in a pending proposal before approval. */
+export interface ProposalRevision {
+  start?: string;
+  /** Defaults to the new start plus the proposal's duration when only start is given. */
+  end?: string;
+  attendees?: Array<{ email: string; name?: string | null; type?: 'required' | 'optional' }>;
+  subject?: string;
+  bodyHtml?: string;
 }
 
 export interface EventChangeInput {
@@ -97,6 +109,11 @@ export class SchedulingService {
 
   async findMeetingTimes(actor: Actor, r: FindTimesRequest): Promise<FindTimesAnswer> {
     return findTimes(this.d, await this.ctx(actor), r);
+  }
+
+  /** People to invite matching `q`: colleagues and customers' stakeholders (no calendar connection needed). */
+  async directory(actor: Actor, q: string, limit: number): Promise<DirectoryPerson[]> {
+    return searchDirectory(this.d, actor, q, limit);
   }
 
   async rooms(actor: Actor, q: { minCapacity?: number; building?: string }): Promise<RoomInfo[]> {
@@ -238,6 +255,24 @@ export class SchedulingService {
     const m = await this.ownMeeting(c, id);
     const payload = await this.changePayload(c, m, {}, m.changeKey);
     return this.applyOrPropose(c, m, 'delete', payload);
+  }
+
+  /**
+   * A change of the caller's own meeting as a proposal, whatever the self-approval settings: chat changes nothing
+   * without an approval. `change` holds the new times of a reschedule; a delete needs none.
+   */
+  async proposeChange(
+    actor: Actor,
+    id: string,
+    kind: 'update' | 'delete',
+    change: EventChangeInput = {},
+  ): Promise<ProposalRecord> {
+    const c = await this.ctx(actor);
+    const m = await this.ownMeeting(c, id);
+    const payload = await this.changePayload(c, m, kind === 'delete' ? {} : change, m.changeKey);
+    checkMeetingLimits(payload, payload.changedFields);
+    payload.managerEmail = await this.managerEmail(c);
+    return this.announce(c, await saveProposal(this.d, c, kind, payload, m.customerId, m.id));
   }
 
   private async changePayload(
@@ -386,7 +421,78 @@ export class SchedulingService {
     return { proposal: record, result };
   }
 
-  async reject(actor: Actor, id: string): Promise<ProposalRecord> {
+  /**
+   * Changes a pending proposal before it is approved: time, attendees, subject or message. Only its requester or one
+   * of its approvers under the policy (403 `forbidden`); only while pending (409 `proposal_not_pending`). The preview
+   * is rebuilt from the organizer's connection (their zone, their free/busy), and who approves is decided again.
+   */
+  async reviseProposal(actor: Actor, id: string, change: ProposalRevision): Promise<ProposalRecord> {
+    const rec = await this.getProposal(actor, id);
+    if (rec.status === 'expired')
+      throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
+    const tenant = await this.d.tenants.getTenant(actor.tenantId);
+    const users = await this.d.tenants.listUsers(actor.tenantId);
+    const approvers = approversOf(policyOf(tenant.settings), users, subjectOf(rec));
+    if (actor.userId !== rec.userId && !approvers.users.some((u) => u.id === actor.userId))
+      throw new AppError(
+        'forbidden',
+        'Only the person who requested this proposal or one of its approvers may change it.',
+        {
+          details: { approvers: approvers.users.map((u) => u.email) },
+        },
+      );
+    if (rec.status !== 'pending')
+      throw new AppError('proposal_not_pending', undefined, { details: { status: rec.status } });
+    if (rec.kind === 'delete')
+      throw new AppError('bad_request', 'A cancellation has nothing to change: reject it and propose another.');
+    // The organizer's context: the attendees, internal domains and preview are theirs, whoever edits.
+    const organizer = users.find((u) => u.id === rec.userId);
+    const c = await this.ctx({ ...actor, userId: rec.userId, role: organizer?.role ?? actor.role });
+    const p = rec.payload;
+    const start = change.start ?? p.start;
+    const end =
+      change.end ??
+      (change.start
+        ? new Date(Date.parse(change.start) + Date.parse(p.end) - Date.parse(p.start)).toISOString()
+        : p.end);
+    if (!(Date.parse(end) > Date.parse(start)))
+      throw new AppError('bad_request', 'The meeting must end after it starts.');
+    const customer = rec.customerId ? await this.d.customers.get(actor, rec.customerId).catch(() => null) : null;
+    const content =
+      change.subject !== undefined || change.bodyHtml !== undefined
+        ? contentOf(c, { subject: change.subject ?? p.subject, bodyHtml: change.bodyHtml ?? p.bodyHtml }, customer)
+        : { subject: p.subject, bodyHtml: p.bodyHtml };
+    const attendees = change.attendees ? attendeesOf(c, change.attendees) : p.attendees;
+    const touched: string[] = [];
+    if (change.start || change.end) touched.push('start', 'end');
+    if (change.attendees) touched.push('attendees');
+    if (change.subject !== undefined) touched.push('subject');
+    if (change.bodyHtml !== undefined) touched.push('body');
+    checkMeetingLimits({ start, end, attendees }, touched);
+    const payload: ProposalPayload = {
+      ...p,
+      subject: content.subject,
+      bodyHtml: content.bodyHtml,
+      start: new Date(start).toISOString(),
+      end: new Date(end).toISOString(),
+      attendees,
+      changedFields: rec.kind === 'update' ? [...new Set([...p.changedFields, ...touched])] : p.changedFields,
+    };
+    const preview = await buildPreview(this.d, c, rec.kind, payload);
+    const revised = await this.d.proposals.revise(actor.tenantId, id, { payload, preview }, this.d.now());
+    if (!revised) throw new AppError('proposal_not_pending', undefined, { details: { status: 'changed' } });
+    await this.d.audit.record({
+      tenantId: actor.tenantId,
+      actor: actor.userId,
+      action: 'proposal.revised',
+      targetType: 'meeting_proposal',
+      targetId: id,
+      details: { revisedBy: actor.userId, fields: touched },
+    });
+    return revised;
+  }
+
+  async reject(actor: Actor, id: string, reason?: string | null): Promise<ProposalRecord> {
     const rec = await this.getProposal(actor, id);
     if (rec.status === 'expired')
       throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
@@ -399,7 +505,8 @@ export class SchedulingService {
       actor.userId,
       'reject',
     );
-    if (!(await this.d.proposals.reject(actor.tenantId, id, actor.userId, this.d.now()))) {
+    const why = reason?.trim() ? reason.trim() : null;
+    if (!(await this.d.proposals.reject(actor.tenantId, id, actor.userId, this.d.now(), why))) {
       throw new AppError('proposal_not_pending', undefined, { details: { status: rec.status } });
     }
     await this.d.audit.record({
@@ -408,7 +515,7 @@ export class SchedulingService {
       action: 'proposal.rejected',
       targetType: 'meeting_proposal',
       targetId: id,
-      details: { rejectedBy: actor.userId, withdrawn: actor.userId === rec.userId },
+      details: { rejectedBy: actor.userId, withdrawn: actor.userId === rec.userId, withReason: why !== null },
     });
     const rejected = (await this.d.proposals.get(actor.tenantId, id))!;
     await this.d.notices

@@ -20,6 +20,7 @@ import * as m0019 from './0019_audit_keyset.js';
 import * as m0020 from './0020_approval_deliveries.js';
 import * as m0022 from './0022_customer_score_history.js';
 import * as m0021 from './0021_user_preferences.js';
+import * as m0023 from './0023_proposal_decision_reason.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -42,4 +43,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020_approval_deliveries': m0020,
   '0022_customer_score_history': m0022,
   '0021_user_preferences': m0021,
+  '0023_proposal_decision_reason': m0023,
 };
