@@ -786,6 +786,8 @@ export interface Paths {
         message: string;
         timeZone?: string;
         accountId?: string;
+        start?: string;
+        meetingId?: string;
       };
       response: {
         intent: string;
@@ -794,6 +796,7 @@ export interface Paths {
           start: string;
           end: string;
           confidence: number;
+          suggestionReason?: string;
         }>;
         events?: Array<{
           id: string;
@@ -808,11 +811,129 @@ export interface Paths {
           } | null;
         }>;
         proposalId?: string;
+        proposal?: {
+          id: string;
+          status: string;
+          action: 'create' | 'update' | 'delete';
+          subject: string;
+          start: string;
+          end: string;
+          previousStart: string | null;
+          previousEnd: string | null;
+          teams: boolean;
+          attendees: Array<{
+            email: string;
+            name: string | null;
+          }>;
+          expiresAt: string;
+          duplicate: boolean;
+        };
+        meetings?: Array<{
+          id: string;
+          subject: string;
+          start: string;
+          end: string;
+          attendees: Array<{
+            email: string;
+            name: string | null;
+          }>;
+        }>;
+        accountId?: string;
+        meetingId?: string;
+        reason?: string;
         choices?: Array<{
           id: string;
           name: string;
         }>;
         errorCode?: string;
+      };
+    };
+  };
+  '/api/chat/history': {
+    get: {
+      params: never;
+      query: { limit?: number };
+      body: never;
+      response: {
+        items: Array<{
+          id: string;
+          role: 'user' | 'assistant';
+          text: string;
+          answer:
+            | {
+                intent?: string;
+                reply?: string;
+                slots?: Array<{
+                  start: string;
+                  end: string;
+                  confidence: number;
+                  suggestionReason?: string;
+                }>;
+                events?: Array<{
+                  id: string;
+                  subject: string;
+                  start: string;
+                  end: string;
+                  isAllDay: boolean;
+                  isCancelled: boolean;
+                  customerId: string | null;
+                  onlineMeeting: {
+                    joinUrl?: string | null;
+                  } | null;
+                }>;
+                proposalId?: string;
+                proposal?: {
+                  id: string;
+                  status: string;
+                  action: 'create' | 'update' | 'delete';
+                  subject: string;
+                  start: string;
+                  end: string;
+                  previousStart: string | null;
+                  previousEnd: string | null;
+                  teams: boolean;
+                  attendees: Array<{
+                    email: string;
+                    name: string | null;
+                  }>;
+                  expiresAt: string;
+                  duplicate: boolean;
+                };
+                meetings?: Array<{
+                  id: string;
+                  subject: string;
+                  start: string;
+                  end: string;
+                  attendees: Array<{
+                    email: string;
+                    name: string | null;
+                  }>;
+                }>;
+                accountId?: string;
+                meetingId?: string;
+                reason?: string;
+                choices?: Array<{
+                  id: string;
+                  name: string;
+                }>;
+                errorCode?: string;
+              }
+            | {
+                [key: string]: {
+                  [key: string]: unknown;
+                };
+              }
+            | (null | null);
+          createdAt: string;
+        }>;
+      };
+    };
+    delete: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        deleted: number;
       };
     };
   };
@@ -891,7 +1012,7 @@ export interface Paths {
   '/api/customers/{id}/meetings': {
     get: {
       params: { id: string };
-      query: { limit?: number; offset?: number; when?: 'past' | 'upcoming' };
+      query: { limit?: number; offset?: number; when?: 'past' | 'upcoming'; match?: 'customer' | 'candidate' };
       body: never;
       response: {
         items: Array<Schemas['CustomerMeeting']>;
@@ -1073,6 +1194,7 @@ export interface Paths {
         loginHint?: string;
         prompt?: 'select_account' | 'consent';
         allowOtherAccount?: boolean;
+        returnTo?: string;
       };
       response: {
         authorizeUrl: string;
@@ -1181,6 +1303,7 @@ export interface Paths {
         loginHint?: string;
         prompt?: 'select_account' | 'consent' | 'login';
         allowOtherAccount?: boolean;
+        returnTo?: string;
       };
       response: {
         authorizeUrl: string;
