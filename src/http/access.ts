@@ -36,6 +36,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /api/calendars': 'member',
   'PATCH /api/calendars/:calendarId': 'member',
   'POST /api/chat': 'member',
+  'GET /api/chat/history': 'member',
+  'DELETE /api/chat/history': 'member',
   'GET /api/customers': 'member',
   'POST /api/customers': 'member',
   'GET /api/customers/scores': 'member',

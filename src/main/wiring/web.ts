@@ -7,6 +7,7 @@ import { chatRoutes } from '../../http/routes/chat.js';
 import { webRoutes, WEB_PUBLIC_PATHS } from '../../http/routes/web.js';
 import { ChatService, type ChatBackend } from '../../services/chat/chat-service.js';
 import { RuleBasedIntentParser } from '../../services/chat/parser.js';
+import { PgChatHistoryStore } from '../../stores/chat-history-store.js';
 import type { Config } from '../../config/config.js';
 import type { RouteModule } from '../../http/app-deps.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
@@ -70,7 +71,14 @@ export function chatBackend(container: Container, scheduling: SchedulingService)
     findTimes: (actor, r) => scheduling.findMeetingTimes(actor, r),
     scheduleForCustomer: (actor, id, input) => scheduling.scheduleForCustomer(actor, id, input),
     listEvents: async (actor, range) =>
-      (await scheduling.listEvents(actor, { start: range.start, end: range.end, limit: 500, offset: 0 })).items,
+      (await scheduling.listEvents(actor, { start: range.start, end: range.end, limit: 500, offset: 0 })).items.map(
+        (m) => ({ ...m, organizer: m.organizer?.email ?? null }),
+      ),
+    userEmail: async (actor) => (await container.tenants.getUser(actor)).email,
+    pendingProposals: (actor) =>
+      scheduling.listProposals(actor, { status: 'pending', mine: true, limit: 200, offset: 0 }),
+    proposeCancel: (actor, id) => scheduling.proposeChange(actor, id, 'delete'),
+    proposeReschedule: (actor, id, times) => scheduling.proposeChange(actor, id, 'update', times),
   };
 }
 
@@ -92,7 +100,14 @@ export function webModules(o: {
   const { container, config, demo } = o;
   return {
     modules: [
-      chatRoutes(new ChatService(new RuleBasedIntentParser(), chatBackend(container, o.scheduling))),
+      chatRoutes(
+        new ChatService(
+          new RuleBasedIntentParser(),
+          chatBackend(container, o.scheduling),
+          () => new Date(),
+          new PgChatHistoryStore(container.database.db),
+        ),
+      ),
       webRoutes({
         meetingBody: async (tenantId, userId, id) => {
           const row = await container.database.db

@@ -241,3 +241,74 @@ describe('parseCommand: one-word account names that are date words', () => {
     });
   });
 });
+
+describe('parseCommand: cancel and reschedule an existing meeting', () => {
+  it('reads "cancel my meeting with Acme tomorrow" as a cancel of tomorrow’s Acme meeting, never a new one', () => {
+    expect(parseCommand('cancel my meeting with Acme tomorrow', ctx)).toMatchObject({
+      intent: 'cancel_meeting',
+      accountId: 'acme',
+      when: { granularity: 'day', range: { start: '2026-11-23T08:00:00.000Z', end: '2026-11-24T08:00:00.000Z' } },
+    });
+    expect(parseCommand('Cancel my meeting with Acme', ctx)).toMatchObject({
+      intent: 'cancel_meeting',
+      accountId: 'acme',
+    });
+    expect(parseCommand('Please call off the Contoso QBR', ctx)).toMatchObject({
+      intent: 'cancel_meeting',
+      accountId: 'contoso',
+      template: 'QBR',
+    });
+  });
+
+  it('combines a time and a later day: "my 3pm meeting tomorrow"', () => {
+    expect(parseCommand('cancel my 3pm meeting tomorrow', ctx)).toMatchObject({
+      intent: 'cancel_meeting',
+      accountId: null,
+      when: { at: '2026-11-23T23:00:00.000Z', granularity: 'time' },
+    });
+  });
+
+  it('reads the new time after "to" and the current day before it', () => {
+    expect(parseCommand('move my Acme meeting to Thursday 3pm', ctx)).toMatchObject({
+      intent: 'reschedule_meeting',
+      accountId: 'acme',
+      to: { at: '2026-11-26T23:00:00.000Z', granularity: 'time' },
+    });
+    const both = parseCommand('move my meeting with Acme from Tuesday to Thursday 3pm', ctx);
+    expect(both).toMatchObject({
+      intent: 'reschedule_meeting',
+      when: { granularity: 'day', range: { start: '2026-11-24T08:00:00.000Z' } },
+      to: { at: '2026-11-26T23:00:00.000Z' },
+    });
+  });
+
+  it('reads a period as the new time to search in, and a template as the kind of meeting', () => {
+    const cmd = parseCommand('reschedule the QBR with Contoso to next week', ctx);
+    expect(cmd).toMatchObject({
+      intent: 'reschedule_meeting',
+      accountId: 'contoso',
+      template: 'QBR',
+      to: { at: null, granularity: 'week', range: { start: '2026-11-23T08:00:00.000Z' } },
+    });
+    expect(cmd).not.toHaveProperty('when');
+    const bare = parseCommand('postpone my Acme call', ctx);
+    expect(bare).toMatchObject({ intent: 'reschedule_meeting', accountId: 'acme' });
+    expect(bare).not.toHaveProperty('to');
+  });
+
+  it('asks which account when two match, keeping the cancel as the pending command', () => {
+    const cmd = parseCommand('cancel the meeting with Northwind', ctx);
+    expect(cmd.intent).toBe('ambiguous');
+    if (cmd.intent !== 'ambiguous') return;
+    expect(cmd.pending.intent).toBe('cancel_meeting');
+    expect(cmd.choices.map((c) => c.id).sort()).toEqual(['nw-health', 'nw-traders']);
+  });
+
+  it('does not take cancel words for an account, and still schedules when nothing is cancelled', () => {
+    expect(parseCommand('cancel my meeting with Globex', ctx)).toMatchObject({
+      intent: 'unknown',
+      reason: 'account_not_found',
+    });
+    expect(parseCommand('Schedule a meeting with Acme tomorrow at 3pm', ctx).intent).toBe('schedule_meeting');
+  });
+});

@@ -2,7 +2,15 @@
 import { DateTime } from 'luxon';
 import { AppError } from '../../domain/errors.js';
 import { MATCH_THRESHOLD, matchAccounts, nameSimilarity, nameTokens, tokenize, type AccountMatch } from './fuzzy.js';
-import type { IntentParser, ParseContext, ParsedCommand, ScheduleMeetingCommand, FindTimeCommand } from './types.js';
+import type {
+  CancelMeetingCommand,
+  FindTimeCommand,
+  IntentParser,
+  ParseContext,
+  ParsedCommand,
+  RescheduleMeetingCommand,
+  ScheduleMeetingCommand,
+} from './types.js';
 import { extractDuration, extractWhen, type WhenSpec } from './when.js';
 
 export const DEFAULT_TEMPLATES = ['QBR', 'kickoff', 'check-in'];
@@ -12,9 +20,10 @@ export const MAX_COMMAND_LENGTH = 500;
 const TIE = 0.01;
 
 export const HELP =
-  'I can schedule meetings, find times that suit everyone and show your calendar. Try: ' +
+  'I can schedule, move and cancel meetings, find times that suit everyone and show your calendar. Try: ' +
   '"Find time for a meeting with Acme next week", ' +
   '"Schedule a Teams meeting with Contoso tomorrow at 3pm for 30 minutes", ' +
+  '"Move my Acme meeting to Thursday 3pm", "Cancel my meeting with Acme tomorrow", ' +
   '"QBR with Acme in two weeks" or "Show my Outlook calendar for this week".';
 
 /** Words that are part of the command, never of an account name. */
@@ -24,7 +33,9 @@ const COMMAND_WORDS = new Set(
     'a an the with for find time times slot slots show my me our outlook google calendar teams microsoft online ' +
     'video please can could you i we to on at in of and about some new quick lets let s us need want would like ' +
     'sync catch chat session review discuss go over when free available availability suggest look looking search ' +
-    'propose any what is are do have this next week today tomorrow'
+    'propose any what is are do have this next week today tomorrow ' +
+    'cancel cancelled canceled off delete remove drop scrap reschedule move push postpone shift change bring forward ' +
+    'back later earlier from instead by upcoming'
   ).split(' '),
 );
 /** Words that may follow "with" without being an account ("with the team", "with them"). */
@@ -35,6 +46,12 @@ const SHOW =
 const FIND =
   /\b(find|suggest|look(ing)? for|search for|propose)\b.*\b(time|times|slot|slots|availability|opening|window)\b|\bwhen (can|could|are|is)\b|\bfind (a )?time\b/i;
 const SCHEDULE = /\b(schedule|book|set ?up|arrange|organi[sz]e|plan|create|add|put|invite|meet|meeting|call)\b/i;
+/** Calling off an existing meeting. */
+const CANCEL = /\b(cancel|call off|calls? off|delete|remove|scrap|drop)\b/i;
+/** Moving an existing meeting. */
+const RESCHEDULE = /\b(re-?schedule|move|push( back)?|postpone|shift|bring forward|change the time of)\b/i;
+/** The words before the new time of a reschedule: "to Thursday 3pm", "until next week". */
+const TARGET = /\b(?:to|until|till|into|for)\b/gi;
 /** "show me next week": a bare "show" with a date also means the calendar. */
 const SHOW_WHEN = /^(show|display|view)( me)?\b/i;
 /** An online meeting: Teams, Google Meet or just "online"/"video" (the user's provider decides which). */
@@ -147,6 +164,8 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
   let rest = masked.text;
   const duration = extractDuration(rest);
   if (duration) rest = duration.rest;
+  const change = RESCHEDULE.test(input) ? 'reschedule_meeting' : CANCEL.test(input) ? 'cancel_meeting' : null;
+  if (change) return parseChange(change, rest, masked.restore, duration?.value, ctx);
   const found = extractWhen(rest, ctx.now, ctx.timeZone);
   if (found) rest = found.rest;
   rest = masked.restore(rest);
@@ -179,6 +198,79 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
   };
   const command: ScheduleMeetingCommand | FindTimeCommand =
     intent === 'find_time' ? { intent: 'find_time', ...base } : { intent: 'schedule_meeting', ...base };
+  if (account.kind === 'tie') {
+    const names = account.choices.map((c) => `"${c.name}"`).join(' or ');
+    return {
+      intent: 'ambiguous',
+      question: `Which account do you mean: ${names}?`,
+      choices: account.choices,
+      pending: command,
+    };
+  }
+  return command;
+}
+
+/**
+ * A cancel or reschedule of an existing meeting: which one (account, template, the day it is on) and, for a
+ * reschedule, the new time after "to" ("move my Acme meeting from Tuesday to Thursday 3pm").
+ */
+function parseChange(
+  intent: 'cancel_meeting' | 'reschedule_meeting',
+  text: string,
+  restore: (s: string) => string,
+  durationMinutes: number | undefined,
+  ctx: ParseContext,
+): ParsedCommand {
+  let rest = text;
+  let to: WhenSpec | undefined;
+  if (intent === 'reschedule_meeting') {
+    // The last "to …" whose words are a date or time is the new time; what comes before says which meeting.
+    const cuts = [...rest.matchAll(TARGET)].reverse();
+    for (const m of cuts) {
+      const tail = rest.slice(m.index + m[0].length);
+      const target = extractWhen(tail, ctx.now, ctx.timeZone);
+      if (!target) continue;
+      to = target.value;
+      rest = `${rest.slice(0, m.index)} ${target.rest}`;
+      break;
+    }
+  }
+  const found = extractWhen(rest, ctx.now, ctx.timeZone);
+  let when = found?.value;
+  if (found) rest = found.rest;
+  // "my 3pm meeting tomorrow": a time and, further on, the day it is on.
+  const day = when?.granularity === 'time' ? extractWhen(rest, ctx.now, ctx.timeZone) : null;
+  if (when?.at && day && day.value.granularity === 'day') {
+    const t = DateTime.fromISO(when.at, { zone: ctx.timeZone });
+    const d = DateTime.fromISO(day.value.range.start, { zone: ctx.timeZone });
+    const at = d.set({ hour: t.hour, minute: t.minute });
+    when = {
+      text: `${when.text} ${day.value.text}`,
+      at: at.toUTC().toISO()!,
+      range: day.value.range,
+      granularity: 'time',
+    };
+    rest = day.rest;
+  }
+  rest = restore(rest);
+  const template = extractTemplate(rest, ctx.templates ?? DEFAULT_TEMPLATES);
+  if (template) rest = template.rest;
+  const account = resolveAccount(rest, ctx.accounts);
+  if (account.kind === 'missing') {
+    const hint = account.nearest ? ` Did you mean "${account.nearest}"?` : '';
+    return unknown('account_not_found', `I don't know an account called "${account.phrase}".${hint}`);
+  }
+  const base = {
+    accountId: account.kind === 'match' ? account.best.id : null,
+    accountName: account.kind === 'match' ? account.best.name : null,
+    alternatives: account.kind === 'match' ? account.others : [],
+    ...(template ? { template: template.name } : {}),
+    ...(when ? { when } : {}),
+  };
+  const command: CancelMeetingCommand | RescheduleMeetingCommand =
+    intent === 'cancel_meeting'
+      ? { intent, ...base }
+      : { intent, ...base, ...(to ? { to } : {}), ...(durationMinutes ? { durationMinutes } : {}) };
   if (account.kind === 'tie') {
     const names = account.choices.map((c) => `"${c.name}"`).join(' or ');
     return {

@@ -58,6 +58,35 @@ export interface ShowCalendarCommand {
   provider: 'outlook' | 'google' | null;
 }
 
+/** Which existing meeting the user means: the account, template and day they named ("my Acme QBR tomorrow"). */
+interface MeetingTarget {
+  /** The matched account's id; null when the command names no account. */
+  accountId: string | null;
+  accountName: string | null;
+  alternatives: AccountMatch[];
+  /** A template named as a kind of meeting ("the QBR"): the meeting's subject carries it. */
+  template?: string;
+  /** When the meeting is now ("tomorrow", "on Tuesday at 3pm"), when the user said. */
+  when?: WhenSpec;
+}
+
+/** "Cancel my meeting with Acme tomorrow": a cancel proposal for that meeting, performed on approval. */
+export interface CancelMeetingCommand extends MeetingTarget {
+  intent: 'cancel_meeting';
+}
+
+/**
+ * "Move my Acme meeting to Thursday 3pm", "reschedule the QBR with Contoso to next week": a reschedule proposal
+ * (an exact new time) or times to choose from (a period, or none given).
+ */
+export interface RescheduleMeetingCommand extends MeetingTarget {
+  intent: 'reschedule_meeting';
+  /** The new time or period the user named ("to Thursday 3pm", "to next week"). */
+  to?: WhenSpec;
+  /** A new length, when the user gave one. */
+  durationMinutes?: number;
+}
+
 /** Two or more accounts match the user's words equally well; ask which one. */
 export interface AmbiguousCommand {
   intent: 'ambiguous';
@@ -66,7 +95,7 @@ export interface AmbiguousCommand {
   /** The equally good matches, best first. */
   choices: AccountMatch[];
   /** The command as understood, with `accountId` null; fill in the chosen account to continue. */
-  pending: ScheduleMeetingCommand | FindTimeCommand;
+  pending: ScheduleMeetingCommand | FindTimeCommand | CancelMeetingCommand | RescheduleMeetingCommand;
 }
 
 /** The parser did not understand the command (or it named an account that does not exist). */
@@ -80,7 +109,13 @@ export interface UnknownCommand {
 
 /** Every result of parsing a chat command; switch on `intent`. */
 export type ParsedCommand =
-  ScheduleMeetingCommand | FindTimeCommand | ShowCalendarCommand | AmbiguousCommand | UnknownCommand;
+  | ScheduleMeetingCommand
+  | FindTimeCommand
+  | CancelMeetingCommand
+  | RescheduleMeetingCommand
+  | ShowCalendarCommand
+  | AmbiguousCommand
+  | UnknownCommand;
 
 /** Turns a chat message into a command. The rule-based parser implements it; a language model can too. */
 export interface IntentParser {

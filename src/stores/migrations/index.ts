@@ -18,9 +18,10 @@ import * as m0017 from './0017_people.js';
 import * as m0018 from './0018_signin.js';
 import * as m0019 from './0019_audit_keyset.js';
 import * as m0020 from './0020_approval_deliveries.js';
-import * as m0022 from './0022_customer_score_history.js';
 import * as m0021 from './0021_user_preferences.js';
+import * as m0022 from './0022_customer_score_history.js';
 import * as m0023 from './0023_proposal_decision_reason.js';
+import * as m0024 from './0024_chat_history.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -41,7 +42,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018_signin': m0018,
   '0019_audit_keyset': m0019,
   '0020_approval_deliveries': m0020,
-  '0022_customer_score_history': m0022,
   '0021_user_preferences': m0021,
+  '0022_customer_score_history': m0022,
   '0023_proposal_decision_reason': m0023,
+  '0024_chat_history': m0024,
 };
