@@ -5,6 +5,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { ResponseOf } from '../api/client';
 import { ErrorBox } from '../components/async';
+import { ErrorDetails } from '../components/error-box';
+import { describeProblemText } from '../errors';
 import { dateTime } from '../format';
 
 export type SyncRow = ResponseOf<'/api/calendar/sync-status', 'get'>['calendars'][number];
@@ -160,6 +162,8 @@ export function ConnectionFacts({
   neutral: boolean;
   children?: ReactNode;
 }) {
+  // stored problems are codes or "code: text": said in plain words, the stored text behind Details
+  const problem = describeProblemText(s.lastError ?? s.statusReason);
   return (
     <dl className="facts">
       <dt>Status</dt>
@@ -184,10 +188,13 @@ export function ConnectionFacts({
           <dd>{dateTime(s.connectedAt)}</dd>
         </>
       )}
-      {(s.lastError || s.statusReason) && (
+      {problem && (
         <>
           <dt>Problem</dt>
-          <dd className="bad">⚠ {s.lastError ?? s.statusReason}</dd>
+          <dd className="bad">
+            ⚠ {problem.sentence} {problem.next}
+            <ErrorDetails code={null} requestId={null} detail={s.lastError ?? s.statusReason ?? null} />
+          </dd>
         </>
       )}
     </dl>

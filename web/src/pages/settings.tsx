@@ -1,54 +1,28 @@
-// Calendar integration settings: connection health per mailbox, one-click fixes, connect/disconnect, which calendars
-// sync and which is the default, the user's sync preferences, Teams default (admins), where you are signed in.
+// Calendar integration settings: one card per provider (settings-provider.tsx: connection health, one-click fixes,
+// connect/disconnect, which calendars sync and which is the default), Outlook's IT approval, the user's sync
+// preferences, Teams default (admins), where you are signed in.
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ResponseOf } from '../api/client';
 import { Async, ErrorBox, useApi } from '../components/async';
-import { dateTime, duration, relative } from '../format';
+import { dateTime, relative } from '../format';
 import { navigate, useLocation } from '../router';
 import { hasRole, useSession } from '../session';
-import { GoogleSettings } from './settings-google';
-import {
-  ActionOutcome,
-  ConnectionFacts,
-  STATUS_TEXT,
-  defaultBlocker,
-  useAction,
-  useCalendarChoices,
-  type SyncRow,
-} from './settings-common';
+import { ActionOutcome, useAction } from './settings-common';
+import { GOOGLE, OUTLOOK, ProviderSettings } from './settings-provider';
 
-type Status = ResponseOf<'/api/integrations/outlook/status', 'get'>;
-type SyncStatus = ResponseOf<'/api/calendar/sync-status', 'get'>;
-
-const OUTLOOK_STATUS_TEXT: Record<string, string> = {
-  ...STATUS_TEXT,
-  unsupported_mailbox: 'Mailbox not supported (on-premises Exchange)',
-  consent_required: 'Your IT administrator must approve calbridge',
-};
-
-function CallbackBanner() {
+/** The answer of Microsoft's admin-consent page (`?admin_consent=granted|failed`). */
+function AdminConsentBanner() {
   const { query } = useLocation();
-  const connected = query.get('connected') === 'google' ? null : query.get('connected'); // Google: settings-google
-  const err = query.get('error');
   const admin = query.get('admin_consent');
-  if (!connected && !admin) return null;
-  const dismiss = () => navigate('/settings', { replace: true });
-  const ok = (connected && !err) || admin === 'granted';
+  if (!admin) return null;
+  const ok = admin === 'granted';
   return (
     <div className={ok ? 'success' : 'error'} role={ok ? 'status' : 'alert'}>
-      {admin === 'granted' && 'Your administrator approved calbridge for the organisation. Connect again to finish.'}
-      {admin === 'failed' && 'The administrator consent did not complete.'}
-      {connected &&
-        !err &&
-        (query.get('status') === 'unsupported_mailbox'
-          ? 'Signed in, but this mailbox is not in Exchange Online: calendar sync is not possible.'
-          : 'Outlook connected. Your calendar is syncing now.')}
-      {connected &&
-        err === 'admin_consent_required' &&
-        'Your organisation requires an administrator to approve calbridge. Send them the admin-consent link below.'}
-      {connected && err && err !== 'admin_consent_required' && `Connecting Outlook failed (${err}).`}
-      <button type="button" className="link" onClick={dismiss}>
+      {ok
+        ? 'Your administrator approved calbridge for the organisation. Connect again to finish.'
+        : 'The administrator consent did not complete.'}{' '}
+      <button type="button" className="link" onClick={() => navigate('/settings', { replace: true })}>
         Dismiss
       </button>
     </div>
@@ -111,259 +85,6 @@ function AdminConsent({ rooms = false }: { rooms?: boolean }) {
         </>
       )}
     </div>
-  );
-}
-
-/** A calendar's name as the user tells them apart: shared calendars (often also called "Calendar") name their owner. */
-const calendarLabel = (c: SyncRow) => (c.isShared ? `${c.name} (shared by ${c.ownerEmail ?? 'someone else'})` : c.name);
-
-/** Sync selection and default calendar per calendar (PATCH /api/calendars/:id), with each calendar's sync health. */
-function SyncTable({
-  sync,
-  onResync,
-  onChanged,
-  busy,
-}: {
-  sync: SyncStatus;
-  onResync: (id: string) => void;
-  onChanged: () => void;
-  busy: boolean;
-}) {
-  const { a, shown, toggle, makeDefault } = useCalendarChoices(sync.calendars, calendarLabel, onChanged);
-  if (sync.calendars.length === 0) return <p>No calendars are synced yet.</p>;
-  const disabled = busy || a.busy !== null;
-  return (
-    <div className="table-wrap">
-      <table>
-        <caption>Calendars and their sync health</caption>
-        <thead>
-          <tr>
-            <th scope="col">Calendar</th>
-            <th scope="col">Synced</th>
-            <th scope="col">Default</th>
-            <th scope="col">Last sync (lag)</th>
-            <th scope="col">Subscription expires</th>
-            <th scope="col">Last notification</th>
-            <th scope="col">Problems</th>
-            <th scope="col">Fix</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sync.calendars.map((row) => {
-            const c = shown(row);
-            const blocker = defaultBlocker(c);
-            return (
-              <tr key={c.calendarId} data-calendar-id={c.calendarId}>
-                <th scope="row">
-                  {c.name}
-                  {c.isShared && <span className="tag">shared</span>}
-                  {c.isDefault && <span className="tag">default</span>}
-                </th>
-                <td>
-                  <label className="switch">
-                    <input
-                      type="checkbox"
-                      checked={c.selected}
-                      disabled={disabled || (c.isDefault && c.selected)}
-                      aria-describedby={c.isDefault ? `default-note-${c.calendarId}` : undefined}
-                      onChange={(e) => toggle(c, e.target.checked)}
-                    />
-                    Sync {calendarLabel(c)}
-                  </label>
-                  {c.isDefault && (
-                    <span className="hint" id={`default-note-${c.calendarId}`}>
-                      The default calendar is always synced.
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <label className="switch">
-                    <input
-                      type="radio"
-                      name={`default-${c.connectionId}`}
-                      checked={c.isDefault}
-                      disabled={disabled || (blocker !== null && !c.isDefault)}
-                      aria-describedby={blocker && !c.isDefault ? `default-why-${c.calendarId}` : undefined}
-                      onChange={() => makeDefault(c)}
-                    />
-                    Default for new meetings: {calendarLabel(c)}
-                  </label>
-                  {blocker && !c.isDefault && (
-                    <span className="hint" id={`default-why-${c.calendarId}`}>
-                      ({blocker})
-                    </span>
-                  )}
-                </td>
-                <td>
-                  {!c.selected ? (
-                    'not synced'
-                  ) : c.fullSyncInProgress ? (
-                    <span className="progress" role="status">
-                      First sync in progress: {c.pagesSynced} pages, {c.eventsSynced} events
-                    </span>
-                  ) : (
-                    <>
-                      {dateTime(c.lastSuccessAt)} ({duration(c.lagSeconds)})
-                    </>
-                  )}
-                </td>
-                <td>{c.subscriptionExpiresAt ? relative(c.subscriptionExpiresAt) : c.selected ? 'polling' : '—'}</td>
-                <td>{c.lastNotificationAt ? relative(c.lastNotificationAt) : '—'}</td>
-                <td>
-                  {c.throttled ? (
-                    <span className="bad">⚠ Throttled by the provider — calbridge retries automatically</span>
-                  ) : c.lastError ? (
-                    <span className="bad">⚠ {c.lastError}</span>
-                  ) : (
-                    <span className="good">✓ none</span>
-                  )}
-                </td>
-                <td>
-                  {sync.notifications &&
-                    c.selected &&
-                    !c.isShared &&
-                    (!c.subscriptionExpiresAt || Date.parse(c.subscriptionExpiresAt) <= Date.now()) && (
-                      <button
-                        type="button"
-                        disabled={disabled}
-                        aria-label={`Resubscribe ${calendarLabel(c)}`}
-                        onClick={() =>
-                          void a.run(
-                            'resubscribe',
-                            async () => {
-                              // A sync job renews or recreates the calendar's change subscription after syncing.
-                              await api.post('/api/calendar/sync', { body: { calendarId: c.calendarId } });
-                              onChanged();
-                            },
-                            `Renewing the change notifications of “${c.name}”.`,
-                          )
-                        }
-                      >
-                        Resubscribe
-                      </button>
-                    )}{' '}
-                  <button
-                    type="button"
-                    disabled={disabled || !c.selected}
-                    aria-label={`Resync ${calendarLabel(c)}`}
-                    onClick={() => onResync(c.calendarId)}
-                  >
-                    Resync
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <ActionOutcome a={a} busyText="Saving…" />
-      <p className="hint">
-        Queue: {sync.queue.queued} waiting, {sync.queue.active} running. Untick a calendar to stop syncing it; the
-        default calendar is where calbridge creates new meetings.
-      </p>
-    </div>
-  );
-}
-
-function Connection({ s, reload }: { s: Status; reload: () => void }) {
-  const a = useAction();
-  const [pollTick, setPollTick] = useState(0);
-  const sync = useApi((signal) => api.get('/api/calendar/sync-status', { signal }), [s.status, pollTick]);
-  const syncing = sync.data?.calendars.some((c) => c.selected && (c.fullSyncInProgress || !c.lastSuccessAt)) ?? false;
-  useEffect(() => {
-    if (!s.connected || !syncing) return;
-    const t = setTimeout(() => setPollTick((n) => n + 1), 2000);
-    return () => clearTimeout(t);
-  }, [s.connected, syncing, sync.data]);
-  const resync = (calendarId?: string) =>
-    a.run(
-      'resync',
-      async () =>
-        api
-          .post('/api/calendar/sync', { body: { full: true, ...(calendarId ? { calendarId } : {}) } })
-          .then(() => setPollTick((n) => n + 1)),
-      'Full resync queued.',
-    );
-  const broken = ['needs_reauth', 'revoked', 'consent_required'].includes(s.status);
-  return (
-    <section className="card" aria-labelledby="outlook-h">
-      <h2 id="outlook-h">Outlook / Microsoft 365</h2>
-      <ConnectionFacts s={s} statusText={OUTLOOK_STATUS_TEXT} neutral={s.connected}>
-        {s.scopes.length > 0 && (
-          <>
-            <dt>Permissions</dt>
-            <dd>{s.scopes.join(', ')}</dd>
-          </>
-        )}
-      </ConnectionFacts>
-      <div className="actions">
-        {!s.connected && (
-          <button
-            type="button"
-            className="primary"
-            disabled={a.busy !== null}
-            onClick={() => void a.run('connect', () => connect())}
-          >
-            Connect Outlook
-          </button>
-        )}
-        {broken && (
-          <button
-            type="button"
-            className="primary"
-            disabled={a.busy !== null}
-            onClick={() =>
-              s.reconnectUrl ? window.location.assign(s.reconnectUrl) : void a.run('connect', () => connect('consent'))
-            }
-          >
-            Reconnect
-          </button>
-        )}
-        {s.connected && (
-          <>
-            <button type="button" disabled={a.busy !== null} onClick={() => resync()}>
-              Resync everything
-            </button>
-            <button
-              type="button"
-              className="danger"
-              disabled={a.busy !== null}
-              onClick={() =>
-                window.confirm('Disconnect Outlook? Synced meetings stay; sync stops.') &&
-                void a.run(
-                  'disconnect',
-                  async () => {
-                    await api.post('/api/integrations/outlook/disconnect');
-                    reload();
-                  },
-                  'Disconnected.',
-                )
-              }
-            >
-              Disconnect
-            </button>
-          </>
-        )}
-      </div>
-      <ActionOutcome a={a} busyText="Working…" />
-      {s.connected && (
-        <>
-          <h3>Calendars</h3>
-          <Async state={sync} label="Loading sync status…">
-            {(d) => (
-              <SyncTable
-                sync={{ ...d, calendars: d.calendars.filter((c) => c.provider === 'MICROSOFT') }}
-                busy={a.busy !== null}
-                onResync={(id) => resync(id)}
-                onChanged={() => setPollTick((n) => n + 1)}
-              />
-            )}
-          </Async>
-        </>
-      )}
-      {(s.status === 'consent_required' || !s.connected) && <AdminConsent />}
-      {s.status === 'active' && !s.scopes.some((x) => x.endsWith('Place.Read.All')) && <AdminConsent rooms />}
-    </section>
   );
 }
 
@@ -621,15 +342,25 @@ function Sessions() {
 }
 
 export function SettingsPage() {
-  const status = useApi((signal) => api.get('/api/integrations/outlook/status', { signal }), []);
   return (
     <>
       <h1>Calendar integration</h1>
-      <CallbackBanner />
-      <Async state={status} label="Checking your Outlook connection…">
-        {(s) => <Connection s={s} reload={status.reload} />}
-      </Async>
-      <GoogleSettings />
+      <AdminConsentBanner />
+      <ProviderSettings
+        spec={OUTLOOK}
+        bannerError={(err) =>
+          err === 'admin_consent_required'
+            ? 'Your organisation requires an administrator to approve calbridge. Send them the admin-consent link below.'
+            : null
+        }
+        extra={(s) => (
+          <>
+            {(s.status === 'consent_required' || !s.connected) && <AdminConsent />}
+            {s.status === 'active' && !s.scopes.some((x) => x.endsWith('Place.Read.All')) && <AdminConsent rooms />}
+          </>
+        )}
+      />
+      <ProviderSettings spec={GOOGLE} />
       <SyncPreferences />
       <TeamsDefault />
       <Sessions />
