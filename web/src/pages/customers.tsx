@@ -1,14 +1,23 @@
-// Customers: list with engagement score and trend; a customer's metrics, stakeholders, meetings and "Schedule meeting".
+// Customers: a sortable list with health band, trend and last contact; a customer's engagement (factor bars, score
+// over time), stakeholders (add one from any meeting attendee), meetings with why each counts and a one-click
+// correction that sticks through later syncs; create and edit with a live preview (customer-form.tsx).
 import { useState } from 'react';
 import { api, type ResponseOf } from '../api/client';
-import { Async, useApi } from '../components/async';
+import { ErrorBox, Loading } from '../components/async';
 import { WeeklyChart } from '../components/chart';
-import { dateTime } from '../format';
-import { Link } from '../router';
+import { dateTime, relative } from '../format';
+import { invalidateApi, useApiQuery } from '../query';
+import { Link, navigate, useLocation } from '../router';
+import { announce } from '../shell/announce';
+import { usePageTitle } from '../shell/page';
+import { BandBadge, FactorBars, ScoreHistoryChart, type Band } from './customer-charts';
+import { CustomerForm } from './customer-form';
+import './customers.css';
 
 type Customer = ResponseOf<'/api/customers/{id}', 'get'>;
 type Health = ResponseOf<'/api/customers/{id}/health-signals', 'get'>;
 type CustomerMeeting = ResponseOf<'/api/customers/{id}/meetings', 'get'>['items'][number];
+type Score = ResponseOf<'/api/customers/scores', 'get'>['items'][number];
 type TrendValue = 'up' | 'down' | 'flat';
 
 /** The trend in words and a shape, so it reads without colour. */
@@ -19,70 +28,184 @@ function Trend({ value }: { value: TrendValue | null | undefined }) {
   return <span>▬ flat</span>;
 }
 
+type SortKey = 'name' | 'health' | 'trend' | 'last';
+const SORTS: Array<{ key: SortKey; label: string }> = [
+  { key: 'name', label: 'Customer' },
+  { key: 'health', label: 'Health' },
+  { key: 'trend', label: 'Trend' },
+  { key: 'last', label: 'Last contact' },
+];
+const TREND_ORDER: Record<TrendValue, number> = { down: 0, flat: 1, up: 2 };
+
+interface Row {
+  c: Customer;
+  s: Score | undefined;
+}
+
+function compare(key: SortKey, a: Row, b: Row): number {
+  const byName = a.c.name.localeCompare(b.c.name);
+  if (key === 'name') return byName;
+  if (key === 'health') return (a.s?.score ?? -1) - (b.s?.score ?? -1) || byName;
+  if (key === 'trend')
+    return (TREND_ORDER[a.s?.trend ?? 'flat'] ?? 1) - (TREND_ORDER[b.s?.trend ?? 'flat'] ?? 1) || byName;
+  const la = a.s?.lastContact ? Date.parse(a.s.lastContact) : 0;
+  const lb = b.s?.lastContact ? Date.parse(b.s.lastContact) : 0;
+  return la - lb || byName;
+}
+
+/** The list: search and sort live in the URL (?q=…&sort=health&dir=asc), so a reload or a shared link keeps them. */
 export function CustomersPage() {
-  const [search, setSearch] = useState('');
-  const scores = useApi((signal) => api.get('/api/customers/scores', { signal }), []);
-  const byId = new Map((scores.data?.items ?? []).map((x) => [x.customerId, x]));
-  const customers = useApi(
-    (signal) => api.get('/api/customers', { query: { limit: 200, ...(search ? { search } : {}) }, signal }),
-    [search],
+  const { query } = useLocation();
+  const search = query.get('q') ?? '';
+  const sort = (SORTS.find((s) => s.key === query.get('sort'))?.key ?? 'health') as SortKey;
+  const dir = query.get('dir') === 'desc' ? 'desc' : 'asc';
+  const [draft, setDraft] = useState(search);
+  const scores = useApiQuery('/api/customers/scores', {});
+  const customers = useApiQuery(
+    '/api/customers',
+    { query: { limit: 200, ...(search ? { search } : {}) } },
+    { placeholderData: (previous) => previous },
   );
+  const setQuery = (next: Record<string, string>) => {
+    const q = new URLSearchParams(query);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) q.set(k, v);
+      else q.delete(k);
+    }
+    const s = q.toString();
+    navigate(`/customers${s ? `?${s}` : ''}`, { replace: true });
+  };
+  const byId = new Map((scores.data?.items ?? []).map((x) => [x.customerId, x]));
+  const rows: Row[] = (customers.data?.items ?? []).map((c) => ({ c, s: byId.get(c.id) }));
+  rows.sort((a, b) => (dir === 'asc' ? 1 : -1) * compare(sort, a, b));
+  const scoreCell = (s: Score | undefined) =>
+    s ? (
+      <>
+        <BandBadge band={s.band as Band} /> <span className="score-num">{s.score}</span>
+      </>
+    ) : scores.error ? (
+      <span className="muted">not available</span>
+    ) : (
+      <span className="muted">…</span>
+    );
   return (
     <>
-      <h1>Customers</h1>
-      <label className="field">
-        Search customers
-        <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name…" />
-      </label>
-      <Async state={customers} label="Loading customers…">
-        {({ items }) =>
-          items.length === 0 ? (
-            <p>No customers yet.</p>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <caption>Customers with engagement score (0–100) and 30-day trend</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Domains</th>
-                    <th scope="col">Stakeholders</th>
-                    <th scope="col">Engagement</th>
-                    <th scope="col">Trend</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((c) => (
-                    <tr key={c.id}>
-                      <th scope="row">
-                        <Link to={`/customers/${c.id}`}>{c.name}</Link>
-                      </th>
-                      <td>{c.domains.join(', ') || '—'}</td>
-                      <td>{c.stakeholders.length}</td>
-                      <td>{byId.get(c.id)?.score ?? (scores.error !== undefined ? 'n/a' : '…')}</td>
-                      <td>
-                        <Trend value={byId.get(c.id)?.trend} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
-      </Async>
+      <div className="page-head">
+        <h1>Customers</h1>
+        <Link className="button primary" to="/customers/new">
+          New customer
+        </Link>
+      </div>
+      <form
+        role="search"
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery({ q: draft.trim() });
+        }}
+      >
+        <label className="field">
+          Search customers
+          <input
+            type="search"
+            value={draft}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setQuery({ q: e.target.value.trim() });
+            }}
+            placeholder="Name…"
+          />
+        </label>
+      </form>
+      {customers.error !== null && customers.data === undefined ? (
+        <ErrorBox error={customers.error} retry={() => void customers.refetch()} />
+      ) : customers.data === undefined ? (
+        <Loading label="Loading customers…" />
+      ) : rows.length === 0 ? (
+        search ? (
+          <p role="status">No customer matches “{search}”.</p>
+        ) : (
+          <div className="card">
+            <p>
+              No customers yet. A customer groups the meetings with one company: by its e-mail domains, its people and
+              subject keywords.
+            </p>
+            <Link className="button primary" to="/customers/new">
+              Create your first customer
+            </Link>
+          </div>
+        )
+      ) : (
+        <div className="table-wrap">
+          <table className="customer-list">
+            <caption>
+              Customers with health (engagement score 0–100), 30-day trend and last contact. Sorted by{' '}
+              {SORTS.find((s) => s.key === sort)!.label.toLowerCase()}, {dir === 'asc' ? 'ascending' : 'descending'}.
+            </caption>
+            <thead>
+              <tr>
+                {SORTS.map((s) => (
+                  <th
+                    key={s.key}
+                    scope="col"
+                    aria-sort={sort === s.key ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                  >
+                    <button
+                      type="button"
+                      className="sort-button"
+                      onClick={() => setQuery({ sort: s.key, dir: sort === s.key && dir === 'asc' ? 'desc' : 'asc' })}
+                    >
+                      {s.label}
+                      <span aria-hidden="true">{sort === s.key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                    </button>
+                  </th>
+                ))}
+                <th scope="col">Domains</th>
+                <th scope="col">Stakeholders</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ c, s }) => (
+                <tr key={c.id}>
+                  <th scope="row">
+                    <Link to={`/customers/${c.id}`}>{c.name}</Link>
+                  </th>
+                  <td>{scoreCell(s)}</td>
+                  <td>
+                    <Trend value={s?.trend} />
+                  </td>
+                  <td>
+                    {s?.lastContact ? (
+                      <time dateTime={s.lastContact} title={dateTime(s.lastContact)}>
+                        {relative(s.lastContact)}
+                      </time>
+                    ) : (
+                      <span className="muted">never</span>
+                    )}
+                  </td>
+                  <td>{c.domains.join(', ') || '—'}</td>
+                  <td>{c.stakeholders.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }
 
-function MetricsPanel({ h }: { h: Health }) {
+function MetricsPanel({ h, id }: { h: Health; id: string }) {
   const m = h.metrics;
+  const days = 90;
+  const history = useApiQuery('/api/customers/{id}/score-history', { params: { id }, query: { days } });
   return (
     <>
       <dl className="facts">
         <dt>Engagement score</dt>
         <dd>
-          <strong className="score">{h.score}</strong> / 100 · <Trend value={h.trend} />
+          <strong className="score">{h.score}</strong> / 100 · <BandBadge band={h.band as Band} /> ·{' '}
+          <Trend value={h.trend} />
         </dd>
         <dt>Last meeting</dt>
         <dd>{dateTime(m.lastMeeting?.start)}</dd>
@@ -98,129 +221,417 @@ function MetricsPanel({ h }: { h: Health }) {
           </div>
         ))}
       </dl>
+      <FactorBars factors={h.factors} />
+      {history.data ? (
+        <ScoreHistoryChart items={history.data.items} days={days} />
+      ) : history.error ? (
+        <ErrorBox error={history.error} retry={() => void history.refetch()} />
+      ) : (
+        <Loading label="Loading the score history…" />
+      )}
       <WeeklyChart points={m.weekly} />
-      <details>
-        <summary>How the score is made</summary>
-        <table>
-          <caption>Score factors</caption>
-          <thead>
-            <tr>
-              <th scope="col">Factor</th>
-              <th scope="col">Points</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {h.factors.map((f) => (
-              <tr key={f.name}>
-                <th scope="row">{f.name}</th>
-                <td>{f.value === null ? 'n/a' : f.contribution.toFixed(1)}</td>
-                <td>{f.explanation}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
     </>
   );
 }
 
-function MeetingList({ items, empty }: { items: CustomerMeeting[]; empty: string }) {
-  if (items.length === 0) return <p>{empty}</p>;
-  return (
-    <ul className="meetings">
-      {items.map((m) => (
-        <li key={m.id}>
-          <span className="when">{dateTime(m.start)}</span> <span>{m.subject || '(no subject)'}</span>
-          {m.isCancelled && <span className="tag">cancelled</span>}
-          {m.customer.manual && <span className="tag">set by hand</span>}
-        </li>
-      ))}
-    </ul>
-  );
-}
+const REASONS: Record<string, string> = {
+  domain: 'Domain match',
+  stakeholder: 'Known stakeholder',
+  subject: 'Subject keyword',
+  manual: 'Set by hand',
+  manual_none: 'Marked not a customer meeting',
+  none: 'No match',
+};
 
-function Meetings({ id }: { id: string }) {
-  const upcoming = useApi(
-    (signal) =>
-      api.get('/api/customers/{id}/meetings', { params: { id }, query: { when: 'upcoming', limit: 20 }, signal }),
-    [id],
-  );
-  const past = useApi(
-    (signal) => api.get('/api/customers/{id}/meetings', { params: { id }, query: { when: 'past', limit: 20 }, signal }),
-    [id],
-  );
+/** Why the meeting counts for this customer: the reason, the confidence and the evidence. */
+function Why({ m, customerId }: { m: CustomerMeeting; customerId: string }) {
+  const mine = m.customer.candidates.find((c) => c.customerId === customerId);
+  const evidence = (mine?.evidence ?? []).filter((e) => e !== 'associated manually');
+  const reason = m.customer.customerId === customerId ? m.customer.reason : (mine?.reason ?? null);
+  const confidence = m.customer.customerId === customerId ? m.customer.confidence : (mine?.confidence ?? null);
   return (
-    <div className="two-col">
-      <section aria-labelledby="up-h">
-        <h3 id="up-h">Upcoming meetings</h3>
-        <Async state={upcoming} label="Loading meetings…">
-          {(d) => <MeetingList items={d.items} empty="Nothing scheduled." />}
-        </Async>
-      </section>
-      <section aria-labelledby="past-h">
-        <h3 id="past-h">Past meetings</h3>
-        <Async state={past} label="Loading meetings…">
-          {(d) => <MeetingList items={d.items} empty="No past meetings found." />}
-        </Async>
-      </section>
+    <div className="why">
+      <span className={`reason reason-${reason ?? 'none'}`}>{REASONS[reason ?? 'none'] ?? reason}</span>
+      {confidence !== null && <span>{Math.round(confidence * 100)}% confidence</span>}
+      {evidence.length > 0 && <span className="muted">{evidence.join('; ')}</span>}
     </div>
   );
 }
 
-function CustomerView({ c }: { c: Customer }) {
-  const metrics = useApi(
-    (signal) => api.get('/api/customers/{id}/health-signals', { params: { id: c.id }, signal }),
-    [c.id],
+/** A meeting's attendees, each a one-click stakeholder unless they are one already. */
+function Attendees({ m, customer }: { m: CustomerMeeting; customer: Customer }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const known = new Set(customer.stakeholders.map((s) => s.email.toLowerCase()));
+  const people = m.attendees.filter((a) => a.type !== 'resource');
+  if (people.length === 0) return null;
+  const add = async (email: string, name: string | null) => {
+    setBusy(email);
+    setFailure(null);
+    try {
+      await api.post('/api/customers/{id}/stakeholders', { params: { id: customer.id }, body: { email, name } });
+      await invalidateApi('/api/customers', '/api/meetings');
+      announce(`${name ?? email} is now a stakeholder of ${customer.name}.`);
+    } catch (e) {
+      setFailure(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <details>
+      <summary>Attendees ({people.length})</summary>
+      <ul>
+        {people.map((a) => (
+          <li key={a.email}>
+            <span>{a.name ? `${a.name} <${a.email}>` : a.email}</span>
+            {known.has(a.email.toLowerCase()) ? (
+              <span className="tag">stakeholder</span>
+            ) : (
+              <button
+                type="button"
+                disabled={busy !== null}
+                aria-label={`Add ${a.name ?? a.email} as a stakeholder`}
+                onClick={() => void add(a.email, a.name)}
+              >
+                Add as stakeholder
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {failure !== null && <ErrorBox error={failure} />}
+    </details>
   );
+}
+
+interface Undo {
+  meetingId: string;
+  text: string;
+}
+
+/** A list of meetings with why each counts and the correction buttons. `candidates`: meetings that might be it. */
+function MeetingRows({
+  items,
+  customer,
+  candidates,
+  onUndoable,
+}: {
+  items: CustomerMeeting[];
+  customer: Customer;
+  candidates?: boolean;
+  onUndoable: (u: Undo) => void;
+}) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const correct = async (m: CustomerMeeting, to: string | null | 'auto') => {
+    setBusy(m.id);
+    setFailure(null);
+    try {
+      if (to === 'auto') await api.delete('/api/meetings/{id}/customer', { params: { id: m.id } });
+      else await api.post('/api/meetings/{id}/customer', { params: { id: m.id }, body: { customerId: to } });
+      await invalidateApi('/api/customers', '/api/meetings');
+      const subject = m.subject || '(no subject)';
+      const text =
+        to === null
+          ? `“${subject}” no longer counts for ${customer.name}.`
+          : to === 'auto'
+            ? `“${subject}” is detected automatically again.`
+            : `“${subject}” now counts for ${customer.name}.`;
+      announce(text);
+      if (to === null) onUndoable({ meetingId: m.id, text });
+    } catch (e) {
+      setFailure(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <>
+      {failure !== null && <ErrorBox error={failure} />}
+      <ul className="cmeetings">
+        {items.map((m) => {
+          const subject = m.subject || '(no subject)';
+          return (
+            <li key={m.id} data-meeting={m.id}>
+              <div>
+                <span className="when">{dateTime(m.start)}</span> <strong>{subject}</strong>
+                {m.isCancelled && <span className="tag">cancelled</span>}
+                {m.onSharedCalendar && <span className="tag">shared calendar</span>}
+              </div>
+              <Why m={m} customerId={customer.id} />
+              {candidates && (
+                <p className="muted">
+                  {m.customer.reason === 'manual_none'
+                    ? 'Marked by hand as not a customer meeting.'
+                    : m.customer.customerId
+                      ? 'Counts for another customer.'
+                      : 'Not counted for any customer.'}
+                </p>
+              )}
+              <div className="row-actions">
+                {candidates ? (
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    aria-label={`This is ${customer.name}: ${subject}`}
+                    onClick={() => void correct(m, customer.id)}
+                  >
+                    This is {customer.name}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    aria-label={`Not ${customer.name}: ${subject}`}
+                    onClick={() => void correct(m, null)}
+                  >
+                    Not {customer.name}
+                  </button>
+                )}
+                {m.customer.manual && (
+                  <button
+                    type="button"
+                    disabled={busy !== null}
+                    aria-label={`Detect automatically: ${subject}`}
+                    onClick={() => void correct(m, 'auto')}
+                  >
+                    Detect automatically
+                  </button>
+                )}
+                <Attendees m={m} customer={customer} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+function MeetingSection({
+  customer,
+  when,
+  match,
+  title,
+  empty,
+  onUndoable,
+}: {
+  customer: Customer;
+  when: 'past' | 'upcoming';
+  match: 'customer' | 'candidate';
+  title: string;
+  empty: string;
+  onUndoable: (u: Undo) => void;
+}) {
+  const q = useApiQuery('/api/customers/{id}/meetings', {
+    params: { id: customer.id },
+    query: { when, match, limit: 20 },
+  });
+  const hid = `${when}-${match}-h`;
+  if (match === 'candidate' && q.data?.items.length === 0) return null;
+  return (
+    <section aria-labelledby={hid}>
+      <h3 id={hid}>
+        {title}
+        {q.data && q.data.total > q.data.items.length ? ` (${q.data.items.length} of ${q.data.total})` : ''}
+      </h3>
+      {q.data ? (
+        q.data.items.length === 0 ? (
+          <p>{empty}</p>
+        ) : (
+          <MeetingRows
+            items={q.data.items}
+            customer={customer}
+            candidates={match === 'candidate'}
+            onUndoable={onUndoable}
+          />
+        )
+      ) : q.error ? (
+        <ErrorBox error={q.error} retry={() => void q.refetch()} />
+      ) : (
+        <Loading label="Loading meetings…" />
+      )}
+    </section>
+  );
+}
+
+function Meetings({ customer }: { customer: Customer }) {
+  const [undo, setUndo] = useState<Undo | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const doUndo = async (u: Undo) => {
+    setFailure(null);
+    try {
+      await api.delete('/api/meetings/{id}/customer', { params: { id: u.meetingId } });
+      await invalidateApi('/api/customers', '/api/meetings');
+      setUndo(null);
+      announce('Undone: the meeting is detected automatically again.');
+    } catch (e) {
+      setFailure(e);
+    }
+  };
+  return (
+    <>
+      {undo && (
+        <div className="success" role="status">
+          {undo.text} It stays so through later syncs.{' '}
+          <button type="button" onClick={() => void doUndo(undo)}>
+            Undo
+          </button>
+        </div>
+      )}
+      {failure !== null && <ErrorBox error={failure} />}
+      <MeetingSection
+        customer={customer}
+        when="upcoming"
+        match="customer"
+        title="Upcoming meetings"
+        empty="Nothing scheduled."
+        onUndoable={setUndo}
+      />
+      <MeetingSection
+        customer={customer}
+        when="past"
+        match="customer"
+        title="Past meetings"
+        empty="No past meetings found."
+        onUndoable={setUndo}
+      />
+      <MeetingSection
+        customer={customer}
+        when="past"
+        match="candidate"
+        title={`Might be ${customer.name}`}
+        empty=""
+        onUndoable={setUndo}
+      />
+      <MeetingSection
+        customer={customer}
+        when="upcoming"
+        match="candidate"
+        title={`Upcoming, might be ${customer.name}`}
+        empty=""
+        onUndoable={setUndo}
+      />
+    </>
+  );
+}
+
+function Stakeholders({ c }: { c: Customer }) {
+  const [failure, setFailure] = useState<unknown>(null);
+  const remove = async (id: string, label: string) => {
+    setFailure(null);
+    try {
+      await api.delete('/api/customers/{id}/stakeholders/{stakeholderId}', {
+        params: { id: c.id, stakeholderId: id },
+      });
+      await invalidateApi('/api/customers', '/api/meetings');
+      announce(`${label} removed from the stakeholders.`);
+    } catch (e) {
+      setFailure(e);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="sh-h">
+      <h2 id="sh-h">Stakeholders</h2>
+      {failure !== null && <ErrorBox error={failure} />}
+      {c.stakeholders.length === 0 ? (
+        <p>No stakeholders yet. Open a meeting’s attendees below and choose “Add as stakeholder”.</p>
+      ) : (
+        <ul className="people">
+          {c.stakeholders.map((s) => (
+            <li key={s.id}>
+              <strong>{s.name ?? s.email}</strong> {s.role && <span className="tag">{s.role}</span>}{' '}
+              <code>{s.email}</code>{' '}
+              <button
+                type="button"
+                className="link"
+                aria-label={`Remove ${s.name ?? s.email}`}
+                onClick={() => void remove(s.id, s.name ?? s.email)}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function CustomerView({ c }: { c: Customer }) {
+  usePageTitle(c.name);
+  const metrics = useApiQuery('/api/customers/{id}/health-signals', { params: { id: c.id } });
   return (
     <>
       <div className="page-head">
         <h1>{c.name}</h1>
-        <Link className="button primary" to={`/schedule?customer=${c.id}`}>
-          Schedule meeting
-        </Link>
+        <div className="actions">
+          <Link className="button" to={`/customers/${c.id}?edit=1`}>
+            Edit
+          </Link>
+          <Link className="button primary" to={`/schedule?customer=${c.id}`}>
+            Schedule meeting
+          </Link>
+        </div>
       </div>
-      <p className="muted">Domains: {c.domains.join(', ') || '—'}</p>
+      <p className="muted">
+        Domains: {c.domains.join(', ') || '—'} · Subject keywords: {c.subjectPatterns.join(', ') || '—'}
+      </p>
       <section className="card" aria-labelledby="metrics-h">
         <h2 id="metrics-h">Engagement</h2>
-        <Async state={metrics} label="Loading metrics…">
-          {(h) => <MetricsPanel h={h} />}
-        </Async>
-      </section>
-      <section className="card" aria-labelledby="sh-h">
-        <h2 id="sh-h">Stakeholders</h2>
-        {c.stakeholders.length === 0 ? (
-          <p>No stakeholders recorded.</p>
+        {metrics.data ? (
+          <MetricsPanel h={metrics.data} id={c.id} />
+        ) : metrics.error ? (
+          <ErrorBox error={metrics.error} retry={() => void metrics.refetch()} />
         ) : (
-          <ul className="people">
-            {c.stakeholders.map((s) => (
-              <li key={s.id}>
-                <strong>{s.name ?? s.email}</strong> {s.role && <span className="tag">{s.role}</span>}{' '}
-                <code>{s.email}</code>
-              </li>
-            ))}
-          </ul>
+          <Loading label="Loading metrics…" />
         )}
       </section>
+      <Stakeholders c={c} />
       <section className="card" aria-labelledby="mt-h">
         <h2 id="mt-h">Meetings</h2>
-        <Meetings id={c.id} />
+        <p className="muted">
+          Why each meeting counts: a domain or a known stakeholder among the attendees, a subject keyword, or your
+          choice. A correction you make stays through later syncs.
+        </p>
+        <Meetings customer={c} />
       </section>
     </>
   );
 }
 
+/** /customers/new (create), /customers/:id (the customer), /customers/:id?edit=1 (edit). */
 export function CustomerPage({ id }: { id: string }) {
-  const customer = useApi((signal) => api.get('/api/customers/{id}', { params: { id }, signal }), [id]);
+  const { query } = useLocation();
+  const isNew = id === 'new';
+  const customer = useApiQuery('/api/customers/{id}', { params: { id } }, { enabled: !isNew });
+  const editing = !isNew && query.get('edit') === '1';
+  usePageTitle(isNew ? 'New customer' : editing && customer.data ? `Edit ${customer.data.name}` : null);
   return (
     <>
       <p>
         <Link to="/customers">← Customers</Link>
       </p>
-      <Async state={customer} label="Loading customer…">
-        {(c) => <CustomerView c={c} />}
-      </Async>
+      {isNew ? (
+        <>
+          <h1>New customer</h1>
+          <CustomerForm />
+        </>
+      ) : customer.data ? (
+        editing ? (
+          <>
+            <h1>Edit {customer.data.name}</h1>
+            <CustomerForm key={customer.data.id} customer={customer.data} />
+          </>
+        ) : (
+          <CustomerView c={customer.data} />
+        )
+      ) : customer.error ? (
+        <ErrorBox error={customer.error} retry={() => void customer.refetch()} />
+      ) : (
+        <Loading label="Loading customer…" />
+      )}
     </>
   );
 }
