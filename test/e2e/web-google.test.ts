@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     const sync = page.getByRole('button', { name: /Weekly team sync/ }).first();
     await sync.waitFor();
     await expect(sync.getByText('Google Meet').count()).resolves.toBe(1);
-    await expect(page.locator('.week').getByText('Teams', { exact: true }).count()).resolves.toBe(0);
+    await expect(page.locator('.cal-grid').getByText('Teams', { exact: true }).count()).resolves.toBe(0);
     await sync.click();
     await page.getByRole('link', { name: 'Join Google Meet meeting' }).waitFor();
     expect(await page.getByRole('link', { name: 'Join Google Meet meeting' }).getAttribute('href')).toMatch(

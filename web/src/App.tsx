@@ -9,6 +9,7 @@ import { AdminPage } from './pages/admin';
 import { ApprovalPage } from './pages/approval';
 import { ChatPanel } from './pages/chat';
 import { ApprovalsPage } from './pages/approvals';
+import { ConnectionBanner } from './onboarding';
 import { CalendarPage } from './pages/calendar';
 import { CustomerPage, CustomersPage } from './pages/customers';
 import { NotFoundPage } from './pages/not-found';
@@ -200,6 +201,7 @@ export function App() {
         onToggleChat={() => setChatOpen((o) => !o)}
         onSignOut={() => void signOut()}
       />
+      <ConnectionBanner />
       <div className={chatOpen ? 'layout with-chat' : 'layout'}>
         <main id="main" tabIndex={-1}>
           <Page />

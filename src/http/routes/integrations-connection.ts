@@ -4,7 +4,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TObject } from 'typebox';
 import type { CallbackQuery, ConnectionService } from '../../services/connections/connection-service.js';
+import { AppError } from '../../domain/errors.js';
 import { SESSION_COOKIE } from '../../services/tenancy/session-service.js';
+import { safeReturnTo } from '../../services/tenancy/signin-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
 import { errors } from '../schemas.js';
@@ -77,6 +79,13 @@ const connectBody = (prompts: ConnectionRoutesSpec['prompts']) =>
             "Accept a sign-in with an account other than the caller's own (their calbridge address or the account already connected); without it such a sign-in is refused with 403 account_mismatch and nothing is stored.",
         }),
       ),
+      returnTo: Type.Optional(
+        Type.String({
+          maxLength: 1000,
+          description:
+            'A same-origin path (e.g. /app/calendar) the browser goes to after a successful connect, instead of the settings page; anything else is 400 bad_request.',
+        }),
+      ),
     },
     { additionalProperties: false },
   );
@@ -112,15 +121,20 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
           response: { 200: Type.Object({ authorizeUrl: Type.String(), expiresAt: Type.String() }), ...errors(503) },
         },
       },
-      async (req) =>
-        service.connect(
-          actorOf(req),
-          (req.body ?? {}) as {
-            loginHint?: string;
-            prompt?: 'select_account' | 'consent' | 'login';
-            allowOtherAccount?: boolean;
-          },
-        ),
+      async (req) => {
+        const { returnTo, ...body } = (req.body ?? {}) as {
+          loginHint?: string;
+          prompt?: 'select_account' | 'consent' | 'login';
+          allowOtherAccount?: boolean;
+          returnTo?: string;
+        };
+        const redirectAfter = returnTo === undefined ? null : safeReturnTo(returnTo);
+        if (returnTo !== undefined && !redirectAfter)
+          throw new AppError('bad_request', 'returnTo must be a path on this server.', {
+            details: { field: 'returnTo' },
+          });
+        return service.connect(actorOf(req), { ...body, ...(redirectAfter ? { redirectAfter } : {}) });
+      },
     );
     app.get(
       callbackPath(spec.slug),

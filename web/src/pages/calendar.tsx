@@ -1,39 +1,101 @@
-// My calendar: a week of synced meetings in a chosen time zone, with recurrence marks, customer badges, Teams or
-// Google Meet links, the sanitised body and manual customer association.
+// My calendar: the week or one day on an hour grid (FullCalendar, docs/adr/0020-calendar-grid-fullcalendar.md) in the
+// person's time zone and clock (GET/PUT /api/me/preferences: the mailbox's until changed here), one colour per
+// calendar with a legend, copies of one meeting shown once ("also in Megan Bowen's calendar", from the API's alsoIn),
+// the meeting's details in a side panel that takes focus and closes with Escape. Date, view and zone live in the URL.
+// Before a calendar is connected the page leads to connecting one; during the first sync it shows the progress.
+import type { EventClickArg, EventContentArg, EventInput, EventMountArg } from '@fullcalendar/core';
+import luxonPlugin from '@fullcalendar/luxon3';
+import FullCalendar from '@fullcalendar/react';
+import timeGridPlugin from '@fullcalendar/timegrid';
 import { DateTime } from 'luxon';
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { attendeeNames, isRecurring, joinUrl, locationText, meetingsBetween, type Meeting } from '../api/meetings';
 import { meetingServiceOf } from '../api/provider';
-import { Async, ErrorBox, useApi } from '../components/async';
+import { Async, ErrorBox, Loading, useApi } from '../components/async';
 import { SafeHtml } from '../components/safe-html';
-import { browserZone, dateTime, time } from '../format';
+import { browserZone } from '../format';
+import { ConnectCalendar, FirstSync, useConnections, type Provider } from '../onboarding';
+import { navigate, useLocation } from '../router';
+import './calendar.css';
 
-const ZONES = [
-  'UTC',
-  'Europe/London',
-  'Europe/Paris',
-  'America/New_York',
-  'America/Chicago',
-  'America/Los_Angeles',
-  'Asia/Tokyo',
-  'Australia/Sydney',
-];
+type TimeFormat = '12h' | '24h';
+type View = 'week' | 'day';
+interface Copy {
+  id: string;
+  calendarId: string | null;
+  calendarName: string | null;
+  ownerEmail: string | null;
+  isShared: boolean;
+}
+type Listed = Meeting & { alsoIn?: Copy[] };
+interface CalendarInfo {
+  id: string;
+  name: string;
+  ownerEmail: string | null;
+  isShared: boolean;
+}
+
+/** Colours with white text at 4.5:1 or more; calendars take them in the order the API lists them. */
+const PALETTE = ['#1f5fbf', '#a23b72', '#2d7d46', '#8a4b08', '#5b3fa8', '#0f6f78', '#b0281f', '#4d5a66'];
+
+/** Every IANA zone the browser knows (the full list), with the chosen one first if it is an alias. */
+function allZones(current: string): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  const zones = intl.supportedValuesOf ? intl.supportedValuesOf('timeZone') : ['UTC'];
+  const list = zones.includes('UTC') ? zones : ['UTC', ...zones];
+  return list.includes(current) ? list : [current, ...list];
+}
+
+const validZone = (z: string | null): z is string => !!z && DateTime.now().setZone(z).isValid;
+
+/** "3:30 PM" or "15:30" in `zone`. */
+export function clock(iso: string, zone: string, format: TimeFormat): string {
+  return DateTime.fromISO(iso, { zone: 'utc' })
+    .setZone(zone)
+    .toFormat(format === '12h' ? 'h:mm a' : 'HH:mm');
+}
+
+/** The name the meeting gives `email` (its organizer or an attendee), or null. */
+function personName(m: Listed, email: string | null): string | null {
+  if (!email) return null;
+  const e = email.toLowerCase();
+  const org = m.organizer;
+  if (org && (org.address ?? org.email ?? '').toLowerCase() === e && org.name) return org.name;
+  const a = (m.attendees ?? []).find((x) => (x.email ?? x.emailAddress?.address ?? '').toLowerCase() === e);
+  return a?.name ?? a?.emailAddress?.name ?? null;
+}
+
+/** How a copy's calendar is named: "Megan Bowen's calendar" for a colleague's shared one, else its own name. */
+export function copyLabel(c: Copy, m: Listed): string {
+  const name = c.calendarName ?? 'another calendar';
+  if (!c.isShared) return name;
+  const owner = personName(m, c.ownerEmail) ?? (/calendar/i.test(name) ? c.ownerEmail : name);
+  return owner ? `${owner}'s calendar` : name;
+}
 
 function Detail({
   m,
   zone,
+  format,
   customers,
+  calendarName,
   onChanged,
+  onClose,
 }: {
-  m: Meeting;
+  m: Listed;
   zone: string;
+  format: TimeFormat;
   customers: Array<{ id: string; name: string }>;
+  calendarName: string | null;
   onChanged: () => void;
+  onClose: () => void;
 }) {
   const body = useApi((signal) => api.get('/api/calendar/events/{id}/body', { params: { id: m.id }, signal }), [m.id]);
   const [choice, setChoice] = useState(m.customerId ?? '');
   const [state, setState] = useState<{ busy: boolean; error?: unknown; saved?: boolean }>({ busy: false });
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [m.id]);
   const save = async () => {
     setState({ busy: true });
     try {
@@ -44,14 +106,34 @@ function Detail({
       setState({ busy: false, error });
     }
   };
+  const day = DateTime.fromISO(m.start, { zone: 'utc' }).setZone(zone);
   return (
-    <section className="card detail" aria-labelledby="detail-h">
-      <h2 id="detail-h">{m.subject || '(no subject)'}</h2>
+    <aside className="meeting-panel" role="dialog" aria-modal="false" aria-labelledby="detail-h">
+      <div className="panel-head">
+        <h2 id="detail-h" tabIndex={-1} ref={heading}>
+          {m.subject || '(no subject)'}
+        </h2>
+        <button type="button" className="link close" onClick={onClose} aria-label="Close meeting details">
+          ✕
+        </button>
+      </div>
       <dl className="facts">
         <dt>When</dt>
         <dd>
-          {dateTime(m.start, zone)} – {time(m.end, zone)} ({zone})
+          {m.isAllDay
+            ? `${day.toFormat('cccc d LLLL')}, all day`
+            : `${day.toFormat('cccc d LLLL')}, ${clock(m.start, zone, format)} – ${clock(m.end, zone, format)}`}{' '}
+          <span className="muted">({zone})</span>
         </dd>
+        {calendarName && (
+          <>
+            <dt>Calendar</dt>
+            <dd>
+              {calendarName}
+              {m.alsoIn?.length ? <> · also in {m.alsoIn.map((c) => copyLabel(c, m)).join(', ')}</> : null}
+            </dd>
+          </>
+        )}
         {isRecurring(m) && (
           <>
             <dt>Series</dt>
@@ -119,118 +201,303 @@ function Detail({
           )
         }
       </Async>
-    </section>
+    </aside>
   );
 }
 
-function Week({
-  days,
-  meetings,
-  zone,
-  names,
-  selected,
-  onSelect,
-}: {
-  days: DateTime[];
-  meetings: Meeting[];
-  zone: string;
-  names: Map<string, string>;
-  selected: string | null;
-  onSelect: (m: Meeting) => void;
-}) {
-  const today = DateTime.now().setZone(zone).toISODate();
-  return (
-    <div className="week">
-      {days.map((d) => {
-        const key = d.toISODate();
-        const items = meetings
-          .filter((m) => DateTime.fromISO(m.start, { zone: 'utc' }).setZone(zone).toISODate() === key)
-          .sort((a, b) => a.start.localeCompare(b.start));
-        return (
-          <section key={key} className={key === today ? 'day today' : 'day'} aria-label={d.toFormat('cccc d LLLL')}>
-            <h3>
-              {d.toFormat('ccc d LLL')}
-              {key === today && ' (today)'}
-            </h3>
-            {items.length === 0 && <p className="muted">No meetings</p>}
-            {items.map((m) => (
-              <button
-                key={m.id}
-                type="button"
-                className={m.isCancelled ? 'event cancelled' : 'event'}
-                aria-pressed={selected === m.id}
-                onClick={() => onSelect(m)}
-              >
-                <span className="t">{m.isAllDay ? 'All day' : `${time(m.start, zone)}–${time(m.end, zone)}`}</span>
-                {isRecurring(m) && <span aria-label="recurring">↻ </span>}
-                {m.subject || '(no subject)'}
-                {m.customerId && <span className="tag badge-customer">{names.get(m.customerId) ?? 'customer'}</span>}
-                {joinUrl(m) && <span className="tag">{meetingServiceOf(m)}</span>}
-                {m.isCancelled && <span className="tag">cancelled</span>}
-              </button>
-            ))}
-          </section>
-        );
-      })}
-    </div>
-  );
+/** The person's zone and clock from the server (the mailbox's until they choose), and a way to change them. */
+function usePreferences() {
+  const prefs = useApi((signal) => api.get('/api/me/preferences', { signal }), []);
+  const save = useCallback(async (change: { timeZone?: string; timeFormat?: TimeFormat }) => {
+    await api.put('/api/me/preferences', { body: change });
+  }, []);
+  return { prefs, save };
 }
 
 export function CalendarPage() {
-  const [zone, setZone] = useState(browserZone());
-  const [offset, setOffset] = useState(0);
-  const [selected, setSelected] = useState<Meeting | null>(null);
-  const weekStart = useMemo(() => DateTime.now().setZone(zone).startOf('week').plus({ weeks: offset }), [zone, offset]);
-  const days = useMemo(() => Array.from({ length: 7 }, (_, i) => weekStart.plus({ days: i })), [weekStart]);
-  const start = weekStart.toUTC().toISO()!;
-  const end = weekStart.plus({ weeks: 1 }).toUTC().toISO()!;
-  const meetings = useApi((signal) => meetingsBetween(start, end, signal), [start, end]);
+  const { query } = useLocation();
+  const conns = useConnections();
+  const connected = (conns.data ?? []).some((c) => c.status?.connected);
+  if (conns.data === undefined && conns.error === undefined) return <Loading label="Loading your calendar…" />;
+  if (conns.data && !connected) {
+    const providers: Provider[] = conns.data.map((c) => c.provider);
+    return (
+      <>
+        <h1>My calendar</h1>
+        <ConnectCalendar providers={providers.length ? providers : ['outlook']} />
+      </>
+    );
+  }
+  return <CalendarGrid query={query} />;
+}
+
+function CalendarGrid({ query }: { query: URLSearchParams }) {
+  const { prefs, save } = usePreferences();
+  const [saveError, setSaveError] = useState<unknown>(undefined);
+  const urlZone = query.get('tz');
+  const zone = validZone(urlZone) ? urlZone : (prefs.data?.timeZone ?? (prefs.error ? browserZone() : null));
+  const format: TimeFormat = prefs.data?.timeFormat ?? '24h';
+  const view: View = query.get('view') === 'day' ? 'day' : 'week';
+  const urlDate = query.get('date');
+  const anchor = useMemo(() => {
+    const z = zone ?? 'UTC';
+    const d = urlDate ? DateTime.fromISO(urlDate, { zone: z }) : DateTime.now().setZone(z);
+    return (d.isValid ? d : DateTime.now().setZone(z)).startOf(view === 'week' ? 'week' : 'day');
+  }, [urlDate, view, zone]);
+
+  /** Writes date, view and zone to the URL (replace: the back button leaves the page, not each click). */
+  const setUrl = useCallback(
+    (next: { date?: string; view?: View; tz?: string }, push = false) => {
+      const q = new URLSearchParams(window.location.search);
+      q.set('date', next.date ?? anchor.toISODate()!);
+      q.set('view', next.view ?? view);
+      q.set('tz', next.tz ?? zone ?? 'UTC');
+      navigate(`/calendar?${q.toString()}`, { replace: !push });
+    },
+    [anchor, view, zone],
+  );
+  // The URL always says what is shown, so a reload or a shared link shows the same.
+  useEffect(() => {
+    if (zone && (!urlDate || !query.get('view') || urlZone !== zone)) setUrl({});
+  }, [zone, urlDate, urlZone, query, setUrl]);
+
+  const start = anchor.toUTC().toISO()!;
+  const end = anchor
+    .plus(view === 'week' ? { weeks: 1 } : { days: 1 })
+    .toUTC()
+    .toISO()!;
+  const meetings = useApi(
+    (signal) => (zone ? meetingsBetween(start, end, signal) : new Promise<Meeting[]>(() => undefined)),
+    [start, end, zone],
+  );
+  const calendars = useApi((signal) => api.get('/api/calendars', { signal }), []);
   const customers = useApi((signal) => api.get('/api/customers', { query: { limit: 200 }, signal }), []);
-  const list = customers.data?.items ?? [];
-  const names = new Map(list.map((c) => [c.id, c.name]));
-  const zones = ZONES.includes(zone) ? ZONES : [zone, ...ZONES];
+  const customerNames = useMemo(
+    () => new Map((customers.data?.items ?? []).map((c) => [c.id, c.name])),
+    [customers.data],
+  );
+  const cals: CalendarInfo[] = useMemo(
+    () => (calendars.data?.items ?? []).filter((c) => c.selectedForSync) as CalendarInfo[],
+    [calendars.data],
+  );
+  const colourOf = useMemo(() => new Map(cals.map((c, i) => [c.id, PALETTE[i % PALETTE.length]!])), [cals]);
+
+  const [selected, setSelected] = useState<Listed | null>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const close = useCallback(() => {
+    const id = selected?.id;
+    setSelected(null);
+    // Focus goes back to the meeting that was opened (found again if the grid re-rendered it).
+    window.setTimeout(() => {
+      const el =
+        opener.current && opener.current.isConnected
+          ? opener.current
+          : document.querySelector<HTMLElement>(`[data-meeting-id="${id}"]`);
+      el?.focus();
+    }, 0);
+  }, [selected]);
+  useEffect(() => {
+    if (!selected) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [selected, close]);
+
+  const events: EventInput[] = useMemo(
+    () =>
+      ((meetings.data ?? []) as Listed[]).map((m) => ({
+        id: m.id,
+        title: m.subject || '(no subject)',
+        start: m.isAllDay ? m.start.slice(0, 10) : m.start,
+        end: m.isAllDay ? m.end.slice(0, 10) : m.end,
+        allDay: m.isAllDay,
+        backgroundColor: (m.calendarId && colourOf.get(m.calendarId)) || PALETTE[7],
+        borderColor: (m.calendarId && colourOf.get(m.calendarId)) || PALETTE[7],
+        textColor: '#fff',
+        classNames: m.isCancelled ? ['cancelled'] : [],
+        extendedProps: { meeting: m },
+      })),
+    [meetings.data, colourOf],
+  );
+
+  const fc = useRef<FullCalendar>(null);
+  useEffect(() => {
+    // After React's commit (FullCalendar renders synchronously; inside an effect React would warn about flushSync).
+    const t = window.setTimeout(() =>
+      fc.current?.getApi().changeView(view === 'week' ? 'timeGridWeek' : 'timeGridDay', anchor.toISODate()!),
+    );
+    return () => window.clearTimeout(t);
+  }, [view, anchor]);
+
+  const hour12 = format === '12h';
+  const renderEvent = useCallback(
+    (arg: EventContentArg) => {
+      const m = arg.event.extendedProps.meeting as Listed;
+      const service = joinUrl(m) ? meetingServiceOf(m) : null;
+      return (
+        // The calendar's colour on the text's own box: white text keeps its contrast even where a short meeting's
+        // text runs past its block.
+        <div className="ev" style={{ background: arg.backgroundColor }}>
+          <span className="ev-time">{arg.timeText}</span>{' '}
+          <span className="ev-title">
+            {isRecurring(m) && <span aria-label="recurring">↻ </span>}
+            {arg.event.title}
+          </span>
+          {m.alsoIn?.length ? (
+            <span className="ev-also">also in {m.alsoIn.map((c) => copyLabel(c, m)).join(', ')}</span>
+          ) : null}
+          {m.customerId && <span className="tag badge-customer">{customerNames.get(m.customerId) ?? 'customer'}</span>}
+          {service && <span className="tag">{service}</span>}
+          {m.isCancelled && <span className="tag">cancelled</span>}
+        </div>
+      );
+    },
+    [customerNames],
+  );
+  const mountEvent = useCallback((arg: EventMountArg) => {
+    arg.el.setAttribute('role', 'button');
+    arg.el.setAttribute('data-meeting-id', arg.event.id);
+  }, []);
+  const click = useCallback((arg: EventClickArg) => {
+    arg.jsEvent.preventDefault();
+    opener.current = arg.el;
+    setSelected(arg.event.extendedProps.meeting as Listed);
+  }, []);
+
+  if (!zone) return <Loading label="Loading your calendar…" />;
+  const zones = allZones(zone);
+  const title = view === 'week' ? `Week of ${anchor.toFormat('d LLLL yyyy')}` : anchor.toFormat('cccc d LLLL yyyy');
+  const today = DateTime.now()
+    .setZone(zone)
+    .startOf(view === 'week' ? 'week' : 'day');
+  const step = view === 'week' ? { weeks: 1 } : { days: 1 };
+  const changePref = async (change: { timeZone?: string; timeFormat?: TimeFormat }) => {
+    setSaveError(undefined);
+    try {
+      await save(change);
+      prefs.reload();
+    } catch (e) {
+      setSaveError(e);
+    }
+  };
+  const calendarNameOf = (id: string | null) => cals.find((c) => c.id === id)?.name ?? null;
+
   return (
-    <>
+    <div className={selected ? 'calendar-page with-panel' : 'calendar-page'}>
       <h1>My calendar</h1>
-      <div className="toolbar">
-        <button type="button" onClick={() => setOffset((o) => o - 1)}>
-          ← Previous week
-        </button>
-        <button type="button" onClick={() => setOffset(0)} disabled={offset === 0}>
-          This week
-        </button>
-        <button type="button" onClick={() => setOffset((o) => o + 1)}>
-          Next week →
-        </button>
+      <div className="cal-toolbar">
+        <div className="nav-group" role="group" aria-label="Dates">
+          <button type="button" onClick={() => setUrl({ date: anchor.minus(step).toISODate()! }, true)}>
+            ← Previous {view}
+          </button>
+          <button
+            type="button"
+            onClick={() => setUrl({ date: today.toISODate()! }, true)}
+            disabled={anchor.toISODate() === today.toISODate()}
+          >
+            {view === 'week' ? 'This week' : 'Today'}
+          </button>
+          <button type="button" onClick={() => setUrl({ date: anchor.plus(step).toISODate()! }, true)}>
+            Next {view} →
+          </button>
+        </div>
+        <div className="nav-group" role="group" aria-label="View">
+          {(['week', 'day'] as const).map((v) => (
+            <button key={v} type="button" aria-pressed={view === v} onClick={() => setUrl({ view: v }, true)}>
+              {v === 'week' ? 'Week' : 'Day'}
+            </button>
+          ))}
+        </div>
         <label className="field">
           Time zone
-          <select value={zone} onChange={(e) => setZone(e.target.value)}>
+          <select
+            value={zone}
+            onChange={(e) => {
+              setUrl({ tz: e.target.value });
+              void changePref({ timeZone: e.target.value });
+            }}
+          >
             {zones.map((z) => (
-              <option key={z}>{z}</option>
+              <option key={z} value={z}>
+                {z.replace(/_/g, ' ')}
+              </option>
             ))}
+          </select>
+        </label>
+        <label className="field">
+          Clock
+          <select value={format} onChange={(e) => void changePref({ timeFormat: e.target.value as TimeFormat })}>
+            <option value="24h">24-hour (15:30)</option>
+            <option value="12h">12-hour (3:30 PM)</option>
           </select>
         </label>
         <button type="button" onClick={meetings.reload}>
           Refresh
         </button>
       </div>
-      <p className="muted">
-        Week of {weekStart.toFormat('d LLLL yyyy')} · ↻ recurring · <span className="tag badge-customer">customer</span>{' '}
-        badge
-      </p>
-      <Async state={meetings} label="Loading meetings…">
-        {(items) => (
-          <Week
-            days={days}
-            meetings={items}
-            zone={zone}
-            names={names}
-            selected={selected?.id ?? null}
-            onSelect={setSelected}
-          />
-        )}
-      </Async>
-      {selected && <Detail key={selected.id} m={selected} zone={zone} customers={list} onChanged={meetings.reload} />}
-    </>
+      {saveError !== undefined && <ErrorBox error={saveError} />}
+      <h2 className="cal-title" aria-live="polite">
+        {title} <span className="muted">({zone.replace(/_/g, ' ')})</span>
+      </h2>
+      {cals.length > 0 && (
+        <ul className="legend" aria-label="Calendars">
+          {cals.map((c) => (
+            <li key={c.id}>
+              <span className="swatch" style={{ background: colourOf.get(c.id) }} aria-hidden="true" />
+              {c.name}
+              {c.isShared && c.ownerEmail ? <span className="muted"> (shared by {c.ownerEmail})</span> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      <FirstSync onDone={meetings.reload} />
+      {meetings.error !== undefined && <ErrorBox error={meetings.error} retry={meetings.reload} />}
+      {meetings.loading && meetings.data === undefined && <Loading label="Loading meetings…" />}
+      <div className="cal-grid" data-testid="calendar-grid" aria-busy={meetings.loading}>
+        <FullCalendar
+          ref={fc}
+          plugins={[timeGridPlugin, luxonPlugin]}
+          initialView={view === 'week' ? 'timeGridWeek' : 'timeGridDay'}
+          initialDate={anchor.toISODate()!}
+          timeZone={zone}
+          headerToolbar={false}
+          firstDay={1}
+          nowIndicator
+          allDayText="All day"
+          height={720}
+          scrollTime="08:00:00"
+          expandRows
+          slotEventOverlap={false}
+          dayHeaderFormat={{ weekday: 'short', day: 'numeric', month: 'short' }}
+          slotLabelFormat={{ hour: 'numeric', minute: '2-digit', hour12, meridiem: 'short' }}
+          eventTimeFormat={{ hour: 'numeric', minute: '2-digit', hour12, meridiem: 'short' }}
+          displayEventEnd={false}
+          events={events}
+          eventContent={renderEvent}
+          eventDidMount={mountEvent}
+          eventClick={click}
+        />
+      </div>
+      {!meetings.loading && meetings.data?.length === 0 && (
+        <p className="muted">No meetings {view === 'week' ? 'this week' : 'on this day'}.</p>
+      )}
+      {selected && (
+        <Detail
+          key={selected.id}
+          m={selected}
+          zone={zone}
+          format={format}
+          customers={customers.data?.items ?? []}
+          calendarName={calendarNameOf(selected.calendarId)}
+          onChanged={meetings.reload}
+          onClose={close}
+        />
+      )}
+    </div>
   );
 }
