@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/http/app-deps.js';
 import { installErrorHandling } from '../../src/http/error-handler.js';
 import { chooseEncoding, webRoutes } from '../../src/http/routes/web.js';
 import { ErrorResponse } from '../../src/http/schemas.js';
@@ -52,8 +53,10 @@ describe('serving the web app: compression, cache headers, unknown pages', () =>
     app = Fastify();
     app.addSchema(ErrorResponse);
     installErrorHandling(app);
-    await app.register(
-      webRoutes({ distDir: async () => dir, redeemDemoLogin: async () => null, meetingBody: async () => null }),
+    // the web module alone (it uses none of the app's services)
+    await webRoutes({ distDir: async () => dir, redeemDemoLogin: async () => null, meetingBody: async () => null })(
+      app,
+      {} as AppDeps,
     );
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });

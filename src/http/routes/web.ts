@@ -146,21 +146,26 @@ class Files {
   }
 }
 
-/** Sends one of the app's files, compressed when the client accepts it and the type is worth compressing. */
+/**
+ * Sends one of the app's files, compressed when the client accepts it and the type is worth compressing; false when
+ * there is no such file (nothing sent). (A boolean, not the reply: a reply is thenable, and an async function would
+ * adopt it.)
+ */
 async function sendFile(
   files: Files,
   req: FastifyRequest,
   reply: FastifyReply,
   dir: string,
   file: string,
-): Promise<FastifyReply | null> {
+): Promise<boolean> {
   const ext = extname(file).toLowerCase();
   const encoding = COMPRESSIBLE.has(ext) ? chooseEncoding(req.headers['accept-encoding']) : null;
   const body = await files.get(dir, file, encoding);
-  if (!body) return null;
+  if (!body) return false;
   if (COMPRESSIBLE.has(ext)) void reply.header('vary', 'accept-encoding');
   if (encoding) void reply.header('content-encoding', encoding);
-  return reply.type(TYPES[ext] ?? 'application/octet-stream').send(body);
+  void reply.type(TYPES[ext] ?? 'application/octet-stream').send(body);
+  return true;
 }
 
 /** Paths a browser may be sent the app for when nothing else answers them. */
@@ -188,18 +193,14 @@ export function webRoutes(d: WebRouteDeps): RouteModule {
         const file = (req.params as { '*': string })['*'];
         if (!/^[\w.-]+$/.test(file) || /\.(br|gz)$/.test(file)) throw new AppError('not_found', 'No such asset.');
         securityHeaders(reply).header('cache-control', 'public, max-age=31536000, immutable');
-        const sent = await sendFile(files, req, reply, dir, file);
-        if (!sent) {
-          void reply.header('cache-control', 'no-store');
-          throw new AppError('not_found', 'No such asset.');
-        }
-        return sent;
+        if (await sendFile(files, req, reply, dir, file)) return reply;
+        void reply.header('cache-control', 'no-store');
+        throw new AppError('not_found', 'No such asset.');
       });
       const page = async (req: FastifyRequest, reply: FastifyReply, status: number) => {
         securityHeaders(reply).header('cache-control', 'no-cache').status(status);
-        const sent = await sendFile(files, req, reply, await d.distDir(), 'index.html');
-        if (!sent) throw new AppError('internal', 'The web app is not built.');
-        return sent;
+        if (await sendFile(files, req, reply, await d.distDir(), 'index.html')) return reply;
+        throw new AppError('internal', 'The web app is not built.');
       };
       for (const url of CLIENT_ROUTES)
         scope.get(url, { schema: { hide: true } }, async (req, reply) => page(req, reply, 200));
