@@ -69,6 +69,21 @@ describe('error vocabulary', () => {
     });
   });
 
+  it('reads a field named by details.field, never a message that holds a code', () => {
+    expect(
+      fieldProblems(new ApiError(400, 'bad_request', 'Enter at least one domain.', null, { field: 'domains' })),
+    ).toEqual({
+      domains: 'Enter at least one domain.',
+    });
+    expect(
+      fieldProblems(
+        new ApiError(400, 'unsafe_pattern', 'unsafe_pattern: nested quantifier', null, { field: 'keywords' }),
+      ),
+    ).toEqual({
+      keywords: 'That subject pattern is not accepted.',
+    });
+  });
+
   it('reads a sync problem stored as text without showing its code', () => {
     expect(describeProblemText('provider_error: Graph answered 503')).toEqual(ERROR_WORDS.provider_error);
     expect(describeProblemText('reconnect_required')).toEqual(ERROR_WORDS.reconnect_required);

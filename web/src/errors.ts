@@ -237,9 +237,18 @@ export function errorSentence(e: unknown): string {
   return `${d.sentence} ${d.next}`;
 }
 
-/** The field problems of a validation_failed answer, keyed by the field's name (last path segment). */
+/**
+ * The field problems of an answer, keyed by the field's name: a validation_failed answer's `details.problems` (by the
+ * last path segment), or an answer naming one field in `details.field` (its message, when it reads as a sentence).
+ */
 export function fieldProblems(e: unknown): Record<string, string> {
-  if (!(e instanceof ApiError) || e.code !== 'validation_failed') return {};
+  if (!(e instanceof ApiError)) return {};
+  const field = e.details?.field;
+  if (typeof field === 'string' && field) {
+    const plain = e.message && !/\b[a-z]+_[a-z_]+\b|\/|\{/.test(e.message);
+    return { [field]: plain ? e.message : wordsFor(e.code, e.status).sentence };
+  }
+  if (e.code !== 'validation_failed') return {};
   const problems = (e.details?.problems ?? []) as Array<{ path?: string; message?: string }>;
   const out: Record<string, string> = {};
   for (const p of Array.isArray(problems) ? problems : []) {
