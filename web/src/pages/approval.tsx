@@ -187,6 +187,7 @@ export function ApprovalPage({ id }: { id: string }) {
                 linked={false}
                 canDecide={canDecide}
                 canReject={canDecide || own(p)}
+                canEdit={p.status === 'pending' && (canDecide || own(p))}
                 onDone={(m) => {
                   setNotice(m);
                   proposal.reload();

@@ -1,90 +1,258 @@
-// Meeting scheduler: template, attendees from stakeholders, duration, date range, availability grid (people and rooms),
-// suggested times with confidence, room picker, Teams or Google Meet toggle; "Request approval" creates a proposal
-// (nothing is sent).
-import { PolicySummary, useApprovalPolicy } from './approval';
+// Meeting scheduler: customer and people pickers with autocomplete, a multi-day availability grid limited to working
+// hours (each person's own hours shown, the names column sticky), 3–5 suggested times spread across days with a
+// reason each, drawn on the grid; who approves is shown before the request. The form lives in the URL (reload keeps
+// it). "Request approval" creates a proposal (nothing is sent).
 import { DateTime } from 'luxon';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type ResponseOf } from '../api/client';
 import { useMeetingService } from '../api/provider';
 import { ErrorBox, Loading, useApi } from '../components/async';
-import { browserZone, dateTime, time } from '../format';
-import { Link, navigate } from '../router';
+import { CustomerPicker, PeoplePicker, type PickedPerson } from '../components/people-picker';
+import { browserZone } from '../format';
+import { approvalsChanged } from '../query';
+import { Link, href, navigate, useLocation } from '../router';
+import { PolicySummary, useApprovalPolicy } from './approval';
+import './scheduler.css';
 
 type Template = ResponseOf<'/api/templates', 'get'>['items'][number];
 type Room = ResponseOf<'/api/calendar/rooms', 'get'>['items'][number];
 type Suggestion = ResponseOf<'/api/calendar/findmeetingtimes', 'post'>['suggestions'][number];
+interface WorkingHours {
+  daysOfWeek: string[];
+  startTime: string;
+  endTime: string;
+  timeZone: string;
+}
 interface Grid {
   timeZone: string;
-  slots: Array<{ start: string; local: string }>;
+  slots: Array<{ start: string; end: string; local: string }>;
   rows: Array<{
     email: string;
     known: boolean;
     reason: string | null;
     cells: Array<{ status: string; inWorkingHours: boolean | null }>;
   }>;
-  completeness?: { text?: string };
+}
+interface Availability {
+  grid: Grid;
+  schedules: Array<{ email: string; kind: string; status: string; workingHours?: WorkingHours | null }>;
 }
 
-const LABEL: Record<string, string> = {
-  free: 'free',
-  busy: 'BUSY',
-  tentative: 'tent.',
-  oof: 'OOF',
-  workingElsewhere: 'away',
-  unknown: '?',
+/** Each state in words, as the grid cells and the legend say it. */
+const STATE: Record<string, { short: string; words: string }> = {
+  free: { short: '', words: 'Free' },
+  busy: { short: 'Busy', words: 'Busy' },
+  tentative: { short: 'Maybe', words: 'Tentative: may attend' },
+  oof: { short: 'Away', words: 'Away (out of office)' },
+  workingElsewhere: { short: 'Elsewhere', words: 'Working elsewhere' },
+  unknown: { short: '?', words: 'Calendar not visible' },
 };
 
-function AvailabilityGrid({ grid, rooms }: { grid: Grid; rooms: Set<string> }) {
+/** Why a calendar cannot be read, in words. */
+const WHY_UNKNOWN: Record<string, string> = {
+  external: 'outside your organisation: calendar not visible',
+  not_found: 'calendar not visible to you (another organisation, or no calendar)',
+  not_requested: 'calendar not read',
+  needs_reauth: 'their calbridge connection needs renewing',
+  stale_sync: 'their calendar has not synced recently',
+  throttled: 'the calendar service asked us to slow down; try again shortly',
+  permission_denied: 'they do not share their free/busy with you',
+};
+
+function hoursText(h: WorkingHours | null | undefined): string {
+  if (!h) return 'hours not known';
+  const days = h.daysOfWeek.map((d) => d.slice(0, 3)).map((d) => d.charAt(0).toUpperCase() + d.slice(1));
+  const range = days.length === 5 && days[0] === 'Mon' && days[4] === 'Fri' ? 'Mon–Fri' : days.join(', ');
+  const city = h.timeZone.split('/').pop()?.replace(/_/g, ' ') ?? h.timeZone;
+  return `${range} ${h.startTime.slice(0, 5)}–${h.endTime.slice(0, 5)} (${city})`;
+}
+
+/** The next `n` working days (Monday–Friday) from `from` (an ISO date), as ISO dates. */
+export function workingDays(from: string, n: number, zone: string): string[] {
+  const out: string[] = [];
+  let d = DateTime.fromISO(from, { zone });
+  for (let i = 0; out.length < n && i < 31; i++, d = d.plus({ days: 1 })) if (d.weekday <= 5) out.push(d.toISODate()!);
+  return out;
+}
+
+/** The form as URL query parameters: reload and sharing keep it. */
+function useFormInUrl() {
+  const { query } = useLocation();
+  const initial = useMemo(() => new URLSearchParams(query), []);
+  const write = (patch: Record<string, string | null>) => {
+    const q = new URLSearchParams(window.location.search);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || v === '') q.delete(k);
+      else q.set(k, v);
+    }
+    const s = q.toString();
+    window.history.replaceState(null, '', href(`/schedule${s ? `?${s}` : ''}`));
+  };
+  return { initial, write };
+}
+
+const encodePeople = (p: PickedPerson[]) => p.map((x) => (x.name ? `${x.name} <${x.email}>` : x.email)).join(';');
+const decodePeople = (s: string | null): PickedPerson[] =>
+  (s ?? '')
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => {
+      const m = /^(.*)<([^>]+)>$/.exec(x);
+      return m
+        ? { name: m[1]!.trim() || null, email: m[2]!.trim().toLowerCase() }
+        : { name: null, email: x.toLowerCase() };
+    })
+    .filter((p) => p.email.includes('@'));
+
+function nextWorkingDay(zone: string): string {
+  let d = DateTime.now().setZone(zone).plus({ days: 1 });
+  while (d.weekday > 5) d = d.plus({ days: 1 });
+  return d.toISODate()!;
+}
+
+function AvailabilityGrid({
+  data,
+  names,
+  days,
+  suggestions,
+  chosen,
+}: {
+  data: Availability;
+  names: Map<string, string>;
+  days: string[];
+  suggestions: Suggestion[];
+  chosen: Suggestion | null;
+}) {
+  const { grid, schedules } = data;
+  const organizer = schedules.find((s) => s.kind === 'organizer');
+  const hoursOf = new Map(schedules.map((s) => [s.email.toLowerCase(), s.workingHours ?? null]));
+  const orgRow = grid.rows.findIndex((r) => r.email.toLowerCase() === organizer?.email.toLowerCase());
+  const daySet = new Set(days);
+  // Columns: the working days asked for, inside the organizer's working hours (08:00–18:00 when they are not known),
+  // widened to cover the suggestions.
+  const suggested = (i: number) => {
+    const s = grid.slots[i]!;
+    return suggestions.findIndex((x) => x.start < s.end && x.end > s.start);
+  };
+  const cols = grid.slots
+    .map((s, i) => ({ s, i }))
+    .filter(({ s, i }) => {
+      if (!daySet.has(s.local.slice(0, 10))) return false;
+      if (suggested(i) >= 0) return true;
+      const own = orgRow >= 0 ? grid.rows[orgRow]!.cells[i]?.inWorkingHours : null;
+      if (own === true) return true;
+      if (own === false) return false;
+      const h = Number(s.local.slice(11, 13));
+      return h >= 8 && h < 18;
+    });
+  const byDay = new Map<string, number>();
+  for (const c of cols) byDay.set(c.s.local.slice(0, 10), (byDay.get(c.s.local.slice(0, 10)) ?? 0) + 1);
+  const dayLabel = (d: string) => DateTime.fromISO(d).toFormat('ccc d LLL');
+  const whose = organizer?.workingHours
+    ? `your working hours, ${hoursText(organizer.workingHours)}`
+    : '08:00–18:00 (your working hours are not known)';
   return (
-    <div className="table-wrap">
-      <table className="grid">
+    <div className="sched-grid-wrap" tabIndex={0} aria-label="Availability grid, scrolls sideways">
+      <table className="sched-grid">
         <caption>
-          Availability ({grid.timeZone}). Each cell says its state in words: free, BUSY, tent. (tentative), OOF, away, ?
-          (unknown).
-          {grid.completeness?.text && ` ${grid.completeness.text}.`}
+          Availability on {days.length} working days, times in {grid.timeZone}. Columns follow {whose}; each person’s
+          own hours are under their name, and cells outside them are shaded.
         </caption>
         <thead>
           <tr>
-            <th scope="col">Who</th>
-            {grid.slots.map((s) => (
-              <th key={s.start} scope="col">
-                {s.local.slice(5).replace('T', ' ')}
+            <th scope="col" rowSpan={2} className="who">
+              Who
+            </th>
+            {[...byDay].map(([d, n]) => (
+              <th key={d} scope="colgroup" colSpan={n} className="day">
+                {dayLabel(d)}
               </th>
             ))}
           </tr>
+          <tr>
+            {cols.map(({ s, i }) => {
+              const k = suggested(i);
+              return (
+                <th key={s.start} scope="col" className={`t${s.local.endsWith(':00') ? ' hour' : ''}`}>
+                  {s.local.endsWith(':00') ? s.local.slice(11, 13) : ''}
+                  {k >= 0 && (
+                    <span className="sugg-mark" title={`Suggestion ${k + 1}`}>
+                      {k + 1}
+                    </span>
+                  )}
+                  <span className="sr-only">{s.local.slice(11)}</span>
+                </th>
+              );
+            })}
+          </tr>
         </thead>
         <tbody>
-          {grid.rows.map((r) => (
-            <tr key={r.email}>
-              <th scope="row">
-                {rooms.has(r.email.toLowerCase()) ? '🏢 ' : ''}
-                {r.email}
-                {!r.known && <span className="tag">unknown: {r.reason}</span>}
-              </th>
-              {r.cells.map((c, i) => (
-                <td key={i} className={`cell-${c.status}`} title={`${r.email} ${grid.slots[i]?.local}: ${c.status}`}>
-                  {LABEL[c.status] ?? c.status}
-                  {c.inWorkingHours === false ? '*' : ''}
-                </td>
-              ))}
-            </tr>
-          ))}
+          {grid.rows.map((r, ri) => {
+            const email = r.email.toLowerCase();
+            const label = ri === orgRow ? 'You' : (names.get(email) ?? r.email);
+            const own = hoursOf.get(email);
+            return (
+              <tr key={r.email}>
+                <th scope="row" className="who">
+                  <span className="who-name">{label}</span>
+                  <span className="who-hours">
+                    {r.known ? hoursText(own) : (WHY_UNKNOWN[r.reason ?? ''] ?? 'calendar not visible')}
+                  </span>
+                </th>
+                {cols.map(({ s, i }) => {
+                  const c = r.cells[i]!;
+                  const k = suggested(i);
+                  const isChosen = chosen && chosen.start < s.end && chosen.end > s.start;
+                  const st = STATE[c.status] ?? { short: c.status, words: c.status };
+                  return (
+                    <td
+                      key={s.start}
+                      className={[
+                        `c-${c.status}`,
+                        c.inWorkingHours === false ? 'off' : '',
+                        k >= 0 ? 'sugg' : '',
+                        isChosen ? 'chosen' : '',
+                      ].join(' ')}
+                      title={`${label}, ${dayLabel(s.local.slice(0, 10))} ${s.local.slice(11)}: ${st.words}${c.inWorkingHours === false ? ', outside their working hours' : ''}`}
+                    >
+                      <span aria-hidden="true">{st.short}</span>
+                      <span className="sr-only">
+                        {st.words}
+                        {c.inWorkingHours === false ? ', outside their working hours' : ''}
+                      </span>
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <ul className="legend" aria-label="Legend">
-        {Object.entries(LABEL).map(([k, v]) => (
+      <ul className="sched-legend" aria-label="Legend">
+        {Object.entries(STATE).map(([k, v]) => (
           <li key={k}>
-            <span className={`cell-${k}`}>{v}</span> = {k}
+            <span className={`swatch c-${k}`} aria-hidden="true">
+              {v.short}
+            </span>{' '}
+            {v.words}
           </li>
         ))}
-        <li>* = outside working hours</li>
+        <li>
+          <span className="swatch off" aria-hidden="true" /> Outside that person’s working hours
+        </li>
+        <li>
+          <span className="swatch sugg" aria-hidden="true" /> Suggested time (numbered as in the list)
+        </li>
       </ul>
     </div>
   );
 }
 
-export function SchedulerPage({ customerId }: { customerId: string | null }) {
+export function SchedulerPage({ customerId: customerFromUrl }: { customerId: string | null }) {
   const zone = browserZone();
+  const { initial, write } = useFormInUrl();
+  const [customerId, setCustomerId] = useState<string | null>(customerFromUrl);
   const customer = useApi(
     (signal) =>
       customerId ? api.get('/api/customers/{id}', { params: { id: customerId }, signal }) : Promise.resolve(null),
@@ -96,62 +264,99 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   );
   const policy = useApprovalPolicy();
   const rooms = useApi(async (signal): Promise<Room[]> => (await api.get('/api/calendar/rooms', { signal })).items, []);
-  const [templateId, setTemplateId] = useState('');
-  const [subject, setSubject] = useState('');
-  const [subjectEdited, setSubjectEdited] = useState(false);
-  const [attendees, setAttendees] = useState<string[]>([]);
-  const [extra, setExtra] = useState('');
-  const [duration, setDuration] = useState(60);
-  const [from, setFrom] = useState(DateTime.now().plus({ days: 1 }).toISODate()!);
-  const [to, setTo] = useState(DateTime.now().plus({ days: 8 }).toISODate()!);
-  const [room, setRoom] = useState('');
-  const [teams, setTeams] = useState(true);
+  const [templateId, setTemplateId] = useState(initial.get('template') ?? '');
+  const [subject, setSubject] = useState(initial.get('subject') ?? '');
+  const [subjectEdited, setSubjectEdited] = useState(initial.has('subject'));
+  const [people, setPeople] = useState<PickedPerson[]>(decodePeople(initial.get('with')));
+  const [duration, setDuration] = useState(Number(initial.get('minutes')) || 60);
+  const [from, setFrom] = useState(initial.get('from') ?? nextWorkingDay(zone));
+  const [dayCount, setDayCount] = useState(Math.min(10, Math.max(1, Number(initial.get('days')) || 5)));
+  const [room, setRoom] = useState(initial.get('room') ?? '');
+  const [online, setOnline] = useState(initial.get('online') !== '0');
   const meeting = useMeetingService();
-  const [grid, setGrid] = useState<{ busy: boolean; data?: Grid; error?: unknown }>({ busy: false });
-  const [sugg, setSugg] = useState<{ busy: boolean; data?: Suggestion[]; reason?: string; error?: unknown }>({
-    busy: false,
-  });
+  const [grid, setGrid] = useState<{ busy: boolean; data?: Availability; error?: unknown }>({ busy: false });
+  const [sugg, setSugg] = useState<{ busy: boolean; data?: Suggestion[]; error?: unknown }>({ busy: false });
   const [chosen, setChosen] = useState<Suggestion | null>(null);
   const [submit, setSubmit] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
 
+  // the form in the URL
+  useEffect(() => {
+    write({
+      customer: customerId,
+      template: templateId,
+      subject: subjectEdited ? subject : null,
+      with: encodePeople(people),
+      minutes: String(duration),
+      from,
+      days: String(dayCount),
+      room,
+      online: online ? null : '0',
+    });
+  }, [customerId, templateId, subject, subjectEdited, people, duration, from, dayCount, room, online]);
+
   useEffect(() => {
     const c = customer.data;
-    if (c) {
-      setAttendees(c.stakeholders.map((s) => s.email));
-      setSubject((s) => s || `Meeting with ${c.name}`);
-    }
+    if (!c) return;
+    // a customer picked now (not restored from the URL with its own list) brings its stakeholders
+    if (!initial.get('with') || initial.get('customer') !== c.id)
+      setPeople((p) => {
+        const have = new Set(p.map((x) => x.email));
+        return [
+          ...p,
+          ...c.stakeholders.filter((s) => !have.has(s.email)).map((s) => ({ email: s.email, name: s.name })),
+        ];
+      });
+    if (!subjectEdited) setSubject((s) => s || `Meeting with ${c.name}`);
   }, [customer.data]);
+
   const chooseTemplate = (id: string) => {
     setTemplateId(id);
     const t = templates.data?.find((x) => x.id === id);
     if (!t) return;
     setDuration(t.durationMinutes);
-    if (t.onlineMeeting !== null && t.onlineMeeting !== undefined) setTeams(t.onlineMeeting);
+    if (t.onlineMeeting !== null && t.onlineMeeting !== undefined) setOnline(t.onlineMeeting);
     const name = customer.data?.name ?? '';
-    setSubject(
-      t.subjectTemplate ? t.subjectTemplate.replace(/\{customer\}/g, name) : `${t.name}${name ? ` with ${name}` : ''}`,
-    );
+    if (!subjectEdited)
+      setSubject(
+        t.subjectTemplate
+          ? t.subjectTemplate.replace(/\{customer\}/g, name)
+          : `${t.name}${name ? ` with ${name}` : ''}`,
+      );
   };
-  const everyone = [...attendees, ...extra.split(/[\s,;]+/).filter((e) => e.includes('@'))];
+  const emails = people.map((p) => p.email);
+  const names = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const s of customer.data?.stakeholders ?? []) if (s.name) m.set(s.email.toLowerCase(), s.name);
+    for (const p of people) if (p.name) m.set(p.email, p.name);
+    for (const r of rooms.data ?? []) m.set(r.email.toLowerCase(), `Room ${r.name}`);
+    return m;
+  }, [customer.data, people, rooms.data]);
+  const days = workingDays(from, dayCount, zone);
   const windowRange = {
-    start: DateTime.fromISO(from, { zone }).toUTC().toISO()!,
-    end: DateTime.fromISO(to, { zone }).endOf('day').toUTC().toISO()!,
+    start: DateTime.fromISO(days[0] ?? from, { zone })
+      .toUTC()
+      .toISO()!,
+    end: DateTime.fromISO(days[days.length - 1] ?? from, { zone })
+      .endOf('day')
+      .plus({ milliseconds: 1 })
+      .toUTC()
+      .toISO()!,
   };
 
-  const checkGrid = async () => {
+  const loadGrid = async () => {
     setGrid({ busy: true });
     try {
       const d = await api.get('/api/calendar/availability', {
         query: {
-          attendees: everyone,
+          attendees: emails,
           rooms: room ? [room] : [],
           start: windowRange.start,
-          end: DateTime.fromISO(windowRange.start).plus({ days: 1 }).toUTC().toISO()!,
+          end: windowRange.end,
           granularity: 30,
           timeZone: zone,
         },
       });
-      setGrid({ busy: false, data: d.grid as unknown as Grid });
+      setGrid({ busy: false, data: d as unknown as Availability });
     } catch (error) {
       setGrid({ busy: false, error });
     }
@@ -159,19 +364,23 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   const suggest = async () => {
     setSugg({ busy: true });
     setChosen(null);
+    void loadGrid();
     try {
       const d = await api.post('/api/calendar/findmeetingtimes', {
         body: {
-          attendees: everyone.map((email) => ({ email, type: 'required' as const })),
+          attendees: emails.map((email) => ({ email, type: 'required' as const })),
           ...(room ? { rooms: [room] } : {}),
           window: windowRange,
           durationMinutes: duration,
           timeZone: zone,
-          // Customers' calendars are usually unknown (49%): keep those slots, drop those where someone is busy.
+          // Customers' calendars are usually not visible: keep those times, drop those where someone is busy.
           minimumAttendeePercentage: 40,
+          spread: true,
+          maxCandidates: 5,
+          ...(customerId ? { customerId } : {}),
         },
       });
-      setSugg({ busy: false, data: d.suggestions, reason: d.emptySuggestionsReason });
+      setSugg({ busy: false, data: d.suggestions });
     } catch (error) {
       setSugg({ busy: false, error });
     }
@@ -179,7 +388,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
   const requestApproval = async () => {
     if (!chosen) return;
     setSubmit({ busy: true });
-    const attendeesOut = everyone.map((email) => ({ email, type: 'required' as const }));
+    const attendeesOut = people.map((p) => ({ email: p.email, name: p.name, type: 'required' as const }));
     try {
       if (customerId)
         await api.post('/api/customers/{id}/schedule', {
@@ -192,7 +401,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
             timeZone: zone,
             attendees: attendeesOut,
             room: room || null,
-            onlineMeeting: teams,
+            onlineMeeting: online,
           },
         });
       else
@@ -205,43 +414,71 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
             timeZone: zone,
             attendees: attendeesOut,
             room: room || null,
-            onlineMeeting: teams,
+            onlineMeeting: online,
           },
         });
+      approvalsChanged();
       navigate('/approvals?created=1');
     } catch (error) {
       setSubmit({ busy: false, error });
     }
   };
 
+  const p = policy.data as
+    | {
+        approvers?: { kind?: string };
+        eligibleApprovers?: Array<{ email: string; displayName: string | null }>;
+        selfApproveInternal?: boolean;
+        selfApproveExternal?: boolean;
+      }
+    | null
+    | undefined;
+  const approverNames = (p?.eligibleApprovers ?? []).map((a) => a.displayName ?? a.email);
+  const dayWhen = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+
   return (
     <>
       <h1>Schedule a meeting{customer.data ? ` with ${customer.data.name}` : ''}</h1>
       {customer.error !== undefined && <ErrorBox error={customer.error} retry={customer.reload} />}
       <form
-        className="card"
+        className="card sched-form"
         onSubmit={(e) => {
           e.preventDefault();
           void suggest();
         }}
       >
-        <label className="field">
-          Template
-          {templates.loading ? (
-            <Loading />
-          ) : templates.error !== undefined ? (
-            <ErrorBox error={templates.error} />
+        <div className="sched-row">
+          {customer.data ? (
+            <p className="field">
+              <span>Customer</span>
+              <span>
+                <Link to={`/customers/${customer.data.id}`}>{customer.data.name}</Link>{' '}
+                <button type="button" className="link" onClick={() => setCustomerId(null)}>
+                  Change
+                </button>
+              </span>
+            </p>
           ) : (
-            <select value={templateId} onChange={(e) => chooseTemplate(e.target.value)}>
-              <option value="">No template</option>
-              {(templates.data ?? []).map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name} ({t.durationMinutes} min)
-                </option>
-              ))}
-            </select>
+            <CustomerPicker onPick={(c) => setCustomerId(c.id)} />
           )}
-        </label>
+          <label className="field">
+            Template
+            {templates.loading ? (
+              <Loading />
+            ) : templates.error !== undefined ? (
+              <ErrorBox error={templates.error} />
+            ) : (
+              <select value={templateId} onChange={(e) => chooseTemplate(e.target.value)}>
+                <option value="">No template</option>
+                {(templates.data ?? []).map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name} ({t.durationMinutes} min)
+                  </option>
+                ))}
+              </select>
+            )}
+          </label>
+        </div>
         <label className="field">
           Subject
           <input
@@ -253,22 +490,7 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
         </label>
         <fieldset className="field">
           <legend>Attendees</legend>
-          {customer.data?.stakeholders.map((s) => (
-            <label key={s.id} className="switch">
-              <input
-                type="checkbox"
-                checked={attendees.includes(s.email)}
-                onChange={(e) =>
-                  setAttendees((a) => (e.target.checked ? [...a, s.email] : a.filter((x) => x !== s.email)))
-                }
-              />
-              {s.name ?? s.email} {s.role && <span className="tag">{s.role}</span>} <code>{s.email}</code>
-            </label>
-          ))}
-          <label className="field">
-            Other attendees (emails, comma separated)
-            <input value={extra} onChange={(e) => setExtra(e.target.value)} placeholder="someone@example.com" />
-          </label>
+          <PeoplePicker value={people} onChange={setPeople} />
         </fieldset>
         <div className="toolbar">
           <label className="field">
@@ -284,11 +506,17 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
           </label>
           <label className="field">
             From
-            <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            <input type="date" value={from} onChange={(e) => e.target.value && setFrom(e.target.value)} />
           </label>
           <label className="field">
-            To
-            <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+            Working days
+            <select value={dayCount} onChange={(e) => setDayCount(Number(e.target.value))}>
+              {[1, 3, 5, 10].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
           </label>
           <label className="field">
             Room
@@ -316,66 +544,83 @@ export function SchedulerPage({ customerId }: { customerId: string | null }) {
           </label>
         </div>
         <label className="switch">
-          <input type="checkbox" checked={teams} onChange={(e) => setTeams(e.target.checked)} /> {meeting.name} meeting
+          <input type="checkbox" checked={online} onChange={(e) => setOnline(e.target.checked)} /> {meeting.name}{' '}
+          meeting
         </label>
         <div className="actions">
-          <button type="button" onClick={() => void checkGrid()} disabled={grid.busy || everyone.length === 0}>
-            Show availability (first day)
+          <button type="submit" className="primary" disabled={sugg.busy || people.length === 0}>
+            Find times
           </button>
-          <button type="submit" className="primary" disabled={sugg.busy || everyone.length === 0}>
-            Suggest times
+          <button type="button" onClick={() => void loadGrid()} disabled={grid.busy || people.length === 0}>
+            Show availability only
           </button>
         </div>
+        {people.length === 0 && <p className="hint">Add at least one person to find times.</p>}
       </form>
-      {grid.busy && <Loading label="Reading free/busy…" />}
-      {grid.error !== undefined && <ErrorBox error={grid.error} />}
-      {grid.data && (
-        <section className="card">
-          <h2>Availability</h2>
-          <AvailabilityGrid grid={grid.data} rooms={new Set(room ? [room.toLowerCase()] : [])} />
-        </section>
-      )}
+
       {sugg.busy && <Loading label="Finding times…" />}
       {sugg.error !== undefined && <ErrorBox error={sugg.error} />}
       {sugg.data && (
         <section className="card" aria-labelledby="sugg-h">
           <h2 id="sugg-h">Suggested times</h2>
-          {sugg.data.length === 0 ? (
-            <p>No time suits everyone ({sugg.reason || 'unknown reason'}). Try a wider range or fewer attendees.</p>
-          ) : (
-            <fieldset>
-              <legend className="muted">Pick one ({zone})</legend>
-              <ul className="suggestions">
-                {sugg.data.map((s) => (
-                  <li key={s.start}>
-                    <label>
-                      <input
-                        type="radio"
-                        name="slot"
-                        checked={chosen?.start === s.start}
-                        onChange={() => setChosen(s)}
-                      />
-                      {dateTime(s.start, zone)}–{time(s.end, zone)} · confidence {Math.round(s.confidence)}%
-                      {s.rooms && s.rooms.length > 0 && <span className="tag">room {s.rooms[0]}</span>}
-                    </label>
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
-          )}
-          {policy.data ? <PolicySummary policy={policy.data} title="Who approves it (approval policy)" /> : null}
-          <button
-            type="button"
-            className="primary"
-            disabled={!chosen || submit.busy}
-            onClick={() => void requestApproval()}
-          >
-            Request approval
-          </button>
-          <p className="hint">Nothing is sent until the proposal is approved on the Approvals page.</p>
-          {submit.error !== undefined && <ErrorBox error={submit.error} />}
+          <fieldset>
+            <legend className="muted">Best first; pick one (times in {zone})</legend>
+            <ol className="sched-suggestions">
+              {sugg.data.map((s, i) => (
+                <li key={s.start}>
+                  <label>
+                    <input type="radio" name="slot" checked={chosen?.start === s.start} onChange={() => setChosen(s)} />
+                    <span className="sugg-num" aria-hidden="true">
+                      {i + 1}
+                    </span>
+                    <span className="sugg-when">
+                      {dayWhen(s.start).toFormat('cccc d LLLL, HH:mm')}–{dayWhen(s.end).toFormat('HH:mm')}
+                    </span>
+                    <span className="sugg-why">{s.reason}</span>
+                  </label>
+                </li>
+              ))}
+            </ol>
+          </fieldset>
         </section>
       )}
+      {grid.busy && <Loading label="Reading calendars…" />}
+      {grid.error !== undefined && <ErrorBox error={grid.error} />}
+      {grid.data && (
+        <section className="card" aria-labelledby="grid-h">
+          <h2 id="grid-h">Availability</h2>
+          <AvailabilityGrid data={grid.data} names={names} days={days} suggestions={sugg.data ?? []} chosen={chosen} />
+        </section>
+      )}
+      <section className="card" aria-labelledby="req-h">
+        <h2 id="req-h">Request approval</h2>
+        <p data-testid="who-approves">
+          {approverNames.length > 0
+            ? `${approverNames.join(', ')} ${approverNames.length === 1 ? 'approves' : 'approve'} it before anything is sent.`
+            : p?.approvers?.kind === 'manager'
+              ? 'Your manager approves it before anything is sent.'
+              : 'Someone with the approver role approves it before anything is sent.'}
+          {p?.selfApproveInternal ? ' Meetings with colleagues only you may approve yourself.' : ''}
+        </p>
+        {chosen ? (
+          <p>
+            Chosen: <strong>{dayWhen(chosen.start).toFormat('cccc d LLLL, HH:mm')}</strong>
+          </p>
+        ) : (
+          <p className="hint">Find times and pick one first.</p>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={!chosen || submit.busy || !subject.trim()}
+          onClick={() => void requestApproval()}
+        >
+          Request approval
+        </button>
+        <p className="hint">Nothing is sent until the proposal is approved on the Approvals page.</p>
+        {submit.error !== undefined && <ErrorBox error={submit.error} />}
+      </section>
+      {policy.data ? <PolicySummary policy={policy.data} title="Who approves it (approval policy)" /> : null}
     </>
   );
 }
