@@ -44,10 +44,13 @@ export interface DetectionStore {
   undetectedIds(tenantId: string, limit: number): Promise<string[]>;
   /** Writes results; rows with `manual = true` keep their customer id (the store never overwrites it). */
   writeResults(tenantId: string, writes: readonly DetectionWrite[]): Promise<void>;
-  /** Sets a manual association; false when the meeting is not the tenant's. */
-  setManual(tenantId: string, meetingId: string, customerId: string | null): Promise<boolean>;
-  /** Returns the meeting to automatic detection; false when the meeting is not the tenant's. */
-  clearManual(tenantId: string, meetingId: string): Promise<boolean>;
+  /**
+   * Sets a manual association on the meeting and its copies in the tenant's other calendars (same iCalUId and
+   * start). Returns the ids changed; none when the meeting is not the tenant's.
+   */
+  setManual(tenantId: string, meetingId: string, customerId: string | null): Promise<string[]>;
+  /** Returns the meeting and its copies to automatic detection; the ids changed (none: not the tenant's). */
+  clearManual(tenantId: string, meetingId: string): Promise<string[]>;
 }
 
 export interface TenantSettingsSource {

@@ -73,6 +73,16 @@ function affectedCondition(q: AffectedQuery): RawBuilder<SqlBool> {
   return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
 }
 
+/**
+ * Meeting `meetingId` of the tenant and its copies on other calendars of the tenant (same iCalUId and start: one
+ * meeting in several people's or shared calendars), as a condition on `m`.
+ */
+function copiesOf(tenantId: string, meetingId: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`m.tenant_id = ${tenantId}::uuid AND (m.id = ${meetingId}::uuid OR EXISTS (
+    SELECT 1 FROM meetings o WHERE o.id = ${meetingId}::uuid AND o.tenant_id = m.tenant_id
+      AND o.ical_uid IS NOT NULL AND m.ical_uid = o.ical_uid AND m.start_at = o.start_at))`;
+}
+
 /** Visibility of meeting `m` on calendar `c` to a viewer. */
 function visible(v: MeetingViewer): RawBuilder<SqlBool> {
   return v.teamSeesSharedCalendars
@@ -181,26 +191,18 @@ export class PgMeetingQueryStore implements DetectionStore, MeetingQueryStore {
     }
   }
 
-  async setManual(tenantId: string, meetingId: string, customerId: string | null): Promise<boolean> {
-    if (!isUuid(meetingId)) return false;
-    const r = await this.db
-      .updateTable('meetings')
-      .set({ manual_customer: true, customer_id: customerId })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', meetingId)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  async setManual(tenantId: string, meetingId: string, customerId: string | null): Promise<string[]> {
+    if (!isUuid(meetingId)) return [];
+    const r = await sql<{ id: string }>`UPDATE meetings m SET manual_customer = true, customer_id = ${customerId}::uuid
+      WHERE ${copiesOf(tenantId, meetingId)} RETURNING m.id`.execute(this.db);
+    return r.rows.map((x) => x.id);
   }
 
-  async clearManual(tenantId: string, meetingId: string): Promise<boolean> {
-    if (!isUuid(meetingId)) return false;
-    const r = await this.db
-      .updateTable('meetings')
-      .set({ manual_customer: false })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', meetingId)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  async clearManual(tenantId: string, meetingId: string): Promise<string[]> {
+    if (!isUuid(meetingId)) return [];
+    const r = await sql<{ id: string }>`UPDATE meetings m SET manual_customer = false
+      WHERE ${copiesOf(tenantId, meetingId)} RETURNING m.id`.execute(this.db);
+    return r.rows.map((x) => x.id);
   }
 
   async getMeeting(viewer: MeetingViewer, meetingId: string): Promise<CustomerMeetingView | null> {
@@ -240,13 +242,20 @@ export class PgMeetingQueryStore implements DetectionStore, MeetingQueryStore {
     const where = sql`m.tenant_id = ${viewer.tenantId}::uuid AND ${which}
       AND m.event_type <> 'seriesMaster' AND ${visible(viewer)}
       AND ${q.when === 'past' ? sql`m.start_at < ${q.now}` : sql`m.start_at >= ${q.now}`}`;
-    const order = q.when === 'past' ? sql`m.start_at DESC, m.id` : sql`m.start_at ASC, m.id`;
+    const order = q.when === 'past' ? sql`start_at DESC, id` : sql`start_at ASC, id`;
+    // Copies of one meeting (same iCalUId and start: the viewer's calendar and a shared one) are one entry: the
+    // viewer's own copy first, then an unshared calendar's.
+    const merged = sql`(SELECT ${VIEW_COLUMNS}, row_number() OVER (
+        PARTITION BY coalesce(m.ical_uid, m.id::text), m.start_at
+        ORDER BY (m.user_id = ${viewer.userId}::uuid) DESC, coalesce(c.is_shared, false), m.id) AS copy_rank
+      FROM meetings m LEFT JOIN calendars c ON c.id = m.calendar_id WHERE ${where}) AS x`;
     const rows = await sql<RawView>`
-      SELECT ${VIEW_COLUMNS} FROM meetings m LEFT JOIN calendars c ON c.id = m.calendar_id
-      WHERE ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(this.db);
-    const total = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM meetings m LEFT JOIN calendars c ON c.id = m.calendar_id
-      WHERE ${where}`.execute(this.db);
+      SELECT * FROM ${merged} WHERE copy_rank = 1 ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`.execute(
+      this.db,
+    );
+    const total = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${merged} WHERE copy_rank = 1`.execute(
+      this.db,
+    );
     return { items: rows.rows.map(toView), total: Number(total.rows[0]?.n ?? 0) };
   }
 }

@@ -173,6 +173,55 @@ describe("a customer's possible meetings (match=candidate)", () => {
   });
 });
 
+describe('copies of one meeting on a customer page', () => {
+  it("are listed once (the own calendar's copy), and a correction of any copy applies to every copy", async () => {
+    const t = await f.newTenant({ ownDomains: ['own.example'] });
+    const colleague = await t.colleague();
+    const acme = await customer(t, { name: 'Acme', domains: ['acmecorp.com'] });
+    const own = await t.calendar({ shared: false });
+    const shared = await t.calendar({ shared: true });
+    const seed = {
+      start: '2026-02-20T10:00:00Z',
+      subject: 'QBR',
+      iCalUId: 'uid-qbr',
+      attendees: ['jane@acmecorp.com'],
+    };
+    const a = await t.meeting({ ...seed, calendarId: own });
+    const b = await t.meeting({ ...seed, calendarId: shared });
+    const c = await t.meeting({ ...seed, userId: colleague.userId });
+    // A meeting with the same iCalUId at another time (another occurrence) is another meeting.
+    const other = await t.meeting({ ...seed, start: '2026-02-13T10:00:00Z', calendarId: own });
+    await f.runtime.detection.detectMeetings(t.tenantId, [a, b, c, other]);
+    const list = async () =>
+      (await f.app.inject({ url: `/api/customers/${acme}/meetings?when=past`, headers: t.auth })).json() as {
+        items: Array<{ id: string }>;
+        total: number;
+      };
+    expect(await list()).toMatchObject({ items: [{ id: a }, { id: other }], total: 2 });
+    // "Not Acme" on the shared copy: every copy of that meeting follows, the other occurrence does not.
+    expect((await post(t, `/api/meetings/${b}/customer`, { customerId: null })).statusCode).toBe(200);
+    const rows = await f.container.database.db
+      .selectFrom('meetings')
+      .select(['id', 'customer_id', 'manual_customer'])
+      .where('id', 'in', [a, b, c, other])
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const id of [a, b, c]) expect(byId.get(id)).toMatchObject({ customer_id: null, manual_customer: true });
+    expect(byId.get(other)).toMatchObject({ customer_id: acme, manual_customer: false });
+    expect(await list()).toMatchObject({ items: [{ id: other }], total: 1 });
+    const metrics = (await f.app.inject({ url: `/api/customers/${acme}/metrics`, headers: t.auth })).json() as {
+      windows: Array<{ days: number; meetings: number }>;
+    };
+    expect(metrics.windows.find((w) => w.days === 30)!.meetings).toBe(1);
+    // Back to detection: every copy again.
+    expect(
+      (await f.app.inject({ method: 'DELETE', url: `/api/meetings/${c}/customer`, headers: colleague.auth }))
+        .statusCode,
+    ).toBe(200);
+    expect(await list()).toMatchObject({ items: [{ id: a }, { id: other }], total: 2 });
+  });
+});
+
 describe('scores, factors and the score over time', () => {
   it('lists band and last contact, gives each factor its maximum, and keeps one snapshot per day', async () => {
     const t = await f.newTenant({ ownDomains: ['own.example'] });

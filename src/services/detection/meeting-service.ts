@@ -73,23 +73,26 @@ export class MeetingService {
 
   /**
    * Associates a meeting with a customer by hand (`null`: "not a customer meeting"). The association wins over
-   * detection and survives later syncs and re-detection until `clearAssociation`.
+   * detection and survives later syncs and re-detection until `clearAssociation`. It is a decision about the meeting,
+   * so its copies in the tenant's other calendars (same iCalUId and start) follow it: metrics count a meeting once.
    */
   async associate(actor: Actor, meetingId: string, customerId: string | null): Promise<CustomerMeetingView> {
     await this.get(actor, meetingId);
     if (customerId !== null && !(await this.deps.customers.get(actor.tenantId, customerId))) {
       throw new AppError('not_found', 'No such customer.', { details: { field: 'customerId' } });
     }
-    if (!(await this.deps.store.setManual(actor.tenantId, meetingId, customerId))) throw notFound();
-    await this.deps.detection.detectMeetings(actor.tenantId, [meetingId]);
+    const ids = await this.deps.store.setManual(actor.tenantId, meetingId, customerId);
+    if (ids.length === 0) throw notFound();
+    await this.deps.detection.detectMeetings(actor.tenantId, ids);
     return this.get(actor, meetingId);
   }
 
   /** Removes the manual association: the meeting is detected automatically again. */
   async clearAssociation(actor: Actor, meetingId: string): Promise<CustomerMeetingView> {
     await this.get(actor, meetingId);
-    if (!(await this.deps.store.clearManual(actor.tenantId, meetingId))) throw notFound();
-    await this.deps.detection.detectMeetings(actor.tenantId, [meetingId]);
+    const ids = await this.deps.store.clearManual(actor.tenantId, meetingId);
+    if (ids.length === 0) throw notFound();
+    await this.deps.detection.detectMeetings(actor.tenantId, ids);
     return this.get(actor, meetingId);
   }
 
