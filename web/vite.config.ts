@@ -1,5 +1,7 @@
 // Vite configuration of the web app: React, built into web/dist (the server builds it on start when stale). Every
 // text file of the build is also written precompressed (.br and .gz) for the server to send as it is.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
@@ -7,23 +9,31 @@ import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-/** Writes `<file>.br` (brotli, best) and `<file>.gz` (gzip -9) next to every text file worth compressing. */
+/**
+ * Writes `<file>.br` (brotli, best) and `<file>.gz` (gzip -9) next to every text file worth compressing. From the
+ * files on disk once the bundle is written: in generateBundle the chunks may still hold placeholders that later
+ * plugins replace (Vite's __VITE_PRELOAD__ for dynamic imports).
+ */
 function precompress(): Plugin {
   return {
     name: 'calbridge-precompress',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      for (const [name, out] of Object.entries(bundle)) {
-        if (!/\.(js|mjs|css|html|svg|json|txt)$/.test(name)) continue;
-        const source = out.type === 'chunk' ? out.code : out.source;
-        const raw = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
-        if (raw.length < 1024) continue;
-        const br = brotliCompressSync(raw, {
-          params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
-        });
-        this.emitFile({ type: 'asset', fileName: `${name}.br`, source: br });
-        this.emitFile({ type: 'asset', fileName: `${name}.gz`, source: gzipSync(raw, { level: 9 }) });
-      }
+    enforce: 'post',
+    async writeBundle(options, bundle) {
+      const dir = options.dir ?? join(root, 'dist');
+      await Promise.all(
+        Object.keys(bundle)
+          .filter((name) => /\.(js|mjs|css|html|svg|json|txt)$/.test(name))
+          .map(async (name) => {
+            const raw = await readFile(join(dir, name));
+            if (raw.length < 1024) return;
+            const br = brotliCompressSync(raw, {
+              params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+            });
+            await writeFile(join(dir, `${name}.br`), br);
+            await writeFile(join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
+          }),
+      );
     },
   };
 }

@@ -155,6 +155,13 @@ describe('the whole server: the app for unknown pages, the API untouched', () =>
     expect(js.headers['content-encoding']).toBe('br');
     expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(brotliDecompressSync(js.body).length).toBeGreaterThan(js.body.length * 2);
+    // the precompressed file is the same script as the plain one (written after every plugin has run, so it holds
+    // no build placeholder such as __VITE_PRELOAD__)
+    const identity = await get(base, asset);
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(brotliDecompressSync(js.body).equals(identity.body)).toBe(true);
+    const gz = await get(base, asset, { 'accept-encoding': 'gzip' });
+    expect(gunzipSync(gz.body).equals(identity.body)).toBe(true);
 
     for (const path of ['/api/nowhere', '/healthz/x']) {
       const r = await get(base, path, { accept: 'text/html' });
