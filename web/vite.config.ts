@@ -10,7 +10,7 @@ import { defineConfig, type Plugin } from 'vite';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * Writes `<file>.br` (brotli, best) and `<file>.gz` (gzip -9) next to every text file worth compressing. From the
+ * Writes `<file>.br` (brotli 10: within 2 % of 11 at a third of the time) and `<file>.gz` (gzip -9) next to every text file worth compressing. From the
  * files on disk once the bundle is written: in generateBundle the chunks may still hold placeholders that later
  * plugins replace (Vite's __VITE_PRELOAD__ for dynamic imports).
  */
@@ -28,7 +28,7 @@ function precompress(): Plugin {
             const raw = await readFile(join(dir, name));
             if (raw.length < 1024) return;
             const br = brotliCompressSync(raw, {
-              params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+              params: { [zlib.BROTLI_PARAM_QUALITY]: 10, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
             });
             await writeFile(join(dir, `${name}.br`), br);
             await writeFile(join(dir, `${name}.gz`), gzipSync(raw, { level: 9 }));
