@@ -4,9 +4,6 @@
 // the meeting's details in a side panel that takes focus and closes with Escape. Date, view and zone live in the URL.
 // Before a calendar is connected the page leads to connecting one; during the first sync it shows the progress.
 import type { EventClickArg, EventContentArg, EventInput, EventMountArg } from '@fullcalendar/core';
-import luxonPlugin from '@fullcalendar/luxon3';
-import FullCalendar from '@fullcalendar/react';
-import timeGridPlugin from '@fullcalendar/timegrid';
 import { DateTime } from 'luxon';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
@@ -17,6 +14,7 @@ import { SafeHtml } from '../components/safe-html';
 import { browserZone } from '../format';
 import { ConnectCalendar, FirstSync, useConnections, type Provider } from '../onboarding';
 import { navigate, useLocation } from '../router';
+import HourGrid from './hour-grid';
 import './calendar.css';
 
 type TimeFormat = '12h' | '24h';
@@ -325,15 +323,6 @@ function CalendarGrid({ query }: { query: URLSearchParams }) {
     [meetings.data, colourOf],
   );
 
-  const fc = useRef<FullCalendar>(null);
-  useEffect(() => {
-    // After React's commit (FullCalendar renders synchronously; inside an effect React would warn about flushSync).
-    const t = window.setTimeout(() =>
-      fc.current?.getApi().changeView(view === 'week' ? 'timeGridWeek' : 'timeGridDay', anchor.toISODate()!),
-    );
-    return () => window.clearTimeout(t);
-  }, [view, anchor]);
-
   const hour12 = format === '12h';
   const renderEvent = useCallback(
     (arg: EventContentArg) => {
@@ -459,28 +448,15 @@ function CalendarGrid({ query }: { query: URLSearchParams }) {
       {meetings.error !== undefined && <ErrorBox error={meetings.error} retry={meetings.reload} />}
       {meetings.loading && meetings.data === undefined && <Loading label="Loading meetings…" />}
       <div className="cal-grid" data-testid="calendar-grid" aria-busy={meetings.loading}>
-        <FullCalendar
-          ref={fc}
-          plugins={[timeGridPlugin, luxonPlugin]}
-          initialView={view === 'week' ? 'timeGridWeek' : 'timeGridDay'}
-          initialDate={anchor.toISODate()!}
-          timeZone={zone}
-          headerToolbar={false}
-          firstDay={1}
-          nowIndicator
-          allDayText="All day"
-          height={720}
-          scrollTime="08:00:00"
-          expandRows
-          slotEventOverlap={false}
-          dayHeaderFormat={{ weekday: 'short', day: 'numeric', month: 'short' }}
-          slotLabelFormat={{ hour: 'numeric', minute: '2-digit', hour12, meridiem: 'short' }}
-          eventTimeFormat={{ hour: 'numeric', minute: '2-digit', hour12, meridiem: 'short' }}
-          displayEventEnd={false}
+        <HourGrid
+          view={view}
+          date={anchor.toISODate()!}
+          zone={zone}
+          hour12={hour12}
           events={events}
-          eventContent={renderEvent}
-          eventDidMount={mountEvent}
-          eventClick={click}
+          renderEvent={renderEvent}
+          onMount={mountEvent}
+          onClick={click}
         />
       </div>
       {!meetings.loading && meetings.data?.length === 0 && (
