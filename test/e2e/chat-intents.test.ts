@@ -178,6 +178,10 @@ describe('chat intents with Outlook (Microsoft 365 emulator)', () => {
     expect(mine.body.items).toHaveLength(4);
     expect(mine.body.items.map((e: Json) => e.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(mine.body.items[3].answer).toMatchObject({ intent: 'cancel_meeting', errorCode: 'meeting_not_found' });
+    expect(mine.body.items[2]).toMatchObject({ role: 'user', answer: null, picked: null });
+    // The first message of the walk picked a slot: the history says which.
+    const all0 = (await call(adele.auth, 'GET', '/api/chat/history')).body.items[0];
+    expect(all0).toMatchObject({ role: 'user', picked: { start: expect.stringMatching(/T10:00:00/) } });
     const all = await call(adele.auth, 'GET', '/api/chat/history');
     expect(all.body.items).toHaveLength(18); // nine messages and their answers
     expect((await call(lynne.auth, 'GET', '/api/chat/history')).body.items).toEqual([]);

@@ -104,9 +104,20 @@ const HistoryEntry = Type.Object({
   id: Type.String(),
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
   text: Type.String(),
-  answer: Type.Union([Type.Partial(ChatAnswer), Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
-    description: 'assistant: the answer as POST /api/chat returned it; user: the slot or meeting picked, if any',
+  answer: Type.Union([Type.Partial(ChatAnswer), Type.Null()], {
+    description: 'An assistant entry: the answer as POST /api/chat returned it (null for the user’s words)',
   }),
+  picked: Type.Union(
+    [
+      Type.Object({
+        start: Type.Optional(Type.String()),
+        meetingId: Type.Optional(Type.String()),
+        accountId: Type.Optional(Type.String()),
+      }),
+      Type.Null(),
+    ],
+    { description: 'A user entry: the slot (start), meeting or account picked with the message, if any' },
+  ),
   createdAt: Type.String(),
 });
 const History = Type.Object({ items: Type.Array(HistoryEntry) });

@@ -203,7 +203,7 @@ export class ChatService {
         actor.userId,
         [
           { role: 'user', text: req.message, answer: Object.keys(picked).length ? picked : null },
-          { role: 'assistant', text: answer.reply, answer: { ...answer } },
+          { role: 'assistant', text: answer.reply, answer: storedAnswer(answer) },
         ],
         this.now(),
         HISTORY_KEEP,
@@ -212,10 +212,21 @@ export class ChatService {
     return answer;
   }
 
-  /** The user's newest `limit` history entries, oldest first (empty without a store). */
-  async history(actor: Actor, limit: number): Promise<ChatHistoryEntry[]> {
+  /**
+   * The user's newest `limit` history entries, oldest first (empty without a store): an answer's structured content
+   * as `answer`, and what the user picked (slot, meeting, account) with a message as `picked`.
+   */
+  async history(
+    actor: Actor,
+    limit: number,
+  ): Promise<Array<ChatHistoryEntry & { picked: Record<string, unknown> | null }>> {
     if (!this.historyStore) return [];
-    return this.historyStore.list(actor.tenantId, actor.userId, Math.min(Math.max(limit, 1), HISTORY_KEEP));
+    const items = await this.historyStore.list(
+      actor.tenantId,
+      actor.userId,
+      Math.min(Math.max(limit, 1), HISTORY_KEEP),
+    );
+    return items.map((e) => (e.role === 'user' ? { ...e, answer: null, picked: e.answer } : { ...e, picked: null }));
   }
 
   /** Forgets the user's history. */
@@ -663,6 +674,22 @@ export class ChatService {
 /** Domain stems name accounts too ("acmecorp" for acmecorp.com). */
 function aliases(c: Customer): string[] {
   return c.domains.map((d) => d.split('.')[0] ?? '').filter((s) => s.length >= 3);
+}
+
+/** The answer as history keeps it: what the API shows of it (events without their attendees), at most 30 events. */
+function storedAnswer(a: ChatAnswer): Record<string, unknown> {
+  if (!a.events) return { ...a };
+  const events = a.events.slice(0, 30).map((e) => ({
+    id: e.id,
+    subject: e.subject,
+    start: e.start,
+    end: e.end,
+    isAllDay: e.isAllDay,
+    isCancelled: e.isCancelled,
+    customerId: e.customerId,
+    onlineMeeting: e.onlineMeeting ? { joinUrl: e.onlineMeeting.joinUrl ?? null } : null,
+  }));
+  return { ...a, events };
 }
 
 /** Replaces the parsed time with the slot the user picked: a find becomes a schedule, a move gets its new time. */

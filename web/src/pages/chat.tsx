@@ -65,7 +65,8 @@ interface HistoryEntry {
   id: string;
   role: 'user' | 'assistant';
   text: string;
-  answer: (ChatAnswer & Record<string, unknown>) | null;
+  answer: ChatAnswer | null;
+  picked: Followup | null;
 }
 interface Followup {
   start?: string;
@@ -145,7 +146,7 @@ export function ChatPanel({ standalone, onClose }: { standalone?: boolean; onClo
             asked = e.text;
             restored.push({
               who: 'user',
-              text: e.answer?.start ? `${e.text} (${dateTime(String(e.answer.start))})` : e.text,
+              text: e.picked?.start ? `${e.text} (picked ${dateTime(e.picked.start)})` : e.text,
             });
           } else restored.push({ who: 'bot', text: e.text, answer: e.answer ?? undefined, asked });
         }
