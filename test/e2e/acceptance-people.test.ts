@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium)('people in the browser: sign-in, approvals, admin 
     await page.getByRole('link', { name: 'Schedule meeting' }).click();
     await page.getByRole('heading', { name: /Schedule a meeting with Acme Corp/ }).waitFor();
     await page.getByLabel('Template').selectOption({ label: 'Quarterly business review (60 min)' });
-    await page.getByRole('button', { name: 'Suggest times' }).click();
+    await page.getByRole('button', { name: 'Find times' }).click();
     const slot = page.getByRole('radio').first();
     await slot.waitFor();
     await slot.check();

@@ -171,18 +171,57 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await page.getByRole('heading', { name: /Schedule a meeting with Acme Corp/ }).waitFor();
     await page.getByLabel('Template').selectOption({ label: 'Quarterly business review (60 min)' });
     await page.getByLabel('Teams meeting').check();
-    await page.getByRole('button', { name: 'Show availability (first day)' }).click();
-    await page.locator('table.grid').waitFor();
-    await page.getByRole('button', { name: 'Suggest times' }).click();
-    const first = page.getByRole('radio').first();
-    await first.waitFor();
-    await first.check();
+    // The stakeholder came with the customer; take them out and pick them again by autocomplete.
+    const chips = page.getByRole('list', { name: 'Invited' });
+    await chips.getByText(person.displayName).waitFor();
+    await page.getByRole('button', { name: `Remove ${person.displayName}` }).click();
+    await expect(chips.getByText(person.displayName).count()).resolves.toBe(0);
+    const combo = page.getByRole('combobox', { name: 'Add a person' });
+    await combo.fill(person.displayName.split(' ')[0]!.slice(0, 4));
+    await page.getByRole('option', { name: new RegExp(person.displayName) }).click();
+    await chips.getByText(person.displayName).waitFor();
+    // the form is in the URL: a reload keeps the picked person and the template
+    expect(new URL(page.url()).searchParams.get('with')).toContain(person.userPrincipalName.toLowerCase());
+    await page.reload();
+    await page.getByRole('list', { name: 'Invited' }).getByText(person.displayName).waitFor();
+    await page.getByRole('button', { name: 'Find times' }).click();
+    // 3–5 suggestions on different days, each with a reason in words; the multi-day grid with them drawn on it
+    const radios = page.getByRole('radio');
+    await radios.first().waitFor();
+    const count = await radios.count();
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(count).toBeLessThanOrEqual(5);
+    const whenText = await page.locator('.sugg-when').allTextContents();
+    // spread: at least three days, and two times of one day at least two hours apart (not 30 minutes)
+    expect(new Set(whenText.map((t) => t.split(',')[0])).size).toBeGreaterThanOrEqual(3);
+    const minutesOf = (t: string) => {
+      const [h, m] = t.split(', ')[1]!.slice(0, 5).split(':').map(Number);
+      return h! * 60 + m!;
+    };
+    for (const a of whenText)
+      for (const c of whenText)
+        if (a !== c && a.split(',')[0] === c.split(',')[0])
+          expect(Math.abs(minutesOf(a) - minutesOf(c))).toBeGreaterThanOrEqual(120);
+    for (const why of await page.locator('.sugg-why').allTextContents()) {
+      expect(why.length).toBeGreaterThan(5);
+      expect(why).not.toMatch(/%|not_found|oof|unknown/);
+    }
+    const grid = page.locator('table.sched-grid');
+    await grid.waitFor();
+    expect(await grid.locator('th.day').count()).toBe(5);
+    expect(await grid.locator('td.sugg').count()).toBeGreaterThan(0);
+    await expect(page.getByRole('list', { name: 'Legend' }).textContent()).resolves.not.toMatch(/= oof|unknown:/);
+    await radios.first().check();
+    await expect(page.getByTestId('who-approves').textContent()).resolves.toMatch(/approve/);
     await shot('scheduler-1280');
+    await expectAccessible(page, 'scheduler with suggestions');
     await page.getByRole('button', { name: 'Request approval' }).click();
     await page.waitForURL((u) => u.pathname === '/approvals');
     const card = page.locator('article', { hasText: 'quarterly business review' });
     await card.waitFor();
     await expect(card.getByText('Yes, a Teams link is added').count()).resolves.toBe(1);
+    // the attendee by name, with their local time
+    await card.getByRole('rowheader', { name: new RegExp(person.displayName) }).waitFor();
     await shot('approvals-1280');
     // Invitations to external people need a second person's approval: a colleague with the approver role signs in
     // with their own key.
@@ -193,6 +232,18 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await signInWithKey(page, colleague.apiKey);
     await nav('Approvals');
     await card.waitFor();
+    // The approver changes the message before approving it.
+    await card.getByRole('button', { name: 'Change…' }).click();
+    await card.getByLabel('Message').fill('Agenda: renewal and the Q3 roadmap.');
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText('Agenda: renewal and the Q3 roadmap.').waitFor();
+    await expectAccessible(page, 'approvals with a changed proposal');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await expectAccessible(page, 'approvals on a phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     await card.getByRole('button', { name: 'Approve and send' }).click();
     await page.getByText(/Approved: the invitation was sent/).waitFor();
     const { items } = await apiGet<{
@@ -202,6 +253,7 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
       }>;
     }>('/api/proposals?status=approved');
     const done = items.find((p) => /quarterly business review/i.test(p.preview.subject))!;
+    expect((done.preview as { bodyHtml?: string }).bodyHtml).toContain('Agenda: renewal and the Q3 roadmap.');
     expect(done.result?.providerEventId).toBeTruthy();
     expect(done.result?.joinUrl).toBeTruthy();
     const snapshot = JSON.stringify(await emulator<unknown>('/_emulator/snapshot'));

@@ -169,11 +169,10 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     const meet = page.getByLabel('Google Meet meeting');
     await meet.waitFor();
     await meet.check();
-    await page.getByRole('button', { name: 'Show availability (first day)' }).click();
-    await page.locator('table.grid').waitFor();
-    await page.getByRole('button', { name: 'Suggest times' }).click();
+    await page.getByRole('button', { name: 'Find times' }).click();
     const first = page.getByRole('radio').first();
     await first.waitFor();
+    await page.locator('table.sched-grid').waitFor();
     await first.check();
     await b.shot('google-scheduler-1280');
     await page.getByRole('button', { name: 'Request approval' }).click();

@@ -259,7 +259,8 @@ export function ProposalCard({
           Reason given: {p.decisionReason}
         </p>
       )}
-      <div className="table-wrap">
+      {/* focusable, so the table can be scrolled sideways with the keyboard on a phone */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={`Attendees of ${v.subject}`}>
         <table>
           <caption>Who receives it, at their own local time</caption>
           <thead>
