@@ -55,9 +55,20 @@ export function fieldOf(e: unknown): { field: Field; message: string } | null {
 
 const REASON_WORDS = { domain: 'domain', stakeholder: 'stakeholder', subject: 'keyword' } as const;
 
-function PreviewBox({ preview, pending, invalid }: { preview: Preview | null; pending: boolean; invalid: boolean }) {
+function PreviewBox({
+  preview,
+  pending,
+  invalid,
+  failed,
+}: {
+  preview: Preview | null;
+  pending: boolean;
+  invalid: boolean;
+  failed: boolean;
+}) {
   let text: string;
   if (invalid) text = 'Fix the highlighted field to see which meetings would match.';
+  else if (failed) text = 'The preview is not available right now; you can still save.';
   else if (!preview)
     text = pending ? 'Counting matching meetings…' : 'Add a domain or a keyword to see matching meetings.';
   else {
@@ -105,6 +116,7 @@ export function CustomerForm({ customer }: { customer?: Customer }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewPending, setPreviewPending] = useState(false);
   const [previewInvalid, setPreviewInvalid] = useState(false);
+  const [previewFailed, setPreviewFailed] = useState(false);
 
   // The live preview: 300 ms after the rules stop changing; an older answer never overwrites a newer one.
   useEffect(() => {
@@ -128,6 +140,7 @@ export function CustomerForm({ customer }: { customer?: Customer }) {
           (r) => {
             setPreview(r);
             setPreviewInvalid(false);
+            setPreviewFailed(false);
             setPreviewPending(false);
             setErrors((e) => ({ ...e, domains: undefined, subjectPatterns: undefined }));
           },
@@ -138,7 +151,7 @@ export function CustomerForm({ customer }: { customer?: Customer }) {
             if (f) {
               setPreviewInvalid(true);
               setErrors((x) => ({ ...x, domains: undefined, subjectPatterns: undefined, [f.field]: f.message }));
-            }
+            } else setPreviewFailed(true);
           },
         );
     }, 300);
@@ -221,7 +234,7 @@ export function CustomerForm({ customer }: { customer?: Customer }) {
         />
         <FieldError field={`${id}-subjectPatterns`} message={errors.subjectPatterns} />
       </div>
-      <PreviewBox preview={preview} pending={previewPending} invalid={previewInvalid} />
+      <PreviewBox preview={preview} pending={previewPending} invalid={previewInvalid} failed={previewFailed} />
       {failure !== null && <ErrorBox error={failure} />}
       <div className="actions">
         <button type="submit" className="primary" disabled={saving}>
