@@ -3601,84 +3601,85 @@ export interface paths {
                 id: string;
                 role: 'user' | 'assistant';
                 text: string;
-                /** @description assistant: the answer as POST /api/chat returned it; user: the slot or meeting picked, if any */
-                answer:
-                  | {
-                      /** @description schedule_meeting, find_time, cancel_meeting, reschedule_meeting, show_calendar, ambiguous or unknown */
-                      intent?: string;
-                      /** @description The answer in plain text */
-                      reply?: string;
-                      /** @description Times to pick from (send one back as `start`) */
-                      slots?: {
-                        start: string;
-                        end: string;
-                        confidence: number;
-                        /** @description Why this time, in plain words */
-                        suggestionReason?: string;
-                      }[];
-                      events?: {
-                        id: string;
-                        subject: string;
-                        start: string;
-                        end: string;
-                        isAllDay: boolean;
-                        isCancelled: boolean;
-                        customerId: string | null;
-                        onlineMeeting: {
-                          joinUrl?: string | null;
-                        } | null;
-                      }[];
-                      /** @description The proposal to approve (nothing is sent before) */
-                      proposalId?: string;
-                      /** @description The proposal the answer prepared (or found pending); nothing is sent before it is approved */
-                      proposal?: {
-                        id: string;
-                        /** @description pending, approving, approved, rejected, expired or failed */
-                        status: string;
-                        /** @description create: a new meeting; update: a move (reschedule); delete: a cancellation */
-                        action: 'create' | 'update' | 'delete';
-                        subject: string;
-                        start: string;
-                        end: string;
-                        /** @description A move: the time before */
-                        previousStart: string | null;
-                        previousEnd: string | null;
-                        teams: boolean;
-                        attendees: {
-                          email: string;
-                          name: string | null;
-                        }[];
-                        expiresAt: string;
-                        /** @description Already pending: the answer names it instead of preparing another */
-                        duplicate: boolean;
-                      };
-                      /** @description Meetings that match a cancel or move: send one back as `meetingId` */
-                      meetings?: {
-                        id: string;
-                        subject: string;
-                        start: string;
-                        end: string;
-                        attendees: {
-                          email: string;
-                          name: string | null;
-                        }[];
-                      }[];
-                      /** @description The account the slots are for */
-                      accountId?: string;
-                      /** @description The meeting the answer is about */
-                      meetingId?: string;
-                      /** @description Why no time was found, in plain words */
-                      reason?: string;
-                      choices?: {
-                        id: string;
-                        name: string;
-                      }[];
-                      errorCode?: string;
-                    }
-                  | {
-                      [key: string]: unknown;
-                    }
-                  | (never | null);
+                /** @description An assistant entry: the answer as POST /api/chat returned it (null for the user’s words) */
+                answer: {
+                  /** @description schedule_meeting, find_time, cancel_meeting, reschedule_meeting, show_calendar, ambiguous or unknown */
+                  intent?: string;
+                  /** @description The answer in plain text */
+                  reply?: string;
+                  /** @description Times to pick from (send one back as `start`) */
+                  slots?: {
+                    start: string;
+                    end: string;
+                    confidence: number;
+                    /** @description Why this time, in plain words */
+                    suggestionReason?: string;
+                  }[];
+                  events?: {
+                    id: string;
+                    subject: string;
+                    start: string;
+                    end: string;
+                    isAllDay: boolean;
+                    isCancelled: boolean;
+                    customerId: string | null;
+                    onlineMeeting: {
+                      joinUrl?: string | null;
+                    } | null;
+                  }[];
+                  /** @description The proposal to approve (nothing is sent before) */
+                  proposalId?: string;
+                  /** @description The proposal the answer prepared (or found pending); nothing is sent before it is approved */
+                  proposal?: {
+                    id: string;
+                    /** @description pending, approving, approved, rejected, expired or failed */
+                    status: string;
+                    /** @description create: a new meeting; update: a move (reschedule); delete: a cancellation */
+                    action: 'create' | 'update' | 'delete';
+                    subject: string;
+                    start: string;
+                    end: string;
+                    /** @description A move: the time before */
+                    previousStart: string | null;
+                    previousEnd: string | null;
+                    teams: boolean;
+                    attendees: {
+                      email: string;
+                      name: string | null;
+                    }[];
+                    expiresAt: string;
+                    /** @description Already pending: the answer names it instead of preparing another */
+                    duplicate: boolean;
+                  };
+                  /** @description Meetings that match a cancel or move: send one back as `meetingId` */
+                  meetings?: {
+                    id: string;
+                    subject: string;
+                    start: string;
+                    end: string;
+                    attendees: {
+                      email: string;
+                      name: string | null;
+                    }[];
+                  }[];
+                  /** @description The account the slots are for */
+                  accountId?: string;
+                  /** @description The meeting the answer is about */
+                  meetingId?: string;
+                  /** @description Why no time was found, in plain words */
+                  reason?: string;
+                  choices?: {
+                    id: string;
+                    name: string;
+                  }[];
+                  errorCode?: string;
+                } | null;
+                /** @description A user entry: the slot (start), meeting or account picked with the message, if any */
+                picked: {
+                  start?: string;
+                  meetingId?: string;
+                  accountId?: string;
+                } | null;
                 createdAt: string;
               }[];
             };

@@ -859,71 +859,69 @@ export interface Paths {
           id: string;
           role: 'user' | 'assistant';
           text: string;
-          answer:
-            | {
-                intent?: string;
-                reply?: string;
-                slots?: Array<{
-                  start: string;
-                  end: string;
-                  confidence: number;
-                  suggestionReason?: string;
-                }>;
-                events?: Array<{
-                  id: string;
-                  subject: string;
-                  start: string;
-                  end: string;
-                  isAllDay: boolean;
-                  isCancelled: boolean;
-                  customerId: string | null;
-                  onlineMeeting: {
-                    joinUrl?: string | null;
-                  } | null;
-                }>;
-                proposalId?: string;
-                proposal?: {
-                  id: string;
-                  status: string;
-                  action: 'create' | 'update' | 'delete';
-                  subject: string;
-                  start: string;
-                  end: string;
-                  previousStart: string | null;
-                  previousEnd: string | null;
-                  teams: boolean;
-                  attendees: Array<{
-                    email: string;
-                    name: string | null;
-                  }>;
-                  expiresAt: string;
-                  duplicate: boolean;
-                };
-                meetings?: Array<{
-                  id: string;
-                  subject: string;
-                  start: string;
-                  end: string;
-                  attendees: Array<{
-                    email: string;
-                    name: string | null;
-                  }>;
-                }>;
-                accountId?: string;
-                meetingId?: string;
-                reason?: string;
-                choices?: Array<{
-                  id: string;
-                  name: string;
-                }>;
-                errorCode?: string;
-              }
-            | {
-                [key: string]: {
-                  [key: string]: unknown;
-                };
-              }
-            | (null | null);
+          answer: {
+            intent?: string;
+            reply?: string;
+            slots?: Array<{
+              start: string;
+              end: string;
+              confidence: number;
+              suggestionReason?: string;
+            }>;
+            events?: Array<{
+              id: string;
+              subject: string;
+              start: string;
+              end: string;
+              isAllDay: boolean;
+              isCancelled: boolean;
+              customerId: string | null;
+              onlineMeeting: {
+                joinUrl?: string | null;
+              } | null;
+            }>;
+            proposalId?: string;
+            proposal?: {
+              id: string;
+              status: string;
+              action: 'create' | 'update' | 'delete';
+              subject: string;
+              start: string;
+              end: string;
+              previousStart: string | null;
+              previousEnd: string | null;
+              teams: boolean;
+              attendees: Array<{
+                email: string;
+                name: string | null;
+              }>;
+              expiresAt: string;
+              duplicate: boolean;
+            };
+            meetings?: Array<{
+              id: string;
+              subject: string;
+              start: string;
+              end: string;
+              attendees: Array<{
+                email: string;
+                name: string | null;
+              }>;
+            }>;
+            accountId?: string;
+            meetingId?: string;
+            reason?: string;
+            choices?: Array<{
+              id: string;
+              name: string;
+            }>;
+            errorCode?: string;
+          } | null;
+          picked: {
+            start?: string;
+            meetingId?: string;
+            accountId?: string;
+          } | null;
           createdAt: string;
         }>;
       };
