@@ -215,6 +215,12 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     await expect(page.getByTestId('who-approves').textContent()).resolves.toMatch(/approve/);
     await shot('scheduler-1280');
     await expectAccessible(page, 'scheduler with suggestions');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await expectAccessible(page, 'scheduler with suggestions on a phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     await page.getByRole('button', { name: 'Request approval' }).click();
     await page.waitForURL((u) => u.pathname === '/approvals');
     const card = page.locator('article', { hasText: 'quarterly business review' });
