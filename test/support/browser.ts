@@ -139,13 +139,22 @@ export async function openBrowser(opts: { initScript?: () => void } = {}): Promi
 export const waitFor = <T>(what: string, f: () => Promise<T | null | undefined | false>, ms = 120_000) =>
   waitUntil(what, f, { ms, every: 1000 });
 
-/** Clicks a link of the app's main navigation. */
+/** Opens the header's menu when the navigation is folded into it (phone width). */
+export async function openMenu(page: Page): Promise<void> {
+  if (await page.getByRole('navigation', { name: 'Main' }).isVisible()) return;
+  const menu = page.getByRole('button', { name: /^☰?\s*Menu/ });
+  if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+}
+
+/** Clicks a link of the app's main navigation (through the Menu button at phone width). */
 export async function nav(page: Page, label: string): Promise<void> {
+  await openMenu(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
 }
 
 /** Signs out, then in again with an API key: the sign-in page's secondary way in (the demo, machines). */
 export async function signInWithKey(page: Page, key: string): Promise<void> {
+  await openMenu(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByText('Use an API key instead').click();
   await page.getByLabel('API key').fill(key);
