@@ -235,7 +235,9 @@ function CalendarGrid({ query }: { query: URLSearchParams }) {
   const urlZone = query.get('tz');
   const zone = validZone(urlZone) ? urlZone : (prefs.data?.timeZone ?? (prefs.error ? browserZone() : null));
   const format: TimeFormat = prefs.data?.timeFormat ?? '24h';
-  const view: View = query.get('view') === 'day' ? 'day' : 'week';
+  // A phone opens on one day (seven columns do not fit 390 px); the URL keeps whichever was chosen.
+  const narrow = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 600px)').matches;
+  const view: View = query.get('view') === 'day' || (!query.get('view') && narrow) ? 'day' : 'week';
   const urlDate = query.get('date');
   const anchor = useMemo(() => {
     const z = zone ?? 'UTC';

@@ -43,7 +43,9 @@ export default function HourGrid({ view, date, zone, hour12, events, renderEvent
       scrollTime="08:00:00"
       expandRows
       slotEventOverlap={false}
-      dayHeaderFormat={{ weekday: 'short', day: 'numeric', month: 'short' }}
+      dayHeaderFormat={
+        view === 'week' ? { weekday: 'short', day: 'numeric' } : { weekday: 'long', day: 'numeric', month: 'long' }
+      }
       slotLabelFormat={clock}
       eventTimeFormat={clock}
       displayEventEnd={false}
