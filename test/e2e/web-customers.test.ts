@@ -175,10 +175,16 @@ describe.skipIf(!hasChromium)('managing customers in the web app', () => {
     const person = /^Add (.+) as a stakeholder$/.exec(label)![1]!;
     await add.click();
     await page.getByRole('region', { name: 'Stakeholders' }).getByText(person, { exact: true }).waitFor();
-    const c = await api<{ stakeholders: Array<{ email: string; name: string | null }> }>(
+    // Their role, so the score's executive presence can count them.
+    const stakeholders = page.getByRole('region', { name: 'Stakeholders' });
+    await stakeholders.getByText(`Role of ${person}`, { exact: true }).first().click();
+    await stakeholders.getByRole('textbox', { name: `Role of ${person}` }).fill('VP Operations');
+    await stakeholders.getByRole('button', { name: `Save role of ${person}` }).click();
+    await stakeholders.getByText('VP Operations', { exact: true }).waitFor();
+    const c = await api<{ stakeholders: Array<{ email: string; name: string | null; role: string | null }> }>(
       `/api/customers/${customerId}`,
     );
-    expect(c.stakeholders.map((s) => s.name ?? s.email)).toContain(person);
+    expect(c.stakeholders.find((s) => (s.name ?? s.email) === person)).toMatchObject({ role: 'VP Operations' });
     await b.shot('customer-1280');
 
     // "Not <customer>" on the newest past meeting: it leaves the list and waits under "Might be".

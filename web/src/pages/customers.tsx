@@ -1,7 +1,7 @@
 // Customers: a sortable list with health band, trend and last contact; a customer's engagement (factor bars, score
 // over time), stakeholders (add one from any meeting attendee), meetings with why each counts and a one-click
 // correction that sticks through later syncs; create and edit with a live preview (customer-form.tsx).
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type ResponseOf } from '../api/client';
 import { ErrorBox, Loading } from '../components/async';
 import { WeeklyChart } from '../components/chart';
@@ -517,6 +517,53 @@ function Meetings({ customer }: { customer: Customer }) {
   );
 }
 
+/** A stakeholder's role (free text; "VP", "CEO", "Executive sponsor" count as executive presence in the score). */
+function RoleEditor({ c, s }: { c: Customer; s: Customer['stakeholders'][number] }) {
+  const [role, setRole] = useState(s.role ?? '');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const label = s.name ?? s.email;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      await api.post('/api/customers/{id}/stakeholders', {
+        params: { id: c.id },
+        body: { email: s.email, name: s.name, role: role.trim() || null },
+      });
+      await invalidateApi('/api/customers');
+      announce(`Role of ${label} saved.`);
+    } catch (err) {
+      setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details className="role-editor">
+      <summary>
+        Role<span className="sr-only"> of {label}</span>
+      </summary>
+      <form onSubmit={(e) => void save(e)}>
+        <label>
+          <span className="sr-only">Role of {label}</span>
+          <input
+            value={role}
+            maxLength={100}
+            placeholder="e.g. VP Operations"
+            onChange={(e) => setRole(e.target.value)}
+          />
+        </label>{' '}
+        <button type="submit" disabled={busy}>
+          Save role<span className="sr-only"> of {label}</span>
+        </button>
+      </form>
+      {failure !== null && <ErrorBox error={failure} />}
+    </details>
+  );
+}
+
 function Stakeholders({ c }: { c: Customer }) {
   const [failure, setFailure] = useState<unknown>(null);
   const remove = async (id: string, label: string) => {
@@ -542,7 +589,7 @@ function Stakeholders({ c }: { c: Customer }) {
           {c.stakeholders.map((s) => (
             <li key={s.id}>
               <strong>{s.name ?? s.email}</strong> {s.role && <span className="tag">{s.role}</span>}{' '}
-              <code>{s.email}</code>{' '}
+              <code>{s.email}</code> <RoleEditor key={`${s.id}:${s.role ?? ''}`} c={c} s={s} />{' '}
               <button
                 type="button"
                 className="link"
