@@ -68,9 +68,12 @@ describe('Header', () => {
   });
 
   it('toggles the chat and signs out', () => {
-    const { props } = setup();
+    const { props, rerender } = setup();
     fireEvent.click(screen.getByRole('button', { name: 'Chat' }));
     expect(props.onToggleChat).toHaveBeenCalledOnce();
+    // open: the same name, aria-expanded says so (the panel has its own Close chat button)
+    rerender(<Header {...props} chatOpen />);
+    expect(screen.getByRole('button', { name: 'Chat' }).getAttribute('aria-expanded')).toBe('true');
     fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(props.onSignOut).toHaveBeenCalledOnce();
   });

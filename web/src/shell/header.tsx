@@ -73,7 +73,8 @@ export function Header({ nav, path, pending, who, chatOpen, onToggleChat, onSign
         aria-controls="chat-panel"
         onClick={onToggleChat}
       >
-        {chatOpen ? 'Close chat' : 'Chat'}
+        {/* one name whether open or not (aria-expanded says which): the panel has its own "Close chat" */}
+        Chat
       </button>
       <div id="main-menu" className={open ? 'menu open' : 'menu'} data-testid="main-menu">
         <nav aria-label="Main">
