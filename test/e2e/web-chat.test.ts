@@ -85,6 +85,10 @@ describe.skipIf(!hasChromium)('the chat panel in a browser', () => {
     const first = slots.getByRole('button').first();
     const label = (await first.textContent()) ?? '';
     expect(label).toMatch(/\d{1,2}:\d{2}/);
+    // Each time says why, in words (not Graph's suggestionReason or emptySuggestionsReason words).
+    const why = (await first.locator('.chat-slot-reason').textContent()) ?? '';
+    expect(why.length).toBeGreaterThan(10);
+    expect(why).not.toMatch(/organizerUnavailable|attendeesUnavailable|Suggested because/);
     const before = await pending();
 
     await first.click();

@@ -36,7 +36,8 @@ const Slot = Type.Object({
   start: Type.String(),
   end: Type.String(),
   confidence: Type.Number(),
-  suggestionReason: Type.Optional(Type.String({ description: 'Why this time, in plain words' })),
+  suggestionReason: Type.Optional(Type.String({ description: "The suggestion engine's own words (Graph's)" })),
+  reason: Type.Optional(Type.String({ description: 'Why this time, in plain words' })),
 });
 const Person = Type.Object({ email: Type.String(), name: Type.Union([Type.String(), Type.Null()]) });
 const ChatEvent = Type.Object({

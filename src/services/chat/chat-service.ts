@@ -22,8 +22,10 @@ export interface ChatSlot {
   start: string;
   end: string;
   confidence: number;
-  /** Why this time, in plain words (from the suggestion engine). */
+  /** The suggestion engine's own words for it (Graph's suggestionReason). */
   suggestionReason?: string;
+  /** Why this time, in plain words ("Everyone is free; Acme's calendars aren't visible…"). */
+  reason?: string;
 }
 /** A synced meeting, as much as chat shows of it. */
 export interface ChatEvent {
@@ -76,6 +78,9 @@ export interface ChatBackend {
       timeZone: string;
       maxCandidates: number;
       minimumAttendeePercentage: number;
+      /** Suggestions spread across days and parts of the day, each with a plain-word reason. */
+      spread?: boolean;
+      customerId?: string;
     },
   ): Promise<{ suggestions: ChatSlot[]; emptySuggestionsReason: string }>;
   /** Creates a proposal from the customer's context; nothing is sent until someone approves it. */
@@ -322,6 +327,8 @@ export class ChatService {
       maxCandidates: max,
       // External calendars are unknown (49%): keep those slots, drop the ones where someone is known to be busy.
       minimumAttendeePercentage: 40,
+      // Several times to choose from: spread over days and parts of the day, not ten on one evening.
+      ...(max > 1 ? { spread: true, customerId: customer.id } : {}),
     });
   }
 
@@ -554,6 +561,8 @@ export class ChatService {
       timeZone: zone,
       maxCandidates: TOP_SLOTS + 1,
       minimumAttendeePercentage: 40,
+      spread: true,
+      ...(m.customerId ? { customerId: m.customerId } : {}),
     });
     // The meeting's own time is not a new time.
     const top = found.suggestions.filter((s) => Date.parse(s.start) !== Date.parse(m.start)).slice(0, TOP_SLOTS);
@@ -738,6 +747,7 @@ function slotOf(s: ChatSlot): ChatSlot {
     end: s.end,
     confidence: s.confidence,
     ...(s.suggestionReason ? { suggestionReason: s.suggestionReason } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
   };
 }
 
@@ -783,6 +793,8 @@ export function plainReason(code: string | undefined | null): string {
       return 'the attendees are busy or their calendars cannot be read then';
     case 'locationsUnavailable':
       return 'no room is free then';
+    case 'windowInPast':
+      return 'that time is already over';
     default:
       return 'no time suits everyone';
   }

@@ -19,6 +19,7 @@ interface Slot {
   end: string;
   confidence: number;
   suggestionReason?: string;
+  reason?: string;
 }
 interface ProposalCard {
   id: string;
@@ -242,7 +243,9 @@ export function ChatPanel({ standalone, onClose }: { standalone?: boolean; onClo
                       }
                     >
                       <span className="chat-slot-time">{span(s.start, s.end)}</span>
-                      {s.suggestionReason && <span className="chat-slot-reason">{s.suggestionReason}</span>}
+                      {(s.reason ?? s.suggestionReason) && (
+                        <span className="chat-slot-reason">{s.reason ?? s.suggestionReason}</span>
+                      )}
                     </button>
                   ))}
                 </div>
