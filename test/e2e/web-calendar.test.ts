@@ -91,6 +91,9 @@ describe.skipIf(!hasChromium)('the calendar page in a browser', () => {
   }, 120_000);
 
   it('connects Outlook from the empty state; the first sync shows its progress, then the grid its meetings', async () => {
+    // Each Graph request of the first sync takes 0.4 s (the emulator's latency fault), so the sync
+    // lasts long enough for the page to show its progress however fast the machine is; back to none once seen.
+    await emulator('/_emulator/faults', { method: 'PATCH', body: { latency: { fixedMs: 400, jitterMs: 0 } } });
     await page.getByRole('button', { name: 'Connect Outlook' }).click();
     await consentWithShownPassword();
     // Back on the calendar page (not the settings page): the progress bar stands where the meetings will appear.
@@ -99,6 +102,7 @@ describe.skipIf(!hasChromium)('the calendar page in a browser', () => {
     await progress.waitFor({ timeout: 20_000 });
     await page.getByText(/Syncing your calendars: \d+ of \d+ done, \d+ meetings read so far \(\d+%\)/).waitFor();
     await b.shot('calendar-first-sync-1280');
+    await emulator('/_emulator/faults', { method: 'PATCH', body: { latency: { fixedMs: 0, jitterMs: 0 } } });
     // Then the meetings, without a reload.
     await page.locator('.cal-grid [data-meeting-id]').first().waitFor({ timeout: 120_000 });
     await progress.waitFor({ state: 'detached', timeout: 120_000 });
