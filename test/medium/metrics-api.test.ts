@@ -120,7 +120,22 @@ describe('metrics through the API', () => {
       score: number;
       trend: string;
     }>;
-    expect(scores).toEqual([{ customerId: acme, name: 'Acme', score: 78, trend: 'up' }]);
+    expect(scores).toEqual([
+      {
+        customerId: acme,
+        name: 'Acme',
+        score: 78,
+        band: 'healthy',
+        trend: 'up',
+        lastContact: '2026-02-25T10:00:00.000Z',
+      },
+    ]);
+    // Each factor's maximum is its weight's share of the weights that apply (all do here: 100 in all).
+    expect(
+      Object.fromEntries(
+        (h.factors as Array<{ name: string; maxContribution: number }>).map((x) => [x.name, x.maxContribution]),
+      ),
+    ).toEqual({ recency: 25, frequency: 20, breadth: 15, executive: 10, attendance: 10, trend: 10, upcoming: 10 });
   });
 
   it('tenant weights change the score; a customer without meetings has zero metrics; other tenants get 404', async () => {
