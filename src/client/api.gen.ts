@@ -3436,8 +3436,10 @@ export interface paths {
                 start: string;
                 end: string;
                 confidence: number;
-                /** @description Why this time, in plain words */
+                /** @description The suggestion engine's own words (Graph's) */
                 suggestionReason?: string;
+                /** @description Why this time, in plain words */
+                reason?: string;
               }[];
               events?: {
                 id: string;
@@ -3612,8 +3614,10 @@ export interface paths {
                     start: string;
                     end: string;
                     confidence: number;
-                    /** @description Why this time, in plain words */
+                    /** @description The suggestion engine's own words (Graph's) */
                     suggestionReason?: string;
+                    /** @description Why this time, in plain words */
+                    reason?: string;
                   }[];
                   events?: {
                     id: string;

@@ -797,6 +797,7 @@ export interface Paths {
           end: string;
           confidence: number;
           suggestionReason?: string;
+          reason?: string;
         }>;
         events?: Array<{
           id: string;
@@ -867,6 +868,7 @@ export interface Paths {
               end: string;
               confidence: number;
               suggestionReason?: string;
+              reason?: string;
             }>;
             events?: Array<{
               id: string;
