@@ -114,6 +114,16 @@ async function walk(o: {
   expect(cancelled.body).toMatchObject({ status: 'approved', result: { action: 'delete' } });
   expect(await o.eventAt(eventA)).toBeNull();
 
+  // Move without a new time: times to pick from, each with its reason, and nothing prepared yet.
+  const offer = await chat({ message: 'Postpone my meeting with Acme Corp' });
+  expect(offer).toMatchObject({ intent: 'reschedule_meeting', meetingId: which.meetings[1].id });
+  expect(offer.proposal).toBeUndefined();
+  expect(offer.slots.length).toBeGreaterThan(0);
+  for (const s of offer.slots) {
+    expect(s.reason).toEqual(expect.any(String));
+    expect(s.start).not.toBe(`${day}T14:00:00.000Z`);
+  }
+
   // Move: the one Acme meeting left goes to the next day at 15:00, as a proposal first.
   const next = DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
   const move = await chat({ message: `Move my meeting with Acme Corp to ${longDate(next)} at 3pm` });
@@ -183,7 +193,7 @@ describe('chat intents with Outlook (Microsoft 365 emulator)', () => {
     const all0 = (await call(adele.auth, 'GET', '/api/chat/history')).body.items[0];
     expect(all0).toMatchObject({ role: 'user', picked: { start: expect.stringMatching(/T10:00:00/) } });
     const all = await call(adele.auth, 'GET', '/api/chat/history');
-    expect(all.body.items).toHaveLength(18); // nine messages and their answers
+    expect(all.body.items).toHaveLength(20); // ten messages and their answers
     expect((await call(lynne.auth, 'GET', '/api/chat/history')).body.items).toEqual([]);
     expect((await call(adele.auth, 'GET', '/api/chat/history?limit=500')).status).toBe(400);
     const cleared = await h.app.inject({ method: 'DELETE', url: '/api/chat/history', headers: adele.auth });
