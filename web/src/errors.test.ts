@@ -87,7 +87,7 @@ describe('error vocabulary', () => {
   it('reads a sync problem stored as text without showing its code', () => {
     expect(describeProblemText('provider_error: Graph answered 503')).toEqual(ERROR_WORDS.provider_error);
     expect(describeProblemText('reconnect_required')).toEqual(ERROR_WORDS.reconnect_required);
-    expect(describeProblemText('socket hang up')?.sentence).toBe('The last sync of this calendar did not succeed.');
+    expect(describeProblemText('socket hang up')?.sentence).toBe('The last sync did not succeed.');
     expect(describeProblemText(null)).toBeNull();
   });
 });

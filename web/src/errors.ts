@@ -14,7 +14,6 @@ export interface ErrorWords {
 const RETRY = 'Try again in a moment.';
 const RELOAD = 'Reload the page and try again.';
 const ADMIN = 'Ask an administrator of your organisation.';
-const SETTINGS = 'Open Settings and check the calendar connection.';
 
 /** Every stable code of the API, plus the ones the client makes itself (network_error, not_available). */
 export const ERROR_WORDS: Record<string, ErrorWords> = {
@@ -282,5 +281,5 @@ export function describeProblemText(text: string | null | undefined): ErrorWords
   if (!text) return null;
   const m = /^\s*([a-z][a-z_]+)\b\s*:?/.exec(text);
   if (m && Object.hasOwn(ERROR_WORDS, m[1]!)) return ERROR_WORDS[m[1]!]!;
-  return { sentence: 'The last sync of this calendar did not succeed.', next: SETTINGS };
+  return { sentence: 'The last sync did not succeed.', next: 'calbridge retries by itself; reconnect if this stays.' };
 }
