@@ -11,6 +11,7 @@ import {
   chromiumAvailable,
   nav as navIn,
   openBrowser,
+  SHOTS,
   signInWithKey,
   startWebServer,
   waitFor,
@@ -264,7 +265,42 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
     expect(done.result?.joinUrl).toBeTruthy();
     const snapshot = JSON.stringify(await emulator<unknown>('/_emulator/snapshot'));
     expect(snapshot).toContain(done.result!.providerEventId);
-  }, 180_000);
+
+    // The organizer (in a browser of her own) finds the meeting on her hour grid once the sync has brought it back,
+    // and its details carry the join link the provider made.
+    const start = (done.preview as unknown as { start: string }).start;
+    const day = new Date(start).toLocaleDateString('en-CA', { timeZone: 'America/Los_Angeles' });
+    const own = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'America/Los_Angeles',
+    });
+    try {
+      const organizer = await own.newPage();
+      await organizer.goto(`${server.url}/app/signin`);
+      await organizer.getByText('Use an API key instead').click();
+      await organizer.getByLabel('API key').fill(apiKey);
+      await organizer.getByRole('button', { name: 'Continue' }).click();
+      await organizer.getByRole('navigation', { name: 'Main' }).waitFor();
+      const onGrid = organizer
+        .locator('.cal-grid [data-meeting-id]')
+        .filter({ hasText: /quarterly business review/i })
+        .first();
+      await waitFor('the approved meeting on the grid', async () => {
+        await organizer.goto(`${server.url}/calendar?date=${day}&view=week&tz=America/Los_Angeles`);
+        await organizer.locator('.cal-grid').waitFor();
+        return (await onGrid.count()) > 0;
+      });
+      await onGrid.click();
+      const panel = organizer.getByRole('dialog');
+      const join = panel.getByRole('link', { name: /^Join .*meeting$/ });
+      await join.waitFor();
+      await expect(join.getAttribute('href')).resolves.toBe(done.result!.joinUrl);
+      await organizer.screenshot({ path: `${SHOTS}/calendar-approved-meeting-1280.png` });
+    } finally {
+      await own.close();
+    }
+  }, 240_000);
 
   it('answers each chat command; scheduling only prepares a proposal', async () => {
     // Back to the demo user (the colleague who approved has no calendar of their own here).
