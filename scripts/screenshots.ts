@@ -6,9 +6,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { fetch as undiciFetch } from 'undici';
 import { readDemoLink } from '../src/main/dev/index.js';
-import { agentTrusting, CHROMIUM, CHROMIUM_ARGS, startWebServer } from '../test/support/browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, connectOutlookInBrowser, startWebServer } from '../test/support/browser.js';
 
 const OUT = join(process.cwd(), 'docs', 'screenshots');
 const LOGIN = 'adele.vance@contoso.com';
@@ -37,7 +36,6 @@ async function settle(page: Page): Promise<void> {
 async function main(): Promise<void> {
   const web = await startWebServer();
   const { server, dataDir } = web;
-  const emuAgent = agentTrusting(server.emulator!.caFile);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const written: string[] = [];
   try {
@@ -70,21 +68,8 @@ async function main(): Promise<void> {
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await shoot('first-run', '/calendar');
 
-    // Connect Outlook through the emulator's consent page.
-    await page.goto(`${server.url}/settings`);
-    await page.getByRole('button', { name: 'Connect Outlook' }).first().click();
-    await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl));
-    const users = (await (
-      await undiciFetch(`${server.emulator!.baseUrl}/_emulator/users`, { dispatcher: emuAgent })
-    ).json()) as Array<{ userPrincipalName: string; password: string }>;
-    await page.fill('#login', LOGIN);
-    await page.fill('#password', users.find((u) => u.userPrincipalName === LOGIN)!.password);
-    await page.getByRole('button', { name: 'Accept' }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/settings'));
-    await until('the first sync', async () => {
-      const s = await web.api<{ calendars: Array<{ lastSuccessAt: string | null }> }>('/api/calendar/sync-status');
-      return s.calendars.some((c) => c.lastSuccessAt);
-    });
+    // Connect Outlook through the emulator's consent page; the first sync.
+    await connectOutlookInBrowser(page, web, LOGIN);
 
     // Something to show: the seeded customers' scores, and a proposal waiting for approval.
     const customers = await web.api<{ items?: Array<{ id: string }> } | Array<{ id: string }>>('/api/customers');
@@ -102,7 +87,6 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await web.close();
-    await emuAgent.close();
   }
   const index = [
     '# Screenshots',

@@ -3,18 +3,16 @@
 // the same pending proposal instead of a second one; Escape closes the panel and gives focus back to the Chat button;
 // the conversation comes back from the server when the panel opens again; on a 390×844 phone the panel is a
 // full-screen sheet whose Close button returns focus. axe-core finds no violation.
-import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/a11y.js';
 import { readDemoLink } from '../../src/main/dev/index.js';
 import {
-  agentTrusting,
   chromiumAvailable,
+  connectOutlookInBrowser,
   nav,
   openBrowser,
   startWebServer,
-  waitFor,
   type BrowserPage,
   type WebServer,
 } from '../support/browser.js';
@@ -25,7 +23,6 @@ const hasChromium = chromiumAvailable('web-chat');
 let web: WebServer;
 let b: BrowserPage;
 let page: Page;
-let emuAgent: Agent;
 
 interface Proposal {
   id: string;
@@ -37,28 +34,12 @@ const pending = async () => (await web.api<{ items: Proposal[] }>('/api/proposal
 describe.skipIf(!hasChromium)('the chat panel in a browser', () => {
   beforeAll(async () => {
     web = await startWebServer();
-    emuAgent = agentTrusting(web.server.emulator!.caFile);
     b = await openBrowser();
     page = b.page;
     await page.goto(readDemoLink(web.dataDir)!);
     await page.getByRole('heading', { name: 'My calendar' }).waitFor();
     // Outlook connected through the emulator's consent page, as a person would.
-    await nav(page, 'Settings');
-    await page.getByRole('button', { name: 'Connect Outlook' }).click();
-    await page.waitForURL((u) => u.href.startsWith(web.server.emulator!.baseUrl));
-    const users = (await (
-      await undiciFetch(`${web.server.emulator!.baseUrl}/_emulator/users`, { dispatcher: emuAgent })
-    ).json()) as Array<{ userPrincipalName: string; password: string }>;
-    await page.fill('#login', LOGIN);
-    await page.fill('#password', users.find((u) => u.userPrincipalName === LOGIN)!.password);
-    await page.getByRole('button', { name: 'Accept' }).click();
-    await page.waitForURL((u) => u.searchParams.get('connected') === 'outlook');
-    await waitFor('the first sync', async () => {
-      const s = await web.api<{ calendars: Array<{ lastSuccessAt: string | null }> }>(
-        '/api/outlook/calendar/sync-status',
-      );
-      return s.calendars.some((c) => c.lastSuccessAt);
-    });
+    await connectOutlookInBrowser(page, web, LOGIN);
   }, 300_000);
 
   afterEach(async (ctx) => {
@@ -70,7 +51,6 @@ describe.skipIf(!hasChromium)('the chat panel in a browser', () => {
   afterAll(async () => {
     await b?.browser.close();
     await web?.close();
-    await emuAgent?.close();
   });
 
   it('prepares a proposal from a clicked slot, never twice, and closes with Escape back to the Chat button', async () => {

@@ -4,14 +4,13 @@
 // an attendee, says "not this customer" for one meeting, and the correction holds after a full re-sync against the
 // emulator; the list sorts, says "No customer matches" for an empty search, and every customers page is axe-clean at
 // 1280×900 and 390×844.
-import { fetch as undiciFetch, type Agent } from 'undici';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/a11y.js';
 import { readDemoLink } from '../../src/main/dev/index.js';
 import {
-  agentTrusting,
   chromiumAvailable,
+  connectOutlookInBrowser,
   nav as navIn,
   openBrowser,
   startWebServer,
@@ -28,7 +27,6 @@ let b: BrowserPage;
 let server: WebServer['server'];
 let browser: Browser;
 let page: Page;
-let emuAgent: Agent;
 
 interface MeetingJson {
   id: string;
@@ -55,7 +53,6 @@ describe.skipIf(!hasChromium)('managing customers in the web app', () => {
   beforeAll(async () => {
     web = await startWebServer();
     server = web.server;
-    emuAgent = agentTrusting(server.emulator!.caFile);
     b = await openBrowser();
     ({ browser, page } = b);
   }, 240_000);
@@ -70,22 +67,14 @@ describe.skipIf(!hasChromium)('managing customers in the web app', () => {
   afterAll(async () => {
     await browser?.close();
     await web?.close();
-    await emuAgent?.close();
   });
 
   it('signs in, connects Outlook and syncs', async () => {
     await page.goto(readDemoLink(web.dataDir)!);
     await page.getByRole('heading', { name: 'My calendar' }).waitFor();
-    await nav('Settings');
-    await page.getByRole('button', { name: 'Connect Outlook' }).click();
-    await page.waitForURL((u) => u.href.startsWith(server.emulator!.baseUrl));
-    const res = await undiciFetch(`${server.emulator!.baseUrl}/_emulator/users`, { dispatcher: emuAgent });
-    const users = (await res.json()) as Array<{ userPrincipalName: string; password: string }>;
-    await page.fill('#login', LOGIN);
-    await page.fill('#password', users.find((u) => u.userPrincipalName === LOGIN)!.password);
-    await page.getByRole('button', { name: 'Accept' }).click();
-    await page.waitForURL((u) => u.pathname.endsWith('/settings') && u.searchParams.get('connected') === 'outlook');
-    await waitFor('the first sync', async () => {
+    await connectOutlookInBrowser(page, web, LOGIN);
+    expect(new URL(page.url()).pathname).toMatch(/\/settings$/);
+    await waitFor('every calendar synced in full', async () => {
       const s = await api<SyncStatus>('/api/outlook/calendar/sync-status');
       return s.calendars.some((c) => c.lastSuccessAt) && s.calendars.every((c) => !c.fullSyncInProgress);
     });

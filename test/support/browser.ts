@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { Agent } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { loadConfig } from '../../src/config/config.js';
 import { createDevWiring } from '../../src/main/dev/index.js';
 import { createRuntime, type Runtime } from '../../src/main/runtime.js';
@@ -167,4 +167,31 @@ export async function signInWithKey(page: Page, key: string): Promise<void> {
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/**
+ * Connects the signed-in person's Outlook as they would: Settings → Connect Outlook, the emulator's consent page
+ * with the seeded account's password, back on Settings with `connected=outlook`, then waits for the first sync.
+ */
+export async function connectOutlookInBrowser(page: Page, web: WebServer, login: string): Promise<void> {
+  const emulator = web.server.emulator!;
+  await nav(page, 'Settings');
+  await page.getByRole('button', { name: 'Connect Outlook' }).first().click();
+  await page.waitForURL((u) => u.href.startsWith(emulator.baseUrl));
+  const agent = agentTrusting(emulator.caFile);
+  let users: Array<{ userPrincipalName: string; password: string }>;
+  try {
+    const res = await undiciFetch(`${emulator.baseUrl}/_emulator/users`, { dispatcher: agent });
+    users = (await res.json()) as typeof users;
+  } finally {
+    await agent.close();
+  }
+  await page.fill('#login', login);
+  await page.fill('#password', users.find((u) => u.userPrincipalName === login)!.password);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.waitForURL((u) => u.searchParams.get('connected') === 'outlook');
+  await waitFor('the first sync', async () => {
+    const s = await web.api<{ calendars: Array<{ lastSuccessAt: string | null }> }>('/api/calendar/sync-status');
+    return s.calendars.some((c) => c.lastSuccessAt);
+  });
 }
