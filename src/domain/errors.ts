@@ -110,6 +110,20 @@ export const ERROR_CODES = {
     message: 'The mailbox cannot create online meetings with the requested provider.',
   },
   room_unavailable: { kind: 'unprocessable', message: 'The room is no longer free at that time.' },
+  invalid_recurrence: {
+    kind: 'unprocessable',
+    message:
+      'The recurrence cannot be written (details.reason names the rule broken: for example the start is not a day of the pattern, an end before the start, both an end date and a count); nothing was created or changed.',
+  },
+  not_a_series: {
+    kind: 'unprocessable',
+    message:
+      'The meeting is not part of a recurring series, so a series-wide change or an occurrence scope does not apply.',
+  },
+  organizer_cannot_respond: {
+    kind: 'conflict',
+    message: 'You organize this meeting: only invitees accept, tentatively accept or decline it.',
+  },
   limit_exceeded: {
     kind: 'unprocessable',
     message:

@@ -52,6 +52,20 @@ export interface UpdateEventParams {
   ifMatch?: string;
 }
 
+/** An invitee's answer to a meeting (Graph accept / tentativelyAccept / decline; Google the attendee's responseStatus). */
+export type RsvpResponse = 'accepted' | 'tentative' | 'declined';
+
+export interface RespondToEventParams {
+  /** The invitee's copy of the meeting (an occurrence id answers that occurrence only). */
+  eventId: string;
+  calendarId?: string;
+  response: RsvpResponse;
+  /** A message to the organizer (Graph `comment`; Google the attendee's `comment`). */
+  comment?: string | null;
+  /** Tell the organizer (default true; Graph `sendResponse`, Google `sendUpdates`). */
+  sendResponse?: boolean;
+}
+
 export interface ListEventsParams extends TimeRange {
   calendarId?: string;
   /** Opaque token from a previous page. */
@@ -169,6 +183,11 @@ export interface CalendarProvider {
   getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent>;
   /** Changes an event of `params.calendarId`; a write the calendar does not know fails as in deleteEvent. */
   updateEvent(params: UpdateEventParams): Promise<CalendarEvent>;
+  /**
+   * Answers an invitation as the mailbox owner. The organizer's own meeting is `organizer_cannot_respond`; an event
+   * the mailbox is not invited to is `not_found`.
+   */
+  respondToEvent(params: RespondToEventParams): Promise<void>;
   listCalendars(): Promise<CalendarInfo[]>;
   /** Expanded view: occurrences, not series masters. */
   listEvents(params: ListEventsParams): Promise<EventPage>;

@@ -1,6 +1,8 @@
 // The shared CalendarProvider contract suite: every provider (mock, Microsoft, Google) runs these same cases.
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarEvent, EventDraft } from '../domain/calendar.js';
+import { recurrenceFromSpec, type RecurrenceSpec } from '../domain/recurrence-spec.js';
 import { isAppError } from '../domain/errors.js';
 import type { CalendarProvider, EventChange } from '../ports/calendar-provider.js';
 
@@ -261,6 +263,174 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       expect(occ).toHaveLength(3);
       expect(occ.map((o) => Date.parse(o.start) - Date.parse(s.start))).toEqual([0, 7 * DAY, 14 * DAY]);
       expect(occ.every((o) => o.type === 'occurrence' || o.type === 'exception')).toBe(true);
+    });
+
+    /** A series in Europe/Berlin from a fresh slot, and a reader of its occurrences over the next `days`. */
+    const series = async (spec: RecurrenceSpec, extra: Partial<EventDraft> = {}) => {
+      const s = slot();
+      const d = draft({ ...s, ...extra });
+      d.recurrence = recurrenceFromSpec(spec, { start: d.start, timeZone: 'Europe/Berlin' });
+      const master = await h.provider.createEvent({ event: d });
+      const occurrences = async (days = 100, p: CalendarProvider = h.provider, masterId = master.id) =>
+        (await p.listEvents({ start: s.start, end: iso(Date.parse(s.start) + days * DAY), pageSize: 200 })).events
+          .filter((e) => e.seriesMasterId === masterId && !e.isCancelled)
+          .sort((a, b) => a.start.localeCompare(b.start));
+      return { d, master, occurrences };
+    };
+
+    caseIt('creates a weekly series on given days with a count', async () => {
+      // Moved to the Monday of its week in Berlin, so the pattern's first day is the series' start.
+      const s = slot();
+      const back = (DateTime.fromISO(s.start).setZone('Europe/Berlin').weekday - 1) * DAY;
+      const monday = { start: iso(Date.parse(s.start) - back + 7 * DAY), end: iso(Date.parse(s.end) - back + 7 * DAY) };
+      const { d, master, occurrences } = await series(
+        { frequency: 'weekly', daysOfWeek: ['monday', 'wednesday'], count: 4 },
+        monday,
+      );
+      expect(master.type).toBe('seriesMaster');
+      expect(master.recurrence?.rrule).toMatch(/FREQ=WEEKLY/);
+      expect(master.recurrence?.rrule).toMatch(/BYDAY=MO,WE/);
+      expect(master.recurrence?.timeZone).toBe('Europe/Berlin');
+      const occ = await occurrences(30);
+      expect(occ.map((o) => (Date.parse(o.start) - Date.parse(d.start)) / DAY)).toEqual([0, 2, 7, 9]);
+    });
+
+    caseIt('creates a daily series and a monthly series ending on a date', async () => {
+      const daily = await series({ frequency: 'daily', interval: 2, count: 3 });
+      expect((await daily.occurrences(10)).map((o) => (Date.parse(o.start) - Date.parse(daily.d.start)) / DAY)).toEqual(
+        [0, 2, 4],
+      );
+      const base = slot();
+      // A day of the month every month has (the 29th to 31st are not in every month).
+      const shift = new Date(base.start).getUTCDate() > 28 ? 4 * DAY : 0;
+      const first = { start: iso(Date.parse(base.start) + shift), end: iso(Date.parse(base.end) + shift) };
+      const day = new Date(first.start).getUTCDate();
+      const until = new Date(Date.parse(first.start) + 70 * DAY).toISOString().slice(0, 10);
+      const monthly = await series({ frequency: 'monthly', dayOfMonth: day, until }, first);
+      const occ = await monthly.occurrences(120);
+      expect(occ.length).toBeGreaterThanOrEqual(2);
+      expect(occ.length).toBeLessThanOrEqual(3);
+      expect(occ.every((o) => new Date(o.start).getUTCDate() === day)).toBe(true);
+      expect(occ.every((o) => o.start.slice(0, 10) <= until)).toBe(true);
+    });
+
+    caseIt('changes one occurrence; the others keep the series time', async () => {
+      const { master, occurrences } = await series({ frequency: 'weekly', count: 3 });
+      const [a, b, c] = await occurrences(30);
+      const moved = { start: iso(Date.parse(b!.start) + 3600_000), end: iso(Date.parse(b!.end) + 3600_000) };
+      const changed = await h.provider.updateEvent({
+        eventId: b!.id,
+        changes: { subject: 'Moved occurrence', ...moved, timeZone: 'Europe/Berlin' },
+      });
+      expect(changed.subject).toBe('Moved occurrence');
+      expect(changed.seriesMasterId).toBe(master.id);
+      const after = await occurrences(30);
+      expect(after).toHaveLength(3);
+      expect(after.map((o) => Date.parse(o.start))).toEqual([
+        Date.parse(a!.start),
+        Date.parse(moved.start),
+        Date.parse(c!.start),
+      ]);
+      expect(after[1]!.subject).toBe('Moved occurrence');
+      expect(after[1]!.type).toBe('exception');
+      expect(after[0]!.subject).toBe(master.subject);
+      expect(after[2]!.subject).toBe(master.subject);
+    });
+
+    caseIt('changes the whole series through its master', async () => {
+      const { d, master, occurrences } = await series({ frequency: 'daily', count: 4 });
+      const updated = await h.provider.updateEvent({
+        eventId: master.id,
+        changes: {
+          subject: 'Renamed series',
+          start: d.start,
+          end: d.end,
+          timeZone: 'Europe/Berlin',
+          recurrence: recurrenceFromSpec(
+            { frequency: 'daily', count: 2 },
+            { start: d.start, timeZone: 'Europe/Berlin' },
+          ),
+        },
+      });
+      expect(updated.type).toBe('seriesMaster');
+      expect(updated.recurrence?.rrule).toMatch(/COUNT=2/);
+      const occ = await occurrences(10);
+      expect(occ).toHaveLength(2);
+      expect(occ.every((o) => o.subject === 'Renamed series')).toBe(true);
+    });
+
+    caseIt('cancels one occurrence; the series goes on without it', async () => {
+      const { d, occurrences } = await series({ frequency: 'daily', count: 3 });
+      const [, second] = await occurrences(10);
+      await h.provider.deleteEvent(second!.id);
+      const after = await occurrences(10);
+      expect(after.map((o) => (Date.parse(o.start) - Date.parse(d.start)) / DAY)).toEqual([0, 2]);
+      const err = await h.provider.deleteEvent(second!.id).catch((e: unknown) => e);
+      expect(isAppError(err, 'not_found') || err === undefined).toBe(true);
+    });
+
+    caseIt('writes location, show-as, categories, reminder and sensitivity, and changes them', async () => {
+      const created = await h.provider.createEvent({
+        event: draft({
+          location: { displayName: 'Café Central, Herrengasse 14, Vienna', address: null, roomEmail: null },
+          showAs: 'oof',
+          categories: ['Customer', 'QBR'],
+          reminderMinutes: 30,
+          sensitivity: 'private',
+        }),
+      });
+      const read = await h.provider.getEvent(created.id);
+      expect(read.location?.displayName).toBe('Café Central, Herrengasse 14, Vienna');
+      expect(read.showAs).toBe('oof');
+      expect(read.categories).toEqual(['Customer', 'QBR']);
+      expect(read.reminderMinutes).toBe(30);
+      expect(read.sensitivity).toBe('private');
+      await h.provider.updateEvent({
+        eventId: created.id,
+        changes: {
+          location: { displayName: 'Online', address: null, roomEmail: null },
+          showAs: 'workingElsewhere',
+          categories: ['Internal'],
+          reminderMinutes: 5,
+          sensitivity: 'confidential',
+        },
+      });
+      const again = await h.provider.getEvent(created.id);
+      expect(again.location?.displayName).toBe('Online');
+      expect(again.showAs).toBe('workingElsewhere');
+      expect(again.categories).toEqual(['Internal']);
+      expect(again.reminderMinutes).toBe(5);
+      expect(again.sensitivity).toBe('confidential');
+      await h.provider.updateEvent({ eventId: created.id, changes: { showAs: 'free', sensitivity: 'normal' } });
+      const free = await h.provider.getEvent(created.id);
+      expect(free.showAs).toBe('free');
+      expect(free.sensitivity).toBe('normal');
+    });
+
+    caseIt('RSVP: the invitee answers with a message; the organizer sees it and cannot answer himself', async () => {
+      const d = draft({ attendees: [{ email: h.colleague.email, type: 'required' }] });
+      const created = await h.provider.createEvent({ event: d });
+      const page = await h.colleague.provider.listEvents({ start: d.start, end: d.end, pageSize: 50 });
+      const copy = page.events.find((e) => e.subject === d.subject)!;
+      expect(copy).toBeDefined();
+      const responseOf = async () =>
+        (await h.provider.getEvent(created.id)).attendees.find((a) => a.email === h.colleague.email.toLowerCase())
+          ?.response;
+      await h.colleague.provider.respondToEvent({
+        eventId: copy.id,
+        response: 'tentative',
+        comment: 'Maybe, travelling',
+      });
+      expect(await responseOf()).toBe('tentative');
+      await h.colleague.provider.respondToEvent({ eventId: copy.id, response: 'accepted', comment: 'See you there' });
+      expect(await responseOf()).toBe('accepted');
+      expect((await h.colleague.provider.getEvent(copy.id)).responseStatus).toBe('accepted');
+      await h.colleague.provider.respondToEvent({ eventId: copy.id, response: 'declined', sendResponse: true });
+      expect(await responseOf()).toBe('declined');
+      const own = await h.provider
+        .respondToEvent({ eventId: created.id, response: 'accepted' })
+        .catch((e: unknown) => e);
+      expect(isAppError(own, 'organizer_cannot_respond')).toBe(true);
     });
 
     caseIt('invites attendees: the colleague receives the meeting', async () => {

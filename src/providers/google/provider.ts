@@ -19,6 +19,7 @@ import type {
   MeetingTimeConstraint,
   MeetingTimeSuggestions,
   ProviderCapabilities,
+  RespondToEventParams,
   RoomInfo,
   RoomQuery,
   ScheduleAvailability,
@@ -254,6 +255,52 @@ export class GoogleCalendarAdapter implements CalendarProvider {
   async deleteEvent(eventId: string, calendarId?: string): Promise<void> {
     await this.client.call('delete', (o) =>
       this.api.events.delete({ calendarId: this.cal(calendarId), eventId, sendUpdates: 'all' }, o),
+    );
+  }
+
+  /**
+   * Sets the mailbox owner's `responseStatus` (and `comment`) on their copy of the meeting: events.patch with the
+   * attendee list, where only the caller's own entry changes (an attendee may change nothing else), and `sendUpdates`
+   * telling the organizer. An instance id answers that occurrence only. The organizer's own meeting is
+   * `organizer_cannot_respond`; a meeting without the owner among its attendees is `not_found`.
+   */
+  async respondToEvent(params: RespondToEventParams): Promise<void> {
+    const calendarId = this.cal(params.calendarId);
+    const ev = await this.read(params.eventId, calendarId, 'patch');
+    if (ev.status === 'cancelled')
+      throw new AppError('not_found', 'The calendar item was deleted.', {
+        details: { provider: 'google', reason: 'cancelled' },
+      });
+    const me = this.opts.mailbox.toLowerCase();
+    if (ev.organizer?.self || ev.organizer?.email?.toLowerCase() === me)
+      throw new AppError('organizer_cannot_respond', undefined, {
+        details: { provider: 'google', eventId: params.eventId },
+      });
+    const attendees = ev.attendees ?? [];
+    const mine = attendees.findIndex((a) => a.self || a.email?.toLowerCase() === me);
+    if (mine < 0)
+      throw new AppError('not_found', 'You are not among the attendees of this meeting.', {
+        details: { provider: 'google', eventId: params.eventId, reason: 'not_invited' },
+      });
+    const status = { accepted: 'accepted', tentative: 'tentative', declined: 'declined' }[params.response];
+    const requestBody: calendar_v3.Schema$Event = {
+      attendees: attendees.map((a, i) =>
+        i === mine ? { ...a, responseStatus: status, ...(params.comment ? { comment: params.comment } : {}) } : a,
+      ),
+    };
+    await this.client.call(
+      'patch',
+      (o) =>
+        this.api.events.patch(
+          {
+            calendarId,
+            eventId: params.eventId,
+            sendUpdates: params.sendResponse === false ? 'none' : 'all',
+            requestBody,
+          },
+          o,
+        ),
+      { idempotent: true },
     );
   }
 

@@ -18,6 +18,7 @@ import type {
   MeetingTimeSuggestions,
   ProviderCapabilities,
   RoomInfo,
+  RespondToEventParams,
   RoomQuery,
   SubscriptionInfo,
   SubscriptionParams,
@@ -250,6 +251,35 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       await this.graph.call({ method: 'DELETE', path: this.eventPath(eventId, calendarId) });
     } catch (e) {
       await this.confirmGone(e, eventId, calendarId);
+    }
+  }
+
+  /**
+   * POST accept | tentativelyAccept | decline on the invitee's copy (an occurrence id answers that occurrence), with
+   * `comment` and `sendResponse`. The event is read first (isOrganizer): the organizer's own meeting is refused before
+   * any write, with `organizer_cannot_respond`.
+   */
+  async respondToEvent(params: RespondToEventParams): Promise<void> {
+    const path = this.eventPath(params.eventId, params.calendarId);
+    try {
+      const current = await this.graph.call<MicrosoftGraph.Event>({
+        method: 'GET',
+        path: `${path}?$select=id,isOrganizer,isCancelled`,
+      });
+      if (current.isOrganizer)
+        throw new AppError('organizer_cannot_respond', undefined, {
+          details: { provider: 'microsoft', eventId: params.eventId },
+        });
+      const action = { accepted: 'accept', tentative: 'tentativelyAccept', declined: 'decline' }[params.response];
+      await this.graph.call({
+        method: 'POST',
+        path: `${path}/${action}`,
+        body: { ...(params.comment ? { comment: params.comment } : {}), sendResponse: params.sendResponse ?? true },
+        // Answering twice with the same answer leaves the same state.
+        idempotent: true,
+      });
+    } catch (e) {
+      await this.confirmGone(e, params.eventId, params.calendarId);
     }
   }
 

@@ -15,6 +15,7 @@ import type {
   ListEventsParams,
   MeetingTimeConstraint,
   ProviderCapabilities,
+  RespondToEventParams,
   RoomQuery,
   ScheduleAvailability,
   SubscriptionParams,
@@ -83,6 +84,41 @@ export class MockCalendarAdapter implements CalendarProvider {
     return s;
   }
 
+  /**
+   * An occurrence of a series addressed by its id (`<master>.<local start YYYYMMDDTHHmmss>`, as listEvents names
+   * them) before it was changed or cancelled: its master and the occurrence as listEvents shows it. Null otherwise.
+   */
+  private occurrenceOf(
+    eventId: string,
+    calendarId: string | undefined,
+    write: boolean,
+  ): { master: StoredEvent; occurrence: CalendarEvent; local: string } | null {
+    const m = /^(.+)\.(\d{8}T\d{6})$/.exec(eventId);
+    if (!m || this.world.events.has(eventId)) return null;
+    const master = this.inCalendar(m[1]!, calendarId, write);
+    const rec = master.event.recurrence;
+    if (!rec) throw new AppError('not_found', 'The event does not exist.');
+    const local = `${m[2]!.slice(0, 4)}-${m[2]!.slice(4, 6)}-${m[2]!.slice(6, 8)}T${m[2]!.slice(9, 11)}:${m[2]!.slice(11, 13)}:${m[2]!.slice(13, 15)}`;
+    const around = Date.parse(`${local}Z`);
+    const window = {
+      start: new Date(around - 2 * 86_400_000).toISOString(),
+      end: new Date(around + 2 * 86_400_000).toISOString(),
+    };
+    const occurrence = this.instances(master.event, window).find((o) => o.id === eventId);
+    if (!occurrence) throw new AppError('not_found', 'The event does not exist.');
+    return { master, occurrence, local };
+  }
+
+  /** Removes one occurrence from its series (an EXDATE on the master and on the attendees' copies). */
+  private cancelOccurrence(master: StoredEvent, local: string): void {
+    const exclude = (e: CalendarEvent): CalendarEvent =>
+      e.recurrence && !e.recurrence.exDates.includes(local)
+        ? { ...e, recurrence: { ...e.recurrence, exDates: [...e.recurrence.exDates, local].sort() } }
+        : e;
+    this.propagate(master, exclude);
+    this.world.put(master.mailbox, exclude(structuredClone(master.event)), master.transactionId);
+  }
+
   async createEvent(params: CreateEventParams): Promise<CalendarEvent> {
     const calendarId = params.calendarId ?? this.world.defaultCalendar(this.mailbox);
     const access = this.world.access(this.mailbox, calendarId);
@@ -134,10 +170,19 @@ export class MockCalendarAdapter implements CalendarProvider {
   }
 
   async getEvent(eventId: string, calendarId?: string): Promise<CalendarEvent> {
+    const occ = this.occurrenceOf(eventId, calendarId, false);
+    if (occ) return structuredClone(occ.occurrence);
     return structuredClone(this.inCalendar(eventId, calendarId, false).event);
   }
 
   async updateEvent(params: UpdateEventParams): Promise<CalendarEvent> {
+    const occ = this.occurrenceOf(params.eventId, params.calendarId, true);
+    if (occ) {
+      // A changed occurrence becomes an exception: its own event, and the series skips its original start.
+      if (params.changes.recurrence) throw new AppError('validation_failed', 'An occurrence cannot have a recurrence.');
+      this.cancelOccurrence(occ.master, occ.local);
+      this.world.put(occ.master.mailbox, { ...occ.occurrence, type: 'exception' });
+    }
     const s = this.inCalendar(params.eventId, params.calendarId, true);
     if (params.ifMatch !== undefined && params.ifMatch !== s.event.changeKey) throw new AppError('conflict');
     const c = params.changes;
@@ -174,9 +219,26 @@ export class MockCalendarAdapter implements CalendarProvider {
   }
 
   async deleteEvent(eventId: string, calendarId?: string): Promise<void> {
+    const occ = this.occurrenceOf(eventId, calendarId, true);
+    if (occ) return this.cancelOccurrence(occ.master, occ.local);
     const s = this.inCalendar(eventId, calendarId, true);
     this.propagate(s, (copy) => ({ ...copy, isCancelled: true, subject: `Canceled: ${copy.subject}` }));
     this.world.remove(eventId);
+  }
+
+  /** The invitee's answer: their copy's responseStatus and the organizer's attendee entry (a decline keeps the copy). */
+  async respondToEvent(params: RespondToEventParams): Promise<void> {
+    const s = this.inCalendar(params.eventId.replace(/\.\d{8}T\d{6}$/, ''), params.calendarId, true);
+    if (s.event.organizer?.email === s.mailbox)
+      throw new AppError('organizer_cannot_respond', undefined, {
+        details: { provider: 'mock', eventId: params.eventId },
+      });
+    this.world.put(s.mailbox, { ...structuredClone(s.event), responseStatus: params.response }, s.transactionId);
+    for (const o of [...this.world.events.values()]) {
+      if (o.deleted || o.mailbox !== s.event.organizer?.email || o.event.iCalUId !== s.event.iCalUId) continue;
+      const attendees = o.event.attendees.map((a) => (a.email === s.mailbox ? { ...a, response: params.response } : a));
+      this.world.put(o.mailbox, { ...structuredClone(o.event), attendees }, o.transactionId);
+    }
   }
 
   /** Applies an organizer change to the attendees' copies (same iCalUId in other mailboxes). */
