@@ -167,7 +167,15 @@ async function writeEvent(
     };
     deps.store.put(cal, updated);
     const orgCal = deps.store.calendar(organizer);
-    const orgEv = orgCal?.events.get(updated.id);
+    // An instance answered by an attendee is materialised in the organizer's calendar too (same instance id there).
+    let orgEv = orgCal?.events.get(updated.id);
+    if (orgCal && !orgEv && updated.recurringEventId) {
+      try {
+        orgEv = eventOrInstance(deps, orgCal, updated.id);
+      } catch {
+        orgEv = undefined;
+      }
+    }
     if (orgCal && orgEv && mine)
       deps.store.put(orgCal, {
         ...orgEv,

@@ -316,6 +316,58 @@ describe('Google emulator: deleted and cancelled events', () => {
   });
 });
 
+describe('Google emulator: recurring writes', () => {
+  it('refuses a recurring timed event without start.timeZone (400 required), an offset alone is not enough', async () => {
+    const res = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'No zone',
+      start: { dateTime: '2031-08-04T10:00:00+02:00' },
+      end: { dateTime: '2031-08-04T10:30:00+02:00' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json!.error.errors[0]).toMatchObject({
+      reason: 'required',
+      message: 'Missing time zone definition for start time.',
+    });
+  });
+
+  it("patches one instance into an exception and answers an invitee's instance response to the organizer", async () => {
+    const series = await call(ADELE, 'POST', '/calendars/primary/events', {
+      summary: 'Daily sync',
+      start: { dateTime: '2031-08-11T09:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2031-08-11T09:30:00', timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+      attendees: [{ email: MEGAN }],
+    });
+    const master = String(series.json!.id);
+    const window = 'timeMin=2031-08-10T00:00:00Z&timeMax=2031-08-20T00:00:00Z';
+    const inst = (await call(ADELE, 'GET', `/calendars/primary/events/${master}/instances?${window}`)).json!
+      .items as Json[];
+    const moved = await call(ADELE, 'PATCH', `/calendars/primary/events/${inst[1]!.id}`, {
+      summary: 'Moved',
+      start: { dateTime: '2031-08-12T11:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2031-08-12T11:30:00', timeZone: 'Europe/Berlin' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ id: inst[1]!.id, recurringEventId: master, summary: 'Moved' });
+    expect(moved.json!.originalStartTime.dateTime).toBe(inst[1]!.originalStartTime.dateTime);
+    // The invitee answers the third instance only (attendees carry the whole list, only their own entry changes).
+    const theirs = (await call(MEGAN, 'GET', `/calendars/primary/events/${master}/instances?${window}`)).json!
+      .items as Json[];
+    const mine = (theirs[2]!.attendees as Json[]).map((a) =>
+      a.email === MEGAN ? { ...a, responseStatus: 'declined', comment: 'Away' } : a,
+    );
+    const answered = await call(MEGAN, 'PATCH', `/calendars/primary/events/${theirs[2]!.id}?sendUpdates=all`, {
+      attendees: mine,
+    });
+    expect(answered.status).toBe(200);
+    const after = (await call(ADELE, 'GET', `/calendars/primary/events/${master}/instances?${window}`)).json!
+      .items as Json[];
+    const megan = (e: Json) => (e.attendees as Json[]).find((a) => a.email === MEGAN)?.responseStatus;
+    expect(after.map(megan)).toEqual(['needsAction', 'needsAction', 'declined']);
+  });
+});
+
 describe('Google emulator: OAuth token and revocation endpoints', () => {
   const client = () => ({ client_id: emu.app.clientId, client_secret: emu.app.clientSecret });
 

@@ -169,7 +169,10 @@ export function applyBody(
     const problem = recurrenceProblem(body.recurrence as string[]);
     if (problem) throw badRequest(problem);
     e.recurrence = body.recurrence as string[];
-    if (!e.start.date && !e.start.timeZone) throw badRequest('Missing time zone definition for start time.');
+    // A recurring timed event needs start.timeZone, an offset alone is not enough: 400 with reason `required`
+    // (integrators quote "Google API error (400 required): Missing time zone definition for start time.").
+    if (!e.start.date && !e.start.timeZone)
+      throw new GoogleApiError(400, 'required', 'Missing time zone definition for start time.');
   }
   if (body.reminders && typeof body.reminders === 'object') e.reminders = body.reminders as GEvent['reminders'];
   if (body.extendedProperties && typeof body.extendedProperties === 'object') {

@@ -144,7 +144,13 @@ export function specOfRecurrence(r: Recurrence): RecurrenceSpec | null {
   }
   if (map.has('BYMONTHDAY')) out.dayOfMonth = Number(map.get('BYMONTHDAY'));
   const until = map.get('UNTIL');
-  if (until) out.until = `${until.slice(0, 4)}-${until.slice(4, 6)}-${until.slice(6, 8)}`;
+  if (until) {
+    // A UTC UNTIL (…Z, as Google stores a timed series' end) is read as its local date in the series' zone.
+    const at = until.endsWith('Z')
+      ? DateTime.fromFormat(until, "yyyyLLdd'T'HHmmss'Z'", { zone: 'utc' }).setZone(r.timeZone)
+      : null;
+    out.until = at?.isValid ? at.toISODate()! : `${until.slice(0, 4)}-${until.slice(4, 6)}-${until.slice(6, 8)}`;
+  }
   if (map.has('COUNT')) out.count = Number(map.get('COUNT'));
   return out;
 }

@@ -433,6 +433,32 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       expect(isAppError(own, 'organizer_cannot_respond')).toBe(true);
     });
 
+    caseIt('RSVP to one occurrence: only that occurrence carries the answer', async () => {
+      const { d, master, occurrences } = await series(
+        { frequency: 'daily', count: 3 },
+        { attendees: [{ email: h.colleague.email, type: 'required' }] },
+      );
+      const theirs = (
+        await h.colleague.provider.listEvents({ start: d.start, end: iso(Date.parse(d.start) + 5 * DAY), pageSize: 50 })
+      ).events
+        .filter((e) => e.subject === d.subject)
+        .sort((a, b) => a.start.localeCompare(b.start));
+      expect(theirs).toHaveLength(3);
+      await h.colleague.provider.respondToEvent({
+        eventId: theirs[1]!.id,
+        response: 'declined',
+        comment: 'On leave that day',
+      });
+      const mine = await occurrences(5);
+      expect(mine).toHaveLength(3);
+      const answer = (e: CalendarEvent) =>
+        e.attendees.find((a) => a.email === h.colleague.email.toLowerCase())?.response;
+      expect(answer(mine[1]!)).toBe('declined');
+      expect(answer(mine[0]!)).not.toBe('declined');
+      expect(answer(mine[2]!)).not.toBe('declined');
+      expect(mine.every((o) => o.seriesMasterId === master.id)).toBe(true);
+    });
+
     caseIt('invites attendees: the colleague receives the meeting', async () => {
       const d = draft({ attendees: [{ email: h.colleague.email, type: 'required' }] });
       const created = await h.provider.createEvent({ event: d });

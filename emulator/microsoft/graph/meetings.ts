@@ -276,6 +276,7 @@ export function respond(
   if (ev.data.isOrganizer)
     throw errors.badRequest("Your request can't be completed. You can't respond to a meeting you organized.");
   if (ev.data.isCancelled) throw errors.badRequest("Your request can't be completed. The meeting has been canceled.");
+  if (inst.occurrence) return respondToOccurrence(store, responder, inst, response);
   const now = store.clock();
   const uid = ev.data.iCalUId!;
   if (response === 'declined') store.removeEvent(ev.userId, ev.data.id!);
@@ -303,5 +304,59 @@ export function respond(
       }
       store.replaceEvent(copy, data);
     }
+  }
+}
+
+/**
+ * An answer to one occurrence of a series (POST /events/{occurrenceId}/accept …): only that occurrence changes, as in
+ * Exchange. A decline removes it from the invitee's calendar (the series stays); an accept or tentative answer makes
+ * it an exception carrying the answer. On the organizer's side the same occurrence becomes an exception carrying the
+ * attendee's status, the rest of the series keeps the answer given to the whole series.
+ */
+function respondToOccurrence(store: MailboxStore, responder: EmuUser, inst: EventInstance, response: Response): void {
+  const ev = inst.ev;
+  const occ = inst.occurrence!;
+  const now = store.clock();
+  if (response === 'declined') store.cancelOccurrence(ev, occ.originalStartMs);
+  else {
+    store.insertEvent(
+      ev.userId,
+      ev.calendarId,
+      {
+        ...occurrenceData(inst),
+        type: 'exception',
+        changeKey: store.newChangeKey(),
+        responseStatus: { response, time: graphTimestamp(now) },
+        showAs: response === 'accepted' ? 'busy' : 'tentative',
+      },
+      { startMs: occ.startMs, endMs: occ.endMs, zone: ev.zone, originalStartMs: occ.originalStartMs },
+    );
+  }
+  for (const c of store.meetingCopies(ev.data.iCalUId!)) {
+    const master = c.userId === ev.userId ? undefined : store.getEvent(c.userId, c.eventId);
+    if (!master?.data.isOrganizer || master.data.type !== 'seriesMaster') continue;
+    const existing = store
+      .exceptionsOf(master.userId, master.data.id!)
+      .find((x) => x.originalStartMs === occ.originalStartMs);
+    if (existing) {
+      store.replaceEvent(existing, setAttendeeStatus(existing.data, responder.mail, response, now));
+      continue;
+    }
+    const orgOcc = store
+      .occurrencesOf(master, occ.originalStartMs, occ.originalStartMs + 1)
+      .find((o) => o.occurrence?.originalStartMs === occ.originalStartMs);
+    if (!orgOcc?.occurrence) continue;
+    const data = setAttendeeStatus(
+      { ...occurrenceData(orgOcc), type: 'exception', changeKey: store.newChangeKey() },
+      responder.mail,
+      response,
+      now,
+    );
+    store.insertEvent(master.userId, master.calendarId, data, {
+      startMs: orgOcc.occurrence.startMs,
+      endMs: orgOcc.occurrence.endMs,
+      zone: master.zone,
+      originalStartMs: occ.originalStartMs,
+    });
   }
 }

@@ -76,6 +76,17 @@ describe('Google mapping', () => {
     ).toEqual(['2026-03-03T09:00:00']);
   });
 
+  it("writes a timed series' date-only UNTIL as the UTC end of that local date; an all-day series keeps the date", () => {
+    const r = {
+      rrule: 'FREQ=DAILY;INTERVAL=1;UNTIL=20260630',
+      timeZone: 'Europe/Berlin',
+      startLocal: '2026-03-02T09:00:00',
+      exDates: [],
+    };
+    expect(recurrenceLines(r)).toEqual(['RRULE:FREQ=DAILY;INTERVAL=1;UNTIL=20260630T215959Z']);
+    expect(recurrenceLines(r, { allDay: true })).toEqual(['RRULE:FREQ=DAILY;INTERVAL=1;UNTIL=20260630']);
+  });
+
   it('reads instances, all-day events, cancellations and Meet links', () => {
     const inst = googleEventToCalendarEvent(
       {

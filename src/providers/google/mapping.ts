@@ -172,9 +172,18 @@ function dateTimeOf(at: string, zone: string, allDay: boolean): GDateTime {
   };
 }
 
-/** RRULE / EXDATE lines for a Recurrence. */
-export function recurrenceLines(r: Recurrence): string[] {
-  const lines = [`RRULE:${r.rrule.replace(/^RRULE:/i, '')}`];
+/**
+ * RRULE / EXDATE lines for a Recurrence. A timed series' date-only UNTIL (the inclusive last local date) is written
+ * as the UTC instant ending that date in the series' zone: RFC 5545 wants UNTIL in UTC when DTSTART has a TZID.
+ */
+export function recurrenceLines(r: Recurrence, opts: { allDay?: boolean } = {}): string[] {
+  let rule = r.rrule.replace(/^RRULE:/i, '');
+  const until = /(^|;)UNTIL=(\d{8})(?=;|$)/i.exec(rule);
+  if (until && !opts.allDay) {
+    const end = DateTime.fromFormat(until[2]!, 'yyyyLLdd', { zone: r.timeZone }).endOf('day').toUTC();
+    if (end.isValid) rule = rule.replace(until[0], `${until[1]}UNTIL=${end.toFormat("yyyyLLdd'T'HHmmss'Z'")}`);
+  }
+  const lines = [`RRULE:${rule}`];
   if (r.exDates.length)
     lines.push(`EXDATE;TZID=${r.timeZone}:${r.exDates.map((d) => d.replace(/[-:]/g, '').slice(0, 15)).join(',')}`);
   return lines;
@@ -214,7 +223,8 @@ export function draftFields(d: Partial<EventDraft>, opts: { zone?: string; exter
   if (d.sensitivity !== undefined)
     out.visibility =
       d.sensitivity === 'normal' ? 'default' : d.sensitivity === 'confidential' ? 'confidential' : 'private';
-  if (d.recurrence !== undefined) out.recurrence = d.recurrence ? recurrenceLines(d.recurrence) : [];
+  if (d.recurrence !== undefined)
+    out.recurrence = d.recurrence ? recurrenceLines(d.recurrence, { allDay: d.isAllDay === true }) : [];
   if (d.reminderMinutes !== undefined)
     out.reminders =
       d.reminderMinutes === null

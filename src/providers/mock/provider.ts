@@ -228,16 +228,51 @@ export class MockCalendarAdapter implements CalendarProvider {
 
   /** The invitee's answer: their copy's responseStatus and the organizer's attendee entry (a decline keeps the copy). */
   async respondToEvent(params: RespondToEventParams): Promise<void> {
-    const s = this.inCalendar(params.eventId.replace(/\.\d{8}T\d{6}$/, ''), params.calendarId, true);
+    const occ = this.occurrenceOf(params.eventId, params.calendarId, true);
+    const s = occ?.master ?? this.inCalendar(params.eventId, params.calendarId, true);
     if (s.event.organizer?.email === s.mailbox)
       throw new AppError('organizer_cannot_respond', undefined, {
         details: { provider: 'mock', eventId: params.eventId },
       });
-    this.world.put(s.mailbox, { ...structuredClone(s.event), responseStatus: params.response }, s.transactionId);
-    for (const o of [...this.world.events.values()]) {
-      if (o.deleted || o.mailbox !== s.event.organizer?.email || o.event.iCalUId !== s.event.iCalUId) continue;
-      const attendees = o.event.attendees.map((a) => (a.email === s.mailbox ? { ...a, response: params.response } : a));
-      this.world.put(o.mailbox, { ...structuredClone(o.event), attendees }, o.transactionId);
+    const answered = (e: CalendarEvent): CalendarEvent => ({
+      ...e,
+      attendees: e.attendees.map((a) => (a.email === s.mailbox ? { ...a, response: params.response } : a)),
+    });
+    const organizerCopies = [...this.world.events.values()].filter(
+      (o) => !o.deleted && o.mailbox === s.event.organizer?.email && o.event.iCalUId === s.event.iCalUId,
+    );
+    if (!occ) {
+      this.world.put(s.mailbox, { ...structuredClone(s.event), responseStatus: params.response }, s.transactionId);
+      for (const o of organizerCopies) this.world.put(o.mailbox, answered(structuredClone(o.event)), o.transactionId);
+      return;
+    }
+    // One occurrence: it becomes an exception carrying the answer, in the invitee's and the organizer's series.
+    const suffix = params.eventId.slice(s.event.id.length);
+    const except = (master: StoredEvent, occurrence: CalendarEvent, f: (e: CalendarEvent) => CalendarEvent) => {
+      const rec = master.event.recurrence!;
+      const local = occ.local;
+      this.world.put(
+        master.mailbox,
+        { ...structuredClone(master.event), recurrence: { ...rec, exDates: [...rec.exDates, local].sort() } },
+        master.transactionId,
+      );
+      this.world.put(master.mailbox, f({ ...structuredClone(occurrence), type: 'exception' }));
+    };
+    except(s, occ.occurrence, (e) => ({ ...e, responseStatus: params.response }));
+    for (const o of organizerCopies) {
+      const id = `${o.event.id}${suffix}`;
+      const stored = this.world.events.get(id);
+      if (stored && !stored.deleted) {
+        this.world.put(o.mailbox, answered(structuredClone(stored.event)));
+        continue;
+      }
+      const around = Date.parse(occ.occurrence.originalStart ?? occ.occurrence.start);
+      const window = {
+        start: new Date(around - 86_400_000).toISOString(),
+        end: new Date(around + 86_400_000).toISOString(),
+      };
+      const theirs = this.instances(o.event, window).find((x) => x.id === id);
+      if (theirs) except(o, theirs, answered);
     }
   }
 

@@ -402,6 +402,51 @@ describe('meetings across mailboxes', () => {
     expect(own.statusCode).toBe(400);
   });
 
+  it('answers one occurrence: a decline removes only it from the invitee, the organizer sees it on that occurrence', async () => {
+    const org = (
+      await post(
+        lunch({
+          attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' }, type: 'required' }],
+          recurrence: {
+            pattern: { type: 'daily', interval: 1 },
+            range: { type: 'numbered', startDate: '2026-11-20', numberOfOccurrences: 3 },
+          },
+        }),
+      )
+    ).json();
+    const window = 'startDateTime=2026-11-19T00:00:00Z&endDateTime=2026-11-25T00:00:00Z';
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    type Ev = Record<string, any>;
+    const view = async (user: string) => {
+      const masters = (await app.inject({ method: 'GET', url: '/v1.0/me/events', headers: auth(user) })).json()
+        .value as Ev[];
+      const master = masters.find((e) => e.iCalUId === org.iCalUId)!;
+      const url = `/v1.0/me/events/${master.id}/instances?${window}`;
+      return (await app.inject({ method: 'GET', url, headers: auth(user) })).json().value as Ev[];
+    };
+    const theirs = await view(MEGAN);
+    expect(theirs).toHaveLength(3);
+    const declined = await app.inject({
+      method: 'POST',
+      url: `/v1.0/me/events/${theirs[1]!.id}/decline`,
+      headers: auth(MEGAN),
+      payload: { comment: 'Away that day', sendResponse: true },
+    });
+    expect(declined.statusCode).toBe(202);
+    expect((await view(MEGAN)).map((e) => e.start.dateTime)).toEqual([
+      theirs[0]!.start.dateTime,
+      theirs[2]!.start.dateTime,
+    ]);
+    const mine = await view(ADELE);
+    expect(mine).toHaveLength(3);
+    const megan = (e: Ev) =>
+      e.attendees.find(
+        (a: { emailAddress: { address: string } }) => a.emailAddress.address === 'megan.bowen@contoso.com',
+      ).status.response;
+    expect(mine.map(megan)).toEqual(['none', 'declined', 'none']);
+    expect(mine[1]).toMatchObject({ type: 'exception', seriesMasterId: org.id });
+  });
+
   it('records a proposed new time on the organizer copy and lists reminders', async ({ skip }) => {
     skip(!hasCorpus, NO_CORPUS);
     const org = (await post(lunch({ attendees: [{ emailAddress: { address: 'megan.bowen@contoso.com' } }] }))).json();
