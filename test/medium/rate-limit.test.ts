@@ -1,15 +1,39 @@
 // Rate limiting per API key and per tenant: over a limit → 429 rate_limited with Retry-After and the scope that was
 // exceeded; other keys and tenants keep working. (Requests without a valid key are answered 401 by the auth hook
 // before the limiters run.)
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 const LIMIT = 5;
 const TENANT_LIMIT = 8;
 let h: TestApp;
+let own: TestApp | undefined;
 
-afterEach(async () => h?.close());
+/** An app of the test's own, closed after it: for limits keyed on the address, which every test shares. */
+async function ownApp(env: Record<string, string>): Promise<TestApp> {
+  own = h = await createTestApp(env);
+  return own;
+}
+afterEach(async () => {
+  await own?.close();
+  own = undefined;
+});
+
+/**
+ * One app for a describe block whose tests each use their own new tenants and keys (budgets are per key and per
+ * tenant, so they cannot meet): building the app is most of each test's time.
+ */
+function sharedApp(env: Record<string, string>): void {
+  let shared: TestApp;
+  beforeAll(async () => {
+    shared = await createTestApp(env);
+  });
+  beforeEach(() => {
+    h = shared;
+  });
+  afterAll(async () => shared?.close());
+}
 
 const get = (headers: Record<string, string>, url = '/api/customers') => h.app.inject({ method: 'GET', url, headers });
 
@@ -24,8 +48,9 @@ function expectRateLimited(res: Awaited<ReturnType<typeof get>>, scope: 'api_key
 }
 
 describe('rate limit per API key', () => {
+  sharedApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+
   it('answers 429 with Retry-After and the error body once a key spends its budget', async () => {
-    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
     const a = await h.newTenant('A');
     for (let i = 0; i < LIMIT; i++) expect((await get(a.auth)).statusCode).toBe(200);
     expectRateLimited(await get(a.auth), 'api_key');
@@ -34,7 +59,6 @@ describe('rate limit per API key', () => {
   });
 
   it('leaves another key of the same tenant and keys of other tenants unaffected', async () => {
-    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
     const a = await h.newTenant('A');
     const colleague = await h.container.tenants.createApiKey(a.tenantId, 'colleague@tenant-a.example');
     const b = await h.newTenant('B');
@@ -46,7 +70,6 @@ describe('rate limit per API key', () => {
   });
 
   it('keeps health checks outside the limit', async () => {
-    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
     const a = await h.newTenant('A');
     for (let i = 0; i < LIMIT + 1; i++) await get(a.auth);
     expect((await get(a.auth)).statusCode).toBe(429);
@@ -55,11 +78,9 @@ describe('rate limit per API key', () => {
 });
 
 describe('rate limit per tenant', () => {
-  const withBothLimits = () =>
-    createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), RATE_LIMIT_TENANT_PER_MINUTE: String(TENANT_LIMIT) });
+  sharedApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT), RATE_LIMIT_TENANT_PER_MINUTE: String(TENANT_LIMIT) });
 
   it('answers 429 to every key of a tenant once its keys together spend the tenant budget; other tenants go on', async () => {
-    h = await withBothLimits();
     const a = await h.newTenant('A');
     const second = {
       authorization: `Bearer ${(await h.container.tenants.createApiKey(a.tenantId, 'two@a.example')).apiKey}`,
@@ -81,7 +102,6 @@ describe('rate limit per tenant', () => {
   });
 
   it('checks the key first: a key refused by its own limit does not use up its colleagues’ share', async () => {
-    h = await withBothLimits();
     const a = await h.newTenant('A');
     const colleague = {
       authorization: `Bearer ${(await h.container.tenants.createApiKey(a.tenantId, 'colleague@a.example')).apiKey}`,
@@ -94,7 +114,6 @@ describe('rate limit per tenant', () => {
   });
 
   it('keeps health checks and unauthenticated requests outside the tenant limit', async () => {
-    h = await withBothLimits();
     const a = await h.newTenant('A');
     const colleague = await h.container.tenants.createApiKey(a.tenantId, 'colleague@a.example');
     for (let i = 0; i < LIMIT; i++) await get(a.auth);
@@ -120,7 +139,7 @@ describe('rate limit per tenant', () => {
 // verified — and failed authentications are limited per address.
 describe('limits a client cannot side-step', () => {
   it('counts requests to a public path against the address, whatever Authorization header each one invents', async () => {
-    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+    await ownApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
     const publicPath = '/api/integrations/outlook/callback?state=x&code=y';
     for (let i = 0; i < LIMIT; i++)
       expect((await get({ authorization: `Bearer made-up-${i}` }, publicPath)).statusCode).not.toBe(429);
@@ -129,7 +148,7 @@ describe('limits a client cannot side-step', () => {
   });
 
   it('refuses an address after AUTH_FAILURES_PER_MINUTE failed authentications, even with a valid key, for the minute', async () => {
-    h = await createTestApp({ AUTH_FAILURES_PER_MINUTE: '4', RATE_LIMIT_PER_MINUTE: '1000' });
+    await ownApp({ AUTH_FAILURES_PER_MINUTE: '4', RATE_LIMIT_PER_MINUTE: '1000' });
     const a = await h.newTenant('A');
     for (let i = 0; i < 4; i++) expect((await get({ authorization: `Bearer guess-${i}` })).statusCode).toBe(401);
     const refused = await get({ authorization: 'Bearer guess-5' });
@@ -150,7 +169,7 @@ describe('limits a client cannot side-step', () => {
   });
 
   it('keys an authenticated caller on its verified key: a changed header spelling does not open a new budget', async () => {
-    h = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+    await ownApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
     const a = await h.newTenant('A');
     const key = a.auth.authorization!.replace(/^Bearer\s+/i, '');
     const spellings = [`Bearer ${key}`, `bearer ${key}`, `BEARER ${key}`, `Bearer   ${key}`, `Bearer ${key} `];
