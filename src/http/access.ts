@@ -30,6 +30,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   ...Object.fromEntries(Object.entries(CALENDAR).map(([k, v]) => [k.replace(' /', ' /api/'), v])),
   // the older /api/outlook/calendar/... spellings of the same routes
   ...Object.fromEntries(Object.entries(CALENDAR).map(([k, v]) => [k.replace(' /', ' /api/outlook/'), v])),
+  'GET /api/calendar/export.ics': 'member',
+  'GET /api/calendar/feed': 'member',
+  'POST /api/calendar/feed': 'member',
+  'DELETE /api/calendar/feed': 'member',
   'GET /api/calendar/working-hours': 'member',
   'PUT /api/calendar/working-hours': 'member',
   'DELETE /api/calendar/working-hours': 'member',

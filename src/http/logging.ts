@@ -5,9 +5,12 @@ import type { LogLevel } from '../config/config.js';
 const SENSITIVE_QUERY =
   /([?&](?:code|state|token|access_token|refresh_token|id_token|client_secret|validationToken|session_state|key)=)[^&#]*/gi;
 
-/** Removes secret query parameters from a URL before it is logged. */
+/** A calendar feed's path is its credential (`/ics/<token>.ics`). */
+const FEED_PATH = /^\/ics\/[^?#]*/;
+
+/** Removes secret query parameters (and a feed path's token) from a URL before it is logged. */
 export function redactUrl(url: string): string {
-  return url.replace(SENSITIVE_QUERY, '$1[REDACTED]');
+  return url.replace(FEED_PATH, '/ics/[REDACTED]').replace(SENSITIVE_QUERY, '$1[REDACTED]');
 }
 
 const SECRET_KEYS = [

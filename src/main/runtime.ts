@@ -16,6 +16,7 @@ import { Metrics } from '../services/telemetry/metrics.js';
 import type { Database } from '../stores/database.js';
 import { createContainer, databaseReady, type Container } from './container.js';
 import { createJobs, errorCode, type Jobs } from './jobs.js';
+import { createCalendarFeeds } from './wiring/calendar-feed.js';
 import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from './wiring/detection.js';
 import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
@@ -171,6 +172,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
   });
 
+  // The iCalendar export and private subscription feeds.
+  const calendarFeeds = createCalendarFeeds(container, { publicUrl, clock });
+
   const jobs = createJobs({ config, clock, log, metrics, container, sync, detection, outlook, google });
 
   let app: FastifyInstance | null = null;
@@ -197,6 +201,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...schedulingModules(scheduling, workingHours, preferences),
       ...web.modules,
       ...people.modules,
+      ...calendarFeeds.modules,
     ];
     app = await buildApp({
       config,
