@@ -12,6 +12,8 @@ export interface GUser {
   /** Conference solutions the user's calendar may create (empty: no Meet). */
   conferenceTypes: string[];
   room?: { capacity: number; building: string; floor: string; category: string };
+  /** Job title in the Workspace directory (People API `organizations[].title`); absent: none. */
+  title?: string;
 }
 
 export interface GDateTime {

@@ -19,6 +19,7 @@ const KNOWN_SCOPES = new Set([
     'calendar.settings.readonly',
     'gmail.send',
     'admin.directory.resource.calendar.readonly',
+    'directory.readonly',
     'userinfo.email',
     'userinfo.profile',
     'drive.metadata.readonly',

@@ -15,6 +15,7 @@ import { GoogleFaults, type GoogleFaultPatch } from './faults.js';
 import { GmailOutbox, gmailAdminRoutes, gmailRoutes } from './gmail.js';
 import type { GApp } from './model.js';
 import { OAuthState, oauthRoutes } from './oauth.js';
+import { peopleRoutes } from './people.js';
 import { GOOGLE_STATE_FILE, checkGoogleState, googleState, loadGoogleState, type GoogleState } from './persistence.js';
 import { seedGoogle } from './seed.js';
 import { GoogleStore } from './store.js';
@@ -206,6 +207,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
           .send({ message: `Route ${req.method}:${req.url} not found`, error: 'Not Found', statusCode: 404 }),
   );
   await server.register((app) => gmailRoutes(app, { oauth, faults, outbox, now: clock.now }));
+  await server.register((app) => peopleRoutes(app, { store, oauth, faults }));
   await server.register((app) => gmailAdminRoutes(app, outbox), { prefix: '/_emulator' });
   await server.register((app) => batchRoutes(app, () => server));
   await server.register(
