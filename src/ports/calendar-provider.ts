@@ -123,6 +123,20 @@ export interface RoomQuery {
   building?: string;
 }
 
+/** A person of the provider's directory (the connected mailbox's organisation), found by a people search. */
+export interface DirectoryEntry {
+  email: string;
+  name: string | null;
+  jobTitle: string | null;
+}
+
+export interface PeopleSearchParams {
+  /** What the user typed: the start of a word of the name, or of the address. */
+  query: string;
+  /** At most this many people. */
+  limit: number;
+}
+
 export interface SubscriptionParams {
   calendarId: string;
   notificationUrl: string;
@@ -202,6 +216,12 @@ export interface CalendarProvider {
   getMailboxPreferences?(): Promise<{ timeZone: string | null; timeFormat: '12h' | '24h' | null }>;
   findMeetingTimes(params: MeetingTimeConstraint): Promise<MeetingTimeSuggestions>;
   listRooms(query?: RoomQuery): Promise<RoomInfo[]>;
+  /**
+   * People of the mailbox's organisation directory whose name or address starts with the query (Graph `/users`
+   * `$search`, Google People API `searchDirectoryPeople`); people only, no rooms. A grant without the directory
+   * permission is `permission_denied` with `details.missingScope`. Absent: the provider has no directory search.
+   */
+  searchPeople?(params: PeopleSearchParams): Promise<DirectoryEntry[]>;
   createSubscription(params: SubscriptionParams): Promise<SubscriptionInfo>;
   /**
    * Extends a subscription. The returned id is the one to keep: it may differ from `id` (Google channels cannot be

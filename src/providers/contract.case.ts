@@ -572,6 +572,19 @@ export function providerContract(name: string, setup: () => Promise<ContractHarn
       expect(rooms.map((r) => r.email.toLowerCase())).toContain(h.roomEmail.toLowerCase());
     });
 
+    caseIt('finds a colleague in the directory by the start of the address, never a room', async () => {
+      if (!h.provider.searchPeople) throw new Error('provider has no directory search');
+      const local = h.colleague.email.split('@')[0]!;
+      const found = await h.provider.searchPeople({ query: local.slice(0, 4), limit: 10 });
+      expect(found.map((p) => p.email)).toContain(h.colleague.email.toLowerCase());
+      expect(found.length).toBeLessThanOrEqual(10);
+      if (h.roomEmail) {
+        const rooms = await h.provider.searchPeople({ query: h.roomEmail.split('@')[0]!, limit: 10 });
+        expect(rooms.map((p) => p.email)).not.toContain(h.roomEmail.toLowerCase());
+      }
+      expect(await h.provider.searchPeople({ query: 'zzqqxxnobody', limit: 5 })).toEqual([]);
+    });
+
     caseIt('a shared calendar follows its share: read, free/busy only, removed', async () => {
       if (!h.shareColleagueCalendar) throw new Error('harness cannot share a calendar of the colleague');
       const s = slot();

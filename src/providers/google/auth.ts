@@ -26,6 +26,7 @@ const WHY: Record<string, string> = {
   'calendar.readonly': 'List the user’s calendars and read free/busy of colleagues and rooms.',
   'gmail.send': 'Send meeting preparation briefs from the user’s own mailbox (send only: no mail is read).',
   'admin.directory.resource.calendar.readonly': 'List the organisation’s meeting rooms (Workspace resource calendars).',
+  'directory.readonly': 'Find colleagues by name in the Workspace directory when inviting people.',
   openid: 'Identify the account (Google user id).',
   email: 'Read the account’s address.',
   profile: 'Show the account’s name.',
@@ -39,6 +40,8 @@ export function googleScopes(s: Pick<GoogleAuthSettings, 'readOnly' | 'roomsEnab
     // Prep briefs by mail, as Outlook's Mail.Send (not in the read-only tier, as on Outlook).
     ...(s.readOnly ? [] : ['gmail.send']),
     ...(s.roomsEnabled ? ['admin.directory.resource.calendar.readonly'] : []),
+    // People search for the attendee picker (People API searchDirectoryPeople); without it calbridge's own people only.
+    'directory.readonly',
   ];
   return [
     ...api.map((x) => ({ scope: API + x, why: WHY[x] ?? '', adminOnly: false })),

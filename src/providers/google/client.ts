@@ -144,8 +144,12 @@ export class GoogleCalendarClient {
 
   /** A plain GET on another Google API (the Admin SDK's room list), with the same token, transport and mapping. */
   async directoryGet<T>(path: string): Promise<T> {
-    const url = `${this.opts.directoryBaseUrl.replace(/\/+$/, '')}${path}`;
-    return this.call('directory', async ({ headers }) => {
+    return this.getJson('directory', `${this.opts.directoryBaseUrl.replace(/\/+$/, '')}${path}`);
+  }
+
+  /** A plain, idempotent GET of `url` on any Google API (People API), with the same token, transport and mapping. */
+  async getJson<T>(op: string, url: string): Promise<T> {
+    return this.call(op, async ({ headers }) => {
       const res = await this.fetch(url, { headers: { ...headers, accept: 'application/json' } });
       const data = (await res.json().catch(() => null)) as unknown;
       if (!res.ok) throw { response: { status: res.status, data } };

@@ -11,9 +11,14 @@ export interface GoogleErrorInfo {
 
 /** Reads `{ error: { code, message, errors: [{ domain, reason, message }] } }` (or a bare text body). */
 export function googleErrorInfo(status: number, body: unknown): GoogleErrorInfo {
-  const err = (body as { error?: { message?: unknown; errors?: Array<{ reason?: unknown; domain?: unknown }> } } | null)
-    ?.error;
-  const first = Array.isArray(err?.errors) ? err.errors[0] : undefined;
+  type Item = { reason?: unknown; domain?: unknown };
+  const err = (body as { error?: { message?: unknown; errors?: Item[]; details?: Item[] } } | null)?.error;
+  // Calendar-style APIs list `errors[]`; google.rpc-style ones (People API) put the reason in `details[]` (ErrorInfo).
+  const first = Array.isArray(err?.errors)
+    ? err.errors[0]
+    : Array.isArray(err?.details)
+      ? err.details.find((d) => typeof d?.reason === 'string')
+      : undefined;
   return {
     status,
     reason: typeof first?.reason === 'string' ? first.reason : null,
@@ -51,12 +56,16 @@ const WRITE_OPS = new Set(['insert', 'patch', 'delete']);
 const SCOPE_OF_OP: Record<string, string> = {
   'gmail.send': 'https://www.googleapis.com/auth/gmail.send',
   settings: 'https://www.googleapis.com/auth/calendar.readonly',
+  people: 'https://www.googleapis.com/auth/directory.readonly',
 };
 const WRITE_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 
 /** A 403 for a token whose scopes do not cover the method (Google's reason `insufficientPermissions`). */
 export function isMissingScope(info: Pick<GoogleErrorInfo, 'status' | 'reason'>): boolean {
-  return info.status === 403 && info.reason === 'insufficientPermissions';
+  return (
+    info.status === 403 &&
+    (info.reason === 'insufficientPermissions' || info.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')
+  );
 }
 
 function codeFor(info: GoogleErrorInfo, context: { op?: string }): ErrorCode {

@@ -13,6 +13,7 @@ import {
 } from '../decorators/index.js';
 import { fetchTransport } from '../microsoft-graph/http.js';
 import { GoogleCalendarClient, googleRateLimits, type TokenSource } from './client.js';
+import { peopleBaseUrlFor } from './people.js';
 import { GoogleCalendarAdapter, type GoogleAdapterOptions } from './provider.js';
 
 export { GoogleCalendarAdapter, defaultGoogleWorkingHours } from './provider.js';
@@ -61,6 +62,8 @@ export interface GoogleProviderOptions {
   workingHours?: GoogleAdapterOptions['workingHours'];
   /** Provider calls this provider may make in all (one scheduling operation); none: unbounded. */
   budget?: CallBudget;
+  /** People API root for directory search (default: Google's own host, or apiBaseUrl when that is not Google's). */
+  peopleBaseUrl?: string;
 }
 
 /** A CalendarProvider for one Google account. */
@@ -78,5 +81,6 @@ export function createGoogleProvider(o: GoogleProviderOptions): CalendarProvider
     roomsEnabled: o.roomsEnabled,
     ...(o.conferencePoll ? { conferencePoll: o.conferencePoll } : {}),
     ...(o.workingHours ? { workingHours: o.workingHours } : {}),
+    peopleBaseUrl: o.peopleBaseUrl ?? peopleBaseUrlFor(o.apiBaseUrl),
   });
 }

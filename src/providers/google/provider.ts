@@ -18,6 +18,8 @@ import type {
   ListEventsParams,
   MeetingTimeConstraint,
   MeetingTimeSuggestions,
+  DirectoryEntry,
+  PeopleSearchParams,
   ProviderCapabilities,
   RespondToEventParams,
   RoomInfo,
@@ -30,6 +32,7 @@ import type {
 } from '../../ports/calendar-provider.js';
 import { missingSeriesMasterIds } from '../series-masters.js';
 import type { GoogleCalendarClient } from './client.js';
+import { googleSearchPeople, PEOPLE_API } from './people.js';
 import {
   draftFields,
   draftToGoogleEvent,
@@ -55,6 +58,8 @@ export interface GoogleAdapterOptions {
    * null → Monday to Friday, 09:00–17:00 in the user's Google Calendar time zone (settings `timezone`).
    */
   workingHours?: () => Promise<WorkingHours | null>;
+  /** Root of the People API (directory search; default Google's own host). */
+  peopleBaseUrl?: string;
 }
 
 /** What a Google user without working hours in calbridge gets: the usual work week in their Calendar time zone. */
@@ -472,6 +477,11 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     const mine = fb.schedules.find((s) => s.email.toLowerCase() === this.opts.mailbox.toLowerCase());
     const workingHours = mine?.status === 'ok' ? mine.workingHours : await this.getWorkingHours();
     return suggestMeetingTimes(params, fb, { email: this.opts.mailbox, workingHours });
+  }
+
+  /** Domain profiles of the Workspace directory matching the query (People API, directory.readonly). */
+  async searchPeople(params: PeopleSearchParams): Promise<DirectoryEntry[]> {
+    return googleSearchPeople(this.client, this.opts.peopleBaseUrl ?? PEOPLE_API, params);
   }
 
   async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {

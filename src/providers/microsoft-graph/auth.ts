@@ -37,6 +37,8 @@ const WHY: Record<string, string> = {
   'Mail.Send': 'Send meeting follow-ups and preparation briefs from the user’s mailbox.',
   'MailboxSettings.Read': 'Read the user’s time zone and working hours for scheduling.',
   'User.Read': 'Sign the user in and read their name and address.',
+  'User.ReadBasic.All':
+    'Find colleagues by name in the organisation’s directory when inviting people (names, addresses and job titles).',
   'Place.Read.All': 'List the organisation’s meeting rooms (needs an administrator’s consent).',
   offline_access: 'Keep access without the user present (refresh tokens).',
   openid: 'Identify the account (organisation id and user id).',
@@ -46,8 +48,15 @@ const WHY: Record<string, string> = {
 /** Delegated Graph permissions calbridge asks each user for. */
 export function userScopes(s: Pick<MicrosoftAuthSettings, 'readOnly'>): ConsentScope[] {
   const graph = s.readOnly
-    ? ['Calendars.Read', 'Calendars.Read.Shared', 'MailboxSettings.Read', 'User.Read']
-    : ['Calendars.ReadWrite', 'Calendars.ReadWrite.Shared', 'Mail.Send', 'MailboxSettings.Read', 'User.Read'];
+    ? ['Calendars.Read', 'Calendars.Read.Shared', 'MailboxSettings.Read', 'User.Read', 'User.ReadBasic.All']
+    : [
+        'Calendars.ReadWrite',
+        'Calendars.ReadWrite.Shared',
+        'Mail.Send',
+        'MailboxSettings.Read',
+        'User.Read',
+        'User.ReadBasic.All',
+      ];
   return [...graph, 'offline_access', 'openid', 'profile'].map((scope) => ({
     scope,
     why: WHY[scope] ?? '',

@@ -13,9 +13,11 @@ import type {
   EventPage,
   FreeBusyParams,
   FreeBusyResult,
+  DirectoryEntry,
   ListEventsParams,
   MeetingTimeConstraint,
   MeetingTimeSuggestions,
+  PeopleSearchParams,
   ProviderCapabilities,
   RoomInfo,
   RespondToEventParams,
@@ -43,6 +45,7 @@ import {
   subscriptionParamsToGraph,
   type GraphDeltaPage,
 } from './mapping.js';
+import { graphSearchPeople } from './people.js';
 import { getFreeBusy } from './schedule.js';
 import { resolveTimeZone } from './timezones.js';
 import { findJoinBlock, withJoinBlock } from './teams-block.js';
@@ -360,6 +363,11 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       idempotent: true,
     });
     return graphMeetingTimesToDomain(result);
+  }
+
+  /** Directory people matching the query (Graph /users $search, User.ReadBasic.All); rooms the mailbox sees left out. */
+  async searchPeople(params: PeopleSearchParams): Promise<DirectoryEntry[]> {
+    return graphSearchPeople(this.graph, params, () => this.listRooms());
   }
 
   async listRooms(query: RoomQuery = {}): Promise<RoomInfo[]> {

@@ -14,6 +14,8 @@ import type {
   FreeBusyResult,
   ListEventsParams,
   MeetingTimeConstraint,
+  DirectoryEntry,
+  PeopleSearchParams,
   ProviderCapabilities,
   RespondToEventParams,
   RoomQuery,
@@ -427,6 +429,26 @@ export class MockCalendarAdapter implements CalendarProvider {
       intervalMinutes: 15,
     });
     return suggestMeetingTimes(params, fb, { email: this.mailbox, workingHours: await this.getWorkingHours() });
+  }
+
+  /** People (not rooms) of the mailbox's domain whose name (any word) or address starts with the query. */
+  async searchPeople(params: PeopleSearchParams): Promise<DirectoryEntry[]> {
+    const q = params.query.trim().toLowerCase();
+    const domain = this.mailbox.toLowerCase().split('@')[1];
+    if (!q) return [];
+    return [...this.world.mailboxes.values()]
+      .filter((m) => m.kind === 'user' && m.email.toLowerCase().split('@')[1] === domain)
+      .filter(
+        (m) =>
+          m.email.toLowerCase().startsWith(q) ||
+          m.name
+            .toLowerCase()
+            .split(/\s+/)
+            .some((w) => w.startsWith(q)),
+      )
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .slice(0, params.limit)
+      .map((m) => ({ email: m.email.toLowerCase(), name: m.name, jobTitle: null }));
   }
 
   async listRooms(query: RoomQuery = {}) {
