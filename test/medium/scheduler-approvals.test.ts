@@ -48,6 +48,7 @@ describe('GET /api/directory/people', () => {
         customerId: made.body.id,
         customerName: 'Acme',
         role: 'VP',
+        jobTitle: null,
       },
     ]);
     const meg = await call(h.csm.auth, 'GET', '/api/directory/people?q=MEG');

@@ -47,6 +47,8 @@ export interface SchedulingDeps {
   notices?: ApprovalNotices;
   /** The organizer's manager's e-mail from the directory (Graph `/users/{id}/manager`); null when unknown. */
   managerOf?(tenantId: string, userId: string): Promise<string | null>;
+  /** How long people search waits for the provider's directory (default DIRECTORY_PROVIDER_TIMEOUT_MS). */
+  directoryTimeoutMs?: number;
 }
 
 /** The resolved caller: tenant, user, connection and the provider bound to it. */

@@ -49,7 +49,7 @@ import type {
   ProposalRecord,
   ProposalStatus,
 } from '../../ports/scheduling.js';
-import { searchDirectory, type DirectoryPerson } from './directory.js';
+import { mergeDirectory, providerPeople, searchDirectory, type DirectoryAnswer } from './directory.js';
 import { render, type TemplateService } from './templates.js';
 
 export interface CustomerScheduleInput {
@@ -111,9 +111,20 @@ export class SchedulingService {
     return findTimes(this.d, await this.ctx(actor), r);
   }
 
-  /** People to invite matching `q`: colleagues and customers' stakeholders (no calendar connection needed). */
-  async directory(actor: Actor, q: string, limit: number): Promise<DirectoryPerson[]> {
-    return searchDirectory(this.d, actor, q, limit);
+  /**
+   * People to invite matching `q`: colleagues, people of the connected mailbox's organisation directory (when the
+   * provider answers in time and the grant allows it) and customers' stakeholders; `sources` says whether the
+   * provider's directory was searched and, if not, why. Needs no calendar connection.
+   */
+  async directory(actor: Actor, q: string, limit: number): Promise<DirectoryAnswer> {
+    const [own, fromProvider] = await Promise.all([
+      searchDirectory(this.d, actor, q, Number.MAX_SAFE_INTEGER),
+      providerPeople(this.d, actor, q, limit, this.d.directoryTimeoutMs),
+    ]);
+    return {
+      items: mergeDirectory(own, fromProvider.people, q, limit),
+      sources: { calbridge: 'ok', provider: fromProvider.source },
+    };
   }
 
   async rooms(actor: Actor, q: { minCapacity?: number; building?: string }): Promise<RoomInfo[]> {

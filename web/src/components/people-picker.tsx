@@ -1,6 +1,6 @@
-// Pickers with autocomplete (the ARIA combobox pattern): people from GET /api/directory/people (colleagues and
-// customers' stakeholders) and customers from GET /api/customers?search=. Type, arrow keys to move, Enter to pick;
-// an address typed in full can be added as it is.
+// Pickers with autocomplete (the ARIA combobox pattern): people from GET /api/directory/people (colleagues, people of
+// the connected mailbox's organisation directory with their job titles, and customers' stakeholders) and customers
+// from GET /api/customers?search=. Type, arrow keys to move, Enter to pick; an address typed in full can be added.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { api } from '../api/client';
 
@@ -145,10 +145,22 @@ function Combobox<T>({
 type DirectoryPerson = {
   email: string;
   name: string | null;
-  kind: 'colleague' | 'stakeholder';
+  kind: 'colleague' | 'directory' | 'stakeholder';
   customerName: string | null;
   role: string | null;
+  jobTitle: string | null;
 };
+
+/** What an option says under the name: who the person is to the user, and the address. */
+export function personDetail(p: DirectoryPerson): string {
+  const who =
+    p.kind === 'stakeholder'
+      ? [p.customerName ?? 'customer', p.role].filter(Boolean).join(', ')
+      : p.kind === 'colleague'
+        ? ['colleague', p.jobTitle].filter(Boolean).join(', ')
+        : (p.jobTitle ?? 'in your organisation’s directory');
+  return `${who} · ${p.email}`;
+}
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -184,13 +196,9 @@ export function PeoplePicker({
       <Combobox<DirectoryPerson>
         label="Add a person"
         placeholder="Name or address"
-        hint="Colleagues and your customers’ contacts; or type a full address and press Enter."
+        hint="Colleagues, your organisation’s directory and your customers’ contacts; or type a full address and press Enter."
         load={async (q, signal) => (await api.get('/api/directory/people', { query: { q }, signal })).items}
-        toOption={(p) => ({
-          key: p.email,
-          label: p.name ?? p.email,
-          detail: p.kind === 'colleague' ? `colleague · ${p.email}` : `${p.customerName ?? 'customer'} · ${p.email}`,
-        })}
+        toOption={(p) => ({ key: p.email, label: p.name ?? p.email, detail: personDetail(p) })}
         onPick={(p) => add({ email: p.email, name: p.name })}
         onFree={(text) => {
           if (!EMAIL.test(text)) return false;
