@@ -5598,7 +5598,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** People to invite whose name (any word) or address starts with q: your organisation's calbridge users first, then your customers' stakeholders (tenant-scoped) */
+    /**
+     * People to invite whose name (any word) or address starts with q: your organisation's calbridge users first, then the people of your connected mailbox's organisation directory (Microsoft Graph user search, Google Workspace directory), then your customers' stakeholders; each address once (tenant-scoped)
+     * @description The provider's directory is searched through the caller's own calendar connection, with a short time limit so typing stays fast; when it cannot be searched (no connection, the grant lacks User.ReadBasic.All or directory.readonly, no answer in time) the answer still holds calbridge's own people, and `sources.provider` says why.
+     */
     get: {
       parameters: {
         query: {
@@ -5620,6 +5623,11 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['DirectoryPerson'][];
+              sources: {
+                /** @enum {string} */
+                calbridge: 'ok';
+                provider: components['schemas']['DirectoryProviderSource'];
+              };
             };
           };
         };
@@ -11957,10 +11965,21 @@ export interface components {
     DirectoryPerson: {
       email: string;
       name: string | null;
-      kind: 'colleague' | 'stakeholder';
+      /** @description colleague: a calbridge user of your organisation; directory: a person of your connected mailbox's organisation directory (Microsoft Graph / Google Workspace) who is not a calbridge user; stakeholder: a contact of one of your customers */
+      kind: 'colleague' | 'directory' | 'stakeholder';
       customerId: string | null;
       customerName: string | null;
       role: string | null;
+      /** @description The job title in the provider's directory */
+      jobTitle: string | null;
+    };
+    DirectoryProviderSource: {
+      /** @description ok: the provider's directory was searched; otherwise the answer holds calbridge's own people only, and this says why (no calendar connected, the connection needs to be renewed, the grant lacks the directory permission — reconnect to grant `missingScope` —, no answer within the time limit, the provider failed, or it has no directory) */
+      status:
+        'ok' | 'not_connected' | 'reconnect_required' | 'scope_missing' | 'timeout' | 'unavailable' | 'unsupported';
+      provider: 'MICROSOFT' | 'GOOGLE' | (never | null);
+      missingScope: string | null;
+      connectUrl: string | null;
     };
     /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
     ErrorResponse: {

@@ -70,6 +70,12 @@ export interface Schemas {
     }>;
     [key: string]: unknown;
   };
+  CalendarFeedStatus: {
+    active: boolean;
+    prefix: string | null;
+    createdAt: string | null;
+    lastFetchedAt: string | null;
+  };
   Customer: {
     id: string;
     name: string;
@@ -169,10 +175,17 @@ export interface Schemas {
   DirectoryPerson: {
     email: string;
     name: string | null;
-    kind: 'colleague' | 'stakeholder';
+    kind: 'colleague' | 'directory' | 'stakeholder';
     customerId: string | null;
     customerName: string | null;
     role: string | null;
+    jobTitle: string | null;
+  };
+  DirectoryProviderSource: {
+    status: 'ok' | 'not_connected' | 'reconnect_required' | 'scope_missing' | 'timeout' | 'unavailable' | 'unsupported';
+    provider: 'MICROSOFT' | 'GOOGLE' | (null | null);
+    missingScope: string | null;
+    connectUrl: string | null;
   };
   ErrorResponse: {
     error: {
@@ -563,6 +576,36 @@ export interface Paths {
         contentType: string;
         content: string;
       };
+    };
+  };
+  '/api/calendar/export.ics': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/calendar/feed': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: Schemas['CalendarFeedStatus'];
+    };
+    post: {
+      params: never;
+      query: never;
+      body: never;
+      response: Schemas['CalendarFeedStatus'] & {
+        url: string;
+      };
+    };
+    delete: {
+      params: never;
+      query: never;
+      body: never;
+      response: Schemas['CalendarFeedStatus'];
     };
   };
   '/api/calendar/findmeetingtimes': {
@@ -1147,6 +1190,10 @@ export interface Paths {
       body: never;
       response: {
         items: Array<Schemas['DirectoryPerson']>;
+        sources: {
+          calbridge: 'ok';
+          provider: Schemas['DirectoryProviderSource'];
+        };
       };
     };
   };
@@ -1796,6 +1843,14 @@ export interface Paths {
       response: {
         status: 'ok';
       };
+    };
+  };
+  '/ics/{file}': {
+    get: {
+      params: { file: string };
+      query: never;
+      body: never;
+      response: null;
     };
   };
   '/readyz': {
