@@ -14,6 +14,7 @@ import { SafeHtml } from '../components/safe-html';
 import { browserZone } from '../format';
 import { ConnectCalendar, FirstSync, useConnections, type Provider } from '../onboarding';
 import { navigate, useLocation } from '../router';
+import { useSession } from '../session';
 import HourGrid from './hour-grid';
 import './calendar.css';
 
@@ -70,6 +71,25 @@ export function copyLabel(c: Copy, m: Listed): string {
   if (!c.isShared) return name;
   const owner = personName(m, c.ownerEmail) ?? (/calendar/i.test(name) ? c.ownerEmail : name);
   return owner ? `${owner}'s calendar` : name;
+}
+
+/**
+ * How the legend names a calendar, with its owner: "Megan Bowen's calendar" (a calendar with the provider's generic
+ * name, or a Google primary calendar named by its address), "Projects (Adele Vance's calendar)" otherwise. The owner is
+ * the signed-in person for their own calendars; for a colleague's shared one, the name a synced meeting gives that
+ * address (organizer or attendee), else the address itself.
+ */
+export function legendLabel(c: CalendarInfo, me: { email: string | null; displayName: string | null }, seen: Listed[]) {
+  const mine = !c.isShared || (!!c.ownerEmail && c.ownerEmail.toLowerCase() === (me.email ?? '').toLowerCase());
+  let owner: string | null = null;
+  if (mine) owner = me.displayName ?? me.email;
+  else if (c.ownerEmail) {
+    for (const m of seen) if ((owner = personName(m, c.ownerEmail))) break;
+    owner ??= c.ownerEmail;
+  }
+  if (!owner) return c.name;
+  const generic = /^calendar$/i.test(c.name.trim()) || c.name.toLowerCase() === (c.ownerEmail ?? '').toLowerCase();
+  return generic ? `${owner}'s calendar` : `${c.name} (${owner}'s calendar)`;
 }
 
 function Detail({
@@ -230,6 +250,7 @@ export function CalendarPage() {
 }
 
 function CalendarGrid({ query }: { query: URLSearchParams }) {
+  const who = useSession();
   const { prefs, save } = usePreferences();
   const [saveError, setSaveError] = useState<unknown>(undefined);
   const urlZone = query.get('tz');
@@ -440,8 +461,8 @@ function CalendarGrid({ query }: { query: URLSearchParams }) {
           {cals.map((c) => (
             <li key={c.id}>
               <span className="swatch" style={{ background: colourOf.get(c.id) }} aria-hidden="true" />
-              {c.name}
-              {c.isShared && c.ownerEmail ? <span className="muted"> (shared by {c.ownerEmail})</span> : null}
+              {legendLabel(c, who, (meetings.data ?? []) as Listed[])}
+              {c.isShared ? <span className="muted"> (shared with you)</span> : null}
             </li>
           ))}
         </ul>
