@@ -1,7 +1,8 @@
 // `calbridge/client`: a typed REST client for calbridge's API, generated from the committed OpenAPI document
 // (openapi-typescript → api.gen.ts, `npm run gen:client`; a test fails when it drifts) and driven by openapi-fetch.
-// It adds what every caller would otherwise write: the API key, retries on 429 and 503 that honour Retry-After,
-// errors as one class carrying the stable code, and a pager for the offset-paged lists.
+// It adds what every caller would otherwise write: the API key (or a browser's session cookie with its CSRF token),
+// retries on 429 and 503 that honour Retry-After, errors as one class carrying the stable code, and a pager for the
+// offset-paged lists. The web app (web/src/api/client.ts) goes through this same client.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import { retryAfterMs as parseRetryAfter } from '../domain/retry-after.js';
 import type { components, paths } from './api.gen.js';
@@ -13,28 +14,41 @@ export type Schemas = components['schemas'];
 /** An error answer of the API: its HTTP status and the body's stable code (see docs/errors.md), message and request id. */
 export class CalbridgeApiError extends Error {
   override readonly name = 'CalbridgeApiError';
+  /** The body's message as the server wrote it (`message` prefixes it with the status and the code). */
+  readonly serverMessage: string;
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly requestId: string | null,
-    readonly details: Record<string, unknown> | undefined,
+    readonly requestId: string | null = null,
+    readonly details: Record<string, unknown> | undefined = undefined,
   ) {
     super(`${status} ${code}: ${message}`);
+    this.serverMessage = message;
   }
 }
 
 export interface CalbridgeClientOptions {
   /** The server's URL, e.g. `https://calbridge.example.com`. */
   baseUrl: string;
-  /** A calbridge API key, sent as `Authorization: Bearer …`. */
-  apiKey?: string;
+  /**
+   * A calbridge API key, sent as `Authorization: Bearer …`; a function is asked before every request (a key that
+   * can change or go away, as a browser tab's).
+   */
+  apiKey?: string | (() => string | null | undefined);
+  /**
+   * A browser signed in with calbridge's session cookie (same origin): the cookie goes with every request
+   * (`credentials`, default `'same-origin'`) and the session's CSRF token, when there is one, as `X-CSRF-Token` on
+   * every write (POST, PUT, PATCH, DELETE). When an API key is sent too, the key authenticates and no token is sent.
+   * @example createCalbridgeClient({ baseUrl: location.origin, session: { csrfToken: () => session.csrfToken } })
+   */
+  session?: { csrfToken: () => string | null | undefined; credentials?: RequestCredentials };
   /** Tries after a 429 or 503 (default 3); other answers are returned at once. */
   retries?: number;
   /** Longest wait between tries (default 30 s): a longer Retry-After ends the retries and returns the answer. */
   maxRetryDelayMs?: number;
-  /** The fetch to use (default the global one). */
-  fetch?: typeof fetch;
+  /** The fetch to use (default the global one, looked up per request); it is called with one Request. */
+  fetch?: (request: Request) => Promise<Response>;
   /** How a wait happens (tests pass a fake). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -45,6 +59,7 @@ export type CalbridgeClient = Client<paths> & {
 };
 
 const RETRIED = new Set([429, 503]);
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The wait a Retry-After asks for (seconds or an HTTP date), or null when there is none. */
 export const retryAfterMs = (header: string | null, now = Date.now()): number | null => parseRetryAfter(header, now);
@@ -52,7 +67,8 @@ export const retryAfterMs = (header: string | null, now = Date.now()): number | 
 export function createCalbridgeClient(o: CalbridgeClientOptions): CalbridgeClient {
   const retries = o.retries ?? 3;
   const maxDelay = o.maxRetryDelayMs ?? 30_000;
-  const baseFetch = o.fetch ?? globalThis.fetch;
+  // The global fetch is looked up per request, not when the client is made (a test may replace it later).
+  const baseFetch = o.fetch ?? ((request: Request) => globalThis.fetch(request));
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retryingFetch = async (request: Request): Promise<Response> => {
     for (let attempt = 0; ; attempt++) {
@@ -68,8 +84,20 @@ export function createCalbridgeClient(o: CalbridgeClientOptions): CalbridgeClien
   const client = createOpenApiClient<paths>({
     baseUrl: o.baseUrl.replace(/\/+$/, ''),
     fetch: retryingFetch,
-    ...(o.apiKey ? { headers: { authorization: `Bearer ${o.apiKey}` } } : {}),
+    ...(typeof o.apiKey === 'string' && o.apiKey ? { headers: { authorization: `Bearer ${o.apiKey}` } } : {}),
+    ...(o.session ? { credentials: o.session.credentials ?? 'same-origin' } : {}),
   });
+  const { apiKey, session } = o;
+  if (typeof apiKey === 'function' || session)
+    client.use({
+      onRequest({ request }) {
+        const key = typeof apiKey === 'function' ? apiKey() : apiKey;
+        if (key && typeof apiKey === 'function') request.headers.set('authorization', `Bearer ${key}`);
+        const csrf = session?.csrfToken();
+        if (!key && csrf && !READS.has(request.method)) request.headers.set('x-csrf-token', csrf);
+        return request;
+      },
+    });
   return Object.assign(client, {
     async ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
       const { data, error, response } = await call;

@@ -62,6 +62,52 @@ describe('calbridge/client', () => {
     expect(String(e2)).not.toContain('cb_not-a-key');
   });
 
+  it('signs in with a session cookie: the CSRF token goes with writes only, and an API key wins over the session', async () => {
+    const t = await s.newTenant('Session Co');
+    const user = (await s.container.tenantStore.getUser(t.tenantId, t.userId))!;
+    const { token } = await s.container.sessions.start(user, { provider: 'microsoft' });
+    // Node's fetch keeps no cookies: this one plays the browser's part and records what the client sent.
+    const sent: Array<{ method: string; csrf: string | null; auth: string | null }> = [];
+    const browser = (request: Request) => {
+      sent.push({
+        method: request.method,
+        csrf: request.headers.get('x-csrf-token'),
+        auth: request.headers.get('authorization'),
+      });
+      request.headers.set('cookie', `cb_session=${token}`);
+      return fetch(request);
+    };
+    let csrf: string | null = null;
+    const api = createCalbridgeClient({ baseUrl: url, fetch: browser, session: { csrfToken: () => csrf } });
+    const session = await api.ok(api.GET('/api/auth/session'));
+    expect(session.via).toBe('session');
+    expect(session.userId).toBe(t.userId);
+    // Without the token a write is refused with its stable code; with it, it goes through.
+    const refused = await api
+      .ok(api.POST('/api/customers', { body: { name: 'Acme', domains: ['acme-session.example'] } }))
+      .catch((e: unknown) => e);
+    expect((refused as CalbridgeApiError).code).toBe('csrf_failed');
+    csrf = session.csrfToken;
+    const created = await api.ok(
+      api.POST('/api/customers', { body: { name: 'Acme', domains: ['acme-session.example'] } }),
+    );
+    expect(created.name).toBe('Acme');
+    expect(sent.map((x) => `${x.method} ${x.csrf ? 'csrf' : '-'}`)).toEqual(['GET -', 'POST -', 'POST csrf']);
+    expect(sent.at(-1)!.csrf).toBe(session.csrfToken);
+    // A key asked for per request: when there is one it authenticates, and no CSRF token is sent with it.
+    let key: string | null = null;
+    const both = createCalbridgeClient({
+      baseUrl: url,
+      fetch: browser,
+      apiKey: () => key,
+      session: { csrfToken: () => csrf },
+    });
+    key = t.apiKey;
+    sent.length = 0;
+    await both.ok(both.POST('/api/customers', { body: { name: 'Globex', domains: ['globex-session.example'] } }));
+    expect(sent).toEqual([{ method: 'POST', csrf: null, auth: `Bearer ${t.apiKey}` }]);
+  });
+
   it('waits out a 429 for its Retry-After and tries again; without retries the 429 is the answer', async () => {
     const t = await limited.newTenant('Busy Co');
     const waits: number[] = [];
