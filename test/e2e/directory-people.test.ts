@@ -118,11 +118,12 @@ describe('people search through the API: Google', () => {
   });
 
   it('a provider that does not answer in time leaves calbridge’s own people, marked timeout', async () => {
-    h.t.emu.faults.update({ latency: { fixedMs: 2500 } });
+    h.t.emu.faults.update({ latency: { fixedMs: 6000 } });
     try {
       const started = Date.now();
       const res = await api.inject('GET', '/api/directory/people?q=megan');
-      expect(Date.now() - started).toBeLessThan(2400);
+      // answered at the 1.5 s limit, long before the provider would have (6 s)
+      expect(Date.now() - started).toBeLessThan(4500);
       const body = res.json() as Json;
       expect(body.sources.provider.status).toBe('timeout');
       expect(body.items.map((p: Json) => [p.email, p.kind])).toEqual([['megan.bowen@contoso.com', 'colleague']]);
