@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const get = vi.fn();
 vi.mock('../api/client', () => ({ api: { get: (...a: unknown[]) => get(...a) } }));
-const { PeoplePicker, personDetail } = await import('./people-picker');
+const { PeoplePicker, directoryNoteOf, personDetail } = await import('./people-picker');
 
 const zelda = {
   email: 'zelda.quartermaine@contoso.com',
@@ -65,5 +65,25 @@ describe('PeoplePicker', () => {
       'colleague, Head of Legal · zelda.quartermaine@contoso.com',
     );
     expect(personDetail(john)).toBe('Acme, VP · john.doe@acmecorp.com');
+  });
+
+  it('says in words why the organisation’s directory was not searched', async () => {
+    vi.useFakeTimers();
+    get.mockResolvedValue({
+      items: [],
+      sources: {
+        calbridge: 'ok',
+        provider: { status: 'scope_missing', provider: 'MICROSOFT', missingScope: 'User.ReadBasic.All' },
+      },
+    });
+    render(<PeoplePicker value={[]} onChange={() => undefined} />);
+    fireEvent.change(screen.getByRole('combobox', { name: 'Add a person' }), { target: { value: 'zel' } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(200);
+    });
+    expect(screen.getByText(/reconnect Outlook in Settings/)).toBeTruthy();
+    expect(document.body.textContent).not.toContain('scope_missing');
+    expect(directoryNoteOf({ status: 'ok', provider: 'GOOGLE' })).toBeNull();
+    expect(directoryNoteOf({ status: 'not_connected', provider: null })).toBeNull();
   });
 });

@@ -151,6 +151,18 @@ type DirectoryPerson = {
   jobTitle: string | null;
 };
 
+/** Why the organisation's directory was not searched, in words (null when it was, or when there is nothing to do). */
+export function directoryNoteOf(source: { status: string; provider: string | null }): string | null {
+  const name = source.provider === 'GOOGLE' ? 'Google Calendar' : 'Outlook';
+  if (source.status === 'scope_missing')
+    return `Your organisation’s directory isn’t searched: reconnect ${name} in Settings and allow it to find colleagues.`;
+  if (source.status === 'reconnect_required')
+    return `Your organisation’s directory isn’t searched until you reconnect ${name} in Settings.`;
+  if (source.status === 'timeout' || source.status === 'unavailable')
+    return 'Your organisation’s directory didn’t answer in time: showing calbridge’s people and your customers’ contacts.';
+  return null;
+}
+
 /** What an option says under the name: who the person is to the user, and the address. */
 export function personDetail(p: DirectoryPerson): string {
   const who =
@@ -176,6 +188,7 @@ export function PeoplePicker({
     const email = p.email.toLowerCase();
     if (!value.some((x) => x.email === email)) onChange([...value, { email, name: p.name }]);
   };
+  const [directoryNote, setDirectoryNote] = useState<string | null>(null);
   return (
     <div className="people-picker">
       <ul className="chips" aria-label="Invited">
@@ -197,7 +210,11 @@ export function PeoplePicker({
         label="Add a person"
         placeholder="Name or address"
         hint="Colleagues, your organisation’s directory and your customers’ contacts; or type a full address and press Enter."
-        load={async (q, signal) => (await api.get('/api/directory/people', { query: { q }, signal })).items}
+        load={async (q, signal) => {
+          const r = await api.get('/api/directory/people', { query: { q }, signal });
+          setDirectoryNote(directoryNoteOf(r.sources.provider));
+          return r.items;
+        }}
         toOption={(p) => ({ key: p.email, label: p.name ?? p.email, detail: personDetail(p) })}
         onPick={(p) => add({ email: p.email, name: p.name })}
         onFree={(text) => {
@@ -206,6 +223,7 @@ export function PeoplePicker({
           return true;
         }}
       />
+      {directoryNote && <p className="hint">{directoryNote}</p>}
     </div>
   );
 }
