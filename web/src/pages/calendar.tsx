@@ -397,7 +397,11 @@ function CalendarGrid({ query }: { query: URLSearchParams }) {
       setSaveError(e);
     }
   };
-  const calendarNameOf = (id: string | null) => cals.find((c) => c.id === id)?.name ?? null;
+  // The meeting's panel names its calendar as the legend does ("Adele Vance's calendar").
+  const calendarNameOf = (id: string | null) => {
+    const c = cals.find((x) => x.id === id);
+    return c ? legendLabel(c, who, (meetings.data ?? []) as Listed[]) : null;
+  };
 
   return (
     <div className={selected ? 'calendar-page with-panel' : 'calendar-page'}>
