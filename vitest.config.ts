@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^calbridge\/providers\/(microsoft|google|mock)$/, replacement: here('./src/entry/providers-$1.ts') },
       { find: /^calbridge\/(ports|oauth|vault)$/, replacement: here('./src/entry/$1.ts') },
       { find: /^calbridge\/emulator$/, replacement: here('./emulator/index.ts') },
+      { find: /^calbridge\/client$/, replacement: here('./src/client/index.ts') },
     ],
   },
   test: {

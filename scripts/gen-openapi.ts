@@ -1,8 +1,10 @@
 // Generates openapi.json (repository root) from the running app's OpenAPI document (what /docs/json serves):
 // `npm run gen:openapi`. test/e2e/openapi-document.test.ts fails when the committed file drifts from the server.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { serverOpenApi } from '../web/scripts/gen-api-types.js';
 
 /** Where the committed document lives. */
 export const OPENAPI_FILE = fileURLToPath(new URL('../openapi.json', import.meta.url));
@@ -46,6 +48,31 @@ export async function renderOpenApi(doc: object): Promise<string> {
   const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(OPENAPI_FILE)) ?? {};
   return prettier.format(JSON.stringify(stableOpenApi(doc), null, 2), { ...options, parser: 'json' });
+}
+
+/** Builds the whole server app (test mode, in-memory database, no emulator) and returns its OpenAPI document. */
+export async function serverOpenApi(): Promise<object> {
+  const { loadConfig } = await import('../src/config/config.js');
+  const { openDatabase } = await import('../src/stores/database.js');
+  const { createRuntime } = await import('../src/main/runtime.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cb-openapi-'));
+  const config = loadConfig({
+    CALBRIDGE_DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    CALBRIDGE_TEST_MODE: 'true',
+    CALBRIDGE_START_EMULATOR: 'false',
+    CALBRIDGE_EMBEDDED_WORKER: 'false',
+  });
+  const database = await openDatabase({ url: null, dataDir: null });
+  const runtime = await createRuntime(config, { database, migrate: true, logStream: new PassThrough().resume() });
+  try {
+    const app = await runtime.http();
+    await app.ready();
+    return app.swagger();
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -41,6 +41,8 @@ function precompress(): Plugin {
 export default defineConfig({
   root,
   plugins: [react(), precompress()],
+  // The web app calls the API through the package's own client (src/client), as an integrator imports it.
+  resolve: { alias: { 'calbridge/client': fileURLToPath(new URL('../src/client/index.ts', import.meta.url)) } },
   base: '/',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
   logLevel: 'warn',

@@ -1,8 +1,13 @@
 // The committed openapi.json is the document the server serves at /docs/json, in a stable form.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_NOTE, OPENAPI_FILE, renderOpenApi, stableOpenApi } from '../../scripts/gen-openapi.js';
-import { serverOpenApi } from '../../web/scripts/gen-api-types.js';
+import {
+  GENERATED_NOTE,
+  OPENAPI_FILE,
+  renderOpenApi,
+  serverOpenApi,
+  stableOpenApi,
+} from '../../scripts/gen-openapi.js';
 
 describe('openapi.json', () => {
   it('is the served OpenAPI document (regenerate: npm run gen:openapi)', async () => {

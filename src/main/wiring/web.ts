@@ -37,7 +37,10 @@ function newestMtime(path: string): number {
 export function isBuildFresh(webDir = WEB_DIR): boolean {
   const stamp = join(webDir, 'dist', STAMP);
   if (!existsSync(stamp) || !existsSync(join(webDir, 'dist', 'index.html'))) return false;
-  const sources = ['src', 'index.html', 'vite.config.ts'].map((p) => join(webDir, p)).filter((p) => existsSync(p));
+  // The app bundles calbridge's own REST client (../src/client and the Retry-After parser it imports) as well.
+  const sources = ['src', 'index.html', 'vite.config.ts', '../src/client', '../src/domain/retry-after.ts']
+    .map((p) => join(webDir, p))
+    .filter((p) => existsSync(p));
   return statSync(stamp).mtimeMs >= Math.max(...sources.map(newestMtime));
 }
 

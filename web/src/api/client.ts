@@ -1,19 +1,23 @@
-// Typed REST client: paths and shapes from types.gen.ts (generated from the OpenAPI document), stable error codes. A
-// browser signed in with Microsoft or Google is authenticated by its session cookie (same origin) and sends the
-// session's CSRF token on every write; the demo and machines use an API key (Bearer) kept in this tab.
-import type { Paths } from './types.gen';
+// The web app's REST calls, through calbridge's own client (`calbridge/client`: openapi-fetch over the types generated
+// from the committed openapi.json). A browser signed in with Microsoft or Google is authenticated by its session
+// cookie (same origin) and sends the session's CSRF token on every write; the demo and machines use an API key (Bearer)
+// kept in this tab. This module adds the app's habits: `{ params, query, body }` requests, a 401 that sends the app to
+// the sign-in page, and errors as ApiError (the server's stable code, sentence and request id; errors.ts words them).
+import { CalbridgeApiError, createCalbridgeClient, type CalbridgeClient, type paths } from 'calbridge/client';
 
 /** An API failure with the server's stable code (or `network_error` / `not_available`). */
-export class ApiError extends Error {
+export class ApiError extends CalbridgeApiError {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
-    readonly requestId: string | null = null,
+    requestId: string | null = null,
     /** The error's details (validation_failed: `problems` with each field's path). */
-    readonly details: Record<string, unknown> | null = null,
+    details: Record<string, unknown> | null = null,
   ) {
-    super(message);
+    super(status, code, message, requestId, details ?? undefined);
+    // The app shows the server's own sentence (errors.ts, the forms), not the client's "status code: sentence" line.
+    this.message = message;
   }
   /** The route does not exist on this server (a feature not deployed yet). */
   get notAvailable(): boolean {
@@ -22,17 +26,42 @@ export class ApiError extends Error {
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-type Op<P extends keyof Paths, M> = M extends keyof Paths[P] ? Paths[P][M] : never;
-type Field<O, K extends string> = O extends Record<K, infer T> ? T : never;
+/** The operation of path P and method M (never when the path has no such method). */
+type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type Parameters_<O, K extends 'path' | 'query'> = O extends { parameters: infer X }
+  ? K extends keyof X
+    ? NonNullable<X[K]>
+    : never
+  : never;
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Body<O> = O extends { requestBody?: infer R } ? JsonOf<NonNullable<R>> : never;
+type SuccessCode = 200 | 201 | 202 | 204;
+/** The first success answer an operation declares (200, then 201, 202, 204); null when it has no JSON body. */
+type Success<R> = 200 extends keyof R
+  ? R[200]
+  : 201 extends keyof R
+    ? R[201]
+    : 202 extends keyof R
+      ? R[202]
+      : R[SuccessCode & keyof R];
+type SuccessJson<O> = O extends { responses: infer R }
+  ? [JsonOf<Success<R>>] extends [never]
+    ? null
+    : JsonOf<Success<R>>
+  : never;
+
 /** Paths that have method M. */
-export type PathsWith<M extends Method> = { [P in keyof Paths]: M extends keyof Paths[P] ? P : never }[keyof Paths];
+export type PathsWith<M extends Method> = { [P in keyof paths]: [Op<P, M>] extends [never] ? never : P }[keyof paths];
 /** The request options of one operation: params/query/body only where the operation has them. */
-export type RequestOf<P extends keyof Paths, M extends Method> = ([Field<Op<P, M>, 'params'>] extends [never]
+export type RequestOf<P extends keyof paths, M extends Method> = ([Parameters_<Op<P, M>, 'path'>] extends [never]
   ? { params?: undefined }
-  : { params: Field<Op<P, M>, 'params'> }) &
-  ([Field<Op<P, M>, 'query'>] extends [never] ? { query?: undefined } : { query?: Field<Op<P, M>, 'query'> }) &
-  ([Field<Op<P, M>, 'body'>] extends [never] ? { body?: undefined } : { body: Field<Op<P, M>, 'body'> });
-export type ResponseOf<P extends keyof Paths, M extends Method> = Field<Op<P, M>, 'response'>;
+  : { params: Parameters_<Op<P, M>, 'path'> }) &
+  ([Parameters_<Op<P, M>, 'query'>] extends [never]
+    ? { query?: undefined }
+    : { query?: Parameters_<Op<P, M>, 'query'> }) &
+  ([Body<Op<P, M>>] extends [never] ? { body?: undefined } : { body: Body<Op<P, M>> });
+/** What a successful call of the operation answers. */
+export type ResponseOf<P extends keyof paths, M extends Method> = SuccessJson<Op<P, M>>;
 
 const KEY = 'calbridge.apiKey';
 
@@ -68,9 +97,40 @@ export function onUnauthenticated(f: () => void): () => void {
   };
 }
 
-function fillPath(path: string, params: Record<string, string> | undefined): string {
-  return path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params?.[name] ?? ''));
+const isAbort = (e: unknown) => (e as { name?: unknown } | null)?.name === 'AbortError';
+
+let shared: CalbridgeClient | null = null;
+/**
+ * The one calbridge client of the app, made on first use: this origin, the tab's API key when there is one, else the
+ * session cookie and its CSRF token. No retries here: a 429 or 503 is shown at once and TanStack Query (query.ts)
+ * decides about trying again.
+ */
+function client(): CalbridgeClient {
+  if (shared) return shared;
+  shared = createCalbridgeClient({
+    baseUrl: window.location.origin,
+    apiKey: () => apiKey.get(),
+    session: { csrfToken: () => csrfToken, credentials: 'same-origin' },
+    retries: 0,
+  });
+  shared.use({
+    // fetch itself failed (offline, DNS, CORS): the app's own code; a cancelled request stays an AbortError.
+    onError: ({ error }) =>
+      isAbort(error)
+        ? undefined
+        : new ApiError(0, 'network_error', 'The server could not be reached. Check your connection and retry.'),
+  });
+  return shared;
 }
+
+type Loose = (
+  path: string,
+  init: {
+    params?: { path?: Record<string, string>; query?: Record<string, unknown> };
+    body?: unknown;
+    signal?: AbortSignal;
+  },
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /** Sends one request; rejects with ApiError. Untyped: prefer `api`. */
 export async function request<T>(
@@ -85,55 +145,29 @@ export async function request<T>(
     quiet?: boolean;
   } = {},
 ): Promise<T> {
-  const url = new URL(fillPath(path, opts.params), window.location.origin);
-  for (const [k, v] of Object.entries(opts.query ?? {}))
-    for (const item of Array.isArray(v) ? (v as unknown[]) : [v])
-      if (item !== undefined && item !== null && item !== '') url.searchParams.append(k, String(item));
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const key = apiKey.get();
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const write = !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
-  if (write && csrfToken && !key) headers['x-csrf-token'] = csrfToken;
-  let res: Response;
+  const c = client();
+  const send = c[method.toUpperCase() as 'GET'] as unknown as Loose;
+  // Empty fields of a form are left out of the query, as if not given.
+  const query = Object.fromEntries(Object.entries(opts.query ?? {}).filter(([, v]) => v !== ''));
   try {
-    res = await fetch(url, {
-      method: method.toUpperCase(),
-      headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network_error', 'The server could not be reached. Check your connection and retry.');
-  }
-  if (res.status === 204) return null as T;
-  const text = await res.text();
-  const data: unknown = text ? safeJson(text) : null;
-  if (!res.ok) {
-    const err = (
-      data as {
-        error?: { code?: string; message?: string; requestId?: string; details?: Record<string, unknown> };
-      } | null
-    )?.error;
-    if (res.status === 401 && !opts.quiet) listeners.forEach((f) => f());
-    throw new ApiError(
-      res.status,
-      err?.code ?? `http_${res.status}`,
-      err?.message ?? res.statusText,
-      err?.requestId ?? null,
-      err?.details ?? null,
+    const data = await c.ok(
+      send(path, {
+        params: { path: opts.params, query },
+        ...(opts.body === undefined ? {} : { body: opts.body }),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      }),
     );
-  }
-  return data as T;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+    return (data ?? null) as T;
+  } catch (e) {
+    if (!(e instanceof CalbridgeApiError) || e instanceof ApiError) throw e;
+    if (e.status === 401 && !opts.quiet) listeners.forEach((f) => f());
+    throw new ApiError(
+      e.status,
+      e.code === 'http_error' ? `http_${e.status}` : e.code,
+      e.serverMessage,
+      e.requestId,
+      e.details ?? null,
+    );
   }
 }
 

@@ -47,9 +47,10 @@ function fakeApi(spec: ProviderSpec) {
   const calls: string[] = [];
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (url: URL, init: RequestInit) => {
-      const path = new URL(url).pathname;
-      calls.push(`${init.method} ${path}`);
+    vi.fn(async (input: Request | URL | string, init?: RequestInit) => {
+      const req = new Request(input, init);
+      const path = new URL(req.url).pathname;
+      calls.push(`${req.method} ${path}`);
       const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200 });
       if (path === `/api/integrations/${spec.id}/status`) return json(status(connected));
       if (path.endsWith('/status')) return json(status(false));
