@@ -12,6 +12,8 @@ import type { JobQueue, NotificationBatch, SyncJob } from '../ports/jobs.js';
 const SYNC_QUEUE = 'calendar-sync';
 /** Received Graph notification batches, one job per POST (the webhook answers once it is stored). */
 export const NOTIFICATION_QUEUE = 'graph-notifications';
+/** Tenant and user deletions (data_jobs ids). */
+export const DATA_JOB_QUEUE = 'data-erasure';
 /** The schema version pg-boss 10.4 creates; a newer one (pg-boss 12 made 46) is moved aside, see below. */
 const PGBOSS_SCHEMA_VERSION = 24;
 /**
@@ -165,6 +167,15 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
     retryDelay: 5,
     retryBackoff: true,
     expireInSeconds: 300,
+  });
+  // standard, retried with backoff: a deletion is idempotent, each run redoes what is left
+  await createQueue(DATA_JOB_QUEUE, {
+    name: DATA_JOB_QUEUE,
+    policy: 'standard',
+    retryLimit: 5,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: 900,
   });
   const perMailbox = opts.perMailboxConcurrency ?? 2;
   const recurringQueue = async (name: string) =>
@@ -384,6 +395,27 @@ export async function createPgBossQueue(database: Database, opts: PgBossQueueOpt
       await boss.work(name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5 }, async () => {
         await handler();
       });
+    },
+    async enqueueDataJob(jobId) {
+      await boss.send(DATA_JOB_QUEUE, { jobId });
+    },
+    async workDataJobs(handler) {
+      await boss.work<{ jobId: string }>(
+        DATA_JOB_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 1 },
+        async (jobs) => {
+          for (const j of jobs) await handler(j.data.jobId);
+        },
+      );
+    },
+    async forgetTenant(tenantId) {
+      // every job naming the tenant but one running now (its worker finishes it; its writes then fail on the
+      // missing tenant), and the archive of finished ones
+      const waiting = await sql`DELETE FROM ${job} WHERE state <> 'active'
+        AND data->>'tenantId' = ${tenantId}`.execute(database.db);
+      const archived = await sql`DELETE FROM ${sql.table(`${schema}.archive`)}
+        WHERE data->>'tenantId' = ${tenantId}`.execute(database.db);
+      return Number(waiting.numAffectedRows ?? 0) + Number(archived.numAffectedRows ?? 0);
     },
     async runRecurringNow(name) {
       await recurringQueue(name);

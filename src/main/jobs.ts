@@ -10,6 +10,7 @@ import { HEALTH_REEVALUATION_JOB } from '../services/metrics/reevaluation.js';
 import type { Metrics } from '../services/telemetry/metrics.js';
 import { PgMaintenanceStore } from '../stores/maintenance-store.js';
 import type { Container } from './container.js';
+import type { DataRightsService } from '../services/tenancy/data-rights.js';
 import type { DetectionRuntime } from './wiring/detection.js';
 import type { GoogleWiring } from './wiring/google.js';
 import type { OutlookWiring } from './wiring/outlook.js';
@@ -29,7 +30,8 @@ import { isAppError } from '../domain/errors.js';
  * - `prep-briefs`: queues the prep brief of each customer meeting that starts soon, once;
  * - `health-reevaluation`: re-scores every customer (scores decay with time alone);
  * - `token-refresh`: renews access tokens that expire soon, and finds revoked grants;
- * - `retention`: deletes spent OAuth states and old sent deliveries.
+ * - `retention`: deletes spent OAuth states and old sent deliveries;
+ * - `data-erasure`: tenant and user deletions (one job each, retried; each run resumes what is left).
  */
 export const JOB_NAMES = [
   'calendar-sync',
@@ -41,6 +43,7 @@ export const JOB_NAMES = [
   'health-reevaluation',
   'token-refresh',
   'retention',
+  'data-erasure',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -73,6 +76,7 @@ export function createJobs(d: {
   detection: DetectionRuntime;
   outlook: OutlookWiring;
   google: GoogleWiring;
+  dataRights: DataRightsService;
 }): Jobs {
   const { config, log, metrics } = d;
   const failed = (job: JobName, e: unknown, o: Record<string, unknown> = {}, knownCode?: string) => {
@@ -199,6 +203,16 @@ export function createJobs(d: {
           ok('retention');
         } catch (e) {
           failed('retention', e);
+        }
+      });
+      // data-erasure: a run that fails is counted and retried by the queue (the job row shows the failure meanwhile)
+      await d.sync.queue.workDataJobs(async (jobId) => {
+        try {
+          await d.dataRights.run(jobId);
+          ok('data-erasure');
+        } catch (e) {
+          failed('data-erasure', e, { jobId });
+          throw e;
         }
       });
       log.info({ jobs: JOB_NAMES }, `worker jobs: ${JOB_NAMES.join(', ')}`);

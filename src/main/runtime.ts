@@ -12,11 +12,13 @@ import { meetingRoutes } from '../http/routes/meetings.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { HttpPost, MailSenderResolver } from '../ports/mail.js';
 import type { SchedulingService } from '../services/scheduling/scheduling-service.js';
+import type { DataRightsService } from '../services/tenancy/data-rights.js';
 import { Metrics } from '../services/telemetry/metrics.js';
 import type { Database } from '../stores/database.js';
 import { createContainer, databaseReady, type Container } from './container.js';
 import { createJobs, errorCode, type Jobs } from './jobs.js';
 import { createCalendarFeeds } from './wiring/calendar-feed.js';
+import { createDataRights } from './wiring/data-rights.js';
 import { createDetectionRuntime, graphMailResolver, type DetectionRuntime } from './wiring/detection.js';
 import { createGoogle, type BundledGoogle, type GoogleWiring } from './wiring/google.js';
 import { createOutlook, type EmulatorEndpoint, type OutlookWiring } from './wiring/outlook.js';
@@ -72,6 +74,8 @@ export interface Runtime {
   sync: SyncRuntime;
   detection: DetectionRuntime;
   scheduling: SchedulingService;
+  /** Tenant export and the tenant and user deletion jobs. */
+  dataRights: DataRightsService;
   /** The background jobs; `jobs.start()` makes this process a worker. */
   jobs: Jobs;
   dev: DevWiring | null;
@@ -174,8 +178,26 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
 
   // The iCalendar export and private subscription feeds.
   const calendarFeeds = createCalendarFeeds(container, { publicUrl, clock });
+  // Tenant export, and tenant and user deletion as background jobs (the worker runs them).
+  const dataRights = createDataRights(container, {
+    users: people.users,
+    connections: { MICROSOFT: outlook.service, GOOGLE: google.service },
+    queue: sync.queue,
+    clock,
+  });
 
-  const jobs = createJobs({ config, clock, log, metrics, container, sync, detection, outlook, google });
+  const jobs = createJobs({
+    config,
+    clock,
+    log,
+    metrics,
+    container,
+    sync,
+    detection,
+    outlook,
+    google,
+    dataRights: dataRights.service,
+  });
 
   let app: FastifyInstance | null = null;
   const http = async (): Promise<FastifyInstance> => {
@@ -202,6 +224,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...web.modules,
       ...people.modules,
       ...calendarFeeds.modules,
+      ...dataRights.modules,
     ];
     app = await buildApp({
       config,
@@ -216,6 +239,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         ...outlook.publicPaths,
         ...google.publicPaths,
         /^\/api\/webhooks\//,
+        ...dataRights.publicPaths,
         ...web.publicPaths,
       ],
     });
@@ -234,6 +258,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     sync,
     detection,
     scheduling,
+    dataRights: dataRights.service,
     jobs,
     dev,
     http,

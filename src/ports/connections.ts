@@ -129,6 +129,12 @@ export interface OAuthClient {
   redeemCode(p: { code: string; codeVerifier: string; cache: TokenCacheStore }): Promise<OAuthTokens>;
   /** A valid access token from the cache, refreshing it (rotating the refresh token) when needed or forced. */
   acquireSilent(p: { homeAccountId: string; cache: TokenCacheStore; forceRefresh: boolean }): Promise<OAuthTokens>;
+  /**
+   * Revokes the grant at the provider (the refresh token and the access tokens it issued), where the provider has a
+   * per-token revocation endpoint (Google). `revoked`: done; `invalid`: the provider no longer knew the token;
+   * `none`: no token in the cache. Absent on providers without one (Microsoft: tokens are erased, not revoked).
+   */
+  revoke?(p: { cache: TokenCacheStore }): Promise<'revoked' | 'invalid' | 'none'>;
 }
 
 export interface ConnectionEventBus {

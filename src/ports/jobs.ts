@@ -53,5 +53,11 @@ export interface JobQueue {
   recurring(name: string, opts: { everyMinutes: number }, handler: () => Promise<void>): Promise<void>;
   /** Sends one run of a recurring job now (collapsed with one already waiting). */
   runRecurringNow(name: string): Promise<void>;
+  /** Queues a data job (a tenant's or a user's deletion, by its data_jobs id); a run that throws is retried. */
+  enqueueDataJob(jobId: string): Promise<void>;
+  /** Starts processing data jobs in this process (one at a time). */
+  workDataJobs(handler: (jobId: string) => Promise<void>): Promise<void>;
+  /** Deletes the jobs not yet finished whose data names the tenant (its calendar syncs); returns how many. */
+  forgetTenant(tenantId: string): Promise<number>;
   stop(): Promise<void>;
 }

@@ -13,9 +13,9 @@ import type { Container } from '../container.js';
 /** A provider's connection service as a stopper: a user without a connection of it has nothing to stop. */
 const stopper = (provider: string, service: ConnectionService): ConnectionStopper => ({
   provider,
-  stop: async (by, userId) => {
+  stop: async (by, userId, opts) => {
     try {
-      await service.disconnect(by, userId);
+      await service.disconnect(by, userId, opts);
       return true;
     } catch (e) {
       if (isAppError(e, 'not_connected')) return false;

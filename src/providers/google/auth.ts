@@ -204,6 +204,24 @@ export class GoogleOAuthClient implements OAuthClient {
     return this.toTokens(cache);
   }
 
+  async revoke(p: { cache: TokenCacheStore }): Promise<'revoked' | 'invalid' | 'none'> {
+    const raw = await p.cache.load();
+    const cache = raw ? (JSON.parse(raw) as GoogleCache) : null;
+    const token = cache?.refreshToken ?? cache?.accessToken;
+    if (!token) return 'none';
+    try {
+      // revoking the refresh token ends the whole grant (its access tokens too)
+      await this.client().revokeToken(token);
+      return 'revoked';
+    } catch (e) {
+      const status =
+        (e as { response?: { status?: number }; status?: number }).response?.status ??
+        (e as { status?: number }).status;
+      if (status === 400) return 'invalid';
+      throw mapGoogleAuthError(e);
+    }
+  }
+
   async acquireSilent(p: {
     homeAccountId: string;
     cache: TokenCacheStore;

@@ -342,8 +342,16 @@ export class ConnectionService {
   /**
    * Deletes subscriptions (best effort), erases the tokens, marks the connection revoked. `userId`: another user's
    * connection of the caller's tenant (an admin deactivating or deleting them); audited with the caller as actor.
+   * `revokeGrant`: also revoke the grant at the provider, where it has a revocation endpoint (Google; deleting a
+   * user or a tenant); a failure there is counted, not thrown (the tokens are erased either way).
    */
-  async disconnect(actor: Actor, userId: string = actor.userId): Promise<Connection> {
+  async disconnect(
+    actor: Actor,
+    userId: string = actor.userId,
+    opts: { revokeGrant?: boolean } = {},
+  ): Promise<
+    Connection & { grant?: 'revoked' | 'invalid' | 'none' | 'unsupported' | 'failed'; subscriptionsDeleted?: number }
+  > {
     const conn = await this.d.connections.get(actor.tenantId, userId, this.provider);
     if (!conn) throw new AppError('not_connected');
     let deleted = 0;
@@ -359,12 +367,21 @@ export class ConnectionService {
           deleted++;
       }
     }
+    // after the subscriptions (deleting a Google channel needs a valid token), before the tokens are erased
+    let grant: 'revoked' | 'invalid' | 'none' | 'unsupported' | 'failed' | undefined;
+    if (opts.revokeGrant) {
+      const revoke = this.d.oauth.revoke?.bind(this.d.oauth);
+      grant = !revoke
+        ? 'unsupported'
+        : await revoke({ cache: this.d.tokens.cacheStore(conn.tenantId, conn.id, '') }).catch(() => 'failed' as const);
+    }
     await this.d.vault.erase(conn.tenantId, conn.id);
     this.d.tokens.forget(conn.id);
     await this.d.connections.setStatus(conn.tenantId, conn.id, 'revoked', { reason: 'disconnected', lastError: null });
     await this.audit(conn.tenantId, actor.userId, `${this.slug}.disconnected`, conn.id, {
       subscriptionsDeleted: deleted,
       ...(userId !== actor.userId ? { userId } : {}),
+      ...(grant ? { grant } : {}),
     });
     this.d.events.publish({
       type: 'connection.revoked',
@@ -374,7 +391,11 @@ export class ConnectionService {
       provider: this.provider,
       reason: 'disconnected',
     });
-    return (await this.d.connections.getById(conn.tenantId, conn.id))!;
+    return {
+      ...(await this.d.connections.getById(conn.tenantId, conn.id))!,
+      ...(grant ? { grant } : {}),
+      subscriptionsDeleted: deleted,
+    };
   }
 
   private audit(

@@ -11,8 +11,11 @@ import type { TenantService } from './tenant-service.js';
 /** Stops a user's calendar connection of one provider (subscriptions deleted, tokens erased, status revoked). */
 export interface ConnectionStopper {
   provider: string;
-  /** Resolves to true when the user had a connection of this provider to stop. */
-  stop(by: Actor, userId: string): Promise<boolean>;
+  /**
+   * Resolves to true when the user had a connection of this provider to stop. `revokeGrant`: also revoke the grant at
+   * the provider where it can (deleting a user).
+   */
+  stop(by: Actor, userId: string, opts?: { revokeGrant?: boolean }): Promise<boolean>;
 }
 
 export interface UserServiceDeps {
@@ -117,13 +120,13 @@ export class UserService {
   }
 
   /** Sessions and keys revoked, connections stopped; shared by deactivate and delete. */
-  private async cutOff(actor: Actor, userId: string) {
+  private async cutOff(actor: Actor, userId: string, revokeGrant = false) {
     const now = this.clock.now();
     const apiKeys = await this.d.store.revokeApiKeysOfUser(actor.tenantId, userId, now);
     this.d.tenants.forgetCallers(actor.tenantId, userId);
     const sessions = await this.d.sessions.revokeUser(actor, actor.tenantId, userId);
     const connections: string[] = [];
-    for (const c of this.d.connections) if (await c.stop(actor, userId)) connections.push(c.provider);
+    for (const c of this.d.connections) if (await c.stop(actor, userId, { revokeGrant })) connections.push(c.provider);
     return { sessions, apiKeys, connections };
   }
 
@@ -144,7 +147,8 @@ export class UserService {
   }
 
   /**
-   * Deletes a user and their personal data: connections stopped and every token erased through the vault first, then
+   * Deletes a user and their personal data: connections stopped (the grant revoked at the provider where it can:
+   * Google) and every token erased through the vault first, then
    * the user's row and everything that is theirs (connections and calendars, their synced meetings, sessions, API
    * keys, working hours, sync preferences, OAuth states, their proposals). Customers and the audit trail stay: the
    * audit keeps the user's id (no longer linked to a person) and a `user.deleted` entry.
@@ -158,7 +162,7 @@ export class UserService {
       );
       if (admins.length <= 1) throw lastAdmin();
     }
-    const { sessions, apiKeys, connections } = await this.cutOff(actor, userId);
+    const { sessions, apiKeys, connections } = await this.cutOff(actor, userId, true);
     const ids = await this.d.store.connectionIdsOf(actor.tenantId, userId);
     for (const id of ids) await this.d.vault.erase(actor.tenantId, id);
     const deleted = await this.d.store.deleteUser(actor.tenantId, userId);
