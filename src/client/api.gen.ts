@@ -11823,6 +11823,1220 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/webhook-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's webhook endpoints (never their secrets) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookEndpoint'][];
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an endpoint (400 webhook_url_not_allowed for a URL the SSRF policy refuses; 422 limit_exceeded past 10); the secret is shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description An https URL of a public host (checked again on every delivery; http and loopback only with CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS). */
+            url: string;
+            description?: string;
+            /** @description Event types to receive; empty or absent: all of them. */
+            eventTypes?: (
+              | 'meeting.created'
+              | 'meeting.updated'
+              | 'meeting.cancelled'
+              | 'customer.health_changed'
+              | 'proposal.created'
+              | 'proposal.approved'
+              | 'proposal.rejected'
+              | 'proposal.expired'
+              | 'connection.connected'
+              | 'connection.needs_reauth'
+              | 'connection.disconnected'
+              | 'sync.failed'
+            )[];
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              endpoint: components['schemas']['WebhookEndpoint'];
+              /** @description The signing secret (whsec_…): shown only in this answer. */
+              secret: string;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/event-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The event catalogue: every event type an endpoint can receive, and its JSON Schema component */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                type: string;
+                description: string;
+                schema: string;
+              }[];
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One endpoint */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpoint'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an endpoint with its deliveries and their log */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change the URL, description, event types or enabled */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description An https URL of a public host (checked again on every delivery; http and loopback only with CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS). */
+            url?: string;
+            description?: string;
+            /** @description Event types to receive; empty or absent: all of them. */
+            eventTypes?: (
+              | 'meeting.created'
+              | 'meeting.updated'
+              | 'meeting.cancelled'
+              | 'customer.health_changed'
+              | 'proposal.created'
+              | 'proposal.approved'
+              | 'proposal.rejected'
+              | 'proposal.expired'
+              | 'connection.connected'
+              | 'connection.needs_reauth'
+              | 'connection.disconnected'
+              | 'sync.failed'
+            )[];
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookEndpoint'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The endpoint's delivery log, newest first (status, attempts, last status code, next retry) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description A delivery id: the page after it. */
+          before?: string;
+          status?: 'pending' | 'sending' | 'sent' | 'failed';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/deliveries/{deliveryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One delivery with its event and every attempt (status code, the start of the answer, next retry) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              endpointId: string;
+              /** Format: uuid */
+              eventId: string;
+              eventType: string;
+              status: 'pending' | 'sending' | 'sent' | 'failed';
+              attempts: number;
+              lastStatusCode: number | null;
+              lastError: string | null;
+              /** Format: date-time */
+              lastAttemptAt: string | null;
+              /**
+               * Format: date-time
+               * @description When the next attempt is due (pending).
+               */
+              nextRetryAt: string | null;
+              /**
+               * Format: uuid
+               * @description The delivery this one redelivers.
+               */
+              replayOf: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              sentAt: string | null;
+              /** @description The event as sent (without deliveryId, added to each delivery); its schema: components/schemas/Webhook…Event. */
+              event: {
+                id: string;
+                type: string;
+                body: {
+                  [key: string]: unknown;
+                };
+              };
+              attemptLog: {
+                attempt: number;
+                /** Format: date-time */
+                attemptedAt: string;
+                /** @description The receiver's HTTP status; null when none came. */
+                statusCode: number | null;
+                error: string | null;
+                /** @description The start of the receiver's answer (at most 512 characters). */
+                responseBody: string | null;
+                durationMs: number;
+                /** Format: date-time */
+                nextRetryAt: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Redeliver one delivery: a new delivery of the same event (same eventId), queued now (409 webhook_endpoint_disabled) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rotate the signing secret: deliveries from now on (retries included) are signed with the new one */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The signing secret (whsec_…): shown only in this answer. */
+              secret: string;
+              /** Format: date-time */
+              rotatedAt: string;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhook-endpoints/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a webhook.test event to this endpoint (whatever its filters), queued now (409 when disabled) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/webhooks/google/{calendarId}': {
     parameters: {
       query?: never;
@@ -12607,6 +13821,523 @@ export interface components {
       role: 'member' | 'approver' | 'admin';
       /** @description `invited` until their first sign-in; `deactivated` users cannot sign in and have no keys */
       status: 'invited' | 'active' | 'deactivated';
+    };
+    /** @description connection.connected: A user connected (or reconnected) a calendar. */
+    WebhookConnectionConnectedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'connection.connected';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      connection: {
+        /** Format: uuid */
+        id: string;
+        /** Format: uuid */
+        userId: string;
+        provider: 'MICROSOFT' | 'GOOGLE';
+        /** @description Why it needs re-authorisation or was disconnected. */
+        reason: string | null;
+      };
+    };
+    /** @description connection.disconnected: A user disconnected a calendar. */
+    WebhookConnectionDisconnectedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'connection.disconnected';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      connection: {
+        /** Format: uuid */
+        id: string;
+        /** Format: uuid */
+        userId: string;
+        provider: 'MICROSOFT' | 'GOOGLE';
+        /** @description Why it needs re-authorisation or was disconnected. */
+        reason: string | null;
+      };
+    };
+    /** @description connection.needs_reauth: A connection lost its grant and needs the user to reconnect. */
+    WebhookConnectionNeedsReauthEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'connection.needs_reauth';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      connection: {
+        /** Format: uuid */
+        id: string;
+        /** Format: uuid */
+        userId: string;
+        provider: 'MICROSOFT' | 'GOOGLE';
+        /** @description Why it needs re-authorisation or was disconnected. */
+        reason: string | null;
+      };
+    };
+    /** @description customer.health_changed: A customer's engagement score moved by more than the tenant's threshold. */
+    WebhookCustomerHealthChangedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'customer.health_changed';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** Format: uuid */
+      customerId: string;
+      /** @description The score last notified. */
+      previousScore: number;
+      score: number;
+      trend: string;
+      factors: {
+        name: string;
+        value: number | null;
+        contribution: number;
+      }[];
+    };
+    WebhookDelivery: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      endpointId: string;
+      /** Format: uuid */
+      eventId: string;
+      eventType: string;
+      status: 'pending' | 'sending' | 'sent' | 'failed';
+      attempts: number;
+      lastStatusCode: number | null;
+      lastError: string | null;
+      /** Format: date-time */
+      lastAttemptAt: string | null;
+      /**
+       * Format: date-time
+       * @description When the next attempt is due (pending).
+       */
+      nextRetryAt: string | null;
+      /**
+       * Format: uuid
+       * @description The delivery this one redelivers.
+       */
+      replayOf: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      sentAt: string | null;
+    };
+    WebhookEndpoint: {
+      /** Format: uuid */
+      id: string;
+      url: string;
+      description: string;
+      /** @description The event types it receives; empty: all of them. */
+      eventTypes: string[];
+      enabled: boolean;
+      /** Format: date-time */
+      secretRotatedAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    /** @description meeting.cancelled: A synced meeting was cancelled or deleted in the calendar. */
+    WebhookMeetingCancelledEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'meeting.cancelled';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      meeting: {
+        /** Format: uuid */
+        id: string;
+        /**
+         * Format: uuid
+         * @description The calbridge user whose calendar holds it.
+         */
+        userId: string;
+        calendarId: string | null;
+        subject: string;
+        /** Format: date-time */
+        start: string;
+        /** Format: date-time */
+        end: string;
+        isCancelled: boolean;
+        /** @description singleInstance, occurrence, exception or seriesMaster */
+        eventType: string | null;
+        iCalUId: string | null;
+      };
+      customer: {
+        /** Format: uuid */
+        id: string;
+        /** @description How the meeting was linked to the customer: the detection rule that matched (domain, stakeholder, pattern …) or manual. */
+        detectionReason: string | null;
+        confidence: number | null;
+      } | null;
+      /** @description true: the provider deleted it (described as it was); false: the provider marks it cancelled. */
+      removed: boolean;
+    };
+    /** @description meeting.created: A synced meeting appeared in a connected calendar (with its customer and detection reason). */
+    WebhookMeetingCreatedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'meeting.created';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      meeting: {
+        /** Format: uuid */
+        id: string;
+        /**
+         * Format: uuid
+         * @description The calbridge user whose calendar holds it.
+         */
+        userId: string;
+        calendarId: string | null;
+        subject: string;
+        /** Format: date-time */
+        start: string;
+        /** Format: date-time */
+        end: string;
+        isCancelled: boolean;
+        /** @description singleInstance, occurrence, exception or seriesMaster */
+        eventType: string | null;
+        iCalUId: string | null;
+      };
+      customer: {
+        /** Format: uuid */
+        id: string;
+        /** @description How the meeting was linked to the customer: the detection rule that matched (domain, stakeholder, pattern …) or manual. */
+        detectionReason: string | null;
+        confidence: number | null;
+      } | null;
+    };
+    /** @description meeting.updated: A synced meeting changed (time, attendees, subject, …). */
+    WebhookMeetingUpdatedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'meeting.updated';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      meeting: {
+        /** Format: uuid */
+        id: string;
+        /**
+         * Format: uuid
+         * @description The calbridge user whose calendar holds it.
+         */
+        userId: string;
+        calendarId: string | null;
+        subject: string;
+        /** Format: date-time */
+        start: string;
+        /** Format: date-time */
+        end: string;
+        isCancelled: boolean;
+        /** @description singleInstance, occurrence, exception or seriesMaster */
+        eventType: string | null;
+        iCalUId: string | null;
+      };
+      customer: {
+        /** Format: uuid */
+        id: string;
+        /** @description How the meeting was linked to the customer: the detection rule that matched (domain, stakeholder, pattern …) or manual. */
+        detectionReason: string | null;
+        confidence: number | null;
+      } | null;
+    };
+    /** @description proposal.approved: A proposal was approved and performed. */
+    WebhookProposalApprovedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'proposal.approved';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      proposal: {
+        /** Format: uuid */
+        id: string;
+        /** @description create, update or delete */
+        kind: string;
+        status: string;
+        subject: string;
+        start: string;
+        end: string;
+        organizer: {
+          userId: string;
+          email: string | null;
+        };
+        customerId: string | null;
+        notifiesExternal: boolean;
+        expiresAt: string;
+        /** @description The web app's page of the proposal. */
+        url: string;
+      };
+      decidedBy: {
+        userId: string;
+      };
+      result: {
+        meetingId: string | null;
+        providerEventId: string | null;
+        joinUrl: string | null;
+      } | null;
+    };
+    /** @description proposal.created: A proposal was made and waits for approval. */
+    WebhookProposalCreatedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'proposal.created';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      proposal: {
+        /** Format: uuid */
+        id: string;
+        /** @description create, update or delete */
+        kind: string;
+        status: string;
+        subject: string;
+        start: string;
+        end: string;
+        organizer: {
+          userId: string;
+          email: string | null;
+        };
+        customerId: string | null;
+        notifiesExternal: boolean;
+        expiresAt: string;
+        /** @description The web app's page of the proposal. */
+        url: string;
+      };
+      approvers: {
+        userId: string;
+        email: string;
+      }[];
+    };
+    /** @description proposal.expired: A pending proposal passed its expiry without a decision. */
+    WebhookProposalExpiredEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'proposal.expired';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      proposal: {
+        /** Format: uuid */
+        id: string;
+        /** @description create, update or delete */
+        kind: string;
+        status: string;
+        subject: string;
+        start: string;
+        end: string;
+        organizer: {
+          userId: string;
+          email: string | null;
+        };
+        customerId: string | null;
+        notifiesExternal: boolean;
+        expiresAt: string;
+        /** @description The web app's page of the proposal. */
+        url: string;
+      };
+    };
+    /** @description proposal.rejected: A proposal was rejected by an approver or withdrawn by its organizer. */
+    WebhookProposalRejectedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'proposal.rejected';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      proposal: {
+        /** Format: uuid */
+        id: string;
+        /** @description create, update or delete */
+        kind: string;
+        status: string;
+        subject: string;
+        start: string;
+        end: string;
+        organizer: {
+          userId: string;
+          email: string | null;
+        };
+        customerId: string | null;
+        notifiesExternal: boolean;
+        expiresAt: string;
+        /** @description The web app's page of the proposal. */
+        url: string;
+      };
+      decidedBy: {
+        userId: string;
+      };
+    };
+    /** @description sync.failed: A calendar's sync run failed (it is retried). */
+    WebhookSyncFailedEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'sync.failed';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      sync: {
+        /** Format: uuid */
+        calendarId: string;
+        /** Format: uuid */
+        connectionId: string;
+        /** Format: uuid */
+        userId: string;
+        provider: 'MICROSOFT' | 'GOOGLE';
+        /** @description The stable error code (docs/errors.md); internal when unknown. */
+        code: string;
+      };
+    };
+    /** @description webhook.test: Sent by "Send test event" (POST /api/webhook-endpoints/{id}/test) only; filters do not apply. */
+    WebhookTestEvent: {
+      /**
+       * Format: uuid
+       * @description This delivery (a redelivery has its own).
+       */
+      deliveryId: string;
+      /**
+       * Format: uuid
+       * @description The event: the same in every delivery of it (to each endpoint, and when redelivered). De-duplicate by it.
+       */
+      eventId: string;
+      /** @enum {string} */
+      type: 'webhook.test';
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** Format: uuid */
+      endpointId: string;
+      requestedBy: {
+        userId: string;
+      };
+      message: string;
     };
   };
   responses: never;

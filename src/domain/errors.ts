@@ -144,6 +144,11 @@ export const ERROR_CODES = {
     message:
       'The webhook URL is not allowed: calbridge sends webhooks only over https to public addresses (no loopback, private, link-local or reserved address, no redirect).',
   },
+  webhook_endpoint_disabled: {
+    kind: 'conflict',
+    message:
+      'The webhook endpoint is disabled: it receives no events, test events or redeliveries until it is enabled again (PATCH it with enabled: true).',
+  },
   rate_limited: { kind: 'rate_limited', message: 'Too many requests; retry later.' },
   provider_throttled: { kind: 'rate_limited', message: 'The calendar provider is throttling requests; retry later.' },
   provider_quota_exceeded: {

@@ -32,6 +32,7 @@ import {
 } from './wiring/scheduling.js';
 import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
 import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
+import { createWebhooks, type WebhooksWiring } from './wiring/webhooks.js';
 
 /** What the development wiring (src/main/dev) adds; a production start passes none. */
 export interface DevWiring {
@@ -74,6 +75,8 @@ export interface Runtime {
   sync: SyncRuntime;
   detection: DetectionRuntime;
   scheduling: SchedulingService;
+  /** The platform webhooks: the event emitter, the endpoints and their delivery log. */
+  webhooks: WebhooksWiring;
   /** Tenant export and the tenant and user deletion jobs. */
   dataRights: DataRightsService;
   /** The background jobs; `jobs.start()` makes this process a worker. */
@@ -109,6 +112,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   // Change notifications need an https URL the provider can reach (or one the operator configured).
   const notificationUrl = () => config.publicBaseUrl ?? (publicUrl().startsWith('https://') ? publicUrl() : null);
 
+  // Platform events (issue 19): the one emitter the services call, delivered by the outbox to the tenant's endpoints.
+  const webhooks = createWebhooks(container, {
+    clock,
+    log: (o, m) => log.warn({ job: 'platform-events', ...o }, m),
+  });
+
   // Provider connections: each registers its adapter factory with the registry.
   const outlook = createOutlook({
     container,
@@ -118,6 +127,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
   });
   const google = createGoogle({ container, config, emulator: dev?.emulators.google ?? null, publicUrl, clock });
+  webhooks.listenToConnections(outlook.events);
+  webhooks.listenToConnections(google.events);
 
   // Sync, then detection and metrics hooked on every synced page, wherever sync runs.
   const warnJob = (job: string) => (o: Record<string, unknown>, m: string) => log.warn({ job, ...o }, m);
@@ -134,6 +145,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       );
     },
   });
+  sync.sync.onSyncFailed((f) => webhooks.syncFailed(f));
   const graphMail = overrides.mail ? null : graphMailResolver(outlook, config, dev?.emulators.microsoft ?? null);
   // Brief e-mails from the user's own mailbox: Outlook (Graph sendMail) or, for a Google user, Gmail messages.send.
   const userMail: MailSenderResolver | null = graphMail
@@ -143,6 +155,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     sync,
     clock,
     log: warnJob('health-reevaluation'),
+    webhooks,
     ...(overrides.post ? { post: overrides.post } : {}),
     ...(overrides.mail ? { mail: overrides.mail } : userMail ? { mail: userMail } : {}),
     onFailure: (tenantId, e, after) => {
@@ -165,6 +178,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const scheduling = createSchedulingService(container, {
     publicUrl,
     clock,
+    events: webhooks.events,
     ...(graphMail ? { managerOf: graphMail.managerOf } : {}),
   });
   const workingHours = createWorkingHoursService(container, { publicUrl, clock });
@@ -223,6 +237,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ...schedulingModules(scheduling, workingHours, preferences),
       ...web.modules,
       ...people.modules,
+      ...webhooks.modules,
       ...calendarFeeds.modules,
       ...dataRights.modules,
     ];
@@ -258,6 +273,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     sync,
     detection,
     scheduling,
+    webhooks,
     dataRights: dataRights.service,
     jobs,
     dev,

@@ -162,7 +162,8 @@ export interface CustomerPager {
   customersAfter(after: CustomerKey | null, limit: number): Promise<CustomerKey[]>;
 }
 
-export type DeliveryKind = 'health_webhook' | 'brief_email' | 'brief_webhook' | 'approval_email' | 'approval_webhook';
+export type DeliveryKind =
+  'health_webhook' | 'brief_email' | 'brief_webhook' | 'approval_email' | 'approval_webhook' | 'endpoint_webhook';
 
 export interface Delivery {
   id: string;

@@ -18,8 +18,11 @@ export interface MailSender {
 /** The mail sender of a user's connection, or null when the user's provider cannot send mail. */
 export type MailSenderResolver = (tenantId: string, userId: string) => Promise<MailSender | null>;
 
-/** Posts a body to a URL (the health and brief webhooks); resolves with the HTTP status. */
+/**
+ * Posts a body to a URL (the webhooks); resolves with the HTTP status and, when the poster reads it, the start of the
+ * answer's body (at most a few hundred characters: the platform webhooks' delivery log shows it).
+ */
 export type HttpPost = (
   url: string,
   init: { headers: Record<string, string>; body: string },
-) => Promise<{ status: number }>;
+) => Promise<{ status: number; body?: string }>;

@@ -48,6 +48,22 @@ export interface AppliedPage {
   /** Meetings inserted or whose provider version changed (detection and metrics re-run for them). */
   changedMeetingIds: string[];
   removedMeetingIds: string[];
+  /** Of changedMeetingIds, those this page inserted (the platform webhooks' meeting.created). */
+  createdMeetingIds?: string[];
+  /** The removed meetings as they were (the platform webhooks' meeting.cancelled carries them). */
+  removedMeetings?: RemovedMeeting[];
+}
+
+/** A meeting deleted by sync, as it was just before. */
+export interface RemovedMeeting {
+  id: string;
+  userId: string;
+  calendarId: string;
+  subject: string;
+  start: string;
+  end: string;
+  customerId: string | null;
+  customerMatchReason: string | null;
 }
 
 export interface SyncStore {

@@ -6,6 +6,7 @@ import type {
   AppliedPage,
   CalendarSyncStatusRow,
   DueTargetStore,
+  RemovedMeeting,
   SubscriptionStore,
   SyncPage,
   SyncState,
@@ -14,6 +15,37 @@ import type {
   SyncTarget,
 } from '../ports/sync.js';
 import type { DB, NewMeeting } from './schema.js';
+
+const REMOVED_COLS = [
+  'id',
+  'user_id',
+  'calendar_id',
+  'subject',
+  'start_at',
+  'end_at',
+  'customer_id',
+  'customer_match_reason',
+] as const;
+
+const removedMeeting = (r: {
+  id: string;
+  user_id: string;
+  calendar_id: string | null;
+  subject: string;
+  start_at: Date | string;
+  end_at: Date | string;
+  customer_id: string | null;
+  customer_match_reason: string | null;
+}): RemovedMeeting => ({
+  id: r.id,
+  userId: r.user_id,
+  calendarId: r.calendar_id ?? '',
+  subject: r.subject,
+  start: new Date(r.start_at).toISOString(),
+  end: new Date(r.end_at).toISOString(),
+  customerId: r.customer_id,
+  customerMatchReason: r.customer_match_reason,
+});
 
 /** The meeting row for a provider event (customer fields are never set here). */
 export function meetingValues(t: SyncTarget, e: CalendarEvent, generation: number): NewMeeting {
@@ -249,6 +281,7 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
       for (const r of rows) before.set(r.provider_event_id!, r.provider_change_key);
     }
     const changed: string[] = [];
+    const created: string[] = [];
     const now = new Date();
     // One statement per page for the meetings and one for their link rows (a page is at most a few hundred events;
     // the same id twice in one page keeps the last version).
@@ -269,17 +302,20 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
         .execute();
       const idOf = new Map(rows.map((r) => [r.provider_event_id!, r.id]));
       for (const e of unique) if (!before.has(e.id) || before.get(e.id) !== e.changeKey) changed.push(idOf.get(e.id)!);
+      for (const e of unique) if (!before.has(e.id)) created.push(idOf.get(e.id)!);
       await this.upsertLinks(trx, t, unique, idOf, now);
     }
     const removed: string[] = [];
+    const removedMeetings: RemovedMeeting[] = [];
     if (page.removedIds.length) {
       const del = await trx
         .deleteFrom('meetings')
         .where('calendar_id', '=', t.calendarId)
         .where('provider_event_id', 'in', page.removedIds)
-        .returning('id')
+        .returning(REMOVED_COLS)
         .execute();
       removed.push(...del.map((d) => d.id));
+      removedMeetings.push(...del.map(removedMeeting));
     }
     // Link occurrences and exceptions to their series master, touching only this page's rows: its instances (to a
     // master of this or an earlier page) and instances of earlier pages waiting for a master that arrives now.
@@ -308,9 +344,10 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
         .where('calendar_id', '=', t.calendarId)
         .where('origin', '=', 'provider')
         .where('seen_generation', '<', page.generation)
-        .returning('id')
+        .returning(REMOVED_COLS)
         .execute();
       removed.push(...stale.map((d) => d.id));
+      removedMeetings.push(...stale.map(removedMeeting));
     }
     await trx
       .insertInto('calendar_sync_state')
@@ -334,7 +371,7 @@ export class PgSyncStore implements SyncStore, DueTargetStore, SubscriptionStore
         }),
       )
       .execute();
-    return { changedMeetingIds: changed, removedMeetingIds: removed };
+    return { changedMeetingIds: changed, removedMeetingIds: removed, createdMeetingIds: created, removedMeetings };
   }
 
   private async upsertLinks(

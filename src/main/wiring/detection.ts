@@ -27,6 +27,7 @@ import type { Container } from '../container.js';
 import type { ConnectionWiring } from './connection-wiring.js';
 import type { SyncRuntime } from './sync.js';
 import { createWebhookPost } from './webhook-post.js';
+import { createWebhooks, type WebhooksWiring } from './webhooks.js';
 
 export interface DetectionRuntime {
   detection: DetectionService;
@@ -61,6 +62,8 @@ export function createDetectionRuntime(
     customerRetryMs?: number;
     post?: HttpPost;
     mail?: MailSenderResolver;
+    /** The platform webhooks (default: built on the container). */
+    webhooks?: Pick<WebhooksWiring, 'events' | 'meetingEvents' | 'store' | 'endpoints'>;
   },
 ): DetectionRuntime {
   const now = () => opts.clock.now();
@@ -92,6 +95,7 @@ export function createDetectionRuntime(
     revisions,
   });
   const outbox = new PgOutboxStore(db);
+  const platform = opts.webhooks ?? createWebhooks(container, { clock: opts.clock, log });
   const webhooks = new HealthWebhookService({
     metrics,
     scores: new PgMetricsStore(db),
@@ -100,6 +104,7 @@ export function createDetectionRuntime(
     sealer: container.vault,
     now,
     audit: container.audit,
+    events: platform.events,
   });
   const mockMail = new MockMailOutbox(now);
   const mail: MailSenderResolver =
@@ -117,6 +122,11 @@ export function createDetectionRuntime(
     post: opts.post ?? guarded!.post,
     mail,
     now,
+    endpoints: {
+      get: (t, id) => platform.store.get(t, id),
+      secretOf: (t, id) => platform.endpoints.secretOf(t, id),
+      recordAttempt: (id, t, a) => platform.store.recordAttempt(id, t, a),
+    },
   });
   const briefs = new BriefService({
     store: outbox,
@@ -164,12 +174,14 @@ export function createDetectionRuntime(
     scheduleRetry();
   });
   const failed = new Set<string>();
-  opts.sync?.sync.onMeetingsChanged(async (tenantId, changed, removed) => {
+  opts.sync?.sync.onMeetingsChanged(async (tenantId, changed, removed, detail) => {
     try {
       await detection.detectMeetings(tenantId, changed);
       await metrics.applyChanges(tenantId, removed);
       // After a failure, the next successful page also detects what the failed one left undetected.
       if (failed.delete(tenantId)) await detection.detectPending(tenantId);
+      // The platform's meeting.* events, with the customer detection just gave (an outbox insert per receiver).
+      if (detail) await platform.meetingEvents.pageApplied(tenantId, changed, detail);
     } catch (e) {
       // The sync page is committed already: never fail the sync for detection.
       failed.add(tenantId);

@@ -23,12 +23,16 @@ import { PgWorkingHoursStore } from '../../stores/working-hours-store.js';
 import type { RouteModule } from '../../http/app-deps.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Container } from '../container.js';
+import type { PlatformEvents } from '../../services/webhooks/platform-events.js';
+import { createPlatformEvents } from './webhooks.js';
 
 export interface SchedulingOptions {
   publicUrl: () => string;
   clock: Clock;
   /** The organizer's manager from the directory (the manager approval rule); absent: unknown (approvers by role). */
   managerOf?: (tenantId: string, userId: string) => Promise<string | null>;
+  /** Where proposal events go (default: an emitter on the container). */
+  events?: PlatformEvents;
 }
 
 /** What the scheduling services are built from, on a container. */
@@ -50,6 +54,7 @@ function schedulingDeps(container: Container, opts: SchedulingOptions): Scheduli
     // Approval e-mails and proposal webhooks go through the outbox the delivery job works (retries, signing).
     notices: new ApprovalNotices({
       outbox: new PgOutboxStore(db),
+      events: opts.events ?? createPlatformEvents(container, { clock: opts.clock }),
       publicUrl: opts.publicUrl,
       now: () => opts.clock.now(),
     }),

@@ -1,7 +1,7 @@
 // Outbound webhook POSTs (health signals, prep briefs) to URLs tenants choose, guarded against SSRF: https only (http
 // and loopback only with CALBRIDGE_ALLOW_LOOPBACK_WEBHOOKS), every address DNS gives must be public, and the socket
 // connects to the address that was checked (DNS rebinding cannot swap it); no redirect is followed, a short timeout,
-// and the answer's body is never read (at most a few KiB are drained). See docs/adr/0015 and SECURITY.md.
+// and only the first 512 bytes of the answer are read (the delivery log shows them). See docs/adr/0015 and SECURITY.md.
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'undici';
@@ -52,6 +52,27 @@ export function guardedLookup(policy: WebhookUrlPolicy, resolveAll: ResolveAll =
   }) as LookupFunction;
 }
 
+/** How much of a receiver's answer is kept for the delivery log. */
+export const RESPONSE_PREVIEW_BYTES = 512;
+
+/** Reads at most `limit` bytes of a body as text and drops the rest (the stream is destroyed, not drained). */
+async function firstBytes(stream: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // a body cut short is kept as far as it came
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
 /** The guarded HttpPost and the agent behind it (close it on shutdown: connections are dropped at once). */
 export function createWebhookPost(o: WebhookPostOptions): { post: HttpPost; close: () => Promise<void> } {
   const timeoutMs = o.timeoutMs ?? 5_000;
@@ -74,9 +95,10 @@ export function createWebhookPost(o: WebhookPostOptions): { post: HttpPost; clos
       body: init.body,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    // A redirect is an answer like any other non-2xx (never followed); the body is dropped unread.
-    await res.body.dump({ limit: 4_096 }).catch(() => undefined);
-    return { status: res.statusCode };
+    // A redirect is an answer like any other non-2xx (never followed). Only the first bytes of the body are read (the
+    // delivery log shows them), the rest is dropped unread.
+    const body = await firstBytes(res.body, RESPONSE_PREVIEW_BYTES);
+    return body ? { status: res.statusCode, body } : { status: res.statusCode };
   };
   // On shutdown a delivery in flight is cut (its lease expires and it is retried); waiting for it would hold the exit.
   return { post, close: () => agent.destroy() };

@@ -4,6 +4,7 @@ import type { Actor } from '../../domain/tenancy.js';
 import type { SecretSealer } from '../../ports/connections.js';
 import type { DeliveryStore, MetricsStore, TenantSettingsSource } from '../../ports/detection.js';
 import type { AuditStore } from '../../ports/stores.js';
+import type { PlatformEvents } from '../webhooks/platform-events.js';
 import type { MetricsService } from './metrics-service.js';
 
 /** Default score change (points) beyond which the webhook fires. */
@@ -20,6 +21,8 @@ export interface HealthWebhookDeps {
   now: () => Date;
   /** Where a rotation of the signing secret is recorded (never the secret). */
   audit?: AuditStore;
+  /** Where a crossing is emitted (the tenant's endpoints and its healthWebhookUrl). */
+  events: Pick<PlatformEvents, 'emit' | 'hasReceivers'>;
 }
 
 export interface HealthChangedEvent {
@@ -86,7 +89,8 @@ export class HealthWebhookService {
   private async evaluate(tenantId: string, customerIds: readonly string[]): Promise<number> {
     const settings = await this.deps.settings.settings(tenantId);
     const threshold = settings.healthWebhookThreshold ?? DEFAULT_HEALTH_THRESHOLD;
-    const url = settings.healthWebhookUrl ?? null;
+    // Without a receiver (no healthWebhookUrl, no endpoint taking the event) nothing is notified, as before endpoints.
+    const heard = await this.deps.events.hasReceivers(tenantId, 'customer.health_changed', settings);
     const last = await this.deps.scores.lastScores(tenantId, customerIds);
     const save: Array<{ customerId: string; score: number; notified: number }> = [];
     const snapshots: Array<{ customerId: string; score: number }> = [];
@@ -96,18 +100,15 @@ export class HealthWebhookService {
       const prev = last.get(customerId);
       snapshots.push({ customerId, score: s.score });
       let notified = prev?.notified ?? s.score;
-      if (prev && Math.abs(s.score - prev.notified) > threshold && url) {
-        const event: HealthChangedEvent = {
-          type: 'customer.health_changed',
-          tenantId,
+      if (prev && Math.abs(s.score - prev.notified) > threshold && heard) {
+        const event: Omit<HealthChangedEvent, 'type' | 'tenantId' | 'occurredAt'> = {
           customerId,
           previousScore: prev.notified,
           score: s.score,
           trend: s.trend,
-          occurredAt: this.deps.now().toISOString(),
           factors: s.factors.map((f) => ({ name: f.name, value: f.value, contribution: f.contribution })),
         };
-        await this.deps.deliveries.enqueue(tenantId, 'health_webhook', { url, event }, this.deps.now());
+        await this.deps.events.emit(tenantId, 'customer.health_changed', { ...event });
         notified = s.score;
         enqueued++;
       }

@@ -5,8 +5,13 @@ import type { Approvers, PolicyUser } from '../../domain/approval-policy.js';
 import type { Tenant } from '../../domain/tenancy.js';
 import type { DeliveryStore } from '../../ports/detection.js';
 import type { ProposalRecord } from '../../ports/scheduling.js';
+import type { PlatformEvents } from '../webhooks/platform-events.js';
 
-export type ProposalEventType = 'proposal.approval_requested' | 'proposal.approved' | 'proposal.rejected';
+/**
+ * The platform events of a proposal. `proposal.created` reaches the older healthWebhookUrl under its older name,
+ * `proposal.approval_requested` (docs/webhooks.md).
+ */
+export type ProposalEventType = 'proposal.created' | 'proposal.approved' | 'proposal.rejected' | 'proposal.expired';
 
 /** The proposal as the webhook's events show it (no body, no internal payload). */
 export interface ProposalEventProposal {
@@ -40,6 +45,8 @@ export interface ProposalEvent {
 
 export interface ApprovalNoticeDeps {
   outbox: Pick<DeliveryStore, 'enqueue'>;
+  /** Where the proposal events go (the tenant's endpoints and its healthWebhookUrl). */
+  events: Pick<PlatformEvents, 'emit'>;
   /** This server's public URL (links in e-mails and events). */
   publicUrl: () => string;
   now: () => Date;
@@ -86,7 +93,7 @@ export class ApprovalNotices {
       });
     }
     await this.event(tenant, rec, organizer, {
-      type: 'proposal.approval_requested',
+      type: 'proposal.created',
       approvers: approvers.users.map((u) => ({ userId: u.id, email: u.email })),
     });
   }
@@ -110,18 +117,20 @@ export class ApprovalNotices {
     });
   }
 
+  /** A pending proposal that passed its expiry (marked expired by the read that found it so). */
+  async expired(tenant: Tenant, rec: ProposalRecord, organizer: PolicyUser | null) {
+    await this.event(tenant, rec, organizer, { type: 'proposal.expired' });
+  }
+
   private async event(
     tenant: Tenant,
     rec: ProposalRecord,
     organizer: PolicyUser | null,
     part: Pick<ProposalEvent, 'type' | 'approvers' | 'decidedBy' | 'result'>,
   ): Promise<void> {
-    const url = tenant.settings.healthWebhookUrl ?? null;
-    if (!url) return;
-    const event: ProposalEvent = {
-      ...part,
-      tenantId: tenant.id,
-      occurredAt: this.deps.now().toISOString(),
+    const { type, ...rest } = part;
+    const event: Omit<ProposalEvent, 'type' | 'tenantId' | 'occurredAt'> = {
+      ...rest,
       proposal: {
         id: rec.id,
         kind: rec.kind,
@@ -136,13 +145,13 @@ export class ApprovalNotices {
         url: this.linkOf(rec.id),
       },
     };
-    await this.enqueue(tenant.id, rec.id, 'approval_webhook', { url, event });
+    await this.deps.events.emit(tenant.id, type, { ...event });
   }
 
   private async enqueue(
     tenantId: string,
     proposalId: string,
-    kind: 'approval_email' | 'approval_webhook',
+    kind: 'approval_email',
     payload: Record<string, unknown>,
   ): Promise<void> {
     try {

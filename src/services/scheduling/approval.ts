@@ -123,6 +123,23 @@ function notPending(rec: ProposalRecord): AppError {
 }
 
 /**
+ * Marks a pending proposal past its expiry expired; the call that did it (one, however many read it at once) emits
+ * proposal.expired. Proposals expire when they are next read (opened or approved).
+ */
+export async function expireProposal(
+  d: SchedulingDeps,
+  tenantId: string,
+  rec: ProposalRecord,
+  now: Date,
+): Promise<void> {
+  if (!(await d.proposals.expire(tenantId, rec.id, now)) || !d.notices) return;
+  const tenant = await d.tenants.getTenant(tenantId);
+  const organizer = await d.tenants.getUser({ tenantId, userId: rec.userId }).catch(() => null);
+  const expired = (await d.proposals.get(tenantId, rec.id)) ?? rec;
+  await d.notices.expired(tenant, expired, organizer).catch(() => undefined);
+}
+
+/**
  * Approves `rec` (already loaded and permission-checked). Returns the stored result when it was approved before,
  * waits for a concurrent approval in progress, and performs it otherwise.
  */
@@ -141,7 +158,7 @@ export async function approveOnce(
     if (!rec) throw new AppError('not_found', 'No such proposal.');
     if (rec.status === 'approved' && rec.result) return { record: rec, result: rec.result };
     if (rec.status === 'pending' && Date.parse(rec.expiresAt) <= now.getTime()) {
-      await d.proposals.expire(tenant.id, id, now);
+      await expireProposal(d, tenant.id, rec, now);
       throw new AppError('proposal_expired', undefined, { details: { expiresAt: rec.expiresAt } });
     }
     if (rec.status !== 'approving' && rec.status !== 'pending') throw notPending(rec);

@@ -10,7 +10,7 @@ import {
   type ApprovalSubject,
   type Approvers,
 } from '../../domain/approval-policy.js';
-import { approveOnce, draftOf } from './approval.js';
+import { approveOnce, draftOf, expireProposal } from './approval.js';
 import type { ApprovalPolicyService } from './approval-policy-service.js';
 import {
   availability,
@@ -409,7 +409,7 @@ export class SchedulingService {
     const rec = await this.d.proposals.get(actor.tenantId, id);
     if (!rec) throw new AppError('not_found', 'No such proposal.');
     if (rec.status === 'pending' && Date.parse(rec.expiresAt) <= this.d.now().getTime()) {
-      await this.d.proposals.expire(actor.tenantId, id, this.d.now());
+      await expireProposal(this.d, actor.tenantId, rec, this.d.now());
       return (await this.d.proposals.get(actor.tenantId, id))!;
     }
     return rec;

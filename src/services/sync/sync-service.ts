@@ -1,7 +1,7 @@
 // The inbound sync engine: pages of provider changes into meetings, crash-safe (cursor committed with each page).
 import type { TimeRange } from '../../domain/calendar.js';
 import { AppError, isAppError } from '../../domain/errors.js';
-import type { ProviderResolver, SyncStore, SyncTarget } from '../../ports/sync.js';
+import type { ProviderResolver, RemovedMeeting, SyncStore, SyncTarget } from '../../ports/sync.js';
 
 export interface SyncOptions {
   windowPastDays: number;
@@ -22,8 +22,19 @@ export interface SyncResult extends SyncProgress {
   removedMeetingIds: string[];
 }
 
-/** Listener for meetings changed by sync (detection and metrics subscribe). */
-export type MeetingsChanged = (tenantId: string, changedIds: string[], removedIds: string[]) => Promise<void>;
+/** What a synced page did beyond the ids: which changed meetings are new, and the removed meetings as they were. */
+export interface MeetingsChangedDetail {
+  createdIds: string[];
+  removed: RemovedMeeting[];
+}
+
+/** Listener for meetings changed by sync (detection, metrics and the platform webhooks subscribe). */
+export type MeetingsChanged = (
+  tenantId: string,
+  changedIds: string[],
+  removedIds: string[],
+  detail?: MeetingsChangedDetail,
+) => Promise<void>;
 
 const DAY = 86_400_000;
 
@@ -36,8 +47,20 @@ export function syncWindow(now: Date, pastDays: number, futureDays: number): Tim
   };
 }
 
+/** A sync run of a calendar that failed (recorded on the calendar; the job retries it). */
+export interface SyncFailure {
+  tenantId: string;
+  userId: string;
+  calendarId: string;
+  connectionId: string;
+  provider: string;
+  /** The stable error code (`internal` for an unexpected failure). */
+  code: string;
+}
+
 export class SyncService {
   private listeners: MeetingsChanged[] = [];
+  private failureListeners: Array<(f: SyncFailure) => void> = [];
 
   constructor(
     private readonly store: SyncStore,
@@ -47,6 +70,29 @@ export class SyncService {
 
   onMeetingsChanged(l: MeetingsChanged): void {
     this.listeners.push(l);
+  }
+
+  /** Called once per failed sync run, after the error is recorded (the platform webhooks' sync.failed). */
+  onSyncFailed(l: (f: SyncFailure) => void): void {
+    this.failureListeners.push(l);
+  }
+
+  private failed(target: SyncTarget, e: unknown): void {
+    const f: SyncFailure = {
+      tenantId: target.tenantId,
+      userId: target.userId,
+      calendarId: target.calendarId,
+      connectionId: target.connectionId,
+      provider: target.provider,
+      code: isAppError(e) ? e.code : 'internal',
+    };
+    for (const l of this.failureListeners) {
+      try {
+        l(f);
+      } catch {
+        // a listener never changes the sync's outcome
+      }
+    }
   }
 
   /** Tells the listeners that meetings left calbridge outside a sync (a calendar was deselected). */
@@ -78,9 +124,11 @@ export class SyncService {
         const reason = [d.status, d.providerCode].filter((x) => x !== null && x !== undefined).join(' ');
         await this.store.markAccessLost(target, reason, this.options.now());
         await this.store.recordError(target, `${lost.code}: ${lost.message}`);
+        this.failed(target, lost);
         throw lost;
       }
       await this.store.recordError(target, e instanceof AppError ? `${e.code}: ${e.message}` : 'internal error');
+      this.failed(target, e);
       throw e;
     }
   }
@@ -184,7 +232,9 @@ export class SyncService {
       result.removedMeetingIds.push(...applied.removedMeetingIds);
       opts.onProgress?.({ pages: result.pages, events: result.events, removed: result.removed, fullRound });
       if (applied.changedMeetingIds.length || applied.removedMeetingIds.length) {
-        for (const l of this.listeners) await l(target.tenantId, applied.changedMeetingIds, applied.removedMeetingIds);
+        const detail = { createdIds: applied.createdMeetingIds ?? [], removed: applied.removedMeetings ?? [] };
+        for (const l of this.listeners)
+          await l(target.tenantId, applied.changedMeetingIds, applied.removedMeetingIds, detail);
       }
       if (page.done || (opts.maxPages !== undefined && result.pages >= opts.maxPages)) break;
     }

@@ -22,6 +22,7 @@ import * as m0021 from './0021_user_preferences.js';
 import * as m0022 from './0022_customer_score_history.js';
 import * as m0023 from './0023_proposal_decision_reason.js';
 import * as m0024 from './0024_chat_history.js';
+import * as m0025 from './0025_webhook_endpoints.js';
 import * as m0027 from './0027_ics_feeds.js';
 import * as m0028 from './0028_data_jobs.js';
 
@@ -48,6 +49,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0022_customer_score_history': m0022,
   '0023_proposal_decision_reason': m0023,
   '0024_chat_history': m0024,
+  '0025_webhook_endpoints': m0025,
   '0027_ics_feeds': m0027,
   '0028_data_jobs': m0028,
 };

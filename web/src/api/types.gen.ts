@@ -172,6 +172,22 @@ export interface Schemas {
       stakeholdersMet: number;
     }>;
   };
+  DataJob: {
+    id: string;
+    kind: 'tenant_deletion' | 'user_deletion';
+    state: 'queued' | 'running' | 'done' | 'failed';
+    stepsDone: number;
+    stepsTotal: number;
+    step: string | null;
+    result: {
+      [key: string]: number;
+    };
+    errorCode: string | null;
+    attempts: number;
+    createdAt: string;
+    updatedAt: string;
+    finishedAt: string | null;
+  };
   DirectoryPerson: {
     email: string;
     name: string | null;
@@ -263,6 +279,289 @@ export interface Schemas {
     displayName: string | null;
     role: 'member' | 'approver' | 'admin';
     status: 'invited' | 'active' | 'deactivated';
+  };
+  WebhookConnectionConnectedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'connection.connected';
+    tenantId: string;
+    occurredAt: string;
+    connection: {
+      id: string;
+      userId: string;
+      provider: 'MICROSOFT' | 'GOOGLE';
+      reason: string | null;
+    };
+  };
+  WebhookConnectionDisconnectedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'connection.disconnected';
+    tenantId: string;
+    occurredAt: string;
+    connection: {
+      id: string;
+      userId: string;
+      provider: 'MICROSOFT' | 'GOOGLE';
+      reason: string | null;
+    };
+  };
+  WebhookConnectionNeedsReauthEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'connection.needs_reauth';
+    tenantId: string;
+    occurredAt: string;
+    connection: {
+      id: string;
+      userId: string;
+      provider: 'MICROSOFT' | 'GOOGLE';
+      reason: string | null;
+    };
+  };
+  WebhookCustomerHealthChangedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'customer.health_changed';
+    tenantId: string;
+    occurredAt: string;
+    customerId: string;
+    previousScore: number;
+    score: number;
+    trend: string;
+    factors: Array<{
+      name: string;
+      value: number | null;
+      contribution: number;
+    }>;
+  };
+  WebhookDelivery: {
+    id: string;
+    endpointId: string;
+    eventId: string;
+    eventType: string;
+    status: 'pending' | 'sending' | 'sent' | 'failed';
+    attempts: number;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    lastAttemptAt: string | null;
+    nextRetryAt: string | null;
+    replayOf: string | null;
+    createdAt: string;
+    sentAt: string | null;
+  };
+  WebhookEndpoint: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: Array<string>;
+    enabled: boolean;
+    secretRotatedAt: string;
+    createdAt: string;
+    updatedAt: string;
+  };
+  WebhookMeetingCancelledEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'meeting.cancelled';
+    tenantId: string;
+    occurredAt: string;
+    meeting: {
+      id: string;
+      userId: string;
+      calendarId: string | null;
+      subject: string;
+      start: string;
+      end: string;
+      isCancelled: boolean;
+      eventType: string | null;
+      iCalUId: string | null;
+    };
+    customer: {
+      id: string;
+      detectionReason: string | null;
+      confidence: number | null;
+    } | null;
+    removed: boolean;
+  };
+  WebhookMeetingCreatedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'meeting.created';
+    tenantId: string;
+    occurredAt: string;
+    meeting: {
+      id: string;
+      userId: string;
+      calendarId: string | null;
+      subject: string;
+      start: string;
+      end: string;
+      isCancelled: boolean;
+      eventType: string | null;
+      iCalUId: string | null;
+    };
+    customer: {
+      id: string;
+      detectionReason: string | null;
+      confidence: number | null;
+    } | null;
+  };
+  WebhookMeetingUpdatedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'meeting.updated';
+    tenantId: string;
+    occurredAt: string;
+    meeting: {
+      id: string;
+      userId: string;
+      calendarId: string | null;
+      subject: string;
+      start: string;
+      end: string;
+      isCancelled: boolean;
+      eventType: string | null;
+      iCalUId: string | null;
+    };
+    customer: {
+      id: string;
+      detectionReason: string | null;
+      confidence: number | null;
+    } | null;
+  };
+  WebhookProposalApprovedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'proposal.approved';
+    tenantId: string;
+    occurredAt: string;
+    proposal: {
+      id: string;
+      kind: string;
+      status: string;
+      subject: string;
+      start: string;
+      end: string;
+      organizer: {
+        userId: string;
+        email: string | null;
+      };
+      customerId: string | null;
+      notifiesExternal: boolean;
+      expiresAt: string;
+      url: string;
+    };
+    decidedBy: {
+      userId: string;
+    };
+    result: {
+      meetingId: string | null;
+      providerEventId: string | null;
+      joinUrl: string | null;
+    } | null;
+  };
+  WebhookProposalCreatedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'proposal.created';
+    tenantId: string;
+    occurredAt: string;
+    proposal: {
+      id: string;
+      kind: string;
+      status: string;
+      subject: string;
+      start: string;
+      end: string;
+      organizer: {
+        userId: string;
+        email: string | null;
+      };
+      customerId: string | null;
+      notifiesExternal: boolean;
+      expiresAt: string;
+      url: string;
+    };
+    approvers: Array<{
+      userId: string;
+      email: string;
+    }>;
+  };
+  WebhookProposalExpiredEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'proposal.expired';
+    tenantId: string;
+    occurredAt: string;
+    proposal: {
+      id: string;
+      kind: string;
+      status: string;
+      subject: string;
+      start: string;
+      end: string;
+      organizer: {
+        userId: string;
+        email: string | null;
+      };
+      customerId: string | null;
+      notifiesExternal: boolean;
+      expiresAt: string;
+      url: string;
+    };
+  };
+  WebhookProposalRejectedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'proposal.rejected';
+    tenantId: string;
+    occurredAt: string;
+    proposal: {
+      id: string;
+      kind: string;
+      status: string;
+      subject: string;
+      start: string;
+      end: string;
+      organizer: {
+        userId: string;
+        email: string | null;
+      };
+      customerId: string | null;
+      notifiesExternal: boolean;
+      expiresAt: string;
+      url: string;
+    };
+    decidedBy: {
+      userId: string;
+    };
+  };
+  WebhookSyncFailedEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'sync.failed';
+    tenantId: string;
+    occurredAt: string;
+    sync: {
+      calendarId: string;
+      connectionId: string;
+      userId: string;
+      provider: 'MICROSOFT' | 'GOOGLE';
+      code: string;
+    };
+  };
+  WebhookTestEvent: {
+    deliveryId: string;
+    eventId: string;
+    type: 'webhook.test';
+    tenantId: string;
+    occurredAt: string;
+    endpointId: string;
+    requestedBy: {
+      userId: string;
+    };
+    message: string;
   };
 }
 
@@ -1183,6 +1482,22 @@ export interface Paths {
       };
     };
   };
+  '/api/data-jobs/{id}': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['DataJob'];
+    };
+  };
+  '/api/data-jobs/{id}/status': {
+    get: {
+      params: { id: string };
+      query: { token: string };
+      body: never;
+      response: Schemas['DataJob'];
+    };
+  };
   '/api/directory/people': {
     get: {
       params: never;
@@ -1731,6 +2046,27 @@ export interface Paths {
       response: null;
     };
   };
+  '/api/tenant/deletion': {
+    post: {
+      params: never;
+      query: never;
+      body: {
+        confirm: string;
+      };
+      response: {
+        job: Schemas['DataJob'];
+        statusToken: string | null;
+      };
+    };
+  };
+  '/api/tenant/export': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
   '/api/users': {
     get: {
       params: never;
@@ -1779,6 +2115,19 @@ export interface Paths {
       };
     };
   };
+  '/api/users/{id}/deletion': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: {
+        confirm: string;
+      };
+      response: {
+        job: Schemas['DataJob'];
+        statusToken: string | null;
+      };
+    };
+  };
   '/api/users/{id}/reactivate': {
     post: {
       params: { id: string };
@@ -1806,6 +2155,172 @@ export interface Paths {
       };
       response: {
         apiKey: string;
+      };
+    };
+  };
+  '/api/webhook-endpoints': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        items: Array<Schemas['WebhookEndpoint']>;
+      };
+    };
+    post: {
+      params: never;
+      query: never;
+      body: {
+        url: string;
+        description?: string;
+        eventTypes?: Array<
+          | 'meeting.created'
+          | 'meeting.updated'
+          | 'meeting.cancelled'
+          | 'customer.health_changed'
+          | 'proposal.created'
+          | 'proposal.approved'
+          | 'proposal.rejected'
+          | 'proposal.expired'
+          | 'connection.connected'
+          | 'connection.needs_reauth'
+          | 'connection.disconnected'
+          | 'sync.failed'
+        >;
+        enabled?: boolean;
+      };
+      response: {
+        endpoint: Schemas['WebhookEndpoint'];
+        secret: string;
+      };
+    };
+  };
+  '/api/webhook-endpoints/{id}': {
+    get: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['WebhookEndpoint'];
+    };
+    patch: {
+      params: { id: string };
+      query: never;
+      body: {
+        url?: string;
+        description?: string;
+        eventTypes?: Array<
+          | 'meeting.created'
+          | 'meeting.updated'
+          | 'meeting.cancelled'
+          | 'customer.health_changed'
+          | 'proposal.created'
+          | 'proposal.approved'
+          | 'proposal.rejected'
+          | 'proposal.expired'
+          | 'connection.connected'
+          | 'connection.needs_reauth'
+          | 'connection.disconnected'
+          | 'sync.failed'
+        >;
+        enabled?: boolean;
+      };
+      response: Schemas['WebhookEndpoint'];
+    };
+    delete: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: null;
+    };
+  };
+  '/api/webhook-endpoints/{id}/deliveries': {
+    get: {
+      params: { id: string };
+      query: { limit?: number; before?: string; status?: 'pending' | 'sending' | 'sent' | 'failed' };
+      body: never;
+      response: {
+        items: Array<Schemas['WebhookDelivery']>;
+      };
+    };
+  };
+  '/api/webhook-endpoints/{id}/deliveries/{deliveryId}': {
+    get: {
+      params: { id: string; deliveryId: string };
+      query: never;
+      body: never;
+      response: {
+        id: string;
+        endpointId: string;
+        eventId: string;
+        eventType: string;
+        status: 'pending' | 'sending' | 'sent' | 'failed';
+        attempts: number;
+        lastStatusCode: number | null;
+        lastError: string | null;
+        lastAttemptAt: string | null;
+        nextRetryAt: string | null;
+        replayOf: string | null;
+        createdAt: string;
+        sentAt: string | null;
+        event: {
+          id: string;
+          type: string;
+          body: {
+            [key: string]: {
+              [key: string]: unknown;
+            };
+          };
+        };
+        attemptLog: Array<{
+          attempt: number;
+          attemptedAt: string;
+          statusCode: number | null;
+          error: string | null;
+          responseBody: string | null;
+          durationMs: number;
+          nextRetryAt: string | null;
+        }>;
+      };
+    };
+  };
+  '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/replay': {
+    post: {
+      params: { id: string; deliveryId: string };
+      query: never;
+      body: never;
+      response: Schemas['WebhookDelivery'];
+    };
+  };
+  '/api/webhook-endpoints/{id}/secret': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: {
+        secret: string;
+        rotatedAt: string;
+      };
+    };
+  };
+  '/api/webhook-endpoints/{id}/test': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: never;
+      response: Schemas['WebhookDelivery'];
+    };
+  };
+  '/api/webhook-endpoints/event-types': {
+    get: {
+      params: never;
+      query: never;
+      body: never;
+      response: {
+        items: Array<{
+          type: string;
+          description: string;
+          schema: string;
+        }>;
       };
     };
   };

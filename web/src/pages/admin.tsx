@@ -1,6 +1,6 @@
 // Admin pages (admins only; the server enforces the role, the app only hides what a person cannot use): users
-// (invite, role, deactivate, delete), API keys (created and shown once, revoked) and the audit trail (filters, JSON
-// lines export).
+// (invite, role, deactivate, delete), API keys (created and shown once, revoked), the audit trail (filters, JSON
+// lines export) and the platform webhooks (admin-webhooks.tsx).
 import { useState, type FormEvent, type MouseEvent } from 'react';
 import { api, apiKey } from '../api/client';
 import type { Schemas } from '../api/types.gen';
@@ -8,6 +8,7 @@ import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime } from '../format';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { WebhooksPage } from './admin-webhooks';
 
 type Role = 'member' | 'approver' | 'admin';
 const ROLES: Role[] = ['member', 'approver', 'admin'];
@@ -16,6 +17,7 @@ const TABS = [
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/api-keys', label: 'API keys' },
   { to: '/admin/audit', label: 'Audit' },
+  { to: '/admin/webhooks', label: 'Webhooks' },
 ];
 
 export function AdminPage({ path }: { path: string }) {
@@ -43,7 +45,15 @@ export function AdminPage({ path }: { path: string }) {
           ))}
         </ul>
       </nav>
-      {tab === '/admin/api-keys' ? <ApiKeysPage /> : tab === '/admin/audit' ? <AuditPage /> : <UsersPage />}
+      {tab === '/admin/api-keys' ? (
+        <ApiKeysPage />
+      ) : tab === '/admin/audit' ? (
+        <AuditPage />
+      ) : tab === '/admin/webhooks' ? (
+        <WebhooksPage />
+      ) : (
+        <UsersPage />
+      )}
     </>
   );
 }
