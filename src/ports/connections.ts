@@ -132,9 +132,10 @@ export interface OAuthClient {
   /**
    * Revokes the grant at the provider (the refresh token and the access tokens it issued), where the provider has a
    * per-token revocation endpoint (Google). `revoked`: done; `invalid`: the provider no longer knew the token;
-   * `none`: no token in the cache. Absent on providers without one (Microsoft: tokens are erased, not revoked).
+   * `none`: no token in the cache; `unsupported`: the provider has no such endpoint (Microsoft: tokens are erased,
+   * not revoked). May be absent on a provider without one.
    */
-  revoke?(p: { cache: TokenCacheStore }): Promise<'revoked' | 'invalid' | 'none'>;
+  revoke?(p: { cache: TokenCacheStore }): Promise<'revoked' | 'invalid' | 'none' | 'unsupported'>;
 }
 
 export interface ConnectionEventBus {

@@ -39,6 +39,10 @@ class LazyOAuthClient implements OAuthClient {
   adminConsentUrl: OAuthClient['adminConsentUrl'] = async (p) => (await this.get()).adminConsentUrl(p);
   redeemCode: OAuthClient['redeemCode'] = async (p) => (await this.get()).redeemCode(p);
   acquireSilent: OAuthClient['acquireSilent'] = async (p) => (await this.get()).acquireSilent(p);
+  revoke: NonNullable<OAuthClient['revoke']> = async (p) => {
+    const client = await this.get();
+    return client.revoke ? client.revoke(p) : 'unsupported';
+  };
 }
 
 /** `path` under the server's public URL. */
