@@ -8,6 +8,7 @@ import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime, relative } from '../format';
 import { navigate, useLocation } from '../router';
 import { hasRole, useSession } from '../session';
+import { CalendarFeed } from './settings-calendar-feed';
 import { ActionOutcome, useAction } from './settings-common';
 import { GOOGLE, OUTLOOK, ProviderSettings } from './settings-provider';
 
@@ -362,6 +363,7 @@ export function SettingsPage() {
       />
       <ProviderSettings spec={GOOGLE} />
       <SyncPreferences />
+      <CalendarFeed />
       <TeamsDefault />
       <Sessions />
     </>
