@@ -377,10 +377,11 @@ async function walk(size: Size): Promise<void> {
       .getByText(/Approved: the invitation was sent/)
       .first()
       .waitFor();
-    const done = await api.ok<{ status: string; preview: { start: string }; result: { joinUrl: string | null } }>(
-      'GET',
-      `/api/proposals/${proposal.id}`,
-    );
+    const done = await api.ok<{
+      status: string;
+      preview: { start: string; subject: string };
+      result: { joinUrl: string | null };
+    }>('GET', `/api/proposals/${proposal.id}`);
     expect(done.status).toBe('approved');
     expect(done.result.joinUrl).toMatch(/^https:\/\//);
     await approver.screenshot({ path: join(SHOTS, `walk-${size.name}-10-approved.png`) });
@@ -391,7 +392,8 @@ async function walk(size: Size): Promise<void> {
     const view = size.width < 600 ? 'day' : 'week';
     const onGrid = page
       .locator('.cal-grid [data-meeting-id]')
-      .filter({ hasText: /quarterly business review/i })
+      // by its own subject (the seeded calendars hold other quarterly business reviews)
+      .filter({ hasText: done.preview.subject })
       .first();
     await waitFor('the approved meeting on the grid', async () => {
       await page.goto(`${url}/app/calendar?date=${day}&view=${view}&tz=${ZONE}`);
