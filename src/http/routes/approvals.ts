@@ -1,8 +1,9 @@
 // The approval policy (everyone reads it before proposing; admins write it) and the approvals badge: the pending
 // proposals the caller may approve now.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { DEFAULT_EXPIRY_HOURS, MAX_NAMED_APPROVERS, type ApprovalPolicy } from '../../domain/approval-policy.js';
+import { Type } from 'typebox';
+import { DEFAULT_EXPIRY_HOURS, MAX_NAMED_APPROVERS } from '../../domain/approval-policy.js';
 import type { ApprovalPolicyService } from '../../services/scheduling/approval-policy-service.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
@@ -58,7 +59,8 @@ const Policy = Type.Object(
 );
 
 export function approvalRoutes(service: SchedulingService, policies: ApprovalPolicyService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (base: FastifyInstance) => {
+    const app = base.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Policy);
     const tags = ['proposals'];
     app.get(
@@ -83,7 +85,7 @@ export function approvalRoutes(service: SchedulingService, policies: ApprovalPol
           response: { 200: Type.Ref('ApprovalPolicy'), ...errors(403, 422) },
         },
       },
-      async (req) => policies.put(actorOf(req), req.body as Static<typeof PolicyBody> as ApprovalPolicy),
+      async (req) => policies.put(actorOf(req), req.body),
     );
     app.get(
       '/api/approvals/pending',

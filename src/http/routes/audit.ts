@@ -1,6 +1,7 @@
 // The audit trail, for admins: GET /api/audit (filtered, newest first, keyset-paged) and GET /api/audit/export (the
 // same filters, every entry as JSON lines, streamed).
 import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AuditFilter, AuditRecord, AuditTrail } from '../../services/tenancy/audit-trail.js';
@@ -62,7 +63,8 @@ const entryOut = (e: AuditRecord) => ({
 });
 
 export function auditRoutes(trail: AuditTrail): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Entry);
     const tags = ['audit'];
     app.get(
@@ -79,7 +81,7 @@ export function auditRoutes(trail: AuditTrail): RouteModule {
         },
       },
       async (req) => {
-        const q = req.query as Static<typeof ListQuery>;
+        const q = req.query;
         const page = await trail.page(actorOf(req), {
           ...filterOf(q),
           limit: q.limit ?? 100,
@@ -108,7 +110,7 @@ export function auditRoutes(trail: AuditTrail): RouteModule {
         },
       },
       async (req, reply) => {
-        const entries = trail.all(actorOf(req), filterOf(req.query as Static<typeof ExportQuery>));
+        const entries = trail.all(actorOf(req), filterOf(req.query));
         async function* lines() {
           for await (const e of entries) yield `${JSON.stringify(entryOut(e))}\n`;
         }

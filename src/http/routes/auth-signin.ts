@@ -4,6 +4,7 @@
 // sign-in page with the error's stable code (/app/signin?error=<code>), never raw JSON. With `connect=1` the sign-in
 // also asks for the calendar scopes, and GET /api/auth/connect/:provider (a signed-in browser) then starts the
 // calendar connect with prompt=none: the provider answers without a second page because consent exists.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, isAppError } from '../../domain/errors.js';
@@ -76,7 +77,8 @@ export function signInRoutes(
   service: SignInService,
   connectors: Partial<Record<SignInProvider, SignInConnector>> = {},
 ): RouteModule {
-  return async (app: FastifyInstance, deps) => {
+  return async (untyped: FastifyInstance, deps) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
       `${SIGNIN_PATH}/:provider`,
       {
@@ -100,8 +102,8 @@ export function signInRoutes(
         },
       },
       async (req, reply) => {
-        const { provider } = req.params as { provider: SignInProvider };
-        const { returnTo, connect } = req.query as { returnTo?: string; connect?: '1' | '0' };
+        const { provider } = req.params as { provider: SignInProvider }; // Static of a Union built from an array is never
+        const { returnTo, connect } = req.query;
         try {
           const started = await service.start(provider, {
             returnTo,
@@ -131,12 +133,12 @@ export function signInRoutes(
         },
       },
       async (req, reply) => {
-        const { provider } = req.params as { provider: SignInProvider };
+        const { provider } = req.params as { provider: SignInProvider }; // Static of a Union built from an array is never
         const binding = req.cookies?.[SIGNIN_COOKIE];
         // The flow's cookie is spent whatever happens.
         void reply.clearCookie(SIGNIN_COOKIE, cookieOptions(req));
         try {
-          const done = await service.finish(provider, req.query as Record<string, string | undefined>, binding, {
+          const done = await service.finish(provider, req.query, binding, {
             userAgent: req.headers['user-agent'] ?? null,
             ip: req.ip,
           });
@@ -171,7 +173,7 @@ export function signInRoutes(
         },
       },
       async (req, reply) => {
-        const { provider } = req.params as { provider: SignInProvider };
+        const { provider } = req.params as { provider: SignInProvider }; // Static of a Union built from an array is never
         const actor = actorOf(req);
         if (!actor.sessionId)
           throw new AppError(
@@ -184,7 +186,7 @@ export function signInRoutes(
         try {
           if (!connector)
             throw new AppError('provider_unavailable', `Connecting ${provider} is not configured on this server.`);
-          const returnTo = safeReturnTo((req.query as { returnTo?: string }).returnTo) ?? undefined;
+          const returnTo = safeReturnTo(req.query.returnTo) ?? undefined;
           // Already connected: nothing to ask the provider (Google would not issue a second refresh token silently).
           if ((await connector.service.status(actor)).connected)
             return reply.redirect(returnTo ?? `/settings?connected=${slug}`, 302);

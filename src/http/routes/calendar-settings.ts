@@ -1,5 +1,6 @@
 // Calendar settings API (Outlook and Google alike): list the caller's calendars, choose which sync and which is the
 // default, and the caller's sync preferences (window, poll interval). Scoped by tenant and user.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { CalendarSetting } from '../../ports/calendar-settings.js';
@@ -57,7 +58,8 @@ const Preferences = Type.Object({
 const toCalendar = (c: CalendarSetting): Static<typeof Calendar> => ({ ...c });
 
 export function calendarSettingsRoutes(service: CalendarSettingsService) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (untyped: FastifyInstance): Promise<void> => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
       '/api/calendars',
       {
@@ -93,8 +95,8 @@ export function calendarSettingsRoutes(service: CalendarSettingsService) {
         },
       },
       async (req) => {
-        const { calendarId } = req.params as Static<typeof CalendarParams>;
-        const r = await service.updateCalendar(actorOf(req), calendarId, req.body as Static<typeof CalendarPatch>);
+        const { calendarId } = req.params;
+        const r = await service.updateCalendar(actorOf(req), calendarId, req.body);
         return { ...r, calendar: toCalendar(r.calendar) };
       },
     );
@@ -123,7 +125,7 @@ export function calendarSettingsRoutes(service: CalendarSettingsService) {
           response: { 200: Preferences, ...errors() },
         },
       },
-      async (req) => service.setPreferences(actorOf(req), req.body as Static<typeof PreferencesBody>),
+      async (req) => service.setPreferences(actorOf(req), req.body),
     );
 
     app.delete(

@@ -1,7 +1,8 @@
 // POST /api/chat: one natural-language command, carried out by the chat service (meetings are only ever proposed:
 // new ones, cancellations and moves alike). GET/DELETE /api/chat/history: the caller's own conversation.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { ChatService } from '../../services/chat/chat-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -124,7 +125,8 @@ const HistoryEntry = Type.Object({
 const History = Type.Object({ items: Type.Array(HistoryEntry) });
 
 export function chatRoutes(chat: ChatService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.post(
       '/api/chat',
       {
@@ -135,7 +137,7 @@ export function chatRoutes(chat: ChatService): RouteModule {
           response: { 200: ChatAnswer, ...errors() },
         },
       },
-      async (req) => chat.handle(actorOf(req), req.body as Static<typeof ChatBody>),
+      async (req) => chat.handle(actorOf(req), req.body),
     );
     app.get(
       '/api/chat/history',
@@ -148,7 +150,7 @@ export function chatRoutes(chat: ChatService): RouteModule {
         },
       },
       async (req) => ({
-        items: await chat.history(actorOf(req), (req.query as Static<typeof HistoryQuery>).limit ?? 50),
+        items: await chat.history(actorOf(req), req.query.limit ?? 50),
       }),
     );
     app.delete(

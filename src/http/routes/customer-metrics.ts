@@ -1,6 +1,7 @@
 // Engagement metrics, health signals and scores per customer, and the webhook signing secret.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { HealthWebhookService } from '../../services/metrics/health-webhook.js';
 import type { MetricsService } from '../../services/metrics/metrics-service.js';
 import { actorOf } from '../auth.js';
@@ -112,7 +113,8 @@ export interface CustomerMetricsRouteDeps {
 
 /** Routes for metrics, health signals, scores and the webhook secret (one service call each). */
 export function customerMetricsRoutes(deps: CustomerMetricsRouteDeps) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (untyped: FastifyInstance): Promise<void> => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(CustomerMetrics);
     const tags = ['customers'];
     app.get(
@@ -137,7 +139,7 @@ export function customerMetricsRoutes(deps: CustomerMetricsRouteDeps) {
         },
       },
       async (req) => {
-        const s = await deps.metrics.healthSignals(actorOf(req), (req.params as Static<typeof IdParams>).id);
+        const s = await deps.metrics.healthSignals(actorOf(req), req.params.id);
         return { ...s.metrics, trend: s.trend };
       },
     );
@@ -152,12 +154,7 @@ export function customerMetricsRoutes(deps: CustomerMetricsRouteDeps) {
           response: { 200: ScoreHistory, ...errors() },
         },
       },
-      async (req) =>
-        deps.metrics.scoreHistory(
-          actorOf(req),
-          (req.params as Static<typeof IdParams>).id,
-          (req.query as Static<typeof HistoryQuery>).days ?? 90,
-        ),
+      async (req) => deps.metrics.scoreHistory(actorOf(req), req.params.id, req.query.days ?? 90),
     );
     app.get(
       '/api/customers/:id/health-signals',
@@ -169,7 +166,7 @@ export function customerMetricsRoutes(deps: CustomerMetricsRouteDeps) {
           response: { 200: HealthSignals, ...errors() },
         },
       },
-      async (req) => deps.metrics.healthSignals(actorOf(req), (req.params as Static<typeof IdParams>).id),
+      async (req) => deps.metrics.healthSignals(actorOf(req), req.params.id),
     );
     app.post(
       '/api/settings/webhook-secret',

@@ -1,6 +1,7 @@
 // Customers and stakeholders: /api/customers CRUD, scoped by the caller's tenant.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { actorOf } from '../auth.js';
 import type { AppDeps } from '../app-deps.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
@@ -51,7 +52,8 @@ const CustomerPatch = Type.Object(
 );
 const ListQuery = Type.Intersect([Paging, Type.Object({ search: Type.Optional(Type.String({ maxLength: 100 })) })]);
 
-export default async function customerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function customerRoutes(untyped: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.addSchema(Customer);
   const tags = ['customers'];
   app.get(
@@ -65,7 +67,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
       },
     },
     async (req) => {
-      const q = req.query as Static<typeof ListQuery>;
+      const q = req.query;
       return {
         items: await deps.customers.list(actorOf(req), {
           limit: q.limit ?? 50,
@@ -85,8 +87,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
         response: { 201: Type.Ref('Customer'), ...errors() },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await deps.customers.create(actorOf(req), req.body as Static<typeof CustomerCreate>)),
+    async (req, reply) => reply.status(201).send(await deps.customers.create(actorOf(req), req.body)),
   );
   app.get(
     '/api/customers/:id',
@@ -98,7 +99,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
         response: { 200: Type.Ref('Customer'), ...errors() },
       },
     },
-    async (req) => deps.customers.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
+    async (req) => deps.customers.get(actorOf(req), req.params.id),
   );
   app.patch(
     '/api/customers/:id',
@@ -111,19 +112,14 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
         response: { 200: Type.Ref('Customer'), ...errors() },
       },
     },
-    async (req) =>
-      deps.customers.update(
-        actorOf(req),
-        (req.params as Static<typeof IdParams>).id,
-        req.body as Static<typeof CustomerPatch>,
-      ),
+    async (req) => deps.customers.update(actorOf(req), req.params.id, req.body),
   );
   app.delete(
     '/api/customers/:id',
     { schema: { tags, summary: 'Delete a customer', params: IdParams, response: { 204: Type.Null(), ...errors() } } },
     async (req, reply) => {
-      await deps.customers.delete(actorOf(req), (req.params as Static<typeof IdParams>).id);
-      return reply.status(204).send();
+      await deps.customers.delete(actorOf(req), req.params.id);
+      return reply.status(204).send(null);
     },
   );
   app.post(
@@ -138,15 +134,7 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
       },
     },
     async (req, reply) =>
-      reply
-        .status(201)
-        .send(
-          await deps.customers.addStakeholder(
-            actorOf(req),
-            (req.params as Static<typeof IdParams>).id,
-            req.body as Static<typeof StakeholderInput>,
-          ),
-        ),
+      reply.status(201).send(await deps.customers.addStakeholder(actorOf(req), req.params.id, req.body)),
   );
   const ShParams = Type.Object({ id: Uuid, stakeholderId: Uuid });
   app.delete(
@@ -155,9 +143,9 @@ export default async function customerRoutes(app: FastifyInstance, deps: AppDeps
       schema: { tags, summary: 'Remove a stakeholder', params: ShParams, response: { 204: Type.Null(), ...errors() } },
     },
     async (req, reply) => {
-      const p = req.params as Static<typeof ShParams>;
+      const p = req.params;
       await deps.customers.removeStakeholder(actorOf(req), p.id, p.stakeholderId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

@@ -1,4 +1,5 @@
 // Outlook connection routes: connect, OAuth callback (public), status, admin consent URL, calendars, disconnect.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ConnectionService } from '../../services/connections/connection-service.js';
@@ -21,8 +22,8 @@ const CallbackQuery = Type.Object({
 
 /** Organisation-wide consent: a link for an administrator, with the scopes asked for and why. */
 function adminConsentRoute(service: ConnectionService) {
-  return (app: FastifyInstance, { base, tags }: { base: string; tags: string[] }) => {
-    app.get(
+  return (untyped: FastifyInstance, { base, tags }: { base: string; tags: string[] }) => {
+    untyped.withTypeProvider<TypeBoxTypeProvider>().get(
       `${base}/admin-consent-url`,
       {
         schema: {
@@ -39,7 +40,7 @@ function adminConsentRoute(service: ConnectionService) {
           },
         },
       },
-      async (req) => service.adminConsentUrl(actorOf(req), (req.query as { tenant?: string }).tenant),
+      async (req) => service.adminConsentUrl(actorOf(req), req.query.tenant),
     );
   };
 }

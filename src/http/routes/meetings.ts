@@ -1,6 +1,7 @@
 // Customer meetings: one meeting with its detection candidates, manual association, a customer's past and upcoming meetings.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { MeetingService } from '../../services/detection/meeting-service.js';
 import { actorOf } from '../auth.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
@@ -100,14 +101,15 @@ const RulesPreview = Type.Object({
 
 /** Routes for customer meetings (one service call each). */
 export function meetingRoutes(meetings: MeetingService) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (untyped: FastifyInstance): Promise<void> => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(CustomerMeeting);
     const tags = ['meetings'];
     const one = { 200: Type.Ref('CustomerMeeting'), ...errors() };
     app.get(
       '/api/meetings/:id',
       { schema: { tags, summary: 'A meeting with its customer and every candidate', params: IdParams, response: one } },
-      async (req) => meetings.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
+      async (req) => meetings.get(actorOf(req), req.params.id),
     );
     app.post(
       '/api/meetings/:id/customer',
@@ -120,19 +122,14 @@ export function meetingRoutes(meetings: MeetingService) {
           response: one,
         },
       },
-      async (req) =>
-        meetings.associate(
-          actorOf(req),
-          (req.params as Static<typeof IdParams>).id,
-          (req.body as Static<typeof AssociateBody>).customerId,
-        ),
+      async (req) => meetings.associate(actorOf(req), req.params.id, req.body.customerId),
     );
     app.delete(
       '/api/meetings/:id/customer',
       {
         schema: { tags, summary: 'Return a meeting to automatic detection', params: IdParams, response: one },
       },
-      async (req) => meetings.clearAssociation(actorOf(req), (req.params as Static<typeof IdParams>).id),
+      async (req) => meetings.clearAssociation(actorOf(req), req.params.id),
     );
     app.post(
       '/api/customers/preview',
@@ -144,7 +141,7 @@ export function meetingRoutes(meetings: MeetingService) {
           response: { 200: RulesPreview, ...errors() },
         },
       },
-      async (req) => meetings.preview(actorOf(req), req.body as Static<typeof PreviewBody>),
+      async (req) => meetings.preview(actorOf(req), req.body),
     );
     app.get(
       '/api/customers/:id/meetings',
@@ -161,8 +158,8 @@ export function meetingRoutes(meetings: MeetingService) {
         },
       },
       async (req) => {
-        const q = req.query as Static<typeof CustomerMeetingsQuery>;
-        return meetings.listForCustomer(actorOf(req), (req.params as Static<typeof IdParams>).id, {
+        const q = req.query;
+        return meetings.listForCustomer(actorOf(req), req.params.id, {
           when: q.when ?? 'upcoming',
           match: q.match ?? 'customer',
           limit: q.limit ?? 50,

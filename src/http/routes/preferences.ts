@@ -1,7 +1,8 @@
 // The caller's display preferences (time zone, 12/24-hour clock): read from the connected mailbox until the person
 // chooses, then remembered per user on the server. Scoped by tenant and user.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { PreferencesService } from '../../services/scheduling/preferences.js';
 import { actorOf } from '../auth.js';
 import { errors } from '../schemas.js';
@@ -27,7 +28,8 @@ const Change = Type.Object(
 );
 
 export function preferencesRoutes(service: PreferencesService) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (untyped: FastifyInstance): Promise<void> => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
       '/api/me/preferences',
       {
@@ -49,7 +51,7 @@ export function preferencesRoutes(service: PreferencesService) {
           response: { 200: Preferences, ...errors() },
         },
       },
-      async (req) => service.put(actorOf(req), req.body as Static<typeof Change>),
+      async (req) => service.put(actorOf(req), req.body),
     );
   };
 }

@@ -1,6 +1,7 @@
 // Proposals (pending meeting changes that need a human's approval) and scheduling from a customer's page.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { Approvers } from '../../domain/approval-policy.js';
 import type { Actor } from '../../domain/tenancy.js';
@@ -161,7 +162,8 @@ const RejectBody = Type.Object(
 );
 
 export function proposalRoutes(service: SchedulingService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Proposal);
     const tags = ['proposals'];
     app.get(
@@ -175,7 +177,7 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req) => {
-        const q = req.query as Static<typeof ListQuery>;
+        const q = req.query;
         const actor = actorOf(req);
         const recs = await service.listProposals(actor, {
           status: q.status,
@@ -198,7 +200,7 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
       },
       async (req) => {
         const actor = actorOf(req);
-        const rec = await service.getProposal(actor, (req.params as Static<typeof IdParams>).id);
+        const rec = await service.getProposal(actor, req.params.id);
         return (await proposalViews(service, actor, [rec]))[0];
       },
     );
@@ -215,7 +217,7 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
       },
       async (req) => {
         const actor = actorOf(req);
-        const { proposal } = await service.approve(actor, (req.params as Static<typeof IdParams>).id);
+        const { proposal } = await service.approve(actor, req.params.id);
         return (await proposalViews(service, actor, [proposal]))[0];
       },
     );
@@ -233,11 +235,7 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
       },
       async (req) => {
         const actor = actorOf(req);
-        const rec = await service.reviseProposal(
-          actor,
-          (req.params as Static<typeof IdParams>).id,
-          req.body as Static<typeof ReviseBody>,
-        );
+        const rec = await service.reviseProposal(actor, req.params.id, req.body);
         return (await proposalViews(service, actor, [rec]))[0];
       },
     );
@@ -261,8 +259,8 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
         const actor = actorOf(req);
         const rec = await service.reject(
           actor,
-          (req.params as Static<typeof IdParams>).id,
-          (req.body as Static<typeof RejectBody> | undefined)?.reason ?? null,
+          req.params.id,
+          req.body.reason ?? null, // preValidation makes a missing body {}
         );
         return (await proposalViews(service, actor, [rec]))[0];
       },
@@ -280,11 +278,7 @@ export function proposalRoutes(service: SchedulingService): RouteModule {
       },
       async (req, reply) => {
         const actor = actorOf(req);
-        const rec = await service.scheduleForCustomer(
-          actor,
-          (req.params as Static<typeof IdParams>).id,
-          req.body as Static<typeof ScheduleBody>,
-        );
+        const rec = await service.scheduleForCustomer(actor, req.params.id, req.body);
         return reply.status(201).send((await proposalViews(service, actor, [rec]))[0]);
       },
     );

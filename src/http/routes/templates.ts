@@ -1,6 +1,7 @@
 // Meeting templates CRUD (/api/templates); QBR, kickoff and check-in exist for every tenant from the first request.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { TemplateService } from '../../services/scheduling/templates.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -48,7 +49,8 @@ const CreateBody = Type.Object(
 const PatchBody = Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1 });
 
 export function templateRoutes(service: TemplateService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Template);
     const tags = ['templates'];
     app.get(
@@ -72,7 +74,7 @@ export function templateRoutes(service: TemplateService): RouteModule {
           response: { 200: Type.Ref('Template'), ...errors() },
         },
       },
-      async (req) => service.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
+      async (req) => service.get(actorOf(req), req.params.id),
     );
     app.post(
       '/api/templates',
@@ -85,7 +87,7 @@ export function templateRoutes(service: TemplateService): RouteModule {
         },
       },
       async (req, reply) => {
-        const b = req.body as Static<typeof CreateBody>;
+        const b = req.body;
         const t = await service.create(actorOf(req), {
           key: b.key ?? null,
           name: b.name,
@@ -110,15 +112,14 @@ export function templateRoutes(service: TemplateService): RouteModule {
           response: { 200: Type.Ref('Template'), ...errors(409) },
         },
       },
-      async (req) =>
-        service.update(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof PatchBody>),
+      async (req) => service.update(actorOf(req), req.params.id, req.body),
     );
     app.delete(
       '/api/templates/:id',
       { schema: { tags, summary: 'Delete a template', params: IdParams, response: { 204: Type.Null(), ...errors() } } },
       async (req, reply) => {
-        await service.delete(actorOf(req), (req.params as Static<typeof IdParams>).id);
-        return reply.status(204).send();
+        await service.delete(actorOf(req), req.params.id);
+        return reply.status(204).send(null);
       },
     );
   };

@@ -1,7 +1,8 @@
 // The organisation's people and API keys: members list their colleagues (to pick approvers); admins invite, change
 // roles, deactivate, reactivate, revoke sessions, delete, and manage API keys. Roles per route: src/http/access.ts.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { User } from '../../domain/tenancy.js';
 import type { ApiKeyRecord } from '../../ports/stores.js';
 import type { UserService } from '../../services/tenancy/user-service.js';
@@ -70,10 +71,9 @@ const keyOut = (k: ApiKeyRecord) => ({
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
-type Id = Static<typeof IdParams>;
-
 export function userRoutes(users: UserService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(UserOut);
     app.addSchema(ApiKeyOut);
     const tags = ['users'];
@@ -99,7 +99,7 @@ export function userRoutes(users: UserService): RouteModule {
         },
       },
       async (req, reply) => {
-        const u = await users.invite(actorOf(req), req.body as Static<typeof InviteBody>);
+        const u = await users.invite(actorOf(req), req.body);
         return reply.code(201).send(userOut(u));
       },
     );
@@ -114,10 +114,7 @@ export function userRoutes(users: UserService): RouteModule {
           response: { 200: Type.Ref('User'), ...errors(403, 409) },
         },
       },
-      async (req) =>
-        userOut(
-          await users.changeRole(actorOf(req), (req.params as Id).id, (req.body as Static<typeof PatchBody>).role),
-        ),
+      async (req) => userOut(await users.changeRole(actorOf(req), req.params.id, req.body.role)),
     );
     app.post(
       '/api/users/:id/deactivate',
@@ -137,7 +134,7 @@ export function userRoutes(users: UserService): RouteModule {
         },
       },
       async (req) => {
-        const r = await users.deactivate(actorOf(req), (req.params as Id).id);
+        const r = await users.deactivate(actorOf(req), req.params.id);
         return { user: userOut(r.user), sessionsRevoked: r.sessions, apiKeysRevoked: r.apiKeys };
       },
     );
@@ -151,7 +148,7 @@ export function userRoutes(users: UserService): RouteModule {
           response: { 200: Type.Ref('User'), ...errors(403) },
         },
       },
-      async (req) => userOut(await users.reactivate(actorOf(req), (req.params as Id).id)),
+      async (req) => userOut(await users.reactivate(actorOf(req), req.params.id)),
     );
     app.delete(
       '/api/users/:id/sessions',
@@ -163,7 +160,7 @@ export function userRoutes(users: UserService): RouteModule {
           response: { 200: Type.Object({ ended: Type.Integer() }), ...errors(403) },
         },
       },
-      async (req) => ({ ended: await users.revokeSessions(actorOf(req), (req.params as Id).id) }),
+      async (req) => ({ ended: await users.revokeSessions(actorOf(req), req.params.id) }),
     );
     app.delete(
       '/api/users/:id',
@@ -177,8 +174,8 @@ export function userRoutes(users: UserService): RouteModule {
         },
       },
       async (req, reply) => {
-        await users.delete(actorOf(req), (req.params as Id).id);
-        return reply.code(204).send();
+        await users.delete(actorOf(req), req.params.id);
+        return reply.code(204).send(null);
       },
     );
 
@@ -211,7 +208,7 @@ export function userRoutes(users: UserService): RouteModule {
         },
       },
       async (req, reply) => {
-        const r = await users.createApiKey(actorOf(req), (req.body as Static<typeof CreateKeyBody>).userId);
+        const r = await users.createApiKey(actorOf(req), req.body.userId);
         return reply.code(201).send({ apiKey: r.apiKey, key: keyOut(r.key) });
       },
     );
@@ -225,7 +222,7 @@ export function userRoutes(users: UserService): RouteModule {
           response: { 200: Type.Ref('ApiKey'), ...errors(403) },
         },
       },
-      async (req) => keyOut(await users.revokeApiKey(actorOf(req), (req.params as Id).id)),
+      async (req) => keyOut(await users.revokeApiKey(actorOf(req), req.params.id)),
     );
   };
 }

@@ -1,7 +1,8 @@
 // The caller's working hours (Outlook and Google alike): read where they come from; Google users set them in calbridge
 // (Google's API has none), Outlook users in Outlook. Scoped by tenant and user.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { WorkingHoursService } from '../../services/scheduling/working-hours.js';
 import { actorOf } from '../auth.js';
 import { errors } from '../schemas.js';
@@ -39,7 +40,8 @@ const View = Type.Object({
 });
 
 export function workingHoursRoutes(service: WorkingHoursService) {
-  return async (app: FastifyInstance): Promise<void> => {
+  return async (untyped: FastifyInstance): Promise<void> => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
       '/api/calendar/working-hours',
       {
@@ -64,7 +66,7 @@ export function workingHoursRoutes(service: WorkingHoursService) {
           response: { 200: View, ...errors(403, 409) },
         },
       },
-      async (req) => service.set(actorOf(req), req.body as Static<typeof Hours>),
+      async (req) => service.set(actorOf(req), req.body),
     );
     app.delete(
       '/api/calendar/working-hours',
