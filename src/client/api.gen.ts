@@ -1680,8 +1680,8 @@ export interface paths {
     };
     put?: never;
     /**
-     * Propose a new meeting (nothing is sent until the proposal is approved)
-     * @description A meeting lasts at most 31 days and has at most 500 attendees; beyond, 422 limit_exceeded.
+     * Propose a new meeting or recurring series (nothing is sent until the proposal is approved)
+     * @description A meeting lasts at most 31 days and has at most 500 attendees; beyond, 422 limit_exceeded. With `recurrence` it is a series whose first meeting is `start` (422 invalid_recurrence when the rule cannot be written).
      */
     post: {
       parameters: {
@@ -1723,6 +1723,28 @@ export interface paths {
             customerId?: string | null;
             /** Format: uuid */
             templateId?: string | null;
+            /** @description Free-text location (a place, an address, "Online"); a room wins */
+            location?: string | null;
+            /** @description How the time shows in free/busy (Google: transparency, the exact value kept in a private property) */
+            showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+            /** @description Outlook categories by name; on Google kept in a private extended property (docs/google.md) */
+            categories?: string[];
+            /** @description Microsoft sensitivity; Google visibility default / private / private / confidential */
+            sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+            /** @description A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason. */
+            recurrence?: {
+              frequency: 'daily' | 'weekly' | 'monthly';
+              /** @description Every n days/weeks/months, 1–99 (default 1) */
+              interval?: number;
+              /** @description weekly: the days (default: the start's); the start must be one */
+              daysOfWeek?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
+              /** @description monthly: the start's day of the month */
+              dayOfMonth?: number;
+              /** @description Last local date (YYYY-MM-DD, inclusive), at most 5 years on */
+              until?: string;
+              /** @description Number of occurrences, 1–730 */
+              count?: number;
+            };
           };
         };
       };
@@ -1871,6 +1893,30 @@ export interface paths {
             room?: string | null;
             onlineMeeting?: boolean;
             reminderMinutes?: number | null;
+            /** @description Free-text location (a place, an address, "Online"); a room wins */
+            location?: string | null;
+            /** @description How the time shows in free/busy (Google: transparency, the exact value kept in a private property) */
+            showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+            /** @description Outlook categories by name; on Google kept in a private extended property (docs/google.md) */
+            categories?: string[];
+            /** @description Microsoft sensitivity; Google visibility default / private / private / confidential */
+            sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+            /** @description A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason. */
+            recurrence?: {
+              frequency: 'daily' | 'weekly' | 'monthly';
+              /** @description Every n days/weeks/months, 1–99 (default 1) */
+              interval?: number;
+              /** @description weekly: the days (default: the start's); the start must be one */
+              daysOfWeek?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
+              /** @description monthly: the start's day of the month */
+              dayOfMonth?: number;
+              /** @description Last local date (YYYY-MM-DD, inclusive), at most 5 years on */
+              until?: string;
+              /** @description Number of occurrences, 1–730 */
+              count?: number;
+            };
+            /** @description For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting) */
+            scope?: 'occurrence' | 'series';
           };
         };
       };
@@ -2012,10 +2058,13 @@ export interface paths {
       };
     };
     post?: never;
-    /** Cancel a meeting (a proposal when external attendees are notified) */
+    /** Cancel a meeting, one occurrence of a series or (scope=series) the whole series (a proposal when external attendees are notified) */
     delete: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting) */
+          scope?: 'occurrence' | 'series';
+        };
         header?: never;
         path: {
           id: string;
@@ -2109,6 +2158,15 @@ export interface paths {
         };
         /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
         415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -2230,6 +2288,163 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/calendar/events/{id}/rsvp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer an invitation: accept, tentative or decline, with an optional message to the organizer
+     * @description For a meeting in your calendar that someone else organizes (your own: 409 organizer_cannot_respond). For an occurrence of a series the answer is for that occurrence; scope=series answers the whole series. Not a proposal: the answer goes to the provider at once (Graph accept/tentativelyAccept/decline; Google the attendee's responseStatus).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            response: 'accepted' | 'tentative' | 'declined';
+            /** @description A message to the organizer */
+            comment?: string | null;
+            /** @description Tell the organizer (default true) */
+            sendResponse?: boolean;
+            /** @description For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting) */
+            scope?: 'occurrence' | 'series';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'responded';
+              meetingId: string;
+              response: string;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -7872,11 +8087,11 @@ export interface paths {
     };
     put?: never;
     /**
-     * Propose a new meeting (nothing is sent until the proposal is approved)
+     * Propose a new meeting or recurring series (nothing is sent until the proposal is approved)
      * @deprecated
      * @description Deprecated alias of `POST /api/calendar/events`: the same operation (request, response and errors). Use the canonical path; aliases answer with a `Deprecation` header and are kept as docs/api.md says.
      *
-     *     A meeting lasts at most 31 days and has at most 500 attendees; beyond, 422 limit_exceeded.
+     *     A meeting lasts at most 31 days and has at most 500 attendees; beyond, 422 limit_exceeded. With `recurrence` it is a series whose first meeting is `start` (422 invalid_recurrence when the rule cannot be written).
      */
     post: {
       parameters: {
@@ -7918,6 +8133,28 @@ export interface paths {
             customerId?: string | null;
             /** Format: uuid */
             templateId?: string | null;
+            /** @description Free-text location (a place, an address, "Online"); a room wins */
+            location?: string | null;
+            /** @description How the time shows in free/busy (Google: transparency, the exact value kept in a private property) */
+            showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+            /** @description Outlook categories by name; on Google kept in a private extended property (docs/google.md) */
+            categories?: string[];
+            /** @description Microsoft sensitivity; Google visibility default / private / private / confidential */
+            sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+            /** @description A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason. */
+            recurrence?: {
+              frequency: 'daily' | 'weekly' | 'monthly';
+              /** @description Every n days/weeks/months, 1–99 (default 1) */
+              interval?: number;
+              /** @description weekly: the days (default: the start's); the start must be one */
+              daysOfWeek?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
+              /** @description monthly: the start's day of the month */
+              dayOfMonth?: number;
+              /** @description Last local date (YYYY-MM-DD, inclusive), at most 5 years on */
+              until?: string;
+              /** @description Number of occurrences, 1–730 */
+              count?: number;
+            };
           };
         };
       };
@@ -8070,6 +8307,30 @@ export interface paths {
             room?: string | null;
             onlineMeeting?: boolean;
             reminderMinutes?: number | null;
+            /** @description Free-text location (a place, an address, "Online"); a room wins */
+            location?: string | null;
+            /** @description How the time shows in free/busy (Google: transparency, the exact value kept in a private property) */
+            showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+            /** @description Outlook categories by name; on Google kept in a private extended property (docs/google.md) */
+            categories?: string[];
+            /** @description Microsoft sensitivity; Google visibility default / private / private / confidential */
+            sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+            /** @description A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason. */
+            recurrence?: {
+              frequency: 'daily' | 'weekly' | 'monthly';
+              /** @description Every n days/weeks/months, 1–99 (default 1) */
+              interval?: number;
+              /** @description weekly: the days (default: the start's); the start must be one */
+              daysOfWeek?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
+              /** @description monthly: the start's day of the month */
+              dayOfMonth?: number;
+              /** @description Last local date (YYYY-MM-DD, inclusive), at most 5 years on */
+              until?: string;
+              /** @description Number of occurrences, 1–730 */
+              count?: number;
+            };
+            /** @description For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting) */
+            scope?: 'occurrence' | 'series';
           };
         };
       };
@@ -8212,13 +8473,16 @@ export interface paths {
     };
     post?: never;
     /**
-     * Cancel a meeting (a proposal when external attendees are notified)
+     * Cancel a meeting, one occurrence of a series or (scope=series) the whole series (a proposal when external attendees are notified)
      * @deprecated
      * @description Deprecated alias of `DELETE /api/calendar/events/{id}`: the same operation (request, response and errors). Use the canonical path; aliases answer with a `Deprecation` header and are kept as docs/api.md says.
      */
     delete: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting) */
+          scope?: 'occurrence' | 'series';
+        };
         header?: never;
         path: {
           id: string;
@@ -8312,6 +8576,15 @@ export interface paths {
         };
         /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
         415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -8437,6 +8710,166 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/outlook/calendar/events/{id}/rsvp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer an invitation: accept, tentative or decline, with an optional message to the organizer
+     * @deprecated
+     * @description Deprecated alias of `POST /api/calendar/events/{id}/rsvp`: the same operation (request, response and errors). Use the canonical path; aliases answer with a `Deprecation` header and are kept as docs/api.md says.
+     *
+     *     For a meeting in your calendar that someone else organizes (your own: 409 organizer_cannot_respond). For an occurrence of a series the answer is for that occurrence; scope=series answers the whole series. Not a proposal: the answer goes to the provider at once (Graph accept/tentativelyAccept/decline; Google the attendee's responseStatus).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            response: 'accepted' | 'tentative' | 'declined';
+            /** @description A message to the organizer */
+            comment?: string | null;
+            /** @description Tell the organizer (default true) */
+            sendResponse?: boolean;
+            /** @description For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting) */
+            scope?: 'occurrence' | 'series';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'responded';
+              meetingId: string;
+              response: string;
+            };
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Every error: a stable code (see docs/errors.md), a message and the request id. */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -20,6 +20,7 @@ const CALENDAR: Record<string, Access> = {
   'PUT /calendar/events/:id': 'member',
   'DELETE /calendar/events/:id': 'member',
   'GET /calendar/events/:id/body': 'member',
+  'POST /calendar/events/:id/rsvp': 'member',
   'POST /calendar/findmeetingtimes': 'member',
   'GET /calendar/rooms': 'member',
   'POST /calendar/sync': 'member',

@@ -8,6 +8,10 @@ import type {
   Instant,
   OnlineMeeting,
   ProviderType,
+  Recurrence,
+  ResponseStatus,
+  Sensitivity,
+  ShowAs,
   TimeRange,
 } from '../domain/calendar.js';
 import type { ConnectionStatus } from '../domain/connections.js';
@@ -77,6 +81,16 @@ export interface MeetingView {
   eventType: string;
   customerId: string | null;
   origin: string;
+  /** For an occurrence or exception: the meeting id of its series master (null when not synced or not a series). */
+  seriesMasterId?: string | null;
+  /** For an occurrence or exception: the provider's id of its series master. */
+  providerSeriesMasterId?: string | null;
+  /** A series master's recurrence. */
+  recurrence?: Recurrence | null;
+  categories?: string[];
+  reminderMinutes?: number | null;
+  /** The calendar owner's own answer (`organizer` on their own meetings). */
+  responseStatus?: ResponseStatus;
   /**
    * The other copies of this meeting the caller's calendars hold (same iCalUId and start, e.g. their own calendar and
    * a colleague's shared one), listed once under the copy in their own calendar. Only in merged listings.
@@ -160,6 +174,16 @@ export interface ProposalPayload {
   changedFields: string[];
   /** The organizer's manager's e-mail found in the directory when the proposal was made (manager approval rule). */
   managerEmail?: string | null;
+  /** A free-text location (ignored when `room` is set: the room is the location). */
+  locationText?: string | null;
+  showAs?: ShowAs;
+  categories?: string[];
+  /** A sensitivity the caller chose (wins over `sensitivity`, which privacy mode sets). */
+  chosenSensitivity?: Sensitivity;
+  /** create: the series to create; update of a series: its new recurrence. */
+  recurrence?: Recurrence | null;
+  /** update/delete: `series` when the change is for the series master `providerEventId` names. */
+  scope?: 'occurrence' | 'series';
 }
 
 export interface PreviewAttendee {

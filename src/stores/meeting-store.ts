@@ -9,6 +9,8 @@ import type {
   EventLocation,
   OnlineMeeting,
   ProviderType,
+  Recurrence,
+  ResponseStatus,
   TimeRange,
 } from '../domain/calendar.js';
 import type { ConnectionStatus } from '../domain/connections.js';
@@ -52,6 +54,12 @@ const VIEW_COLUMNS = [
   'event_type',
   'customer_id',
   'origin',
+  'series_master_id',
+  'provider_series_master_id',
+  'recurrence',
+  'categories',
+  'reminder_minutes',
+  'response_status',
 ] as const;
 type ViewRow = Pick<MeetingRow, (typeof VIEW_COLUMNS)[number] | 'body'>;
 
@@ -84,6 +92,12 @@ function toView(r: ViewRow): MeetingView {
     eventType: r.event_type,
     customerId: r.customer_id,
     origin: r.origin,
+    seriesMasterId: r.series_master_id,
+    providerSeriesMasterId: r.provider_series_master_id,
+    recurrence: r.recurrence ? json<Recurrence>(r.recurrence) : null,
+    categories: r.categories ?? [],
+    reminderMinutes: r.reminder_minutes,
+    responseStatus: r.response_status as ResponseStatus,
   };
 }
 
@@ -332,6 +346,9 @@ export class PgMeetingStore implements MeetingStore {
           online_meeting: e.onlineMeeting ? JSON.stringify(e.onlineMeeting) : null,
           sensitivity: e.sensitivity,
           show_as: e.showAs,
+          categories: e.categories,
+          reminder_minutes: e.reminderMinutes,
+          recurrence: e.recurrence ? JSON.stringify(e.recurrence) : null,
           provider_change_key: e.changeKey,
           updated_at: now,
         })

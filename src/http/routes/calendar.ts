@@ -81,6 +81,67 @@ const ListQuery = Type.Intersect([
   }),
 ]);
 
+const ShowAsIn = Type.Union(
+  [
+    Type.Literal('free'),
+    Type.Literal('tentative'),
+    Type.Literal('busy'),
+    Type.Literal('oof'),
+    Type.Literal('workingElsewhere'),
+  ],
+  { description: 'How the time shows in free/busy (Google: transparency, the exact value kept in a private property)' },
+);
+const SensitivityIn = Type.Union(
+  [Type.Literal('normal'), Type.Literal('personal'), Type.Literal('private'), Type.Literal('confidential')],
+  { description: 'Microsoft sensitivity; Google visibility default / private / private / confidential' },
+);
+const CategoriesIn = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
+  maxItems: 25,
+  description: 'Outlook categories by name; on Google kept in a private extended property (docs/google.md)',
+});
+const LocationIn = Nullable(
+  Type.String({ maxLength: 255, description: 'Free-text location (a place, an address, "Online"); a room wins' }),
+);
+const Day = Type.Union([
+  Type.Literal('monday'),
+  Type.Literal('tuesday'),
+  Type.Literal('wednesday'),
+  Type.Literal('thursday'),
+  Type.Literal('friday'),
+  Type.Literal('saturday'),
+  Type.Literal('sunday'),
+]);
+const RecurrenceIn = Type.Object(
+  {
+    frequency: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
+    interval: Type.Optional(Type.Integer({ description: 'Every n days/weeks/months, 1–99 (default 1)' })),
+    daysOfWeek: Type.Optional(
+      Type.Array(Day, { maxItems: 7, description: "weekly: the days (default: the start's); the start must be one" }),
+    ),
+    dayOfMonth: Type.Optional(Type.Integer({ description: "monthly: the start's day of the month" })),
+    until: Type.Optional(
+      Type.String({ maxLength: 10, description: 'Last local date (YYYY-MM-DD, inclusive), at most 5 years on' }),
+    ),
+    count: Type.Optional(Type.Integer({ description: 'Number of occurrences, 1–730' })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason.',
+  },
+);
+const Extras = {
+  location: Type.Optional(LocationIn),
+  showAs: Type.Optional(ShowAsIn),
+  categories: Type.Optional(CategoriesIn),
+  sensitivity: Type.Optional(SensitivityIn),
+  recurrence: Type.Optional(RecurrenceIn),
+};
+const Scope = Type.Union([Type.Literal('occurrence'), Type.Literal('series')], {
+  description:
+    'For a meeting of a recurring series: `occurrence` (default) changes or cancels this occurrence only, `series` the whole series (422 not_a_series for a single meeting)',
+});
+
 const CreateBody = Type.Object(
   {
     subject: Type.String({ minLength: 1, maxLength: 255 }),
@@ -95,6 +156,7 @@ const CreateBody = Type.Object(
     calendarId: Type.Optional(Uuid),
     customerId: Type.Optional(Nullable(Uuid)),
     templateId: Type.Optional(Nullable(Uuid)),
+    ...Extras,
   },
   { additionalProperties: false },
 );
@@ -109,8 +171,22 @@ const ChangeBody = Type.Object(
     room: Type.Optional(Nullable(Email)),
     onlineMeeting: Type.Optional(Type.Boolean()),
     reminderMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 40_320 }))),
+    ...Extras,
+    scope: Type.Optional(Scope),
   },
   { additionalProperties: false, minProperties: 1 },
+);
+
+const DeleteQuery = Type.Object({ scope: Type.Optional(Scope) }, { additionalProperties: false });
+
+const RsvpBody = Type.Object(
+  {
+    response: Type.Union([Type.Literal('accepted'), Type.Literal('tentative'), Type.Literal('declined')]),
+    comment: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'A message to the organizer' }))),
+    sendResponse: Type.Optional(Type.Boolean({ description: 'Tell the organizer (default true)' })),
+    scope: Type.Optional(Scope),
+  },
+  { additionalProperties: false },
 );
 
 const Outcome = Type.Object({
@@ -237,8 +313,8 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
       {
         schema: {
           tags,
-          summary: 'Propose a new meeting (nothing is sent until the proposal is approved)',
-          description: `A meeting lasts at most ${LIMITS.meetingDays} days and has at most ${LIMITS.meetingAttendees} attendees; beyond, 422 limit_exceeded.`,
+          summary: 'Propose a new meeting or recurring series (nothing is sent until the proposal is approved)',
+          description: `A meeting lasts at most ${LIMITS.meetingDays} days and has at most ${LIMITS.meetingAttendees} attendees; beyond, 422 limit_exceeded. With \`recurrence\` it is a series whose first meeting is \`start\` (422 invalid_recurrence when the rule cannot be written).`,
           body: CreateBody,
           response: { 201: Type.Ref('Proposal'), ...errors(409, 422) },
         },
@@ -279,17 +355,46 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
       {
         schema: {
           tags,
-          summary: 'Cancel a meeting (a proposal when external attendees are notified)',
+          summary:
+            'Cancel a meeting, one occurrence of a series or (scope=series) the whole series (a proposal when external attendees are notified)',
           params: IdParams,
-          response: { 202: Outcome, 204: Type.Null(), ...errors(403, 409, 412, 503) },
+          querystring: DeleteQuery,
+          response: { 202: Outcome, 204: Type.Null(), ...errors(403, 409, 412, 422, 503) },
         },
       },
       async (req, reply) => {
-        const out = await service.deleteEvent(actorOf(req), (req.params as Static<typeof IdParams>).id);
+        const out = await service.deleteEvent(
+          actorOf(req),
+          (req.params as Static<typeof IdParams>).id,
+          (req.query as Static<typeof DeleteQuery>).scope,
+        );
         return out.status === 'applied'
           ? reply.status(204).send()
           : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
       },
+    );
+    cal.post(
+      '/events/:id/rsvp',
+      {
+        schema: {
+          tags,
+          summary: 'Answer an invitation: accept, tentative or decline, with an optional message to the organizer',
+          description:
+            "For a meeting in your calendar that someone else organizes (your own: 409 organizer_cannot_respond). For an occurrence of a series the answer is for that occurrence; scope=series answers the whole series. Not a proposal: the answer goes to the provider at once (Graph accept/tentativelyAccept/decline; Google the attendee's responseStatus).",
+          params: IdParams,
+          body: RsvpBody,
+          response: {
+            200: Type.Object({
+              status: Type.Literal('responded'),
+              meetingId: Type.String(),
+              response: Type.String(),
+            }),
+            ...errors(403, 409, 422, 503),
+          },
+        },
+      },
+      async (req) =>
+        service.respond(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof RsvpBody>),
     );
     cal.get(
       '/availability',

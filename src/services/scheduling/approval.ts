@@ -29,10 +29,17 @@ export function draftOf(p: ProposalPayload): EventDraft {
       ...p.attendees.map((a) => ({ email: a.email, name: a.name, type: a.type })),
       ...(p.room ? [{ email: p.room.email, name: p.room.name, type: 'resource' as const }] : []),
     ],
-    location: p.room ? { displayName: p.room.name ?? p.room.email, address: null, roomEmail: p.room.email } : null,
+    location: p.room
+      ? { displayName: p.room.name ?? p.room.email, address: null, roomEmail: p.room.email }
+      : p.locationText
+        ? { displayName: p.locationText, address: null, roomEmail: null }
+        : null,
     onlineMeeting: p.onlineMeeting,
-    sensitivity: p.sensitivity,
+    sensitivity: p.chosenSensitivity ?? p.sensitivity,
     reminderMinutes: p.reminderMinutes,
+    ...(p.showAs !== undefined ? { showAs: p.showAs } : {}),
+    ...(p.categories !== undefined ? { categories: p.categories } : {}),
+    ...(p.recurrence !== undefined ? { recurrence: p.recurrence } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 // Builds proposals: the payload performed on approval and the preview of exactly what attendees receive.
+import type { EventExtras } from './series.js';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Customer } from '../../domain/customers.js';
@@ -18,7 +19,7 @@ import type {
 } from '../../ports/scheduling.js';
 import { sanitizeHtml } from './templates.js';
 
-export interface MeetingInput {
+export interface MeetingInput extends EventExtras {
   subject: string;
   bodyHtml?: string;
   start: string;

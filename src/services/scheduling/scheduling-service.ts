@@ -51,6 +51,16 @@ import type {
 } from '../../ports/scheduling.js';
 import { mergeDirectory, providerPeople, searchDirectory, type DirectoryAnswer } from './directory.js';
 import { render, type TemplateService } from './templates.js';
+import {
+  extrasOfChange,
+  extrasOfCreate,
+  meetingInScope,
+  respondToMeeting,
+  type ChangeScope,
+  type EventExtras,
+  type RsvpInput,
+  type RsvpOutcome,
+} from './series.js';
 
 export interface CustomerScheduleInput {
   templateId?: string;
@@ -77,7 +87,9 @@ export interface ProposalRevision {
   bodyHtml?: string;
 }
 
-export interface EventChangeInput {
+export interface EventChangeInput extends EventExtras {
+  /** `series`: the change is for the series the meeting belongs to (its master), not this occurrence only. */
+  scope?: ChangeScope;
   subject?: string;
   bodyHtml?: string;
   start?: string;
@@ -171,6 +183,10 @@ export class SchedulingService {
       providerEventId: null,
       ifMatch: null,
       changedFields: [],
+      ...extrasOfCreate(input, {
+        start: new Date(input.start).toISOString(),
+        timeZone: input.timeZone ?? c.user.timeZone,
+      }),
     };
     payload.managerEmail = await this.managerEmail(c);
     return this.announce(c, await saveProposal(this.d, c, 'create', payload, customer?.id ?? null, null));
@@ -254,18 +270,29 @@ export class SchedulingService {
   /** A change that notifies external attendees becomes a proposal; internal-only changes apply directly when allowed. */
   async updateEvent(actor: Actor, id: string, change: EventChangeInput, ifMatch?: string): Promise<ChangeOutcome> {
     const c = await this.ctx(actor);
-    const m = await this.ownMeeting(c, id);
-    if (ifMatch && m.changeKey && ifMatch !== m.changeKey)
+    const own = await this.ownMeeting(c, id);
+    const m = await meetingInScope(this.d, c, own, change.scope, change.recurrence !== undefined);
+    // If-Match names the version of the meeting addressed; a series change is checked against its master's.
+    const tag = m === own ? ifMatch : undefined;
+    if (tag && m.changeKey && tag !== m.changeKey)
       throw new AppError('conflict', undefined, { details: { current: m.changeKey } });
-    const payload = await this.changePayload(c, m, change, ifMatch ?? m.changeKey);
+    const payload = await this.changePayload(c, m, change, tag ?? m.changeKey);
     return this.applyOrPropose(c, m, 'update', payload);
   }
 
-  async deleteEvent(actor: Actor, id: string): Promise<ChangeOutcome> {
+  /** Cancels the meeting, one occurrence of a series (the default) or, with scope `series`, the whole series. */
+  async deleteEvent(actor: Actor, id: string, scope?: ChangeScope): Promise<ChangeOutcome> {
     const c = await this.ctx(actor);
-    const m = await this.ownMeeting(c, id);
-    const payload = await this.changePayload(c, m, {}, m.changeKey);
+    const m = await meetingInScope(this.d, c, await this.ownMeeting(c, id), scope, false);
+    const payload = await this.changePayload(c, m, { scope }, m.changeKey);
     return this.applyOrPropose(c, m, 'delete', payload);
+  }
+
+  /** The caller answers an invitation (accept, tentative, decline with a message) of a meeting in their calendar. */
+  async respond(actor: Actor, id: string, input: RsvpInput & { scope?: ChangeScope }): Promise<RsvpOutcome> {
+    const c = await this.ctx(actor);
+    const m = await meetingInScope(this.d, c, await this.ownMeeting(c, id), input.scope, false);
+    return respondToMeeting(this.d, c, m, input);
   }
 
   /**
@@ -313,6 +340,8 @@ export class SchedulingService {
     const end = ch.end ? new Date(ch.end).toISOString() : m.end;
     if (!(Date.parse(end) > Date.parse(start)))
       throw new AppError('bad_request', 'The meeting must end after it starts.');
+    const extras = extrasOfChange(m, ch, { start, end, isAllDay: m.isAllDay }, ch.room !== undefined);
+    for (const f of extras.changed) if (!changed.includes(f)) changed.push(f);
     const room =
       ch.room === undefined
         ? roomEmail
@@ -344,6 +373,8 @@ export class SchedulingService {
       providerEventId: m.providerEventId,
       ifMatch,
       changedFields: changed,
+      ...extras.fields,
+      ...(ch.scope === 'series' ? { scope: 'series' as const } : {}),
     };
   }
 

@@ -827,6 +827,18 @@ export interface Paths {
         calendarId?: string;
         customerId?: string | null;
         templateId?: string | null;
+        location?: string | null;
+        showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+        categories?: Array<string>;
+        sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+        recurrence?: {
+          frequency: 'daily' | 'weekly' | 'monthly';
+          interval?: number;
+          daysOfWeek?: Array<'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'>;
+          dayOfMonth?: number;
+          until?: string;
+          count?: number;
+        };
       };
       response: Schemas['Proposal'];
     };
@@ -848,6 +860,19 @@ export interface Paths {
         room?: string | null;
         onlineMeeting?: boolean;
         reminderMinutes?: number | null;
+        location?: string | null;
+        showAs?: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere';
+        categories?: Array<string>;
+        sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+        recurrence?: {
+          frequency: 'daily' | 'weekly' | 'monthly';
+          interval?: number;
+          daysOfWeek?: Array<'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'>;
+          dayOfMonth?: number;
+          until?: string;
+          count?: number;
+        };
+        scope?: 'occurrence' | 'series';
       };
       response: {
         status: 'applied' | 'proposed';
@@ -857,7 +882,7 @@ export interface Paths {
     };
     delete: {
       params: { id: string };
-      query: never;
+      query: { scope?: 'occurrence' | 'series' };
       body: never;
       response: {
         status: 'applied' | 'proposed';
@@ -874,6 +899,23 @@ export interface Paths {
       response: {
         contentType: string;
         content: string;
+      };
+    };
+  };
+  '/api/calendar/events/{id}/rsvp': {
+    post: {
+      params: { id: string };
+      query: never;
+      body: {
+        response: 'accepted' | 'tentative' | 'declined';
+        comment?: string | null;
+        sendResponse?: boolean;
+        scope?: 'occurrence' | 'series';
+      };
+      response: {
+        status: 'responded';
+        meetingId: string;
+        response: string;
       };
     };
   };
