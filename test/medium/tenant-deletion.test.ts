@@ -184,6 +184,28 @@ describe('POST /api/tenant/deletion', () => {
     expect(await snapshot(other.tenantId)).toBe(before);
   });
 
+  it('deletes a user in a job, confirmed by their address; the last admin is refused', async () => {
+    const t = await populated();
+    const c = await t.colleague();
+    const email = (await f.container.tenantStore.getUser(t.tenantId, c.userId))!.email;
+    const wrong = await call('POST', `/api/users/${c.userId}/deletion`, t.auth, { confirm: 'someone@else.example' });
+    expect(wrong.statusCode).toBe(400);
+    const last = await call('POST', `/api/users/${t.userId}/deletion`, t.auth, {
+      confirm: (await f.container.tenantStore.getUser(t.tenantId, t.userId))!.email,
+    });
+    expect(last.statusCode).toBe(409);
+    const res = await call('POST', `/api/users/${c.userId}/deletion`, t.auth, { confirm: email.toUpperCase() });
+    expect(res.statusCode).toBe(202);
+    const { job } = res.json() as { job: { id: string } };
+    const done = await waitFor('the user deletion job', async () => {
+      const s = (await call('GET', `/api/data-jobs/${job.id}`, t.auth)).json() as { state: string; stepsDone: number };
+      return s.state === 'done' ? s : null;
+    });
+    expect(done.stepsDone).toBe(1);
+    expect(await f.container.tenantStore.getUser(t.tenantId, c.userId)).toBeNull();
+    expect(await f.container.tenantStore.getUser(t.tenantId, t.userId)).not.toBeNull();
+  });
+
   it('is safe when two workers run the same job at once', async () => {
     const t = await populated();
     const before = await snapshot(other.tenantId);

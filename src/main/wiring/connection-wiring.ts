@@ -40,6 +40,8 @@ class LazyOAuthClient implements OAuthClient {
   redeemCode: OAuthClient['redeemCode'] = async (p) => (await this.get()).redeemCode(p);
   acquireSilent: OAuthClient['acquireSilent'] = async (p) => (await this.get()).acquireSilent(p);
   revoke: NonNullable<OAuthClient['revoke']> = async (p) => {
+    // Microsoft has no per-token revocation: known without building the client (which needs its settings)
+    if (this.provider === 'MICROSOFT') return 'unsupported';
     const client = await this.get();
     return client.revoke ? client.revoke(p) : 'unsupported';
   };
