@@ -94,7 +94,9 @@ describe("the web app's API calls", () => {
     const problems: string[] = [];
     for (const c of list) {
       if (!c.paths.length)
-        problems.push(`${c.where}: the path is not a string literal: write the operation's path (/api/x/{id}) and pass params`);
+        problems.push(
+          `${c.where}: the path is not a string literal: write the operation's path (/api/x/{id}) and pass params`,
+        );
       for (const path of c.paths) {
         const op = doc.paths[path]?.[c.method.toLowerCase()];
         if (!op) problems.push(`${c.where}: ${c.method.toUpperCase()} ${path} is not an operation of openapi.json`);
