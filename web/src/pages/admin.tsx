@@ -3,7 +3,7 @@
 // lines export) and the platform webhooks (admin-webhooks.tsx).
 import { useState, type FormEvent, type MouseEvent } from 'react';
 import { api, apiKey } from '../api/client';
-import type { Schemas } from '../api/types.gen';
+import type { Schemas } from 'calbridge/client';
 import { Async, ErrorBox, useApi } from '../components/async';
 import { dateTime } from '../format';
 import { Link, navigate, useLocation } from '../router';
