@@ -152,6 +152,7 @@ export function dataRightsRoutes(rights: DataRightsService): RouteModule {
           tags,
           summary:
             'A deletion job by its status token (no caller: it still answers once the tenant and its keys are gone)',
+          security: [],
           params: IdParams,
           querystring: StatusQuery,
           response: { 200: Type.Ref('DataJob'), ...errors() },
