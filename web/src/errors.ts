@@ -119,6 +119,18 @@ export const ERROR_WORDS: Record<string, ErrorWords> = {
     next: 'Choose another kind of online meeting, or none.',
   },
   room_unavailable: { sentence: 'The room is no longer free at that time.', next: 'Choose another room or time.' },
+  invalid_recurrence: {
+    sentence: 'That repeat rule cannot be saved; nothing was created or changed.',
+    next: 'Start the series on a day of its pattern, and give it an end date or a number of meetings, not both.',
+  },
+  not_a_series: {
+    sentence: 'This meeting does not repeat, so there is no series to change.',
+    next: 'Change this meeting on its own.',
+  },
+  organizer_cannot_respond: {
+    sentence: 'You organise this meeting, so there is nothing to accept or decline.',
+    next: 'Change or cancel the meeting instead.',
+  },
   limit_exceeded: { sentence: 'That asks for more than is allowed at once.', next: 'Narrow it and try again.' },
   domain_not_verified: {
     sentence: "That domain is not one of your organisation's domains; nothing was changed.",
@@ -132,6 +144,10 @@ export const ERROR_WORDS: Record<string, ErrorWords> = {
   webhook_url_not_allowed: {
     sentence: 'That webhook address is not allowed (https to a public address only).',
     next: 'Use a public https address.',
+  },
+  webhook_endpoint_disabled: {
+    sentence: 'This webhook endpoint is turned off, so it receives no events, tests or redeliveries.',
+    next: 'Turn it on first.',
   },
   rate_limited: { sentence: 'Too many requests in a short time.', next: 'Wait a minute and try again.' },
   provider_throttled: { sentence: 'The calendar provider is busy and asked us to slow down.', next: RETRY },

@@ -79,7 +79,6 @@ export function WebhooksPage() {
       setChosen([]);
     }, null);
   };
-  const path = (ep: Endpoint, rest = '') => `/api/webhook-endpoints/${ep.id}${rest}`;
 
   return (
     <>
@@ -166,7 +165,7 @@ export function WebhooksPage() {
                           disabled={busy || !ep.enabled}
                           onClick={() =>
                             void act(
-                              () => request('POST', path(ep, '/test')),
+                              () => request('POST', '/api/webhook-endpoints/{id}/test', { params: { id: ep.id } }),
                               `A test event is on its way to ${ep.url}.`,
                             )
                           }
@@ -181,7 +180,11 @@ export function WebhooksPage() {
                           disabled={busy}
                           onClick={() =>
                             void act(
-                              () => request('PATCH', path(ep), { body: { enabled: !ep.enabled } }),
+                              () =>
+                                request('PATCH', '/api/webhook-endpoints/{id}', {
+                                  params: { id: ep.id },
+                                  body: { enabled: !ep.enabled },
+                                }),
                               `${ep.url} is ${ep.enabled ? 'disabled' : 'enabled'}.`,
                             )
                           }
@@ -195,7 +198,11 @@ export function WebhooksPage() {
                             if (!window.confirm(`Rotate the secret of ${ep.url}? The old one stops working at once.`))
                               return;
                             void act(async () => {
-                              const r = await request<{ secret: string }>('POST', path(ep, '/secret'));
+                              const r = await request<{ secret: string }>(
+                                'POST',
+                                '/api/webhook-endpoints/{id}/secret',
+                                { params: { id: ep.id } },
+                              );
                               setSecret({ secret: r.secret, url: ep.url });
                             }, null);
                           }}
@@ -209,7 +216,10 @@ export function WebhooksPage() {
                           onClick={() => {
                             if (!window.confirm(`Delete the endpoint ${ep.url} and its delivery log?`)) return;
                             if (open?.id === ep.id) setOpen(null);
-                            void act(() => request('DELETE', path(ep)), `${ep.url} was deleted.`);
+                            void act(
+                              () => request('DELETE', '/api/webhook-endpoints/{id}', { params: { id: ep.id } }),
+                              `${ep.url} was deleted.`,
+                            );
                           }}
                         >
                           Delete
@@ -232,7 +242,8 @@ function DeliveryLog({ endpoint }: { endpoint: Endpoint }) {
   const log = useApi(
     async (signal) =>
       (
-        await request<{ items: Delivery[] }>('GET', `/api/webhook-endpoints/${endpoint.id}/deliveries`, {
+        await request<{ items: Delivery[] }>('GET', '/api/webhook-endpoints/{id}/deliveries', {
+          params: { id: endpoint.id },
           signal,
           query: { limit: 50 },
         })
@@ -245,7 +256,9 @@ function DeliveryLog({ endpoint }: { endpoint: Endpoint }) {
     setError(undefined);
     setNotice(null);
     try {
-      await request('POST', `/api/webhook-endpoints/${endpoint.id}/deliveries/${d.id}/replay`);
+      await request('POST', '/api/webhook-endpoints/{id}/deliveries/{deliveryId}/replay', {
+        params: { id: endpoint.id, deliveryId: d.id },
+      });
       setNotice(`The ${d.eventType} event is sent again.`);
       log.reload();
     } catch (e) {
