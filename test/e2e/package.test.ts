@@ -4,7 +4,8 @@
 // runtime and the `calbridge` command — and type-check a TypeScript consumer against the shipped .d.ts. publint and
 // arethetypeswrong check the package. Runs in the embedded pass only (it builds dist/ in the checkout, which two
 // passes side by side would race on).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,8 +19,17 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   exports: Record<string, unknown>;
   dependencies: Record<string, string>;
 };
-const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...env } });
+/** Runs a command; a failure's message carries what it printed (a failed build names its type errors). */
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...env } });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${[stdout, stderr].filter(Boolean).join('\n').slice(-4000)}`, {
+      cause: e,
+    });
+  }
+}
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
 if (serverUrl) console.log('*** SKIPPED package test: it runs in the embedded pass (it builds dist/ in the checkout)');
@@ -140,6 +150,67 @@ describe.skipIf(!!serverUrl)('the packed calbridge package', () => {
     expect(out).toContain('Usage: calbridge');
     expect(out).toContain('worker');
   });
+
+  it('serves over HTTP from the installed build with NODE_ENV=production: health, readiness, the web app, the API', async () => {
+    const data = mkdtempSync(join(dir, 'data-'));
+    const child = spawn(
+      process.execPath,
+      [join(consumer, 'node_modules', '.bin', 'calbridge'), 'serve', '--no-worker', '--json'],
+      {
+        cwd: consumer,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Only what an operator sets: production, its own data dir (embedded PostgreSQL), no emulators.
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NODE_ENV: 'production',
+          CALBRIDGE_DATA_DIR: data,
+          CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          CALBRIDGE_START_EMULATOR: 'false',
+          PUBLIC_BASE_URL: 'https://calbridge.example.test',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'warn',
+        },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    try {
+      const started = await new Promise<{ url: string; role: string }>((resolveStart, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line in 120 s:\n${out}`)), 120_000);
+        child.on('exit', (code) => reject(new Error(`calbridge serve exited with ${code}:\n${out}`)));
+        child.stdout.on('data', () => {
+          for (const line of out.split('\n')) {
+            if (!line.startsWith('{')) continue;
+            const j = JSON.parse(line) as { event?: string; url: string; role: string };
+            if (j.event === 'started') {
+              clearTimeout(timer);
+              resolveStart(j);
+            }
+          }
+        });
+      });
+      expect(started.role).toBe('serve');
+      // the built JavaScript ran, not the sources through tsx (there are none in the installed package)
+      expect(out).not.toMatch(/tsx/);
+      const health = await fetch(`${started.url}/healthz`);
+      expect(health.status).toBe(200);
+      const ready = await fetch(`${started.url}/readyz`);
+      expect(ready.status).toBe(200);
+      const app = await fetch(`${started.url}/app/`);
+      expect(app.status).toBe(200);
+      expect(app.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await app.text()).toMatch(/<script[^>]+src="[^"]*\/assets\/index-[^"]+\.js"/);
+      const me = await fetch(`${started.url}/api/me`);
+      expect(me.status).toBe(401);
+      expect(((await me.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+    }
+  }, 180_000);
 
   it('builds the image with scripts that exist and deploys commands the built calbridge has', () => {
     const scripts = (
