@@ -55,8 +55,12 @@ const GOOGLE_USER = 'alex.wilber@contoso.com';
 let megan: Awaited<ReturnType<ReturnType<typeof microsoftEmulator>['personGraph']>>;
 const subject = `Acme renewal check-in ${Date.now()}`;
 
+/** Every `npm start` of the journey (the restart makes a second), for the check of their logs at the end. */
+const runs: Proc[] = [];
+
 async function startNpm(): Promise<void> {
   server = Proc.npm('npm start', ['start', '--', '--json'], env);
+  runs.push(server);
   started = await server.line<Started>((l) => l.event === 'started', 180_000);
   api = apiClient(started.url, readFileSync(join(dataDir, 'demo-api-key'), 'utf8').trim());
   agent = trusting(join(dataDir, 'emulator', 'ca.pem'));
@@ -225,4 +229,19 @@ describe.skipIf(!journeysRunHere)('journey A: npm start (PGlite, bundled emulato
       60_000,
     );
   }, 240_000);
+
+  it('logged no failure of a background job or of detection in the whole journey (warnings are for real faults)', () => {
+    const warnings = runs.flatMap((p) =>
+      p.out.flatMap((line) => {
+        if (!line.startsWith('{')) return [];
+        try {
+          const j = JSON.parse(line) as { level?: number; job?: string; msg?: string; code?: string };
+          return (j.level ?? 0) >= 40 && (j.job !== undefined || /failed/i.test(j.msg ?? '')) ? [line] : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    expect(warnings).toEqual([]);
+  });
 });
