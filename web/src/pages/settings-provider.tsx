@@ -136,11 +136,11 @@ function CallbackBanner({ spec, more }: { spec: ProviderSpec; more?: (error: str
   );
 }
 
-const connectPath = (spec: ProviderSpec) =>
-  spec.id === 'google' ? ('/api/integrations/google/connect' as const) : ('/api/integrations/outlook/connect' as const);
-
 async function connect(spec: ProviderSpec, prompt?: 'consent' | 'select_account') {
-  const { authorizeUrl } = await api.post(connectPath(spec), { body: prompt ? { prompt } : {} });
+  const { authorizeUrl } = await api.post(
+    spec.id === 'google' ? '/api/integrations/google/connect' : '/api/integrations/outlook/connect',
+    { body: prompt ? { prompt } : {} },
+  );
   window.location.assign(authorizeUrl);
 }
 
