@@ -152,6 +152,19 @@ const CASES: Record<string, Array<[status: number, make: Case]>> = {
     [204, async () => ({ method: 'DELETE', path: `/events/${await meeting('2026-05-07', 'Gone')}` })],
     [400, async () => ({ method: 'DELETE', path: '/events/not-a-uuid' })],
   ],
+  'POST /events/{id}/rsvp': [
+    // The CSM organizes the meeting: only invitees answer it.
+    [
+      409,
+      async () => ({
+        method: 'POST',
+        path: `/events/${await meeting('2026-05-07', 'Own')}/rsvp`,
+        payload: { response: 'accepted' },
+      }),
+    ],
+    [404, async () => ({ method: 'POST', path: `/events/${NO_SUCH}/rsvp`, payload: { response: 'declined' } })],
+    [400, async () => ({ method: 'POST', path: `/events/${NO_SUCH}/rsvp`, payload: { response: 'maybe' } })],
+  ],
   'GET /events/{id}/body': [
     [200, async () => ({ method: 'GET', path: `/events/${listed}/body` })],
     [404, async () => ({ method: 'GET', path: `/events/${NO_SUCH}/body` })],
@@ -213,7 +226,7 @@ const aliasedOperations = () =>
 describe('the calendar API at /api/calendar and its /api/outlook/calendar aliases', () => {
   it('has a case here for every aliased operation of the OpenAPI document', () => {
     expect(aliasedOperations()).toEqual(Object.keys(CASES).sort());
-    expect(aliasedOperations()).toHaveLength(10);
+    expect(aliasedOperations()).toHaveLength(11);
   });
 
   it('documents each alias as its canonical operation, deprecated and pointing to the canonical path', () => {
