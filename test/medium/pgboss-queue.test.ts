@@ -196,7 +196,9 @@ describe('pg-boss queue', () => {
         const made = await sql<{
           name: string;
         }>`SELECT name FROM ${sql.table(`${bossSchema()}.queue`)} ORDER BY name`.execute(db.db);
-        expect(made.rows.map((r) => r.name)).toEqual([...names, 'calendar-sync', 'graph-notifications'].sort());
+        expect(made.rows.map((r) => r.name)).toEqual(
+          [...names, 'calendar-sync', 'data-erasure', 'graph-notifications'].sort(),
+        );
       } finally {
         for (const q of queues.splice(0)) await q.stop();
         for (const p of processes) await p.close();
