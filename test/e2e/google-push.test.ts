@@ -2,24 +2,16 @@
 // the emulator pushes to /api/webhooks/google/:calendarId over HTTP. The channel token is kept only as a hash: no
 // table holds it, a wrong token is refused, the right one accepted; a renewal issues a new token; migration 8 strips
 // the token from channel ids written before.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
 import type { SyncRuntime } from '../../src/main/wiring/sync.js';
-import { createRuntime, type Runtime } from '../../src/main/runtime.js';
+import type { Runtime } from '../../src/main/runtime.js';
 import type { SyncTarget } from '../../src/ports/sync.js';
 import type { Database } from '../../src/stores/database.js';
 import { up as migration0008 } from '../../src/stores/migrations/0008_google_channel_token.js';
-import { createTestDatabase } from '../support/db.js';
 import { waitFor } from '../support/wait.js';
-import { followGoogleAuthorize, startTestGoogleEmulator, type TestGoogleEmulator } from '../support/google.js';
-import { freePort } from '../support/sync-server.js';
+import { connectGoogleUser, startGoogleServer, type TestGoogleEmulator } from '../support/google.js';
 
 const LOGIN = 'megan.bowen@contoso.com';
 type Channel = { id: string; token?: string; address: string; calendarId: string };
@@ -30,7 +22,7 @@ let database: Database;
 let server: Runtime & { app: Awaited<ReturnType<Runtime['http']>> };
 let runtime: SyncRuntime;
 let url: string;
-let dir: string;
+let google: Awaited<ReturnType<typeof startGoogleServer>>;
 let logs = '';
 let target: SyncTarget;
 
@@ -83,60 +75,19 @@ const syncState = () =>
     .executeTakeFirstOrThrow();
 
 beforeAll(async () => {
-  g = await startTestGoogleEmulator({ minimalSeed: true, accessTokenSeconds: 3600 });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = g.emu.registerApp({ redirectUris: [`${base}/api/integrations/google/callback`], name: 'push e2e' });
-  dir = mkdtempSync(join(tmpdir(), 'cb-gpush-'));
-  const config = loadConfig({
-    CALBRIDGE_DATA_DIR: dir,
-    CALBRIDGE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LOG_LEVEL: 'debug',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: base,
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    SYNC_POLL_INTERVAL_SECONDS: '86400',
-    CALBRIDGE_START_EMULATOR: 'false',
-    GOOGLE_CLIENT_ID: app.clientId,
-    GOOGLE_CLIENT_SECRET: app.clientSecret,
-    GOOGLE_REDIRECT_URI: `${base}/api/integrations/google/callback`,
-    GOOGLE_AUTH_BASE_URL: g.emu.baseUrl,
-    GOOGLE_API_BASE_URL: g.emu.baseUrl,
-    GOOGLE_CA_FILE: g.emu.caFile,
-  });
-  database = await createTestDatabase();
-  const logStream = new PassThrough();
-  logStream.on('data', (c: Buffer) => (logs += c.toString('utf8')));
-  const rt = await createRuntime(config, { database, logStream });
-  server = Object.assign(rt, { app: await rt.http() });
-  url = await server.listen();
-  await rt.jobs.start();
-  runtime = rt.sync;
-
-  const tenant = await server.container.tenants.createTenant({ name: 'Push', calendarProvider: 'GOOGLE' });
-  const { apiKey } = await server.container.tenants.createApiKey(tenant.id, LOGIN);
-  const auth = { authorization: `Bearer ${apiKey}` };
-  const res = await server.app.inject({
-    method: 'POST',
-    url: '/api/integrations/google/connect',
-    headers: auth,
-    payload: { loginHint: LOGIN },
-  });
-  expect(res.statusCode).toBe(200);
-  const q = await followGoogleAuthorize(g.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
-  const cb = await server.app.inject({ method: 'GET', url: `/api/integrations/google/callback?${q.toString()}` });
-  expect(cb.headers.location).toBe('/settings?connected=google');
-  const targets = await runtime.store.listTargets({ tenantId: tenant.id });
+  google = await startGoogleServer({ name: 'push e2e', logLevel: 'debug', onLog: (l) => (logs += l) });
+  ({ g, database, url } = google);
+  server = Object.assign(google.rt, { app: google.app });
+  runtime = google.rt.sync;
+  const { tenantId, callback } = await connectGoogleUser(google, 'Push', LOGIN);
+  expect(callback.headers.location).toBe('/settings?connected=google');
+  const targets = await runtime.store.listTargets({ tenantId });
   target = targets.find((t) => !t.isShared)!;
   expect(target.provider).toBe('GOOGLE');
 }, 180_000);
 
 afterAll(async () => {
-  await server?.close();
-  await database?.close();
-  await g?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await google?.close();
 });
 
 describe('Google push channel token', () => {

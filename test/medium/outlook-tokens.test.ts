@@ -4,30 +4,13 @@ import { fetch } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.js';
 import { followAuthorize, seededSpecials } from '../support/microsoft.js';
-import { startOutlookApp, type OutlookTestApp } from '../support/outlook-app.js';
+import { connectOutlookUser, startOutlookApp, type OutlookTestApp } from '../support/outlook-app.js';
 
 let h: OutlookTestApp | null = null;
 afterEach(async () => {
   await h?.close();
   h = null;
 });
-
-async function connectUser(app: OutlookTestApp, login: string) {
-  const tenant = await app.container.tenants.createTenant({ name: `T ${login}`, calendarProvider: 'MICROSOFT' });
-  const { apiKey } = await app.container.tenants.createApiKey(tenant.id, login);
-  const actor = await app.container.tenants.authenticate(`Bearer ${apiKey}`);
-  const headers = { authorization: `Bearer ${apiKey}` };
-  const res = await app.app.inject({
-    method: 'POST',
-    url: '/api/integrations/outlook/connect',
-    headers,
-    payload: { loginHint: login },
-  });
-  const q = await followAuthorize(app.t.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
-  const cb = await app.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-  const conn = await app.feature.store.get(actor.tenantId, actor.userId, 'MICROSOFT');
-  return { actor, headers, location: String(cb.headers.location), conn };
-}
 
 const tokenCalls = (app: OutlookTestApp) =>
   app.t.emu.requestLog.list({}).filter((r) => r.method === 'POST' && r.url.includes('/oauth2/v2.0/token')).length;
@@ -37,7 +20,7 @@ describe('Outlook tokens and mailboxes', () => {
     h = await startOutlookApp();
     // A rotated refresh token stops working at once: a second, racing refresh would fail with invalid_grant.
     h.t.emu.identity.lifetimes = { ...h.t.emu.identity.lifetimes, refreshGraceSeconds: 0 };
-    const { actor, conn } = await connectUser(h, 'adele.vance@contoso.com');
+    const { actor, conn } = await connectOutlookUser(h, 'adele.vance@contoso.com');
     const p = h.container.providers.forConnection('MICROSOFT', {
       ...actor,
       connectionId: conn!.id,
@@ -53,7 +36,7 @@ describe('Outlook tokens and mailboxes', () => {
 
   it('retries 429s after their Retry-After and never exceeds 4 concurrent requests per mailbox', async () => {
     h = await startOutlookApp();
-    const { actor, conn } = await connectUser(h, 'adele.vance@contoso.com');
+    const { actor, conn } = await connectOutlookUser(h, 'adele.vance@contoso.com');
     const p = h.container.providers.forConnection('MICROSOFT', {
       ...actor,
       connectionId: conn!.id,
@@ -77,7 +60,7 @@ describe('Outlook tokens and mailboxes', () => {
   it('marks an on-premises mailbox unsupported_mailbox with a clear message, without failing the callback', async () => {
     h = await startOutlookApp();
     const onPrem = seededSpecials(h.t).onPremises;
-    const { location, headers } = await connectUser(h, onPrem);
+    const { location, headers } = await connectOutlookUser(h, onPrem);
     expect(location).toBe('/settings?connected=outlook&status=unsupported_mailbox');
     const s = (await h.app.inject({ method: 'GET', url: '/api/integrations/outlook/status', headers })).json();
     expect(s.status).toBe('unsupported_mailbox');
@@ -90,7 +73,7 @@ describe('Outlook tokens and mailboxes', () => {
   it('records consent_required when the organisation disabled user consent, and offers the admin consent URL', async () => {
     h = await startOutlookApp();
     const login = 'megan.bowen@contoso.com';
-    const { headers } = await connectUser(h, login);
+    const { headers } = await connectOutlookUser(h, login);
     const tid = h.t.emu.directory.getUser(login)!.tenantId;
     const tenant = h.t.emu.directory.getTenant(tid)!;
     tenant.userConsentDisabled = true;
@@ -151,7 +134,7 @@ describe('Outlook tokens and mailboxes', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const { actor, conn } = await connectUser(h, 'adele.vance@contoso.com');
+      const { actor, conn } = await connectOutlookUser(h, 'adele.vance@contoso.com');
       const p = h.container.providers.forConnection('MICROSOFT', {
         ...actor,
         connectionId: conn!.id,

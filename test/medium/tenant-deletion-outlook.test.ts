@@ -5,8 +5,7 @@ import { createServer } from 'node:http';
 import { sql } from 'kysely';
 import { fetch } from 'undici';
 import { afterAll, expect, it } from 'vitest';
-import { followAuthorize } from '../support/microsoft.js';
-import { startOutlookApp, type OutlookTestApp } from '../support/outlook-app.js';
+import { connectOutlookUser, startOutlookApp, type OutlookTestApp } from '../support/outlook-app.js';
 
 let h: OutlookTestApp | null = null;
 afterAll(async () => h?.close());
@@ -21,19 +20,9 @@ it('deletes the Graph subscription at the emulator and erases the tenant', async
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const login = 'adele.vance@contoso.com';
-    const tenant = await app.container.tenants.createTenant({ name: 'Contoso', calendarProvider: 'MICROSOFT' });
-    const { apiKey } = await app.container.tenants.createApiKey(tenant.id, login);
-    const actor = await app.container.tenants.authenticate(`Bearer ${apiKey}`);
-    const headers = { authorization: `Bearer ${apiKey}` };
-    const res = await app.app.inject({
-      method: 'POST',
-      url: '/api/integrations/outlook/connect',
-      headers,
-      payload: { loginHint: login },
-    });
-    const q = await followAuthorize(app.t.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
-    await app.app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-    const conn = (await app.feature.store.get(actor.tenantId, actor.userId, 'MICROSOFT'))!;
+    const connected = await connectOutlookUser(app, login, 'Contoso');
+    const { actor, headers } = connected;
+    const conn = connected.conn!;
     const p = app.container.providers.forConnection('MICROSOFT', {
       ...actor,
       connectionId: conn.id,
