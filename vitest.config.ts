@@ -16,29 +16,20 @@ export default defineConfig({
     ],
   },
   test: {
-    // Three projects: the server side's unit tests in Node (each file isolated), the tests that build the whole app
-    // (one module graph per worker, below), and the web app's unit and component tests (web/src/**/*.test.ts(x)) in
-    // happy-dom with Testing Library. `vitest run <file>` picks the right one by the file's path.
+    // Two projects: the server side in Node, and the web app's unit and component tests (web/src/**/*.test.ts(x))
+    // in happy-dom with Testing Library. `vitest run <file>` picks the right one by the file's path.
     projects: [
       {
         extends: true,
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'bench/**/*.test.ts'],
-        },
-      },
-      {
-        extends: true,
-        test: {
-          // The tests that build the whole app (medium, end to end, journeys, the examples): each file imported the
-          // runtime's module graph afresh (about 6 min of worker time per CI pass went to imports) and migrated its
-          // own embedded template database. These files share nothing through module state (every app, database,
-          // emulator and registry is made by the test and closed by it), so a worker runs them one after the other
-          // in one module graph: imports, the migrated template and the compiled route schemas are made once per
-          // worker. A file that needs a fresh module graph belongs in the isolated project above.
-          name: 'app',
-          include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-          isolate: false,
+          include: [
+            'src/**/*.test.ts',
+            'emulator/**/*.test.ts',
+            'test/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'examples/**/*.test.ts',
+          ],
         },
       },
       {
