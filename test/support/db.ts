@@ -28,6 +28,9 @@ export async function createTestDatabase(opts: { target?: string; migrate?: bool
         const client = new pg.Client({ connectionString: serverUrl });
         await client.connect();
         try {
+          // and pg-boss's schema beside it (src/jobs/pgboss-queue.ts): left behind, hundreds of them bloated the
+          // server's catalog over a run and slowed every later test's migration
+          await client.query(`DROP SCHEMA IF EXISTS ${schema}_boss CASCADE`);
           await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         } finally {
           await client.end();
