@@ -184,7 +184,8 @@ describe.skipIf(!hasChromium)('managing customers in the web app', () => {
       .getByRole('button', { name: `Not ${target.name}: ${subject}` })
       .first()
       .click();
-    await page.getByText(`“${subject}” no longer counts for ${target.name}.`).waitFor();
+    // the visible message (the live region announces the same words to screen readers)
+    await page.locator('.success').getByText(`“${subject}” no longer counts for ${target.name}.`).waitFor();
     const maybe = page.getByRole('region', { name: `Might be ${target.name}` });
     await maybe
       .locator(`li[data-meeting="${corrected.id}"]`)
