@@ -35,11 +35,19 @@ export function usePageTitle(page: string | null | undefined): void {
 
 /**
  * Moves focus to the page heading once it is rendered (the first h1 in main; main itself when the page has none
- * within a second, e.g. while loading). Returns a cancel function.
+ * within a second, e.g. while loading). Returns a cancel function. It never takes focus back from something the user
+ * (or the page, e.g. a confirmation that opened) focused in the meantime: a late heading must not steal focus from a
+ * dialog the user just opened.
  */
 export function focusPageHeading(root: () => HTMLElement | null = () => document.getElementById('main')): () => void {
   let done = false;
+  const before = document.activeElement;
+  const movedOn = (): boolean => {
+    const now = document.activeElement;
+    return now !== null && now !== before && now !== document.body && now !== root();
+  };
   const tryFocus = (): boolean => {
+    if (movedOn()) return true;
     const main = root();
     if (!main) return false;
     const h1 = main.querySelector<HTMLElement>('h1');
@@ -53,7 +61,7 @@ export function focusPageHeading(root: () => HTMLElement | null = () => document
     if (!done && tryFocus()) stop();
   });
   const timer = window.setTimeout(() => {
-    if (!done) root()?.focus({ preventScroll: true });
+    if (!done && !movedOn()) root()?.focus({ preventScroll: true });
     stop();
   }, 1000);
   const stop = () => {
