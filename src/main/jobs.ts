@@ -7,6 +7,11 @@ import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/jobs.js';
 import { TokenRefresher } from '../services/maintenance/token-refresh.js';
 import { HEALTH_REEVALUATION_JOB } from '../services/metrics/reevaluation.js';
+import {
+  PROPOSAL_EXPIRY_JOB,
+  PROPOSAL_EXPIRY_MINUTES,
+  type ProposalExpirySweep,
+} from '../services/scheduling/proposal-expiry.js';
 import type { Metrics } from '../services/telemetry/metrics.js';
 import { PgMaintenanceStore } from '../stores/maintenance-store.js';
 import type { Container } from './container.js';
@@ -31,6 +36,7 @@ import { isAppError } from '../domain/errors.js';
  * - `health-reevaluation`: re-scores every customer (scores decay with time alone);
  * - `token-refresh`: renews access tokens that expire soon, and finds revoked grants;
  * - `retention`: deletes spent OAuth states and old sent deliveries;
+ * - `proposal-expiry`: marks pending proposals past their expiry expired and emits `proposal.expired`, once each;
  * - `data-erasure`: tenant and user deletions (one job each, retried; each run resumes what is left).
  */
 export const JOB_NAMES = [
@@ -43,6 +49,7 @@ export const JOB_NAMES = [
   'health-reevaluation',
   'token-refresh',
   'retention',
+  'proposal-expiry',
   'data-erasure',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -77,6 +84,7 @@ export function createJobs(d: {
   outlook: OutlookWiring;
   google: GoogleWiring;
   dataRights: DataRightsService;
+  proposalExpiry: ProposalExpirySweep;
 }): Jobs {
   const { config, log, metrics } = d;
   const failed = (job: JobName, e: unknown, o: Record<string, unknown> = {}, knownCode?: string) => {
@@ -203,6 +211,17 @@ export function createJobs(d: {
           ok('retention');
         } catch (e) {
           failed('retention', e);
+        }
+      });
+      // proposal-expiry: a tenant whose batch failed is counted and logged (tenant and code), and swept again next run
+      await recurring.recurring(PROPOSAL_EXPIRY_JOB, { everyMinutes: PROPOSAL_EXPIRY_MINUTES }, async () => {
+        try {
+          const r = await d.proposalExpiry.runOnce();
+          for (const f of r.failures) failed(PROPOSAL_EXPIRY_JOB, null, { tenantId: f.tenantId }, f.code);
+          if (r.expired > 0) log.info({ job: PROPOSAL_EXPIRY_JOB, expired: r.expired }, 'proposals expired');
+          ok(PROPOSAL_EXPIRY_JOB);
+        } catch (e) {
+          failed(PROPOSAL_EXPIRY_JOB, e);
         }
       });
       // data-erasure: a run that fails is counted and retried by the queue (the job row shows the failure meanwhile)

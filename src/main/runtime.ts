@@ -12,6 +12,7 @@ import { meetingRoutes } from '../http/routes/meetings.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { HttpPost, MailSenderResolver } from '../ports/mail.js';
 import type { SchedulingService } from '../services/scheduling/scheduling-service.js';
+import type { ProposalExpirySweep } from '../services/scheduling/proposal-expiry.js';
 import type { DataRightsService } from '../services/tenancy/data-rights.js';
 import { Metrics } from '../services/telemetry/metrics.js';
 import type { Database } from '../stores/database.js';
@@ -33,6 +34,7 @@ import {
 import { createSyncRuntime, syncModules, type SyncRuntime } from './wiring/sync.js';
 import { webAppLoader, webModules, type DemoLogin } from './wiring/web.js';
 import { createWebhooks, type WebhooksWiring } from './wiring/webhooks.js';
+import { createProposalExpiry } from './wiring/proposal-expiry.js';
 
 /** What the development wiring (src/main/dev) adds; a production start passes none. */
 export interface DevWiring {
@@ -79,6 +81,8 @@ export interface Runtime {
   webhooks: WebhooksWiring;
   /** Tenant export and the tenant and user deletion jobs. */
   dataRights: DataRightsService;
+  /** The proposal expiry sweep (the worker's proposal-expiry job; `runOnce` for tests). */
+  proposalExpiry: ProposalExpirySweep;
   /** The background jobs; `jobs.start()` makes this process a worker. */
   jobs: Jobs;
   dev: DevWiring | null;
@@ -200,6 +204,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
   });
 
+  // Pending proposals past their expiry: marked expired and announced by a recurring worker job.
+  const proposalExpiry = createProposalExpiry(container, { publicUrl, clock });
+
   const jobs = createJobs({
     config,
     clock,
@@ -211,6 +218,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     outlook,
     google,
     dataRights: dataRights.service,
+    proposalExpiry,
   });
 
   let app: FastifyInstance | null = null;
@@ -275,6 +283,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     scheduling,
     webhooks,
     dataRights: dataRights.service,
+    proposalExpiry,
     jobs,
     dev,
     http,

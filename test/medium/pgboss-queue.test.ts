@@ -181,7 +181,14 @@ describe('pg-boss queue', () => {
         ),
       );
       try {
-        const names = ['token-refresh', 'retention', 'prep-briefs', 'health-reevaluation', 'sync-poll'];
+        const names = [
+          'token-refresh',
+          'retention',
+          'prep-briefs',
+          'health-reevaluation',
+          'sync-poll',
+          'proposal-expiry',
+        ];
         const started = await Promise.all(
           processes.map(async (p, i) => {
             const q = await createPgBossQueue(p);

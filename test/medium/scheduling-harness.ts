@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TenantSettings } from '../../src/domain/tenancy.js';
 import type { Container } from '../../src/main/container.js';
+import type { Runtime } from '../../src/main/runtime.js';
 import { PgConnectionStore } from '../../src/stores/connection-store.js';
 import { createTestApp } from '../support/app.js';
 
@@ -16,6 +17,7 @@ export interface Person {
 export interface SchedulingHarness {
   app: FastifyInstance;
   container: Container;
+  runtime: Runtime;
   clock: { now: Date };
   tenantId: string;
   csm: Person;
@@ -91,6 +93,7 @@ export async function startSchedulingHarness(settings: TenantSettings = {}): Pro
   return {
     app,
     container,
+    runtime: t.runtime,
     clock,
     tenantId: tenant.id,
     csm,

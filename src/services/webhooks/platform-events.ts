@@ -23,6 +23,11 @@ export interface PlatformEventsDeps {
   now: () => Date;
   /** Where an event that could not be queued is reported (tenant, type and error name only). */
   log?: (o: Record<string, unknown>, msg: string) => void;
+  /**
+   * Throw instead of logging when an event cannot be queued: for an emitter working inside the caller's transaction
+   * (the proposal expiry sweep), whose state change must roll back with the event it could not queue.
+   */
+  throwOnError?: boolean;
 }
 
 /** An event's own fields (beside type, tenantId, occurredAt, eventId and deliveryId). */
@@ -71,6 +76,7 @@ export class PlatformEvents {
       }
       return n;
     } catch (e) {
+      if (this.deps.throwOnError) throw e;
       this.deps.log?.({ tenantId, type, code: e instanceof Error ? e.name : 'error' }, 'platform event not queued');
       return 0;
     }
