@@ -3760,6 +3760,8 @@ export interface paths {
                 connectionStatus: string;
                 name: string;
                 ownerEmail: string | null;
+                /** @description The owner's name: the connected mailbox's for your own calendars; for a colleague's shared calendar, that colleague's as calbridge knows it (a user or connected mailbox of your tenant); null when not known. */
+                ownerName: string | null;
                 isShared: boolean;
                 /** @description Where calbridge creates meetings; exactly one per connection. */
                 isDefault: boolean;
@@ -3877,6 +3879,8 @@ export interface paths {
                 connectionStatus: string;
                 name: string;
                 ownerEmail: string | null;
+                /** @description The owner's name: the connected mailbox's for your own calendars; for a colleague's shared calendar, that colleague's as calbridge knows it (a user or connected mailbox of your tenant); null when not known. */
+                ownerName: string | null;
                 isShared: boolean;
                 /** @description Where calbridge creates meetings; exactly one per connection. */
                 isDefault: boolean;
@@ -4056,6 +4060,8 @@ export interface paths {
                   name: string | null;
                 }[];
                 expiresAt: string;
+                /** @description A series: how it repeats, in words ("Every Tuesday, 6 times"); null for a single meeting */
+                repeat?: string | null;
                 /** @description Already pending: the answer names it instead of preparing another */
                 duplicate: boolean;
               };
@@ -4234,6 +4240,8 @@ export interface paths {
                       name: string | null;
                     }[];
                     expiresAt: string;
+                    /** @description A series: how it repeats, in words ("Every Tuesday, 6 times"); null for a single meeting */
+                    repeat?: string | null;
                     /** @description Already pending: the answer names it instead of preparing another */
                     duplicate: boolean;
                   };
@@ -4418,13 +4426,18 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List customers */
+    /** List customers, filtered by name and sorted (by name, creation, health, trend or last contact) */
     get: {
       parameters: {
         query?: {
           limit?: number;
           offset?: number;
+          /** @description Part of the name (case-insensitive) */
           search?: string;
+          /** @description Order of the list, applied before `limit`/`offset` (default `name`): `name`; `createdAt`; `health` (the engagement score of GET /api/customers/scores); `trend` (down, flat, up); `lastContact` (never contacted first, then the longest ago). Ties go by name. Another value is 400 `validation_failed`. */
+          sort?: 'name' | 'health' | 'trend' | 'lastContact' | 'createdAt';
+          /** @description `asc` (default) or `desc`; ties still go by name A→Z */
+          order?: 'asc' | 'desc';
         };
         header?: never;
         path?: never;
@@ -5394,6 +5407,20 @@ export interface paths {
             /** Format: uuid */
             calendarId?: string;
             timeZone?: string;
+            /** @description A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason. */
+            recurrence?: {
+              frequency: 'daily' | 'weekly' | 'monthly';
+              /** @description Every n days/weeks/months, 1–99 (default 1) */
+              interval?: number;
+              /** @description weekly: the days (default: the start's); the start must be one */
+              daysOfWeek?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
+              /** @description monthly: the start's day of the month */
+              dayOfMonth?: number;
+              /** @description Last local date (YYYY-MM-DD, inclusive), at most 5 years on */
+              until?: string;
+              /** @description Number of occurrences, 1–730 */
+              count?: number;
+            };
           };
         };
       };
@@ -13245,7 +13272,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Rotate the signing secret: deliveries from now on (retries included) are signed with the new one */
+    /** Rotate the signing secret: deliveries from now on (retries included) are signed with the new one and, during the overlap, also with the old one */
     post: {
       parameters: {
         query?: never;
@@ -13255,7 +13282,14 @@ export interface paths {
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description How long the replaced secret still signs deliveries beside the new one (default 86400, 24 h; 0: stop at once). */
+            overlapSeconds?: number;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -13268,6 +13302,8 @@ export interface paths {
               secret: string;
               /** Format: date-time */
               rotatedAt: string;
+              /** Format: date-time */
+              previousSecretExpiresAt: string | null;
             };
           };
         };
@@ -14196,6 +14232,18 @@ export interface components {
       /** @description Why it was rejected, as its approver wrote it (shown to the requester) */
       decisionReason?: string | null;
       createdAt: string;
+      /** @description The series the approval creates (or the new pattern of a series change); null: a single meeting */
+      recurrence?: {
+        frequency: 'daily' | 'weekly' | 'monthly';
+        interval: number;
+        daysOfWeek?: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
+        dayOfMonth?: number;
+        /** @description Last local date (YYYY-MM-DD, inclusive) */
+        until?: string;
+        count?: number;
+        /** @description The series in words, e.g. "Every Tuesday, 6 times" */
+        summary: string;
+      } | null;
       preview: {
         subject: string;
         bodyHtml: string;
@@ -14408,6 +14456,11 @@ export interface components {
       enabled: boolean;
       /** Format: date-time */
       secretRotatedAt: string;
+      /**
+       * Format: date-time
+       * @description Until when deliveries also carry a signature with the secret the last rotation replaced (null: none kept).
+       */
+      previousSecretExpiresAt: string | null;
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */

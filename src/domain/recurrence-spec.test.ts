@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from './errors.js';
 import { expandRecurrence } from './recurrence.js';
-import { recurrenceFromSpec, specOfRecurrence, type RecurrenceSpec } from './recurrence-spec.js';
+import { describeRecurrence, recurrenceFromSpec, specOfRecurrence, type RecurrenceSpec } from './recurrence-spec.js';
 
 // Tuesday 10 March 2026, 09:00 in Berlin (08:00 UTC).
 const series = { start: '2026-03-10T08:00:00.000Z', timeZone: 'Europe/Berlin' };
@@ -87,5 +87,25 @@ describe('recurrenceFromSpec', () => {
         exDates: [],
       }),
     ).toBeNull();
+  });
+});
+
+describe('describeRecurrence', () => {
+  it('says a series in words, taking the weekday or day of the month from the start when the spec leaves it out', () => {
+    expect(describeRecurrence({ frequency: 'weekly', count: 6 }, series)).toBe('Every Tuesday, 6 times');
+    expect(describeRecurrence({ frequency: 'daily', count: 10 }, series)).toBe('Every day, 10 times');
+    expect(describeRecurrence({ frequency: 'daily', interval: 2, count: 1 }, series)).toBe('Every 2 days, once');
+    expect(
+      describeRecurrence({ frequency: 'weekly', daysOfWeek: ['thursday', 'tuesday'], until: '2026-05-01' }, series),
+    ).toBe('Every Tuesday and Thursday, until 1 May 2026');
+    expect(describeRecurrence({ frequency: 'weekly', interval: 2 }, series)).toBe('Every 2 weeks on Tuesday');
+    expect(describeRecurrence({ frequency: 'monthly', count: 3 }, series)).toBe('Every month on the 10th, 3 times');
+    expect(
+      describeRecurrence({ frequency: 'monthly', interval: 3 }, { start: '2026-03-22T08:00:00Z', timeZone: 'UTC' }),
+    ).toBe('Every 3 months on the 22nd');
+    // the start's local day in the series zone (23:30 UTC Monday is Tuesday in Berlin)
+    expect(
+      describeRecurrence({ frequency: 'weekly' }, { start: '2026-03-09T23:30:00Z', timeZone: 'Europe/Berlin' }),
+    ).toBe('Every Tuesday');
   });
 });

@@ -154,3 +154,50 @@ export function specOfRecurrence(r: Recurrence): RecurrenceSpec | null {
   if (map.has('COUNT')) out.count = Number(map.get('COUNT'));
   return out;
 }
+
+const ORDINAL = (n: number): string => {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+};
+const dayName = (d: RecurrenceDay): string => d.charAt(0).toUpperCase() + d.slice(1);
+const list = (xs: string[]): string =>
+  xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+
+/**
+ * A series in words, as people read it on a proposal or in chat; the start gives the weekday or day of the month
+ * a spec leaves out.
+ * @example describeRecurrence({ frequency: 'weekly', count: 6 }, { start: '2026-12-15T09:00:00Z', timeZone: 'UTC' })
+ *   // 'Every Tuesday, 6 times'
+ */
+export function describeRecurrence(spec: RecurrenceSpec, series: { start: Instant; timeZone: string }): string {
+  const local = DateTime.fromISO(series.start, { zone: 'utc' }).setZone(series.timeZone);
+  const n = spec.interval ?? 1;
+  let text: string;
+  switch (spec.frequency) {
+    case 'daily':
+      text = n === 1 ? 'Every day' : `Every ${n} days`;
+      break;
+    case 'weekly': {
+      const days = spec.daysOfWeek?.length
+        ? DAYS.filter((d) => spec.daysOfWeek!.includes(d))
+        : local.isValid
+          ? [DAYS[local.weekday - 1]!]
+          : [];
+      const names = list(days.map(dayName));
+      text = n === 1 ? `Every ${names || 'week'}` : `Every ${n} weeks${names ? ` on ${names}` : ''}`;
+      break;
+    }
+    case 'monthly': {
+      const day = spec.dayOfMonth ?? (local.isValid ? local.day : null);
+      text = `${n === 1 ? 'Every month' : `Every ${n} months`}${day ? ` on the ${ORDINAL(day)}` : ''}`;
+      break;
+    }
+  }
+  if (spec.count !== undefined) return `${text}, ${spec.count === 1 ? 'once' : `${spec.count} times`}`;
+  if (spec.until !== undefined) {
+    const until = DateTime.fromISO(spec.until, { zone: 'utc' });
+    return `${text}, until ${until.isValid ? until.toFormat('d LLLL yyyy') : spec.until}`;
+  }
+  return text;
+}

@@ -95,7 +95,12 @@ for (const [name, start] of [
 ] as const) {
   describe(`recurring meetings, write fields and RSVP through the API (${name} emulator)`, () => {
     let s: Side;
-    const call = async (who: Auth, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => {
+    const call = async (
+      who: Auth,
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+      url: string,
+      payload?: object,
+    ) => {
       const headers = { authorization: who.authorization };
       const res = await s.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
       return { status: res.statusCode, body: (res.body ? res.json() : null) as Json };
@@ -263,6 +268,61 @@ for (const [name, start] of [
       expect(own.body.error.code).toBe('organizer_cannot_respond');
       const bad = await call(s.invitee, 'POST', `/api/calendar/events/${theirs[0].id}/rsvp`, { response: 'maybe' });
       expect(bad.status).toBe(400);
+    });
+
+    it('a proposal from a customer page carries a series: shown in words, moved with its start, approved into a series', async () => {
+      const customer = await call(s.organizer, 'POST', '/api/customers', {
+        name: `Globex ${name}`,
+        domains: [`globex-${name.toLowerCase()}.com`],
+        stakeholders: [{ email: `hank.scorpio@globex-${name.toLowerCase()}.com`, name: 'Hank Scorpio' }],
+      });
+      expect(customer.status, JSON.stringify(customer.body)).toBe(201);
+      const url = `/api/customers/${customer.body.id}/schedule`;
+      const tuesday = first + 28 * DAY; // a Tuesday, 09:00 UTC, past the series above
+      const qbr = `Globex QBR series ${name} ${Date.now()}`;
+      const body = { subject: qbr, start: iso(tuesday), durationMinutes: 30, timeZone: 'Europe/Berlin' };
+      // the events API's rules and codes: a start off the pattern, an unknown frequency
+      const off = await call(s.organizer, 'POST', url, {
+        ...body,
+        recurrence: { frequency: 'weekly', daysOfWeek: ['monday'], count: 6 },
+      });
+      expect(off.status).toBe(422);
+      expect(off.body.error).toMatchObject({ code: 'invalid_recurrence', details: { reason: 'start_not_in_pattern' } });
+      const yearly = await call(s.organizer, 'POST', url, { ...body, recurrence: { frequency: 'yearly' } });
+      expect(yearly.status).toBe(400);
+
+      const p = await call(s.organizer, 'POST', url, { ...body, recurrence: { frequency: 'weekly', count: 6 } });
+      expect(p.status, JSON.stringify(p.body)).toBe(201);
+      expect(p.body.recurrence).toEqual({
+        frequency: 'weekly',
+        interval: 1,
+        daysOfWeek: ['tuesday'],
+        count: 6,
+        summary: 'Every Tuesday, 6 times',
+      });
+      const mine = await call(s.organizer, 'GET', '/api/proposals?status=pending&mine=true');
+      expect(mine.body.items.find((x: Json) => x.id === p.body.id)?.recurrence?.summary).toBe('Every Tuesday, 6 times');
+      // a single meeting shows no series
+      expect(mine.body.items.filter((x: Json) => x.id !== p.body.id).every((x: Json) => x.recurrence === null)).toBe(
+        true,
+      );
+      // moved a day before approval: the series follows its first meeting
+      const wednesday = tuesday + DAY;
+      const moved = await call(s.organizer, 'PATCH', `/api/proposals/${p.body.id}`, { start: iso(wednesday) });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      expect(moved.body.recurrence).toMatchObject({ daysOfWeek: ['wednesday'], summary: 'Every Wednesday, 6 times' });
+
+      const approved = await call(s.approver, 'POST', `/api/proposals/${p.body.id}/approve`);
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect(approved.body.recurrence.summary).toBe('Every Wednesday, 6 times');
+      await s.sync();
+      const range = `start=${encodeURIComponent(iso(tuesday - DAY))}&end=${encodeURIComponent(iso(tuesday + 60 * DAY))}`;
+      const items = (await call(s.organizer, 'GET', `/api/calendar/events?${range}&limit=200`)).body.items as Json[];
+      const occ = items
+        .filter((e) => e.userId === s.organizer.userId && e.subject === qbr && !e.isCancelled && e.seriesMasterId)
+        .sort((a, b) => a.start.localeCompare(b.start));
+      expect(occ.map((o) => (Date.parse(o.start) - wednesday) / DAY)).toEqual([0, 7, 14, 21, 28, 35]);
+      expect(new Set(occ.map((o) => o.seriesMasterId)).size).toBe(1);
     });
 
     it('cancels one occurrence; the series goes on without it', async () => {

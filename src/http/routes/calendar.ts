@@ -8,7 +8,7 @@ import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
 import { aliasedRoutes, CALENDAR_PREFIXES } from '../route-aliases.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
-import { Proposal, proposalView, proposalViews } from './proposals.js';
+import { Proposal, proposalView, proposalViews, RecurrenceIn } from './proposals.js';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
@@ -101,34 +101,6 @@ const CategoriesIn = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
 });
 const LocationIn = Nullable(
   Type.String({ maxLength: 255, description: 'Free-text location (a place, an address, "Online"); a room wins' }),
-);
-const Day = Type.Union([
-  Type.Literal('monday'),
-  Type.Literal('tuesday'),
-  Type.Literal('wednesday'),
-  Type.Literal('thursday'),
-  Type.Literal('friday'),
-  Type.Literal('saturday'),
-  Type.Literal('sunday'),
-]);
-const RecurrenceIn = Type.Object(
-  {
-    frequency: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
-    interval: Type.Optional(Type.Integer({ description: 'Every n days/weeks/months, 1–99 (default 1)' })),
-    daysOfWeek: Type.Optional(
-      Type.Array(Day, { maxItems: 7, description: "weekly: the days (default: the start's); the start must be one" }),
-    ),
-    dayOfMonth: Type.Optional(Type.Integer({ description: "monthly: the start's day of the month" })),
-    until: Type.Optional(
-      Type.String({ maxLength: 10, description: 'Last local date (YYYY-MM-DD, inclusive), at most 5 years on' }),
-    ),
-    count: Type.Optional(Type.Integer({ description: 'Number of occurrences, 1–730' })),
-  },
-  {
-    additionalProperties: false,
-    description:
-      'A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason.',
-  },
 );
 const Extras = {
   location: Type.Optional(LocationIn),

@@ -69,6 +69,11 @@ const ProposalCard = Type.Object(
     teams: Type.Boolean(),
     attendees: Type.Array(Person),
     expiresAt: Type.String(),
+    repeat: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'A series: how it repeats, in words ("Every Tuesday, 6 times"); null for a single meeting',
+      }),
+    ),
     duplicate: Type.Boolean({ description: 'Already pending: the answer names it instead of preparing another' }),
   },
   { description: 'The proposal the answer prepared (or found pending); nothing is sent before it is approved' },

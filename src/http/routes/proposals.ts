@@ -5,7 +5,8 @@ import { Type } from 'typebox';
 import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { Approvers } from '../../domain/approval-policy.js';
 import type { Actor } from '../../domain/tenancy.js';
-import type { ProposalRecord } from '../../ports/scheduling.js';
+import { describeRecurrence, specOfRecurrence } from '../../domain/recurrence-spec.js';
+import type { ProposalPayload, ProposalRecord } from '../../ports/scheduling.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -14,6 +15,48 @@ import { errors, IdParams, Paging, Uuid } from '../schemas.js';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const STATUSES = ['pending', 'approving', 'approved', 'rejected', 'expired', 'failed'] as const;
+
+const Day = Type.Union([
+  Type.Literal('monday'),
+  Type.Literal('tuesday'),
+  Type.Literal('wednesday'),
+  Type.Literal('thursday'),
+  Type.Literal('friday'),
+  Type.Literal('saturday'),
+  Type.Literal('sunday'),
+]);
+/** A series as callers describe it (the events API and proposals alike); checked by recurrenceFromSpec. */
+export const RecurrenceIn = Type.Object(
+  {
+    frequency: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
+    interval: Type.Optional(Type.Integer({ description: 'Every n days/weeks/months, 1–99 (default 1)' })),
+    daysOfWeek: Type.Optional(
+      Type.Array(Day, { maxItems: 7, description: "weekly: the days (default: the start's); the start must be one" }),
+    ),
+    dayOfMonth: Type.Optional(Type.Integer({ description: "monthly: the start's day of the month" })),
+    until: Type.Optional(
+      Type.String({ maxLength: 10, description: 'Last local date (YYYY-MM-DD, inclusive), at most 5 years on' }),
+    ),
+    count: Type.Optional(Type.Integer({ description: 'Number of occurrences, 1–730' })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A series: the first meeting is `start`; at most one of `until` and `count` (neither: no end). A rule broken is 422 invalid_recurrence with details.reason.',
+  },
+);
+const RecurrenceOut = Type.Object(
+  {
+    frequency: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
+    interval: Type.Integer(),
+    daysOfWeek: Type.Optional(Type.Array(Day)),
+    dayOfMonth: Type.Optional(Type.Integer()),
+    until: Type.Optional(Type.String({ description: 'Last local date (YYYY-MM-DD, inclusive)' })),
+    count: Type.Optional(Type.Integer()),
+    summary: Type.String({ description: 'The series in words, e.g. "Every Tuesday, 6 times"' }),
+  },
+  { description: 'The series the approval creates (or the new pattern of a series change); null: a single meeting' },
+);
 
 export const Proposal = Type.Object(
   {
@@ -31,6 +74,7 @@ export const Proposal = Type.Object(
       Nullable(Type.String({ description: 'Why it was rejected, as its approver wrote it (shown to the requester)' })),
     ),
     createdAt: Type.String(),
+    recurrence: Type.Optional(Nullable(RecurrenceOut)),
     preview: Type.Object(
       {
         subject: Type.String(),
@@ -74,12 +118,25 @@ export const Proposal = Type.Object(
 
 /** The API view of a proposal (the internal payload stays internal), with who may approve it when known. */
 export function proposalView(p: ProposalRecord, a?: Approvers) {
-  const { payload: _payload, tenantId: _t, userId: _u, updatedAt: _x, ...rest } = p;
+  const { payload, tenantId: _t, userId: _u, updatedAt: _x, ...fields } = p;
+  const rest = { ...fields, recurrence: recurrenceView(payload) };
   if (!a) return rest;
   return {
     ...rest,
     approvers: a.users.map((u) => ({ userId: u.id, email: u.email, displayName: u.displayName })),
     approval: { rule: a.rule, fallback: a.fallback, organizerMayApprove: a.organizerMayApprove },
+  };
+}
+
+/** The proposal's series as the caller described it, with its summary in words; null for a single meeting. */
+function recurrenceView(payload: ProposalPayload) {
+  const r = payload.recurrence;
+  const spec = r ? specOfRecurrence(r) : null;
+  if (!r || !spec) return null;
+  return {
+    ...spec,
+    interval: spec.interval ?? 1,
+    summary: describeRecurrence(spec, { start: payload.start, timeZone: r.timeZone }),
   };
 }
 
@@ -123,6 +180,7 @@ const ScheduleBody = Type.Object(
     onlineMeeting: Type.Optional(Type.Boolean()),
     calendarId: Type.Optional(Uuid),
     timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+    recurrence: Type.Optional(RecurrenceIn),
   },
   { additionalProperties: false },
 );

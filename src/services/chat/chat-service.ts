@@ -1,13 +1,15 @@
 // Executes chat commands through the scheduling and customer services: proposals (never sent without approval),
 // suggested slots and this week's events, answered in the user's words and time zone.
 import { DateTime } from 'luxon';
-import type { TimeRange } from '../../domain/calendar.js';
+import type { Recurrence, TimeRange } from '../../domain/calendar.js';
+import { describeRecurrence, specOfRecurrence, type RecurrenceSpec } from '../../domain/recurrence-spec.js';
 import type { Customer } from '../../domain/customers.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { ChatHistoryEntry, ChatHistoryStore } from '../../ports/chat-history.js';
 import { DEFAULT_TEMPLATES, HELP } from './parser.js';
+import { recurrenceOf } from './repeat.js';
 import type {
   CancelMeetingCommand,
   FindTimeCommand,
@@ -61,6 +63,8 @@ export interface ChatProposal {
     provider?: string;
     attendees: Array<{ email: string; name?: string | null }>;
   };
+  /** What approval performs; only its series is read here (to say it in words). */
+  payload?: { recurrence?: Recurrence | null };
 }
 
 /** What chat needs from the rest of calbridge (the composition root adapts the real services). */
@@ -87,7 +91,15 @@ export interface ChatBackend {
   scheduleForCustomer(
     actor: Actor,
     customerId: string,
-    input: { templateKey: string; start: string; durationMinutes?: number; onlineMeeting?: boolean; timeZone: string },
+    input: {
+      templateKey: string;
+      start: string;
+      durationMinutes?: number;
+      onlineMeeting?: boolean;
+      timeZone: string;
+      /** A series whose first meeting is `start`. */
+      recurrence?: RecurrenceSpec;
+    },
   ): Promise<ChatProposal>;
   listEvents(actor: Actor, range: TimeRange): Promise<ChatEvent[]>;
   /** The caller's address (the organizer of the meetings they may change). */
@@ -126,6 +138,8 @@ export interface ProposalCard {
   teams: boolean;
   attendees: Array<{ email: string; name: string | null }>;
   expiresAt: string;
+  /** A series: how it repeats, in words ("Every Tuesday, 6 times"); null for a single meeting. */
+  repeat: string | null;
   /** True when this proposal was already pending (nothing new was prepared). */
   duplicate: boolean;
 }
@@ -178,6 +192,7 @@ const ANSWERABLE = new Set([
   'permission_denied',
   'bad_request',
   'validation_failed',
+  'invalid_recurrence',
 ]);
 
 /** Entries kept per user (older ones go), and the most one history read returns. */
@@ -398,13 +413,18 @@ export class ChatService {
       ...(cmd.durationMinutes ? { durationMinutes: cmd.durationMinutes } : {}),
       ...(cmd.teams ? { onlineMeeting: true } : {}),
       timeZone: zone,
+      ...(cmd.repeat ? { recurrence: recurrenceOf(cmd.repeat, start, zone) } : {}),
     });
     const p = proposal.preview;
+    const card = cardOf(proposal, false);
+    const kind = p.teams ? (p.provider === 'GOOGLE' ? 'a Google Meet meeting' : 'a Teams meeting') : 'a meeting';
+    const series = card.repeat ? `${kind.replace(/meeting$/, 'series')} proposal` : `${kind} proposal`;
+    const from = card.repeat ? `${card.repeat.charAt(0).toLowerCase()}${card.repeat.slice(1)}, first on` : 'for';
     return {
       intent: 'schedule_meeting',
-      reply: `I prepared ${p.teams ? (p.provider === 'GOOGLE' ? 'a Google Meet meeting' : 'a Teams meeting') : 'a meeting'} proposal "${p.subject}" for ${span(p.start, p.end, zone)} (${zone}) with ${people(p.attendees)}. Nothing has been sent: review and approve it under Approvals.`,
+      reply: `I prepared ${series} "${p.subject}" ${from} ${span(p.start, p.end, zone)} (${zone}) with ${people(p.attendees)}. Nothing has been sent: review and approve it under Approvals.`,
       proposalId: proposal.id,
-      proposal: cardOf(proposal, false),
+      proposal: card,
     };
   }
 
@@ -428,6 +448,8 @@ export class ChatService {
       (await this.pending(actor)).find(
         (p) =>
           (p.kind ?? 'create') === 'create' &&
+          // a series and a single meeting are different requests
+          Boolean(p.payload?.recurrence) === Boolean(cmd.repeat) &&
           (p.customerId === customer.id ||
             (emails.size > 0 &&
               sameSet(
@@ -778,8 +800,16 @@ function cardOf(p: ChatProposal, duplicate: boolean, previous?: { start: string;
       .filter((a) => (a as { type?: string }).type !== 'resource')
       .map((a) => ({ email: a.email, name: a.name ?? null })),
     expiresAt: p.expiresAt,
+    repeat: repeatOf(p),
     duplicate,
   };
+}
+
+/** A proposal's series in words; null for a single meeting (or a rule calbridge does not write). */
+function repeatOf(p: ChatProposal): string | null {
+  const r = p.payload?.recurrence;
+  const spec = r ? specOfRecurrence(r) : null;
+  return r && spec ? describeRecurrence(spec, { start: p.preview.start, timeZone: r.timeZone }) : null;
 }
 
 /** The suggestion engines' emptySuggestionsReason words (Graph's) as words a person reads. */
@@ -842,5 +872,6 @@ function explain(e: AppError): string {
     const reason = e.details?.reason;
     return `That cannot be scheduled: ${typeof reason === 'string' ? `${plainReason(reason)}.` : e.message}`;
   }
+  if (e.code === 'invalid_recurrence') return `That series cannot be made: ${e.message}`;
   return `I could not do that: ${e.message}`;
 }

@@ -312,3 +312,49 @@ describe('parseCommand: cancel and reschedule an existing meeting', () => {
     expect(parseCommand('Schedule a meeting with Acme tomorrow at 3pm', ctx).intent).toBe('schedule_meeting');
   });
 });
+
+describe('parseCommand: repeating meetings', () => {
+  // Saturday 12 December 2026, 10:00 UTC (the CI pin)
+  const sat = { ...ctx, now: new Date('2026-12-12T10:00:00Z'), timeZone: 'UTC' };
+
+  it('"every Tuesday for 6 weeks": weekly on Tuesdays, six weeks, first on the coming Tuesday', () => {
+    const cmd = meeting(parseCommand('schedule a QBR with Acme every Tuesday for 6 weeks', sat));
+    expect(cmd).toMatchObject({
+      intent: 'schedule_meeting',
+      accountId: 'acme',
+      template: 'QBR',
+      repeat: { frequency: 'weekly', daysOfWeek: ['tuesday'], forPeriod: { n: 6, unit: 'week' } },
+    });
+    expect(cmd.when?.range.start).toBe('2026-12-15T00:00:00.000Z');
+  });
+
+  it('"weekly sync … on Mondays until March 1": weekly on Mondays with an end date ahead, a schedule intent', () => {
+    const cmd = meeting(parseCommand('weekly sync with Contoso on Mondays until March 1', sat));
+    expect(cmd).toMatchObject({
+      intent: 'schedule_meeting',
+      accountId: 'contoso',
+      repeat: { frequency: 'weekly', daysOfWeek: ['monday'], until: '2027-03-01' },
+    });
+    expect(cmd.when?.range.start).toBe('2026-12-14T00:00:00.000Z');
+  });
+
+  it('"daily standup … for 10 days at 9am", counts, intervals and several days', () => {
+    const daily = meeting(parseCommand('daily standup with Acme for 10 days at 9am', sat));
+    expect(daily).toMatchObject({ repeat: { frequency: 'daily', forPeriod: { n: 10, unit: 'day' } } });
+    expect(daily.when?.at).toBe('2026-12-13T09:00:00.000Z');
+    expect(meeting(parseCommand('Book a call with Contoso every other week, 4 times', sat)).repeat).toMatchObject({
+      frequency: 'weekly',
+      interval: 2,
+      count: 4,
+    });
+    expect(
+      meeting(parseCommand('Schedule a meeting with Acme every Monday and Thursday at 2pm', sat)).repeat,
+    ).toMatchObject({ frequency: 'weekly', daysOfWeek: ['monday', 'thursday'] });
+    expect(meeting(parseCommand('monthly check-in with Fabrikam for 3 months', sat)).repeat).toMatchObject({
+      frequency: 'monthly',
+      forPeriod: { n: 3, unit: 'month' },
+    });
+    // no repeat words: no repeat
+    expect(meeting(parseCommand('Schedule a meeting with Acme on Tuesday', sat)).repeat).toBeUndefined();
+  });
+});

@@ -11,6 +11,7 @@ import type {
   RescheduleMeetingCommand,
   ScheduleMeetingCommand,
 } from './types.js';
+import { extractRepeat } from './repeat.js';
 import { extractDuration, extractWhen, type WhenSpec } from './when.js';
 
 export const DEFAULT_TEMPLATES = ['QBR', 'kickoff', 'check-in'];
@@ -24,7 +25,8 @@ export const HELP =
   '"Find time for a meeting with Acme next week", ' +
   '"Schedule a Teams meeting with Contoso tomorrow at 3pm for 30 minutes", ' +
   '"Move my Acme meeting to Thursday 3pm", "Cancel my meeting with Acme tomorrow", ' +
-  '"QBR with Acme in two weeks" or "Show my Outlook calendar for this week".';
+  '"QBR with Acme in two weeks", "Weekly sync with Acme on Mondays until March 1" or ' +
+  '"Show my Outlook calendar for this week".';
 
 /** Words that are part of the command, never of an account name. */
 const COMMAND_WORDS = new Set(
@@ -35,7 +37,8 @@ const COMMAND_WORDS = new Set(
     'sync catch chat session review discuss go over when free available availability suggest look looking search ' +
     'propose any what is are do have this next week today tomorrow ' +
     'cancel cancelled canceled off delete remove drop scrap reschedule move push postpone shift change bring forward ' +
-    'back later earlier from instead by upcoming'
+    'back later earlier from instead by upcoming ' +
+    'standup stand daily weekly monthly every each until times repeat recurring series'
   ).split(' '),
 );
 /** Words that may follow "with" without being an account ("with the team", "with them"). */
@@ -166,6 +169,8 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
   if (duration) rest = duration.rest;
   const change = RESCHEDULE.test(input) ? 'reschedule_meeting' : CANCEL.test(input) ? 'cancel_meeting' : null;
   if (change) return parseChange(change, rest, masked.restore, duration?.value, ctx);
+  const repeat = extractRepeat(rest, ctx.now, ctx.timeZone);
+  if (repeat) rest = repeat.rest;
   const found = extractWhen(rest, ctx.now, ctx.timeZone);
   if (found) rest = found.rest;
   rest = masked.restore(rest);
@@ -179,7 +184,7 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
   const template = extractTemplate(rest, ctx.templates ?? DEFAULT_TEMPLATES);
   if (template) rest = template.rest;
   const find = FIND.test(input) || (/\bfind\b/i.test(input) && duration !== null);
-  const intent = find ? 'find_time' : SCHEDULE.test(input) || template ? 'schedule_meeting' : null;
+  const intent = find ? 'find_time' : SCHEDULE.test(input) || template || repeat ? 'schedule_meeting' : null;
   if (!intent) return unknown('not_understood', 'Sorry, I did not understand that.');
 
   const account = resolveAccount(rest, ctx.accounts);
@@ -195,6 +200,7 @@ export function parseCommand(text: string, ctx: ParseContext): ParsedCommand {
     ...(template ? { template: template.name } : {}),
     ...(duration ? { durationMinutes: duration.value } : {}),
     ...(when ? { when } : {}),
+    ...(repeat ? { repeat: repeat.value } : {}),
   };
   const command: ScheduleMeetingCommand | FindTimeCommand =
     intent === 'find_time' ? { intent: 'find_time', ...base } : { intent: 'schedule_meeting', ...base };

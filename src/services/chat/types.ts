@@ -1,10 +1,12 @@
 // The chat command model: what a parsed natural-language command means, and the IntentParser port for parsers.
 import type { TimeRange } from '../../domain/calendar.js';
 import type { AccountMatch } from './fuzzy.js';
+import type { RepeatSpec } from './repeat.js';
 import type { WhenSpec } from './when.js';
 
 export type { AccountMatch } from './fuzzy.js';
 export type { WhenSpec } from './when.js';
+export type { RepeatSpec } from './repeat.js';
 
 /** What the parser knows about the user and their world. */
 export interface ParseContext {
@@ -34,6 +36,8 @@ interface MeetingRequest {
   durationMinutes?: number;
   /** When, when the user said ("tomorrow at 3pm", "next Tuesday afternoon", "in two weeks"). */
   when?: WhenSpec;
+  /** How it repeats, when the user said ("every Tuesday for 6 weeks", "daily for 10 days"): a series. */
+  repeat?: RepeatSpec;
 }
 
 /**

@@ -50,12 +50,14 @@ import type {
   ProposalStatus,
 } from '../../ports/scheduling.js';
 import { mergeDirectory, providerPeople, searchDirectory, type DirectoryAnswer } from './directory.js';
+import type { RecurrenceSpec } from '../../domain/recurrence-spec.js';
 import { render, type TemplateService } from './templates.js';
 import {
   extrasOfChange,
   extrasOfCreate,
   meetingInScope,
   respondToMeeting,
+  seriesMovedTo,
   type ChangeScope,
   type EventExtras,
   type RsvpInput,
@@ -75,6 +77,8 @@ export interface CustomerScheduleInput {
   onlineMeeting?: boolean;
   calendarId?: string;
   timeZone?: string;
+  /** Makes the meeting a series whose first meeting is `start` (422 invalid_recurrence when it cannot be written). */
+  recurrence?: RecurrenceSpec;
 }
 
 /** What may change in a pending proposal before approval. */
@@ -255,6 +259,7 @@ export class SchedulingService {
         reminderMinutes: t.reminderMinutes,
         calendarId: input.calendarId,
         templateId: t.id,
+        ...(input.recurrence ? { recurrence: input.recurrence } : {}),
       },
       customer,
     );
@@ -518,6 +523,10 @@ export class SchedulingService {
       start: new Date(start).toISOString(),
       end: new Date(end).toISOString(),
       attendees,
+      // A series moves with its first meeting (422 invalid_recurrence when its pattern cannot follow).
+      ...(p.recurrence && change.start
+        ? { recurrence: seriesMovedTo(p.recurrence, p.start, new Date(start).toISOString()) }
+        : {}),
       changedFields: rec.kind === 'update' ? [...new Set([...p.changedFields, ...touched])] : p.changedFields,
     };
     const preview = await buildPreview(this.d, c, rec.kind, payload);

@@ -2,7 +2,14 @@
 // series), the fields a create or change may set beyond times and people, and an invitee's answer (RSVP).
 import type { Sensitivity, ShowAs } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
-import { recurrenceFromSpec, type RecurrenceSpec } from '../../domain/recurrence-spec.js';
+import { DateTime } from 'luxon';
+import type { Instant, Recurrence } from '../../domain/calendar.js';
+import {
+  recurrenceFromSpec,
+  specOfRecurrence,
+  type RecurrenceDay,
+  type RecurrenceSpec,
+} from '../../domain/recurrence-spec.js';
 import type { RsvpResponse } from '../../ports/calendar-provider.js';
 import type { MeetingView, ProposalPayload } from '../../ports/scheduling.js';
 import { assertWritesGranted, providerCalendarOf, type CallerContext, type SchedulingDeps } from './context.js';
@@ -102,6 +109,36 @@ export function extrasOfCreate(x: EventExtras, series: { start: string; timeZone
     ...(x.sensitivity !== undefined ? { chosenSensitivity: x.sensitivity } : {}),
     ...(x.recurrence !== undefined ? { recurrence: recurrenceFromSpec(x.recurrence, series) } : {}),
   };
+}
+
+const WEEKDAYS: readonly RecurrenceDay[] = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+];
+
+/**
+ * A proposed series whose first meeting moves from `from` to `to` (a pending proposal revised): a pattern on the old
+ * start's one weekday or day of the month follows the new start; anything else must still hold the new start
+ * (422 invalid_recurrence otherwise).
+ */
+export function seriesMovedTo(r: Recurrence, from: Instant, to: Instant): Recurrence {
+  const spec = specOfRecurrence(r);
+  if (!spec)
+    throw new AppError('invalid_recurrence', 'This series cannot be moved here: propose it again.', {
+      details: { reason: 'unsupported_rule' },
+    });
+  const before = DateTime.fromISO(from, { zone: 'utc' }).setZone(r.timeZone);
+  const after = DateTime.fromISO(to, { zone: 'utc' }).setZone(r.timeZone);
+  const oldDay = WEEKDAYS[before.weekday - 1]!;
+  if (spec.frequency === 'weekly' && spec.daysOfWeek?.length === 1 && spec.daysOfWeek[0] === oldDay)
+    spec.daysOfWeek = [WEEKDAYS[after.weekday - 1]!];
+  if (spec.frequency === 'monthly' && spec.dayOfMonth === before.day) spec.dayOfMonth = after.day;
+  return recurrenceFromSpec(spec, { start: to, timeZone: r.timeZone });
 }
 
 /**
