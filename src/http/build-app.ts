@@ -10,7 +10,7 @@ import type { AppDeps } from './app-deps.js';
 import { installAccess } from './access.js';
 import { AuthFailureLimiter, installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
-import { loggerOptions } from './logging.js';
+import { loggerOptions, requestLogger } from './logging.js';
 import { schemaController } from './validation.js';
 import { ErrorResponse, addStandardErrors } from './schemas.js';
 import customerRoutes from './routes/customers.js';
@@ -66,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A random prefix per process and a counter: unique ids without hashing on every request.
     genReqId: () => `req_${reqIdPrefix}${(reqCounter++).toString(36).padStart(6, '0')}`,
     logController: new AccessLog(),
+    // A request's child logger is made only when the request writes a line (most write none).
+    childLoggerFactory: requestLogger as never,
     schemaController,
   });
   app.addSchema(ErrorResponse);

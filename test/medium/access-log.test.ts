@@ -14,6 +14,7 @@ const lines = (t: TestApp) =>
         JSON.parse(l) as {
           msg: string;
           level: number;
+          reqId?: string;
           req?: { url: string; id: string };
           res?: { statusCode: number };
         },
@@ -54,5 +55,38 @@ describe('access log', () => {
       .filter((l) => l.msg === 'request completed');
     expect(access).toHaveLength(3);
     expect(new Set(access.map((l) => l.req!.id)).size).toBe(3);
+  });
+
+  it("keeps the request id on a request's lines and replaces secrets at any depth, in errors too", async () => {
+    const before = lines(info).length;
+    await info.app.inject({ url: '/api/me' });
+    const access = lines(info)
+      .slice(before)
+      .filter((l) => l.msg === 'request completed');
+    expect(access).toHaveLength(1);
+    expect(access[0]!.reqId).toBe(access[0]!.req!.id);
+    const deep = `deep-${Math.random().toString(36).slice(2)}`;
+    const inError = `in-error-${Math.random().toString(36).slice(2)}`;
+    info.app.log.warn(
+      {
+        a: { b: { c: { d: { refreshToken: deep }, list: [{ Authorization: deep }] } } },
+        err: Object.assign(new Error('upstream refused'), { headers: { authorization: inError }, secret: inError }),
+      },
+      'deep secrets',
+    );
+    const raw = info.logs();
+    expect(raw).not.toContain(deep);
+    expect(raw).not.toContain(inError);
+    const line = JSON.parse(raw.split('\n').find((l) => l.includes('deep secrets'))!) as {
+      a: { b: { c: { d: { refreshToken: string }; list: Array<{ Authorization: string }> } } };
+      err: { message: string; headers: { authorization: string }; secret: string };
+    };
+    expect(line.a.b.c.d.refreshToken).toBe('[REDACTED]');
+    expect(line.a.b.c.list[0]!.Authorization).toBe('[REDACTED]');
+    expect(line.err).toMatchObject({
+      message: 'upstream refused',
+      headers: { authorization: '[REDACTED]' },
+      secret: '[REDACTED]',
+    });
   });
 });
