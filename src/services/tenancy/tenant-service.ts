@@ -15,14 +15,17 @@ export function hashApiKey(key: string): string {
 
 /**
  * How long a verified API key's caller is remembered in this process: requests within it skip the key lookup. A key
- * revoked in the database stops working in every process within this time.
+ * revoked (or its user's role changed) in this process is forgotten at once (forgetCallers); in another process it
+ * stops working within this time.
  */
-export const CALLER_CACHE_MS = 10_000;
+export const CALLER_CACHE_MS = 5_000;
 /** Callers remembered at most (the cache starts afresh beyond). */
 const CALLER_CACHE_SIZE = 10_000;
 
 export class TenantService {
   private readonly callers = new Map<string, { actor: Actor; until: number }>();
+  /** Bumped by every forgetCallers: a lookup that began before a change does not remember what it read. */
+  private callersEpoch = 0;
 
   constructor(
     private readonly tenants: TenantStore,
@@ -178,6 +181,7 @@ export class TenantService {
    * deleted): the next request looks the key up again. Other processes forget within CALLER_CACHE_MS.
    */
   forgetCallers(tenantId: string, userId: string): void {
+    this.callersEpoch++;
     for (const [hash, c] of this.callers)
       if (c.actor.tenantId === tenantId && c.actor.userId === userId) this.callers.delete(hash);
   }
@@ -191,8 +195,11 @@ export class TenantService {
     const known = this.callers.get(hash);
     if (known && known.until > now) return known.actor;
     this.callers.delete(hash);
+    const epoch = this.callersEpoch;
     const actor = await this.tenants.findActorByKeyHash(hash);
     if (!actor) throw new AppError('unauthenticated');
+    // A revocation or role change made while the key was looked up may not be in what was read: not remembered.
+    if (epoch !== this.callersEpoch) return actor;
     if (this.callers.size >= CALLER_CACHE_SIZE) this.callers.clear();
     this.callers.set(hash, { actor, until: now + CALLER_CACHE_MS });
     return actor;
