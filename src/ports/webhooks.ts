@@ -11,6 +11,8 @@ export interface WebhookEndpoint {
   eventTypes: string[];
   enabled: boolean;
   secretRotatedAt: string;
+  /** Until when deliveries are also signed with the secret the last rotation replaced (null: none is kept). */
+  previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -81,9 +83,15 @@ export interface WebhookEndpointStore {
   ): Promise<WebhookEndpoint | null>;
   /** Deletes the endpoint and its deliveries (and their log); false when none was found. */
   delete(tenantId: string, id: string): Promise<boolean>;
-  setSecret(tenantId: string, id: string, ciphertext: string, now: Date): Promise<boolean>;
+  /**
+   * Replaces the sealed secret. With `previousUntil` the replaced one is kept (as sealed) until then, else no previous
+   * secret is kept; false when no endpoint was found.
+   */
+  setSecret(tenantId: string, id: string, ciphertext: string, now: Date, previousUntil?: Date | null): Promise<boolean>;
   /** The endpoint's sealed secret, null when the endpoint does not exist. */
   secretOf(tenantId: string, id: string): Promise<string | null>;
+  /** The sealed secret the last rotation replaced, while it still signs at `now` (else null). */
+  previousSecretOf(tenantId: string, id: string, now: Date): Promise<string | null>;
   /** The enabled endpoints of the tenant that receive `type` (filter empty or naming it). */
   receiving(tenantId: string, type: string): Promise<WebhookEndpoint[]>;
   /** Enqueues one delivery of `event` per endpoint, due at `at`; returns the delivery ids in the same order. */

@@ -22,6 +22,7 @@ interface EndpointRow {
   event_types: string[] | string;
   enabled: boolean;
   secret_rotated_at: Date;
+  previous_secret_expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -63,6 +64,7 @@ const endpointOf = (r: EndpointRow): WebhookEndpoint => ({
   eventTypes: textArray(r.event_types),
   enabled: r.enabled,
   secretRotatedAt: iso(r.secret_rotated_at)!,
+  previousSecretExpiresAt: iso(r.previous_secret_expires_at),
   createdAt: iso(r.created_at)!,
   updatedAt: iso(r.updated_at)!,
 });
@@ -83,8 +85,8 @@ const deliveryOf = (r: DeliveryRow): WebhookDeliveryView => ({
   sentAt: iso(r.sent_at),
 });
 
-const ENDPOINT_COLS = sql`id, tenant_id, url, description, event_types, enabled, secret_rotated_at, created_at,
-  updated_at`;
+const ENDPOINT_COLS = sql`id, tenant_id, url, description, event_types, enabled, secret_rotated_at,
+  previous_secret_expires_at, created_at, updated_at`;
 const DELIVERY_COLS = sql`id, endpoint_id, event_id, event_type, status, attempts, last_status_code, last_error,
   last_attempt_at, next_attempt_at, replay_of, created_at, sent_at`;
 const textArrayLiteral = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x}"`).join(',')}}`}::text[]`;
@@ -152,11 +154,28 @@ export class PgWebhookEndpointStore implements WebhookEndpointStore, MeetingEven
     return r.rows.length > 0;
   }
 
-  async setSecret(tenantId: string, id: string, ciphertext: string, now: Date): Promise<boolean> {
+  async setSecret(
+    tenantId: string,
+    id: string,
+    ciphertext: string,
+    now: Date,
+    previousUntil: Date | null = null,
+  ): Promise<boolean> {
+    // The right-hand sides read the row as it was: the previous secret is the one replaced, moved still sealed.
+    const previous = previousUntil
+      ? sql`previous_secret_ciphertext = secret_ciphertext, previous_secret_expires_at = ${previousUntil}`
+      : sql`previous_secret_ciphertext = NULL, previous_secret_expires_at = NULL`;
     const r = await sql<{ id: string }>`UPDATE webhook_endpoints
-      SET secret_ciphertext = ${ciphertext}, secret_rotated_at = ${now}, updated_at = ${now}
+      SET ${previous}, secret_ciphertext = ${ciphertext}, secret_rotated_at = ${now}, updated_at = ${now}
       WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid RETURNING id`.execute(this.db);
     return r.rows.length > 0;
+  }
+
+  async previousSecretOf(tenantId: string, id: string, now: Date): Promise<string | null> {
+    const r = await sql<{ previous_secret_ciphertext: string | null }>`SELECT previous_secret_ciphertext
+      FROM webhook_endpoints WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid
+        AND previous_secret_expires_at > ${now}`.execute(this.db);
+    return r.rows[0]?.previous_secret_ciphertext ?? null;
   }
 
   async secretOf(tenantId: string, id: string): Promise<string | null> {

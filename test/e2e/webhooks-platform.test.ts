@@ -419,20 +419,53 @@ describe('delivery log, retries, replay, health, tenant scope', () => {
     expect(got('/flaky', 'customer.health_changed')).toHaveLength(2);
   });
 
-  it('a rotated secret signs the deliveries from then on', async () => {
-    const rotated = await call(adele, 'POST', `/api/webhook-endpoints/${endpoints.proposals!.id}/secret`);
-    await call(adele, 'POST', `/api/webhook-endpoints/${endpoints.proposals!.id}/test`);
-    await tick();
-    const last = got('/proposals', 'webhook.test').at(-1)!;
-    expectSigned(last, rotated.body.secret);
-    expect(
-      verifyWebhookSignature({
-        secret: endpoints.proposals!.secret,
-        header: last.signature,
-        body: last.body,
-        now: now(),
-      }).ok,
-    ).toBe(false);
+  it('a rotated secret signs the deliveries from then on, beside the old one for the overlap (24 h by default)', async () => {
+    const id = endpoints.proposals!.id;
+    const old = endpoints.proposals!.secret;
+    const verifies = (secret: string | string[], hit: Hit) =>
+      verifyWebhookSignature({ secret, header: hit.signature, body: hit.body, now: now() }).ok;
+    const testEvent = async () => {
+      expect((await call(adele, 'POST', `/api/webhook-endpoints/${id}/test`)).status).toBe(202);
+      await tick();
+      return got('/proposals', 'webhook.test').at(-1)!;
+    };
+
+    for (const overlapSeconds of [-1, 1.5, 8 * 24 * 3600]) {
+      const bad = await call(adele, 'POST', `/api/webhook-endpoints/${id}/secret`, { overlapSeconds });
+      expect(bad.status, String(overlapSeconds)).toBe(400);
+      expect(bad.body.error.code).toBe('validation_failed');
+    }
+    const rotatedAt = now().getTime();
+    const rotated = await call(adele, 'POST', `/api/webhook-endpoints/${id}/secret`);
+    expect(rotated.status).toBe(200);
+    expect(Date.parse(rotated.body.previousSecretExpiresAt) - Date.parse(rotated.body.rotatedAt)).toBe(86_400_000);
+    expect(Date.parse(rotated.body.rotatedAt)).toBeGreaterThanOrEqual(rotatedAt - 1000);
+    expect((await call(adele, 'GET', `/api/webhook-endpoints/${id}`)).body.previousSecretExpiresAt).toBe(
+      rotated.body.previousSecretExpiresAt,
+    );
+
+    // During the overlap: one t, a v1 per secret (new first); a receiver with either secret verifies the delivery.
+    const during = await testEvent();
+    expect(during.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expectSigned(during, rotated.body.secret);
+    expect(verifies(old, during)).toBe(true);
+    expect(verifies([old, rotated.body.secret], during)).toBe(true);
+
+    // After the window (the clock moved past it): only the new secret signs.
+    h.clock.offsetMs += 24 * 3600_000 + 60_000;
+    const after = await testEvent();
+    expect(after.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expectSigned(after, rotated.body.secret);
+    expect(verifies(old, after)).toBe(false);
+
+    // overlapSeconds 0: the replaced secret stops at once.
+    const immediate = await call(adele, 'POST', `/api/webhook-endpoints/${id}/secret`, { overlapSeconds: 0 });
+    expect(immediate.status).toBe(200);
+    expect(immediate.body.previousSecretExpiresAt).toBeNull();
+    const now0 = await testEvent();
+    expectSigned(now0, immediate.body.secret);
+    expect(verifies(rotated.body.secret, now0)).toBe(false);
+    endpoints.proposals!.secret = immediate.body.secret;
   });
 
   it('the older healthWebhookUrl keeps its events and body (proposal.approval_requested, tenant secret)', async () => {

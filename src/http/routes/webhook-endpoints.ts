@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
-import type { WebhookEndpointService } from '../../services/webhooks/webhook-endpoints.js';
+import { MAX_SECRET_OVERLAP_SECONDS, type WebhookEndpointService } from '../../services/webhooks/webhook-endpoints.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
 import { errors, IdParams, Uuid } from '../schemas.js';
@@ -25,6 +25,13 @@ const Endpoint = Type.Object(
     eventTypes: Type.Array(Type.String(), { description: 'The event types it receives; empty: all of them.' }),
     enabled: Type.Boolean(),
     secretRotatedAt: Type.String({ format: 'date-time' }),
+    previousSecretExpiresAt: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          'Until when deliveries also carry a signature with the secret the last rotation replaced (null: none kept).',
+      }),
+    ),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -108,6 +115,19 @@ const PatchBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 const Secret = Type.String({ description: 'The signing secret (whsec_…): shown only in this answer.' });
+const RotateBody = Type.Object(
+  {
+    overlapSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_SECRET_OVERLAP_SECONDS,
+        description:
+          'How long the replaced secret still signs deliveries beside the new one (default 86400, 24 h; 0: stop at once).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const DeliveryParams = Type.Object({ id: Uuid, deliveryId: Uuid });
 const DeliveryQuery = Type.Object(
   {
@@ -224,17 +244,32 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
     app.post(
       '/api/webhook-endpoints/:id/secret',
       {
+        // The body is optional: a rotation without one takes the default overlap.
+        preValidation: async (req) => {
+          if (req.body === undefined || req.body === null) req.body = {};
+        },
         schema: {
           tags,
-          summary: 'Rotate the signing secret: deliveries from now on (retries included) are signed with the new one',
+          summary:
+            'Rotate the signing secret: deliveries from now on (retries included) are signed with the new one and, during the overlap, also with the old one',
           params: IdParams,
+          body: Type.Optional(RotateBody),
           response: {
-            200: Type.Object({ secret: Secret, rotatedAt: Type.String({ format: 'date-time' }) }),
+            200: Type.Object({
+              secret: Secret,
+              rotatedAt: Type.String({ format: 'date-time' }),
+              previousSecretExpiresAt: Nullable(Type.String({ format: 'date-time' })),
+            }),
             ...errors(403),
           },
         },
       },
-      async (req) => service.rotateSecret(actorOf(req), (req.params as Static<typeof IdParams>).id),
+      async (req) =>
+        service.rotateSecret(
+          actorOf(req),
+          (req.params as Static<typeof IdParams>).id,
+          (req.body ?? {}) as Static<typeof RotateBody>,
+        ),
     );
     app.get(
       '/api/webhook-endpoints/:id/deliveries',

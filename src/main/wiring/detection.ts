@@ -124,7 +124,7 @@ export function createDetectionRuntime(
     now,
     endpoints: {
       get: (t, id) => platform.store.get(t, id),
-      secretOf: (t, id) => platform.endpoints.secretOf(t, id),
+      secretsOf: (t, id) => platform.endpoints.secretsOf(t, id),
       recordAttempt: (id, t, a) => platform.store.recordAttempt(id, t, a),
     },
   });

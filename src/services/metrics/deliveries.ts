@@ -16,7 +16,8 @@ export interface DeliveryWorkerDeps {
   /** The platform webhooks' endpoints (kind endpoint_webhook): where, signed with what, and the delivery log. */
   endpoints?: {
     get(tenantId: string, id: string): Promise<WebhookEndpoint | null>;
-    secretOf(tenantId: string, id: string): Promise<string | null>;
+    /** The secrets to sign with now: the current one, and the previous one during a rotation's overlap. */
+    secretsOf(tenantId: string, id: string): Promise<string[]>;
     recordAttempt(deliveryId: string, tenantId: string, a: WebhookAttempt): Promise<void>;
   };
   /** Attempts before a delivery is given up (default 8). */
@@ -132,20 +133,23 @@ export class DeliveryWorker {
     if (res.status < 200 || res.status >= 300) throw new NotAccepted(res.status, res.body ?? null);
   }
 
-  /** A platform event to one endpoint, signed with the endpoint's own secret as it is now (rotation applies at once). */
+  /**
+   * A platform event to one endpoint, signed with the endpoint's secrets as they are now: the current one and, during
+   * a rotation's overlap, the previous one (one `v1` each).
+   */
   private async deliverToEndpoint(d: Delivery): Promise<{ status: number; body?: string }> {
     const p = d.payload as { endpointId: string; event: Record<string, unknown> };
     const endpoint = await this.deps.endpoints?.get(d.tenantId, p.endpointId);
     if (!endpoint) throw new Permanent('the webhook endpoint no longer exists');
     if (!endpoint.enabled) throw new Permanent('the webhook endpoint is disabled');
-    const secret = await this.deps.endpoints!.secretOf(d.tenantId, p.endpointId);
-    if (!secret) throw new Permanent('the webhook endpoint has no secret');
+    const secrets = await this.deps.endpoints!.secretsOf(d.tenantId, p.endpointId);
+    if (secrets.length === 0) throw new Permanent('the webhook endpoint has no secret');
     const body = JSON.stringify({ deliveryId: d.id, ...p.event });
     const timestamp = Math.floor(this.deps.now().getTime() / 1000);
     const res = await this.deps.post(endpoint.url, {
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+        [SIGNATURE_HEADER]: signWebhook(secrets, timestamp, body),
         'X-Calbridge-Event-Type': String(p.event.type),
         'X-Calbridge-Delivery-Id': d.id,
       },

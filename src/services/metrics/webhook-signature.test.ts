@@ -38,6 +38,26 @@ describe('webhook signatures', () => {
     expect(verifyWebhookSignature({ secret, header: signWebhook(secret, ts - 299, body), body, now }).ok).toBe(true);
   });
 
+  it('signs with several secrets (a rotation overlap): one t, a v1 each, new first; either secret verifies', () => {
+    const header = signWebhook(['whsec_new', 'whsec_old'], ts, body);
+    const mac = (k: string) => createHmac('sha256', k).update(`${ts}.${body}`).digest('hex');
+    expect(header).toBe(`t=${ts},v1=${mac('whsec_new')},v1=${mac('whsec_old')}`);
+    expect(verifyWebhookSignature({ secret: 'whsec_new', header, body, now }).ok).toBe(true);
+    expect(verifyWebhookSignature({ secret: 'whsec_old', header, body, now }).ok).toBe(true);
+    expect(verifyWebhookSignature({ secret: 'whsec_other', header, body, now })).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(() => signWebhook([], ts, body)).toThrow();
+  });
+
+  it('accepts a list of secrets on the receiving side: any of them may match', () => {
+    const header = signWebhook('whsec_new', ts, body);
+    expect(verifyWebhookSignature({ secret: ['whsec_old', 'whsec_new'], header, body, now }).ok).toBe(true);
+    expect(verifyWebhookSignature({ secret: ['whsec_old', 'whsec_other'], header, body, now }).ok).toBe(false);
+    expect(verifyWebhookSignature({ secret: [], header, body, now }).ok).toBe(false);
+  });
+
   it('rejects malformed headers', () => {
     for (const header of [undefined, '', 'v1=abc', `t=${ts}`, `t=abc,v1=${'0'.repeat(64)}`, `t=${ts},v1=xyz`])
       expect(verifyWebhookSignature({ secret, header, body, now })).toEqual({ ok: false, reason: 'malformed' });

@@ -9,26 +9,32 @@ const hmac = (secret: string, timestamp: number, body: string): string =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
 
 /**
- * The signature header value for a body sent at `timestamp` (unix seconds): `t=<unix>,v1=<hex>`.
+ * The signature header value for a body sent at `timestamp` (unix seconds): `t=<unix>,v1=<hex>`, with one `v1` per
+ * secret when given several (an endpoint's new and previous secret during a rotation's overlap, new first).
  * @example signWebhook('whsec_…', 1767225600, '{"type":"customer.health_changed"}') // 't=1767225600,v1=5f2c…'
+ * @example signWebhook(['whsec_new…', 'whsec_old…'], 1767225600, body) // 't=1767225600,v1=<new>,v1=<old>'
  */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${hmac(secret, timestamp, body)}`;
+export function signWebhook(secret: string | readonly string[], timestamp: number, body: string): string {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  if (secrets.length === 0) throw new Error('signWebhook needs at least one secret');
+  return [`t=${timestamp}`, ...secrets.map((s) => `v1=${hmac(s, timestamp, body)}`)].join(',');
 }
 
 export type VerifyResult = { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
 
 /**
  * Verifies a received webhook: the raw body exactly as received, the `X-Calbridge-Signature` header and the
- * tenant's secret. Refuses headers without `t` and `v1`, timestamps more than `toleranceSeconds` away from `now`
- * (default 5 minutes, either direction) and signatures that do not match (compared in constant time). Any of
- * several `v1` values may match (they appear during secret rotation on the receiver's side).
+ * endpoint's (or tenant's) secret. Refuses headers without `t` and `v1`, timestamps more than `toleranceSeconds`
+ * away from `now` (default 5 minutes, either direction) and signatures that do not match (compared in constant
+ * time). Any of several `v1` values may match: calbridge sends one per secret during a rotation's overlap (new and
+ * previous). `secret` may also be a list (a receiver that holds the old and the new secret while it deploys one):
+ * any of them may match.
  * @example
  * const r = verifyWebhookSignature({ secret, header: req.headers['x-calbridge-signature'], body: rawBody });
  * if (!r.ok) return res.status(400).end();
  */
 export function verifyWebhookSignature(params: {
-  secret: string;
+  secret: string | readonly string[];
   header: string | undefined | null;
   body: string;
   now?: Date;
@@ -43,7 +49,8 @@ export function verifyWebhookSignature(params: {
   if (Math.abs(now - timestamp) > (params.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) {
     return { ok: false, reason: 'stale' };
   }
-  const expected = Buffer.from(hmac(params.secret, timestamp, params.body), 'hex');
-  const match = sigs.some((s) => timingSafeEqual(Buffer.from(s, 'hex'), expected));
+  const secrets = typeof params.secret === 'string' ? [params.secret] : params.secret;
+  const expected = secrets.map((secret) => Buffer.from(hmac(secret, timestamp, params.body), 'hex'));
+  const match = sigs.some((s) => expected.some((e) => timingSafeEqual(Buffer.from(s, 'hex'), e)));
   return match ? { ok: true, timestamp } : { ok: false, reason: 'mismatch' };
 }

@@ -18,6 +18,10 @@ import { checkWebhookUrl, type WebhookUrlPolicy } from '../tenancy/webhook-url.j
 
 /** Endpoints one tenant may have. */
 export const MAX_ENDPOINTS = 10;
+/** How long, by default, a rotated-out secret still signs deliveries beside the new one (24 h). */
+export const DEFAULT_SECRET_OVERLAP_SECONDS = 24 * 3600;
+/** The longest overlap a rotation may ask for (7 days). */
+export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 3600;
 
 const aad = (tenantId: string, endpointId: string) => `webhook-endpoint-secret:${tenantId}:${endpointId}`;
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
@@ -104,20 +108,49 @@ export class WebhookEndpointService {
     await this.audit(actor, 'webhook_endpoint.deleted', id, {});
   }
 
-  /** A new secret: deliveries from now on (retries included) are signed with it; shown here only. */
-  async rotateSecret(actor: Actor, id: string): Promise<{ secret: string; rotatedAt: string }> {
+  /**
+   * A new secret, shown here only: deliveries from now on (retries included) are signed with it and, for
+   * `overlapSeconds` (default 24 h; 0: not at all), also with the secret it replaces, so a receiver that still has
+   * the old one keeps verifying them. A rotation during an overlap keeps only the secret it replaces.
+   */
+  async rotateSecret(
+    actor: Actor,
+    id: string,
+    opts: { overlapSeconds?: number } = {},
+  ): Promise<{ secret: string; rotatedAt: string; previousSecretExpiresAt: string | null }> {
+    const overlap = opts.overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
+    if (!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP_SECONDS)
+      throw new AppError(
+        'validation_failed',
+        `overlapSeconds must be an integer from 0 to ${MAX_SECRET_OVERLAP_SECONDS}.`,
+        {
+          details: { field: 'overlapSeconds' },
+        },
+      );
     const secret = newSecret();
     const at = this.d.now();
-    if (!(await this.d.store.setSecret(actor.tenantId, id, this.d.sealer.seal(secret, aad(actor.tenantId, id)), at)))
-      throw notFound('endpoint');
-    await this.audit(actor, 'webhook_endpoint.secret_rotated', id, {});
-    return { secret, rotatedAt: at.toISOString() };
+    const until = overlap > 0 ? new Date(at.getTime() + overlap * 1000) : null;
+    const sealed = this.d.sealer.seal(secret, aad(actor.tenantId, id));
+    if (!(await this.d.store.setSecret(actor.tenantId, id, sealed, at, until))) throw notFound('endpoint');
+    await this.audit(actor, 'webhook_endpoint.secret_rotated', id, { overlapSeconds: overlap });
+    return { secret, rotatedAt: at.toISOString(), previousSecretExpiresAt: until ? until.toISOString() : null };
   }
 
   /** The endpoint's secret in clear, for signing (null when the endpoint is gone). */
   async secretOf(tenantId: string, id: string): Promise<string | null> {
     const sealed = await this.d.store.secretOf(tenantId, id);
     return sealed === null ? null : this.d.sealer.open(sealed, aad(tenantId, id));
+  }
+
+  /**
+   * Every secret a delivery is signed with now, in clear: the current one first, then the one the last rotation
+   * replaced while its overlap lasts (empty when the endpoint is gone).
+   */
+  async secretsOf(tenantId: string, id: string): Promise<string[]> {
+    const current = await this.secretOf(tenantId, id);
+    if (current === null) return [];
+    const previous = await this.d.store.previousSecretOf(tenantId, id, this.d.now());
+    return previous === null ? [current] : [current, this.d.sealer.open(previous, aad(tenantId, id))];
   }
 
   async deliveries(

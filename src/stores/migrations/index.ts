@@ -25,6 +25,7 @@ import * as m0024 from './0024_chat_history.js';
 import * as m0025 from './0025_webhook_endpoints.js';
 import * as m0027 from './0027_ics_feeds.js';
 import * as m0028 from './0028_data_jobs.js';
+import * as m0029 from './0029_webhook_secret_overlap.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -52,4 +53,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0025_webhook_endpoints': m0025,
   '0027_ics_feeds': m0027,
   '0028_data_jobs': m0028,
+  '0029_webhook_secret_overlap': m0029,
 };

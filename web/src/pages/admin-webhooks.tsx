@@ -195,7 +195,11 @@ export function WebhooksPage() {
                           type="button"
                           disabled={busy}
                           onClick={() => {
-                            if (!window.confirm(`Rotate the secret of ${ep.url}? The old one stops working at once.`))
+                            if (
+                              !window.confirm(
+                                `Rotate the secret of ${ep.url}? For 24 hours deliveries are signed with both the new and the old one, then with the new one only.`,
+                              )
+                            )
                               return;
                             void act(async () => {
                               const r = await request<{ secret: string }>(
