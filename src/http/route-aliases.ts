@@ -3,12 +3,22 @@
 // documented in OpenAPI as a deprecated operation naming its canonical path, and answers with `Deprecation: true` and
 // `Link: <canonical>; rel="successor-version"`. Policy: docs/api.md.
 import type {
+  ContextConfigDefault,
+  FastifyBaseLogger,
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
+  FastifySchema,
+  FastifyTypeProvider,
+  FastifyTypeProviderDefault,
   HTTPMethods,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
   RouteHandlerMethod,
   RouteOptions,
+  RouteShorthandOptions,
 } from 'fastify';
 
 /** The calendar API's canonical, provider-neutral prefix. */
@@ -24,8 +34,60 @@ export interface AliasPrefixes {
 
 export const CALENDAR_PREFIXES: AliasPrefixes = { canonical: CALENDAR_PREFIX, alias: OUTLOOK_CALENDAR_ALIAS_PREFIX };
 
-type RouteOpts = Omit<RouteOptions, 'method' | 'url' | 'handler'>;
-type Add = (url: `/${string}`, opts: RouteOpts, handler: RouteHandlerMethod) => void;
+/** An instance with any type provider (the routes' modules use `withTypeProvider<TypeBoxTypeProvider>()`). */
+type AnyInstance<TypeProvider extends FastifyTypeProvider> = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeProvider
+>;
+
+/** The options of a route on an instance with that type provider. */
+type AliasedRoute<
+  TypeProvider extends FastifyTypeProvider,
+  RouteGeneric extends RouteGenericInterface,
+  ContextConfig,
+  SchemaCompiler extends FastifySchema,
+> = RouteOptions<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  RouteGeneric,
+  ContextConfig,
+  SchemaCompiler,
+  TypeProvider
+>;
+
+/**
+ * One method of aliasedRoutes: typed like `app.get(url, opts, handler)` on the instance it was made from, so that with
+ * a type provider the handler's request (body, querystring, params, headers) is typed from the route's schema.
+ */
+type Add<TypeProvider extends FastifyTypeProvider> = <
+  RouteGeneric extends RouteGenericInterface = RouteGenericInterface,
+  ContextConfig = ContextConfigDefault,
+  const SchemaCompiler extends FastifySchema = FastifySchema,
+>(
+  url: `/${string}`,
+  opts: RouteShorthandOptions<
+    RawServerDefault,
+    RawRequestDefaultExpression,
+    RawReplyDefaultExpression,
+    RouteGeneric,
+    ContextConfig,
+    SchemaCompiler,
+    TypeProvider
+  >,
+  handler: RouteHandlerMethod<
+    RawServerDefault,
+    RawRequestDefaultExpression,
+    RawReplyDefaultExpression,
+    RouteGeneric,
+    ContextConfig,
+    SchemaCompiler,
+    TypeProvider
+  >,
+) => void;
 
 const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
@@ -41,9 +103,14 @@ function successorOf(canonicalTemplate: string, req: FastifyRequest): string {
  * Registers `route` (its `url` relative to the prefixes) at `canonical + url` and at `alias + url`.
  * @example routeWithAlias(app, { method: 'GET', url: '/events', schema, handler }, CALENDAR_PREFIXES)
  */
-export function routeWithAlias(
-  app: FastifyInstance,
-  route: RouteOptions & { url: `/${string}` },
+export function routeWithAlias<
+  TypeProvider extends FastifyTypeProvider = FastifyTypeProviderDefault,
+  RouteGeneric extends RouteGenericInterface = RouteGenericInterface,
+  ContextConfig = ContextConfigDefault,
+  SchemaCompiler extends FastifySchema = FastifySchema,
+>(
+  app: AnyInstance<TypeProvider>,
+  route: AliasedRoute<TypeProvider, RouteGeneric, ContextConfig, SchemaCompiler> & { url: `/${string}` },
   prefixes: AliasPrefixes,
 ): void {
   const canonical = `${prefixes.canonical}${route.url}`;
@@ -65,8 +132,13 @@ export function routeWithAlias(
       ...route.schema,
       deprecated: true,
       description: route.schema?.description ? `${note}\n\n${route.schema.description}` : note,
-    },
-    onSend: [...list(route.onSend), markDeprecated] as RouteOptions['onSend'],
+    } as SchemaCompiler,
+    onSend: [...list(route.onSend), markDeprecated] as AliasedRoute<
+      TypeProvider,
+      RouteGeneric,
+      ContextConfig,
+      SchemaCompiler
+    >['onSend'],
   });
 }
 
@@ -75,9 +147,12 @@ export function routeWithAlias(
  * deprecated alias through routeWithAlias.
  * @example const cal = aliasedRoutes(app, CALENDAR_PREFIXES); cal.get('/rooms', { schema }, handler);
  */
-export function aliasedRoutes(app: FastifyInstance, prefixes: AliasPrefixes) {
+export function aliasedRoutes<TypeProvider extends FastifyTypeProvider = FastifyTypeProviderDefault>(
+  app: AnyInstance<TypeProvider>,
+  prefixes: AliasPrefixes,
+) {
   const add =
-    (method: HTTPMethods): Add =>
+    (method: HTTPMethods): Add<TypeProvider> =>
     (url, opts, handler) =>
       routeWithAlias(app, { ...opts, method, url, handler }, prefixes);
   return { get: add('GET'), post: add('POST'), put: add('PUT'), patch: add('PATCH'), delete: add('DELETE') };

@@ -1,7 +1,7 @@
 // Sync API: status per calendar, manual sync, Graph change-notification webhooks (public), Prometheus /metrics.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { JobQueue } from '../../ports/jobs.js';
 import type { SyncStatusSource, SyncStore } from '../../ports/sync.js';
 import { SyncStatusService } from '../../services/sync/sync-status.js';
@@ -117,8 +117,7 @@ export function syncRoutes(d: SyncRouteDeps) {
       },
       async (req, reply) => {
         const actor = actorOf(req);
-        // aliasedRoutes (route-aliases.ts) is not typed by the schemas yet: the one cast left here.
-        const queued = await sync.requestSync(actor.tenantId, actor.userId, req.body as Static<typeof SyncBody>);
+        const queued = await sync.requestSync(actor.tenantId, actor.userId, req.body);
         return reply.status(202).send({ queued });
       },
     );

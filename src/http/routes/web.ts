@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { AppError } from '../../domain/errors.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -190,9 +190,10 @@ export function webRoutes(d: WebRouteDeps): RouteModule {
     const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     const files = new Files();
     await app.register(async (scope) => {
-      scope.get('/assets/*', { schema: { hide: true } }, async (req, reply) => {
+      // No params schema (the route is hidden from the API document): the wildcard's type is given by the generic.
+      scope.get<{ Params: { '*': string } }>('/assets/*', { schema: { hide: true } }, async (req, reply) => {
         const dir = join(await d.distDir(), 'assets');
-        const file = (req.params as { '*': string })['*'];
+        const file = req.params['*'];
         if (!/^[\w.-]+$/.test(file) || /\.(br|gz)$/.test(file)) throw new AppError('not_found', 'No such asset.');
         securityHeaders(reply).header('cache-control', 'public, max-age=31536000, immutable');
         if (await sendFile(files, req, reply, dir, file)) return reply;
@@ -225,8 +226,7 @@ export function webRoutes(d: WebRouteDeps): RouteModule {
       },
       async (req) => {
         const actor = actorOf(req);
-        // aliasedRoutes (route-aliases.ts) is not typed by the schemas yet: the cast stays.
-        const body = await d.meetingBody(actor.tenantId, actor.userId, (req.params as Static<typeof IdParams>).id);
+        const body = await d.meetingBody(actor.tenantId, actor.userId, req.params.id);
         if (!body) throw new AppError('not_found', 'No such meeting.');
         return body;
       },
