@@ -28,3 +28,17 @@ export interface CustomerInput {
   subjectPatterns?: string[];
   stakeholders?: Array<{ email: string; name?: string | null; role?: string | null }>;
 }
+
+/** Orders of the customer list (GET /api/customers?sort=…&order=…). */
+export const CUSTOMER_SORTS = ['name', 'health', 'trend', 'lastContact', 'createdAt'] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+/** One page of the customer list: `rank` (customer ids, first first) orders it when given, else the name. */
+export interface CustomerListQuery {
+  limit: number;
+  offset: number;
+  search?: string;
+  /** Ordered by `name` or `createdAt` (a column), or by the position of each id in `rank` (ids not in it last). */
+  orderBy?: 'name' | 'createdAt' | { rank: readonly string[] };
+  descending?: boolean;
+}

@@ -14,6 +14,8 @@ export interface CalendarSetting {
   connectionStatus: string;
   name: string;
   ownerEmail: string | null;
+  /** The owner's name when calbridge knows it (their connected mailbox or calbridge user in the tenant), else null. */
+  ownerName: string | null;
   isShared: boolean;
   isDefault: boolean;
   canEdit: boolean;

@@ -1,5 +1,5 @@
 // Persistence ports used by the services. Implementations live in src/stores; signatures use domain types only.
-import type { Customer, CustomerInput, Stakeholder } from '../domain/customers.js';
+import type { Customer, CustomerInput, CustomerListQuery, Stakeholder } from '../domain/customers.js';
 import type { ProviderType } from '../domain/calendar.js';
 import type { Actor, Role, Tenant, TenantSettings, User, UserStatus } from '../domain/tenancy.js';
 
@@ -56,7 +56,7 @@ export interface ApiKeyRecord {
 }
 
 export interface CustomerStore {
-  list(tenantId: string, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]>;
+  list(tenantId: string, opts: CustomerListQuery): Promise<Customer[]>;
   listAll(tenantId: string): Promise<Customer[]>;
   get(tenantId: string, id: string): Promise<Customer | null>;
   create(tenantId: string, input: CustomerInput): Promise<Customer>;

@@ -1,6 +1,6 @@
 // Postgres side of the calendar settings: which calendars sync, the default calendar, per-user sync preferences.
 // Every query is scoped by tenant and user: a calendar of another tenant or user is simply not found.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type {
   CalendarPatch,
   CalendarSetting,
@@ -24,6 +24,21 @@ export class PgCalendarSettingsStore implements CalendarSettingsStore {
         'cc.status as connectionStatus',
         'c.name as name',
         'c.owner_email as ownerEmail',
+        // The owner's name as calbridge knows it (no extra provider call): the connected mailbox's name for one's own
+        // calendars (else the person's); for a colleague's shared calendar, the name of that colleague's calbridge
+        // user or connected mailbox in the same tenant. null when none is known.
+        sql<string | null>`case when c.is_shared then coalesce(
+            (select u.display_name from users u
+              where u.tenant_id = c.tenant_id and lower(u.email) = lower(c.owner_email) and u.display_name is not null
+              order by u.id limit 1),
+            (select x.account_name from calendar_connections x
+              where x.tenant_id = c.tenant_id and lower(x.account_email) = lower(c.owner_email)
+                and x.account_name is not null
+              order by x.id limit 1))
+          else coalesce(cc.account_name,
+            (select u.display_name from users u where u.tenant_id = c.tenant_id and u.id = c.user_id)) end`.as(
+          'ownerName',
+        ),
         'c.is_shared as isShared',
         'c.is_default as isDefault',
         'c.can_edit as canEdit',

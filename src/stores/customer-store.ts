@@ -1,6 +1,6 @@
 // Postgres repository for customers and their stakeholders; every query is scoped by tenant.
-import type { Kysely } from 'kysely';
-import type { Customer, CustomerInput, Stakeholder } from '../domain/customers.js';
+import { sql, type Kysely } from 'kysely';
+import type { Customer, CustomerInput, CustomerListQuery, Stakeholder } from '../domain/customers.js';
 import type { CustomerStore } from '../ports/stores.js';
 import type { CustomerRow, DB, StakeholderRow } from './schema.js';
 
@@ -53,10 +53,30 @@ export class PgCustomerStore implements CustomerStore {
     return rows.map((r) => toCustomer(r, sh));
   }
 
-  async list(tenantId: string, opts: { limit: number; offset: number; search?: string }) {
+  /**
+   * One page, filtered by name and ordered in SQL: by name or creation (`descending` reverses, the id breaks ties), or
+   * by a ranking computed elsewhere (the metrics' health, trend, last contact) passed as an array of ids: each row's
+   * position in it, rows not in it (created since) last by name.
+   */
+  async list(tenantId: string, opts: CustomerListQuery) {
     let q = this.db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId);
     if (opts.search) q = q.where('name', 'ilike', `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    const rows = await q.orderBy('name').orderBy('id').limit(opts.limit).offset(opts.offset).execute();
+    const dir = opts.descending ? 'desc' : 'asc';
+    const by = opts.orderBy ?? 'name';
+    if (typeof by === 'object') {
+      const ids = by.rank.filter(isUuid);
+      q = q
+        .orderBy(sql`array_position(${sql.val(ids)}::uuid[], id) asc nulls last`)
+        .orderBy(sql`lower(name)`)
+        .orderBy('id');
+    } else if (by === 'createdAt') q = q.orderBy('created_at', dir).orderBy('id', dir);
+    // names without regard to case ("acme" beside "Acme"), whatever the database's collation
+    else
+      q = q
+        .orderBy(sql`lower(name)`, dir)
+        .orderBy('name', dir)
+        .orderBy('id', dir);
+    const rows = await q.limit(opts.limit).offset(opts.offset).execute();
     return this.withStakeholders(tenantId, rows);
   }
 

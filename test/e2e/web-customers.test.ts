@@ -99,13 +99,32 @@ describe.skipIf(!hasChromium)('managing customers in the web app', () => {
     const table = page.getByRole('table', { name: /Customers with health/ });
     await table.waitFor();
     await expect(table.getByRole('columnheader', { name: 'Last contact' }).count()).resolves.toBe(1);
-    // Sort by name, then name descending: the order and aria-sort follow, and the URL keeps it.
+    // Sort by name, then name descending: the order and aria-sort follow, and the URL keeps it. The server sorts
+    // (GET /api/customers?sort=name&order=…), the page shows its order.
+    const sortedBy = (sort: string, order: string) =>
+      page.waitForResponse((r) => {
+        const u = new URL(r.url());
+        return (
+          u.pathname === '/api/customers' &&
+          u.searchParams.get('sort') === sort &&
+          u.searchParams.get('order') === order &&
+          r.status() === 200
+        );
+      });
+    const byName = sortedBy('name', 'asc');
     await table.getByRole('button', { name: 'Customer' }).click();
+    await byName;
     await page.waitForURL((u) => u.searchParams.get('sort') === 'name');
-    const names = async () => table.locator('tbody th[scope="row"]').allInnerTexts();
+    // the rows once the server's order is shown (the table is aria-busy while the previous order stands in)
+    const names = async () => {
+      await page.locator('table.customer-list[aria-busy="false"]').waitFor();
+      return table.locator('tbody th[scope="row"]').allInnerTexts();
+    };
     const asc = await names();
     expect(asc).toEqual([...asc].sort((a, b) => a.localeCompare(b)));
+    const byNameDesc = sortedBy('name', 'desc');
     await table.getByRole('button', { name: 'Customer' }).click();
+    await byNameDesc;
     await page.waitForURL((u) => u.searchParams.get('dir') === 'desc');
     await expect(table.getByRole('columnheader', { name: 'Customer' }).getAttribute('aria-sort')).resolves.toBe(
       'descending',

@@ -301,6 +301,41 @@ describe('calendar selection', () => {
     const theirs = (await call(b, 'GET', '/api/calendars')).json() as { items: Array<{ id: string }> };
     expect(theirs.items.map((c) => c.id).sort()).toEqual(Object.values(b.calendars).sort());
   }, 120_000);
+
+  it("names each calendar's owner as calbridge knows it, from the caller's tenant only", async () => {
+    const u = await newUser();
+    const db = container.database.db;
+    type Listed = { items: Array<{ id: string; ownerEmail: string | null; ownerName: string | null }> };
+    const owners = async () =>
+      Object.fromEntries(
+        ((await call(u, 'GET', '/api/calendars')).json() as Listed).items.map((c) => [c.id, c.ownerName]),
+      );
+    // nothing known yet: no names (the mailbox has none, the shared calendar's owner is nobody calbridge knows)
+    expect(await owners()).toEqual({ [u.calendars.main]: null, [u.calendars.team]: null, [u.calendars.shared]: null });
+
+    // a user with the shared calendar owner's address in another tenant says nothing about this one
+    const elsewhere = await container.tenants.createTenant({ name: `Elsewhere ${n}`, calendarProvider: 'MICROSOFT' });
+    const stranger = await container.tenants.createApiKey(elsewhere.id, 'boss@tenant.example');
+    await db.updateTable('users').set({ display_name: 'Not The Boss' }).where('id', '=', stranger.userId).execute();
+    expect((await owners())[u.calendars.shared]).toBeNull();
+
+    // the connected mailbox's name for one's own calendars; the colleague's name (any case of the address) for theirs
+    await db
+      .updateTable('calendar_connections')
+      .set({ account_name: 'Casey Morgan' })
+      .where('id', '=', u.connectionId)
+      .execute();
+    const boss = await container.tenants.createApiKey(u.tenantId, 'Boss@Tenant.example');
+    await db.updateTable('users').set({ display_name: 'Bo Boss' }).where('id', '=', boss.userId).execute();
+    expect(await owners()).toEqual({
+      [u.calendars.main]: 'Casey Morgan',
+      [u.calendars.team]: 'Casey Morgan',
+      [u.calendars.shared]: 'Bo Boss',
+    });
+    // the same on the calendar a PATCH answers with
+    const r = await call(u, 'PATCH', `/api/calendars/${u.calendars.shared}`, { selectedForSync: false });
+    expect(r.json()).toMatchObject({ calendar: { id: u.calendars.shared, ownerName: 'Bo Boss' } });
+  }, 120_000);
 });
 
 describe('sync preferences', () => {

@@ -1,6 +1,8 @@
 // Managing customers through the API: the live preview of draft rules (tenant- and user-scoped, copies once, manual
-// choices kept), field-level validation errors, the list's band and last contact, factor maxima, the score history.
+// choices kept), field-level validation errors, the list's band and last contact, factor maxima, the score history,
+// and the list sorted by the server (name, creation, health, trend, last contact) before paging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgCustomerStore } from '../../src/stores/customer-store.js';
 import { createFixture, type Fixture, type TestTenant } from './detection-fixture.js';
 
 let f: Fixture;
@@ -298,5 +300,67 @@ describe('scores, factors and the score over time', () => {
     const bad = await f.app.inject({ url: `/api/customers/${acme}/score-history?days=0`, headers: t.auth });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('validation_failed');
+  });
+});
+
+describe('GET /api/customers sorted by the server', () => {
+  it('sorts by name, health, trend and last contact, both ways, before paging; bad values are 400', async () => {
+    const t = await f.newTenant({ ownDomains: ['own.example'] });
+    const other = await f.newTenant();
+    await customer(other, { name: 'Aardvark (other tenant)', domains: ['aardvark.example'] });
+    // Busy: three recent meetings (highest score, last contact 2026-02-27); Once: one meeting long ago (lower score,
+    // 2025-12-15); Never and Zed: no meeting (lowest score, never contacted)
+    const busy = await customer(t, { name: 'Busy', domains: ['busy.example'] });
+    const once = await customer(t, { name: 'Once', domains: ['once.example'] });
+    const never = await customer(t, { name: 'Never', domains: ['never.example'] });
+    const zed = await customer(t, { name: 'zed', domains: ['zed.example'] });
+    const ids = [];
+    for (const day of [13, 20, 27])
+      ids.push(
+        await t.meeting({ start: new Date(Date.UTC(2026, 1, day, 10)).toISOString(), attendees: ['a@busy.example'] }),
+      );
+    ids.push(await t.meeting({ start: '2025-12-15T10:00:00Z', attendees: ['b@once.example'] }));
+    await f.runtime.detection.detectMeetings(t.tenantId, ids);
+
+    const list = async (qs: string): Promise<string[]> => {
+      const r = await f.app.inject({ url: `/api/customers?${qs}`, headers: t.auth });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as { items: Array<{ id: string }> }).items.map((x) => x.id);
+    };
+    const scores = (await f.app.inject({ url: '/api/customers/scores', headers: t.auth })).json() as {
+      items: Array<{ customerId: string; score: number; lastContact: string | null }>;
+    };
+    const score = (id: string) => scores.items.find((x) => x.customerId === id)!.score;
+    expect(score(busy)).toBeGreaterThan(score(once));
+    expect(score(once)).toBeGreaterThan(score(never));
+    expect(score(never)).toBe(score(zed));
+
+    // name (the default): case-insensitive order is the database's; only this tenant's customers
+    expect(await list('')).toEqual([busy, never, once, zed]);
+    expect(await list('sort=name&order=desc')).toEqual([zed, once, never, busy]);
+    // health: ties (Never, zed) by name A→Z in both orders
+    expect(await list('sort=health')).toEqual([never, zed, once, busy]);
+    expect(await list('sort=health&order=desc')).toEqual([busy, once, never, zed]);
+    // last contact: never contacted first, then the longest ago
+    expect(await list('sort=lastContact')).toEqual([never, zed, once, busy]);
+    expect(await list('sort=lastContact&order=desc')).toEqual([busy, once, never, zed]);
+    // the order is applied before limit/offset (the second page of health, best first), and with the search
+    expect(await list('sort=health&order=desc&limit=2&offset=1')).toEqual([once, never]);
+    expect(await list('sort=health&order=desc&limit=1&offset=3')).toEqual([zed]);
+    expect(await list('sort=lastContact&order=desc&search=e')).toEqual([once, never, zed]);
+    expect(await list('sort=createdAt&order=desc&limit=2')).toEqual([zed, never]);
+    // trend sorts too (every customer here is in one of the three trends)
+    expect((await list('sort=trend')).sort()).toEqual([busy, once, never, zed].sort());
+
+    // a customer the ranking does not know yet (created after the scores were read) is listed after it, never lost
+    const store = new PgCustomerStore(f.container.database.db);
+    const ranked = await store.list(t.tenantId, { limit: 10, offset: 0, orderBy: { rank: [once, 'not-a-uuid'] } });
+    expect(ranked.map((c) => c.id)).toEqual([once, busy, never, zed]);
+
+    for (const qs of ['sort=bogus', 'sort=health&order=down', 'sort=', 'sort=health;drop table customers']) {
+      const bad = await f.app.inject({ url: `/api/customers?${qs}`, headers: t.auth });
+      expect(bad.statusCode, qs).toBe(400);
+      expect(bad.json().error.code, qs).toBe('validation_failed');
+    }
   });
 });

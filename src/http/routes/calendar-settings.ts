@@ -15,6 +15,11 @@ const Calendar = Type.Object({
   connectionStatus: Type.String(),
   name: Type.String(),
   ownerEmail: Type.Union([Type.String(), Type.Null()]),
+  ownerName: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "The owner's name: the connected mailbox's for your own calendars; for a colleague's shared calendar, that " +
+      "colleague's as calbridge knows it (a user or connected mailbox of your tenant); null when not known.",
+  }),
   isShared: Type.Boolean(),
   isDefault: Type.Boolean({ description: 'Where calbridge creates meetings; exactly one per connection.' }),
   canEdit: Type.Boolean(),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf } from '../auth.js';
 import type { AppDeps } from '../app-deps.js';
+import { CUSTOMER_SORTS } from '../../domain/customers.js';
 import { errors, IdParams, Paging, Uuid } from '../schemas.js';
 
 const StakeholderInput = Type.Object(
@@ -50,7 +51,28 @@ const CustomerPatch = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-const ListQuery = Type.Intersect([Paging, Type.Object({ search: Type.Optional(Type.String({ maxLength: 100 })) })]);
+const ListQuery = Type.Intersect([
+  Paging,
+  Type.Object({
+    search: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the name (case-insensitive)' })),
+    sort: Type.Optional(
+      Type.Union(
+        CUSTOMER_SORTS.map((s) => Type.Literal(s)),
+        {
+          description:
+            'Order of the list, applied before `limit`/`offset` (default `name`): `name`; `createdAt`; `health` (the ' +
+            'engagement score of GET /api/customers/scores); `trend` (down, flat, up); `lastContact` (never ' +
+            'contacted first, then the longest ago). Ties go by name. Another value is 400 `validation_failed`.',
+        },
+      ),
+    ),
+    order: Type.Optional(
+      Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+        description: '`asc` (default) or `desc`; ties still go by name A→Z',
+      }),
+    ),
+  }),
+]);
 
 export default async function customerRoutes(untyped: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
@@ -61,7 +83,7 @@ export default async function customerRoutes(untyped: FastifyInstance, deps: App
     {
       schema: {
         tags,
-        summary: 'List customers',
+        summary: 'List customers, filtered by name and sorted (by name, creation, health, trend or last contact)',
         querystring: ListQuery,
         response: { 200: Type.Object({ items: Type.Array(Type.Ref('Customer')) }), ...errors() },
       },
@@ -73,6 +95,8 @@ export default async function customerRoutes(untyped: FastifyInstance, deps: App
           limit: q.limit ?? 50,
           offset: q.offset ?? 0,
           search: q.search,
+          sort: q.sort,
+          order: q.order,
         }),
       };
     },

@@ -148,6 +148,8 @@ export function createDetectionRuntime(
   container.customers.onChange(async (tenantId, before, after) => {
     await detection.onCustomerChanged(tenantId, before, after);
   });
+  // the customer list sorted by health, trend or last contact (GET /api/customers?sort=health)
+  container.customers.useRanking((actor) => metrics.scores(actor));
   // A customer change is committed before detection follows it: a detection that fails is reported, its index and
   // metrics state dropped (rebuilt from the database at next use), and CustomerService retries it from here with the
   // customer as it is then (a timer doubling from customerRetryMs, and every tick); the change's request still succeeds.

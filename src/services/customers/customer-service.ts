@@ -1,6 +1,6 @@
 // Customers and stakeholders: validated CRUD, scoped by the caller's tenant.
 import { AppError } from '../../domain/errors.js';
-import type { Customer, CustomerInput, Stakeholder } from '../../domain/customers.js';
+import type { Customer, CustomerInput, CustomerListQuery, CustomerSort, Stakeholder } from '../../domain/customers.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { AuditStore, CustomerStore } from '../../ports/stores.js';
 
@@ -27,6 +27,19 @@ interface PendingListenerCall {
   before: Customer | null;
   attempts: number;
 }
+
+/** Health, trend and last contact of every customer of the caller's tenant (the metrics service): sorts the list. */
+export type CustomerRanking = (actor: Actor) => Promise<
+  ReadonlyArray<{
+    customerId: string;
+    name: string;
+    score: number;
+    trend: 'up' | 'down' | 'flat';
+    lastContact: string | null;
+  }>
+>;
+
+const TREND_ORDER = { down: 0, flat: 1, up: 2 } as const;
 
 /** Validates a subject pattern; throws AppError('unsafe_pattern') when it is not accepted. */
 export type PatternValidator = (pattern: string) => void;
@@ -86,6 +99,7 @@ function normalizeStakeholder(s: { email: string; name?: string | null; role?: s
 export class CustomerService {
   private listeners: CustomerChangeListener[] = [];
   private failureHandlers: CustomerListenerFailure[] = [];
+  private ranking: CustomerRanking | null = null;
   /** Listener calls that threw, by listener, tenant and customer (a later change of the customer joins its entry). */
   private readonly pending = new Map<string, PendingListenerCall>();
 
@@ -183,8 +197,46 @@ export class CustomerService {
     return normalizeInput(input, this.validatePattern);
   }
 
-  list(actor: Actor, opts: { limit: number; offset: number; search?: string }): Promise<Customer[]> {
-    return this.customers.list(actor.tenantId, opts);
+  /** Where health, trend and last contact come from (the metrics service, wired with detection). */
+  useRanking(ranking: CustomerRanking): void {
+    this.ranking = ranking;
+  }
+
+  /**
+   * One page of the tenant's customers, filtered by name and sorted (name by default; ascending unless `order` is
+   * desc). Name and creation are columns; health (score), trend (down < flat < up) and last contact (never < oldest <
+   * newest) come from the metrics: ranked here, the ranking handed to the store, which orders and pages in SQL. Ties
+   * go by name, ascending in both orders.
+   */
+  async list(
+    actor: Actor,
+    opts: { limit: number; offset: number; search?: string; sort?: CustomerSort; order?: 'asc' | 'desc' },
+  ): Promise<Customer[]> {
+    const { sort = 'name', order = 'asc', ...page } = opts;
+    const descending = order === 'desc';
+    if (sort === 'name' || sort === 'createdAt')
+      return this.customers.list(actor.tenantId, { ...page, orderBy: sort, descending });
+    if (!this.ranking)
+      throw new AppError('validation_failed', 'Sorting by health, trend or last contact is not available here.', {
+        details: { field: 'sort' },
+      });
+    const key = (x: Awaited<ReturnType<CustomerRanking>>[number]): number =>
+      sort === 'health'
+        ? x.score
+        : sort === 'trend'
+          ? TREND_ORDER[x.trend]
+          : x.lastContact
+            ? Date.parse(x.lastContact)
+            : Number.NEGATIVE_INFINITY;
+    const rank = [...(await this.ranking(actor))]
+      .map((x) => ({ id: x.customerId, name: x.name, k: key(x) }))
+      .sort((a, b) => {
+        const d = a.k === b.k ? 0 : a.k < b.k ? -1 : 1;
+        return (descending ? -d : d) || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      })
+      .map((x) => x.id);
+    const query: CustomerListQuery = { ...page, orderBy: { rank } };
+    return this.customers.list(actor.tenantId, query);
   }
 
   async get(actor: Actor, id: string): Promise<Customer> {

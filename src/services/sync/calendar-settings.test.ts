@@ -31,6 +31,7 @@ const cal = (over: Partial<CalendarSetting> = {}): CalendarSetting => ({
   connectionStatus: 'active',
   name: 'Calendar',
   ownerEmail: 'me@x.example',
+  ownerName: 'Me',
   isShared: false,
   isDefault: false,
   canEdit: true,

@@ -29,28 +29,17 @@ function Trend({ value }: { value: TrendValue | null | undefined }) {
 }
 
 type SortKey = 'name' | 'health' | 'trend' | 'last';
-const SORTS: Array<{ key: SortKey; label: string }> = [
-  { key: 'name', label: 'Customer' },
-  { key: 'health', label: 'Health' },
-  { key: 'trend', label: 'Trend' },
-  { key: 'last', label: 'Last contact' },
+/** The columns that sort, and the API's name of each order (GET /api/customers?sort=…: the server sorts and pages). */
+const SORTS: Array<{ key: SortKey; label: string; api: 'name' | 'health' | 'trend' | 'lastContact' }> = [
+  { key: 'name', label: 'Customer', api: 'name' },
+  { key: 'health', label: 'Health', api: 'health' },
+  { key: 'trend', label: 'Trend', api: 'trend' },
+  { key: 'last', label: 'Last contact', api: 'lastContact' },
 ];
-const TREND_ORDER: Record<TrendValue, number> = { down: 0, flat: 1, up: 2 };
 
 interface Row {
   c: Customer;
   s: Score | undefined;
-}
-
-function compare(key: SortKey, a: Row, b: Row): number {
-  const byName = a.c.name.localeCompare(b.c.name);
-  if (key === 'name') return byName;
-  if (key === 'health') return (a.s?.score ?? -1) - (b.s?.score ?? -1) || byName;
-  if (key === 'trend')
-    return (TREND_ORDER[a.s?.trend ?? 'flat'] ?? 1) - (TREND_ORDER[b.s?.trend ?? 'flat'] ?? 1) || byName;
-  const la = a.s?.lastContact ? Date.parse(a.s.lastContact) : 0;
-  const lb = b.s?.lastContact ? Date.parse(b.s.lastContact) : 0;
-  return la - lb || byName;
 }
 
 /** The list: search and sort live in the URL (?q=…&sort=health&dir=asc), so a reload or a shared link keeps them. */
@@ -61,9 +50,11 @@ export function CustomersPage() {
   const dir = query.get('dir') === 'desc' ? 'desc' : 'asc';
   const [draft, setDraft] = useState(search);
   const scores = useApiQuery('/api/customers/scores', {});
+  const order = SORTS.find((s) => s.key === sort)!.api;
+  // sorted by the server (health, trend and last contact from the same scores as the columns show), in the URL's order
   const customers = useApiQuery(
     '/api/customers',
-    { query: { limit: 200, ...(search ? { search } : {}) } },
+    { query: { limit: 200, sort: order, order: dir, ...(search ? { search } : {}) } },
     { placeholderData: (previous) => previous },
   );
   const setQuery = (next: Record<string, string>) => {
@@ -77,7 +68,6 @@ export function CustomersPage() {
   };
   const byId = new Map((scores.data?.items ?? []).map((x) => [x.customerId, x]));
   const rows: Row[] = (customers.data?.items ?? []).map((c) => ({ c, s: byId.get(c.id) }));
-  rows.sort((a, b) => (dir === 'asc' ? 1 : -1) * compare(sort, a, b));
   const scoreCell = (s: Score | undefined) =>
     s ? (
       <>
@@ -137,7 +127,8 @@ export function CustomersPage() {
         )
       ) : (
         <div className="table-wrap">
-          <table className="customer-list">
+          {/* busy while the server sorts or searches: the rows shown are still the previous order's */}
+          <table className="customer-list" aria-busy={customers.isPlaceholderData}>
             <caption>
               Customers with health (engagement score 0–100), 30-day trend and last contact. Sorted by{' '}
               {SORTS.find((s) => s.key === sort)!.label.toLowerCase()}, {dir === 'asc' ? 'ascending' : 'descending'}.
