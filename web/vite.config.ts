@@ -44,6 +44,29 @@ export default defineConfig({
   // The web app calls the API through the package's own client (src/client), as an integrator imports it.
   resolve: { alias: { 'calbridge/client': fileURLToPath(new URL('../src/client/index.ts', import.meta.url)) } },
   base: '/',
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 800 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    // no chunk comes near this since the pages are split (App.tsx); the warning says when one does again
+    chunkSizeWarningLimit: 300,
+    rolldownOptions: {
+      output: {
+        // Libraries in chunks of their own, so a release that changes only the app's code leaves them cached (their
+        // hashed names stay the same). React and TanStack Query are on every page; FullCalendar (with the Preact it
+        // renders with), luxon and DOMPurify come with the pages that use them.
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'query', test: /[\\/]node_modules[\\/]@tanstack[\\/]/ },
+            { name: 'luxon', test: /[\\/]node_modules[\\/]luxon[\\/]/ },
+            { name: 'dompurify', test: /[\\/]node_modules[\\/]dompurify[\\/]/ },
+            // after luxon: a group takes the modules its own import (FullCalendar's luxon3 plugin imports luxon)
+            { name: 'fullcalendar', test: /[\\/]node_modules[\\/](@fullcalendar|preact)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   logLevel: 'warn',
 });

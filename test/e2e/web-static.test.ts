@@ -163,6 +163,22 @@ describe('the whole server: the app for unknown pages, the API untouched', () =>
     const gz = await get(base, asset, { 'accept-encoding': 'gzip' });
     expect(gunzipSync(gz.body).equals(identity.body)).toBe(true);
 
+    // the pages are chunks of their own, loaded when shown (web/src/App.tsx): the entry imports the calendar page
+    // dynamically, and that chunk (hashed name) is cached for a year and sent compressed like the entry
+    const entry = identity.body.toString();
+    const lazy = /import\(`\.\/(calendar-[\w-]+\.js)`\)/.exec(entry)?.[1];
+    expect(lazy, 'the calendar page is a lazily imported chunk').toBeDefined();
+    // FullCalendar is not in what the first page loads (the entry's static imports, index.html's preloads)
+    const firstLoad = [...entry.matchAll(/(?:from|import)\s*["']\.\/([\w.-]+\.js)["']/g)].map((m) => m[1]!);
+    expect(firstLoad.length).toBeGreaterThan(0);
+    expect(firstLoad.join(' ') + html).not.toMatch(/fullcalendar|calendar-/);
+    const chunk = await get(base, `/assets/${lazy}`, { 'accept-encoding': 'gzip, br' });
+    expect(chunk.status).toBe(200);
+    expect(chunk.headers['content-encoding']).toBe('br');
+    expect(chunk.headers['content-type']).toMatch(/javascript/);
+    expect(chunk.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(chunk.body).toString()).toMatch(/fullcalendar-[\w-]+\.js/);
+
     for (const path of ['/api/nowhere', '/healthz/x']) {
       const r = await get(base, path, { accept: 'text/html' });
       expect(r.status, path).toBe(path.startsWith('/api') ? 401 : 404);

@@ -2,25 +2,67 @@
 // page routing (unknown paths: the in-app Page not found), page titles, focus on navigation, the live region for
 // announcements and the chat panel.
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { apiKey, onUnauthenticated, request, setCsrfToken, type Session } from './api/client';
 import { Loading } from './components/async';
-import { AdminPage } from './pages/admin';
-import { ApprovalPage } from './pages/approval';
-import { ChatPanel } from './pages/chat';
-import { ApprovalsPage } from './pages/approvals';
+import { ChunkBoundary } from './components/chunk-boundary';
 import { ConnectionBanner } from './onboarding';
-import { CalendarPage } from './pages/calendar';
-import { CustomerPage, CustomersPage } from './pages/customers';
 import { NotFoundPage } from './pages/not-found';
-import { SchedulerPage } from './pages/scheduler';
-import { SettingsPage } from './pages/settings';
 import { safeReturnTo, SignInPage } from './pages/signin';
 import { match, navigate, useLocation } from './router';
 import { SessionContext, type Who } from './session';
 import { announce, LiveRegion } from './shell/announce';
 import { Header } from './shell/header';
 import { documentTitle, focusPageHeading, titleFor } from './shell/page';
+
+// Each page is its own chunk, loaded when first shown (React.lazy): the sign-in page and the shell need none of them,
+// and the calendar's (FullCalendar), the customers' (charts) and the chat's code come only with those pages. The
+// loaders are kept so the page a visit starts on is fetched while the session is still being read (preloadPage).
+const loaders = {
+  admin: () => import('./pages/admin'),
+  approval: () => import('./pages/approval'),
+  approvals: () => import('./pages/approvals'),
+  calendar: () => import('./pages/calendar'),
+  chat: () => import('./pages/chat'),
+  customers: () => import('./pages/customers'),
+  scheduler: () => import('./pages/scheduler'),
+  settings: () => import('./pages/settings'),
+};
+const AdminPage = lazy(() => loaders.admin().then((m) => ({ default: m.AdminPage })));
+const ApprovalPage = lazy(() => loaders.approval().then((m) => ({ default: m.ApprovalPage })));
+const ApprovalsPage = lazy(() => loaders.approvals().then((m) => ({ default: m.ApprovalsPage })));
+const CalendarPage = lazy(() => loaders.calendar().then((m) => ({ default: m.CalendarPage })));
+const ChatPanel = lazy(() => loaders.chat().then((m) => ({ default: m.ChatPanel })));
+const CustomersPage = lazy(() => loaders.customers().then((m) => ({ default: m.CustomersPage })));
+const CustomerPage = lazy(() => loaders.customers().then((m) => ({ default: m.CustomerPage })));
+const SchedulerPage = lazy(() => loaders.scheduler().then((m) => ({ default: m.SchedulerPage })));
+const SettingsPage = lazy(() => loaders.settings().then((m) => ({ default: m.SettingsPage })));
+
+/** Starts fetching the chunk of the page at `path` (no-op for the sign-in page and unknown paths). */
+function preloadPage(path: string): void {
+  const p = path.replace(/\/+$/, '') || '/calendar';
+  const first = p.split('/')[1] ?? '';
+  const loader =
+    first === 'calendar' || p === '/'
+      ? loaders.calendar
+      : first === 'customers'
+        ? loaders.customers
+        : first === 'schedule'
+          ? loaders.scheduler
+          : first === 'approvals'
+            ? p === '/approvals'
+              ? loaders.approvals
+              : loaders.approval
+            : first === 'settings'
+              ? loaders.settings
+              : first === 'admin'
+                ? loaders.admin
+                : first === 'chat'
+                  ? loaders.chat
+                  : null;
+  // a failed preload is not an error: the page's own import tries again and shows ChunkBoundary if it fails too
+  loader?.().catch(() => undefined);
+}
 
 const NAV = [
   { to: '/calendar', label: 'My calendar' },
@@ -134,6 +176,9 @@ export function App() {
     booted = true;
     // A one-time demo login link (#login=…) is redeemed for the demo's API key without showing it.
     const token = new URLSearchParams(window.location.hash.slice(1)).get('login');
+    // the page this visit starts on is fetched alongside the session, not after it
+    if (!window.location.pathname.replace(/^\/app(?=\/|$)/, '').startsWith('/signin'))
+      preloadPage(window.location.pathname.replace(/^\/app(?=\/|$)/, ''));
     if (!token) {
       void refresh();
       return;
@@ -204,9 +249,25 @@ export function App() {
       <ConnectionBanner />
       <div className={chatOpen ? 'layout with-chat' : 'layout'}>
         <main id="main" tabIndex={-1}>
-          <Page />
+          <ChunkBoundary key={path}>
+            <Suspense fallback={<Loading label="Loading the page…" />}>
+              <Page />
+            </Suspense>
+          </ChunkBoundary>
         </main>
-        {chatOpen && <ChatPanel onClose={() => setChatOpen(false)} />}
+        {chatOpen && (
+          <ChunkBoundary>
+            <Suspense
+              fallback={
+                <aside id="chat-panel" className="chat sheet" aria-label="Chat">
+                  <Loading label="Loading the chat…" />
+                </aside>
+              }
+            >
+              <ChatPanel onClose={() => setChatOpen(false)} />
+            </Suspense>
+          </ChunkBoundary>
+        )}
       </div>
       <LiveRegion />
     </SessionContext.Provider>

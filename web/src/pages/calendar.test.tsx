@@ -4,7 +4,10 @@ import type { Meeting } from '../api/meetings';
 import { legendLabel } from './calendar';
 
 const me = { email: 'adele.vance@contoso.com', displayName: 'Adele Vance' };
-const cal = (c: { name: string; ownerEmail: string | null; isShared: boolean }) => ({ id: 'c1', ...c });
+const cal = (c: { name: string; ownerEmail: string | null; ownerName?: string | null; isShared: boolean }) => ({
+  id: 'c1',
+  ...c,
+});
 const organizedByMegan = {
   organizer: { address: 'megan.bowen@contoso.com', name: 'Megan Bowen' },
 } as unknown as Meeting;
@@ -27,6 +30,22 @@ describe('legendLabel', () => {
     const megans = cal({ name: 'Calendar', ownerEmail: 'Megan.Bowen@contoso.com', isShared: true });
     expect(legendLabel(megans, me, [organizedByMegan])).toBe("Megan Bowen's calendar");
     expect(legendLabel(megans, me, [])).toBe("Megan.Bowen@contoso.com's calendar");
+  });
+
+  it("names a shared calendar by the API's ownerName first, one's own by the mailbox name when the person has none", () => {
+    const megans = cal({
+      name: 'Calendar',
+      ownerEmail: 'megan.bowen@contoso.com',
+      ownerName: 'Megan B.',
+      isShared: true,
+    });
+    expect(legendLabel(megans, me, [organizedByMegan])).toBe("Megan B.'s calendar");
+    expect(legendLabel(cal({ name: 'Team', ownerEmail: null, ownerName: 'Megan B.', isShared: true }), me, [])).toBe(
+      "Team (Megan B.'s calendar)",
+    );
+    const own = cal({ name: 'Calendar', ownerEmail: me.email, ownerName: 'Adele V. (mailbox)', isShared: false });
+    expect(legendLabel(own, me, [])).toBe("Adele Vance's calendar");
+    expect(legendLabel(own, { ...me, displayName: null }, [])).toBe("Adele V. (mailbox)'s calendar");
   });
 
   it('falls back to the address, then to the calendar name alone', () => {

@@ -5,18 +5,21 @@
 // Before a calendar is connected the page leads to connecting one; during the first sync it shows the progress.
 import type { EventClickArg, EventContentArg, EventInput, EventMountArg } from '@fullcalendar/core';
 import { DateTime } from 'luxon';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { attendeeNames, isRecurring, joinUrl, locationText, meetingsBetween, type Meeting } from '../api/meetings';
 import { meetingServiceOf } from '../api/provider';
 import { Async, ErrorBox, Loading, useApi } from '../components/async';
-import { SafeHtml } from '../components/safe-html';
 import { browserZone } from '../format';
 import { ConnectCalendar, FirstSync, useConnections, type Provider } from '../onboarding';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session';
 import HourGrid from './hour-grid';
 import './calendar.css';
+
+// DOMPurify (the sanitiser of Outlook's HTML bodies) is loaded when a meeting with an HTML body is opened, not with the
+// calendar page.
+const SafeHtml = lazy(() => import('../components/safe-html').then((m) => ({ default: m.SafeHtml })));
 
 type TimeFormat = '12h' | '24h';
 type View = 'week' | 'day';
@@ -32,6 +35,8 @@ interface CalendarInfo {
   id: string;
   name: string;
   ownerEmail: string | null;
+  /** The owner's name as the API knows it (GET /api/calendars), null when it does not. */
+  ownerName?: string | null;
   isShared: boolean;
 }
 
@@ -76,13 +81,15 @@ export function copyLabel(c: Copy, m: Listed): string {
 /**
  * How the legend names a calendar, with its owner: "Megan Bowen's calendar" (a calendar with the provider's generic
  * name, or a Google primary calendar named by its address), "Projects (Adele Vance's calendar)" otherwise. The owner is
- * the signed-in person for their own calendars; for a colleague's shared one, the name a synced meeting gives that
- * address (organizer or attendee), else the address itself.
+ * the signed-in person for their own calendars; for a colleague's shared one, the name the API gives (ownerName: a
+ * user or connected mailbox of the tenant), else the name a synced meeting gives that address (organizer or
+ * attendee), else the address itself.
  */
 export function legendLabel(c: CalendarInfo, me: { email: string | null; displayName: string | null }, seen: Listed[]) {
   const mine = !c.isShared || (!!c.ownerEmail && c.ownerEmail.toLowerCase() === (me.email ?? '').toLowerCase());
   let owner: string | null = null;
-  if (mine) owner = me.displayName ?? me.email;
+  if (mine) owner = me.displayName ?? c.ownerName ?? me.email;
+  else if (c.ownerName) owner = c.ownerName;
   else if (c.ownerEmail) {
     for (const m of seen) if ((owner = personName(m, c.ownerEmail))) break;
     owner ??= c.ownerEmail;
@@ -211,7 +218,9 @@ function Detail({
           !b.content.trim() ? (
             <p>No description.</p>
           ) : b.contentType.toLowerCase() === 'html' ? (
-            <SafeHtml html={b.content} />
+            <Suspense fallback={<Loading label="Loading details…" />}>
+              <SafeHtml html={b.content} />
+            </Suspense>
           ) : (
             <p className="event-body" style={{ whiteSpace: 'pre-wrap' }}>
               {b.content}
