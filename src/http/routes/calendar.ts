@@ -1,7 +1,8 @@
 // The calendar REST API (provider-neutral, at /api/calendar; /api/outlook/calendar is its deprecated alias): events from
 // the synced table, proposals for changes, availability, suggested times and rooms. Thin: schema, auth, one service call.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { SCHEDULING_LIMITS as LIMITS } from '../../domain/scheduling/limits.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
@@ -251,7 +252,8 @@ const Room = Type.Object({
 
 /** The calendar routes over one SchedulingService. */
 export function calendarRoutes(service: SchedulingService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Event);
     const cal = aliasedRoutes(app, CALENDAR_PREFIXES);
     const tags = ['calendar'];
@@ -274,7 +276,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req) => {
-        const q = req.query as Static<typeof ListQuery>;
+        const q = req.query;
         const limit = q.limit ?? 50;
         const offset = q.offset ?? 0;
         return { ...(await service.listEvents(actorOf(req), { ...q, limit, offset })), limit, offset };
@@ -293,7 +295,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
       },
       async (req, reply) => {
         const actor = actorOf(req);
-        const rec = await service.proposeCreate(actor, req.body as Static<typeof CreateBody>);
+        const rec = await service.proposeCreate(actor, req.body);
         return reply.status(201).send((await proposalViews(service, actor, [rec]))[0]);
       },
     );
@@ -311,12 +313,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req, reply) => {
-        const out = await service.updateEvent(
-          actorOf(req),
-          (req.params as Static<typeof IdParams>).id,
-          req.body as Static<typeof ChangeBody>,
-          req.headers['if-match'],
-        );
+        const out = await service.updateEvent(actorOf(req), req.params.id, req.body, req.headers['if-match']);
         return out.status === 'applied'
           ? reply.status(200).send(out)
           : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
@@ -335,13 +332,9 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req, reply) => {
-        const out = await service.deleteEvent(
-          actorOf(req),
-          (req.params as Static<typeof IdParams>).id,
-          (req.query as Static<typeof DeleteQuery>).scope,
-        );
+        const out = await service.deleteEvent(actorOf(req), req.params.id, req.query.scope);
         return out.status === 'applied'
-          ? reply.status(204).send()
+          ? reply.status(204).send(null)
           : reply.status(202).send({ status: out.status, proposal: proposalView(out.proposal) });
       },
     );
@@ -365,8 +358,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           },
         },
       },
-      async (req) =>
-        service.respond(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof RsvpBody>),
+      async (req) => service.respond(actorOf(req), req.params.id, req.body),
     );
     cal.get(
       '/availability',
@@ -392,7 +384,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req) => {
-        const q = req.query as Static<typeof AvailabilityQuery>;
+        const q = req.query;
         return service.availability(actorOf(req), {
           start: q.start,
           end: q.end,
@@ -421,7 +413,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req) => {
-        const b = req.body as Static<typeof FindBody>;
+        const b = req.body;
         return service.findMeetingTimes(actorOf(req), {
           ...b,
           attendees: b.attendees.map((a) => ({ email: a.email, type: a.type ?? 'required' })),
@@ -439,7 +431,7 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           response: { 200: Type.Object({ items: Type.Array(Room) }), ...errors(403, 409, 422, 503) },
         },
       },
-      async (req) => ({ items: await service.rooms(actorOf(req), req.query as Static<typeof RoomsQuery>) }),
+      async (req) => ({ items: await service.rooms(actorOf(req), req.query) }),
     );
   };
 }
