@@ -3,8 +3,9 @@
 // tenant's name or the user's address), GET /api/data-jobs/{id} (progress, admins of the tenant) and
 // GET /api/data-jobs/{id}/status?token= (the same, by the status token: it outlives the tenant and its keys).
 import { Readable } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { DataRightsService } from '../../services/tenancy/data-rights.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -59,7 +60,8 @@ const StatusQuery = Type.Object(
 );
 
 export function dataRightsRoutes(rights: DataRightsService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Job);
     const tags = ['tenant'];
     app.get(
@@ -107,7 +109,7 @@ export function dataRightsRoutes(rights: DataRightsService): RouteModule {
         },
       },
       async (req, reply) => {
-        const r = await rights.requestTenantDeletion(actorOf(req), (req.body as Static<typeof Confirm>).confirm);
+        const r = await rights.requestTenantDeletion(actorOf(req), req.body.confirm);
         return reply.code(202).send(r);
       },
     );
@@ -125,11 +127,7 @@ export function dataRightsRoutes(rights: DataRightsService): RouteModule {
         },
       },
       async (req, reply) => {
-        const r = await rights.requestUserDeletion(
-          actorOf(req),
-          (req.params as { id: string }).id,
-          (req.body as Static<typeof Confirm>).confirm,
-        );
+        const r = await rights.requestUserDeletion(actorOf(req), req.params.id, req.body.confirm);
         return reply.code(202).send(r);
       },
     );
@@ -143,7 +141,7 @@ export function dataRightsRoutes(rights: DataRightsService): RouteModule {
           response: { 200: Type.Ref('DataJob'), ...errors(403) },
         },
       },
-      async (req) => rights.status(actorOf(req), (req.params as { id: string }).id),
+      async (req) => rights.status(actorOf(req), req.params.id),
     );
     app.get(
       '/api/data-jobs/:id/status',
@@ -158,8 +156,7 @@ export function dataRightsRoutes(rights: DataRightsService): RouteModule {
           response: { 200: Type.Ref('DataJob'), ...errors() },
         },
       },
-      async (req) =>
-        rights.statusByToken((req.params as { id: string }).id, (req.query as Static<typeof StatusQuery>).token),
+      async (req) => rights.statusByToken(req.params.id, req.query.token),
     );
   };
 }

@@ -1,7 +1,8 @@
 // People search for the scheduler's attendee picker: colleagues, the provider directory's people and customers'
 // stakeholders as the organizer types.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
@@ -56,7 +57,8 @@ const ProviderSource = Type.Object(
 );
 
 export function directoryRoutes(service: SchedulingService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Person);
     app.addSchema(ProviderSource);
     app.get(
@@ -79,7 +81,7 @@ export function directoryRoutes(service: SchedulingService): RouteModule {
         },
       },
       async (req) => {
-        const q = req.query as Static<typeof Query>;
+        const q = req.query;
         return service.directory(actorOf(req), q.q, q.limit ?? 10);
       },
     );
