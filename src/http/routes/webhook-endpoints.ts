@@ -1,7 +1,8 @@
 // Platform webhook endpoints (admins): CRUD, the secret (shown on create and on rotation only), the delivery log, a
 // redelivery and a test event; the event catalogue. Every event's JSON Schema is a component of the OpenAPI document.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES } from '../../domain/webhook-events.js';
 import { MAX_SECRET_OVERLAP_SECONDS, type WebhookEndpointService } from '../../services/webhooks/webhook-endpoints.js';
 import { actorOf } from '../auth.js';
@@ -141,7 +142,8 @@ const DeliveryQuery = Type.Object(
 );
 
 export function webhookEndpointRoutes(service: WebhookEndpointService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Endpoint);
     app.addSchema(Delivery);
     for (const s of Object.values(WEBHOOK_EVENT_SCHEMAS)) app.addSchema(s);
@@ -197,7 +199,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
       },
       async (req, reply) => {
         reply.code(201);
-        return service.create(actorOf(req), req.body as Static<typeof CreateBody>);
+        return service.create(actorOf(req), req.body);
       },
     );
     app.get(
@@ -210,7 +212,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
           response: { 200: Type.Ref('WebhookEndpoint'), ...errors(403) },
         },
       },
-      async (req) => service.get(actorOf(req), (req.params as Static<typeof IdParams>).id),
+      async (req) => service.get(actorOf(req), req.params.id),
     );
     app.patch(
       '/api/webhook-endpoints/:id',
@@ -223,8 +225,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
           response: { 200: Type.Ref('WebhookEndpoint'), ...errors(403) },
         },
       },
-      async (req) =>
-        service.update(actorOf(req), (req.params as Static<typeof IdParams>).id, req.body as Static<typeof PatchBody>),
+      async (req) => service.update(actorOf(req), req.params.id, req.body),
     );
     app.delete(
       '/api/webhook-endpoints/:id',
@@ -237,8 +238,8 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
         },
       },
       async (req, reply) => {
-        await service.delete(actorOf(req), (req.params as Static<typeof IdParams>).id);
-        return reply.code(204).send();
+        await service.delete(actorOf(req), req.params.id);
+        return reply.code(204).send(null);
       },
     );
     app.post(
@@ -264,12 +265,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
           },
         },
       },
-      async (req) =>
-        service.rotateSecret(
-          actorOf(req),
-          (req.params as Static<typeof IdParams>).id,
-          (req.body ?? {}) as Static<typeof RotateBody>,
-        ),
+      async (req) => service.rotateSecret(actorOf(req), req.params.id, req.body ?? {}),
     );
     app.get(
       '/api/webhook-endpoints/:id/deliveries',
@@ -282,13 +278,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
           response: { 200: Type.Object({ items: Type.Array(Type.Ref('WebhookDelivery')) }), ...errors(403) },
         },
       },
-      async (req) => ({
-        items: await service.deliveries(
-          actorOf(req),
-          (req.params as Static<typeof IdParams>).id,
-          req.query as Static<typeof DeliveryQuery>,
-        ),
-      }),
+      async (req) => ({ items: await service.deliveries(actorOf(req), req.params.id, req.query) }),
     );
     app.get(
       '/api/webhook-endpoints/:id/deliveries/:deliveryId',
@@ -301,7 +291,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
         },
       },
       async (req) => {
-        const p = req.params as Static<typeof DeliveryParams>;
+        const p = req.params;
         return service.delivery(actorOf(req), p.id, p.deliveryId);
       },
     );
@@ -317,7 +307,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
         },
       },
       async (req, reply) => {
-        const p = req.params as Static<typeof DeliveryParams>;
+        const p = req.params;
         reply.code(202);
         return service.replay(actorOf(req), p.id, p.deliveryId);
       },
@@ -334,7 +324,7 @@ export function webhookEndpointRoutes(service: WebhookEndpointService): RouteMod
       },
       async (req, reply) => {
         reply.code(202);
-        return service.sendTest(actorOf(req), (req.params as Static<typeof IdParams>).id);
+        return service.sendTest(actorOf(req), req.params.id);
       },
     );
   };
