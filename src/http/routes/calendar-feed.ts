@@ -2,6 +2,7 @@
 // (GET/POST/DELETE /api/calendar/feed: status, make or rotate, revoke) and the public feed GET /ics/<token>.ics
 // (no caller: the token is the credential; limited per token; 404 for an unknown, rotated or revoked one).
 import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../domain/errors.js';
@@ -44,7 +45,8 @@ const sendIcs = (reply: FastifyReply, body: string, filename?: string) => {
 };
 
 export function calendarFeedRoutes(feeds: CalendarFeedService): RouteModule {
-  return async (app: FastifyInstance) => {
+  return async (untyped: FastifyInstance) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     app.addSchema(Status);
     const tags = ['calendar'];
     app.get(
@@ -127,7 +129,7 @@ export function calendarFeedRoutes(feeds: CalendarFeedService): RouteModule {
         },
       },
       async (req, reply) => {
-        const file = (req.params as { file: string }).file;
+        const file = req.params.file;
         const token = file.endsWith('.ics') ? file.slice(0, -4) : '';
         return sendIcs(reply, await feeds.feed(token));
       },

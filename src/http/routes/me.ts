@@ -1,14 +1,17 @@
 // The caller: who am I, my tenant and its settings.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { SCORE_FACTORS } from '../../domain/metrics/score.js';
+import { SCORE_FACTORS, type ScoreFactorName } from '../../domain/metrics/score.js';
 import { actorOf } from '../auth.js';
 import type { AppDeps } from '../app-deps.js';
 import { errors } from '../schemas.js';
 
 /** One optional weight per score factor; any other key is refused (it would be stored and never used). */
+const Weight = Type.Optional(Type.Number({ minimum: 0, maximum: 100 }));
 const EngagementWeights = Type.Object(
-  Object.fromEntries(SCORE_FACTORS.map((f) => [f, Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))])),
+  // fromEntries forgets the keys; naming them gives the body a per-factor type ({ recency?: number, … })
+  Object.fromEntries(SCORE_FACTORS.map((f) => [f, Weight])) as Record<ScoreFactorName, typeof Weight>,
   { additionalProperties: false },
 );
 
@@ -69,7 +72,8 @@ const Me = Type.Object({
   tenant: Type.Object({ id: Type.String(), name: Type.String(), calendarProvider: Type.String(), settings: Settings }),
 });
 
-export default async function meRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function meRoutes(untyped: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/api/me',
     { schema: { tags: ['tenant'], summary: 'The calling user and tenant', response: { 200: Me, ...errors() } } },
@@ -88,6 +92,6 @@ export default async function meRoutes(app: FastifyInstance, deps: AppDeps): Pro
         response: { 200: Settings, ...errors() },
       },
     },
-    async (req) => (await deps.tenants.updateSettings(actorOf(req), req.body as Record<string, never>)).settings,
+    async (req) => (await deps.tenants.updateSettings(actorOf(req), req.body)).settings,
   );
 }
