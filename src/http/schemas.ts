@@ -1,5 +1,5 @@
 // Shared TypeBox schemas for routes: errors, ids, paging.
-import { Type, type TSchema } from 'typebox';
+import { Type, type TSchema, type TSchemaOptions } from 'typebox';
 
 export const ErrorResponse = Type.Object(
   {
@@ -15,6 +15,18 @@ export const ErrorResponse = Type.Object(
     description: 'Every error: a stable code (see docs/errors.md), a message and the request id.',
   },
 );
+
+/**
+ * One of a list of strings, as Type.Union of their literals (the same JSON schema), typed as the list's element type:
+ * the Static of a Union built from an array (not a tuple) is `never`, so a route typed by it would get no useful type.
+ */
+export const LiteralUnion = <T extends string>(values: readonly T[], options?: TSchemaOptions) =>
+  Type.Unsafe<T>(
+    Type.Union(
+      values.map((v) => Type.Literal(v)),
+      options,
+    ),
+  );
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });

@@ -1,15 +1,16 @@
 // The connection routes every calendar provider serves under /api/integrations/<slug>: connect, OAuth callback
 // (public), status, calendars and disconnect. Each provider's route file passes its wording and the schema parts
 // that differ (sign-in prompts, callback query, status meanings).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type TObject } from 'typebox';
+import { Type, type TObject, type TOptional, type TString } from 'typebox';
 import type { CallbackQuery, ConnectionService } from '../../services/connections/connection-service.js';
 import { AppError } from '../../domain/errors.js';
 import { SESSION_COOKIE } from '../../services/tenancy/session-service.js';
 import { safeReturnTo } from '../../services/tenancy/signin-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
-import { errors } from '../schemas.js';
+import { errors, LiteralUnion } from '../schemas.js';
 
 /** What differs between providers' connection routes. */
 export interface ConnectionRoutesSpec {
@@ -21,8 +22,8 @@ export interface ConnectionRoutesSpec {
   descriptions: Record<'status' | 'providerTenantId' | 'providerUserId', string>;
   /** The `prompt` values the connect body accepts. */
   prompts: ReadonlyArray<'select_account' | 'consent' | 'login'>;
-  /** The callback's query schema; the fields it declares that the service knows are passed to it. */
-  callbackQuery: TObject;
+  /** The callback's query schema (optional strings); the fields it declares that the service knows are passed to it. */
+  callbackQuery: TObject<Record<string, TOptional<TString>>>;
   /** Connection statuses for which the status answer carries a fresh sign-in link. */
   reconnectStatuses: readonly string[];
   /** Provider-only routes, registered after the status route (keeps the OpenAPI document's order). */
@@ -72,7 +73,7 @@ const connectBody = (prompts: ConnectionRoutesSpec['prompts']) =>
   Type.Object(
     {
       loginHint: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
-      prompt: Type.Optional(Type.Union(prompts.map((p) => Type.Literal(p)))),
+      prompt: Type.Optional(LiteralUnion(prompts)),
       allowOtherAccount: Type.Optional(
         Type.Boolean({
           description:
@@ -103,7 +104,8 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
   const ConnectBody = connectBody(spec.prompts);
   const callbackFields = SERVICE_CALLBACK_FIELDS.filter((f) => f in spec.callbackQuery.properties);
   const calendarsOut = <T extends object>(cals: readonly T[]) => cals.map((c) => ({ ...c }));
-  return async (app: FastifyInstance, deps) => {
+  return async (untyped: FastifyInstance, deps) => {
+    const app = untyped.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['integrations'];
     // The public callback authenticates no one; it reads the browser's session (if any) to match the flow's.
     const browserSession = async (req: FastifyRequest): Promise<string | null> => {
@@ -122,12 +124,7 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
         },
       },
       async (req) => {
-        const { returnTo, ...body } = (req.body ?? {}) as {
-          loginHint?: string;
-          prompt?: 'select_account' | 'consent' | 'login';
-          allowOtherAccount?: boolean;
-          returnTo?: string;
-        };
+        const { returnTo, ...body } = req.body ?? {};
         const redirectAfter = returnTo === undefined ? null : safeReturnTo(returnTo);
         if (returnTo !== undefined && !redirectAfter)
           throw new AppError('bad_request', 'returnTo must be a path on this server.', {
@@ -150,7 +147,7 @@ export function connectionRoutes(service: ConnectionService, spec: ConnectionRou
         },
       },
       async (req, reply) => {
-        const q = req.query as Record<string, string | undefined>;
+        const q = req.query;
         const input: CallbackQuery = Object.fromEntries(callbackFields.map((f) => [f, q[f]]));
         return reply.redirect((await service.callback(input, { sessionId: await browserSession(req) })).redirect, 302);
       },
