@@ -227,6 +227,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const web = webModules({
       container,
       config,
+      clock,
       scheduling,
       distDir: webAppLoader(dev?.buildWeb),
       demo: dev?.demo ?? null,

@@ -148,6 +148,109 @@ async function walk(o: {
   expect(none.proposal).toBeUndefined();
 }
 
+/**
+ * Repeating meetings in chat: each request prepares a series proposal (nothing is created before approval) whose card
+ * and reply say how it repeats; asked twice, the pending one is the answer; approved, the provider holds the series
+ * (its occurrences, synced back, are read through the calendar API).
+ */
+async function series(o: {
+  call: Inject;
+  organizer: { authorization: string };
+  approver: { authorization: string };
+  organizerId: string;
+  now: number;
+  sync: () => Promise<unknown>;
+}) {
+  const { call, organizer, approver } = o;
+  const chat = async (message: string) => {
+    const r = await call(organizer, 'POST', '/api/chat', { timeZone: 'UTC', message });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body;
+  };
+  const g = await call(organizer, 'POST', '/api/customers', {
+    name: 'Globex',
+    domains: ['globex.com'],
+    stakeholders: [{ email: 'hank.scorpio@globex.com', name: 'Hank Scorpio' }],
+  });
+  expect(g.status).toBe(201);
+  const today = DateTime.fromMillis(o.now, { zone: 'UTC' });
+  /** The next `weekday` (1 Monday … 7 Sunday) after today at `hour`:00 UTC. */
+  const next = (weekday: number, hour: number) => {
+    let d = today.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+    while (d.weekday !== weekday) d = d.plus({ days: 1 });
+    return d;
+  };
+  const occurrences = async (subject: string, from: DateTime) => {
+    await o.sync();
+    const range = `start=${encodeURIComponent(from.minus({ days: 1 }).toISO()!)}&end=${encodeURIComponent(from.plus({ days: 60 }).toISO()!)}`;
+    const items = (await call(organizer, 'GET', `/api/calendar/events?${range}&limit=200`)).body.items as Json[];
+    // the series whose first meeting is `from` (another series may share the template's subject)
+    const mine = items.filter((e) => e.userId === o.organizerId && e.subject === subject && !e.isCancelled);
+    const master = mine.find((e) => Date.parse(e.start) === from.toMillis())?.seriesMasterId;
+    expect(master, `no occurrence of "${subject}" at ${from.toISO()}`).toBeTruthy();
+    return mine
+      .filter((e) => e.seriesMasterId === master)
+      .map((e) => e.start as string)
+      .sort();
+  };
+  const approve = async (id: string) => {
+    const r = await call(approver, 'POST', `/api/proposals/${id}/approve`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body;
+  };
+
+  // "every Tuesday for 6 weeks": six Tuesdays
+  const tue = next(2, 10);
+  const qbr = await chat('Schedule a QBR with Globex every Tuesday for 6 weeks at 10am');
+  expect(qbr.intent).toBe('schedule_meeting');
+  expect(qbr.proposal).toMatchObject({
+    action: 'create',
+    status: 'pending',
+    duplicate: false,
+    repeat: 'Every Tuesday, 6 times',
+    start: tue.toISO({ suppressMilliseconds: false }),
+  });
+  expect(qbr.reply).toMatch(/series proposal .* every Tuesday, 6 times, first on/);
+  expect(qbr.reply).toMatch(/Nothing has been sent/);
+  const again = await chat('Schedule a QBR with Globex every Tuesday for 6 weeks at 10am');
+  expect(again.proposal).toMatchObject({ id: qbr.proposal.id, duplicate: true, repeat: 'Every Tuesday, 6 times' });
+  const view = await call(organizer, 'GET', `/api/proposals/${qbr.proposal.id}`);
+  expect(view.body.recurrence).toMatchObject({ frequency: 'weekly', daysOfWeek: ['tuesday'], count: 6 });
+  const approved = await approve(qbr.proposal.id);
+  const tues = await occurrences(approved.preview.subject, tue);
+  expect(tues).toEqual([0, 1, 2, 3, 4, 5].map((w) => tue.plus({ weeks: w }).toISO({ suppressMilliseconds: false })));
+
+  // "weekly … on Mondays until <date>": Mondays up to and including that date
+  const mon = next(1, 11);
+  const last = mon.plus({ weeks: 3 });
+  const sync = await chat(`weekly sync with Globex on Mondays at 11am until ${last.toFormat('LLLL d, yyyy')}`);
+  expect(sync.proposal).toMatchObject({
+    duplicate: false,
+    start: mon.toISO({ suppressMilliseconds: false }),
+    repeat: `Every Monday, until ${last.toFormat('d LLLL yyyy')}`,
+  });
+  const mondays = await occurrences((await approve(sync.proposal.id)).preview.subject, mon);
+  expect(mondays).toEqual([0, 1, 2, 3].map((w) => mon.plus({ weeks: w }).toISO({ suppressMilliseconds: false })));
+
+  // "daily … for 10 days": ten days in a row
+  const standup = await chat('daily standup with Globex for 10 days at 8am for 15 minutes');
+  const first = DateTime.fromISO(standup.proposal.start, { zone: 'UTC' });
+  expect(first.toFormat('HH:mm')).toBe('08:00');
+  expect(standup.proposal).toMatchObject({ repeat: 'Every day, 10 times', duplicate: false });
+  expect(Date.parse(standup.proposal.end) - Date.parse(standup.proposal.start)).toBe(15 * 60_000);
+  const days = await occurrences((await approve(standup.proposal.id)).preview.subject, first);
+  expect(days).toEqual(
+    [...Array(10).keys()].map((d) => first.plus({ days: d }).toISO({ suppressMilliseconds: false })),
+  );
+
+  // a series the providers cannot write is an answer, not an error; nothing is prepared
+  const past = await chat(
+    `Schedule a meeting with Globex every Tuesday at 9am until ${today.minus({ days: 30 }).toFormat('LLLL d, yyyy')}`,
+  );
+  expect(past).toMatchObject({ intent: 'schedule_meeting', errorCode: 'invalid_recurrence' });
+  expect(past.proposal).toBeUndefined();
+}
+
 describe('chat intents with Outlook (Microsoft 365 emulator)', () => {
   let h: SchedulingE2E;
   let adele: Caller;
@@ -200,6 +303,17 @@ describe('chat intents with Outlook (Microsoft 365 emulator)', () => {
     expect(cleared.statusCode).toBe(200);
     expect((await call(adele.auth, 'GET', '/api/chat/history')).body.items).toEqual([]);
   });
+
+  it('prepares repeating meetings as series proposals; approved, Graph holds the series', async () => {
+    await series({
+      call,
+      organizer: adele.auth,
+      approver: megan.auth,
+      organizerId: adele.userId,
+      now: h.runtime.clock.now().getTime(),
+      sync: () => h.runtime.sync.sync.syncUser(h.tenantId, adele.userId),
+    });
+  }, 120_000);
 });
 
 describe('chat intents with Google Calendar (Google emulator)', () => {
@@ -238,6 +352,18 @@ describe('chat intents with Google Calendar (Google emulator)', () => {
           throw e;
         }
       },
+    });
+  }, 120_000);
+
+  it('prepares repeating meetings as series proposals; approved, Google Calendar holds the series', async () => {
+    const who = await h.container.tenants.createApiKey(api.tenantId, LOGIN);
+    await series({
+      call: injector(h.app as never),
+      organizer,
+      approver,
+      organizerId: who.userId,
+      now: h.runtime.clock.now().getTime(),
+      sync: () => h.runtime.sync.sync.syncUser(api.tenantId, who.userId),
     });
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../domain/errors.js';
 import { chatRoutes } from '../../http/routes/chat.js';
 import { webRoutes, WEB_PUBLIC_PATHS } from '../../http/routes/web.js';
+import type { Clock } from '../../ports/clock.js';
 import { ChatService, type ChatBackend } from '../../services/chat/chat-service.js';
 import { RuleBasedIntentParser } from '../../services/chat/parser.js';
 import { PgChatHistoryStore } from '../../stores/chat-history-store.js';
@@ -96,6 +97,8 @@ export interface DemoLogin {
 export function webModules(o: {
   container: Container;
   config: Config;
+  /** Chat reads "tomorrow", "every Tuesday" and "until March 1" from this clock's now. */
+  clock: Clock;
   scheduling: SchedulingService;
   distDir: () => Promise<string>;
   demo: DemoLogin | null;
@@ -107,7 +110,7 @@ export function webModules(o: {
         new ChatService(
           new RuleBasedIntentParser(),
           chatBackend(container, o.scheduling),
-          () => new Date(),
+          () => o.clock.now(),
           new PgChatHistoryStore(container.database.db),
         ),
       ),
