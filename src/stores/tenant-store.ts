@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Actor, Role, Tenant, TenantSettings, User, UserStatus } from '../domain/tenancy.js';
 import type { ApiKeyRecord, TenantStore } from '../ports/stores.js';
+import { prepared } from './prepared.js';
 import type { DB, TenantRow, UserRow } from './schema.js';
 
 const toTenant = (r: TenantRow): Tenant => ({
@@ -22,6 +23,46 @@ export const toUser = (r: UserRow): User => ({
   role: r.role,
   status: r.status,
 });
+
+/** The user and their tenant in one statement, compiled once (GET /api/me and every scheduling context ask it). */
+const callerQuery = prepared(
+  (db: Kysely<DB>, tenantId: string, userId: string) =>
+    db
+      .selectFrom('users as u')
+      .innerJoin('tenants as t', 't.id', 'u.tenant_id')
+      .select([
+        'u.id as user_id',
+        'u.email',
+        // No name of their own yet: the connected mailbox's (Graph displayName, Google profile name).
+        sql<string | null>`coalesce(u.display_name, (
+          select c.account_name from calendar_connections c
+          where c.tenant_id = u.tenant_id and c.user_id = u.id and c.account_name is not null
+          order by c.connected_at desc limit 1))`.as('display_name'),
+        'u.time_zone',
+        'u.role',
+        'u.status',
+        't.name as tenant_name',
+        't.calendar_provider',
+        't.settings',
+        't.created_at as tenant_created_at',
+      ])
+      .where('u.tenant_id', '=', tenantId)
+      .where('u.id', '=', userId),
+  2,
+);
+
+/** The active caller of an unrevoked key, compiled once (every caller-cache miss asks it). */
+const actorQuery = prepared(
+  (db: Kysely<DB>, keyHash: string) =>
+    db
+      .selectFrom('api_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.user_id')
+      .select(['k.id', 'k.tenant_id', 'k.user_id', 'k.last_used_at', 'u.role'])
+      .where('k.key_hash', '=', keyHash)
+      .where('k.revoked_at', 'is', null)
+      .where('u.status', '=', 'active'),
+  1,
+);
 
 export class PgTenantStore implements TenantStore {
   constructor(private readonly db: Kysely<DB>) {}
@@ -89,28 +130,7 @@ export class PgTenantStore implements TenantStore {
 
   /** The user and their tenant in one statement (what every `/api/me` asks). */
   async getCaller(tenantId: string, userId: string) {
-    const row = await this.db
-      .selectFrom('users as u')
-      .innerJoin('tenants as t', 't.id', 'u.tenant_id')
-      .select([
-        'u.id as user_id',
-        'u.email',
-        // No name of their own yet: the connected mailbox's (Graph displayName, Google profile name).
-        sql<string | null>`coalesce(u.display_name, (
-          select c.account_name from calendar_connections c
-          where c.tenant_id = u.tenant_id and c.user_id = u.id and c.account_name is not null
-          order by c.connected_at desc limit 1))`.as('display_name'),
-        'u.time_zone',
-        'u.role',
-        'u.status',
-        't.name as tenant_name',
-        't.calendar_provider',
-        't.settings',
-        't.created_at as tenant_created_at',
-      ])
-      .where('u.tenant_id', '=', tenantId)
-      .where('u.id', '=', userId)
-      .executeTakeFirst();
+    const [row] = await callerQuery(this.db, tenantId, userId);
     if (!row) return null;
     return {
       user: toUser({
@@ -162,14 +182,7 @@ export class PgTenantStore implements TenantStore {
 
   async findActorByKeyHash(keyHash: string): Promise<Actor | null> {
     // A deactivated user's keys stop working with the user (they are also revoked when the user is deactivated).
-    const row = await this.db
-      .selectFrom('api_keys as k')
-      .innerJoin('users as u', 'u.id', 'k.user_id')
-      .select(['k.id', 'k.tenant_id', 'k.user_id', 'k.last_used_at', 'u.role'])
-      .where('k.key_hash', '=', keyHash)
-      .where('k.revoked_at', 'is', null)
-      .where('u.status', '=', 'active')
-      .executeTakeFirst();
+    const [row] = await actorQuery(this.db, keyHash);
     if (!row) return null;
     // "last used" to the minute: written at most once a minute per key (and once per caller-cache miss at most)
     const now = new Date();
