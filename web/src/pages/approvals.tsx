@@ -54,6 +54,8 @@ export interface Proposal {
   decisionReason?: string | null;
   userId?: string;
   createdBy?: string | null;
+  /** A series: how it repeats (summary in words, e.g. "Every Tuesday, 6 times"); null for a single meeting. */
+  recurrence?: { summary: string } | null;
   /** Who may approve it now under the tenant's policy (servers before the policy do not say). */
   approvers?: Array<{ userId: string; email: string; displayName: string | null }>;
 }
@@ -230,6 +232,12 @@ export function ProposalCard({
             .setZone(v.timeZone || browserZone())
             .toFormat('HH:mm')}
         </dd>
+        {p.recurrence && (
+          <>
+            <dt>Repeats</dt>
+            <dd data-testid="repeat-summary">{p.recurrence.summary}</dd>
+          </>
+        )}
         <dt>From</dt>
         <dd>{v.organizer}</dd>
         <dt>{service}</dt>

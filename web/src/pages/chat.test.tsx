@@ -132,4 +132,34 @@ describe('ChatPanel', () => {
     expect(document.activeElement).toBe(opener);
     opener.remove();
   });
+
+  it('says how a series proposal repeats on its card', async () => {
+    answers['get /api/chat/history'] = {
+      items: [
+        {
+          id: '1',
+          role: 'assistant',
+          text: 'I prepared a series proposal.',
+          answer: {
+            intent: 'schedule_meeting',
+            reply: 'I prepared a series proposal.',
+            proposal: proposal({ action: 'create', repeat: 'Every Tuesday, 6 times' }),
+          },
+          picked: null,
+        },
+        {
+          id: '2',
+          role: 'assistant',
+          text: 'Prepared.',
+          answer: { intent: 'cancel_meeting', reply: 'Prepared.', proposal: proposal({ id: 'p-2', repeat: null }) },
+          picked: null,
+        },
+      ],
+    };
+    render(<ChatPanel />);
+    const card = await screen.findByRole('region', { name: 'New meeting proposal' });
+    expect(card.textContent).toContain('Repeats: Every Tuesday, 6 times');
+    const single = await screen.findByRole('region', { name: 'Cancellation proposal' });
+    expect(single.textContent).not.toContain('Repeats');
+  });
 });

@@ -33,6 +33,8 @@ interface ProposalCard {
   teams: boolean;
   attendees: Person[];
   expiresAt: string;
+  /** A series: how it repeats, in words; null (or absent) for a single meeting. */
+  repeat?: string | null;
   duplicate: boolean;
 }
 interface MeetingCard {
@@ -114,6 +116,7 @@ function ProposalView({ p }: { p: ProposalCard }) {
       ) : (
         <p>{span(p.start, p.end)}</p>
       )}
+      {p.repeat && <p className="chat-repeat">Repeats: {p.repeat}</p>}
       <p className="chat-people">With {names(p.attendees)}</p>
       {p.duplicate && <p className="chat-note">This was already waiting for approval: nothing new was prepared.</p>}
       <p>

@@ -105,6 +105,26 @@ const decodePeople = (s: string | null): PickedPerson[] =>
     })
     .filter((p) => p.email.includes('@'));
 
+type Repeat = '' | 'daily' | 'weekly' | 'monthly';
+const REPEATS: readonly Repeat[] = ['', 'daily', 'weekly', 'monthly'];
+
+/** How a series from `start` repeats, in words (as the proposal will say it). */
+export function repeatSummary(
+  repeat: Repeat,
+  start: DateTime,
+  end: { count: number } | { until: string },
+): string | null {
+  if (!repeat) return null;
+  const how =
+    repeat === 'daily'
+      ? 'Every day'
+      : repeat === 'weekly'
+        ? `Every ${start.toFormat('cccc')}`
+        : `Every month on day ${start.day}`;
+  if ('until' in end) return `${how}, until ${DateTime.fromISO(end.until, { zone: 'utc' }).toFormat('d LLLL yyyy')}`;
+  return `${how}, ${end.count} times`;
+}
+
 function nextWorkingDay(zone: string): string {
   let d = DateTime.now().setZone(zone).plus({ days: 1 });
   while (d.weekday > 5) d = d.plus({ days: 1 });
@@ -273,6 +293,9 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
   const [dayCount, setDayCount] = useState(Math.min(10, Math.max(1, Number(initial.get('days')) || 5)));
   const [room, setRoom] = useState(initial.get('room') ?? '');
   const [online, setOnline] = useState(initial.get('online') !== '0');
+  const [repeat, setRepeat] = useState<Repeat>(REPEATS.find((r) => r !== '' && r === initial.get('repeat')) ?? '');
+  const [repeatUntil, setRepeatUntil] = useState(initial.get('until') ?? '');
+  const [repeatCount, setRepeatCount] = useState(Math.min(730, Math.max(2, Number(initial.get('times')) || 6)));
   const meeting = useMeetingService();
   const [grid, setGrid] = useState<{ busy: boolean; data?: Availability; error?: unknown }>({ busy: false });
   const [sugg, setSugg] = useState<{ busy: boolean; data?: Suggestion[]; error?: unknown }>({ busy: false });
@@ -291,8 +314,25 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
       days: String(dayCount),
       room,
       online: online ? null : '0',
+      repeat: repeat || null,
+      times: repeat && !repeatUntil ? String(repeatCount) : null,
+      until: repeat ? repeatUntil || null : null,
     });
-  }, [customerId, templateId, subject, subjectEdited, people, duration, from, dayCount, room, online]);
+  }, [
+    customerId,
+    templateId,
+    subject,
+    subjectEdited,
+    people,
+    duration,
+    from,
+    dayCount,
+    room,
+    online,
+    repeat,
+    repeatCount,
+    repeatUntil,
+  ]);
 
   useEffect(() => {
     const c = customer.data;
@@ -389,6 +429,10 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
     if (!chosen) return;
     setSubmit({ busy: true });
     const attendeesOut = people.map((p) => ({ email: p.email, name: p.name, type: 'required' as const }));
+    // a series on the chosen time's weekday (weekly) or day of the month (monthly): the server's default
+    const recurrence = repeat
+      ? { frequency: repeat, ...(repeatUntil ? { until: repeatUntil } : { count: repeatCount }) }
+      : undefined;
     try {
       if (customerId)
         await api.post('/api/customers/{id}/schedule', {
@@ -402,6 +446,7 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
             attendees: attendeesOut,
             room: room || null,
             onlineMeeting: online,
+            ...(recurrence ? { recurrence } : {}),
           },
         });
       else
@@ -415,6 +460,7 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
             attendees: attendeesOut,
             room: room || null,
             onlineMeeting: online,
+            ...(recurrence ? { recurrence } : {}),
           },
         });
       approvalsChanged();
@@ -435,6 +481,9 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
     | undefined;
   const approverNames = (p?.eligibleApprovers ?? []).map((a) => a.displayName ?? a.email);
   const dayWhen = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone);
+  const repeats = chosen
+    ? repeatSummary(repeat, dayWhen(chosen.start), repeatUntil ? { until: repeatUntil } : { count: repeatCount })
+    : null;
 
   return (
     <>
@@ -547,6 +596,60 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
           <input type="checkbox" checked={online} onChange={(e) => setOnline(e.target.checked)} /> {meeting.name}{' '}
           meeting
         </label>
+        <fieldset className="field sched-repeat">
+          <legend>Repeat</legend>
+          <div className="toolbar">
+            <label className="field">
+              Repeats
+              <select value={repeat} onChange={(e) => setRepeat(e.target.value as Repeat)}>
+                <option value="">Does not repeat</option>
+                <option value="daily">Daily</option>
+                <option value="weekly">Weekly, on the chosen time’s day</option>
+                <option value="monthly">Monthly, on the chosen time’s date</option>
+              </select>
+            </label>
+            {repeat && (
+              <>
+                <label className="field">
+                  Ends
+                  <select
+                    value={repeatUntil ? 'until' : 'count'}
+                    onChange={(e) =>
+                      setRepeatUntil(
+                        e.target.value === 'until' ? DateTime.fromISO(from).plus({ months: 3 }).toISODate()! : '',
+                      )
+                    }
+                  >
+                    <option value="count">After a number of times</option>
+                    <option value="until">On a date</option>
+                  </select>
+                </label>
+                {repeatUntil ? (
+                  <label className="field">
+                    Until (last date)
+                    <input
+                      type="date"
+                      value={repeatUntil}
+                      min={from}
+                      onChange={(e) => e.target.value && setRepeatUntil(e.target.value)}
+                    />
+                  </label>
+                ) : (
+                  <label className="field">
+                    Number of times
+                    <input
+                      type="number"
+                      min={2}
+                      max={730}
+                      value={repeatCount}
+                      onChange={(e) => setRepeatCount(Math.min(730, Math.max(2, Number(e.target.value) || 2)))}
+                    />
+                  </label>
+                )}
+              </>
+            )}
+          </div>
+        </fieldset>
         <div className="actions">
           <button type="submit" className="primary" disabled={sugg.busy || people.length === 0}>
             Find times
@@ -605,6 +708,12 @@ export function SchedulerPage({ customerId: customerFromUrl }: { customerId: str
         {chosen ? (
           <p>
             Chosen: <strong>{dayWhen(chosen.start).toFormat('cccc d LLLL, HH:mm')}</strong>
+            {repeats && (
+              <>
+                {' '}
+                — repeats: <strong data-testid="repeat-summary">{repeats}</strong>
+              </>
+            )}
           </p>
         ) : (
           <p className="hint">Find times and pick one first.</p>
