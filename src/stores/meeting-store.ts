@@ -102,6 +102,20 @@ function toView(r: ViewRow): MeetingView {
   };
 }
 
+/**
+ * The number of matches of a page read with `count(*) over ()` as `full_count`: any row of the page carries it; an
+ * empty first page means none; only an empty page past the end counts with a statement of its own.
+ */
+async function totalOf(
+  rows: ReadonlyArray<{ full_count: number | string }>,
+  q: { offset: number },
+  count: () => Promise<{ n: number }>,
+): Promise<number> {
+  if (rows.length > 0) return Number(rows[0]!.full_count);
+  if (q.offset === 0) return 0;
+  return Number((await count()).n);
+}
+
 export class PgMeetingStore implements MeetingStore {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -110,19 +124,21 @@ export class PgMeetingStore implements MeetingStore {
     if (q.copies !== 'all') return this.listMerged(tenantId, base, q);
     // Only the columns the view shows, and of an HTML body only its beginning (bodies can be large and the list
     // shows a 255-character preview).
+    // The total comes with the page (a window count over the range, one statement); only a page past the end, which
+    // has no row to carry it, counts apart.
     const rows = await base
       .select(VIEW_COLUMNS)
       .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
+      .select(sql<number>`count(*) over ()`.as('full_count'))
       .orderBy('start_at')
       .orderBy('id')
       .limit(q.limit)
       .offset(q.offset)
       .execute();
-    // A short page (not past the end) is the last one: the total is known without counting.
-    if (rows.length < q.limit && (rows.length > 0 || q.offset === 0))
-      return { items: rows.map(toView), total: q.offset + rows.length };
-    const count = await base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    return { items: rows.map(toView), total: Number(count.n) };
+    return {
+      items: rows.map(toView),
+      total: await totalOf(rows, q, () => base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()),
+    };
   }
 
   /**
@@ -151,11 +167,17 @@ export class PgMeetingStore implements MeetingStore {
         ),
       );
     const merged = this.db.selectFrom(ranked.as('r')).where('r.copy_rank', '=', 1);
-    const rows = await merged.selectAll().orderBy('start_at').orderBy('id').limit(q.limit).offset(q.offset).execute();
-    const total =
-      rows.length < q.limit && (rows.length > 0 || q.offset === 0)
-        ? q.offset + rows.length
-        : Number((await merged.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n);
+    const rows = await merged
+      .selectAll()
+      .select(sql<number>`count(*) over ()`.as('full_count'))
+      .orderBy('start_at')
+      .orderBy('id')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    const total = await totalOf(rows, q, () =>
+      merged.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    );
     const copiesOf = (r: (typeof rows)[number]) =>
       json<Array<{ id: string; calendarId: string | null }>>(r.copy_list).filter((c) => c.id !== r.id);
     const calendarIds = [...new Set(rows.flatMap((r) => copiesOf(r).map((c) => c.calendarId)))].filter(

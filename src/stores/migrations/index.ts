@@ -26,6 +26,7 @@ import * as m0025 from './0025_webhook_endpoints.js';
 import * as m0027 from './0027_ics_feeds.js';
 import * as m0028 from './0028_data_jobs.js';
 import * as m0029 from './0029_webhook_secret_overlap.js';
+import * as m0030 from './0030_meetings_user_end.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -54,4 +55,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0027_ics_feeds': m0027,
   '0028_data_jobs': m0028,
   '0029_webhook_secret_overlap': m0029,
+  '0030_meetings_user_end': m0030,
 };
