@@ -35,10 +35,6 @@ export async function buildWebApp(webDir = WEB_DIR): Promise<string> {
       configFile: join(webDir, 'vite.config.ts'),
       root: webDir,
       logLevel: 'warn',
-      mode: 'production',
-      // React's production build whatever NODE_ENV the server runs with (vitest sets "test", which made Vite bundle
-      // React's development build: twice the size, and not what `npm run build:web` ships)
-      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
       build: { outDir: tmp, emptyOutDir: true },
     });
     writeFileSync(join(tmp, STAMP), new Date().toISOString());
