@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../src/stores/migrate.js';
 /** The server URL when the suite runs against real PostgreSQL; null on embedded PGlite. */
 export const serverUrl: string | null = process.env.DATABASE_URL?.trim() || null;
 
-let template: PGlite | null = null;
+let template: Promise<File | Blob> | null = null;
 
 /**
  * A fresh database with every migration applied (or up to `target`). On a server each one gets its own
@@ -43,13 +43,17 @@ export async function createTestDatabase(opts: { target?: string; migrate?: bool
     if (migrate) await migrateToLatest(database.db, opts.target);
     return database;
   }
-  if (!template) {
+  // The migrated template's data folder is dumped once per worker and every test database starts from that dump
+  // (PGlite's clone() dumps the template again each time: about a third of its cost).
+  template ??= (async () => {
     const t = await openDatabase({ url: null, dataDir: null });
     await migrateToLatest(t.db);
-    template = t.pglite!;
-  }
-  const clone = (await template.clone()) as PGlite;
-  return openDatabase({ url: null, dataDir: null, pglite: clone });
+    const dump = await t.pglite!.dumpDataDir('none');
+    await t.close();
+    return dump;
+  })();
+  const pglite = await PGlite.create({ loadDataDir: await template });
+  return openDatabase({ url: null, dataDir: null, pglite });
 }
 
 /**
