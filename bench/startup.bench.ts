@@ -81,7 +81,11 @@ function descendants(pid: number): number[] {
   }
   const out: number[] = [];
   const walk = (p: number) => {
-    for (const [c, pp] of parent) if (pp === p) (out.push(c), walk(c));
+    for (const [c, pp] of parent)
+      if (pp === p) {
+        out.push(c);
+        walk(c);
+      }
   };
   walk(pid);
   return out;
@@ -127,7 +131,7 @@ async function startCalbridge(dataDir: string, extraEnv: Record<string, string>,
     const emulatorsRss = descendants(child.pid!).reduce((s, p) => s + rssMb(p), 0);
     return { ms, rss, emulatorsRss };
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${err}`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${err}`, { cause: e });
   } finally {
     await stop(child);
   }
