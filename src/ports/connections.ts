@@ -139,6 +139,7 @@ export interface OAuthClient {
 }
 
 export interface ConnectionEventBus {
-  publish(event: ConnectionEvent): void;
-  subscribe(listener: (event: ConnectionEvent) => void): () => void;
+  /** Resolves when the listeners have handled the event (those that return a promise). */
+  publish(event: ConnectionEvent): void | Promise<void>;
+  subscribe(listener: (event: ConnectionEvent) => void | Promise<void>): () => void;
 }

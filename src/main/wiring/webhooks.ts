@@ -62,10 +62,11 @@ export function createWebhooks(container: Container, opts: { clock: Clock; log?:
     store,
     modules: [webhookEndpointRoutes(endpoints)],
     listenToConnections: (bus) => {
-      bus.subscribe((e) => {
+      bus.subscribe(async (e) => {
         const type = CONNECTION_TYPES[e.type as keyof typeof CONNECTION_TYPES];
         if (!type) return;
-        void events.emit(e.tenantId, type, {
+        // awaited by the publisher: the event is in the outbox when the action that caused it has finished
+        await events.emit(e.tenantId, type, {
           connection: {
             id: e.connectionId,
             userId: e.userId,

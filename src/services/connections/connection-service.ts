@@ -198,7 +198,7 @@ export class ConnectionService {
       scopes: tokens.scopes,
       calendars: Array.isArray(calendars) ? calendars.length : null,
     });
-    this.d.events.publish({
+    await this.d.events.publish({
       type: 'connection.connected',
       tenantId: conn.tenantId,
       userId: conn.userId,
@@ -266,7 +266,7 @@ export class ConnectionService {
       });
     await this.audit(who.tenantId, who.userId, `${this.slug}.consent_required`, existing?.id, { reason });
     if (existing)
-      this.d.events.publish({
+      await this.d.events.publish({
         type: 'connection.consent_required',
         ...who,
         connectionId: existing.id,
@@ -287,7 +287,7 @@ export class ConnectionService {
       lastError: message,
     });
     this.d.tokens.forget(conn.id);
-    this.d.events.publish({
+    await this.d.events.publish({
       type: 'connection.unsupported_mailbox',
       tenantId: conn.tenantId,
       userId: conn.userId,
@@ -383,7 +383,7 @@ export class ConnectionService {
       ...(userId !== actor.userId ? { userId } : {}),
       ...(grant ? { grant } : {}),
     });
-    this.d.events.publish({
+    await this.d.events.publish({
       type: 'connection.revoked',
       tenantId: conn.tenantId,
       userId: conn.userId,

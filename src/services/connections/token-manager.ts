@@ -170,7 +170,7 @@ export class TokenManager {
       targetId: conn.id,
       details: { reason },
     });
-    this.d.events.publish({
+    await this.d.events.publish({
       type: 'connection.needs_reauth',
       tenantId: conn.tenantId,
       userId: conn.userId,
