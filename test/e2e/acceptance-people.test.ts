@@ -96,8 +96,12 @@ describe.skipIf(!hasChromium)('people in the browser: sign-in, approvals, admin 
   afterEach(async (ctx) => {
     const errors = b?.takeErrors() ?? [];
     if (errors.length) console.error('page errors:', errors);
-    if (ctx.task.result?.state === 'fail' && page)
-      await b.shot(`failed-people-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    if (ctx.task.result?.state === 'fail' && b)
+      await b.failed(
+        ctx,
+        `failed-people-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
+        contexts.flatMap((c) => c.pages()),
+      );
   });
 
   afterAll(async () => {
@@ -272,8 +276,12 @@ describe.skipIf(!hasChromium)('people in the browser: sign-in, approvals, admin 
   }, 120_000);
 
   it('admins manage users, API keys and read the audit trail', async () => {
+    // Signed out whatever an earlier attempt left (a retry starts where the first one stopped, signed in).
+    await page.context().clearCookies();
     await page.goto(`${url}/app/signin`);
     await signInWithMicrosoft(page, ORGANIZER);
+    await page.waitForURL((u) => u.pathname === '/app/calendar');
+    await page.getByRole('heading', { name: 'My calendar', level: 1 }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     const table = page.getByRole('table', { name: 'People of this organisation' });

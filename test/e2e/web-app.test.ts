@@ -62,8 +62,8 @@ describe.skipIf(!hasChromium)('the web app in a browser', () => {
   afterEach(async (ctx) => {
     const pageErrors = b?.takeErrors() ?? [];
     if (pageErrors.length) console.error('page errors:', pageErrors);
-    if (ctx.task.result?.state === 'fail' && page)
-      await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    if (ctx.task.result?.state === 'fail' && b)
+      await b.failed(ctx, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   afterAll(async () => {

@@ -69,8 +69,8 @@ describe.skipIf(!hasChromium)('the calendar page in a browser', () => {
   afterEach(async (ctx) => {
     const errors = b?.takeErrors() ?? [];
     if (errors.length) console.error('page errors:', errors);
-    if (ctx.task.result?.state === 'fail' && page)
-      await b.shot(`failed-cal-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    if (ctx.task.result?.state === 'fail' && b)
+      await b.failed(ctx, `failed-cal-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   afterAll(async () => {

@@ -45,8 +45,8 @@ describe.skipIf(!hasChromium)('the chat panel in a browser', () => {
   afterEach(async (ctx) => {
     const errors = b?.takeErrors() ?? [];
     if (errors.length) console.error('page errors:', errors);
-    if (ctx.task.result?.state === 'fail' && page)
-      await b.shot(`failed-chat-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`);
+    if (ctx.task.result?.state === 'fail' && b)
+      await b.failed(ctx, `failed-chat-${ctx.task.name.slice(0, 30).replace(/\W+/g, '-')}`);
   });
   afterAll(async () => {
     await b?.browser.close();

@@ -60,8 +60,8 @@ describe.skipIf(!hasChromium)('managing customers in the web app', () => {
   afterEach(async (ctx) => {
     const pageErrors = b?.takeErrors() ?? [];
     if (pageErrors.length) console.error('page errors:', pageErrors);
-    if (ctx.task.result?.state === 'fail' && page)
-      await b.shot(`failed-customers-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    if (ctx.task.result?.state === 'fail' && b)
+      await b.failed(ctx, `failed-customers-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   afterAll(async () => {

@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)('error states in the browser', () => {
     // 4xx answers the test asks for show up as console errors of the failed fetch; anything else is a bug
     const unexpected = errors.filter((e) => !/status of (400|401|403|404|409)/.test(e));
     if (unexpected.length) console.error('page errors:', unexpected);
-    if (ctx.task.result?.state === 'fail' && page) await b.shot(`failed-errors-${ctx.task.name.slice(0, 30)}`);
+    if (ctx.task.result?.state === 'fail' && b) await b.failed(ctx, `failed-errors-${ctx.task.name.slice(0, 30)}`);
   });
   afterAll(async () => {
     await b?.browser.close();

@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
     const errors = b?.takeErrors() ?? [];
     if (errors.length) console.error('page errors:', errors);
     if (ctx.task.result?.state === 'fail' && b)
-      await b.shot(`google-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+      await b.failed(ctx, `google-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
   });
 
   afterAll(async () => {
@@ -246,16 +246,20 @@ describe.skipIf(!hasChromium)('the web app for a Google Calendar user', () => {
 
   it('asks to sign in again after Google revokes the grant, and reconnects through the consent page', async () => {
     const { page } = b;
+    await nav(page, 'Settings');
+    const card = page.getByRole('region', { name: 'Google Calendar' });
+    // Revoked once the card shows the connection active: revoked earlier, a background call to Google (the sync the
+    // last meeting's push notification started) could find it first, and the card would open already broken.
+    const refresh = card.getByRole('button', { name: 'Refresh calendars' });
+    await refresh.waitFor();
     const revoked = await google('/_emulator/revoke', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: LOGIN }),
     });
     expect(revoked.status).toBe(200);
-    await nav(page, 'Settings');
-    const card = page.getByRole('region', { name: 'Google Calendar' });
     // The next call to Google (here: re-reading the calendar list) finds the grant revoked.
-    await card.getByRole('button', { name: 'Refresh calendars' }).click();
+    await refresh.click();
     await card.getByRole('alert').waitFor();
     // The card re-reads its status on reconnect_required: no page reload needed.
     await card.getByText(/^○ Needs sign-in again$/).waitFor();

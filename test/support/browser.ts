@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Agent, fetch as undiciFetch } from 'undici';
+import type { TestContext } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createDevWiring } from '../../src/main/dev/index.js';
 import { createRuntime, type Runtime } from '../../src/main/runtime.js';
@@ -106,6 +107,28 @@ export interface BrowserPage {
   /** Uncaught page errors and console errors seen since the last call. */
   takeErrors(): string[];
   shot(name: string): Promise<void>;
+  /**
+   * After a failed test: a screenshot, and what the page showed (URL, title, focus, the start of its text) in the
+   * test's metadata, which the CI run summary prints beside the error (CI keeps no screenshots).
+   */
+  failed(ctx: TestContext, name: string, other?: Page[]): Promise<void>;
+}
+
+/** One line on what a page shows: its URL, title, the focused element and the start of its visible text. */
+export async function pageState(page: Page): Promise<string> {
+  if (page.isClosed()) return `${page.url()} (closed)`;
+  try {
+    const s = await page.evaluate(() => ({
+      title: document.title,
+      focus: document.activeElement
+        ? `${document.activeElement.tagName.toLowerCase()}${document.activeElement.id ? `#${document.activeElement.id}` : ''}`
+        : '',
+      text: (document.body?.innerText ?? '').replace(/\s+/g, ' ').trim().slice(0, 700),
+    }));
+    return `${page.url()} · title "${s.title}" · focus ${s.focus} · text: ${s.text}`;
+  } catch (e) {
+    return `${page.url()} · not readable: ${String(e).slice(0, 200)}`;
+  }
 }
 
 /**
@@ -138,6 +161,14 @@ export async function openBrowser(opts: { initScript?: () => void } = {}): Promi
     takeErrors: () => errors.splice(0),
     shot: async (name) => {
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    },
+    failed: async (ctx, name, other = []) => {
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+      // kept across retries: the first attempt's pages say most
+      const meta = ctx.task.meta as { pages?: string[] };
+      meta.pages ??= [];
+      for (const p of [page, ...other.filter((o) => o !== page)])
+        meta.pages.push(`attempt ${ctx.task.result?.retryCount ?? 0}: ${await pageState(p)}`);
     },
   };
 }

@@ -3,7 +3,7 @@
 // truncated log still shows it. Vitest's JSON report counts failed tests only; a failed beforeAll or an
 // unhandled rejection fails the run without a failed test, and retries leave no trace there.
 import { writeFileSync } from 'node:fs';
-import type { Reporter, SerializedError, TestModule, TestSuite } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule, TestSuite } from 'vitest/node';
 
 const firstLines = (text: string | undefined, n = 6): string =>
   (text ?? '')
@@ -13,6 +13,10 @@ const firstLines = (text: string | undefined, n = 6): string =>
     .join('\n');
 
 const describeError = (e: SerializedError): string => firstLines(e.stack ?? e.message);
+
+/** What a failed browser test's pages showed (test/support/browser.ts puts it in the test's metadata), one line each. */
+const pageLines = (test: TestCase): string[] =>
+  ((test.meta() as { pages?: string[] }).pages ?? []).map((p) => `      page: ${p.slice(0, 900)}`);
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): void {
@@ -37,10 +41,12 @@ export default class SummaryReporter implements Reporter {
           failed++;
           lines.push(`  FAIL ${where} > ${test.fullName}`);
           for (const e of result.errors ?? []) lines.push(describeError(e));
+          lines.push(...pageLines(test));
         } else if (diagnostic?.flaky) {
           flaky++;
           lines.push(`  FLAKY ${where} > ${test.fullName} (passed on retry ${diagnostic.retryCount})`);
           for (const e of result.errors ?? []) lines.push(describeError(e));
+          lines.push(...pageLines(test));
         }
       }
     }
