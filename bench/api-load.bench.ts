@@ -11,10 +11,10 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import { createRuntime } from '../src/main/runtime.js';
-import { followAuthorize } from '../test/support/microsoft.js';
 import type { BenchResult, Floor } from './harness.js';
 import type { LoadResult, Spec } from './load/autocannon-child.js';
 import { mixPaths, proposalBody } from './load/scheduling-mix.js';
+import { connectOutlookAndSync } from './load/connect.js';
 import { closeBenchTemplate, openBenchDatabase } from './load/db.js';
 import { ROOT, spawnEmulator } from './load/emulator-process.js';
 
@@ -130,25 +130,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     // sync engine reads their calendars once so the events list has rows to return
     const keys: string[] = [];
     const auth = (i: number) => ({ authorization: `Bearer ${keys[i % keys.length]}` });
-    for (const email of people) {
-      const k = await container.tenants.createApiKey(tenant.id, email);
-      const auth = { authorization: `Bearer ${k.apiKey}` };
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/integrations/outlook/connect',
-        headers: auth,
-        payload: { loginHint: email },
-      });
-      if (res.statusCode !== 200) throw new Error(`connect answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
-      const q = await followAuthorize(emu.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
-      const cb = await app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-      if (cb.statusCode !== 302 || !String(cb.headers.location).includes('connected=outlook'))
-        throw new Error(`connect of ${email} failed: ${cb.statusCode} ${String(cb.headers.location)}`);
-      await rt.sync.sync.syncUser(tenant.id, k.userId, {
-        full: true,
-      });
-      keys.push(k.apiKey);
-    }
+    for (const email of people)
+      keys.push((await connectOutlookAndSync(server, app, emu.agent, tenant.id, email)).apiKey);
     await container.customers.create(await container.tenants.authenticate(`Bearer ${keys[0]}`), {
       name: 'Fabrikam',
       domains: ['fabrikam.example'],

@@ -19,8 +19,8 @@ import { loadConfig } from '../src/config/config.js';
 import { createRuntime } from '../src/main/runtime.js';
 import type { Database } from '../src/stores/database.js';
 import { BODY_PREFIX, VIEW_COLUMNS } from '../src/stores/meeting-store.js';
-import { followAuthorize } from '../test/support/microsoft.js';
 import type { BenchResult, Floor } from './harness.js';
+import { connectOutlookAndSync } from './load/connect.js';
 import { closeBenchTemplate, openBenchDatabase } from './load/db.js';
 import { spawnEmulator, type EmulatorProcess } from './load/emulator-process.js';
 import { mixPaths, proposalBody } from './load/scheduling-mix.js';
@@ -357,21 +357,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     });
     const people: Array<{ auth: Record<string, string>; userId: string }> = [];
     for (const email of PEOPLE) {
-      const k = await container.tenants.createApiKey(office.id, email);
-      const a = { authorization: `Bearer ${k.apiKey}` };
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/integrations/outlook/connect',
-        headers: a,
-        payload: { loginHint: email },
-      });
-      if (res.statusCode !== 200) throw new Error(`connect answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
-      const q = await followAuthorize(emu.agent, (res.json() as { authorizeUrl: string }).authorizeUrl);
-      const cb = await app.inject({ method: 'GET', url: `/api/integrations/outlook/callback?${q.toString()}` });
-      if (cb.statusCode !== 302 || !String(cb.headers.location).includes('connected=outlook'))
-        throw new Error(`connect of ${email} failed: ${cb.statusCode} ${String(cb.headers.location)}`);
-      await rt.sync.sync.syncUser(office.id, k.userId, { full: true });
-      people.push({ auth: a, userId: k.userId });
+      const p = await connectOutlookAndSync(rt, app, emu.agent, office.id, email);
+      people.push({ auth: p.auth, userId: p.userId });
     }
     note('people connected and synced');
     const adele = people[0]!;

@@ -8,11 +8,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { cleanEnv, freePort } from '../test/journey/support.js';
 import type { BenchResult, Floor } from './harness.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,25 +22,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * The floor is far below, against a regression that puts something heavy (a web build, a full re-seed) on the path.
  */
 export const floors: Floor[] = [{ match: 'start to /healthz, warm', minRatio: 0.02 }];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-/** The environment without anything that configures calbridge, plus `extra`. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (!/^(DATABASE_|MICROSOFT_|GOOGLE_|CALBRIDGE_|SYNC_|PORT$|HOST$|LOG_LEVEL|NODE_ENV|VITEST)/.test(k)) env[k] = v;
-  return { ...env, ...extra };
-}
 
 async function untilHealthy(port: number, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
