@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Customer, CustomerInput, CustomerListQuery, Stakeholder } from '../domain/customers.js';
 import type { CustomerStore } from '../ports/stores.js';
+import { prepared } from './prepared.js';
 import type { CustomerRow, DB, StakeholderRow } from './schema.js';
 
 const toStakeholder = (r: StakeholderRow): Stakeholder => ({
@@ -12,16 +13,74 @@ const toStakeholder = (r: StakeholderRow): Stakeholder => ({
   role: r.role,
 });
 
+/** `stakeholders`: the customer's own (in the order they were read). */
 const toCustomer = (r: CustomerRow, stakeholders: StakeholderRow[]): Customer => ({
   id: r.id,
   tenantId: r.tenant_id,
   name: r.name,
   domains: r.domains,
   subjectPatterns: r.subject_patterns,
-  stakeholders: stakeholders.filter((s) => s.customer_id === r.id).map(toStakeholder),
+  stakeholders: stakeholders.map(toStakeholder),
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
+
+type PageOrder = { by: 'name' | 'createdAt'; descending: boolean; search: boolean };
+type PageQuery = (
+  db: Kysely<DB>,
+  tenantId: string,
+  limit: number,
+  offset: number,
+  pattern?: string,
+) => Promise<CustomerRow[]>;
+
+/** A page of customers ordered by a column (with or without a name pattern), compiled once per shape (issue 20). */
+const pageQueries = new Map<string, PageQuery>();
+function pageQuery(o: PageOrder): PageQuery {
+  const key = `${o.by} ${o.descending} ${o.search}`;
+  let q = pageQueries.get(key);
+  if (!q) {
+    q = prepared(
+      (db: Kysely<DB>, tenantId: string, limit: number, offset: number, pattern?: string) => {
+        let b = db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId);
+        if (o.search) b = b.where('name', 'ilike', pattern!);
+        const dir = o.descending ? 'desc' : 'asc';
+        if (o.by === 'createdAt') b = b.orderBy('created_at', dir).orderBy('id', dir);
+        // names without regard to case ("acme" beside "Acme"), whatever the database's collation
+        else
+          b = b
+            .orderBy(sql`lower(name)`, dir)
+            .orderBy('name', dir)
+            .orderBy('id', dir);
+        return b.limit(limit).offset(offset);
+      },
+      o.search ? 4 : 3,
+    ) as PageQuery;
+    pageQueries.set(key, q);
+  }
+  return q;
+}
+
+/** Stakeholders of up to this many customers are read by a statement compiled once per count (a page's at most). */
+const PREPARED_STAKEHOLDER_LISTS = 200;
+type StakeholderQuery = (db: Kysely<DB>, tenantId: string, ...ids: string[]) => Promise<StakeholderRow[]>;
+const stakeholderQueries: StakeholderQuery[] = [];
+const stakeholdersBuilt = (db: Kysely<DB>, tenantId: string, ids: string[]) =>
+  db
+    .selectFrom('stakeholders')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('customer_id', 'in', ids)
+    .orderBy('email');
+function stakeholdersOf(db: Kysely<DB>, tenantId: string, ids: string[]): Promise<StakeholderRow[]> {
+  const n = ids.length;
+  if (n > PREPARED_STAKEHOLDER_LISTS) return stakeholdersBuilt(db, tenantId, ids).execute();
+  const q = (stakeholderQueries[n] ??= prepared(
+    (d: Kysely<DB>, t: string, ...i: string[]) => stakeholdersBuilt(d, t, i),
+    n + 1,
+  ) as StakeholderQuery);
+  return q(db, tenantId, ...ids);
+}
 
 /** PostgreSQL's foreign_key_violation: the row referenced (here the customer) is gone. */
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -39,18 +98,18 @@ export class PgCustomerStore implements CustomerStore {
 
   private async withStakeholders(tenantId: string, rows: CustomerRow[]): Promise<Customer[]> {
     if (rows.length === 0) return [];
-    const sh = await this.db
-      .selectFrom('stakeholders')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where(
-        'customer_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .orderBy('email')
-      .execute();
-    return rows.map((r) => toCustomer(r, sh));
+    const sh = await stakeholdersOf(
+      this.db,
+      tenantId,
+      rows.map((r) => r.id),
+    );
+    const byCustomer = new Map<string, StakeholderRow[]>();
+    for (const s of sh) {
+      const list = byCustomer.get(s.customer_id);
+      if (list) list.push(s);
+      else byCustomer.set(s.customer_id, [s]);
+    }
+    return rows.map((r) => toCustomer(r, byCustomer.get(r.id) ?? []));
   }
 
   /**
@@ -59,23 +118,20 @@ export class PgCustomerStore implements CustomerStore {
    * position in it, rows not in it (created since) last by name.
    */
   async list(tenantId: string, opts: CustomerListQuery) {
-    let q = this.db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId);
-    if (opts.search) q = q.where('name', 'ilike', `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    const dir = opts.descending ? 'desc' : 'asc';
+    const pattern = opts.search ? `%${opts.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
     const by = opts.orderBy ?? 'name';
-    if (typeof by === 'object') {
-      const ids = by.rank.filter(isUuid);
-      q = q
-        .orderBy(sql`array_position(${sql.val(ids)}::uuid[], id) asc nulls last`)
-        .orderBy(sql`lower(name)`)
-        .orderBy('id');
-    } else if (by === 'createdAt') q = q.orderBy('created_at', dir).orderBy('id', dir);
-    // names without regard to case ("acme" beside "Acme"), whatever the database's collation
-    else
-      q = q
-        .orderBy(sql`lower(name)`, dir)
-        .orderBy('name', dir)
-        .orderBy('id', dir);
+    if (typeof by !== 'object') {
+      const page = pageQuery({ by, descending: opts.descending === true, search: pattern !== undefined });
+      return this.withStakeholders(tenantId, await page(this.db, tenantId, opts.limit, opts.offset, pattern));
+    }
+    // a ranking's array changes with every call: built each time
+    let q = this.db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId);
+    if (pattern !== undefined) q = q.where('name', 'ilike', pattern);
+    const ids = by.rank.filter(isUuid);
+    q = q
+      .orderBy(sql`array_position(${sql.val(ids)}::uuid[], id) asc nulls last`)
+      .orderBy(sql`lower(name)`)
+      .orderBy('id');
     const rows = await q.limit(opts.limit).offset(opts.offset).execute();
     return this.withStakeholders(tenantId, rows);
   }

@@ -7,12 +7,14 @@ import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 const placeholder = (i: number) => `\u0000calbridge-prepared-${i}\u0000`;
 
 /**
- * Wraps a statement builder taking `arity` string arguments: the first call compiles it with placeholders (each must
- * end up as one whole parameter, else this throws), later calls only put the arguments in their places.
+ * Wraps a statement builder taking `arity` arguments: the first call compiles it with placeholders (each must end up
+ * as one whole parameter, else this throws), later calls only put the arguments in their places. The placeholders are
+ * strings whatever the argument's type, so an argument (a number for `limit`, say) must only be passed on as a value,
+ * never looked at while the statement is built.
  * @example const byId = prepared((db: Kysely<DB>, id: string) => db.selectFrom('users').selectAll().where('id', '=', id), 1);
  *          const rows = await byId(db, userId);
  */
-export function prepared<D, A extends string[], R>(
+export function prepared<D, A extends unknown[], R>(
   build: (db: Kysely<D>, ...args: A) => Compilable<R>,
   arity: A['length'],
 ): (db: Kysely<D>, ...args: A) => Promise<R[]> {
@@ -20,8 +22,8 @@ export function prepared<D, A extends string[], R>(
   return async (db, ...args) => {
     let c = compiled.get(db);
     if (!c) {
-      const holders = Array.from({ length: arity }, (_, i) => placeholder(i)) as A;
-      const q = build(db, ...holders).compile();
+      const holders = Array.from({ length: arity }, (_, i) => placeholder(i));
+      const q = build(db, ...(holders as unknown as A)).compile();
       const slots = q.parameters.map((p) => holders.indexOf(p as string));
       for (const [i, p] of q.parameters.entries())
         if (slots[i] === -1 && typeof p === 'string' && p.includes('\u0000calbridge-prepared-'))
