@@ -23,6 +23,7 @@ import type {
   MeetingView,
   TenantPerson,
 } from '../ports/scheduling.js';
+import { prepared } from './prepared.js';
 import type { DB, MeetingRow } from './schema.js';
 import { meetingValues } from './sync-store.js';
 
@@ -116,29 +117,133 @@ async function totalOf(
   return Number((await count()).n);
 }
 
+/** The query's optional filters, in this order; a statement's shape is which of them are given. */
+const FILTERS = ['start', 'end', 'calendarId', 'customerId'] as const;
+type FilterValues = { start?: Date; end?: Date; calendarId?: string; customerId?: string };
+
+/** The caller's meetings in the query's range, calendar and customer (series masters excluded). */
+function filtered(db: Kysely<DB>, tenantId: string, userId: string, f: FilterValues) {
+  let base = db
+    .selectFrom('meetings')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('event_type', '!=', 'seriesMaster');
+  if (f.start !== undefined) base = base.where('end_at', '>', f.start);
+  if (f.end !== undefined) base = base.where('start_at', '<', f.end);
+  if (f.calendarId !== undefined) base = base.where('calendar_id', '=', f.calendarId);
+  if (f.customerId !== undefined) base = base.where('customer_id', '=', f.customerId);
+  return base;
+}
+
+const filterValues = (q: MeetingQuery): FilterValues => ({
+  ...(q.start ? { start: new Date(q.start) } : {}),
+  ...(q.end ? { end: new Date(q.end) } : {}),
+  ...(q.calendarId ? { calendarId: q.calendarId } : {}),
+  ...(q.customerId ? { customerId: q.customerId } : {}),
+});
+
+/** Every copy in the range, with its view's columns and the page's total (a window count over the range). */
+function allCopies(base: ReturnType<typeof filtered>) {
+  return base
+    .select(VIEW_COLUMNS)
+    .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
+    .select(sql<number>`count(*) over ()`.as('full_count'))
+    .orderBy('start_at')
+    .orderBy('id');
+}
+
+/** One row per meeting (see PgMeetingStore.listMerged): the copy ranked first, with the list of all copies. */
+function mergedCopies(db: Kysely<DB>, base: ReturnType<typeof filtered>) {
+  const copyKey = sql`coalesce(ical_uid, id::text), start_at`;
+  const ranked = base
+    .select(VIEW_COLUMNS)
+    .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
+    .select(
+      sql<number>`row_number() over (partition by ${copyKey} order by
+        coalesce((select c.is_shared from calendars c where c.id = meetings.calendar_id), false),
+        coalesce((select c.is_default from calendars c where c.id = meetings.calendar_id), false) desc,
+        created_at, id)`.as('copy_rank'),
+    )
+    .select(
+      sql<unknown>`json_agg(json_build_object('id', id, 'calendarId', calendar_id)) over (partition by ${copyKey})`.as(
+        'copy_list',
+      ),
+    );
+  return db.selectFrom(ranked.as('r')).where('r.copy_rank', '=', 1);
+}
+
+const mergedPage = (db: Kysely<DB>, base: ReturnType<typeof filtered>) =>
+  mergedCopies(db, base)
+    .selectAll()
+    .select(sql<number>`count(*) over ()`.as('full_count'))
+    .orderBy('start_at')
+    .orderBy('id');
+
+type ListRow = ViewRow & { full_count: number | string; copy_list?: unknown };
+type PageQuery = (db: Kysely<DB>, ...args: unknown[]) => Promise<ListRow[]>;
+
+/**
+ * A page of the list compiled once per shape (merged or not, which filters are given; issue 20): the arguments are
+ * the tenant, the user, limit, offset, then the given filters' values in FILTERS' order.
+ */
+const pageQueries = new Map<string, PageQuery>();
+function pageQuery(merged: boolean, f: FilterValues): PageQuery {
+  const given = FILTERS.filter((k) => f[k] !== undefined);
+  const key = `${merged} ${given.join(' ')}`;
+  let q = pageQueries.get(key);
+  if (!q) {
+    q = prepared((db: Kysely<DB>, ...args: unknown[]) => {
+      const [tenantId, userId, limit, offset, ...vals] = args as [string, string, number, number, ...unknown[]];
+      const values = Object.fromEntries(given.map((k, i) => [k, vals[i]])) as FilterValues;
+      const base = filtered(db, tenantId, userId, values);
+      return merged ? mergedPage(db, base).limit(limit).offset(offset) : allCopies(base).limit(limit).offset(offset);
+    }, 4 + given.length) as unknown as PageQuery;
+    pageQueries.set(key, q);
+  }
+  return q;
+}
+
+/** The calendars of the copies on a page, by a statement compiled once per count up to this many. */
+const PREPARED_CALENDAR_LISTS = 64;
+type CalendarOfCopy = { id: string; name: string; owner_email: string | null; is_shared: boolean };
+const calendarsBuilt = (db: Kysely<DB>, tenantId: string, ids: string[]) =>
+  db
+    .selectFrom('calendars')
+    .select(['id', 'name', 'owner_email', 'is_shared'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', ids);
+const calendarQueries: Array<(db: Kysely<DB>, tenantId: string, ...ids: string[]) => Promise<CalendarOfCopy[]>> = [];
+function calendarsOf(db: Kysely<DB>, tenantId: string, ids: string[]): Promise<CalendarOfCopy[]> {
+  const n = ids.length;
+  if (n > PREPARED_CALENDAR_LISTS) return calendarsBuilt(db, tenantId, ids).execute();
+  const q = (calendarQueries[n] ??= prepared(
+    (d: Kysely<DB>, t: string, ...i: string[]) => calendarsBuilt(d, t, i),
+    n + 1,
+  ) as (typeof calendarQueries)[number]);
+  return q(db, tenantId, ...ids);
+}
+
 export class PgMeetingStore implements MeetingStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async list(tenantId: string, userId: string, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
-    const base = this.filtered(tenantId, userId, q);
-    if (q.copies !== 'all') return this.listMerged(tenantId, base, q);
+    const f = filterValues(q);
+    const args = [tenantId, userId, q.limit, q.offset, ...FILTERS.flatMap((k) => (f[k] !== undefined ? [f[k]] : []))];
+    const merged = q.copies !== 'all';
     // Only the columns the view shows, and of an HTML body only its beginning (bodies can be large and the list
     // shows a 255-character preview).
     // The total comes with the page (a window count over the range, one statement); only a page past the end, which
     // has no row to carry it, counts apart.
-    const rows = await base
-      .select(VIEW_COLUMNS)
-      .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
-      .select(sql<number>`count(*) over ()`.as('full_count'))
-      .orderBy('start_at')
-      .orderBy('id')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute();
-    return {
-      items: rows.map(toView),
-      total: await totalOf(rows, q, () => base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()),
+    const rows = await pageQuery(merged, f)(this.db, ...args);
+    const count = () => {
+      const base = filtered(this.db, tenantId, userId, f);
+      const n = sql<number>`count(*)::int`.as('n');
+      return merged
+        ? mergedCopies(this.db, base).select(n).executeTakeFirstOrThrow()
+        : base.select(n).executeTakeFirstOrThrow();
     };
+    if (!merged) return { items: rows.map(toView), total: await totalOf(rows, q, count) };
+    return this.withCopies(tenantId, rows, await totalOf(rows, q, count));
   }
 
   /**
@@ -146,51 +251,17 @@ export class PgMeetingStore implements MeetingStore {
    * synced) are one entry, the copy in an own (not shared) calendar first, the default calendar before others; the
    * rest are listed in `alsoIn`. Paging and the total count merged entries.
    */
-  private async listMerged(
+  private async withCopies(
     tenantId: string,
-    base: ReturnType<PgMeetingStore['filtered']>,
-    q: MeetingQuery,
+    rows: ListRow[],
+    total: number,
   ): Promise<{ items: MeetingView[]; total: number }> {
-    const copyKey = sql`coalesce(ical_uid, id::text), start_at`;
-    const ranked = base
-      .select(VIEW_COLUMNS)
-      .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
-      .select(
-        sql<number>`row_number() over (partition by ${copyKey} order by
-          coalesce((select c.is_shared from calendars c where c.id = meetings.calendar_id), false),
-          coalesce((select c.is_default from calendars c where c.id = meetings.calendar_id), false) desc,
-          created_at, id)`.as('copy_rank'),
-      )
-      .select(
-        sql<unknown>`json_agg(json_build_object('id', id, 'calendarId', calendar_id)) over (partition by ${copyKey})`.as(
-          'copy_list',
-        ),
-      );
-    const merged = this.db.selectFrom(ranked.as('r')).where('r.copy_rank', '=', 1);
-    const rows = await merged
-      .selectAll()
-      .select(sql<number>`count(*) over ()`.as('full_count'))
-      .orderBy('start_at')
-      .orderBy('id')
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute();
-    const total = await totalOf(rows, q, () =>
-      merged.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-    );
-    const copiesOf = (r: (typeof rows)[number]) =>
+    const copiesOf = (r: ListRow) =>
       json<Array<{ id: string; calendarId: string | null }>>(r.copy_list).filter((c) => c.id !== r.id);
     const calendarIds = [...new Set(rows.flatMap((r) => copiesOf(r).map((c) => c.calendarId)))].filter(
       (x): x is string => x !== null,
     );
-    const calendars = calendarIds.length
-      ? await this.db
-          .selectFrom('calendars')
-          .select(['id', 'name', 'owner_email', 'is_shared'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', 'in', calendarIds)
-          .execute()
-      : [];
+    const calendars = calendarIds.length ? await calendarsOf(this.db, tenantId, calendarIds) : [];
     const byId = new Map(calendars.map((c) => [c.id, c]));
     const items = rows.map((r) => {
       const view = toView(r);
@@ -209,20 +280,6 @@ export class PgMeetingStore implements MeetingStore {
       return view;
     });
     return { items, total };
-  }
-
-  /** The caller's meetings in the query's range, calendar and customer (series masters excluded). */
-  private filtered(tenantId: string, userId: string, q: MeetingQuery) {
-    let base = this.db
-      .selectFrom('meetings')
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('event_type', '!=', 'seriesMaster');
-    if (q.start) base = base.where('end_at', '>', new Date(q.start));
-    if (q.end) base = base.where('start_at', '<', new Date(q.end));
-    if (q.calendarId) base = base.where('calendar_id', '=', q.calendarId);
-    if (q.customerId) base = base.where('customer_id', '=', q.customerId);
-    return base;
   }
 
   async get(tenantId: string, id: string): Promise<MeetingView | null> {
