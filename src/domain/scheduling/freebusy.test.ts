@@ -1,5 +1,6 @@
 // Unit tests for free/busy maths: merging, working hours across DST, status severity, grid and completeness.
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import type { WorkingHours } from '../calendar.js';
 import { isAppError } from '../errors.js';
 import {
@@ -205,6 +206,25 @@ describe('buildAvailabilityGrid', () => {
     expect(grid.slots).toHaveLength(46);
     expect(grid.slots[4]!.local).toBe('2026-03-08T03:00'); // 02:00–02:59 does not exist that day
     expect(grid.completeness).toMatchObject({ total: 0, current: 0, text: '0 of 0 calendars current' });
+  });
+
+  it('writes slot bounds as toISOString does and labels in the zone, odd starts and a cut last slot included', () => {
+    for (const [start, end, slotMinutes, timeZone] of [
+      ['2026-03-27T22:07:00Z', '2026-03-30T01:00:00Z', 45, 'Europe/Berlin'],
+      ['2026-12-31T23:00:30.250Z', '2027-01-01T02:00:00Z', 20, 'Asia/Kolkata'],
+    ] as const) {
+      const grid = buildAvailabilityGrid({ range: { start, end }, slotMinutes, timeZone, schedules: [] });
+      const t0 = Date.parse(start);
+      const t1 = Date.parse(end);
+      const expected = [];
+      for (let t = t0; t < t1; t += slotMinutes * 60_000)
+        expected.push({
+          start: new Date(t).toISOString(),
+          end: new Date(Math.min(t + slotMinutes * 60_000, t1)).toISOString(),
+          local: DateTime.fromMillis(t, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm"),
+        });
+      expect(grid.slots).toEqual(expected);
+    }
   });
 
   it('rejects bad slot sizes and inverted ranges with bad_request', () => {

@@ -41,6 +41,32 @@ export function toInstant(ms: number): Instant {
   return new Date(ms).toISOString();
 }
 
+/** `00`…`59`. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * ISO writer for many instants on whole minutes close together (a grid's slots): the date part is formatted once a
+ * day, the time from the minute of the day; `withZ: false` gives the `yyyy-MM-ddTHH:mm` label of a wall clock. The
+ * same strings as `toISOString()` (sliced to 16 for labels).
+ */
+function minuteWriter(withZ: boolean): (ms: number) => string {
+  let day = Number.NaN;
+  let prefix = '';
+  return (ms) => {
+    const d = Math.floor(ms / DAY);
+    if (d !== day) {
+      day = d;
+      const midnight = toInstant(d * DAY);
+      // years outside 0000–9999 are written with six digits and a sign: not for the fast path
+      prefix = midnight.length === 24 ? midnight.slice(0, 11) : '';
+    }
+    if (prefix === '' || ms % MINUTE !== 0) return withZ ? toInstant(ms) : toInstant(ms).slice(0, 16);
+    const m = (ms - d * DAY) / MINUTE;
+    const hhmm = `${prefix}${TWO_DIGITS[Math.floor(m / 60)]!}:${TWO_DIGITS[m % 60]!}`;
+    return withZ ? `${hhmm}:00.000Z` : hhmm;
+  };
+}
+
 /** Parses and checks a range (end after start). */
 export function rangeToInterval(range: TimeRange): Interval {
   const start = toMs(range.start);
@@ -86,9 +112,18 @@ function firstEndingAfter(intervals: readonly Interval[], t: number): number {
   return lo;
 }
 
+/** Zones already checked (luxon builds an Intl formatter for each check); bounded like ZoneClock's cache. */
+const knownZones = new Map<string, boolean>();
+
 /** Throws `bad_request` unless `zone` is an IANA zone luxon knows. */
 export function checkZone(zone: string): void {
-  if (!DateTime.now().setZone(zone).isValid) throw new AppError('bad_request', `Unknown time zone: ${zone}`);
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    valid = DateTime.now().setZone(zone).isValid;
+    if (knownZones.size >= 1000) knownZones.clear();
+    knownZones.set(zone, valid);
+  }
+  if (!valid) throw new AppError('bad_request', `Unknown time zone: ${zone}`);
 }
 
 function parseClock(hhmmss: string): { hour: number; minute: number; second: number } {
@@ -263,10 +298,17 @@ export function buildAvailabilityGrid(input: AvailabilityGridInput): Availabilit
   const step = input.slotMinutes * MINUTE;
   if (Math.ceil((end - start) / step) > MAX_GRID_SLOTS) throw new AppError('bad_request', 'Too many grid slots.');
   const clock = ZoneClock.for(input.timeZone, start, end);
-  const slots: Array<Interval & { local: string }> = [];
+  const instant = minuteWriter(true);
+  const label = minuteWriter(false);
+  const bounds: Interval[] = [];
+  const slots: GridSlot[] = [];
+  let startText = instant(start);
   for (let t = start; t < end; t += step) {
-    const local = new Date(clock.toLocal(t)).toISOString().slice(0, 16);
-    slots.push({ start: t, end: Math.min(t + step, end), local });
+    const slotEnd = Math.min(t + step, end);
+    const endText = instant(slotEnd);
+    bounds.push({ start: t, end: slotEnd });
+    slots.push({ start: startText, end: endText, local: label(clock.toLocal(t)) });
+    startText = endText;
   }
   const view = input.view
     ? { start: toMs(input.view.start), intervalMinutes: input.view.intervalMinutes }
@@ -274,19 +316,41 @@ export function buildAvailabilityGrid(input: AvailabilityGridInput): Availabilit
   const rows = input.schedules.map((s): GridRow => {
     const idx = indexSchedule(s, view);
     const hours = idx.workingHours ? workingHoursWindows(idx.workingHours, input.range) : null;
-    const cells = slots.map((slot) => ({
-      status: statusDuring(idx, slot.start, slot.end),
-      inWorkingHours: hours ? isCovered(hours, slot.start, slot.end) : null,
-    }));
+    const cells = bounds.map((b) =>
+      cellOf(statusDuring(idx, b.start, b.end), hours ? isCovered(hours, b.start, b.end) : null),
+    );
     return { email: idx.email, known: idx.known, reason: idx.reason, cells };
   });
   return {
     timeZone: input.timeZone,
     slotMinutes: input.slotMinutes,
-    slots: slots.map((s) => ({ start: toInstant(s.start), end: toInstant(s.end), local: s.local })),
+    slots,
     rows,
     completeness: summarizeCompleteness(input.schedules),
   };
+}
+
+/**
+ * The grid's cells, one frozen object per status and working-hours flag, shared by every grid: a grid has
+ * slots × people of them and only 18 different ones.
+ */
+const CELLS: Record<Availability, readonly [GridCell, GridCell, GridCell]> = {
+  free: cellsOf('free'),
+  workingElsewhere: cellsOf('workingElsewhere'),
+  tentative: cellsOf('tentative'),
+  busy: cellsOf('busy'),
+  oof: cellsOf('oof'),
+  unknown: cellsOf('unknown'),
+};
+function cellsOf(status: Availability): readonly [GridCell, GridCell, GridCell] {
+  return [
+    Object.freeze({ status, inWorkingHours: null }),
+    Object.freeze({ status, inWorkingHours: false }),
+    Object.freeze({ status, inWorkingHours: true }),
+  ];
+}
+function cellOf(status: Availability, inWorkingHours: boolean | null): GridCell {
+  return CELLS[status][inWorkingHours === null ? 0 : inWorkingHours ? 2 : 1];
 }
 
 /** Graph-style availabilityView for `items` over `range`: one digit per interval, the most severe status wins. */

@@ -180,6 +180,30 @@ describe('Graph date-time conversion', () => {
     expect(wallTimeToInstant('2026-03-08T15:00:00+01:00', 'America/New_York')).toBe('2026-03-08T14:00:00.000Z');
   });
 
+  it('reads plain UTC wall times (read without luxon) as luxon does, impossible dates included', () => {
+    const cases = [
+      '2026-12-15T21:30:00.0000000',
+      '2026-12-15T21:30:00',
+      '2024-02-29T23:59:59.0',
+      '2026-02-29T10:00:00.0000000',
+      '2026-04-31T10:00:00.0000000',
+      '2026-01-01T24:00:00.0000000',
+      '2026-00-10T10:00:00',
+      '0050-06-01T10:00:00',
+      '2026-03-08T15:00:00.5000000',
+    ];
+    for (const dateTime of cases) {
+      const ref = DateTime.fromISO(dateTime, { zone: 'UTC' });
+      let ours: string | null = null;
+      try {
+        ours = wallTimeToInstant(dateTime, 'UTC');
+      } catch (e) {
+        expect(isAppError(e, 'provider_error'), dateTime).toBe(true);
+      }
+      expect(ours, dateTime).toBe(ref.isValid ? ref.toUTC().toISO() : null);
+    }
+  });
+
   it('rejects a malformed date-time with a provider_error, not a crash', () => {
     for (const bad of ['not a date', '2026-13-45T99:00:00', '']) {
       let caught: unknown = null;
