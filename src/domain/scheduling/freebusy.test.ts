@@ -4,9 +4,11 @@ import { DateTime } from 'luxon';
 import type { WorkingHours } from '../calendar.js';
 import { isAppError } from '../errors.js';
 import {
+  availabilityGridJson,
   availabilityViewOf,
   buildAvailabilityGrid,
   indexSchedule,
+  isCovered,
   mergeIntervals,
   statusDuring,
   summarizeCompleteness,
@@ -224,6 +226,50 @@ describe('buildAvailabilityGrid', () => {
           local: DateTime.fromMillis(t, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm"),
         });
       expect(grid.slots).toEqual(expected);
+    }
+  });
+
+  it('gives every cell the status and working-hours flag of statusDuring and isCovered, and JSON.stringify text', () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const statuses = ['busy', 'tentative', 'oof', 'workingElsewhere'] as const;
+    for (let round = 0; round < 40; round++) {
+      const start = Date.parse('2026-03-06T00:00:00Z') + rnd(48) * 15 * 60_000 + rnd(2) * 7_000;
+      const end = start + (1 + rnd(5 * 24 * 4)) * 15 * 60_000 + rnd(2) * 60_000;
+      const slotMinutes = [5, 15, 30, 45, 60, 1440][rnd(6)]!;
+      const person = (i: number): ScheduleAvailability =>
+        rnd(6) === 0
+          ? { email: `p${i}@x.example`, status: 'unknown', reason: 'external', message: 'Outside.' }
+          : {
+              email: `P${i}@x.example`,
+              status: 'ok',
+              availabilityView: '',
+              workingHours: rnd(4) === 0 ? null : nineToFive(['America/New_York', 'Europe/Berlin', 'UTC'][rnd(3)]!),
+              items: Array.from({ length: rnd(12) }, () => {
+                const s = start - 86_400_000 + rnd(7 * 24 * 12) * 5 * 60_000 + rnd(3) * 20_000;
+                return {
+                  start: toInstant(s),
+                  end: toInstant(s + (1 + rnd(36)) * 5 * 60_000),
+                  status: statuses[rnd(4)]!,
+                };
+              }),
+            };
+      const schedules = Array.from({ length: 1 + rnd(4) }, (_, i) => person(i));
+      const range = { start: toInstant(start), end: toInstant(end) };
+      const grid = buildAvailabilityGrid({ range, slotMinutes, timeZone: 'Europe/Berlin', schedules });
+      schedules.forEach((s, r) => {
+        const idx = indexSchedule(s);
+        const hours = idx.workingHours ? workingHoursWindows(idx.workingHours, range) : null;
+        const expected = grid.slots.map((slot) => {
+          const [a, b] = [Date.parse(slot.start), Date.parse(slot.end)];
+          return { status: statusDuring(idx, a, b), inWorkingHours: hours ? isCovered(hours, a, b) : null };
+        });
+        expect(grid.rows[r]!.cells, `round ${round}, row ${r}`).toEqual(expected);
+      });
+      expect(availabilityGridJson(grid)).toBe(JSON.stringify(grid));
     }
   });
 
