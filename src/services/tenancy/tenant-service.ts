@@ -1,5 +1,5 @@
 // Tenants, users and API keys: creation and authentication of API callers.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { ProviderType } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import type { Actor, Role, Tenant, TenantSettings, User } from '../../domain/tenancy.js';
@@ -10,7 +10,8 @@ import type { WebhookUrlPolicy } from './webhook-url.js';
 
 /** SHA-256 of an API key: keys are 256-bit random, so a fast hash is enough and only the hash is stored. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  // one-shot: no Hash object per request (every API-key request hashes its key to find its caller; issue 20)
+  return hash('sha256', key, 'hex');
 }
 
 /**
