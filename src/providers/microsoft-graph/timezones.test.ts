@@ -204,6 +204,25 @@ describe('Graph date-time conversion', () => {
     }
   });
 
+  it('writes UTC instants as UTC wall times (read without luxon) as luxon does', () => {
+    const cases = [
+      '2026-12-15T00:00:00.000Z',
+      '2026-12-15T23:59:59.999Z',
+      '2026-02-29T10:00:00Z',
+      '2024-02-29T10:00:00.5Z',
+      '2026-01-01T24:00:00Z',
+      '2026-06-01T10:00:00+02:00',
+    ];
+    for (const instant of cases) {
+      const luxon = (
+        DateTime.fromISO(instant, { zone: 'UTC' })
+          .setZone('UTC')
+          .toISO({ includeOffset: false, suppressMilliseconds: true }) ?? ''
+      ).slice(0, 19);
+      expect(instantToLocal(instant, 'UTC'), instant).toBe(luxon);
+    }
+  });
+
   it('rejects a malformed date-time with a provider_error, not a crash', () => {
     for (const bad of ['not a date', '2026-13-45T99:00:00', '']) {
       let caught: unknown = null;
