@@ -161,9 +161,14 @@ describe('Google push channel token', () => {
     await runtime.worker.ensureSubscription(target);
     const after = await syncState();
     expect(after.subscription_client_state_hash).not.toBe(before.subscription_client_state_hash);
-    const chans = (await emulatorChannels()).channels.filter((c) =>
-      c.address.endsWith(`/api/webhooks/google/${target.calendarId}`),
-    );
+    const ours = async () =>
+      (await emulatorChannels()).channels.filter((c) =>
+        c.address.endsWith(`/api/webhooks/google/${target.calendarId}`),
+      );
+    // One channel: a sync running at the same moment (the last push's) may renew too; the renewal it loses deletes its
+    // own channel at Google just after (dropOrphan), so two can show for a moment, never for good.
+    await waitFor('one channel for the calendar', async () => (await ours()).length === 1);
+    const chans = await ours();
     expect(chans).toHaveLength(1);
     const renewed = chans[0]!.token!;
     expect(renewed).not.toBe(token);
@@ -198,9 +203,14 @@ describe('Google push channel token', () => {
       .execute();
     // both read the same channel, both renew it: one stores its channel, the other drops its own
     await Promise.all([runtime.worker.ensureSubscription(target), runtime.worker.ensureSubscription(target)]);
-    const chans = (await emulatorChannels()).channels.filter((c) =>
-      c.address.endsWith(`/api/webhooks/google/${target.calendarId}`),
-    );
+    const ours = async () =>
+      (await emulatorChannels()).channels.filter((c) =>
+        c.address.endsWith(`/api/webhooks/google/${target.calendarId}`),
+      );
+    // One channel: a sync running at the same moment (the last push's) may renew too; the renewal it loses deletes its
+    // own channel at Google just after (dropOrphan), so two can show for a moment, never for good.
+    await waitFor('one channel for the calendar', async () => (await ours()).length === 1);
+    const chans = await ours();
     expect(chans).toHaveLength(1);
     const stored = JSON.parse(Buffer.from((await syncState()).subscription_id!, 'base64url').toString('utf8')) as {
       c: string;
