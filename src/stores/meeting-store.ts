@@ -159,9 +159,11 @@ function mergedCopies(db: Kysely<DB>, base: ReturnType<typeof filtered>) {
     .select(VIEW_COLUMNS)
     .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
     .select(
+      // own calendars before shared ones, then the default before others: one look-up of the calendar per row
+      // (is_shared, not is_default), a missing calendar as an own non-default one
       sql<number>`row_number() over (partition by ${copyKey} order by
-        coalesce((select c.is_shared from calendars c where c.id = meetings.calendar_id), false),
-        coalesce((select c.is_default from calendars c where c.id = meetings.calendar_id), false) desc,
+        coalesce((select row(coalesce(c.is_shared, false), not coalesce(c.is_default, false))
+          from calendars c where c.id = meetings.calendar_id), row(false, true)),
         created_at, id)`.as('copy_rank'),
     )
     .select(
