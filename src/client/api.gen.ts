@@ -3397,7 +3397,7 @@ export interface paths {
             'application/json': {
               workingHours: {
                 /** @description Working days, lower-case English names. */
-                daysOfWeek: ('sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday')[];
+                daysOfWeek: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
                 /** @description Local HH:mm[:ss]. */
                 startTime: string;
                 /** @description Local HH:mm[:ss]; at or before startTime: the day runs past midnight. */
@@ -3484,7 +3484,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @description Working days, lower-case English names. */
-            daysOfWeek: ('sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday')[];
+            daysOfWeek: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
             /** @description Local HH:mm[:ss]. */
             startTime: string;
             /** @description Local HH:mm[:ss]; at or before startTime: the day runs past midnight. */
@@ -3504,7 +3504,7 @@ export interface paths {
             'application/json': {
               workingHours: {
                 /** @description Working days, lower-case English names. */
-                daysOfWeek: ('sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday')[];
+                daysOfWeek: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
                 /** @description Local HH:mm[:ss]. */
                 startTime: string;
                 /** @description Local HH:mm[:ss]; at or before startTime: the day runs past midnight. */
@@ -3623,7 +3623,7 @@ export interface paths {
             'application/json': {
               workingHours: {
                 /** @description Working days, lower-case English names. */
-                daysOfWeek: ('sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday')[];
+                daysOfWeek: ('monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday')[];
                 /** @description Local HH:mm[:ss]. */
                 startTime: string;
                 /** @description Local HH:mm[:ss]; at or before startTime: the day runs past midnight. */

@@ -6,6 +6,17 @@ import { AppError } from './errors.js';
 
 export type RecurrenceDay = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 
+/** The days of the week in ISO order, Monday first (luxon's `weekday` 1…7 is index + 1, rrule's 0…6 the index). */
+export const WEEKDAYS: readonly RecurrenceDay[] = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+];
+
 /** The series shapes calbridge writes to Microsoft and Google alike. */
 export interface RecurrenceSpec {
   frequency: 'daily' | 'weekly' | 'monthly';

@@ -5,26 +5,18 @@ import { Type } from 'typebox';
 import { SCHEDULING_LIMITS } from '../../domain/scheduling/limits.js';
 import type { Approvers } from '../../domain/approval-policy.js';
 import type { Actor } from '../../domain/tenancy.js';
-import { describeRecurrence, specOfRecurrence } from '../../domain/recurrence-spec.js';
+import { describeRecurrence, specOfRecurrence, WEEKDAYS } from '../../domain/recurrence-spec.js';
 import type { ProposalPayload, ProposalRecord } from '../../ports/scheduling.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import { actorOf } from '../auth.js';
 import type { RouteModule } from '../app-deps.js';
-import { errors, IdParams, Paging, Uuid } from '../schemas.js';
+import { errors, IdParams, LiteralUnion, Paging, Uuid } from '../schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const STATUSES = ['pending', 'approving', 'approved', 'rejected', 'expired', 'failed'] as const;
 
-const Day = Type.Union([
-  Type.Literal('monday'),
-  Type.Literal('tuesday'),
-  Type.Literal('wednesday'),
-  Type.Literal('thursday'),
-  Type.Literal('friday'),
-  Type.Literal('saturday'),
-  Type.Literal('sunday'),
-]);
+const Day = LiteralUnion(WEEKDAYS);
 /** A series as callers describe it (the events API and proposals alike); checked by recurrenceFromSpec. */
 export const RecurrenceIn = Type.Object(
   {

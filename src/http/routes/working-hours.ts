@@ -5,17 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { WorkingHoursService } from '../../services/scheduling/working-hours.js';
 import { actorOf } from '../auth.js';
-import { errors } from '../schemas.js';
+import { WEEKDAYS } from '../../domain/recurrence-spec.js';
+import { errors, LiteralUnion } from '../schemas.js';
 
-const Day = Type.Union([
-  Type.Literal('sunday'),
-  Type.Literal('monday'),
-  Type.Literal('tuesday'),
-  Type.Literal('wednesday'),
-  Type.Literal('thursday'),
-  Type.Literal('friday'),
-  Type.Literal('saturday'),
-]);
+const Day = LiteralUnion(WEEKDAYS);
 const Hours = Type.Object(
   {
     daysOfWeek: Type.Array(Day, { minItems: 1, maxItems: 7, description: 'Working days, lower-case English names.' }),

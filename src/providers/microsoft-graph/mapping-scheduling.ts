@@ -13,6 +13,7 @@ import type {
   SubscriptionParams,
 } from '../../ports/calendar-provider.js';
 import { AppError } from '../../domain/errors.js';
+import { WEEKDAYS } from '../../domain/recurrence-spec.js';
 import {
   graphDateTimeToInstant,
   instantToGraphDateTime,
@@ -23,15 +24,7 @@ import {
 
 type Availability = MeetingTimeSuggestion['organizerAvailability'];
 const AVAILABILITY = new Set<Availability>(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']);
-const DAY_NAMES = new Set<WorkingHours['daysOfWeek'][number]>([
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-]);
+const DAY_NAMES = new Set<WorkingHours['daysOfWeek'][number]>(WEEKDAYS);
 
 function availability(value: string | null | undefined): Availability {
   return value && AVAILABILITY.has(value as Availability) ? (value as Availability) : 'unknown';

@@ -6,6 +6,7 @@ import type * as MicrosoftGraph from '@microsoft/microsoft-graph-types';
 import type { DateOnly, Recurrence } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import { resolveTimeZone, toGraphTimeZone } from './timezones.js';
+import { WEEKDAYS } from '../../domain/recurrence-spec.js';
 
 const { RRule } = rrulePkg;
 
@@ -14,7 +15,7 @@ type Pattern = MicrosoftGraph.RecurrencePattern;
 type Range = MicrosoftGraph.RecurrenceRange;
 
 /** Graph days in RRULE order (MO first, as rrule's weekday numbers 0…6). */
-const DAYS: readonly Day[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const DAYS: readonly Day[] = WEEKDAYS;
 const RRULE_DAY: Readonly<Record<Day, string>> = {
   monday: 'MO',
   tuesday: 'TU',

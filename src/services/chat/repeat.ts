@@ -4,7 +4,8 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import type { DateOnly } from '../../domain/calendar.js';
-import type { RecurrenceDay, RecurrenceSpec } from '../../domain/recurrence-spec.js';
+import { WEEKDAYS, type RecurrenceDay, type RecurrenceSpec } from '../../domain/recurrence-spec.js';
+import type { Found } from './when.js';
 
 /** A series as the user said it; `forPeriod` ("for 6 weeks") becomes a count or an end once the first start is known. */
 export interface RepeatSpec {
@@ -18,12 +19,6 @@ export interface RepeatSpec {
   forPeriod?: { n: number; unit: 'day' | 'week' | 'month' };
 }
 
-interface Found<T> {
-  value: T;
-  rest: string;
-}
-
-const DAYS: readonly RecurrenceDay[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const WORDS: Record<string, number> = {
   one: 1,
   two: 2,
@@ -42,7 +37,7 @@ const WORDS: Record<string, number> = {
 const N = `(\\d{1,3}|${Object.keys(WORDS).join('|')})`;
 const DAY = '(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)';
 const count = (s: string): number => WORDS[s.toLowerCase()] ?? Number(s);
-const dayOf = (s: string): RecurrenceDay => DAYS.find((d) => d.startsWith(s.toLowerCase().slice(0, 3)))!;
+const dayOf = (s: string): RecurrenceDay => WEEKDAYS.find((d) => d.startsWith(s.toLowerCase().slice(0, 3)))!;
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function cut(text: string, m: RegExpExecArray, put = ' '): string {

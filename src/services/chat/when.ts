@@ -19,7 +19,7 @@ export interface WhenSpec {
 }
 
 /** A piece of text recognised and removed from the command. */
-interface Found<T> {
+export interface Found<T> {
   value: T;
   rest: string;
 }

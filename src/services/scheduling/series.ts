@@ -4,12 +4,7 @@ import type { Sensitivity, ShowAs } from '../../domain/calendar.js';
 import { AppError } from '../../domain/errors.js';
 import { DateTime } from 'luxon';
 import type { Instant, Recurrence } from '../../domain/calendar.js';
-import {
-  recurrenceFromSpec,
-  specOfRecurrence,
-  type RecurrenceDay,
-  type RecurrenceSpec,
-} from '../../domain/recurrence-spec.js';
+import { recurrenceFromSpec, specOfRecurrence, type RecurrenceSpec, WEEKDAYS } from '../../domain/recurrence-spec.js';
 import type { RsvpResponse } from '../../ports/calendar-provider.js';
 import type { MeetingView, ProposalPayload } from '../../ports/scheduling.js';
 import { assertWritesGranted, providerCalendarOf, type CallerContext, type SchedulingDeps } from './context.js';
@@ -110,16 +105,6 @@ export function extrasOfCreate(x: EventExtras, series: { start: string; timeZone
     ...(x.recurrence !== undefined ? { recurrence: recurrenceFromSpec(x.recurrence, series) } : {}),
   };
 }
-
-const WEEKDAYS: readonly RecurrenceDay[] = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-];
 
 /**
  * A proposed series whose first meeting moves from `from` to `to` (a pending proposal revised): a pattern on the old
