@@ -14,7 +14,7 @@ import { createRuntime } from '../src/main/runtime.js';
 import type { BenchResult, Floor } from './harness.js';
 import type { LoadResult, Spec } from './load/autocannon-child.js';
 import { mixPaths, proposalBody } from './load/scheduling-mix.js';
-import { connectOutlookAndSync } from './load/connect.js';
+import { CONTOSO_PEOPLE, connectOutlookAndSync } from './load/connect.js';
 import { closeBenchTemplate, openBenchDatabase } from './load/db.js';
 import { ROOT, spawnEmulator } from './load/emulator-process.js';
 
@@ -30,13 +30,8 @@ export const floors: Floor[] = [
   { match: 'answers that were 2xx', minRatio: 1 },
 ];
 
-/** Contoso mailboxes of the emulator's seed, in several time zones; the first `users` of them are connected. */
-const PEOPLE = [
-  'adele.vance@contoso.com',
-  'megan.bowen@contoso.com',
-  'lynne.robbins@contoso.com',
-  'diego.siciliani@contoso.com',
-];
+/** The first `users` of them are connected. */
+const PEOPLE = CONTOSO_PEOPLE;
 const DAY = 86_400_000;
 
 /** CPU time (user + system) a child process has used so far, from /proc (NaN where there is no /proc). */

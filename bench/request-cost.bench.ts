@@ -20,7 +20,7 @@ import { createRuntime } from '../src/main/runtime.js';
 import type { Database } from '../src/stores/database.js';
 import { BODY_PREFIX, VIEW_COLUMNS } from '../src/stores/meeting-store.js';
 import type { BenchResult, Floor } from './harness.js';
-import { connectOutlookAndSync } from './load/connect.js';
+import { CONTOSO_PEOPLE, connectOutlookAndSync } from './load/connect.js';
 import { closeBenchTemplate, openBenchDatabase } from './load/db.js';
 import { spawnEmulator, type EmulatorProcess } from './load/emulator-process.js';
 import { mixPaths, proposalBody } from './load/scheduling-mix.js';
@@ -41,12 +41,7 @@ export const floors: Floor[] = [
 ];
 
 /** Contoso mailboxes of the emulator's seed, connected through the public connect flow. */
-const PEOPLE = [
-  'adele.vance@contoso.com',
-  'megan.bowen@contoso.com',
-  'lynne.robbins@contoso.com',
-  'diego.siciliani@contoso.com',
-];
+const PEOPLE = CONTOSO_PEOPLE;
 const DAY = 86_400_000;
 
 interface Statement {

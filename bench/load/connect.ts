@@ -5,6 +5,14 @@ import type { Agent } from 'undici';
 import type { Runtime } from '../../src/main/runtime.js';
 import { followAuthorize } from '../../test/support/microsoft.js';
 
+/** Contoso mailboxes of the emulator's seed, in several time zones, that the API benchmarks connect. */
+export const CONTOSO_PEOPLE: string[] = [
+  'adele.vance@contoso.com',
+  'megan.bowen@contoso.com',
+  'lynne.robbins@contoso.com',
+  'diego.siciliani@contoso.com',
+];
+
 export async function connectOutlookAndSync(
   rt: Runtime,
   app: FastifyInstance,
