@@ -61,26 +61,17 @@ function pageQuery(o: PageOrder): PageQuery {
   return q;
 }
 
-/** Stakeholders of up to this many customers are read by a statement compiled once per count (a page's at most). */
-const PREPARED_STAKEHOLDER_LISTS = 200;
-type StakeholderQuery = (db: Kysely<DB>, tenantId: string, ...ids: string[]) => Promise<StakeholderRow[]>;
-const stakeholderQueries: StakeholderQuery[] = [];
-const stakeholdersBuilt = (db: Kysely<DB>, tenantId: string, ids: string[]) =>
-  db
-    .selectFrom('stakeholders')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('customer_id', 'in', ids)
-    .orderBy('email');
-function stakeholdersOf(db: Kysely<DB>, tenantId: string, ids: string[]): Promise<StakeholderRow[]> {
-  const n = ids.length;
-  if (n > PREPARED_STAKEHOLDER_LISTS) return stakeholdersBuilt(db, tenantId, ids).execute();
-  const q = (stakeholderQueries[n] ??= prepared(
-    (d: Kysely<DB>, t: string, ...i: string[]) => stakeholdersBuilt(d, t, i),
-    n + 1,
-  ) as StakeholderQuery);
-  return q(db, tenantId, ...ids);
-}
+/** The stakeholders of a page's customers: one statement for any number of ids (the ids as one array parameter). */
+const stakeholdersOf = prepared(
+  (db: Kysely<DB>, tenantId: string, ids: string[]) =>
+    db
+      .selectFrom('stakeholders')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where(sql<boolean>`customer_id = any(${ids}::uuid[])`)
+      .orderBy('email'),
+  2,
+);
 
 /** PostgreSQL's foreign_key_violation: the row referenced (here the customer) is gone. */
 const FOREIGN_KEY_VIOLATION = '23503';

@@ -205,25 +205,16 @@ function pageQuery(merged: boolean, f: FilterValues): PageQuery {
   return q;
 }
 
-/** The calendars of the copies on a page, by a statement compiled once per count up to this many. */
-const PREPARED_CALENDAR_LISTS = 64;
-type CalendarOfCopy = { id: string; name: string; owner_email: string | null; is_shared: boolean };
-const calendarsBuilt = (db: Kysely<DB>, tenantId: string, ids: string[]) =>
-  db
-    .selectFrom('calendars')
-    .select(['id', 'name', 'owner_email', 'is_shared'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', ids);
-const calendarQueries: Array<(db: Kysely<DB>, tenantId: string, ...ids: string[]) => Promise<CalendarOfCopy[]>> = [];
-function calendarsOf(db: Kysely<DB>, tenantId: string, ids: string[]): Promise<CalendarOfCopy[]> {
-  const n = ids.length;
-  if (n > PREPARED_CALENDAR_LISTS) return calendarsBuilt(db, tenantId, ids).execute();
-  const q = (calendarQueries[n] ??= prepared(
-    (d: Kysely<DB>, t: string, ...i: string[]) => calendarsBuilt(d, t, i),
-    n + 1,
-  ) as (typeof calendarQueries)[number]);
-  return q(db, tenantId, ...ids);
-}
+/** The calendars of the copies on a page: one statement for any number of ids (the ids as one array parameter). */
+const calendarsOf = prepared(
+  (db: Kysely<DB>, tenantId: string, ids: string[]) =>
+    db
+      .selectFrom('calendars')
+      .select(['id', 'name', 'owner_email', 'is_shared'])
+      .where('tenant_id', '=', tenantId)
+      .where(sql<boolean>`id = any(${ids}::uuid[])`),
+  2,
+);
 
 export class PgMeetingStore implements MeetingStore {
   constructor(private readonly db: Kysely<DB>) {}
