@@ -18,6 +18,24 @@ describe('templates', () => {
     expect(out).not.toMatch(/script|onclick|javascript:/);
   });
 
+  it('answers text without markup as DOMPurify does, without parsing it', async () => {
+    const { JSDOM } = await import('jsdom');
+    const createDOMPurify = (await import('dompurify')).default;
+    const purify = createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurify>[0]);
+    for (const text of [
+      '',
+      ' ',
+      'Hello',
+      '  lead & trail > x ',
+      'a\r\nb\u00a0c',
+      'Tom &amp; Jerry',
+      '\u0000x',
+      '"q" \'s\'',
+    ])
+      expect(sanitizeHtml(text)).toBe(purify.sanitize(text, { USE_PROFILES: { html: true } }));
+    expect(sanitizeHtml('<p>x</p>&nbsp;')).toBe(purify.sanitize('<p>x</p>&nbsp;', { USE_PROFILES: { html: true } }));
+  });
+
   it('ships QBR, kickoff and check-in with sane durations', () => {
     expect(DEFAULT_TEMPLATES.map((t) => [t.key, t.durationMinutes])).toEqual([
       ['qbr', 60],

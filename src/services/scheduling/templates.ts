@@ -44,6 +44,9 @@ export const DEFAULT_TEMPLATES: TemplateInput[] = [
 let purifier: DOMPurify | null = null;
 /** Removes scripts, handlers and other active content from template HTML. */
 export function sanitizeHtml(html: string): string {
+  // Without a '<' there is no markup: DOMPurify (these options) returns such a text as it is, and '' parses a document
+  // to answer '' (every proposal without a body did that; issue 20). The same answers without jsdom.
+  if (!html.includes('<')) return html;
   purifier ??= createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurify>[0]);
   return purifier.sanitize(html, { USE_PROFILES: { html: true } });
 }
