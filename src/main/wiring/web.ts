@@ -1,5 +1,5 @@
 // Wires the web app: serves web/dist and the chat; the dev wiring adds the Vite build and the demo's one-time login.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../domain/errors.js';
@@ -14,10 +14,22 @@ import type { RouteModule } from '../../http/app-deps.js';
 import type { SchedulingService } from '../../services/scheduling/scheduling-service.js';
 import type { Container } from '../container.js';
 
-/** The package's root: the nearest folder above this file with a package.json (sources and dist/ alike). */
+/**
+ * The package's root: the nearest folder above this file with a package.json naming a package (sources, dist/ and the
+ * development start's transpiled copy in node_modules/.cache, whose package.json names none, alike).
+ */
 function packageRoot(from: string): string {
+  const named = (dir: string) => {
+    try {
+      return (
+        typeof (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'string'
+      );
+    } catch {
+      return false;
+    }
+  };
   let dir = from;
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  while (!named(dir) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 }
 
