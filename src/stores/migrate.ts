@@ -14,6 +14,9 @@ export interface MigrateResult {
 export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<MigrateResult> {
   // Name the schema: otherwise the migrator takes a kysely_migration table of ANY schema (another test's) for its own.
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  // Nothing pending (every start but the first after an upgrade): one cheap read instead of the Migrator's, which
+  // introspects every table's columns to find its own two (about 0.1–0.3 s of each start on PGlite; issue 20).
+  if (!target && (await allApplied(db))) return { applied: [] };
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
@@ -32,4 +35,13 @@ export async function migrateToLatest(db: Kysely<any>, target?: string): Promise
     }
   }
   return { applied };
+}
+
+/** True when this schema's migration table names every migration (read only; false when there is no table yet). */
+async function allApplied(db: Kysely<unknown>): Promise<boolean> {
+  const { rows } = await sql<{ t: string | null }>`select to_regclass('kysely_migration')::text as t`.execute(db);
+  if (!rows[0]?.t) return false;
+  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const names = new Set(done.rows.map((r) => r.name));
+  return Object.keys(MIGRATIONS).every((n) => names.has(n));
 }
