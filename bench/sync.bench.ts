@@ -47,7 +47,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         const plain = ceilingAt.includes(size) ? await syncWithPlainLoop(emu) : null;
         memory.push({ size, f: ours, plain });
         if (plain && JSON.stringify(plain.rows) !== JSON.stringify(ours.rows))
-          throw new Error(`the ceiling wrote other rows than the engine: ${JSON.stringify({ ours: ours.rows, plain: plain.rows })}`);
+          throw new Error(
+            `the ceiling wrote other rows than the engine: ${JSON.stringify({ ours: ours.rows, plain: plain.rows })}`,
+          );
         if (plain) {
           results.push({
             name: `initial sync: events/s (${size} bulk + seeded, ${ours.events} events)`,

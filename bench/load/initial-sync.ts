@@ -68,7 +68,9 @@ export async function syncWithEngine(emu: EmulatorProcess): Promise<RunFigures> 
       { forTarget: () => m.provider },
       { ...WINDOW, now: () => new Date() },
     );
-    const figures = await sampled(async () => (await sync.syncCalendar(ids.tenantId, ids.calendarId, { full: true })).events);
+    const figures = await sampled(
+      async () => (await sync.syncCalendar(ids.tenantId, ids.calendarId, { full: true })).events,
+    );
     return perRow(figures, await syncedRows(database));
   } finally {
     await database.close();
@@ -124,7 +126,9 @@ export async function syncWithPlainLoop(emu: EmulatorProcess): Promise<RunFigure
         const items = page.value.filter((e) => !e['@removed']);
         for (const e of items) if (e.type === 'seriesMaster') masterIds.set(e.id, randomUUID());
         const wanted = [
-          ...new Set(items.flatMap((e) => (e.seriesMasterId && !masterIds.has(e.seriesMasterId) ? [e.seriesMasterId] : []))),
+          ...new Set(
+            items.flatMap((e) => (e.seriesMasterId && !masterIds.has(e.seriesMasterId) ? [e.seriesMasterId] : [])),
+          ),
         ];
         const masters = wanted.length ? await readMasters(emu, headers, wanted) : [];
         for (const e of masters) masterIds.set(e.id, randomUUID());
@@ -177,7 +181,11 @@ export async function syncWithPlainLoop(emu: EmulatorProcess): Promise<RunFigure
 }
 
 /** The series masters by id: one `$batch` of GETs (a single GET for one), as the adapter reads them. */
-async function readMasters(emu: EmulatorProcess, headers: Record<string, string>, ids: string[]): Promise<GraphEvent[]> {
+async function readMasters(
+  emu: EmulatorProcess,
+  headers: Record<string, string>,
+  ids: string[],
+): Promise<GraphEvent[]> {
   const out: GraphEvent[] = [];
   for (let i = 0; i < ids.length; i += 20) {
     const part = ids.slice(i, i + 20);

@@ -97,6 +97,11 @@ export interface SyncChangesParams {
   window: TimeRange;
   /** Opaque cursor from the previous page (delta link / sync token); null starts a full sync. */
   cursor: string | null;
+  /**
+   * Series masters this sync run has already delivered (provider ids): a page whose occurrences point at one of them
+   * does not read it again (the engine keeps the set for one run of a calendar, so each master is read once a round).
+   */
+  knownSeriesMasters?: ReadonlySet<string>;
 }
 
 export type EventChange = { kind: 'upsert'; event: CalendarEvent } | { kind: 'removed'; eventId: string };

@@ -18,4 +18,10 @@ describe('missingSeriesMasterIds', () => {
     const changes: EventChange[] = [upsert('m1'), upsert('o1', 'm1'), { kind: 'removed', eventId: 'o2' }];
     expect(missingSeriesMasterIds(changes)).toEqual([]);
   });
+
+  it('leaves out masters the run already delivered', () => {
+    const changes = [upsert('o1', 'm1'), upsert('o2', 'm2'), upsert('o3', 'm1')];
+    expect(missingSeriesMasterIds(changes, new Set(['m1']))).toEqual(['m2']);
+    expect(missingSeriesMasterIds(changes, new Set(['m1', 'm2']))).toEqual([]);
+  });
 });

@@ -352,7 +352,7 @@ export class GoogleCalendarAdapter implements CalendarProvider {
         ? { kind: 'removed', eventId: e.id ?? '' }
         : { kind: 'upsert', event: this.toEvent(e, params.calendarId) },
     );
-    const withMasters = await this.withSeriesMasters(changes, params.calendarId);
+    const withMasters = await this.withSeriesMasters(changes, params.calendarId, params.knownSeriesMasters);
     if (page.nextPageToken)
       return {
         changes: withMasters,
@@ -366,9 +366,13 @@ export class GoogleCalendarAdapter implements CalendarProvider {
     return { changes: withMasters, cursor: encodeCursor({ q: { syncToken: page.nextSyncToken } }), done: true };
   }
 
-  /** Instances whose series master is not in the page: the masters are read and prepended. */
-  private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
-    const missing = missingSeriesMasterIds(changes);
+  /** Instances whose series master is neither in the page nor already delivered this run: read and prepended. */
+  private async withSeriesMasters(
+    changes: EventChange[],
+    calendarId: string,
+    known?: ReadonlySet<string>,
+  ): Promise<EventChange[]> {
+    const missing = missingSeriesMasterIds(changes, known);
     const masters: EventChange[] = [];
     for (const id of missing) {
       const ev = await this.client

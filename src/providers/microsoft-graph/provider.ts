@@ -308,7 +308,7 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
       headers: { Prefer: `odata.maxpagesize=${this.opts.deltaPageSize ?? 50}` },
     });
     const mapped = mapDeltaPage(page, { calendarId: params.calendarId });
-    const changes = await this.withSeriesMasters(mapped.changes, params.calendarId);
+    const changes = await this.withSeriesMasters(mapped.changes, params.calendarId, params.knownSeriesMasters);
     const cursor = mapped.deltaLink ?? mapped.nextLink;
     if (!cursor)
       throw new AppError('provider_error', 'The delta page carried neither a next nor a delta link.', {
@@ -317,9 +317,16 @@ export class MicrosoftCalendarAdapter implements CalendarProvider {
     return { changes, cursor, done: mapped.deltaLink !== null };
   }
 
-  /** Occurrences and exceptions whose series master is not in the page: the masters are read (batched) and prepended. */
-  private async withSeriesMasters(changes: EventChange[], calendarId: string): Promise<EventChange[]> {
-    const missing = missingSeriesMasterIds(changes);
+  /**
+   * Occurrences and exceptions whose series master is neither in the page nor among those the run already delivered
+   * (`known`): the masters are read (batched) and prepended.
+   */
+  private async withSeriesMasters(
+    changes: EventChange[],
+    calendarId: string,
+    known?: ReadonlySet<string>,
+  ): Promise<EventChange[]> {
+    const missing = missingSeriesMasterIds(changes, known);
     if (missing.length === 0) return changes;
     const responses = await this.graph.batch(
       missing.map((id) => ({ method: 'GET' as const, path: `/me/events/${enc(id)}?${EXPAND_EXTERNAL}` })),

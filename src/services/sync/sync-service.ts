@@ -196,10 +196,18 @@ export class SyncService {
       removedMeetingIds: [],
     };
     let resyncs = 0;
+    // The series masters this run has stored (provider ids): the provider reads each once, not for every page whose
+    // occurrences point at it. A master changed meanwhile comes again with the next round's changes.
+    const knownSeriesMasters = new Set<string>();
     for (;;) {
       let page;
       try {
-        page = await provider.syncChanges({ calendarId: target.providerCalendarId, window, cursor });
+        page = await provider.syncChanges({
+          calendarId: target.providerCalendarId,
+          window,
+          cursor,
+          knownSeriesMasters,
+        });
       } catch (e) {
         if (isAppError(e, 'sync_cursor_expired') && resyncs < 2) {
           resyncs += 1;
@@ -208,6 +216,7 @@ export class SyncService {
           cursor = null;
           fullRound = true;
           result.fullRound = true;
+          knownSeriesMasters.clear();
           continue;
         }
         throw e;
@@ -225,6 +234,8 @@ export class SyncService {
         window,
       });
       cursor = page.cursor;
+      for (const e of upserts) if (e.type === 'seriesMaster') knownSeriesMasters.add(e.id);
+      for (const id of removedIds) knownSeriesMasters.delete(id);
       result.pages += 1;
       result.events += upserts.length;
       result.removed += applied.removedMeetingIds.length;
