@@ -6,8 +6,7 @@ import { AppError } from '../../domain/errors.js';
 import { chatRoutes } from '../../http/routes/chat.js';
 import { webRoutes, WEB_PUBLIC_PATHS } from '../../http/routes/web.js';
 import type { Clock } from '../../ports/clock.js';
-import { ChatService, type ChatBackend } from '../../services/chat/chat-service.js';
-import { RuleBasedIntentParser } from '../../services/chat/parser.js';
+import type { ChatService, ChatBackend } from '../../services/chat/chat-service.js';
 import { PgChatHistoryStore } from '../../stores/chat-history-store.js';
 import type { Config } from '../../config/config.js';
 import type { RouteModule } from '../../http/app-deps.js';
@@ -105,6 +104,36 @@ export interface DemoLogin {
   issue(baseUrl: string): string | null;
 }
 
+/**
+ * The chat service, loaded on its first use: its date parsing (chrono-node, some 270 modules) is otherwise the largest
+ * thing a start loads and runs for nothing until someone chats (issue 20).
+ */
+function lazyChat(container: Container, scheduling: SchedulingService, clock: Clock): ChatService {
+  let made: Promise<ChatService> | null = null;
+  const chat = () =>
+    (made ??= Promise.all([
+      import('../../services/chat/chat-service.js'),
+      import('../../services/chat/parser.js'),
+    ]).then(
+      ([{ ChatService }, { RuleBasedIntentParser }]) =>
+        new ChatService(
+          new RuleBasedIntentParser(),
+          chatBackend(container, scheduling),
+          () => clock.now(),
+          new PgChatHistoryStore(container.database.db),
+        ),
+    )).catch((e: unknown) => {
+      made = null;
+      throw e;
+    });
+  const lazy: Pick<ChatService, 'handle' | 'history' | 'clearHistory'> = {
+    handle: async (actor, req) => (await chat()).handle(actor, req),
+    history: async (actor, limit) => (await chat()).history(actor, limit),
+    clearHistory: async (actor) => (await chat()).clearHistory(actor),
+  };
+  return lazy as ChatService;
+}
+
 /** The web app's routes and chat. */
 export function webModules(o: {
   container: Container;
@@ -118,14 +147,7 @@ export function webModules(o: {
   const { container, config, demo } = o;
   return {
     modules: [
-      chatRoutes(
-        new ChatService(
-          new RuleBasedIntentParser(),
-          chatBackend(container, o.scheduling),
-          () => o.clock.now(),
-          new PgChatHistoryStore(container.database.db),
-        ),
-      ),
+      chatRoutes(lazyChat(container, o.scheduling, o.clock)),
       webRoutes({
         meetingBody: async (tenantId, userId, id) => {
           const row = await container.database.db
