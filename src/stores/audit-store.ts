@@ -1,23 +1,44 @@
 // Postgres repository for the audit log.
 import type { Kysely } from 'kysely';
 import type { AuditEntry, AuditQuery, AuditStore } from '../ports/stores.js';
+import { prepared } from './prepared.js';
 import type { DB } from './schema.js';
+
+/** One audit row, compiled once (most writes of the API record one). */
+const insertEntry = prepared(
+  (
+    db: Kysely<DB>,
+    tenantId: string,
+    actor: string,
+    action: string,
+    targetType: string | null,
+    targetId: string | null,
+    details: string,
+  ) =>
+    db.insertInto('audit_log').values({
+      tenant_id: tenantId,
+      actor,
+      action,
+      target_type: targetType,
+      target_id: targetId,
+      details,
+    }),
+  6,
+);
 
 export class PgAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   async record(e: AuditEntry): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        tenant_id: e.tenantId,
-        actor: e.actor,
-        action: e.action,
-        target_type: e.targetType ?? null,
-        target_id: e.targetId ?? null,
-        details: JSON.stringify(e.details ?? {}),
-      })
-      .execute();
+    await insertEntry(
+      this.db,
+      e.tenantId,
+      e.actor,
+      e.action,
+      e.targetType ?? null,
+      e.targetId ?? null,
+      JSON.stringify(e.details ?? {}),
+    );
   }
 
   async list(tenantId: string, opts: AuditQuery) {

@@ -455,55 +455,38 @@ export class PgMeetingStore implements MeetingStore {
   }
 }
 
-/** The caller's connection, calendars and tenant people, for the scheduling services. */
-export class PgSchedulingLookup implements ConnectionLookup {
-  constructor(private readonly db: Kysely<DB>) {}
-
-  async forUser(tenantId: string, userId: string, preferred: ProviderType): Promise<CallerConnection | null> {
-    const rows = await this.db
+/** A user's connections that are not revoked, compiled once (every scheduling request resolves the caller's). */
+const connectionsOfUser = prepared(
+  (db: Kysely<DB>, tenantId: string, userId: string) =>
+    db
       .selectFrom('calendar_connections')
       .select(['id', 'tenant_id', 'user_id', 'provider', 'status', 'status_reason', 'account_email', 'scopes'])
       .where('tenant_id', '=', tenantId)
       .where('user_id', '=', userId)
-      .where('status', '!=', 'revoked')
-      .execute();
-    const r = rows.find((x) => x.provider === preferred) ?? rows[0];
-    if (!r) return null;
-    return {
-      id: r.id,
-      tenantId: r.tenant_id,
-      userId: r.user_id,
-      provider: r.provider,
-      status: r.status,
-      statusReason: r.status_reason,
-      mailbox: (r.account_email ?? '').toLowerCase(),
-      scopes: r.scopes ?? [],
-    };
-  }
+      .where('status', '!=', 'revoked'),
+  2,
+);
 
-  async calendarsOf(tenantId: string, connectionId: string): Promise<CalendarRef[]> {
-    const rows = await this.db
+/** A connection's calendars, the default first, compiled once (a proposal's target calendar is picked from them). */
+const calendarsOfConnection = prepared(
+  (db: Kysely<DB>, tenantId: string, connectionId: string) =>
+    db
       .selectFrom('calendars')
       .select(['id', 'provider_calendar_id', 'name', 'is_default', 'can_edit', 'is_shared'])
       .where('tenant_id', '=', tenantId)
       .where('connection_id', '=', connectionId)
       .orderBy('is_default', 'desc')
-      .orderBy('name')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      providerCalendarId: r.provider_calendar_id,
-      name: r.name,
-      isDefault: r.is_default,
-      canEdit: r.can_edit,
-      isShared: r.is_shared,
-    }));
-  }
+      .orderBy('name'),
+  2,
+);
 
-  async people(tenantId: string, emails: string[]): Promise<TenantPerson[]> {
-    if (emails.length === 0) return [];
-    const lower = emails.map((e) => e.toLowerCase());
-    const rows = await this.db
+/**
+ * A tenant's people by lower-cased e-mail (one array parameter, any count) with their connection's status and the
+ * oldest last successful sync of their own synced calendars, compiled once (every proposal's preview asks it).
+ */
+const peopleByEmail = prepared(
+  (db: Kysely<DB>, tenantId: string, lowerEmails: string[]) =>
+    db
       .selectFrom('users as u')
       .leftJoin('calendar_connections as cc', (j) =>
         j.onRef('cc.user_id', '=', 'u.id').on('cc.status', '!=', 'revoked'),
@@ -523,8 +506,49 @@ export class PgSchedulingLookup implements ConnectionLookup {
           .as('lastSyncAt'),
       ])
       .where('u.tenant_id', '=', tenantId)
-      .where(sql<string>`lower(u.email)`, 'in', lower)
-      .execute();
+      .where(sql<boolean>`lower(u.email) = any(${lowerEmails}::text[])`),
+  2,
+);
+
+/** The caller's connection, calendars and tenant people, for the scheduling services. */
+export class PgSchedulingLookup implements ConnectionLookup {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async forUser(tenantId: string, userId: string, preferred: ProviderType): Promise<CallerConnection | null> {
+    const rows = await connectionsOfUser(this.db, tenantId, userId);
+    const r = rows.find((x) => x.provider === preferred) ?? rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      userId: r.user_id,
+      provider: r.provider,
+      status: r.status,
+      statusReason: r.status_reason,
+      mailbox: (r.account_email ?? '').toLowerCase(),
+      scopes: r.scopes ?? [],
+    };
+  }
+
+  async calendarsOf(tenantId: string, connectionId: string): Promise<CalendarRef[]> {
+    const rows = await calendarsOfConnection(this.db, tenantId, connectionId);
+    return rows.map((r) => ({
+      id: r.id,
+      providerCalendarId: r.provider_calendar_id,
+      name: r.name,
+      isDefault: r.is_default,
+      canEdit: r.can_edit,
+      isShared: r.is_shared,
+    }));
+  }
+
+  async people(tenantId: string, emails: string[]): Promise<TenantPerson[]> {
+    if (emails.length === 0) return [];
+    const rows = await peopleByEmail(
+      this.db,
+      tenantId,
+      emails.map((e) => e.toLowerCase()),
+    );
     return rows.map((r) => ({
       email: r.email.toLowerCase(),
       userId: r.userId,

@@ -1,5 +1,6 @@
 // Postgres repository for meeting proposals: conditional status transitions make approval happen exactly once.
 import { sql, type ColumnType, type Kysely } from 'kysely';
+import { prepared } from './prepared.js';
 import type {
   ApprovalResult,
   ProposalKind,
@@ -63,6 +64,37 @@ function toRecord(r: Row): ProposalRecord {
   };
 }
 
+/** A new proposal, compiled once (every proposal made through the API inserts one). */
+const insertProposal = prepared(
+  (
+    db: Kysely<SDB>,
+    tenantId: string,
+    userId: string,
+    customerId: string | null,
+    kind: string,
+    payload: string,
+    preview: string,
+    createdBy: string,
+    expiresAt: string,
+    meetingId: string | null,
+  ) =>
+    db
+      .insertInto('meeting_proposals')
+      .values({
+        tenant_id: tenantId,
+        user_id: userId,
+        customer_id: customerId,
+        kind,
+        payload,
+        preview,
+        created_by: createdBy,
+        expires_at: expiresAt,
+        meeting_id: meetingId,
+      })
+      .returningAll(),
+  9,
+);
+
 export class PgProposalStore implements ProposalStore {
   private readonly db: Kysely<SDB>;
   constructor(db: Kysely<DB>) {
@@ -70,21 +102,19 @@ export class PgProposalStore implements ProposalStore {
   }
 
   async create(input: Parameters<ProposalStore['create']>[0]): Promise<ProposalRecord> {
-    const r = await this.db
-      .insertInto('meeting_proposals')
-      .values({
-        tenant_id: input.tenantId,
-        user_id: input.userId,
-        customer_id: input.customerId,
-        kind: input.kind,
-        payload: JSON.stringify(input.payload),
-        preview: JSON.stringify(input.preview),
-        created_by: input.createdBy,
-        expires_at: input.expiresAt,
-        meeting_id: input.meetingId,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const [r] = await insertProposal(
+      this.db,
+      input.tenantId,
+      input.userId,
+      input.customerId,
+      input.kind,
+      JSON.stringify(input.payload),
+      JSON.stringify(input.preview),
+      input.createdBy,
+      input.expiresAt,
+      input.meetingId,
+    );
+    if (!r) throw new Error('the proposal insert returned no row');
     return toRecord(r as Row);
   }
 

@@ -64,6 +64,26 @@ const actorQuery = prepared(
   1,
 );
 
+/** A tenant by id, compiled once (every scheduling request and platform event reads it). */
+const tenantQuery = prepared(
+  (db: Kysely<DB>, id: string) => db.selectFrom('tenants').selectAll().where('id', '=', id),
+  1,
+);
+
+/** A user of a tenant, compiled once (every scheduling request reads the caller). */
+const userQuery = prepared(
+  (db: Kysely<DB>, tenantId: string, userId: string) =>
+    db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', userId),
+  2,
+);
+
+/** A tenant's users by e-mail, compiled once (a proposal's approvers are picked from them). */
+const usersQuery = prepared(
+  (db: Kysely<DB>, tenantId: string) =>
+    db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).orderBy('email'),
+  1,
+);
+
 export class PgTenantStore implements TenantStore {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -81,7 +101,7 @@ export class PgTenantStore implements TenantStore {
   }
 
   async getTenant(id: string) {
-    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await tenantQuery(this.db, id);
     return row ? toTenant(row) : null;
   }
 
@@ -119,12 +139,7 @@ export class PgTenantStore implements TenantStore {
   }
 
   async getUser(tenantId: string, userId: string) {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', userId)
-      .executeTakeFirst();
+    const [row] = await userQuery(this.db, tenantId, userId);
     return row ? toUser(row) : null;
   }
 
@@ -163,13 +178,7 @@ export class PgTenantStore implements TenantStore {
   }
 
   async listUsers(tenantId: string) {
-    const rows = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .orderBy('email')
-      .execute();
-    return rows.map(toUser);
+    return (await usersQuery(this.db, tenantId)).map(toUser);
   }
 
   async createApiKey(input: { tenantId: string; userId: string; keyHash: string; prefix: string }) {
