@@ -1,13 +1,10 @@
 // Prep brief content: open items from an event body, and the brief as sanitised HTML and plain text.
-import DOMPurify from 'dompurify';
-import { JSDOM } from 'jsdom';
-
-const { window } = new JSDOM('');
-const purify = DOMPurify(window);
+import { htmlDom } from '../html/dom.js';
 
 /** Visible text of an HTML body, one line per block (scripts, styles and handlers removed first). */
 export function htmlToText(html: string): string {
   const blocks = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|h[1-6]|tr|pre|blockquote)>/gi, '$&\n');
+  const { window, purify } = htmlDom();
   const div = window.document.createElement('div');
   div.innerHTML = purify.sanitize(blocks);
   return div.textContent ?? '';
@@ -15,7 +12,7 @@ export function htmlToText(html: string): string {
 
 /** Sanitises HTML for an e-mail (DOMPurify: no scripts, event handlers or javascript: URLs). */
 export function sanitizeHtml(html: string): string {
-  return purify.sanitize(html);
+  return htmlDom().purify.sanitize(html);
 }
 
 const escapeHtml = (s: string): string =>

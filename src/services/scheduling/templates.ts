@@ -1,10 +1,9 @@
 // Meeting templates: the defaults every tenant starts with (seeded lazily), CRUD, sanitised bodies, placeholder rendering.
-import createDOMPurify, { type DOMPurify } from 'dompurify';
-import { JSDOM } from 'jsdom';
 import { AppError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/tenancy.js';
 import type { AuditStore } from '../../ports/stores.js';
 import type { TemplateInput, TemplateRecord, TemplateStore } from '../../ports/scheduling.js';
+import { htmlDom } from '../html/dom.js';
 
 export const DEFAULT_TEMPLATES: TemplateInput[] = [
   {
@@ -41,14 +40,12 @@ export const DEFAULT_TEMPLATES: TemplateInput[] = [
   },
 ];
 
-let purifier: DOMPurify | null = null;
 /** Removes scripts, handlers and other active content from template HTML. */
 export function sanitizeHtml(html: string): string {
   // Without a '<' there is no markup: DOMPurify (these options) returns such a text as it is, and '' parses a document
   // to answer '' (every proposal without a body did that; issue 20). The same answers without jsdom.
   if (!html.includes('<')) return html;
-  purifier ??= createDOMPurify(new JSDOM('').window as unknown as Parameters<typeof createDOMPurify>[0]);
-  return purifier.sanitize(html, { USE_PROFILES: { html: true } });
+  return htmlDom().purify.sanitize(html, { USE_PROFILES: { html: true } });
 }
 
 const escapeHtml = (s: string): string =>
