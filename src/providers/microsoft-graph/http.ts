@@ -36,21 +36,33 @@ async function readBody(res: { text(): Promise<string>; headers: Headers }): Pro
 /** The innermost transport: one HTTPS request through the agent. Network failures stay exceptions (retry sees them). */
 export function fetchTransport(agent: Agent, timeoutMs = 60_000): HttpTransport {
   return async (req) => {
-    const res = await undiciFetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      dispatcher: agent,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const headers = new Headers();
-    res.headers.forEach((v, k) => headers.set(k, v));
-    const out: HttpResponse = {
-      status: res.status,
-      headers,
-      body: await readBody({ text: () => res.text(), headers }),
-    };
-    return out;
+    // The request and its body's read abort after timeoutMs with the TimeoutError AbortSignal.timeout gives; the timer
+    // is cleared once the answer is read (AbortSignal.timeout's weak timer stayed until it fired: one per request).
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      timeoutMs,
+    );
+    timer.unref();
+    try {
+      const res = await undiciFetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: agent,
+        signal: abort.signal,
+      });
+      const headers = new Headers();
+      res.headers.forEach((v, k) => headers.set(k, v));
+      const out: HttpResponse = {
+        status: res.status,
+        headers,
+        body: await readBody({ text: () => res.text(), headers }),
+      };
+      return out;
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
