@@ -117,13 +117,15 @@ function lazyValidator(compile: () => ValidateFunction): ValidateFunction {
 export const schemaController: FastifyServerOptions['schemaController'] = {
   compilersFactory: {
     buildValidator: (externalSchemas: Record<string, AnySchema>) => {
-      const set = validatorSet(externalSchemas);
+      // The two Ajv instances with every shared schema are made with the first validator compiled, not on the start path.
+      const made = validatorSets.get(JSON.stringify(externalSchemas));
       return (({ schema, httpPart }: { schema: AnySchema; httpPart?: string }) => {
         const body = httpPart === 'body';
         const key = `${body ? 'b' : 'q'}${JSON.stringify(schema)}`;
-        const done = set.compiled.get(key) as ValidateFunction | undefined;
+        const done = made?.compiled.get(key) as ValidateFunction | undefined;
         if (done) return done;
         return lazyValidator(() => {
+          const set = validatorSet(externalSchemas);
           let fn = set.compiled.get(key) as ValidateFunction | undefined;
           if (!fn) {
             fn = (body ? set.strict : set.coercing).compile(requireWellFormedText(schema));

@@ -1,12 +1,11 @@
 // Entra ID OAuth 2.0 through MSAL (ConfidentialClientApplication): PKCE sign-in URL, code redemption, silent refresh,
 // admin-consent URL. One MSAL cache per connection, persisted by an ICachePlugin into the caller's TokenCacheStore.
-import {
-  AuthError,
+import type {
+  AuthenticationResult,
   ConfidentialClientApplication,
+  Configuration,
   CryptoProvider,
-  type AuthenticationResult,
-  type Configuration,
-  type ICachePlugin,
+  ICachePlugin,
 } from '@azure/msal-node';
 import type { Agent } from 'undici';
 import { AppError } from '../../domain/errors.js';
@@ -79,12 +78,18 @@ export function userRequestScopes(s: Pick<MicrosoftAuthSettings, 'readOnly'>): s
   return userScopes(s).map((x) => qualify(x.scope));
 }
 
+type Msal = typeof import('@azure/msal-node');
+let msal: Msal | null = null;
+/** MSAL (some 120 modules), imported when Microsoft sign-in or tokens are first needed, not on every start (issue 20). */
+const loadMsal = async (): Promise<Msal> => (msal ??= await import('@azure/msal-node'));
+
 const CONSENT_CODES = /AADSTS(65001|90094|900941|90008|65004)\b/;
 
 /** One MSAL failure → the AppError the services act on (never includes tokens). */
 export function mapMsalError(e: unknown, stage: 'redeem' | 'silent'): AppError {
   if (e instanceof AppError) return e;
-  if (!(e instanceof AuthError)) return new AppError('oauth_failed', undefined, { cause: e });
+  // MSAL not loaded yet: nothing it threw
+  if (!msal || !(e instanceof msal.AuthError)) return new AppError('oauth_failed', undefined, { cause: e });
   const text = `${e.errorCode} ${e.subError} ${e.errorMessage}`;
   const aadsts = /AADSTS(\d+)/.exec(text)?.[0] ?? null;
   const details = { reason: e.errorCode || 'unknown', aadsts, subError: e.subError || null };
@@ -163,7 +168,7 @@ export class MsalOAuthClient implements OAuthClient {
   readonly adminScopes: ConsentScope[];
   private readonly network: MsalNetworkClient;
   private metadata: Promise<string> | null = null;
-  private readonly crypto = new CryptoProvider();
+  private crypto: CryptoProvider | null = null;
 
   constructor(
     private readonly settings: MicrosoftAuthSettings,
@@ -220,10 +225,12 @@ export class MsalOAuthClient implements OAuthClient {
       system: { networkClient: this.network },
       ...(cache ? { cache: { cachePlugin: cachePlugin(cache) } } : {}),
     };
+    const { ConfidentialClientApplication } = await loadMsal();
     return new ConfidentialClientApplication(config);
   }
 
   async createPkce(): Promise<{ verifier: string; challenge: string }> {
+    this.crypto ??= new (await loadMsal()).CryptoProvider();
     return this.crypto.generatePkceCodes();
   }
 
