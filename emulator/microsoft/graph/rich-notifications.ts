@@ -2,7 +2,7 @@
 import {
   createCipheriv,
   createHmac,
-  generateKeyPairSync,
+  generateKeyPair,
   publicEncrypt,
   randomBytes,
   constants,
@@ -48,9 +48,14 @@ export function encryptResourceData(cert: X509Certificate, certificateId: string
 
 /** Signs validation tokens (JWTs for the subscribing app) with the emulator's change-tracking key. */
 export class ValidationTokenSigner {
-  private readonly key: KeyObject = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  // Made on the first token (off the main thread), not with the emulator: an RSA key took 0.1–0.4 s of every start.
+  private key: Promise<KeyObject> | null = null;
 
-  sign(tenantId: string, appId: string, nowMs: number): Promise<string> {
+  async sign(tenantId: string, appId: string, nowMs: number): Promise<string> {
+    this.key ??= new Promise<KeyObject>((resolve, reject) =>
+      generateKeyPair('rsa', { modulusLength: 2048 }, (e, _pub, priv) => (e ? reject(e) : resolve(priv))),
+    );
+    const key = await this.key;
     const iat = Math.floor(nowMs / 1000);
     return new SignJWT({ azp: CHANGE_TRACKING_APP_ID, azpacr: '2', ver: '1.0', tid: tenantId })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
@@ -59,6 +64,6 @@ export class ValidationTokenSigner {
       .setIssuedAt(iat)
       .setNotBefore(iat)
       .setExpirationTime(iat + 3600)
-      .sign(this.key);
+      .sign(key);
   }
 }
