@@ -216,7 +216,12 @@ describe('proposals', () => {
     });
     expect(r.body.expiresAt).toBe('2026-05-04T12:00:00.000Z');
     expect(mailboxEvents(h, 'adele@contoso.com').length).toBe(before);
-    expect((await call(h.csm, 'GET', `/api/proposals/${r.body.id}`)).body.preview.subject).toBe('Acme sync');
+    const read = (await call(h.csm, 'GET', `/api/proposals/${r.body.id}`)).body;
+    expect(read.preview.subject).toBe('Acme sync');
+    // the answer's approvers are the ones the proposal was announced to: the same as a later read shows
+    expect(r.body.approvers.length).toBeGreaterThan(0);
+    expect(r.body.approvers).toEqual(read.approvers);
+    expect(r.body.approval).toEqual(read.approval);
   });
 
   it('does not let the creator approve a meeting with external attendees', async () => {

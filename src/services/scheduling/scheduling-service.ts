@@ -108,6 +108,12 @@ export type ChangeOutcome =
   { status: 'applied'; event: MeetingView | null } | { status: 'proposed'; proposal: ProposalRecord };
 
 export class SchedulingService {
+  /**
+   * The approvers a new proposal was announced to, by its record (the object propose returned): the view of the answer
+   * that made it shows them without reading the tenant and its users again (two statements; issue 20).
+   */
+  private readonly announced = new WeakMap<ProposalRecord, Approvers>();
+
   constructor(
     private readonly d: SchedulingDeps,
     readonly templates: TemplateService,
@@ -209,6 +215,7 @@ export class SchedulingService {
       const users = await this.d.tenants.listUsers(c.tenant.id);
       const approvers = approversOf(policyOf(c.tenant.settings), users, subjectOf(rec));
       await this.d.notices.requested(c.tenant, rec, users.find((u) => u.id === rec.userId) ?? null, approvers);
+      this.announced.set(rec, approvers);
     } catch {
       // the proposal stands; its approvers still see it in GET /api/approvals/pending
     }
@@ -579,6 +586,12 @@ export class SchedulingService {
   async approversOf(actor: Actor, recs: readonly ProposalRecord[]): Promise<Map<string, Approvers>> {
     const out = new Map<string, Approvers>();
     if (recs.length === 0) return out;
+    for (const r of recs) {
+      const a = r.tenantId === actor.tenantId ? this.announced.get(r) : undefined;
+      if (a) out.set(r.id, a);
+    }
+    if (out.size === recs.length) return out;
+    out.clear();
     const [tenant, users] = await Promise.all([
       this.d.tenants.getTenant(actor.tenantId),
       this.d.tenants.listUsers(actor.tenantId),
