@@ -53,13 +53,24 @@ export interface GraphCall {
 const PREFER_UTC = 'outlook.timezone="UTC", IdType="ImmutableId"';
 const RETRY_PART = new Set([429, 503, 504]);
 
+/** The origin of a Graph base URL, parsed once per URL (a client is made per scheduling request). */
+const origins = new Map<string, string>();
+function originOf(baseUrl: string): string {
+  let o = origins.get(baseUrl);
+  if (o === undefined) {
+    o = new URL(baseUrl).origin;
+    if (origins.size < 100) origins.set(baseUrl, o);
+  }
+  return o;
+}
+
 export class GraphClient {
   private readonly origin: string;
   private readonly batchSize: number;
   private readonly timing: Timing;
 
   constructor(private readonly opts: GraphClientOptions) {
-    this.origin = new URL(opts.baseUrl).origin;
+    this.origin = originOf(opts.baseUrl);
     this.batchSize = Math.min(20, Math.max(1, opts.batchSize ?? 4));
     this.timing = opts.timing ?? realTiming;
   }
