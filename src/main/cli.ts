@@ -2,14 +2,27 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
-import { runEmulatorCommand } from '../cli/emulator.js';
-import { runMigrate } from '../cli/migrate.js';
-import { runRotateKey } from '../cli/rotate-key.js';
-import { runCreateApiKey, runCreateTenant } from '../cli/tenants.js';
-import { runExport, runImport } from '../cli/backup.js';
-import { runServe } from '../cli/serve.js';
-import { runSync } from '../cli/sync.js';
-import { runWorker } from '../cli/worker.js';
+// Each command's module is imported when the command runs: `serve` starts its slow work (the embedded database's
+// first initdb) before the service's modules load, and `--help` or a usage error loads none of them (issue 20).
+const runEmulatorCommand: typeof import('../cli/emulator.js').runEmulatorCommand = async (...a) =>
+  (await import('../cli/emulator.js')).runEmulatorCommand(...a);
+const runMigrate: typeof import('../cli/migrate.js').runMigrate = async (...a) =>
+  (await import('../cli/migrate.js')).runMigrate(...a);
+const runRotateKey: typeof import('../cli/rotate-key.js').runRotateKey = async (...a) =>
+  (await import('../cli/rotate-key.js')).runRotateKey(...a);
+const runCreateTenant: typeof import('../cli/tenants.js').runCreateTenant = async (...a) =>
+  (await import('../cli/tenants.js')).runCreateTenant(...a);
+const runCreateApiKey: typeof import('../cli/tenants.js').runCreateApiKey = async (...a) =>
+  (await import('../cli/tenants.js')).runCreateApiKey(...a);
+const runExport: typeof import('../cli/backup.js').runExport = async (...a) =>
+  (await import('../cli/backup.js')).runExport(...a);
+const runImport: typeof import('../cli/backup.js').runImport = async (...a) =>
+  (await import('../cli/backup.js')).runImport(...a);
+const runServe: typeof import('../cli/serve.js').runServe = async (...a) =>
+  (await import('../cli/serve.js')).runServe(...a);
+const runSync: typeof import('../cli/sync.js').runSync = async (...a) => (await import('../cli/sync.js')).runSync(...a);
+const runWorker: typeof import('../cli/worker.js').runWorker = async (...a) =>
+  (await import('../cli/worker.js')).runWorker(...a);
 
 import { makeOut } from '../cli/out.js';
 export type { Out } from '../cli/out.js';

@@ -42,8 +42,10 @@ export interface DevWiring {
   /** Builds web/dist when it is older than its sources. */
   buildWeb?: () => Promise<string>;
   demo: DemoLogin | null;
-  /** Just before the HTTP service listens: the demo tenant, the emulators' addresses, the web build warm-up. */
+  /** Just before the HTTP service listens: the demo tenant, the emulators' addresses. */
   onStarted?: (container: Container, log: (msg: string) => void) => Promise<void>;
+  /** Once the service answers and its jobs run (`calbridge serve`): the web build warm-up. */
+  afterStart?: (log: (msg: string) => void) => void;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 // Development-only wiring, never loaded by a production start: the bundled Microsoft and Google emulators (state kept
 // in the data dir), the web app's Vite build on first start, the demo tenant and its one-time web login link.
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -21,17 +22,8 @@ const LOGIN_TTL_MS = 15 * 60_000;
 export async function buildWebApp(webDir = WEB_DIR): Promise<string> {
   const dist = join(webDir, 'dist');
   const tmp = join(webDir, `.dist-${process.pid}-${randomBytes(4).toString('hex')}`);
-  let vite: typeof import('vite');
   try {
-    vite = await import('vite');
-  } catch {
-    throw new AppError(
-      'internal',
-      'The web app is not built and Vite is not installed: run `npm ci` (with dev dependencies).',
-    );
-  }
-  try {
-    await vite.build({
+    await viteBuildInChild(webDir, {
       configFile: join(webDir, 'vite.config.ts'),
       root: webDir,
       logLevel: 'warn',
@@ -48,6 +40,35 @@ export async function buildWebApp(webDir = WEB_DIR): Promise<string> {
     throw e;
   }
   return dist;
+}
+
+/**
+ * Runs Vite's build in a child Node process: its memory (several hundred MB at its peak) is given back when it ends,
+ * where a build in the server's own process left the server's resident memory near 1 GB after a first start (issue 20).
+ */
+function viteBuildInChild(webDir: string, options: Record<string, unknown>): Promise<void> {
+  // 'vite' is resolved from the web app's folder (the child's working directory), as the build resolves its plugins.
+  const script = `const { build } = await import('vite'); await build(JSON.parse(process.argv[1]));`;
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(options)], {
+      cwd: webDir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) return resolve();
+      if (/Cannot find package 'vite'/.test(err))
+        return reject(
+          new AppError(
+            'internal',
+            'The web app is not built and Vite is not installed: run `npm ci` (with dev dependencies).',
+          ),
+        );
+      reject(new Error(`vite build failed (${signal ?? code}): ${err.trim()}`));
+    });
+  });
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
@@ -253,6 +274,12 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
         },
       }
     : null;
+  // One build at a time: the first page asked for while the warm-up builds waits for the same build.
+  let building: Promise<string> | null = null;
+  const webBuild = () =>
+    (building ??= buildWebApp().finally(() => {
+      building = null;
+    }));
   const microsoftTenantId = ms
     ? ([...ms.directory.tenants.values()].find((t) => t.domains.includes('contoso.com'))?.id ?? null)
     : null;
@@ -261,16 +288,19 @@ export async function createDevWiring(config: Config): Promise<DevWiring> {
       microsoft: ms ? { baseUrl: ms.baseUrl, caFile: ms.caFile } : null,
       google,
     },
-    buildWeb: () => buildWebApp(),
+    buildWeb: webBuild,
     demo,
     onStarted: async (container, logLine) => {
       log = logLine;
       await ensureDemoTenant(container, logLine);
       await ensureDemoSignIn(container, { microsoftTenantId, googleDomain: google ? 'contoso.com' : null });
-      // The web app's build, off the start path: the first page is usually asked for after it finished.
-      if (!isBuildFresh()) buildWebApp().catch((e: unknown) => logLine(`web app build failed: ${String(e)}`));
       if (ms) logLine(`Microsoft 365 emulator at ${ms.baseUrl} (CA: ${ms.caFile})`);
       if (google) logLine(`Google Calendar emulator at ${google.baseUrl}`);
+    },
+    // The web app's build, once the service answers (never on the start path; the first page is usually asked for
+    // after it finished, else that request waits for it).
+    afterStart: (logLine) => {
+      if (!isBuildFresh()) webBuild().catch((e: unknown) => logLine(`web app build failed: ${String(e)}`));
     },
     close: async () => {
       await google?.close();
