@@ -52,6 +52,8 @@ export interface MicrosoftProviderOptions {
   timing?: Timing;
   /** Provider calls this provider may make in all (one scheduling operation); none: unbounded. */
   budget?: CallBudget;
+  /** Page size asked of delta rounds (the adapter's default: 50). */
+  deltaPageSize?: number;
 }
 
 /** A CalendarProvider for one mailbox. */
@@ -64,5 +66,9 @@ export function createMicrosoftProvider(o: MicrosoftProviderOptions): CalendarPr
     timing: o.timing,
     budget: o.budget,
   });
-  return new MicrosoftCalendarAdapter(graph, { mailbox: o.mailbox, roomsEnabled: o.roomsEnabled });
+  return new MicrosoftCalendarAdapter(graph, {
+    mailbox: o.mailbox,
+    roomsEnabled: o.roomsEnabled,
+    deltaPageSize: o.deltaPageSize,
+  });
 }
