@@ -18,6 +18,8 @@ export interface RunFigures {
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  /** CPU time of this process (user + system) during the run: the emulator's is not in it. */
+  cpuSeconds: number;
   peakRssMb: number;
   peakHeapMb: number;
   /** Peak minus the value just before the run. */
@@ -39,14 +41,17 @@ async function sampled(fn: () => Promise<number>): Promise<RunFigures> {
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 25);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     const events = await fn();
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const mb = (x: number) => Math.round((x / 1048576) * 10) / 10;
     return {
       events,
       seconds,
       eventsPerSecond: Math.round(events / seconds),
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssMb: mb(peakRss),
       peakHeapMb: mb(peakHeap),
       rssGrowthMb: mb(peakRss - before.rss),
