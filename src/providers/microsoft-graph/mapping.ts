@@ -83,8 +83,44 @@ export function mapOnlineMeetingProvider(
 /** ISO date-time with offset (createdDateTime, originalStart) → instant with Z; null when absent or unreadable. */
 export function toInstant(value: string | null | undefined): Instant | null {
   if (!value) return null;
+  const fast = plainIsoInstant(value);
+  if (fast !== null) return fast;
   const parsed = DateTime.fromISO(value, { zone: 'UTC' });
   return parsed.isValid ? (parsed.toUTC().toISO() as Instant) : null;
+}
+
+/** `2026-03-08T15:00:00.0000000Z`, `…+01:00`, or no offset (read as UTC): Graph's forms of an instant. */
+const PLAIN_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * What luxon's fromISO(…, UTC).toUTC().toISO() gives for Graph's plain forms, without luxon (tens of microseconds a
+ * value, three values an event in a sync): the fraction cut to milliseconds as luxon cuts it, the offset applied. Null
+ * for anything else (other ISO forms, fields out of range, years before 1000 or after 9999): luxon reads those.
+ */
+function plainIsoInstant(value: string): Instant | null {
+  const m = PLAIN_ISO.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec, fraction, offset] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(sec);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  // a day past the month's end rolls over in Date: luxon calls it invalid
+  if (new Date(wall).getUTCDate() !== day) return null;
+  const ms = fraction ? Math.floor(parseFloat(`0.${fraction}`) * 1000) : 0;
+  let shift = 0;
+  if (offset && offset !== 'Z') {
+    const oh = Number(offset.slice(1, 3));
+    const om = Number(offset.slice(4, 6));
+    if (oh > 23 || om > 59) return null;
+    shift = (offset[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  const iso = new Date(wall + ms - shift).toISOString();
+  return iso.length === 24 && iso[0] !== '0' ? (iso as Instant) : null;
 }
 
 /** Graph's `@odata.etag` (`W/"abc=="`) → the changeKey inside it. */
