@@ -27,10 +27,22 @@ export interface DatabaseOptions {
   /** An already open PGlite (tests clone a migrated one). */
   pglite?: PGlite;
   poolSize?: number;
+  /** PostgreSQL's shared_buffers of a PGlite opened here, e.g. `32MB` (default: initdb's, 128MB). */
+  sharedBuffers?: string;
 }
 
 // int8 (count(*), bigserial) as numbers on the server, as PGlite already does.
 pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * PGlite's start parameters with PostgreSQL's shared_buffers set (PGlite's own when not given). Its WebAssembly
+ * memory holds the whole buffer cache from the start, so initdb's 128 MB are resident however small the data.
+ */
+function embeddedOptions(sharedBuffers: string | undefined): { startParams?: string[] } {
+  const base = (PGlite as unknown as { defaultStartParams?: unknown }).defaultStartParams;
+  if (!sharedBuffers || !Array.isArray(base) || !/^\d+(kB|MB|GB)?$/.test(sharedBuffers)) return {};
+  return { startParams: [...(base as string[]), '-c', `shared_buffers=${sharedBuffers}`] };
+}
 
 /**
  * Opens a database.
@@ -51,7 +63,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let pglite = opts.pglite;
   if (!pglite) {
     if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-    pglite = new PGlite(opts.dataDir ? join(opts.dataDir) : undefined);
+    pglite = new PGlite(opts.dataDir ? join(opts.dataDir) : undefined, embeddedOptions(opts.sharedBuffers));
     await pglite.waitReady;
   }
   const instance = pglite;
