@@ -3,8 +3,12 @@
 // its own), spawned as a child process, timed from spawn to its first 200 on /healthz, on a fresh data folder (the
 // first start: migrations, demo seed, emulator certificates) and warm (the same folder again). Reference: a bare
 // Fastify process started the same way (spawn → first 200 on /healthz), measured in the same run.
-// Memory: resident set size of calbridge's own process a few seconds after start, idle, and of the emulator processes
-// it started (its descendants), reported separately.
+// CPU: user + system time of calbridge's process (all its threads: the embedded database's first initdb runs in a
+// worker thread) at its first 200, from /proc — steadier than wall time on a shared machine.
+// Memory: resident set size of calbridge's own process a few seconds after start, idle, and of the processes it started
+// (its descendants: a web build when one runs), reported separately. The bundled emulators run in calbridge's process;
+// their share is measured by the same warm starts with them left out (CALBRIDGE_START_EMULATOR=false: the service
+// alone, no provider to talk to), reported as its own figure and as the difference of the medians.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -83,9 +87,22 @@ async function stop(child: ChildProcess): Promise<void> {
 
 interface Start {
   ms: number;
+  /** CPU time (user + system) of the process at its first 200, ms. */
+  cpuMs: number;
   rss: number;
-  emulatorsRss: number;
+  childrenRss: number;
 }
+
+/** User + system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+const cpuMsOf = (pid: number): number => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
+};
 
 /** One start of `calbridge serve` on `dataDir`: time to /healthz, then idle RSS after `idleMs`. */
 async function startCalbridge(dataDir: string, extraEnv: Record<string, string>, idleMs: number): Promise<Start> {
@@ -107,10 +124,11 @@ async function startCalbridge(dataDir: string, extraEnv: Record<string, string>,
   try {
     await untilHealthy(port, child);
     const ms = performance.now() - t0;
+    const cpuMs = cpuMsOf(child.pid!);
     await new Promise((r) => setTimeout(r, idleMs));
     const rss = rssMb(child.pid!);
-    const emulatorsRss = descendants(child.pid!).reduce((s, p) => s + rssMb(p), 0);
-    return { ms, rss, emulatorsRss };
+    const childrenRss = descendants(child.pid!).reduce((s, p) => s + rssMb(p), 0);
+    return { ms, cpuMs, rss, childrenRss };
   } catch (e) {
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n${err}`, { cause: e });
   } finally {
@@ -142,11 +160,25 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const where = serverUrl ? 'PostgreSQL server' : 'embedded PGlite';
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-start-'));
   try {
+    // A checkout runs its sources transpiled once per change of them (bin/calbridge.js): done here first, so the
+    // fresh start measures a fresh data folder, not a first run after an edit.
+    await new Promise<void>((resolve, reject) => {
+      const c = spawn(process.execPath, [join(ROOT, 'bin', 'calbridge.js'), '--help'], { cwd: ROOT, stdio: 'ignore' });
+      c.once('error', reject);
+      c.once('exit', () => resolve());
+    });
     const bare: number[] = [];
     for (let i = 0; i < warmRuns + 1; i++) bare.push(await startBare());
     const fresh = await startCalbridge(dataDir, dbEnv, idleMs);
     const warm: Start[] = [];
     for (let i = 0; i < warmRuns; i++) warm.push(await startCalbridge(dataDir, dbEnv, idleMs));
+    const alone: Start[] = [];
+    for (let i = 0; i < warmRuns; i++)
+      alone.push(await startCalbridge(dataDir, { ...dbEnv, CALBRIDGE_START_EMULATOR: 'false' }, idleMs));
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+    };
     const reference = { name: 'bare Fastify process', samples: bare };
     return [
       {
@@ -164,15 +196,46 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         better: 'lower',
       },
       {
-        name: `idle RSS after a warm start: calbridge process (${where})`,
+        name: `CPU of the calbridge process to /healthz, fresh data folder (${where}, emulators, jobs)`,
+        unit: 'ms',
+        samples: [fresh.cpuMs],
+        better: 'lower',
+      },
+      {
+        name: `CPU of the calbridge process to /healthz, warm (${where}, emulators, jobs)`,
+        unit: 'ms',
+        samples: warm.map((w) => w.cpuMs),
+        better: 'lower',
+      },
+      {
+        name: `the service alone (no bundled emulators): warm start to /healthz (${where}, jobs)`,
+        unit: 'ms',
+        samples: alone.map((w) => w.ms),
+        reference,
+        better: 'lower',
+      },
+      {
+        name: `idle RSS after a warm start: calbridge process with the bundled emulators (${where})`,
         unit: 'MB',
         samples: warm.map((w) => w.rss),
         better: 'lower',
       },
       {
-        name: 'idle RSS after a warm start: the bundled emulators (child processes)',
+        name: `idle RSS after a warm start: the service alone, without the bundled emulators (${where})`,
         unit: 'MB',
-        samples: warm.map((w) => w.emulatorsRss),
+        samples: alone.map((w) => w.rss),
+        better: 'lower',
+      },
+      {
+        name: `idle RSS: the bundled emulators' share (median with - median without, ${where})`,
+        unit: 'MB',
+        samples: [median(warm.map((w) => w.rss)) - median(alone.map((w) => w.rss))],
+        better: 'lower',
+      },
+      {
+        name: 'idle RSS after a warm start: child processes (a web build, when one runs)',
+        unit: 'MB',
+        samples: warm.map((w) => w.childrenRss),
         better: 'lower',
       },
     ];
