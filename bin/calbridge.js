@@ -38,8 +38,8 @@ function sourceFiles() {
 /**
  * The transpiled sources' folder, made when missing. Each version of the sources gets a folder of its own, written
  * beside it and renamed into place whole, so processes starting at once never see half a folder and a running
- * process never has its modules replaced (some are imported on first use). Folders unused for a day are removed,
- * keeping the three newest.
+ * process never has its modules replaced (some are imported on first use). Folders unused for an hour are removed
+ * (a running process touches its own every 10 minutes), keeping the three newest.
  */
 async function transpiled() {
   const require = createRequire(import.meta.resolve('tsx/esm/api'));
@@ -95,7 +95,7 @@ function prune(keep) {
       .filter((p) => p !== keep)
       .map((p) => ({ p, t: statSync(p).mtimeMs }))
       .sort((a, b) => b.t - a.t);
-    for (const { p, t } of dirs.slice(2)) if (Date.now() - t > 86_400_000) rmSync(p, { recursive: true, force: true });
+    for (const { p, t } of dirs.slice(2)) if (Date.now() - t > 3_600_000) rmSync(p, { recursive: true, force: true });
   } catch {
     // another process pruning at the same time
   }
@@ -111,6 +111,15 @@ if (useBuilt) {
   await import(pathToFileURL(built).href);
 } else if (process.env.CALBRIDGE_TSX !== '1') {
   const dir = await transpiled();
+  // A running process keeps its folder in use (some modules are imported on first use): touched every 10 minutes.
+  setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      // removed by hand
+    }
+  }, 600_000).unref();
   process.setSourceMapsEnabled(true);
   await import(pathToFileURL(join(dir, 'src', 'main', 'cli.js')).href);
 } else {
