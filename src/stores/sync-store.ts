@@ -502,8 +502,8 @@ interface UpsertedRow {
  * The page's meetings and their link rows in one statement: the meetings as one multi-row upsert on (calendar_id,
  * provider_event_id) — the provider's columns only (UPDATABLE), an occurrence's `series_master_id` looked up from its
  * master stored before this page (kept when there is none, as the separate UPDATE did) —, their link rows as one
- * upsert fed by its RETURNING, and what each row was before (the `before` CTE sees the statement's snapshot, taken
- * before any of its writes), so the caller tells new and changed meetings apart. Built as text: Kysely's builder
+ * upsert fed by its RETURNING, and what each row was before (read by primary key with the statement's snapshot,
+ * taken before any of its writes), so the caller tells new and changed meetings apart. Built as text: Kysely's builder
  * and compiler cost more than the statement on PGlite for ~1,500 parameters a page.
  */
 async function upsertMeetingsAndLinks(
@@ -514,7 +514,7 @@ async function upsertMeetingsAndLinks(
   now: Date,
 ): Promise<UpsertedRow[]> {
   const link = t.provider === 'GOOGLE' ? LINKS.GOOGLE : LINKS.MICROSOFT;
-  const params: unknown[] = [t.calendarId, events.map((e) => e.id), now, t.userId, t.tenantId];
+  const params: unknown[] = [t.calendarId, now, t.userId, t.tenantId];
   const p = (v: unknown) => `$${params.push(v)}`;
   const present = new Set(events.map((e) => e.id));
   const tuples: string[] = [];
@@ -528,28 +528,29 @@ async function upsertMeetingsAndLinks(
         : 'NULL::uuid';
     tuples.push(`(${cells.join(', ')}, ${master})`);
   }
-  const text = `WITH before AS (
-    SELECT provider_event_id, provider_change_key FROM meetings
-    WHERE calendar_id = $1 AND provider_event_id = ANY($2::text[])
-  ), upserted AS (
+  // A subquery in RETURNING reads with the statement's snapshot: the row as it was before this statement (by primary
+  // key), nothing for a row it inserts. Scalar subqueries, not EXISTS: the planner may run an EXISTS as a hashed
+  // subplan over the whole table (it did on the server: every meetings row read for each page).
+  const text = `WITH upserted AS (
     INSERT INTO meetings (${INSERTED.join(', ')}, series_master_id)
     VALUES ${tuples.join(',\n')}
     ON CONFLICT (calendar_id, provider_event_id) DO UPDATE SET
       ${UPDATABLE.map((c) => `${c} = excluded.${c}`).join(', ')},
       series_master_id = coalesce(excluded.series_master_id, meetings.series_master_id),
-      updated_at = $3
-    RETURNING id, provider_event_id, provider_change_key, ical_uid
+      updated_at = $2
+    RETURNING id, provider_event_id, provider_change_key, ical_uid,
+      coalesce((SELECT true FROM meetings o WHERE o.id = meetings.id), false) AS existed,
+      (SELECT o.provider_change_key FROM meetings o WHERE o.id = meetings.id) AS before_change_key
   ), links AS (
     INSERT INTO ${link.table} (meeting_id, ${link.eventId}, user_id, calendar_id, tenant_id, last_synced_at,
       sync_direction, ${link.version}, ical_uid)
-    SELECT u.id, u.provider_event_id, $4, $1, $5, $3, 'inbound', u.provider_change_key, u.ical_uid FROM upserted u
+    SELECT u.id, u.provider_event_id, $3, $1, $4, $2, 'inbound', u.provider_change_key, u.ical_uid FROM upserted u
     -- A provider event is (tenant, connection, calendar, provider id): migration 0009.
     ON CONFLICT (tenant_id, calendar_id, ${link.eventId}) DO UPDATE SET
-      meeting_id = excluded.meeting_id, last_synced_at = $3, ${link.version} = excluded.${link.version},
+      meeting_id = excluded.meeting_id, last_synced_at = $2, ${link.version} = excluded.${link.version},
       sync_direction = 'inbound'
   )
-  SELECT u.id, u.provider_event_id, b.provider_event_id IS NOT NULL AS existed, b.provider_change_key AS before_change_key
-  FROM upserted u LEFT JOIN before b ON b.provider_event_id = u.provider_event_id`;
+  SELECT id, provider_event_id, existed, before_change_key FROM upserted`;
   const r = await trx.executeQuery<UpsertedRow>(CompiledQuery.raw(text, params));
   return r.rows;
 }
