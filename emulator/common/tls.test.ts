@@ -5,7 +5,7 @@ import { createServer, connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ensureTlsMaterial } from './tls.js';
+import { ensureTlsMaterial, ensureTlsMaterialAsync } from './tls.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'emu-tls-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,6 +92,26 @@ describe('ensureTlsMaterial', () => {
       expect(rejected).not.toBe('connected');
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('ensureTlsMaterialAsync', () => {
+  it('makes the same kind of material with keys from the thread pool, and reuses it as the sync version does', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'emu-tls-async-'));
+    try {
+      const tls = await ensureTlsMaterialAsync(other);
+      const ca = new X509Certificate(tls.caPem);
+      const cert = new X509Certificate(tls.cert);
+      expect(ca.ca).toBe(true);
+      expect(cert.checkIssued(ca)).toBe(true);
+      expect(cert.verify(ca.publicKey)).toBe(true);
+      expect(cert.checkHost('localhost')).toBe('localhost');
+      expect(cert.checkPrivateKey(createPrivateKey(tls.key))).toBe(true);
+      expect(ensureTlsMaterial(other).cert).toBe(tls.cert);
+      expect((await ensureTlsMaterialAsync(other)).caPem).toBe(tls.caPem);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
     }
   });
 });

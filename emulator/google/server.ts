@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { EmuClock, initialClockOffset } from '../common/clock.js';
 import { RequestLog } from '../common/request-log.js';
 import { StateFile, mayChangeState, persistDelay, stateFilePath, type PersistOption } from '../common/state-file.js';
-import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
+import { DEFAULT_DATA_DIR, ensureTlsMaterialAsync } from '../common/tls.js';
 import { adminRoutes, makeApp } from './admin.js';
 import { batchRoutes } from './batch.js';
 import { calendarRoutes } from './calendar.js';
@@ -107,7 +107,7 @@ function urlHost(host: string): string {
  */
 export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Promise<RunningGoogleEmulator> {
   const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  const tls = ensureTlsMaterial(dataDir);
+  const tls = await ensureTlsMaterialAsync(dataDir);
   const statePath = stateFilePath(opts.persist, dataDir, GOOGLE_STATE_FILE);
   const raw = statePath
     ? new StateFile<unknown>({ path: statePath, snapshot: () => null, collections: true }).read()

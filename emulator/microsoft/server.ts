@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { EmuClock, initialClockOffset } from '../common/clock.js';
 import { RequestLog } from '../common/request-log.js';
 import { StateFile, mayChangeState, persistDelay, stateFilePath, type PersistOption } from '../common/state-file.js';
-import { DEFAULT_DATA_DIR, ensureTlsMaterial } from '../common/tls.js';
+import { DEFAULT_DATA_DIR, ensureTlsMaterialAsync } from '../common/tls.js';
 import { adminRoutes } from './admin.js';
 import type { EmuApp } from './contracts.js';
 import type { GraphContext } from './graph/context.js';
@@ -229,7 +229,7 @@ async function createState(opts: EmulatorOptions, saved: MicrosoftState | undefi
  */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  const tls = ensureTlsMaterial(dataDir);
+  const tls = await ensureTlsMaterialAsync(dataDir);
   const statePath = stateFilePath(opts.persist, dataDir, MICROSOFT_STATE_FILE);
   let stateFile: StateFile<MicrosoftState> | null = null;
   const saved = statePath
