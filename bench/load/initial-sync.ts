@@ -1,7 +1,7 @@
 // Initial sync of a bulk-seeded mailbox: calbridge's engine vs the simplest fetch + INSERT loop (the ceiling), with memory.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { fetch as undiciFetch } from 'undici';
 import { SyncService } from '../../src/services/sync/sync-service.js';
 import { PgSyncStore } from '../../src/stores/sync-store.js';
@@ -102,7 +102,8 @@ const PREFER = 'outlook.timezone="UTC", IdType="ImmutableId"';
  * their occurrences point at, each read once per round (one `$batch` for a page that names new ones — the minimum
  * Graph allows: calendarView/delta never carries the masters). Each page is written in one transaction: one
  * multi-row INSERT of its meetings (masters first; the ids made here, so an occurrence carries its master's id), one
- * of their link rows and the cursor row. Plain INSERTs, no upsert: the round starts on an empty calendar.
+ * of their link rows and the cursor row, each written as SQL text (no query builder). Plain INSERTs, no upsert: the
+ * round starts on an empty calendar.
  * The rows are the engine's rows (see `syncedRows`); the column values are Graph's fields copied as they come.
  */
 export async function syncWithPlainLoop(emu: EmulatorProcess): Promise<RunFigures> {
@@ -143,10 +144,10 @@ export async function syncWithPlainLoop(emu: EmulatorProcess): Promise<RunFigure
         const now = new Date();
         await database.db.transaction().execute(async (trx) => {
           if (rows.length) {
-            await trx.insertInto('meetings').values(rows).execute();
-            await trx
-              .insertInto('outlook_calendar_sync')
-              .values(
+            await trx.executeQuery(multiRowInsert('meetings', rows));
+            await trx.executeQuery(
+              multiRowInsert(
+                'outlook_calendar_sync',
                 rows.map((r) => ({
                   meeting_id: r.id,
                   outlook_event_id: r.provider_event_id,
@@ -158,21 +159,17 @@ export async function syncWithPlainLoop(emu: EmulatorProcess): Promise<RunFigure
                   change_key: r.provider_change_key,
                   ical_uid: r.ical_uid,
                 })),
-              )
-              .execute();
+              ),
+            );
           }
-          await trx
-            .insertInto('calendar_sync_state')
-            .values({
-              calendar_id: ids.calendarId,
-              tenant_id: ids.tenantId,
-              delta_link: cursor,
-              window_start: start,
-              window_end: end,
-              generation: 1,
-            })
-            .onConflict((oc) => oc.column('calendar_id').doUpdateSet({ delta_link: cursor, updated_at: now }))
-            .execute();
+          await trx.executeQuery(
+            CompiledQuery.raw(
+              `INSERT INTO calendar_sync_state (calendar_id, tenant_id, delta_link, window_start, window_end, generation)
+              VALUES ($1, $2, $3, $4, $5, 1)
+              ON CONFLICT (calendar_id) DO UPDATE SET delta_link = excluded.delta_link, updated_at = $6`,
+              [ids.calendarId, ids.tenantId, cursor, start, end, now],
+            ),
+          );
         });
         events += rows.length;
         url = page['@odata.nextLink'];
@@ -237,6 +234,14 @@ async function syncedRows(database: Awaited<ReturnType<typeof openBenchDatabase>
       (SELECT count(*)::int FROM outlook_calendar_sync) AS links,
       (SELECT count(*)::int FROM calendar_sync_state WHERE delta_link IS NOT NULL) AS cursors`.execute(database.db);
   return r.rows[0]!;
+}
+
+/** One multi-row INSERT written as text (no query builder): the columns of the first row, one parameter a value. */
+function multiRowInsert(table: string, rows: Array<Record<string, unknown>>): CompiledQuery {
+  const columns = Object.keys(rows[0]!);
+  const params: unknown[] = [];
+  const tuples = rows.map((r) => `(${columns.map((c) => `$${params.push(r[c] ?? null)}`).join(', ')})`);
+  return CompiledQuery.raw(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
 }
 
 type Ids = Awaited<ReturnType<typeof insertTarget>>;

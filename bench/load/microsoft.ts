@@ -33,9 +33,19 @@ export async function signInMailbox(
     agent,
   );
   const s = await signIn(oauth, agent, login);
-  const token = async ({ forceRefresh }: { forceRefresh: boolean }) =>
-    (await oauth.acquireSilent({ homeAccountId: s.tokens.account.homeAccountId, cache: s.cache, forceRefresh }))
-      .accessToken;
+  // kept in memory until a minute before it expires, as the service's TokenManager keeps it (MSAL's silent flow
+  // reads its whole cache: a few percent of a sync's CPU when asked on every Graph call)
+  let held: { token: string; expiresAt: number } | null = null;
+  const token = async ({ forceRefresh }: { forceRefresh: boolean }) => {
+    if (!forceRefresh && held && held.expiresAt - 60_000 > Date.now()) return held.token;
+    const t = await oauth.acquireSilent({
+      homeAccountId: s.tokens.account.homeAccountId,
+      cache: s.cache,
+      forceRefresh,
+    });
+    held = { token: t.accessToken, expiresAt: Date.parse(t.expiresAt) };
+    return t.accessToken;
+  };
   const provider = createMicrosoftProvider({
     graphBaseUrl: emu.baseUrl,
     transport: createGraphTransport({ agent }),
