@@ -4,25 +4,21 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { AppError } from '../domain/errors.js';
 // Each command's module is imported when the command runs: `serve` starts its slow work (the embedded database's
 // first initdb) before the service's modules load, and `--help` or a usage error loads none of them (issue 20).
-const runEmulatorCommand: typeof import('../cli/emulator.js').runEmulatorCommand = async (...a) =>
-  (await import('../cli/emulator.js')).runEmulatorCommand(...a);
-const runMigrate: typeof import('../cli/migrate.js').runMigrate = async (...a) =>
-  (await import('../cli/migrate.js')).runMigrate(...a);
-const runRotateKey: typeof import('../cli/rotate-key.js').runRotateKey = async (...a) =>
-  (await import('../cli/rotate-key.js')).runRotateKey(...a);
-const runCreateTenant: typeof import('../cli/tenants.js').runCreateTenant = async (...a) =>
-  (await import('../cli/tenants.js')).runCreateTenant(...a);
-const runCreateApiKey: typeof import('../cli/tenants.js').runCreateApiKey = async (...a) =>
-  (await import('../cli/tenants.js')).runCreateApiKey(...a);
-const runExport: typeof import('../cli/backup.js').runExport = async (...a) =>
-  (await import('../cli/backup.js')).runExport(...a);
-const runImport: typeof import('../cli/backup.js').runImport = async (...a) =>
-  (await import('../cli/backup.js')).runImport(...a);
-const runServe: typeof import('../cli/serve.js').runServe = async (...a) =>
-  (await import('../cli/serve.js')).runServe(...a);
-const runSync: typeof import('../cli/sync.js').runSync = async (...a) => (await import('../cli/sync.js')).runSync(...a);
-const runWorker: typeof import('../cli/worker.js').runWorker = async (...a) =>
-  (await import('../cli/worker.js')).runWorker(...a);
+type Run = (...args: never[]) => Promise<unknown>;
+/** The function `name` of a module imported on its first call. */
+function onCall<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
+  return (async (...args: never[]) => ((await load())[name] as Run)(...args)) as M[K];
+}
+const runEmulatorCommand = onCall(() => import('../cli/emulator.js'), 'runEmulatorCommand');
+const runMigrate = onCall(() => import('../cli/migrate.js'), 'runMigrate');
+const runRotateKey = onCall(() => import('../cli/rotate-key.js'), 'runRotateKey');
+const runCreateTenant = onCall(() => import('../cli/tenants.js'), 'runCreateTenant');
+const runCreateApiKey = onCall(() => import('../cli/tenants.js'), 'runCreateApiKey');
+const runExport = onCall(() => import('../cli/backup.js'), 'runExport');
+const runImport = onCall(() => import('../cli/backup.js'), 'runImport');
+const runServe = onCall(() => import('../cli/serve.js'), 'runServe');
+const runSync = onCall(() => import('../cli/sync.js'), 'runSync');
+const runWorker = onCall(() => import('../cli/worker.js'), 'runWorker');
 
 import { makeOut } from '../cli/out.js';
 export type { Out } from '../cli/out.js';
