@@ -5,14 +5,18 @@ import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { DevWiring } from '../main/runtime.js';
 import { initEmbeddedDataDir } from '../stores/pglite-initdb.js';
+import { templateRootOf } from '../stores/pglite-template.js';
 import type { Out } from './out.js';
 
 /** Whether this start is the offline demo: bundled emulators instead of a provider's real endpoints. */
 export const isDevStart = (config: Config) => !config.testMode && config.startEmulator;
 
 export async function runServe(config: Config, o: { worker?: boolean }, out: Out): Promise<void> {
-  // A first start's initdb runs in a worker thread while this one loads the service and starts the emulators.
-  const dataDirReady = config.databaseUrl ? Promise.resolve() : initEmbeddedDataDir(join(config.dataDir, 'pg'));
+  // A fresh data folder is a copy of this install's migrated template, or (the first time) made by initdb in a worker
+  // thread while this one loads the service and starts the emulators.
+  const dataDirReady = config.databaseUrl
+    ? Promise.resolve()
+    : initEmbeddedDataDir(join(config.dataDir, 'pg'), templateRootOf(config.pgTemplateDir));
   const { createRuntime } = await import('../main/runtime.js');
   let dev: DevWiring | null = null;
   if (isDevStart(config)) dev = await (await import('../main/dev/index.js')).createDevWiring(config);

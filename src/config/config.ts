@@ -45,6 +45,11 @@ export interface Config {
   /** Postgres schema to use on a server database (isolates test runs); default `public`. */
   databaseSchema: string;
   dataDir: string;
+  /**
+   * Where migrated templates of the embedded database's data folder are kept (a fresh folder is copied from one
+   * instead of initdb + migrations): null → `node_modules/.cache/calbridge-pgdata/`; `off` → none.
+   */
+  pgTemplateDir: string | null;
   /** Current token-encryption key (32 bytes, base64 or hex). Unset → a key file in the data dir. */
   encryptionKey: string | null;
   /** Older keys still accepted for decryption until `rotate-key` re-encrypts. */
@@ -186,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databaseSchema: schema,
     dataDir: resolve(str(env, 'CALBRIDGE_DATA_DIR') ?? './data'),
+    pgTemplateDir: ((v) => (v === null || v === 'off' ? v : resolve(v)))(str(env, 'CALBRIDGE_PG_TEMPLATE_DIR')),
     encryptionKey,
     previousEncryptionKeys,
     logLevel,
@@ -250,6 +256,7 @@ export const ENV_VARS = [
   'DATABASE_URL',
   'DATABASE_SCHEMA',
   'CALBRIDGE_DATA_DIR',
+  'CALBRIDGE_PG_TEMPLATE_DIR',
   'CALBRIDGE_ENCRYPTION_KEY',
   'CALBRIDGE_PREVIOUS_ENCRYPTION_KEYS',
   'LOG_LEVEL',

@@ -16,6 +16,8 @@ import { Keyring, loadOrCreateKeyFile } from '../stores/crypto/keyring.js';
 import { PgCustomerStore } from '../stores/customer-store.js';
 import { isReachable, openDatabase, type Database } from '../stores/database.js';
 import { migrateToLatest } from '../stores/migrate.js';
+import { MIGRATIONS } from '../stores/migrations/index.js';
+import { saveTemplate, templateRootOf } from '../stores/pglite-template.js';
 import { PgTenantBackupStore } from '../stores/tenant-backup-store.js';
 import { verifiedDomainsOf } from '../stores/verified-domains.js';
 import { PgTenantStore } from '../stores/tenant-store.js';
@@ -77,15 +79,24 @@ export async function createContainer(
   config: Config,
   opts: { database?: Database; migrate?: boolean; clock?: Clock } = {},
 ): Promise<Container> {
+  const dataDir = config.databaseUrl ? null : join(config.dataDir, 'pg');
+  const templateRoot = templateRootOf(config.pgTemplateDir);
   const database =
     opts.database ??
     (await openDatabase({
       url: config.databaseUrl,
-      dataDir: config.databaseUrl ? null : join(config.dataDir, 'pg'),
+      dataDir,
       schema: config.databaseSchema,
       sharedBuffers: EMBEDDED_SHARED_BUFFERS,
+      templateRoot,
     }));
-  if (opts.migrate !== false) await migrateToLatest(database.db);
+  if (opts.migrate !== false) {
+    const { applied } = await migrateToLatest(database.db);
+    // A folder this start made and migrated from nothing: kept as this install's template for later fresh folders
+    // (before anything else writes to it). ADR 0026.
+    if (!opts.database && dataDir && database.pglite && applied.length === Object.keys(MIGRATIONS).length)
+      await saveTemplate(database.pglite, dataDir, templateRoot);
+  }
   const { keyring, keyFile } = loadKeyring(config);
   const vault = new PgTokenVault(database.db, keyring);
   const audit = new PgAuditStore(database.db);

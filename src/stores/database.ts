@@ -1,10 +1,11 @@
 // Opens the database: embedded PostgreSQL (PGlite) in the data folder, or a PostgreSQL server through `pg`.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
+import { copyFromTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
 
 export interface Database {
@@ -29,6 +30,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL's shared_buffers of a PGlite opened here, e.g. `32MB` (default: initdb's, 128MB). */
   sharedBuffers?: string;
+  /** Migrated templates of the data folder (src/stores/pglite-template.ts): a missing folder is copied from one. */
+  templateRoot?: string | null;
 }
 
 // int8 (count(*), bigserial) as numbers on the server, as PGlite already does.
@@ -62,6 +65,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   let pglite = opts.pglite;
   if (!pglite) {
+    if (opts.dataDir && !existsSync(join(opts.dataDir, 'PG_VERSION')))
+      copyFromTemplate(opts.dataDir, opts.templateRoot ?? null);
     if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
     pglite = new PGlite(opts.dataDir ? join(opts.dataDir) : undefined, embeddedOptions(opts.sharedBuffers));
     await pglite.waitReady;
