@@ -52,8 +52,8 @@ export function fetchTransport(agent: Agent, timeoutMs = 60_000): HttpTransport 
         dispatcher: agent,
         signal: abort.signal,
       });
-      const headers = new Headers();
-      res.headers.forEach((v, k) => headers.set(k, v));
+      // the answer's own headers (read-only; nothing downstream writes them) instead of a copy made header by header
+      const headers = res.headers;
       const out: HttpResponse = {
         status: res.status,
         headers,
