@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { copyFromTemplate } from './pglite-template.js';
+import { copyFromTemplateAsync } from './pglite-template.js';
 
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -31,7 +31,10 @@ export function initEmbeddedDataDir(
   templateRoot: string | null = null,
 ): Promise<'existing' | 'template' | 'initdb'> {
   if (existsSync(join(dir, 'PG_VERSION'))) return Promise.resolve('existing');
-  if (copyFromTemplate(dir, templateRoot)) return Promise.resolve('template');
+  return copyFromTemplateAsync(dir, templateRoot).then((copied) => (copied ? 'template' : initdbInWorker(dir)));
+}
+
+function initdbInWorker(dir: string): Promise<'initdb'> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {

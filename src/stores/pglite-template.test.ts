@@ -121,6 +121,6 @@ describe('the migrated template of the embedded data folder', () => {
   }, 120_000);
 });
 
-function marker(r: string): unknown {
-  return JSON.parse(readFileSync(join(r, key, 'calbridge-template.json'), 'utf8'));
+function marker(r: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(r, key, 'calbridge-template.json'), 'utf8')) as Record<string, unknown>;
 }

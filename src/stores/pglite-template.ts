@@ -12,6 +12,7 @@
 // renamed into place, so starts at once never see half a folder. A new or changed migration changes the key.
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  constants as fsConstants,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -23,6 +24,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -120,12 +122,38 @@ function copyTree(from: string, to: string): { files: number; bytes: number } {
       files += t.files;
       bytes += t.bytes;
     } else if (e.isFile()) {
-      copyFileSync(src, dst);
+      copyFileSync(src, dst, fsConstants.COPYFILE_FICLONE); // a reflink where the file system has them
       files++;
       bytes += statSync(dst).size;
     }
   }
   return { files, bytes };
+}
+
+/**
+ * {@link copyTree} on libuv's thread pool: the folders first, then the files a few at a time, so the calling thread
+ * goes on (the serve path loads its modules and starts the emulators meanwhile).
+ */
+async function copyTreeAsync(from: string, to: string): Promise<{ files: number; bytes: number }> {
+  const files: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    await mkdir(join(to, rel), { recursive: true, mode: 0o700 });
+    for (const e of await readdir(join(from, rel), { withFileTypes: true })) {
+      const p = join(rel, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && p !== MARKER) files.push(p);
+    }
+  };
+  await walk('');
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const p = files[next++]!;
+      await copyFile(join(from, p), join(to, p), fsConstants.COPYFILE_FICLONE);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return tally(to);
 }
 
 const isEmptyOrMissing = (dir: string): boolean => {
@@ -164,6 +192,33 @@ export function copyFromTemplate(dataDir: string, root: string | null, key: stri
       return false;
     }
     if (existsSync(dataDir)) rmdirSync(dataDir); // empty (checked above); fails if another start filled it meanwhile
+    renameSync(tmp, dataDir);
+    return true;
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+    return false;
+  }
+}
+
+/** {@link copyFromTemplate} with the files copied on libuv's thread pool. */
+export async function copyFromTemplateAsync(
+  dataDir: string,
+  root: string | null,
+  key: string = templateKey(),
+): Promise<boolean> {
+  if (!root || !isEmptyOrMissing(dataDir)) return false;
+  const template = join(root, key);
+  const marker = readMarker(template);
+  if (!marker || marker.key !== key || !existsSync(join(template, 'PG_VERSION'))) return false;
+  const tmp = `${dataDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    const copied = await copyTreeAsync(template, tmp);
+    if (copied.files !== marker.files || copied.bytes !== marker.bytes) {
+      rmSync(tmp, { recursive: true, force: true });
+      return false;
+    }
+    if (existsSync(dataDir)) rmdirSync(dataDir);
     renameSync(tmp, dataDir);
     return true;
   } catch {
