@@ -1596,7 +1596,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Your meetings from the synced calendars (range, calendar and customer filters, paging) */
+    /**
+     * Your meetings from the synced calendars (range, calendar and customer filters, paging)
+     * @description Items in start, then id order. Page by offset (`offset`, with `total` counted by default) or by keyset (pass each page's `nextCursor` back as `cursor`; no count unless `total=true`). Keyset paging costs the same for every page and never skips or repeats an item when meetings change between pages.
+     */
     get: {
       parameters: {
         query?: {
@@ -1610,6 +1613,10 @@ export interface paths {
           customerId?: string;
           /** @description merged (default): copies of one meeting (same iCalUId and start) in several of your calendars are one item with `alsoIn`; all: every copy is its own item. */
           copies?: 'merged' | 'all';
+          /** @description Keyset paging: the previous page's `nextCursor`, with the same filters; the page holds the items after it (in start, then id order), so an item is never skipped or listed twice while meetings are added or removed. Not combined with `offset`. A cursor this list did not give out answers 400 invalid_cursor. */
+          cursor?: string;
+          /** @description Count every match into `total`. Default: true without `cursor` (offset paging, as before cursors), false with it (`total=false` spares counting every match). */
+          total?: boolean;
         };
         header?: never;
         path?: never;
@@ -1625,9 +1632,12 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['CalendarEventView'][];
-              total: number;
+              /** @description Every match (merged: meetings, copies once). Present when counted: by default without `cursor`, or with `total=true`. */
+              total?: number;
               limit: number;
               offset: number;
+              /** @description Pass as `cursor` for the next page; null when this page is the last. */
+              nextCursor: string | null;
             };
           };
         };
@@ -8030,6 +8040,8 @@ export interface paths {
      * Your meetings from the synced calendars (range, calendar and customer filters, paging)
      * @deprecated
      * @description Deprecated alias of `GET /api/calendar/events`: the same operation (request, response and errors). Use the canonical path; aliases answer with a `Deprecation` header and are kept as docs/api.md says.
+     *
+     *     Items in start, then id order. Page by offset (`offset`, with `total` counted by default) or by keyset (pass each page's `nextCursor` back as `cursor`; no count unless `total=true`). Keyset paging costs the same for every page and never skips or repeats an item when meetings change between pages.
      */
     get: {
       parameters: {
@@ -8044,6 +8056,10 @@ export interface paths {
           customerId?: string;
           /** @description merged (default): copies of one meeting (same iCalUId and start) in several of your calendars are one item with `alsoIn`; all: every copy is its own item. */
           copies?: 'merged' | 'all';
+          /** @description Keyset paging: the previous page's `nextCursor`, with the same filters; the page holds the items after it (in start, then id order), so an item is never skipped or listed twice while meetings are added or removed. Not combined with `offset`. A cursor this list did not give out answers 400 invalid_cursor. */
+          cursor?: string;
+          /** @description Count every match into `total`. Default: true without `cursor` (offset paging, as before cursors), false with it (`total=false` spares counting every match). */
+          total?: boolean;
         };
         header?: never;
         path?: never;
@@ -8059,9 +8075,12 @@ export interface paths {
           content: {
             'application/json': {
               items: components['schemas']['CalendarEventView'][];
-              total: number;
+              /** @description Every match (merged: meetings, copies once). Present when counted: by default without `cursor`, or with `total=true`. */
+              total?: number;
               limit: number;
               offset: number;
+              /** @description Pass as `cursor` for the next page; null when this page is the last. */
+              nextCursor: string | null;
             };
           };
         };

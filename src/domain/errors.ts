@@ -139,6 +139,11 @@ export const ERROR_CODES = {
     message: 'A named approver is not an active user of this tenant (details.userId); nothing was changed.',
   },
   unsafe_pattern: { kind: 'bad_request', message: 'The subject pattern is not accepted.' },
+  invalid_cursor: {
+    kind: 'bad_request',
+    message:
+      "The cursor is not one this list gave out (pass a page's nextCursor back unchanged, with the same filters); start again without it.",
+  },
   webhook_url_not_allowed: {
     kind: 'bad_request',
     message:

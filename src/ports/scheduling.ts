@@ -116,10 +116,27 @@ export interface MeetingQuery {
   copies?: 'merged' | 'all';
   limit: number;
   offset: number;
+  /** Keyset paging: only the meetings after this position of the list's order (start, then id). */
+  after?: ListPosition;
+  /** Count every match into `total` (default: true without `after`, false with it). */
+  total?: boolean;
+}
+
+/** A place in the events list's order (start, then id): a page's last item, after which the next page starts. */
+export interface ListPosition {
+  start: Instant;
+  id: string;
+}
+
+/** A page of the events list: `total` only when asked for, `next` when more items follow. */
+export interface MeetingPage {
+  items: MeetingView[];
+  total?: number;
+  next: ListPosition | null;
 }
 
 export interface MeetingStore {
-  list(tenantId: string, userId: string, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }>;
+  list(tenantId: string, userId: string, q: MeetingQuery): Promise<MeetingPage>;
   get(tenantId: string, id: string): Promise<MeetingView | null>;
   /** Busy items of the person's synced calendars (declined, cancelled and free meetings excluded). */
   busyFromSync(tenantId: string, userId: string, range: TimeRange): Promise<BusyItem[]>;

@@ -13,11 +13,14 @@ import type {
   ResponseStatus,
   TimeRange,
 } from '../domain/calendar.js';
+import { bodyPreview } from '../domain/body-preview.js';
 import type { ConnectionStatus } from '../domain/connections.js';
 import type {
   CalendarRef,
   CallerConnection,
   ConnectionLookup,
+  MeetingCopy,
+  MeetingPage,
   MeetingQuery,
   MeetingStore,
   MeetingView,
@@ -75,11 +78,7 @@ function toView(r: ViewRow): MeetingView {
     changeKey: r.provider_change_key,
     iCalUId: r.ical_uid,
     subject: r.subject,
-    bodyPreview: r.body
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 255),
+    bodyPreview: bodyPreview(r.body),
     start: r.start_at.toISOString(),
     end: r.end_at.toISOString(),
     timeZone: r.time_zone,
@@ -101,20 +100,6 @@ function toView(r: ViewRow): MeetingView {
     reminderMinutes: r.reminder_minutes,
     responseStatus: r.response_status as ResponseStatus,
   };
-}
-
-/**
- * The number of matches of a page read with `count(*) over ()` as `full_count`: any row of the page carries it; an
- * empty first page means none; only an empty page past the end counts with a statement of its own.
- */
-async function totalOf(
-  rows: ReadonlyArray<{ full_count: number | string }>,
-  q: { offset: number },
-  count: () => Promise<{ n: number }>,
-): Promise<number> {
-  if (rows.length > 0) return Number(rows[0]!.full_count);
-  if (q.offset === 0) return 0;
-  return Number((await count()).n);
 }
 
 /** The query's optional filters, in this order; a statement's shape is which of them are given. */
@@ -142,137 +127,160 @@ const filterValues = (q: MeetingQuery): FilterValues => ({
   ...(q.customerId ? { customerId: q.customerId } : {}),
 });
 
-/** Every copy in the range, with its view's columns and the page's total (a window count over the range). */
-function allCopies(base: ReturnType<typeof filtered>) {
-  return base
-    .select(VIEW_COLUMNS)
-    .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
-    .select(sql<number>`count(*) over ()`.as('full_count'))
-    .orderBy('start_at')
-    .orderBy('id');
+/**
+ * `o` is another copy of the meeting row `m` (same iCalUId and start, not the same row) that the list would show too
+ * (the same caller and filters). Meant for a look-up of `o` on migration 31's index (tenant_id, user_id, ical_uid, start_at): for
+ * a meeting without copies that is one index probe that finds nothing. A meeting without an iCalUId has no copies.
+ */
+function copyOf(m: 'meetings' | 'p', tenantId: string, userId: string, f: FilterValues) {
+  const col = (c: string) => sql.ref(`${m}.${c}`);
+  const conds = [
+    sql`o.user_id = ${userId}`,
+    sql`o.ical_uid = ${col('ical_uid')}`,
+    sql`o.start_at = ${col('start_at')}`,
+    sql`o.id <> ${col('id')}`,
+    sql`o.tenant_id = ${tenantId}`,
+    sql`o.event_type <> 'seriesMaster'`,
+  ];
+  if (f.start !== undefined) conds.push(sql`o.end_at > ${f.start}`);
+  if (f.end !== undefined) conds.push(sql`o.start_at < ${f.end}`);
+  if (f.calendarId !== undefined) conds.push(sql`o.calendar_id = ${f.calendarId}`);
+  if (f.customerId !== undefined) conds.push(sql`o.customer_id = ${f.customerId}`);
+  return sql.join(conds, sql` and `);
 }
 
-/** One row per meeting (see PgMeetingStore.listMerged): the copy ranked first, with the list of all copies. */
-function mergedCopies(db: Kysely<DB>, base: ReturnType<typeof filtered>) {
-  const copyKey = sql`coalesce(ical_uid, id::text), start_at`;
-  const ranked = base
-    .select(VIEW_COLUMNS)
-    .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'))
-    .select(
-      // own calendars before shared ones, then the default before others: one look-up of the calendar per row
-      // (is_shared, not is_default), a missing calendar as an own non-default one
-      sql<number>`row_number() over (partition by ${copyKey} order by
-        coalesce((select row(coalesce(c.is_shared, false), not coalesce(c.is_default, false))
-          from calendars c where c.id = meetings.calendar_id), row(false, true)),
-        created_at, id)`.as('copy_rank'),
-    )
-    .select(
-      sql<unknown>`json_agg(json_build_object('id', id, 'calendarId', calendar_id)) over (partition by ${copyKey})`.as(
-        'copy_list',
-      ),
-    );
-  return db.selectFrom(ranked.as('r')).where('r.copy_rank', '=', 1);
+/**
+ * A copy's rank among the copies of one meeting, lowest first: own calendars before shared ones, then the default
+ * calendar before others (a missing calendar counts as an own, not default one), then the first synced, then by id.
+ * `cal` is the copy's calendar row (joined), or null to look it up (only run when another copy was found).
+ */
+function rankOf(m: 'o' | 'meetings', tenantId: string, cal: 'oc' | null) {
+  const c = (col: 'is_shared' | 'is_default') =>
+    cal
+      ? sql`${sql.ref(`${cal}.${col}`)}`
+      : sql`(select c.${sql.raw(col)} from calendars c where c.id = ${sql.ref(`${m}.calendar_id`)} and c.tenant_id = ${tenantId})`;
+  return sql`row(coalesce(${c('is_shared')}, false), not coalesce(${c('is_default')}, false), ${sql.ref(`${m}.created_at`)}, ${sql.ref(`${m}.id`)})`;
 }
 
-const mergedPage = (db: Kysely<DB>, base: ReturnType<typeof filtered>) =>
-  mergedCopies(db, base)
-    .selectAll()
-    .select(sql<number>`count(*) over ()`.as('full_count'))
-    .orderBy('start_at')
-    .orderBy('id');
-
-type ListRow = ViewRow & { full_count: number | string; copy_list?: unknown };
+type PageShape = { merged: boolean; total: boolean; after: boolean; given: ReadonlyArray<(typeof FILTERS)[number]> };
+type ListRow = ViewRow & { full_count?: number | string; copy_list?: unknown };
 type PageQuery = (db: Kysely<DB>, ...args: unknown[]) => Promise<ListRow[]>;
 
 /**
- * A page of the list compiled once per shape (merged or not, which filters are given; issue 20): the arguments are
- * the tenant, the user, limit, offset, then the given filters' values in FILTERS' order.
+ * Not beaten by another copy of the same meeting (see copyOf) that ranks before it: the copy the merged list shows.
+ * The calendars are looked up only when another copy is found.
  */
-const pageQueries = new Map<string, PageQuery>();
-function pageQuery(merged: boolean, f: FilterValues): PageQuery {
-  const given = FILTERS.filter((k) => f[k] !== undefined);
-  const key = `${merged} ${given.join(' ')}`;
-  let q = pageQueries.get(key);
+function firstCopy(tenantId: string, userId: string, f: FilterValues) {
+  return sql<boolean>`not exists (select 1 from meetings o where ${copyOf('meetings', tenantId, userId, f)}
+    and ${rankOf('o', tenantId, null)} < ${rankOf('meetings', tenantId, null)})`;
+}
+
+/**
+ * One page of the list (issue 20): the view's columns (an HTML body's first BODY_PREFIX characters), in (start, id)
+ * order, after a keyset position and/or an offset, `limit` rows. Merged (the default), a meeting's copies are one
+ * row: the copy that no better ranked copy beats (an anti-join probing migration 31's index, so a meeting without
+ * copies costs one empty index probe), and for the page's rows only, the other copies with their calendars as
+ * `copy_list` (the `alsoIn` of the answer). With a total, `count(*) over ()` counts every match in the same statement.
+ *
+ * The range is read first and whole (`offset 0` keeps the planner from merging it into the ordered, limited query),
+ * then sorted: with the ORDER BY and LIMIT in the same query level the planner walks (tenant_id, start_at) or
+ * (tenant_id, user_id, start_at) in order from the user's first meeting, since nothing bounds start_at from below
+ * (a meeting that started long before the range may still overlap it), and read every meeting of the history
+ * (EXPLAIN ANALYZE in docs/benchmarks.md). Read whole, the range is a bitmap scan of migration 30's index.
+ */
+function pageStatement(db: Kysely<DB>, shape: PageShape, args: unknown[]) {
+  const [tenantId, userId, limit, offset, ...rest] = args as [string, string, number, number, ...unknown[]];
+  const after = shape.after ? { start: rest.shift(), id: rest.shift() } : null;
+  const f = Object.fromEntries(shape.given.map((k, i) => [k, rest[i]])) as FilterValues;
+  let range = filtered(db, tenantId, userId, f)
+    .select(VIEW_COLUMNS)
+    .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'));
+  if (shape.merged) range = range.where(firstCopy(tenantId, userId, f));
+  if (after) range = range.where(sql<boolean>`(start_at, id) > (${after.start}::timestamptz, ${after.id}::uuid)`);
+  let page = db.selectFrom(range.modifyEnd(sql`offset 0`).as('r')).selectAll('r');
+  if (shape.total) page = page.select(sql<number>`count(*) over ()`.as('full_count'));
+  page = page.orderBy('r.start_at').orderBy('r.id').limit(limit).offset(offset);
+  if (!shape.merged) return page;
+  return db
+    .selectFrom(page.as('p'))
+    .selectAll('p')
+    .select(
+      sql<unknown>`(select json_agg(json_build_object('id', o.id, 'calendarId', o.calendar_id, 'calendarName', oc.name,
+        'ownerEmail', oc.owner_email, 'isShared', coalesce(oc.is_shared, false)) order by ${rankOf('o', tenantId, 'oc')})
+        from meetings o left join calendars oc on oc.id = o.calendar_id and oc.tenant_id = ${tenantId}
+        where ${copyOf('p', tenantId, userId, f)})`.as('copy_list'),
+    )
+    .orderBy('p.start_at')
+    .orderBy('p.id');
+}
+
+/** The number of matches (merged: of meetings, a meeting's copies once), for a page that has no row to carry it. */
+function countStatement(db: Kysely<DB>, shape: PageShape, args: unknown[]) {
+  const [tenantId, userId, ...rest] = args as [string, string, ...unknown[]];
+  const f = Object.fromEntries(shape.given.map((k, i) => [k, rest[i]])) as FilterValues;
+  const q = filtered(db, tenantId, userId, f).select(sql<number>`count(*)::int`.as('n'));
+  return shape.merged ? q.where(firstCopy(tenantId, userId, f)) : q;
+}
+
+/** The statements compiled once per shape (merged or not, total or not, keyset or not, which filters are given). */
+const statements = new Map<string, PageQuery>();
+function compiled(kind: 'page' | 'count', shape: PageShape): PageQuery {
+  const key = `${kind} ${shape.merged} ${shape.total} ${shape.after} ${shape.given.join(' ')}`;
+  let q = statements.get(key);
   if (!q) {
-    q = prepared((db: Kysely<DB>, ...args: unknown[]) => {
-      const [tenantId, userId, limit, offset, ...vals] = args as [string, string, number, number, ...unknown[]];
-      const values = Object.fromEntries(given.map((k, i) => [k, vals[i]])) as FilterValues;
-      const base = filtered(db, tenantId, userId, values);
-      return merged ? mergedPage(db, base).limit(limit).offset(offset) : allCopies(base).limit(limit).offset(offset);
-    }, 4 + given.length) as unknown as PageQuery;
-    pageQueries.set(key, q);
+    const arity = kind === 'page' ? 4 + (shape.after ? 2 : 0) + shape.given.length : 2 + shape.given.length;
+    q = prepared(
+      (db: Kysely<DB>, ...args: unknown[]) =>
+        kind === 'page' ? pageStatement(db, shape, args) : countStatement(db, shape, args),
+      arity,
+    ) as unknown as PageQuery;
+    statements.set(key, q);
   }
   return q;
 }
 
-/** The calendars of the copies on a page: one statement for any number of ids (the ids as one array parameter). */
-const calendarsOf = prepared(
-  (db: Kysely<DB>, tenantId: string, ids: string[]) =>
-    db
-      .selectFrom('calendars')
-      .select(['id', 'name', 'owner_email', 'is_shared'])
-      .where('tenant_id', '=', tenantId)
-      .where(sql<boolean>`id = any(${ids}::uuid[])`),
-  2,
-);
-
 export class PgMeetingStore implements MeetingStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async list(tenantId: string, userId: string, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
-    const f = filterValues(q);
-    const args = [tenantId, userId, q.limit, q.offset, ...FILTERS.flatMap((k) => (f[k] !== undefined ? [f[k]] : []))];
-    const merged = q.copies !== 'all';
-    // Only the columns the view shows, and of an HTML body only its beginning (bodies can be large and the list
-    // shows a 255-character preview).
-    // The total comes with the page (a window count over the range, one statement); only a page past the end, which
-    // has no row to carry it, counts apart.
-    const rows = await pageQuery(merged, f)(this.db, ...args);
-    const count = () => {
-      const base = filtered(this.db, tenantId, userId, f);
-      const n = sql<number>`count(*)::int`.as('n');
-      return merged
-        ? mergedCopies(this.db, base).select(n).executeTakeFirstOrThrow()
-        : base.select(n).executeTakeFirstOrThrow();
-    };
-    if (!merged) return { items: rows.map(toView), total: await totalOf(rows, q, count) };
-    return this.withCopies(tenantId, rows, await totalOf(rows, q, count));
-  }
-
   /**
-   * One row per meeting: copies with the same iCalUId and start (the caller's own calendar and a shared one both
-   * synced) are one entry, the copy in an own (not shared) calendar first, the default calendar before others; the
-   * rest are listed in `alsoIn`. Paging and the total count merged entries.
+   * A page of the caller's meetings in (start, id) order. Merged (the default): copies with the same iCalUId and
+   * start (the caller's own calendar and a shared one both synced) are one entry, the copy in an own (not shared)
+   * calendar first, the default calendar before others; the rest are listed in `alsoIn`. Paging, keyset positions
+   * and the total count merged entries. One statement; a total asked for with a keyset position (or for a page past
+   * the end) is one more.
    */
-  private async withCopies(
-    tenantId: string,
-    rows: ListRow[],
-    total: number,
-  ): Promise<{ items: MeetingView[]; total: number }> {
-    const copiesOf = (r: ListRow) =>
-      json<Array<{ id: string; calendarId: string | null }>>(r.copy_list).filter((c) => c.id !== r.id);
-    const calendarIds = [...new Set(rows.flatMap((r) => copiesOf(r).map((c) => c.calendarId)))].filter(
-      (x): x is string => x !== null,
-    );
-    const calendars = calendarIds.length ? await calendarsOf(this.db, tenantId, calendarIds) : [];
-    const byId = new Map(calendars.map((c) => [c.id, c]));
+  async list(tenantId: string, userId: string, q: MeetingQuery): Promise<MeetingPage> {
+    const f = filterValues(q);
+    const given = FILTERS.filter((k) => f[k] !== undefined);
+    const values = given.map((k) => f[k]);
+    const merged = q.copies !== 'all';
+    const wantTotal = q.total ?? q.after === undefined;
+    // The total comes with the page (a window count) unless the page starts at a keyset position: then the window
+    // would count only what follows it, and a statement of its own counts.
+    const shape: PageShape = { merged, total: wantTotal && !q.after, after: q.after !== undefined, given };
+    const keyset = q.after ? [new Date(q.after.start), q.after.id] : [];
+    // One row more than the page tells whether another page follows.
+    const rows = await compiled('page', shape)(this.db, tenantId, userId, q.limit + 1, q.offset, ...keyset, ...values);
+    const more = rows.length > q.limit;
+    if (more) rows.length = q.limit;
     const items = rows.map((r) => {
       const view = toView(r);
-      const others = copiesOf(r);
-      if (others.length === 0) return view;
-      view.alsoIn = others.map((c) => {
-        const cal = c.calendarId ? byId.get(c.calendarId) : undefined;
-        return {
-          id: c.id,
-          calendarId: c.calendarId,
-          calendarName: cal?.name ?? null,
-          ownerEmail: cal?.owner_email ?? null,
-          isShared: cal?.is_shared ?? false,
-        };
-      });
+      const others = merged ? json<MeetingCopy[] | null>(r.copy_list) : null;
+      if (others?.length) view.alsoIn = others;
       return view;
     });
-    return { items, total };
+    const last = rows[rows.length - 1];
+    const next = more && last ? { start: last.start_at.toISOString(), id: last.id } : null;
+    if (!wantTotal) return { items, next };
+    let total: number;
+    if (shape.total && rows.length > 0) total = Number(rows[0]!.full_count);
+    else if (shape.total && q.offset === 0) total = 0;
+    else {
+      const countShape = { ...shape, after: false, total: true };
+      const [row] = await compiled('count', countShape)(this.db, tenantId, userId, ...values);
+      total = Number((row as unknown as { n: number }).n);
+    }
+    return { items, total, next };
   }
 
   async get(tenantId: string, id: string): Promise<MeetingView | null> {

@@ -80,6 +80,22 @@ const ListQuery = Type.Intersect([
           'item with `alsoIn`; all: every copy is its own item.',
       }),
     ),
+    cursor: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description:
+          "Keyset paging: the previous page's `nextCursor`, with the same filters; the page holds the items after " +
+          'it (in start, then id order), so an item is never skipped or listed twice while meetings are added or ' +
+          'removed. Not combined with `offset`. A cursor this list did not give out answers 400 invalid_cursor.',
+      }),
+    ),
+    total: Type.Optional(
+      Type.Boolean({
+        description:
+          'Count every match into `total`. Default: true without `cursor` (offset paging, as before cursors), ' +
+          'false with it (`total=false` spares counting every match).',
+      }),
+    ),
   }),
 ]);
 
@@ -275,13 +291,26 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
         schema: {
           tags,
           summary: 'Your meetings from the synced calendars (range, calendar and customer filters, paging)',
+          description:
+            'Items in start, then id order. Page by offset (`offset`, with `total` counted by default) or by keyset ' +
+            "(pass each page's `nextCursor` back as `cursor`; no count unless `total=true`). Keyset paging costs the " +
+            'same for every page and never skips or repeats an item when meetings change between pages.',
           querystring: ListQuery,
           response: {
             200: Type.Object({
               items: Type.Array(Type.Ref('CalendarEventView')),
-              total: Type.Integer(),
+              total: Type.Optional(
+                Type.Integer({
+                  description:
+                    'Every match (merged: meetings, copies once). Present when counted: by default without `cursor`, ' +
+                    'or with `total=true`.',
+                }),
+              ),
               limit: Type.Integer(),
               offset: Type.Integer(),
+              nextCursor: Nullable(
+                Type.String({ description: 'Pass as `cursor` for the next page; null when this page is the last.' }),
+              ),
             }),
             ...errors(),
           },

@@ -50,6 +50,7 @@ import type {
   ProposalStatus,
 } from '../../ports/scheduling.js';
 import { mergeDirectory, providerPeople, searchDirectory, type DirectoryAnswer } from './directory.js';
+import { decodeListCursor, encodeListCursor } from './list-cursor.js';
 import type { RecurrenceSpec } from '../../domain/recurrence-spec.js';
 import { render, type TemplateService } from './templates.js';
 import {
@@ -63,6 +64,16 @@ import {
   type RsvpInput,
   type RsvpOutcome,
 } from './series.js';
+
+/** The events list's query: offset paging, or keyset paging after `cursor` (a previous page's `nextCursor`). */
+export type EventListQuery = Omit<MeetingQuery, 'after'> & { cursor?: string };
+
+/** A page of the events list: `total` when counted, `nextCursor` (null on the last page) for the page after it. */
+export interface EventListPage {
+  items: MeetingView[];
+  total?: number;
+  nextCursor: string | null;
+}
 
 export interface CustomerScheduleInput {
   templateId?: string;
@@ -153,10 +164,23 @@ export class SchedulingService {
     return rooms(await this.ctx(actor), q);
   }
 
-  async listEvents(actor: Actor, q: MeetingQuery): Promise<{ items: MeetingView[]; total: number }> {
+  /**
+   * A page of the caller's synced meetings, by offset or after a keyset cursor (a previous page's `nextCursor`).
+   * `total` is counted when asked for; by default for offset pages (as before cursors existed), not for cursor pages.
+   */
+  async listEvents(actor: Actor, q: EventListQuery): Promise<EventListPage> {
     if (q.start && q.end && Date.parse(q.end) <= Date.parse(q.start))
       throw new AppError('bad_request', 'end must be after start.');
-    return this.d.meetings.list(actor.tenantId, actor.userId, q);
+    const { cursor, ...rest } = q;
+    const after = cursor === undefined ? undefined : decodeListCursor(cursor);
+    if (after && q.offset > 0)
+      throw new AppError('bad_request', 'cursor and offset cannot be combined: page on with nextCursor alone.');
+    const page = await this.d.meetings.list(actor.tenantId, actor.userId, { ...rest, ...(after ? { after } : {}) });
+    return {
+      items: page.items,
+      ...(page.total === undefined ? {} : { total: page.total }),
+      nextCursor: page.next ? encodeListCursor(page.next) : null,
+    };
   }
 
   /** A new meeting, as a proposal that must be approved before anything reaches a calendar. */

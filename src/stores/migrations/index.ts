@@ -27,6 +27,7 @@ import * as m0027 from './0027_ics_feeds.js';
 import * as m0028 from './0028_data_jobs.js';
 import * as m0029 from './0029_webhook_secret_overlap.js';
 import * as m0030 from './0030_meetings_user_end.js';
+import * as m0031 from './0031_meetings_copies.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_tenants_google': m0001,
@@ -56,4 +57,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0028_data_jobs': m0028,
   '0029_webhook_secret_overlap': m0029,
   '0030_meetings_user_end': m0030,
+  '0031_meetings_copies': m0031,
 };

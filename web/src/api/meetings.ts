@@ -17,12 +17,17 @@ export interface Meeting extends EventView {
   organizer?: { address?: string; email?: string; name?: string | null } | null;
 }
 
+/** Every meeting between start and end, page by page with the list's keyset cursor (no count needed). */
 export async function meetingsBetween(start: string, end: string, signal?: AbortSignal): Promise<Meeting[]> {
   const out: Meeting[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = await api.get('/api/calendar/events', { query: { start, end, limit: 200, offset }, signal });
+  for (let cursor: string | null = null; ;) {
+    const query: { start: string; end: string; limit: number; cursor?: string; total?: boolean } = cursor
+      ? { start, end, limit: 200, cursor }
+      : { start, end, limit: 200, total: false };
+    const page = await api.get('/api/calendar/events', { query, signal });
     out.push(...(page.items as Meeting[]));
-    if (page.items.length < 200 || out.length >= page.total) return out;
+    cursor = page.nextCursor;
+    if (cursor === null) return out;
   }
 }
 
