@@ -104,6 +104,7 @@ describe('ensureTlsMaterialAsync', () => {
       const ca = new X509Certificate(tls.caPem);
       const cert = new X509Certificate(tls.cert);
       expect(ca.ca).toBe(true);
+      expect(ca.verify(ca.publicKey)).toBe(true); // the CA's own signature, made by Node's RSA
       expect(cert.checkIssued(ca)).toBe(true);
       expect(cert.verify(ca.publicKey)).toBe(true);
       expect(cert.checkHost('localhost')).toBe('localhost');

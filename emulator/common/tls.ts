@@ -1,5 +1,5 @@
 // Local certificate authority and server certificate for the emulator's HTTPS endpoints (generated once, reused).
-import { generateKeyPair } from 'node:crypto';
+import { constants, generateKeyPair, privateEncrypt } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import forge from 'node-forge';
@@ -33,10 +33,43 @@ function serial(): string {
   return '1' + forge.util.bytesToHex(forge.random.getBytesSync(15));
 }
 
+/**
+ * A key pair as the certificates below use it: node-forge's public key, something node-forge's `cert.sign` can sign
+ * with, and the private key's PEM. Keys made by Node sign with Node (RSA in C++ instead of node-forge's JavaScript,
+ * about 0.2–0.7 s of a first start's main thread; issue 20).
+ */
+interface CertKeys {
+  publicKey: forge.pki.PublicKey;
+  privateKey: { sign(md: forge.md.MessageDigest): string };
+  privatePem: string;
+}
+
+const fromForge = (k: forge.pki.rsa.KeyPair): CertKeys => ({
+  publicKey: k.publicKey,
+  privateKey: k.privateKey,
+  privatePem: forge.pki.privateKeyToPem(k.privateKey),
+});
+
+/** DER prefix of a SHA-256 DigestInfo (RFC 8017, 9.2 note 1). */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/** A Node-made RSA key pair (PEM) as CertKeys: RSASSA-PKCS1-v1_5 over node-forge's SHA-256 of the TBS certificate. */
+const fromNode = (publicPem: string, privatePem: string): CertKeys => ({
+  publicKey: forge.pki.publicKeyFromPem(publicPem),
+  privateKey: {
+    sign: (md) => {
+      if (md.algorithm !== 'sha256') throw new Error(`unsupported digest ${md.algorithm}`);
+      const info = Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), 'binary')]);
+      return privateEncrypt({ key: privatePem, padding: constants.RSA_PKCS1_PADDING }, info).toString('binary');
+    },
+  },
+  privatePem,
+});
+
 function createCa(
   years: number,
-  keys: forge.pki.rsa.KeyPair = forge.pki.rsa.generateKeyPair(2048),
-): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair } {
+  keys: CertKeys = fromForge(forge.pki.rsa.generateKeyPair(2048)),
+): { cert: forge.pki.Certificate; keys: CertKeys } {
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();
@@ -53,15 +86,15 @@ function createCa(
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  cert.sign(keys.privateKey as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return { cert, keys };
 }
 
 function createServerCert(
-  ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
+  ca: { cert: forge.pki.Certificate; keys: CertKeys },
   years: number,
-  keys: forge.pki.rsa.KeyPair = forge.pki.rsa.generateKeyPair(2048),
-): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair } {
+  keys: CertKeys = fromForge(forge.pki.rsa.generateKeyPair(2048)),
+): { cert: forge.pki.Certificate; keys: CertKeys } {
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serial();
@@ -82,7 +115,7 @@ function createServerCert(
       ],
     },
   ]);
-  cert.sign(ca.keys.privateKey, forge.md.sha256.create());
+  cert.sign(ca.keys.privateKey as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
   return { cert, keys };
 }
 
@@ -123,8 +156,8 @@ export async function ensureTlsMaterialAsync(
   return writeMaterial(dataDir, opts, { ca: caKeys, server: serverKeys });
 }
 
-/** An RSA 2048 key pair made by Node on the thread pool, as node-forge keys. */
-function rsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
+/** An RSA 2048 key pair made by Node on the thread pool. */
+function rsaKeyPair(): Promise<CertKeys> {
   return new Promise((resolve, reject) =>
     generateKeyPair(
       'rsa',
@@ -133,13 +166,7 @@ function rsaKeyPair(): Promise<forge.pki.rsa.KeyPair> {
         publicKeyEncoding: { type: 'spki', format: 'pem' },
         privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
       },
-      (e, publicKey, privateKey) =>
-        e
-          ? reject(e)
-          : resolve({
-              publicKey: forge.pki.publicKeyFromPem(publicKey),
-              privateKey: forge.pki.privateKeyFromPem(privateKey),
-            }),
+      (e, publicKey, privateKey) => (e ? reject(e) : resolve(fromNode(publicKey, privateKey))),
     ),
   );
 }
@@ -163,7 +190,7 @@ function keptMaterial(dataDir: string): TlsMaterial | null {
 function writeMaterial(
   dataDir: string,
   opts: { years?: number },
-  keys?: { ca: forge.pki.rsa.KeyPair; server: forge.pki.rsa.KeyPair },
+  keys?: { ca: CertKeys; server: CertKeys },
 ): TlsMaterial {
   const dir = resolve(dataDir);
   const path = (f: string) => join(dir, f);
@@ -175,7 +202,7 @@ function writeMaterial(
   const material: TlsMaterial = {
     caFile,
     caPem: forge.pki.certificateToPem(ca.cert),
-    key: forge.pki.privateKeyToPem(server.keys.privateKey),
+    key: server.keys.privatePem,
     cert: forge.pki.certificateToPem(server.cert),
   };
   // Each file whole or not at all (written aside, then renamed): a process starting beside this one reads either the
@@ -185,7 +212,7 @@ function writeMaterial(
     writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
     renameSync(tmp, path(f));
   };
-  put(FILES.caKey, forge.pki.privateKeyToPem(ca.keys.privateKey), 0o600);
+  put(FILES.caKey, ca.keys.privatePem, 0o600);
   put(FILES.key, material.key, 0o600);
   put(FILES.cert, material.cert);
   put(FILES.ca, material.caPem);
