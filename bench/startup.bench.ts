@@ -1,7 +1,10 @@
 // Start-up time and idle memory of the shipped command (issue 20): `calbridge serve` as `npm start` runs it (bundled
 // emulators, embedded jobs, embedded PostgreSQL in a data folder, or the server named by DATABASE_URL in a schema of
 // its own), spawned as a child process, timed from spawn to its first 200 on /healthz, on a fresh data folder (the
-// first start: migrations, demo seed, emulator certificates) and warm (the same folder again). Reference: a bare
+// first start: migrations, demo seed, emulator certificates) and warm (the same folder again). On PGlite the fresh
+// start is measured twice, with a template folder of the bench's own (ADR 0026): the first-ever start of an install
+// (no template: initdb + migrations, then the template kept) and a fresh folder copied from that template (every later
+// fresh folder of an install: `npm start` on a new data folder, the journeys). Reference: a bare
 // Fastify process started the same way (spawn → first 200 on /healthz), measured in the same run.
 // CPU: user + system time of calbridge's process (all its threads: the embedded database's first initdb runs in a
 // worker thread) at its first 200, from /proc — steadier than wall time on a shared machine.
@@ -159,6 +162,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
   const dbEnv: Record<string, string> = serverUrl ? { DATABASE_URL: serverUrl, DATABASE_SCHEMA: schema } : {};
   const where = serverUrl ? 'PostgreSQL server' : 'embedded PGlite';
   const dataDir = mkdtempSync(join(tmpdir(), 'cb-start-'));
+  const templates = mkdtempSync(join(tmpdir(), 'cb-start-templates-'));
+  const templateEnv = { CALBRIDGE_PG_TEMPLATE_DIR: templates };
   try {
     // A checkout runs its sources transpiled once per change of them (bin/calbridge.js): done here first, so the
     // fresh start measures a fresh data folder, not a first run after an edit.
@@ -169,9 +174,19 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     });
     const bare: number[] = [];
     for (let i = 0; i < warmRuns + 1; i++) bare.push(await startBare());
-    const fresh = await startCalbridge(dataDir, dbEnv, idleMs);
+    const fresh = await startCalbridge(dataDir, { ...dbEnv, ...templateEnv }, idleMs);
+    const fromTemplate: Start[] = [];
+    if (!serverUrl)
+      for (let i = 0; i < (opts.quick ? 1 : 3); i++) {
+        const dir = mkdtempSync(join(tmpdir(), 'cb-start-t-'));
+        try {
+          fromTemplate.push(await startCalbridge(dir, templateEnv, 0));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
     const warm: Start[] = [];
-    for (let i = 0; i < warmRuns; i++) warm.push(await startCalbridge(dataDir, dbEnv, idleMs));
+    for (let i = 0; i < warmRuns; i++) warm.push(await startCalbridge(dataDir, { ...dbEnv, ...templateEnv }, idleMs));
     const alone: Start[] = [];
     for (let i = 0; i < warmRuns; i++)
       alone.push(await startCalbridge(dataDir, { ...dbEnv, CALBRIDGE_START_EMULATOR: 'false' }, idleMs));
@@ -182,12 +197,29 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     const reference = { name: 'bare Fastify process', samples: bare };
     return [
       {
-        name: `start to /healthz, fresh data folder (npm start: ${where}, emulators, jobs)`,
+        name: `start to /healthz, fresh data folder${serverUrl ? '' : ', first-ever (no template)'} (npm start: ${where}, emulators, jobs)`,
         unit: 'ms',
         samples: [fresh.ms],
         reference,
         better: 'lower',
       },
+      ...(fromTemplate.length
+        ? [
+            {
+              name: `start to /healthz, fresh data folder from the template (npm start: ${where}, emulators, jobs)`,
+              unit: 'ms',
+              samples: fromTemplate.map((w) => w.ms),
+              reference,
+              better: 'lower' as const,
+            },
+            {
+              name: `CPU of the calbridge process to /healthz, fresh data folder from the template (${where}, emulators, jobs)`,
+              unit: 'ms',
+              samples: fromTemplate.map((w) => w.cpuMs),
+              better: 'lower' as const,
+            },
+          ]
+        : []),
       {
         name: `start to /healthz, warm (npm start: ${where}, emulators, jobs)`,
         unit: 'ms',
@@ -196,7 +228,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         better: 'lower',
       },
       {
-        name: `CPU of the calbridge process to /healthz, fresh data folder (${where}, emulators, jobs)`,
+        name: `CPU of the calbridge process to /healthz, fresh data folder${serverUrl ? '' : ', first-ever (no template)'} (${where}, emulators, jobs)`,
         unit: 'ms',
         samples: [fresh.cpuMs],
         better: 'lower',
@@ -241,6 +273,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     ];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(templates, { recursive: true, force: true });
     if (serverUrl) {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
