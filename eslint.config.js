@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'web/dist', 'bench/results', 'test-output', 'bin'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'data',
+      'web/dist',
+      'web/.dist-*',
+      'web/dist.old-*',
+      'bench/results',
+      'test-output',
+      'bin',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@
 // in the data dir), the web app's Vite build on first start, the demo tenant and its one-time web login link.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/config.js';
@@ -21,6 +21,7 @@ const LOGIN_TTL_MS = 15 * 60_000;
  */
 export async function buildWebApp(webDir = WEB_DIR): Promise<string> {
   const dist = join(webDir, 'dist');
+  removeAbandonedBuilds(webDir);
   const tmp = join(webDir, `.dist-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await viteBuildInChild(webDir, {
@@ -40,6 +41,34 @@ export async function buildWebApp(webDir = WEB_DIR): Promise<string> {
     throw e;
   }
   return dist;
+}
+
+/**
+ * Removes the temporary build folders (`.dist-<pid>-…`, `dist.old-<pid>`) of servers that were killed while building:
+ * a folder whose process is gone is never finished or swapped in by anyone.
+ */
+export function removeAbandonedBuilds(webDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(webDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^(?:\.dist-|dist\.old-)(\d+)(?:-|$)/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    rmSync(join(webDir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
