@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/wait.js';
 import { startEmulator, type RunningEmulator } from './server.js';
 import { appToken, trustEmulatorCa, userToken } from './testing.js';
 
@@ -99,9 +100,16 @@ describe('persist', () => {
       },
     });
     expect(created.status).toBe(201);
-    // Written shortly after the change, not only on close.
-    await new Promise((r) => setTimeout(r, 150));
-    expect(readFileSync(join(dataDir, 'microsoft-state.json'), 'utf8')).toContain('Survives a restart');
+    // Written shortly after the change (20 ms here), not only on close: polled, as a loaded machine may take longer
+    // than any fixed wait to finish the write.
+    await waitFor(
+      'the state file to hold the new event',
+      async () => {
+        const path = join(dataDir, 'microsoft-state.json');
+        return existsSync(path) && readFileSync(path, 'utf8').includes('Survives a restart');
+      },
+      { ms: 10_000, every: 20 },
+    );
     const delta = await call(first, 'GET', `/v1.0/me/calendarView/delta?${WINDOW}`, { token: tokens.access_token });
     const deltaLink = String(delta.body['@odata.deltaLink']).replace(/^https:\/\/[^/]+/, '');
     expect(deltaLink).toMatch(/^\/v1\.0\/me\/calendarView\/delta\?\$deltatoken=/);
