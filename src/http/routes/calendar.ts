@@ -316,11 +316,17 @@ export function calendarRoutes(service: SchedulingService): RouteModule {
           },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const q = req.query;
         const limit = q.limit ?? 50;
         const offset = q.offset ?? 0;
-        return { ...(await service.listEvents(actorOf(req), { ...q, limit, offset })), limit, offset };
+        const page = await service.listEvents(actorOf(req), { ...q, limit, offset });
+        // Items are loose objects (every field of the view; the schema names a few): the schema's serializer writes
+        // each unnamed field with a JSON.stringify of its own and joins a few thousand pieces, a string V8 flattens
+        // again when Fastify takes its byte length and copies it (in the request-cost profile 2.5 ms of a 50-item
+        // page on top of the pieces, issue 20). One JSON.stringify writes the same JSON as one flat string.
+        reply.serializer(JSON.stringify);
+        return { ...page, limit, offset };
       },
     );
     cal.post(
