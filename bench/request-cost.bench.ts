@@ -5,7 +5,9 @@
 // requests through plain fetch to the same emulator, and sending the same body. Both are driven with `inject` (no
 // sockets), so the ratio ceiling/ours is what calbridge's own machinery costs: validation, auth, rate limits, hooks,
 // logging, mapping — and, for the events list, its query: that ceiling runs one SELECT of only the columns the view
-// needs, no count, instead of calbridge's statements.
+// needs, no count, instead of calbridge's statements. The events list is measured as a keyset client asks for it
+// (`total=false`: no count, as the ceiling), and as an offset client does (the total counted, against the same
+// ceiling: what the count costs).
 // On a server only this process's CPU is counted (the PostgreSQL backends' is not, for either side); the emulator
 // (Microsoft 365, a child process) is not counted for either side.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -39,6 +41,9 @@ export const floors: Floor[] = [
   { match: 'CPU per request: GET /api/calendar/availability', minRatio: 0.27 },
   { match: 'CPU per request: POST /api/calendar/events', minRatio: 0.24 },
 ];
+
+/** The events list as an offset client asks for it: the total counted (the default without a cursor). */
+const OFFSET_EVENTS = 'GET /api/calendar/events (offset, total)';
 
 /** Contoso mailboxes of the emulator's seed, connected through the public connect flow. */
 const PEOPLE = CONTOSO_PEOPLE;
@@ -252,6 +257,68 @@ async function cpuPerRequest(app: FastifyInstance, r: Req, n: number, rounds: nu
   return out;
 }
 
+/**
+ * BENCH_COST_PROFILE=<part of a route's name>: a CPU profile (node:inspector, 100 µs sampling) of `n` requests of the
+ * matching routes on calbridge's side, after the warm-up, printed to stderr as self time by function and by package.
+ */
+async function profileOf(app: FastifyInstance, r: Req, n: number, label = 'calbridge'): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    for (let i = 0; i < 50; i++) await send(app, r, 2_000_000 + i);
+    await session.post('Profiler.start');
+    for (let i = 0; i < n; i++) await send(app, r, 2_100_000 + i);
+    const { profile } = await session.post('Profiler.stop');
+    const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+    const self = new Map<number, number>();
+    profile.samples!.forEach((id, k) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas![k] ?? 0)));
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    const parent = new Map<number, number>();
+    for (const x of profile.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
+    const byFn = new Map<string, number>();
+    const byPkg = new Map<string, number>();
+    const byCaller = new Map<string, number>();
+    const nameOf = (id: number | undefined): string => {
+      const f = id === undefined ? undefined : byId.get(id)?.callFrame;
+      return f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}` : '-';
+    };
+    for (const [id, us] of self) {
+      // a native function's self time is charged to the JavaScript that called it
+      let up = parent.get(id);
+      while (up !== undefined && !byId.get(up)!.callFrame.url) up = parent.get(up);
+      const k = `${nameOf(id)}  <-  ${nameOf(up)}`;
+      byCaller.set(k, (byCaller.get(k) ?? 0) + us);
+      const f = byId.get(id)!.callFrame;
+      const file = f.url.replace(/^file:\/\//, '');
+      const pkg =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
+        (file.includes('/src/') ? 'src' : file || f.functionName);
+      const fn = `${f.functionName || '(anonymous)'} ${file.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+      byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+      byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + us);
+    }
+    const top = (m: Map<string, number>, k: number) =>
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, k)
+        .map(
+          ([name, us]) =>
+            `    ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000 / n).toFixed(3)} ms/req  ${name}`,
+        )
+        .join('\n');
+    process.stderr.write(
+      `\nprofile of ${r.name} (${label}), ${n} requests, ${(total / 1000 / n).toFixed(2)} ms sampled per request\n` +
+        `  by package:\n${top(byPkg, 15)}\n  by function (self):\n${top(byFn, 30)}\n` +
+        `  by function and its nearest JavaScript caller:\n${top(byCaller, 30)}\n`,
+    );
+  } finally {
+    session.disconnect();
+  }
+}
+
 interface Recorded {
   statements: Statement[];
   graph: GraphCall[];
@@ -275,7 +342,7 @@ async function record(database: Database, app: FastifyInstance, r: Req, i: numbe
     throw new Error(`${r.name} answered ${answered.statusCode}: ${answered.body.slice(0, 200)}`);
   if (process.env.BENCH_COST_DUMP)
     process.stderr.write(
-      `\n${r.name}: ${statements.length} statements, ${graph.length} Graph requests\n` +
+      `\n${r.name}: ${statements.length} statements, ${graph.length} Graph requests, answer ${answered.body.length} characters (${Buffer.byteLength(answered.body)} bytes)\n` +
         statements.map((s) => `  ${s.text.replace(/\s+/g, ' ').slice(0, 300)}\n`).join('') +
         graph.map((g) => `  ${g.method} ${g.url} ${g.body?.slice(0, 200) ?? ''}\n`).join(''),
     );
@@ -359,7 +426,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
     const adele = people[0]!;
     const from = new Date(Math.ceil((Date.now() + 7 * DAY) / DAY) * DAY).toISOString();
     const mix = mixPaths({ people: PEOPLE, from });
-    const events = mix.events.replace('/api/outlook/', '/api/');
+    // the first page of a keyset walk without the total (later pages pass nextCursor as cursor; the same query)
+    const events = `${mix.events.replace('/api/outlook/', '/api/')}&total=false`;
+    const eventsOffset = mix.events.replace('/api/outlook/', '/api/');
     const availability = mix.availability.replace('/api/outlook/', '/api/');
     const run = randomBytes(3).toString('hex');
 
@@ -368,6 +437,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       { name: 'GET /api/me', method: 'GET', url: '/api/me', headers: auth },
       { name: 'GET /api/customers', method: 'GET', url: '/api/customers?limit=20', headers: auth },
       { name: 'GET /api/calendar/events', method: 'GET', url: events, headers: adele.auth },
+      { name: OFFSET_EVENTS, method: 'GET', url: eventsOffset, headers: adele.auth },
       { name: 'GET /api/calendar/availability', method: 'GET', url: availability, headers: adele.auth },
       {
         name: 'POST /api/calendar/events',
@@ -401,26 +471,42 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       ...evRec.statements.filter((s) => !/\bfrom "?meetings"?\b/i.test(s.text)),
       { text: evText, values: evValues },
     ];
+    const isEventsList = (name: string) => name === 'GET /api/calendar/events' || name === OFFSET_EVENTS;
     const ceilingOf = new Map<string, { statements: () => Statement[]; rec: Recorded }>();
     for (const r of routes) {
       const rec = recorded.get(r.name)!;
       ceilingOf.set(r.name, {
         rec,
-        statements: r.name === 'GET /api/calendar/events' ? () => evCeiling : withFreshIds(rec.statements),
+        statements: isEventsList(r.name) ? () => evCeiling : withFreshIds(rec.statements),
       });
     }
+    // one ceiling route per method and path; two requests of one path (the events list's two variants) are told
+    // apart by their whole URL
+    const byPath = new Map<string, Req[]>();
     for (const r of routes) {
-      const c = ceilingOf.get(r.name)!;
-      const handler = async (_req: unknown, reply: import('fastify').FastifyReply) => {
+      const key = `${r.method} ${r.url.split('?')[0]!}`;
+      byPath.set(key, [...(byPath.get(key) ?? []), r]);
+    }
+    for (const [key, rs] of byPath) {
+      const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+      const handler = async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+        const r = rs.length === 1 ? rs[0]! : rs.find((x) => x.url === req.url)!;
+        const c = ceilingOf.get(r.name)!;
         await replay(database, c.statements());
         await replayGraph(emu.agent, c.rec.graph);
         return reply.status(c.rec.status).type(c.rec.type).send(c.rec.body);
       };
-      const path = r.url.split('?')[0]!;
-      if (r.method === 'GET') ceiling.get(path, handler);
+      if (method === 'GET') ceiling.get(path, handler);
       else ceiling.post(path, handler);
     }
     await ceiling.ready();
+    const profiled = process.env.BENCH_COST_PROFILE;
+    if (profiled)
+      for (const r of routes)
+        if (r.name.includes(profiled)) {
+          await profileOf(app, r, opts.quick ? 300 : 1000);
+          await profileOf(ceiling, r, opts.quick ? 300 : 1000, 'ceiling');
+        }
     const results: BenchResult[] = [];
     for (const r of routes) {
       const heavy = r.name.includes('/calendar/');
@@ -429,21 +515,22 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
       const ref = await cpuPerRequest(ceiling, r, heavy ? nHeavy : n, rounds);
       const what =
         r.name === 'GET /api/calendar/events'
-          ? `2 weeks, ${(JSON.parse(rec.body) as { items: unknown[] }).items.length} items`
-          : r.name === 'GET /api/calendar/availability'
-            ? '4 people, 5 days'
-            : r.name === 'POST /api/calendar/events'
-              ? 'proposal create'
-              : '';
+          ? `2 weeks, ${(JSON.parse(rec.body) as { items: unknown[] }).items.length} items, keyset, no total`
+          : r.name === OFFSET_EVENTS
+            ? `2 weeks, ${(JSON.parse(rec.body) as { items: unknown[] }).items.length} items`
+            : r.name === 'GET /api/calendar/availability'
+              ? '4 people, 5 days'
+              : r.name === 'POST /api/calendar/events'
+                ? 'proposal create'
+                : '';
       results.push({
         name: `CPU per request: ${r.name}${what ? ` (${what})` : ''} (${rec.statements.filter((s) => s !== BEGIN && s !== COMMIT).length} statements)`,
         unit: 'ms cpu/request',
         samples: ours,
         reference: {
-          name:
-            r.name === 'GET /api/calendar/events'
-              ? 'bare Fastify: caller look-ups + one SELECT of the view columns, no count'
-              : `bare Fastify replaying the same statements${rec.graph.length ? ' and Graph requests' : ''}`,
+          name: isEventsList(r.name)
+            ? 'bare Fastify: caller look-ups + one SELECT of the view columns, no count'
+            : `bare Fastify replaying the same statements${rec.graph.length ? ' and Graph requests' : ''}`,
           samples: ref,
         },
         better: 'lower',
