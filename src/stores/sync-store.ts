@@ -529,8 +529,11 @@ async function upsertMeetingsAndLinks(
     tuples.push(`(${cells.join(', ')}, ${master})`);
   }
   // A subquery in RETURNING reads with the statement's snapshot: the row as it was before this statement (by primary
-  // key), nothing for a row it inserts. Scalar subqueries, not EXISTS: the planner may run an EXISTS as a hashed
-  // subplan over the whole table (it did on the server: every meetings row read for each page).
+  // key), nothing for a row it inserts. A scalar subquery, not EXISTS: the planner may run an EXISTS as a hashed
+  // subplan over the whole table (it did on the server: every meetings row read for each page). It is read only for
+  // a row the statement updated — a row it inserted has no locker (xmax = 0), where ON CONFLICT DO UPDATE locks the
+  // row it updates — so an initial sync's pages, all inserts, read nothing more (issue 20). One read gives both
+  // answers: NULL (no row before), 'n' (a row without a change key) or 'k' and the key.
   const text = `WITH upserted AS (
     INSERT INTO meetings (${INSERTED.join(', ')}, series_master_id)
     VALUES ${tuples.join(',\n')}
@@ -539,8 +542,8 @@ async function upsertMeetingsAndLinks(
       series_master_id = coalesce(excluded.series_master_id, meetings.series_master_id),
       updated_at = $2
     RETURNING id, provider_event_id, provider_change_key, ical_uid,
-      coalesce((SELECT true FROM meetings o WHERE o.id = meetings.id), false) AS existed,
-      (SELECT o.provider_change_key FROM meetings o WHERE o.id = meetings.id) AS before_change_key
+      CASE WHEN meetings.xmax = 0 THEN NULL ELSE (SELECT CASE WHEN o.provider_change_key IS NULL THEN 'n'
+        ELSE 'k' || o.provider_change_key END FROM meetings o WHERE o.id = meetings.id) END AS before_key
   ), links AS (
     INSERT INTO ${link.table} (meeting_id, ${link.eventId}, user_id, calendar_id, tenant_id, last_synced_at,
       sync_direction, ${link.version}, ical_uid)
@@ -550,7 +553,8 @@ async function upsertMeetingsAndLinks(
       meeting_id = excluded.meeting_id, last_synced_at = $2, ${link.version} = excluded.${link.version},
       sync_direction = 'inbound'
   )
-  SELECT id, provider_event_id, existed, before_change_key FROM upserted`;
+  SELECT id, provider_event_id, before_key IS NOT NULL AS existed,
+    CASE WHEN before_key = 'n' THEN NULL ELSE substr(before_key, 2) END AS before_change_key FROM upserted`;
   const r = await trx.executeQuery<UpsertedRow>(CompiledQuery.raw(text, params));
   return r.rows;
 }
