@@ -200,7 +200,12 @@ function pageStatement(db: Kysely<DB>, shape: PageShape, args: unknown[]) {
     .select(VIEW_COLUMNS)
     .select(sql<string>`left(body, ${BODY_PREFIX})`.as('body'));
   if (shape.merged) range = range.where(firstCopy(tenantId, userId, f));
-  if (after) range = range.where(sql<boolean>`(start_at, id) > (${after.start}::timestamptz, ${after.id}::uuid)`);
+  // start_at >= the cursor's start follows from the row comparison; said apart, it lets a later page of a long range
+  // be read from (tenant_id, user_id, start_at) from the cursor on instead of the whole range
+  if (after)
+    range = range
+      .where(sql<boolean>`(start_at, id) > (${after.start}::timestamptz, ${after.id}::uuid)`)
+      .where(sql<boolean>`start_at >= ${after.start}::timestamptz`);
   let page = db.selectFrom(range.modifyEnd(sql`offset 0`).as('r')).selectAll('r');
   if (shape.total) page = page.select(sql<number>`count(*) over ()`.as('full_count'));
   page = page.orderBy('r.start_at').orderBy('r.id').limit(limit).offset(offset);
