@@ -119,6 +119,10 @@ export const ERROR_WORDS: Record<string, ErrorWords> = {
     next: 'Choose another kind of online meeting, or none.',
   },
   room_unavailable: { sentence: 'The room is no longer free at that time.', next: 'Choose another room or time.' },
+  invalid_cursor: {
+    sentence: 'That page of the list is no longer valid.',
+    next: 'Go back to the first page and page through the list again.',
+  },
   invalid_recurrence: {
     sentence: 'That repeat rule cannot be saved; nothing was created or changed.',
     next: 'Start the series on a day of its pattern, and give it an end date or a number of meetings, not both.',
