@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, migrateRetrying } from '../../test/support/db.js';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { despiteDroppedSchemas } from './migrate.js';
 
 const open: Database[] = [];
 afterEach(async () => {
@@ -57,5 +58,45 @@ describe('migrations', () => {
       { name: 'New Microsoft tenant', calendar_provider: 'MICROSOFT' },
       { name: 'Old Google tenant', calendar_provider: 'GOOGLE' },
     ]);
+  });
+});
+
+describe('despiteDroppedSchemas', () => {
+  const dropped = (schema: string) => Object.assign(new Error(`schema "${schema}" does not exist`), { code: '3F000' });
+
+  it("runs a Migrator step again when another schema was dropped while it read every schema's tables", async () => {
+    let calls = 0;
+    const step = async () => {
+      calls++;
+      if (calls === 1) throw dropped('t_other_boss');
+      if (calls === 2) return { error: dropped('t_another') };
+      return { error: undefined, results: ['ok'] };
+    };
+    await expect(despiteDroppedSchemas('t_ours', step)).resolves.toEqual({ error: undefined, results: ['ok'] });
+    expect(calls).toBe(3);
+  });
+
+  it('fails at once when its own schema is missing or the error is another one, and gives up after three tries', async () => {
+    let calls = 0;
+    await expect(
+      despiteDroppedSchemas('t_ours', async () => {
+        calls++;
+        throw dropped('t_ours');
+      }),
+    ).rejects.toThrow('schema "t_ours" does not exist');
+    expect(calls).toBe(1);
+    await expect(
+      despiteDroppedSchemas('t_ours', async () => {
+        throw Object.assign(new Error('syntax error'), { code: '42601' });
+      }),
+    ).rejects.toThrow('syntax error');
+    calls = 0;
+    await expect(
+      despiteDroppedSchemas('t_ours', async () => {
+        calls++;
+        throw dropped('t_other');
+      }),
+    ).rejects.toThrow('schema "t_other" does not exist');
+    expect(calls).toBe(3);
   });
 });

@@ -22,11 +22,14 @@ export async function migrateToLatest(db: Kysely<any>, target?: string): Promise
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableSchema: rows[0]?.schema ?? 'public',
   });
+  const ours = rows[0]?.schema ?? 'public';
   const applied: string[] = [];
-  const pending = (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+  const pending = (await despiteDroppedSchemas(ours, () => migrator.getMigrations()))
+    .filter((m) => !m.executedAt)
+    .map((m) => m.name);
   for (const name of pending.sort()) {
     if (target && name > target) break;
-    const { error, results } = await migrator.migrateTo(name);
+    const { error, results } = await despiteDroppedSchemas(ours, () => migrator.migrateTo(name));
     for (const r of results ?? []) if (r.status === 'Success') applied.push(r.migrationName);
     if (error) {
       throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
@@ -35,6 +38,33 @@ export async function migrateToLatest(db: Kysely<any>, target?: string): Promise
     }
   }
   return { applied };
+}
+
+/**
+ * Runs a step of Kysely's Migrator again (twice at most) when it failed because ANOTHER schema was dropped while it
+ * ran: the Migrator looks for its table by listing the tables of every schema, and a schema dropped in the middle of
+ * that read fails it with "schema … does not exist" (3F000). On a server shared with other applications, or with
+ * test runs that drop their schemas, that is not this database's error. Its own schema missing still fails.
+ */
+export async function despiteDroppedSchemas<T>(ours: string, step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await step();
+      const error = (r as { error?: unknown } | null)?.error;
+      if (attempt < 3 && droppedElsewhere(ours, error)) continue;
+      return r;
+    } catch (e) {
+      if (attempt < 3 && droppedElsewhere(ours, e)) continue;
+      throw e;
+    }
+  }
+}
+
+function droppedElsewhere(ours: string, e: unknown): boolean {
+  const err = e as { code?: string; message?: string } | null;
+  if (err?.code !== '3F000') return false;
+  const named = /schema "([^"]+)" does not exist/.exec(err.message ?? '')?.[1];
+  return named !== undefined && named !== ours;
 }
 
 /** True when this schema's migration table names every migration (read only; false when there is no table yet). */

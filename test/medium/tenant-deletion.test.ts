@@ -58,7 +58,14 @@ async function snapshot(tenantId: string): Promise<string> {
     WHERE table_schema = current_schema() AND column_name = 'tenant_id' ORDER BY 1`.execute(f.container.database.db);
   let out = '';
   for (const { table_name } of tables.rows) {
-    const r = await sql<{ t: string }>`SELECT (to_jsonb(x) - 'last_used_at' - 'last_seen_at')::text AS t
+    // A calendar's sync bookkeeping (generation, attempts, errors) is the sync job's, which runs on its own schedule
+    // for the other tenant too (its calendar has no mailbox, so each attempt records an error): only that the row is
+    // there, and whose it is, is the deletion's business.
+    const row =
+      table_name === 'calendar_sync_state'
+        ? sql`jsonb_build_object('calendar_id', x.calendar_id, 'tenant_id', x.tenant_id)`
+        : sql`to_jsonb(x) - 'last_used_at' - 'last_seen_at'`;
+    const r = await sql<{ t: string }>`SELECT (${row})::text AS t
       FROM ${sql.table(table_name)} x
       WHERE tenant_id = ${tenantId}::uuid ORDER BY 1`.execute(f.container.database.db);
     out += `${table_name}:${r.rows.map((x) => x.t).join('|')}\n`;
