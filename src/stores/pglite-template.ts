@@ -179,28 +179,46 @@ function readMarker(dir: string): Marker | null {
   }
 }
 
+/** The template to copy into `dataDir` and the folder to copy it into first, or null when none is usable. */
+function copyPlan(
+  dataDir: string,
+  root: string | null,
+  key: string,
+): { template: string; marker: Marker; tmp: string } | null {
+  if (!root || !isEmptyOrMissing(dataDir)) return null;
+  const template = join(root, key);
+  const marker = readMarker(template);
+  if (!marker || marker.key !== key || !existsSync(join(template, 'PG_VERSION'))) return null;
+  mkdirSync(dirname(dataDir), { recursive: true });
+  return { template, marker, tmp: `${dataDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}` };
+}
+
+/** Moves a whole copy into place as `dataDir` (true), or removes a partial one (false). */
+function finishCopy(
+  plan: { marker: Marker; tmp: string },
+  copied: { files: number; bytes: number },
+  dataDir: string,
+): boolean {
+  if (copied.files !== plan.marker.files || copied.bytes !== plan.marker.bytes) {
+    rmSync(plan.tmp, { recursive: true, force: true });
+    return false;
+  }
+  if (existsSync(dataDir)) rmdirSync(dataDir); // empty (checked above); fails if another start filled it meanwhile
+  renameSync(plan.tmp, dataDir);
+  return true;
+}
+
 /**
  * Makes the data folder `dataDir` a copy of the template for `key` when the folder is missing or empty and a whole
  * template is there. True when it did; false otherwise (the folder is then as it was: made the ordinary way).
  */
 export function copyFromTemplate(dataDir: string, root: string | null, key: string = templateKey()): boolean {
-  if (!root || !isEmptyOrMissing(dataDir)) return false;
-  const template = join(root, key);
-  const marker = readMarker(template);
-  if (!marker || marker.key !== key || !existsSync(join(template, 'PG_VERSION'))) return false;
-  const tmp = `${dataDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let plan: ReturnType<typeof copyPlan> = null;
   try {
-    mkdirSync(dirname(dataDir), { recursive: true });
-    const copied = copyTree(template, tmp);
-    if (copied.files !== marker.files || copied.bytes !== marker.bytes) {
-      rmSync(tmp, { recursive: true, force: true });
-      return false;
-    }
-    if (existsSync(dataDir)) rmdirSync(dataDir); // empty (checked above); fails if another start filled it meanwhile
-    renameSync(tmp, dataDir);
-    return true;
+    plan = copyPlan(dataDir, root, key);
+    return plan !== null && finishCopy(plan, copyTree(plan.template, plan.tmp), dataDir);
   } catch {
-    rmSync(tmp, { recursive: true, force: true });
+    if (plan) rmSync(plan.tmp, { recursive: true, force: true });
     return false;
   }
 }
@@ -211,23 +229,12 @@ export async function copyFromTemplateAsync(
   root: string | null,
   key: string = templateKey(),
 ): Promise<boolean> {
-  if (!root || !isEmptyOrMissing(dataDir)) return false;
-  const template = join(root, key);
-  const marker = readMarker(template);
-  if (!marker || marker.key !== key || !existsSync(join(template, 'PG_VERSION'))) return false;
-  const tmp = `${dataDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let plan: ReturnType<typeof copyPlan> = null;
   try {
-    mkdirSync(dirname(dataDir), { recursive: true });
-    const copied = await copyTreeAsync(template, tmp);
-    if (copied.files !== marker.files || copied.bytes !== marker.bytes) {
-      rmSync(tmp, { recursive: true, force: true });
-      return false;
-    }
-    if (existsSync(dataDir)) rmdirSync(dataDir);
-    renameSync(tmp, dataDir);
-    return true;
+    plan = copyPlan(dataDir, root, key);
+    return plan !== null && finishCopy(plan, await copyTreeAsync(plan.template, plan.tmp), dataDir);
   } catch {
-    rmSync(tmp, { recursive: true, force: true });
+    if (plan) rmSync(plan.tmp, { recursive: true, force: true });
     return false;
   }
 }
