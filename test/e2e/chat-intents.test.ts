@@ -174,10 +174,13 @@ async function series(o: {
   });
   expect(g.status).toBe(201);
   const today = DateTime.fromMillis(o.now, { zone: 'UTC' });
-  /** The next `weekday` (1 Monday … 7 Sunday) after today at `hour`:00 UTC. */
+  /**
+   * The first `weekday` (1 Monday … 7 Sunday) at `hour`:00 UTC still ahead of now: today's when the hour is to come
+   * ("every Tuesday at 10am" said on a Tuesday at 00:30 starts that morning), as the parser reads it.
+   */
   const next = (weekday: number, hour: number) => {
-    let d = today.plus({ days: 1 }).set({ hour, minute: 0, second: 0, millisecond: 0 });
-    while (d.weekday !== weekday) d = d.plus({ days: 1 });
+    let d = today.set({ hour, minute: 0, second: 0, millisecond: 0 });
+    while (d.weekday !== weekday || d.toMillis() <= o.now) d = d.plus({ days: 1 });
     return d;
   };
   const occurrences = async (subject: string, from: DateTime) => {

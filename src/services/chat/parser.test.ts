@@ -358,3 +358,78 @@ describe('parseCommand: repeating meetings', () => {
     expect(meeting(parseCommand('Schedule a meeting with Acme on Tuesday', sat)).repeat).toBeUndefined();
   });
 });
+
+describe('parseCommand: the host zone does not move the user’s dates', () => {
+  // chrono-node works in the host's zone; the parser must give the same answer on a server in New York, Tokyo or UTC
+  // (CI's server pass runs under America/New_York). Each case is said at `now`, in the user's zone `zone`.
+  const cases: Array<{ now: string; zone: string; text: string; at: string; until?: string }> = [
+    // a Tuesday 00:25 UTC: "every Tuesday at 10am" starts that morning
+    {
+      now: '2026-12-08T00:25:00Z',
+      zone: 'UTC',
+      text: 'QBR with Acme every Tuesday for 6 weeks at 10am',
+      at: '2026-12-08T10:00:00.000Z',
+    },
+    // a Tuesday 12:00 UTC: 10am has passed, so the next Tuesday
+    {
+      now: '2026-12-08T12:00:00Z',
+      zone: 'UTC',
+      text: 'QBR with Acme every Tuesday for 6 weeks at 10am',
+      at: '2026-12-15T10:00:00.000Z',
+    },
+    // a Monday 07:00 UTC: "on Mondays at 11am" starts that day
+    {
+      now: '2026-12-07T07:00:00Z',
+      zone: 'UTC',
+      text: 'weekly sync with Acme on Mondays at 11am until December 28, 2026',
+      at: '2026-12-07T11:00:00.000Z',
+      until: '2026-12-28',
+    },
+    // Monday 23:30 in Los Angeles (Tuesday 07:30 UTC): "tomorrow" is the user's Tuesday
+    {
+      now: '2026-12-08T07:30:00Z',
+      zone: 'America/Los_Angeles',
+      text: 'meet Acme tomorrow at 9am',
+      at: '2026-12-08T17:00:00.000Z',
+    },
+    // Tuesday 08:30 in Tokyo (Monday 23:30 UTC): "on Tuesday at 9am" is that morning in Tokyo
+    {
+      now: '2026-12-07T23:30:00Z',
+      zone: 'Asia/Tokyo',
+      text: 'meet Acme on Tuesday at 9am',
+      at: '2026-12-08T00:00:00.000Z',
+    },
+  ];
+  const hosts = ['UTC', 'America/New_York', 'Asia/Tokyo', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
+
+  it.each(hosts)('on a host in %s', (host) => {
+    onHostIn(host, () => {
+      expect(new Date(2026, 11, 8).toString(), 'the host zone took effect').toContain(
+        new Intl.DateTimeFormat('en-US', { timeZone: host, timeZoneName: 'longOffset' })
+          .formatToParts(new Date(2026, 11, 8))
+          .find((p) => p.type === 'timeZoneName')!
+          .value.replace(/^GMT$/, 'GMT+0000')
+          .replace(':', ''),
+      );
+      for (const c of cases) {
+        const cmd = meeting(parseCommand(c.text, { ...ctx, now: new Date(c.now), timeZone: c.zone }));
+        expect(cmd.when?.at, `${c.text} at ${c.now} (${c.zone})`).toBe(c.at);
+        if (c.until) expect(cmd.repeat?.until).toBe(c.until);
+      }
+    });
+  });
+});
+
+/** Runs `fn` with the process's own zone set to `zone` (Node applies a changed TZ at once), then puts it back. */
+function onHostIn(zone: string, fn: () => void): void {
+  // eslint-disable-next-line no-restricted-properties -- the host's zone is what these tests vary, not configuration
+  const env = process.env;
+  const before = env.TZ;
+  env.TZ = zone;
+  try {
+    fn();
+  } finally {
+    if (before === undefined) delete env.TZ;
+    else env.TZ = before;
+  }
+}

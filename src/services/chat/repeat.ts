@@ -5,7 +5,7 @@ import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import type { DateOnly } from '../../domain/calendar.js';
 import { WEEKDAYS, type RecurrenceDay, type RecurrenceSpec } from '../../domain/recurrence-spec.js';
-import type { Found } from './when.js';
+import { wallReference, type Found } from './when.js';
 
 /** A series as the user said it; `forPeriod` ("for 6 weeks") becomes a count or an end once the first start is known. */
 export interface RepeatSpec {
@@ -120,9 +120,8 @@ export function extractRepeat(text: string, now: Date, timeZone: string): Found<
     rest = cut(rest, m);
   } else if ((m = /\b(?:until|till|through|ending(?: on)?)\s+/i.exec(rest))) {
     const wall = DateTime.fromJSDate(now, { zone: timeZone });
-    const ref = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
     const tail = rest.slice(m.index + m[0].length);
-    const r = chrono.parse(tail, { instant: ref, timezone: 0 }, { forwardDate: true })[0];
+    const r = chrono.parse(tail, wallReference(wall), { forwardDate: true })[0];
     if (r && r.index === 0) {
       const c = r.start;
       const d = DateTime.fromObject(

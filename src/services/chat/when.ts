@@ -1,8 +1,11 @@
 // Dates and durations in chat text: chrono-node on the user's wall clock, re-zoned with luxon to the user's IANA zone.
 //
-// chrono-node ignores IANA zone names and uses the host zone, so the text is parsed against the user's
-// wall-clock "now" written as if it were UTC (reference timezone 0); the parsed wall-clock components are then
-// placed in the user's zone with luxon (DST-correct; a time that does not exist that day moves forward).
+// chrono-node ignores IANA zone names and works in the host's zone, so the text is parsed against the user's
+// wall-clock "now" written as a host-local Date (its local fields are the user's wall clock); the parsed wall-clock
+// components are then placed in the user's zone with luxon (DST-correct; a time that does not exist that day moves
+// forward). A reference "timezone: 0" with the wall clock written as UTC is not enough: chrono's weekday and
+// forward-date steps still mix in the host's offset, so "every Tuesday at 10am" said on a Tuesday came out a week
+// late on a host west of UTC and in the past on a host east of it.
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import type { TimeRange } from '../../domain/calendar.js';
@@ -109,6 +112,16 @@ function extractWeekOrMonth(text: string, now: DateTime): Found<WhenSpec> | null
 }
 
 /**
+ * The user's wall clock as chrono's reference: a host-local Date whose local fields are that wall clock, so chrono's
+ * day arithmetic (weekdays, "tomorrow", forward dates) happens on the user's calendar whatever the host's zone. Only
+ * the components chrono finds are read back, never its instants. (On the rare host whose own zone skips that wall
+ * time in a DST change, the reference moves forward by the gap.)
+ */
+export function wallReference(wall: DateTime): Date {
+  return new Date(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+}
+
+/**
  * Finds a date or time ("tomorrow at 3pm", "next Tuesday afternoon", "on Friday", "this week", "in two
  * weeks") in `text`, relative to `now`, in the IANA zone `timeZone`.
  * @example extractWhen('tomorrow at 9am', new Date('2026-11-22T12:00:00Z'), 'America/Los_Angeles')
@@ -118,9 +131,7 @@ export function extractWhen(text: string, now: Date, timeZone: string): Found<Wh
   const wall = DateTime.fromJSDate(now, { zone: timeZone });
   const coarse = extractWeekOrMonth(text, wall);
   if (coarse) return coarse;
-  // The user's wall clock written as a UTC instant: chrono then works in "UTC" = the user's local time.
-  const ref = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
-  const results = chrono.parse(text, { instant: ref, timezone: 0 }, { forwardDate: true });
+  const results = chrono.parse(text, wallReference(wall), { forwardDate: true });
   const r = results[0];
   if (!r) return null;
   const c = r.start;
