@@ -64,9 +64,9 @@ export default defineConfig({
           name: 'node',
           include: nodeInclude,
           // The server-side files share a worker's module graph instead of importing it again for every file (issue
-          // 20, CI time): about 40 % less CPU on a run of the unit files. They can, because none mocks a module or
-          // changes process.env, and what a file changes globally it restores (trustEmulatorCa's dispatcher, fake
-          // timers). The web project keeps per-file isolation (each file its own DOM).
+          // 20, CI time): about 40 % less CPU on a run of the unit files. They can, because none mocks a module, and
+          // what a file changes globally it restores (trustEmulatorCa's dispatcher, fake timers, the host zone the
+          // chat parser's test varies). The web project keeps per-file isolation (each file its own DOM).
           isolate: false,
           exclude: ['**/node_modules/**', '**/.git/**', ...nodeExclude],
         },
