@@ -117,6 +117,29 @@ export function createCalbridgeClient(o: CalbridgeClientOptions): CalbridgeClien
 }
 
 /**
+ * Every item of a keyset-paged list (`cursor`/`limit` in, `items` and `nextCursor` out), page by page: each page
+ * starts after the last item of the one before, so an item added or removed while walking is never skipped or listed
+ * twice, and every page costs the server the same. The cursor is undefined for the first page; send `total: false`
+ * with it so that page skips counting every match too. A list that hands out the same cursor twice is an error,
+ * never a loop.
+ * @example for await (const e of cursorPages((cursor, limit) => api.ok(api.GET('/api/calendar/events', { params: { query: { start, end, limit, cursor, total: false } } })))) …
+ */
+export async function* cursorPages<T>(
+  fetchPage: (cursor: string | undefined, limit: number) => Promise<{ items: T[]; nextCursor?: string | null }>,
+  limit = 100,
+): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await fetchPage(cursor, limit);
+    for (const item of page.items) yield item;
+    const next = page.nextCursor ?? null;
+    if (next === null || page.items.length === 0) return;
+    if (next === cursor) throw new Error('cursorPages: the list answered the same nextCursor twice');
+    cursor = next;
+  }
+}
+
+/**
  * Every item of an offset-paged list (`limit`/`offset` in, `items` and optionally `total` out), page by page.
  * @example for await (const e of pages((offset, limit) => api.ok(api.GET('/api/calendar/events', { params: { query: { offset, limit } } })))) …
  */

@@ -1,5 +1,5 @@
 // calbridge/client against the real server (createTestServer, listening on a port): typed calls, errors with their
-// stable codes, the pager over an offset-paged list, the retry after a 429 honouring its Retry-After, and the
+// stable codes, the pagers over an offset-paged and a keyset-paged list, the retry after a 429 honouring its Retry-After, and the
 // generated types in step with the committed OpenAPI document.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CalbridgeApiError, createCalbridgeClient, pages, retryAfterMs } from '../../src/client/index.js';
+import { sql } from 'kysely';
+import { CalbridgeApiError, createCalbridgeClient, cursorPages, pages, retryAfterMs } from '../../src/client/index.js';
 import { createTestServer } from '../support/server.js';
 
 type Server = Awaited<ReturnType<typeof createTestServer>>;
@@ -44,6 +45,59 @@ describe('calbridge/client', () => {
     ))
       seen.push(c.name);
     expect(seen.sort()).toEqual([...names].sort());
+  });
+
+  it('walks the events list by keyset: every meeting once, in order, while meetings are added behind and ahead', async () => {
+    const t = await s.newTenant('Cursor Co');
+    const api = createCalbridgeClient({ baseUrl: url, apiKey: t.apiKey });
+    let n = 0;
+    const insert = async (start: string) => {
+      n += 1;
+      await s.container.database.db
+        .insertInto('meetings')
+        .values({
+          tenant_id: t.tenantId,
+          user_id: t.userId,
+          calendar_id: null,
+          provider: 'MICROSOFT',
+          ical_uid: `cursor-${n}`,
+          subject: `Meeting ${n}`,
+          start_at: new Date(start),
+          end_at: new Date(Date.parse(start) + 1_800_000),
+          attendees: sql`'[]'::jsonb`,
+          event_type: 'singleInstance',
+        } as never)
+        .execute();
+      return `Meeting ${n}`;
+    };
+    // seven meetings, two sharing a start (the id breaks the tie)
+    const hours = [9, 10, 10, 11, 13, 15, 16];
+    const inserted: string[] = [];
+    for (const h of hours) inserted.push(await insert(`2026-06-02T${String(h).padStart(2, '0')}:00:00Z`));
+    // total=false: the first page (no cursor yet) would count every match by default, as offset pages do
+    const query = { start: '2026-06-01T00:00:00Z', end: '2026-06-08T00:00:00Z', total: false };
+    const seen: Array<{ subject: string; start: string }> = [];
+    let calls = 0;
+    for await (const e of cursorPages(async (cursor, limit) => {
+      calls += 1;
+      const page = await api.ok(api.GET('/api/calendar/events', { params: { query: { ...query, limit, cursor } } }));
+      expect(page.total, 'no page counts when total=false').toBeUndefined();
+      return page;
+    }, 2)) {
+      seen.push({ subject: e.subject, start: e.start });
+      // after the first item: one meeting before the walk's position (never listed) and one after it (listed once)
+      if (seen.length === 1) {
+        await insert('2026-06-02T08:00:00Z');
+        inserted.push(await insert('2026-06-03T09:00:00Z'));
+      }
+    }
+    expect(seen.map((e) => e.subject).sort()).toEqual([...inserted].sort());
+    expect(new Set(seen.map((e) => e.subject)).size).toBe(seen.length);
+    const starts = seen.map((e) => Date.parse(e.start));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    // 8 items in pages of 2, the last page full: one more call answers an empty page with no cursor
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(calls).toBeLessThanOrEqual(5);
   });
 
   it('throws a CalbridgeApiError with the status, the stable code and the request id', async () => {
