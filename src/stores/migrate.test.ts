@@ -1,10 +1,10 @@
 // Migrations apply from empty, are idempotent, and the enum path GOOGLE → GOOGLE,MICROSOFT works on an old database.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, migrateRetrying } from '../../test/support/db.js';
-import type { Database } from './database.js';
+import { createTestDatabase, serverUrl } from '../../test/support/db.js';
+import { openDatabase, type Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { despiteDroppedSchemas } from './migrate.js';
+import { migrateToLatest } from './migrate.js';
 
 const open: Database[] = [];
 afterEach(async () => {
@@ -20,9 +20,9 @@ describe('migrations', () => {
   it('apply from empty and are idempotent', async () => {
     const d = await createTestDatabase({ migrate: false });
     open.push(d);
-    const first = await migrateRetrying(d.db);
+    const first = await migrateToLatest(d.db);
     expect(first.applied).toEqual(Object.keys(MIGRATIONS).sort());
-    const second = await migrateRetrying(d.db);
+    const second = await migrateToLatest(d.db);
     expect(second.applied).toEqual([]);
     expect(await enumValues(d)).toEqual(['GOOGLE', 'MICROSOFT']);
     const cols = await sql<{ column_name: string; data_type: string; character_maximum_length: number | null }>`
@@ -49,7 +49,7 @@ describe('migrations', () => {
     await expect(
       d.db.insertInto('tenants').values({ name: 'Too early', calendar_provider: 'MICROSOFT' }).execute(),
     ).rejects.toThrow();
-    const r = await migrateRetrying(d.db);
+    const r = await migrateToLatest(d.db);
     expect(r.applied[0]).toBe('0002_provider_microsoft');
     expect(await enumValues(d)).toEqual(['GOOGLE', 'MICROSOFT']);
     await d.db.insertInto('tenants').values({ name: 'New Microsoft tenant', calendar_provider: 'MICROSOFT' }).execute();
@@ -61,42 +61,65 @@ describe('migrations', () => {
   });
 });
 
-describe('despiteDroppedSchemas', () => {
-  const dropped = (schema: string) => Object.assign(new Error(`schema "${schema}" does not exist`), { code: '3F000' });
-
-  it("runs a Migrator step again when another schema was dropped while it read every schema's tables", async () => {
-    let calls = 0;
-    const step = async () => {
-      calls++;
-      if (calls === 1) throw dropped('t_other_boss');
-      if (calls === 2) return { error: dropped('t_another') };
-      return { error: undefined, results: ['ok'] };
-    };
-    await expect(despiteDroppedSchemas('t_ours', step)).resolves.toEqual({ error: undefined, results: ['ok'] });
-    expect(calls).toBe(3);
+describe('the migration runner', () => {
+  it("applies each migration once when two processes start at once, and records them in the Migrator's table", async () => {
+    const d = await createTestDatabase({ migrate: false });
+    open.push(d);
+    // on the server: a second connection to the same schema (a second process); on PGlite the one connection
+    const other = serverUrl
+      ? await openDatabase({ url: serverUrl, dataDir: null, schema: d.schema, poolSize: 2 })
+      : null;
+    try {
+      const [a, b] = await Promise.all([migrateToLatest(d.db), migrateToLatest((other ?? d).db)]);
+      expect([...a.applied, ...b.applied].sort()).toEqual(Object.keys(MIGRATIONS).sort());
+    } finally {
+      await other?.close();
+    }
+    const rows = await sql<{ name: string; timestamp: string }>`select name, timestamp from kysely_migration`.execute(
+      d.db,
+    );
+    expect(rows.rows.map((r) => r.name).sort()).toEqual(Object.keys(MIGRATIONS).sort());
+    for (const r of rows.rows) expect(Number.isNaN(Date.parse(r.timestamp))).toBe(false);
+    const lockRows = await sql<{ id: string }>`select id from kysely_migration_lock`.execute(d.db);
+    expect(lockRows.rows.map((r) => r.id)).toEqual(['migration_lock']);
   });
 
-  it('fails at once when its own schema is missing or the error is another one, and gives up after three tries', async () => {
-    let calls = 0;
-    await expect(
-      despiteDroppedSchemas('t_ours', async () => {
-        calls++;
-        throw dropped('t_ours');
-      }),
-    ).rejects.toThrow('schema "t_ours" does not exist');
-    expect(calls).toBe(1);
-    await expect(
-      despiteDroppedSchemas('t_ours', async () => {
-        throw Object.assign(new Error('syntax error'), { code: '42601' });
-      }),
-    ).rejects.toThrow('syntax error');
-    calls = 0;
-    await expect(
-      despiteDroppedSchemas('t_ours', async () => {
-        calls++;
-        throw dropped('t_other');
-      }),
-    ).rejects.toThrow('schema "t_other" does not exist');
-    expect(calls).toBe(3);
+  it('refuses a database a newer calbridge migrated, naming the migration it does not know, and changes nothing', async () => {
+    const d = await createTestDatabase({ target: '0002_provider_microsoft' });
+    open.push(d);
+    await sql`insert into kysely_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')`.execute(
+      d.db,
+    );
+    await expect(migrateToLatest(d.db)).rejects.toThrow(/9999_from_the_future/);
+    const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(d.db);
+    expect(names.rows.map((r) => r.name)).toEqual([
+      '0001_tenants_google',
+      '0002_provider_microsoft',
+      '9999_from_the_future',
+    ]);
+    const meetings = await sql<{ t: string | null }>`select to_regclass('meetings')::text as t`.execute(d.db);
+    expect(meetings.rows[0]?.t ?? null).toBeNull();
+  });
+
+  it('stops at a failing migration, names it, and keeps what it applied before it', async () => {
+    const d = await createTestDatabase({ target: '0002_provider_microsoft' });
+    open.push(d);
+    // the next migration creates a table that is already there: it fails, and its transaction leaves nothing
+    const third = Object.keys(MIGRATIONS).sort()[2]!;
+    await sql`create table calendars (id int)`.execute(d.db);
+    const e = (await migrateToLatest(d.db).then(
+      () => null,
+      (x: unknown) => x,
+    )) as Error;
+    expect(e).toBeInstanceOf(Error);
+    expect(e.message).toContain(`migration ${third} failed`);
+    const names = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(d.db);
+    expect(names.rows.map((r) => r.name)).toEqual(['0001_tenants_google', '0002_provider_microsoft']);
+    // its first table, made before the failing statement, went with the transaction
+    const first = await sql<{ t: string | null }>`select to_regclass('calendar_connections')::text as t`.execute(d.db);
+    expect(first.rows[0]?.t ?? null).toBeNull();
+    await sql`drop table calendars`.execute(d.db);
+    const r = await migrateToLatest(d.db);
+    expect(r.applied[0]).toBe(third);
   });
 });

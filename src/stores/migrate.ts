@@ -1,77 +1,96 @@
 // Runs the versioned migrations (on start and by `calbridge migrate`).
-import { Migrator, sql, type Kysely } from 'kysely';
+//
+// calbridge runs its migrations itself instead of through Kysely's Migrator, on the Migrator's own two tables
+// (kysely_migration, kysely_migration_lock: a database migrated by an earlier calbridge carries on, and one migrated
+// here is one the Migrator reads). The Migrator finds its tables by introspecting every column of every table in every
+// schema, about three times per migration: on a PostgreSQL server holding other schemas (other tenants' test runs,
+// other applications) a fresh database cost ~90 such reads, seconds each time and more as the server grows, and a
+// schema dropped elsewhere during a read failed the migration (issue 20, ADR 0027). Here each step reads only this
+// schema's migration table, and the lock is this schema's own.
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { MIGRATIONS } from './migrations/index.js';
 
 export interface MigrateResult {
   applied: string[];
 }
 
+/** The first half of the advisory lock's key (the second is the schema's hash): calbridge's migrations. */
+const LOCK_CLASS = 0x63_62_6d_67; // "cbmg"
+
 /**
- * Applies pending migrations, up to `target` when given. Each migration runs in its own transaction
- * (ALTER TYPE … ADD VALUE must commit before a later step can use the new value).
+ * Applies pending migrations in name order, up to and including `target` when given. Each migration runs in its own
+ * transaction (ALTER TYPE … ADD VALUE must commit before a later step can use the new value), under a transaction
+ * advisory lock on this schema, and is recorded in the same transaction: two processes starting at once apply each
+ * migration once, and a failed one leaves nothing behind. A database that names a migration this version does not
+ * know (a newer calbridge's) is refused, as is one whose applied migrations skip a pending older one.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the runner works on any schema
 export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<MigrateResult> {
-  // Name the schema: otherwise the migrator takes a kysely_migration table of ANY schema (another test's) for its own.
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  // Nothing pending (every start but the first after an upgrade): one cheap read instead of the Migrator's, which
-  // introspects every table's columns to find its own two (about 0.1–0.3 s of each start on PGlite; issue 20).
-  if (!target && (await allApplied(db))) return { applied: [] };
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => MIGRATIONS },
-    migrationTableSchema: rows[0]?.schema ?? 'public',
+  const schema = rows[0]?.schema ?? 'public';
+  // Nothing pending (every start but the first after an upgrade): one cheap read.
+  if (!target && (await allApplied(db, schema))) return { applied: [] };
+  await db.transaction().execute(async (trx) => {
+    await lock(trx, schema);
+    await sql`create table if not exists ${sql.id(schema, 'kysely_migration')} (
+      name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(trx);
+    await sql`create table if not exists ${sql.id(schema, 'kysely_migration_lock')} (
+      id varchar(255) not null primary key, is_locked integer not null default 0)`.execute(trx);
+    await sql`insert into ${sql.id(schema, 'kysely_migration_lock')} (id, is_locked) values ('migration_lock', 0)
+      on conflict (id) do nothing`.execute(trx);
   });
-  const ours = rows[0]?.schema ?? 'public';
+  const names = Object.keys(MIGRATIONS).sort();
   const applied: string[] = [];
-  const pending = (await despiteDroppedSchemas(ours, () => migrator.getMigrations()))
-    .filter((m) => !m.executedAt)
-    .map((m) => m.name);
-  for (const name of pending.sort()) {
+  for (const name of names) {
     if (target && name > target) break;
-    const { error, results } = await despiteDroppedSchemas(ours, () => migrator.migrateTo(name));
-    for (const r of results ?? []) if (r.status === 'Success') applied.push(r.migrationName);
-    if (error) {
-      throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
+    const ran = await db
+      .transaction()
+      .execute(async (trx) => {
+        await lock(trx, schema);
+        const done = await executed(trx, schema);
+        if (done.has(name)) return false;
+        const later = [...done].filter((n) => n > name);
+        if (later.length)
+          throw new Error(`migration ${name} is pending but the later ${later.sort()[0]} was applied before it`);
+        await MIGRATIONS[name]!.up(trx);
+        await sql`insert into ${sql.id(schema, 'kysely_migration')} (name, timestamp)
+          values (${name}, ${new Date().toISOString()})`.execute(trx);
+        return true;
+      })
+      .catch((error: unknown) => {
+        throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       });
-    }
+    if (ran) applied.push(name);
   }
   return { applied };
 }
 
-/**
- * Runs a step of Kysely's Migrator again (twice at most) when it failed because ANOTHER schema was dropped while it
- * ran: the Migrator looks for its table by listing the tables of every schema, and a schema dropped in the middle of
- * that read fails it with "schema … does not exist" (3F000). On a server shared with other applications, or with
- * test runs that drop their schemas, that is not this database's error. Its own schema missing still fails.
- */
-export async function despiteDroppedSchemas<T>(ours: string, step: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const r = await step();
-      const error = (r as { error?: unknown } | null)?.error;
-      if (attempt < 3 && droppedElsewhere(ours, error)) continue;
-      return r;
-    } catch (e) {
-      if (attempt < 3 && droppedElsewhere(ours, e)) continue;
-      throw e;
-    }
-  }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the runner works on any schema
+async function lock(trx: Transaction<any>, schema: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${LOCK_CLASS}::int4, hashtext(${schema}))`.execute(trx);
 }
 
-function droppedElsewhere(ours: string, e: unknown): boolean {
-  const err = e as { code?: string; message?: string } | null;
-  if (err?.code !== '3F000') return false;
-  const named = /schema "([^"]+)" does not exist/.exec(err.message ?? '')?.[1];
-  return named !== undefined && named !== ours;
+/** The migrations this schema has applied; one this version does not know is refused. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the runner works on any schema
+async function executed(trx: Transaction<any>, schema: string): Promise<Set<string>> {
+  const r = await sql<{ name: string }>`select name from ${sql.id(schema, 'kysely_migration')}`.execute(trx);
+  const names = new Set(r.rows.map((x) => x.name));
+  const unknown = [...names].filter((n) => !(n in MIGRATIONS));
+  if (unknown.length)
+    throw new Error(
+      `the database has migrations this version of calbridge does not know (${unknown.sort().join(', ')}): a newer version migrated it`,
+    );
+  return names;
 }
 
 /** True when this schema's migration table names every migration (read only; false when there is no table yet). */
-async function allApplied(db: Kysely<unknown>): Promise<boolean> {
-  const { rows } = await sql<{ t: string | null }>`select to_regclass('kysely_migration')::text as t`.execute(db);
+async function allApplied(db: Kysely<unknown>, schema: string): Promise<boolean> {
+  const { rows } = await sql<{ t: string | null }>`
+    select to_regclass(format('%I.kysely_migration', ${schema}::text))::text as t`.execute(db);
   if (!rows[0]?.t) return false;
-  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const done = await sql<{ name: string }>`select name from ${sql.id(schema, 'kysely_migration')}`.execute(db);
   const names = new Set(done.rows.map((r) => r.name));
   return Object.keys(MIGRATIONS).every((n) => names.has(n));
 }
