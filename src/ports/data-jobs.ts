@@ -34,6 +34,11 @@ export interface DataJobStore {
   get(id: string): Promise<DataJob | null>;
   /** The job with this id and status-token hash (the requester's handle once their tenant is gone). */
   byToken(id: string, statusTokenHash: string): Promise<DataJob | null>;
+  /**
+   * Takes the job for one run: marks it running and counts the attempt, unless it is done or another run holds it
+   * (running, with progress written less than `leaseMs` ago; a run writes progress at every step). True when taken.
+   */
+  claim(id: string, leaseMs: number): Promise<boolean>;
   /** A deletion of this tenant (and user) that is queued or running. */
   pending(tenantId: string, kind: DataJobKind, userId: string | null): Promise<DataJob | null>;
   update(

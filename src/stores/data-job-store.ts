@@ -89,6 +89,21 @@ export class PgDataJobStore implements DataJobStore {
     return r ? toJob(r as Row) : null;
   }
 
+  async claim(id: string, leaseMs: number): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    // updated_at is written by this process's clock on every update, so the lease is measured by the same clock
+    const now = new Date();
+    const r = await this.db
+      .updateTable('data_jobs')
+      .set({ state: 'running', attempts: sql<number>`attempts + 1`, error_code: null, updated_at: now } as never)
+      .where('id', '=', id)
+      .where('state', '!=', 'done')
+      .where((eb) => eb.or([eb('state', '!=', 'running'), eb('updated_at', '<', new Date(now.getTime() - leaseMs))]))
+      .returning('id')
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   async pending(tenantId: string, kind: DataJobKind, userId: string | null): Promise<DataJob | null> {
     let q = this.db
       .selectFrom('data_jobs')

@@ -219,8 +219,13 @@ describe('POST /api/tenant/deletion', () => {
     await f.rt.jobs.stop();
     const res = await call('POST', '/api/tenant/deletion', t.auth, { confirm: t.name });
     const { job } = res.json() as { job: { id: string } };
-    await Promise.allSettled([f.rt.dataRights.run(job.id), f.rt.dataRights.run(job.id)]);
+    // both resolve: the second waits for the first (one run holds the job at a time) instead of interleaving with it
+    const runs = await Promise.allSettled([f.rt.dataRights.run(job.id), f.rt.dataRights.run(job.id)]);
+    expect(runs.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
     await f.rt.dataRights.run(job.id);
+    const row = await sql<{ attempts: number; state: string }>`SELECT attempts, state FROM data_jobs
+      WHERE id = ${job.id}::uuid`.execute(f.container.database.db);
+    expect(row.rows[0]).toEqual({ attempts: 1, state: 'done' });
     expect(await tenantRows(t.tenantId)).toEqual({});
     expect(await rowsMentioning([t.tenantId, ...t.userIds])).toEqual({});
     expect(await snapshot(other.tenantId)).toBe(before);

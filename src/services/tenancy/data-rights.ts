@@ -75,6 +75,11 @@ export const jobView = (j: DataJob): DataJobView => ({
 /**
  * @example const { job, statusToken } = await rights.requestTenantDeletion(admin, 'Contoso'); // then poll status
  */
+/** How long a run may go without writing progress before another run of its job takes it over. */
+const RUN_LEASE_MS = 5 * 60_000;
+/** How often a run waiting for another run of its job looks again. */
+const CLAIM_POLL_MS = 250;
+
 export class DataRightsService {
   private readonly clock: Clock;
 
@@ -164,7 +169,14 @@ export class DataRightsService {
   async run(jobId: string): Promise<void> {
     const job = await this.d.jobs.get(jobId);
     if (!job || job.state === 'done' || !job.tenantId) return;
-    await this.d.jobs.update(jobId, { state: 'running', attempt: true, errorCode: null });
+    // One run at a time: a second delivery of the same job (the queue's retry of a run it thought lost, a second
+    // worker) waits for the run holding it, and takes over only when that one stops writing progress for a lease.
+    // Two runs at once could otherwise interleave, one writing (an audit row of a disconnect) after the other erased.
+    while (!(await this.d.jobs.claim(jobId, RUN_LEASE_MS))) {
+      const now = await this.d.jobs.get(jobId);
+      if (!now || now.state === 'done' || !now.tenantId) return;
+      await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
+    }
     try {
       if (job.kind === 'tenant_deletion') await this.deleteTenant(job, job.tenantId);
       else await this.deleteUser(job, job.tenantId);
