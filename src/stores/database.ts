@@ -40,8 +40,8 @@ pg.types.setTypeParser(20, (v) => Number(v));
 /**
  * PGlite's start parameters with PostgreSQL's shared_buffers set (PGlite's own when not given). Its WebAssembly
  * memory holds the whole buffer cache from the start, so initdb's 128 MB are resident however small the data.
+ * @example PGlite.create({ loadDataDir, ...embeddedOptions('16MB') })
  */
-/** PGlite's start options for a shared_buffers of `sharedBuffers` (e.g. `32MB`); none for its default. */
 export function embeddedOptions(sharedBuffers: string | undefined): { startParams?: string[] } {
   const base = (PGlite as unknown as { defaultStartParams?: unknown }).defaultStartParams;
   if (!sharedBuffers || !Array.isArray(base) || !/^\d+(kB|MB|GB)?$/.test(sharedBuffers)) return {};

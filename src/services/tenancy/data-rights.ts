@@ -72,14 +72,14 @@ export const jobView = (j: DataJob): DataJobView => ({
   finishedAt: j.finishedAt?.toISOString() ?? null,
 });
 
-/**
- * @example const { job, statusToken } = await rights.requestTenantDeletion(admin, 'Contoso'); // then poll status
- */
 /** How long a run may go without writing progress before another run of its job takes it over. */
 const RUN_LEASE_MS = 5 * 60_000;
 /** How often a run waiting for another run of its job looks again. */
 const CLAIM_POLL_MS = 250;
 
+/**
+ * @example const { job, statusToken } = await rights.requestTenantDeletion(admin, 'Contoso'); // then poll status
+ */
 export class DataRightsService {
   private readonly clock: Clock;
 
@@ -173,8 +173,8 @@ export class DataRightsService {
     // worker) waits for the run holding it, and takes over only when that one stops writing progress for a lease.
     // Two runs at once could otherwise interleave, one writing (an audit row of a disconnect) after the other erased.
     while (!(await this.d.jobs.claim(jobId, RUN_LEASE_MS))) {
-      const now = await this.d.jobs.get(jobId);
-      if (!now || now.state === 'done' || !now.tenantId) return;
+      const current = await this.d.jobs.get(jobId);
+      if (!current || current.state === 'done' || !current.tenantId) return;
       await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
     }
     try {
