@@ -76,18 +76,37 @@ const procTicks = (pid: number): number => {
     return 0;
   }
 };
-const postgresTicks = (): number => {
-  let sum = 0;
+/** Every PostgreSQL process's CPU ticks now, by pid. */
+const postgresProcesses = (): Map<number, number> => {
+  const out = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') sum += procTicks(Number(d));
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') out.set(Number(d), procTicks(Number(d)));
     } catch {
       // gone
     }
   }
-  return sum;
+  return out;
 };
+/**
+ * PostgreSQL's CPU over a phase, sampled per process: a backend that exits during the phase (a killed worker's
+ * connections) keeps what it used until its last sample, and one that starts during it counts from zero. A plain
+ * sum of the live processes at both ends went negative when backends exited.
+ */
+class PostgresCpu {
+  private readonly first = postgresProcesses();
+  private readonly last = new Map(this.first);
+  sample(): void {
+    for (const [pid, ticks] of postgresProcesses()) this.last.set(pid, ticks);
+  }
+  ticks(): number {
+    this.sample();
+    let sum = 0;
+    for (const [pid, ticks] of this.last) sum += ticks - (this.first.get(pid) ?? 0);
+    return sum;
+  }
+}
 const machineTicks = (): { busy: number; total: number } => {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const idle = f[3]! + f[4]!;
@@ -208,9 +227,9 @@ const end = steadyStart + steadyMs;
 const cpuStart = {
   self: process.cpuUsage(),
   workers: workers.map((w) => procTicks(w.pid!)),
-  postgres: postgresTicks(),
   machine: machineTicks(),
 };
+const postgresCpu = new PostgresCpu();
 const countsAtSteady = t.emu.requestLog.counts();
 const events = { tokensExpiredAt: 0, throttleOnAt: 0, throttleOffAt: 0, killedAt: 0, restartedAt: 0 };
 let throttled429DuringPhase = 0;
@@ -245,6 +264,7 @@ while (Date.now() < end) {
   }
   if (!events.killedAt && f >= 0.6) {
     killedTicks = procTicks(workers[0]!.pid!);
+    postgresCpu.sample();
     workers[0]!.kill('SIGKILL');
     events.killedAt = Date.now();
     phase = 'worker-killed';
@@ -278,12 +298,13 @@ while (Date.now() < end) {
     timeline.push(row);
     log(`  ${JSON.stringify(row)}`);
   }
+  postgresCpu.sample();
   await sleep(Math.max(0, 1000 - (Date.now() - tick)));
 }
 const cpuEnd = {
   self: process.cpuUsage(cpuStart.self),
   workers: workers.map((w) => procTicks(w.pid!)),
-  postgres: postgresTicks(),
+  postgres: postgresCpu.ticks(),
   machine: machineTicks(),
 };
 const countsAtEnd = t.emu.requestLog.counts();
@@ -342,7 +363,7 @@ const cpuPct = (ticks: number) => round(((ticks * TICK_MS) / (steadySeconds * 10
 const workerTicks =
   cpuEnd.workers.reduce((a, b) => a + b, 0) - cpuStart.workers.reduce((a, b) => a + b, 0) + killedTicks;
 const selfTicks = (cpuEnd.self.user + cpuEnd.self.system) / 1000 / TICK_MS;
-const pgTicks = cpuEnd.postgres - cpuStart.postgres;
+const pgTicks = cpuEnd.postgres;
 const machineBusy = cpuEnd.machine.busy - cpuStart.machine.busy;
 const workerLogs: Record<string, number> = {};
 for (const f of readdirSync(logDir)) {
