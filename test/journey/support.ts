@@ -125,13 +125,17 @@ export class Proc {
   /** Stops with `signal` and waits for the exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<void> {
     if (this.exited) return;
+    const started = Date.now();
     const done = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.signal(signal);
     const t = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
     await done;
     clearTimeout(t);
-    // npm exits when its child does; make sure nothing of the group is left, and wait until it is gone (a process
-    // still writing its state would race the test's clean-up of the data dir).
+    // npm dies of the signal at once (in about 10 ms) while calbridge, which got it too, is still shutting down: it
+    // stops its jobs, writes the emulators' state and closes the database. Wait for the whole group the rest of the
+    // time allowed; only what is still there then is killed. (Killing it as soon as npm had gone cut that shutdown
+    // short: the emulator's last changes were never written, and after the restart its change feed went back behind
+    // calbridge's delta token, so the next change was synced as no change.)
     if (this.group && this.child.pid !== undefined) {
       const pid = this.child.pid;
       const alive = () => {
@@ -142,6 +146,8 @@ export class Proc {
           return false;
         }
       };
+      const deadline = started + timeoutMs;
+      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (alive()) process.kill(-pid, 'SIGKILL');
       for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
     }
