@@ -23,6 +23,7 @@ import {
   createSigningKey,
   exportSigningKey,
   importSigningKey,
+  type SigningKey,
   type TokenLifetimes,
 } from './identity/state.js';
 import { createAuthenticate } from './identity/tokens.js';
@@ -179,11 +180,11 @@ async function createState(opts: EmulatorOptions, saved: MicrosoftState | undefi
   if (saved && opts.now === undefined && opts.clockOffsetMs === undefined) clock.setOffset(saved.clockOffsetMs);
   const directory = new Directory();
   const store = new MailboxStore({ directory, clock: clock.now });
-  const signingKey = saved ? await importSigningKey(saved.signingKey) : await createSigningKey();
-  const identity = new IdentityState(signingKey, clock.now, {
-    lifetimes: opts.tokenLifetimes,
-    autoConsent: opts.autoConsent,
-  });
+  // A new signing key (RSA, made on the thread pool) is made while this thread seeds the mailboxes (issue 20).
+  const signingKeyMade = saved ? importSigningKey(saved.signingKey) : createSigningKey();
+  signingKeyMade.catch(() => undefined); // awaited below, where a failure is thrown
+  const newIdentity = (key: SigningKey) =>
+    new IdentityState(key, clock.now, { lifetimes: opts.tokenLifetimes, autoConsent: opts.autoConsent });
   const initialFaults: FaultPatch = {
     ...opts.faults,
     ...(opts.latencyMs !== undefined ? { latency: { ...opts.faults?.latency, fixedMs: opts.latencyMs } } : {}),
@@ -196,12 +197,15 @@ async function createState(opts: EmulatorOptions, saved: MicrosoftState | undefi
     await seedFn({ directory, store, seed: opts.seed ?? 1, scale: opts.scale ?? 1, clock: clock.now });
     apps.restore();
   };
+  let identity: IdentityState;
   if (saved) {
+    identity = newIdentity(await signingKeyMade);
     loadMicrosoftState(saved, { directory, store, identity });
     apps.load(saved.registeredApps ?? []);
     apps.restore();
   } else {
     await seed();
+    identity = newIdentity(await signingKeyMade);
   }
   // With a saved state, apps of the options that it holds already (same client id) are not registered again.
   for (const a of opts.apps ?? []) if (!(saved && a.clientId && directory.apps.has(a.clientId))) apps.register(a);
@@ -210,7 +214,7 @@ async function createState(opts: EmulatorOptions, saved: MicrosoftState | undefi
     directory,
     store,
     identity,
-    signingKeyJson: saved?.signingKey ?? (await exportSigningKey(signingKey)),
+    signingKeyJson: saved?.signingKey ?? (await exportSigningKey(identity.key)),
     faults,
     initialFaults,
     apps,
@@ -229,7 +233,9 @@ async function createState(opts: EmulatorOptions, saved: MicrosoftState | undefi
  */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const dataDir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  const tls = await ensureTlsMaterialAsync(dataDir);
+  // A first start's CA and server keys are made on the thread pool while this thread seeds the mailboxes.
+  const tlsMade = ensureTlsMaterialAsync(dataDir);
+  tlsMade.catch(() => undefined); // awaited below, where a failure is thrown
   const statePath = stateFilePath(opts.persist, dataDir, MICROSOFT_STATE_FILE);
   let stateFile: StateFile<MicrosoftState> | null = null;
   const saved = statePath
@@ -239,6 +245,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       })()
     : undefined;
   const st = await createState(opts, saved);
+  const tls = await tlsMade;
   const { clock, directory, store, identity, faults, requestLog, apps } = st;
   const server: FastifyInstance = Fastify({
     https: { key: tls.key, cert: tls.cert },

@@ -1,13 +1,13 @@
 // Seeded meetings: customer and internal meetings, recurring series with exceptions, all-day, responses, cancellations; bulk filler.
-import { DateTime } from 'luxon';
 import type { Rng } from '../../common/rng.js';
+import { formatWall, wallOf } from '../../common/zone-offset.js';
 import type { EmuUser } from '../contracts.js';
 import { normaliseLocation } from './event-build.js';
 import { newChangeKey, newICalUid, seededBytes } from './ids.js';
 import { cancelEvent, createEvent, deleteEvent, respond, updateEvent } from './meetings.js';
 import { NEVER, type GraphEvent, type StoredEvent } from './model.js';
 import type { MailboxStore } from './store.js';
-import { graphTimestamp, requireZone } from './time.js';
+import { graphTimestamp, localWallClock, requireZone } from './time.js';
 
 /** Who the meeting generator works with. */
 export interface SeedPeople {
@@ -47,8 +47,40 @@ const att = (u: EmuUser, type: 'required' | 'optional' | 'resource' = 'required'
   emailAddress: { address: u.mail, name: u.displayName },
 });
 
-function local(dt: DateTime): string {
-  return dt.toFormat("yyyy-MM-dd'T'HH:mm:ss");
+// The seed's dates are wall clocks (a zone's local date and time read as UTC ms: emulator/common/zone-offset.ts), so
+// its calendar arithmetic is arithmetic on UTC dates, without luxon (most of the first seed's time; issue 20). Its
+// meetings are between 08:00 and 18:00 and its all-day events start at midnight, where none of the seeded zones
+// changes its offset, so adding minutes to a wall clock is adding them to the instant.
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/** A zone's local date and time as UTC milliseconds. */
+type Wall = number;
+const wallNow = (ms: number, iana: string): Wall => wallOf(ms, iana);
+const startOfDay = (w: Wall): Wall => Math.floor(w / DAY) * DAY;
+/** ISO weekday, 1 (Monday) – 7. */
+const weekday = (w: Wall): number => ((((Math.floor(w / DAY) + 3) % 7) + 7) % 7) + 1;
+/** Monday 00:00 of the wall clock's week (luxon's startOf('week')). */
+const startOfWeek = (w: Wall): Wall => startOfDay(w) - (weekday(w) - 1) * DAY;
+const startOfMonth = (w: Wall): Wall => {
+  const d = new Date(w);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+/** The same day at `hour`:`minute` (minute kept when not given), seconds kept, as luxon's set(). */
+const at = (w: Wall, hour: number, minute?: number): Wall =>
+  startOfDay(w) + hour * HOUR + (minute ?? Math.floor((w % HOUR) / MINUTE)) * MINUTE + (w % MINUTE);
+/** Months added, the day clamped to the month's last, as luxon's plus({ months }). */
+const plusMonths = (w: Wall, n: number): Wall => {
+  const d = new Date(w);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + n;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return Date.UTC(y, m, Math.min(d.getUTCDate(), last)) + (w - startOfDay(w));
+};
+const isoDate = (w: Wall): string => new Date(w).toISOString().slice(0, 10);
+
+function local(w: Wall): string {
+  return formatWall(w) ?? new Date(w).toISOString().slice(0, 19);
 }
 
 function instOf(store: MailboxStore, ev: StoredEvent) {
@@ -78,12 +110,10 @@ function series(store: MailboxStore, rng: Rng, org: EmuUser, calId: string, body
     const moved = all[2]!;
     const zone = String((body.start as { timeZone: string }).timeZone);
     const iana = requireZone(zone);
-    const s = DateTime.fromMillis(moved.startMs, { zone: iana }).plus({ hours: 1 });
-    const e = DateTime.fromMillis(moved.endMs, { zone: iana }).plus({ hours: 1 });
     updateEvent(store, org, moved, {
       subject: `${String(body.subject)} (moved)`,
-      start: { dateTime: local(s), timeZone: zone },
-      end: { dateTime: local(e), timeZone: zone },
+      start: { dateTime: localWallClock(moved.startMs + HOUR, iana), timeZone: zone },
+      end: { dateTime: localWallClock(moved.endMs + HOUR, iana), timeZone: zone },
     });
     deleteEvent(store, all[4]!);
   }
@@ -93,20 +123,18 @@ function series(store: MailboxStore, rng: Rng, org: EmuUser, calId: string, body
 export function seedMeetings(store: MailboxStore, p: SeedPeople, rng: Rng, now: number): void {
   const cal = (u: EmuUser) => store.defaultCalendar(u.id).id;
   const mgrZone = p.zoneOf.get(p.manager.mail) ?? 'Pacific Standard Time';
-  const first = DateTime.fromMillis(now, { zone: requireZone(mgrZone) })
-    .startOf('week')
-    .minus({ weeks: 26 });
+  const first = startOfWeek(wallNow(now, requireZone(mgrZone))) - 26 * 7 * DAY;
   series(store, rng, p.manager, cal(p.manager), {
     subject: 'CSM team sync',
     body: { contentType: 'html', content: '<p>Weekly team sync: wins, risks, asks.</p>' },
-    start: { dateTime: local(first.set({ hour: 9 })), timeZone: mgrZone },
-    end: { dateTime: local(first.set({ hour: 9, minute: 45 })), timeZone: mgrZone },
+    start: { dateTime: local(at(first, 9)), timeZone: mgrZone },
+    end: { dateTime: local(at(first, 9, 45)), timeZone: mgrZone },
     recurrence: {
       pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
       range: {
         type: 'endDate',
-        startDate: first.toISODate(),
-        endDate: first.plus({ weeks: 52 }).toISODate(),
+        startDate: isoDate(first),
+        endDate: isoDate(first + 52 * 7 * DAY),
         recurrenceTimeZone: mgrZone,
       },
     },
@@ -117,13 +145,11 @@ export function seedMeetings(store: MailboxStore, p: SeedPeople, rng: Rng, now: 
   p.csms.forEach((csm, i) => seedCsm(store, p, rng.fork(csm.mail), csm, p.customers[i % p.customers.length]!, now));
   // a meeting organised from a calendar that cannot host Teams: created without a join link
   const nz = p.zoneOf.get(p.noTeams.mail) ?? 'Central Standard Time';
-  const day = DateTime.fromMillis(now, { zone: requireZone(nz) })
-    .startOf('day')
-    .plus({ days: 3 });
+  const day = startOfDay(wallNow(now, requireZone(nz))) + 3 * DAY;
   createEvent(store, p.noTeams, cal(p.noTeams), {
     subject: 'Solution design walkthrough',
-    start: { dateTime: local(day.set({ hour: 11 })), timeZone: nz },
-    end: { dateTime: local(day.set({ hour: 12 })), timeZone: nz },
+    start: { dateTime: local(at(day, 11)), timeZone: nz },
+    end: { dateTime: local(at(day, 12)), timeZone: nz },
     attendees: [att(p.csms[0]!)],
     isOnlineMeeting: true,
     onlineMeetingProvider: 'teamsForBusiness',
@@ -141,45 +167,45 @@ function seedCsm(
   const zone = p.zoneOf.get(csm.mail) ?? 'UTC';
   const iana = requireZone(zone);
   const calId = store.defaultCalendar(csm.id).id;
-  const weekStart = DateTime.fromMillis(now, { zone: iana }).startOf('week');
+  const weekStart = startOfWeek(wallNow(now, iana));
   const teammates = p.csms.filter((u) => u.id !== csm.id);
   const zoneLabel = rng.chance(0.5) ? zone : iana; // some mailboxes write IANA names
   // bi-weekly 1:1 with the manager, numbered range
-  const oneOnOne = weekStart.minus({ weeks: 26 }).plus({ days: 3 }).set({ hour: 14 });
+  const oneOnOne = at(weekStart - 26 * 7 * DAY + 3 * DAY, 14);
   series(store, rng, csm, calId, {
     subject: `1:1 ${csm.givenName} / ${p.manager.givenName}`,
     start: { dateTime: local(oneOnOne), timeZone: zoneLabel },
-    end: { dateTime: local(oneOnOne.plus({ minutes: 30 })), timeZone: zoneLabel },
+    end: { dateTime: local(oneOnOne + 30 * MINUTE), timeZone: zoneLabel },
     recurrence: {
       pattern: { type: 'weekly', interval: 2, daysOfWeek: ['thursday'], firstDayOfWeek: 'sunday' },
-      range: { type: 'numbered', startDate: oneOnOne.toISODate(), numberOfOccurrences: 26 },
+      range: { type: 'numbered', startDate: isoDate(oneOnOne), numberOfOccurrences: 26 },
     },
     attendees: [att(p.manager)],
     isOnlineMeeting: true,
     onlineMeetingProvider: 'teamsForBusiness',
   });
   // monthly customer check-in, first Tuesday
-  const m0 = weekStart.minus({ weeks: 26 }).startOf('month');
-  const firstTue = m0.plus({ days: (2 - m0.weekday + 7) % 7 }).set({ hour: 10 });
+  const m0 = startOfMonth(weekStart - 26 * 7 * DAY);
+  const firstTue = at(m0 + ((2 - weekday(m0) + 7) % 7) * DAY, 10);
   series(store, rng, csm, calId, {
     subject: `${account.name} monthly check-in`,
     categories: ['Customer'],
     body: { contentType: 'html', content: `<p>Monthly check-in with ${account.name}.</p>` },
     start: { dateTime: local(firstTue), timeZone: zoneLabel },
-    end: { dateTime: local(firstTue.plus({ hours: 1 })), timeZone: zoneLabel },
+    end: { dateTime: local(firstTue + HOUR), timeZone: zoneLabel },
     recurrence: {
       pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['tuesday'], index: 'first' },
-      range: { type: 'endDate', startDate: firstTue.toISODate(), endDate: firstTue.plus({ months: 12 }).toISODate() },
+      range: { type: 'endDate', startDate: isoDate(firstTue), endDate: isoDate(plusMonths(firstTue, 12)) },
     },
     attendees: account.people.slice(0, 2).map((u) => att(u)),
     isOnlineMeeting: true,
     onlineMeetingProvider: 'teamsForBusiness',
   });
   for (let w = -26; w < 26; w++) {
-    const week = weekStart.plus({ weeks: w });
+    const week = weekStart + w * 7 * DAY;
     const count = rng.int(3, 6);
     for (let k = 0; k < count; k++) {
-      const day = week.plus({ days: rng.int(0, 4) }).set({ hour: rng.int(8, 16), minute: rng.pick([0, 0, 30]) });
+      const day = at(week + rng.int(0, 4) * DAY, rng.int(8, 16), rng.pick([0, 0, 30]));
       const customer = rng.chance(0.55);
       const acct = customer ? (rng.chance(0.8) ? account : rng.pick(p.customers)) : null;
       const attendees = acct
@@ -201,7 +227,7 @@ function seedCsm(
         subject: acct ? `${acct.name} — ${rng.pick(CUSTOMER_SUBJECTS)}` : rng.pick(INTERNAL_SUBJECTS),
         body: { contentType: 'html', content: `<p>${acct ? `Meeting with ${acct.name}` : 'Internal meeting'}.</p>` },
         start: { dateTime: local(day), timeZone: zoneLabel },
-        end: { dateTime: local(day.plus({ minutes: rng.pick([30, 30, 45, 60, 90]) })), timeZone: zoneLabel },
+        end: { dateTime: local(day + rng.pick([30, 30, 45, 60, 90]) * MINUTE), timeZone: zoneLabel },
         attendees,
         isOnlineMeeting: teams,
         ...(teams ? { onlineMeetingProvider: 'teamsForBusiness' } : {}),
@@ -221,33 +247,33 @@ function seedCsm(
       if (rng.chance(0.04)) cancelEvent(store, instOf(store, event));
     }
     if (rng.chance(0.15)) {
-      const d = week.plus({ days: rng.int(0, 4) }).startOf('day');
+      const d = startOfDay(week + rng.int(0, 4) * DAY);
       createEvent(store, csm, calId, {
         subject: 'Out of office',
         isAllDay: true,
         showAs: 'oof',
         start: { dateTime: local(d), timeZone: zoneLabel },
-        end: { dateTime: local(d.plus({ days: rng.int(1, 3) })), timeZone: zoneLabel },
+        end: { dateTime: local(d + rng.int(1, 3) * DAY), timeZone: zoneLabel },
         isReminderOn: false,
       });
     }
   }
   if (csm === p.csms[0]) {
-    const d = weekStart.plus({ days: 2 }).set({ hour: 15 });
+    const d = at(weekStart + 2 * DAY, 15);
     createEvent(store, csm, calId, {
       subject: 'Vendor security review',
       body: { contentType: 'html', content: HOSTILE_HTML },
       start: { dateTime: local(d), timeZone: zoneLabel },
-      end: { dateTime: local(d.plus({ hours: 1 })), timeZone: zoneLabel },
+      end: { dateTime: local(d + HOUR), timeZone: zoneLabel },
       attendees: [att(p.customers[0]!.people[0]!)],
     });
-    const conf = weekStart.plus({ weeks: 6 }).startOf('day');
+    const conf = startOfDay(weekStart + 6 * 7 * DAY);
     createEvent(store, csm, calId, {
       subject: 'Customer Success Summit',
       isAllDay: true,
       showAs: 'oof',
       start: { dateTime: local(conf), timeZone: zoneLabel },
-      end: { dateTime: local(conf.plus({ days: 2 })), timeZone: zoneLabel },
+      end: { dateTime: local(conf + 2 * DAY), timeZone: zoneLabel },
     });
   }
 }

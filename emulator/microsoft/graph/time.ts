@@ -1,6 +1,7 @@
 // Time zone handling for the Graph surface: Windows or IANA names, Graph's dateTime strings, UTC instants.
 import { DateTime, IANAZone } from 'luxon';
 import { findIana, findWindows } from 'windows-iana';
+import { formatWall, instantOfWall, wallOf } from '../../common/zone-offset.js';
 import { GraphHttpError } from './errors.js';
 
 /** Graph's dateTimeTimeZone. */
@@ -67,10 +68,13 @@ export function localToUtcMs(local: string, zoneName: string): number {
     if (!d.isValid) throw new GraphHttpError(400, 'ErrorInvalidRequest', `Invalid dateTime '${local}'.`);
     return d.toMillis();
   }
-  const d = DateTime.fromObject(
-    { year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0) },
-    { zone },
-  );
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]!, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0)];
+  // The usual case without luxon (the emulator's seed makes thousands; issue 20); luxon for the rest, as before.
+  if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59) {
+    const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+    if (new Date(wall).getUTCDate() === day) return instantOfWall(wall, zone);
+  }
+  const d = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone });
   if (!d.isValid) throw new GraphHttpError(400, 'ErrorInvalidRequest', `Invalid dateTime '${local}'.`);
   return d.toMillis();
 }
@@ -86,12 +90,18 @@ export function normaliseLocal(local: string): string {
 /** Formats an instant as Graph's local dateTime in an IANA zone ("YYYY-MM-DDTHH:mm:ss.0000000"). */
 export function formatInZone(ms: number, iana: string): string {
   if (iana === 'UTC') return `${new Date(ms).toISOString().slice(0, 19)}.0000000`;
-  return DateTime.fromMillis(ms, { zone: iana }).toFormat("yyyy-MM-dd'T'HH:mm:ss'.0000000'");
+  return `${localWallClock(ms, iana)}.0000000`;
 }
 
 /** Local wall clock "YYYY-MM-DDTHH:mm:ss" of an instant in an IANA zone. */
 export function localWallClock(ms: number, iana: string): string {
-  return DateTime.fromMillis(ms, { zone: iana }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  let fast: string | null = null;
+  try {
+    fast = formatWall(wallOf(ms, iana)); // without luxon (issue 20); luxon for what this does not do
+  } catch {
+    // an unknown zone or an invalid instant: luxon's answer, as before
+  }
+  return fast ?? DateTime.fromMillis(ms, { zone: iana }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
 /** A dateTimeTimeZone for an instant, labelled with `label` (the name the client asked for). */
