@@ -47,7 +47,7 @@ export interface Config {
   dataDir: string;
   /**
    * Where migrated templates of the embedded database's data folder are kept (a fresh folder is copied from one
-   * instead of initdb + migrations): `default` → `node_modules/.cache/calbridge-pgdata/`; null or `off` → none.
+   * instead of initdb + migrations): `default` (unset) → `node_modules/.cache/calbridge-pgdata/`; `off` → none.
    */
   pgTemplateDir: string | null;
   /** Current token-encryption key (32 bytes, base64 or hex). Unset → a key file in the data dir. */
@@ -191,8 +191,8 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databaseSchema: schema,
     dataDir: resolve(str(env, 'CALBRIDGE_DATA_DIR') ?? './data'),
-    pgTemplateDir: ((v) => (v === null || v === 'off' || v === 'default' ? v : resolve(v)))(
-      str(env, 'CALBRIDGE_PG_TEMPLATE_DIR'),
+    pgTemplateDir: ((v) => (v === 'off' || v === 'default' ? v : resolve(v)))(
+      str(env, 'CALBRIDGE_PG_TEMPLATE_DIR') ?? 'default',
     ),
     encryptionKey,
     previousEncryptionKeys,

@@ -87,10 +87,8 @@ export function defaultTemplateRoot(): string | null {
 }
 
 /**
- * The template folder of a setting (config.pgTemplateDir): `default` → under node_modules/.cache/, a path → that
- * folder, null or `off` → none. Off unless set: with a template, the journey that restarts `npm start` on a connected
- * mailbox (test/journey/npm-start.test.ts) missed the first change after the restart, for a reason not found yet
- * (docs/benchmarks.md, issue 20's fifth round).
+ * The template folder of a setting (config.pgTemplateDir, `default` when unset): `default` → under
+ * node_modules/.cache/, a path → that folder, null or `off` → none.
  */
 export const templateRootOf = (setting: string | null): string | null =>
   setting === null || setting === 'off' ? null : setting === 'default' ? defaultTemplateRoot() : setting;
