@@ -319,6 +319,51 @@ async function profileOf(app: FastifyInstance, r: Req, n: number, label = 'calbr
   }
 }
 
+/**
+ * BENCH_COST_HEAP=<part of a route's name>: the bytes allocated per request of the matching routes (V8's sampling heap
+ * profiler, 4 KB interval, objects later collected included), by allocating function, printed to stderr.
+ */
+async function allocationsOf(app: FastifyInstance, r: Req, n: number, label = 'calbridge'): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  try {
+    for (let i = 0; i < 50; i++) await send(app, r, 3_000_000 + i);
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    for (let i = 0; i < n; i++) await send(app, r, 3_100_000 + i);
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    const byFn = new Map<string, number>();
+    let total = 0;
+    type HeapNode = (typeof profile)['head'];
+    const walk = (x: HeapNode, caller: string) => {
+      const f = x.callFrame;
+      const name = f.url
+        ? `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`
+        : caller;
+      const bytes = x.selfSize;
+      total += bytes;
+      if (bytes) byFn.set(name, (byFn.get(name) ?? 0) + bytes);
+      for (const c of x.children) walk(c, name);
+    };
+    walk(profile.head, '(root)');
+    const top = [...byFn]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([k, b]) => `    ${(b / 1024 / n).toFixed(1).padStart(7)} KB/req  ${k}`)
+      .join('\n');
+    process.stderr.write(
+      `\nallocations of ${r.name} (${label}), ${n} requests, ${(total / 1024 / n).toFixed(0)} KB per request\n${top}\n`,
+    );
+  } finally {
+    session.disconnect();
+  }
+}
+
 interface Recorded {
   statements: Statement[];
   graph: GraphCall[];
@@ -506,6 +551,13 @@ export async function run(opts: { quick: boolean }): Promise<BenchResult[]> {
         if (r.name.includes(profiled)) {
           await profileOf(app, r, opts.quick ? 300 : 1000);
           await profileOf(ceiling, r, opts.quick ? 300 : 1000, 'ceiling');
+        }
+    const heaped = process.env.BENCH_COST_HEAP;
+    if (heaped)
+      for (const r of routes)
+        if (r.name.includes(heaped)) {
+          await allocationsOf(app, r, 200);
+          await allocationsOf(ceiling, r, 200, 'ceiling');
         }
     const results: BenchResult[] = [];
     for (const r of routes) {
