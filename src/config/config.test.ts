@@ -13,6 +13,10 @@ describe('loadConfig', () => {
     expect(c.startEmulator).toBe(true);
     expect(c.microsoft.authorityTenant).toBe('organizations');
     expect(c.sync).toEqual({ pollIntervalSeconds: 120, windowPastDays: 90, windowFutureDays: 365 });
+    // a fresh embedded data folder is a copy of the install's migrated template unless turned off (ADR 0026)
+    expect(c.pgTemplateDir).toBe('default');
+    expect(loadConfig({ CALBRIDGE_PG_TEMPLATE_DIR: 'off' }).pgTemplateDir).toBe('off');
+    expect(loadConfig({ CALBRIDGE_PG_TEMPLATE_DIR: 'tpl' }).pgTemplateDir).toMatch(/\/tpl$/);
   });
 
   it('fails fast with the variable name', () => {

@@ -134,8 +134,9 @@ export class Proc {
     // npm dies of the signal at once (in about 10 ms) while calbridge, which got it too, is still shutting down: it
     // stops its jobs, writes the emulators' state and closes the database. Wait for the whole group the rest of the
     // time allowed; only what is still there then is killed. (Killing it as soon as npm had gone cut that shutdown
-    // short: the emulator's last changes were never written, and after the restart its change feed went back behind
-    // calbridge's delta token, so the next change was synced as no change.)
+    // short: the emulator's last changes could go unwritten, and after the restart its change feed then stood behind
+    // calbridge's delta token, so the next change was synced as no change — the likely cause of the restart step's
+    // failures under load, ADR 0026.)
     if (this.group && this.child.pid !== undefined) {
       const pid = this.child.pid;
       const alive = () => {
