@@ -1,6 +1,6 @@
 // Scale-out run (not part of npm test or npm run bench): many emulated mailboxes, several `calbridge worker` processes
 // on one PostgreSQL, steady change traffic with throttling on, one worker SIGKILLed and restarted. Prints the figures
-// and writes bench/results/scale-out-<mailboxes>[-poll<seconds> unless 300].json and .md.
+// and writes bench/results/scale-out-<mailboxes>[-poll<seconds> unless 300][-<minutes>min unless 6].json and .md.
 //
 // Usage: npx tsx bench/scale-out.ts [--mailboxes 2000] [--minutes 6] [--workers 3] [--rate 5]
 //          [--connect-concurrency 16] [--worker-concurrency 8] [--poll 300]
@@ -496,7 +496,10 @@ const summary = {
 };
 log(JSON.stringify({ ...summary, timeline: undefined }, null, 2));
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-const base = join(ROOT, `bench/results/scale-out-${MAILBOXES}${POLL_SECONDS === 300 ? '' : `-poll${POLL_SECONDS}`}`);
+const base = join(
+  ROOT,
+  `bench/results/scale-out-${MAILBOXES}${POLL_SECONDS === 300 ? '' : `-poll${POLL_SECONDS}`}${MINUTES === 6 ? '' : `-${MINUTES}min`}`,
+);
 writeFileSync(`${base}.json`, JSON.stringify(summary, null, 2) + '\n');
 writeFileSync(`${base}.md`, markdown(summary));
 log(`wrote ${base}.json and .md`);
