@@ -1,7 +1,7 @@
 // The Google emulator's `persist` option over HTTPS: a restarted emulator on the same data dir keeps apps, grants,
 // tokens, events, sync tokens and the clock offset; without it nothing is written. Plus the settable clock.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
@@ -128,6 +128,58 @@ describe('Google emulator persist', () => {
       // The old access token expires when it would have (3599 s after it was issued).
       await req('POST', '/_emulator/clock', { json: { advanceMs: 3600_000 } });
       expect((await req('GET', '/calendar/v3/calendars/primary/events', { token: access })).status).toBe(401);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('after a restart that lost the last changes, a sync token given out before it still finds the new changes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gemu-persist-lost-'));
+    // the state is written only when told to (or on close), as if the process died before its timer fired
+    const first = await startGoogleEmulator({
+      quiet: true,
+      minimalSeed: true,
+      dataDir,
+      persist: { delayMs: 3_600_000 },
+    });
+    const token = first.oauth.mint(first.users[0]!, first.app.clientId, ['https://www.googleapis.com/auth/calendar']);
+    let req = client(first);
+    const event = (summary: string, day: number) => ({
+      token,
+      json: {
+        summary,
+        start: { dateTime: new Date(first.clock.now() + day * 86_400_000).toISOString() },
+        end: { dateTime: new Date(first.clock.now() + day * 86_400_000 + 3600_000).toISOString() },
+      },
+    });
+    const list = (syncToken: string) =>
+      req('GET', `/calendar/v3/calendars/primary/events?syncToken=${encodeURIComponent(syncToken)}`, { token });
+    expect((await req('POST', '/calendar/v3/calendars/primary/events', event('Saved', 7))).status).toBe(200);
+    const full = await req('GET', '/calendar/v3/calendars/primary/events?maxResults=2500', { token });
+    const saved = String(full.json.nextSyncToken);
+    first.saveState();
+    const stateFile = join(dataDir, 'google-state.json');
+    const savedState = readFileSync(stateFile);
+    // a change after the save, seen by the client, whose next sync token is then ahead of the saved state
+    expect((await req('POST', '/calendar/v3/calendars/primary/events', event('Lost', 8))).status).toBe(200);
+    const seen = await list(saved);
+    expect(seen.json.items.map((e: { summary: string }) => e.summary)).toEqual(['Lost']);
+    const ahead = String(seen.json.nextSyncToken);
+    await first.close();
+    writeFileSync(stateFile, savedState); // the kill: what close() wrote is lost
+
+    const second = await startGoogleEmulator({ quiet: true, minimalSeed: true, dataDir, persist: true });
+    try {
+      expect(second.restored).toBe(true);
+      req = client(second);
+      expect((await req('POST', '/calendar/v3/calendars/primary/events', event('After the restart', 9))).status).toBe(
+        200,
+      );
+      for (const t of [ahead, saved]) {
+        const inc = await list(t);
+        expect(inc.status).toBe(200);
+        expect(inc.json.items.map((e: { summary: string }) => e.summary)).toEqual(['After the restart']);
+      }
     } finally {
       await second.close();
     }

@@ -78,4 +78,11 @@ export function loadGoogleState(s: GoogleState, p: { store: GoogleStore; channel
   }
   p.channels.clear();
   for (const ch of s.channels ?? []) p.channels.active.set(ch.id, ch);
+  // The file is written a moment after a change: a process killed in between restarts behind sync tokens it had
+  // already given out, and the first changes after the restart would reuse the lost ones' numbers (a client holding
+  // such a token would be told nothing changed). Every change after a restart is numbered after any token before it.
+  for (const cal of p.store.calendars.values()) cal.seq += RESUME_SEQ_GAP;
 }
+
+/** How far each calendar's change sequence jumps ahead when a saved state is loaded. */
+const RESUME_SEQ_GAP = 1_000_000;

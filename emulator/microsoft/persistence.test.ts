@@ -180,6 +180,51 @@ describe('persist', () => {
     }
   });
 
+  it('after a restart that lost the last changes, a delta token issued before it still finds the new changes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emu-persist-lost-'));
+    // the state is written only when told to (or on close), as if the process died before its timer fired
+    const first = await startEmulator({ quiet: true, minimalSeed: true, dataDir, persist: { delayMs: 3_600_000 } });
+    untrust = trustEmulatorCa(first.caPem);
+    const [adele] = first.users as [string];
+    const registered = await call(first, 'POST', '/_emulator/apps', { json: { redirectUris: [REDIRECT] } });
+    const app = registered.body as { clientId: string; clientSecret: string; redirectUris: string[] };
+    const tokens = await userToken(first.baseUrl, app, adele);
+    const event = (subject: string, day: number) => ({
+      token: tokens.access_token,
+      json: {
+        subject,
+        start: { dateTime: `2030-04-0${day}T10:00:00`, timeZone: 'UTC' },
+        end: { dateTime: `2030-04-0${day}T11:00:00`, timeZone: 'UTC' },
+      },
+    });
+    expect((await call(first, 'POST', '/v1.0/me/events', event('Saved', 1))).status).toBe(201);
+    const full = await call(first, 'GET', `/v1.0/me/calendarView/delta?${WINDOW}`, { token: tokens.access_token });
+    const saved = String(full.body['@odata.deltaLink']).replace(/^https:\/\/[^/]+/, '');
+    first.saveState();
+    const stateFile = join(dataDir, 'microsoft-state.json');
+    const savedState = readFileSync(stateFile);
+    // a change after the save, seen by the client, whose new delta token is then ahead of the saved state
+    expect((await call(first, 'POST', '/v1.0/me/events', event('Lost', 2))).status).toBe(201);
+    const seen = await call(first, 'GET', saved, { token: tokens.access_token });
+    expect(seen.body.value.map((e: { subject: string }) => e.subject)).toEqual(['Lost']);
+    const ahead = String(seen.body['@odata.deltaLink']).replace(/^https:\/\/[^/]+/, '');
+    await first.close();
+    writeFileSync(stateFile, savedState); // the kill: what close() wrote is lost
+
+    const second = await startEmulator({ quiet: true, minimalSeed: true, dataDir, persist: true });
+    try {
+      expect(second.restored).toBe(true);
+      expect((await call(second, 'POST', '/v1.0/me/events', event('After the restart', 3))).status).toBe(201);
+      for (const link of [ahead, saved]) {
+        const inc = await call(second, 'GET', link, { token: tokens.access_token });
+        expect(inc.status).toBe(200);
+        expect(inc.body.value.map((e: { subject: string }) => e.subject)).toEqual(['After the restart']);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses a state file it did not write, naming it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'emu-badstate-'));
     writeFileSync(join(dataDir, 'microsoft-state.json'), JSON.stringify({ format: 'something else' }));
