@@ -3,6 +3,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 
+/**
+ * How far a change sequence (a Microsoft mailbox's, a Google calendar's) jumps ahead when an emulator loads its saved
+ * state. The file is written a moment after a change, so a process killed in between restarts behind delta or sync
+ * tokens it had already given out; without the jump the first changes after the restart would take the lost ones'
+ * numbers and a client holding such a token would be told nothing changed. With it, every change after a restart lies
+ * after any token given out before it.
+ */
+export const RESUME_SEQ_GAP = 1_000_000;
+
 /** The `persist` start option of both emulators. */
 export type PersistOption =
   | boolean

@@ -1,6 +1,7 @@
 // What the Google emulator's state file holds (option `persist`): everything a restarted emulator needs so that a
 // client holding tokens, event ids, sync tokens and channels from before keeps working.
 import type { EmuClock } from '../common/clock.js';
+import { RESUME_SEQ_GAP } from '../common/state-file.js';
 import type { Channels } from './channels.js';
 import type { GApp, GChannel } from './model.js';
 import type { OAuthState, OAuthStateJson } from './oauth.js';
@@ -78,11 +79,5 @@ export function loadGoogleState(s: GoogleState, p: { store: GoogleStore; channel
   }
   p.channels.clear();
   for (const ch of s.channels ?? []) p.channels.active.set(ch.id, ch);
-  // The file is written a moment after a change: a process killed in between restarts behind sync tokens it had
-  // already given out, and the first changes after the restart would reuse the lost ones' numbers (a client holding
-  // such a token would be told nothing changed). Every change after a restart is numbered after any token before it.
-  for (const cal of p.store.calendars.values()) cal.seq += RESUME_SEQ_GAP;
+  for (const cal of p.store.calendars.values()) cal.seq += RESUME_SEQ_GAP; // see RESUME_SEQ_GAP
 }
-
-/** How far each calendar's change sequence jumps ahead when a saved state is loaded. */
-const RESUME_SEQ_GAP = 1_000_000;

@@ -1,4 +1,5 @@
 // In-memory mailboxes of the emulated Graph calendar surface: calendars, permissions, events, settings, change feed.
+import { RESUME_SEQ_GAP } from '../../common/state-file.js';
 import type { Clock, EmuUser } from '../contracts.js';
 import type { Directory } from '../directory.js';
 import {
@@ -636,7 +637,7 @@ export class MailboxStore {
         maxDurationMs: 0,
         settings: m.settings,
         changes: resume && m.changes ? m.changes : [],
-        seq: resume ? m.seq + RESUME_SEQ_GAP : m.seq + 1,
+        seq: resume ? m.seq + RESUME_SEQ_GAP : m.seq + 1, // see RESUME_SEQ_GAP
         minSeq: resume ? (m.minSeq ?? m.seq) : m.seq + 1,
         epoch: resume ? m.epoch : m.epoch + 1,
         transactionIds: new Map(),
@@ -654,14 +655,6 @@ export class MailboxStore {
     }
   }
 }
-
-/**
- * How far a resumed mailbox's change sequence jumps ahead of the saved one. The state file is written a moment after
- * a change, so a process killed in between restarts behind delta tokens it had already issued; without the jump, the
- * first changes after the restart would take the sequence numbers of the lost ones and a client holding such a token
- * would be told "no change" for them. With it, every change after a restart lies after any token issued before it.
- */
-const RESUME_SEQ_GAP = 1_000_000;
 
 /** The id a client sees for an instance. */
 export function instanceId(i: EventInstance): string {
