@@ -257,15 +257,36 @@ async function cpuPerRequest(app: FastifyInstance, r: Req, n: number, rounds: nu
   return out;
 }
 
+/** Runs `f` with an inspector session on this process, connected for its duration. */
+async function inspecting(f: (session: import('node:inspector/promises').Session) => Promise<void>): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  try {
+    await f(session);
+  } finally {
+    session.disconnect();
+  }
+}
+
+/** "function file:line" of a profile's call frame (the file's last two path parts). */
+const frameName = (f: { functionName: string; url: string; lineNumber: number }): string =>
+  `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+
+/** The `k` largest entries of `m`, one indented line each as `line` writes it. */
+const topLines = (m: Map<string, number>, k: number, line: (value: number) => string): string =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([name, value]) => `    ${line(value)}  ${name}`)
+    .join('\n');
+
 /**
  * BENCH_COST_PROFILE=<part of a route's name>: a CPU profile (node:inspector, 100 µs sampling) of `n` requests of the
  * matching routes on calbridge's side, after the warm-up, printed to stderr as self time by function and by package.
  */
 async function profileOf(app: FastifyInstance, r: Req, n: number, label = 'calbridge'): Promise<void> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  try {
+  await inspecting(async (session) => {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     for (let i = 0; i < 50; i++) await send(app, r, 2_000_000 + i);
@@ -283,7 +304,7 @@ async function profileOf(app: FastifyInstance, r: Req, n: number, label = 'calbr
     const byCaller = new Map<string, number>();
     const nameOf = (id: number | undefined): string => {
       const f = id === undefined ? undefined : byId.get(id)?.callFrame;
-      return f ? `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}` : '-';
+      return f ? frameName(f) : '-';
     };
     for (const [id, us] of self) {
       // a native function's self time is charged to the JavaScript that called it
@@ -296,27 +317,18 @@ async function profileOf(app: FastifyInstance, r: Req, n: number, label = 'calbr
       const pkg =
         /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ??
         (file.includes('/src/') ? 'src' : file || f.functionName);
-      const fn = `${f.functionName || '(anonymous)'} ${file.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+      const fn = frameName(f);
       byFn.set(fn, (byFn.get(fn) ?? 0) + us);
       byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + us);
     }
-    const top = (m: Map<string, number>, k: number) =>
-      [...m]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, k)
-        .map(
-          ([name, us]) =>
-            `    ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000 / n).toFixed(3)} ms/req  ${name}`,
-        )
-        .join('\n');
+    const line = (us: number) =>
+      `${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000 / n).toFixed(3)} ms/req`;
     process.stderr.write(
       `\nprofile of ${r.name} (${label}), ${n} requests, ${(total / 1000 / n).toFixed(2)} ms sampled per request\n` +
-        `  by package:\n${top(byPkg, 15)}\n  by function (self):\n${top(byFn, 30)}\n` +
-        `  by function and its nearest JavaScript caller:\n${top(byCaller, 30)}\n`,
+        `  by package:\n${topLines(byPkg, 15, line)}\n  by function (self):\n${topLines(byFn, 30, line)}\n` +
+        `  by function and its nearest JavaScript caller:\n${topLines(byCaller, 30, line)}\n`,
     );
-  } finally {
-    session.disconnect();
-  }
+  });
 }
 
 /**
@@ -324,10 +336,7 @@ async function profileOf(app: FastifyInstance, r: Req, n: number, label = 'calbr
  * profiler, 4 KB interval, objects later collected included), by allocating function, printed to stderr.
  */
 async function allocationsOf(app: FastifyInstance, r: Req, n: number, label = 'calbridge'): Promise<void> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  try {
+  await inspecting(async (session) => {
     for (let i = 0; i < 50; i++) await send(app, r, 3_000_000 + i);
     await session.post('HeapProfiler.enable');
     await session.post('HeapProfiler.startSampling', {
@@ -340,28 +349,19 @@ async function allocationsOf(app: FastifyInstance, r: Req, n: number, label = 'c
     const byFn = new Map<string, number>();
     let total = 0;
     type HeapNode = (typeof profile)['head'];
+    // a native allocation is charged to the JavaScript that called it
     const walk = (x: HeapNode, caller: string) => {
-      const f = x.callFrame;
-      const name = f.url
-        ? `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`
-        : caller;
-      const bytes = x.selfSize;
-      total += bytes;
-      if (bytes) byFn.set(name, (byFn.get(name) ?? 0) + bytes);
+      const name = x.callFrame.url ? frameName(x.callFrame) : caller;
+      total += x.selfSize;
+      if (x.selfSize) byFn.set(name, (byFn.get(name) ?? 0) + x.selfSize);
       for (const c of x.children) walk(c, name);
     };
     walk(profile.head, '(root)');
-    const top = [...byFn]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 25)
-      .map(([k, b]) => `    ${(b / 1024 / n).toFixed(1).padStart(7)} KB/req  ${k}`)
-      .join('\n');
+    const top = topLines(byFn, 25, (b) => `${(b / 1024 / n).toFixed(1).padStart(7)} KB/req`);
     process.stderr.write(
       `\nallocations of ${r.name} (${label}), ${n} requests, ${(total / 1024 / n).toFixed(0)} KB per request\n${top}\n`,
     );
-  } finally {
-    session.disconnect();
-  }
+  });
 }
 
 interface Recorded {
